@@ -1,0 +1,79 @@
+"""Errors as data: every problem knows where it is (file, line, indicator, field).
+
+The command line maps `UserError` to exit 1 and anything else to exit 3 (a bug).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str = ""
+    line: int | None = None
+    indicator: str | None = None
+    field: str | None = None
+
+    def prefix(self) -> str:
+        """`path:line: [indicator] field: ` — the form editors and CI annotations understand."""
+        parts = []
+        if self.path:
+            parts.append(f"{self.path}:{self.line}:" if self.line else f"{self.path}:")
+        if self.indicator:
+            parts.append(f"[{self.indicator}]")
+        if self.field:
+            parts.append(f"{self.field}:")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one place. `severity` is "error" or "warning"."""
+
+    location: Location
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = self.location.prefix()
+        return f"{prefix} {self.message}" if prefix else self.message
+
+    def to_dict(self) -> dict[str, object]:
+        loc = self.location
+        return {
+            "path": loc.path,
+            "line": loc.line,
+            "indicator": loc.indicator,
+            "field": loc.field,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+class ScoreError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class UserError(ScoreError):
+    """A problem in a file the user wrote (inputs or rules). Carries one or more problems."""
+
+    def __init__(self, problems: Problem | Iterable[Problem]):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, location: Location, message: str) -> UserError:
+        return cls(Problem(location, message))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' suffix for the closest choice, or ''."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def with_path(problem: Problem, path: str) -> Problem:
+    return replace(problem, location=replace(problem.location, path=path))

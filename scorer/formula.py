@@ -1,0 +1,204 @@
+"""The formula language: plain arithmetic over an indicator's inputs, checked against an allow-list.
+
+simpleeval is a deny-list sandbox; an allow-list of expression forms, names and functions is checked here first,
+when the rules are loaded, so that nothing outside the language is ever evaluated. This is the only module that
+imports simpleeval.
+
+Allowed: numbers, `True`/`False`, the names given (an indicator's inputs, `weight`, `year`), the functions in
+`FUNCTIONS`, `+ - * / %`, `**` with a small literal exponent, comparisons, `and`/`or`/`not`, `x if c else y`.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, DecimalException, FloatOperation, localcontext
+
+from simpleeval import SimpleEval
+
+from .errors import did_you_mean
+
+MAX_LENGTH = 1000
+MAX_DEPTH = 40
+MAX_EXPONENT = 10
+MAX_RESULT = Decimal("1e12")
+
+
+def _clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return max(low, min(value, high))
+
+
+FUNCTIONS = {"min": min, "max": max, "abs": abs, "clamp": _clamp}
+FUNCTION_ARITY = {"min": (2, 8), "max": (2, 8), "abs": (1, 1), "clamp": (3, 3)}
+
+_OPERATORS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Not: operator.not_,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+_ALLOWED_NODES = (
+    ast.Expression,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.Call,
+    ast.Name,
+    ast.Constant,
+    ast.Load,
+    ast.And,
+    ast.Or,
+    *_OPERATORS,
+)
+_FORBIDDEN_WORDS = {
+    ast.Attribute: "attribute access ('.')",
+    ast.Subscript: "indexing ('[...]')",
+    ast.Lambda: "a lambda",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a comprehension",
+    ast.NamedExpr: "assignment (':=')",
+    ast.JoinedStr: "an f-string",
+    ast.Starred: "'*' unpacking",
+    ast.BitXor: "'^' (XOR; for a power write '**')",
+}
+
+
+class FormulaError(ValueError):
+    """The formula is outside the language. `hint` is a 'did you mean' suffix or ''."""
+
+
+@dataclass(frozen=True)
+class Formula:
+    source: str
+    tree: ast.expr
+    names: frozenset[str]
+
+    def evaluate(self, names: Mapping[str, Decimal | bool | int]) -> Decimal:
+        """Evaluate with exact decimals. Raises FormulaError for a runtime fault (division by zero, …)."""
+        evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS, names=dict(names))
+        with localcontext() as ctx:
+            ctx.prec = 34
+            ctx.traps[FloatOperation] = True  # a float sneaking in is a bug, not a rounding
+            try:
+                result = evaluator.eval(self.source, previously_parsed=self.tree)
+            except ZeroDivisionError:
+                raise FormulaError("division by zero") from None
+            except DecimalException as exc:
+                raise FormulaError(f"arithmetic fault ({type(exc).__name__})") from None
+            except (TypeError, ValueError) as exc:
+                raise FormulaError(f"cannot evaluate: {exc}") from None
+        if isinstance(result, bool) or not isinstance(result, int | Decimal):
+            raise FormulaError(f"the result must be a number, not {type(result).__name__}")
+        result = Decimal(result)
+        if not result.is_finite() or abs(result) > MAX_RESULT:
+            raise FormulaError(f"the result {result} is out of range")
+        return result
+
+
+def compile_formula(source: str, allowed_names: set[str]) -> Formula:
+    """Parse and check a formula once. Raises FormulaError naming the first thing outside the language."""
+    if not isinstance(source, str) or not source.strip():
+        raise FormulaError("the formula is empty")
+    if len(source) > MAX_LENGTH:
+        raise FormulaError(f"the formula is {len(source)} characters long; the limit is {MAX_LENGTH}")
+    if source.count("(") > MAX_DEPTH:
+        raise FormulaError(f"the formula nests more than {MAX_DEPTH} parentheses")
+    try:
+        module = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError(f"cannot parse the formula: {exc.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise FormulaError("the formula is too deeply nested to parse") from None
+    checker = _Checker(allowed_names)
+    checker.check(module, 0)
+    _decimal_constants(module)
+    return Formula(source, module.body, frozenset(checker.names))
+
+
+class _Checker:
+    def __init__(self, allowed_names: set[str]):
+        self.allowed = allowed_names
+        self.names: set[str] = set()
+
+    def check(self, node: ast.AST, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise FormulaError(f"the formula nests deeper than {MAX_DEPTH} levels")
+        for kind, words in _FORBIDDEN_WORDS.items():
+            if isinstance(node, kind):
+                raise FormulaError(f"{words} is not allowed in formulas")
+        if not isinstance(node, _ALLOWED_NODES):
+            raise FormulaError(f"'{type(node).__name__}' is not allowed in formulas")
+        if isinstance(node, ast.Call):
+            self.check_call(node)
+            children = node.args  # the function's own name is not a variable
+        else:
+            if isinstance(node, ast.Name):
+                self.check_name(node)
+            elif isinstance(node, ast.Constant):
+                self.check_constant(node)
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+                self.check_power(node)
+            children = list(ast.iter_child_nodes(node))
+        for child in children:
+            self.check(child, depth + 1)
+
+    def check_name(self, node: ast.Name) -> None:
+        if node.id in FUNCTIONS:
+            raise FormulaError(f"'{node.id}' is a function; call it as {node.id}(...)")
+        if node.id not in self.allowed:
+            hint = did_you_mean(node.id, self.allowed)
+            raise FormulaError(f"name '{node.id}' is not defined{hint}")
+        self.names.add(node.id)
+
+    @staticmethod
+    def check_constant(node: ast.Constant) -> None:
+        if isinstance(node.value, bool) or type(node.value) in (int, float):
+            return
+        raise FormulaError(f"only numbers may be written in formulas, not {node.value!r}")
+
+    @staticmethod
+    def check_call(node: ast.Call) -> None:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+            hint = did_you_mean(name, FUNCTIONS)
+            allowed = ", ".join(sorted(FUNCTIONS))
+            raise FormulaError(f"function '{name}' is not allowed (allowed: {allowed}){hint}")
+        if node.keywords:
+            raise FormulaError(f"{node.func.id}() takes no keyword arguments")
+        low, high = FUNCTION_ARITY[node.func.id]
+        if not low <= len(node.args) <= high:
+            raise FormulaError(f"{node.func.id}() takes {low} to {high} arguments, not {len(node.args)}")
+
+    @staticmethod
+    def check_power(node: ast.BinOp) -> None:
+        exponent = node.right
+        if isinstance(exponent, ast.UnaryOp) and isinstance(exponent.op, ast.USub | ast.UAdd):
+            exponent = exponent.operand
+        if not (isinstance(exponent, ast.Constant) and type(exponent.value) in (int, float)):
+            raise FormulaError("the exponent of '**' must be a plain number")
+        if abs(exponent.value) > MAX_EXPONENT:
+            raise FormulaError(f"the exponent {exponent.value} is larger than {MAX_EXPONENT}")
+
+
+def _decimal_constants(module: ast.AST) -> None:
+    """Turn number literals into Decimals, so that 0.1 is exactly one tenth."""
+    for node in ast.walk(module):
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            node.value = Decimal(repr(node.value)) if isinstance(node.value, float) else Decimal(node.value)

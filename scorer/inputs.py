@@ -1,0 +1,256 @@
+"""A department's inputs file, read and checked against one rule year.
+
+Everything a department can get wrong is caught here, with its file, line, indicator and field, so that the
+engine receives only complete, exact values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, UserError, did_you_mean
+from .inputs_schema import inputs_schema
+from .numbers import NotANumber, parse_number
+from .rules import Indicator, InputSpec, RuleSet
+from .schemas import field_name, validate
+from .yamlio import PathKey, YamlDocument, load_yaml_file, parse_yaml
+
+
+@dataclass(frozen=True)
+class Deduction:
+    points: Decimal
+    reason: str
+    improvement: str = ""
+    code: str | None = None  # set when the deduction is one the rule file declares
+
+
+@dataclass(frozen=True)
+class Override:
+    score: Decimal
+    reason: str
+    improvement: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorInputs:
+    values: Mapping[str, Decimal] = field(default_factory=dict)
+    deductions: tuple[Deduction, ...] = ()
+    override: Override | None = None
+    targets: tuple[Mapping[str, Any], ...] | None = None  # as written; read by the targets step
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    year: int
+    units: int | None
+    budget: Mapping[str, Decimal]
+    indicators: Mapping[str, IndicatorInputs]
+    path: str = ""
+
+    def inputs(self, indicator_id: str) -> IndicatorInputs:
+        return self.indicators.get(indicator_id) or IndicatorInputs()
+
+
+def load_inputs(path: Path, rules: RuleSet, display: str | None = None) -> Department:
+    return read_inputs(load_yaml_file(path, display), rules)
+
+
+def parse_inputs(text: str, rules: RuleSet, display: str = "<inputs>") -> Department:
+    return read_inputs(parse_yaml(text, display), rules)
+
+
+def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
+    if not isinstance(doc.data, dict):
+        raise UserError.at(doc.at(()), "expected a mapping with 'department' and 'indicators' (see examples/)")
+    problems = validate(doc, inputs_schema(rules), _indicator_of)
+    if problems:
+        raise _first(problems)
+    reader = _Reader(doc, rules)
+    department = reader.department()
+    if reader.problems:
+        raise _first(reader.problems)
+    return department
+
+
+def _first(problems: list[Problem]) -> UserError:
+    """`run` reports the first problem only; more would bury it. The count says there are others."""
+    first = problems[0]
+    if len(problems) > 1:
+        more = len(problems) - 1
+        first = Problem(first.location, f"{first.message}\n  ({more} more problem{'s' * (more > 1)} in this file)")
+    return UserError(first)
+
+
+def _indicator_of(path: PathKey) -> tuple[str | None, PathKey]:
+    if len(path) >= 2 and path[0] == "indicators":
+        return str(path[1]), path[2:]
+    return None, path
+
+
+class _Reader:
+    def __init__(self, doc: YamlDocument, rules: RuleSet):
+        self.doc = doc
+        self.rules = rules
+        self.problems: list[Problem] = []
+
+    def fail(self, path: PathKey, message: str) -> None:
+        indicator, relative = _indicator_of(path)
+        self.problems.append(Problem(self.doc.at(path, indicator, field_name(relative)), message))
+
+    def department(self) -> Department:
+        data = self.doc.data
+        year = data.get("year", self.rules.year)
+        if year != self.rules.year:
+            self.fail(
+                ("year",),
+                f"the inputs are for {year}, but the rules are for {self.rules.year} "
+                f"(use --rules {year}, or correct the year)",
+            )
+        budget = {}
+        for key, value in (data.get("budget") or {}).items():
+            number = self.number(("budget", key), value, percent=False)
+            if number is not None:
+                budget[key] = number
+        entries = data.get("indicators") or {}
+        indicators = {
+            indicator.id: self.indicator(indicator, entries.get(indicator.id) or {})
+            for indicator in self.rules.indicators
+        }
+        return Department(data["department"], year, data.get("units"), budget, indicators, self.doc.path)
+
+    def number(self, path: PathKey, value: Any, percent: bool) -> Decimal | None:
+        try:
+            return parse_number(value, percent=percent)
+        except NotANumber as exc:
+            hint = ' (write it as 98.88 or "98.88%")' if percent else ""
+            self.fail(path, f"{exc}, got {value!r}{hint}" if "got" not in str(exc) else str(exc))
+            return None
+
+    def indicator(self, indicator: Indicator, entry: dict[str, Any]) -> IndicatorInputs:
+        base: PathKey = ("indicators", indicator.id)
+        values = {}
+        for spec in indicator.inputs:
+            if spec.name in entry:
+                value = self.value(base + (spec.name,), spec, entry[spec.name])
+                if value is not None:
+                    values[spec.name] = value
+        self.check_refs(base, indicator, values)
+        override = self.override(base, indicator, entry.get("override"))
+        deductions = tuple(
+            d
+            for index, item in enumerate(entry.get("deductions") or [])
+            if (d := self.deduction(base + ("deductions", index), indicator, item)) is not None
+        )
+        if override is not None and deductions:
+            self.fail(base + ("override",), "give either an override or deductions, not both")
+        if override is None:
+            self.check_missing(base, indicator, entry, values)
+        targets = entry.get("targets")
+        return IndicatorInputs(values, deductions, override, tuple(targets) if targets is not None else None)
+
+    def value(self, path: PathKey, spec: InputSpec, raw: Any) -> Decimal | None:
+        number = self.number(path, raw, percent=spec.type == "percent")
+        if number is None:
+            return None
+        if spec.type == "integer" and number != number.to_integral_value():
+            self.fail(path, f"expected a whole number, got {raw!r}")
+            return None
+        if spec.type == "percent" and 0 < number < 1 and not str(raw).strip().endswith(("%", "％")):
+            self.fail(
+                path,
+                f"{raw!r} looks like a fraction; {spec.label} is in percent "
+                f'(write {number * 100:f} or "{number * 100:f}%"; for under 1% write "{raw}%")',
+            )
+            return None
+        if spec.min is not None and number < spec.min:
+            self.fail(path, f"must be at least {spec.min:f}, got {raw!r}")
+            return None
+        if spec.max is not None and number > spec.max:
+            self.fail(path, f"must be at most {spec.max:f}, got {raw!r}")
+            return None
+        return number
+
+    def check_refs(self, base: PathKey, indicator: Indicator, values: dict[str, Decimal]) -> None:
+        for spec in indicator.inputs:
+            ref = spec.max_ref
+            if ref and spec.name in values and ref in values and values[spec.name] > values[ref]:
+                self.fail(
+                    base + (spec.name,),
+                    f"{spec.label} ({values[spec.name]:f}) cannot exceed "
+                    f"{indicator.input(ref).label} ({values[ref]:f})",  # type: ignore[union-attr]
+                )
+
+    def check_missing(
+        self, base: PathKey, indicator: Indicator, entry: dict[str, Any], values: dict[str, Decimal]
+    ) -> None:
+        if indicator.scoring != "formula" or indicator.on_missing != "error":
+            return
+        for spec in indicator.inputs:
+            if spec.optional or spec.name in entry:
+                continue
+            where = "" if entry else f" (add '{indicator.id}:' under 'indicators')"
+            self.fail(
+                base + (spec.name,),
+                f"missing input '{spec.name}' ({spec.label}): the score of {indicator.title} is computed "
+                f"from it{where}; or give an override with a reason",
+            )
+
+    def deduction(self, path: PathKey, indicator: Indicator, item: dict[str, Any]) -> Deduction | None:
+        improvement = str(item.get("improvement") or "").strip()
+        if "code" in item:
+            if "points" in item or "reason" in item:
+                self.fail(path, "a deduction takes either a code or points and a reason, not both")
+                return None
+            declared = indicator.declared(item["code"])
+            if declared is None:
+                codes = [d.code for d in indicator.deductions]
+                known = f" (declared: {', '.join(codes)})" if codes else " (this indicator declares none)"
+                hint = did_you_mean(item["code"], codes)
+                self.fail(path + ("code",), f"unknown deduction code '{item['code']}'{hint or known}")
+                return None
+            return Deduction(declared.points, declared.reason, improvement or declared.improvement, declared.code)
+        if "points" not in item:
+            self.fail(path, "a deduction needs 'points' and a 'reason' (or the 'code' of a declared deduction)")
+            return None
+        points = self.number(path + ("points",), item["points"], percent=False)
+        reason = self.reason(path, item, "the reason for the lost points (未达标原因)")
+        if points is None or reason is None:
+            return None
+        if points <= 0:
+            self.fail(path + ("points",), f"points deducted must be more than 0, got {item['points']!r}")
+            return None
+        if not indicator.rounding.fits(points):
+            self.fail(
+                path + ("points",),
+                f"{points:f} has more decimal places than {indicator.title} keeps ({indicator.rounding.places})",
+            )
+            return None
+        return Deduction(points, reason, improvement)
+
+    def override(self, base: PathKey, indicator: Indicator, item: dict[str, Any] | None) -> Override | None:
+        if item is None:
+            return None
+        path = base + ("override",)
+        score = self.number(path + ("score",), item["score"], percent=False)
+        reason = self.reason(path, item, "why the score is set by hand")
+        if score is None or reason is None:
+            return None
+        if not 0 <= score <= indicator.weight:
+            self.fail(path + ("score",), f"must be between 0 and the weight {indicator.weight:f}, got {score:f}")
+            return None
+        if not indicator.rounding.fits(score):
+            self.fail(path + ("score",), f"{score:f} has more decimal places than {indicator.rounding.places}")
+            return None
+        return Override(score, item["reason"].strip(), str(item.get("improvement") or "").strip())
+
+    def reason(self, path: PathKey, item: dict[str, Any], what: str) -> str | None:
+        reason = item.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            self.fail(path + ("reason",), f"a reason is required: {what}")
+            return None
+        return reason.strip()

@@ -1,0 +1,39 @@
+"""The JSON Schema of an inputs file for one rule year: the shipped envelope completed from the rule files.
+
+Every load validates against it, and `score schema` prints it so that editors can check and complete inputs.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .rules import Indicator, RuleSet
+from .schemas import load_schema
+
+
+def inputs_schema(rules: RuleSet) -> dict[str, Any]:
+    schema = copy.deepcopy(load_schema("inputs.schema.json"))
+    schema["$id"] = f"inputs-{rules.year}.schema.json"
+    schema["title"] = f"Inputs for {rules.title} ({rules.year})"
+    schema["properties"]["indicators"]["properties"] = {i.id: _indicator(i) for i in rules.indicators}
+    return schema
+
+
+def _indicator(indicator: Indicator) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "deductions": {"type": "array", "items": {"$ref": "#/$defs/deduction"}},
+        "override": {"$ref": "#/$defs/override"},
+    }
+    for spec in indicator.inputs:
+        label = spec.label + (f" ({spec.unit})" if spec.unit else "")
+        properties[spec.name] = {"$ref": "#/$defs/number", "description": label}
+    if indicator.scoring == "targets":
+        properties["targets"] = {"type": "array", "items": {"$ref": "#/$defs/target"}}
+    return {
+        "type": ["object", "null"],
+        "title": indicator.title,
+        "description": f"{indicator.level1} / {indicator.level2} / {indicator.title} ({indicator.weight:f}分)",
+        "additionalProperties": False,
+        "properties": properties,
+    }

@@ -1,0 +1,75 @@
+"""Contract 3 of the design: the JSON result. Keys may be added, never renamed."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from ..numbers import to_json_number
+from ..result import IndicatorResult, NodeResult, Result
+
+
+def as_dict(result: Result) -> dict[str, Any]:
+    upward = result.next_band
+    return {
+        "department": result.department,
+        "year": result.year,
+        "rules": {"year": str(result.rules_year), "digest": result.rules_digest},
+        "units": result.units,
+        "budget": {k: to_json_number(v) for k, v in result.budget.items()},
+        "total": to_json_number(result.total),
+        "max": to_json_number(result.max),
+        "grade": result.grade,
+        "next_grade": None if upward is None else {"grade": upward[0], "points_needed": to_json_number(upward[1])},
+        "levels": [_node(level) for level in result.levels],
+        "indicators": [_indicator(i) for i in result.indicators],
+    }
+
+
+def render(result: Result) -> str:
+    return json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def _node(node: NodeResult) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": node.name,
+        "weight": to_json_number(node.weight),
+        "score": to_json_number(node.score),
+    }
+    if node.children:
+        data["children"] = [_node(child) for child in node.children]
+    return data
+
+
+def _indicator(indicator: IndicatorResult) -> dict[str, Any]:
+    return {
+        "id": indicator.id,
+        "name": indicator.name,
+        "level1": indicator.level1,
+        "level2": indicator.level2,
+        "weight": to_json_number(indicator.weight),
+        "score": to_json_number(indicator.score),
+        "lost": to_json_number(indicator.lost),
+        "reasons": list(indicator.reasons),
+        "improvements": list(indicator.improvements),
+        "overridden": indicator.overridden,
+        "clamped": indicator.clamped,
+        "notes": list(indicator.notes),
+        "metrics": [
+            {"id": m.id, "name": m.name, "value": _maybe(m.value), "unit": m.unit} for m in indicator.metrics
+        ],
+        "targets": [_target(t) for t in indicator.targets],
+    }
+
+
+def _maybe(value: Decimal | None) -> int | float | None:
+    return None if value is None else to_json_number(value)
+
+
+def _target(target: object) -> dict[str, Any]:
+    as_dict_method = getattr(target, "as_dict", None)
+    if as_dict_method is None:
+        raise TypeError(f"cannot render target {target!r}")
+    data: dict[str, Any] = as_dict_method()
+    return {k: to_json_number(v) if isinstance(v, Decimal) else v for k, v in data.items()}

@@ -1,0 +1,38 @@
+"""The 自评表 as a Markdown table, for pasting into reports and documents."""
+
+from __future__ import annotations
+
+from ..numbers import fmt
+from ..result import Result
+from .common import HEADERS, facts, grade_line, notes, reasons_cell, rows, score_cell, summary, title
+
+
+def render(result: Result) -> str:
+    lines = [f"# {title(result)}", ""]
+    lines += [f"- {fact}" for fact in facts(result)]
+    lines += ["", "| " + " | ".join(HEADERS) + " |", "|" + "---|" * 5 + "---:|---:|---|---|"]
+    for row in rows(result):
+        indicator = row.indicator
+        cells = [
+            f"{row.level.name}（得{fmt(row.level.score)}）" if row.opens_level else "",
+            fmt(row.level.weight) if row.opens_level else "",
+            f"{row.child.name}（得{fmt(row.child.score)}）" if row.opens_child else "",
+            fmt(row.child.weight) if row.opens_child else "",
+            indicator.name,
+            fmt(indicator.weight),
+            score_cell(indicator),
+            reasons_cell(indicator, "<br>"),
+            "<br>".join(indicator.improvements),
+        ]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    lines.append(f"| **总分** | **{fmt(result.max)}** |  |  |  |  | **{fmt(result.total)}** |  |  |")
+    lines += ["", f"**评价等级**：{grade_line(result)}", ""]
+    lines += ["- " + line.strip() if line.startswith("  ") else line for line in summary(result)]
+    extra = notes(result)
+    if extra:
+        lines += ["", "说明：", ""] + [f"- {line}" for line in extra]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")

@@ -1,0 +1,97 @@
+"""What scoring produces: plain frozen data, rendered by `report/` and compared by tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of how a score came about, for `score explain`."""
+
+    what: str
+    detail: str
+    value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    id: str
+    name: str
+    value: Decimal | None  # None where it cannot be computed (a zero denominator)
+    unit: str
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    id: str
+    name: str
+    level1: str
+    level2: str
+    weight: Decimal
+    score: Decimal
+    reasons: tuple[str, ...]
+    improvements: tuple[str, ...]
+    overridden: bool = False
+    clamped: bool = False
+    notes: tuple[str, ...] = ()
+    metrics: tuple[MetricValue, ...] = ()
+    steps: tuple[Step, ...] = ()
+    targets: tuple[object, ...] = ()
+
+    @property
+    def lost(self) -> Decimal:
+        return self.weight - self.score
+
+    @property
+    def title(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """A level-1 or level-2 node of the rubric, with its subtotal."""
+
+    name: str
+    weight: Decimal
+    score: Decimal
+    children: tuple[NodeResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    name: str
+    label: str
+    min: Decimal
+    reached: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    department: str
+    year: int
+    rules_year: int
+    rules_title: str
+    rules_digest: str
+    units: int | None
+    budget: dict[str, Decimal]
+    total: Decimal
+    max: Decimal
+    grade: str
+    bands: tuple[GradeBand, ...]
+    levels: tuple[NodeResult, ...]
+    indicators: tuple[IndicatorResult, ...] = field(default_factory=tuple)
+
+    @property
+    def next_band(self) -> tuple[str, Decimal] | None:
+        """The next grade up and the points it needs, or None at the top."""
+        above = [b for b in self.bands if b.min > self.total]
+        if not above:
+            return None
+        band = min(above, key=lambda b: b.min)
+        return band.name, band.min - self.total
+
+    def largest_losses(self, count: int = 5) -> list[IndicatorResult]:
+        losing = [i for i in self.indicators if i.lost > 0]
+        return sorted(losing, key=lambda i: i.lost, reverse=True)[:count]

@@ -1,0 +1,103 @@
+"""JSON Schema validation with messages a person can act on, each at its file and line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+
+from .errors import Location, Problem, did_you_mean
+from .resources import schemas_dir
+from .yamlio import PathKey, YamlDocument
+
+SCHEMA_FILES = ("rubric.schema.json", "indicator.schema.json", "inputs.schema.json", "case.schema.json")
+
+# Given a path inside the document: which indicator it speaks of, and the path relative to that indicator
+# (for the "[indicator] field:" part of a message).
+IndicatorOf = Callable[[PathKey], tuple[str | None, PathKey]]
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    with open(schemas_dir() / name, encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+@cache
+def _registry() -> Registry:
+    resources = []
+    for name in SCHEMA_FILES:
+        if (schemas_dir() / name).is_file():
+            resources.append((name, Resource.from_contents(load_schema(name))))
+    return Registry().with_resources(resources)
+
+
+def validate(doc: YamlDocument, schema: dict[str, Any], indicator_of: IndicatorOf) -> list[Problem]:
+    """Every schema problem in `doc`, in file order."""
+    validator = jsonschema.Draft202012Validator(schema, registry=_registry())
+    problems = [p for error in validator.iter_errors(doc.data) for p in _explain(doc, error, indicator_of)]
+    return sorted(problems, key=lambda p: (p.location.line or 0, p.message))
+
+
+def _explain(doc: YamlDocument, error: jsonschema.ValidationError, indicator_of: IndicatorOf) -> Iterator[Problem]:
+    path: PathKey = tuple(error.absolute_path)
+    kind, value, instance = error.validator, error.validator_value, error.instance
+
+    def at(where: PathKey, message: str) -> Problem:
+        indicator, relative = indicator_of(where)
+        return Problem(Location(doc.path, doc.lines.line(where), indicator, field_name(relative)), message)
+
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        known = list(error.schema.get("properties", {}))
+        for key in instance:
+            if key not in known:
+                yield at(path + (key,), f"unknown key '{key}'{did_you_mean(key, known)}")
+    elif kind == "required":
+        for key in value:
+            if isinstance(instance, dict) and key not in instance:
+                yield at(path + (key,), f"missing required key '{key}'")
+    elif kind == "type":
+        yield at(path, f"expected {_type_words(value)}, got {_show(instance)}")
+    elif kind == "enum":
+        hint = did_you_mean(str(instance), [str(v) for v in value])
+        yield at(path, f"{_show(instance)} is not one of {', '.join(map(str, value))}{hint}")
+    elif kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        sign = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}[kind]
+        yield at(path, f"must be {sign} {value}, got {_show(instance)}")
+    elif kind in ("minItems", "minLength"):
+        yield at(path, "must not be empty")
+    elif kind == "pattern":
+        yield at(path, f"{_show(instance)} must be lower-case letters, digits and '_', starting with a letter")
+    else:
+        yield at(path, error.message)
+
+
+def field_name(path: PathKey) -> str | None:
+    """("deductions", 0, "reason") → "deductions[0].reason"."""
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text or None
+
+
+def _type_words(types: str | list[str]) -> str:
+    words = {"number": "a number", "integer": "a whole number", "string": "text", "object": "a mapping",
+             "array": "a list", "boolean": "true or false", "null": "nothing"}
+    items = [types] if isinstance(types, str) else types
+    return " or ".join(words.get(t, t) for t in items)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")

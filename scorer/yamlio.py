@@ -1,0 +1,196 @@
+"""The one YAML reader: safe, exact and line-aware.
+
+Plain `yaml.safe_load` is wrong for this project in four ways: it silently keeps the last of two duplicate
+keys, it turns `98.88` into a binary float, it turns dates into `date` objects, and it forgets line numbers.
+Here the YAML is composed into nodes and built by hand: duplicate keys and unknown tags are errors, decimals
+stay `Decimal`, timestamps stay strings, and every key and list item remembers its line in a `LineMap`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Location, Problem, UserError
+
+try:  # the C composer is several times faster where libyaml is present
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# Aliases make a small file expand into a huge tree ("billion laughs"); count what is built, not what is read.
+MAX_NODES = 200_000
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class LineMap:
+    """Where each key or list item stands: a path such as ("indicators", "budget_execution") → line."""
+
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line(self, path: PathKey) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+@dataclass
+class YamlDocument:
+    path: str
+    data: Any
+    lines: LineMap
+
+    def at(self, path: PathKey, indicator: str | None = None, field: str | None = None) -> Location:
+        return Location(self.path, self.lines.line(path), indicator, field)
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a UTF-8 file (a BOM is allowed) with clear errors for a missing, huge or non-UTF-8 file."""
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise UserError.at(Location(display), "is a folder, not a file")
+        if size > MAX_FILE_BYTES:
+            raise UserError.at(
+                Location(display), f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError.at(Location(display), "file not found") from None
+    except PermissionError:
+        raise UserError.at(Location(display), "permission denied") from None
+    except OSError as exc:
+        raise UserError.at(Location(display), f"cannot read the file ({exc.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UserError.at(
+            Location(display, line),
+            f"not valid UTF-8 text (byte {exc.start}); save the file as UTF-8",
+        ) from None
+
+
+def load_yaml_file(path: Path, display: str | None = None) -> YamlDocument:
+    display = display or str(path)
+    return parse_yaml(read_text(path, display), display)
+
+
+def parse_yaml(text: str, display: str) -> YamlDocument:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        message = f"YAML syntax error: {exc.problem or exc.context}"
+        if "\t" in text and "'\\t'" in str(exc.problem):
+            message += " (use spaces, not tabs, to indent)"
+        raise UserError.at(Location(display, line), message) from None
+    except yaml.YAMLError as exc:
+        raise UserError.at(Location(display), f"YAML syntax error: {exc}") from None
+    lines = LineMap()
+    if node is None:
+        return YamlDocument(display, None, lines)
+    builder = _Builder(display, lines)
+    data = builder.build(node, ())
+    return YamlDocument(display, data, lines)
+
+
+class _Builder:
+    def __init__(self, display: str, lines: LineMap):
+        self.display = display
+        self.lines = lines
+        self.count = 0
+
+    def fail(self, node: yaml.Node, message: str) -> UserError:
+        return UserError.at(Location(self.display, node.start_mark.line + 1), message)
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, f"the document expands to more than {MAX_NODES:,} values (alias bomb?)")
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _TAG + "seq":
+                raise self.fail(node, f"unsupported YAML tag '{node.tag}'")
+            items = []
+            for index, item in enumerate(node.value):
+                self.lines.lines[path + (index,)] = item.start_mark.line + 1
+                items.append(self.build(item, path + (index,)))
+            return items
+        return self.scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
+        if node.tag != _TAG + "map":
+            raise self.fail(node, f"unsupported YAML tag '{node.tag}'")
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, "a key must be a plain word, not a list or mapping")
+            if key_node.tag == _TAG + "merge":
+                raise self.fail(key_node, "YAML merge keys ('<<') are not supported; write the keys out")
+            key = self.scalar(key_node)
+            key = key if isinstance(key, str) else str(key)
+            if key in result:
+                first = self.lines.lines.get(path + (key,))
+                raise self.fail(key_node, f"duplicate key '{key}' (first defined on line {first})")
+            self.lines.lines[path + (key,)] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def scalar(self, node: yaml.Node) -> Any:
+        tag, value = node.tag, node.value
+        if tag not in _SCALAR_TAGS:
+            raise self.fail(node, f"unsupported YAML tag '{tag}'; only plain values are allowed")
+        if tag == _TAG + "str" or tag == _TAG + "timestamp":
+            return value  # dates stay as written
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "bool":
+            return value.lower() in ("true", "yes", "on", "y")
+        if tag == _TAG + "int":
+            return self.integer(node)
+        return self.decimal(node)
+
+    def integer(self, node: yaml.Node) -> int:
+        text = node.value.replace("_", "")
+        sign = -1 if text.startswith("-") else 1
+        digits = text.lstrip("+-")
+        try:
+            if digits.startswith("0x"):
+                return sign * int(digits[2:], 16)
+            if digits.startswith("0o"):
+                return sign * int(digits[2:], 8)
+            if digits.startswith("0b"):
+                return sign * int(digits[2:], 2)
+            if ":" in digits:
+                raise ValueError
+            return sign * int(digits)
+        except ValueError:
+            raise self.fail(node, f"cannot read '{node.value}' as a whole number") from None
+
+    def decimal(self, node: yaml.Node) -> Decimal:
+        text = node.value.replace("_", "").lower()
+        specials = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+        try:
+            return Decimal(specials.get(text, text))
+        except InvalidOperation:
+            raise self.fail(node, f"cannot read '{node.value}' as a number") from None
+
+
+def problem_at(doc: YamlDocument, path: PathKey, message: str, **where: str | None) -> Problem:
+    return Problem(doc.at(path, where.get("indicator"), where.get("field")), message)
