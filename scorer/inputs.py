@@ -16,7 +16,7 @@ from .errors import Problem, UserError, did_you_mean
 from .inputs_schema import inputs_schema
 from .numbers import NotANumber, parse_number
 from .rules import Indicator, InputSpec, RuleSet
-from .schemas import field_name, validate
+from .schemas import field_name, show, validate
 from .yamlio import PathKey, YamlDocument, load_yaml_file, parse_yaml
 
 
@@ -128,7 +128,8 @@ class _Reader:
             return parse_number(value, percent=percent)
         except NotANumber as exc:
             hint = ' (write it as 98.88 or "98.88%")' if percent else ""
-            self.fail(path, f"{exc}, got {value!r}{hint}" if "got" not in str(exc) else str(exc))
+            got = "" if isinstance(value, str) else f", got {show(value)}"  # text is quoted in the message
+            self.fail(path, f"{exc}{got}{hint}")
             return None
 
     def indicator(self, indicator: Indicator, entry: dict[str, Any]) -> IndicatorInputs:
@@ -158,20 +159,20 @@ class _Reader:
         if number is None:
             return None
         if spec.type == "integer" and number != number.to_integral_value():
-            self.fail(path, f"expected a whole number, got {raw!r}")
+            self.fail(path, f"expected a whole number, got {show(raw)}")
             return None
         if spec.type == "percent" and 0 < number < 1 and not str(raw).strip().endswith(("%", "％")):
             self.fail(
                 path,
-                f"{raw!r} looks like a fraction; {spec.label} is in percent "
+                f"{show(raw)} looks like a fraction; {spec.label} is in percent "
                 f'(write {number * 100:f} or "{number * 100:f}%"; for under 1% write "{raw}%")',
             )
             return None
         if spec.min is not None and number < spec.min:
-            self.fail(path, f"must be at least {spec.min:f}, got {raw!r}")
+            self.fail(path, f"must be at least {spec.min:f}, got {show(raw)}")
             return None
         if spec.max is not None and number > spec.max:
-            self.fail(path, f"must be at most {spec.max:f}, got {raw!r}")
+            self.fail(path, f"must be at most {spec.max:f}, got {show(raw)}")
             return None
         return number
 
@@ -222,7 +223,7 @@ class _Reader:
         if points is None or reason is None:
             return None
         if points <= 0:
-            self.fail(path + ("points",), f"points deducted must be more than 0, got {item['points']!r}")
+            self.fail(path + ("points",), f"points deducted must be more than 0, got {show(item['points'])}")
             return None
         if not indicator.rounding.fits(points):
             self.fail(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
@@ -60,19 +61,19 @@ def _explain(doc: YamlDocument, error: jsonschema.ValidationError, indicator_of:
     elif kind == "required":
         for key in value:
             if isinstance(instance, dict) and key not in instance:
-                yield at(path + (key,), f"missing required key '{key}'")
+                yield at(path, f"missing required key '{key}'")
     elif kind == "type":
-        yield at(path, f"expected {_type_words(value)}, got {_show(instance)}")
+        yield at(path, f"expected {_type_words(value)}, got {show(instance)}")
     elif kind == "enum":
         hint = did_you_mean(str(instance), [str(v) for v in value])
-        yield at(path, f"{_show(instance)} is not one of {', '.join(map(str, value))}{hint}")
+        yield at(path, f"{show(instance)} is not one of {', '.join(map(str, value))}{hint}")
     elif kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         sign = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}[kind]
-        yield at(path, f"must be {sign} {value}, got {_show(instance)}")
+        yield at(path, f"must be {sign} {value}, got {show(instance)}")
     elif kind in ("minItems", "minLength"):
         yield at(path, "must not be empty")
     elif kind == "pattern":
-        yield at(path, f"{_show(instance)} must be lower-case letters, digits and '_', starting with a letter")
+        yield at(path, f"{show(instance)} must be lower-case letters, digits and '_', starting with a letter")
     else:
         yield at(path, error.message)
 
@@ -92,12 +93,15 @@ def _type_words(types: str | list[str]) -> str:
     return " or ".join(words.get(t, t) for t in items)
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
+    """A value as the user wrote it, for a message: 'text' quoted, numbers bare."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
     text = str(value)
     return repr(text if len(text) <= 40 else text[:37] + "...")

@@ -89,6 +89,11 @@ def load_yaml_file(path: Path, display: str | None = None) -> YamlDocument:
     return parse_yaml(read_text(path, display), display)
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    return lines[line][column : column + 1] if line < len(lines) else ""
+
+
 def parse_yaml(text: str, display: str) -> YamlDocument:
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -96,8 +101,8 @@ def parse_yaml(text: str, display: str) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = f"YAML syntax error: {exc.problem or exc.context}"
-        if "\t" in text and "'\\t'" in str(exc.problem):
-            message += " (use spaces, not tabs, to indent)"
+        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+            message += " (a tab; use spaces, not tabs, to indent)"
         raise UserError.at(Location(display, line), message) from None
     except yaml.YAMLError as exc:
         raise UserError.at(Location(display), f"YAML syntax error: {exc}") from None

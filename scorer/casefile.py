@@ -1,0 +1,119 @@
+"""Golden cases: inputs and what scoring them must give, as data. One loader for `score test` and pytest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .engine import score
+from .errors import Problem, UserError
+from .inputs import load_inputs, read_inputs
+from .numbers import fmt
+from .result import Result
+from .rules import RuleSet
+from .schemas import load_schema, validate
+from .yamlio import YamlDocument, load_yaml_file
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    path: Path
+    expect: dict[str, Any]
+    inputs_file: Path | None = None
+    inputs_doc: YamlDocument | None = None
+
+
+@dataclass
+class Outcome:
+    case: Case
+    failures: list[str] = field(default_factory=list)
+    result: Result | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        found += sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+    return found
+
+
+def load_case(path: Path) -> Case:
+    doc = load_yaml_file(path)
+    problems = validate(doc, load_schema("case.schema.json"), lambda where: (None, where))
+    if problems:
+        raise UserError(problems)
+    data = doc.data
+    if "inputs_file" in data:
+        return Case(data["name"], path, data["expect"], inputs_file=path.parent / data["inputs_file"])
+    inline = YamlDocument(doc.path, data["inputs"], doc.lines)  # lines of the case file still apply
+    return Case(data["name"], path, data["expect"], inputs_doc=_rebase(inline))
+
+
+def _rebase(doc: YamlDocument) -> YamlDocument:
+    """Inline inputs sit under `inputs:`; shift the line map so messages point into the case file."""
+    lines = type(doc.lines)({key[1:]: line for key, line in doc.lines.lines.items() if key[:1] == ("inputs",)})
+    return YamlDocument(doc.path, doc.data, lines)
+
+
+def run_case(case: Case, rules: RuleSet) -> Outcome:
+    outcome = Outcome(case)
+    expect = case.expect
+    try:
+        if case.inputs_file is not None:
+            department = load_inputs(case.inputs_file, rules)
+        else:
+            assert case.inputs_doc is not None
+            department = read_inputs(case.inputs_doc, rules)
+    except UserError as exc:
+        message = "; ".join(str(p) for p in exc.problems)
+        wanted = expect.get("error_contains")
+        if wanted is None:
+            outcome.failures.append(f"the inputs were refused: {message}")
+        elif wanted not in message:
+            outcome.failures.append(f"refused, but without {wanted!r}: {message}")
+        return outcome
+    if "error_contains" in expect:
+        outcome.failures.append(f"expected the inputs to be refused with {expect['error_contains']!r}")
+        return outcome
+    result = score(rules, department)
+    outcome.result = result
+    _compare(outcome, result)
+    return outcome
+
+
+def _compare(outcome: Outcome, result: Result) -> None:
+    expect = outcome.case.expect
+    failures = outcome.failures
+    if "total" in expect and result.total != Decimal(expect["total"]):
+        failures.append(f"total: expected {fmt(Decimal(expect['total']))}, got {fmt(result.total)}")
+    if "grade" in expect and result.grade != expect["grade"]:
+        failures.append(f"grade: expected {expect['grade']}, got {result.grade}")
+    by_id = {i.id: i for i in result.indicators}
+    for ident, wanted in (expect.get("scores") or {}).items():
+        got = by_id.get(ident)
+        if got is None:
+            failures.append(f"{ident}: no such indicator in these rules")
+        elif got.score != Decimal(wanted):
+            failures.append(f"{ident}: expected {fmt(Decimal(wanted))}, got {fmt(got.score)}")
+    for ident, texts in (expect.get("reasons_contain") or {}).items():
+        got = by_id.get(ident)
+        joined = " / ".join(got.reasons) if got else ""
+        for text in texts:
+            if text not in joined:
+                failures.append(f"{ident}: no reason contains {text!r} (reasons: {joined or 'none'})")
+
+
+def problems_of(path: Path) -> list[Problem]:
+    """Schema problems of one case file, for `score lint` of a cases folder."""
+    try:
+        load_case(path)
+    except UserError as exc:
+        return exc.problems
+    return []

@@ -1,0 +1,147 @@
+"""A department's mistakes: one clear message each, naming the file, line, indicator and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scorer.errors import UserError
+from scorer.inputs import load_inputs, parse_inputs
+from scorer.rules import RuleSet
+
+from .conftest import dedent
+
+GOOD = """
+department: 测试部门
+year: 2022
+indicators:
+  budget_execution:
+    execution_rate: 98.88
+  contract_filing_timeliness:
+    contracts_total: 11
+    contracts_filed_on_time: 9
+  procurement_policy_effect:
+    sme_suitable_budget: 10
+    sme_awarded_amount: 9
+"""
+
+
+def refusal(rules: RuleSet, text: str) -> str:
+    with pytest.raises(UserError) as caught:
+        parse_inputs(dedent(text), rules, "dept.yaml")
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "    execution_rate: 98.88\n",
+            "    execution_rat: 98.88\n",
+            "dept.yaml:5: [budget_execution] execution_rat: unknown key 'execution_rat' "
+            "(did you mean 'execution_rate'?)",
+        ),
+        (
+            "  budget_execution:\n",
+            "  budget_executon:\n",
+            "dept.yaml:4: [budget_executon] unknown key 'budget_executon' (did you mean 'budget_execution'?)",
+        ),
+        (
+            "    contracts_total: 11\n",
+            "    contracts_total: 十一\n",
+            "dept.yaml:7: [contract_filing_timeliness] contracts_total: '十一' is not a number",
+        ),
+        (
+            "    contracts_filed_on_time: 9\n",
+            "    contracts_filed_on_time: 12\n",
+            "dept.yaml:8: [contract_filing_timeliness] contracts_filed_on_time: "
+            "按时备案合同数（签订之日起2个工作日内） (12) cannot exceed 签订合同数 (11)",
+        ),
+        (
+            "    contracts_total: 11\n",
+            "    contracts_total: 11.5\n",
+            "dept.yaml:7: [contract_filing_timeliness] contracts_total: expected a whole number, got 11.5",
+        ),
+        (
+            "    execution_rate: 98.88\n",
+            "    execution_rate: -3\n",
+            "dept.yaml:5: [budget_execution] execution_rate: must be at least 0, got -3",
+        ),
+        (
+            "    execution_rate: 98.88\n",
+            "    execution_rate: 0.9888\n",
+            "dept.yaml:5: [budget_execution] execution_rate: 0.9888 looks like a fraction",
+        ),
+        (
+            "    sme_awarded_amount: 9\n",
+            "",
+            "dept.yaml:9: [procurement_policy_effect] sme_awarded_amount: missing input 'sme_awarded_amount' "
+            "(实际授予中小企业的合同金额)",
+        ),
+        ("department: 测试部门\n", "", "dept.yaml: missing required key 'department'"),
+        ("year: 2022\n", "year: 2021\n", "dept.yaml:2: year: the inputs are for 2021, but the rules are for 2022"),
+    ],
+)
+def test_a_mistake_gets_one_message_at_its_place(rules_2022: RuleSet, old: str, new: str, message: str) -> None:
+    text = dedent(GOOD)
+    assert old in text
+    assert message in refusal(rules_2022, text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "  pm_system_execution:\n    deductions:\n      - points: 1\n",
+            "dept.yaml:14: [pm_system_execution] deductions[0].reason: a reason is required",
+        ),
+        (
+            "  pm_system_execution:\n    deductions:\n      - {points: -1, reason: 甲}\n",
+            "[pm_system_execution] deductions[0].points: points deducted must be more than 0",
+        ),
+        (
+            "  pm_system_execution:\n    deductions:\n      - {points: 0.125, reason: 甲}\n",
+            "[pm_system_execution] deductions[0].points: 0.125 has more decimal places than 绩效管理制度执行 keeps (2)",
+        ),
+        (
+            "  pm_system_execution:\n    deductions:\n      - code: no_unit_self_evaluaton\n",
+            "[pm_system_execution] deductions[0].code: unknown deduction code 'no_unit_self_evaluaton' "
+            "(did you mean 'no_unit_self_evaluation'?)",
+        ),
+        (
+            "  pm_system_execution:\n    override: {score: 8, reason: 甲}\n",
+            "[pm_system_execution] override.score: must be between 0 and the weight 7, got 8",
+        ),
+        (
+            "  pm_system_execution:\n    override: {score: 6}\n",
+            "dept.yaml:13: [pm_system_execution] override: missing required key 'reason'",
+        ),
+    ],
+)
+def test_deduction_and_override_mistakes(rules_2022: RuleSet, entry: str, message: str) -> None:
+    assert message in refusal(rules_2022, dedent(GOOD) + entry)
+
+
+def test_broken_yaml_names_the_line(rules_2022: RuleSet) -> None:
+    message = refusal(rules_2022, dedent(GOOD).replace("    execution_rate: 98.88\n", "    execution_rate: [98.88\n"))
+    assert message.startswith("dept.yaml:")
+    assert "YAML syntax error" in message
+
+
+def test_duplicate_keys_are_refused_not_silently_merged(rules_2022: RuleSet) -> None:
+    text = dedent(GOOD).replace("    execution_rate: 98.88\n", "    execution_rate: 98.88\n    execution_rate: 50\n")
+    assert "dept.yaml:6: duplicate key 'execution_rate' (first defined on line 5)" in refusal(rules_2022, text)
+
+
+def test_a_file_that_does_not_exist(rules_2022: RuleSet, tmp_path: Path) -> None:
+    with pytest.raises(UserError) as caught:
+        load_inputs(tmp_path / "nope.yaml", rules_2022)
+    assert str(caught.value) == f"{tmp_path / 'nope.yaml'}: file not found"
+
+
+def test_more_than_one_mistake_reports_the_first_and_counts_the_rest(rules_2022: RuleSet) -> None:
+    text = dedent(GOOD).replace("execution_rate: 98.88", "execution_rat: 98.88").replace("contracts_total: 11", "contracts_totl: 11")
+    message = refusal(rules_2022, text)
+    assert message.startswith("dept.yaml:5: [budget_execution] execution_rat: unknown key")
+    assert "(2 more problems in this file)" in message or "(1 more problem in this file)" in message
