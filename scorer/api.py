@@ -23,5 +23,7 @@ def inputs_year(inputs: Path) -> str:
     doc = load_yaml_file(inputs)
     year = doc.data.get("year") if isinstance(doc.data, dict) else None
     if year is None:
-        raise UserError.at(Location(str(inputs), 1), "no 'year' in the inputs file; add one or give --rules YEAR")
+        raise UserError.at(
+            Location(str(inputs), 1), "no 'year' in the inputs file; add one or give --rules YEAR"
+        )
     return str(year)

@@ -58,7 +58,9 @@ def load_case(path: Path) -> Case:
 
 def _rebase(doc: YamlDocument) -> YamlDocument:
     """Inline inputs sit under `inputs:`; shift the line map so messages point into the case file."""
-    lines = type(doc.lines)({key[1:]: line for key, line in doc.lines.lines.items() if key[:1] == ("inputs",)})
+    lines = type(doc.lines)(
+        {key[1:]: line for key, line in doc.lines.lines.items() if key[:1] == ("inputs",)}
+    )
     return YamlDocument(doc.path, doc.data, lines)
 
 

@@ -212,7 +212,9 @@ class _Builder:
             self.reasons.append(deduction.reason)
             self._improve(deduction.improvement)
             label = f"[{deduction.code}] " if deduction.code else ""
-            self.steps.append(Step("deduction", f"{label}-{fmt(deduction.points)}：{deduction.reason}", score))
+            self.steps.append(
+                Step("deduction", f"{label}-{fmt(deduction.points)}：{deduction.reason}", score)
+            )
         if score < 0:
             self.clamped = True
             self.notes.append(f"扣分合计超过可得分 {fmt(base)}，扣完为止，按0分计。")
@@ -227,7 +229,9 @@ class _Builder:
             if not metric.formula.names <= values.keys():
                 continue  # evidence not given: nothing to show
             try:
-                value: Decimal | None = Rounding(metric.places, "half_up").apply(metric.formula.evaluate(values))
+                value: Decimal | None = Rounding(metric.places, "half_up").apply(
+                    metric.formula.evaluate(values)
+                )
             except FormulaError:
                 value = None
             shown.append(MetricValue(metric.id, metric.name, value, metric.unit))

@@ -66,7 +66,9 @@ def parse_inputs(text: str, rules: RuleSet, display: str = "<inputs>") -> Depart
 
 def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     if not isinstance(doc.data, dict):
-        raise UserError.at(doc.at(()), "expected a mapping with 'department' and 'indicators' (see examples/)")
+        raise UserError.at(
+            doc.at(()), "expected a mapping with 'department' and 'indicators' (see examples/)"
+        )
     problems = validate(doc, inputs_schema(rules), _indicator_of)
     if problems:
         raise _first(problems)
@@ -82,7 +84,9 @@ def _first(problems: list[Problem]) -> UserError:
     first = problems[0]
     if len(problems) > 1:
         more = len(problems) - 1
-        first = Problem(first.location, f"{first.message}\n  ({more} more problem{'s' * (more > 1)} in this file)")
+        first = Problem(
+            first.location, f"{first.message}\n  ({more} more problem{'s' * (more > 1)} in this file)"
+        )
     return UserError(first)
 
 
@@ -214,9 +218,13 @@ class _Reader:
                 hint = did_you_mean(item["code"], codes)
                 self.fail(path + ("code",), f"unknown deduction code '{item['code']}'{hint or known}")
                 return None
-            return Deduction(declared.points, declared.reason, improvement or declared.improvement, declared.code)
+            return Deduction(
+                declared.points, declared.reason, improvement or declared.improvement, declared.code
+            )
         if "points" not in item:
-            self.fail(path, "a deduction needs 'points' and a 'reason' (or the 'code' of a declared deduction)")
+            self.fail(
+                path, "a deduction needs 'points' and a 'reason' (or the 'code' of a declared deduction)"
+            )
             return None
         points = self.number(path + ("points",), item["points"], percent=False)
         reason = self.reason(path, item, "the reason for the lost points (未达标原因)")
@@ -242,10 +250,14 @@ class _Reader:
         if score is None or reason is None:
             return None
         if not 0 <= score <= indicator.weight:
-            self.fail(path + ("score",), f"must be between 0 and the weight {indicator.weight:f}, got {score:f}")
+            self.fail(
+                path + ("score",), f"must be between 0 and the weight {indicator.weight:f}, got {score:f}"
+            )
             return None
         if not indicator.rounding.fits(score):
-            self.fail(path + ("score",), f"{score:f} has more decimal places than {indicator.rounding.places}")
+            self.fail(
+                path + ("score",), f"{score:f} has more decimal places than {indicator.rounding.places}"
+            )
             return None
         return Override(score, item["reason"].strip(), str(item.get("improvement") or "").strip())
 

@@ -20,7 +20,9 @@ def write_atomic(path: Path, text: str, protected: Iterable[Path] = ()) -> None:
         keep = keep.resolve()
         if target == keep or (keep.is_dir() and keep in target.parents):
             what = "the rules folder" if keep.is_dir() else "an input file"
-            raise UserError.at(Location(str(path)), f"refusing to write over {what} ({keep}); choose another -o")
+            raise UserError.at(
+                Location(str(path)), f"refusing to write over {what} ({keep}); choose another -o"
+            )
     if target.is_dir():
         raise UserError.at(Location(str(path)), "is a folder; give a file name to -o")
     if not target.parent.is_dir():

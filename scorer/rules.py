@@ -228,7 +228,9 @@ def _build_indicator(doc: YamlDocument, problems: list[Problem]) -> Indicator | 
         except FormulaError as exc:
             fail(("metrics", index, "formula"), str(exc))
             continue
-        metrics.append(Metric(item["id"], item["name"], compiled, item.get("unit", ""), item.get("places", 2)))
+        metrics.append(
+            Metric(item["id"], item["name"], compiled, item.get("unit", ""), item.get("places", 2))
+        )
     reason = None
     if "reason" in data:
         allowed = input_names | REASON_NAMES | {m.id for m in metrics}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -45,7 +45,9 @@ def validate(doc: YamlDocument, schema: dict[str, Any], indicator_of: IndicatorO
     return sorted(problems, key=lambda p: (p.location.line or 0, p.message))
 
 
-def _explain(doc: YamlDocument, error: jsonschema.ValidationError, indicator_of: IndicatorOf) -> Iterator[Problem]:
+def _explain(
+    doc: YamlDocument, error: jsonschema.ValidationError, indicator_of: IndicatorOf
+) -> Iterator[Problem]:
     path: PathKey = tuple(error.absolute_path)
     kind, value, instance = error.validator, error.validator_value, error.instance
 
@@ -87,8 +89,15 @@ def field_name(path: PathKey) -> str | None:
 
 
 def _type_words(types: str | list[str]) -> str:
-    words = {"number": "a number", "integer": "a whole number", "string": "text", "object": "a mapping",
-             "array": "a list", "boolean": "true or false", "null": "nothing"}
+    words = {
+        "number": "a number",
+        "integer": "a whole number",
+        "string": "text",
+        "object": "a mapping",
+        "array": "a list",
+        "boolean": "true or false",
+        "null": "nothing",
+    }
     items = [types] if isinstance(types, str) else types
     return " or ".join(words.get(t, t) for t in items)
 

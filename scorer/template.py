@@ -34,7 +34,9 @@ def compile_template(source: str, allowed: set[str]) -> Template:
     try:
         pieces = list(string.Formatter().parse(source))
     except ValueError as exc:
-        raise TemplateError(f"cannot read the template: {exc} (write '{{{{' or '}}}}' for a literal brace)") from None
+        raise TemplateError(
+            f"cannot read the template: {exc} (write '{{{{' or '}}}}' for a literal brace)"
+        ) from None
     parts: list[tuple[str, str | None]] = []
     for text, name, spec, conversion in pieces:
         if name is None:

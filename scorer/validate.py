@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import Location, Problem, did_you_mean
-from .formula import FormulaError
+from .formula import Formula, FormulaError
 from .rules import Indicator, RuleSet
 
 
@@ -42,7 +42,9 @@ def _ids(rules: RuleSet) -> Iterator[Problem]:
     for indicator in rules.indicators:
         stem = Path(indicator.path).stem
         if indicator.id != stem:
-            yield Problem(_at(indicator, "id"), f"id '{indicator.id}' does not match the file name '{stem}.yaml'")
+            yield Problem(
+                _at(indicator, "id"), f"id '{indicator.id}' does not match the file name '{stem}.yaml'"
+            )
         if indicator.id in seen:
             yield Problem(_at(indicator, "id"), f"id '{indicator.id}' is also used by {seen[indicator.id]}")
         seen.setdefault(indicator.id, indicator.path)
@@ -65,7 +67,9 @@ def _levels(rules: RuleSet) -> Iterator[Problem]:
         level = level1.get(indicator.level1)
         if level is None:
             hint = did_you_mean(indicator.level1, level1)
-            yield Problem(_at(indicator, "level1"), f"no level-1 node '{indicator.level1}' in the rubric{hint}")
+            yield Problem(
+                _at(indicator, "level1"), f"no level-1 node '{indicator.level1}' in the rubric{hint}"
+            )
             continue
         children = [name for name, _ in level.children]
         if indicator.level2 not in children:
@@ -80,7 +84,8 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
     level_sum = sum((level.weight for level in rules.levels), Decimal(0))
     if level_sum != rules.total:
         yield Problem(
-            _rubric_at(rules, "levels"), f"level-1 weights sum to {level_sum:f}, but the total is {rules.total:f}"
+            _rubric_at(rules, "levels"),
+            f"level-1 weights sum to {level_sum:f}, but the total is {rules.total:f}",
         )
     for index, level in enumerate(rules.levels):
         child_sum = sum((weight for _, weight in level.children), Decimal(0))
@@ -158,7 +163,9 @@ def _scoring(indicator: Indicator) -> Iterator[Problem]:
     if kind != "formula" and has_formula:
         yield Problem(_at(indicator, "formula"), f"a formula is given but scoring is '{kind}'")
     if kind == "formula" and "reason" not in _keys(indicator):
-        yield Problem(_at(indicator, "scoring"), "a formula score needs a reason template to explain lost points")
+        yield Problem(
+            _at(indicator, "scoring"), "a formula score needs a reason template to explain lost points"
+        )
     if kind == "targets" and indicator.targets is None:
         yield Problem(_at(indicator, "scoring"), "scoring is 'targets' but there is no 'targets' section")
     if kind != "targets" and indicator.targets is not None:
@@ -178,7 +185,8 @@ def _inputs(indicator: Indicator) -> Iterator[Problem]:
         if spec.max_ref is not None and spec.max_ref not in names:
             hint = did_you_mean(spec.max_ref, names)
             yield Problem(
-                _at(indicator, "inputs", spec.name, "max_ref"), f"max_ref '{spec.max_ref}' is not an input{hint}"
+                _at(indicator, "inputs", spec.name, "max_ref"),
+                f"max_ref '{spec.max_ref}' is not an input{hint}",
             )
         if spec.min is not None and spec.max is not None and spec.min > spec.max:
             yield Problem(_at(indicator, "inputs", spec.name), "min is greater than max")
@@ -194,7 +202,9 @@ def _declared_deductions(indicator: Indicator) -> Iterator[Problem]:
     codes = Counter(d.code for d in indicator.deductions)
     for index, deduction in enumerate(indicator.deductions):
         if codes[deduction.code] > 1:
-            yield Problem(_at(indicator, "deductions", index, "code"), f"deduction code '{deduction.code}' is repeated")
+            yield Problem(
+                _at(indicator, "deductions", index, "code"), f"deduction code '{deduction.code}' is repeated"
+            )
         if deduction.points > indicator.weight:
             yield Problem(
                 _at(indicator, "deductions", index, "points"),
@@ -219,7 +229,9 @@ def _provenance(indicator: Indicator) -> Iterator[Problem]:
 
 def _samples(indicator: Indicator) -> Iterator[Problem]:
     """Evaluate each formula on sample values: it must give a number, and a zero input must not divide by 0."""
-    formulas = [(("formula",), indicator.formula)] if indicator.formula else []
+    formulas: list[tuple[tuple[str | int, ...], Formula]] = []
+    if indicator.formula:
+        formulas.append((("formula",), indicator.formula))
     formulas += [(("metrics", i, "formula"), m.formula) for i, m in enumerate(indicator.metrics)]
     base = {spec.name: _sample(spec.min, spec.max) for spec in indicator.inputs}
     names = {**base, "weight": indicator.weight, "year": Decimal(2022)}

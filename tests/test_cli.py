@@ -86,10 +86,14 @@ def test_exit_1_for_a_file_that_does_not_exist(tmp_path: Path) -> None:
 
 def test_exit_1_for_a_mistake_in_the_inputs(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(Path(SUIGANG).read_text(encoding="utf-8").replace("execution_rate:", "executon_rate:"), "utf-8")
+    bad.write_text(
+        Path(SUIGANG).read_text(encoding="utf-8").replace("execution_rate:", "executon_rate:"), "utf-8"
+    )
     result = runner.invoke(app, ["run", str(bad), "--rules", "2022"])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {bad}:13: [budget_execution] executon_rate: unknown key 'executon_rate' (did you mean 'execution_rate'?)")
+    assert result.stderr.startswith(
+        f"error: {bad}:13: [budget_execution] executon_rate: unknown key 'executon_rate' (did you mean 'execution_rate'?)"
+    )
 
 
 def test_exit_1_refuses_to_overwrite_the_inputs(tmp_path: Path) -> None:
@@ -124,7 +128,9 @@ def test_exit_3_for_a_bug_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -
 
 def test_the_real_command_exits_1_with_no_traceback(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
-    broken.write_text("department: x\nindicators:\n  budget_execution:\n\texecution_rate: 1\n", encoding="utf-8")
+    broken.write_text(
+        "department: x\nindicators:\n  budget_execution:\n\texecution_rate: 1\n", encoding="utf-8"
+    )
     proc = subprocess.run(
         [sys.executable, str(ROOT / "cli.py"), "run", str(broken), "--rules", "2022"],
         capture_output=True,

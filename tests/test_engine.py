@@ -80,7 +80,9 @@ financial_compliance:
 
 
 def test_a_declared_deduction_is_applied_by_its_code(score_yaml: Callable[..., Result]) -> None:
-    result = score_yaml(with_entry("asset_allocation_compliance:\n  deductions:\n    - code: exceeds_staffing"))
+    result = score_yaml(
+        with_entry("asset_allocation_compliance:\n  deductions:\n    - code: exceeds_staffing")
+    )
     row = by_id(result)["asset_allocation_compliance"]
     assert row.score == 1
     assert row.reasons == ("配置资产超出现有编制数。",)
@@ -102,7 +104,10 @@ def test_an_override_replaces_the_formula_and_is_flagged(score_yaml: Callable[..
 
 def test_formula_score_explains_itself_in_the_published_style(score_yaml: Callable[..., Result]) -> None:
     result = score_yaml(
-        BASE.replace("contracts_total: 3, contracts_filed_on_time: 3", "contracts_total: 22, contracts_filed_on_time: 9")
+        BASE.replace(
+            "contracts_total: 3, contracts_filed_on_time: 3",
+            "contracts_total: 22, contracts_filed_on_time: 9",
+        )
     )
     row = by_id(result)["contract_filing_timeliness"]
     assert row.score == Decimal("0.41")
@@ -110,7 +115,11 @@ def test_formula_score_explains_itself_in_the_published_style(score_yaml: Callab
 
 
 def test_no_contracts_scores_full_marks_as_the_rule_file_assumes(score_yaml: Callable[..., Result]) -> None:
-    result = score_yaml(BASE.replace("contracts_total: 3, contracts_filed_on_time: 3", "contracts_total: 0, contracts_filed_on_time: 0"))
+    result = score_yaml(
+        BASE.replace(
+            "contracts_total: 3, contracts_filed_on_time: 3", "contracts_total: 0, contracts_filed_on_time: 0"
+        )
+    )
     assert by_id(result)["contract_filing_timeliness"].score == 1
 
 
@@ -127,7 +136,10 @@ def test_a_formula_overshooting_the_weight_is_clamped_and_says_so(
     rules_copy: Callable[..., Path], score_yaml: Callable[..., Result]
 ) -> None:
     rules = _rules_with(
-        rules_copy, "budget_execution", "formula: weight * min(execution_rate, 100) / 100", "formula: weight * execution_rate / 100"
+        rules_copy,
+        "budget_execution",
+        "formula: weight * min(execution_rate, 100) / 100",
+        "formula: weight * execution_rate / 100",
     )
     result = score_yaml(BASE.replace("execution_rate: 100", "execution_rate: 125"), rules)
     row = by_id(result)["budget_execution"]
@@ -140,7 +152,10 @@ def test_a_negative_formula_result_is_clamped_to_zero(
     rules_copy: Callable[..., Path], score_yaml: Callable[..., Result]
 ) -> None:
     rules = _rules_with(
-        rules_copy, "budget_execution", "formula: weight * min(execution_rate, 100) / 100", "formula: execution_rate - 100"
+        rules_copy,
+        "budget_execution",
+        "formula: weight * min(execution_rate, 100) / 100",
+        "formula: execution_rate - 100",
     )
     result = score_yaml(BASE.replace("execution_rate: 100", "execution_rate: 90"), rules)
     row = by_id(result)["budget_execution"]
@@ -152,7 +167,9 @@ def test_missing_input_under_the_error_policy_is_an_error(score_yaml: Callable[.
     with pytest.raises(UserError) as caught:
         score_yaml(BASE.replace("  budget_execution: {execution_rate: 100}\n", ""))
     message = str(caught.value)
-    assert message.startswith("inputs.yaml:3: [budget_execution] execution_rate: missing input 'execution_rate'")
+    assert message.startswith(
+        "inputs.yaml:3: [budget_execution] execution_rate: missing input 'execution_rate'"
+    )
 
 
 @pytest.mark.parametrize(("policy", "score"), [("full_marks", 10), ("zero", 0)])
@@ -169,7 +186,16 @@ def test_declared_missing_data_policies_are_applied_and_reported(
 
 @pytest.mark.parametrize(
     ("total", "grade"),
-    [("100", "优"), ("90", "优"), ("89.99", "良"), ("80", "良"), ("79.99", "中"), ("60", "中"), ("59.99", "差"), ("0", "差")],
+    [
+        ("100", "优"),
+        ("90", "优"),
+        ("89.99", "良"),
+        ("80", "良"),
+        ("79.99", "中"),
+        ("60", "中"),
+        ("59.99", "差"),
+        ("0", "差"),
+    ],
 )
 def test_grade_boundaries(total: str, grade: str, rules_2022: RuleSet) -> None:
     assert rules_2022.grade_of(Decimal(total)).name == grade

@@ -30,7 +30,9 @@ def test_a_wrong_expectation_fails(tmp_path: Path, rules_2022: RuleSet) -> None:
     source = (GOLDEN / "2022" / "suigang-zhizao-published-table.yaml").read_text(encoding="utf-8")
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text(
-        source.replace("total: 98.29", "total: 98.3").replace("../../../examples", str(GOLDEN.parent.parent / "examples")),
+        source.replace("total: 98.29", "total: 98.3").replace(
+            "../../../examples", str(GOLDEN.parent.parent / "examples")
+        ),
         encoding="utf-8",
     )
     outcome = run_case(load_case(wrong), rules_2022)

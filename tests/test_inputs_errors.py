@@ -80,10 +80,16 @@ def refusal(rules: RuleSet, text: str) -> str:
             "(实际授予中小企业的合同金额)",
         ),
         ("department: 测试部门\n", "", "dept.yaml: missing required key 'department'"),
-        ("year: 2022\n", "year: 2021\n", "dept.yaml:2: year: the inputs are for 2021, but the rules are for 2022"),
+        (
+            "year: 2022\n",
+            "year: 2021\n",
+            "dept.yaml:2: year: the inputs are for 2021, but the rules are for 2022",
+        ),
     ],
 )
-def test_a_mistake_gets_one_message_at_its_place(rules_2022: RuleSet, old: str, new: str, message: str) -> None:
+def test_a_mistake_gets_one_message_at_its_place(
+    rules_2022: RuleSet, old: str, new: str, message: str
+) -> None:
     text = dedent(GOOD)
     assert old in text
     assert message in refusal(rules_2022, text.replace(old, new, 1))
@@ -124,14 +130,20 @@ def test_deduction_and_override_mistakes(rules_2022: RuleSet, entry: str, messag
 
 
 def test_broken_yaml_names_the_line(rules_2022: RuleSet) -> None:
-    message = refusal(rules_2022, dedent(GOOD).replace("    execution_rate: 98.88\n", "    execution_rate: [98.88\n"))
+    message = refusal(
+        rules_2022, dedent(GOOD).replace("    execution_rate: 98.88\n", "    execution_rate: [98.88\n")
+    )
     assert message.startswith("dept.yaml:")
     assert "YAML syntax error" in message
 
 
 def test_duplicate_keys_are_refused_not_silently_merged(rules_2022: RuleSet) -> None:
-    text = dedent(GOOD).replace("    execution_rate: 98.88\n", "    execution_rate: 98.88\n    execution_rate: 50\n")
-    assert "dept.yaml:6: duplicate key 'execution_rate' (first defined on line 5)" in refusal(rules_2022, text)
+    text = dedent(GOOD).replace(
+        "    execution_rate: 98.88\n", "    execution_rate: 98.88\n    execution_rate: 50\n"
+    )
+    assert "dept.yaml:6: duplicate key 'execution_rate' (first defined on line 5)" in refusal(
+        rules_2022, text
+    )
 
 
 def test_a_file_that_does_not_exist(rules_2022: RuleSet, tmp_path: Path) -> None:
@@ -141,7 +153,11 @@ def test_a_file_that_does_not_exist(rules_2022: RuleSet, tmp_path: Path) -> None
 
 
 def test_more_than_one_mistake_reports_the_first_and_counts_the_rest(rules_2022: RuleSet) -> None:
-    text = dedent(GOOD).replace("execution_rate: 98.88", "execution_rat: 98.88").replace("contracts_total: 11", "contracts_totl: 11")
+    text = (
+        dedent(GOOD)
+        .replace("execution_rate: 98.88", "execution_rat: 98.88")
+        .replace("contracts_total: 11", "contracts_totl: 11")
+    )
     message = refusal(rules_2022, text)
     assert message.startswith("dept.yaml:5: [budget_execution] execution_rat: unknown key")
     assert "(2 more problems in this file)" in message or "(1 more problem in this file)" in message

@@ -59,7 +59,8 @@ def test_parse_number_refuses_what_is_not_a_number(text: object) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "text"), [("94.20", "94.2"), ("20.00", "20"), ("0.41", "0.41"), ("9.88", "9.88"), ("100", "100")]
+    ("value", "text"),
+    [("94.20", "94.2"), ("20.00", "20"), ("0.41", "0.41"), ("9.88", "9.88"), ("100", "100")],
 )
 def test_numbers_print_as_the_tables_print_them(value: str, text: str) -> None:
     assert fmt(Decimal(value)) == text

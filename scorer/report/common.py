@@ -93,7 +93,8 @@ def rows(result: Result) -> Iterator[Row]:
             level=level,
             child=next(c for c in level.children if c.name == indicator.level2),
             opens_level=before is None or before.level1 != indicator.level1,
-            opens_child=before is None or (before.level1, before.level2) != (indicator.level1, indicator.level2),
+            opens_child=before is None
+            or (before.level1, before.level2) != (indicator.level1, indicator.level2),
             closes_level=after is None or after.level1 != indicator.level1,
         )
 

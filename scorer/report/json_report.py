@@ -21,7 +21,9 @@ def as_dict(result: Result) -> dict[str, Any]:
         "total": to_json_number(result.total),
         "max": to_json_number(result.max),
         "grade": result.grade,
-        "next_grade": None if upward is None else {"grade": upward[0], "points_needed": to_json_number(upward[1])},
+        "next_grade": None
+        if upward is None
+        else {"grade": upward[0], "points_needed": to_json_number(upward[1])},
         "levels": [_node(level) for level in result.levels],
         "indicators": [_indicator(i) for i in result.indicators],
     }
