@@ -202,4 +202,5 @@ def _decimal_constants(module: ast.AST) -> None:
     """Turn number literals into Decimals, so that 0.1 is exactly one tenth."""
     for node in ast.walk(module):
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            node.value = Decimal(repr(node.value))  # repr: 0.1 → "0.1", exactly one tenth  # type: ignore[assignment]  # simpleeval returns it as is
+            # repr: 0.1 → "0.1", exactly one tenth. simpleeval hands a constant's value back as it is.
+            node.value = Decimal(repr(node.value))  # type: ignore[assignment]
