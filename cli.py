@@ -125,6 +125,34 @@ def schema(rules: RulesOption = None, output: OutputOption = None) -> None:
         _emit(text, output, [Path(rules_set.folder)])
 
 
+@app.command()
+def template(
+    rules: RulesOption = None,
+    targets: Annotated[
+        Path | None,
+        typer.Option(
+            "--targets",
+            "-t",
+            help="The 申报表's 绩效指标 table (CSV or tab-separated, with 二级指标, 三级指标 and 年度指标值 "
+            "columns) or a YAML list of {category, name, target}.",
+        ),
+    ] = None,
+    output: OutputOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+) -> None:
+    """Write an inputs file ready to fill, with the declared targets pre-filled."""
+    from scorer.rules import load_rules
+    from scorer.scaffold import read_declared, scaffold
+
+    with handled():
+        rules_set = load_rules(rules or _latest_year())
+        declared = read_declared(targets, rules_set) if targets else []
+        if output is not None and output.exists() and not force:
+            raise UserError.at(Location(str(output)), "already exists; choose another -o or add --force")
+        protected = [Path(rules_set.folder)] + ([targets] if targets else [])
+        _emit(scaffold(rules_set, declared), output, protected)
+
+
 def _latest_year() -> str:
     from scorer.resources import shipped_years
 

@@ -14,6 +14,7 @@ from .inputs import Department, IndicatorInputs
 from .numbers import Rounding, fmt
 from .result import GradeBand, IndicatorResult, MetricValue, NodeResult, Result, Step
 from .rules import Indicator, RuleSet
+from .targets import roll_up
 
 ZERO = Decimal(0)
 
@@ -133,15 +134,24 @@ class _Builder:
         if indicator.scoring == "formula":
             return self._formula()
         if indicator.scoring == "targets" and self.inputs.targets:
-            from .targets import score_targets  # only departments that list targets need the parser
-
-            outcome = score_targets(indicator, self.inputs.targets)
-            self.targets = outcome.targets
-            self.reasons.extend(outcome.reasons)
-            self.steps.extend(outcome.steps)
-            return self._clamp(indicator.rounding.apply(outcome.raw), "目标完成度得分")
+            return self._targets()
         self.steps.append(Step("base", f"满分 {fmt(indicator.weight)} 分，按扣分计", indicator.weight))
         return indicator.weight
+
+    def _targets(self) -> Decimal:
+        indicator = self.indicator
+        assert indicator.targets is not None and self.inputs.targets
+        outcome = roll_up(indicator.targets.roll_up, indicator.weight, self.inputs.targets)
+        self.targets = outcome.targets
+        self.steps.extend(Step("target", str(t)) for t in outcome.targets)
+        self.steps.append(Step("roll-up", f"{indicator.targets.roll_up}: {outcome.detail}", outcome.raw))
+        rounded = indicator.rounding.apply(outcome.raw)
+        self.steps.append(Step("rounding", indicator.rounding.describe(), rounded))
+        score = self._clamp(rounded, "目标完成度得分")
+        self.reasons.extend(outcome.reasons)
+        if score < indicator.weight:
+            self.reasons.append(f"按{outcome.detail}计得{fmt(score)}分。")
+        return score
 
     def _formula(self) -> Decimal:
         indicator, values = self.indicator, self.inputs.values

@@ -17,6 +17,7 @@ from .inputs_schema import inputs_schema
 from .numbers import NotANumber, parse_number
 from .rules import Indicator, InputSpec, RuleSet
 from .schemas import field_name, show, validate
+from .targets import Target, TargetError, read_target
 from .yamlio import PathKey, YamlDocument, load_yaml_file, parse_yaml
 
 
@@ -40,7 +41,7 @@ class IndicatorInputs:
     values: Mapping[str, Decimal] = field(default_factory=dict)
     deductions: tuple[Deduction, ...] = ()
     override: Override | None = None
-    targets: tuple[Mapping[str, Any], ...] | None = None  # as written; read by the targets step
+    targets: tuple[Target, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,28 @@ class _Reader:
             self.fail(base + ("override",), "give either an override or deductions, not both")
         if override is None:
             self.check_missing(base, indicator, entry, values)
-        targets = entry.get("targets")
-        return IndicatorInputs(values, deductions, override, tuple(targets) if targets is not None else None)
+        targets = self.targets(base, indicator, entry.get("targets") or [])
+        return IndicatorInputs(values, deductions, override, targets)
+
+    def targets(self, base: PathKey, indicator: Indicator, items: list[dict[str, Any]]) -> tuple[Target, ...]:
+        if not items or indicator.targets is None:
+            return ()
+        read = []
+        for index, item in enumerate(items):
+            path = base + ("targets", index)
+            try:
+                target = read_target(item, indicator.targets.categories)
+            except TargetError as exc:
+                self.fail(path + (getattr(exc, "field", "target"),), str(exc))
+                continue
+            if indicator.targets.roll_up == "weighted_completion" and not target.weight:
+                self.fail(
+                    path + ("weight",),
+                    f"target '{target.name}' needs a weight above 0 (the roll-up is weighted)",
+                )
+                continue
+            read.append(target)
+        return tuple(read)
 
     def value(self, path: PathKey, spec: InputSpec, raw: Any) -> Decimal | None:
         number = self.number(path, raw, percent=spec.type == "percent")

@@ -100,4 +100,4 @@ def rows(result: Result) -> Iterator[Row]:
 
 
 def reasons_cell(indicator: IndicatorResult, joiner: str) -> str:
-    return joiner.join(indicator.reasons) if indicator.lost > 0 or indicator.overridden else ""
+    return joiner.join(indicator.reasons)

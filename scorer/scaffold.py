@@ -1,0 +1,132 @@
+"""An inputs file ready to fill: every indicator's inputs with their labels, and the targets declared in the
+申报表 pre-filled, so that a department types its actual values only.
+
+Declared targets come from the 申报表's 绩效指标 table, saved as CSV or tab-separated text (copy the table from
+Excel or Word), or written as a YAML list of `{category, name, target}`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Location, UserError
+from .rules import Indicator, RuleSet
+from .targets import match_category
+from .yamlio import load_yaml_file, read_text
+
+# Column headers as the 申报表 prints them, and their English names.
+_COLUMNS = {
+    "level1": ("一级指标", "level1"),
+    "category": ("二级指标", "category"),
+    "name": ("三级指标", "name"),
+    "target": ("年度指标值", "target"),
+}
+
+
+@dataclass(frozen=True)
+class DeclaredTarget:
+    indicator: str  # output_targets or outcome_targets
+    category: str
+    name: str
+    target: str
+
+
+def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
+    if path.suffix.lower() in (".yaml", ".yml"):
+        doc = load_yaml_file(path)
+        rows = doc.data if isinstance(doc.data, list) else None
+        if rows is None or not all(isinstance(r, dict) for r in rows):
+            raise UserError.at(Location(str(path), 1), "expected a list of {category, name, target}")
+        return [_declared(rules, path, i + 1, {k: str(v) for k, v in r.items()}) for i, r in enumerate(rows)]
+    text = read_text(path, str(path))
+    dialect = "excel-tab" if "\t" in text.splitlines()[0] else "excel"
+    table = list(csv.reader(io.StringIO(text), dialect=dialect))
+    if not table:
+        raise UserError.at(Location(str(path)), "the file is empty")
+    header = [cell.strip() for cell in table[0]]
+    positions = {}
+    for key, names in _COLUMNS.items():
+        found = next((i for i, cell in enumerate(header) if cell in names), None)
+        if found is None and key != "level1":
+            wanted = " / ".join(names)
+            raise UserError.at(Location(str(path), 1), f"no column '{wanted}' in the header {header}")
+        positions[key] = found
+    declared, carried = [], {"level1": "", "category": ""}
+    for line, row in enumerate(table[1:], start=2):
+        cells = {k: (row[i].strip() if i is not None and i < len(row) else "") for k, i in positions.items()}
+        for key in carried:  # merged cells: an empty cell repeats the one above
+            cells[key] = cells[key] or carried[key]
+            carried[key] = cells[key]
+        if cells["name"] and cells["target"]:
+            declared.append(_declared(rules, path, line, cells))
+    return declared
+
+
+def _declared(rules: RuleSet, path: Path, line: int, row: dict[str, str]) -> DeclaredTarget:
+    category = row.get("category", "").strip()
+    for indicator in rules.indicators:
+        full = match_category(category, indicator.targets.categories) if indicator.targets else None
+        if full:
+            return DeclaredTarget(
+                indicator.id, full, row.get("name", "").strip(), row.get("target", "").strip()
+            )
+    known = [c for i in rules.indicators if i.targets for c in i.targets.categories]
+    raise UserError.at(
+        Location(str(path), line),
+        f"category '{category}' is none of {'、'.join(known)} (二级指标 of the 绩效指标 table)",
+    )
+
+
+def scaffold(rules: RuleSet, declared: list[DeclaredTarget]) -> str:
+    lines = [
+        f"# 输入文件：{rules.year}年度{rules.title}（由 score template 生成）",
+        '# 填写说明：带“填写”注释的值必须填写；数字可写 98.88 或 "98.88%"。',
+        "# 没有扣分的指标不必填写；扣分写在 deductions 下（points + reason，可加 improvement）。",
+        "department: （填写部门名称）",
+        f"year: {rules.year}",
+        "units: 1",
+        "# budget:                    # 万元，可不填",
+        "#   total: 0",
+        "#   basic: 0",
+        "#   project: 0",
+        "indicators:",
+    ]
+    for indicator in rules.indicators:
+        lines += _indicator_lines(indicator, [d for d in declared if d.indicator == indicator.id])
+    return "\n".join(lines) + "\n"
+
+
+def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> list[str]:
+    heading = f"  # {indicator.level1} / {indicator.level2} / {indicator.title}（{indicator.weight:f}分）"
+    if declared:
+        lines = [heading, f"  {indicator.id}:", "    targets:"]
+        for item in declared:
+            lines += [
+                f"      - name: {json.dumps(item.name, ensure_ascii=False)}",
+                f"        category: {item.category}",
+                f"        target: {json.dumps(item.target, ensure_ascii=False)}",
+                '        actual:                # 填写实际完成值，如 "182次"',
+            ]
+        return lines
+    needed = [spec for spec in indicator.inputs if not spec.optional]
+    optional = [spec for spec in indicator.inputs if spec.optional]
+    if not needed and not optional:
+        return [f"  # {indicator.id}:            # {indicator.title}：按扣分计，无扣分不填"]
+    lines = [heading, f"  {indicator.id}:"]
+    for spec in needed:
+        lines.append(
+            f"    {spec.name}:{' ' * max(1, 24 - len(spec.name))}# 填写：{spec.label}{_unit(spec.unit)}"
+        )
+    for spec in optional:
+        lines.append(
+            f"    # {spec.name}:{' ' * max(1, 22 - len(spec.name))}# 可选：{spec.label}{_unit(spec.unit)}"
+        )
+    return lines
+
+
+def _unit(unit: str) -> str:
+    return f"（{unit}）" if unit else ""
