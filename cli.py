@@ -36,6 +36,11 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 RulesOption = Annotated[
     str | None,
     typer.Option(
@@ -109,6 +114,34 @@ def run(
         width = shutil.get_terminal_size((160, 40)).columns if color else 160
         text = render(result, fmt.value, color=color, width=width)
         _emit(text, output, [inputs, Path(rules_set.folder)])
+
+
+@app.command()
+def lint(
+    rules: Annotated[list[str] | None, typer.Argument(help="Years or rules folders. Default: every shipped year.")] = None,
+    fmt: Annotated[LintFormat, typer.Option("--format", "-f", help="text, or json for tools.")] = LintFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+) -> None:
+    """Check rule folders: every problem as path:line: [indicator] message; exit 1 on any error."""
+    import json
+
+    from scorer.lint import lint as run_lint
+
+    with handled():
+        report = run_lint(rules or [])
+        if fmt is LintFormat.json:
+            data = {"checked": report.checked, "problems": [p.to_dict() for p in report.problems]}
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        else:
+            for problem in report.errors:
+                sys.stdout.write(f"{problem}\n")
+            for problem in report.warnings:
+                sys.stdout.write(f"{problem} (warning)\n")
+            sys.stdout.write(
+                f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {len(report.checked)} rule folder(s)\n"
+            )
+        if report.failed(strict):
+            raise typer.Exit(EXIT_USER)
 
 
 @app.command()

@@ -146,6 +146,8 @@ class _Checker:
         if not isinstance(node, _ALLOWED_NODES):
             raise FormulaError(f"'{type(node).__name__}' is not allowed in formulas")
         if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name):
+                self.check(node.func, depth + 1)  # `(lambda: 1)()`, `x.f()`: name the construct itself
             self.check_call(node)
             children: list[ast.AST] = list(node.args)  # the function's own name is not a variable
         else:

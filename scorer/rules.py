@@ -16,7 +16,7 @@ from .errors import Location, Problem, UserError
 from .formula import Formula, FormulaError, compile_formula
 from .numbers import Rounding
 from .resources import rules_root, shipped_years
-from .schemas import load_schema, validate
+from .schemas import field_name, load_schema, validate
 from .template import Template, TemplateError, compile_template
 from .yamlio import LineMap, YamlDocument, load_yaml_file
 
@@ -154,7 +154,7 @@ def resolve_rules(spec: str) -> Path:
     if spec in shipped_years():
         return rules_root() / spec
     years = ", ".join(shipped_years()) or "none"
-    raise RulesNotFound(f"--rules '{spec}' is neither a shipped year (shipped: {years}) nor a rules folder")
+    raise RulesNotFound(f"rules '{spec}' are neither a shipped year (shipped: {years}) nor a rules folder")
 
 
 def load_rules(spec: str | Path) -> RuleSet:
@@ -167,7 +167,7 @@ def load_rules(spec: str | Path) -> RuleSet:
 
 def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
     """Read and check a rules folder; return the rule set (None when it cannot be built) and every problem."""
-    from .validate import check_rule_set  # the cross-file checks build on the dataclasses above
+    from .validate import check_indicator, check_rule_set  # the checks build on the dataclasses above
 
     folder = spec if isinstance(spec, Path) else resolve_rules(spec)
     problems: list[Problem] = []
@@ -175,19 +175,18 @@ def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
     indicator_docs = [
         doc for p in sorted((folder / "indicators").glob("*.yaml")) if (doc := _read(p, problems)) is not None
     ]
-    if rubric_doc is None:
-        return None, problems
-    problems += validate(rubric_doc, load_schema("rubric.schema.json"), lambda path: (None, path))
-    indicators = []
-    for doc in indicator_docs:
-        indicator = _build_indicator(doc, problems)
-        if indicator is not None:
-            indicators.append(indicator)
-    if any(p.severity == "error" for p in problems):
+    rubric_problems = validate(rubric_doc, load_schema("rubric.schema.json"), lambda path: (None, path)) if rubric_doc else []
+    problems += rubric_problems
+    indicators = [i for doc in indicator_docs if (i := _build_indicator(doc, problems)) is not None]
+    complete = not any(p.severity == "error" for p in problems)
+    if rubric_doc is None or rubric_problems:
+        for indicator in indicators:  # the year file is broken: check what can be checked alone
+            problems += check_indicator(indicator)
         return None, problems
     rules = _build_rule_set(rubric_doc, indicators, folder, _digest(folder))
-    problems += check_rule_set(rules)
-    return rules, problems
+    # With a file missing, sums and listings would report that file again, less clearly: skip them then.
+    problems += check_rule_set(rules, complete=complete)
+    return (rules if not any(p.severity == "error" for p in problems) else None), problems
 
 
 def _read(path: Path, problems: list[Problem]) -> YamlDocument | None:
@@ -213,7 +212,7 @@ def _build_indicator(doc: YamlDocument, problems: list[Problem]) -> Indicator | 
     input_names = {spec.name for spec in inputs}
 
     def fail(key: tuple[str | int, ...], message: str) -> None:
-        problems.append(Problem(doc.at(key, ident, ".".join(map(str, key))), message))
+        problems.append(Problem(doc.at(key, ident, field_name(key)), message))
 
     formula = None
     if "formula" in data:
@@ -288,9 +287,9 @@ def _rounding(data: dict[str, Any] | None) -> Rounding:
 def _build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path, digest: str) -> RuleSet:
     data = doc.data
     default = _rounding(data["rounding"])
-    by_id = {i.id: i for i in indicators}
-    ordered = [by_id[i] for i in data["indicators"] if i in by_id]
-    ordered += [i for i in indicators if i.id not in data["indicators"]]  # reported by the checks
+    # In the table's order; unlisted or repeated ids keep their file order at the end (the checks report them).
+    position = {ident: n for n, ident in reversed(list(enumerate(data["indicators"])))}
+    ordered = sorted(indicators, key=lambda i: position.get(i.id, len(position)))
     ordered = [i if i.rounding.mode != "inherit" else _replace_rounding(i, default) for i in ordered]
     return RuleSet(
         year=data["year"],

@@ -12,15 +12,18 @@ from pathlib import Path
 
 from .errors import Location, Problem, did_you_mean
 from .formula import Formula, FormulaError
+from .numbers import fmt
 from .rules import Indicator, RuleSet
+from .schemas import field_name
 
 
-def check_rule_set(rules: RuleSet) -> list[Problem]:
+def check_rule_set(rules: RuleSet, complete: bool = True) -> list[Problem]:
+    """Every problem of a rule set. Not `complete` (some file could not be read): only what holds without it."""
     problems: list[Problem] = []
-    for check in (_ids, _levels, _weights, _grades):
+    for check in (_ids, _levels, _weights, _grades) if complete else (_levels, _grades):
         problems += check(rules)
     for indicator in rules.indicators:
-        problems += _indicator(indicator)
+        problems += check_indicator(indicator)
     return problems
 
 
@@ -28,9 +31,8 @@ def _rubric_at(rules: RuleSet, *path: str | int) -> Location:
     return Location(rules.rubric_path, rules.rubric_lines.line(tuple(path)))
 
 
-def _at(indicator: Indicator, *path: str | int, field: str | None = None) -> Location:
-    name = field or ".".join(str(p) for p in path) or None
-    return Location(indicator.path, indicator.lines.line(tuple(path)), indicator.id, name)
+def _at(indicator: Indicator, *path: str | int) -> Location:
+    return Location(indicator.path, indicator.lines.line(tuple(path)), indicator.id, field_name(tuple(path)))
 
 
 def _ids(rules: RuleSet) -> Iterator[Problem]:
@@ -85,14 +87,14 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
     if level_sum != rules.total:
         yield Problem(
             _rubric_at(rules, "levels"),
-            f"level-1 weights sum to {level_sum:f}, but the total is {rules.total:f}",
+            f"level-1 weights sum to {fmt(level_sum)}, but the total is {fmt(rules.total)}",
         )
     for index, level in enumerate(rules.levels):
         child_sum = sum((weight for _, weight in level.children), Decimal(0))
         if child_sum != level.weight:
             yield Problem(
                 _rubric_at(rules, "levels", index, "children"),
-                f"the children of '{level.name}' sum to {child_sum:f}, but its weight is {level.weight:f}",
+                f"the children of '{level.name}' sum to {fmt(child_sum)}, but its weight is {fmt(level.weight)}",
             )
         for child_index, (child, weight) in enumerate(level.children):
             members = [i for i in rules.indicators if i.level1 == level.name and i.level2 == child]
@@ -100,7 +102,7 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
             if members and total != weight:
                 yield Problem(
                     _rubric_at(rules, "levels", index, "children", child_index),
-                    f"the indicators under '{level.name} / {child}' weigh {total:f}, but '{child}' weighs {weight:f}",
+                    f"the indicators under '{level.name} / {child}' weigh {fmt(total)}, but '{child}' weighs {fmt(weight)}",
                 )
             if not members:
                 yield Problem(
@@ -111,7 +113,7 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
     if indicator_sum != rules.total:
         yield Problem(
             _rubric_at(rules, "total"),
-            f"the indicators weigh {indicator_sum:f} in all, but the total is {rules.total:f}",
+            f"the indicators weigh {fmt(indicator_sum)} in all, but the total is {fmt(rules.total)}",
         )
 
 
@@ -127,24 +129,28 @@ def _grades(rules: RuleSet) -> Iterator[Problem]:
     if bands and bands[0][1].min != 0:
         yield Problem(
             _rubric_at(rules, "grades", bands[0][0]),
-            f"the lowest grade '{bands[0][1].name}' starts at {bands[0][1].min:f}, not 0: scores below have no grade",
+            f"the lowest grade '{bands[0][1].name}' starts at {fmt(bands[0][1].min)}, not 0: scores below have no grade",
         )
     if bands and bands[-1][1].max != rules.total:
         yield Problem(
             _rubric_at(rules, "grades", bands[-1][0]),
-            f"the top grade '{bands[-1][1].name}' ends at {bands[-1][1].max:f}, not at the total {rules.total:f}",
+            f"the top grade '{bands[-1][1].name}' ends at {bands[-1][1].max:f}, not at the total {fmt(rules.total)}",
         )
     for (_, lower), (index, upper) in zip(bands, bands[1:], strict=False):
         if lower.max < upper.min:
             yield Problem(
                 _rubric_at(rules, "grades", index),
-                f"gap between grades '{lower.name}' (to {lower.max:f}) and '{upper.name}' (from {upper.min:f})",
+                f"gap between grades '{lower.name}' (to {fmt(lower.max)}) and '{upper.name}' (from {fmt(upper.min)})",
             )
         elif lower.max > upper.min:
             yield Problem(
                 _rubric_at(rules, "grades", index),
-                f"grades '{lower.name}' (to {lower.max:f}) and '{upper.name}' (from {upper.min:f}) overlap",
+                f"grades '{lower.name}' (to {fmt(lower.max)}) and '{upper.name}' (from {fmt(upper.min)}) overlap",
             )
+
+
+def check_indicator(indicator: Indicator) -> list[Problem]:
+    return list(_indicator(indicator))
 
 
 def _indicator(indicator: Indicator) -> Iterator[Problem]:
@@ -178,6 +184,8 @@ def _keys(indicator: Indicator) -> set[str]:
 
 def _inputs(indicator: Indicator) -> Iterator[Problem]:
     names = [spec.name for spec in indicator.inputs]
+    if indicator.formula is None and "formula" in _keys(indicator):
+        return  # the formula did not compile; that error says enough
     used = set(indicator.formula.names) if indicator.formula else set()
     for metric in indicator.metrics:
         used |= metric.formula.names
@@ -208,12 +216,12 @@ def _declared_deductions(indicator: Indicator) -> Iterator[Problem]:
         if deduction.points > indicator.weight:
             yield Problem(
                 _at(indicator, "deductions", index, "points"),
-                f"deduction '{deduction.code}' takes {deduction.points:f} points, more than the weight {indicator.weight:f}",
+                f"deduction '{deduction.code}' takes {fmt(deduction.points)} points, more than the weight {fmt(indicator.weight)}",
             )
         if not indicator.rounding.fits(deduction.points):
             yield Problem(
                 _at(indicator, "deductions", index, "points"),
-                f"{deduction.points:f} has more decimal places than the indicator keeps ({indicator.rounding.places})",
+                f"{fmt(deduction.points)} has more decimal places than the indicator keeps ({indicator.rounding.places})",
             )
 
 

@@ -84,8 +84,16 @@ def read_text(path: Path, display: str) -> str:
         ) from None
 
 
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder where it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def load_yaml_file(path: Path, display: str | None = None) -> YamlDocument:
-    display = display or str(path)
+    display = display or display_path(path)
     return parse_yaml(read_text(path, display), display)
 
 
@@ -109,6 +117,7 @@ def parse_yaml(text: str, display: str) -> YamlDocument:
     lines = LineMap()
     if node is None:
         return YamlDocument(display, None, lines)
+    lines.lines[()] = node.start_mark.line + 1
     builder = _Builder(display, lines)
     data = builder.build(node, ())
     return YamlDocument(display, data, lines)

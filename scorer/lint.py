@@ -1,0 +1,45 @@
+"""`score lint`: every problem of one or more rule folders, collected before anything is reported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Location, Problem
+from .resources import shipped_years
+from .rules import RulesNotFound, read_rules, resolve_rules
+
+
+@dataclass
+class LintReport:
+    checked: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def failed(self, strict: bool) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+
+def lint(specs: list[str]) -> LintReport:
+    """Lint the named years or folders; with none, every shipped year."""
+    report = LintReport()
+    for spec in specs or shipped_years():
+        try:
+            folder = resolve_rules(spec)
+        except RulesNotFound as exc:
+            report.problems.append(Problem(Location(spec), str(exc)))
+            continue
+        if not (folder / "rubric.yaml").is_file() and (folder / "indicators").is_dir() is False:
+            report.problems.append(Problem(Location(str(folder)), "not a rules folder (no rubric.yaml, no indicators/)"))
+            continue
+        report.checked.append(str(folder))
+        _, problems = read_rules(Path(folder))
+        report.problems += sorted(problems, key=lambda p: (p.location.path, p.location.line or 0))
+    return report
