@@ -79,7 +79,7 @@ def refusal(rules: RuleSet, text: str) -> str:
             "dept.yaml:9: [procurement_policy_effect] sme_awarded_amount: missing input 'sme_awarded_amount' "
             "(实际授予中小企业的合同金额)",
         ),
-        ("department: 测试部门\n", "", "dept.yaml: missing required key 'department'"),
+        ("department: 测试部门\n", "", "dept.yaml:1: missing required key 'department'"),
         (
             "year: 2022\n",
             "year: 2021\n",
