@@ -7,6 +7,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -20,10 +21,10 @@ from scorer.rules import RulesNotFound
 
 app = typer.Typer(
     name="score",
-    help="Score a department's 部门整体支出绩效自评 against a versioned rubric, exactly.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain usage errors: one line a person or a CI log can read
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -39,6 +40,11 @@ class Format(StrEnum):
 class LintFormat(StrEnum):
     text = "text"
     json = "json"
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
 
 
 RulesOption = Annotated[
@@ -65,7 +71,7 @@ def handled() -> Iterator[None]:
     """Map every error to one message and an exit code: 1 for the user's files, 2 usage, 3 a bug."""
     try:
         yield
-    except typer.Exit:
+    except (typer.Exit, typer.BadParameter):
         raise
     except UserError as exc:
         _fail("\n".join(f"error: {p}" for p in exc.problems), EXIT_USER)
@@ -99,7 +105,10 @@ def _emit(text: str, output: Path | None, protected: list[Path]) -> None:
 
 @app.command()
 def run(
-    inputs: Annotated[Path, typer.Argument(help="The department's inputs file (YAML).", show_default=False)],
+    inputs: Annotated[
+        Path,
+        typer.Argument(help="The department's inputs file (YAML).", show_default=False, metavar="INPUTS"),
+    ],
     rules: RulesOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     output: OutputOption = None,
@@ -118,8 +127,13 @@ def run(
 
 @app.command()
 def lint(
-    rules: Annotated[list[str] | None, typer.Argument(help="Years or rules folders. Default: every shipped year.")] = None,
-    fmt: Annotated[LintFormat, typer.Option("--format", "-f", help="text, or json for tools.")] = LintFormat.text,
+    rules: Annotated[
+        list[str] | None,
+        typer.Argument(help="Years or rules folders. Default: every shipped year.", metavar="RULES"),
+    ] = None,
+    fmt: Annotated[
+        LintFormat, typer.Option("--format", "-f", help="text, or json for tools.")
+    ] = LintFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
 ) -> None:
     """Check rule folders: every problem as path:line: [indicator] message; exit 1 on any error."""
@@ -142,6 +156,144 @@ def lint(
             )
         if report.failed(strict):
             raise typer.Exit(EXIT_USER)
+
+
+@app.command()
+def explain(
+    inputs: Annotated[
+        Path,
+        typer.Argument(help="The department's inputs file (YAML).", show_default=False, metavar="INPUTS"),
+    ],
+    rules: RulesOption = None,
+    indicator: Annotated[
+        str | None, typer.Option("--indicator", "-i", help="Explain this indicator only.")
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """Show how each score came about: formula, values, raw result, rounding, clamping, deductions, overrides."""
+    from scorer.api import score_file
+    from scorer.errors import did_you_mean
+    from scorer.report.explain import render
+
+    with handled():
+        result, rules_set = score_file(inputs, rules)
+        ids = [i.id for i in result.indicators]
+        if indicator is not None and indicator not in ids:
+            raise typer.BadParameter(
+                f"no indicator '{indicator}'{did_you_mean(indicator, ids)}", param_hint="--indicator"
+            )
+        _emit(render(result, indicator), output, [inputs, Path(rules_set.folder)])
+
+
+@app.command("test")
+def test_cases(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Case files or folders. Default: tests/golden.", show_default=False, metavar="PATHS"
+        ),
+    ] = None,
+    rules: Annotated[
+        str | None,
+        typer.Option(
+            "--rules",
+            "-r",
+            help="Score every case with these rules. Default: rules/<year> here, else shipped.",
+        ),
+    ] = None,
+    show_coverage: Annotated[
+        bool,
+        typer.Option("--coverage", help="List the indicators, deduction codes and grades no case exercises."),
+    ] = False,
+    min_coverage: Annotated[
+        float | None,
+        typer.Option("--min-coverage", help="Fail below this percentage of coverage.", min=0, max=100),
+    ] = None,
+) -> None:
+    """Run golden cases: inputs and the scores, grades and reasons they must give."""
+    from scorer.casefile import run_cases
+
+    with handled():
+        folders = paths or [Path("tests/golden")]
+        for folder in folders:
+            if not folder.exists():
+                raise UserError.at(
+                    Location(str(folder)), "no such file or folder (give the golden cases' path)"
+                )
+        report = run_cases(folders, lambda case: rules or _rules_for_case(case))
+        for problem in report.broken:
+            sys.stdout.write(f"ERROR {problem}\n")
+        for outcome in report.outcomes:
+            sys.stdout.write(
+                f"{'PASS' if outcome.passed else 'FAIL'} {outcome.case.path}: {outcome.case.name}\n"
+            )
+            for failure in outcome.failures:
+                sys.stdout.write(f"     {failure}\n")
+        passed = len(report.outcomes) - len(report.failed)
+        covered = report.coverage()
+        if show_coverage or min_coverage is not None:
+            sys.stdout.write(f"coverage: {covered.percent}% ({covered.exercised} of {covered.total})\n")
+            for item in covered.missing if show_coverage else []:
+                sys.stdout.write(f"  not exercised: {item}\n")
+        sys.stdout.write(f"{passed} passed, {len(report.failed) + len(report.broken)} failed\n")
+        if report.failed or report.broken or not report.outcomes:
+            raise typer.Exit(EXIT_USER)
+        if min_coverage is not None and covered.percent < Decimal(str(min_coverage)):
+            sys.stdout.write(f"coverage {covered.percent}% is below --min-coverage {min_coverage}%\n")
+            raise typer.Exit(EXIT_USER)
+
+
+def _rules_for_case(case: Path) -> str:
+    """A case under tests/golden/<year>/ is scored with ./rules/<year> if present, else the shipped year."""
+    year = case.parent.name
+    local = Path("rules") / year
+    return str(local) if (local / "rubric.yaml").is_file() else year
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        str,
+        typer.Argument(
+            help="The rules before: a shipped year or a folder.", show_default=False, metavar="OLD"
+        ),
+    ],
+    new: Annotated[
+        str,
+        typer.Argument(
+            help="The rules after: a shipped year or a folder.", show_default=False, metavar="NEW"
+        ),
+    ],
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--inputs",
+            help="Inputs files, golden cases or folders to re-score. Default: examples/ and tests/golden/.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text, or markdown for a pull request.")
+    ] = DiffFormat.text,
+    output: OutputOption = None,
+) -> None:
+    """Show what changed between two rule sets and how every example and golden case would score under each."""
+    from scorer.diff import diff as run_diff
+    from scorer.report.diff_report import render
+    from scorer.rules import load_rules
+
+    with handled():
+        old_rules, new_rules = load_rules(old), load_rules(new)
+        paths = (
+            inputs
+            if inputs is not None
+            else [p for p in (Path("examples"), Path("tests/golden")) if p.is_dir()]
+        )
+        result = run_diff(old_rules, new_rules, paths)
+        _emit(
+            render(result, fmt.value, old, new),
+            output,
+            [Path(old_rules.folder), Path(new_rules.folder), *paths],
+        )
 
 
 @app.command()
@@ -210,6 +362,8 @@ def main_options(
     """Score a department's 部门整体支出绩效自评 against a versioned rubric, exactly.
 
     Start with:  score run examples/2022-zhengwu-fuwu.yaml --rules 2022
+
+    Exit codes: 0 scored; 1 a problem in your files; 2 wrong usage; 3 a bug in score.
     """
 
 

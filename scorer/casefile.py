@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -9,10 +10,10 @@ from typing import Any
 
 from .engine import score
 from .errors import Problem, UserError
-from .inputs import load_inputs, read_inputs
+from .inputs import Department, load_inputs, read_inputs
 from .numbers import fmt
 from .result import Result
-from .rules import RuleSet
+from .rules import RuleSet, load_rules
 from .schemas import load_schema, validate
 from .yamlio import YamlDocument, load_yaml_file
 
@@ -31,6 +32,7 @@ class Outcome:
     case: Case
     failures: list[str] = field(default_factory=list)
     result: Result | None = None
+    department: Department | None = None
 
     @property
     def passed(self) -> bool:
@@ -81,6 +83,7 @@ def run_case(case: Case, rules: RuleSet) -> Outcome:
         elif wanted not in message:
             outcome.failures.append(f"refused, but without {wanted!r}: {message}")
         return outcome
+    outcome.department = department
     if "error_contains" in expect:
         outcome.failures.append(f"expected the inputs to be refused with {expect['error_contains']!r}")
         return outcome
@@ -112,10 +115,67 @@ def _compare(outcome: Outcome, result: Result) -> None:
                 failures.append(f"{ident}: no reason contains {text!r} (reasons: {joined or 'none'})")
 
 
-def problems_of(path: Path) -> list[Problem]:
-    """Schema problems of one case file, for `score lint` of a cases folder."""
-    try:
-        load_case(path)
-    except UserError as exc:
-        return exc.problems
-    return []
+@dataclass
+class CaseReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    broken: list[Problem] = field(default_factory=list)  # case files that could not be read
+    rule_sets: dict[str, RuleSet] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.passed]
+
+    def coverage(self) -> Coverage:
+        return coverage(self.outcomes, list(self.rule_sets.values()))
+
+
+def run_cases(paths: list[Path], rules_for: Callable[[Path], str | Path]) -> CaseReport:
+    """Run every case under `paths`; `rules_for(case_path)` names the rules each case is scored with."""
+    report = CaseReport()
+    for path in discover(paths):
+        try:
+            case = load_case(path)
+            spec = rules_for(path)
+            key = str(spec)
+            if key not in report.rule_sets:
+                report.rule_sets[key] = load_rules(spec)
+        except UserError as exc:
+            report.broken += exc.problems
+            continue
+        report.outcomes.append(run_case(case, report.rule_sets[key]))
+    return report
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the cases exercise: indicators given inputs, declared deduction codes used, grade bands reached."""
+
+    exercised: int
+    total: int
+    missing: list[str]
+
+    @property
+    def percent(self) -> Decimal:
+        return (
+            Decimal(100)
+            if not self.total
+            else (Decimal(100) * self.exercised / self.total).quantize(Decimal("0.1"))
+        )
+
+
+def coverage(outcomes: list[Outcome], rule_sets: list[RuleSet]) -> Coverage:
+    wanted: set[str] = set()
+    for rules in rule_sets:
+        wanted |= {f"indicator {i.id}" for i in rules.indicators}
+        wanted |= {f"deduction {i.id}.{d.code}" for i in rules.indicators for d in i.deductions}
+        wanted |= {f"grade {g.name}" for g in rules.grades}
+    seen: set[str] = set()
+    for outcome in outcomes:
+        if outcome.department is not None:
+            for ident, given in outcome.department.indicators.items():
+                if given.values or given.deductions or given.override or given.targets:
+                    seen.add(f"indicator {ident}")
+                seen |= {f"deduction {ident}.{d.code}" for d in given.deductions if d.code}
+        if outcome.result is not None:
+            seen.add(f"grade {outcome.result.grade}")
+    return Coverage(len(wanted & seen), len(wanted), sorted(wanted - seen))

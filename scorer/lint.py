@@ -37,7 +37,9 @@ def lint(specs: list[str]) -> LintReport:
             report.problems.append(Problem(Location(spec), str(exc)))
             continue
         if not (folder / "rubric.yaml").is_file() and (folder / "indicators").is_dir() is False:
-            report.problems.append(Problem(Location(str(folder)), "not a rules folder (no rubric.yaml, no indicators/)"))
+            report.problems.append(
+                Problem(Location(str(folder)), "not a rules folder (no rubric.yaml, no indicators/)")
+            )
             continue
         report.checked.append(str(folder))
         _, problems = read_rules(Path(folder))

@@ -175,7 +175,11 @@ def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
     indicator_docs = [
         doc for p in sorted((folder / "indicators").glob("*.yaml")) if (doc := _read(p, problems)) is not None
     ]
-    rubric_problems = validate(rubric_doc, load_schema("rubric.schema.json"), lambda path: (None, path)) if rubric_doc else []
+    rubric_problems = (
+        validate(rubric_doc, load_schema("rubric.schema.json"), lambda path: (None, path))
+        if rubric_doc
+        else []
+    )
     problems += rubric_problems
     indicators = [i for doc in indicator_docs if (i := _build_indicator(doc, problems)) is not None]
     complete = not any(p.severity == "error" for p in problems)

@@ -1,0 +1,177 @@
+"""`score diff OLD NEW`: what changed between two rule sets, and what it does to real departments' scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .casefile import discover, load_case
+from .engine import score
+from .errors import UserError
+from .inputs import read_inputs
+from .numbers import fmt
+from .result import Result
+from .rules import Indicator, RuleSet
+from .yamlio import YamlDocument, load_yaml_file
+
+
+@dataclass(frozen=True)
+class Change:
+    subject: str  # an indicator id, or "rubric"
+    what: str
+
+
+@dataclass(frozen=True)
+class Impact:
+    label: str
+    old: Result | str  # a result, or why the inputs were refused
+    new: Result | str
+
+    @property
+    def delta(self) -> Decimal | None:
+        if isinstance(self.old, Result) and isinstance(self.new, Result):
+            return self.new.total - self.old.total
+        return None
+
+    def changed_rows(self) -> list[tuple[str, Decimal, Decimal]]:
+        if not (isinstance(self.old, Result) and isinstance(self.new, Result)):
+            return []
+        before = {i.id: i.score for i in self.old.indicators}
+        return [
+            (i.id, before[i.id], i.score)
+            for i in self.new.indicators
+            if i.id in before and before[i.id] != i.score
+        ]
+
+
+@dataclass
+class RulesDiff:
+    old: RuleSet
+    new: RuleSet
+    changes: list[Change] = field(default_factory=list)
+    impacts: list[Impact] = field(default_factory=list)
+
+
+def diff(old: RuleSet, new: RuleSet, inputs: list[Path]) -> RulesDiff:
+    result = RulesDiff(old, new, rubric_changes(old, new) + indicator_changes(old, new))
+    for label, doc in _inputs(inputs):
+        result.impacts.append(Impact(label, _score(old, doc), _score(new, doc)))
+    return result
+
+
+def rubric_changes(old: RuleSet, new: RuleSet) -> list[Change]:
+    changes = []
+    for attr in ("year", "title", "total"):
+        if getattr(old, attr) != getattr(new, attr):
+            changes.append(
+                Change("rubric", f"{attr}: {_show(getattr(old, attr))} → {_show(getattr(new, attr))}")
+            )
+    old_bands = {g.name: (g.min, g.max) for g in old.grades}
+    new_bands = {g.name: (g.min, g.max) for g in new.grades}
+    for name in sorted(old_bands.keys() | new_bands.keys()):
+        before, after = old_bands.get(name), new_bands.get(name)
+        if before != after:
+            changes.append(Change("rubric", f"grade band {name}: {_band(before)} → {_band(after)}"))
+    old_levels = {(level.name, child): w for level in old.levels for child, w in level.children}
+    new_levels = {(level.name, child): w for level in new.levels for child, w in level.children}
+    for key in sorted(old_levels.keys() | new_levels.keys()):
+        if old_levels.get(key) != new_levels.get(key):
+            before, after = old_levels.get(key), new_levels.get(key)
+            changes.append(
+                Change("rubric", f"level {key[0]} / {key[1]}: weight {_show(before)} → {_show(after)}")
+            )
+    return changes
+
+
+def indicator_changes(old: RuleSet, new: RuleSet) -> list[Change]:
+    before = {i.id: i for i in old.indicators}
+    after = {i.id: i for i in new.indicators}
+    removed = [i for ident, i in before.items() if ident not in after]
+    added = [i for ident, i in after.items() if ident not in before]
+    changes = []
+    for gone in list(removed):  # same name and weight under a new id: a renamed id
+        twin = next((a for a in added if a.name == gone.name and a.name and a.weight == gone.weight), None)
+        if twin is not None:
+            changes.append(Change(twin.id, f"id renamed from {gone.id}"))
+            removed.remove(gone)
+            added.remove(twin)
+            changes += _compare(gone, twin)
+    changes += [Change(i.id, f"removed ({i.title}, {fmt(i.weight)}分)") for i in removed]
+    changes += [Change(i.id, f"added ({i.title}, {fmt(i.weight)}分)") for i in added]
+    for ident in before.keys() & after.keys():
+        changes += _compare(before[ident], after[ident])
+    return sorted(changes, key=lambda c: (c.subject, c.what))
+
+
+def _compare(old: Indicator, new: Indicator) -> list[Change]:
+    out = []
+
+    def note(what: str, before: object, after: object) -> None:
+        if before != after:
+            out.append(Change(new.id, f"{what}: {_show(before)} → {_show(after)}"))
+
+    note("renamed", old.name, new.name)
+    note("reweighted", old.weight, new.weight)
+    note("level", f"{old.level1} / {old.level2}", f"{new.level1} / {new.level2}")
+    note("scoring", old.scoring, new.scoring)
+    note("formula", old.formula.source if old.formula else None, new.formula.source if new.formula else None)
+    note("rounding", old.rounding.describe(), new.rounding.describe())
+    note("missing-data policy", old.on_missing, new.on_missing)
+    note("inputs", _inputs_text(old), _inputs_text(new))
+    note("deductions", _deductions_text(old), _deductions_text(new))
+    note(
+        "targets roll-up",
+        old.targets.roll_up if old.targets else None,
+        new.targets.roll_up if new.targets else None,
+    )
+    note("reason", old.reason.source if old.reason else None, new.reason.source if new.reason else None)
+    return out
+
+
+def _inputs_text(indicator: Indicator) -> str:
+    return ", ".join(f"{s.name}:{s.type}" + ("?" if s.optional else "") for s in indicator.inputs) or "none"
+
+
+def _deductions_text(indicator: Indicator) -> str:
+    return ", ".join(f"{d.code}={fmt(d.points)}" for d in indicator.deductions) or "none"
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "none"
+    return fmt(value) if isinstance(value, Decimal) else str(value)
+
+
+def _band(band: tuple[Decimal, Decimal] | None) -> str:
+    return "none" if band is None else f"[{fmt(band[0])}, {fmt(band[1])})"
+
+
+def _inputs(paths: list[Path]) -> list[tuple[str, YamlDocument]]:
+    """Inputs files and golden cases under `paths`, as documents ready to score under either rule set."""
+    found = []
+    for path in discover(paths):
+        try:
+            doc = load_yaml_file(path)
+            if isinstance(doc.data, dict) and "expect" in doc.data:  # a golden case
+                case = load_case(path)
+                if case.inputs_file is not None:
+                    continue  # the inputs file it names is scored as itself
+                assert case.inputs_doc is not None
+                doc = case.inputs_doc
+        except UserError:
+            continue  # not an inputs file; `score lint` and `score test` speak of broken ones
+        found.append((doc.path, doc))
+    return found
+
+
+def _score(rules: RuleSet, doc: YamlDocument) -> Result | str:
+    data = dict(doc.data) if isinstance(doc.data, dict) else doc.data
+    if isinstance(data, dict) and "year" in data:
+        data["year"] = rules.year  # scored as if for the rules' year: the diff compares rules, not years
+    try:
+        return score(rules, read_inputs(YamlDocument(doc.path, data, doc.lines), rules))
+    except UserError as exc:
+        problem = exc.problems[0]
+        where = f"[{problem.location.indicator}] " if problem.location.indicator else ""
+        return f"refused: {where}{problem.message}"

@@ -1,0 +1,68 @@
+"""`score diff` as text or as Markdown (to paste into a pull-request comment)."""
+
+from __future__ import annotations
+
+from ..diff import Impact, RulesDiff
+from ..numbers import fmt
+from ..result import Result
+
+
+def render(diff: RulesDiff, fmt_name: str, old_name: str, new_name: str) -> str:
+    return _markdown(diff, old_name, new_name) if fmt_name == "markdown" else _text(diff, old_name, new_name)
+
+
+def _text(diff: RulesDiff, old_name: str, new_name: str) -> str:
+    lines = [f"Rules {old_name} → {new_name}: {len(diff.changes)} change(s)"]
+    lines += [f"  {c.subject}: {c.what}" for c in diff.changes] or ["  (no rule changes)"]
+    lines.append(f"Impact on {len(diff.impacts)} inputs file(s):")
+    for impact in diff.impacts:
+        lines.append(f"  {impact.label}: {_totals(impact)}")
+        lines += [f"      {ident}: {fmt(a)} → {fmt(b)}" for ident, a, b in impact.changed_rows()]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown(diff: RulesDiff, old_name: str, new_name: str) -> str:
+    lines = [f"### Rule changes: `{old_name}` → `{new_name}`", ""]
+    if diff.changes:
+        lines += ["| indicator | change |", "|---|---|"]
+        lines += [f"| `{c.subject}` | {_cell(c.what)} |" for c in diff.changes]
+    else:
+        lines.append("No rule changes.")
+    lines += ["", f"### Impact on {len(diff.impacts)} inputs file(s)", ""]
+    lines += [
+        "| inputs | total before | total after | Δ | grade before | grade after | rows changed |",
+        "|---|---:|---:|---:|---|---|---|",
+    ]
+    for impact in diff.impacts:
+        rows = "<br>".join(f"`{i}` {fmt(a)} → {fmt(b)}" for i, a, b in impact.changed_rows())
+        lines.append(
+            f"| `{impact.label}` | {_total(impact.old)} | {_total(impact.new)} | {_delta(impact)} | "
+            f"{_grade(impact.old)} | {_grade(impact.new)} | {rows} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _totals(impact: Impact) -> str:
+    if impact.delta is None:
+        return f"{_total(impact.old)} → {_total(impact.new)}"
+    grade = f"{_grade(impact.old)} → {_grade(impact.new)}"
+    return f"{_total(impact.old)} → {_total(impact.new)} ({_delta(impact)}), {grade}"
+
+
+def _total(side: Result | str) -> str:
+    return fmt(side.total) if isinstance(side, Result) else _cell(side)
+
+
+def _grade(side: Result | str) -> str:
+    return side.grade if isinstance(side, Result) else "—"
+
+
+def _delta(impact: Impact) -> str:
+    delta = impact.delta
+    if delta is None:
+        return "—"
+    return ("+" if delta > 0 else "±" if delta == 0 else "") + fmt(delta)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
