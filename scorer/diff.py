@@ -76,11 +76,10 @@ def rubric_changes(old: RuleSet, new: RuleSet) -> list[Change]:
     old_levels = {(level.name, child): w for level in old.levels for child, w in level.children}
     new_levels = {(level.name, child): w for level in new.levels for child, w in level.children}
     for key in sorted(old_levels.keys() | new_levels.keys()):
-        if old_levels.get(key) != new_levels.get(key):
-            before, after = old_levels.get(key), new_levels.get(key)
-            changes.append(
-                Change("rubric", f"level {key[0]} / {key[1]}: weight {_show(before)} → {_show(after)}")
-            )
+        weight_before, weight_after = old_levels.get(key), new_levels.get(key)
+        if weight_before != weight_after:
+            what = f"level {key[0]} / {key[1]}: weight {_show(weight_before)} → {_show(weight_after)}"
+            changes.append(Change("rubric", what))
     return changes
 
 
