@@ -27,10 +27,17 @@ class LintReport:
         return bool(self.errors or (strict and self.warnings))
 
 
+def default_specs() -> list[str]:
+    """With no argument: the year folders under ./rules when run in a rubric repository, else the shipped years."""
+    local = Path("rules")
+    years = sorted(p for p in local.glob("*") if (p / "rubric.yaml").is_file()) if local.is_dir() else []
+    return [str(p) for p in years] or shipped_years()
+
+
 def lint(specs: list[str]) -> LintReport:
-    """Lint the named years or folders; with none, every shipped year."""
+    """Lint the named years or folders; with none, those of `default_specs`."""
     report = LintReport()
-    for spec in specs or shipped_years():
+    for spec in specs or default_specs():
         try:
             folder = resolve_rules(spec)
         except RulesNotFound as exc:
