@@ -148,17 +148,18 @@ class _Checker:
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name):
                 self.check(node.func, depth + 1)  # `(lambda: 1)()`, `x.f()`: name the construct itself
-            self.check_call(node)
-            children: list[ast.AST] = list(node.args)  # the function's own name is not a variable
-        else:
-            if isinstance(node, ast.Name):
-                self.check_name(node)
-            elif isinstance(node, ast.Constant):
-                self.check_constant(node)
-            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-                self.check_power(node)
-            children = list(ast.iter_child_nodes(node))
-        for child in children:
+            self.check_function(node)
+            for arg in node.args:  # the function's own name is not a variable
+                self.check(arg, depth + 1)
+            self.check_arity(node)
+            return
+        if isinstance(node, ast.Name):
+            self.check_name(node)
+        elif isinstance(node, ast.Constant):
+            self.check_constant(node)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            self.check_power(node)
+        for child in ast.iter_child_nodes(node):
             self.check(child, depth + 1)
 
     def check_name(self, node: ast.Name) -> None:
@@ -176,7 +177,7 @@ class _Checker:
         raise FormulaError(f"only numbers may be written in formulas, not {node.value!r}")
 
     @staticmethod
-    def check_call(node: ast.Call) -> None:
+    def check_function(node: ast.Call) -> None:
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
             hint = did_you_mean(name, FUNCTIONS)
@@ -184,6 +185,10 @@ class _Checker:
             raise FormulaError(f"function '{name}' is not allowed (allowed: {allowed}){hint}")
         if node.keywords:
             raise FormulaError(f"{node.func.id}() takes no keyword arguments")
+
+    @staticmethod
+    def check_arity(node: ast.Call) -> None:
+        assert isinstance(node.func, ast.Name)
         low, high = FUNCTION_ARITY[node.func.id]
         if not low <= len(node.args) <= high:
             raise FormulaError(f"{node.func.id}() takes {low} to {high} arguments, not {len(node.args)}")

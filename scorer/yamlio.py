@@ -25,6 +25,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Aliases make a small file expand into a huge tree ("billion laughs"); count what is built, not what is read.
 MAX_NODES = 200_000
+MAX_DEPTH = 64  # no rule or inputs file nests deeper than a handful of levels
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -114,6 +115,8 @@ def parse_yaml(text: str, display: str) -> YamlDocument:
         raise UserError.at(Location(display, line), message) from None
     except yaml.YAMLError as exc:
         raise UserError.at(Location(display), f"YAML syntax error: {exc}") from None
+    except RecursionError:
+        raise UserError.at(Location(display), f"the document nests too deeply (more than {MAX_DEPTH} levels)") from None
     lines = LineMap()
     if node is None:
         return YamlDocument(display, None, lines)
@@ -134,13 +137,15 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.count += 1
+        if len(path) > MAX_DEPTH:
+            raise self.fail(node, f"the document nests too deeply (more than {MAX_DEPTH} levels)")
         if self.count > MAX_NODES:
             raise self.fail(node, f"the document expands to more than {MAX_NODES:,} values (alias bomb?)")
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _TAG + "seq":
-                raise self.fail(node, f"unsupported YAML tag '{node.tag}'")
+                raise self.fail(node, f"unsupported YAML tag '{_short(node.tag)}'")
             items = []
             for index, item in enumerate(node.value):
                 self.lines.lines[path + (index,)] = item.start_mark.line + 1
@@ -150,7 +155,7 @@ class _Builder:
 
     def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
         if node.tag != _TAG + "map":
-            raise self.fail(node, f"unsupported YAML tag '{node.tag}'")
+            raise self.fail(node, f"unsupported YAML tag '{_short(node.tag)}'")
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -169,7 +174,7 @@ class _Builder:
     def scalar(self, node: yaml.Node) -> Any:
         tag, value = node.tag, node.value
         if tag not in _SCALAR_TAGS:
-            raise self.fail(node, f"unsupported YAML tag '{tag}'; only plain values are allowed")
+            raise self.fail(node, f"unsupported YAML tag '{_short(tag)}'; only plain values are allowed")
         if tag == _TAG + "str" or tag == _TAG + "timestamp":
             return value  # dates stay as written
         if tag == _TAG + "null":
@@ -206,5 +211,5 @@ class _Builder:
             raise self.fail(node, f"cannot read '{node.value}' as a number") from None
 
 
-def problem_at(doc: YamlDocument, path: PathKey, message: str, **where: str | None) -> Problem:
-    return Problem(doc.at(path, where.get("indicator"), where.get("field")), message)
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
