@@ -129,7 +129,10 @@ def run(
 def lint(
     rules: Annotated[
         list[str] | None,
-        typer.Argument(help="Years or rules folders. Default: ./rules/<year> folders if any, else every shipped year.", metavar="RULES"),
+        typer.Argument(
+            help="Years or rules folders. Default: ./rules/<year> folders if any, else every shipped year.",
+            metavar="RULES",
+        ),
     ] = None,
     fmt: Annotated[
         LintFormat, typer.Option("--format", "-f", help="text, or json for tools.")

@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import Problem, UserError, did_you_mean
 from .inputs_schema import inputs_schema
-from .numbers import NotANumber, parse_number
+from .numbers import NotANumber, fmt, parse_number
 from .rules import Indicator, InputSpec, RuleSet
 from .schemas import field_name, show, validate
 from .targets import Target, TargetError, read_target
@@ -132,7 +132,7 @@ class _Reader:
         try:
             return parse_number(value, percent=percent)
         except NotANumber as exc:
-            hint = ' (write it as 98.88 or "98.88%")' if percent else ""
+            hint = ' (write it as 98.88 or "98.88%")' if percent and isinstance(value, str) else ""
             got = "" if isinstance(value, str) else f", got {show(value)}"  # text is quoted in the message
             self.fail(path, f"{exc}{got}{hint}")
             return None
@@ -190,7 +190,7 @@ class _Reader:
             self.fail(
                 path,
                 f"{show(raw)} looks like a fraction; {spec.label} is in percent "
-                f'(write {number * 100:f} or "{number * 100:f}%"; for under 1% write "{raw}%")',
+                f'(write {fmt(number * 100)} or "{fmt(number * 100)}%"; for under 1% write "{raw}%")',
             )
             return None
         if spec.min is not None and number < spec.min:

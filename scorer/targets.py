@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .errors import did_you_mean
@@ -284,7 +284,9 @@ class TargetOutcome:
             "target": self.target,
             "actual": self.actual,
             "met": self.met,
-            "completion": self.completion,
+            "completion": self.completion.quantize(
+                Decimal("0.0001"), rounding=ROUND_HALF_UP
+            ),  # a ratio, 4 places
             "judged": self.judged,
             "category": self.category,
             "reason": self.reason,

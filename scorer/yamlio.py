@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Location, Problem, UserError
+from .errors import Location, UserError
 
 try:  # the C composer is several times faster where libyaml is present
     _Loader: type = yaml.CSafeLoader
@@ -116,8 +116,10 @@ def parse_yaml(text: str, display: str) -> YamlDocument:
     except yaml.YAMLError as exc:
         raise UserError.at(Location(display), f"YAML syntax error: {exc}") from None
     except RecursionError:
-        raise UserError.at(Location(display), f"the document nests too deeply (more than {MAX_DEPTH} levels)") from None
-    lines = LineMap()
+        raise UserError.at(
+            Location(display), f"the document nests too deeply (more than {MAX_DEPTH} levels)"
+        ) from None
+    lines = LineMap({(): 1})
     if node is None:
         return YamlDocument(display, None, lines)
     lines.lines[()] = node.start_mark.line + 1

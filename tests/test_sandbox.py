@@ -47,7 +47,10 @@ ESCAPES = [
     ("b'x'", "only numbers may be written in formulas, not b'x'"),
     ("max(*[1, 2])", "'*' unpacking is not allowed in formulas"),
     ("min(weight, key=abs)", "min() takes no keyword arguments"),
-    ("weight if True else __import__('os')", "function '__import__' is not allowed (allowed: abs, clamp, max, min)"),
+    (
+        "weight if True else __import__('os')",
+        "function '__import__' is not allowed (allowed: abs, clamp, max, min)",
+    ),
     ("1; import os", "cannot parse the formula: invalid syntax"),
     ("(" * 200 + "1" + ")" * 200, "the formula nests more than 40 parentheses"),
     ("- " * 400 + "1", "the formula nests deeper than 40 levels"),
@@ -91,7 +94,9 @@ TEMPLATE_ESCAPES = [
 
 
 @pytest.mark.parametrize(("template", "message"), TEMPLATE_ESCAPES, ids=[t[0] for t in TEMPLATE_ESCAPES])
-def test_reason_template_escape_is_refused_on_load(template: str, message: str, rules_copy: Callable[..., Path]) -> None:
+def test_reason_template_escape_is_refused_on_load(
+    template: str, message: str, rules_copy: Callable[..., Path]
+) -> None:
     folder = rules_copy({BE: ("按执行率×权重得{score}分。", template)})
     report = lint([str(folder)])
     assert [str(p).replace(str(folder), "<R>") for p in report.errors] == [

@@ -1,0 +1,51 @@
+"""Fuzz targets: each takes arbitrary bytes and must either succeed or raise the project's own clear error.
+
+Run by pytest through hypothesis (tests/test_fuzz.py) on every run, and by atheris for a bounded time in CI:
+    python -m tests.fuzz.run inputs -max_total_time=30
+"""
+
+from __future__ import annotations
+
+from scorer.errors import UserError
+from scorer.inputs import read_inputs
+from scorer.rules import RuleSet, load_rules
+from scorer.targets import TargetError, parse_expression, read_target
+from scorer.yamlio import parse_yaml
+
+_RULES: RuleSet | None = None
+
+
+def rules() -> RuleSet:
+    global _RULES
+    if _RULES is None:
+        _RULES = load_rules("2022")
+    return _RULES
+
+
+def inputs_loader(data: bytes) -> None:
+    """The inputs loader: YAML reading, schema, values. Anything but a UserError is a bug."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return  # the file reader refuses these before parsing (tested apart)
+    try:
+        read_inputs(parse_yaml(text, "fuzz.yaml"), rules())
+    except UserError:
+        pass
+
+
+def target_expression(data: bytes) -> None:
+    """The target-expression parser and the target reader. Anything but a TargetError is a bug."""
+    text = data.decode("utf-8", errors="replace")
+    target, _, actual = text.partition("\n")
+    try:
+        parse_expression(target)
+    except TargetError:
+        pass
+    try:
+        read_target({"name": "模糊", "target": target, "actual": actual}, ["数量指标"])
+    except TargetError:
+        pass
+
+
+TARGETS = {"inputs": inputs_loader, "targets": target_expression}
