@@ -47,6 +47,9 @@ class DiffFormat(StrEnum):
     markdown = "markdown"
 
 
+InputsArgument = Annotated[
+    Path, typer.Argument(help="The department's inputs file (YAML).", show_default=False, metavar="INPUTS")
+]
 RulesOption = Annotated[
     str | None,
     typer.Option(
@@ -105,10 +108,7 @@ def _emit(text: str, output: Path | None, protected: list[Path]) -> None:
 
 @app.command()
 def run(
-    inputs: Annotated[
-        Path,
-        typer.Argument(help="The department's inputs file (YAML).", show_default=False, metavar="INPUTS"),
-    ],
+    inputs: InputsArgument,
     rules: RulesOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     output: OutputOption = None,
@@ -140,33 +140,19 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
 ) -> None:
     """Check rule folders: every problem as path:line: [indicator] message; exit 1 on any error."""
-    import json
-
     from scorer.lint import lint as run_lint
+    from scorer.report.checks import render_lint
 
     with handled():
         report = run_lint(rules or [])
-        if fmt is LintFormat.json:
-            data = {"checked": report.checked, "problems": [p.to_dict() for p in report.problems]}
-            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        else:
-            for problem in report.errors:
-                sys.stdout.write(f"{problem}\n")
-            for problem in report.warnings:
-                sys.stdout.write(f"{problem} (warning)\n")
-            sys.stdout.write(
-                f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {len(report.checked)} rule folder(s)\n"
-            )
+        sys.stdout.write(render_lint(report, fmt.value))
         if report.failed(strict):
             raise typer.Exit(EXIT_USER)
 
 
 @app.command()
 def explain(
-    inputs: Annotated[
-        Path,
-        typer.Argument(help="The department's inputs file (YAML).", show_default=False, metavar="INPUTS"),
-    ],
+    inputs: InputsArgument,
     rules: RulesOption = None,
     indicator: Annotated[
         str | None, typer.Option("--indicator", "-i", help="Explain this indicator only.")
@@ -215,6 +201,7 @@ def test_cases(
 ) -> None:
     """Run golden cases: inputs and the scores, grades and reasons they must give."""
     from scorer.casefile import run_cases
+    from scorer.report.checks import render_cases
 
     with handled():
         folders = paths or [Path("tests/golden")]
@@ -224,21 +211,8 @@ def test_cases(
                     Location(str(folder)), "no such file or folder (give the golden cases' path)"
                 )
         report = run_cases(folders, lambda case: rules or _rules_for_case(case))
-        for problem in report.broken:
-            sys.stdout.write(f"ERROR {problem}\n")
-        for outcome in report.outcomes:
-            sys.stdout.write(
-                f"{'PASS' if outcome.passed else 'FAIL'} {outcome.case.path}: {outcome.case.name}\n"
-            )
-            for failure in outcome.failures:
-                sys.stdout.write(f"     {failure}\n")
-        passed = len(report.outcomes) - len(report.failed)
         covered = report.coverage()
-        if show_coverage or min_coverage is not None:
-            sys.stdout.write(f"coverage: {covered.percent}% ({covered.exercised} of {covered.total})\n")
-            for item in covered.missing if show_coverage else []:
-                sys.stdout.write(f"  not exercised: {item}\n")
-        sys.stdout.write(f"{passed} passed, {len(report.failed) + len(report.broken)} failed\n")
+        sys.stdout.write(render_cases(report, covered, show_coverage, with_percent=min_coverage is not None))
         if report.failed or report.broken or not report.outcomes:
             raise typer.Exit(EXIT_USER)
         if min_coverage is not None and covered.percent < Decimal(str(min_coverage)):

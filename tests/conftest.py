@@ -16,6 +16,20 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES_2022 = ROOT / "rules" / "2022"
 EXAMPLES = ROOT / "examples"
 
+# A complete, valid 2022 inputs file: the formula rows filled, everything else at full marks.
+VALID_INPUTS = """department: 测试部门
+year: 2022
+indicators:
+  budget_execution:
+    execution_rate: 98.88
+  contract_filing_timeliness:
+    contracts_total: 11
+    contracts_filed_on_time: 9
+  procurement_policy_effect:
+    sme_suitable_budget: 10
+    sme_awarded_amount: 9
+"""
+
 
 @pytest.fixture(scope="session")
 def rules_2022() -> RuleSet:

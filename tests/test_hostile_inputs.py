@@ -11,22 +11,11 @@ from typer.testing import CliRunner
 import scorer.output
 from cli import app
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, VALID_INPUTS
 
 runner = CliRunner()
 
-BASE = """department: 测试部门
-year: 2022
-indicators:
-  budget_execution:
-    execution_rate: 98.88
-  contract_filing_timeliness:
-    contracts_total: 11
-    contracts_filed_on_time: 9
-  procurement_policy_effect:
-    sme_suitable_budget: 10
-    sme_awarded_amount: 9
-"""
+BASE = VALID_INPUTS
 
 
 def run_text(tmp_path: Path, text: str | bytes, *args: str) -> tuple[int, str, str]:

@@ -10,21 +10,9 @@ from scorer.errors import UserError
 from scorer.inputs import load_inputs, parse_inputs
 from scorer.rules import RuleSet
 
-from .conftest import dedent
+from .conftest import VALID_INPUTS, dedent
 
-GOOD = """
-department: 测试部门
-year: 2022
-indicators:
-  budget_execution:
-    execution_rate: 98.88
-  contract_filing_timeliness:
-    contracts_total: 11
-    contracts_filed_on_time: 9
-  procurement_policy_effect:
-    sme_suitable_budget: 10
-    sme_awarded_amount: 9
-"""
+GOOD = VALID_INPUTS
 
 
 def refusal(rules: RuleSet, text: str) -> str:

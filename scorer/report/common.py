@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..numbers import fmt
-from ..result import IndicatorResult, NodeResult, Result
+from ..result import IndicatorResult, MetricValue, NodeResult, Result
 
 HEADERS = ("一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分", "未达标原因", "改进措施")
 OVERRIDE_MARK = "※"
@@ -53,6 +53,10 @@ def summary(result: Result) -> list[str]:
     return lines
 
 
+def metric_text(metric: MetricValue) -> str:
+    return "无法计算（分母为0）" if metric.value is None else f"{fmt(metric.value)}{metric.unit}"
+
+
 def notes(result: Result) -> list[str]:
     """Overrides, clamping and evidence ratios, which the official columns have no room for."""
     lines = []
@@ -62,8 +66,7 @@ def notes(result: Result) -> list[str]:
         for note in indicator.notes:
             lines.append(f"{indicator.title}：{note}")
         for metric in indicator.metrics:
-            value = "无法计算（分母为0）" if metric.value is None else f"{fmt(metric.value)}{metric.unit}"
-            lines.append(f"{indicator.title}：{metric.name} {value}")
+            lines.append(f"{indicator.title}：{metric.name} {metric_text(metric)}")
         for target in indicator.targets:
             lines.append(f"{indicator.title}：{target}")
     return lines

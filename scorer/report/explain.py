@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..numbers import fmt
 from ..result import IndicatorResult, Result
+from .common import metric_text
 
 _WORDS = {
     "base": "起点",
@@ -34,8 +35,7 @@ def _indicator(indicator: IndicatorResult) -> str:
         value = "" if step.value is None else f"  = {fmt(step.value)}"
         lines.append(f"  {_WORDS.get(step.what, step.what)}: {step.detail}{value}")
     for metric in indicator.metrics:
-        shown = "无法计算（分母为0）" if metric.value is None else f"{fmt(metric.value)}{metric.unit}"
-        lines.append(f"  参考指标: {metric.name} {shown}（不计分）")
+        lines.append(f"  参考指标: {metric.name} {metric_text(metric)}（不计分）")
     for note in indicator.notes:
         lines.append(f"  说明: {note}")
     flag = "（人工调整）" if indicator.overridden else ""
