@@ -93,6 +93,7 @@ class _Builder:
         self.steps: list[Step] = []
         self.clamped = False
         self.targets: tuple[object, ...] = ()
+        self.metrics = self._metrics()
 
     def build(self) -> IndicatorResult:
         indicator, inputs = self.indicator, self.inputs
@@ -119,7 +120,7 @@ class _Builder:
             overridden=inputs.override is not None,
             clamped=self.clamped,
             notes=tuple(self.notes),
-            metrics=self._metrics(),
+            metrics=self.metrics,
             steps=tuple(self.steps),
             targets=self.targets,
         )
@@ -178,7 +179,7 @@ class _Builder:
                 score=fmt(score),
                 lost=fmt(indicator.weight - score),
                 raw=fmt(raw.quantize(Decimal("0.0001"))),
-                **{m.id: fmt(m.value) for m in self._metrics() if m.value is not None},
+                **{m.id: fmt(m.value) for m in self.metrics if m.value is not None},
             )
             missing_placeholders = indicator.reason.names - placeholders.keys()
             if missing_placeholders:

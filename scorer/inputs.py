@@ -168,7 +168,7 @@ class _Reader:
             try:
                 target = read_target(item, indicator.targets.categories)
             except TargetError as exc:
-                self.fail(path + (getattr(exc, "field", "target"),), str(exc))
+                self.fail(path + (exc.field,), str(exc))
                 continue
             if indicator.targets.roll_up == "weighted_completion" and not target.weight:
                 self.fail(

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,7 @@ class Indicator:
     provenance: dict[str, Any]
     path: str = field(compare=False)
     lines: LineMap = field(compare=False, repr=False)
+    keys: frozenset[str] = field(compare=False, repr=False, default=frozenset())  # as written in the file
 
     @property
     def title(self) -> str:
@@ -181,7 +182,13 @@ def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
         else []
     )
     problems += rubric_problems
-    indicators = [i for doc in indicator_docs if (i := _build_indicator(doc, problems)) is not None]
+    # An indicator without its own rounding takes the year's (or, while the year file is broken, a stand-in).
+    default = (
+        _rounding(rubric_doc.data["rounding"])
+        if rubric_doc and not rubric_problems
+        else Rounding(2, "half_up")
+    )
+    indicators = [i for doc in indicator_docs if (i := _build_indicator(doc, default, problems)) is not None]
     complete = not any(p.severity == "error" for p in problems)
     if rubric_doc is None or rubric_problems:
         for indicator in indicators:  # the year file is broken: check what can be checked alone
@@ -205,7 +212,7 @@ def _read(path: Path, problems: list[Problem]) -> YamlDocument | None:
     return doc
 
 
-def _build_indicator(doc: YamlDocument, problems: list[Problem]) -> Indicator | None:
+def _build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem]) -> Indicator | None:
     data = doc.data
     ident = data.get("id") if isinstance(data.get("id"), str) else Path(doc.path).stem
     schema_problems = validate(doc, load_schema("indicator.schema.json"), lambda path: (ident, path))
@@ -252,7 +259,7 @@ def _build_indicator(doc: YamlDocument, problems: list[Problem]) -> Indicator | 
         scoring=data["scoring"],
         inputs=inputs,
         formula=formula,
-        rounding=_rounding(data.get("rounding")),
+        rounding=_rounding(data["rounding"]) if "rounding" in data else default,
         on_missing=data.get("on_missing", "error"),
         reason=reason,
         metrics=tuple(metrics),
@@ -264,6 +271,7 @@ def _build_indicator(doc: YamlDocument, problems: list[Problem]) -> Indicator | 
         provenance=data["provenance"],
         path=doc.path,
         lines=doc.lines,
+        keys=frozenset(data),
     )
 
 
@@ -283,9 +291,8 @@ def _input_spec(name: str, spec: dict[str, Any]) -> InputSpec:
     )
 
 
-def _rounding(data: dict[str, Any] | None) -> Rounding:
-    # An indicator without its own rounding takes the year's; the placeholder is replaced in _build_rule_set.
-    return Rounding(int(data["places"]), data["mode"]) if data else Rounding(-1, "inherit")
+def _rounding(data: dict[str, Any]) -> Rounding:
+    return Rounding(int(data["places"]), data["mode"])
 
 
 def _build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path, digest: str) -> RuleSet:
@@ -294,7 +301,6 @@ def _build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path
     # In the table's order; unlisted or repeated ids keep their file order at the end (the checks report them).
     position = {ident: n for n, ident in reversed(list(enumerate(data["indicators"])))}
     ordered = sorted(indicators, key=lambda i: position.get(i.id, len(position)))
-    ordered = [i if i.rounding.mode != "inherit" else _replace_rounding(i, default) for i in ordered]
     return RuleSet(
         year=data["year"],
         title=data["title"],
@@ -317,10 +323,6 @@ def _build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path
         rubric_path=doc.path,
         rubric_lines=doc.lines,
     )
-
-
-def _replace_rounding(indicator: Indicator, rounding: Rounding) -> Indicator:
-    return replace(indicator, rounding=rounding)
 
 
 def _digest(folder: Path) -> str:

@@ -52,7 +52,12 @@ _SYMBOLS = set("<>≤≥≦≧=")
 
 
 class TargetError(ValueError):
-    """A target or actual value that cannot be read or compared; the message says which and why."""
+    """A target or actual value that cannot be read or compared; the message says which and why, and
+    `field` names the key of the target entry it is about."""
+
+    def __init__(self, message: str, field: str = "target"):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -138,20 +143,24 @@ class Target:
 
 
 def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:
-    """Read one entry of an inputs file's `targets` list. Raises TargetError with the field in `.field`."""
+    """Read one entry of an inputs file's `targets` list. Raises TargetError naming the field."""
     name = str(item["name"])
     judged = item.get("met")
     reason = str(item.get("reason") or "").strip()
     if judged is not None and not reason:
-        raise _error("reason", f"target '{name}' is judged met: {str(judged).lower()}; say why in 'reason'")
+        raise TargetError(
+            field="reason",
+            message=f"target '{name}' is judged met: {str(judged).lower()}; say why in 'reason'",
+        )
     target_text = _text(item.get("target"))
     actual_text = _text(item.get("actual"))
     target = _read(item.get("target"), "target", name, judged)
     actual = None
     if item.get("actual") is None or actual_text == "":
         if judged is None:
-            raise _error(
-                "actual", f"target '{name}' has no actual value; write what was achieved (e.g. 182次)"
+            raise TargetError(
+                field="actual",
+                message=f"target '{name}' has no actual value; write what was achieved (e.g. 182次)",
             )
     else:
         actual = _read(item.get("actual"), "actual", name, judged)
@@ -162,9 +171,9 @@ def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:
         try:
             weight = parse_number(item["weight"])
         except NotANumber as exc:
-            raise _error("weight", f"target '{name}': weight {exc}") from None
+            raise TargetError(field="weight", message=f"target '{name}': weight {exc}") from None
         if weight < 0:
-            raise _error("weight", f"target '{name}': weight must not be negative")
+            raise TargetError(field="weight", message=f"target '{name}': weight must not be negative")
     return Target(
         name=name,
         target=target,
@@ -194,9 +203,9 @@ def _read(value: object, field: str, name: str, judged: bool | None) -> Expressi
     except TargetError as exc:
         if judged is not None:
             return None  # shown as judged
-        raise _error(
-            field,
-            f"target '{name}': {field} {exc}; rewrite it (e.g. ≥50次, 90%以上) or judge it with met: true/false and a reason",
+        raise TargetError(
+            field=field,
+            message=f"target '{name}': {field} {exc}; rewrite it (e.g. ≥50次, 90%以上) or judge it with met: true/false and a reason",
         ) from None
 
 
@@ -205,17 +214,17 @@ def _check_match(name: str, target: Expression, actual: Expression) -> None:
         wanted = [p.label for p in target.parts]
         given = [p.label for p in actual.parts]
         if sorted(wanted) != sorted(given):
-            raise _error(
-                "actual",
-                f"target '{name}': the actual value names {'、'.join(given) or 'no part'}, but the target names {'、'.join(wanted)}",
+            raise TargetError(
+                field="actual",
+                message=f"target '{name}': the actual value names {'、'.join(given) or 'no part'}, but the target names {'、'.join(wanted)}",
             )
     by_label = {p.label: p for p in actual.parts}
     for part in target.parts:
         got = by_label.get(part.label, actual.parts[0])
         if not _comparable(part, got):
-            raise _error(
-                "actual",
-                f"target '{name}': units differ ({target.text} vs {actual.text}): {_unit_words(part)} cannot be compared with {_unit_words(got)}",
+            raise TargetError(
+                field="actual",
+                message=f"target '{name}': units differ ({target.text} vs {actual.text}): {_unit_words(part)} cannot be compared with {_unit_words(got)}",
             )
 
 
@@ -255,13 +264,7 @@ def _category(value: object, categories: Sequence[str]) -> str:
     if found:
         return found
     hint = did_you_mean(text, categories) or f" (one of: {'、'.join(categories)})"
-    raise _error("category", f"unknown category '{text}'{hint}")
-
-
-def _error(field: str, message: str) -> TargetError:
-    error = TargetError(message)
-    error.field = field  # type: ignore[attr-defined]
-    return error
+    raise TargetError(field="category", message=f"unknown category '{text}'{hint}")
 
 
 # ---- scoring --------------------------------------------------------------------------------------------------

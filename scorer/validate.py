@@ -163,12 +163,12 @@ def _indicator(indicator: Indicator) -> Iterator[Problem]:
 
 def _scoring(indicator: Indicator) -> Iterator[Problem]:
     kind = indicator.scoring
-    has_formula = indicator.formula is not None or "formula" in _keys(indicator)
+    has_formula = indicator.formula is not None or "formula" in indicator.keys
     if kind == "formula" and not has_formula:
         yield Problem(_at(indicator, "scoring"), "scoring is 'formula' but there is no formula")
     if kind != "formula" and has_formula:
         yield Problem(_at(indicator, "formula"), f"a formula is given but scoring is '{kind}'")
-    if kind == "formula" and "reason" not in _keys(indicator):
+    if kind == "formula" and "reason" not in indicator.keys:
         yield Problem(
             _at(indicator, "scoring"), "a formula score needs a reason template to explain lost points"
         )
@@ -178,13 +178,9 @@ def _scoring(indicator: Indicator) -> Iterator[Problem]:
         yield Problem(_at(indicator, "targets"), f"a 'targets' section is given but scoring is '{kind}'")
 
 
-def _keys(indicator: Indicator) -> set[str]:
-    return {str(path[0]) for path in indicator.lines.lines if len(path) == 1}
-
-
 def _inputs(indicator: Indicator) -> Iterator[Problem]:
     names = [spec.name for spec in indicator.inputs]
-    if indicator.formula is None and "formula" in _keys(indicator):
+    if indicator.formula is None and "formula" in indicator.keys:
         return  # the formula did not compile; that error says enough
     used = set(indicator.formula.names) if indicator.formula else set()
     for metric in indicator.metrics:
