@@ -14,7 +14,7 @@ from .inputs import Department, IndicatorInputs
 from .numbers import Rounding, fmt
 from .result import GradeBand, IndicatorResult, MetricValue, NodeResult, Result, Step
 from .rules import Indicator, RuleSet
-from .targets import roll_up
+from .targets import TargetOutcome, roll_up
 
 ZERO = Decimal(0)
 
@@ -92,7 +92,7 @@ class _Builder:
         self.notes: list[str] = []
         self.steps: list[Step] = []
         self.clamped = False
-        self.targets: tuple[object, ...] = ()
+        self.targets: tuple[TargetOutcome, ...] = ()
         self.metrics = self._metrics()
 
     def build(self) -> IndicatorResult:

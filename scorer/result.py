@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .targets import TargetOutcome
+
 
 @dataclass(frozen=True)
 class Step:
@@ -38,7 +40,7 @@ class IndicatorResult:
     notes: tuple[str, ...] = ()
     metrics: tuple[MetricValue, ...] = ()
     steps: tuple[Step, ...] = ()
-    targets: tuple[object, ...] = ()
+    targets: tuple[TargetOutcome, ...] = ()
 
     @property
     def lost(self) -> Decimal:

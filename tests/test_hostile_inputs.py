@@ -218,3 +218,13 @@ def test_output_is_written_whole(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert target.read_text(encoding="utf-8").endswith("}\n")
     assert sorted(os.listdir(tmp_path)) == ["result.json"]
+
+
+def test_markup_in_a_reason_is_shown_as_written(tmp_path: Path) -> None:
+    entry = "  pm_system_execution:\n    deductions: [{points: 1, reason: '[/red][bold]未自评[link=x]', improvement: '[/]'}]\n"
+    path = tmp_path / "dept.yaml"
+    path.write_text(BASE + entry, encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path), "--rules", "2022"])
+    assert result.exit_code == 0, result.output
+    assert "[/red][bold]未自评[link=x]" in result.stdout
+    assert "[/]" in result.stdout

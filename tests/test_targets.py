@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -219,3 +220,26 @@ def test_template_prefills_declared_targets_and_round_trips(tmp_path: Path) -> N
     scored = runner.invoke(app, ["run", str(out), "-f", "json"])
     assert scored.exit_code == 1  # "100%" is no count: the units of count targets do not agree
     assert "units differ" in scored.stderr
+
+
+def test_the_table_lists_every_target_with_its_state() -> None:
+    result = CliRunner().invoke(app, ["run", str(EXAMPLES / "2022-suigang-targets.yaml")])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "绩效指标完成情况" in out
+    assert out.count("未达标 ") >= 3 and "达标（评价人判定）" in out
+    markdown = (
+        CliRunner().invoke(app, ["run", str(EXAMPLES / "2022-suigang-targets.yaml"), "-f", "markdown"]).stdout
+    )
+    assert (
+        "| 部门整体绩效目标效益指标完成情况 | 辖内青少年满意率 | 满意度指标 | ≥95% | 93% | 未达标 | 97.89% |"
+        in markdown
+    )
+    data = json.loads(
+        CliRunner().invoke(app, ["run", str(EXAMPLES / "2022-suigang-targets.yaml"), "-f", "json"]).stdout
+    )
+    row = next(i for i in data["indicators"] if i["id"] == "outcome_targets")
+    assert row["targets"][-1] == {
+        "name": "辖内青少年满意率", "target": "≥95%", "actual": "93%", "met": False, "completion": 0.9789,
+        "judged": False, "category": "满意度指标", "reason": "",
+    }  # fmt: skip

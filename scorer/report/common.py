@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..numbers import fmt
 from ..result import IndicatorResult, MetricValue, NodeResult, Result
+from ..targets import percent
 
 HEADERS = ("一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分", "未达标原因", "改进措施")
 OVERRIDE_MARK = "※"
@@ -67,8 +68,6 @@ def notes(result: Result) -> list[str]:
             lines.append(f"{indicator.title}：{note}")
         for metric in indicator.metrics:
             lines.append(f"{indicator.title}：{metric.name} {metric_text(metric)}")
-        for target in indicator.targets:
-            lines.append(f"{indicator.title}：{target}")
     return lines
 
 
@@ -104,3 +103,27 @@ def rows(result: Result) -> Iterator[Row]:
 
 def reasons_cell(indicator: IndicatorResult, joiner: str) -> str:
     return joiner.join(indicator.reasons)
+
+
+TARGET_HEADERS = ("三级指标", "绩效指标", "类别", "目标值", "实际值", "是否达标", "完成率")
+
+
+def target_rows(result: Result) -> list[tuple[str, ...]]:
+    """One row per declared target, for the 绩效指标完成情况 table under the main one."""
+    out: list[tuple[str, ...]] = []
+    for indicator in result.indicators:
+        for target in indicator.targets:
+            state = ("达标" if target.met else "未达标") + ("（评价人判定）" if target.judged else "")
+            completion = "—" if target.judged else f"{fmt(percent(target.completion))}%"
+            out.append(
+                (
+                    indicator.title,
+                    target.name,
+                    target.category,
+                    target.target,
+                    target.actual or "—",
+                    state,
+                    completion,
+                )
+            )
+    return out

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..numbers import to_json_number
 from ..result import IndicatorResult, NodeResult, Result
+from ..targets import TargetOutcome
 
 
 def as_dict(result: Result) -> dict[str, Any]:
@@ -69,9 +70,5 @@ def _maybe(value: Decimal | None) -> int | float | None:
     return None if value is None else to_json_number(value)
 
 
-def _target(target: object) -> dict[str, Any]:
-    as_dict_method = getattr(target, "as_dict", None)
-    if as_dict_method is None:
-        raise TypeError(f"cannot render target {target!r}")
-    data: dict[str, Any] = as_dict_method()
-    return {k: to_json_number(v) if isinstance(v, Decimal) else v for k, v in data.items()}
+def _target(target: TargetOutcome) -> dict[str, Any]:
+    return {k: to_json_number(v) if isinstance(v, Decimal) else v for k, v in target.as_dict().items()}

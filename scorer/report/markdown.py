@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from ..numbers import fmt
 from ..result import Result
-from .common import HEADERS, facts, grade_line, notes, reasons_cell, rows, score_cell, summary, title
+from .common import (
+    HEADERS,
+    TARGET_HEADERS,
+    facts,
+    grade_line,
+    notes,
+    reasons_cell,
+    rows,
+    score_cell,
+    summary,
+    target_rows,
+    title,
+)
 
 
 def render(result: Result) -> str:
@@ -27,6 +39,16 @@ def render(result: Result) -> str:
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     lines.append(f"| **总分** | **{fmt(result.max)}** |  |  |  |  | **{fmt(result.total)}** |  |  |")
     lines += ["", f"**评价等级**：{grade_line(result)}", ""]
+    targets = target_rows(result)
+    if targets:
+        lines += [
+            "**绩效指标完成情况**",
+            "",
+            "| " + " | ".join(TARGET_HEADERS) + " |",
+            "|---|---|---|---|---|---|---:|",
+        ]
+        lines += ["| " + " | ".join(_cell(c) for c in cells) + " |" for cells in targets]
+        lines.append("")
     lines += ["- " + line.strip() if line.startswith("  ") else line for line in summary(result)]
     extra = notes(result)
     if extra:

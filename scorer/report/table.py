@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from rich import box
 from rich.console import Console, Group
@@ -11,39 +12,66 @@ from rich.text import Text
 
 from ..numbers import fmt
 from ..result import Result
-from .common import HEADERS, facts, grade_line, notes, reasons_cell, rows, score_cell, summary, title
+from .common import (
+    HEADERS,
+    TARGET_HEADERS,
+    facts,
+    grade_line,
+    notes,
+    reasons_cell,
+    rows,
+    score_cell,
+    summary,
+    target_rows,
+    title,
+)
 
 
 def build(result: Result) -> Group:
     table = Table(*HEADERS, box=box.SQUARE, show_lines=False, title=title(result), header_style="bold")
     for column in (1, 3, 5, 6):
         table.columns[column].justify = "right"
-    table.columns[4].overflow = "fold"
-    for column in (7, 8):  # reasons are read in full, never cut
-        table.columns[column].overflow = "fold"
+    for column in (7, 8):  # reasons take the room there is, and are read in full (their Text folds)
         table.columns[column].ratio = 1
     for row in rows(result):
         indicator = row.indicator
         table.add_row(
-            f"{indicator.level1}\n[dim]得 {fmt(row.level.score)}[/dim]" if row.opens_level else "",
+            _with_subtotal(indicator.level1, "\n得 ", row.level.score) if row.opens_level else "",
             fmt(row.level.weight) if row.opens_level else "",
-            f"{row.child.name}[dim]（得{fmt(row.child.score)}）[/dim]" if row.opens_child else "",
+            _with_subtotal(row.child.name, "（得", row.child.score, "）") if row.opens_child else "",
             fmt(row.child.weight) if row.opens_child else "",
-            indicator.name,
+            Text(indicator.name, overflow="fold"),  # Text: what users wrote is never read as markup
             fmt(indicator.weight),
             Text(score_cell(indicator), style="bold red" if indicator.lost > 0 else ""),
-            reasons_cell(indicator, "\n"),
-            "\n".join(indicator.improvements),
+            Text(reasons_cell(indicator, "\n"), overflow="fold"),
+            Text("\n".join(indicator.improvements), overflow="fold"),
             end_section=row.closes_level,
         )
     table.add_row("总分", fmt(result.max), "", "", "", "", Text(fmt(result.total), style="bold"), "", "")
     parts: list[object] = [Text("\n".join(facts(result)), style="dim"), table]
     parts.append(Text("评价等级：" + grade_line(result), style="bold"))
+    targets = target_rows(result)
+    if targets:
+        target_table = Table(
+            *TARGET_HEADERS, box=box.SIMPLE_HEAD, title="绩效指标完成情况", header_style="bold"
+        )
+        for cells in targets:
+            target_table.add_row(
+                *(Text(c, overflow="fold") for c in cells),
+                style="red" if cells[5].startswith("未达标") else "",
+            )
+        parts.append(target_table)
     parts.append(Text("\n".join(summary(result))))
     extra = notes(result)
     if extra:
         parts.append(Text("说明：\n" + "\n".join("  " + line for line in extra), style="dim"))
     return Group(*parts)  # type: ignore[arg-type]
+
+
+def _with_subtotal(name: str, before: str, score: Decimal, after: str = "") -> Text:
+    text = Text(name)
+    text.append(f"{before}{fmt(score)}{after}", style="dim")
+    return text
 
 
 def render(result: Result, *, color: bool = False, width: int = 160) -> str:
