@@ -86,6 +86,8 @@ def scaffold(rules: RuleSet, declared: list[DeclaredTarget]) -> str:
         f"# 输入文件：{rules.year}年度{rules.title}（由 score template 生成）",
         '# 填写说明：带“填写”注释的值必须填写；数字可写 98.88 或 "98.88%"。',
         "# 没有扣分的指标不必填写；扣分写在 deductions 下（points + reason，可加 improvement）。",
+        f"# 编辑器校验与补全：score schema --rules {rules.year} -o inputs-{rules.year}.schema.json，并保留下一行。",
+        f"# yaml-language-server: $schema=inputs-{rules.year}.schema.json",
         "department: （填写部门名称）",
         f"year: {rules.year}",
         "units: 1",

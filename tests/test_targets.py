@@ -243,3 +243,41 @@ def test_the_table_lists_every_target_with_its_state() -> None:
         "name": "辖内青少年满意率", "target": "≥95%", "actual": "93%", "met": False, "completion": 0.9789,
         "judged": False, "category": "满意度指标", "reason": "",
     }  # fmt: skip
+
+
+def test_declared_targets_from_yaml_and_csv(tmp_path: Path, rules_2022: RuleSet) -> None:
+    from scorer.scaffold import read_declared
+
+    listed = tmp_path / "targets.yaml"
+    listed.write_text(
+        "- {category: 数量, name: 走访次数, target: ≥50次}\n- {category: 社会效益, name: 覆盖率, target: 100%}\n",
+        "utf-8",
+    )
+    assert [(d.indicator, d.category, d.target) for d in read_declared(listed, rules_2022)] == [
+        ("output_targets", "数量指标", "≥50次"),
+        ("outcome_targets", "社会效益指标", "100%"),
+    ]
+    table = tmp_path / "targets.csv"
+    table.write_text("二级指标,三级指标,年度指标值\n质量指标,反馈率,≥90%\n,覆盖率,100%\n", "utf-8")
+    assert [(d.category, d.name) for d in read_declared(table, rules_2022)] == [
+        ("质量指标", "反馈率"),
+        ("质量指标", "覆盖率"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "二级指标,三级指标\n数量指标,甲\n",
+            "no column '年度指标值 / target' in the header ['二级指标', '三级指标']",
+        ),
+        ("二级指标,三级指标,年度指标值\n环保指标,甲,1次\n", "targets.csv:2: category '环保指标' is none of"),
+    ],
+)
+def test_declared_targets_errors(tmp_path: Path, content: str, message: str) -> None:
+    table = tmp_path / "targets.csv"
+    table.write_text(content, "utf-8")
+    result = CliRunner().invoke(app, ["template", "--targets", str(table)])
+    assert result.exit_code == 1
+    assert message in result.stderr
