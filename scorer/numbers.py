@@ -30,6 +30,9 @@ ROUNDING_MODES = {
 # Beyond this an input is surely a typing slip (the largest budgets are under a billion 万元).
 MAX_MAGNITUDE = Decimal("1e12")
 
+# Every number a result carries must print exactly as a JSON number (see to_json_number).
+MAX_DIGITS = 15
+
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
@@ -73,6 +76,8 @@ def parse_number(value: object, *, percent: bool = False) -> Decimal:
         raise NotANumber("must be a finite number")
     if abs(number) >= MAX_MAGNITUDE:
         raise NotANumber(f"{value} is too large to be right")
+    if len(number.as_tuple().digits) > MAX_DIGITS:
+        raise NotANumber(f"{value} has more than {MAX_DIGITS} significant digits")
     return number + 0  # normalise -0 and the context
 
 

@@ -186,6 +186,11 @@ def _inputs(indicator: Indicator) -> Iterator[Problem]:
     for metric in indicator.metrics:
         used |= metric.formula.names
     for spec in indicator.inputs:
+        if spec.optional and indicator.on_missing == "error" and spec.name in used and indicator.formula:
+            yield Problem(
+                _at(indicator, "inputs", spec.name, "optional"),
+                f"the formula needs '{spec.name}', so it cannot be optional while on_missing is 'error'",
+            )
         if spec.max_ref is not None and spec.max_ref not in names:
             hint = did_you_mean(spec.max_ref, names)
             yield Problem(

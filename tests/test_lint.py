@@ -92,6 +92,8 @@ CASES = [
     ("no provenance", AI, "provenance:", "sources:",
      ["<R>/indicators/asset_inventory.yaml:1: [asset_inventory] missing required key 'provenance'",
       "<R>/indicators/asset_inventory.yaml:9: [asset_inventory] sources: unknown key 'sources'"]),
+    ("optional formula input", BE, "label: 年度平均预算执行率", "optional: true, label: 年度平均预算执行率",
+     ["<R>/indicators/budget_execution.yaml:9: [budget_execution] inputs.execution_rate.optional: the formula needs 'execution_rate', so it cannot be optional while on_missing is 'error'"]),
     ("assumption without a note", BE, "      note: Neither table shows a rate above 100%. Change min(execution_rate, 100) to change it.\n", "",
      ["<R>/indicators/budget_execution.yaml:22: [budget_execution] provenance.assumptions[0]: assumption without a note (say why it was chosen and how to change it)"]),
 ]  # fmt: skip

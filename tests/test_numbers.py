@@ -65,3 +65,9 @@ def test_parse_number_refuses_what_is_not_a_number(text: object) -> None:
 def test_numbers_print_as_the_tables_print_them(value: str, text: str) -> None:
     assert fmt(Decimal(value)) == text
     assert repr(to_json_number(Decimal(value))) == text
+
+
+def test_more_digits_than_json_can_carry_are_refused() -> None:
+    assert parse_number("123456789012.345") == Decimal("123456789012.345")
+    with pytest.raises(NotANumber, match="more than 15 significant digits"):
+        parse_number("1234567.123456789")
