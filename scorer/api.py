@@ -6,24 +6,24 @@ from pathlib import Path
 
 from .engine import score
 from .errors import Location, UserError
-from .inputs import load_inputs
+from .inputs import read_inputs
 from .result import Result
 from .rules import RuleSet, load_rules
-from .yamlio import load_yaml_file
+from .yamlio import YamlDocument, load_yaml_file
 
 
 def score_file(inputs: Path, rules: str | Path | None = None) -> tuple[Result, RuleSet]:
     """Score one inputs file. Without `rules`, the shipped rules of the inputs' `year` are used."""
-    rule_set = load_rules(rules if rules is not None else inputs_year(inputs))
-    return score(rule_set, load_inputs(inputs, rule_set)), rule_set
+    doc = load_yaml_file(inputs)  # read once: it also names the year when `rules` is not given
+    rule_set = load_rules(rules if rules is not None else inputs_year(doc))
+    return score(rule_set, read_inputs(doc, rule_set)), rule_set
 
 
-def inputs_year(inputs: Path) -> str:
+def inputs_year(doc: YamlDocument) -> str:
     """The `year` an inputs file declares, to pick the rules when --rules is not given."""
-    doc = load_yaml_file(inputs)
     year = doc.data.get("year") if isinstance(doc.data, dict) else None
     if year is None:
         raise UserError.at(
-            Location(str(inputs), 1), "no 'year' in the inputs file; add one or give --rules YEAR"
+            Location(doc.path, 1), "no 'year' in the inputs file; add one or give --rules YEAR"
         )
     return str(year)

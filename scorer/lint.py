@@ -43,7 +43,7 @@ def lint(specs: list[str]) -> LintReport:
         except RulesNotFound as exc:
             report.problems.append(Problem(Location(spec), str(exc)))
             continue
-        if not (folder / "rubric.yaml").is_file() and (folder / "indicators").is_dir() is False:
+        if not ((folder / "rubric.yaml").is_file() or (folder / "indicators").is_dir()):
             report.problems.append(
                 Problem(Location(str(folder)), "not a rules folder (no rubric.yaml, no indicators/)")
             )
