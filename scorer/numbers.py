@@ -9,29 +9,23 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import (
-    ROUND_CEILING,
-    ROUND_DOWN,
-    ROUND_FLOOR,
-    ROUND_HALF_EVEN,
-    ROUND_HALF_UP,
-    Decimal,
-    InvalidOperation,
-)
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
-ROUNDING_MODES = {
-    "half_up": ROUND_HALF_UP,  # 0.125 → 0.13: what the published tables use for most rows
-    "down": ROUND_DOWN,  # 9.888 → 9.88: truncation, as the tables do for budget_execution
-    "half_even": ROUND_HALF_EVEN,
-    "up": ROUND_CEILING,
-    "floor": ROUND_FLOOR,
-}
+# Each mode rounds an exact value (a Fraction) to a whole number of units of the last kept place.
+# "half_up": 0.125 → 0.13, what the published tables use for most rows; "down": 9.888 → 9.88, truncation
+# toward zero, as the tables do for budget_execution; "up" rounds toward +∞ and "floor" toward −∞.
+ROUNDING_MODES = ("half_up", "down", "half_even", "up", "floor")
 
 # Beyond this an input is surely a typing slip (the largest budgets are under a billion 万元).
 MAX_MAGNITUDE = Decimal("1e12")
 
-# Every number a result carries must print exactly as a JSON number (see to_json_number).
+# Every number a result carries must print exactly as a JSON number (see to_json_number): at most 15
+# significant digits, and no more decimal places than any rubric or department writes.
 MAX_DIGITS = 15
+MAX_PLACES = 10
+
+Exact = Decimal | Fraction | int
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -42,15 +36,42 @@ class Rounding:
     places: int
     mode: str
 
-    def apply(self, value: Decimal) -> Decimal:
-        return value.quantize(Decimal(1).scaleb(-self.places), rounding=ROUNDING_MODES[self.mode])
+    def apply(self, value: Exact) -> Decimal:
+        """Round an exact value once, to `places` decimals, by `mode`. Independent of any decimal context."""
+        scaled = Fraction(value) * 10**self.places
+        whole, rest = divmod(scaled.numerator, scaled.denominator)  # floor, and rest/denominator in [0, 1)
+        if rest:
+            whole += _round_up(self.mode, whole, 2 * rest, scaled.denominator)
+        return from_units(whole, self.places)
 
-    def fits(self, value: Decimal) -> bool:
+    def fits(self, value: Exact) -> bool:
         """True when `value` has no more decimal places than this rounding keeps."""
-        return value == value.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_DOWN)
+        return (Fraction(value) * 10**self.places).denominator == 1
 
     def describe(self) -> str:
         return f"{self.places} places, {self.mode}"
+
+
+def _round_up(mode: str, floor: int, twice_rest: int, denominator: int) -> int:
+    """1 when the value floor + rest (0 < rest < 1) rounds to floor + 1 under `mode`, else 0."""
+    if mode == "floor":
+        return 0
+    if mode == "up":
+        return 1
+    if mode == "down":  # toward zero
+        return 1 if floor < 0 else 0
+    if twice_rest != denominator:  # not a tie: to the nearer
+        return 1 if twice_rest > denominator else 0
+    if mode == "half_up":  # a tie goes away from zero
+        return 0 if floor < 0 else 1
+    return floor % 2  # half_even: to the even neighbour
+
+
+def from_units(units: int, places: int) -> Decimal:
+    """units × 10^-places as a Decimal with exactly `places` decimals; never -0."""
+    sign = 1 if units < 0 else 0
+    digits = tuple(int(d) for d in str(abs(units)))
+    return Decimal((sign, digits, -places))
 
 
 class NotANumber(ValueError):
@@ -72,13 +93,31 @@ def parse_number(value: object, *, percent: bool = False) -> Decimal:
         number = _parse_text(value, percent)
     else:
         raise NotANumber("expected a number")
+    problem = out_of_bounds(number)
+    if problem:
+        raise NotANumber(problem)
+    return number.copy_abs() if number.is_zero() else number  # -0 is 0
+
+
+def out_of_bounds(number: Decimal) -> str | None:
+    """Why a number cannot be a department's or a rubric's value, or None. Context-free."""
     if not number.is_finite():
-        raise NotANumber("must be a finite number")
-    if abs(number) >= MAX_MAGNITUDE:
-        raise NotANumber(f"{value} is too large to be right")
-    if len(number.as_tuple().digits) > MAX_DIGITS:
-        raise NotANumber(f"{value} has more than {MAX_DIGITS} significant digits")
-    return number + 0  # normalise -0 and the context
+        return "must be a finite number (not NaN or infinity)"
+    if number.is_zero():
+        return None
+    if number.adjusted() >= MAX_MAGNITUDE.adjusted():
+        return f"is too large to be right (the limit is {MAX_MAGNITUDE:.0e})"
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)
+    kept = len(digits)
+    while kept > 1 and digits[kept - 1] == 0:  # trailing zeros say nothing: 1.500 is 1.5
+        kept -= 1
+        exponent += 1
+    if exponent < -MAX_PLACES:
+        return f"has more than {MAX_PLACES} decimal places"
+    if kept > MAX_DIGITS:
+        return f"has more than {MAX_DIGITS} significant digits"
+    return None
 
 
 def _parse_text(text: str, percent: bool) -> Decimal:
@@ -98,12 +137,25 @@ def _parse_text(text: str, percent: bool) -> Decimal:
         raise NotANumber(f"'{text}' is not a number") from None
 
 
-def fmt(value: Decimal) -> str:
-    """A decimal as the tables print it: no exponent, no trailing zeros (94.20 → 94.2, 20.00 → 20)."""
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
+def fmt(value: Exact) -> str:
+    """A number as the tables print it: no exponent, no trailing zeros (94.20 → 94.2, 20.00 → 20), never -0.
+
+    Context-free. A Fraction that is not a finite decimal is shown to 4 places (rounded half up).
+    """
+    if isinstance(value, Fraction | int):
+        value = to_decimal(value)
     text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def to_decimal(value: Exact, places: int = 4) -> Decimal:
+    """An exact value as a Decimal: exactly, when it is a finite decimal of at most `places` places."""
+    if isinstance(value, Decimal):
+        return value
+    fraction = Fraction(value)
+    return Rounding(places, "half_up").apply(fraction)
 
 
 def to_json_number(value: Decimal) -> int | float:
@@ -112,7 +164,7 @@ def to_json_number(value: Decimal) -> int | float:
     Python prints a float as the shortest text that reads back as the same float, so any decimal of at most
     15 significant digits prints back unchanged: 9.88 stays 9.88, never 9.879999.
     """
-    if value == value.to_integral_value():
+    if value == int(value):
         return int(value)
     as_float = float(value)
     if repr(as_float) != fmt(value):
