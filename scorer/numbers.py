@@ -95,18 +95,18 @@ def parse_number(value: object, *, percent: bool = False) -> Decimal:
         raise NotANumber("expected a number")
     problem = out_of_bounds(number)
     if problem:
-        raise NotANumber(problem)
+        raise NotANumber(problem if problem.startswith("must") else f"{value} {problem}")
     return number.copy_abs() if number.is_zero() else number  # -0 is 0
 
 
 def out_of_bounds(number: Decimal) -> str | None:
     """Why a number cannot be a department's or a rubric's value, or None. Context-free."""
     if not number.is_finite():
-        return "must be a finite number (not NaN or infinity)"
+        return "must be a finite number"
     if number.is_zero():
         return None
     if number.adjusted() >= MAX_MAGNITUDE.adjusted():
-        return f"is too large to be right (the limit is {MAX_MAGNITUDE:.0e})"
+        return "is too large to be right"
     _, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int)
     kept = len(digits)
