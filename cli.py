@@ -79,7 +79,8 @@ def handled() -> Iterator[None]:
     except UserError as exc:
         _fail("\n".join(f"error: {p}" for p in exc.problems), EXIT_USER)
     except RuleRuntimeError as exc:
-        problem = Problem(Location(exc.indicator.path, None, exc.indicator.id), str(exc))
+        rule = exc.indicator
+        problem = Problem(Location(rule.path, rule.lines.line((exc.key,)), rule.id, exc.key), str(exc))
         _fail(f"error: {problem}", EXIT_USER)
     except RulesNotFound as exc:
         _fail(f"error: {exc}", EXIT_USAGE)

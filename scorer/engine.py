@@ -7,11 +7,12 @@ that, the evaluator's override. Every lost point carries a reason.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
+from fractions import Fraction
 
 from .formula import FormulaError
 from .inputs import Department, IndicatorInputs
-from .numbers import Rounding, fmt
+from .numbers import EXACT, Exact, Rounding, fmt, total
 from .result import GradeBand, IndicatorResult, MetricValue, NodeResult, Result, Step
 from .rules import Indicator, RuleSet
 from .targets import TargetOutcome, roll_up
@@ -26,15 +27,21 @@ class EngineError(Exception):
 class RuleRuntimeError(Exception):
     """A rule's formula failed on a department's values (e.g. an unguarded division). Names the indicator."""
 
-    def __init__(self, indicator: Indicator, message: str):
+    def __init__(self, indicator: Indicator, message: str, key: str = "formula"):
         self.indicator = indicator
+        self.key = key  # the rule file's key whose text failed, for its line
         super().__init__(message)
 
 
 def score(rules: RuleSet, department: Department) -> Result:
+    with localcontext(EXACT):  # the caller's decimal context never reaches a score
+        return _score(rules, department)
+
+
+def _score(rules: RuleSet, department: Department) -> Result:
     indicators = tuple(score_indicator(i, department.inputs(i.id), department.year) for i in rules.indicators)
-    total = sum((i.score for i in indicators), ZERO)
-    grade = rules.grade_of(total)
+    grand_total = total(i.score for i in indicators)
+    grade = rules.grade_of(grand_total)
     top = max(g.max for g in rules.grades)
     bands = tuple(
         GradeBand(g.name, g.label(top=g.max == top), g.min, g.name == grade.name)
@@ -48,7 +55,7 @@ def score(rules: RuleSet, department: Department) -> Result:
         rules_digest=rules.digest,
         units=department.units,
         budget=dict(department.budget),
-        total=total,
+        total=grand_total,
         max=rules.total,
         grade=grade.name,
         bands=bands,
@@ -59,10 +66,7 @@ def score(rules: RuleSet, department: Department) -> Result:
 
 def _levels(rules: RuleSet, indicators: tuple[IndicatorResult, ...]) -> tuple[NodeResult, ...]:
     def subtotal(level1: str, level2: str | None = None) -> Decimal:
-        return sum(
-            (i.score for i in indicators if i.level1 == level1 and level2 in (None, i.level2)),
-            ZERO,
-        )
+        return total(i.score for i in indicators if i.level1 == level1 and level2 in (None, i.level2))
 
     return tuple(
         NodeResult(
@@ -107,7 +111,7 @@ class _Builder:
         if not ZERO <= score <= indicator.weight:
             raise EngineError(f"{indicator.id}: score {score} outside [0, {indicator.weight}]")
         if score < indicator.weight and not self.reasons:
-            raise EngineError(f"{indicator.id}: {indicator.weight - score} points lost without a reason")
+            raise EngineError(f"{indicator.id}: {score} of {indicator.weight} without a reason for the loss")
         return IndicatorResult(
             id=indicator.id,
             name=indicator.name,
@@ -135,7 +139,8 @@ class _Builder:
         if indicator.scoring == "formula":
             return self._formula()
         if indicator.scoring == "targets" and self.inputs.targets:
-            return self._targets()
+            with localcontext(prec=34, traps=[]):  # interim: the roll-up becomes exact with the targets split
+                return self._targets()
         self.steps.append(Step("base", f"满分 {fmt(indicator.weight)} 分，按扣分计", indicator.weight))
         return indicator.weight
 
@@ -146,9 +151,7 @@ class _Builder:
         self.targets = outcome.targets
         self.steps.extend(Step("target", str(t)) for t in outcome.targets)
         self.steps.append(Step("roll-up", f"{indicator.targets.roll_up}: {outcome.detail}", outcome.raw))
-        rounded = indicator.rounding.apply(outcome.raw)
-        self.steps.append(Step("rounding", indicator.rounding.describe(), rounded))
-        score = self._clamp(rounded, "目标完成度得分")
+        score = self._round(self._clamp(outcome.raw, "目标完成度得分"))
         self.reasons.extend(outcome.reasons)
         if score < indicator.weight:
             self.reasons.append(f"按{outcome.detail}计得{fmt(score)}分。")
@@ -165,26 +168,24 @@ class _Builder:
         try:
             raw = indicator.formula.evaluate(names)
         except FormulaError as exc:
-            raise RuleRuntimeError(indicator, f"formula: {exc}") from None
+            raise RuleRuntimeError(indicator, f"{exc}", "formula") from None
         shown = ", ".join(f"{k}={fmt(v)}" for k, v in sorted(values.items()))
         self.steps.append(Step("formula", f"{indicator.formula.source}  ← {shown}", raw))
-        rounded = indicator.rounding.apply(raw)
-        self.steps.append(Step("rounding", indicator.rounding.describe(), rounded))
-        score = self._clamp(rounded, "公式结果")
+        score = self._round(self._clamp(raw, "公式结果"))
         if score < indicator.weight and indicator.reason is not None:
             placeholders = {k: fmt(v) for k, v in values.items()}
             placeholders.update(
                 weight=fmt(indicator.weight),
                 year=str(self.year),
                 score=fmt(score),
-                lost=fmt(indicator.weight - score),
-                raw=fmt(raw.quantize(Decimal("0.0001"))),
+                lost=fmt(EXACT.subtract(indicator.weight, score)),
+                raw=fmt(raw),
                 **{m.id: fmt(m.value) for m in self.metrics if m.value is not None},
             )
             missing_placeholders = indicator.reason.names - placeholders.keys()
             if missing_placeholders:
                 raise RuleRuntimeError(
-                    indicator, f"reason: no value for {', '.join(sorted(missing_placeholders))}"
+                    indicator, f"no value for {', '.join(sorted(missing_placeholders))}", "reason"
                 )
             self.reasons.append(indicator.reason.render(placeholders))
         return score
@@ -202,7 +203,14 @@ class _Builder:
             return ZERO
         raise EngineError(f"{indicator.id}: missing {missing} should have been reported when reading inputs")
 
-    def _clamp(self, value: Decimal, what: str) -> Decimal:
+    def _round(self, value: Exact) -> Decimal:
+        """The one rounding of a score, from its exact value."""
+        rounded = self.indicator.rounding.apply(value)
+        self.steps.append(Step("rounding", self.indicator.rounding.describe(), rounded))
+        return rounded
+
+    def _clamp(self, value: Exact, what: str) -> Exact:
+        """An exact raw value outside [0, weight] is brought inside before it is rounded or shown."""
         weight = self.indicator.weight
         if value > weight:
             self.clamped = True
@@ -219,7 +227,7 @@ class _Builder:
     def _deduct(self, base: Decimal) -> Decimal:
         score = base
         for deduction in self.inputs.deductions:
-            score -= deduction.points
+            score = EXACT.subtract(score, deduction.points)
             self.reasons.append(deduction.reason)
             self._improve(deduction.improvement)
             label = f"[{deduction.code}] " if deduction.code else ""
@@ -244,7 +252,7 @@ class _Builder:
                     metric.formula.evaluate(values)
                 )
             except FormulaError:
-                value = None
+                value = None  # e.g. a zero denominator: shown as "cannot be computed"
             shown.append(MetricValue(metric.id, metric.name, value, metric.unit))
         return tuple(shown)
 

@@ -11,10 +11,12 @@ Allowed: numbers, `True`/`False`, the names given (an indicator's inputs, `weigh
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, DecimalException, FloatOperation, localcontext
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from simpleeval import SimpleEval
 
@@ -23,15 +25,36 @@ from .errors import did_you_mean
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
 MAX_EXPONENT = 10
-MAX_RESULT = Decimal("1e12")
+MAX_RESULT = Fraction(10**12)
+# A power may not build a number larger than this many bits: nested powers of bounded inputs could otherwise
+# build numbers of millions of digits.
+MAX_POWER_BITS = 4096
+
+Number = Fraction | int
 
 
-def _clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+def _clamp(value: Number, low: Number, high: Number) -> Number:
     return max(low, min(value, high))
 
 
-FUNCTIONS = {"min": min, "max": max, "abs": abs, "clamp": _clamp}
-FUNCTION_ARITY = {"min": (2, 8), "max": (2, 8), "abs": (1, 1), "clamp": (3, 3)}
+def _floor(value: Number) -> int:
+    return math.floor(value)  # exact for Fractions: floor(-2.5) is -3
+
+
+def _ceil(value: Number) -> int:
+    return math.ceil(value)
+
+
+def _power(base: Number, exponent: Number) -> Number:
+    base = Fraction(base)
+    size = max(base.numerator.bit_length(), base.denominator.bit_length())
+    if size * abs(int(exponent)) > MAX_POWER_BITS:
+        raise OverflowError("a power in the formula grows too large")
+    return base ** int(exponent)
+
+
+FUNCTIONS = {"min": min, "max": max, "abs": abs, "clamp": _clamp, "floor": _floor, "ceil": _ceil}
+FUNCTION_ARITY = {"min": (2, 8), "max": (2, 8), "abs": (1, 1), "clamp": (3, 3), "floor": (1, 1), "ceil": (1, 1)}
 
 _OPERATORS = {
     ast.Add: operator.add,
@@ -39,7 +62,7 @@ _OPERATORS = {
     ast.Mult: operator.mul,
     ast.Div: operator.truediv,
     ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
+    ast.Pow: _power,
     ast.USub: operator.neg,
     ast.UAdd: operator.pos,
     ast.Not: operator.not_,
@@ -90,25 +113,22 @@ class Formula:
     tree: ast.expr
     names: frozenset[str]
 
-    def evaluate(self, names: Mapping[str, Decimal | bool | int]) -> Decimal:
-        """Evaluate with exact decimals. Raises FormulaError for a runtime fault (division by zero, …)."""
-        evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS, names=dict(names))
-        with localcontext() as ctx:
-            ctx.prec = 34
-            ctx.traps[FloatOperation] = True  # a float sneaking in is a bug, not a rounding
-            try:
-                result = evaluator.eval(self.source, previously_parsed=self.tree)
-            except ZeroDivisionError:
-                raise FormulaError("division by zero") from None
-            except DecimalException as exc:
-                raise FormulaError(f"arithmetic fault ({type(exc).__name__})") from None
-            except (TypeError, ValueError) as exc:
-                raise FormulaError(f"cannot evaluate: {exc}") from None
-        if isinstance(result, bool) or not isinstance(result, int | Decimal):
+    def evaluate(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> Fraction:
+        """Evaluate exactly, over fractions: `a / b * b` is `a`, and nothing is rounded until the rule's own
+        rounding. Independent of any decimal context. Raises FormulaError for a runtime fault."""
+        values = {k: v if isinstance(v, bool) else Fraction(v) for k, v in names.items()}
+        evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS, names=values)
+        try:
+            result = evaluator.eval(self.source, previously_parsed=self.tree)
+        except ZeroDivisionError:
+            raise FormulaError("division by zero") from None
+        except (TypeError, ValueError, ArithmeticError, InvalidOperation) as exc:
+            raise FormulaError(f"cannot evaluate: {exc}") from None
+        if isinstance(result, bool) or not isinstance(result, int | Fraction):
             raise FormulaError(f"the result must be a number, not {type(result).__name__}")
-        result = Decimal(result)
-        if not result.is_finite() or abs(result) > MAX_RESULT:
-            raise FormulaError(f"the result {result} is out of range")
+        result = Fraction(result)
+        if abs(result) > MAX_RESULT:
+            raise FormulaError("the result is out of range (more than 10^12)")
         return result
 
 
@@ -128,7 +148,7 @@ def compile_formula(source: str, allowed_names: set[str]) -> Formula:
         raise FormulaError("the formula is too deeply nested to parse") from None
     checker = _Checker(allowed_names)
     checker.check(module, 0)
-    _decimal_constants(module)
+    _exact_constants(module, source.strip())
     return Formula(source, module.body, frozenset(checker.names))
 
 
@@ -174,6 +194,8 @@ class _Checker:
     def check_constant(node: ast.Constant) -> None:
         if isinstance(node.value, bool) or type(node.value) in (int, float):
             return
+        if isinstance(node.value, complex):
+            raise FormulaError("imaginary numbers are not allowed in formulas")
         raise FormulaError(f"only numbers may be written in formulas, not {node.value!r}")
 
     @staticmethod
@@ -199,15 +221,22 @@ class _Checker:
         if isinstance(exponent, ast.UnaryOp) and isinstance(exponent.op, ast.USub | ast.UAdd):
             exponent = exponent.operand
         value = exponent.value if isinstance(exponent, ast.Constant) else None
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise FormulaError("the exponent of '**' must be a plain number")
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise FormulaError("the exponent of '**' must be a whole number written out (e.g. 2)")
         if abs(value) > MAX_EXPONENT:
             raise FormulaError(f"the exponent {value} is larger than {MAX_EXPONENT}")
 
 
-def _decimal_constants(module: ast.AST) -> None:
-    """Turn number literals into Decimals, so that 0.1 is exactly one tenth."""
+def _exact_constants(module: ast.AST, source: str) -> None:
+    """Turn number literals into exact Fractions read from their source text, never through a binary float:
+    `0.99999999999999999` is not 1, and `0.1` is exactly one tenth."""
     for node in ast.walk(module):
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            # repr: 0.1 → "0.1", exactly one tenth. simpleeval hands a constant's value back as it is.
-            node.value = Decimal(repr(node.value))  # type: ignore[assignment]
+            text = (ast.get_source_segment(source, node) or "").replace("_", "")
+            try:
+                exact = Fraction(Decimal(text))
+            except (InvalidOperation, ValueError):
+                raise FormulaError(f"cannot read the number {text!r}") from None
+            if exact and (abs(exact) >= MAX_RESULT or len(text) > 30):
+                raise FormulaError(f"the number {text} is out of range")
+            node.value = exact  # type: ignore[assignment]  # simpleeval hands a constant back as it is

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Underflow
 from fractions import Fraction
 
 # Each mode rounds an exact value (a Fraction) to a whole number of units of the last kept place.
@@ -26,6 +27,18 @@ MAX_DIGITS = 15
 MAX_PLACES = 10
 
 Exact = Decimal | Fraction | int
+
+# Sums and differences of bounded values are exact in this context; anything inexact is a bug and raises.
+# Used explicitly (EXACT.add, EXACT.subtract), so the caller's decimal context never changes a result.
+EXACT = Context(prec=60, Emax=99, Emin=-99, traps=[InvalidOperation, Inexact, Overflow, Underflow])
+
+
+def total(values: Iterable[Decimal]) -> Decimal:
+    """The exact sum of decimals, whatever the caller's decimal context."""
+    result = Decimal(0)
+    for value in values:
+        result = EXACT.add(result, value)
+    return result
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
+
+from .numbers import EXACT
 
 from .targets import TargetOutcome
 
@@ -14,7 +17,7 @@ class Step:
 
     what: str
     detail: str
-    value: Decimal | None = None
+    value: Decimal | Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class IndicatorResult:
 
     @property
     def lost(self) -> Decimal:
-        return self.weight - self.score
+        return EXACT.subtract(self.weight, self.score)
 
     @property
     def title(self) -> str:
@@ -92,7 +95,7 @@ class Result:
         if not above:
             return None
         band = min(above, key=lambda b: b.min)
-        return band.name, band.min - self.total
+        return band.name, EXACT.subtract(band.min, self.total)
 
     def largest_losses(self, count: int = 5) -> list[IndicatorResult]:
         losing = [i for i in self.indicators if i.lost > 0]

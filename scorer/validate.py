@@ -154,6 +154,12 @@ def check_indicator(indicator: Indicator) -> list[Problem]:
 
 
 def _indicator(indicator: Indicator) -> Iterator[Problem]:
+    if not indicator.rounding.fits(indicator.weight):  # else rounding a full score could exceed the weight
+        yield Problem(
+            _at(indicator, "weight"),
+            f"the weight {fmt(indicator.weight)} has more decimal places than the indicator's rounding keeps "
+            f"({indicator.rounding.places})",
+        )
     yield from _scoring(indicator)
     yield from _inputs(indicator)
     yield from _declared_deductions(indicator)

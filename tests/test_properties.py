@@ -145,7 +145,7 @@ def rule_set(draw: st.DrawFn) -> dict[str, Any]:
                 spec: dict[str, Any] = {
                     "id": ident, "name": ident, "level1": f"L{i}", "level2": f"L{i}_{j}", "weight": float(weight),
                     "explanation": "", "scoring": kind, "provenance": {"source": ["generated"]},
-                    "rounding": {"places": draw(st.integers(0, 3)), "mode": draw(st.sampled_from(["half_up", "down", "half_even", "up", "floor"]))},
+                    "rounding": {"places": draw(st.integers(0 if weight == int(weight) else 1, 3)), "mode": draw(st.sampled_from(["half_up", "down", "half_even", "up", "floor"]))},
                 }  # fmt: skip
                 if kind == "formula":
                     spec["inputs"] = {
