@@ -91,6 +91,18 @@ def _first(problems: list[Problem]) -> UserError:
     return UserError(first)
 
 
+def _slip(number: Decimal, limit: Decimal) -> str:
+    """A hint for a number typed with its point in the wrong place: 934 for 93.4."""
+    if number <= 0 or limit <= 0:
+        return ""
+    shifted = number
+    for _ in range(6):
+        shifted = shifted.scaleb(-1)
+        if shifted <= limit:
+            return f" (did you mean {fmt(shifted)}?)"
+    return ""
+
+
 def _indicator_of(path: PathKey) -> tuple[str | None, PathKey]:
     if len(path) >= 2 and path[0] == "indicators":
         return str(path[1]), path[2:]
@@ -186,7 +198,8 @@ class _Reader:
         if spec.type == "integer" and number != number.to_integral_value():
             self.fail(path, f"expected a whole number, got {show(raw)}")
             return None
-        if spec.type == "percent" and 0 < number < 1 and not str(raw).strip().endswith(("%", "％")):
+        if spec.type == "percent" and 0 < number <= 1 and not str(raw).strip().endswith(("%", "％")):
+            # 0.934 and 1 are ambiguous alike: a fraction (93.4%, 100%) or a tiny percentage?
             self.fail(
                 path,
                 f"{show(raw)} looks like a fraction; {spec.label} is in percent "
@@ -197,7 +210,7 @@ class _Reader:
             self.fail(path, f"must be at least {spec.min:f}, got {show(raw)}")
             return None
         if spec.max is not None and number > spec.max:
-            self.fail(path, f"must be at most {spec.max:f}, got {show(raw)}")
+            self.fail(path, f"must be at most {spec.max:f}, got {show(raw)}{_slip(number, spec.max)}")
             return None
         return number
 

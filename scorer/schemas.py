@@ -12,6 +12,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from .errors import Location, Problem, did_you_mean
+from .numbers import out_of_bounds
 from .resources import schemas_dir
 from .yamlio import PathKey, YamlDocument
 
@@ -39,10 +40,32 @@ def _registry() -> Registry:
 
 
 def validate(doc: YamlDocument, schema: dict[str, Any], indicator_of: IndicatorOf) -> list[Problem]:
-    """Every schema problem in `doc`, in file order."""
+    """Every schema problem in `doc`, in file order. Numbers no rubric or department could mean (NaN,
+    infinities, 1e-999999999, more digits than a JSON number carries) are refused first, wherever they stand."""
+    bounds = list(_numbers_out_of_bounds(doc, doc.data, (), indicator_of))
+    if bounds:
+        return bounds  # the schema's own range checks cannot compare NaN
     validator = jsonschema.Draft202012Validator(schema, registry=_registry())
     problems = [p for error in validator.iter_errors(doc.data) for p in _explain(doc, error, indicator_of)]
     return sorted(problems, key=lambda p: (p.location.line or 0, p.message))
+
+
+def _numbers_out_of_bounds(
+    doc: YamlDocument, value: Any, path: PathKey, indicator_of: IndicatorOf
+) -> Iterator[Problem]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _numbers_out_of_bounds(doc, item, path + (key,), indicator_of)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _numbers_out_of_bounds(doc, item, path + (index,), indicator_of)
+    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+        problem = out_of_bounds(Decimal(value))
+        if problem:
+            indicator, relative = indicator_of(path)
+            where = Location(doc.path, doc.lines.line(path), indicator, field_name(relative))
+            message = f"{problem}, got {show(value)}" if problem.startswith("must") else f"{show(value)} {problem}"
+            yield Problem(where, message)
 
 
 def _explain(
@@ -111,6 +134,7 @@ def show(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return str(value)
+        text = str(value)
+        return text if len(text) <= 40 else text[:37] + "..."  # a 5 MB number must not fill the screen
     text = str(value)
     return repr(text if len(text) <= 40 else text[:37] + "...")

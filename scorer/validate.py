@@ -203,6 +203,12 @@ def _inputs(indicator: Indicator) -> Iterator[Problem]:
                 _at(indicator, "inputs", spec.name, "max_ref"),
                 f"max_ref '{spec.max_ref}' is not an input{hint}",
             )
+        if spec.type == "percent" and spec.max is None:
+            yield Problem(
+                _at(indicator, "inputs", spec.name),
+                f"percent input '{spec.name}' declares no max; give its plausible range (e.g. max: 100) so "
+                "that a slip such as 934 for 93.4 is refused",
+            )
         if spec.min is not None and spec.max is not None and spec.min > spec.max:
             yield Problem(_at(indicator, "inputs", spec.name), "min is greater than max")
         if spec.name not in used:

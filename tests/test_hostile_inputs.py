@@ -37,7 +37,7 @@ REFUSED = [
     ("inf", "    execution_rate: 98.88", "    execution_rate: .inf",
      "error: dept.yaml:5: [budget_execution] execution_rate: must be a finite number, got Infinity"),
     ("1e999 as YAML float", "    sme_suitable_budget: 10", "    sme_suitable_budget: 1.0e+999",
-     "error: dept.yaml:10: [procurement_policy_effect] sme_suitable_budget: 1.0E+999 is too large to be right, got 1.0E+999"),
+     "error: dept.yaml:10: [procurement_policy_effect] sme_suitable_budget: 1.0E+999 is too large to be right"),
     ("1e999 as text", "    sme_suitable_budget: 10", "    sme_suitable_budget: 1e999",
      "error: dept.yaml:10: [procurement_policy_effect] sme_suitable_budget: '1e999' is not a number"),
     ("empty string", "    contracts_total: 11", "    contracts_total: ''",
