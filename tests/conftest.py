@@ -13,7 +13,11 @@ from scorer.result import Result
 from scorer.rules import RuleSet, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
+# The shipped rubric: for tests of the rubric itself (golden cases, published totals, lint --strict).
 RULES_2022 = ROOT / "rules" / "2022"
+# A frozen copy of it (see tests/fixtures/README.md): for tests that pin line numbers or texts of rule files,
+# so that editing the shipped rubric does not move what they expect.
+FIXTURE_RULES = Path(__file__).resolve().parent / "fixtures" / "rules" / "2022"
 EXAMPLES = ROOT / "examples"
 
 # A complete, valid 2022 inputs file: the formula rows filled, everything else at full marks.
@@ -33,7 +37,14 @@ indicators:
 
 @pytest.fixture(scope="session")
 def rules_2022() -> RuleSet:
+    """The shipped 2022 rules."""
     return load_rules("2022")
+
+
+@pytest.fixture(scope="session")
+def fixture_rules() -> RuleSet:
+    """The frozen copy of the 2022 rules under tests/fixtures."""
+    return load_rules(FIXTURE_RULES)
 
 
 def dedent(text: str) -> str:
@@ -41,11 +52,11 @@ def dedent(text: str) -> str:
 
 
 @pytest.fixture
-def score_yaml(rules_2022: RuleSet) -> Callable[..., Result]:
-    """Score an inputs file written inline (dedented), against the 2022 rules unless others are given."""
+def score_yaml(fixture_rules: RuleSet) -> Callable[..., Result]:
+    """Score an inputs file written inline (dedented), against the frozen 2022 rules unless others are given."""
 
     def run(text: str, rules: RuleSet | None = None) -> Result:
-        rule_set = rules or rules_2022
+        rule_set = rules or fixture_rules
         return score(rule_set, parse_inputs(dedent(text), rule_set, "inputs.yaml"))
 
     return run
@@ -53,11 +64,11 @@ def score_yaml(rules_2022: RuleSet) -> Callable[..., Result]:
 
 @pytest.fixture
 def rules_copy(tmp_path: Path) -> Callable[..., Path]:
-    """A copy of the 2022 rules to change: rules_copy({"indicators/x.yaml": (old, new)}) → the folder."""
+    """A copy of the frozen 2022 rules to change: rules_copy({"indicators/x.yaml": (old, new)}) → the folder."""
 
     def make(edits: dict[str, tuple[str, str]] | None = None, name: str = "rules") -> Path:
         folder = tmp_path / name
-        shutil.copytree(RULES_2022, folder)
+        shutil.copytree(FIXTURE_RULES, folder)
         for relative, (old, new) in (edits or {}).items():
             path = folder / relative
             text = path.read_text(encoding="utf-8")

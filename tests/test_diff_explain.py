@@ -10,16 +10,18 @@ from typer.testing import CliRunner
 
 from cli import app
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, FIXTURE_RULES, ROOT
 
 runner = CliRunner()
+# The frozen rules the edited copies start from (rules_copy), so a diff shows only the edit under test.
+BEFORE = str(FIXTURE_RULES)
 ZHENGWU = EXAMPLES / "2022-zhengwu-fuwu.yaml"
 SUIGANG = EXAMPLES / "2022-suigang-zhizao.yaml"
 
 
 @pytest.fixture
 def reweighted(rules_copy: Callable[..., Path]) -> Path:
-    """2022 with two indicators of 采购管理 reweighted (the group still sums to 10)."""
+    """The frozen 2022 rules with two indicators of 采购管理 reweighted (the group still sums to 10)."""
     return rules_copy(
         {
             "indicators/contract_filing_timeliness.yaml": ("weight: 1\n", "weight: 2\n"),
@@ -30,7 +32,7 @@ def reweighted(rules_copy: Callable[..., Path]) -> Path:
 
 def test_diff_shows_both_reweightings_and_their_effect_on_both_examples(reweighted: Path) -> None:
     result = runner.invoke(
-        app, ["diff", "2022", str(reweighted), "--inputs", str(SUIGANG), "--inputs", str(ZHENGWU)]
+        app, ["diff", BEFORE, str(reweighted), "--inputs", str(SUIGANG), "--inputs", str(ZHENGWU)]
     )
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -44,7 +46,7 @@ def test_diff_shows_both_reweightings_and_their_effect_on_both_examples(reweight
 
 
 def test_diff_markdown_is_a_table_for_a_pull_request(reweighted: Path) -> None:
-    result = runner.invoke(app, ["diff", "2022", str(reweighted), "--inputs", str(ZHENGWU), "-f", "markdown"])
+    result = runner.invoke(app, ["diff", BEFORE, str(reweighted), "--inputs", str(ZHENGWU), "-f", "markdown"])
     assert result.exit_code == 0, result.output
     assert "| `contract_filing_timeliness` | reweighted: 1 → 2 |" in result.stdout
     assert "| 94.2 | 94.02 | -0.18 | 优 | 优 |" in result.stdout
@@ -67,7 +69,7 @@ def test_diff_names_each_kind_of_change(
     rules_copy: Callable[..., Path], file: str, old: str, new: str, change: str
 ) -> None:
     folder = rules_copy({file: (old, new)})
-    result = runner.invoke(app, ["diff", "2022", str(folder), "--inputs", str(ZHENGWU)])
+    result = runner.invoke(app, ["diff", BEFORE, str(folder), "--inputs", str(ZHENGWU)])
     assert result.exit_code == 0, result.output
     assert f"  {change}\n" in result.stdout
 
@@ -81,7 +83,7 @@ def test_diff_of_identical_rules(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_explain_walks_through_formula_rounding_and_deductions() -> None:
-    result = runner.invoke(app, ["explain", str(ZHENGWU), "-i", "budget_execution"])
+    result = runner.invoke(app, ["explain", str(ZHENGWU), "--rules", BEFORE, "-i", "budget_execution"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "budget_execution  部门预算资金支出率（履职效能 / 整体效能，分值 10）",
@@ -92,7 +94,7 @@ def test_explain_walks_through_formula_rounding_and_deductions() -> None:
 
 
 def test_explain_shows_overrides_and_deductions() -> None:
-    result = runner.invoke(app, ["explain", str(ZHENGWU)])
+    result = runner.invoke(app, ["explain", str(ZHENGWU), "--rules", BEFORE])
     assert result.exit_code == 0, result.output
     assert (
         "  人工调整: 评价人调整得分：自评表未列示中小企业采购金额，按自评表得分计1分。  = 1" in result.stdout
@@ -102,6 +104,6 @@ def test_explain_shows_overrides_and_deductions() -> None:
 
 
 def test_explain_an_unknown_indicator_is_a_usage_error() -> None:
-    result = runner.invoke(app, ["explain", str(ZHENGWU), "-i", "contract_filing"])
+    result = runner.invoke(app, ["explain", str(ZHENGWU), "--rules", BEFORE, "-i", "contract_filing"])
     assert result.exit_code == 2
     assert "did you mean 'contract_filing_timeliness'?" in result.output

@@ -197,8 +197,8 @@ def test_declared_missing_data_policies_are_applied_and_reported(
         ("0", "差"),
     ],
 )
-def test_grade_boundaries(total: str, grade: str, rules_2022: RuleSet) -> None:
-    assert rules_2022.grade_of(Decimal(total)).name == grade
+def test_grade_boundaries(total: str, grade: str, fixture_rules: RuleSet) -> None:
+    assert fixture_rules.grade_of(Decimal(total)).name == grade
 
 
 def test_grade_boundary_end_to_end(score_yaml: Callable[..., Result]) -> None:

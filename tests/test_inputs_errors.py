@@ -76,11 +76,11 @@ def refusal(rules: RuleSet, text: str) -> str:
     ],
 )
 def test_a_mistake_gets_one_message_at_its_place(
-    rules_2022: RuleSet, old: str, new: str, message: str
+    fixture_rules: RuleSet, old: str, new: str, message: str
 ) -> None:
     text = dedent(GOOD)
     assert old in text
-    assert message in refusal(rules_2022, text.replace(old, new, 1))
+    assert message in refusal(fixture_rules, text.replace(old, new, 1))
 
 
 @pytest.mark.parametrize(
@@ -113,39 +113,39 @@ def test_a_mistake_gets_one_message_at_its_place(
         ),
     ],
 )
-def test_deduction_and_override_mistakes(rules_2022: RuleSet, entry: str, message: str) -> None:
-    assert message in refusal(rules_2022, dedent(GOOD) + entry)
+def test_deduction_and_override_mistakes(fixture_rules: RuleSet, entry: str, message: str) -> None:
+    assert message in refusal(fixture_rules, dedent(GOOD) + entry)
 
 
-def test_broken_yaml_names_the_line(rules_2022: RuleSet) -> None:
+def test_broken_yaml_names_the_line(fixture_rules: RuleSet) -> None:
     message = refusal(
-        rules_2022, dedent(GOOD).replace("    execution_rate: 98.88\n", "    execution_rate: [98.88\n")
+        fixture_rules, dedent(GOOD).replace("    execution_rate: 98.88\n", "    execution_rate: [98.88\n")
     )
     assert message.startswith("dept.yaml:")
     assert "YAML syntax error" in message
 
 
-def test_duplicate_keys_are_refused_not_silently_merged(rules_2022: RuleSet) -> None:
+def test_duplicate_keys_are_refused_not_silently_merged(fixture_rules: RuleSet) -> None:
     text = dedent(GOOD).replace(
         "    execution_rate: 98.88\n", "    execution_rate: 98.88\n    execution_rate: 50\n"
     )
     assert "dept.yaml:6: duplicate key 'execution_rate' (first defined on line 5)" in refusal(
-        rules_2022, text
+        fixture_rules, text
     )
 
 
-def test_a_file_that_does_not_exist(rules_2022: RuleSet, tmp_path: Path) -> None:
+def test_a_file_that_does_not_exist(fixture_rules: RuleSet, tmp_path: Path) -> None:
     with pytest.raises(UserError) as caught:
-        load_inputs(tmp_path / "nope.yaml", rules_2022)
+        load_inputs(tmp_path / "nope.yaml", fixture_rules)
     assert str(caught.value) == f"{tmp_path / 'nope.yaml'}: file not found"
 
 
-def test_more_than_one_mistake_reports_the_first_and_counts_the_rest(rules_2022: RuleSet) -> None:
+def test_more_than_one_mistake_reports_the_first_and_counts_the_rest(fixture_rules: RuleSet) -> None:
     text = (
         dedent(GOOD)
         .replace("execution_rate: 98.88", "execution_rat: 98.88")
         .replace("contracts_total: 11", "contracts_totl: 11")
     )
-    message = refusal(rules_2022, text)
+    message = refusal(fixture_rules, text)
     assert message.startswith("dept.yaml:5: [budget_execution] execution_rat: unknown key")
     assert "(2 more problems in this file)" in message or "(1 more problem in this file)" in message

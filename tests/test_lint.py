@@ -1,4 +1,8 @@
-"""Broken rule folders, one mistake each: `score lint` pins each message with its file and line."""
+"""Broken rule folders, one mistake each: `score lint` pins each message with its file and line.
+
+Each folder is a copy of the frozen rules in tests/fixtures, so the lines stay put when the shipped rubric
+changes.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Escape attempts against the formula sandbox and the reason templates: refused on load, never evaluated."""
+"""Escape attempts against the formula sandbox and the reason templates: refused on load, never evaluated.
+
+Each attempt is written into a copy of the frozen rules in tests/fixtures, whose lines the messages pin.
+"""
 
 from __future__ import annotations
 

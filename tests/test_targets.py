@@ -245,7 +245,7 @@ def test_the_table_lists_every_target_with_its_state() -> None:
     }  # fmt: skip
 
 
-def test_declared_targets_from_yaml_and_csv(tmp_path: Path, rules_2022: RuleSet) -> None:
+def test_declared_targets_from_yaml_and_csv(tmp_path: Path, fixture_rules: RuleSet) -> None:
     from scorer.scaffold import read_declared
 
     listed = tmp_path / "targets.yaml"
@@ -253,13 +253,13 @@ def test_declared_targets_from_yaml_and_csv(tmp_path: Path, rules_2022: RuleSet)
         "- {category: 数量, name: 走访次数, target: ≥50次}\n- {category: 社会效益, name: 覆盖率, target: 100%}\n",
         "utf-8",
     )
-    assert [(d.indicator, d.category, d.target) for d in read_declared(listed, rules_2022)] == [
+    assert [(d.indicator, d.category, d.target) for d in read_declared(listed, fixture_rules)] == [
         ("output_targets", "数量指标", "≥50次"),
         ("outcome_targets", "社会效益指标", "100%"),
     ]
     table = tmp_path / "targets.csv"
     table.write_text("二级指标,三级指标,年度指标值\n质量指标,反馈率,≥90%\n,覆盖率,100%\n", "utf-8")
-    assert [(d.category, d.name) for d in read_declared(table, rules_2022)] == [
+    assert [(d.category, d.name) for d in read_declared(table, fixture_rules)] == [
         ("质量指标", "反馈率"),
         ("质量指标", "覆盖率"),
     ]
