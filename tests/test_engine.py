@@ -123,8 +123,19 @@ def test_no_contracts_scores_full_marks_as_the_rule_file_assumes(score_yaml: Cal
     assert by_id(result)["contract_filing_timeliness"].score == 1
 
 
-def test_an_execution_rate_above_100_percent_is_capped(score_yaml: Callable[..., Result]) -> None:
-    result = score_yaml(BASE.replace("execution_rate: 100", "execution_rate: 104.5"))
+def test_an_execution_rate_above_its_plausible_range_is_refused_with_the_likely_slip(
+    score_yaml: Callable[..., Result],
+) -> None:
+    with pytest.raises(UserError) as raised:
+        score_yaml(BASE.replace("execution_rate: 100", "execution_rate: 934"))
+    assert raised.value.problems[0].message == "must be at most 100, got 934 (did you mean 93.4?)"
+
+
+def test_with_a_wider_range_a_rate_above_100_percent_is_capped(
+    rules_copy: Callable[..., Path], score_yaml: Callable[..., Result]
+) -> None:
+    rules = _rules_with(rules_copy, "budget_execution", "max: 100,", "max: 200,")
+    result = score_yaml(BASE.replace("execution_rate: 100", "execution_rate: 104.5"), rules)
     assert by_id(result)["budget_execution"].score == 10
 
 
@@ -139,9 +150,9 @@ def test_a_formula_overshooting_the_weight_is_clamped_and_says_so(
         rules_copy,
         "budget_execution",
         "formula: weight * min(execution_rate, 100) / 100",
-        "formula: weight * execution_rate / 100",
+        "formula: weight * execution_rate / 80",
     )
-    result = score_yaml(BASE.replace("execution_rate: 100", "execution_rate: 125"), rules)
+    result = score_yaml(BASE, rules)
     row = by_id(result)["budget_execution"]
     assert row.score == 10
     assert row.clamped

@@ -65,7 +65,7 @@ def inputs_2022(draw: st.DrawFn) -> str:
     total = draw(st.integers(0, 40))
     entries: dict[str, Any] = {
         "budget_execution": {
-            "execution_rate": draw(money(2, 150)) + "%"
+            "execution_rate": draw(money(2, 100)) + "%"
         },  # with %: never an ambiguous fraction
         "contract_filing_timeliness": {
             "contracts_total": total,
