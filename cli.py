@@ -17,6 +17,7 @@ import typer
 from scorer import __version__
 from scorer.engine import RuleRuntimeError
 from scorer.errors import Location, Problem, UserError
+from scorer.output import OutputError, SafeStream, guard_streams
 from scorer.rules import RulesNotFound
 
 app = typer.Typer(
@@ -65,7 +66,10 @@ OutputOption = Annotated[
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(message.rstrip() + "\n")
+    try:
+        sys.stderr.write(message.rstrip() + "\n")
+    except OutputError:  # stderr cannot show it either: say it the plainest way there is
+        sys.__stderr__.buffer.write(message.encode("ascii", "backslashreplace") + b"\n")  # type: ignore[union-attr]
     raise typer.Exit(code)
 
 
@@ -84,6 +88,8 @@ def handled() -> Iterator[None]:
         _fail(f"error: {problem}", EXIT_USER)
     except RulesNotFound as exc:
         _fail(f"error: {exc}", EXIT_USAGE)
+    except OutputError as exc:
+        _fail(f"error: {exc}", EXIT_USER)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
@@ -97,11 +103,17 @@ def handled() -> Iterator[None]:
         )
 
 
-def _emit(text: str, output: Path | None, protected: list[Path]) -> None:
+def _emit(text: str, output: Path | None, protected: list[Path], *, coloured: bool = False) -> None:
+    """Print, or write to -o FILE (`-o -` prints). A coloured table's cells were escaped when it was built."""
     from scorer.output import write_atomic
 
-    if output is None:
-        sys.stdout.write(text)
+    if output is None or str(output) == "-":
+        stream = sys.stdout
+        if coloured and isinstance(stream, SafeStream):
+            stream.write_raw(text)
+        else:
+            stream.write(text)
+        stream.flush()
     else:
         write_atomic(output, text, protected)
         sys.stderr.write(f"wrote {output}\n")
@@ -120,10 +132,11 @@ def run(
 
     with handled():
         result, rules_set = score_file(inputs, rules)
-        color = output is None and fmt is Format.table and sys.stdout.isatty()
+        to_screen = output is None or str(output) == "-"
+        color = to_screen and fmt is Format.table and sys.stdout.isatty()
         width = shutil.get_terminal_size((160, 40)).columns if color else 160
         text = render(result, fmt.value, color=color, width=width)
-        _emit(text, output, [inputs, Path(rules_set.folder)])
+        _emit(text, output, [inputs, Path(rules_set.folder)], coloured=color)
 
 
 @app.command()
@@ -343,9 +356,21 @@ def main_options(
 
     Exit codes: 0 scored; 1 a problem in your files; 2 wrong usage; 3 a bug in score.
     """
+    guard_streams()
+
+
+def _stop(signum: int, _frame: object) -> None:
+    """SIGTERM and SIGHUP end `score` as Ctrl-C does: files being written are removed, nothing half-done stays."""
+    raise SystemExit(128 + signum)
 
 
 def main() -> None:
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
+    guard_streams()
     app()
 
 

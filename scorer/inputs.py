@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, UserError, did_you_mean
+from .escape import is_blank
 from .inputs_schema import inputs_schema
 from .numbers import NotANumber, fmt, parse_number
 from .rules import Indicator, InputSpec, RuleSet
@@ -128,6 +129,8 @@ class _Reader:
                 f"the inputs are for {year}, but the rules are for {self.rules.year} "
                 f"(use --rules {year}, or correct the year)",
             )
+        if is_blank(data["department"]):
+            self.fail(("department",), "must not be empty: write the department's name (部门名称)")
         budget = {}
         for key, value in (data.get("budget") or {}).items():
             number = self.number(("budget", key), value, percent=False)
@@ -297,7 +300,7 @@ class _Reader:
 
     def reason(self, path: PathKey, item: dict[str, Any], what: str) -> str | None:
         reason = item.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
+        if not isinstance(reason, str) or is_blank(reason):
             self.fail(path + ("reason",), f"a reason is required: {what}")
             return None
         return reason.strip()

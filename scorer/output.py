@@ -1,39 +1,151 @@
-"""Writing results: atomically, and never over a file the user gave us to read."""
+"""Writing results: atomically, never over a file the user gave us to read, and never as control codes.
+
+`write_atomic` is how `-o FILE` writes; `SafeStream` is what stdout and stderr become while `score` runs.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import secrets
+import stat
+import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 from .errors import Location, UserError
+from .escape import visible
 
 
-def write_atomic(path: Path, text: str, protected: Iterable[Path] = ()) -> None:
-    """Write `text` to `path` via a temporary file and a rename, so an interrupted run leaves no half file.
+def write_atomic(path: Path, content: str | bytes, protected: Iterable[Path] = ()) -> None:
+    """Write `content` to `path` via a temporary file and a rename, so an interrupted run leaves no half file.
 
-    Refuses to write over any file in `protected` (the inputs file) or inside a protected folder (the rules).
+    Refuses to write over any file in `protected` (the inputs, also through another name or a hard link), inside
+    a protected folder (the rules), or over anything that is not a regular file (a device, a FIFO). An existing
+    file keeps its permissions; a new one gets the usual ones (0666 less the umask).
     """
+    where = Location(str(path))
     target = path.resolve()
+    existing = _stat(target)
     for keep in protected:
+        keep_stat = _stat(keep)
         keep = keep.resolve()
-        if target == keep or (keep.is_dir() and keep in target.parents):
+        same = existing is not None and keep_stat is not None and _same_file(existing, keep_stat)
+        if target == keep or same or (keep.is_dir() and keep in target.parents):
             what = "the rules folder" if keep.is_dir() else "an input file"
-            raise UserError.at(
-                Location(str(path)), f"refusing to write over {what} ({keep}); choose another -o"
-            )
-    if target.is_dir():
-        raise UserError.at(Location(str(path)), "is a folder; give a file name to -o")
+            raise UserError.at(where, f"refusing to write over {what} ({keep}); choose another -o")
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        raise UserError.at(where, "is a folder; give a file name to -o")
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        raise UserError.at(where, "is not a regular file (a device or a pipe); choose another -o")
     if not target.parent.is_dir():
-        raise UserError.at(Location(str(path)), f"the folder {target.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        raise UserError.at(where, f"the folder {target.parent} does not exist")
+    mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
+    # A short temporary name: the target's own name may already be as long as the file system allows.
+    temporary = target.parent / f".score-{secrets.token_hex(6)}.tmp"
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.fchmod(handle, mode)
+            _write_all(handle, data)
+            os.fsync(handle)
+        finally:
+            os.close(handle)
         os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise UserError.at(where, f"cannot write the file: {_why(exc)}") from None
+    except BaseException:  # an interrupt or a signal: leave nothing behind
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def _write_all(handle: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(handle, view)
+        view = view[written:]
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "permission denied (the folder is not writable)"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the file name is too long"
+    return exc.strerror or str(exc)
+
+
+class OutputError(Exception):
+    """Standard output cannot take what `score` writes: closed, a broken pipe, or no way to encode Chinese."""
+
+
+class SafeStream:
+    """A text stream that shows control and bidi characters as visible escapes, and turns the faults of a
+    closed or narrow stream into an OutputError the command line reports as a user's problem (exit 1)."""
+
+    def __init__(self, stream: TextIO, name: str):
+        self._stream = stream
+        self._name = name
+
+    def write(self, text: str) -> int:
+        return self.write_raw(visible(text))
+
+    def write_raw(self, text: str) -> int:
+        """Write text whose control codes are deliberate (a coloured table whose cells were escaped)."""
+        try:
+            return self._stream.write(text)
+        except UnicodeEncodeError:
+            encoding = getattr(self._stream, "encoding", "?")
+            raise OutputError(
+                f"{self._name} cannot show Chinese text (its encoding is {encoding}); "
+                "set PYTHONIOENCODING=utf-8 or write to a file with -o"
+            ) from None
+        except (BrokenPipeError, ValueError, OSError) as exc:
+            raise OutputError(f"cannot write to {self._name}: {_why(exc) if isinstance(exc, OSError) else exc}") from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except (BrokenPipeError, ValueError, OSError) as exc:
+            raise OutputError(f"cannot write to {self._name}: {exc}") from None
+
+    def isatty(self) -> bool:
+        try:
+            return self._stream.isatty()
+        except (ValueError, OSError):
+            return False
+
+    def __getattr__(self, name: str) -> object:  # encoding, fileno, buffer… as the wrapped stream has them
+        return getattr(self._stream, name)
+
+
+def guard_streams() -> None:
+    """Wrap stdout and stderr once for the life of the process. A closed stdout (`>&-`) is reported on use."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+        sys.stdout.close()  # every write now fails, and says why
+    if not isinstance(sys.stdout, SafeStream):
+        sys.stdout = SafeStream(sys.stdout, "standard output")  # type: ignore[assignment]
+    if sys.stderr is not None and not isinstance(sys.stderr, SafeStream):
+        sys.stderr = SafeStream(sys.stderr, "standard error")  # type: ignore[assignment]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..diff import Impact, RulesDiff
+from ..escape import markdown
 from ..numbers import fmt
 from ..result import Result
 
@@ -25,7 +26,7 @@ def _markdown(diff: RulesDiff, old_name: str, new_name: str) -> str:
     lines = [f"### Rule changes: `{old_name}` → `{new_name}`", ""]
     if diff.changes:
         lines += ["| indicator | change |", "|---|---|"]
-        lines += [f"| `{c.subject}` | {_cell(c.what)} |" for c in diff.changes]
+        lines += [f"| `{c.subject}` | {_cell(c.what)} |" for c in diff.changes]  # ids are [a-z0-9_] only
     else:
         lines.append("No rule changes.")
     lines += ["", f"### Impact on {len(diff.impacts)} inputs file(s)", ""]
@@ -36,7 +37,7 @@ def _markdown(diff: RulesDiff, old_name: str, new_name: str) -> str:
     for impact in diff.impacts:
         rows = "<br>".join(f"`{i}` {fmt(a)} → {fmt(b)}" for i, a, b in impact.changed_rows())
         lines.append(
-            f"| `{impact.label}` | {_total(impact.old)} | {_total(impact.new)} | {_delta(impact)} | "
+            f"| {_cell(impact.label)} | {_total(impact.old)} | {_total(impact.new)} | {_delta(impact)} | "
             f"{_grade(impact.old)} | {_grade(impact.new)} | {rows} |"
         )
     return "\n".join(lines) + "\n"
@@ -65,4 +66,4 @@ def _delta(impact: Impact) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown(text, in_table=True)

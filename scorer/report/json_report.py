@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from ..escape import json_safe
 from ..numbers import to_json_number
 from ..result import IndicatorResult, NodeResult, Result
 from ..targets import TargetOutcome
@@ -31,7 +32,7 @@ def as_dict(result: Result) -> dict[str, Any]:
 
 
 def render(result: Result) -> str:
-    return json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(as_dict(result), ensure_ascii=False, indent=2)) + "\n"
 
 
 def _node(node: NodeResult) -> dict[str, Any]:

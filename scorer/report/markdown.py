@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..escape import markdown as md
 from ..numbers import fmt
 from ..result import Result
 from .common import (
@@ -20,8 +21,9 @@ from .common import (
 
 
 def render(result: Result) -> str:
-    lines = [f"# {title(result)}", ""]
-    lines += [f"- {fact}" for fact in facts(result)]
+    # Every piece of text that comes from a file goes through md(): it renders as the characters written.
+    lines = [f"# {md(title(result), in_table=False)}", ""]
+    lines += [f"- {md(fact, in_table=False)}" for fact in facts(result)]
     lines += ["", "| " + " | ".join(HEADERS) + " |", "|" + "---|" * 5 + "---:|---:|---|---|"]
     for row in rows(result):
         indicator = row.indicator
@@ -33,12 +35,12 @@ def render(result: Result) -> str:
             indicator.name,
             fmt(indicator.weight),
             score_cell(indicator),
-            reasons_cell(indicator, "<br>"),
-            "<br>".join(indicator.improvements),
+            reasons_cell(indicator, "\n"),
+            "\n".join(indicator.improvements),
         ]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     lines.append(f"| **总分** | **{fmt(result.max)}** |  |  |  |  | **{fmt(result.total)}** |  |  |")
-    lines += ["", f"**评价等级**：{grade_line(result)}", ""]
+    lines += ["", f"**评价等级**：{md(grade_line(result), in_table=False)}", ""]
     targets = target_rows(result)
     if targets:
         lines += [
@@ -49,12 +51,14 @@ def render(result: Result) -> str:
         ]
         lines += ["| " + " | ".join(_cell(c) for c in cells) + " |" for cells in targets]
         lines.append("")
-    lines += ["- " + line.strip() if line.startswith("  ") else line for line in summary(result)]
+    lines += [
+        ("- " if line.startswith("  ") else "") + md(line.strip(), in_table=False) for line in summary(result)
+    ]
     extra = notes(result)
     if extra:
-        lines += ["", "说明：", ""] + [f"- {line}" for line in extra]
+        lines += ["", "说明：", ""] + [f"- {md(line, in_table=False)}" for line in extra]
     return "\n".join(lines) + "\n"
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    return md(text, in_table=True)

@@ -10,6 +10,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from ..escape import visible
 from ..numbers import fmt
 from ..result import Result
 from .common import (
@@ -28,7 +29,8 @@ from .common import (
 
 
 def build(result: Result) -> Group:
-    table = Table(*HEADERS, box=box.SQUARE, show_lines=False, title=title(result), header_style="bold")
+    # Only Text objects built with plain(): rich never reads a file's words as markup or control codes.
+    table = Table(*HEADERS, box=box.SQUARE, show_lines=False, title=plain(title(result)), header_style="bold")
     for column in (1, 3, 5, 6):
         table.columns[column].justify = "right"
     for column in (7, 8):  # reasons take the room there is, and are read in full (their Text folds)
@@ -40,16 +42,16 @@ def build(result: Result) -> Group:
             fmt(row.level.weight) if row.opens_level else "",
             _with_subtotal(row.child.name, "（得", row.child.score, "）") if row.opens_child else "",
             fmt(row.child.weight) if row.opens_child else "",
-            Text(indicator.name, overflow="fold"),  # Text: what users wrote is never read as markup
+            plain(indicator.name),
             fmt(indicator.weight),
             Text(score_cell(indicator), style="bold red" if indicator.lost > 0 else ""),
-            Text(reasons_cell(indicator, "\n"), overflow="fold"),
-            Text("\n".join(indicator.improvements), overflow="fold"),
+            plain(reasons_cell(indicator, "\n")),
+            plain("\n".join(indicator.improvements)),
             end_section=row.closes_level,
         )
     table.add_row("总分", fmt(result.max), "", "", "", "", Text(fmt(result.total), style="bold"), "", "")
-    parts: list[object] = [Text("\n".join(facts(result)), style="dim"), table]
-    parts.append(Text("评价等级：" + grade_line(result), style="bold"))
+    parts: list[object] = [plain("\n".join(facts(result)), style="dim"), table]
+    parts.append(plain("评价等级：" + grade_line(result), style="bold"))
     targets = target_rows(result)
     if targets:
         target_table = Table(
@@ -57,19 +59,23 @@ def build(result: Result) -> Group:
         )
         for cells in targets:
             target_table.add_row(
-                *(Text(c, overflow="fold") for c in cells),
+                *(plain(c) for c in cells),
                 style="red" if cells[5].startswith("未达标") else "",
             )
         parts.append(target_table)
-    parts.append(Text("\n".join(summary(result))))
+    parts.append(plain("\n".join(summary(result))))
     extra = notes(result)
     if extra:
-        parts.append(Text("说明：\n" + "\n".join("  " + line for line in extra), style="dim"))
+        parts.append(plain("说明：\n" + "\n".join("  " + line for line in extra), style="dim"))
     return Group(*parts)  # type: ignore[arg-type]
 
 
+def plain(text: str, style: str = "") -> Text:
+    return Text(visible(text), style=style, overflow="fold")
+
+
 def _with_subtotal(name: str, before: str, score: Decimal, after: str = "") -> Text:
-    text = Text(name)
+    text = plain(name)
     text.append(f"{before}{fmt(score)}{after}", style="dim")
     return text
 

@@ -1,0 +1,63 @@
+"""Text from a file is data in every output: never a control code on a terminal, never markup in a document.
+
+Departments and rubric maintainers write names, reasons and targets that end up on screens and in documents.
+A stray ESC can recolour or rewrite a terminal, a bidi override can make `扣1分` read as something else, and a
+`|` or `<script>` in a reason can break or hijack a Markdown table. Each output escapes what would act:
+`visible` for terminals and logs, `markdown` for Markdown, `json_safe` for JSON text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls but tab and newline, DEL, C1 controls, and the invisible formatting characters that reorder or
+# hide text (bidi embeddings, overrides and isolates, marks, line and paragraph separators).
+_ACTING = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+# Characters that take no room and say nothing on their own: a name made only of these is empty.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cn", "Co", "Cs"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Control and bidi characters shown as `\\x1b`, `\\u202e`…; newlines and tabs kept."""
+    return _ACTING.sub(_escape, text)
+
+
+def one_line(text: str) -> str:
+    """`visible`, with line breaks shown as ⏎ so that one value stays on one line (messages, cells)."""
+    return visible(text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\r", "\\r"))
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing visible is left: spaces, zero-width and control characters only."""
+    return all(unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in text)
+
+
+_JSON_ACTING = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from json.dumps, which escapes C0 already) with C1 and bidi characters as \\uXXXX escapes:
+    the same data, but nothing that acts on the terminal that shows it."""
+    return _JSON_ACTING.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# CommonMark lets a backslash escape any ASCII punctuation; these are the ones that can start markup inline
+# (user text never starts a line of ours, so list and heading markers need no escape).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def markdown(text: str, *, in_table: bool = True) -> str:
+    """Inline Markdown text that renders as exactly the characters given: markup escaped, tags as entities,
+    line breaks as <br> in a table cell or spaces elsewhere, control characters visible."""
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return ("<br>" if in_table else " ").join(line for line in lines if line)
