@@ -42,7 +42,12 @@ class Outcome:
 def discover(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
-        found += sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+        # A case's inputs files may sit beside it in an `inputs/` folder; they are not cases themselves.
+        found += (
+            sorted(p for p in path.rglob("*.yaml") if "inputs" not in p.relative_to(path).parts[:-1])
+            if path.is_dir()
+            else [path]
+        )
     return found
 
 
@@ -53,7 +58,13 @@ def load_case(path: Path) -> Case:
         raise UserError(problems)
     data = doc.data
     if "inputs_file" in data:
-        return Case(data["name"], path, data["expect"], inputs_file=path.parent / data["inputs_file"])
+        inputs_file = path.parent / data["inputs_file"]
+        if path.parent.resolve() not in inputs_file.resolve().parents:
+            raise UserError.at(
+                doc.at(("inputs_file",), None, "inputs_file"),
+                f"{data['inputs_file']!r} lies outside the case's folder; keep a case's inputs beside it",
+            )
+        return Case(data["name"], path, data["expect"], inputs_file=inputs_file)
     inline = YamlDocument(doc.path, data["inputs"], doc.lines)  # lines of the case file still apply
     return Case(data["name"], path, data["expect"], inputs_doc=_rebase(inline))
 

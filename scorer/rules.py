@@ -18,7 +18,7 @@ from .numbers import Rounding
 from .resources import rules_root, shipped_years
 from .schemas import field_name, load_schema, validate
 from .template import Template, TemplateError, compile_template
-from .yamlio import LineMap, YamlDocument, load_yaml_file
+from .yamlio import LineMap, YamlDocument, display_path, load_yaml_file
 
 # Names a formula may use besides its indicator's inputs.
 FORMULA_NAMES = {"weight", "year"}
@@ -172,9 +172,11 @@ def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
 
     folder = spec if isinstance(spec, Path) else resolve_rules(spec)
     problems: list[Problem] = []
-    rubric_doc = _read(folder / "rubric.yaml", problems)
+    rubric_doc = _read(folder / "rubric.yaml", problems, folder)
     indicator_docs = [
-        doc for p in sorted((folder / "indicators").glob("*.yaml")) if (doc := _read(p, problems)) is not None
+        doc
+        for p in sorted((folder / "indicators").glob("*.yaml"))
+        if (doc := _read(p, problems, folder)) is not None
     ]
     rubric_problems = (
         validate(rubric_doc, load_schema("rubric.schema.json"), lambda path: (None, path))
@@ -200,7 +202,13 @@ def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
     return (rules if not any(p.severity == "error" for p in problems) else None), problems
 
 
-def _read(path: Path, problems: list[Problem]) -> YamlDocument | None:
+def _read(path: Path, problems: list[Problem], folder: Path | None = None) -> YamlDocument | None:
+    root = (folder or path.parent).resolve()
+    if path.exists() and root not in path.resolve().parents:
+        problems.append(
+            Problem(Location(display_path(path), 1), "is a link that leads outside the rules folder; copy the file in")
+        )
+        return None
     try:
         doc = load_yaml_file(path)
     except UserError as exc:

@@ -8,6 +8,8 @@ stay `Decimal`, timestamps stay strings, and every key and list item remembers i
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -58,23 +60,45 @@ class YamlDocument:
         return Location(self.path, self.lines.line(path), indicator, field)
 
 
-def read_text(path: Path, display: str) -> str:
-    """Read a UTF-8 file (a BOM is allowed) with clear errors for a missing, huge or non-UTF-8 file."""
+def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, refusing folders, devices and pipes before reading, and reading at most
+    `limit` + 1 bytes so that a file growing while read, or /dev/zero, cannot eat memory."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise UserError.at(Location(display), "is a folder, not a file")
-        if size > MAX_FILE_BYTES:
-            raise UserError.at(
-                Location(display), f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
-            )
-        raw = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below as not a regular file.
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise UserError.at(Location(display), "file not found") from None
+    except IsADirectoryError:
+        raise UserError.at(Location(display), "is a folder, not a file") from None
     except PermissionError:
         raise UserError.at(Location(display), "permission denied") from None
     except OSError as exc:
         raise UserError.at(Location(display), f"cannot read the file ({exc.strerror})") from None
+    try:
+        mode = os.fstat(handle).st_mode
+        if stat.S_ISDIR(mode):
+            raise UserError.at(Location(display), "is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise UserError.at(Location(display), "is not a regular file (a device, a pipe or a socket)")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(handle, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise UserError.at(Location(display), f"cannot read the file ({exc.strerror})") from None
+    finally:
+        os.close(handle)
+    if size > limit:
+        raise UserError.at(Location(display), f"file is too large (the limit is {limit:,} bytes)")
+    return b"".join(chunks)
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a UTF-8 file (a BOM is allowed) with clear errors for a missing, huge or non-UTF-8 file."""
+    raw = read_bytes(path, display)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -103,7 +127,26 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column : column + 1] if line < len(lines) else ""
 
 
+def _nesting(text: str) -> tuple[int, int]:
+    """(deepest nesting, its line) as a linear scan sees it: open flow brackets plus indentation steps.
+    An over-estimate is fine; the point is to refuse before the parser recurses (libyaml's composer is
+    recursive C, and crashes the interpreter on deep enough input)."""
+    deepest, where, depth = 0, 1, 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = len(line) - len(line.lstrip(" -"))
+        depth += line.count("[") + line.count("{") - line.count("]") - line.count("}")
+        level = max(depth, 0) + indent // 2
+        if level > deepest:
+            deepest, where = level, number
+    return deepest, where
+
+
 def parse_yaml(text: str, display: str) -> YamlDocument:
+    deepest, where = _nesting(text)
+    if deepest > MAX_DEPTH:
+        raise UserError.at(
+            Location(display, where), f"the document nests too deeply (more than {MAX_DEPTH} levels)"
+        )
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

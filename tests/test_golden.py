@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from scorer.casefile import discover, load_case, run_case
+from scorer.errors import UserError
 from scorer.rules import RuleSet, load_rules
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -29,11 +31,24 @@ def test_a_wrong_expectation_fails(tmp_path: Path, rules_2022: RuleSet) -> None:
     """The case runner itself can fail: a case expecting the wrong total is reported, with both numbers."""
     source = (GOLDEN / "2022" / "suigang-zhizao-published-table.yaml").read_text(encoding="utf-8")
     wrong = tmp_path / "wrong.yaml"
-    wrong.write_text(
-        source.replace("total: 98.29", "total: 98.3").replace(
-            "../../../examples", str(GOLDEN.parent.parent / "examples")
-        ),
-        encoding="utf-8",
-    )
+    (tmp_path / "inputs").mkdir()
+    shutil.copy(GOLDEN / "2022" / "inputs" / "2022-suigang-zhizao.yaml", tmp_path / "inputs")
+    wrong.write_text(source.replace("total: 98.29", "total: 98.3"), encoding="utf-8")
     outcome = run_case(load_case(wrong), rules_2022)
     assert outcome.failures == ["total: expected 98.3, got 98.29"]
+
+
+def test_the_published_cases_score_the_examples_users_see() -> None:
+    """A case's inputs stay in its folder; these copies must not drift from the examples in the README."""
+    for copy in (GOLDEN / "2022" / "inputs").glob("*.yaml"):
+        example = GOLDEN.parent.parent / "examples" / copy.name
+        assert copy.read_bytes() == example.read_bytes(), copy.name
+
+
+def test_an_inputs_file_outside_the_case_folder_is_refused(tmp_path: Path) -> None:
+    case = tmp_path / "cases" / "escape.yaml"
+    case.parent.mkdir()
+    case.write_text("name: escape\ninputs_file: ../../../../etc/passwd\nexpect: {total: 1}\n", encoding="utf-8")
+    with pytest.raises(UserError) as raised:
+        load_case(case)
+    assert "lies outside the case's folder" in str(raised.value)

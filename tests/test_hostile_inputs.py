@@ -160,7 +160,7 @@ def test_read_right(tmp_path: Path, what: str, old: str, new: str, indicator: st
         ("tabs", BASE.replace("    execution_rate", "\texecution_rate"),
          "error: dept.yaml:5: YAML syntax error: found character that cannot start any token (a tab; use spaces, not tabs, to indent)"),
         ("deep nesting", "a: " + "[" * 3000 + "]" * 3000 + "\n", "error: dept.yaml:1: the document nests too deeply (more than 64 levels)"),
-        ("very large file", "# " + "x" * (6 * 1024 * 1024) + "\n" + BASE, f"error: dept.yaml: file is too large ({len(('# ' + 'x' * (6 * 1024 * 1024) + chr(10) + BASE).encode()):,} bytes; the limit is 5,242,880)"),
+        ("very large file", "# " + "x" * (6 * 1024 * 1024) + "\n" + BASE, "error: dept.yaml: file is too large (the limit is 5,242,880 bytes)"),
         ("a list, not a mapping", "- 1\n- 2\n", "error: dept.yaml:1: expected a mapping with 'department' and 'indicators' (see examples/)"),
         ("empty file", "", "error: dept.yaml:1: expected a mapping with 'department' and 'indicators' (see examples/)"),
     ],
