@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .casefile import discover, load_case
-from .engine import score
+from .engine import RuleRuntimeError, score
 from .errors import UserError
 from .inputs import read_inputs
 from .numbers import fmt
@@ -154,10 +154,10 @@ def _inputs(paths: list[Path]) -> list[tuple[str, YamlDocument]]:
             doc = load_yaml_file(path)
             if isinstance(doc.data, dict) and "expect" in doc.data:  # a golden case
                 case = load_case(path)
-                if case.inputs_file is not None:
-                    continue  # the inputs file it names is scored as itself
-                assert case.inputs_doc is not None
-                doc = case.inputs_doc
+                doc = load_yaml_file(case.inputs_file) if case.inputs_file is not None else case.inputs_doc
+                assert doc is not None
+                found.append((str(case.path), doc))
+                continue
         except UserError:
             continue  # not an inputs file; `score lint` and `score test` speak of broken ones
         found.append((doc.path, doc))
@@ -174,3 +174,6 @@ def _score(rules: RuleSet, doc: YamlDocument) -> Result | str:
         problem = exc.problems[0]
         where = f"[{problem.location.indicator}] " if problem.location.indicator else ""
         return f"refused: {where}{problem.message}"
+    except RuleRuntimeError as exc:  # the rules fail on this case: that is the case's outcome, not the diff's end
+        rule = exc.indicator
+        return f"fails: {rule.path}:{rule.lines.line((exc.key,))}: [{rule.id}] {exc.key}: {exc}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
+from . import __version__
 from .formula import FormulaError
 from .inputs import Department, IndicatorInputs
 from .numbers import EXACT, Exact, Rounding, fmt, total
@@ -61,6 +62,7 @@ def _score(rules: RuleSet, department: Department) -> Result:
         bands=bands,
         levels=_levels(rules, indicators),
         indicators=indicators,
+        engine_version=__version__,
     )
 
 

@@ -22,8 +22,16 @@ def schemas_dir() -> Path:
     return data_root() / "schemas"
 
 
+@cache
 def shipped_years() -> list[str]:
-    root = rules_root()
-    if not root.is_dir():
+    """The released years (rules/released.yaml) that have a rules folder. A draft folder beside them in a
+    checkout is not one of them, so it never becomes the default for an editable install's users."""
+    from .yamlio import load_yaml_file  # resources is imported early; only this function needs YAML
+
+    index = rules_root() / "released.yaml"
+    if not index.is_file():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "rubric.yaml").is_file())
+    data = load_yaml_file(index, str(index)).data
+    listed = data.get("released") if isinstance(data, dict) else None
+    years = [str(year) for year in listed or [] if (rules_root() / str(year) / "rubric.yaml").is_file()]
+    return sorted(years)

@@ -87,6 +87,7 @@ class Result:
     bands: tuple[GradeBand, ...]
     levels: tuple[NodeResult, ...]
     indicators: tuple[IndicatorResult, ...] = field(default_factory=tuple)
+    engine_version: str = ""  # with the rules digest, names exactly what produced this result
 
     @property
     def next_band(self) -> tuple[str, Decimal] | None:

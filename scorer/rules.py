@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 from .errors import Location, Problem, UserError
 from .formula import Formula, FormulaError, compile_formula
-from .numbers import Rounding
+from .numbers import Rounding, fmt
 from .resources import rules_root, shipped_years
 from .schemas import field_name, load_schema, validate
 from .template import Template, TemplateError, compile_template
@@ -148,12 +149,23 @@ class RulesNotFound(Exception):
 
 
 def resolve_rules(spec: str) -> Path:
-    """A shipped year ("2022") or a path to a rules folder → the folder."""
+    """A shipped year ("2022") or a path to a rules folder → the folder.
+
+    A bare year names the shipped rules, even where the working folder happens to hold a folder of that name;
+    if that folder is itself a rules folder, which one was meant is unclear and the user is asked to say.
+    """
+    if not spec.strip():
+        raise RulesNotFound("--rules is empty; give a year (e.g. 2022) or the path of a rules folder")
     candidate = Path(spec)
+    if spec in shipped_years():
+        if (candidate / "rubric.yaml").is_file() and candidate.resolve() != (rules_root() / spec).resolve():
+            raise RulesNotFound(
+                f"'{spec}' is both a shipped year and a rules folder here; write ./{spec} for the folder, "
+                f"or run from another folder for the shipped {spec} rules"
+            )
+        return rules_root() / spec
     if candidate.is_dir():
         return candidate
-    if spec in shipped_years():
-        return rules_root() / spec
     years = ", ".join(shipped_years()) or "none"
     raise RulesNotFound(f"rules '{spec}' are neither a shipped year (shipped: {years}) nor a rules folder")
 
@@ -196,7 +208,7 @@ def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
         for indicator in indicators:  # the year file is broken: check what can be checked alone
             problems += check_indicator(indicator)
         return None, problems
-    rules = _build_rule_set(rubric_doc, indicators, folder, _digest(folder))
+    rules = _build_rule_set(rubric_doc, indicators, folder, _digest(folder, [rubric_doc, *indicator_docs]))
     # With a file missing, sums and listings would report that file again, less clearly: skip them then.
     problems += check_rule_set(rules, complete=complete)
     return (rules if not any(p.severity == "error" for p in problems) else None), problems
@@ -333,10 +345,22 @@ def _build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path
     )
 
 
-def _digest(folder: Path) -> str:
-    """sha256 over every rule file's relative path and bytes: names exactly the rules a result used."""
+def _digest(folder: Path, docs: list[YamlDocument]) -> str:
+    """sha256 over what the rule files say: each file's path in the folder and its data, canonically written.
+
+    Comments, key order, quoting, line endings and trailing zeros (1.50 vs 1.5) do not change it; any change
+    of a value, a key or a file does. It names exactly the rules a result was scored with.
+    """
     sha = hashlib.sha256()
-    for path in sorted([folder / "rubric.yaml", *(folder / "indicators").glob("*.yaml")]):
-        if path.is_file():
-            sha.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    root = folder.resolve()
+    for doc in sorted(docs, key=lambda d: d.path):
+        relative = Path(doc.path).resolve().relative_to(root).as_posix()
+        canonical = json.dumps(doc.data, sort_keys=True, ensure_ascii=False, default=_canonical_number)
+        sha.update(relative.encode() + b"\0" + canonical.encode() + b"\0")
     return "sha256:" + sha.hexdigest()
+
+
+def _canonical_number(value: object) -> str:
+    if isinstance(value, Decimal):
+        return fmt(value)
+    raise TypeError(f"cannot digest {type(value).__name__}")

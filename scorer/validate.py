@@ -20,11 +20,20 @@ from .schemas import field_name
 def check_rule_set(rules: RuleSet, complete: bool = True) -> list[Problem]:
     """Every problem of a rule set. Not `complete` (some file could not be read): only what holds without it."""
     problems: list[Problem] = []
-    for check in (_ids, _levels, _weights, _grades) if complete else (_levels, _grades):
+    for check in (_year, _ids, _levels, _weights, _grades) if complete else (_year, _levels, _grades):
         problems += check(rules)
     for indicator in rules.indicators:
         problems += check_indicator(indicator)
     return problems
+
+
+def _year(rules: RuleSet) -> Iterator[Problem]:
+    name = Path(rules.folder).name
+    if name.isdigit() and len(name) == 4 and int(name) != rules.year:
+        yield Problem(
+            _rubric_at(rules, "year"),
+            f"the folder is named {name} but its year is {rules.year}; rename the folder or correct the year",
+        )
 
 
 def _rubric_at(rules: RuleSet, *path: str | int) -> Location:

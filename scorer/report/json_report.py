@@ -18,6 +18,7 @@ def as_dict(result: Result) -> dict[str, Any]:
         "department": result.department,
         "year": result.year,
         "rules": {"year": str(result.rules_year), "digest": result.rules_digest},
+        "engine": {"name": "rubric-scorer", "version": result.engine_version},
         "units": result.units,
         "budget": {k: to_json_number(v) for k, v in result.budget.items()},
         "total": to_json_number(result.total),
