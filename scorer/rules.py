@@ -355,12 +355,17 @@ def _digest(folder: Path, docs: list[YamlDocument]) -> str:
     root = folder.resolve()
     for doc in sorted(docs, key=lambda d: d.path):
         relative = Path(doc.path).resolve().relative_to(root).as_posix()
-        canonical = json.dumps(doc.data, sort_keys=True, ensure_ascii=False, default=_canonical_number)
+        canonical = json.dumps(_canonical(doc.data), sort_keys=True, ensure_ascii=False)
         sha.update(relative.encode() + b"\0" + canonical.encode() + b"\0")
     return "sha256:" + sha.hexdigest()
 
 
-def _canonical_number(value: object) -> str:
-    if isinstance(value, Decimal):
-        return fmt(value)
-    raise TypeError(f"cannot digest {type(value).__name__}")
+def _canonical(value: Any) -> Any:
+    """Numbers by their value (1, 1.0 and 1.00 alike), kept apart from text that looks like a number."""
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return {"number": fmt(Decimal(value))}
+    return value

@@ -37,7 +37,7 @@ def _markdown(diff: RulesDiff, old_name: str, new_name: str) -> str:
     for impact in diff.impacts:
         rows = "<br>".join(f"`{i}` {fmt(a)} → {fmt(b)}" for i, a, b in impact.changed_rows())
         lines.append(
-            f"| {_cell(impact.label)} | {_total(impact.old)} | {_total(impact.new)} | {_delta(impact)} | "
+            f"| {_cell(impact.label)} | {_total(impact.old, True)} | {_total(impact.new, True)} | {_delta(impact)} | "
             f"{_grade(impact.old)} | {_grade(impact.new)} | {rows} |"
         )
     return "\n".join(lines) + "\n"
@@ -50,8 +50,11 @@ def _totals(impact: Impact) -> str:
     return f"{_total(impact.old)} → {_total(impact.new)} ({_delta(impact)}), {grade}"
 
 
-def _total(side: Result | str) -> str:
-    return fmt(side.total) if isinstance(side, Result) else _cell(side)
+def _total(side: Result | str, cell: bool = False) -> str:
+    """The total, or why there is none (escaped for a Markdown cell when `cell`)."""
+    if isinstance(side, Result):
+        return fmt(side.total)
+    return _cell(side) if cell else side
 
 
 def _grade(side: Result | str) -> str:
