@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import contextlib
 
+from scorer.engine import score
 from scorer.errors import UserError
+from scorer.escape import visible
 from scorer.inputs import read_inputs
+from scorer.report import FORMATS, render
 from scorer.rules import RuleSet, load_rules
 from scorer.targets import TargetError, parse_expression, read_target
 from scorer.yamlio import parse_yaml
@@ -25,13 +28,20 @@ def rules() -> RuleSet:
 
 
 def inputs_loader(data: bytes) -> None:
-    """The inputs loader: YAML reading, schema, values. Anything but a UserError is a bug."""
+    """The whole path of an inputs file: YAML reading, schema, values, scoring, and every renderer.
+    Anything but a UserError is a bug; so is a control character a renderer lets through."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return  # the file reader refuses these before parsing (tested apart)
-    with contextlib.suppress(UserError):
-        read_inputs(parse_yaml(text, "fuzz.yaml"), rules())
+    try:
+        department = read_inputs(parse_yaml(text, "fuzz.yaml"), rules())
+    except UserError:
+        return
+    result = score(rules(), department)
+    for fmt in FORMATS:
+        shown = render(result, fmt)
+        assert visible(shown) == shown, f"{fmt} lets a control character through"
 
 
 def target_expression(data: bytes) -> None:
