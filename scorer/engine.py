@@ -14,7 +14,7 @@ from .inputs import Department, IndicatorInputs
 from .numbers import Rounding, fmt
 from .result import GradeBand, IndicatorResult, MetricValue, NodeResult, Result, Step
 from .rules import Indicator, RuleSet
-from .targets import TargetOutcome, roll_up
+from .scoring.targets import TargetOutcome, roll_up
 
 ZERO = Decimal(0)
 

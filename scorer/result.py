@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
-from .targets import TargetOutcome
+from .scoring.targets import TargetOutcome
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,7 @@ class Step:
 
     what: str
     detail: str
-    value: Decimal | None = None
+    value: Decimal | Fraction | None = None  # a roll-up's raw score is an exact fraction
 
 
 @dataclass(frozen=True)

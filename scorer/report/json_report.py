@@ -8,7 +8,7 @@ from typing import Any
 
 from ..numbers import to_json_number
 from ..result import IndicatorResult, NodeResult, Result
-from ..targets import TargetOutcome
+from ..scoring.targets import TargetOutcome
 
 
 def as_dict(result: Result) -> dict[str, Any]:
