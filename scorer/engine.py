@@ -16,7 +16,7 @@ from .inputs import Department, IndicatorInputs
 from .numbers import EXACT, Exact, Rounding, fmt, total
 from .result import GradeBand, IndicatorResult, MetricValue, NodeResult, Result, Step
 from .rules import Indicator, RuleSet
-from .targets import TargetOutcome, roll_up
+from .scoring.targets import TargetOutcome, roll_up
 
 ZERO = Decimal(0)
 
@@ -141,8 +141,7 @@ class _Builder:
         if indicator.scoring == "formula":
             return self._formula()
         if indicator.scoring == "targets" and self.inputs.targets:
-            with localcontext(prec=34, traps=[]):  # interim: the roll-up becomes exact with the targets split
-                return self._targets()
+            return self._targets()
         self.steps.append(Step("base", f"满分 {fmt(indicator.weight)} 分，按扣分计", indicator.weight))
         return indicator.weight
 

@@ -15,10 +15,10 @@ from typing import Any
 from .errors import Problem, UserError, did_you_mean
 from .escape import is_blank
 from .inputs_schema import inputs_schema
+from .load.targets import Target, TargetError, read_target
 from .numbers import NotANumber, fmt, parse_number
 from .rules import Indicator, InputSpec, RuleSet
 from .schemas import field_name, show, validate
-from .targets import Target, TargetError, read_target
 from .yamlio import PathKey, YamlDocument, load_yaml_file, parse_yaml
 
 

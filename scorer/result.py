@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from .numbers import EXACT
 
-from .targets import TargetOutcome
+from .scoring.targets import TargetOutcome
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class Step:
 
     what: str
     detail: str
-    value: Decimal | Fraction | None = None
+    value: Decimal | Fraction | None = None  # a roll-up's raw score is an exact fraction
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Location, UserError
+from .load.targets import match_category
 from .rules import Indicator, RuleSet
-from .targets import match_category
 from .yamlio import load_yaml_file, read_text
 
 # Column headers as the 申报表 prints them, and their English names.

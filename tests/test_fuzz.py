@@ -10,7 +10,9 @@ from .fuzz.targets import inputs_loader, target_expression
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 EXAMPLE = (EXAMPLES / "2022-suigang-targets.yaml").read_bytes()
-TARGET_ALPHABET = "0123456789.,，%％≥≤<>=次场个项起天年以上下不低于超过工业商贸服务业 ５"
+TARGET_ALPHABET = (
+    "0123456789.,，%％≥≤<>=次场个项起天年以上下不低于超过工业商贸服务业 ５-−负+±²①内日工作余多约近万元"
+)
 
 
 @FUZZ

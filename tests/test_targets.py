@@ -12,9 +12,11 @@ from typer.testing import CliRunner
 
 from cli import app
 from scorer.errors import UserError
+from scorer.load.targets import AT_LEAST, AT_MOST, EXACTLY, TargetError, parse_expression, read_target
+from scorer.numbers import Rounding
 from scorer.result import Result
 from scorer.rules import RuleSet
-from scorer.targets import AT_LEAST, AT_MOST, EXACTLY, TargetError, judge, parse_expression, read_target
+from scorer.scoring.targets import judge
 
 from .conftest import EXAMPLES, by_id
 
@@ -39,8 +41,8 @@ FORMS = [
     ("≥５０次", AT_LEAST, "50", "次", "５０次", "1", "２５次", "0.5"),
     ("≥95％", AT_LEAST, "95", "%", "95％", "1", "76％", "0.8"),
     ("≥4", AT_LEAST, "4", "", "4次", "1", "2", "0.5"),
-    (">95%", AT_LEAST, "95", "%", "96%", "1", "95%", "1"),
-    ("<3天", AT_MOST, "3", "天", "2天", "1", "3天", "1"),
+    (">95%", AT_LEAST, "95", "%", "96%", "1", "95%", "0.99"),  # a strict bound reached, not passed: missed
+    ("<3天", AT_MOST, "3", "天", "2天", "1", "3天", "0.99"),
     ("1,000次以上", AT_LEAST, "1000", "次", "1,200次", "1", "500次", "0.5"),
 ]
 
@@ -152,10 +154,11 @@ def test_the_targets_example_scores_end_to_end_naming_every_unmet_target(rules_2
     for target in unmet:
         assert f"“{target.name}”未达标：目标{target.target}，实际{target.actual}" in reasons
     # weight × mean completion, half-up to 2 places, then the evaluator's deduction
+    half_up = Rounding(2, "half_up")
     completions = [t.completion for t in output.targets]
-    assert output.score == (20 * sum(completions) / len(completions)).quantize(Decimal("0.01"))
+    assert output.score == half_up.apply(20 * sum(completions) / len(completions))
     completions = [t.completion for t in outcome_row.targets]
-    before_deduction = (20 * sum(completions) / len(completions)).quantize(Decimal("0.01"))
+    before_deduction = half_up.apply(20 * sum(completions) / len(completions))
     assert before_deduction == Decimal("19.92")
     assert outcome_row.score == before_deduction - Decimal("0.5")
 

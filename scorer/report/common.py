@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from ..numbers import fmt
 from ..result import IndicatorResult, MetricValue, NodeResult, Result
-from ..targets import percent
 
 HEADERS = ("一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分", "未达标原因", "改进措施")
 OVERRIDE_MARK = "※"
@@ -114,7 +113,7 @@ def target_rows(result: Result) -> list[tuple[str, ...]]:
     for indicator in result.indicators:
         for target in indicator.targets:
             state = ("达标" if target.met else "未达标") + ("（评价人判定）" if target.judged else "")
-            completion = "—" if target.judged else f"{fmt(percent(target.completion))}%"
+            completion = "—" if target.judged else f"{fmt(target.completion_percent)}%"
             out.append(
                 (
                     indicator.title,

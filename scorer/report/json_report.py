@@ -9,7 +9,7 @@ from typing import Any
 from ..escape import json_safe
 from ..numbers import to_json_number
 from ..result import IndicatorResult, NodeResult, Result
-from ..targets import TargetOutcome
+from ..scoring.targets import TargetOutcome
 
 
 def as_dict(result: Result) -> dict[str, Any]:

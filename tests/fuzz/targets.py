@@ -13,8 +13,9 @@ from scorer.errors import UserError
 from scorer.escape import visible
 from scorer.inputs import read_inputs
 from scorer.report import FORMATS, render
+from scorer.load.targets import TargetError, parse_actual, parse_expression, read_target
 from scorer.rules import RuleSet, load_rules
-from scorer.targets import TargetError, parse_expression, read_target
+from scorer.scoring.targets import judge
 from scorer.yamlio import parse_yaml
 
 _RULES: RuleSet | None = None
@@ -45,13 +46,20 @@ def inputs_loader(data: bytes) -> None:
 
 
 def target_expression(data: bytes) -> None:
-    """The target-expression parser and the target reader. Anything but a TargetError is a bug."""
+    """The target and actual-value readers, the target reader and the judge. Anything but a TargetError, or a
+    met target whose completion is not 1 (or the reverse), is a bug."""
     text = data.decode("utf-8", errors="replace")
     target, _, actual = text.partition("\n")
     with contextlib.suppress(TargetError):
         parse_expression(target)
     with contextlib.suppress(TargetError):
-        read_target({"name": "模糊", "target": target, "actual": actual}, ["数量指标"])
+        parse_actual(actual)
+    try:
+        read = read_target({"name": "模糊", "target": target, "actual": actual}, ["数量指标"])
+    except TargetError:
+        return
+    outcome = judge(read)
+    assert outcome.met == (outcome.completion == 1), outcome
 
 
 TARGETS = {"inputs": inputs_loader, "targets": target_expression}

@@ -1,0 +1,1 @@
+"""Reading what a department declares into checked, exact values, ready to be judged."""

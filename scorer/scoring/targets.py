@@ -1,0 +1,163 @@
+"""Judging declared targets against their actual values, and rolling them up into an indicator's raw score.
+
+Every completion and mean is an exact Fraction; only the texts and the JSON round, and each rounds once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from ..load.targets import AT_LEAST, AT_MOST, Part, Target
+from ..numbers import Rounding, fmt, from_units
+
+ONE, ZERO = Fraction(1), Fraction(0)
+
+# A strict bound (">95%", "高于", "<3天", "低于") reached but not passed is missed, so its completion cannot be the
+# 1 of a met target. It counts as 99%, and a nearer miss of a strict bound earns no more than that, so that
+# completion never falls as the actual comes closer to the bound.
+STRICT_BOUND_REACHED = Fraction(99, 100)
+
+_SHOWN = Rounding(4, "half_up")  # a completion in the JSON: a ratio to 4 places
+_PERCENT = Rounding(2, "half_up")  # a completion in the texts: a percentage to 2 places
+
+
+@dataclass(frozen=True)
+class TargetOutcome:
+    name: str
+    target: str
+    actual: str
+    met: bool
+    completion: Fraction  # 1 exactly when met, in [0, 1) when not
+    judged: bool
+    category: str
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "target": self.target,
+            "actual": self.actual,
+            "met": self.met,
+            "completion": _rounded_short_of(1, self.completion, _SHOWN, self.met),
+            "judged": self.judged,
+            "category": self.category,
+            "reason": self.reason,
+        }
+
+    @property
+    def completion_percent(self) -> Decimal:
+        """For display: never 100 for a missed target, however near the miss."""
+        return _rounded_short_of(100, self.completion * 100, _PERCENT, self.met)
+
+    def __str__(self) -> str:
+        state = "达标" if self.met else "未达标"
+        how = "（评价人判定）" if self.judged else f"，完成率{fmt(self.completion_percent)}%"
+        return f"{self.name}：目标{self.target}，实际{self.actual or '—'}，{state}{how}"
+
+
+def percent(ratio: Fraction) -> Decimal:
+    """A ratio as a percentage to 2 places, rounded half up: for display only."""
+    return _PERCENT.apply(ratio * 100)
+
+
+def _rounded_short_of(whole: int, value: Fraction, rounding: Rounding, met: bool) -> Decimal:
+    """`value` rounded, but a missed target's completion stays below `whole` (0.99996 shows as 0.9999, not 1)."""
+    shown = rounding.apply(value)
+    if met or shown < whole:
+        return shown
+    return from_units(whole * 10**rounding.places - 1, rounding.places)
+
+
+def judge(target: Target) -> TargetOutcome:
+    if target.judged is not None:
+        return _outcome(target, target.judged, ONE if target.judged else ZERO, judged=True)
+    assert target.target is not None and target.actual is not None
+    by_label = {p.label: p for p in target.actual.parts}
+    results = [
+        judge_part(part, by_label.get(part.label, target.actual.parts[0])) for part in target.target.parts
+    ]
+    met = all(ok for ok, _ in results)
+    completions = [c for _, c in results]
+    completion = completions[0] if len(completions) == 1 else sum(completions, ZERO) / len(completions)
+    return _outcome(target, met, completion, judged=False)
+
+
+def _outcome(target: Target, met: bool, completion: Fraction, judged: bool) -> TargetOutcome:
+    return TargetOutcome(
+        target.name,
+        target.target_text,
+        target.actual_text,
+        met,
+        completion,
+        judged,
+        target.category,
+        target.reason,
+    )
+
+
+def judge_part(want: Part, got: Part) -> tuple[bool, Fraction]:
+    """(met, completion) of one part: 1 when met; otherwise how close the actual came, below 1.
+
+    Closeness is the smaller magnitude over the larger (actual/target for a missed "at least", target/actual
+    for a missed "at most"), and 0 when they lie on opposite sides of zero or one of them is zero: a zero
+    target (0起) is met only at zero.
+    """
+    goal, value = want.amount, got.amount
+    if want.direction == AT_LEAST:
+        met = value > goal if want.strict else value >= goal
+    elif want.direction == AT_MOST:
+        met = value < goal if want.strict else value <= goal
+    else:
+        met = value == goal
+    if met:
+        return True, ONE
+    completion = _closeness(value, goal)
+    return False, min(completion, STRICT_BOUND_REACHED) if want.strict else completion
+
+
+def _closeness(value: Fraction, goal: Fraction) -> Fraction:
+    if value == goal:
+        return ONE
+    if value * goal <= 0:
+        return ZERO
+    small, large = sorted((abs(value), abs(goal)))
+    return small / large
+
+
+@dataclass(frozen=True)
+class TargetsScore:
+    raw: Fraction
+    targets: tuple[TargetOutcome, ...]
+    reasons: tuple[str, ...]
+    detail: str
+
+
+def roll_up(roll_up_method: str, weight: Decimal, targets: Sequence[Target]) -> TargetsScore:
+    """The indicator's raw score from its targets, exactly, by the method the rule file declares."""
+    if not targets:
+        raise ValueError("no targets to roll up")
+    outcomes = tuple(judge(t) for t in targets)
+    if roll_up_method == "equal_shares":
+        met = sum(1 for o in outcomes if o.met)
+        raw = Fraction(weight) * met / len(outcomes)
+        detail = f"达标{met}项/共{len(outcomes)}项"
+    elif roll_up_method == "weighted_completion":
+        weights = [Fraction(t.weight or 0) for t in targets]
+        mean = sum((w * o.completion for w, o in zip(weights, outcomes, strict=True)), ZERO) / sum(weights)
+        raw = Fraction(weight) * mean
+        detail = f"加权平均完成率{fmt(percent(mean))}%"
+    else:
+        mean = sum((o.completion for o in outcomes), ZERO) / len(outcomes)
+        raw = Fraction(weight) * mean
+        detail = f"平均完成率{fmt(percent(mean))}%"
+    reasons = tuple(
+        f"“{o.name}”未达标：目标{o.target}，实际{o.actual or '—'}"
+        + (f"（{o.reason}）" if o.reason else "")
+        + "。"
+        for o in outcomes
+        if not o.met
+    )
+    return TargetsScore(raw, outcomes, reasons, detail)
