@@ -154,9 +154,9 @@ def _inputs(paths: list[Path]) -> list[tuple[str, YamlDocument]]:
             doc = load_yaml_file(path)
             if isinstance(doc.data, dict) and "expect" in doc.data:  # a golden case
                 case = load_case(path)
-                doc = load_yaml_file(case.inputs_file) if case.inputs_file is not None else case.inputs_doc
-                assert doc is not None
-                found.append((str(case.path), doc))
+                inputs = load_yaml_file(case.inputs_file) if case.inputs_file is not None else case.inputs_doc
+                assert inputs is not None
+                found.append((str(case.path), inputs))
                 continue
         except UserError:
             continue  # not an inputs file; `score lint` and `score test` speak of broken ones
@@ -174,6 +174,8 @@ def _score(rules: RuleSet, doc: YamlDocument) -> Result | str:
         problem = exc.problems[0]
         where = f"[{problem.location.indicator}] " if problem.location.indicator else ""
         return f"refused: {where}{problem.message}"
-    except RuleRuntimeError as exc:  # the rules fail on this case: that is the case's outcome, not the diff's end
+    except (
+        RuleRuntimeError
+    ) as exc:  # the rules fail on this case: that is the case's outcome, not the diff's end
         rule = exc.indicator
         return f"fails: {rule.path}:{rule.lines.line((exc.key,))}: [{rule.id}] {exc.key}: {exc}"

@@ -8,7 +8,6 @@ that, the evaluator's override. Every lost point carries a reason.
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
-from fractions import Fraction
 
 from . import __version__
 from .formula import FormulaError

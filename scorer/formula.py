@@ -54,7 +54,14 @@ def _power(base: Number, exponent: Number) -> Number:
 
 
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "clamp": _clamp, "floor": _floor, "ceil": _ceil}
-FUNCTION_ARITY = {"min": (2, 8), "max": (2, 8), "abs": (1, 1), "clamp": (3, 3), "floor": (1, 1), "ceil": (1, 1)}
+FUNCTION_ARITY = {
+    "min": (2, 8),
+    "max": (2, 8),
+    "abs": (1, 1),
+    "clamp": (3, 3),
+    "floor": (1, 1),
+    "ceil": (1, 1),
+}
 
 _OPERATORS = {
     ast.Add: operator.add,

@@ -40,6 +40,7 @@ def total(values: Iterable[Decimal]) -> Decimal:
         result = EXACT.add(result, value)
     return result
 
+
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 

@@ -122,7 +122,9 @@ class SafeStream:
                 "set PYTHONIOENCODING=utf-8 or write to a file with -o"
             ) from None
         except (BrokenPipeError, ValueError, OSError) as exc:
-            raise OutputError(f"cannot write to {self._name}: {_why(exc) if isinstance(exc, OSError) else exc}") from None
+            raise OutputError(
+                f"cannot write to {self._name}: {_why(exc) if isinstance(exc, OSError) else exc}"
+            ) from None
 
     def flush(self) -> None:
         try:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .numbers import EXACT
-
 from .scoring.targets import TargetOutcome
 
 

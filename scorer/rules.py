@@ -218,7 +218,10 @@ def _read(path: Path, problems: list[Problem], folder: Path | None = None) -> Ya
     root = (folder or path.parent).resolve()
     if path.exists() and root not in path.resolve().parents:
         problems.append(
-            Problem(Location(display_path(path), 1), "is a link that leads outside the rules folder; copy the file in")
+            Problem(
+                Location(display_path(path), 1),
+                "is a link that leads outside the rules folder; copy the file in",
+            )
         )
         return None
     try:

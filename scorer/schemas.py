@@ -64,7 +64,9 @@ def _numbers_out_of_bounds(
         if problem:
             indicator, relative = indicator_of(path)
             where = Location(doc.path, doc.lines.line(path), indicator, field_name(relative))
-            message = f"{problem}, got {show(value)}" if problem.startswith("must") else f"{show(value)} {problem}"
+            message = (
+                f"{problem}, got {show(value)}" if problem.startswith("must") else f"{show(value)} {problem}"
+            )
             yield Problem(where, message)
 
 

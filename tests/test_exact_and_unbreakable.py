@@ -27,7 +27,12 @@ from scorer.rules import RuleSet, load_rules
 from .conftest import EXAMPLES, FIXTURE_RULES, ROOT, VALID_INPUTS, by_id, dedent
 
 runner = CliRunner()
-SCORE = [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv.pop(1)); import cli; cli.main()", str(ROOT)]
+SCORE = [
+    sys.executable,
+    "-c",
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); import cli; cli.main()",
+    str(ROOT),
+]
 
 
 def score_cli(*args: str, cwd: Path | None = None, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
@@ -71,9 +76,18 @@ def test_the_callers_decimal_context_changes_nothing(score_yaml: Callable[..., R
     assert json.loads(shown)["total"] == 94.2
 
 
-def test_no_score_subtotal_or_reason_shows_minus_zero(rules_copy: Callable[..., Path], tmp_path: Path) -> None:
+def test_no_score_subtotal_or_reason_shows_minus_zero(
+    rules_copy: Callable[..., Path], tmp_path: Path
+) -> None:
     rules = load_rules(
-        rules_copy({"indicators/budget_execution.yaml": ("weight * min(execution_rate, 100) / 100", "0 - execution_rate / 1000")})
+        rules_copy(
+            {
+                "indicators/budget_execution.yaml": (
+                    "weight * min(execution_rate, 100) / 100",
+                    "0 - execution_rate / 1000",
+                )
+            }
+        )
     )
     result = score(rules, parse_inputs(VALID_INPUTS, rules))
     row = by_id(result)["budget_execution"]
@@ -108,7 +122,11 @@ def test_hostile_numbers_in_a_rule_file_are_refused_at_their_line(
 
 
 def test_a_huge_golden_expectation_is_refused_not_crashed(tmp_path: Path) -> None:
-    case = write(tmp_path, f"name: huge\ninputs: {{department: x, indicators: {{}}}}\nexpect: {{total: 1.0e-999999999}}\n", "c.yaml")
+    case = write(
+        tmp_path,
+        "name: huge\ninputs: {department: x, indicators: {}}\nexpect: {total: 1.0e-999999999}\n",
+        "c.yaml",
+    )
     result = runner.invoke(app, ["test", str(case), "--rules", "2022"])
     assert result.exit_code == 1
     assert "c.yaml:3: expect.total: 1.0E-999999999 has more than 10 decimal places" in result.stdout
@@ -123,7 +141,9 @@ def test_a_rate_of_1_is_as_ambiguous_as_0_934(tmp_path: Path, value: str) -> Non
 
 
 def test_output_stays_proportional_to_the_input(tmp_path: Path) -> None:
-    path = write(tmp_path, VALID_INPUTS.replace("sme_suitable_budget: 10", "sme_suitable_budget: 1e-999999999"))
+    path = write(
+        tmp_path, VALID_INPUTS.replace("sme_suitable_budget: 10", "sme_suitable_budget: 1e-999999999")
+    )
     result = runner.invoke(app, ["run", str(path), "--rules", "2022"])
     assert result.exit_code == 1
     assert len(result.output) < 1000
@@ -145,7 +165,11 @@ def test_no_control_character_reaches_the_screen(tmp_path: Path, fmt: str) -> No
     done = score_cli("run", str(_hostile(tmp_path)), "--rules", "2022", "-f", fmt)
     assert done.returncode == 0, done.stderr.decode()
     out = done.stdout.decode("utf-8")
-    acting = [c for c in out if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F or 0x202A <= ord(c) <= 0x202E]
+    acting = [
+        c
+        for c in out
+        if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F or 0x202A <= ord(c) <= 0x202E
+    ]
     assert acting == []
     if fmt == "json":
         assert json.loads(out)["department"].startswith("[/b][link=http://evil]")  # the data itself is kept
@@ -169,7 +193,7 @@ def test_markdown_escapes_text_everywhere(tmp_path: Path) -> None:
 
 
 def test_errors_quote_hostile_keys_visibly(tmp_path: Path) -> None:
-    path = write(tmp_path, VALID_INPUTS + "  \"\\x1b[2Jwipe\": {}\n")
+    path = write(tmp_path, VALID_INPUTS + '  "\\x1b[2Jwipe": {}\n')
     done = score_cli("run", str(path), "--rules", "2022")
     assert done.returncode == 1
     assert b"\x1b" not in done.stderr and b"\\x1b[2Jwipe" in done.stderr
@@ -218,7 +242,11 @@ def test_output_never_replaces_a_device_a_fifo_or_a_hard_link_of_the_inputs(tmp_
     os.link(inputs, link)
     fifo = tmp_path / "out.fifo"
     os.mkfifo(fifo)
-    for target, message in ((link, "refusing to write over an input file"), (fifo, "is not a regular file"), (Path("/dev/null"), "is not a regular file")):
+    for target, message in (
+        (link, "refusing to write over an input file"),
+        (fifo, "is not a regular file"),
+        (Path("/dev/null"), "is not a regular file"),
+    ):
         done = score_cli("run", str(inputs), "--rules", "2022", "-o", str(target))
         assert done.returncode == 1, target
         assert message.encode() in done.stderr
@@ -264,7 +292,14 @@ def test_unwritable_folder_closed_stdout_and_narrow_encoding_are_user_errors(tmp
 
 def test_a_closed_or_narrow_stdout_is_exit_1(tmp_path: Path) -> None:
     inputs = write(tmp_path, VALID_INPUTS)
-    closed = subprocess.run([*SCORE, "run", str(inputs), "--rules", "2022"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60, close_fds=True, preexec_fn=lambda: os.close(1))
+    closed = subprocess.run(
+        [*SCORE, "run", str(inputs), "--rules", "2022"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=60,
+        close_fds=True,
+        preexec_fn=lambda: os.close(1),
+    )
     assert closed.returncode == 1 and b"standard output" in closed.stderr
     narrow = score_cli("run", str(inputs), "--rules", "2022", env={**os.environ, "PYTHONIOENCODING": "ascii"})
     assert narrow.returncode == 1 and b"cannot show Chinese text" in narrow.stderr
@@ -308,18 +343,41 @@ def test_a_draft_year_is_not_shipped() -> None:
 
 
 def test_diff_reports_a_failing_case_as_its_outcome(rules_copy: Callable[..., Path]) -> None:
-    broken = rules_copy({"indicators/budget_execution.yaml": ("weight * min(execution_rate, 100) / 100", "weight / (execution_rate - 98.88)")})
-    result = runner.invoke(app, ["diff", str(FIXTURE_RULES), str(broken), "--inputs", str(ROOT / "tests" / "golden")])
+    broken = rules_copy(
+        {
+            "indicators/budget_execution.yaml": (
+                "weight * min(execution_rate, 100) / 100",
+                "weight / (execution_rate - 98.88)",
+            )
+        }
+    )
+    result = runner.invoke(
+        app, ["diff", str(FIXTURE_RULES), str(broken), "--inputs", str(ROOT / "tests" / "golden")]
+    )
     assert result.exit_code == 0, result.output
-    assert "fails: " in result.stdout and "budget_execution.yaml:11: [budget_execution] formula: division by zero" in result.stdout
+    assert (
+        "fails: " in result.stdout
+        and "budget_execution.yaml:11: [budget_execution] formula: division by zero" in result.stdout
+    )
     assert "zhengwu-fuwu-published-table.yaml" in result.stdout  # a case that names its inputs_file is read
 
 
-def test_a_formula_runtime_error_names_its_file_and_line(rules_copy: Callable[..., Path], tmp_path: Path) -> None:
-    broken = rules_copy({"indicators/budget_execution.yaml": ("weight * min(execution_rate, 100) / 100", "weight / (execution_rate - 98.88)")})
+def test_a_formula_runtime_error_names_its_file_and_line(
+    rules_copy: Callable[..., Path], tmp_path: Path
+) -> None:
+    broken = rules_copy(
+        {
+            "indicators/budget_execution.yaml": (
+                "weight * min(execution_rate, 100) / 100",
+                "weight / (execution_rate - 98.88)",
+            )
+        }
+    )
     result = runner.invoke(app, ["run", str(write(tmp_path, VALID_INPUTS)), "--rules", str(broken)])
     assert result.exit_code == 1
-    assert "indicators/budget_execution.yaml:11: [budget_execution] formula: division by zero" in result.stderr
+    assert (
+        "indicators/budget_execution.yaml:11: [budget_execution] formula: division by zero" in result.stderr
+    )
 
 
 def test_the_digest_ignores_comments_and_line_endings_but_not_values(rules_copy: Callable[..., Path]) -> None:
@@ -351,4 +409,7 @@ def test_a_case_outside_is_never_read_through_inputs_file(tmp_path: Path) -> Non
 
 def test_user_error_lists_are_data(tmp_path: Path) -> None:
     with pytest.raises(UserError):
-        parse_inputs(dedent("department: x\nindicators: {budget_execution: {execution_rate: .nan}}\n"), load_rules(FIXTURE_RULES))
+        parse_inputs(
+            dedent("department: x\nindicators: {budget_execution: {execution_rate: .nan}}\n"),
+            load_rules(FIXTURE_RULES),
+        )

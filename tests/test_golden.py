@@ -48,7 +48,9 @@ def test_the_published_cases_score_the_examples_users_see() -> None:
 def test_an_inputs_file_outside_the_case_folder_is_refused(tmp_path: Path) -> None:
     case = tmp_path / "cases" / "escape.yaml"
     case.parent.mkdir()
-    case.write_text("name: escape\ninputs_file: ../../../../etc/passwd\nexpect: {total: 1}\n", encoding="utf-8")
+    case.write_text(
+        "name: escape\ninputs_file: ../../../../etc/passwd\nexpect: {total: 1}\n", encoding="utf-8"
+    )
     with pytest.raises(UserError) as raised:
         load_case(case)
     assert "lies outside the case's folder" in str(raised.value)

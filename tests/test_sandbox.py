@@ -26,7 +26,10 @@ ESCAPES = [
     ("min.__self__", "attribute access ('.') is not allowed in formulas"),
     ("__import__('os').system('echo pwned')", "attribute access ('.') is not allowed in formulas"),
     ("__import__('os')", "function '__import__' is not allowed (allowed: abs, ceil, clamp, floor, max, min)"),
-    ("getattr(weight, '__class__')", "function 'getattr' is not allowed (allowed: abs, ceil, clamp, floor, max, min)"),
+    (
+        "getattr(weight, '__class__')",
+        "function 'getattr' is not allowed (allowed: abs, ceil, clamp, floor, max, min)",
+    ),
     ("type(weight)", "function 'type' is not allowed (allowed: abs, ceil, clamp, floor, max, min)"),
     ("globals()", "function 'globals' is not allowed (allowed: abs, ceil, clamp, floor, max, min)"),
     ("open('/etc/passwd')", "function 'open' is not allowed (allowed: abs, ceil, clamp, floor, max, min)"),

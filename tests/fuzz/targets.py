@@ -12,8 +12,8 @@ from scorer.engine import score
 from scorer.errors import UserError
 from scorer.escape import visible
 from scorer.inputs import read_inputs
-from scorer.report import FORMATS, render
 from scorer.load.targets import TargetError, parse_actual, parse_expression, read_target
+from scorer.report import FORMATS, render
 from scorer.rules import RuleSet, load_rules
 from scorer.scoring.targets import judge
 from scorer.yamlio import parse_yaml
