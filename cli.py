@@ -15,10 +15,9 @@ from typing import Annotated, NoReturn
 import typer
 
 from scorer import __version__
-from scorer.engine import RuleRuntimeError
-from scorer.errors import Location, Problem, UserError
+from scorer.model.problems import Location, Problem, RulesNotFound, UserError
 from scorer.output import OutputError, SafeStream, guard_streams
-from scorer.rules import RulesNotFound
+from scorer.scoring.engine import RuleRuntimeError
 
 app = typer.Typer(
     name="score",
@@ -127,8 +126,8 @@ def run(
     output: OutputOption = None,
 ) -> None:
     """Score one department: per-indicator scores and reasons, subtotals, the total and the grade."""
-    from scorer.api import score_file
-    from scorer.report import render
+    from scorer.commands.run import score_file
+    from scorer.render import render
 
     with handled():
         result, rules_set = score_file(inputs, rules)
@@ -154,8 +153,8 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
 ) -> None:
     """Check rule folders: every problem as path:line: [indicator] message; exit 1 on any error."""
-    from scorer.lint import lint as run_lint
-    from scorer.report.checks import render_lint
+    from scorer.commands.lint import lint as run_lint
+    from scorer.render.checks import render_lint
 
     with handled():
         report = run_lint(rules or [])
@@ -174,9 +173,9 @@ def explain(
     output: OutputOption = None,
 ) -> None:
     """Show how each score came about: formula, values, raw result, rounding, clamping, deductions, overrides."""
-    from scorer.api import score_file
-    from scorer.errors import did_you_mean
-    from scorer.report.explain import render
+    from scorer.commands.run import score_file
+    from scorer.model.problems import did_you_mean
+    from scorer.render.explain import render
 
     with handled():
         result, rules_set = score_file(inputs, rules)
@@ -214,8 +213,8 @@ def test_cases(
     ] = None,
 ) -> None:
     """Run golden cases: inputs and the scores, grades and reasons they must give."""
-    from scorer.casefile import run_cases
-    from scorer.report.checks import render_cases
+    from scorer.commands.casefile import run_cases
+    from scorer.render.checks import render_cases
 
     with handled():
         folders = paths or [Path("tests/golden")]
@@ -268,9 +267,9 @@ def diff(
     output: OutputOption = None,
 ) -> None:
     """Show what changed between two rule sets and how every example and golden case would score under each."""
-    from scorer.diff import diff as run_diff
-    from scorer.report.diff_report import render
-    from scorer.rules import load_rules
+    from scorer.commands.diff import diff as run_diff
+    from scorer.load.rules import load_rules
+    from scorer.render.diff_report import render
 
     with handled():
         old_rules, new_rules = load_rules(old), load_rules(new)
@@ -292,8 +291,8 @@ def schema(rules: RulesOption = None, output: OutputOption = None) -> None:
     """Print the JSON Schema of an inputs file for a rule year, for editors to check and complete inputs."""
     import json
 
-    from scorer.inputs_schema import inputs_schema
-    from scorer.rules import load_rules
+    from scorer.load.inputs_schema import inputs_schema
+    from scorer.load.rules import load_rules
 
     with handled():
         rules_set = load_rules(rules or _latest_year())
@@ -317,8 +316,8 @@ def template(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
 ) -> None:
     """Write an inputs file ready to fill, with the declared targets pre-filled."""
-    from scorer.rules import load_rules
-    from scorer.scaffold import read_declared, scaffold
+    from scorer.commands.scaffold import read_declared, scaffold
+    from scorer.load.rules import load_rules
 
     with handled():
         rules_set = load_rules(rules or _latest_year())

@@ -184,3 +184,32 @@ def to_json_number(value: Decimal) -> int | float:
     if repr(as_float) != fmt(value):
         raise ValueError(f"{value} cannot be carried exactly by a JSON number")
     return as_float
+
+
+# ---- display of target completions (exact fractions, rounded once for the eye) ----
+
+_SHOWN = Rounding(4, "half_up")  # a completion in the JSON: a ratio to 4 places
+_PERCENT = Rounding(2, "half_up")  # a completion in the texts: a percentage to 2 places
+
+
+def percent(ratio: Fraction) -> Decimal:
+    """A ratio as a percentage to 2 places, rounded half up: for display only."""
+    return _PERCENT.apply(ratio * 100)
+
+
+def rounded_short_of(whole: int, value: Fraction, rounding: Rounding, met: bool) -> Decimal:
+    """`value` rounded, but a missed target's completion stays below `whole` (0.99996 shows as 0.9999, not 1)."""
+    shown = rounding.apply(value)
+    if met or shown < whole:
+        return shown
+    return from_units(whole * 10**rounding.places - 1, rounding.places)
+
+
+def completion_shown(completion: Fraction, met: bool) -> Decimal:
+    """A target's completion as a ratio to 4 places; a missed target's never shows as 1."""
+    return rounded_short_of(1, completion, _SHOWN, met)
+
+
+def completion_percent(completion: Fraction, met: bool) -> Decimal:
+    """A target's completion as a percentage to 2 places; a missed target's never shows as 100."""
+    return rounded_short_of(100, completion * 100, _PERCENT, met)

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from .errors import Location, UserError
-from .escape import visible
+from scorer.escape import visible
+from scorer.model.problems import Location, UserError
 
 
 def write_atomic(path: Path, content: str | bytes, protected: Iterable[Path] = ()) -> None:

@@ -26,7 +26,9 @@ def schemas_dir() -> Path:
 def shipped_years() -> list[str]:
     """The released years (rules/released.yaml) that have a rules folder. A draft folder beside them in a
     checkout is not one of them, so it never becomes the default for an editable install's users."""
-    from .yamlio import load_yaml_file  # resources is imported early; only this function needs YAML
+    from scorer.load.yamlio import (
+        load_yaml_file,  # resources is imported early; only this function needs YAML
+    )
 
     index = rules_root() / "released.yaml"
     if not index.is_file():

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from scorer.engine import score
-from scorer.inputs import parse_inputs
-from scorer.result import Result
-from scorer.rules import RuleSet, load_rules
+from scorer.load.inputs import parse_inputs
+from scorer.load.rules import load_rules
+from scorer.model.result import Result
+from scorer.model.rules import RuleSet
+from scorer.scoring.engine import score
 
 ROOT = Path(__file__).resolve().parent.parent
 # The shipped rubric: for tests of the rubric itself (golden cases, published totals, lint --strict).

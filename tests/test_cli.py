@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import scorer.api
+import scorer.commands.run
 from cli import app
 
 from .conftest import EXAMPLES, ROOT
@@ -119,7 +119,7 @@ def test_exit_3_for_a_bug_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -
     def broken(*_args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(scorer.api, "score", broken)
+    monkeypatch.setattr(scorer.commands.run, "score", broken)
     result = runner.invoke(app, ["run", SUIGANG])
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.stderr

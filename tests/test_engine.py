@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from scorer.errors import UserError
-from scorer.result import Result
-from scorer.rules import RuleSet, load_rules
+from scorer.load.rules import load_rules
+from scorer.model.problems import UserError
+from scorer.model.result import Result
+from scorer.model.rules import RuleSet
 
 from .conftest import by_id
 

@@ -17,12 +17,13 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.engine import score
-from scorer.errors import UserError
-from scorer.formula import compile_formula
-from scorer.inputs import parse_inputs
-from scorer.result import Result
-from scorer.rules import RuleSet, load_rules
+from scorer.load.inputs import parse_inputs
+from scorer.load.rules import load_rules
+from scorer.model.problems import UserError
+from scorer.model.result import Result
+from scorer.model.rules import RuleSet
+from scorer.scoring.engine import score
+from scorer.scoring.formula import compile_formula
 
 from .conftest import EXAMPLES, FIXTURE_RULES, ROOT, VALID_INPUTS, by_id, dedent
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from scorer.engine import score
-from scorer.inputs import load_inputs
-from scorer.result import Result
-from scorer.rules import RuleSet, load_rules
+from scorer.load.inputs import load_inputs
+from scorer.load.rules import load_rules
+from scorer.model.result import Result
+from scorer.model.rules import RuleSet
+from scorer.scoring.engine import score
 
 from .conftest import EXAMPLES, FIXTURE_RULES, RULES_2022
 

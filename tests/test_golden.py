@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scorer.casefile import discover, load_case, run_case
-from scorer.errors import UserError
-from scorer.rules import RuleSet, load_rules
+from scorer.commands.casefile import discover, load_case, run_case
+from scorer.load.rules import load_rules
+from scorer.model.problems import UserError
+from scorer.model.rules import RuleSet
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = discover([GOLDEN])

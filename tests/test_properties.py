@@ -14,11 +14,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scorer.engine import score
-from scorer.inputs import parse_inputs
-from scorer.report import render
-from scorer.result import Result
-from scorer.rules import RuleSet, load_rules
+from scorer.load.inputs import parse_inputs
+from scorer.load.rules import load_rules
+from scorer.model.result import Result
+from scorer.model.rules import RuleSet
+from scorer.render import render
+from scorer.scoring.engine import score
 
 from .conftest import EXAMPLES, ROOT
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import scorer.formula
-from scorer.lint import lint
+import scorer.scoring.formula
+from scorer.commands.lint import lint
 
 BE = "indicators/budget_execution.yaml"
 FORMULA = "formula: weight * min(execution_rate, 100) / 100"
@@ -68,13 +68,13 @@ ESCAPES = [
 def no_evaluation(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record every expression simpleeval is asked to evaluate."""
     evaluated: list[str] = []
-    original = scorer.formula.SimpleEval.eval
+    original = scorer.scoring.formula.SimpleEval.eval
 
     def spy(self: object, expr: str, previously_parsed: object = None) -> object:
         evaluated.append(expr)
         return original(self, expr, previously_parsed)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(scorer.formula.SimpleEval, "eval", spy)
+    monkeypatch.setattr(scorer.scoring.formula.SimpleEval, "eval", spy)
     return evaluated
 
 

@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.load.targets import AT_LEAST, AT_MOST, EXACTLY, Expression, Part, Target, read_target
-from scorer.result import Result
+from scorer.load.targets import read_target
+from scorer.model.department import Expression, Part, Target
+from scorer.model.result import Result
+from scorer.model.target_words import AT_LEAST, AT_MOST, EXACTLY
+from scorer.numbers import completion_percent, completion_shown
 from scorer.scoring.targets import STRICT_BOUND_REACHED, judge, judge_part, roll_up
 
 from .conftest import VALID_INPUTS, by_id
@@ -76,9 +79,8 @@ def test_the_other_roll_ups_are_exact() -> None:
 def test_a_near_miss_is_never_shown_as_complete() -> None:
     outcome = judge(read_target({"name": "甲", "target": "≥100000次", "actual": "99999次"}, ["数量指标"]))
     assert outcome.met is False and outcome.completion == Fraction(99999, 100000)
-    assert outcome.as_dict()["completion"] == Decimal("0.9999")
-    assert outcome.completion_percent == Decimal("99.99")
-    assert "完成率99.99%" in str(outcome)
+    assert completion_shown(outcome.completion, outcome.met) == Decimal("0.9999")
+    assert completion_percent(outcome.completion, outcome.met) == Decimal("99.99")
 
 
 def test_a_strict_bound_reached_is_missed_below_one() -> None:
@@ -137,9 +139,9 @@ def test_a_target_of_several_parts_is_met_exactly_when_its_completion_is_one(
         == (outcome.completion == 1)
         == all(judge_part(w, g)[0] for w, g in zip(wants, gots, strict=True))
     )
-    shown = outcome.as_dict()["completion"]
+    shown = completion_shown(outcome.completion, outcome.met)
     assert (shown == 1) == outcome.met  # the 4-place JSON value agrees too
-    assert (outcome.completion_percent == 100) == outcome.met
+    assert (completion_percent(outcome.completion, outcome.met) == 100) == outcome.met
 
 
 @given(st.booleans())

@@ -6,15 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from scorer.load.targets import (
-    AT_LEAST,
-    AT_MOST,
-    MAX_TEXT_LENGTH,
-    TargetError,
-    parse_actual,
-    parse_expression,
-    read_target,
-)
+from scorer.load.targets import MAX_TEXT_LENGTH, TargetError, parse_actual, parse_expression, read_target
+from scorer.model.target_words import AT_LEAST, AT_MOST
 from scorer.scoring.targets import judge
 
 CATEGORIES = ["数量指标"]

@@ -1,1 +1,1 @@
-"""Reading what a department declares into checked, exact values, ready to be judged."""
+"""Readers: files (YAML, …) → the frozen model, every problem located by file and line."""

@@ -11,27 +11,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
-from fractions import Fraction
 
-from ..numbers import NotANumber, fmt, out_of_bounds, parse_number
-from .target_words import (
+from scorer.model.department import Expression, Part
+from scorer.model.target_words import (
     AT_LEAST,
     EXACTLY,
-    KIND_OF_UNIT,
     MAX_TEXT_LENGTH,
     MINUS_SIGNS,
-    MONEY_IN_YUAN,
     NEVER_NEGATIVE,
     REACHED_WORDS,
     SIGNS,
     SYMBOLS,
-    UNIT_ALIASES,
     direction_after,
     direction_before,
     estimate_word,
 )
+from scorer.numbers import NotANumber, fmt, out_of_bounds, parse_number
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # fixed-width look-arounds: linear
 _SPLIT = re.compile(r"[,;、]")
@@ -52,36 +49,6 @@ class TargetError(ValueError):
         super().__init__(message)
         self.field = field
         self.hint = hint
-
-
-@dataclass(frozen=True)
-class Part:
-    label: str
-    direction: str
-    strict: bool
-    number: Decimal
-    unit: str  # as written; `base_unit` is what comparisons use
-
-    @property
-    def base_unit(self) -> str:
-        return UNIT_ALIASES.get(self.unit, self.unit)
-
-    @property
-    def kind(self) -> str:
-        """count, percent, duration, money; plain without a unit, other for a unit not listed."""
-        return KIND_OF_UNIT.get(self.base_unit, "other" if self.unit else "plain")
-
-    @property
-    def amount(self) -> Fraction:
-        """The number, exactly, in the unit's base (yuan for money), so that 1万元 and 10000元 compare equal."""
-        amount = Fraction(self.number)
-        return amount * MONEY_IN_YUAN[self.unit] if self.unit in MONEY_IN_YUAN else amount
-
-
-@dataclass(frozen=True)
-class Expression:
-    text: str
-    parts: tuple[Part, ...]
 
 
 def parse_expression(value: object) -> Expression:

@@ -5,14 +5,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..errors import did_you_mean
-from ..numbers import NotANumber, fmt, out_of_bounds, parse_number
-from .target_text import Expression, Part, TargetError, parse_actual, parse_expression, unit_words
-from .target_words import AT_LEAST, AT_MOST, EXACTLY, MAX_TEXT_LENGTH, NEVER_NEGATIVE, UNIT_KINDS
+from scorer.load.target_text import TargetError, parse_actual, parse_expression, unit_words
+from scorer.model.department import Expression, Part, Target
+from scorer.model.problems import did_you_mean
+from scorer.model.target_words import AT_LEAST, AT_MOST, EXACTLY, MAX_TEXT_LENGTH, NEVER_NEGATIVE, UNIT_KINDS
+from scorer.numbers import NotANumber, fmt, out_of_bounds, parse_number
 
 # Reading is split in two modules for length; importers need only this one.
 __all__ = [
@@ -22,21 +22,6 @@ __all__ = [
 
 _TARGET_HINT = "rewrite it (e.g. ≥50次, 90%以上) or judge it with met: true/false and a reason"
 _ACTUAL_HINT = "write the value achieved (e.g. 182次, 95%) or judge it with met: true/false and a reason"
-
-
-@dataclass(frozen=True)
-class Target:
-    """One declared target as the department listed it, read and checked."""
-
-    name: str
-    target: Expression | None  # None where the text cannot be read and the evaluator has judged it
-    target_text: str
-    actual: Expression | None
-    actual_text: str
-    category: str = ""
-    weight: Decimal | None = None
-    judged: bool | None = None  # the evaluator's `met`, when given
-    reason: str = ""
 
 
 def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:

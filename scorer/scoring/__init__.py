@@ -1,1 +1,1 @@
-"""Judging checked values and rolling them up into an indicator's raw score, exactly."""
+"""Scoring: pure functions from a rule set and a department to a result. No I/O, no printing."""

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from ..load.targets import AT_LEAST, AT_MOST, Part, Target
-from ..numbers import Rounding, fmt, from_units
+from scorer.model.department import Part, Target
+from scorer.model.result import TargetOutcome
+from scorer.model.target_words import AT_LEAST, AT_MOST
+from scorer.numbers import fmt, percent
 
 ONE, ZERO = Fraction(1), Fraction(0)
 
@@ -19,56 +21,6 @@ ONE, ZERO = Fraction(1), Fraction(0)
 # 1 of a met target. It counts as 99%, and a nearer miss of a strict bound earns no more than that, so that
 # completion never falls as the actual comes closer to the bound.
 STRICT_BOUND_REACHED = Fraction(99, 100)
-
-_SHOWN = Rounding(4, "half_up")  # a completion in the JSON: a ratio to 4 places
-_PERCENT = Rounding(2, "half_up")  # a completion in the texts: a percentage to 2 places
-
-
-@dataclass(frozen=True)
-class TargetOutcome:
-    name: str
-    target: str
-    actual: str
-    met: bool
-    completion: Fraction  # 1 exactly when met, in [0, 1) when not
-    judged: bool
-    category: str
-    reason: str = ""
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "target": self.target,
-            "actual": self.actual,
-            "met": self.met,
-            "completion": _rounded_short_of(1, self.completion, _SHOWN, self.met),
-            "judged": self.judged,
-            "category": self.category,
-            "reason": self.reason,
-        }
-
-    @property
-    def completion_percent(self) -> Decimal:
-        """For display: never 100 for a missed target, however near the miss."""
-        return _rounded_short_of(100, self.completion * 100, _PERCENT, self.met)
-
-    def __str__(self) -> str:
-        state = "达标" if self.met else "未达标"
-        how = "（评价人判定）" if self.judged else f"，完成率{fmt(self.completion_percent)}%"
-        return f"{self.name}：目标{self.target}，实际{self.actual or '—'}，{state}{how}"
-
-
-def percent(ratio: Fraction) -> Decimal:
-    """A ratio as a percentage to 2 places, rounded half up: for display only."""
-    return _PERCENT.apply(ratio * 100)
-
-
-def _rounded_short_of(whole: int, value: Fraction, rounding: Rounding, met: bool) -> Decimal:
-    """`value` rounded, but a missed target's completion stays below `whole` (0.99996 shows as 0.9999, not 1)."""
-    shown = rounding.apply(value)
-    if met or shown < whole:
-        return shown
-    return from_units(whole * 10**rounding.places - 1, rounding.places)
 
 
 def judge(target: Target) -> TargetOutcome:

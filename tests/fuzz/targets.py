@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import contextlib
 
-from scorer.engine import score
-from scorer.errors import UserError
 from scorer.escape import visible
-from scorer.inputs import read_inputs
+from scorer.load.inputs import read_inputs
+from scorer.load.rules import load_rules
 from scorer.load.targets import TargetError, parse_actual, parse_expression, read_target
-from scorer.report import FORMATS, render
-from scorer.rules import RuleSet, load_rules
+from scorer.load.yamlio import parse_yaml
+from scorer.model.problems import UserError
+from scorer.model.rules import RuleSet
+from scorer.render import FORMATS, render
+from scorer.scoring.engine import score
 from scorer.scoring.targets import judge
-from scorer.yamlio import parse_yaml
 
 _RULES: RuleSet | None = None
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import Location, UserError
+from scorer.model.problems import LineMap, Location, PathKey, UserError
 
 try:  # the C composer is several times faster where libyaml is present
     _Loader: type = yaml.CSafeLoader
@@ -31,23 +31,6 @@ MAX_DEPTH = 64  # no rule or inputs file nests deeper than a handful of levels
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-
-PathKey = tuple[str | int, ...]
-
-
-@dataclass
-class LineMap:
-    """Where each key or list item stands: a path such as ("indicators", "budget_execution") → line."""
-
-    lines: dict[PathKey, int] = field(default_factory=dict)
-
-    def line(self, path: PathKey) -> int | None:
-        """The line of `path`, or of its nearest ancestor that has one."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), None)
 
 
 @dataclass

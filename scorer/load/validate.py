@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import Location, Problem, did_you_mean
-from .formula import Formula, FormulaError
-from .numbers import fmt
-from .rules import Indicator, RuleSet
-from .schemas import field_name
+from scorer.load.schemas import field_name
+from scorer.model.problems import Location, Problem, did_you_mean
+from scorer.model.rules import Indicator, RuleSet
+from scorer.numbers import fmt
+from scorer.scoring.formula import Formula, FormulaError
 
 
 def check_rule_set(rules: RuleSet, complete: bool = True) -> list[Problem]:

@@ -7,7 +7,24 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class LineMap:
+    """Where each key or list item stands: a path such as ("indicators", "budget_execution") → line."""
+
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line(self, path: PathKey) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
 
 
 @dataclass(frozen=True)
@@ -77,3 +94,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def with_path(problem: Problem, path: str) -> Problem:
     return replace(problem, location=replace(problem.location, path=path))
+
+
+class RulesNotFound(Exception):
+    """`--rules` names neither a shipped year nor a rules folder (a usage error, not a file problem)."""

@@ -6,8 +6,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from .numbers import EXACT
-from .scoring.targets import TargetOutcome
+from scorer.numbers import EXACT
+
+
+@dataclass(frozen=True)
+class TargetOutcome:
+    name: str
+    target: str
+    actual: str
+    met: bool
+    completion: Fraction  # 1 exactly when met, in [0, 1) when not
+    judged: bool
+    category: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)

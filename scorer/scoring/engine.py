@@ -9,13 +9,21 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
-from . import __version__
-from .formula import FormulaError
-from .inputs import Department, IndicatorInputs
-from .numbers import EXACT, Exact, Rounding, fmt, total
-from .result import GradeBand, IndicatorResult, MetricValue, NodeResult, Result, Step
-from .rules import Indicator, RuleSet
-from .scoring.targets import TargetOutcome, roll_up
+from scorer import __version__
+from scorer.model.department import Department, IndicatorInputs
+from scorer.model.result import (
+    GradeBand,
+    IndicatorResult,
+    MetricValue,
+    NodeResult,
+    Result,
+    Step,
+    TargetOutcome,
+)
+from scorer.model.rules import Indicator, RuleSet
+from scorer.numbers import EXACT, Exact, Rounding, completion_percent, fmt, total
+from scorer.scoring.formula import FormulaError
+from scorer.scoring.targets import roll_up
 
 ZERO = Decimal(0)
 
@@ -149,7 +157,7 @@ class _Builder:
         assert indicator.targets is not None and self.inputs.targets
         outcome = roll_up(indicator.targets.roll_up, indicator.weight, self.inputs.targets)
         self.targets = outcome.targets
-        self.steps.extend(Step("target", str(t)) for t in outcome.targets)
+        self.steps.extend(Step("target", _target_text(t)) for t in outcome.targets)
         self.steps.append(Step("roll-up", f"{indicator.targets.roll_up}: {outcome.detail}", outcome.raw))
         score = self._round(self._clamp(outcome.raw, "目标完成度得分"))
         self.reasons.extend(outcome.reasons)
@@ -259,3 +267,13 @@ class _Builder:
 
 def _input_names(indicator: Indicator) -> set[str]:
     return {spec.name for spec in indicator.inputs}
+
+
+def _target_text(outcome: TargetOutcome) -> str:
+    state = "达标" if outcome.met else "未达标"
+    how = (
+        "（评价人判定）"
+        if outcome.judged
+        else f"，完成率{fmt(completion_percent(outcome.completion, outcome.met))}%"
+    )
+    return f"{outcome.name}：目标{outcome.target}，实际{outcome.actual or '—'}，{state}{how}"

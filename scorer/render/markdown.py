@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..escape import markdown as md
-from ..numbers import fmt
-from ..result import Result
-from .common import (
+from scorer.escape import markdown as md
+from scorer.model.result import Result
+from scorer.numbers import fmt
+from scorer.render.common import (
     HEADERS,
     TARGET_HEADERS,
     facts,

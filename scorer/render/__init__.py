@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from ..result import Result
-from . import json_report, markdown, table
+from scorer.model.result import Result
+from scorer.render import json_result, markdown, table
 
 FORMATS = ("table", "json", "markdown")
 
 
 def render(result: Result, fmt: str, *, color: bool = False, width: int = 160) -> str:
     if fmt == "json":
-        return json_report.render(result)
+        return json_result.render(result)
     if fmt == "markdown":
         return markdown.render(result)
     return table.render(result, color=color, width=width)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Location, Problem
-from .resources import shipped_years
-from .rules import RulesNotFound, read_rules, resolve_rules
+from scorer.load.rules import read_rules, resolve_rules
+from scorer.model.problems import Location, Problem, RulesNotFound
+from scorer.resources import shipped_years
 
 
 @dataclass

@@ -6,10 +6,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..escape import json_safe
-from ..numbers import to_json_number
-from ..result import IndicatorResult, NodeResult, Result
-from ..scoring.targets import TargetOutcome
+from scorer.escape import json_safe
+from scorer.model.result import IndicatorResult, NodeResult, Result, TargetOutcome
+from scorer.numbers import completion_shown, to_json_number
 
 
 def as_dict(result: Result) -> dict[str, Any]:
@@ -73,4 +72,13 @@ def _maybe(value: Decimal | None) -> int | float | None:
 
 
 def _target(target: TargetOutcome) -> dict[str, Any]:
-    return {k: to_json_number(v) if isinstance(v, Decimal) else v for k, v in target.as_dict().items()}
+    return {
+        "name": target.name,
+        "target": target.target,
+        "actual": target.actual,
+        "met": target.met,
+        "completion": to_json_number(completion_shown(target.completion, target.met)),  # a ratio, 4 places
+        "judged": target.judged,
+        "category": target.category,
+        "reason": target.reason,
+    }

@@ -8,144 +8,32 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, Problem, UserError
-from .formula import Formula, FormulaError, compile_formula
-from .numbers import Rounding, fmt
-from .resources import rules_root, shipped_years
-from .schemas import field_name, load_schema, validate
-from .template import Template, TemplateError, compile_template
-from .yamlio import LineMap, YamlDocument, display_path, load_yaml_file
+from scorer.load.schemas import field_name, load_schema, validate
+from scorer.load.yamlio import YamlDocument, display_path, load_yaml_file
+from scorer.model.problems import Location, Problem, RulesNotFound, UserError
+from scorer.model.rules import (
+    DeclaredDeduction,
+    Grade,
+    Indicator,
+    InputSpec,
+    Level,
+    Metric,
+    RuleSet,
+    TargetsSpec,
+)
+from scorer.numbers import Rounding, fmt
+from scorer.resources import rules_root, shipped_years
+from scorer.scoring.formula import FormulaError, compile_formula
+from scorer.scoring.template import TemplateError, compile_template
 
 # Names a formula may use besides its indicator's inputs.
 FORMULA_NAMES = {"weight", "year"}
 # Placeholders a reason template may use besides its indicator's inputs and metrics.
 REASON_NAMES = {"weight", "year", "score", "lost", "raw"}
-
-
-@dataclass(frozen=True)
-class InputSpec:
-    name: str
-    type: str  # number | integer | percent
-    label: str
-    unit: str = ""
-    min: Decimal | None = None
-    max: Decimal | None = None
-    max_ref: str | None = None
-    optional: bool = False
-
-
-@dataclass(frozen=True)
-class Metric:
-    """An evidence ratio shown beside the score, never scored (e.g. 结转结余率)."""
-
-    id: str
-    name: str
-    formula: Formula
-    unit: str
-    places: int
-
-
-@dataclass(frozen=True)
-class DeclaredDeduction:
-    code: str
-    points: Decimal
-    reason: str
-    improvement: str = ""
-
-
-@dataclass(frozen=True)
-class TargetsSpec:
-    categories: tuple[str, ...]
-    roll_up: str
-
-
-@dataclass(frozen=True)
-class Indicator:
-    id: str
-    name: str
-    level1: str
-    level2: str
-    weight: Decimal
-    explanation: str
-    scoring: str  # formula | deductions | targets
-    inputs: tuple[InputSpec, ...]
-    formula: Formula | None
-    rounding: Rounding
-    on_missing: str
-    reason: Template | None
-    metrics: tuple[Metric, ...]
-    deductions: tuple[DeclaredDeduction, ...]
-    targets: TargetsSpec | None
-    provenance: dict[str, Any]
-    path: str = field(compare=False)
-    lines: LineMap = field(compare=False, repr=False)
-    keys: frozenset[str] = field(compare=False, repr=False, default=frozenset())  # as written in the file
-
-    @property
-    def title(self) -> str:
-        """The name to show where a row stands alone (the table leaves one name blank)."""
-        return self.name or self.id
-
-    def input(self, name: str) -> InputSpec | None:
-        return next((spec for spec in self.inputs if spec.name == name), None)
-
-    def declared(self, code: str) -> DeclaredDeduction | None:
-        return next((d for d in self.deductions if d.code == code), None)
-
-
-@dataclass(frozen=True)
-class Level:
-    name: str
-    weight: Decimal
-    children: tuple[tuple[str, Decimal], ...]
-
-
-@dataclass(frozen=True)
-class Grade:
-    name: str
-    min: Decimal
-    max: Decimal
-
-    def label(self, top: bool) -> str:
-        if self.min <= 0:
-            return f"得分<{self.max:f}分"
-        upper = "≤" if top else "<"
-        return f"{self.min:f}分≤得分{upper}{self.max:f}分"
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    year: int
-    title: str
-    total: Decimal
-    rounding: Rounding
-    levels: tuple[Level, ...]
-    grades: tuple[Grade, ...]
-    indicators: tuple[Indicator, ...]
-    provenance: dict[str, Any]
-    folder: str
-    digest: str
-    listed: tuple[str, ...]  # the ids as the year file lists them, to check against the files
-    rubric_path: str = field(compare=False)
-    rubric_lines: LineMap = field(compare=False, repr=False)
-
-    def indicator(self, indicator_id: str) -> Indicator | None:
-        return next((i for i in self.indicators if i.id == indicator_id), None)
-
-    def grade_of(self, total: Decimal) -> Grade:
-        for grade in sorted(self.grades, key=lambda g: g.min, reverse=True):
-            if total >= grade.min:
-                return grade
-        return min(self.grades, key=lambda g: g.min)
-
-
-class RulesNotFound(Exception):
-    """`--rules` names neither a shipped year nor a rules folder (a usage error, not a file problem)."""
 
 
 def resolve_rules(spec: str) -> Path:
@@ -180,7 +68,10 @@ def load_rules(spec: str | Path) -> RuleSet:
 
 def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
     """Read and check a rules folder; return the rule set (None when it cannot be built) and every problem."""
-    from .validate import check_indicator, check_rule_set  # the checks build on the dataclasses above
+    from scorer.load.validate import (  # the checks build on the dataclasses above
+        check_indicator,
+        check_rule_set,
+    )
 
     folder = spec if isinstance(spec, Path) else resolve_rules(spec)
     problems: list[Problem] = []

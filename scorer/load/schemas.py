@@ -11,10 +11,10 @@ from typing import Any
 import jsonschema
 from referencing import Registry, Resource
 
-from .errors import Location, Problem, did_you_mean
-from .numbers import out_of_bounds
-from .resources import schemas_dir
-from .yamlio import PathKey, YamlDocument
+from scorer.load.yamlio import YamlDocument
+from scorer.model.problems import Location, PathKey, Problem, did_you_mean
+from scorer.numbers import out_of_bounds
+from scorer.resources import schemas_dir
 
 SCHEMA_FILES = ("rubric.schema.json", "indicator.schema.json", "inputs.schema.json", "case.schema.json")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .rules import Indicator, RuleSet
-from .schemas import load_schema
+from scorer.load.schemas import load_schema
+from scorer.model.rules import Indicator, RuleSet
 
 
 def inputs_schema(rules: RuleSet) -> dict[str, Any]:

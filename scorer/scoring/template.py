@@ -10,7 +10,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import did_you_mean
+from scorer.model.problems import did_you_mean
 
 
 class TemplateError(ValueError):

@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Location, UserError
-from .load.targets import match_category
-from .rules import Indicator, RuleSet
-from .yamlio import load_yaml_file, read_text
+from scorer.load.targets import match_category
+from scorer.load.yamlio import load_yaml_file, read_text
+from scorer.model.problems import Location, UserError
+from scorer.model.rules import Indicator, RuleSet
 
 # Column headers as the 申报表 prints them, and their English names.
 _COLUMNS = {

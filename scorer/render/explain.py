@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..numbers import fmt
-from ..result import IndicatorResult, Result
-from .common import metric_text
+from scorer.model.result import IndicatorResult, Result
+from scorer.numbers import fmt
+from scorer.render.common import metric_text
 
 _WORDS = {
     "base": "起点",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..numbers import fmt
-from ..result import IndicatorResult, MetricValue, NodeResult, Result
+from scorer.model.result import IndicatorResult, MetricValue, NodeResult, Result
+from scorer.numbers import completion_percent, fmt
 
 HEADERS = ("一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分", "未达标原因", "改进措施")
 OVERRIDE_MARK = "※"
@@ -113,7 +113,9 @@ def target_rows(result: Result) -> list[tuple[str, ...]]:
     for indicator in result.indicators:
         for target in indicator.targets:
             state = ("达标" if target.met else "未达标") + ("（评价人判定）" if target.judged else "")
-            completion = "—" if target.judged else f"{fmt(target.completion_percent)}%"
+            completion = (
+                "—" if target.judged else f"{fmt(completion_percent(target.completion, target.met))}%"
+            )
             out.append(
                 (
                     indicator.title,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..diff import Impact, RulesDiff
-from ..escape import markdown
-from ..numbers import fmt
-from ..result import Result
+from scorer.commands.diff import Impact, RulesDiff
+from scorer.escape import markdown
+from scorer.model.result import Result
+from scorer.numbers import fmt
 
 
 def render(diff: RulesDiff, fmt_name: str, old_name: str, new_name: str) -> str:

@@ -10,10 +10,10 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from ..escape import visible
-from ..numbers import fmt
-from ..result import Result
-from .common import (
+from scorer.escape import visible
+from scorer.model.result import Result
+from scorer.numbers import fmt
+from scorer.render.common import (
     HEADERS,
     TARGET_HEADERS,
     facts,

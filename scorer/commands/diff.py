@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .casefile import discover, load_case
-from .engine import RuleRuntimeError, score
-from .errors import UserError
-from .inputs import read_inputs
-from .numbers import fmt
-from .result import Result
-from .rules import Indicator, RuleSet
-from .yamlio import YamlDocument, load_yaml_file
+from scorer.commands.casefile import discover, load_case
+from scorer.load.inputs import read_inputs
+from scorer.load.yamlio import YamlDocument, load_yaml_file
+from scorer.model.problems import UserError
+from scorer.model.result import Result
+from scorer.model.rules import Indicator, RuleSet
+from scorer.numbers import fmt
+from scorer.scoring.engine import RuleRuntimeError, score
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .engine import score
-from .errors import Problem, UserError
-from .inputs import Department, load_inputs, read_inputs
-from .numbers import fmt
-from .result import Result
-from .rules import RuleSet, load_rules
-from .schemas import load_schema, validate
-from .yamlio import YamlDocument, load_yaml_file
+from scorer.load.inputs import load_inputs, read_inputs
+from scorer.load.rules import load_rules
+from scorer.load.schemas import load_schema, validate
+from scorer.load.yamlio import YamlDocument, load_yaml_file
+from scorer.model.department import Department
+from scorer.model.problems import Problem, UserError
+from scorer.model.result import Result
+from scorer.model.rules import RuleSet
+from scorer.numbers import fmt
+from scorer.scoring.engine import score
 
 
 @dataclass(frozen=True)

@@ -6,56 +6,19 @@ engine receives only complete, exact values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, UserError, did_you_mean
-from .escape import is_blank
-from .inputs_schema import inputs_schema
-from .load.targets import Target, TargetError, read_target
-from .numbers import NotANumber, fmt, parse_number
-from .rules import Indicator, InputSpec, RuleSet
-from .schemas import field_name, show, validate
-from .yamlio import PathKey, YamlDocument, load_yaml_file, parse_yaml
-
-
-@dataclass(frozen=True)
-class Deduction:
-    points: Decimal
-    reason: str
-    improvement: str = ""
-    code: str | None = None  # set when the deduction is one the rule file declares
-
-
-@dataclass(frozen=True)
-class Override:
-    score: Decimal
-    reason: str
-    improvement: str = ""
-
-
-@dataclass(frozen=True)
-class IndicatorInputs:
-    values: Mapping[str, Decimal] = field(default_factory=dict)
-    deductions: tuple[Deduction, ...] = ()
-    override: Override | None = None
-    targets: tuple[Target, ...] = ()
-
-
-@dataclass(frozen=True)
-class Department:
-    name: str
-    year: int
-    units: int | None
-    budget: Mapping[str, Decimal]
-    indicators: Mapping[str, IndicatorInputs]
-    path: str = ""
-
-    def inputs(self, indicator_id: str) -> IndicatorInputs:
-        return self.indicators.get(indicator_id) or IndicatorInputs()
+from scorer.escape import is_blank
+from scorer.load.inputs_schema import inputs_schema
+from scorer.load.schemas import field_name, show, validate
+from scorer.load.targets import TargetError, read_target
+from scorer.load.yamlio import YamlDocument, load_yaml_file, parse_yaml
+from scorer.model.department import Deduction, Department, IndicatorInputs, Override, Target
+from scorer.model.problems import PathKey, Problem, UserError, did_you_mean
+from scorer.model.rules import Indicator, InputSpec, RuleSet
+from scorer.numbers import NotANumber, fmt, parse_number
 
 
 def load_inputs(path: Path, rules: RuleSet, display: str | None = None) -> Department:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .engine import score
-from .errors import Location, UserError
-from .inputs import read_inputs
-from .result import Result
-from .rules import RuleSet, load_rules
-from .yamlio import YamlDocument, load_yaml_file
+from scorer.load.inputs import read_inputs
+from scorer.load.rules import load_rules
+from scorer.load.yamlio import YamlDocument, load_yaml_file
+from scorer.model.problems import Location, UserError
+from scorer.model.result import Result
+from scorer.model.rules import RuleSet
+from scorer.scoring.engine import score
 
 
 def score_file(inputs: Path, rules: str | Path | None = None) -> tuple[Result, RuleSet]:

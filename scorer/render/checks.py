@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..casefile import CaseReport, Coverage
-from ..lint import LintReport
+from scorer.commands.casefile import CaseReport, Coverage
+from scorer.commands.lint import LintReport
 
 
 def render_lint(report: LintReport, fmt: str) -> str:

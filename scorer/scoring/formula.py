@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from simpleeval import SimpleEval
 
-from .errors import did_you_mean
+from scorer.model.problems import did_you_mean
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 40

@@ -1,0 +1,91 @@
+"""A department's inputs, read and checked: exact values, deductions, overrides and declared targets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from scorer.model.target_words import KIND_OF_UNIT, MONEY_IN_YUAN, UNIT_ALIASES
+
+
+@dataclass(frozen=True)
+class Part:
+    label: str
+    direction: str
+    strict: bool
+    number: Decimal
+    unit: str  # as written; `base_unit` is what comparisons use
+
+    @property
+    def base_unit(self) -> str:
+        return UNIT_ALIASES.get(self.unit, self.unit)
+
+    @property
+    def kind(self) -> str:
+        """count, percent, duration, money; plain without a unit, other for a unit not listed."""
+        return KIND_OF_UNIT.get(self.base_unit, "other" if self.unit else "plain")
+
+    @property
+    def amount(self) -> Fraction:
+        """The number, exactly, in the unit's base (yuan for money), so that 1万元 and 10000元 compare equal."""
+        amount = Fraction(self.number)
+        return amount * MONEY_IN_YUAN[self.unit] if self.unit in MONEY_IN_YUAN else amount
+
+
+@dataclass(frozen=True)
+class Expression:
+    text: str
+    parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One declared target as the department listed it, read and checked."""
+
+    name: str
+    target: Expression | None  # None where the text cannot be read and the evaluator has judged it
+    target_text: str
+    actual: Expression | None
+    actual_text: str
+    category: str = ""
+    weight: Decimal | None = None
+    judged: bool | None = None  # the evaluator's `met`, when given
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Deduction:
+    points: Decimal
+    reason: str
+    improvement: str = ""
+    code: str | None = None  # set when the deduction is one the rule file declares
+
+
+@dataclass(frozen=True)
+class Override:
+    score: Decimal
+    reason: str
+    improvement: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorInputs:
+    values: Mapping[str, Decimal] = field(default_factory=dict)
+    deductions: tuple[Deduction, ...] = ()
+    override: Override | None = None
+    targets: tuple[Target, ...] = ()
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    year: int
+    units: int | None
+    budget: Mapping[str, Decimal]
+    indicators: Mapping[str, IndicatorInputs]
+    path: str = ""
+
+    def inputs(self, indicator_id: str) -> IndicatorInputs:
+        return self.indicators.get(indicator_id) or IndicatorInputs()

@@ -1,0 +1,129 @@
+"""The rule set: a year's rubric as frozen data, its formulas and reason templates compiled once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from scorer.model.problems import LineMap
+from scorer.numbers import Rounding
+from scorer.scoring.formula import Formula
+from scorer.scoring.template import Template
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    name: str
+    type: str  # number | integer | percent
+    label: str
+    unit: str = ""
+    min: Decimal | None = None
+    max: Decimal | None = None
+    max_ref: str | None = None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Metric:
+    """An evidence ratio shown beside the score, never scored (e.g. 结转结余率)."""
+
+    id: str
+    name: str
+    formula: Formula
+    unit: str
+    places: int
+
+
+@dataclass(frozen=True)
+class DeclaredDeduction:
+    code: str
+    points: Decimal
+    reason: str
+    improvement: str = ""
+
+
+@dataclass(frozen=True)
+class TargetsSpec:
+    categories: tuple[str, ...]
+    roll_up: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    level1: str
+    level2: str
+    weight: Decimal
+    explanation: str
+    scoring: str  # formula | deductions | targets
+    inputs: tuple[InputSpec, ...]
+    formula: Formula | None
+    rounding: Rounding
+    on_missing: str
+    reason: Template | None
+    metrics: tuple[Metric, ...]
+    deductions: tuple[DeclaredDeduction, ...]
+    targets: TargetsSpec | None
+    provenance: dict[str, Any]
+    path: str = field(compare=False)
+    lines: LineMap = field(compare=False, repr=False)
+    keys: frozenset[str] = field(compare=False, repr=False, default=frozenset())  # as written in the file
+
+    @property
+    def title(self) -> str:
+        """The name to show where a row stands alone (the table leaves one name blank)."""
+        return self.name or self.id
+
+    def input(self, name: str) -> InputSpec | None:
+        return next((spec for spec in self.inputs if spec.name == name), None)
+
+    def declared(self, code: str) -> DeclaredDeduction | None:
+        return next((d for d in self.deductions if d.code == code), None)
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    weight: Decimal
+    children: tuple[tuple[str, Decimal], ...]
+
+
+@dataclass(frozen=True)
+class Grade:
+    name: str
+    min: Decimal
+    max: Decimal
+
+    def label(self, top: bool) -> str:
+        if self.min <= 0:
+            return f"得分<{self.max:f}分"
+        upper = "≤" if top else "<"
+        return f"{self.min:f}分≤得分{upper}{self.max:f}分"
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    year: int
+    title: str
+    total: Decimal
+    rounding: Rounding
+    levels: tuple[Level, ...]
+    grades: tuple[Grade, ...]
+    indicators: tuple[Indicator, ...]
+    provenance: dict[str, Any]
+    folder: str
+    digest: str
+    listed: tuple[str, ...]  # the ids as the year file lists them, to check against the files
+    rubric_path: str = field(compare=False)
+    rubric_lines: LineMap = field(compare=False, repr=False)
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.id == indicator_id), None)
+
+    def grade_of(self, total: Decimal) -> Grade:
+        for grade in sorted(self.grades, key=lambda g: g.min, reverse=True):
+            if total >= grade.min:
+                return grade
+        return min(self.grades, key=lambda g: g.min)
