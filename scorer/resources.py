@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from scorer.load.yamlio import load_yaml_file
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -26,9 +28,6 @@ def schemas_dir() -> Path:
 def shipped_years() -> list[str]:
     """The released years (rules/released.yaml) that have a rules folder. A draft folder beside them in a
     checkout is not one of them, so it never becomes the default for an editable install's users."""
-    from scorer.load.yamlio import (
-        load_yaml_file,  # resources is imported early; only this function needs YAML
-    )
 
     index = rules_root() / "released.yaml"
     if not index.is_file():

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.load.schemas import field_name, load_schema, validate
+from scorer.load.validate import check_indicator, check_rule_set
 from scorer.load.yamlio import YamlDocument, display_path, load_yaml_file
 from scorer.model.problems import Location, Problem, RulesNotFound, UserError
 from scorer.model.rules import (
@@ -68,10 +69,6 @@ def load_rules(spec: str | Path) -> RuleSet:
 
 def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
     """Read and check a rules folder; return the rule set (None when it cannot be built) and every problem."""
-    from scorer.load.validate import (  # the checks build on the dataclasses above
-        check_indicator,
-        check_rule_set,
-    )
 
     folder = spec if isinstance(spec, Path) else resolve_rules(spec)
     problems: list[Problem] = []
