@@ -1,34 +1,58 @@
-"""`score`: the command line. Each command parses its options, calls one library function and renders."""
+"""`score`: the command line. Each command parses its options, calls one library function and renders.
+
+Only what a command needs is imported, when it runs: `score run -f json` never loads rich's console, and JSON
+Schema is loaded only where a schema is checked. Every text comes from the catalogues (scorer/i18n) in the
+language of `--lang`, `SCORE_LANG` or the locale.
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
-from scorer import __version__
-from scorer.model.problems import Location, Problem, RulesNotFound, UserError
+from scorer import __version__, i18n
+from scorer.i18n import t
+from scorer.model.problems import Problem, RulesNotFound, UserError
 from scorer.output import OutputError, SafeStream, guard_streams
-from scorer.scoring.engine import RuleRuntimeError
+
+EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def _language_asked() -> str | None:
+    """`--lang X` or `--lang=X` anywhere on the command line: help texts are written before options are parsed."""
+    for index, word in enumerate(sys.argv):
+        if word == "--lang" and index + 1 < len(sys.argv):
+            return sys.argv[index + 1]
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+    return None
+
+
+try:
+    LANG = i18n.set_language(_language_asked())
+except ValueError:  # reported as a usage error when --lang is parsed
+    LANG = i18n.set_language(None)
+
+
+def _(key: str) -> str:
+    return t(key, LANG)
+
 
 app = typer.Typer(
     name="score",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain usage errors: one line a person or a CI log can read
     context_settings={"help_option_names": ["-h", "--help"]},
+    help=_("cli.app"),
 )
-
-EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
 class Format(StrEnum):
@@ -47,20 +71,29 @@ class DiffFormat(StrEnum):
     markdown = "markdown"
 
 
+class Language(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+def _set_language(value: Language | None) -> Language | None:
+    if value is not None:
+        i18n.set_language(value.value)
+    return value
+
+
 InputsArgument = Annotated[
-    Path, typer.Argument(help="The department's inputs file (YAML).", show_default=False, metavar="INPUTS")
+    Path, typer.Argument(help=_("cli.arg.inputs"), show_default=False, metavar="INPUTS")
 ]
 RulesOption = Annotated[
-    str | None,
-    typer.Option(
-        "--rules",
-        "-r",
-        help="A shipped year (e.g. 2022) or a path to a rules folder. Default: the inputs file's year.",
-    ),
+    str | None, typer.Option("--rules", "-r", help=_("cli.opt.rules"), metavar="YEAR|FOLDER")
 ]
 OutputOption = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Write to this file instead of printing.", dir_okay=False),
+    Path | None, typer.Option("--output", "-o", help=_("cli.opt.output"), dir_okay=False, metavar="FILE")
+]
+LangOption = Annotated[
+    Language | None,
+    typer.Option("--lang", help=_("cli.opt.lang"), callback=_set_language, is_eager=True, metavar="zh|en"),
 ]
 
 
@@ -75,104 +108,113 @@ def _fail(message: str, code: int) -> NoReturn:
 @contextmanager
 def handled() -> Iterator[None]:
     """Map every error to one message and an exit code: 1 for the user's files, 2 usage, 3 a bug."""
+    from scorer.scoring.engine import RuleRuntimeError
+
     try:
         yield
     except (typer.Exit, typer.BadParameter):
         raise
     except UserError as exc:
-        _fail("\n".join(f"error: {p}" for p in exc.problems), EXIT_USER)
+        _fail("\n".join(t("cli.error", message=str(p)) for p in exc.problems), EXIT_USER)
     except RuleRuntimeError as exc:
-        rule = exc.indicator
-        problem = Problem(Location(rule.path, rule.lines.line((exc.key,)), rule.id, exc.key), str(exc))
-        _fail(f"error: {problem}", EXIT_USER)
+        _fail(t("cli.error", message=str(Problem(exc.location(), str(exc)))), EXIT_USER)
     except RulesNotFound as exc:
-        _fail(f"error: {exc}", EXIT_USAGE)
+        _fail(t("cli.error", message=str(exc)), EXIT_USAGE)
     except OutputError as exc:
-        _fail(f"error: {exc}", EXIT_USER)
+        _fail(t("cli.error", message=str(exc)), EXIT_USER)
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _fail(t("cli.interrupted"), 130)
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
         if os.environ.get("SCORE_DEBUG"):
             raise
-        _fail(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in score, not in your files. Please report it with the command and files you used "
-            "(set SCORE_DEBUG=1 to see the traceback).",
-            EXIT_BUG,
-        )
+        _fail(t("cli.bug", what=f"{type(exc).__name__}: {exc}"), EXIT_BUG)
 
 
-def _emit(text: str, output: Path | None, protected: list[Path], *, coloured: bool = False) -> None:
+def _emit(
+    content: str | bytes, output: Path | None, protected: list[Path], *, coloured: bool = False
+) -> None:
     """Print, or write to -o FILE (`-o -` prints). A coloured table's cells were escaped when it was built."""
-    from scorer.output import write_atomic
-
     if output is None or str(output) == "-":
         stream = sys.stdout
+        text = content.decode("utf-8") if isinstance(content, bytes) else content
         if coloured and isinstance(stream, SafeStream):
             stream.write_raw(text)
         else:
             stream.write(text)
         stream.flush()
     else:
-        write_atomic(output, text, protected)
-        sys.stderr.write(f"wrote {output}\n")
+        from scorer.output import write_atomic
+
+        write_atomic(output, content, protected)
+        sys.stderr.write(t("cli.wrote", path=str(output)) + "\n")
 
 
-@app.command()
+@app.command(help=_("cli.run"))
 def run(
     inputs: InputsArgument,
     rules: RulesOption = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
+    fmt: Annotated[
+        Format | None, typer.Option("--format", "-f", help=_("cli.opt.format"), metavar="table|json|markdown")
+    ] = None,
     output: OutputOption = None,
+    explanations: Annotated[bool, typer.Option("--explanations", help=_("cli.opt.explanations"))] = False,
+    lang: LangOption = None,
 ) -> None:
-    """Score one department: per-indicator scores and reasons, subtotals, the total and the grade."""
     from scorer.commands.run import score_file
-    from scorer.render import render
+    from scorer.output import check_target
+    from scorer.render import for_output
+    from scorer.render.options import RenderOptions
 
     with handled():
         result, rules_set = score_file(inputs, rules)
+        protected = [inputs, Path(rules_set.folder)]
+        if output is not None and str(output) != "-":
+            check_target(output, protected)
+        renderer = for_output(output, fmt.value if fmt else None)
         to_screen = output is None or str(output) == "-"
-        color = to_screen and fmt is Format.table and sys.stdout.isatty()
-        width = shutil.get_terminal_size((160, 40)).columns if color else 160
-        text = render(result, fmt.value, color=color, width=width)
-        _emit(text, output, [inputs, Path(rules_set.folder)], coloured=color)
+        color = to_screen and renderer.name == "table" and sys.stdout.isatty()
+        width = _terminal_width() if to_screen else 160
+        options = RenderOptions(i18n.language(), color, width, explanations)
+        _emit(renderer.render(result, options), output, protected, coloured=color)
 
 
-@app.command()
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((160, 40)).columns if sys.stdout.isatty() else 160
+
+
+@app.command(help=_("cli.lint"))
 def lint(
     rules: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Years or rules folders. Default: ./rules/<year> folders if any, else every shipped year.",
-            metavar="RULES",
-        ),
+        list[str] | None, typer.Argument(help=_("cli.arg.lint_rules"), metavar="[RULES]...")
     ] = None,
     fmt: Annotated[
-        LintFormat, typer.Option("--format", "-f", help="text, or json for tools.")
+        LintFormat, typer.Option("--format", "-f", help=_("cli.opt.lint_format"), metavar="text|json")
     ] = LintFormat.text,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=_("cli.opt.strict"))] = False,
+    lang: LangOption = None,
 ) -> None:
-    """Check rule folders: every problem as path:line: [indicator] message; exit 1 on any error."""
     from scorer.commands.lint import lint as run_lint
     from scorer.render.checks import render_lint
 
     with handled():
         report = run_lint(rules or [])
-        sys.stdout.write(render_lint(report, fmt.value))
+        sys.stdout.write(render_lint(report, fmt.value, i18n.language()))
         if report.failed(strict):
             raise typer.Exit(EXIT_USER)
 
 
-@app.command()
+@app.command(help=_("cli.explain"))
 def explain(
     inputs: InputsArgument,
     rules: RulesOption = None,
     indicator: Annotated[
-        str | None, typer.Option("--indicator", "-i", help="Explain this indicator only.")
+        str | None, typer.Option("--indicator", "-i", help=_("cli.opt.indicator"), metavar="ID")
     ] = None,
     output: OutputOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Show how each score came about: formula, values, raw result, rounding, clamping, deductions, overrides."""
     from scorer.commands.run import score_file
     from scorer.model.problems import did_you_mean
     from scorer.render.explain import render
@@ -182,159 +224,103 @@ def explain(
         ids = [i.id for i in result.indicators]
         if indicator is not None and indicator not in ids:
             raise typer.BadParameter(
-                f"no indicator '{indicator}'{did_you_mean(indicator, ids)}", param_hint="--indicator"
+                t("cli.no_indicator", id=indicator, hint=did_you_mean(indicator, ids)),
+                param_hint="--indicator",
             )
-        _emit(render(result, indicator), output, [inputs, Path(rules_set.folder)])
+        _emit(render(result, i18n.language(), indicator), output, [inputs, Path(rules_set.folder)])
 
 
-@app.command("test")
+@app.command("test", help=_("cli.test"))
 def test_cases(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(
-            help="Case files or folders. Default: tests/golden.", show_default=False, metavar="PATHS"
-        ),
+        typer.Argument(help=_("cli.arg.cases"), show_default=False, metavar="[PATHS]..."),
     ] = None,
     rules: Annotated[
-        str | None,
-        typer.Option(
-            "--rules",
-            "-r",
-            help="Score every case with these rules. Default: rules/<year> here, else shipped.",
-        ),
+        str | None, typer.Option("--rules", "-r", help=_("cli.opt.case_rules"), metavar="YEAR|FOLDER")
     ] = None,
-    show_coverage: Annotated[
-        bool,
-        typer.Option("--coverage", help="List the indicators, deduction codes and grades no case exercises."),
-    ] = False,
+    show_coverage: Annotated[bool, typer.Option("--coverage", help=_("cli.opt.coverage"))] = False,
     min_coverage: Annotated[
         float | None,
-        typer.Option("--min-coverage", help="Fail below this percentage of coverage.", min=0, max=100),
+        typer.Option("--min-coverage", help=_("cli.opt.min_coverage"), min=0, max=100, metavar="PERCENT"),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
-    """Run golden cases: inputs and the scores, grades and reasons they must give."""
-    from scorer.commands.casefile import run_cases
+    from scorer.commands.casefile import check_coverage, run_cases
+    from scorer.commands.choose import golden_folders, rules_for_case
     from scorer.render.checks import render_cases
 
     with handled():
-        folders = paths or [Path("tests/golden")]
-        for folder in folders:
-            if not folder.exists():
-                raise UserError.at(
-                    Location(str(folder)), "no such file or folder (give the golden cases' path)"
-                )
-        report = run_cases(folders, lambda case: rules or _rules_for_case(case))
+        report = run_cases(golden_folders(paths), lambda case: rules_for_case(rules, case))
         covered = report.coverage()
-        sys.stdout.write(render_cases(report, covered, show_coverage, with_percent=min_coverage is not None))
+        shown = render_cases(report, covered, show_coverage, min_coverage is not None, i18n.language())
+        sys.stdout.write(shown)
         if report.failed or report.broken or not report.outcomes:
             raise typer.Exit(EXIT_USER)
-        if min_coverage is not None and covered.percent < Decimal(str(min_coverage)):
-            sys.stdout.write(f"coverage {covered.percent}% is below --min-coverage {min_coverage}%\n")
+        shortfall = check_coverage(covered, min_coverage)
+        if shortfall:
+            sys.stdout.write(shortfall + "\n")
             raise typer.Exit(EXIT_USER)
 
 
-def _rules_for_case(case: Path) -> str:
-    """A case under tests/golden/<year>/ is scored with ./rules/<year> if present, else the shipped year."""
-    year = case.parent.name
-    local = Path("rules") / year
-    return str(local) if (local / "rubric.yaml").is_file() else year
-
-
-@app.command()
+@app.command(help=_("cli.diff"))
 def diff(
-    old: Annotated[
-        str,
-        typer.Argument(
-            help="The rules before: a shipped year or a folder.", show_default=False, metavar="OLD"
-        ),
-    ],
-    new: Annotated[
-        str,
-        typer.Argument(
-            help="The rules after: a shipped year or a folder.", show_default=False, metavar="NEW"
-        ),
-    ],
+    old: Annotated[str, typer.Argument(help=_("cli.arg.old"), show_default=False, metavar="OLD")],
+    new: Annotated[str, typer.Argument(help=_("cli.arg.new"), show_default=False, metavar="NEW")],
     inputs: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--inputs",
-            help="Inputs files, golden cases or folders to re-score. Default: examples/ and tests/golden/.",
-        ),
+        list[Path] | None, typer.Option("--inputs", help=_("cli.opt.diff_inputs"), metavar="PATH")
     ] = None,
     fmt: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="text, or markdown for a pull request.")
+        DiffFormat, typer.Option("--format", "-f", help=_("cli.opt.diff_format"), metavar="text|markdown")
     ] = DiffFormat.text,
     output: OutputOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Show what changed between two rule sets and how every example and golden case would score under each."""
+    from scorer.commands.choose import diff_inputs
     from scorer.commands.diff import diff as run_diff
     from scorer.load.rules import load_rules
     from scorer.render.diff_report import render
 
     with handled():
         old_rules, new_rules = load_rules(old), load_rules(new)
-        paths = (
-            inputs
-            if inputs is not None
-            else [p for p in (Path("examples"), Path("tests/golden")) if p.is_dir()]
-        )
+        paths = diff_inputs(inputs)
         result = run_diff(old_rules, new_rules, paths)
-        _emit(
-            render(result, fmt.value, old, new),
-            output,
-            [Path(old_rules.folder), Path(new_rules.folder), *paths],
-        )
+        text = render(result, fmt.value, old, new, i18n.language())
+        _emit(text, output, [Path(old_rules.folder), Path(new_rules.folder), *paths])
 
 
-@app.command()
-def schema(rules: RulesOption = None, output: OutputOption = None) -> None:
-    """Print the JSON Schema of an inputs file for a rule year, for editors to check and complete inputs."""
+@app.command(help=_("cli.schema"))
+def schema(rules: RulesOption = None, output: OutputOption = None, lang: LangOption = None) -> None:
     import json
 
+    from scorer.commands.choose import latest_year
     from scorer.load.inputs_schema import inputs_schema
     from scorer.load.rules import load_rules
 
     with handled():
-        rules_set = load_rules(rules or _latest_year())
+        rules_set = load_rules(latest_year(rules))
         text = json.dumps(inputs_schema(rules_set), ensure_ascii=False, indent=2) + "\n"
         _emit(text, output, [Path(rules_set.folder)])
 
 
-@app.command()
+@app.command(help=_("cli.template"))
 def template(
     rules: RulesOption = None,
     targets: Annotated[
-        Path | None,
-        typer.Option(
-            "--targets",
-            "-t",
-            help="The 申报表's 绩效指标 table (CSV or tab-separated, with 二级指标, 三级指标 and 年度指标值 "
-            "columns) or a YAML list of {category, name, target}.",
-        ),
+        Path | None, typer.Option("--targets", "-t", help=_("cli.opt.targets"), metavar="TABLE")
     ] = None,
     output: OutputOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=_("cli.opt.force"))] = False,
+    lang: LangOption = None,
 ) -> None:
-    """Write an inputs file ready to fill, with the declared targets pre-filled."""
-    from scorer.commands.scaffold import read_declared, scaffold
-    from scorer.load.rules import load_rules
+    from scorer.commands.choose import latest_year
+    from scorer.commands.scaffold import refuse_existing, scaffold_file
 
     with handled():
-        rules_set = load_rules(rules or _latest_year())
-        declared = read_declared(targets, rules_set) if targets else []
-        if output is not None and output.exists() and not force:
-            raise UserError.at(Location(str(output)), "already exists; choose another -o or add --force")
+        refuse_existing(output, force)
+        text, rules_set = scaffold_file(latest_year(rules), targets)
         protected = [Path(rules_set.folder)] + ([targets] if targets else [])
-        _emit(scaffold(rules_set, declared), output, protected)
-
-
-def _latest_year() -> str:
-    from scorer.resources import shipped_years
-
-    years = shipped_years()
-    if not years:
-        raise RulesNotFound("no rule years are shipped; give --rules PATH")
-    return years[-1]
+        _emit(text, output, protected)
 
 
 def _version(value: bool) -> None:
@@ -346,15 +332,13 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=_("cli.opt.version"))
     ] = False,
+    lang: LangOption = None,
 ) -> None:
-    """Score a department's 部门整体支出绩效自评 against a versioned rubric, exactly.
-
-    Start with:  score run examples/2022-zhengwu-fuwu.yaml --rules 2022
-
-    Exit codes: 0 scored; 1 a problem in your files; 2 wrong usage; 3 a bug in score.
-    """
+    i18n.set_language(
+        lang.value if lang else None
+    )  # each invocation starts from --lang, SCORE_LANG, the locale
     guard_streams()
 
 

@@ -25,22 +25,10 @@ def write_atomic(path: Path, content: str | bytes, protected: Iterable[Path] = (
     a protected folder (the rules), or over anything that is not a regular file (a device, a FIFO). An existing
     file keeps its permissions; a new one gets the usual ones (0666 less the umask).
     """
+    check_target(path, protected)
     where = Location(str(path))
     target = path.resolve()
     existing = _stat(target)
-    for keep in protected:
-        keep_stat = _stat(keep)
-        keep = keep.resolve()
-        same = existing is not None and keep_stat is not None and _same_file(existing, keep_stat)
-        if target == keep or same or (keep.is_dir() and keep in target.parents):
-            what = "the rules folder" if keep.is_dir() else "an input file"
-            raise UserError.at(where, f"refusing to write over {what} ({keep}); choose another -o")
-    if existing is not None and stat.S_ISDIR(existing.st_mode):
-        raise UserError.at(where, "is a folder; give a file name to -o")
-    if existing is not None and not stat.S_ISREG(existing.st_mode):
-        raise UserError.at(where, "is not a regular file (a device or a pipe); choose another -o")
-    if not target.parent.is_dir():
-        raise UserError.at(where, f"the folder {target.parent} does not exist")
     mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
     # A short temporary name: the target's own name may already be as long as the file system allows.
     temporary = target.parent / f".score-{secrets.token_hex(6)}.tmp"
@@ -60,6 +48,26 @@ def write_atomic(path: Path, content: str | bytes, protected: Iterable[Path] = (
     except BaseException:  # an interrupt or a signal: leave nothing behind
         temporary.unlink(missing_ok=True)
         raise
+
+
+def check_target(path: Path, protected: Iterable[Path] = ()) -> None:
+    """Refuse, before any work, an -o that would replace an input, a rules file, a folder, a device or a pipe."""
+    where = Location(str(path))
+    target = path.resolve()
+    existing = _stat(target)
+    for keep in protected:
+        keep_stat = _stat(keep)
+        keep = keep.resolve()
+        same = existing is not None and keep_stat is not None and _same_file(existing, keep_stat)
+        if target == keep or same or (keep.is_dir() and keep in target.parents):
+            what = "the rules folder" if keep.is_dir() else "an input file"
+            raise UserError.at(where, f"refusing to write over {what} ({keep}); choose another -o")
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        raise UserError.at(where, "is a folder; give a file name to -o")
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        raise UserError.at(where, "is not a regular file (a device or a pipe); choose another -o")
+    if not target.parent.is_dir():
+        raise UserError.at(where, f"the folder {target.parent} does not exist")
 
 
 def _write_all(handle: int, data: bytes) -> None:

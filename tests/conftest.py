@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -7,11 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from scorer.i18n import say
 from scorer.load.inputs import parse_inputs
 from scorer.load.rules import load_rules
+from scorer.model.messages import Message
 from scorer.model.result import Result
 from scorer.model.rules import RuleSet
 from scorer.scoring.engine import score
+
+# Messages in English unless a test asks for Chinese (--lang zh): the machine's locale must not change results.
+os.environ["SCORE_LANG"] = "en"
 
 ROOT = Path(__file__).resolve().parent.parent
 # The shipped rubric: for tests of the rubric itself (golden cases, published totals, lint --strict).
@@ -78,6 +84,11 @@ def rules_copy(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return make
+
+
+def zh(messages: tuple[Message, ...]) -> tuple[str, ...]:
+    """What the engine said, in the words of the published tables."""
+    return tuple(say(message, "zh") for message in messages)
 
 
 def by_id(result: Result) -> dict[str, object]:

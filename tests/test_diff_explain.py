@@ -83,18 +83,33 @@ def test_diff_of_identical_rules(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_explain_walks_through_formula_rounding_and_deductions() -> None:
-    result = runner.invoke(app, ["explain", str(ZHENGWU), "--rules", BEFORE, "-i", "budget_execution"])
+    result = runner.invoke(
+        app, ["explain", str(ZHENGWU), "--rules", BEFORE, "-i", "budget_execution", "--lang", "zh"]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "budget_execution  部门预算资金支出率（履职效能 / 整体效能，分值 10）",
         "  公式: weight * min(execution_rate, 100) / 100  ← execution_rate=98.88  = 9.888",
-        "  取舍: 2 places, down  = 9.88",
+        "  取舍: 保留2位小数，截尾  = 9.88",
         "  得分: 9.88，失分 0.12",
     ]
 
 
+def test_explain_speaks_english_too() -> None:
+    result = runner.invoke(
+        app, ["explain", str(ZHENGWU), "--rules", BEFORE, "-i", "budget_execution", "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "budget_execution  部门预算资金支出率 (履职效能 / 整体效能, weight 10)",
+        "  formula: weight * min(execution_rate, 100) / 100  ← execution_rate=98.88  = 9.888",
+        "  rounding: 2 places, down  = 9.88",
+        "  score: 9.88, lost 0.12",
+    ]
+
+
 def test_explain_shows_overrides_and_deductions() -> None:
-    result = runner.invoke(app, ["explain", str(ZHENGWU), "--rules", BEFORE])
+    result = runner.invoke(app, ["explain", str(ZHENGWU), "--rules", BEFORE, "--lang", "zh"])
     assert result.exit_code == 0, result.output
     assert (
         "  人工调整: 评价人调整得分：自评表未列示中小企业采购金额，按自评表得分计1分。  = 1" in result.stdout

@@ -11,7 +11,7 @@ from scorer.model.problems import UserError
 from scorer.model.result import Result
 from scorer.model.rules import RuleSet
 
-from .conftest import by_id
+from .conftest import by_id, zh
 
 
 def test_an_indicator_left_out_scores_its_full_weight(score_yaml: Callable[..., Result]) -> None:
@@ -57,7 +57,7 @@ pm_system_execution:
     )
     row = by_id(result)["pm_system_execution"]
     assert row.score == Decimal("5.5")
-    assert row.reasons == ("未组织下属单位自评。", "监控不及时。")
+    assert zh(row.reasons) == ("未组织下属单位自评。", "监控不及时。")
     assert row.improvements == ("组织自评。",)
     assert result.total == Decimal("98.5")
 
@@ -76,7 +76,7 @@ financial_compliance:
     row = by_id(result)["financial_compliance"]
     assert row.score == 0
     assert row.clamped
-    assert any("扣完为止" in note for note in row.notes)
+    assert any("扣完为止" in note for note in zh(row.notes))
     assert result.total == Decimal(98)
 
 
@@ -86,7 +86,7 @@ def test_a_declared_deduction_is_applied_by_its_code(score_yaml: Callable[..., R
     )
     row = by_id(result)["asset_allocation_compliance"]
     assert row.score == 1
-    assert row.reasons == ("配置资产超出现有编制数。",)
+    assert zh(row.reasons) == ("配置资产超出现有编制数。",)
     assert row.improvements == ("加强资产采购管理，严格按照规定配置资产。",)
 
 
@@ -100,7 +100,7 @@ def test_an_override_replaces_the_formula_and_is_flagged(score_yaml: Callable[..
     row = by_id(result)["contract_filing_timeliness"]
     assert row.score == 0
     assert row.overridden
-    assert row.reasons == ("部分合同备案时间超过2个工作日。",)
+    assert zh(row.reasons) == ("部分合同备案时间超过2个工作日。",)
 
 
 def test_formula_score_explains_itself_in_the_published_style(score_yaml: Callable[..., Result]) -> None:
@@ -112,7 +112,7 @@ def test_formula_score_explains_itself_in_the_published_style(score_yaml: Callab
     )
     row = by_id(result)["contract_filing_timeliness"]
     assert row.score == Decimal("0.41")
-    assert row.reasons == ("2022年共签订22份合同，其中9份按要求及时备案，按占比得0.41分。",)
+    assert zh(row.reasons) == ("2022年共签订22份合同，其中9份按要求及时备案，按占比得0.41分。",)
 
 
 def test_no_contracts_scores_full_marks_as_the_rule_file_assumes(score_yaml: Callable[..., Result]) -> None:
@@ -157,7 +157,7 @@ def test_a_formula_overshooting_the_weight_is_clamped_and_says_so(
     row = by_id(result)["budget_execution"]
     assert row.score == 10
     assert row.clamped
-    assert row.notes == ("公式结果 12.5 超出分值 10，按分值计。",)
+    assert zh(row.notes) == ("公式结果 12.5 超出分值 10，按分值计。",)
 
 
 def test_a_negative_formula_result_is_clamped_to_zero(
@@ -192,7 +192,7 @@ def test_declared_missing_data_policies_are_applied_and_reported(
     result = score_yaml(BASE.replace("  budget_execution: {execution_rate: 100}\n", ""), rules)
     row = by_id(result)["budget_execution"]
     assert row.score == score
-    text = " ".join(row.notes + row.reasons)
+    text = " ".join(zh(row.notes + row.reasons))
     assert "未提供年度平均预算执行率" in text
 
 

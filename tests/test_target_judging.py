@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
+from scorer.i18n import say
 from scorer.load.targets import read_target
 from scorer.model.department import Expression, Part, Target
 from scorer.model.result import Result
@@ -21,7 +22,7 @@ from scorer.model.target_words import AT_LEAST, AT_MOST, EXACTLY
 from scorer.numbers import completion_percent, completion_shown
 from scorer.scoring.targets import STRICT_BOUND_REACHED, judge, judge_part, roll_up
 
-from .conftest import VALID_INPUTS, by_id
+from .conftest import VALID_INPUTS, by_id, zh
 
 # Target and actual of eight output targets whose mean completion is not a finite decimal: rounding a
 # 28-digit Decimal mean gave 8.47; the exact 339/40 = 8.475 rounds half up to 8.48.
@@ -42,7 +43,7 @@ def test_the_mean_completion_is_exact() -> None:
     assert [t.completion for t in outcome.targets] == [
         0, 1, Fraction(1, 2), Fraction(1, 12), 1, Fraction(39, 100), Fraction(1, 12), Fraction(1, 3)
     ]  # fmt: skip
-    assert outcome.detail == "平均完成率42.38%"  # 42.375%, rounded for display only
+    assert say(outcome.detail, "zh") == "平均完成率42.38%"  # 42.375%, rounded for display only
 
 
 def test_the_exact_mean_rounds_once_through_the_engine(score_yaml: Callable[..., Result]) -> None:
@@ -50,7 +51,7 @@ def test_the_exact_mean_rounds_once_through_the_engine(score_yaml: Callable[...,
     result = score_yaml(VALID_INPUTS + "  output_targets:\n    targets:" + lines + "\n")
     row = by_id(result)["output_targets"]
     assert row.score == Decimal("8.48")
-    assert "按平均完成率42.38%计得8.48分。" in row.reasons
+    assert "按平均完成率42.38%计得8.48分。" in zh(row.reasons)
 
 
 def test_score_run_gives_the_exact_mean(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from scorer.model.target_words import AT_LEAST, AT_MOST, EXACTLY
 from scorer.numbers import Rounding
 from scorer.scoring.targets import judge
 
-from .conftest import EXAMPLES, by_id
+from .conftest import EXAMPLES, by_id, zh
 
 CATEGORIES = ["数量指标", "质量指标", "时效指标", "成本指标"]
 
@@ -150,7 +150,7 @@ def test_the_targets_example_scores_end_to_end_naming_every_unmet_target(rules_2
         "更新区域地块台账次数",
         "辖内青少年满意率",
     }
-    reasons = " ".join(output.reasons + outcome_row.reasons)
+    reasons = " ".join(zh(output.reasons + outcome_row.reasons))
     for target in unmet:
         assert f"“{target.name}”未达标：目标{target.target}，实际{target.actual}" in reasons
     # weight × mean completion, half-up to 2 places, then the evaluator's deduction
@@ -226,13 +226,15 @@ def test_template_prefills_declared_targets_and_round_trips(tmp_path: Path) -> N
 
 
 def test_the_table_lists_every_target_with_its_state() -> None:
-    result = CliRunner().invoke(app, ["run", str(EXAMPLES / "2022-suigang-targets.yaml")])
+    result = CliRunner().invoke(app, ["run", str(EXAMPLES / "2022-suigang-targets.yaml"), "--lang", "zh"])
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "绩效指标完成情况" in out
     assert out.count("未达标 ") >= 3 and "达标（评价人判定）" in out
     markdown = (
-        CliRunner().invoke(app, ["run", str(EXAMPLES / "2022-suigang-targets.yaml"), "-f", "markdown"]).stdout
+        CliRunner()
+        .invoke(app, ["run", str(EXAMPLES / "2022-suigang-targets.yaml"), "-f", "markdown", "--lang", "zh"])
+        .stdout
     )
     assert (
         "| 部门整体绩效目标效益指标完成情况 | 辖内青少年满意率 | 满意度指标 | ≥95% | 93% | 未达标 | 97.89% |"

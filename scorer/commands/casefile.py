@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from scorer.i18n import say, t
 from scorer.load.inputs import load_inputs, read_inputs
 from scorer.load.rules import load_rules
 from scorer.load.schemas import load_schema, validate
@@ -16,7 +18,7 @@ from scorer.model.department import Department
 from scorer.model.problems import Problem, UserError
 from scorer.model.result import Result
 from scorer.model.rules import RuleSet
-from scorer.numbers import fmt
+from scorer.numbers import Rounding, fmt
 from scorer.scoring.engine import score
 
 
@@ -122,7 +124,9 @@ def _compare(outcome: Outcome, result: Result) -> None:
             failures.append(f"{ident}: expected {fmt(Decimal(wanted))}, got {fmt(got.score)}")
     for ident, texts in (expect.get("reasons_contain") or {}).items():
         got = by_id.get(ident)
-        joined = " / ".join(got.reasons) if got else ""
+        joined = (
+            " / ".join(say(reason, "zh") for reason in got.reasons) if got else ""
+        )  # as the tables word them
         for text in texts:
             if text not in joined:
                 failures.append(f"{ident}: no reason contains {text!r} (reasons: {joined or 'none'})")
@@ -172,7 +176,7 @@ class Coverage:
         return (
             Decimal(100)
             if not self.total
-            else (Decimal(100) * self.exercised / self.total).quantize(Decimal("0.1"))
+            else Rounding(1, "half_up").apply(Fraction(100 * self.exercised, self.total))
         )
 
 
@@ -192,3 +196,10 @@ def coverage(outcomes: list[Outcome], rule_sets: list[RuleSet]) -> Coverage:
         if outcome.result is not None:
             seen.add(f"grade {outcome.result.grade}")
     return Coverage(len(wanted & seen), len(wanted), sorted(wanted - seen))
+
+
+def check_coverage(covered: Coverage, minimum: float | None) -> str | None:
+    """Why the coverage is too low for `--min-coverage`, or None."""
+    if minimum is None or covered.percent >= Decimal(str(minimum)):
+        return None
+    return t("cases.coverage_low", percent=str(covered.percent), minimum=minimum)

@@ -9,7 +9,7 @@ from pathlib import Path
 from scorer.commands.casefile import discover, load_case
 from scorer.load.inputs import read_inputs
 from scorer.load.yamlio import YamlDocument, load_yaml_file
-from scorer.model.problems import UserError
+from scorer.model.problems import Problem, UserError
 from scorer.model.result import Result
 from scorer.model.rules import Indicator, RuleSet
 from scorer.numbers import fmt
@@ -177,5 +177,4 @@ def _score(rules: RuleSet, doc: YamlDocument) -> Result | str:
     except (
         RuleRuntimeError
     ) as exc:  # the rules fail on this case: that is the case's outcome, not the diff's end
-        rule = exc.indicator
-        return f"fails: {rule.path}:{rule.lines.line((exc.key,))}: [{rule.id}] {exc.key}: {exc}"
+        return f"fails: {Problem(exc.location(), str(exc))}"

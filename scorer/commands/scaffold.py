@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from scorer.i18n import t
+from scorer.load.rules import load_rules
 from scorer.load.targets import match_category
 from scorer.load.yamlio import load_yaml_file, read_text
 from scorer.model.problems import Location, UserError
@@ -33,6 +35,19 @@ class DeclaredTarget:
     category: str
     name: str
     target: str
+
+
+def refuse_existing(output: Path | None, force: bool) -> None:
+    """A template is written only where nothing stands yet, unless --force says to replace it."""
+    if output is not None and str(output) != "-" and output.exists() and not force:
+        raise UserError.at(Location(str(output)), t("template.exists"))
+
+
+def scaffold_file(rules_spec: str, targets: Path | None) -> tuple[str, RuleSet]:
+    """`score template`: an inputs file for these rules, with the declared targets of TABLE pre-filled."""
+    rules = load_rules(rules_spec)
+    declared = read_declared(targets, rules) if targets else []
+    return scaffold(rules, declared), rules
 
 
 def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:

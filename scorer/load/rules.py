@@ -29,7 +29,7 @@ from scorer.model.rules import (
 from scorer.numbers import Rounding, fmt
 from scorer.resources import rules_root, shipped_years
 from scorer.scoring.formula import FormulaError, compile_formula
-from scorer.scoring.template import TemplateError, compile_template
+from scorer.scoring.template import Template, TemplateError, compile_template
 
 # Names a formula may use besides its indicator's inputs.
 FORMULA_NAMES = {"weight", "year"}
@@ -152,13 +152,16 @@ def _build_indicator(doc: YamlDocument, default: Rounding, problems: list[Proble
         metrics.append(
             Metric(item["id"], item["name"], compiled, item.get("unit", ""), item.get("places", 2))
         )
-    reason = None
+    reasons: dict[str, Template] = {}
     if "reason" in data:
         allowed = input_names | REASON_NAMES | {m.id for m in metrics}
-        try:
-            reason = compile_template(data["reason"], allowed)
-        except TemplateError as exc:
-            fail(("reason",), str(exc))
+        given = data["reason"] if isinstance(data["reason"], dict) else {"zh": data["reason"]}
+        for language, source in given.items():
+            where = ("reason", language) if isinstance(data["reason"], dict) else ("reason",)
+            try:
+                reasons[language] = compile_template(source, allowed)
+            except TemplateError as exc:
+                fail(where, str(exc))
     targets = data.get("targets")
     return Indicator(
         id=ident,
@@ -172,7 +175,7 @@ def _build_indicator(doc: YamlDocument, default: Rounding, problems: list[Proble
         formula=formula,
         rounding=_rounding(data["rounding"]) if "rounding" in data else default,
         on_missing=data.get("on_missing", "error"),
-        reason=reason,
+        reason_templates=reasons,
         metrics=tuple(metrics),
         deductions=tuple(
             DeclaredDeduction(d["code"], Decimal(d["points"]), d["reason"], d.get("improvement", ""))
@@ -183,6 +186,8 @@ def _build_indicator(doc: YamlDocument, default: Rounding, problems: list[Proble
         path=doc.path,
         lines=doc.lines,
         keys=frozenset(data),
+        name_en=data.get("name_en", ""),
+        explanation_en=data.get("explanation_en", ""),
     )
 
 
@@ -233,7 +238,15 @@ def _build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path
         listed=tuple(data["indicators"]),
         rubric_path=doc.path,
         rubric_lines=doc.lines,
+        title_en=data.get("title_en", ""),
+        english=_english_names(data),
     )
+
+
+def _english_names(data: dict[str, Any]) -> dict[str, str]:
+    """Level, child and grade names → their English names, where the year file gives them."""
+    named = [*data["levels"], *(c for level in data["levels"] for c in level["children"]), *data["grades"]]
+    return {item["name"]: item["name_en"] for item in named if item.get("name_en")}
 
 
 def _digest(folder: Path, docs: list[YamlDocument]) -> str:

@@ -1,4 +1,4 @@
-"""What scoring produces: plain frozen data, rendered by `report/` and compared by tests."""
+"""What scoring produces: plain frozen data, facts rather than prose, put into words by `scorer/render/`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from scorer.model.messages import Message
 from scorer.numbers import EXACT
 
 
@@ -26,7 +27,7 @@ class Step:
     """One step of how a score came about, for `score explain`."""
 
     what: str
-    detail: str
+    detail: Message
     value: Decimal | Fraction | None = None  # a roll-up's raw score is an exact fraction
 
 
@@ -46,14 +47,17 @@ class IndicatorResult:
     level2: str
     weight: Decimal
     score: Decimal
-    reasons: tuple[str, ...]
-    improvements: tuple[str, ...]
+    reasons: tuple[Message, ...]  # why points were lost: facts, and what people and rule files wrote
+    improvements: tuple[str, ...]  # 改进措施, as the department or the rule file wrote them
     overridden: bool = False
     clamped: bool = False
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
     metrics: tuple[MetricValue, ...] = ()
     steps: tuple[Step, ...] = ()
     targets: tuple[TargetOutcome, ...] = ()
+    name_en: str = ""
+    explanation: str = ""
+    explanation_en: str = ""
 
     @property
     def lost(self) -> Decimal:
@@ -72,14 +76,16 @@ class NodeResult:
     weight: Decimal
     score: Decimal
     children: tuple[NodeResult, ...] = ()
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
 class GradeBand:
     name: str
-    label: str
+    label: Message
     min: Decimal
     reached: bool
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class Result:
     levels: tuple[NodeResult, ...]
     indicators: tuple[IndicatorResult, ...] = field(default_factory=tuple)
     engine_version: str = ""  # with the rules digest, names exactly what produced this result
+    rules_title_en: str = ""
 
     @property
     def next_band(self) -> tuple[str, Decimal] | None:

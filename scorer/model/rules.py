@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from scorer.model.messages import Fact, fact
 from scorer.model.problems import LineMap
 from scorer.numbers import Rounding
 from scorer.scoring.formula import Formula
@@ -62,7 +63,7 @@ class Indicator:
     formula: Formula | None
     rounding: Rounding
     on_missing: str
-    reason: Template | None
+    reason_templates: dict[str, Template]  # by language; "zh" is the rule file's own (a plain string)
     metrics: tuple[Metric, ...]
     deductions: tuple[DeclaredDeduction, ...]
     targets: TargetsSpec | None
@@ -70,6 +71,13 @@ class Indicator:
     path: str = field(compare=False)
     lines: LineMap = field(compare=False, repr=False)
     keys: frozenset[str] = field(compare=False, repr=False, default=frozenset())  # as written in the file
+    name_en: str = ""  # an English name, where the rule file gives one (an unofficial translation)
+    explanation_en: str = ""
+
+    @property
+    def reason(self) -> Template | None:
+        """The reason template in the rule file's own language."""
+        return self.reason_templates.get("zh") or next(iter(self.reason_templates.values()), None)
 
     @property
     def title(self) -> str:
@@ -96,11 +104,11 @@ class Grade:
     min: Decimal
     max: Decimal
 
-    def label(self, top: bool) -> str:
+    def label(self, top: bool) -> Fact:
+        """The band as the form prints it: 90分≤得分≤100分 (the top band includes its max)."""
         if self.min <= 0:
-            return f"得分<{self.max:f}分"
-        upper = "≤" if top else "<"
-        return f"{self.min:f}分≤得分{upper}{self.max:f}分"
+            return fact("grade.band_bottom", max=self.max)
+        return fact("grade.band_top" if top else "grade.band", min=self.min, max=self.max)
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,8 @@ class RuleSet:
     listed: tuple[str, ...]  # the ids as the year file lists them, to check against the files
     rubric_path: str = field(compare=False)
     rubric_lines: LineMap = field(compare=False, repr=False)
+    title_en: str = ""
+    english: dict[str, str] = field(default_factory=dict)  # level and grade names → English, where given
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         return next((i for i in self.indicators if i.id == indicator_id), None)

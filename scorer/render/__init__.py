@@ -1,16 +1,59 @@
-"""Renderers: a `Result` in, text out. One module per format; only these and the CLI print."""
+"""Renderers: a `Result` in, text or bytes out. One module per format, registered here by name and file
+extensions and imported only when used (a format that needs an optional library costs nothing otherwise).
+
+To add a format: write `scorer/render/<format>.py` with `render(result, options) -> str | bytes`, and add one
+`Renderer` line to `RENDERERS`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+
+from scorer.i18n import t
+from scorer.model.problems import Location, UserError
 from scorer.model.result import Result
-from scorer.render import json_result, markdown, table
-
-FORMATS = ("table", "json", "markdown")
+from scorer.render.options import RenderOptions
 
 
-def render(result: Result, fmt: str, *, color: bool = False, width: int = 160) -> str:
-    if fmt == "json":
-        return json_result.render(result)
-    if fmt == "markdown":
-        return markdown.render(result)
-    return table.render(result, color=color, width=width)
+@dataclass(frozen=True)
+class Renderer:
+    name: str
+    extensions: tuple[str, ...]
+    module: str
+    binary: bool = False  # returns bytes (a workbook, a document) rather than text
+
+    def render(self, result: Result, options: RenderOptions) -> str | bytes:
+        output: str | bytes = import_module(self.module).render(result, options)
+        return output
+
+
+RENDERERS = (
+    Renderer("table", (".txt",), "scorer.render.table"),
+    Renderer("json", (".json",), "scorer.render.json_result"),
+    Renderer("markdown", (".md", ".markdown"), "scorer.render.markdown"),
+)
+FORMATS = tuple(r.name for r in RENDERERS)
+
+
+def by_name(name: str) -> Renderer:
+    return next(r for r in RENDERERS if r.name == name)
+
+
+def for_output(path: Path | None, name: str | None) -> Renderer:
+    """The renderer for `-f NAME`, else for the extension of `-o PATH`, else the terminal table."""
+    if name is not None:
+        return by_name(name)
+    if path is None or str(path) == "-":
+        return by_name("table")
+    suffix = path.suffix.lower()
+    for renderer in RENDERERS:
+        if suffix in renderer.extensions:
+            return renderer
+    known = ", ".join(ext for r in RENDERERS for ext in r.extensions)
+    raise UserError.at(Location(str(path)), t("render.unknown_extension", suffix=suffix or "''", known=known))
+
+
+def render(result: Result, fmt: str, options: RenderOptions | None = None) -> str | bytes:
+    return by_name(fmt).render(result, options or RenderOptions())

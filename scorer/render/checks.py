@@ -1,4 +1,4 @@
-"""The reports of `score lint` and `score test`, for people and for CI logs."""
+"""The reports of `score lint` and `score test`, for people and for CI logs, in the chosen language."""
 
 from __future__ import annotations
 
@@ -6,29 +6,47 @@ import json
 
 from scorer.commands.casefile import CaseReport, Coverage
 from scorer.commands.lint import LintReport
+from scorer.i18n import t
 
 
-def render_lint(report: LintReport, fmt: str) -> str:
+def render_lint(report: LintReport, fmt: str, lang: str) -> str:
     if fmt == "json":
         data = {"checked": report.checked, "problems": [p.to_dict() for p in report.problems]}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     lines = [str(problem) for problem in report.errors]
-    lines += [f"{problem} (warning)" for problem in report.warnings]
+    lines += [t("lint.warning", lang, problem=str(problem)) for problem in report.warnings]
     lines.append(
-        f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {len(report.checked)} rule folder(s)"
+        t(
+            "lint.summary",
+            lang,
+            errors=len(report.errors),
+            warnings=len(report.warnings),
+            folders=len(report.checked),
+        )
     )
     return "\n".join(lines) + "\n"
 
 
-def render_cases(report: CaseReport, covered: Coverage, list_missing: bool, with_percent: bool) -> str:
-    lines = [f"ERROR {problem}" for problem in report.broken]
+def render_cases(
+    report: CaseReport, covered: Coverage, list_missing: bool, with_percent: bool, lang: str
+) -> str:
+    lines = [t("cases.broken", lang, problem=str(problem)) for problem in report.broken]
     for outcome in report.outcomes:
-        lines.append(f"{'PASS' if outcome.passed else 'FAIL'} {outcome.case.path}: {outcome.case.name}")
+        key = "cases.pass" if outcome.passed else "cases.fail"
+        lines.append(t(key, lang, path=str(outcome.case.path), name=outcome.case.name))
         lines += [f"     {failure}" for failure in outcome.failures]
     if list_missing or with_percent:
-        lines.append(f"coverage: {covered.percent}% ({covered.exercised} of {covered.total})")
+        lines.append(
+            t(
+                "cases.coverage",
+                lang,
+                percent=str(covered.percent),
+                exercised=covered.exercised,
+                total=covered.total,
+            )
+        )
     if list_missing:
-        lines += [f"  not exercised: {item}" for item in covered.missing]
+        lines += [t("cases.not_exercised", lang, item=item) for item in covered.missing]
     passed = len(report.outcomes) - len(report.failed)
-    lines.append(f"{passed} passed, {len(report.failed) + len(report.broken)} failed")
+    lines.append(t("cases.summary", lang, passed=passed, failed=len(report.failed) + len(report.broken)))
     return "\n".join(lines) + "\n"

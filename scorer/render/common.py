@@ -1,31 +1,61 @@
-"""Text shared by the table and Markdown renderers, in the wording of the published 自评表."""
+"""Words shared by the renderers: the 自评表's rows, headers, grade line and notes, in the chosen language.
+
+Names and texts from the rule files and the department are shown as written; what `score` itself says comes
+from the catalogues (scorer/i18n). Every function takes the language explicitly.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from scorer.i18n import say, t
 from scorer.model.result import IndicatorResult, MetricValue, NodeResult, Result
 from scorer.numbers import completion_percent, fmt
 
-HEADERS = ("一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分", "未达标原因", "改进措施")
 OVERRIDE_MARK = "※"
+HEADER_KEYS = (
+    "form.level1",
+    "form.weight",
+    "form.level2",
+    "form.weight",
+    "form.level3",
+    "form.weight",
+    "form.score",
+    "form.reasons",
+    "form.improvements",
+)
 
 
-def title(result: Result) -> str:
-    return f"{result.year}年度{result.department}{result.rules_title}"
+def headers(lang: str) -> tuple[str, ...]:
+    return tuple(t(key, lang) for key in HEADER_KEYS)
 
 
-def facts(result: Result) -> list[str]:
+def named(item: IndicatorResult | NodeResult, lang: str) -> str:
+    """A row's or level's name: the rule file's English name in English where it gives one."""
+    if lang == "en" and item.name_en:
+        return item.name_en
+    return item.name if item.name or isinstance(item, NodeResult) else item.id
+
+
+def title(result: Result, lang: str) -> str:
+    rules_title = result.rules_title_en if lang == "en" and result.rules_title_en else result.rules_title
+    return t("form.title", lang, year=result.year, department=result.department, title=rules_title)
+
+
+def facts(result: Result, lang: str) -> list[str]:
     lines = []
     if result.units is not None:
-        lines.append(f"单位数：{result.units}")
+        lines.append(t("form.units", lang, units=result.units))
     budget = result.budget
     if budget:
-        names = {"total": "总预算", "basic": "基本支出", "project": "项目支出"}
-        parts = [f"{names[k]} {fmt(budget[k])} 万元" for k in ("total", "basic", "project") if k in budget]
-        lines.append("年度部门预算：" + "，".join(parts))
-    lines.append(f"评分规则：{result.rules_year} ({result.rules_digest[:19]}…)")
+        parts = [
+            t("form.budget_part", lang, what=t(f"budget.{key}", lang), amount=budget[key])
+            for key in ("total", "basic", "project")
+            if key in budget
+        ]
+        lines.append(t("form.budget", lang, parts=t("list.separator", lang).join(parts)))
+    lines.append(t("form.rules", lang, year=result.rules_year, digest=result.rules_digest[:19] + "…"))
     return lines
 
 
@@ -33,40 +63,61 @@ def score_cell(indicator: IndicatorResult) -> str:
     return fmt(indicator.score) + (OVERRIDE_MARK if indicator.overridden else "")
 
 
-def grade_line(result: Result) -> str:
-    return "； ".join(("√" if band.reached else "□") + f"{band.name} {band.label}" for band in result.bands)
+def grade_name(name: str, name_en: str, lang: str) -> str:
+    return f"{name} ({name_en})" if lang == "en" and name_en else name
 
 
-def summary(result: Result) -> list[str]:
+def grade_line(result: Result, lang: str) -> str:
+    bands = (
+        ("√" if band.reached else "□")
+        + f"{grade_name(band.name, band.name_en, lang)} {say(band.label, lang)}"
+        for band in result.bands
+    )
+    return t("list.band_separator", lang).join(bands)
+
+
+def reasons_text(indicator: IndicatorResult, lang: str, joiner: str) -> str:
+    return joiner.join(say(reason, lang) for reason in indicator.reasons)
+
+
+def summary(result: Result, lang: str) -> list[str]:
     """The largest point losses and what the next grade up needs."""
     lines = []
     losses = result.largest_losses()
     if losses:
-        lines.append("主要失分：")
+        lines.append(t("summary.losses", lang))
         for indicator in losses:
-            lines.append(f"  {indicator.title}：失 {fmt(indicator.lost)} 分（{indicator.reasons[0]}）")
+            first = say(indicator.reasons[0], lang)
+            lines.append(
+                "  " + t("summary.loss", lang, name=named(indicator, lang), lost=indicator.lost, reason=first)
+            )
     upward = result.next_band
     if upward is None:
-        lines.append(f"已达最高等级：{result.grade}。")
+        lines.append(t("summary.top", lang, grade=result.grade))
     else:
-        lines.append(f"距上一等级 {upward[0]} 还差 {fmt(upward[1])} 分。")
+        lines.append(t("summary.next", lang, grade=upward[0], points=upward[1]))
     return lines
 
 
-def metric_text(metric: MetricValue) -> str:
-    return "无法计算（分母为0）" if metric.value is None else f"{fmt(metric.value)}{metric.unit}"
+def metric_text(metric: MetricValue, lang: str) -> str:
+    return t("metric.none", lang) if metric.value is None else f"{fmt(metric.value)}{metric.unit}"
 
 
-def notes(result: Result) -> list[str]:
+def notes(result: Result, lang: str) -> list[str]:
     """Overrides, clamping and evidence ratios, which the official columns have no room for."""
     lines = []
     for indicator in result.indicators:
+        name = named(indicator, lang)
         if indicator.overridden:
-            lines.append(f"{OVERRIDE_MARK} {indicator.title}：得分由评价人调整（{indicator.reasons[0]}）")
-        for note in indicator.notes:
-            lines.append(f"{indicator.title}：{note}")
-        for metric in indicator.metrics:
-            lines.append(f"{indicator.title}：{metric.name} {metric_text(metric)}")
+            lines.append(
+                f"{OVERRIDE_MARK} "
+                + t("note.overridden", lang, name=name, reason=say(indicator.reasons[0], lang))
+            )
+        lines += [t("note.line", lang, name=name, note=say(note, lang)) for note in indicator.notes]
+        lines += [
+            t("note.metric", lang, name=name, metric=metric.name, value=metric_text(metric, lang))
+            for metric in indicator.metrics
+        ]
     return lines
 
 
@@ -100,25 +151,35 @@ def rows(result: Result) -> Iterator[Row]:
         )
 
 
-def reasons_cell(indicator: IndicatorResult, joiner: str) -> str:
-    return joiner.join(indicator.reasons)
+TARGET_HEADER_KEYS = (
+    "form.level3",
+    "targets.name",
+    "targets.category",
+    "targets.target",
+    "targets.actual",
+    "targets.met",
+    "targets.completion",
+)
 
 
-TARGET_HEADERS = ("三级指标", "绩效指标", "类别", "目标值", "实际值", "是否达标", "完成率")
+def target_headers(lang: str) -> tuple[str, ...]:
+    return tuple(t(key, lang) for key in TARGET_HEADER_KEYS)
 
 
-def target_rows(result: Result) -> list[tuple[str, ...]]:
+def target_rows(result: Result, lang: str) -> list[tuple[str, ...]]:
     """One row per declared target, for the 绩效指标完成情况 table under the main one."""
     out: list[tuple[str, ...]] = []
     for indicator in result.indicators:
         for target in indicator.targets:
-            state = ("达标" if target.met else "未达标") + ("（评价人判定）" if target.judged else "")
+            state = t("target.met" if target.met else "target.unmet", lang)
+            if target.judged:
+                state += t("target.judged", lang)
             completion = (
                 "—" if target.judged else f"{fmt(completion_percent(target.completion, target.met))}%"
             )
             out.append(
                 (
-                    indicator.title,
+                    named(indicator, lang),
                     target.name,
                     target.category,
                     target.target,

@@ -4,36 +4,36 @@ from __future__ import annotations
 
 from scorer.commands.diff import Impact, RulesDiff
 from scorer.escape import markdown
+from scorer.i18n import t
 from scorer.model.result import Result
 from scorer.numbers import fmt
 
 
-def render(diff: RulesDiff, fmt_name: str, old_name: str, new_name: str) -> str:
-    return _markdown(diff, old_name, new_name) if fmt_name == "markdown" else _text(diff, old_name, new_name)
+def render(diff: RulesDiff, fmt_name: str, old_name: str, new_name: str, lang: str) -> str:
+    if fmt_name == "markdown":
+        return _markdown(diff, old_name, new_name, lang)
+    return _text(diff, old_name, new_name, lang)
 
 
-def _text(diff: RulesDiff, old_name: str, new_name: str) -> str:
-    lines = [f"Rules {old_name} → {new_name}: {len(diff.changes)} change(s)"]
-    lines += [f"  {c.subject}: {c.what}" for c in diff.changes] or ["  (no rule changes)"]
-    lines.append(f"Impact on {len(diff.impacts)} inputs file(s):")
+def _text(diff: RulesDiff, old_name: str, new_name: str, lang: str) -> str:
+    lines = [t("diff.heading", lang, old=old_name, new=new_name, count=len(diff.changes))]
+    lines += [f"  {c.subject}: {c.what}" for c in diff.changes] or ["  " + t("diff.no_changes", lang)]
+    lines.append(t("diff.impact", lang, count=len(diff.impacts)))
     for impact in diff.impacts:
         lines.append(f"  {impact.label}: {_totals(impact)}")
         lines += [f"      {ident}: {fmt(a)} → {fmt(b)}" for ident, a, b in impact.changed_rows()]
     return "\n".join(lines) + "\n"
 
 
-def _markdown(diff: RulesDiff, old_name: str, new_name: str) -> str:
-    lines = [f"### Rule changes: `{old_name}` → `{new_name}`", ""]
+def _markdown(diff: RulesDiff, old_name: str, new_name: str, lang: str) -> str:
+    lines = ["### " + t("diff.md_heading", lang, old=_code(old_name), new=_code(new_name)), ""]
     if diff.changes:
-        lines += ["| indicator | change |", "|---|---|"]
+        lines += ["| " + t("diff.md_columns", lang) + " |", "|---|---|"]
         lines += [f"| `{c.subject}` | {_cell(c.what)} |" for c in diff.changes]  # ids are [a-z0-9_] only
     else:
-        lines.append("No rule changes.")
-    lines += ["", f"### Impact on {len(diff.impacts)} inputs file(s)", ""]
-    lines += [
-        "| inputs | total before | total after | Δ | grade before | grade after | rows changed |",
-        "|---|---:|---:|---:|---|---|---|",
-    ]
+        lines.append(t("diff.no_changes", lang))
+    lines += ["", "### " + t("diff.impact", lang, count=len(diff.impacts)).rstrip(":："), ""]
+    lines += ["| " + t("diff.md_impact_columns", lang) + " |", "|---|---:|---:|---:|---|---|---|"]
     for impact in diff.impacts:
         rows = "<br>".join(f"`{i}` {fmt(a)} → {fmt(b)}" for i, a, b in impact.changed_rows())
         lines.append(
@@ -70,3 +70,8 @@ def _delta(impact: Impact) -> str:
 
 def _cell(text: str) -> str:
     return markdown(text, in_table=True)
+
+
+def _code(text: str) -> str:
+    """A name in a code span; a backtick in it would end the span, so such a name is escaped instead."""
+    return f"`{text}`" if "`" not in text and "\n" not in text else markdown(text, in_table=False)

@@ -7,11 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from scorer.escape import json_safe
+from scorer.i18n import say
 from scorer.model.result import IndicatorResult, NodeResult, Result, TargetOutcome
 from scorer.numbers import completion_shown, to_json_number
+from scorer.render.options import RenderOptions
 
 
-def as_dict(result: Result) -> dict[str, Any]:
+def as_dict(result: Result, lang: str = "zh") -> dict[str, Any]:
+    """Contract 3. Names and grades stay as the rule files print them; reasons and notes are in `lang`."""
     upward = result.next_band
     return {
         "department": result.department,
@@ -27,12 +30,13 @@ def as_dict(result: Result) -> dict[str, Any]:
         if upward is None
         else {"grade": upward[0], "points_needed": to_json_number(upward[1])},
         "levels": [_node(level) for level in result.levels],
-        "indicators": [_indicator(i) for i in result.indicators],
+        "indicators": [_indicator(i, lang) for i in result.indicators],
+        "language": lang,
     }
 
 
-def render(result: Result) -> str:
-    return json_safe(json.dumps(as_dict(result), ensure_ascii=False, indent=2)) + "\n"
+def render(result: Result, options: RenderOptions) -> str:
+    return json_safe(json.dumps(as_dict(result, options.lang), ensure_ascii=False, indent=2)) + "\n"
 
 
 def _node(node: NodeResult) -> dict[str, Any]:
@@ -46,7 +50,7 @@ def _node(node: NodeResult) -> dict[str, Any]:
     return data
 
 
-def _indicator(indicator: IndicatorResult) -> dict[str, Any]:
+def _indicator(indicator: IndicatorResult, lang: str) -> dict[str, Any]:
     return {
         "id": indicator.id,
         "name": indicator.name,
@@ -55,11 +59,11 @@ def _indicator(indicator: IndicatorResult) -> dict[str, Any]:
         "weight": to_json_number(indicator.weight),
         "score": to_json_number(indicator.score),
         "lost": to_json_number(indicator.lost),
-        "reasons": list(indicator.reasons),
+        "reasons": [say(reason, lang) for reason in indicator.reasons],
         "improvements": list(indicator.improvements),
         "overridden": indicator.overridden,
         "clamped": indicator.clamped,
-        "notes": list(indicator.notes),
+        "notes": [say(note, lang) for note in indicator.notes],
         "metrics": [
             {"id": m.id, "name": m.name, "value": _maybe(m.value), "unit": m.unit} for m in indicator.metrics
         ],

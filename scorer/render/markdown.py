@@ -1,64 +1,74 @@
-"""The 自评表 as a Markdown table, for pasting into reports and documents."""
+"""The 自评表 as a Markdown table, for pasting into reports and documents.
+
+Every piece of text that comes from a file goes through `md()`: it renders as exactly the characters written.
+"""
 
 from __future__ import annotations
 
 from scorer.escape import markdown as md
+from scorer.i18n import t
 from scorer.model.result import Result
 from scorer.numbers import fmt
 from scorer.render.common import (
-    HEADERS,
-    TARGET_HEADERS,
     facts,
     grade_line,
+    headers,
+    named,
     notes,
-    reasons_cell,
+    reasons_text,
     rows,
     score_cell,
     summary,
+    target_headers,
     target_rows,
     title,
 )
+from scorer.render.options import RenderOptions
 
 
-def render(result: Result) -> str:
-    # Every piece of text that comes from a file goes through md(): it renders as the characters written.
-    lines = [f"# {md(title(result), in_table=False)}", ""]
-    lines += [f"- {md(fact, in_table=False)}" for fact in facts(result)]
-    lines += ["", "| " + " | ".join(HEADERS) + " |", "|" + "---|" * 5 + "---:|---:|---|---|"]
+def render(result: Result, options: RenderOptions) -> str:
+    lang = options.lang
+    names = list(headers(lang))
+    if options.explanations:
+        names.insert(6, t("form.explanation", lang))
+    lines = [f"# {md(title(result, lang), in_table=False)}", ""]
+    lines += [f"- {md(fact, in_table=False)}" for fact in facts(result, lang)]
+    align = "|" + "---|" * 5 + ("---|" if options.explanations else "") + "---:|---:|---|---|"
+    lines += ["", "| " + " | ".join(names) + " |", align]
+    subtotal = t("form.subtotal_in", lang)
     for row in rows(result):
-        indicator = row.indicator
+        item = row.indicator
         cells = [
-            f"{row.level.name}（得{fmt(row.level.score)}）" if row.opens_level else "",
+            named(row.level, lang) + subtotal.format(score=fmt(row.level.score)) if row.opens_level else "",
             fmt(row.level.weight) if row.opens_level else "",
-            f"{row.child.name}（得{fmt(row.child.score)}）" if row.opens_child else "",
+            named(row.child, lang) + subtotal.format(score=fmt(row.child.score)) if row.opens_child else "",
             fmt(row.child.weight) if row.opens_child else "",
-            indicator.name,
-            fmt(indicator.weight),
-            score_cell(indicator),
-            reasons_cell(indicator, "\n"),
-            "\n".join(indicator.improvements),
+            named(item, lang),
+            fmt(item.weight),
+            score_cell(item),
+            reasons_text(item, lang, "\n"),
+            "\n".join(item.improvements),
         ]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    lines.append(f"| **总分** | **{fmt(result.max)}** |  |  |  |  | **{fmt(result.total)}** |  |  |")
-    lines += ["", f"**评价等级**：{md(grade_line(result), in_table=False)}", ""]
-    targets = target_rows(result)
+        if options.explanations:
+            explanation = item.explanation_en if lang == "en" and item.explanation_en else item.explanation
+            cells.insert(6, explanation)
+        lines.append("| " + " | ".join(md(c) for c in cells) + " |")
+    blanks = "  |" * (5 if options.explanations else 4)
+    lines.append(
+        f"| **{t('form.total', lang)}** | **{fmt(result.max)}** |{blanks} **{fmt(result.total)}** |  |  |"
+    )
+    lines += ["", f"**{t('form.grade_label', lang)}**：{md(grade_line(result, lang), in_table=False)}", ""]
+    targets = target_rows(result, lang)
     if targets:
-        lines += [
-            "**绩效指标完成情况**",
-            "",
-            "| " + " | ".join(TARGET_HEADERS) + " |",
-            "|---|---|---|---|---|---|---:|",
-        ]
-        lines += ["| " + " | ".join(_cell(c) for c in cells) + " |" for cells in targets]
+        lines += [f"**{t('targets.title', lang)}**", ""]
+        lines += ["| " + " | ".join(target_headers(lang)) + " |", "|---|---|---|---|---|---|---:|"]
+        lines += ["| " + " | ".join(md(c) for c in cells) + " |" for cells in targets]
         lines.append("")
     lines += [
-        ("- " if line.startswith("  ") else "") + md(line.strip(), in_table=False) for line in summary(result)
+        ("- " if line.startswith("  ") else "") + md(line.strip(), in_table=False)
+        for line in summary(result, lang)
     ]
-    extra = notes(result)
+    extra = notes(result, lang)
     if extra:
-        lines += ["", "说明：", ""] + [f"- {md(line, in_table=False)}" for line in extra]
+        lines += ["", t("form.notes", lang), ""] + [f"- {md(line, in_table=False)}" for line in extra]
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return md(text, in_table=True)

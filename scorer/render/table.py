@@ -1,87 +1,271 @@
-"""The terminal table, laid out as the official 自评表."""
+"""The terminal view of the 自评表: a grid laid out like the official form where the terminal is wide enough,
+a list grouped by level where it is not. Numbers are never split or cut; long texts wrap.
+
+The layout is computed here rather than by rich's Table, which takes longer to lay out one 自评表 than `score`
+takes to start and score it; rich measures the width of each character (CJK characters take two cells).
+"""
 
 from __future__ import annotations
 
-import io
-from decimal import Decimal
+import os
+from dataclasses import dataclass
 
-from rich import box
-from rich.console import Console, Group
-from rich.table import Table
-from rich.text import Text
+from rich.cells import cell_len
 
 from scorer.escape import visible
+from scorer.i18n import t
 from scorer.model.result import Result
 from scorer.numbers import fmt
 from scorer.render.common import (
-    HEADERS,
-    TARGET_HEADERS,
     facts,
     grade_line,
+    headers,
+    named,
     notes,
-    reasons_cell,
+    reasons_text,
     rows,
     score_cell,
     summary,
     target_rows,
     title,
 )
+from scorer.render.options import RenderOptions
+
+WIDE = 120  # below this many columns the form's ten columns cannot be read: the grouped list is shown
+_BOLD, _RED, _DIM, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
 
 
-def build(result: Result) -> Group:
-    # Only Text objects built with plain(): rich never reads a file's words as markup or control codes.
-    table = Table(*HEADERS, box=box.SQUARE, show_lines=False, title=plain(title(result)), header_style="bold")
-    for column in (1, 3, 5, 6):
-        table.columns[column].justify = "right"
-    for column in (7, 8):  # reasons take the room there is, and are read in full (their Text folds)
-        table.columns[column].ratio = 1
-    for row in rows(result):
-        indicator = row.indicator
-        table.add_row(
-            _with_subtotal(indicator.level1, "\n得 ", row.level.score) if row.opens_level else "",
-            fmt(row.level.weight) if row.opens_level else "",
-            _with_subtotal(row.child.name, "（得", row.child.score, "）") if row.opens_child else "",
-            fmt(row.child.weight) if row.opens_child else "",
-            plain(indicator.name),
-            fmt(indicator.weight),
-            Text(score_cell(indicator), style="bold red" if indicator.lost > 0 else ""),
-            plain(reasons_cell(indicator, "\n")),
-            plain("\n".join(indicator.improvements)),
-            end_section=row.closes_level,
-        )
-    table.add_row("总分", fmt(result.max), "", "", "", "", Text(fmt(result.total), style="bold"), "", "")
-    parts: list[object] = [plain("\n".join(facts(result)), style="dim"), table]
-    parts.append(plain("评价等级：" + grade_line(result), style="bold"))
-    targets = target_rows(result)
+@dataclass(frozen=True)
+class _Style:
+    on: bool
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if self.on and text else text
+
+
+def render(result: Result, options: RenderOptions) -> str:
+    lang, width = options.lang, max(options.width, 40)
+    style = _Style(options.color and not os.environ.get("NO_COLOR"))
+    out = [center(visible(title(result, lang)), width), ""]
+    out += [style(visible(line), _DIM) for line in facts(result, lang)]
+    out.append("")
+    out += _grid(result, lang, width, style) if width >= WIDE else _grouped(result, lang, width, style)
+    out += ["", style(visible(t("form.grade", lang) + grade_line(result, lang)), _BOLD)]
+    targets = target_rows(result, lang)
     if targets:
-        target_table = Table(
-            *TARGET_HEADERS, box=box.SIMPLE_HEAD, title="绩效指标完成情况", header_style="bold"
-        )
+        out += ["", t("targets.title", lang)]
         for cells in targets:
-            target_table.add_row(
-                *(plain(c) for c in cells),
-                style="red" if cells[5].startswith("未达标") else "",
-            )
-        parts.append(target_table)
-    parts.append(plain("\n".join(summary(result))))
-    extra = notes(result)
+            out += wrap(visible("  " + " | ".join(cells)), width, indent="    ")
+    out.append("")
+    out += [line for text in summary(result, lang) for line in wrap(visible(text), width, indent="    ")]
+    extra = notes(result, lang)
     if extra:
-        parts.append(plain("说明：\n" + "\n".join("  " + line for line in extra), style="dim"))
-    return Group(*parts)  # type: ignore[arg-type]
+        out += ["", style(t("form.notes", lang), _DIM)]
+        out += [
+            style(line, _DIM) for text in extra for line in wrap(visible("  " + text), width, indent="    ")
+        ]
+    return "\n".join(out) + "\n"
 
 
-def plain(text: str, style: str = "") -> Text:
-    return Text(visible(text), style=style, overflow="fold")
+# ---- the grid, as the official form --------------------------------------------------------------------------
 
 
-def _with_subtotal(name: str, before: str, score: Decimal, after: str = "") -> Text:
-    text = plain(name)
-    text.append(f"{before}{fmt(score)}{after}", style="dim")
-    return text
+def _grid(result: Result, lang: str, width: int, style: _Style) -> list[str]:
+    names = headers(lang)
+    table = list(rows(result))
+    numbers = [fmt(r.level.weight) for r in table] + [fmt(r.child.weight) for r in table]
+    weight_width = max([cell_len(names[1]), *(cell_len(n) for n in numbers)])
+    score_width = max(
+        [cell_len(names[6]), cell_len(fmt(result.total)), *(cell_len(score_cell(r.indicator)) for r in table)]
+    )
+    level_width = max(cell_len(names[0]), 10)
+    child_width = max(cell_len(names[2]), 10)
+    name_width = 24 if width >= 150 else 18
+    fixed = level_width + child_width + name_width + 3 * weight_width + score_width
+    free = width - fixed - 3 * 9 - 1  # nine columns: a border and a space either side of each
+    reasons_width = max(10, free * 3 // 5)
+    improvements_width = max(8, free - reasons_width)
+    widths = [
+        level_width,
+        weight_width,
+        child_width,
+        weight_width,
+        name_width,
+        weight_width,
+        score_width,
+        reasons_width,
+        improvements_width,
+    ]
+    right = {1, 3, 5, 6}
+    lines = [_rule("┌", "┬", "┐", widths), _line([[h] for h in names], widths, right, style, bold=True)]
+    lines.append(_rule("├", "┼", "┤", widths))
+    subtotal = t("form.subtotal", lang)
+    for row in table:
+        item = row.indicator
+        cells = [
+            wrap(visible(named(row.level, lang)), level_width) + [subtotal + fmt(row.level.score)]
+            if row.opens_level
+            else [""],
+            [fmt(row.level.weight)] if row.opens_level else [""],
+            wrap(visible(named(row.child, lang)), child_width) + [subtotal + fmt(row.child.score)]
+            if row.opens_child
+            else [""],
+            [fmt(row.child.weight)] if row.opens_child else [""],
+            wrap(visible(named(item, lang)), name_width),
+            [fmt(item.weight)],
+            [score_cell(item)],
+            wrap(visible(reasons_text(item, lang, "\n")), reasons_width),
+            wrap(visible("\n".join(item.improvements)), improvements_width),
+        ]
+        lines.append(_line(cells, widths, right, style, red_score=item.lost > 0))
+        if row.closes_level:
+            lines.append(_rule("├", "┼", "┤", widths))
+    total = [
+        [t("form.total", lang)],
+        [fmt(result.max)],
+        [""],
+        [""],
+        [""],
+        [""],
+        [fmt(result.total)],
+        [""],
+        [""],
+    ]
+    lines.append(_line(total, widths, right, style, bold=True))
+    lines.append(_rule("└", "┴", "┘", widths))
+    return lines
 
 
-def render(result: Result, *, color: bool = False, width: int = 160) -> str:
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system="standard" if color else None, highlight=False)
-    console.print(build(result))
-    return buffer.getvalue()
+def _rule(left: str, middle: str, end: str, widths: list[int]) -> str:
+    return left + middle.join("─" * (w + 2) for w in widths) + end
+
+
+def _line(
+    cells: list[list[str]],
+    widths: list[int],
+    right: set[int],
+    style: _Style,
+    *,
+    bold: bool = False,
+    red_score: bool = False,
+) -> str:
+    height = max(len(c) for c in cells)
+    out = []
+    for index in range(height):
+        parts = []
+        for column, (cell, cell_width) in enumerate(zip(cells, widths, strict=True)):
+            text = cell[index] if index < len(cell) else ""
+            padded = pad(text, cell_width, right=column in right)
+            if bold:
+                padded = style(padded, _BOLD)
+            elif column == 6 and red_score and text:
+                padded = style(padded, _BOLD + _RED)
+            parts.append(padded)
+        out.append("│ " + " │ ".join(parts) + " │")
+    return "\n".join(out)
+
+
+# ---- the grouped list, for narrow terminals -------------------------------------------------------------------
+
+
+def _grouped(result: Result, lang: str, width: int, style: _Style) -> list[str]:
+    lines: list[str] = []
+    labels = {key: t(key, lang) for key in ("form.reasons", "form.improvements", "form.weight", "form.score")}
+    for row in rows(result):
+        if row.opens_level:
+            head = f"{named(row.level, lang)}  {labels['form.weight']} {fmt(row.level.weight)}  {labels['form.score']} {fmt(row.level.score)}"
+            lines += ["", style(visible(head), _BOLD)]
+        if row.opens_child:
+            head = f"  {named(row.child, lang)}  {labels['form.weight']} {fmt(row.child.weight)}  {labels['form.score']} {fmt(row.child.score)}"
+            lines.append(visible(head))
+        item = row.indicator
+        mark = f"{score_cell(item)} / {fmt(item.weight)}"
+        score = style(mark, _BOLD + _RED) if item.lost > 0 else mark
+        name_lines = wrap(visible(named(item, lang)), max(10, width - 16 - cell_len(mark)))
+        lines.append(f"    {score}  {name_lines[0]}")
+        lines += [" " * (6 + cell_len(mark)) + more for more in name_lines[1:]]
+        for key, text in (
+            ("form.reasons", reasons_text(item, lang, "\n")),
+            ("form.improvements", "\n".join(item.improvements)),
+        ):
+            if text:
+                lines += wrap(
+                    visible(f"{labels[key]}：{text}" if lang == "zh" else f"{labels[key]}: {text}"),
+                    width,
+                    first="      ",
+                    indent="        ",
+                )
+    total = f"{t('form.total', lang)} {fmt(result.total)} / {fmt(result.max)}"
+    lines += ["", style(total, _BOLD)]
+    return lines
+
+
+# ---- text layout by display cells ------------------------------------------------------------------------------
+
+
+def center(text: str, width: int) -> str:
+    gap = max(0, width - cell_len(text))
+    return " " * (gap // 2) + text
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - cell_len(text))
+    return gap + text if right else text + gap
+
+
+def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[str]:
+    """Lines of at most `width` cells. CJK text breaks between any two characters, Latin text between words
+    (a word longer than a line is broken too); line breaks in the text are kept."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        prefix = first if not out else indent
+        line, used = prefix, cell_len(prefix)
+        for token in _tokens(paragraph):
+            size = cell_len(token)
+            if used + size > width and line.strip():
+                out.append(line.rstrip())
+                line, used = indent, cell_len(indent)
+                if token == " ":
+                    continue
+            while size > width - used and size > 1:  # a single token wider than a line: split it
+                room = width - used
+                head = _take(token, room)
+                out.append(line + head)
+                token = token[len(head) :]
+                size = cell_len(token)
+                line, used = indent, cell_len(indent)
+            line += token
+            used += size
+        out.append(line.rstrip())
+    return out or [""]
+
+
+def _tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    word = ""
+    for ch in text:
+        if ch == " ":
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(" ")
+        elif cell_len(ch) == 2:  # a CJK character: a break may come before and after it
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(ch)
+        else:
+            word += ch
+    if word:
+        tokens.append(word)
+    return tokens
+
+
+def _take(token: str, room: int) -> str:
+    taken, used = "", 0
+    for ch in token:
+        if used + cell_len(ch) > room:
+            break
+        taken += ch
+        used += cell_len(ch)
+    return taken or token[0]

@@ -11,6 +11,8 @@ from decimal import Decimal, localcontext
 
 from scorer import __version__
 from scorer.model.department import Department, IndicatorInputs
+from scorer.model.messages import Fact, Message, fact, rule_reason, said
+from scorer.model.problems import Location
 from scorer.model.result import (
     GradeBand,
     IndicatorResult,
@@ -40,6 +42,11 @@ class RuleRuntimeError(Exception):
         self.key = key  # the rule file's key whose text failed, for its line
         super().__init__(message)
 
+    def location(self) -> Location:
+        """The rule file, line, indicator and key of the text that failed."""
+        rule = self.indicator
+        return Location(rule.path, rule.lines.line((self.key,)), rule.id, self.key)
+
 
 def score(rules: RuleSet, department: Department) -> Result:
     with localcontext(EXACT):  # the caller's decimal context never reaches a score
@@ -52,7 +59,9 @@ def _score(rules: RuleSet, department: Department) -> Result:
     grade = rules.grade_of(grand_total)
     top = max(g.max for g in rules.grades)
     bands = tuple(
-        GradeBand(g.name, g.label(top=g.max == top), g.min, g.name == grade.name)
+        GradeBand(
+            g.name, g.label(top=g.max == top), g.min, g.name == grade.name, rules.english.get(g.name, "")
+        )
         for g in sorted(rules.grades, key=lambda g: g.min, reverse=True)
     )
     return Result(
@@ -70,6 +79,7 @@ def _score(rules: RuleSet, department: Department) -> Result:
         levels=_levels(rules, indicators),
         indicators=indicators,
         engine_version=__version__,
+        rules_title_en=rules.title_en,
     )
 
 
@@ -77,12 +87,17 @@ def _levels(rules: RuleSet, indicators: tuple[IndicatorResult, ...]) -> tuple[No
     def subtotal(level1: str, level2: str | None = None) -> Decimal:
         return total(i.score for i in indicators if i.level1 == level1 and level2 in (None, i.level2))
 
+    english = rules.english
     return tuple(
         NodeResult(
             level.name,
             level.weight,
             subtotal(level.name),
-            tuple(NodeResult(name, weight, subtotal(level.name, name)) for name, weight in level.children),
+            tuple(
+                NodeResult(name, weight, subtotal(level.name, name), name_en=english.get(name, ""))
+                for name, weight in level.children
+            ),
+            name_en=english.get(level.name, ""),
         )
         for level in rules.levels
     )
@@ -100,9 +115,9 @@ class _Builder:
         self.indicator = indicator
         self.inputs = inputs
         self.year = year
-        self.reasons: list[str] = []
+        self.reasons: list[Message] = []
         self.improvements: list[str] = []
-        self.notes: list[str] = []
+        self.notes: list[Message] = []
         self.steps: list[Step] = []
         self.clamped = False
         self.targets: tuple[TargetOutcome, ...] = ()
@@ -112,9 +127,11 @@ class _Builder:
         indicator, inputs = self.indicator, self.inputs
         if inputs.override is not None:
             score = inputs.override.score
-            self.reasons.append(inputs.override.reason)
+            self.reasons.append(said(inputs.override.reason))
             self._improve(inputs.override.improvement)
-            self.steps.append(Step("override", f"评价人调整得分：{inputs.override.reason}", score))
+            self.steps.append(
+                Step("override", fact("step.override", reason=said(inputs.override.reason)), score)
+            )
         else:
             score = self._deduct(self._base())
         if not ZERO <= score <= indicator.weight:
@@ -124,6 +141,9 @@ class _Builder:
         return IndicatorResult(
             id=indicator.id,
             name=indicator.name,
+            name_en=indicator.name_en,
+            explanation=indicator.explanation,
+            explanation_en=indicator.explanation_en,
             level1=indicator.level1,
             level2=indicator.level2,
             weight=indicator.weight,
@@ -149,7 +169,7 @@ class _Builder:
             return self._formula()
         if indicator.scoring == "targets" and self.inputs.targets:
             return self._targets()
-        self.steps.append(Step("base", f"满分 {fmt(indicator.weight)} 分，按扣分计", indicator.weight))
+        self.steps.append(Step("base", fact("step.base", weight=indicator.weight), indicator.weight))
         return indicator.weight
 
     def _targets(self) -> Decimal:
@@ -157,12 +177,18 @@ class _Builder:
         assert indicator.targets is not None and self.inputs.targets
         outcome = roll_up(indicator.targets.roll_up, indicator.weight, self.inputs.targets)
         self.targets = outcome.targets
-        self.steps.extend(Step("target", _target_text(t)) for t in outcome.targets)
-        self.steps.append(Step("roll-up", f"{indicator.targets.roll_up}: {outcome.detail}", outcome.raw))
-        score = self._round(self._clamp(outcome.raw, "目标完成度得分"))
+        self.steps.extend(Step("target", _target_step(t)) for t in outcome.targets)
+        self.steps.append(
+            Step(
+                "roll-up",
+                fact("step.roll_up", method=indicator.targets.roll_up, detail=outcome.detail),
+                outcome.raw,
+            )
+        )
+        score = self._round(self._clamp(outcome.raw, fact("word.targets_result")))
         self.reasons.extend(outcome.reasons)
         if score < indicator.weight:
-            self.reasons.append(f"按{outcome.detail}计得{fmt(score)}分。")
+            self.reasons.append(fact("reason.targets_scored", detail=outcome.detail, score=score))
         return score
 
     def _formula(self) -> Decimal:
@@ -178,8 +204,10 @@ class _Builder:
         except FormulaError as exc:
             raise RuleRuntimeError(indicator, f"{exc}", "formula") from None
         shown = ", ".join(f"{k}={fmt(v)}" for k, v in sorted(values.items()))
-        self.steps.append(Step("formula", f"{indicator.formula.source}  ← {shown}", raw))
-        score = self._round(self._clamp(raw, "公式结果"))
+        self.steps.append(
+            Step("formula", fact("step.formula", formula=indicator.formula.source, values=shown), raw)
+        )
+        score = self._round(self._clamp(raw, fact("word.formula_result")))
         if score < indicator.weight and indicator.reason is not None:
             placeholders = {k: fmt(v) for k, v in values.items()}
             placeholders.update(
@@ -195,40 +223,48 @@ class _Builder:
                 raise RuleRuntimeError(
                     indicator, f"no value for {', '.join(sorted(missing_placeholders))}", "reason"
                 )
-            self.reasons.append(indicator.reason.render(placeholders))
+            self.reasons.append(rule_reason(indicator.reason_templates, placeholders))
         return score
 
     def _missing(self, missing: list[str]) -> Decimal:
         indicator = self.indicator
         labels = "、".join(spec.label for spec in indicator.inputs if spec.name in missing)
+        names = ", ".join(missing)
         if indicator.on_missing == "full_marks":
-            self.notes.append(f"未提供{labels}，按本规则的缺失数据约定计满分。")
-            self.steps.append(Step("missing", f"{', '.join(missing)} missing → full marks", indicator.weight))
+            self.notes.append(fact("note.missing_full_marks", labels=labels))
+            self.steps.append(Step("missing", fact("step.missing_full_marks", names=names), indicator.weight))
             return indicator.weight
         if indicator.on_missing == "zero":
-            self.reasons.append(f"未提供{labels}，按本规则的缺失数据约定计0分。")
-            self.steps.append(Step("missing", f"{', '.join(missing)} missing → zero", ZERO))
+            self.reasons.append(fact("reason.missing_zero", labels=labels))
+            self.steps.append(Step("missing", fact("step.missing_zero", names=names), ZERO))
             return ZERO
         raise EngineError(f"{indicator.id}: missing {missing} should have been reported when reading inputs")
 
     def _round(self, value: Exact) -> Decimal:
         """The one rounding of a score, from its exact value."""
-        rounded = self.indicator.rounding.apply(value)
-        self.steps.append(Step("rounding", self.indicator.rounding.describe(), rounded))
+        rounding = self.indicator.rounding
+        rounded = rounding.apply(value)
+        self.steps.append(
+            Step(
+                "rounding",
+                fact("step.rounding", places=rounding.places, mode=fact(f"rounding.{rounding.mode}")),
+                rounded,
+            )
+        )
         return rounded
 
-    def _clamp(self, value: Exact, what: str) -> Exact:
+    def _clamp(self, value: Exact, what: Fact) -> Exact:
         """An exact raw value outside [0, weight] is brought inside before it is rounded or shown."""
         weight = self.indicator.weight
         if value > weight:
             self.clamped = True
-            self.notes.append(f"{what} {fmt(value)} 超出分值 {fmt(weight)}，按分值计。")
-            self.steps.append(Step("clamp", f"{fmt(value)} > {fmt(weight)} → {fmt(weight)}", weight))
+            self.notes.append(fact("note.clamped_high", what=what, value=value, weight=weight))
+            self.steps.append(Step("clamp", fact("step.clamped_high", value=value, weight=weight), weight))
             return weight
         if value < 0:
             self.clamped = True
-            self.notes.append(f"{what} {fmt(value)} 低于0，按0分计。")
-            self.steps.append(Step("clamp", f"{fmt(value)} < 0 → 0", ZERO))
+            self.notes.append(fact("note.clamped_low", what=what, value=value))
+            self.steps.append(Step("clamp", fact("step.clamped_low", value=value), ZERO))
             return ZERO
         return value
 
@@ -236,16 +272,15 @@ class _Builder:
         score = base
         for deduction in self.inputs.deductions:
             score = EXACT.subtract(score, deduction.points)
-            self.reasons.append(deduction.reason)
+            self.reasons.append(said(deduction.reason))
             self._improve(deduction.improvement)
-            label = f"[{deduction.code}] " if deduction.code else ""
-            self.steps.append(
-                Step("deduction", f"{label}-{fmt(deduction.points)}：{deduction.reason}", score)
-            )
+            key = "step.declared_deduction" if deduction.code else "step.deduction"
+            detail = fact(key, code=deduction.code, points=deduction.points, reason=said(deduction.reason))
+            self.steps.append(Step("deduction", detail, score))
         if score < 0:
             self.clamped = True
-            self.notes.append(f"扣分合计超过可得分 {fmt(base)}，扣完为止，按0分计。")
-            self.steps.append(Step("clamp", "扣完为止 → 0", ZERO))
+            self.notes.append(fact("note.deductions_exhausted", base=base))
+            self.steps.append(Step("clamp", fact("step.deductions_exhausted"), ZERO))
             return ZERO
         return score
 
@@ -269,11 +304,17 @@ def _input_names(indicator: Indicator) -> set[str]:
     return {spec.name for spec in indicator.inputs}
 
 
-def _target_text(outcome: TargetOutcome) -> str:
-    state = "达标" if outcome.met else "未达标"
+def _target_step(outcome: TargetOutcome) -> Fact:
     how = (
-        "（评价人判定）"
+        fact("target.judged")
         if outcome.judged
-        else f"，完成率{fmt(completion_percent(outcome.completion, outcome.met))}%"
+        else fact("target.completion", percent=completion_percent(outcome.completion, outcome.met))
     )
-    return f"{outcome.name}：目标{outcome.target}，实际{outcome.actual or '—'}，{state}{how}"
+    return fact(
+        "step.target",
+        name=said(outcome.name),
+        target=said(outcome.target),
+        actual=said(outcome.actual or "—"),
+        state=fact("target.met" if outcome.met else "target.unmet"),
+        how=how,
+    )

@@ -11,9 +11,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from scorer.model.department import Part, Target
+from scorer.model.messages import Fact, fact, said
 from scorer.model.result import TargetOutcome
 from scorer.model.target_words import AT_LEAST, AT_MOST
-from scorer.numbers import fmt, percent
+from scorer.numbers import percent
 
 ONE, ZERO = Fraction(1), Fraction(0)
 
@@ -83,8 +84,8 @@ def _closeness(value: Fraction, goal: Fraction) -> Fraction:
 class TargetsScore:
     raw: Fraction
     targets: tuple[TargetOutcome, ...]
-    reasons: tuple[str, ...]
-    detail: str
+    reasons: tuple[Fact, ...]
+    detail: Fact
 
 
 def roll_up(roll_up_method: str, weight: Decimal, targets: Sequence[Target]) -> TargetsScore:
@@ -95,21 +96,26 @@ def roll_up(roll_up_method: str, weight: Decimal, targets: Sequence[Target]) -> 
     if roll_up_method == "equal_shares":
         met = sum(1 for o in outcomes if o.met)
         raw = Fraction(weight) * met / len(outcomes)
-        detail = f"达标{met}项/共{len(outcomes)}项"
+        detail = fact("detail.equal_shares", met=met, count=len(outcomes))
     elif roll_up_method == "weighted_completion":
         weights = [Fraction(t.weight or 0) for t in targets]
         mean = sum((w * o.completion for w, o in zip(weights, outcomes, strict=True)), ZERO) / sum(weights)
         raw = Fraction(weight) * mean
-        detail = f"加权平均完成率{fmt(percent(mean))}%"
+        detail = fact("detail.weighted_completion", percent=percent(mean))
     else:
         mean = sum((o.completion for o in outcomes), ZERO) / len(outcomes)
         raw = Fraction(weight) * mean
-        detail = f"平均完成率{fmt(percent(mean))}%"
-    reasons = tuple(
-        f"“{o.name}”未达标：目标{o.target}，实际{o.actual or '—'}"
-        + (f"（{o.reason}）" if o.reason else "")
-        + "。"
-        for o in outcomes
-        if not o.met
-    )
+        detail = fact("detail.mean_completion", percent=percent(mean))
+    reasons = tuple(_unmet(o) for o in outcomes if not o.met)
     return TargetsScore(raw, outcomes, reasons, detail)
+
+
+def _unmet(outcome: TargetOutcome) -> Fact:
+    shown = {
+        "name": said(outcome.name),
+        "target": said(outcome.target),
+        "actual": said(outcome.actual or "—"),
+    }
+    if outcome.reason:
+        return fact("reason.target_unmet_because", **shown, why=said(outcome.reason))
+    return fact("reason.target_unmet", **shown)

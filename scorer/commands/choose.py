@@ -1,0 +1,58 @@
+"""Which rules, which files: the defaults every command shares, decided in one place.
+
+- An inputs file is scored with `--rules` if given, else the released rules of the `year` it declares.
+- A golden case under `<folder>/<year>/` is scored with `--rules` if given, else `./rules/<year>` when the working
+  folder is a rubric repository that has it, else the released `<year>`.
+- A command that needs a year and has none (schema, template) uses the latest released year.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scorer.i18n import t
+from scorer.load.yamlio import YamlDocument
+from scorer.model.problems import Location, RulesNotFound, UserError
+from scorer.resources import shipped_years
+
+
+def rules_for_inputs(explicit: str | None, doc: YamlDocument) -> str:
+    if explicit is not None:
+        return explicit
+    year = doc.data.get("year") if isinstance(doc.data, dict) else None
+    if year is None:
+        raise UserError.at(Location(doc.path, 1), t("inputs.no_year"))
+    return str(year)
+
+
+def rules_for_case(explicit: str | None, case: Path) -> str:
+    if explicit is not None:
+        return explicit
+    year = case.parent.name
+    local = Path("rules") / year
+    return str(local) if (local / "rubric.yaml").is_file() else year
+
+
+def latest_year(explicit: str | None = None) -> str:
+    if explicit is not None:
+        return explicit
+    years = shipped_years()
+    if not years:
+        raise RulesNotFound(t("rules.none_shipped"))
+    return years[-1]
+
+
+def golden_folders(given: list[Path] | None) -> list[Path]:
+    """What `score test` runs: the paths given (each must exist), else tests/golden."""
+    folders = given or [Path("tests/golden")]
+    for folder in folders:
+        if not folder.exists():
+            raise UserError.at(Location(str(folder)), t("cases.no_such_path"))
+    return folders
+
+
+def diff_inputs(given: list[Path] | None) -> list[Path]:
+    """What `score diff` re-scores: the paths given, else examples/ and tests/golden/ where they exist."""
+    if given is not None:
+        return given
+    return [p for p in (Path("examples"), Path("tests/golden")) if p.is_dir()]

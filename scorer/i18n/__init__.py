@@ -1,0 +1,92 @@
+"""Two languages, one catalogue each: `zh.po` and `en.po` beside this file (standard gettext catalogues,
+compiled to `.mo` by `python -m scorer.i18n.compile`).
+
+Every message `score` writes has a key in both catalogues; `t(key, **values)` writes it in the chosen language
+and `say(message)` writes a `Fact`, `Said` or `RuleReason` (see scorer/model/messages.py). The language is
+`--lang`, else `SCORE_LANG`, else the locale (`zh_*` → Chinese), else English. What departments and rule files
+wrote is never translated.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+
+from scorer.model.messages import Fact, Message, RuleReason, Said
+from scorer.numbers import fmt
+
+LANGUAGES = ("zh", "en")
+_HERE = Path(__file__).resolve().parent
+_current: str | None = None
+
+
+def choose(explicit: str | None = None) -> str:
+    """The language: the one asked for, else SCORE_LANG, else the locale's, else English."""
+    for wanted in (explicit, os.environ.get("SCORE_LANG")):
+        if wanted:
+            return normalise(wanted)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def normalise(language: str) -> str:
+    code = language.strip().lower().replace("-", "_")
+    if code.startswith("zh"):
+        return "zh"
+    if code.startswith("en"):
+        return "en"
+    raise ValueError(f"unknown language {language!r} (zh or en)")
+
+
+def set_language(language: str | None) -> str:
+    global _current
+    _current = choose(language)
+    return _current
+
+
+def language() -> str:
+    return _current if _current is not None else set_language(None)
+
+
+@cache
+def catalogue(lang: str) -> gettext.NullTranslations:
+    with open(_HERE / f"{lang}.mo", "rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+def t(key: str, lang: str | None = None, /, **values: object) -> str:
+    """The message `key` in `lang` (default: the chosen language), its {placeholders} filled with `values`."""
+    lang = lang or language()
+    text = catalogue(lang).gettext(key)
+    if not values:
+        return text
+    return text.format_map({name: _word(value, lang) for name, value in values.items()})
+
+
+def say(message: Message | str, lang: str | None = None) -> str:
+    """A message in words: a Fact from the catalogue, a Said verbatim, a RuleReason from its template."""
+    lang = lang or language()
+    if isinstance(message, str):
+        return message
+    if isinstance(message, Said):
+        return message.text
+    if isinstance(message, RuleReason):
+        return message.template(lang).render(dict(message.values))
+    return t(message.key, lang, **message.named)
+
+
+def _word(value: object, lang: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal | Fraction | int) and not isinstance(value, bool):
+        return fmt(value)
+    if isinstance(value, Fact | Said | RuleReason):
+        return say(value, lang)
+    return str(value)

@@ -1,0 +1,13 @@
+"""What every renderer is told: the language, and for the terminal its width and whether to colour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    lang: str = "zh"
+    color: bool = False
+    width: int = 160
+    explanations: bool = False  # the 指标解释 column, where a format has room for it
