@@ -45,8 +45,47 @@ def _(key: str) -> str:
     return t(key, LANG)
 
 
+# The words typer writes around our help texts, put in the chosen language (English keeps them as they are).
+_HELP_WORDS = {
+    "Usage: ": "help.usage",
+    "Options": "help.options",
+    "Arguments": "help.arguments",
+    "Commands": "help.commands",
+    "Show this message and exit.": "help.help",
+    "[required]": "help.required",
+    "default: ": "help.default",
+}
+
+
+def _translate_help(formatter: typer.core._click.HelpFormatter) -> None:
+    if LANG == "en":
+        return
+    for index, piece in enumerate(formatter.buffer):
+        for english, key in _HELP_WORDS.items():
+            piece = piece.replace(english, _(key))
+        formatter.buffer[index] = piece
+
+
+class _Command(typer.core.TyperCommand):
+    """Usage lines as people read them (`score run [OPTIONS] INPUTS`, not `{INPUTS}`), in the chosen language."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        return [piece.strip("{}") for piece in super().collect_usage_pieces(ctx)]
+
+    def format_help(self, ctx: typer.Context, formatter: typer.core._click.HelpFormatter) -> None:
+        super().format_help(ctx, formatter)
+        _translate_help(formatter)
+
+
+class _Group(typer.core.TyperGroup):
+    def format_help(self, ctx: typer.Context, formatter: typer.core._click.HelpFormatter) -> None:
+        super().format_help(ctx, formatter)
+        _translate_help(formatter)
+
+
 app = typer.Typer(
     name="score",
+    cls=_Group,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain usage errors: one line a person or a CI log can read
@@ -149,7 +188,7 @@ def _emit(
         sys.stderr.write(t("cli.wrote", path=str(output)) + "\n")
 
 
-@app.command(help=_("cli.run"))
+@app.command(cls=_Command, help=_("cli.run"))
 def run(
     inputs: InputsArgument,
     rules: RulesOption = None,
@@ -184,7 +223,7 @@ def _terminal_width() -> int:
     return shutil.get_terminal_size((160, 40)).columns if sys.stdout.isatty() else 160
 
 
-@app.command(help=_("cli.lint"))
+@app.command(cls=_Command, help=_("cli.lint"))
 def lint(
     rules: Annotated[
         list[str] | None, typer.Argument(help=_("cli.arg.lint_rules"), metavar="[RULES]...")
@@ -205,7 +244,7 @@ def lint(
             raise typer.Exit(EXIT_USER)
 
 
-@app.command(help=_("cli.explain"))
+@app.command(cls=_Command, help=_("cli.explain"))
 def explain(
     inputs: InputsArgument,
     rules: RulesOption = None,
@@ -230,7 +269,7 @@ def explain(
         _emit(render(result, i18n.language(), indicator), output, [inputs, Path(rules_set.folder)])
 
 
-@app.command("test", help=_("cli.test"))
+@app.command("test", cls=_Command, help=_("cli.test"))
 def test_cases(
     paths: Annotated[
         list[Path] | None,
@@ -263,7 +302,7 @@ def test_cases(
             raise typer.Exit(EXIT_USER)
 
 
-@app.command(help=_("cli.diff"))
+@app.command(cls=_Command, help=_("cli.diff"))
 def diff(
     old: Annotated[str, typer.Argument(help=_("cli.arg.old"), show_default=False, metavar="OLD")],
     new: Annotated[str, typer.Argument(help=_("cli.arg.new"), show_default=False, metavar="NEW")],
@@ -289,7 +328,7 @@ def diff(
         _emit(text, output, [Path(old_rules.folder), Path(new_rules.folder), *paths])
 
 
-@app.command(help=_("cli.schema"))
+@app.command(cls=_Command, help=_("cli.schema"))
 def schema(rules: RulesOption = None, output: OutputOption = None, lang: LangOption = None) -> None:
     import json
 
@@ -303,7 +342,7 @@ def schema(rules: RulesOption = None, output: OutputOption = None, lang: LangOpt
         _emit(text, output, [Path(rules_set.folder)])
 
 
-@app.command(help=_("cli.template"))
+@app.command(cls=_Command, help=_("cli.template"))
 def template(
     rules: RulesOption = None,
     targets: Annotated[
@@ -354,7 +393,7 @@ def main() -> None:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
     guard_streams()
-    app()
+    app(prog_name="score")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""JSON Schema validation with messages a person can act on, each at its file and line."""
+"""JSON Schema validation with messages a person can act on, each at its file and line.
+
+Two validators, for speed: jsonschema-rs (compiled, quick to load) decides whether a document is valid; only
+when it is not is the python `jsonschema` loaded, whose errors carry what the messages below explain.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import jsonschema
-from referencing import Registry, Resource
+import jsonschema_rs
 
 from scorer.load.yamlio import YamlDocument
 from scorer.model.problems import Location, PathKey, Problem, did_you_mean
@@ -30,13 +33,34 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+def _shipped_schemas() -> list[tuple[str, dict[str, Any]]]:
+    return [(name, load_schema(name)) for name in SCHEMA_FILES if (schemas_dir() / name).is_file()]
+
+
 @cache
-def _registry() -> Registry:
-    resources = []
-    for name in SCHEMA_FILES:
-        if (schemas_dir() / name).is_file():
-            resources.append((name, Resource.from_contents(load_schema(name))))
-    return Registry().with_resources(resources)
+def _registry() -> Any:
+    """The python jsonschema registry of the shipped schema files (they refer to each other by file name)."""
+    from referencing import Registry, Resource
+
+    return Registry().with_resources((name, Resource.from_contents(s)) for name, s in _shipped_schemas())
+
+
+@cache
+def _fast_registry() -> jsonschema_rs.Registry:
+    return jsonschema_rs.Registry(_shipped_schemas())
+
+
+_fast_validators: dict[str, Any] = {}
+
+
+def _is_valid(schema: dict[str, Any], data: Any) -> bool:
+    key = json.dumps(
+        schema, sort_keys=True, ensure_ascii=False
+    )  # schemas are small; an inputs schema is per year
+    validator = _fast_validators.get(key)
+    if validator is None:
+        validator = _fast_validators[key] = jsonschema_rs.validator_for(schema, registry=_fast_registry())
+    return bool(validator.is_valid(data))
 
 
 def validate(doc: YamlDocument, schema: dict[str, Any], indicator_of: IndicatorOf) -> list[Problem]:
@@ -45,6 +69,10 @@ def validate(doc: YamlDocument, schema: dict[str, Any], indicator_of: IndicatorO
     bounds = list(_numbers_out_of_bounds(doc, doc.data, (), indicator_of))
     if bounds:
         return bounds  # the schema's own range checks cannot compare NaN
+    if _is_valid(schema, doc.data):
+        return []
+    import jsonschema  # only a document with problems needs their explanation
+
     validator = jsonschema.Draft202012Validator(schema, registry=_registry())
     problems = [p for error in validator.iter_errors(doc.data) for p in _explain(doc, error, indicator_of)]
     return sorted(problems, key=lambda p: (p.location.line or 0, p.message))
@@ -70,9 +98,8 @@ def _numbers_out_of_bounds(
             yield Problem(where, message)
 
 
-def _explain(
-    doc: YamlDocument, error: jsonschema.ValidationError, indicator_of: IndicatorOf
-) -> Iterator[Problem]:
+def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterator[Problem]:
+    """Problems from one python `jsonschema` ValidationError."""
     path: PathKey = tuple(error.absolute_path)
     kind, value, instance = error.validator, error.validator_value, error.instance
 

@@ -46,11 +46,21 @@ class _Style:
 def render(result: Result, options: RenderOptions) -> str:
     lang, width = options.lang, max(options.width, 40)
     style = _Style(options.color and not os.environ.get("NO_COLOR"))
-    out = [center(visible(title(result, lang)), width), ""]
-    out += [style(visible(line), _DIM) for line in facts(result, lang)]
+    out = [center(line, width) for line in wrap(visible(title(result, lang)), width)] + [""]
+    out += [
+        style(line, _DIM) for fact in facts(result, lang) for line in wrap(visible(fact), width, indent="  ")
+    ]
     out.append("")
-    out += _grid(result, lang, width, style) if width >= WIDE else _grouped(result, lang, width, style)
-    out += ["", style(visible(t("form.grade", lang) + grade_line(result, lang)), _BOLD)]
+    grid = _grid(result, lang, width, _Style(False)) if width >= WIDE else None
+    if (
+        grid is not None and max(cell_len(line) for row in grid for line in row.split("\n")) <= width
+    ):  # else switch layout, never cut
+        grid = _grid(result, lang, width, style)
+    else:
+        grid = _grouped(result, lang, width, style)
+    out += grid
+    grade = wrap(visible(t("form.grade", lang) + grade_line(result, lang)), width, indent="  ")
+    out += [""] + [style(line, _BOLD) for line in grade]
     targets = target_rows(result, lang)
     if targets:
         out += ["", t("targets.title", lang)]
@@ -78,8 +88,15 @@ def _grid(result: Result, lang: str, width: int, style: _Style) -> list[str]:
     score_width = max(
         [cell_len(names[6]), cell_len(fmt(result.total)), *(cell_len(score_cell(r.indicator)) for r in table)]
     )
-    level_width = max(cell_len(names[0]), 10)
-    child_width = max(cell_len(names[2]), 10)
+    subtotal = t("form.subtotal", lang)
+    # A level column holds its name (wrapped) and its subtotal (never split): as wide as the subtotal and the
+    # longest word of a name need, within reason.
+    level_width = _column(
+        names[0], [named(r.level, lang) for r in table], [subtotal + fmt(r.level.score) for r in table]
+    )
+    child_width = _column(
+        names[2], [named(r.child, lang) for r in table], [subtotal + fmt(r.child.score) for r in table]
+    )
     name_width = 24 if width >= 150 else 18
     fixed = level_width + child_width + name_width + 3 * weight_width + score_width
     free = width - fixed - 3 * 9 - 1  # nine columns: a border and a space either side of each
@@ -99,7 +116,6 @@ def _grid(result: Result, lang: str, width: int, style: _Style) -> list[str]:
     right = {1, 3, 5, 6}
     lines = [_rule("┌", "┬", "┐", widths), _line([[h] for h in names], widths, right, style, bold=True)]
     lines.append(_rule("├", "┼", "┤", widths))
-    subtotal = t("form.subtotal", lang)
     for row in table:
         item = row.indicator
         cells = [
@@ -134,6 +150,11 @@ def _grid(result: Result, lang: str, width: int, style: _Style) -> list[str]:
     lines.append(_line(total, widths, right, style, bold=True))
     lines.append(_rule("└", "┴", "┘", widths))
     return lines
+
+
+def _column(header: str, names: list[str], numbers: list[str]) -> int:
+    longest_word = max((cell_len(word) for name in names for word in name.split()), default=0)
+    return max(cell_len(header), *(cell_len(n) for n in numbers), min(longest_word, 16), 8)
 
 
 def _rule(left: str, middle: str, end: str, widths: list[int]) -> str:

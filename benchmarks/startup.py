@@ -1,0 +1,62 @@
+"""How long `score run` takes to start, against importing typer and rich alone, on this machine.
+
+    python benchmarks/startup.py [--runs 30] [--max-ratio 1.5]
+
+Runs the two commands in alternation (so that both see the same machine load), with bytecode cached as on a
+user's machine, and prints each median wall time and their ratio. With --max-ratio it exits 1 when the ratio
+is above it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "2022-zhengwu-fuwu.yaml"
+
+
+def command() -> list[str]:
+    score = shutil.which("score")
+    return [score] if score else [sys.executable, "-m", "scorer"]
+
+
+def timed(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--max-ratio", type=float, default=None)
+    args = parser.parse_args()
+    baseline = [sys.executable, "-c", "import typer, rich"]
+    score = [*command(), "run", str(EXAMPLE), "--rules", "2022"]
+    env_note = os.environ.get("SCORE_LANG", "(locale)")
+    for warm in (baseline, score):  # write the bytecode caches first, as an installed package has them
+        timed(warm)
+    base_times, score_times = [], []
+    for _ in range(args.runs):
+        base_times.append(timed(baseline))
+        score_times.append(timed(score))
+    base, ours = statistics.median(base_times), statistics.median(score_times)
+    ratio = ours / base
+    print(f"import typer, rich      median {base * 1000:7.1f} ms")
+    print(f"score run (table, {env_note}) median {ours * 1000:7.1f} ms")
+    print(f"ratio                   {ratio:.2f}x  ({args.runs} runs each, alternating)")
+    if args.max_ratio is not None and ratio > args.max_ratio:
+        print(f"above the limit of {args.max_ratio}x", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Renderers as plug-ins, the terminal layout at every width, both languages, and what each command imports."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from typer.testing import CliRunner
+
+from cli import app
+from scorer.commands.run import score_file
+from scorer.numbers import fmt
+from scorer.render import RENDERERS, for_output
+from scorer.render.options import RenderOptions
+from scorer.render.table import render as table
+
+from .conftest import EXAMPLES, ROOT
+
+runner = CliRunner()
+ZHENGWU = EXAMPLES / "2022-zhengwu-fuwu.yaml"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [80, 100, 120, 160])
+@pytest.mark.parametrize("example", ["2022-zhengwu-fuwu.yaml", "2022-suigang-targets.yaml"])
+def test_the_terminal_view_fits_every_width_and_never_splits_a_number(
+    example: str, width: int, lang: str
+) -> None:
+    result, _ = score_file(EXAMPLES / example)
+    shown = table(result, RenderOptions(lang, False, width))
+    assert max(cell_len(line) for line in shown.splitlines()) <= width
+    for level in result.levels:  # every subtotal is shown whole, on one line
+        assert re.search(rf"(?<![\d.]){re.escape(fmt(level.score))}(?![\d.])", shown), level.name
+    assert re.search(rf"(?<![\d.]){re.escape(fmt(result.total))}(?![\d.])", shown)
+
+
+def test_the_form_layout_is_kept_where_it_fits_and_a_grouped_list_is_used_where_it_does_not() -> None:
+    result, _ = score_file(ZHENGWU)
+    assert "┌" in table(result, RenderOptions("zh", False, 160))
+    narrow = table(result, RenderOptions("zh", False, 80))
+    assert "┌" not in narrow and "    9.88 / 10  部门预算资金支出率" in narrow
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"), [("out.json", "json"), ("out.md", "markdown"), ("out.txt", "table"), ("-", "table")]
+)
+def test_the_output_extension_picks_the_renderer(name: str, expected: str) -> None:
+    assert for_output(Path(name), None).name == expected
+    assert for_output(Path(name), "json").name == "json"  # -f wins
+
+
+def test_an_extension_no_renderer_claims_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "自评表.xlsx"
+    result = runner.invoke(app, ["run", str(ZHENGWU), "-o", str(target)])
+    assert result.exit_code == 1
+    known = ", ".join(ext for r in RENDERERS for ext in r.extensions)
+    assert result.stderr.strip().endswith(
+        f"no output format writes .xlsx files (known: {known}); choose another extension or give -f"
+    )
+    assert not target.exists()
+
+
+def test_output_by_extension_writes_that_format(tmp_path: Path) -> None:
+    target = tmp_path / "result.json"
+    assert runner.invoke(app, ["run", str(ZHENGWU), "-o", str(target)]).exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["total"] == 94.2
+
+
+def test_english_and_chinese_from_the_same_result() -> None:
+    en = json.loads(runner.invoke(app, ["run", str(ZHENGWU), "-f", "json", "--lang", "en"]).stdout)
+    zh = json.loads(runner.invoke(app, ["run", str(ZHENGWU), "-f", "json", "--lang", "zh"]).stdout)
+    row = {i["id"]: i for i in en["indicators"]}["contract_filing_timeliness"]
+    assert row["reasons"] == [
+        "In 2022, 11 contracts were signed, 9 of them filed on time; the share gives 0.82 points."
+    ]
+    row = {i["id"]: i for i in zh["indicators"]}["contract_filing_timeliness"]
+    assert row["reasons"] == ["2022年共签订11份合同，其中9份按要求及时备案，按占比得0.82分。"]
+    # what the department wrote is never translated
+    assert {i["id"]: i for i in en["indicators"]}["pm_system_execution"]["reasons"] == [
+        "我部门2022年未组织下属事业单位开展整体绩效自评，本项扣1分。"
+    ]
+    assert en["total"] == zh["total"] == 94.2 and en["grade"] == zh["grade"] == "优"
+
+
+def test_the_language_comes_from_the_option_then_score_lang_then_the_locale() -> None:
+    from scorer import i18n
+
+    assert i18n.choose("en") == "en"
+    env = {"SCORE_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}
+    done = subprocess.run(
+        [sys.executable, "-m", "scorer", "run", str(ZHENGWU), "-f", "markdown"],
+        capture_output=True,
+        text=True,
+        env={**_clean_env(), **env},
+        cwd=ROOT,
+        check=True,
+    )
+    assert "| 一级指标 |" in done.stdout
+    env["LANG"] = "C.UTF-8"
+    done = subprocess.run(
+        [sys.executable, "-m", "scorer", "run", str(ZHENGWU), "-f", "markdown"],
+        capture_output=True,
+        text=True,
+        env={**_clean_env(), **env},
+        cwd=ROOT,
+        check=True,
+    )
+    assert "| Level 1 |" in done.stdout
+
+
+def _clean_env() -> dict[str, str]:
+    import os
+
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SCORE_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+    }
+
+
+def test_every_command_takes_lang_and_has_clean_help() -> None:
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__  # type: ignore[union-attr]
+        shown = runner.invoke(app, [name, "--help", "--lang", "en"])
+        assert shown.exit_code == 0, name
+        assert "--lang" in shown.stdout, name
+        assert "<str>" not in shown.stdout and "{" not in shown.stdout.split("\n")[0], name
+    # help texts are written before options are parsed, so Chinese help needs its own process
+    chinese = subprocess.run(
+        [sys.executable, "-m", "scorer", "run", "--help", "--lang", "zh"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    assert chinese.startswith("用法：score run [OPTIONS] INPUTS") and "为一个部门打分" in chinese
+
+
+def test_python_m_scorer_works() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "scorer", "--version"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0 and done.stdout.startswith("score ")
+
+
+def test_json_output_does_not_load_the_terminal_machinery() -> None:
+    probe = (
+        "import sys, runpy; sys.argv = ['score', 'run', sys.argv[1], '-f', 'json'];"
+        "import scorer.__main__ as m\n"
+        "try: m.main()\n"
+        "except SystemExit: pass\n"
+        "loaded = [name for name in sys.modules if name in ('rich.table', 'rich.console', 'jsonschema')]\n"
+        "print('LOADED', loaded, file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(ZHENGWU)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert "LOADED []" in done.stderr, done.stderr
