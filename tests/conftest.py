@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,8 @@ from scorer.scoring.engine import score
 
 # Messages in English unless a test asks for Chinese (--lang zh): the machine's locale must not change results.
 os.environ["SCORE_LANG"] = "en"
+# The checked-rules cache of this test run, apart from the user's own.
+os.environ["SCORE_CACHE_DIR"] = tempfile.mkdtemp(prefix="score-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 # The shipped rubric: for tests of the rubric itself (golden cases, published totals, lint --strict).

@@ -414,3 +414,31 @@ def test_user_error_lists_are_data(tmp_path: Path) -> None:
             dedent("department: x\nindicators: {budget_execution: {execution_rate: .nan}}\n"),
             load_rules(FIXTURE_RULES),
         )
+
+
+def test_the_rules_cache_is_used_only_when_nobody_else_could_have_written_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scorer.load import cache
+
+    monkeypatch.setenv("SCORE_CACHE_DIR", str(tmp_path / "cache"))
+    first = load_rules(FIXTURE_RULES)
+    entries = list((tmp_path / "cache").glob("rules-*.pickle"))
+    assert len(entries) == 1 and load_rules(FIXTURE_RULES) == first
+    entries[0].chmod(0o666)  # writable by others: never read, the rules are read again
+    assert cache._load(entries[0]) is None
+    entries[0].write_bytes(b"not a pickle")
+    entries[0].chmod(0o600)
+    assert load_rules(FIXTURE_RULES) == first  # a broken entry is ignored
+    monkeypatch.setenv("SCORE_CACHE_DIR", "/proc/nonexistent/cache")  # an unwritable cache changes nothing
+    assert load_rules(FIXTURE_RULES) == first
+
+
+def test_a_changed_rule_file_is_never_served_from_the_cache(rules_copy: Callable[..., Path]) -> None:
+    folder = rules_copy()
+    before = load_rules(folder)
+    path = folder / "indicators" / "asset_inventory.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("weight: 1", "weight: 2"), encoding="utf-8")
+    with pytest.raises(UserError):  # the weights no longer add up: read again, and refused
+        load_rules(folder)
+    assert before.indicator("asset_inventory").weight == 1  # type: ignore[union-attr]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from scorer.load.cache import cached
 from scorer.load.schemas import field_name, load_schema, validate
 from scorer.load.validate import check_indicator, check_rule_set
 from scorer.load.yamlio import YamlDocument, display_path, load_yaml_file
@@ -60,8 +61,20 @@ def resolve_rules(spec: str) -> Path:
 
 
 def load_rules(spec: str | Path) -> RuleSet:
-    rules, problems = read_rules(spec)
-    errors = [p for p in problems if p.severity == "error"]
+    """A checked rule set (from the cache when its files are unchanged); raises UserError with every error."""
+    folder = spec if isinstance(spec, Path) else resolve_rules(spec)
+    errors: list[Problem] = []
+
+    def build() -> RuleSet | None:
+        rules, problems = read_rules(folder)
+        errors.extend(p for p in problems if p.severity == "error")
+        return None if errors else rules
+
+    files = sorted([folder / "rubric.yaml", *(folder / "indicators").glob("*.yaml")])
+    if not all(path.is_file() for path in files):
+        rules = build()
+    else:
+        rules = cached(folder, files, build)
     if errors or rules is None:
         raise UserError(errors)
     return rules

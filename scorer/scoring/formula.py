@@ -14,7 +14,7 @@ import ast
 import math
 import operator
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -117,7 +117,7 @@ class FormulaError(ValueError):
 @dataclass(frozen=True)
 class Formula:
     source: str
-    tree: ast.expr
+    tree: ast.expr = field(compare=False, repr=False)  # compiled from `source`; two formulas are equal by it
     names: frozenset[str]
 
     def evaluate(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> Fraction:

@@ -1,0 +1,89 @@
+"""A cache of checked rule sets, so that `score run` does not re-read and re-check an unchanged rubric.
+
+A rule set is cached only after every check passed, keyed by the exact bytes of every rule file (and the
+engine version, the Python version and where it was read from), in the user's cache folder:
+`$SCORE_CACHE_DIR`, else `$XDG_CACHE_HOME/rubric-scorer`, else `~/.cache/rubric-scorer`. `SCORE_NO_CACHE=1`
+turns it off. A cache entry is read only when the current user owns it and no one else can write it or its
+folder; anything unreadable, stale or odd is ignored and the rules are read again. Writing is best effort.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from scorer import __version__
+from scorer.model.rules import RuleSet
+
+
+def cache_folder() -> Path | None:
+    if os.environ.get("SCORE_NO_CACHE"):
+        return None
+    explicit = os.environ.get("SCORE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache" if os.environ.get("HOME") else None)
+    return Path(base) / "rubric-scorer" if base else None
+
+
+def cached(folder: Path, files: list[Path], build: Callable[[], RuleSet | None]) -> RuleSet | None:
+    """The rule set of `folder` from the cache when its files are unchanged, else `build()` (cached if built)."""
+    where = cache_folder()
+    if where is None:
+        return build()
+    try:
+        entry = where / f"rules-{_key(folder, files)}.pickle"
+    except OSError:
+        return build()
+    rules = _load(entry)
+    if rules is not None:
+        return rules
+    rules = build()
+    if rules is not None:
+        _store(entry, rules)
+    return rules
+
+
+def _key(folder: Path, files: list[Path]) -> str:
+    sha = hashlib.sha256()
+    for part in (__version__, sys.version, str(folder.resolve()), os.getcwd()):
+        sha.update(part.encode() + b"\0")
+    for path in files:
+        sha.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return sha.hexdigest()
+
+
+def _safe(path: Path) -> bool:
+    """Owned by this user, writable by no one else: nobody else could have put a pickle there."""
+    for item in (path, path.parent):
+        info = item.stat()
+        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return False
+    return stat.S_ISREG(path.stat().st_mode)
+
+
+def _load(entry: Path) -> RuleSet | None:
+    try:
+        if not entry.exists() or not _safe(entry):
+            return None
+        with entry.open("rb") as handle:
+            rules = pickle.load(handle)
+    except Exception:  # a stale or broken entry: read the rules again
+        return None
+    return rules if isinstance(rules, RuleSet) else None
+
+
+def _store(entry: Path, rules: RuleSet) -> None:
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = entry.with_suffix(f".{os.getpid()}.tmp")
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+            pickle.dump(rules, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, entry)
+    except Exception:  # a read-only home, a full disk: the cache is an optimisation only
+        return
