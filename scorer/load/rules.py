@@ -71,10 +71,8 @@ def load_rules(spec: str | Path) -> RuleSet:
         return None if errors else rules
 
     files = sorted([folder / "rubric.yaml", *(folder / "indicators").glob("*.yaml")])
-    if not all(path.is_file() for path in files):
-        rules = build()
-    else:
-        rules = cached(folder, files, build)
+    readable = all(path.is_file() for path in files)  # else reading says what is wrong
+    rules = cached(folder, files, build) if readable else build()
     if errors or rules is None:
         raise UserError(errors)
     return rules
