@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
+
 import stat
 import sys
 from collections.abc import Iterable
@@ -31,7 +31,7 @@ def write_atomic(path: Path, content: str | bytes, protected: Iterable[Path] = (
     existing = _stat(target)
     mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
     # A short temporary name: the target's own name may already be as long as the file system allows.
-    temporary = target.parent / f".score-{secrets.token_hex(6)}.tmp"
+    temporary = target.parent / f".score-{os.urandom(6).hex()}.tmp"
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
