@@ -1,0 +1,191 @@
+"""The official 部门整体支出绩效自评表 as an Excel workbook, laid out as the published tables are.
+
+Title line, the 部门基本情况 block (name, units, goals, the budget breakdown), the ten columns with merged cells for
+the level-1 and level-2 spans, 总分 and the grade line with the reached band ticked. Numbers are numbers (shown with
+two decimals), exactly the engine's values. Ready to print: A4 landscape, one page wide, header rows repeated, a
+CJK font, wrapped text. openpyxl is imported here only.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scorer.i18n import t
+from scorer.model.result import Result
+from scorer.render.common import grade_line, named, reasons_text, rows, title
+from scorer.render.options import RenderOptions
+
+FONT = "SimSun"  # 宋体, as the published forms; LibreOffice falls back to any installed CJK font
+WIDTHS = (10, 6, 10, 6, 22, 6, 34, 9, 34, 28)  # the ten columns, in characters
+_THIN = Side(style="thin", color="000000")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="center")
+_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+NUMBER = "0.00"
+
+
+def render(result: Result, options: RenderOptions) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = t("xlsx.sheet", options.lang)
+    lang = options.lang
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    row = _title(sheet, result, lang)
+    row = _profile(sheet, result, lang, row)
+    header = row
+    row = _table(sheet, result, lang, row)
+    _page_setup(sheet, header)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(sheet: Worksheet, row: int, column: int, value: object, *, bold: bool = False, center: bool = False,
+          number: bool = False, size: int = 10) -> None:
+    cell = sheet.cell(row=row, column=column, value=_value(value))
+    cell.font = Font(name=FONT, bold=bold, size=size)
+    cell.alignment = _CENTER if center else _WRAP
+    cell.border = _BOX
+    if number:
+        cell.number_format = NUMBER
+
+
+def _value(value: object) -> object:
+    """Decimals as exact numbers: every score has at most 15 significant digits, which a float carries exactly."""
+    if isinstance(value, Decimal):
+        return int(value) if value == int(value) else float(value)
+    return value
+
+
+def _merge(sheet: Worksheet, row: int, first: int, last: int, end_row: int | None = None) -> None:
+    end = end_row or row
+    if last > first or end > row:
+        sheet.merge_cells(start_row=row, start_column=first, end_row=end, end_column=last)
+        for r in range(row, end + 1):
+            for c in range(first, last + 1):
+                sheet.cell(row=r, column=c).border = _BOX
+
+
+def _title(sheet: Worksheet, result: Result, lang: str) -> int:
+    _cell(sheet, 1, 1, title(result, lang), bold=True, center=True, size=14)
+    _merge(sheet, 1, 1, 10)
+    sheet.row_dimensions[1].height = 30
+    return 2
+
+
+def _profile(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
+    """部门基本情况: name and units, goals, and the 年度部门预算情况 breakdown as printed in the 2022 tables."""
+    profile = result.profile
+    _cell(sheet, row, 1, t("xlsx.profile", lang), bold=True, center=True)
+    _merge(sheet, row, 1, 10)
+    row += 1
+    _cell(sheet, row, 1, t("xlsx.department", lang), bold=True)
+    _cell(sheet, row, 2, result.department)
+    _merge(sheet, row, 2, 7)
+    _cell(sheet, row, 8, t("xlsx.units", lang), bold=True)
+    _cell(sheet, row, 9, result.units if result.units is not None else "")
+    _merge(sheet, row, 9, 10)
+    row += 1
+    _cell(sheet, row, 1, t("xlsx.goal", lang), bold=True)
+    _cell(sheet, row, 2, profile.goal)
+    _merge(sheet, row, 2, 4)
+    _cell(sheet, row, 5, t("xlsx.achieved", lang), bold=True)
+    _cell(sheet, row, 6, profile.achieved)
+    _merge(sheet, row, 6, 8)
+    _cell(sheet, row, 9, t("xlsx.shortfall", lang), bold=True)
+    _cell(sheet, row, 10, profile.shortfall)
+    sheet.row_dimensions[row].height = _height(max(len(profile.goal), len(profile.achieved)) // 3, len(profile.shortfall))
+    row += 1
+    # 年度部门预算情况: a label spanning four rows, then the headings of the breakdown and its values.
+    _cell(sheet, row, 1, t("xlsx.budget", lang), bold=True, center=True)
+    _merge(sheet, row, 1, 1, row + 3)
+    _cell(sheet, row, 2, t("xlsx.budget_total", lang), bold=True, center=True)
+    _merge(sheet, row, 2, 3, row + 2)
+    _cell(sheet, row, 4, t("xlsx.budget_kinds", lang), bold=True, center=True)
+    _merge(sheet, row, 4, 10)
+    groups = (("xlsx.department_budget", 4, 5), ("xlsx.development", 6, 7), ("xlsx.development_levels", 8, 10))
+    for key, first, last in groups:
+        _cell(sheet, row + 1, first, t(key, lang), bold=True, center=True)
+        _merge(sheet, row + 1, first, last)
+    parts = (("basic", 4, 4), ("project", 5, 5), ("special", 6, 6), ("other_development", 7, 7),
+             ("district_level", 8, 9), ("transfers", 10, 10))
+    budget = result.budget
+    for key, first, last in parts:
+        _cell(sheet, row + 2, first, t(f"budget.{key}", lang), bold=True, center=True)
+        _merge(sheet, row + 2, first, last)
+        _cell(sheet, row + 3, first, budget.get(key, Decimal(0)), number=True, center=True)
+        _merge(sheet, row + 3, first, last)
+    _cell(sheet, row + 3, 2, budget.get("total", ""), number=True, center=True)
+    _merge(sheet, row + 3, 2, 3)
+    return row + 4
+
+
+def _table(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
+    keys = ("form.level1", "form.weight", "form.level2", "form.weight", "form.level3", "form.weight",
+            "form.explanation", "xlsx.score", "form.reasons", "form.improvements")
+    for column, key in enumerate(keys, start=1):
+        _cell(sheet, row, column, t(key, lang), bold=True, center=True)
+    row += 1
+    level_start = child_start = row
+    table = list(rows(result))
+    for position, item in enumerate(table):
+        indicator = item.indicator
+        if item.opens_level:
+            level_start = row
+            _cell(sheet, row, 1, named(item.level, lang), center=True)
+            _cell(sheet, row, 2, item.level.weight, number=True, center=True)
+        if item.opens_child:
+            child_start = row
+            _cell(sheet, row, 3, named(item.child, lang), center=True)
+            _cell(sheet, row, 4, item.child.weight, number=True, center=True)
+        explanation = indicator.explanation_en if lang == "en" and indicator.explanation_en else indicator.explanation
+        _cell(sheet, row, 5, named(indicator, lang) if indicator.name else "")
+        _cell(sheet, row, 6, indicator.weight, number=True, center=True)
+        _cell(sheet, row, 7, explanation)
+        _cell(sheet, row, 8, indicator.score, number=True, center=True)
+        _cell(sheet, row, 9, reasons_text(indicator, lang, "\n"))
+        _cell(sheet, row, 10, "\n".join(indicator.improvements))
+        longest = max(len(explanation) // 2, len(reasons_text(indicator, lang, "")) // 2, len("".join(indicator.improvements)) // 2)
+        sheet.row_dimensions[row].height = _height(longest // 8)
+        following = table[position + 1] if position + 1 < len(table) else None
+        if following is None or following.opens_child:
+            _merge(sheet, child_start, 3, 3, row)
+            _merge(sheet, child_start, 4, 4, row)
+        if item.closes_level:
+            _merge(sheet, level_start, 1, 1, row)
+            _merge(sheet, level_start, 2, 2, row)
+        row += 1
+    _cell(sheet, row, 1, t("form.total", lang), bold=True, center=True)
+    _cell(sheet, row, 2, result.max, number=True, bold=True, center=True)
+    _merge(sheet, row, 3, 7)
+    _cell(sheet, row, 8, result.total, number=True, bold=True, center=True)
+    _merge(sheet, row, 9, 10)
+    row += 1
+    _cell(sheet, row, 1, t("form.grade_label", lang), bold=True, center=True)
+    _cell(sheet, row, 2, grade_line(result, lang))
+    _merge(sheet, row, 2, 10)
+    return row + 1
+
+
+def _height(*lines: int) -> float:
+    return max(18.0, 14.0 * max(1, *lines))
+
+
+def _page_setup(sheet: Worksheet, header_row: int) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.print_options.horizontalCentered = True
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
