@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import os
-
 import stat
 import sys
 from collections.abc import Iterable

@@ -1,7 +1,8 @@
 """A cache of checked rule sets, so that `score run` does not re-read and re-check an unchanged rubric.
 
-A rule set is cached only after every check passed, keyed by the exact bytes of every rule file (and the
-engine version, the Python version and where it was read from), in the user's cache folder:
+A rule set is cached only after every check passed, keyed as Python keys its bytecode: by each rule file's path,
+size, modification time (in nanoseconds) and inode, with the engine and Python versions and where it was read
+from. An edited file changes its key. The cache lives in the user's cache folder:
 `$SCORE_CACHE_DIR`, else `$XDG_CACHE_HOME/rubric-scorer`, else `~/.cache/rubric-scorer`. `SCORE_NO_CACHE=1`
 turns it off. A cache entry is read only when the current user owns it and no one else can write it or its
 folder; anything unreadable, stale or odd is ignored and the rules are read again. Writing is best effort.
@@ -9,11 +10,11 @@ folder; anything unreadable, stale or odd is ignored and the rules are read agai
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import stat
 import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,25 +38,31 @@ def cached(folder: Path, files: list[Path], build: Callable[[], RuleSet | None])
     if where is None:
         return build()
     try:
-        entry = where / f"rules-{_key(folder, files)}.pickle"
+        key = _key(folder, files)
     except OSError:
         return build()
-    rules = _load(entry)
+    entry = where / f"rules-{_name(key)}.pickle"
+    rules = _load(entry, key)
     if rules is not None:
         return rules
     rules = build()
     if rules is not None:
-        _store(entry, rules)
+        _store(entry, key, rules)
     return rules
 
 
 def _key(folder: Path, files: list[Path]) -> str:
-    sha = hashlib.sha256()
-    for part in (__version__, sys.version, str(folder.resolve()), os.getcwd()):
-        sha.update(part.encode() + b"\0")
+    parts = [__version__, sys.version, str(folder.resolve()), os.getcwd()]
     for path in files:
-        sha.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return sha.hexdigest()
+        info = path.stat()
+        parts.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+    return "\n".join(parts)
+
+
+def _name(key: str) -> str:
+    """A short file name for the entry; the entry holds its whole key, compared on reading."""
+    data = key.encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 def _safe(path: Path) -> bool:
@@ -67,23 +74,23 @@ def _safe(path: Path) -> bool:
     return stat.S_ISREG(path.stat().st_mode)
 
 
-def _load(entry: Path) -> RuleSet | None:
+def _load(entry: Path, key: str) -> RuleSet | None:
     try:
         if not entry.exists() or not _safe(entry):
             return None
         with entry.open("rb") as handle:
-            rules = pickle.load(handle)
+            stored_key, rules = pickle.load(handle)
     except Exception:  # a stale or broken entry: read the rules again
         return None
-    return rules if isinstance(rules, RuleSet) else None
+    return rules if stored_key == key and isinstance(rules, RuleSet) else None
 
 
-def _store(entry: Path, rules: RuleSet) -> None:
+def _store(entry: Path, key: str, rules: RuleSet) -> None:
     try:
         entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         temporary = entry.with_suffix(f".{os.getpid()}.tmp")
         with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
-            pickle.dump(rules, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((key, rules), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, entry)
     except Exception:  # a read-only home, a full disk: the cache is an optimisation only
         return

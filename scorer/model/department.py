@@ -76,6 +76,24 @@ class IndicatorInputs:
     deductions: tuple[Deduction, ...] = ()
     override: Override | None = None
     targets: tuple[Target, ...] = ()
+    improvement: str = ""  # 改进措施 for the row, whatever scored it
+
+
+@dataclass(frozen=True)
+class Profile:
+    """部门基本情况 as the official form prints it, and the 自评报告's narrative parts; all as the department
+    wrote them, every one optional (a missing part is left blank, never invented)."""
+
+    goal: str = ""  # 年度整体绩效目标
+    achieved: str = ""  # 整体绩效目标完成情况
+    shortfall: str = ""  # 未能完成原因
+    key_tasks: str = ""  # 部门年度重点工作任务
+    results: str = ""  # 绩效目标完成情况与效益
+    performance_management: str = ""  # 绩效管理
+    procurement_management: str = ""  # 采购管理
+    asset_management: str = ""  # 资产管理
+    problems: str = ""  # 存在的主要问题
+    improvements: str = ""  # 下一步改进措施
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,7 @@ class Department:
     budget: Mapping[str, Decimal]
     indicators: Mapping[str, IndicatorInputs]
     path: str = ""
+    profile: Profile = field(default_factory=Profile)
 
     def inputs(self, indicator_id: str) -> IndicatorInputs:
         return self.indicators.get(indicator_id) or IndicatorInputs()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from scorer.model.department import Profile
 from scorer.model.messages import Message
 from scorer.numbers import EXACT
 
@@ -105,6 +106,7 @@ class Result:
     indicators: tuple[IndicatorResult, ...] = field(default_factory=tuple)
     engine_version: str = ""  # with the rules digest, names exactly what produced this result
     rules_title_en: str = ""
+    profile: Profile = field(default_factory=Profile)  # 部门基本情况 and the report's narrative, as written
 
     @property
     def next_band(self) -> tuple[str, Decimal] | None:

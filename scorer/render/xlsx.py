@@ -48,8 +48,17 @@ def render(result: Result, options: RenderOptions) -> bytes:
     return buffer.getvalue()
 
 
-def _cell(sheet: Worksheet, row: int, column: int, value: object, *, bold: bool = False, center: bool = False,
-          number: bool = False, size: int = 10) -> None:
+def _cell(
+    sheet: Worksheet,
+    row: int,
+    column: int,
+    value: object,
+    *,
+    bold: bool = False,
+    center: bool = False,
+    number: bool = False,
+    size: int = 10,
+) -> None:
     cell = sheet.cell(row=row, column=column, value=_value(value))
     cell.font = Font(name=FONT, bold=bold, size=size)
     cell.alignment = _CENTER if center else _WRAP
@@ -102,7 +111,9 @@ def _profile(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
     _merge(sheet, row, 6, 8)
     _cell(sheet, row, 9, t("xlsx.shortfall", lang), bold=True)
     _cell(sheet, row, 10, profile.shortfall)
-    sheet.row_dimensions[row].height = _height(max(len(profile.goal), len(profile.achieved)) // 3, len(profile.shortfall))
+    sheet.row_dimensions[row].height = _height(
+        max(len(profile.goal), len(profile.achieved)) // 3, len(profile.shortfall)
+    )
     row += 1
     # 年度部门预算情况: a label spanning four rows, then the headings of the breakdown and its values.
     _cell(sheet, row, 1, t("xlsx.budget", lang), bold=True, center=True)
@@ -111,12 +122,22 @@ def _profile(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
     _merge(sheet, row, 2, 3, row + 2)
     _cell(sheet, row, 4, t("xlsx.budget_kinds", lang), bold=True, center=True)
     _merge(sheet, row, 4, 10)
-    groups = (("xlsx.department_budget", 4, 5), ("xlsx.development", 6, 7), ("xlsx.development_levels", 8, 10))
+    groups = (
+        ("xlsx.department_budget", 4, 5),
+        ("xlsx.development", 6, 7),
+        ("xlsx.development_levels", 8, 10),
+    )
     for key, first, last in groups:
         _cell(sheet, row + 1, first, t(key, lang), bold=True, center=True)
         _merge(sheet, row + 1, first, last)
-    parts = (("basic", 4, 4), ("project", 5, 5), ("special", 6, 6), ("other_development", 7, 7),
-             ("district_level", 8, 9), ("transfers", 10, 10))
+    parts = (
+        ("basic", 4, 4),
+        ("project", 5, 5),
+        ("special", 6, 6),
+        ("other_development", 7, 7),
+        ("district_level", 8, 9),
+        ("transfers", 10, 10),
+    )
     budget = result.budget
     for key, first, last in parts:
         _cell(sheet, row + 2, first, t(f"budget.{key}", lang), bold=True, center=True)
@@ -129,8 +150,18 @@ def _profile(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
 
 
 def _table(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
-    keys = ("form.level1", "form.weight", "form.level2", "form.weight", "form.level3", "form.weight",
-            "form.explanation", "xlsx.score", "form.reasons", "form.improvements")
+    keys = (
+        "form.level1",
+        "form.weight",
+        "form.level2",
+        "form.weight",
+        "form.level3",
+        "form.weight",
+        "form.explanation",
+        "xlsx.score",
+        "form.reasons",
+        "form.improvements",
+    )
     for column, key in enumerate(keys, start=1):
         _cell(sheet, row, column, t(key, lang), bold=True, center=True)
     row += 1
@@ -146,14 +177,20 @@ def _table(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
             child_start = row
             _cell(sheet, row, 3, named(item.child, lang), center=True)
             _cell(sheet, row, 4, item.child.weight, number=True, center=True)
-        explanation = indicator.explanation_en if lang == "en" and indicator.explanation_en else indicator.explanation
+        explanation = (
+            indicator.explanation_en if lang == "en" and indicator.explanation_en else indicator.explanation
+        )
         _cell(sheet, row, 5, named(indicator, lang) if indicator.name else "")
         _cell(sheet, row, 6, indicator.weight, number=True, center=True)
         _cell(sheet, row, 7, explanation)
         _cell(sheet, row, 8, indicator.score, number=True, center=True)
         _cell(sheet, row, 9, reasons_text(indicator, lang, "\n"))
         _cell(sheet, row, 10, "\n".join(indicator.improvements))
-        longest = max(len(explanation) // 2, len(reasons_text(indicator, lang, "")) // 2, len("".join(indicator.improvements)) // 2)
+        longest = max(
+            len(explanation) // 2,
+            len(reasons_text(indicator, lang, "")) // 2,
+            len("".join(indicator.improvements)) // 2,
+        )
         sheet.row_dimensions[row].height = _height(longest // 8)
         following = table[position + 1] if position + 1 < len(table) else None
         if following is None or following.opens_child:

@@ -80,6 +80,7 @@ def _score(rules: RuleSet, department: Department) -> Result:
         indicators=indicators,
         engine_version=__version__,
         rules_title_en=rules.title_en,
+        profile=department.profile,
     )
 
 
@@ -134,6 +135,7 @@ class _Builder:
             )
         else:
             score = self._deduct(self._base())
+        self._improve(inputs.improvement)
         if not ZERO <= score <= indicator.weight:
             raise EngineError(f"{indicator.id}: score {score} outside [0, {indicator.weight}]")
         if score < indicator.weight and not self.reasons:
