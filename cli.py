@@ -98,6 +98,7 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 class LintFormat(StrEnum):
@@ -193,7 +194,8 @@ def run(
     inputs: InputsArgument,
     rules: RulesOption = None,
     fmt: Annotated[
-        Format | None, typer.Option("--format", "-f", help=_("cli.opt.format"), metavar="table|json|markdown")
+        Format | None,
+        typer.Option("--format", "-f", help=_("cli.opt.format"), metavar="table|json|markdown|xlsx"),
     ] = None,
     output: OutputOption = None,
     explanations: Annotated[bool, typer.Option("--explanations", help=_("cli.opt.explanations"))] = False,
@@ -211,6 +213,8 @@ def run(
             check_target(output, protected)
         renderer = for_output(output, fmt.value if fmt else None)
         to_screen = output is None or str(output) == "-"
+        if renderer.binary and to_screen:
+            raise typer.BadParameter(t("cli.binary_needs_file", format=renderer.name), param_hint="--output")
         color = to_screen and renderer.name == "table" and sys.stdout.isatty()
         width = _terminal_width() if to_screen else 160
         options = RenderOptions(i18n.language(), color, width, explanations)
@@ -221,6 +225,38 @@ def _terminal_width() -> int:
     import shutil
 
     return shutil.get_terminal_size((160, 40)).columns if sys.stdout.isatty() else 160
+
+
+class ReportFormat(StrEnum):
+    docx = "docx"
+    markdown = "markdown"
+
+
+@app.command(cls=_Command, help=_("cli.report"))
+def report(
+    inputs: InputsArgument,
+    rules: RulesOption = None,
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", "-f", help=_("cli.opt.report_format"), metavar="docx|markdown"),
+    ] = None,
+    output: OutputOption = None,
+    lang: LangOption = None,
+) -> None:
+    from scorer.commands.run import score_file
+    from scorer.output import check_target
+    from scorer.render import REPORTS, for_output
+    from scorer.render.options import RenderOptions
+
+    with handled():
+        result, rules_set = score_file(inputs, rules)
+        protected = [inputs, Path(rules_set.folder)]
+        if output is not None and str(output) != "-":
+            check_target(output, protected)
+        renderer = for_output(output, fmt.value if fmt else None, REPORTS)
+        if renderer.binary and (output is None or str(output) == "-"):
+            raise typer.BadParameter(t("cli.binary_needs_file", format=renderer.name), param_hint="--output")
+        _emit(renderer.render(result, RenderOptions(i18n.language())), output, protected)
 
 
 @app.command(cls=_Command, help=_("cli.lint"))

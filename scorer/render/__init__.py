@@ -33,25 +33,31 @@ RENDERERS = (
     Renderer("table", (".txt",), "scorer.render.table"),
     Renderer("json", (".json",), "scorer.render.json_result"),
     Renderer("markdown", (".md", ".markdown"), "scorer.render.markdown"),
+    Renderer("xlsx", (".xlsx",), "scorer.render.xlsx", binary=True),
+)
+# The 自评报告 (`score report`): the same result, written as the narrative report.
+REPORTS = (
+    Renderer("docx", (".docx",), "scorer.render.report_docx", binary=True),
+    Renderer("markdown", (".md", ".markdown"), "scorer.render.report_markdown"),
 )
 FORMATS = tuple(r.name for r in RENDERERS)
 
 
-def by_name(name: str) -> Renderer:
-    return next(r for r in RENDERERS if r.name == name)
+def by_name(name: str, registry: tuple[Renderer, ...] = RENDERERS) -> Renderer:
+    return next(r for r in registry if r.name == name)
 
 
-def for_output(path: Path | None, name: str | None) -> Renderer:
-    """The renderer for `-f NAME`, else for the extension of `-o PATH`, else the terminal table."""
+def for_output(path: Path | None, name: str | None, registry: tuple[Renderer, ...] = RENDERERS) -> Renderer:
+    """The renderer for `-f NAME`, else for the extension of `-o PATH`, else the registry's first (the screen's)."""
     if name is not None:
-        return by_name(name)
+        return by_name(name, registry)
     if path is None or str(path) == "-":
-        return by_name("table")
+        return registry[0] if registry is RENDERERS else by_name("markdown", registry)
     suffix = path.suffix.lower()
-    for renderer in RENDERERS:
+    for renderer in registry:
         if suffix in renderer.extensions:
             return renderer
-    known = ", ".join(ext for r in RENDERERS for ext in r.extensions)
+    known = ", ".join(ext for r in registry for ext in r.extensions)
     raise UserError.at(Location(str(path)), t("render.unknown_extension", suffix=suffix or "''", known=known))
 
 

@@ -1,0 +1,129 @@
+"""The 自评报告 (narrative self-evaluation report) as a list of blocks, with the sections of the published reports:
+
+一、基本情况 (key tasks, goals, spending), 二、绩效自评情况 (results and benefits, the score and grade with a summary
+table, performance / procurement / asset management), 三、存在的主要问题和下一步改进措施.
+
+The department's own texts go in verbatim; every number comes from the result; a part the department did not
+write is a clearly marked blank, never invented. `report_docx.py` and `report_markdown.py` write the blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from scorer.i18n import say, t
+from scorer.model.result import Result
+from scorer.numbers import Rounding, fmt
+from scorer.render.common import named
+
+_NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|\(\d+\)\s*)")  # "（一）", "(1) "
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 0 the title, 1 一、, 2 （一）
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    blank: bool = False  # a part left for the department to write
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[tuple[str, ...], ...]  # the first row is the header
+
+
+Block = Heading | Paragraph | Table
+
+
+def blocks(result: Result, lang: str) -> list[Block]:
+    profile = result.profile
+    out: list[Block] = [Heading(0, t("report.title", lang, year=result.year, department=result.department))]
+    out.append(Heading(1, t("report.basics", lang)))
+    out += _part(t("report.key_tasks", lang), profile.key_tasks, lang)
+    out += _part(t("report.goals", lang), profile.goal, lang)
+    out += [Heading(2, t("report.spending", lang)), _spending(result, lang)]
+    out.append(Heading(1, t("report.evaluation", lang)))
+    out += _part(t("report.results", lang), profile.results or profile.achieved, lang)
+    out.append(Heading(2, t("report.score", lang)))
+    out.append(
+        Paragraph(t("report.score_text", lang, year=result.year, total=result.total, grade=result.grade))
+    )
+    out.append(_summary_table(result, lang))
+    out += _part(t("report.performance", lang), profile.performance_management, lang)
+    out += _part(t("report.procurement", lang), profile.procurement_management, lang)
+    out += _part(t("report.assets", lang), profile.asset_management, lang)
+    out.append(Heading(1, t("report.problems_and_fixes", lang)))
+    out.append(Heading(2, t("report.problems", lang)))
+    out += _losses(result, lang, profile.problems or profile.shortfall)
+    out.append(Heading(2, t("report.fixes", lang)))
+    out += _fixes(result, lang, profile.improvements)
+    return out
+
+
+def _part(title: str, text: str, lang: str) -> list[Block]:
+    return [Heading(2, title), _written(text, _NUMBERING.sub("", title), lang)]
+
+
+def _written(text: str, what: str, lang: str) -> Paragraph:
+    if text.strip():
+        return Paragraph(text.strip())
+    return Paragraph(t("report.blank", lang, what=what), blank=True)
+
+
+def _spending(result: Result, lang: str) -> Paragraph:
+    budget, spent = result.budget.get("total"), result.budget.get("executed")
+    if budget is None or spent is None or budget == 0:
+        return Paragraph(t("report.blank", lang, what=t("report.spending_what", lang)), blank=True)
+    rate = Rounding(1, "half_up").apply(Fraction(spent) * 100 / Fraction(budget))
+    return Paragraph(t("report.spending_text", lang, budget=budget, spent=spent, rate=rate))
+
+
+def _summary_table(result: Result, lang: str) -> Table:
+    rows: list[tuple[str, ...]] = [
+        (t("form.level1", lang), t("form.level2", lang), t("form.weight", lang), t("form.score", lang))
+    ]
+    for level in result.levels:
+        for child in level.children:
+            rows.append((named(level, lang), named(child, lang), fmt(child.weight), fmt(child.score)))
+    rows.append((t("form.total", lang), "", fmt(result.max), fmt(result.total)))
+    return Table(tuple(rows))
+
+
+def _losses(result: Result, lang: str, written: str) -> list[Block]:
+    out: list[Block] = [Paragraph(written.strip())] if written.strip() else []
+    lost = [i for i in result.indicators if i.lost > 0]
+    if not lost:
+        out.append(Paragraph(t("report.no_losses", lang)))
+    for number, indicator in enumerate(lost, start=1):
+        reasons = t("list.separator", lang).join(say(r, lang) for r in indicator.reasons)
+        out.append(
+            Paragraph(
+                t(
+                    "report.loss",
+                    lang,
+                    number=number,
+                    name=named(indicator, lang),
+                    lost=indicator.lost,
+                    reasons=reasons,
+                )
+            )
+        )
+    if not out:
+        out.append(_written("", _NUMBERING.sub("", t("report.problems", lang)), lang))
+    return out
+
+
+def _fixes(result: Result, lang: str, written: str) -> list[Block]:
+    out: list[Block] = [Paragraph(written.strip())] if written.strip() else []
+    numbered = [(named(i, lang), text) for i in result.indicators for text in i.improvements]
+    for number, (name, text) in enumerate(numbered, start=1):
+        out.append(Paragraph(t("report.fix", lang, number=number, name=name, text=text)))
+    if not out:
+        out.append(_written("", _NUMBERING.sub("", t("report.fixes", lang)), lang))
+    return out
