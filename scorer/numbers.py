@@ -1,4 +1,5 @@
-"""Exact decimal numbers: reading them as people write them, rounding them as the rubric declares.
+"""Exact decimal numbers: reading them as people write them, within bounds, summing them exactly.
+Rounding them as the rubric declares and writing them as the tables do is scorer/rounding.py.
 
 Floats never touch a score. Python's `round()` rounds half to even on binary floats, which the published tables
 contradict in both directions; each indicator declares its own mode instead.
@@ -9,14 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Underflow
 from fractions import Fraction
 
-# Each mode rounds an exact value (a Fraction) to a whole number of units of the last kept place.
-# "half_up": 0.125 → 0.13, what the published tables use for most rows; "down": 9.888 → 9.88, truncation
-# toward zero, as the tables do for budget_execution; "up" rounds toward +∞ and "floor" toward −∞.
-ROUNDING_MODES = ("half_up", "down", "half_even", "up", "floor")
+from scorer.i18n import t
+from scorer.rounding import Rounding, fmt, from_units
 
 # Beyond this an input is surely a typing slip (the largest budgets are under a billion 万元).
 MAX_MAGNITUDE = Decimal("1e12")
@@ -25,8 +23,6 @@ MAX_MAGNITUDE = Decimal("1e12")
 # significant digits, and no more decimal places than any rubric or department writes.
 MAX_DIGITS = 15
 MAX_PLACES = 10
-
-Exact = Decimal | Fraction | int
 
 # Sums and differences of bounded values are exact in this context; anything inexact is a bug and raises.
 # Used explicitly (EXACT.add, EXACT.subtract), so the caller's decimal context never changes a result.
@@ -45,49 +41,6 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
-@dataclass(frozen=True)
-class Rounding:
-    places: int
-    mode: str
-
-    def apply(self, value: Exact) -> Decimal:
-        """Round an exact value once, to `places` decimals, by `mode`. Independent of any decimal context."""
-        scaled = Fraction(value) * 10**self.places
-        whole, rest = divmod(scaled.numerator, scaled.denominator)  # floor, and rest/denominator in [0, 1)
-        if rest:
-            whole += _round_up(self.mode, whole, 2 * rest, scaled.denominator)
-        return from_units(whole, self.places)
-
-    def fits(self, value: Exact) -> bool:
-        """True when `value` has no more decimal places than this rounding keeps."""
-        return (Fraction(value) * 10**self.places).denominator == 1
-
-    def describe(self) -> str:
-        return f"{self.places} places, {self.mode}"
-
-
-def _round_up(mode: str, floor: int, twice_rest: int, denominator: int) -> int:
-    """1 when the value floor + rest (0 < rest < 1) rounds to floor + 1 under `mode`, else 0."""
-    if mode == "floor":
-        return 0
-    if mode == "up":
-        return 1
-    if mode == "down":  # toward zero
-        return 1 if floor < 0 else 0
-    if twice_rest != denominator:  # not a tie: to the nearer
-        return 1 if twice_rest > denominator else 0
-    if mode == "half_up":  # a tie goes away from zero
-        return 0 if floor < 0 else 1
-    return floor % 2  # half_even: to the even neighbour
-
-
-def from_units(units: int, places: int) -> Decimal:
-    """units × 10^-places as a Decimal with exactly `places` decimals; never -0."""
-    sign = 1 if units < 0 else 0
-    digits = tuple(int(d) for d in str(abs(units)))
-    return Decimal((sign, digits, -places))
-
-
 class NotANumber(ValueError):
     """The text is not a number as a department would write one; the message says why."""
 
@@ -98,7 +51,7 @@ def parse_number(value: object, *, percent: bool = False) -> Decimal:
     With `percent`, a trailing % (or ％) is allowed and dropped: the value is in percent units.
     """
     if isinstance(value, bool) or value is None:
-        raise NotANumber("expected a number")
+        raise NotANumber(t("number.expected"))
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, Decimal):
@@ -106,21 +59,28 @@ def parse_number(value: object, *, percent: bool = False) -> Decimal:
     elif isinstance(value, str):
         number = _parse_text(value, percent)
     else:
-        raise NotANumber("expected a number")
+        raise NotANumber(t("number.expected"))
     problem = out_of_bounds(number)
     if problem:
-        raise NotANumber(problem if problem.startswith("must") else f"{value} {problem}")
+        raise NotANumber(
+            problem
+            if not number.is_finite()
+            else t("number.value_problem", value=str(value), problem=problem)
+        )
     return number.copy_abs() if number.is_zero() else number  # -0 is 0
 
 
 def out_of_bounds(number: Decimal) -> str | None:
-    """Why a number cannot be a department's or a rubric's value, or None. Context-free."""
+    """Why a number cannot be a department's or a rubric's value, or None. Context-free.
+
+    Said after the number ("1E+13 is too large to be right"), except for a number that is not finite, whose
+    message stands alone ("must be a finite number")."""
     if not number.is_finite():
-        return "must be a finite number"
+        return t("number.not_finite")
     if number.is_zero():
         return None
     if number.adjusted() >= MAX_MAGNITUDE.adjusted():
-        return "is too large to be right"
+        return t("number.too_large")
     _, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int)
     kept = len(digits)
@@ -128,9 +88,9 @@ def out_of_bounds(number: Decimal) -> str | None:
         kept -= 1
         exponent += 1
     if exponent < -MAX_PLACES:
-        return f"has more than {MAX_PLACES} decimal places"
+        return t("number.too_many_places", places=MAX_PLACES)
     if kept > MAX_DIGITS:
-        return f"has more than {MAX_DIGITS} significant digits"
+        return t("number.too_many_digits", digits=MAX_DIGITS)
     return None
 
 
@@ -140,36 +100,15 @@ def _parse_text(text: str, percent: bool) -> Decimal:
     if percent and cleaned.endswith("%"):
         cleaned = cleaned[:-1]
     elif cleaned.endswith("%"):
-        raise NotANumber(f"'{text}' is a percentage, but a plain number is expected here")
+        raise NotANumber(t("number.percent_not_allowed", text=text))
     if _THOUSANDS.match(cleaned):
         cleaned = cleaned.replace(",", "")
     if not _PLAIN.match(cleaned):
-        raise NotANumber(f"'{text}' is not a number")
+        raise NotANumber(t("number.not_a_number", text=text))
     try:
         return Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the pattern above admits only valid decimals
-        raise NotANumber(f"'{text}' is not a number") from None
-
-
-def fmt(value: Exact) -> str:
-    """A number as the tables print it: no exponent, no trailing zeros (94.20 → 94.2, 20.00 → 20), never -0.
-
-    Context-free. A Fraction that is not a finite decimal is shown to 4 places (rounded half up).
-    """
-    if isinstance(value, Fraction | int):
-        value = to_decimal(value)
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def to_decimal(value: Exact, places: int = 4) -> Decimal:
-    """An exact value as a Decimal: exactly, when it is a finite decimal of at most `places` places."""
-    if isinstance(value, Decimal):
-        return value
-    fraction = Fraction(value)
-    return Rounding(places, "half_up").apply(fraction)
+        raise NotANumber(t("number.not_a_number", text=text)) from None
 
 
 def to_json_number(value: Decimal) -> int | float:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from scorer.escape import visible
+from scorer.i18n import t
 from scorer.model.problems import Location, UserError
 
 
@@ -43,7 +44,7 @@ def write_atomic(path: Path, content: str | bytes, protected: Iterable[Path] = (
         os.replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise UserError.at(where, f"cannot write the file: {_why(exc)}") from None
+        raise UserError.at(where, t("output.cannot_write", why=_why(exc))) from None
     except BaseException:  # an interrupt or a signal: leave nothing behind
         temporary.unlink(missing_ok=True)
         raise
@@ -59,14 +60,14 @@ def check_target(path: Path, protected: Iterable[Path] = ()) -> None:
         keep = keep.resolve()
         same = existing is not None and keep_stat is not None and _same_file(existing, keep_stat)
         if target == keep or same or (keep.is_dir() and keep in target.parents):
-            what = "the rules folder" if keep.is_dir() else "an input file"
-            raise UserError.at(where, f"refusing to write over {what} ({keep}); choose another -o")
+            key = "output.over_rules_folder" if keep.is_dir() else "output.over_input"
+            raise UserError.at(where, t(key, path=str(keep)))
     if existing is not None and stat.S_ISDIR(existing.st_mode):
-        raise UserError.at(where, "is a folder; give a file name to -o")
+        raise UserError.at(where, t("output.is_folder"))
     if existing is not None and not stat.S_ISREG(existing.st_mode):
-        raise UserError.at(where, "is not a regular file (a device or a pipe); choose another -o")
+        raise UserError.at(where, t("output.not_regular_file"))
     if not target.parent.is_dir():
-        raise UserError.at(where, f"the folder {target.parent} does not exist")
+        raise UserError.at(where, t("output.no_folder", folder=str(target.parent)))
 
 
 def _write_all(handle: int, data: bytes) -> None:
@@ -95,11 +96,11 @@ def _umask() -> int:
 
 def _why(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
-        return "the disk is full"
+        return t("output.disk_full")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "permission denied (the folder is not writable)"
+        return t("output.permission_denied")
     if exc.errno == errno.ENAMETOOLONG:
-        return "the file name is too long"
+        return t("output.name_too_long")
     return exc.strerror or str(exc)
 
 
@@ -111,9 +112,14 @@ class SafeStream:
     """A text stream that shows control and bidi characters as visible escapes, and turns the faults of a
     closed or narrow stream into an OutputError the command line reports as a user's problem (exit 1)."""
 
-    def __init__(self, stream: TextIO, name: str):
+    def __init__(self, stream: TextIO, which: str):
         self._stream = stream
-        self._name = name
+        self._which = which  # "stdout" or "stderr"
+
+    @property
+    def _name(self) -> str:
+        """The stream's name for a message, in the language chosen when the message is written."""
+        return t("output.stdout") if self._which == "stdout" else t("output.stderr")
 
     def write(self, text: str) -> int:
         return self.write_raw(visible(text))
@@ -124,20 +130,16 @@ class SafeStream:
             return self._stream.write(text)
         except UnicodeEncodeError:
             encoding = getattr(self._stream, "encoding", "?")
-            raise OutputError(
-                f"{self._name} cannot show Chinese text (its encoding is {encoding}); "
-                "set PYTHONIOENCODING=utf-8 or write to a file with -o"
-            ) from None
+            raise OutputError(t("output.cannot_encode", stream=self._name, encoding=str(encoding))) from None
         except (BrokenPipeError, ValueError, OSError) as exc:
-            raise OutputError(
-                f"cannot write to {self._name}: {_why(exc) if isinstance(exc, OSError) else exc}"
-            ) from None
+            why = _why(exc) if isinstance(exc, OSError) else str(exc)
+            raise OutputError(t("output.cannot_write_to", stream=self._name, why=why)) from None
 
     def flush(self) -> None:
         try:
             self._stream.flush()
         except (BrokenPipeError, ValueError, OSError) as exc:
-            raise OutputError(f"cannot write to {self._name}: {exc}") from None
+            raise OutputError(t("output.cannot_write_to", stream=self._name, why=str(exc))) from None
 
     def isatty(self) -> bool:
         try:
@@ -155,6 +157,6 @@ def guard_streams() -> None:
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
         sys.stdout.close()  # every write now fails, and says why
     if not isinstance(sys.stdout, SafeStream):
-        sys.stdout = SafeStream(sys.stdout, "standard output")  # type: ignore[assignment]
+        sys.stdout = SafeStream(sys.stdout, "stdout")  # type: ignore[assignment]
     if sys.stderr is not None and not isinstance(sys.stderr, SafeStream):
-        sys.stderr = SafeStream(sys.stderr, "standard error")  # type: ignore[assignment]
+        sys.stderr = SafeStream(sys.stderr, "stderr")  # type: ignore[assignment]

@@ -4,11 +4,12 @@ import os
 import shutil
 import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from scorer import i18n
 from scorer.i18n import say
 from scorer.load.inputs import parse_inputs
 from scorer.load.rules import load_rules
@@ -43,6 +44,13 @@ indicators:
     sme_suitable_budget: 10
     sme_awarded_amount: 9
 """
+
+
+@pytest.fixture(autouse=True)
+def _language_from_the_environment() -> Iterator[None]:
+    """Each test starts in the language of SCORE_LANG: one that ran `score --lang zh` leaves it behind."""
+    i18n.set_language(None)
+    yield
 
 
 @pytest.fixture(scope="session")

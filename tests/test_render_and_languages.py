@@ -55,12 +55,12 @@ def test_the_output_extension_picks_the_renderer(name: str, expected: str) -> No
 
 
 def test_an_extension_no_renderer_claims_is_refused(tmp_path: Path) -> None:
-    target = tmp_path / "自评表.xlsx"
+    target = tmp_path / "自评表.pdf"
     result = runner.invoke(app, ["run", str(ZHENGWU), "-o", str(target)])
     assert result.exit_code == 1
     known = ", ".join(ext for r in RENDERERS for ext in r.extensions)
     assert result.stderr.strip().endswith(
-        f"no output format writes .xlsx files (known: {known}); choose another extension or give -f"
+        f"no output format writes .pdf files (known: {known}); choose another extension or give -f"
     )
     assert not target.exists()
 

@@ -198,6 +198,8 @@ def test_template_prefills_declared_targets_and_round_trips(tmp_path: Path) -> N
             str(EXAMPLES / "declared-targets-suigang.tsv"),
             "-o",
             str(out),
+            "--lang",
+            "zh",  # the comments below are the Chinese ones
         ],
     )
     assert result.exit_code == 0, result.output

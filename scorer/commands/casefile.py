@@ -9,7 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from scorer.i18n import say, t
+from scorer.i18n import LANGUAGES, language, say, speaking, t
 from scorer.load.inputs import load_inputs, read_inputs
 from scorer.load.rules import load_rules
 from scorer.load.schemas import load_schema, validate
@@ -18,7 +18,7 @@ from scorer.model.department import Department
 from scorer.model.problems import Problem, UserError
 from scorer.model.result import Result
 from scorer.model.rules import RuleSet
-from scorer.numbers import Rounding, fmt
+from scorer.rounding import Rounding
 from scorer.scoring.engine import score
 
 
@@ -66,7 +66,7 @@ def load_case(path: Path) -> Case:
         if path.parent.resolve() not in inputs_file.resolve().parents:
             raise UserError.at(
                 doc.at(("inputs_file",), None, "inputs_file"),
-                f"{data['inputs_file']!r} lies outside the case's folder; keep a case's inputs beside it",
+                t("cases.inputs_outside", file=repr(data["inputs_file"])),
             )
         return Case(data["name"], path, data["expect"], inputs_file=inputs_file)
     inline = YamlDocument(doc.path, data["inputs"], doc.lines)  # lines of the case file still apply
@@ -85,22 +85,18 @@ def run_case(case: Case, rules: RuleSet) -> Outcome:
     outcome = Outcome(case)
     expect = case.expect
     try:
-        if case.inputs_file is not None:
-            department = load_inputs(case.inputs_file, rules)
-        else:
-            assert case.inputs_doc is not None
-            department = read_inputs(case.inputs_doc, rules)
+        department = _read_inputs(case, rules)
     except UserError as exc:
-        message = "; ".join(str(p) for p in exc.problems)
+        message = _refusal(exc)
         wanted = expect.get("error_contains")
         if wanted is None:
-            outcome.failures.append(f"the inputs were refused: {message}")
-        elif wanted not in message:
-            outcome.failures.append(f"refused, but without {wanted!r}: {message}")
+            outcome.failures.append(t("cases.refused", message=message))
+        elif wanted not in message and not _refused_with(case, rules, wanted):
+            outcome.failures.append(t("cases.refused_without", wanted=repr(wanted), message=message))
         return outcome
     outcome.department = department
     if "error_contains" in expect:
-        outcome.failures.append(f"expected the inputs to be refused with {expect['error_contains']!r}")
+        outcome.failures.append(t("cases.not_refused", wanted=repr(expect["error_contains"])))
         return outcome
     result = score(rules, department)
     outcome.result = result
@@ -108,20 +104,46 @@ def run_case(case: Case, rules: RuleSet) -> Outcome:
     return outcome
 
 
+def _read_inputs(case: Case, rules: RuleSet) -> Department:
+    if case.inputs_file is not None:
+        return load_inputs(case.inputs_file, rules)
+    assert case.inputs_doc is not None
+    return read_inputs(case.inputs_doc, rules)
+
+
+def _refusal(exc: UserError) -> str:
+    return "; ".join(str(p) for p in exc.problems)
+
+
+def _refused_with(case: Case, rules: RuleSet, wanted: str) -> bool:
+    """True when the refusal says `wanted` in another language: a case's author writes `error_contains` in
+    one language, and the case passes in both."""
+    for other in LANGUAGES:
+        if other == language():
+            continue
+        with speaking(other):
+            try:
+                _read_inputs(case, rules)
+            except UserError as exc:
+                if wanted in _refusal(exc):
+                    return True
+    return False
+
+
 def _compare(outcome: Outcome, result: Result) -> None:
     expect = outcome.case.expect
     failures = outcome.failures
     if "total" in expect and result.total != Decimal(expect["total"]):
-        failures.append(f"total: expected {fmt(Decimal(expect['total']))}, got {fmt(result.total)}")
+        failures.append(t("cases.total", expected=Decimal(expect["total"]), got=result.total))
     if "grade" in expect and result.grade != expect["grade"]:
-        failures.append(f"grade: expected {expect['grade']}, got {result.grade}")
+        failures.append(t("cases.grade", expected=str(expect["grade"]), got=result.grade))
     by_id = {i.id: i for i in result.indicators}
     for ident, wanted in (expect.get("scores") or {}).items():
         got = by_id.get(ident)
         if got is None:
-            failures.append(f"{ident}: no such indicator in these rules")
+            failures.append(t("cases.no_indicator", id=ident))
         elif got.score != Decimal(wanted):
-            failures.append(f"{ident}: expected {fmt(Decimal(wanted))}, got {fmt(got.score)}")
+            failures.append(t("cases.score", id=ident, expected=Decimal(wanted), got=got.score))
     for ident, texts in (expect.get("reasons_contain") or {}).items():
         got = by_id.get(ident)
         joined = (
@@ -129,7 +151,8 @@ def _compare(outcome: Outcome, result: Result) -> None:
         )  # as the tables word them
         for text in texts:
             if text not in joined:
-                failures.append(f"{ident}: no reason contains {text!r} (reasons: {joined or 'none'})")
+                reasons = joined or t("cases.no_reasons")
+                failures.append(t("cases.no_reason", id=ident, text=repr(text), reasons=reasons))
 
 
 @dataclass
@@ -183,19 +206,31 @@ class Coverage:
 def coverage(outcomes: list[Outcome], rule_sets: list[RuleSet]) -> Coverage:
     wanted: set[str] = set()
     for rules in rule_sets:
-        wanted |= {f"indicator {i.id}" for i in rules.indicators}
-        wanted |= {f"deduction {i.id}.{d.code}" for i in rules.indicators for d in i.deductions}
-        wanted |= {f"grade {g.name}" for g in rules.grades}
+        wanted |= {_indicator(i.id) for i in rules.indicators}
+        wanted |= {_deduction(i.id, d.code) for i in rules.indicators for d in i.deductions}
+        wanted |= {_grade(g.name) for g in rules.grades}
     seen: set[str] = set()
     for outcome in outcomes:
         if outcome.department is not None:
             for ident, given in outcome.department.indicators.items():
                 if given.values or given.deductions or given.override or given.targets:
-                    seen.add(f"indicator {ident}")
-                seen |= {f"deduction {ident}.{d.code}" for d in given.deductions if d.code}
+                    seen.add(_indicator(ident))
+                seen |= {_deduction(ident, d.code) for d in given.deductions if d.code}
         if outcome.result is not None:
-            seen.add(f"grade {outcome.result.grade}")
+            seen.add(_grade(outcome.result.grade))
     return Coverage(len(wanted & seen), len(wanted), sorted(wanted - seen))
+
+
+def _indicator(ident: str) -> str:
+    return t("cases.item.indicator", id=ident)
+
+
+def _deduction(ident: str, code: str) -> str:
+    return t("cases.item.deduction", id=ident, code=code)
+
+
+def _grade(name: str) -> str:
+    return t("cases.item.grade", name=name)
 
 
 def check_coverage(covered: Coverage, minimum: float | None) -> str | None:

@@ -7,12 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from scorer.commands.casefile import discover, load_case
+from scorer.i18n import t
 from scorer.load.inputs import read_inputs
 from scorer.load.yamlio import YamlDocument, load_yaml_file
 from scorer.model.problems import Problem, UserError
 from scorer.model.result import Result
 from scorer.model.rules import Indicator, RuleSet
-from scorer.numbers import fmt
+from scorer.rounding import Rounding, fmt
 from scorer.scoring.engine import RuleRuntimeError, score
 
 
@@ -62,23 +63,30 @@ def diff(old: RuleSet, new: RuleSet, inputs: list[Path]) -> RulesDiff:
 
 def rubric_changes(old: RuleSet, new: RuleSet) -> list[Change]:
     changes = []
-    for attr in ("year", "title", "total"):
+    for attr, message in (("year", "diff.year"), ("title", "diff.title"), ("total", "diff.total")):
         if getattr(old, attr) != getattr(new, attr):
-            changes.append(
-                Change("rubric", f"{attr}: {_show(getattr(old, attr))} → {_show(getattr(new, attr))}")
-            )
+            was, now = _show(getattr(old, attr)), _show(getattr(new, attr))
+            changes.append(Change("rubric", t(message, old=was, new=now)))
     old_bands = {g.name: (g.min, g.max) for g in old.grades}
     new_bands = {g.name: (g.min, g.max) for g in new.grades}
     for name in sorted(old_bands.keys() | new_bands.keys()):
         before, after = old_bands.get(name), new_bands.get(name)
         if before != after:
-            changes.append(Change("rubric", f"grade band {name}: {_band(before)} → {_band(after)}"))
+            changes.append(
+                Change("rubric", t("diff.grade_band", name=name, old=_band(before), new=_band(after)))
+            )
     old_levels = {(level.name, child): w for level in old.levels for child, w in level.children}
     new_levels = {(level.name, child): w for level in new.levels for child, w in level.children}
     for key in sorted(old_levels.keys() | new_levels.keys()):
         weight_before, weight_after = old_levels.get(key), new_levels.get(key)
         if weight_before != weight_after:
-            what = f"level {key[0]} / {key[1]}: weight {_show(weight_before)} → {_show(weight_after)}"
+            what = t(
+                "diff.level_weight",
+                level1=key[0],
+                level2=key[1],
+                old=_show(weight_before),
+                new=_show(weight_after),
+            )
             changes.append(Change("rubric", what))
     return changes
 
@@ -92,12 +100,12 @@ def indicator_changes(old: RuleSet, new: RuleSet) -> list[Change]:
     for gone in list(removed):  # same name and weight under a new id: a renamed id
         twin = next((a for a in added if a.name == gone.name and a.name and a.weight == gone.weight), None)
         if twin is not None:
-            changes.append(Change(twin.id, f"id renamed from {gone.id}"))
+            changes.append(Change(twin.id, t("diff.id_renamed", old=gone.id)))
             removed.remove(gone)
             added.remove(twin)
             changes += _compare(gone, twin)
-    changes += [Change(i.id, f"removed ({i.title}, {fmt(i.weight)}分)") for i in removed]
-    changes += [Change(i.id, f"added ({i.title}, {fmt(i.weight)}分)") for i in added]
+    changes += [Change(i.id, t("diff.removed", title=i.title, weight=i.weight)) for i in removed]
+    changes += [Change(i.id, t("diff.added", title=i.title, weight=i.weight)) for i in added]
     for ident in before.keys() & after.keys():
         changes += _compare(before[ident], after[ident])
     return sorted(changes, key=lambda c: (c.subject, c.what))
@@ -106,44 +114,55 @@ def indicator_changes(old: RuleSet, new: RuleSet) -> list[Change]:
 def _compare(old: Indicator, new: Indicator) -> list[Change]:
     out = []
 
-    def note(what: str, before: object, after: object) -> None:
+    def note(key: str, before: object, after: object) -> None:
         if before != after:
-            out.append(Change(new.id, f"{what}: {_show(before)} → {_show(after)}"))
+            out.append(Change(new.id, t(key, old=_show(before), new=_show(after))))
 
-    note("renamed", old.name, new.name)
-    note("reweighted", old.weight, new.weight)
-    note("level", f"{old.level1} / {old.level2}", f"{new.level1} / {new.level2}")
-    note("scoring", old.scoring, new.scoring)
-    note("formula", old.formula.source if old.formula else None, new.formula.source if new.formula else None)
-    note("rounding", old.rounding.describe(), new.rounding.describe())
-    note("missing-data policy", old.on_missing, new.on_missing)
-    note("inputs", _inputs_text(old), _inputs_text(new))
-    note("deductions", _deductions_text(old), _deductions_text(new))
+    note("diff.renamed", old.name, new.name)
+    note("diff.reweighted", old.weight, new.weight)
+    note("diff.level", f"{old.level1} / {old.level2}", f"{new.level1} / {new.level2}")
+    note("diff.scoring", old.scoring, new.scoring)
     note(
-        "targets roll-up",
+        "diff.formula",
+        old.formula.source if old.formula else None,
+        new.formula.source if new.formula else None,
+    )
+    note("diff.rounding", _rounding(old.rounding), _rounding(new.rounding))
+    note("diff.on_missing", old.on_missing, new.on_missing)
+    note("diff.inputs", _inputs_text(old), _inputs_text(new))
+    note("diff.deductions", _deductions_text(old), _deductions_text(new))
+    note(
+        "diff.roll_up",
         old.targets.roll_up if old.targets else None,
         new.targets.roll_up if new.targets else None,
     )
-    note("reason", old.reason.source if old.reason else None, new.reason.source if new.reason else None)
+    note("diff.reason", old.reason.source if old.reason else None, new.reason.source if new.reason else None)
     return out
 
 
+def _rounding(rounding: Rounding) -> str:
+    """As `score explain` words a rounding step: "2 places, half_up" (保留2位小数，四舍五入)."""
+    return t("step.rounding", places=rounding.places, mode=t(f"rounding.{rounding.mode}"))
+
+
 def _inputs_text(indicator: Indicator) -> str:
-    return ", ".join(f"{s.name}:{s.type}" + ("?" if s.optional else "") for s in indicator.inputs) or "none"
+    return ", ".join(f"{s.name}:{s.type}" + ("?" if s.optional else "") for s in indicator.inputs) or t(
+        "diff.none"
+    )
 
 
 def _deductions_text(indicator: Indicator) -> str:
-    return ", ".join(f"{d.code}={fmt(d.points)}" for d in indicator.deductions) or "none"
+    return ", ".join(f"{d.code}={fmt(d.points)}" for d in indicator.deductions) or t("diff.none")
 
 
 def _show(value: object) -> str:
     if value is None:
-        return "none"
+        return t("diff.none")
     return fmt(value) if isinstance(value, Decimal) else str(value)
 
 
 def _band(band: tuple[Decimal, Decimal] | None) -> str:
-    return "none" if band is None else f"[{fmt(band[0])}, {fmt(band[1])})"
+    return t("diff.none") if band is None else f"[{fmt(band[0])}, {fmt(band[1])})"
 
 
 def _inputs(paths: list[Path]) -> list[tuple[str, YamlDocument]]:
@@ -173,8 +192,8 @@ def _score(rules: RuleSet, doc: YamlDocument) -> Result | str:
     except UserError as exc:
         problem = exc.problems[0]
         where = f"[{problem.location.indicator}] " if problem.location.indicator else ""
-        return f"refused: {where}{problem.message}"
+        return t("diff.refused", where=where, message=problem.message)
     except (
         RuleRuntimeError
     ) as exc:  # the rules fail on this case: that is the case's outcome, not the diff's end
-        return f"fails: {Problem(exc.location(), str(exc))}"
+        return t("diff.fails", problem=str(Problem(exc.location(), str(exc))))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scorer.i18n import t
 from scorer.load.rules import read_rules, resolve_rules
 from scorer.model.problems import Location, Problem, RulesNotFound
 from scorer.resources import shipped_years
@@ -44,9 +45,7 @@ def lint(specs: list[str]) -> LintReport:
             report.problems.append(Problem(Location(spec), str(exc)))
             continue
         if not ((folder / "rubric.yaml").is_file() or (folder / "indicators").is_dir()):
-            report.problems.append(
-                Problem(Location(str(folder)), "not a rules folder (no rubric.yaml, no indicators/)")
-            )
+            report.problems.append(Problem(Location(str(folder)), t("lint.not_rules_folder")))
             continue
         report.checked.append(str(folder))
         _, problems = read_rules(Path(folder))

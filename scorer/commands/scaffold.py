@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from scorer.i18n import t
+from scorer.i18n import language, t
 from scorer.load.rules import load_rules
 from scorer.load.targets import match_category
 from scorer.load.yamlio import load_yaml_file, read_text
@@ -55,20 +55,22 @@ def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
         doc = load_yaml_file(path)
         rows = doc.data if isinstance(doc.data, list) else None
         if rows is None or not all(isinstance(r, dict) for r in rows):
-            raise UserError.at(Location(str(path), 1), "expected a list of {category, name, target}")
+            raise UserError.at(Location(str(path), 1), t("scaffold.not_a_list"))
         return [_declared(rules, path, i + 1, {k: str(v) for k, v in r.items()}) for i, r in enumerate(rows)]
     text = read_text(path, str(path))
     dialect = "excel-tab" if "\t" in text.splitlines()[0] else "excel"
     table = list(csv.reader(io.StringIO(text), dialect=dialect))
     if not table:
-        raise UserError.at(Location(str(path)), "the file is empty")
+        raise UserError.at(Location(str(path)), t("scaffold.empty"))
     header = [cell.strip() for cell in table[0]]
     positions = {}
     for key, names in _COLUMNS.items():
         found = next((i for i, cell in enumerate(header) if cell in names), None)
         if found is None and key != "level1":
             wanted = " / ".join(names)
-            raise UserError.at(Location(str(path), 1), f"no column '{wanted}' in the header {header}")
+            raise UserError.at(
+                Location(str(path), 1), t("scaffold.no_column", wanted=wanted, header=str(header))
+            )
         positions[key] = found
     declared, carried = [], {"level1": "", "category": ""}
     for line, row in enumerate(table[1:], start=2):
@@ -92,21 +94,23 @@ def _declared(rules: RuleSet, path: Path, line: int, row: dict[str, str]) -> Dec
     known = [c for i in rules.indicators if i.targets for c in i.targets.categories]
     raise UserError.at(
         Location(str(path), line),
-        f"category '{category}' is none of {'、'.join(known)} (二级指标 of the 绩效指标 table)",
+        t("scaffold.unknown_category", category=category, known="、".join(known)),
     )
 
 
 def scaffold(rules: RuleSet, declared: list[DeclaredTarget]) -> str:
+    """The inputs file to fill, its comments in the chosen language."""
+    title = rules.title_en if language() == "en" and rules.title_en else rules.title
     lines = [
-        f"# 输入文件：{rules.year}年度{rules.title}（由 score template 生成）",
-        '# 填写说明：带“填写”注释的值必须填写；数字可写 98.88 或 "98.88%"。',
-        "# 没有扣分的指标不必填写；扣分写在 deductions 下（points + reason，可加 improvement）。",
-        f"# 编辑器校验与补全：score schema --rules {rules.year} -o inputs-{rules.year}.schema.json，并保留下一行。",
+        "# " + t("scaffold.header", year=rules.year, title=title),
+        "# " + t("scaffold.how_to_fill"),
+        "# " + t("scaffold.deductions"),
+        "# " + t("scaffold.schema", year=rules.year),
         f"# yaml-language-server: $schema=inputs-{rules.year}.schema.json",
-        "department: （填写部门名称）",
+        "department: " + t("scaffold.department"),
         f"year: {rules.year}",
         "units: 1",
-        "# budget:                    # 万元，可不填",
+        "# budget:                    # " + t("scaffold.budget"),
         "#   total: 0",
         "#   basic: 0",
         "#   project: 0",
@@ -118,7 +122,8 @@ def scaffold(rules: RuleSet, declared: list[DeclaredTarget]) -> str:
 
 
 def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> list[str]:
-    heading = f"  # {indicator.level1} / {indicator.level2} / {indicator.title}（{indicator.weight:f}分）"
+    weight = t("scaffold.weight", weight=f"{indicator.weight:f}")
+    heading = f"  # {indicator.level1} / {indicator.level2} / {indicator.title}{weight}"
     if declared:
         lines = [heading, f"  {indicator.id}:", "    targets:"]
         for item in declared:
@@ -126,24 +131,26 @@ def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> li
                 f"      - name: {json.dumps(item.name, ensure_ascii=False)}",
                 f"        category: {item.category}",
                 f"        target: {json.dumps(item.target, ensure_ascii=False)}",
-                '        actual:                # 填写实际完成值，如 "182次"',
+                "        actual:                # " + t("scaffold.actual"),
             ]
         return lines
     needed = [spec for spec in indicator.inputs if not spec.optional]
     optional = [spec for spec in indicator.inputs if spec.optional]
     if not needed and not optional:
-        return [f"  # {indicator.id}:            # {indicator.title}：按扣分计，无扣分不填"]
+        return [f"  # {indicator.id}:            # " + t("scaffold.by_deductions", title=indicator.title)]
     lines = [heading, f"  {indicator.id}:"]
     for spec in needed:
         lines.append(
-            f"    {spec.name}:{' ' * max(1, 24 - len(spec.name))}# 填写：{spec.label}{_unit(spec.unit)}"
+            f"    {spec.name}:{' ' * max(1, 24 - len(spec.name))}# "
+            + t("scaffold.fill_in", label=spec.label, unit=_unit(spec.unit))
         )
     for spec in optional:
         lines.append(
-            f"    # {spec.name}:{' ' * max(1, 22 - len(spec.name))}# 可选：{spec.label}{_unit(spec.unit)}"
+            f"    # {spec.name}:{' ' * max(1, 22 - len(spec.name))}# "
+            + t("scaffold.optional", label=spec.label, unit=_unit(spec.unit))
         )
     return lines
 
 
 def _unit(unit: str) -> str:
-    return f"（{unit}）" if unit else ""
+    return t("scaffold.unit", unit=unit) if unit else ""

@@ -5,19 +5,24 @@ Every message `score` writes has a key in both catalogues; `t(key, **values)` wr
 and `say(message)` writes a `Fact`, `Said` or `RuleReason` (see scorer/model/messages.py). The language is
 `--lang`, else `SCORE_LANG`, else the locale (`zh_*` → Chinese), else English. What departments and rule files
 wrote is never translated.
+
+The readers and checks word each problem with `t()` when they find it, in the language chosen by then; this
+module depends only on the leaves `scorer.model.messages` and `scorer.rounding`, so every other module may use it.
 """
 
 from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
 from scorer.model.messages import Fact, Message, RuleReason, Said
-from scorer.numbers import fmt
+from scorer.rounding import fmt
 
 LANGUAGES = ("zh", "en")
 _HERE = Path(__file__).resolve().parent
@@ -53,6 +58,18 @@ def set_language(language: str | None) -> str:
 
 def language() -> str:
     return _current if _current is not None else set_language(None)
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Messages built inside the block are in `lang`; the language chosen before is back after it."""
+    global _current
+    before = _current
+    _current = normalise(lang)
+    try:
+        yield
+    finally:
+        _current = before
 
 
 @cache

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.escape import is_blank
+from scorer.i18n import t
 from scorer.load.inputs_schema import inputs_schema
 from scorer.load.schemas import field_name, show, validate
 from scorer.load.targets import TargetError, read_target
@@ -18,7 +19,8 @@ from scorer.load.yamlio import YamlDocument, load_yaml_file, parse_yaml
 from scorer.model.department import Deduction, Department, IndicatorInputs, Override, Target
 from scorer.model.problems import PathKey, Problem, UserError, did_you_mean
 from scorer.model.rules import Indicator, InputSpec, RuleSet
-from scorer.numbers import NotANumber, fmt, parse_number
+from scorer.numbers import NotANumber, parse_number
+from scorer.rounding import fmt
 
 
 def load_inputs(path: Path, rules: RuleSet, display: str | None = None) -> Department:
@@ -31,9 +33,7 @@ def parse_inputs(text: str, rules: RuleSet, display: str = "<inputs>") -> Depart
 
 def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     if not isinstance(doc.data, dict):
-        raise UserError.at(
-            doc.at(()), "expected a mapping with 'department' and 'indicators' (see examples/)"
-        )
+        raise UserError.at(doc.at(()), t("inputs.not_a_mapping"))
     problems = validate(doc, inputs_schema(rules), _indicator_of)
     if problems:
         raise _first(problems)
@@ -49,9 +49,8 @@ def _first(problems: list[Problem]) -> UserError:
     first = problems[0]
     if len(problems) > 1:
         more = len(problems) - 1
-        first = Problem(
-            first.location, f"{first.message}\n  ({more} more problem{'s' * (more > 1)} in this file)"
-        )
+        key = "inputs.more_problems" if more > 1 else "inputs.one_more_problem"
+        first = Problem(first.location, t(key, message=first.message, more=more))
     return UserError(first)
 
 
@@ -63,7 +62,7 @@ def _slip(number: Decimal, limit: Decimal) -> str:
     for _ in range(6):
         shifted = shifted.scaleb(-1)
         if shifted <= limit:
-            return f" (did you mean {fmt(shifted)}?)"
+            return t("inputs.slip", value=shifted)
     return ""
 
 
@@ -89,11 +88,10 @@ class _Reader:
         if year != self.rules.year:
             self.fail(
                 ("year",),
-                f"the inputs are for {year}, but the rules are for {self.rules.year} "
-                f"(use --rules {year}, or correct the year)",
+                t("inputs.wrong_year", year=str(year), rules_year=str(self.rules.year)),
             )
         if is_blank(data["department"]):
-            self.fail(("department",), "must not be empty: write the department's name (部门名称)")
+            self.fail(("department",), t("inputs.department_empty"))
         budget = {}
         for key, value in (data.get("budget") or {}).items():
             number = self.number(("budget", key), value, percent=False)
@@ -110,8 +108,10 @@ class _Reader:
         try:
             return parse_number(value, percent=percent)
         except NotANumber as exc:
-            hint = ' (write it as 98.88 or "98.88%")' if percent and isinstance(value, str) else ""
-            got = "" if isinstance(value, str) else f", got {show(value)}"  # text is quoted in the message
+            hint = t("inputs.percent_hint") if percent and isinstance(value, str) else ""
+            got = (
+                "" if isinstance(value, str) else t("inputs.got", value=show(value))
+            )  # text is quoted in the message
             self.fail(path, f"{exc}{got}{hint}")
             return None
 
@@ -131,7 +131,7 @@ class _Reader:
             if (d := self.deduction(base + ("deductions", index), indicator, item)) is not None
         )
         if override is not None and deductions:
-            self.fail(base + ("override",), "give either an override or deductions, not both")
+            self.fail(base + ("override",), t("inputs.override_and_deductions"))
         if override is None:
             self.check_missing(base, indicator, entry, values)
         targets = self.targets(base, indicator, entry.get("targets") or [])
@@ -151,7 +151,7 @@ class _Reader:
             if indicator.targets.roll_up == "weighted_completion" and not target.weight:
                 self.fail(
                     path + ("weight",),
-                    f"target '{target.name}' needs a weight above 0 (the roll-up is weighted)",
+                    t("inputs.target_needs_weight", name=target.name),
                 )
                 continue
             read.append(target)
@@ -162,21 +162,27 @@ class _Reader:
         if number is None:
             return None
         if spec.type == "integer" and number != number.to_integral_value():
-            self.fail(path, f"expected a whole number, got {show(raw)}")
+            self.fail(path, t("inputs.not_whole", value=show(raw)))
             return None
         if spec.type == "percent" and 0 < number <= 1 and not str(raw).strip().endswith(("%", "％")):
             # 0.934 and 1 are ambiguous alike: a fraction (93.4%, 100%) or a tiny percentage?
             self.fail(
                 path,
-                f"{show(raw)} looks like a fraction; {spec.label} is in percent "
-                f'(write {fmt(number * 100)} or "{fmt(number * 100)}%"; for under 1% write "{raw}%")',
+                t(
+                    "inputs.looks_like_fraction",
+                    value=show(raw),
+                    label=spec.label,
+                    percent=fmt(number * 100),
+                    raw=str(raw),
+                ),
             )
             return None
         if spec.min is not None and number < spec.min:
-            self.fail(path, f"must be at least {spec.min:f}, got {show(raw)}")
+            self.fail(path, t("inputs.at_least", min=f"{spec.min:f}", value=show(raw)))
             return None
         if spec.max is not None and number > spec.max:
-            self.fail(path, f"must be at most {spec.max:f}, got {show(raw)}{_slip(number, spec.max)}")
+            hint = _slip(number, spec.max)
+            self.fail(path, t("inputs.at_most", max=f"{spec.max:f}", value=show(raw), hint=hint))
             return None
         return number
 
@@ -186,8 +192,13 @@ class _Reader:
             if ref and spec.name in values and ref in values and values[spec.name] > values[ref]:
                 self.fail(
                     base + (spec.name,),
-                    f"{spec.label} ({values[spec.name]:f}) cannot exceed "
-                    f"{indicator.input(ref).label} ({values[ref]:f})",  # type: ignore[union-attr]
+                    t(
+                        "inputs.exceeds",
+                        label=spec.label,
+                        value=f"{values[spec.name]:f}",
+                        limit_label=indicator.input(ref).label,  # type: ignore[union-attr]
+                        limit=f"{values[ref]:f}",
+                    ),
                 )
 
     def check_missing(
@@ -198,45 +209,55 @@ class _Reader:
         for spec in indicator.inputs:
             if spec.optional or spec.name in entry:
                 continue
-            where = "" if entry else f" (add '{indicator.id}:' under 'indicators')"
+            where = "" if entry else t("inputs.add_indicator", id=indicator.id)
             self.fail(
                 base + (spec.name,),
-                f"missing input '{spec.name}' ({spec.label}): the score of {indicator.title} is computed "
-                f"from it{where}; or give an override with a reason",
+                t(
+                    "inputs.missing_input",
+                    name=spec.name,
+                    label=spec.label,
+                    title=indicator.title,
+                    where=where,
+                ),
             )
 
     def deduction(self, path: PathKey, indicator: Indicator, item: dict[str, Any]) -> Deduction | None:
         improvement = str(item.get("improvement") or "").strip()
         if "code" in item:
             if "points" in item or "reason" in item:
-                self.fail(path, "a deduction takes either a code or points and a reason, not both")
+                self.fail(path, t("inputs.code_and_points"))
                 return None
             declared = indicator.declared(item["code"])
             if declared is None:
                 codes = [d.code for d in indicator.deductions]
-                known = f" (declared: {', '.join(codes)})" if codes else " (this indicator declares none)"
+                known = t("inputs.declared_codes", codes=", ".join(codes)) if codes else t("inputs.no_codes")
                 hint = did_you_mean(item["code"], codes)
-                self.fail(path + ("code",), f"unknown deduction code '{item['code']}'{hint or known}")
+                self.fail(
+                    path + ("code",), t("inputs.unknown_code", code=str(item["code"]), hint=hint or known)
+                )
                 return None
             return Deduction(
                 declared.points, declared.reason, improvement or declared.improvement, declared.code
             )
         if "points" not in item:
-            self.fail(
-                path, "a deduction needs 'points' and a 'reason' (or the 'code' of a declared deduction)"
-            )
+            self.fail(path, t("inputs.deduction_incomplete"))
             return None
         points = self.number(path + ("points",), item["points"], percent=False)
-        reason = self.reason(path, item, "the reason for the lost points (未达标原因)")
+        reason = self.reason(path, item, t("inputs.why_deducted"))
         if points is None or reason is None:
             return None
         if points <= 0:
-            self.fail(path + ("points",), f"points deducted must be more than 0, got {show(item['points'])}")
+            self.fail(path + ("points",), t("inputs.points_positive", value=show(item["points"])))
             return None
         if not indicator.rounding.fits(points):
             self.fail(
                 path + ("points",),
-                f"{points:f} has more decimal places than {indicator.title} keeps ({indicator.rounding.places})",
+                t(
+                    "inputs.points_places",
+                    points=f"{points:f}",
+                    title=indicator.title,
+                    places=indicator.rounding.places,
+                ),
             )
             return None
         return Deduction(points, reason, improvement)
@@ -246,17 +267,19 @@ class _Reader:
             return None
         path = base + ("override",)
         score = self.number(path + ("score",), item["score"], percent=False)
-        reason = self.reason(path, item, "why the score is set by hand")
+        reason = self.reason(path, item, t("inputs.why_overridden"))
         if score is None or reason is None:
             return None
         if not 0 <= score <= indicator.weight:
             self.fail(
-                path + ("score",), f"must be between 0 and the weight {indicator.weight:f}, got {score:f}"
+                path + ("score",),
+                t("inputs.override_range", weight=f"{indicator.weight:f}", score=f"{score:f}"),
             )
             return None
         if not indicator.rounding.fits(score):
             self.fail(
-                path + ("score",), f"{score:f} has more decimal places than {indicator.rounding.places}"
+                path + ("score",),
+                t("inputs.override_places", score=f"{score:f}", places=indicator.rounding.places),
             )
             return None
         return Override(score, item["reason"].strip(), str(item.get("improvement") or "").strip())
@@ -264,6 +287,6 @@ class _Reader:
     def reason(self, path: PathKey, item: dict[str, Any], what: str) -> str | None:
         reason = item.get("reason")
         if not isinstance(reason, str) or is_blank(reason):
-            self.fail(path + ("reason",), f"a reason is required: {what}")
+            self.fail(path + ("reason",), t("inputs.reason_required", what=what))
             return None
         return reason.strip()

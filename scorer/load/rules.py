@@ -12,10 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from scorer.i18n import t
 from scorer.load.cache import cached
 from scorer.load.schemas import field_name, load_schema, validate
 from scorer.load.validate import check_indicator, check_rule_set
 from scorer.load.yamlio import YamlDocument, display_path, load_yaml_file
+from scorer.model.messages import Template
 from scorer.model.problems import Location, Problem, RulesNotFound, UserError
 from scorer.model.rules import (
     DeclaredDeduction,
@@ -27,10 +29,10 @@ from scorer.model.rules import (
     RuleSet,
     TargetsSpec,
 )
-from scorer.numbers import Rounding, fmt
 from scorer.resources import rules_root, shipped_years
+from scorer.rounding import Rounding, fmt
 from scorer.scoring.formula import FormulaError, compile_formula
-from scorer.scoring.template import Template, TemplateError, compile_template
+from scorer.scoring.template import TemplateError, compile_template
 
 # Names a formula may use besides its indicator's inputs.
 FORMULA_NAMES = {"weight", "year"}
@@ -45,19 +47,16 @@ def resolve_rules(spec: str) -> Path:
     if that folder is itself a rules folder, which one was meant is unclear and the user is asked to say.
     """
     if not spec.strip():
-        raise RulesNotFound("--rules is empty; give a year (e.g. 2022) or the path of a rules folder")
+        raise RulesNotFound(t("rules.empty_spec"))
     candidate = Path(spec)
     if spec in shipped_years():
         if (candidate / "rubric.yaml").is_file() and candidate.resolve() != (rules_root() / spec).resolve():
-            raise RulesNotFound(
-                f"'{spec}' is both a shipped year and a rules folder here; write ./{spec} for the folder, "
-                f"or run from another folder for the shipped {spec} rules"
-            )
+            raise RulesNotFound(t("rules.ambiguous", spec=spec))
         return rules_root() / spec
     if candidate.is_dir():
         return candidate
-    years = ", ".join(shipped_years()) or "none"
-    raise RulesNotFound(f"rules '{spec}' are neither a shipped year (shipped: {years}) nor a rules folder")
+    years = ", ".join(shipped_years()) or t("rules.no_years")
+    raise RulesNotFound(t("rules.not_found", spec=spec, years=years))
 
 
 def load_rules(spec: str | Path) -> RuleSet:
@@ -119,7 +118,7 @@ def _read(path: Path, problems: list[Problem], folder: Path | None = None) -> Ya
         problems.append(
             Problem(
                 Location(display_path(path), 1),
-                "is a link that leads outside the rules folder; copy the file in",
+                t("rules.link_outside"),
             )
         )
         return None
@@ -129,7 +128,7 @@ def _read(path: Path, problems: list[Problem], folder: Path | None = None) -> Ya
         problems.extend(exc.problems)
         return None
     if not isinstance(doc.data, dict):
-        problems.append(Problem(Location(doc.path, 1), "expected a mapping of keys to values"))
+        problems.append(Problem(Location(doc.path, 1), t("rules.not_a_mapping")))
         return None
     return doc
 

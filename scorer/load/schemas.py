@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from scorer.i18n import t
 from scorer.load.yamlio import YamlDocument
 from scorer.model.problems import Location, PathKey, Problem, did_you_mean
 from scorer.numbers import out_of_bounds
@@ -93,7 +94,9 @@ def _numbers_out_of_bounds(
             indicator, relative = indicator_of(path)
             where = Location(doc.path, doc.lines.line(path), indicator, field_name(relative))
             message = (
-                f"{problem}, got {show(value)}" if problem.startswith("must") else f"{show(value)} {problem}"
+                t("schema.must_be", problem=problem, value=show(value))
+                if not Decimal(value).is_finite()
+                else t("number.value_problem", value=show(value), problem=problem)
             )
             yield Problem(where, message)
 
@@ -111,23 +114,24 @@ def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterat
         known = list(error.schema.get("properties", {}))
         for key in instance:
             if key not in known:
-                yield at(path + (key,), f"unknown key '{key}'{did_you_mean(key, known)}")
+                yield at(path + (key,), t("schema.unknown_key", key=key, hint=did_you_mean(key, known)))
     elif kind == "required":
         for key in value:
             if isinstance(instance, dict) and key not in instance:
-                yield at(path, f"missing required key '{key}'")
+                yield at(path, t("schema.missing_key", key=key))
     elif kind == "type":
-        yield at(path, f"expected {_type_words(value)}, got {show(instance)}")
+        yield at(path, t("schema.wrong_type", expected=_type_words(value), value=show(instance)))
     elif kind == "enum":
         hint = did_you_mean(str(instance), [str(v) for v in value])
-        yield at(path, f"{show(instance)} is not one of {', '.join(map(str, value))}{hint}")
+        choices = ", ".join(map(str, value))
+        yield at(path, t("schema.not_one_of", value=show(instance), choices=choices, hint=hint))
     elif kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         sign = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}[kind]
-        yield at(path, f"must be {sign} {value}, got {show(instance)}")
+        yield at(path, t("schema.out_of_range", sign=sign, limit=str(value), value=show(instance)))
     elif kind in ("minItems", "minLength"):
-        yield at(path, "must not be empty")
+        yield at(path, t("schema.empty"))
     elif kind == "pattern":
-        yield at(path, f"{show(instance)} must be lower-case letters, digits and '_', starting with a letter")
+        yield at(path, t("schema.pattern", value=show(instance)))
     else:
         yield at(path, error.message)
 
@@ -142,26 +146,26 @@ def field_name(path: PathKey) -> str | None:
 
 def _type_words(types: str | list[str]) -> str:
     words = {
-        "number": "a number",
-        "integer": "a whole number",
-        "string": "text",
-        "object": "a mapping",
-        "array": "a list",
-        "boolean": "true or false",
-        "null": "nothing",
+        "number": t("schema.type.number"),
+        "integer": t("schema.type.integer"),
+        "string": t("schema.type.string"),
+        "object": t("schema.type.object"),
+        "array": t("schema.type.array"),
+        "boolean": t("schema.type.boolean"),
+        "null": t("schema.type.null"),
     }
     items = [types] if isinstance(types, str) else types
-    return " or ".join(words.get(t, t) for t in items)
+    return t("schema.type.or").join(words.get(name, name) for name in items)
 
 
 def show(value: Any) -> str:
     """A value as the user wrote it, for a message: 'text' quoted, numbers bare."""
     if isinstance(value, dict):
-        return "a mapping"
+        return t("schema.show.mapping")
     if isinstance(value, list):
-        return "a list"
+        return t("schema.show.list")
     if value is None:
-        return "nothing"
+        return t("schema.show.nothing")
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         text = str(value)
         return text if len(text) <= 40 else text[:37] + "..."  # a 5 MB number must not fill the screen

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import replace
 from decimal import Decimal
 
+from scorer.i18n import t
 from scorer.model.department import Expression, Part
 from scorer.model.target_words import (
     AT_LEAST,
@@ -28,17 +29,12 @@ from scorer.model.target_words import (
     direction_before,
     estimate_word,
 )
-from scorer.numbers import NotANumber, fmt, out_of_bounds, parse_number
+from scorer.numbers import NotANumber, out_of_bounds, parse_number
+from scorer.rounding import fmt
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # fixed-width look-arounds: linear
 _SPLIT = re.compile(r"[,;、]")
 _DIGIT = re.compile(r"[0-9]")
-# An actual that states a bound or an estimate is refused rather than read as its number: "不足50次" read as 50
-# would meet "≥50次", and no reading of a bound gives the completion the roll-up needs.
-_ACHIEVED_HINT = (
-    "write the value achieved itself (e.g. 182次, 95%); "
-    "if only a bound is known, judge the target with met: true/false and a reason"
-)
 
 
 class TargetError(ValueError):
@@ -64,9 +60,9 @@ def parse_actual(value: object) -> Expression:
 def _parse(value: object, reading_actual: bool) -> Expression:
     text = _source_text(value)
     if not text:
-        raise TargetError("is empty")
+        raise TargetError(t("targets.empty"))
     if len(text) > MAX_TEXT_LENGTH:
-        raise TargetError(f"is {len(text)} characters long; a value is at most {MAX_TEXT_LENGTH}")
+        raise TargetError(t("targets.too_long", length=len(text), limit=MAX_TEXT_LENGTH))
     # A closing 。 ends the sentence; one inside is a decimal point typed in Chinese mode (98。5%), as
     # numbers.parse_number reads it: dropping it would turn 98.5% into 985%.
     cleaned = "".join(unicodedata.normalize("NFKC", text).split()).rstrip("。.").replace("。", ".")
@@ -74,12 +70,10 @@ def _parse(value: object, reading_actual: bool) -> Expression:
     cleaned = _THOUSANDS.sub("", cleaned)
     parts = tuple(_read_part(piece, text, reading_actual) for piece in _SPLIT.split(cleaned) if piece)
     if not parts:
-        raise TargetError(f"cannot read {text!r}")
+        raise TargetError(t("targets.unreadable", text=repr(text)))
     labels = [p.label for p in parts]
     if len(parts) > 1 and (not all(labels) or len(set(labels)) != len(labels)):
-        raise TargetError(
-            f"{text!r} has several parts; give each its own name (e.g. 工业90%以上，商贸服务业80%以上)"
-        )
+        raise TargetError(t("targets.unnamed_parts", text=repr(text)))
     return Expression(text, parts)
 
 
@@ -109,8 +103,7 @@ def _refuse_hidden_digits(text: str, cleaned: str) -> None:
         "?",
     )
     raise TargetError(
-        f"cannot read {text!r}: {odd!r} is not a plain digit",
-        hint="write numbers with the digits 0-9 (e.g. 100次, not 10²次)",
+        t("targets.odd_digit", text=repr(text), char=repr(odd)), hint=t("targets.odd_digit_hint")
     )
 
 
@@ -122,37 +115,41 @@ def _read_part(piece: str, whole: str, reading_actual: bool) -> Part:
         piece = piece[: -len(said)]
     found = _DIGIT.search(piece)  # a one-character class: a plain scan, no backtracking
     if found is None:
-        raise TargetError(f"cannot read {whole!r}: no number in {piece!r}")
+        raise TargetError(t("targets.no_number", text=repr(whole), piece=repr(piece)))
     start = found.start()
     end = _number_end(piece, start)
     label, unit = piece[:start], piece[end:]
     if any(map(str.isdigit, unit)):
-        raise TargetError(f"cannot read {whole!r}: {piece!r} holds more than one number")
+        raise TargetError(t("targets.two_numbers", text=repr(whole), piece=repr(piece)))
     label, negative = _take_sign(label, whole)
     before = direction_before(label)
     if before and not (reading_actual and before[0] in REACHED_WORDS):
         word, new_direction, strict = before
         if direction not in (EXACTLY, new_direction):
-            raise TargetError(f"cannot read {whole!r}: it says both more and less")
+            raise TargetError(t("targets.both_ways", text=repr(whole)))
         label, direction, said = label[: -len(word)], new_direction, word
     if _out_of_place(label, unit):
-        raise TargetError(f"cannot read {whole!r}")
-    hint = _ACHIEVED_HINT if reading_actual else ""
+        raise TargetError(t("targets.unreadable", text=repr(whole)))
+    # An actual that states a bound or an estimate is refused rather than read as its number: "不足50次" read
+    # as 50 would meet "≥50次", and no reading of a bound gives the completion the roll-up needs.
+    hint = t("targets.achieved_hint") if reading_actual else ""
     vague = estimate_word(label, unit)
     if vague:
-        raise TargetError(f"{whole!r} is an estimate ({vague}), not a value", hint=hint)
+        raise TargetError(t("targets.estimate", text=repr(whole), word=vague), hint=hint)
     if reading_actual and direction != EXACTLY:
-        raise TargetError(f"{whole!r} states a bound ({said}), not the value achieved", hint=hint)
+        raise TargetError(t("targets.bound", text=repr(whole), word=said), hint=hint)
     number_text = piece[start:end]
     number = Decimal(number_text)  # plain ASCII digits, at most one point: always a valid decimal
     problem = out_of_bounds(number)  # the bounds every number read from a department passes
     if problem:
-        raise TargetError(f"cannot read {whole!r}: {number_text} {problem}")
+        raise TargetError(
+            t("targets.number_out_of_bounds", text=repr(whole), number=number_text, problem=problem)
+        )
     part = Part(label.rstrip(":"), direction, strict, -number if negative and number else number, unit)
     if part.number < 0 and part.kind in NEVER_NEGATIVE:
         raise TargetError(
-            f"{whole!r} is negative, but {unit_words(part)} cannot be",
-            hint=f"write the number itself, without a sign (e.g. {fmt(number)}{unit})",
+            t("targets.negative", text=repr(whole), unit=unit_words(part)),
+            hint=t("targets.negative_hint", example=f"{fmt(number)}{unit}"),
         )
     if not reading_actual and direction == EXACTLY and part.base_unit == "%" and part.number > 0:
         # A bare rate ("100%", "95%") is a level to reach, not to hit exactly; a bare count ("4次") is exact,
@@ -188,7 +185,7 @@ def _number_end(piece: str, start: int) -> int:
 def _take_sign(label: str, whole: str) -> tuple[str, bool]:
     """Strip a sign written just before the number: `-60`, `−60`, `负60`, `+5`. True when it is a minus."""
     if label.endswith(("±", "正负")):
-        raise TargetError(f"cannot read {whole!r}: a tolerance (±) is not a value")
+        raise TargetError(t("targets.tolerance", text=repr(whole)))
     if label[-1:] in MINUS_SIGNS or label.endswith("负"):
         return label[:-1], True
     return label.removesuffix("+"), False
@@ -196,11 +193,13 @@ def _take_sign(label: str, whole: str) -> tuple[str, bool]:
 
 def unit_words(part: Part) -> str:
     """`a count (次)`, `a duration (天)`…, for messages."""
+    if not part.unit:
+        return t("targets.unit.plain")
     words = {
-        "count": "a count",
-        "percent": "a percentage",
-        "duration": "a duration",
-        "money": "an amount",
-        "plain": "a plain number",
+        "count": t("targets.unit.count"),
+        "percent": t("targets.unit.percent"),
+        "duration": t("targets.unit.duration"),
+        "money": t("targets.unit.money"),
+        "plain": t("targets.unit.plain"),
     }
-    return f"{words.get(part.kind, 'a quantity')} ({part.unit})" if part.unit else words["plain"]
+    return t("targets.unit_named", word=words.get(part.kind) or t("targets.unit.other"), unit=part.unit)

@@ -8,20 +8,19 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from scorer.i18n import t
 from scorer.load.target_text import TargetError, parse_actual, parse_expression, unit_words
 from scorer.model.department import Expression, Part, Target
 from scorer.model.problems import did_you_mean
 from scorer.model.target_words import AT_LEAST, AT_MOST, EXACTLY, MAX_TEXT_LENGTH, NEVER_NEGATIVE, UNIT_KINDS
-from scorer.numbers import NotANumber, fmt, out_of_bounds, parse_number
+from scorer.numbers import NotANumber, out_of_bounds, parse_number
+from scorer.rounding import fmt
 
 # Reading is split in two modules for length; importers need only this one.
 __all__ = [
     "AT_LEAST", "AT_MOST", "EXACTLY", "MAX_TEXT_LENGTH", "UNIT_KINDS", "Expression", "Part", "Target",
     "TargetError", "match_category", "parse_actual", "parse_expression", "read_target", "unit_words",
 ]  # fmt: skip
-
-_TARGET_HINT = "rewrite it (e.g. ≥50次, 90%以上) or judge it with met: true/false and a reason"
-_ACTUAL_HINT = "write the value achieved (e.g. 182次, 95%) or judge it with met: true/false and a reason"
 
 
 def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:
@@ -32,7 +31,7 @@ def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:
     if judged is not None and not reason:
         raise TargetError(
             field="reason",
-            message=f"target '{name}' is judged met: {str(judged).lower()}; say why in 'reason'",
+            message=t("targets.judged_without_reason", name=name, met=str(judged).lower()),
         )
     target_text = _shown(item.get("target"))
     actual_text = _shown(item.get("actual"))
@@ -42,7 +41,7 @@ def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:
         if judged is None:
             raise TargetError(
                 field="actual",
-                message=f"target '{name}' has no actual value; write what was achieved (e.g. 182次)",
+                message=t("targets.no_actual", name=name),
             )
     else:
         actual = _read(parse_actual, item.get("actual"), "actual", name, judged)
@@ -53,9 +52,11 @@ def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:
         try:
             weight = parse_number(item["weight"])
         except NotANumber as exc:
-            raise TargetError(field="weight", message=f"target '{name}': weight {exc}") from None
+            raise TargetError(
+                field="weight", message=t("targets.weight_problem", name=name, problem=str(exc))
+            ) from None
         if weight < 0:
-            raise TargetError(field="weight", message=f"target '{name}': weight must not be negative")
+            raise TargetError(field="weight", message=t("targets.weight_negative", name=name))
     return Target(
         name=name,
         target=target,
@@ -87,8 +88,21 @@ def _read(
     except TargetError as exc:
         if judged is not None:
             return None  # shown as judged
-        hint = exc.hint or (_TARGET_HINT if field == "target" else _ACTUAL_HINT)
-        raise TargetError(field=field, message=f"target '{name}': {field} {exc}; {hint}") from None
+        if field == "target":
+            message = t(
+                "targets.target_problem",
+                name=name,
+                problem=str(exc),
+                hint=exc.hint or t("targets.target_hint"),
+            )
+        else:
+            message = t(
+                "targets.actual_problem",
+                name=name,
+                problem=str(exc),
+                hint=exc.hint or t("targets.actual_hint"),
+            )
+        raise TargetError(field=field, message=message) from None
 
 
 def _check_match(name: str, target: Expression, actual: Expression) -> None:
@@ -98,7 +112,12 @@ def _check_match(name: str, target: Expression, actual: Expression) -> None:
         if sorted(wanted) != sorted(given):
             raise TargetError(
                 field="actual",
-                message=f"target '{name}': the actual value names {'、'.join(given) or 'no part'}, but the target names {'、'.join(wanted)}",
+                message=t(
+                    "targets.parts_differ",
+                    name=name,
+                    given="、".join(given) or t("targets.no_part"),
+                    wanted="、".join(wanted),
+                ),
             )
     by_label = {p.label: p for p in actual.parts}
     for part in target.parts:
@@ -106,13 +125,25 @@ def _check_match(name: str, target: Expression, actual: Expression) -> None:
         if not _comparable(part, got):
             raise TargetError(
                 field="actual",
-                message=f"target '{name}': units differ ({target.text} vs {actual.text}): {unit_words(part)} cannot be compared with {unit_words(got)}",
+                message=t(
+                    "targets.units_differ",
+                    name=name,
+                    target=target.text,
+                    actual=actual.text,
+                    wanted=unit_words(part),
+                    given=unit_words(got),
+                ),
             )
         if got.number < 0 and part.kind in NEVER_NEGATIVE:  # a bare "-60" against a count
             raise TargetError(
                 field="actual",
-                message=f"target '{name}': actual {actual.text!r} is negative, but {unit_words(part)} cannot be; "
-                f"write the value achieved (e.g. {fmt(-got.number)}{part.unit})",
+                message=t(
+                    "targets.actual_negative",
+                    name=name,
+                    actual=repr(actual.text),
+                    unit=unit_words(part),
+                    example=f"{fmt(-got.number)}{part.unit}",
+                ),
             )
 
 
@@ -140,5 +171,5 @@ def _category(value: object, categories: Sequence[str]) -> str:
     found = match_category(text, categories)
     if found:
         return found
-    hint = did_you_mean(text, categories) or f" (one of: {'、'.join(categories)})"
-    raise TargetError(field="category", message=f"unknown category '{text}'{hint}")
+    hint = did_you_mean(text, categories) or t("targets.one_of", choices="、".join(categories))
+    raise TargetError(field="category", message=t("targets.unknown_category", text=text, hint=hint))

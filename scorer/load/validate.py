@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+from scorer.i18n import t
 from scorer.load.schemas import field_name
 from scorer.model.problems import Location, Problem, did_you_mean
 from scorer.model.rules import Indicator, RuleSet
-from scorer.numbers import fmt
-from scorer.scoring.formula import Formula, FormulaError
+from scorer.scoring.formula import DivisionByZero, Formula, FormulaError
 
 
 def check_rule_set(rules: RuleSet, complete: bool = True) -> list[Problem]:
@@ -32,7 +32,7 @@ def _year(rules: RuleSet) -> Iterator[Problem]:
     if name.isdigit() and len(name) == 4 and int(name) != rules.year:
         yield Problem(
             _rubric_at(rules, "year"),
-            f"the folder is named {name} but its year is {rules.year}; rename the folder or correct the year",
+            t("lint.folder_year", name=name, year=rules.year),
         )
 
 
@@ -48,27 +48,25 @@ def _ids(rules: RuleSet) -> Iterator[Problem]:
     listed = list(rules.listed)
     for ident, count in Counter(listed).items():
         if count > 1:
-            yield Problem(_rubric_at(rules, "indicators"), f"indicator '{ident}' is listed {count} times")
+            yield Problem(_rubric_at(rules, "indicators"), t("lint.listed_twice", id=ident, count=count))
     seen: dict[str, str] = {}
     for indicator in rules.indicators:
         stem = Path(indicator.path).stem
         if indicator.id != stem:
-            yield Problem(
-                _at(indicator, "id"), f"id '{indicator.id}' does not match the file name '{stem}.yaml'"
-            )
+            yield Problem(_at(indicator, "id"), t("lint.id_not_file_name", id=indicator.id, stem=stem))
         if indicator.id in seen:
-            yield Problem(_at(indicator, "id"), f"id '{indicator.id}' is also used by {seen[indicator.id]}")
+            yield Problem(_at(indicator, "id"), t("lint.id_reused", id=indicator.id, path=seen[indicator.id]))
         seen.setdefault(indicator.id, indicator.path)
         if indicator.id not in listed:
             yield Problem(
                 _at(indicator, "id"),
-                f"indicator '{indicator.id}' is not listed under 'indicators' in {rules.rubric_path}",
+                t("lint.not_listed", id=indicator.id, path=rules.rubric_path),
             )
     for index, ident in enumerate(listed):
         if ident not in seen:
             hint = did_you_mean(ident, seen)
             yield Problem(
-                _rubric_at(rules, "indicators", index), f"listed indicator '{ident}' has no file{hint}"
+                _rubric_at(rules, "indicators", index), t("lint.listed_no_file", id=ident, hint=hint)
             )
 
 
@@ -78,16 +76,14 @@ def _levels(rules: RuleSet) -> Iterator[Problem]:
         level = level1.get(indicator.level1)
         if level is None:
             hint = did_you_mean(indicator.level1, level1)
-            yield Problem(
-                _at(indicator, "level1"), f"no level-1 node '{indicator.level1}' in the rubric{hint}"
-            )
+            yield Problem(_at(indicator, "level1"), t("lint.no_level1", name=indicator.level1, hint=hint))
             continue
         children = [name for name, _ in level.children]
         if indicator.level2 not in children:
             hint = did_you_mean(indicator.level2, children)
             yield Problem(
                 _at(indicator, "level2"),
-                f"no level-2 node '{indicator.level2}' under '{indicator.level1}' in the rubric{hint}",
+                t("lint.no_level2", name=indicator.level2, level1=indicator.level1, hint=hint),
             )
 
 
@@ -96,14 +92,14 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
     if level_sum != rules.total:
         yield Problem(
             _rubric_at(rules, "levels"),
-            f"level-1 weights sum to {fmt(level_sum)}, but the total is {fmt(rules.total)}",
+            t("lint.level_sum", sum=level_sum, total=rules.total),
         )
     for index, level in enumerate(rules.levels):
         child_sum = sum((weight for _, weight in level.children), Decimal(0))
         if child_sum != level.weight:
             yield Problem(
                 _rubric_at(rules, "levels", index, "children"),
-                f"the children of '{level.name}' sum to {fmt(child_sum)}, but its weight is {fmt(level.weight)}",
+                t("lint.children_sum", name=level.name, sum=child_sum, weight=level.weight),
             )
         for child_index, (child, weight) in enumerate(level.children):
             members = [i for i in rules.indicators if i.level1 == level.name and i.level2 == child]
@@ -111,18 +107,18 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
             if members and total != weight:
                 yield Problem(
                     _rubric_at(rules, "levels", index, "children", child_index),
-                    f"the indicators under '{level.name} / {child}' weigh {fmt(total)}, but '{child}' weighs {fmt(weight)}",
+                    t("lint.members_weight", level1=level.name, child=child, sum=total, weight=weight),
                 )
             if not members:
                 yield Problem(
                     _rubric_at(rules, "levels", index, "children", child_index),
-                    f"no indicator belongs to '{level.name} / {child}'",
+                    t("lint.no_members", level1=level.name, child=child),
                 )
     indicator_sum = sum((i.weight for i in rules.indicators), Decimal(0))
     if indicator_sum != rules.total:
         yield Problem(
             _rubric_at(rules, "total"),
-            f"the indicators weigh {fmt(indicator_sum)} in all, but the total is {fmt(rules.total)}",
+            t("lint.indicator_sum", sum=indicator_sum, total=rules.total),
         )
 
 
@@ -131,30 +127,30 @@ def _grades(rules: RuleSet) -> Iterator[Problem]:
     names = Counter(g.name for g in rules.grades)
     for name, count in names.items():
         if count > 1:
-            yield Problem(_rubric_at(rules, "grades"), f"grade '{name}' is defined {count} times")
+            yield Problem(_rubric_at(rules, "grades"), t("lint.grade_repeated", name=name, count=count))
     for index, grade in bands:
         if grade.min >= grade.max:
-            yield Problem(_rubric_at(rules, "grades", index), f"grade '{grade.name}' has min ≥ max")
+            yield Problem(_rubric_at(rules, "grades", index), t("lint.grade_min_max", name=grade.name))
     if bands and bands[0][1].min != 0:
         yield Problem(
             _rubric_at(rules, "grades", bands[0][0]),
-            f"the lowest grade '{bands[0][1].name}' starts at {fmt(bands[0][1].min)}, not 0: scores below have no grade",
+            t("lint.lowest_grade", name=bands[0][1].name, min=bands[0][1].min),
         )
     if bands and bands[-1][1].max != rules.total:
         yield Problem(
             _rubric_at(rules, "grades", bands[-1][0]),
-            f"the top grade '{bands[-1][1].name}' ends at {bands[-1][1].max:f}, not at the total {fmt(rules.total)}",
+            t("lint.top_grade", name=bands[-1][1].name, max=f"{bands[-1][1].max:f}", total=rules.total),
         )
     for (_, lower), (index, upper) in zip(bands, bands[1:], strict=False):
         if lower.max < upper.min:
             yield Problem(
                 _rubric_at(rules, "grades", index),
-                f"gap between grades '{lower.name}' (to {fmt(lower.max)}) and '{upper.name}' (from {fmt(upper.min)})",
+                t("lint.grade_gap", lower=lower.name, to=lower.max, upper=upper.name, start=upper.min),
             )
         elif lower.max > upper.min:
             yield Problem(
                 _rubric_at(rules, "grades", index),
-                f"grades '{lower.name}' (to {fmt(lower.max)}) and '{upper.name}' (from {fmt(upper.min)}) overlap",
+                t("lint.grade_overlap", lower=lower.name, to=lower.max, upper=upper.name, start=upper.min),
             )
 
 
@@ -166,8 +162,7 @@ def _indicator(indicator: Indicator) -> Iterator[Problem]:
     if not indicator.rounding.fits(indicator.weight):  # else rounding a full score could exceed the weight
         yield Problem(
             _at(indicator, "weight"),
-            f"the weight {fmt(indicator.weight)} has more decimal places than the indicator's rounding keeps "
-            f"({indicator.rounding.places})",
+            t("lint.weight_places", weight=indicator.weight, places=indicator.rounding.places),
         )
     yield from _scoring(indicator)
     yield from _inputs(indicator)
@@ -180,17 +175,15 @@ def _scoring(indicator: Indicator) -> Iterator[Problem]:
     kind = indicator.scoring
     has_formula = indicator.formula is not None or "formula" in indicator.keys
     if kind == "formula" and not has_formula:
-        yield Problem(_at(indicator, "scoring"), "scoring is 'formula' but there is no formula")
+        yield Problem(_at(indicator, "scoring"), t("lint.formula_missing"))
     if kind != "formula" and has_formula:
-        yield Problem(_at(indicator, "formula"), f"a formula is given but scoring is '{kind}'")
+        yield Problem(_at(indicator, "formula"), t("lint.formula_unused", kind=kind))
     if kind == "formula" and "reason" not in indicator.keys:
-        yield Problem(
-            _at(indicator, "scoring"), "a formula score needs a reason template to explain lost points"
-        )
+        yield Problem(_at(indicator, "scoring"), t("lint.formula_needs_reason"))
     if kind == "targets" and indicator.targets is None:
-        yield Problem(_at(indicator, "scoring"), "scoring is 'targets' but there is no 'targets' section")
+        yield Problem(_at(indicator, "scoring"), t("lint.targets_missing"))
     if kind != "targets" and indicator.targets is not None:
-        yield Problem(_at(indicator, "targets"), f"a 'targets' section is given but scoring is '{kind}'")
+        yield Problem(_at(indicator, "targets"), t("lint.targets_unused", kind=kind))
 
 
 def _inputs(indicator: Indicator) -> Iterator[Problem]:
@@ -204,26 +197,25 @@ def _inputs(indicator: Indicator) -> Iterator[Problem]:
         if spec.optional and indicator.on_missing == "error" and spec.name in used and indicator.formula:
             yield Problem(
                 _at(indicator, "inputs", spec.name, "optional"),
-                f"the formula needs '{spec.name}', so it cannot be optional while on_missing is 'error'",
+                t("lint.optional_needed", name=spec.name),
             )
         if spec.max_ref is not None and spec.max_ref not in names:
             hint = did_you_mean(spec.max_ref, names)
             yield Problem(
                 _at(indicator, "inputs", spec.name, "max_ref"),
-                f"max_ref '{spec.max_ref}' is not an input{hint}",
+                t("lint.max_ref_unknown", ref=spec.max_ref, hint=hint),
             )
         if spec.type == "percent" and spec.max is None:
             yield Problem(
                 _at(indicator, "inputs", spec.name),
-                f"percent input '{spec.name}' declares no max; give its plausible range (e.g. max: 100) so "
-                "that a slip such as 934 for 93.4 is refused",
+                t("lint.percent_no_max", name=spec.name),
             )
         if spec.min is not None and spec.max is not None and spec.min > spec.max:
-            yield Problem(_at(indicator, "inputs", spec.name), "min is greater than max")
+            yield Problem(_at(indicator, "inputs", spec.name), t("lint.min_above_max"))
         if spec.name not in used:
             yield Problem(
                 _at(indicator, "inputs", spec.name),
-                f"input '{spec.name}' is used by no formula or metric",
+                t("lint.input_unused", name=spec.name),
                 severity="warning",
             )
 
@@ -233,17 +225,22 @@ def _declared_deductions(indicator: Indicator) -> Iterator[Problem]:
     for index, deduction in enumerate(indicator.deductions):
         if codes[deduction.code] > 1:
             yield Problem(
-                _at(indicator, "deductions", index, "code"), f"deduction code '{deduction.code}' is repeated"
+                _at(indicator, "deductions", index, "code"), t("lint.deduction_repeated", code=deduction.code)
             )
         if deduction.points > indicator.weight:
             yield Problem(
                 _at(indicator, "deductions", index, "points"),
-                f"deduction '{deduction.code}' takes {fmt(deduction.points)} points, more than the weight {fmt(indicator.weight)}",
+                t(
+                    "lint.deduction_over_weight",
+                    code=deduction.code,
+                    points=deduction.points,
+                    weight=indicator.weight,
+                ),
             )
         if not indicator.rounding.fits(deduction.points):
             yield Problem(
                 _at(indicator, "deductions", index, "points"),
-                f"{fmt(deduction.points)} has more decimal places than the indicator keeps ({indicator.rounding.places})",
+                t("lint.deduction_places", points=deduction.points, places=indicator.rounding.places),
             )
 
 
@@ -252,7 +249,7 @@ def _provenance(indicator: Indicator) -> Iterator[Problem]:
         if not item.get("note"):
             yield Problem(
                 _at(indicator, "provenance", "assumptions", index),
-                "assumption without a note (say why it was chosen and how to change it)",
+                t("lint.assumption_without_note"),
                 severity="warning",
             )
 
@@ -269,7 +266,7 @@ def _samples(indicator: Indicator) -> Iterator[Problem]:
         try:
             formula.evaluate(names)
         except FormulaError as exc:
-            yield Problem(_at(indicator, *path), f"on sample values: {exc}")
+            yield Problem(_at(indicator, *path), t("lint.on_samples", problem=str(exc)))
             continue
         if path != ("formula",):
             continue  # a metric of zero is shown as "—", so dividing by zero is fine there
@@ -278,13 +275,10 @@ def _samples(indicator: Indicator) -> Iterator[Problem]:
                 continue
             try:
                 formula.evaluate({**names, spec.name: Decimal(0)})
-            except FormulaError as exc:
-                if "division by zero" in str(exc):
-                    yield Problem(
-                        _at(indicator, *path),
-                        f"divides by zero when '{spec.name}' is 0; guard it, e.g. "
-                        f"'... if {spec.name} else ...'",
-                    )
+            except DivisionByZero:
+                yield Problem(_at(indicator, *path), t("lint.divides_by_zero", name=spec.name))
+            except FormulaError:
+                pass  # only a division by zero is this check's concern
 
 
 def _sample(low: Decimal | None, high: Decimal | None) -> Decimal:

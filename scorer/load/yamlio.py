@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from scorer.i18n import t
 from scorer.model.problems import LineMap, Location, PathKey, UserError
 
 try:  # the C composer is several times faster where libyaml is present
@@ -30,7 +31,7 @@ MAX_NODES = 200_000
 MAX_DEPTH = 64  # no rule or inputs file nests deeper than a handful of levels
 
 _TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
 @dataclass
@@ -50,19 +51,19 @@ def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below as not a regular file.
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        raise UserError.at(Location(display), "file not found") from None
+        raise UserError.at(Location(display), t("yaml.not_found")) from None
     except IsADirectoryError:
-        raise UserError.at(Location(display), "is a folder, not a file") from None
+        raise UserError.at(Location(display), t("yaml.is_folder")) from None
     except PermissionError:
-        raise UserError.at(Location(display), "permission denied") from None
+        raise UserError.at(Location(display), t("yaml.permission_denied")) from None
     except OSError as exc:
-        raise UserError.at(Location(display), f"cannot read the file ({exc.strerror})") from None
+        raise UserError.at(Location(display), t("yaml.cannot_read", reason=str(exc.strerror))) from None
     try:
         mode = os.fstat(handle).st_mode
         if stat.S_ISDIR(mode):
-            raise UserError.at(Location(display), "is a folder, not a file")
+            raise UserError.at(Location(display), t("yaml.is_folder"))
         if not stat.S_ISREG(mode):
-            raise UserError.at(Location(display), "is not a regular file (a device, a pipe or a socket)")
+            raise UserError.at(Location(display), t("yaml.not_regular_file"))
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(handle, min(1 << 20, limit + 1 - size))
@@ -71,11 +72,11 @@ def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise UserError.at(Location(display), f"cannot read the file ({exc.strerror})") from None
+        raise UserError.at(Location(display), t("yaml.cannot_read", reason=str(exc.strerror))) from None
     finally:
         os.close(handle)
     if size > limit:
-        raise UserError.at(Location(display), f"file is too large (the limit is {limit:,} bytes)")
+        raise UserError.at(Location(display), t("yaml.too_large", limit=f"{limit:,}"))
     return b"".join(chunks)
 
 
@@ -88,7 +89,7 @@ def read_text(path: Path, display: str) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise UserError.at(
             Location(display, line),
-            f"not valid UTF-8 text (byte {exc.start}); save the file as UTF-8",
+            t("yaml.not_utf8", byte=exc.start),
         ) from None
 
 
@@ -127,24 +128,20 @@ def _nesting(text: str) -> tuple[int, int]:
 def parse_yaml(text: str, display: str) -> YamlDocument:
     deepest, where = _nesting(text)
     if deepest > MAX_DEPTH:
-        raise UserError.at(
-            Location(display, where), f"the document nests too deeply (more than {MAX_DEPTH} levels)"
-        )
+        raise UserError.at(Location(display, where), t("yaml.too_deep", depth=MAX_DEPTH))
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        message = f"YAML syntax error: {exc.problem or exc.context}"
+        message = t("yaml.syntax", detail=str(exc.problem or exc.context))
         if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
-            message += " (a tab; use spaces, not tabs, to indent)"
+            message += t("yaml.tab")
         raise UserError.at(Location(display, line), message) from None
     except yaml.YAMLError as exc:
-        raise UserError.at(Location(display), f"YAML syntax error: {exc}") from None
+        raise UserError.at(Location(display), t("yaml.syntax", detail=str(exc))) from None
     except RecursionError:
-        raise UserError.at(
-            Location(display), f"the document nests too deeply (more than {MAX_DEPTH} levels)"
-        ) from None
+        raise UserError.at(Location(display), t("yaml.too_deep", depth=MAX_DEPTH)) from None
     lines = LineMap({(): 1})
     if node is None:
         return YamlDocument(display, None, lines)
@@ -166,14 +163,14 @@ class _Builder:
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.count += 1
         if len(path) > MAX_DEPTH:
-            raise self.fail(node, f"the document nests too deeply (more than {MAX_DEPTH} levels)")
+            raise self.fail(node, t("yaml.too_deep", depth=MAX_DEPTH))
         if self.count > MAX_NODES:
-            raise self.fail(node, f"the document expands to more than {MAX_NODES:,} values (alias bomb?)")
+            raise self.fail(node, t("yaml.too_many_values", limit=f"{MAX_NODES:,}"))
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _TAG + "seq":
-                raise self.fail(node, f"unsupported YAML tag '{_short(node.tag)}'")
+                raise self.fail(node, t("yaml.unsupported_tag", tag=_short(node.tag)))
             items = []
             for index, item in enumerate(node.value):
                 self.lines.lines[path + (index,)] = item.start_mark.line + 1
@@ -183,18 +180,18 @@ class _Builder:
 
     def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
         if node.tag != _TAG + "map":
-            raise self.fail(node, f"unsupported YAML tag '{_short(node.tag)}'")
+            raise self.fail(node, t("yaml.unsupported_tag", tag=_short(node.tag)))
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, "a key must be a plain word, not a list or mapping")
+                raise self.fail(key_node, t("yaml.key_not_plain"))
             if key_node.tag == _TAG + "merge":
-                raise self.fail(key_node, "YAML merge keys ('<<') are not supported; write the keys out")
+                raise self.fail(key_node, t("yaml.merge_key"))
             key = self.scalar(key_node)
             key = key if isinstance(key, str) else str(key)
             if key in result:
                 first = self.lines.lines.get(path + (key,))
-                raise self.fail(key_node, f"duplicate key '{key}' (first defined on line {first})")
+                raise self.fail(key_node, t("yaml.duplicate_key", key=key, line=str(first)))
             self.lines.lines[path + (key,)] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, path + (key,))
         return result
@@ -202,7 +199,7 @@ class _Builder:
     def scalar(self, node: yaml.Node) -> Any:
         tag, value = node.tag, node.value
         if tag not in _SCALAR_TAGS:
-            raise self.fail(node, f"unsupported YAML tag '{_short(tag)}'; only plain values are allowed")
+            raise self.fail(node, t("yaml.tag_not_plain", tag=_short(tag)))
         if tag == _TAG + "str" or tag == _TAG + "timestamp":
             return value  # dates stay as written
         if tag == _TAG + "null":
@@ -228,7 +225,7 @@ class _Builder:
                 raise ValueError
             return sign * int(digits)
         except ValueError:
-            raise self.fail(node, f"cannot read '{node.value}' as a whole number") from None
+            raise self.fail(node, t("yaml.not_whole_number", text=node.value)) from None
 
     def decimal(self, node: yaml.Node) -> Decimal:
         text = node.value.replace("_", "").lower()
@@ -236,7 +233,7 @@ class _Builder:
         try:
             return Decimal(specials.get(text, text))
         except InvalidOperation:
-            raise self.fail(node, f"cannot read '{node.value}' as a number") from None
+            raise self.fail(node, t("yaml.not_number", text=node.value)) from None
 
 
 def _short(tag: str) -> str:

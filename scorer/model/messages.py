@@ -15,7 +15,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.scoring.template import Template
+
+@dataclass(frozen=True)
+class Template:
+    """A rule file's reason template, parsed (by scorer/scoring/template.py): literal text and placeholders."""
+
+    source: str
+    parts: tuple[tuple[str, str | None], ...]  # (literal text, placeholder name or None)
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(name for _, name in self.parts if name)
+
+    def render(self, values: Mapping[str, str]) -> str:
+        return "".join(text + (values[name] if name else "") for text, name in self.parts)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from scorer.i18n import t
+
 PathKey = tuple[str | int, ...]
 
 
@@ -89,7 +91,7 @@ class UserError(ScoreError):
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean 'x'?)' suffix for the closest choice, or ''."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return t("hint.did_you_mean", word=close[0]) if close else ""
 
 
 def with_path(problem: Problem, path: str) -> Problem:

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from scorer.model.messages import Fact, fact
+from scorer.model.messages import Fact, Template, fact
 from scorer.model.problems import LineMap
-from scorer.numbers import Rounding
+from scorer.rounding import Rounding
 from scorer.scoring.formula import Formula
-from scorer.scoring.template import Template
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from scorer.i18n import say, t
 from scorer.model.result import IndicatorResult, MetricValue, NodeResult, Result
-from scorer.numbers import completion_percent, fmt
+from scorer.numbers import completion_percent
+from scorer.rounding import fmt
 
 OVERRIDE_MARK = "※"
 HEADER_KEYS = (

@@ -6,7 +6,7 @@ from scorer.commands.diff import Impact, RulesDiff
 from scorer.escape import markdown
 from scorer.i18n import t
 from scorer.model.result import Result
-from scorer.numbers import fmt
+from scorer.rounding import fmt
 
 
 def render(diff: RulesDiff, fmt_name: str, old_name: str, new_name: str, lang: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from scorer.i18n import say, t
 from scorer.model.result import IndicatorResult, Result
-from scorer.numbers import fmt
 from scorer.render.common import metric_text, named
+from scorer.rounding import fmt
 
 
 def render(result: Result, lang: str, only: str | None = None) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from scorer.escape import markdown as md
 from scorer.i18n import t
 from scorer.model.result import Result
-from scorer.numbers import fmt
 from scorer.render.common import (
     facts,
     grade_line,
@@ -24,6 +23,7 @@ from scorer.render.common import (
     title,
 )
 from scorer.render.options import RenderOptions
+from scorer.rounding import fmt
 
 
 def render(result: Result, options: RenderOptions) -> str:

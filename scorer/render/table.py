@@ -15,7 +15,6 @@ from rich.cells import cell_len
 from scorer.escape import visible
 from scorer.i18n import t
 from scorer.model.result import Result
-from scorer.numbers import fmt
 from scorer.render.common import (
     facts,
     grade_line,
@@ -30,6 +29,7 @@ from scorer.render.common import (
     title,
 )
 from scorer.render.options import RenderOptions
+from scorer.rounding import fmt
 
 WIDE = 120  # below this many columns the form's ten columns cannot be read: the grouped list is shown
 _BOLD, _RED, _DIM, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[2m", "\x1b[0m"

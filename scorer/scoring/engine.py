@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 
 from scorer import __version__
+from scorer.i18n import t
 from scorer.model.department import Department, IndicatorInputs
 from scorer.model.messages import Fact, Message, fact, rule_reason, said
 from scorer.model.problems import Location
@@ -23,7 +24,8 @@ from scorer.model.result import (
     TargetOutcome,
 )
 from scorer.model.rules import Indicator, RuleSet
-from scorer.numbers import EXACT, Exact, Rounding, completion_percent, fmt, total
+from scorer.numbers import EXACT, completion_percent, total
+from scorer.rounding import Exact, Rounding, fmt
 from scorer.scoring.formula import FormulaError
 from scorer.scoring.targets import roll_up
 
@@ -179,7 +181,7 @@ class _Builder:
         assert indicator.targets is not None and self.inputs.targets
         outcome = roll_up(indicator.targets.roll_up, indicator.weight, self.inputs.targets)
         self.targets = outcome.targets
-        self.steps.extend(Step("target", _target_step(t)) for t in outcome.targets)
+        self.steps.extend(Step("target", _target_step(target)) for target in outcome.targets)
         self.steps.append(
             Step(
                 "roll-up",
@@ -222,9 +224,8 @@ class _Builder:
             )
             missing_placeholders = indicator.reason.names - placeholders.keys()
             if missing_placeholders:
-                raise RuleRuntimeError(
-                    indicator, f"no value for {', '.join(sorted(missing_placeholders))}", "reason"
-                )
+                unfilled = ", ".join(sorted(missing_placeholders))
+                raise RuleRuntimeError(indicator, t("template.no_value", names=unfilled), "reason")
             self.reasons.append(rule_reason(indicator.reason_templates, placeholders))
         return score
 

@@ -20,6 +20,7 @@ from fractions import Fraction
 
 from simpleeval import SimpleEval
 
+from scorer.i18n import t
 from scorer.model.problems import did_you_mean
 
 MAX_LENGTH = 1000
@@ -49,7 +50,7 @@ def _power(base: Number, exponent: Number) -> Number:
     base = Fraction(base)
     size = max(base.numerator.bit_length(), base.denominator.bit_length())
     if size * abs(int(exponent)) > MAX_POWER_BITS:
-        raise OverflowError("a power in the formula grows too large")
+        raise OverflowError(t("formula.power_too_large"))
     return base ** int(exponent)
 
 
@@ -95,23 +96,46 @@ _ALLOWED_NODES = (
     ast.Or,
     *_OPERATORS,
 )
-_FORBIDDEN_WORDS = {
-    ast.Attribute: "attribute access ('.')",
-    ast.Subscript: "indexing ('[...]')",
-    ast.Lambda: "a lambda",
-    ast.ListComp: "a comprehension",
-    ast.SetComp: "a comprehension",
-    ast.DictComp: "a comprehension",
-    ast.GeneratorExp: "a comprehension",
-    ast.NamedExpr: "assignment (':=')",
-    ast.JoinedStr: "an f-string",
-    ast.Starred: "'*' unpacking",
-    ast.BitXor: "'^' (XOR; for a power write '**')",
-}
+_FORBIDDEN = (
+    ast.Attribute,
+    ast.Subscript,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+    ast.NamedExpr,
+    ast.JoinedStr,
+    ast.Starred,
+    ast.BitXor,
+)
+
+
+def _forbidden_words(node: ast.AST) -> str:
+    """What a construct outside the language is called, in the chosen language."""
+    if isinstance(node, ast.Attribute):
+        return t("formula.construct.attribute")
+    if isinstance(node, ast.Subscript):
+        return t("formula.construct.subscript")
+    if isinstance(node, ast.Lambda):
+        return t("formula.construct.lambda")
+    if isinstance(node, ast.NamedExpr):
+        return t("formula.construct.assignment")
+    if isinstance(node, ast.JoinedStr):
+        return t("formula.construct.fstring")
+    if isinstance(node, ast.Starred):
+        return t("formula.construct.starred")
+    if isinstance(node, ast.BitXor):
+        return t("formula.construct.xor")
+    return t("formula.construct.comprehension")
 
 
 class FormulaError(ValueError):
-    """The formula is outside the language. `hint` is a 'did you mean' suffix or ''."""
+    """The formula is outside the language, or cannot be evaluated on these values."""
+
+
+class DivisionByZero(FormulaError):
+    """The formula divides by zero on these values."""
 
 
 @dataclass(frozen=True)
@@ -128,31 +152,31 @@ class Formula:
         try:
             result = evaluator.eval(self.source, previously_parsed=self.tree)
         except ZeroDivisionError:
-            raise FormulaError("division by zero") from None
+            raise DivisionByZero(t("formula.division_by_zero")) from None
         except (TypeError, ValueError, ArithmeticError, InvalidOperation) as exc:
-            raise FormulaError(f"cannot evaluate: {exc}") from None
+            raise FormulaError(t("formula.cannot_evaluate", detail=str(exc))) from None
         if isinstance(result, bool) or not isinstance(result, int | Fraction):
-            raise FormulaError(f"the result must be a number, not {type(result).__name__}")
+            raise FormulaError(t("formula.result_not_a_number", kind=type(result).__name__))
         result = Fraction(result)
         if abs(result) > MAX_RESULT:
-            raise FormulaError("the result is out of range (more than 10^12)")
+            raise FormulaError(t("formula.result_out_of_range"))
         return result
 
 
 def compile_formula(source: str, allowed_names: set[str]) -> Formula:
     """Parse and check a formula once. Raises FormulaError naming the first thing outside the language."""
     if not isinstance(source, str) or not source.strip():
-        raise FormulaError("the formula is empty")
+        raise FormulaError(t("formula.empty"))
     if len(source) > MAX_LENGTH:
-        raise FormulaError(f"the formula is {len(source)} characters long; the limit is {MAX_LENGTH}")
+        raise FormulaError(t("formula.too_long", length=len(source), limit=MAX_LENGTH))
     if source.count("(") > MAX_DEPTH:
-        raise FormulaError(f"the formula nests more than {MAX_DEPTH} parentheses")
+        raise FormulaError(t("formula.too_many_parentheses", depth=MAX_DEPTH))
     try:
         module = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"cannot parse the formula: {exc.msg}") from None
+        raise FormulaError(t("formula.syntax", detail=exc.msg)) from None
     except (RecursionError, MemoryError, ValueError):
-        raise FormulaError("the formula is too deeply nested to parse") from None
+        raise FormulaError(t("formula.too_deep_to_parse")) from None
     checker = _Checker(allowed_names)
     checker.check(module, 0)
     _exact_constants(module, source.strip())
@@ -166,12 +190,11 @@ class _Checker:
 
     def check(self, node: ast.AST, depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise FormulaError(f"the formula nests deeper than {MAX_DEPTH} levels")
-        for kind, words in _FORBIDDEN_WORDS.items():
-            if isinstance(node, kind):
-                raise FormulaError(f"{words} is not allowed in formulas")
+            raise FormulaError(t("formula.too_deep", depth=MAX_DEPTH))
+        if isinstance(node, _FORBIDDEN):
+            raise FormulaError(t("formula.forbidden", construct=_forbidden_words(node)))
         if not isinstance(node, _ALLOWED_NODES):
-            raise FormulaError(f"'{type(node).__name__}' is not allowed in formulas")
+            raise FormulaError(t("formula.node_not_allowed", node=type(node).__name__))
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name):
                 self.check(node.func, depth + 1)  # `(lambda: 1)()`, `x.f()`: name the construct itself
@@ -191,10 +214,10 @@ class _Checker:
 
     def check_name(self, node: ast.Name) -> None:
         if node.id in FUNCTIONS:
-            raise FormulaError(f"'{node.id}' is a function; call it as {node.id}(...)")
+            raise FormulaError(t("formula.function_as_name", name=node.id))
         if node.id not in self.allowed:
             hint = did_you_mean(node.id, self.allowed)
-            raise FormulaError(f"name '{node.id}' is not defined{hint}")
+            raise FormulaError(t("formula.undefined_name", name=node.id, hint=hint))
         self.names.add(node.id)
 
     @staticmethod
@@ -202,8 +225,8 @@ class _Checker:
         if isinstance(node.value, bool) or type(node.value) in (int, float):
             return
         if isinstance(node.value, complex):
-            raise FormulaError("imaginary numbers are not allowed in formulas")
-        raise FormulaError(f"only numbers may be written in formulas, not {node.value!r}")
+            raise FormulaError(t("formula.imaginary"))
+        raise FormulaError(t("formula.only_numbers", value=repr(node.value)))
 
     @staticmethod
     def check_function(node: ast.Call) -> None:
@@ -211,16 +234,18 @@ class _Checker:
             name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
             hint = did_you_mean(name, FUNCTIONS)
             allowed = ", ".join(sorted(FUNCTIONS))
-            raise FormulaError(f"function '{name}' is not allowed (allowed: {allowed}){hint}")
+            raise FormulaError(t("formula.function_not_allowed", name=name, allowed=allowed, hint=hint))
         if node.keywords:
-            raise FormulaError(f"{node.func.id}() takes no keyword arguments")
+            raise FormulaError(t("formula.no_keywords", name=node.func.id))
 
     @staticmethod
     def check_arity(node: ast.Call) -> None:
         assert isinstance(node.func, ast.Name)
         low, high = FUNCTION_ARITY[node.func.id]
         if not low <= len(node.args) <= high:
-            raise FormulaError(f"{node.func.id}() takes {low} to {high} arguments, not {len(node.args)}")
+            raise FormulaError(
+                t("formula.arity", name=node.func.id, low=low, high=high, count=len(node.args))
+            )
 
     @staticmethod
     def check_power(node: ast.BinOp) -> None:
@@ -229,9 +254,9 @@ class _Checker:
             exponent = exponent.operand
         value = exponent.value if isinstance(exponent, ast.Constant) else None
         if not isinstance(value, int) or isinstance(value, bool):
-            raise FormulaError("the exponent of '**' must be a whole number written out (e.g. 2)")
+            raise FormulaError(t("formula.exponent_not_literal"))
         if abs(value) > MAX_EXPONENT:
-            raise FormulaError(f"the exponent {value} is larger than {MAX_EXPONENT}")
+            raise FormulaError(t("formula.exponent_too_large", value=value, limit=MAX_EXPONENT))
 
 
 def _exact_constants(module: ast.AST, source: str) -> None:
@@ -243,7 +268,7 @@ def _exact_constants(module: ast.AST, source: str) -> None:
             try:
                 exact = Fraction(Decimal(text))
             except (InvalidOperation, ValueError):
-                raise FormulaError(f"cannot read the number {text!r}") from None
+                raise FormulaError(t("formula.unreadable_number", text=repr(text))) from None
             if exact and (abs(exact) >= MAX_RESULT or len(text) > 30):
-                raise FormulaError(f"the number {text} is out of range")
+                raise FormulaError(t("formula.number_out_of_range", text=text))
             node.value = exact  # type: ignore[assignment]  # simpleeval hands a constant back as it is

@@ -1,0 +1,78 @@
+"""Exact values rounded as the rubric declares, and written as the published tables print them.
+
+Context-free and independent of everything else in `score`: the messages (scorer/i18n) write numbers with `fmt`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+# Each mode rounds an exact value (a Fraction) to a whole number of units of the last kept place.
+# "half_up": 0.125 → 0.13, what the published tables use for most rows; "down": 9.888 → 9.88, truncation
+# toward zero, as the tables do for budget_execution; "up" rounds toward +∞ and "floor" toward −∞.
+ROUNDING_MODES = ("half_up", "down", "half_even", "up", "floor")
+
+Exact = Decimal | Fraction | int
+
+
+@dataclass(frozen=True)
+class Rounding:
+    places: int
+    mode: str
+
+    def apply(self, value: Exact) -> Decimal:
+        """Round an exact value once, to `places` decimals, by `mode`. Independent of any decimal context."""
+        scaled = Fraction(value) * 10**self.places
+        whole, rest = divmod(scaled.numerator, scaled.denominator)  # floor, and rest/denominator in [0, 1)
+        if rest:
+            whole += _round_up(self.mode, whole, 2 * rest, scaled.denominator)
+        return from_units(whole, self.places)
+
+    def fits(self, value: Exact) -> bool:
+        """True when `value` has no more decimal places than this rounding keeps."""
+        return (Fraction(value) * 10**self.places).denominator == 1
+
+
+def _round_up(mode: str, floor: int, twice_rest: int, denominator: int) -> int:
+    """1 when the value floor + rest (0 < rest < 1) rounds to floor + 1 under `mode`, else 0."""
+    if mode == "floor":
+        return 0
+    if mode == "up":
+        return 1
+    if mode == "down":  # toward zero
+        return 1 if floor < 0 else 0
+    if twice_rest != denominator:  # not a tie: to the nearer
+        return 1 if twice_rest > denominator else 0
+    if mode == "half_up":  # a tie goes away from zero
+        return 0 if floor < 0 else 1
+    return floor % 2  # half_even: to the even neighbour
+
+
+def from_units(units: int, places: int) -> Decimal:
+    """units × 10^-places as a Decimal with exactly `places` decimals; never -0."""
+    sign = 1 if units < 0 else 0
+    digits = tuple(int(d) for d in str(abs(units)))
+    return Decimal((sign, digits, -places))
+
+
+def fmt(value: Exact) -> str:
+    """A number as the tables print it: no exponent, no trailing zeros (94.20 → 94.2, 20.00 → 20), never -0.
+
+    Context-free. A Fraction that is not a finite decimal is shown to 4 places (rounded half up).
+    """
+    if isinstance(value, Fraction | int):
+        value = to_decimal(value)
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def to_decimal(value: Exact, places: int = 4) -> Decimal:
+    """An exact value as a Decimal: exactly, when it is a finite decimal of at most `places` places."""
+    if isinstance(value, Decimal):
+        return value
+    fraction = Fraction(value)
+    return Rounding(places, "half_up").apply(fraction)
