@@ -6,6 +6,7 @@ python-docx is imported here only.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
@@ -48,7 +49,7 @@ def render(result: Result, options: RenderOptions) -> bytes:
     return buffer.getvalue()
 
 
-def _styles(document: Document) -> None:  # type: ignore[valid-type]
+def _styles(document: Any) -> None:  # a python-docx Document
     for name, font, size in (
         ("Normal", FONT, 12),
         ("Title", HEADING_FONT, 18),
