@@ -30,10 +30,15 @@ _current: str | None = None
 
 
 def choose(explicit: str | None = None) -> str:
-    """The language: the one asked for, else SCORE_LANG, else the locale's, else English."""
-    for wanted in (explicit, os.environ.get("SCORE_LANG")):
-        if wanted:
-            return normalise(wanted)
+    """The language: the one asked for, else SCORE_LANG, else the locale's, else English.
+
+    An unknown language asked for explicitly is an error; an unknown SCORE_LANG (a setting made long ago, for
+    other programs perhaps) is passed over like an unset one."""
+    if explicit:
+        return normalise(explicit)
+    wanted = os.environ.get("SCORE_LANG", "")
+    if wanted.strip().lower()[:2] in LANGUAGES:
+        return normalise(wanted)
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name)
         if value:
