@@ -16,7 +16,7 @@ from scorer.load.inputs_schema import inputs_schema
 from scorer.load.schemas import field_name, show, validate
 from scorer.load.targets import TargetError, read_target
 from scorer.load.yamlio import YamlDocument, load_yaml_file, parse_yaml
-from scorer.model.department import Deduction, Department, IndicatorInputs, Override, Target
+from scorer.model.department import Deduction, Department, IndicatorInputs, Override, Profile, Target
 from scorer.model.problems import PathKey, Problem, UserError, did_you_mean
 from scorer.model.rules import Indicator, InputSpec, RuleSet
 from scorer.numbers import NotANumber, parse_number
@@ -52,6 +52,11 @@ def _first(problems: list[Problem]) -> UserError:
         key = "inputs.more_problems" if more > 1 else "inputs.one_more_problem"
         first = Problem(first.location, t(key, message=first.message, more=more))
     return UserError(first)
+
+
+def _text(value: object) -> str:
+    """A text the department wrote, as written, without the blank lines and spaces around it."""
+    return str(value).strip() if value is not None else ""
 
 
 def _slip(number: Decimal, limit: Decimal) -> str:
@@ -102,7 +107,13 @@ class _Reader:
             indicator.id: self.indicator(indicator, entries.get(indicator.id) or {})
             for indicator in self.rules.indicators
         }
-        return Department(data["department"], year, data.get("units"), budget, indicators, self.doc.path)
+        profile = Profile(
+            **{key: _text(value) for key, value in (data.get("profile") or {}).items()},
+            **{key: _text(value) for key, value in (data.get("report") or {}).items()},
+        )
+        return Department(
+            data["department"], year, data.get("units"), budget, indicators, self.doc.path, profile
+        )
 
     def number(self, path: PathKey, value: Any, percent: bool) -> Decimal | None:
         try:
@@ -135,7 +146,7 @@ class _Reader:
         if override is None:
             self.check_missing(base, indicator, entry, values)
         targets = self.targets(base, indicator, entry.get("targets") or [])
-        return IndicatorInputs(values, deductions, override, targets)
+        return IndicatorInputs(values, deductions, override, targets, _text(entry.get("improvement")))
 
     def targets(self, base: PathKey, indicator: Indicator, items: list[dict[str, Any]]) -> tuple[Target, ...]:
         if not items or indicator.targets is None:

@@ -24,6 +24,7 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "deductions": {"type": "array", "items": {"$ref": "#/$defs/deduction"}},
         "override": {"$ref": "#/$defs/override"},
+        "improvement": {"type": "string", "description": "改进措施"},
     }
     for spec in indicator.inputs:
         label = spec.label + (f" ({spec.unit})" if spec.unit else "")

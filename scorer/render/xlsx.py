@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from rich.cells import cell_len
 
 from scorer.i18n import t
 from scorer.model.result import Result
@@ -22,7 +23,7 @@ from scorer.render.common import grade_line, named, reasons_text, rows, title
 from scorer.render.options import RenderOptions
 
 FONT = "SimSun"  # 宋体, as the published forms; LibreOffice falls back to any installed CJK font
-WIDTHS = (10, 6, 10, 6, 22, 6, 34, 9, 34, 28)  # the ten columns, in characters
+WIDTHS = (10, 9, 10, 9, 22, 9, 30, 9, 30, 24)  # the ten columns, in characters
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="center")
@@ -105,14 +106,18 @@ def _profile(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
     row += 1
     _cell(sheet, row, 1, t("xlsx.goal", lang), bold=True)
     _cell(sheet, row, 2, profile.goal)
-    _merge(sheet, row, 2, 4)
-    _cell(sheet, row, 5, t("xlsx.achieved", lang), bold=True)
-    _cell(sheet, row, 6, profile.achieved)
-    _merge(sheet, row, 6, 8)
+    _merge(sheet, row, 2, 5)
+    _cell(sheet, row, 6, t("xlsx.achieved", lang), bold=True)
+    _cell(sheet, row, 7, profile.achieved)
+    _merge(sheet, row, 7, 8)
     _cell(sheet, row, 9, t("xlsx.shortfall", lang), bold=True)
     _cell(sheet, row, 10, profile.shortfall)
     sheet.row_dimensions[row].height = _height(
-        max(len(profile.goal), len(profile.achieved)) // 3, len(profile.shortfall)
+        max(
+            _lines(profile.goal, sum(WIDTHS[1:5])),
+            _lines(profile.achieved, sum(WIDTHS[6:8])),
+            _lines(profile.shortfall, WIDTHS[9]),
+        )
     )
     row += 1
     # 年度部门预算情况: a label spanning four rows, then the headings of the breakdown and its values.
@@ -186,12 +191,15 @@ def _table(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
         _cell(sheet, row, 8, indicator.score, number=True, center=True)
         _cell(sheet, row, 9, reasons_text(indicator, lang, "\n"))
         _cell(sheet, row, 10, "\n".join(indicator.improvements))
-        longest = max(
-            len(explanation) // 2,
-            len(reasons_text(indicator, lang, "")) // 2,
-            len("".join(indicator.improvements)) // 2,
+        texts = (
+            (named(indicator, lang), 4),
+            (explanation, 6),
+            (reasons_text(indicator, lang, "\n"), 8),
+            ("\n".join(indicator.improvements), 9),
         )
-        sheet.row_dimensions[row].height = _height(longest // 8)
+        sheet.row_dimensions[row].height = _height(
+            max(_lines(text, WIDTHS[column]) for text, column in texts)
+        )
         following = table[position + 1] if position + 1 < len(table) else None
         if following is None or following.opens_child:
             _merge(sheet, child_start, 3, 3, row)
@@ -212,8 +220,14 @@ def _table(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
     return row + 1
 
 
-def _height(*lines: int) -> float:
-    return max(18.0, 14.0 * max(1, *lines))
+def _lines(text: str, width: int) -> int:
+    """How many lines a wrapped cell needs: CJK characters take two width units, as Excel measures them."""
+    room = max(1, width - 1)
+    return sum(max(1, -(-cell_len(part) // room)) for part in str(text).split("\n"))
+
+
+def _height(lines: int) -> float:
+    return max(18.0, 13.5 * lines + 4)
 
 
 def _page_setup(sheet: Worksheet, header_row: int) -> None:
