@@ -384,6 +384,9 @@ def template(
     targets: Annotated[
         Path | None, typer.Option("--targets", "-t", help=_("cli.opt.targets"), metavar="TABLE")
     ] = None,
+    given: Annotated[
+        Path | None, typer.Option("--from", help=_("cli.opt.from"), metavar="INPUTS", show_default=False)
+    ] = None,
     output: OutputOption = None,
     force: Annotated[bool, typer.Option("--force", help=_("cli.opt.force"))] = False,
     lang: LangOption = None,
@@ -393,9 +396,9 @@ def template(
 
     with handled():
         refuse_existing(output, force)
-        text, rules_set = scaffold_file(latest_year(rules), targets)
-        protected = [Path(rules_set.folder)] + ([targets] if targets else [])
-        _emit(text, output, protected)
+        content, rules_set = scaffold_file(latest_year(rules), targets, given, output, i18n.language())
+        protected = [Path(rules_set.folder)] + [p for p in (targets, given) if p is not None]
+        _emit(content, output, protected)
 
 
 def _version(value: bool) -> None:

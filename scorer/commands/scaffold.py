@@ -16,6 +16,7 @@ from pathlib import Path
 from scorer.i18n import language, t
 from scorer.load.rules import load_rules
 from scorer.load.targets import match_category
+from scorer.load.workbook import is_workbook
 from scorer.load.yamlio import load_yaml_file, read_text
 from scorer.model.problems import Location, UserError
 from scorer.model.rules import Indicator, RuleSet
@@ -43,10 +44,21 @@ def refuse_existing(output: Path | None, force: bool) -> None:
         raise UserError.at(Location(str(output)), t("template.exists"))
 
 
-def scaffold_file(rules_spec: str, targets: Path | None) -> tuple[str, RuleSet]:
-    """`score template`: an inputs file for these rules, with the declared targets of TABLE pre-filled."""
+def scaffold_file(
+    rules_spec: str, targets: Path | None, given: Path | None, output: Path | None, lang: str
+) -> tuple[str | bytes, RuleSet]:
+    """`score template`: a YAML inputs file, or a workbook when -o names a .xlsx, for these rules; the declared
+    targets of TABLE and the values of an earlier inputs file (`--from`, YAML or workbook) pre-filled."""
     rules = load_rules(rules_spec)
     declared = read_declared(targets, rules) if targets else []
+    if output is not None and is_workbook(output):
+        from scorer.commands.run import read_document
+        from scorer.commands.workbook import build_template
+
+        data = read_document(given).data if given is not None else None
+        return build_template(rules, lang, data if isinstance(data, dict) else None, declared), rules
+    if given is not None:
+        raise UserError.at(Location(str(given)), t("template.from_needs_workbook"))
     return scaffold(rules, declared), rules
 
 

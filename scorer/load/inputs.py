@@ -45,13 +45,8 @@ def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
 
 
 def _first(problems: list[Problem]) -> UserError:
-    """`run` reports the first problem only; more would bury it. The count says there are others."""
-    first = problems[0]
-    if len(problems) > 1:
-        more = len(problems) - 1
-        key = "inputs.more_problems" if more > 1 else "inputs.one_more_problem"
-        first = Problem(first.location, t(key, message=first.message, more=more))
-    return UserError(first)
+    """Every problem of the file at once, in file order: a clerk fixes them all in one pass."""
+    return UserError(problems)
 
 
 def _text(value: object) -> str:

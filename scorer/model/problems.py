@@ -16,11 +16,12 @@ PathKey = tuple[str | int, ...]
 
 @dataclass
 class LineMap:
-    """Where each key or list item stands: a path such as ("indicators", "budget_execution") → line."""
+    """Where each key or list item stands: a path such as ("indicators", "budget_execution") → its line in a
+    text file, or its cell ("指标!I7") in a workbook."""
 
-    lines: dict[PathKey, int] = field(default_factory=dict)
+    lines: dict[PathKey, int | str] = field(default_factory=dict)
 
-    def line(self, path: PathKey) -> int | None:
+    def line(self, path: PathKey) -> int | str | None:
         """The line of `path`, or of its nearest ancestor that has one."""
         while path:
             if path in self.lines:
@@ -32,7 +33,7 @@ class LineMap:
 @dataclass(frozen=True)
 class Location:
     path: str = ""
-    line: int | None = None
+    line: int | str | None = None  # a line number, or a workbook's sheet and cell ("指标!I7")
     indicator: str | None = None
     field: str | None = None
 

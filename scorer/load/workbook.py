@@ -1,0 +1,199 @@
+"""A clerk's input workbook (`自评输入.xlsx`), read into the same inputs as a YAML file, with the same checks.
+
+The workbook is another spelling of the inputs file: this module turns its cells into the inputs file's data,
+remembering for each value its sheet and cell, so that every problem the inputs reader finds is reported at
+`自评输入.xlsx:指标!I7`. It copes with what Excel and LibreOffice do to a file: percent-formatted cells (0.934 shown
+as 93.40%), numbers stored as text, stray spaces, formulas with cached values, a workbook re-saved elsewhere.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from scorer.i18n import LANGUAGES, t
+from scorer.load import workbook_layout as layout
+from scorer.load.yamlio import YamlDocument, display_path, read_bytes
+from scorer.model.problems import LineMap, Location, PathKey, UserError
+from scorer.numbers import fmt
+
+MAX_WORKBOOK_BYTES = 20 * 1024 * 1024  # a filled template is a few dozen kilobytes
+
+
+def is_workbook(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".xlsm")
+
+
+def load_workbook_inputs(path: Path, display: str | None = None) -> YamlDocument:
+    from openpyxl import load_workbook  # only a workbook needs it
+
+    display = display or display_path(path)
+    raw = read_bytes(path, display, MAX_WORKBOOK_BYTES)
+    try:
+        book = load_workbook(io.BytesIO(raw), data_only=True)
+    except Exception:  # not a zip, not a workbook, a damaged file: openpyxl says it many ways
+        raise UserError.at(Location(display), t("workbook.not_a_workbook")) from None
+    reader = _Reader(display, book, raw)
+    return YamlDocument(display, reader.data(), reader.lines)
+
+
+class _Reader:
+    def __init__(self, display: str, book: Any, raw: bytes):
+        self.display = display
+        self.book = book
+        self.raw = raw
+        self.lines = LineMap({(): "A1"})
+        self._formulas: Any = None
+
+    def sheet(self, role: str) -> Any:
+        names = {t(f"workbook.sheet.{role}", lang) for lang in LANGUAGES}
+        found = next((ws for ws in self.book.worksheets if ws.title.strip() in names), None)
+        if found is None:
+            raise UserError.at(
+                Location(self.display), t("workbook.missing_sheet", sheet=t(f"workbook.sheet.{role}"))
+            )
+        return found
+
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        self.profile(data)
+        data.setdefault("department", "")
+        data["indicators"] = {}
+        self.indicators(data["indicators"])
+        self.targets(data["indicators"])
+        return data
+
+    def at(self, path: PathKey, sheet: Any, cell: Any) -> None:
+        self.lines.lines[path] = f"{sheet.title}!{cell.coordinate}"
+
+    def value(self, sheet: Any, cell: Any, kind: str = "number") -> Any:
+        """A cell's value as the inputs reader expects it; None when empty."""
+        value = cell.value
+        if value is None:
+            if self._has_formula(sheet, cell):
+                raise UserError.at(
+                    Location(self.display, f"{sheet.title}!{cell.coordinate}"),
+                    t("workbook.formula_without_value"),
+                )
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            if kind == "text":
+                return fmt(number)
+            if "%" in (cell.number_format or ""):  # 0.934 shown as 93.40%: the clerk means 93.4%
+                return f"{fmt(number.scaleb(2))}%"
+            return int(number) if number == int(number) and kind != "money" else number
+        return str(value).strip() or None  # a date or time typed into a cell: as its text
+
+    def _has_formula(self, sheet: Any, cell: Any) -> bool:
+        if self._formulas is None:
+            from openpyxl import load_workbook
+
+            self._formulas = load_workbook(io.BytesIO(self.raw), data_only=False)
+        formula = self._formulas[sheet.title][cell.coordinate].value
+        return isinstance(formula, str) and formula.startswith("=")
+
+    def profile(self, data: dict[str, Any]) -> None:
+        sheet = self.sheet(layout.PROFILE)
+        kinds = dict(layout.PROFILE_FIELDS)
+        for row in range(layout.FIRST_ROW, sheet.max_row + 1):
+            key = sheet.cell(row=row, column=layout.P_KEY).value
+            if not isinstance(key, str) or key.strip() not in kinds:
+                continue
+            key = key.strip()
+            cell = sheet.cell(row=row, column=layout.P_VALUE)
+            kind = kinds[key]
+            value = self.value(sheet, cell, "text" if kind in ("text", "long") else kind)
+            path: PathKey = tuple(key.split("."))
+            self.at(path, sheet, cell)
+            if value is None:
+                continue
+            parts = key.split(".")
+            target = data
+            for part in parts[:-1]:
+                target = target.setdefault(part, {})
+            target[parts[-1]] = value
+
+    def indicators(self, entries: dict[str, Any]) -> None:
+        sheet = self.sheet(layout.INDICATORS)
+        for row in range(layout.FIRST_ROW, sheet.max_row + 1):
+            ident = sheet.cell(row=row, column=layout.ID).value
+            if not isinstance(ident, str) or not ident.strip():
+                continue
+            ident = ident.strip()
+            base: PathKey = ("indicators", ident)
+            entry = entries.setdefault(ident, {})
+            self.lines.lines.setdefault(base, f"{sheet.title}!C{row}")
+            name = sheet.cell(row=row, column=layout.INPUT).value
+            value_cell = sheet.cell(row=row, column=layout.VALUE)
+            if isinstance(name, str) and name.strip():
+                self.at(base + (name.strip(),), sheet, value_cell)
+                value = self.value(sheet, value_cell)
+                if value is not None:
+                    entry[name.strip()] = value
+            self.deduction(sheet, row, base, entry)
+
+    def deduction(self, sheet: Any, row: int, base: PathKey, entry: dict[str, Any]) -> None:
+        points_cell = sheet.cell(row=row, column=layout.POINTS)
+        reason_cell = sheet.cell(row=row, column=layout.REASON)
+        improvement_cell = sheet.cell(row=row, column=layout.IMPROVEMENT)
+        override_cell = sheet.cell(row=row, column=layout.OVERRIDE)
+        points = self.value(sheet, points_cell, "money")
+        reason = self.value(sheet, reason_cell, "text")
+        improvement = self.value(sheet, improvement_cell, "text")
+        override = self.value(sheet, override_cell, "money")
+        if override is not None:  # the evaluator's score for the row; the reason column says why
+            self.at(base + ("override",), sheet, override_cell)
+            self.at(base + ("override", "score"), sheet, override_cell)
+            self.at(base + ("override", "reason"), sheet, reason_cell)
+            entry["override"] = {"score": override, **({"reason": reason} if reason is not None else {})}
+            reason = None
+        if points is not None or reason is not None:
+            deductions = entry.setdefault("deductions", [])
+            path = base + ("deductions", len(deductions))
+            item: dict[str, Any] = {}
+            if points is not None:
+                item["points"] = points
+            if reason is not None:
+                item["reason"] = reason
+            self.at(path, sheet, points_cell)
+            self.at(path + ("points",), sheet, points_cell)
+            self.at(path + ("reason",), sheet, reason_cell)
+            deductions.append(item)
+        if improvement is not None:
+            self.at(base + ("improvement",), sheet, improvement_cell)
+            entry["improvement"] = improvement
+
+    def targets(self, entries: dict[str, Any]) -> None:
+        sheet = self.sheet(layout.TARGETS)
+        columns = {"category": layout.T_CATEGORY, "name": layout.T_NAME, "target": layout.T_TARGET,
+                   "actual": layout.T_ACTUAL, "reason": layout.T_REASON}  # fmt: skip
+        for row in range(layout.FIRST_ROW, sheet.max_row + 1):
+            ident = sheet.cell(row=row, column=layout.T_ID).value
+            name = sheet.cell(row=row, column=layout.T_NAME).value
+            if not isinstance(ident, str) or not ident.strip() or name is None or not str(name).strip():
+                continue
+            targets = entries.setdefault(ident.strip(), {}).setdefault("targets", [])
+            path: PathKey = ("indicators", ident.strip(), "targets", len(targets))
+            item: dict[str, Any] = {}
+            self.at(path, sheet, sheet.cell(row=row, column=layout.T_NAME))
+            for key, column in columns.items():
+                cell = sheet.cell(row=row, column=column)
+                self.at(path + (key,), sheet, cell)
+                value = self.value(sheet, cell, "text")
+                if value is not None:
+                    item[key] = value
+            judged_cell = sheet.cell(row=row, column=layout.T_JUDGED)
+            judged = self.value(sheet, judged_cell, "text")
+            self.at(path + ("met",), sheet, judged_cell)
+            if judged is not None:
+                met = layout.MET_WORDS.get(str(judged).strip().lower())
+                item["met"] = met if met is not None else judged  # an unknown word is refused by the schema
+            targets.append(item)
