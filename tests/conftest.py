@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from scorer.engine import score
 from scorer.inputs import parse_inputs
@@ -70,3 +72,17 @@ def rules_copy(tmp_path: Path) -> Callable[..., Path]:
 
 def by_id(result: Result) -> dict[str, object]:
     return {i.id: i for i in result.indicators}
+
+
+# Hypothesis profiles, chosen with HYPOTHESIS_PROFILE (default: "default"). They set the number of examples of the
+# property tests that do not fix their own (tests/test_oracle.py): 40 in the everyday run, which keeps it within
+# about ten seconds, and 10,000 under "ci" (HYPOTHESIS_PROFILE=ci python -m pytest tests/test_oracle.py).
+settings.register_profile("default", max_examples=40)
+settings.register_profile("ci", max_examples=10_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "oracle: the engine checked against the exact oracle in tests/oracle.py"
+    )
