@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from scorer import i18n
 from scorer.i18n import say
@@ -104,3 +105,17 @@ def zh(messages: tuple[Message, ...]) -> tuple[str, ...]:
 
 def by_id(result: Result) -> dict[str, object]:
     return {i.id: i for i in result.indicators}
+
+
+# Hypothesis profiles, chosen with HYPOTHESIS_PROFILE (default: "default"). They set the number of examples of the
+# property tests that do not fix their own (tests/test_oracle.py): 40 in the everyday run, which keeps it within
+# about ten seconds, and 10,000 under "ci" (HYPOTHESIS_PROFILE=ci python -m pytest tests/test_oracle.py).
+settings.register_profile("default", max_examples=40)
+settings.register_profile("ci", max_examples=10_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "oracle: the engine checked against the exact oracle in tests/oracle.py"
+    )
