@@ -39,10 +39,14 @@ def main() -> int:
     for name, texts in EXPECTED.items():
         subprocess.run(
             [office, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(out / name)],
-            check=True, capture_output=True, timeout=300,
+            check=True,
+            capture_output=True,
+            timeout=300,
         )
         pdf = out / (Path(name).stem + ".pdf")
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         flat = "".join(text.split())
         missing = [t for t in texts if "".join(t.split()) not in flat]
         print(f"{name}: converted, {'text intact' if not missing else f'missing {missing}'}")

@@ -173,19 +173,26 @@ class Part:
     actual_in_yuan: bool = False  # write a 万元 actual in 元
 
     def completion(self) -> Fraction:
-        goal, actual = self.goal, self.actual
-        if self.direction == AT_LEAST:
-            return Fraction(1) if goal == 0 else min(actual / goal, Fraction(1))
-        if self.direction == AT_MOST:
-            return Fraction(1) if actual <= goal else goal / actual
-        if actual == goal:
+        """1 when met; else the smaller size over the larger, 0 across or at zero; a strict bound missed earns
+        at most 99% (reached but not passed is a miss, never a completion of 1)."""
+        if self.met():
             return Fraction(1)
-        return min(actual, goal) / max(actual, goal)
+        goal, actual = self.goal, self.actual
+        if actual == goal:
+            closeness = Fraction(1)
+        elif actual * goal <= 0:
+            closeness = Fraction(0)
+        else:
+            closeness = min(abs(actual), abs(goal)) / max(abs(actual), abs(goal))
+        return min(closeness, Fraction(99, 100)) if self.strict else closeness
 
     def met(self) -> bool:
-        if self.strict:
-            return self.actual > self.goal if self.direction == AT_LEAST else self.actual < self.goal
-        return self.completion() == 1
+        goal, actual = self.goal, self.actual
+        if self.direction == AT_LEAST:
+            return actual > goal if self.strict else actual >= goal
+        if self.direction == AT_MOST:
+            return actual < goal if self.strict else actual <= goal
+        return actual == goal
 
 
 @dataclass(frozen=True)

@@ -151,8 +151,8 @@ def _read_part(piece: str, whole: str, reading_actual: bool) -> Part:
             t("targets.negative", text=repr(whole), unit=unit_words(part)),
             hint=t("targets.negative_hint", example=f"{fmt(number)}{unit}"),
         )
-    if not reading_actual and direction == EXACTLY and part.base_unit == "%" and part.number > 0:
-        # A bare rate ("100%", "95%") is a level to reach, not to hit exactly; a bare count ("4次") is exact,
+    if not reading_actual and direction == EXACTLY and not said and part.base_unit == "%" and part.number > 0:
+        # A bare rate ("100%", "95%") is a level to reach, not to hit exactly ("=95%" is exact); a bare count ("4次") is exact,
         # and a bare zero ("0起", "0%") is met only at zero.
         part = replace(part, direction=AT_LEAST)
     return part
