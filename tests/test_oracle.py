@@ -710,10 +710,12 @@ def spoiled(draw: st.DrawFn) -> Spoiled:
                 why = "below the minimum 0"
             elif (
                 name == "execution_rate"
-                and 0 < value < 1
+                and 0 < value <= 1
                 and not written[name].text.strip('"').endswith(("%", "％"))
             ):
-                why = "a rate under 1 written without %"
+                why = "a rate of 1 or under written without % (a fraction?)"
+            elif name == "execution_rate" and value > 100:
+                why = "above the rate's plausible range (max 100)"
             elif ident == "contract_filing_timeliness" and value.denominator != 1:
                 why = "not a whole number"
             elif (
