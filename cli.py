@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from typer import _click as click
 
 from scorer import __version__, i18n
 from scorer.i18n import t
@@ -215,10 +216,15 @@ def run(
         to_screen = output is None or str(output) == "-"
         if renderer.binary and to_screen:
             raise typer.BadParameter(t("cli.binary_needs_file", format=renderer.name), param_hint="--output")
-        color = to_screen and renderer.name == "table" and sys.stdout.isatty()
+        color = to_screen and renderer.name == "table" and _colour_wanted()
         width = _terminal_width() if to_screen else 160
         options = RenderOptions(i18n.language(), color, width, explanations)
         _emit(renderer.render(result, options), output, protected, coloured=color)
+
+
+def _colour_wanted() -> bool:
+    """Colour on a terminal that can show it, unless NO_COLOR (no-color.org) or TERM=dumb says otherwise."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def _terminal_width() -> int:
@@ -305,6 +311,12 @@ def explain(
         _emit(render(result, i18n.language(), indicator), output, [inputs, Path(rules_set.folder)])
 
 
+def _percent(value: float | None) -> float | None:
+    if value is not None and not 0 <= value <= 100:  # NaN fails both comparisons too
+        raise typer.BadParameter(t("cases.min_coverage_number"))
+    return value
+
+
 @app.command("test", cls=_Command, help=_("cli.test"))
 def test_cases(
     paths: Annotated[
@@ -317,7 +329,7 @@ def test_cases(
     show_coverage: Annotated[bool, typer.Option("--coverage", help=_("cli.opt.coverage"))] = False,
     min_coverage: Annotated[
         float | None,
-        typer.Option("--min-coverage", help=_("cli.opt.min_coverage"), min=0, max=100, metavar="PERCENT"),
+        typer.Option("--min-coverage", help=_("cli.opt.min_coverage"), callback=_percent, metavar="PERCENT"),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -420,6 +432,11 @@ def main_options(
     guard_streams()
 
 
+def _stderr(message: str) -> None:
+    with suppress(OutputError):
+        sys.stderr.write(message + "\n")
+
+
 def _stop(signum: int, _frame: object) -> None:
     """SIGTERM and SIGHUP end `score` as Ctrl-C does: files being written are removed, nothing half-done stays."""
     raise SystemExit(128 + signum)
@@ -432,7 +449,22 @@ def main() -> None:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
     guard_streams()
-    app(prog_name="score")
+    try:
+        # Not standalone: click hands back an exit code instead of exiting, and leaves its usage errors to us.
+        code = app(prog_name="score", standalone_mode=False)
+        if isinstance(code, int) and not isinstance(code, bool):
+            raise SystemExit(code)
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except typer.Abort:
+        _stderr(t("cli.interrupted"))
+        raise SystemExit(130) from None
+    except click.ClickException as exc:  # usage errors: written through the escaping stream
+        try:
+            exc.show(file=sys.stderr)
+        except OutputError:
+            sys.__stderr__.buffer.write(exc.format_message().encode("ascii", "backslashreplace") + b"\n")  # type: ignore[union-attr]
+        raise SystemExit(exc.exit_code) from None
 
 
 if __name__ == "__main__":

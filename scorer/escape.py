@@ -35,9 +35,14 @@ def one_line(text: str) -> str:
     return visible(text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\r", "\\r"))
 
 
+# Letters and symbols that are drawn as nothing: Hangul fillers, the blank Braille pattern, Mongolian and
+# Ogham spaces, and the like.
+_BLANK_GLYPHS = set("\u115f\u1160\u3164\uffa0\u2800\u180e\u1680\u2003\u17b4\u17b5")
+
+
 def is_blank(text: str) -> bool:
-    """True when nothing visible is left: spaces, zero-width and control characters only."""
-    return all(unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in text)
+    """True when nothing visible is left: spaces, zero-width, filler and control characters only."""
+    return all(unicodedata.category(ch) in _INVISIBLE_CATEGORIES or ch in _BLANK_GLYPHS for ch in text)
 
 
 _JSON_ACTING = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")

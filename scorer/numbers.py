@@ -14,7 +14,7 @@ from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Under
 from fractions import Fraction
 
 from scorer.i18n import t
-from scorer.rounding import Rounding, fmt, from_units
+from scorer.rounding import Rounding, from_units
 
 # Beyond this an input is surely a typing slip (the largest budgets are under a billion 万元).
 MAX_MAGNITUDE = Decimal("1e12")
@@ -95,6 +95,13 @@ def out_of_bounds(number: Decimal) -> str | None:
 
 
 def _parse_text(text: str, percent: bool) -> Decimal:
+    if len(text) > 60:
+        raise NotANumber(t("number.not_a_number", text=text[:37] + "..."))
+    for char in text:  # NFKC would read "9⁶" as 96 and "①⓪" as 10: only 0-9 and full-width digits are digits
+        if unicodedata.category(char) == "No" or (
+            char.isdigit() and not ("0" <= char <= "9" or "０" <= char <= "９")
+        ):
+            raise NotANumber(t("number.odd_digit", text=text, char=char))
     cleaned = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     cleaned = cleaned.replace("。", ".")
     if percent and cleaned.endswith("%"):
@@ -120,7 +127,7 @@ def to_json_number(value: Decimal) -> int | float:
     if value == int(value):
         return int(value)
     as_float = float(value)
-    if repr(as_float) != fmt(value):
+    if Decimal(repr(as_float)) != value:  # 1e-05 is the same number as 0.00001
         raise ValueError(f"{value} cannot be carried exactly by a JSON number")
     return as_float
 

@@ -16,6 +16,7 @@ from typing import TextIO
 from scorer.escape import visible
 from scorer.i18n import t
 from scorer.model.problems import Location, UserError
+from scorer.resources import rules_root
 
 
 def write_atomic(path: Path, content: str | bytes, protected: Iterable[Path] = ()) -> None:
@@ -55,7 +56,7 @@ def check_target(path: Path, protected: Iterable[Path] = ()) -> None:
     where = Location(str(path))
     target = path.resolve()
     existing = _stat(target)
-    for keep in protected:
+    for keep in [*protected, rules_root()]:  # every shipped rule year, and the list of released ones
         keep_stat = _stat(keep)
         keep = keep.resolve()
         same = existing is not None and keep_stat is not None and _same_file(existing, keep_stat)
@@ -66,6 +67,8 @@ def check_target(path: Path, protected: Iterable[Path] = ()) -> None:
         raise UserError.at(where, t("output.is_folder"))
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         raise UserError.at(where, t("output.not_regular_file"))
+    if existing is not None and not os.access(target, os.W_OK):
+        raise UserError.at(where, t("output.read_only"))  # read-only says: do not replace me
     if not target.parent.is_dir():
         raise UserError.at(where, t("output.no_folder", folder=str(target.parent)))
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from scorer.numbers import NotANumber, Rounding, fmt, parse_number, to_json_number
+from scorer.numbers import NotANumber, parse_number, to_json_number
+from scorer.rounding import Rounding, fmt
 
 
 @pytest.mark.parametrize(

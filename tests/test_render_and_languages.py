@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 from cli import app
 from scorer.commands.run import score_file
-from scorer.numbers import fmt
 from scorer.render import RENDERERS, for_output
 from scorer.render.options import RenderOptions
 from scorer.render.table import render as table
+from scorer.rounding import fmt
 
 from .conftest import EXAMPLES, ROOT
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from scorer.i18n import t
@@ -22,6 +23,8 @@ def rules_for_inputs(explicit: str | None, doc: YamlDocument) -> str:
     year = doc.data.get("year") if isinstance(doc.data, dict) else None
     if year is None:
         raise UserError.at(Location(doc.path, 1), t("inputs.no_year"))
+    if isinstance(year, Decimal) and year == int(year):
+        year = int(year)  # 2022.0 names the year 2022
     return str(year)
 
 

@@ -70,8 +70,13 @@ def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
             raise UserError.at(Location(str(path), 1), t("scaffold.not_a_list"))
         return [_declared(rules, path, i + 1, {k: str(v) for k, v in r.items()}) for i, r in enumerate(rows)]
     text = read_text(path, str(path))
+    if not text.strip():
+        raise UserError.at(Location(str(path)), t("scaffold.empty"))
     dialect = "excel-tab" if "\t" in text.splitlines()[0] else "excel"
-    table = list(csv.reader(io.StringIO(text), dialect=dialect))
+    try:
+        table = list(csv.reader(io.StringIO(text), dialect=dialect))
+    except csv.Error as exc:  # a cell beyond the csv module's field limit, a stray quote …
+        raise UserError.at(Location(str(path)), t("scaffold.bad_table", why=str(exc))) from None
     if not table:
         raise UserError.at(Location(str(path)), t("scaffold.empty"))
     header = [cell.strip() for cell in table[0]]

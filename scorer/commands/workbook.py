@@ -20,10 +20,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorer.commands.scaffold import DeclaredTarget
+from scorer.escape import visible
 from scorer.i18n import t
 from scorer.load import workbook_layout as layout
 from scorer.model.rules import Indicator, InputSpec, RuleSet
-from scorer.numbers import fmt
+from scorer.rounding import fmt
 
 FONT = "SimSun"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: the cells to fill
@@ -67,7 +68,9 @@ def _header(sheet: Worksheet, title: str, columns: tuple[tuple[str, int], ...], 
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: Any, *, editable: bool = False) -> Any:
-    cell = sheet.cell(row=row, column=column, value=value)
+    cell = sheet.cell(row=row, column=column, value=visible(value) if isinstance(value, str) else value)
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"  # what a file says is text in the workbook, never a formula
     cell.font = Font(name=FONT)
     cell.alignment = _WRAP
     if editable:

@@ -85,6 +85,8 @@ class _Reader:
     def department(self) -> Department:
         data = self.doc.data
         year = data.get("year", self.rules.year)
+        if isinstance(year, Decimal) and year == int(year):
+            year = int(year)  # 2022.0 is the year 2022
         if year != self.rules.year:
             self.fail(
                 ("year",),

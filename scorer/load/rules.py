@@ -82,6 +82,11 @@ def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
 
     folder = spec if isinstance(spec, Path) else resolve_rules(spec)
     problems: list[Problem] = []
+    indicators_folder = folder / "indicators"
+    if not indicators_folder.is_dir() or folder.resolve() not in indicators_folder.resolve().parents:
+        # one message for the cause, rather than one for every indicator the year file lists
+        problems.append(Problem(Location(display_path(indicators_folder)), t("rules.no_indicators_folder")))
+        return None, problems
     rubric_doc = _read(folder / "rubric.yaml", problems, folder)
     indicator_docs = [
         doc

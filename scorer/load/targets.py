@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from scorer.escape import is_blank
 from scorer.i18n import t
 from scorer.load.target_text import TargetError, parse_actual, parse_expression, unit_words
 from scorer.model.department import Expression, Part, Target
@@ -26,9 +27,11 @@ __all__ = [
 def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:
     """Read one entry of an inputs file's `targets` list. Raises TargetError naming the field."""
     name = str(item["name"])
+    if is_blank(name):
+        raise TargetError(field="name", message=t("targets.name_blank"))
     judged = item.get("met")
     reason = str(item.get("reason") or "").strip()
-    if judged is not None and not reason:
+    if judged is not None and is_blank(reason):
         raise TargetError(
             field="reason",
             message=t("targets.judged_without_reason", name=name, met=str(judged).lower()),
@@ -150,8 +153,10 @@ def _check_match(name: str, target: Expression, actual: Expression) -> None:
 def _comparable(want: Part, got: Part) -> bool:
     if want.kind == got.kind == "duration" or want.kind == got.kind == "other":
         return want.base_unit == got.base_unit
-    if {want.kind, got.kind} <= {"count", "plain"}:
-        return True
+    if "plain" in (want.kind, got.kind) and {want.kind, got.kind} <= {"count", "plain"}:
+        return True  # "≥50" against "60次": the same count, its unit left out on one side
+    if want.kind == got.kind == "count":
+        return want.base_unit == got.base_unit  # 次 and 人 count different things
     return want.kind == got.kind
 
 

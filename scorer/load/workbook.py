@@ -17,7 +17,7 @@ from scorer.i18n import LANGUAGES, t
 from scorer.load import workbook_layout as layout
 from scorer.load.yamlio import YamlDocument, display_path, read_bytes
 from scorer.model.problems import LineMap, Location, PathKey, UserError
-from scorer.numbers import fmt
+from scorer.rounding import fmt
 
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024  # a filled template is a few dozen kilobytes
 

@@ -117,11 +117,16 @@ def _nesting(text: str) -> tuple[int, int]:
     recursive C, and crashes the interpreter on deep enough input)."""
     deepest, where, depth = 0, 1, 0
     for number, line in enumerate(text.splitlines(), start=1):
-        indent = len(line) - len(line.lstrip(" -"))
-        depth += line.count("[") + line.count("{") - line.count("]") - line.count("}")
-        level = max(depth, 0) + indent // 2
-        if level > deepest:
-            deepest, where = level, number
+        indent = (len(line) - len(line.lstrip(" -"))) // 2
+        for char in line:  # brackets nest within one line too: "[[[[…]]]]"
+            if char in "[{":
+                depth += 1
+                if depth + indent > deepest:
+                    deepest, where = depth + indent, number
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+        if indent + depth > deepest:
+            deepest, where = indent + depth, number
     return deepest, where
 
 
@@ -212,6 +217,10 @@ class _Builder:
 
     def integer(self, node: yaml.Node) -> int:
         text = node.value.replace("_", "")
+        if (
+            len(text) > 40
+        ):  # no count, year or amount has more digits; converting millions of them takes minutes
+            raise self.fail(node, t("yaml.too_many_digits", text=_short_text(node.value)))
         sign = -1 if text.startswith("-") else 1
         digits = text.lstrip("+-")
         try:
@@ -225,7 +234,7 @@ class _Builder:
                 raise ValueError
             return sign * int(digits)
         except ValueError:
-            raise self.fail(node, t("yaml.not_whole_number", text=node.value)) from None
+            raise self.fail(node, t("yaml.not_whole_number", text=_short_text(node.value))) from None
 
     def decimal(self, node: yaml.Node) -> Decimal:
         text = node.value.replace("_", "").lower()
@@ -233,7 +242,12 @@ class _Builder:
         try:
             return Decimal(specials.get(text, text))
         except InvalidOperation:
-            raise self.fail(node, t("yaml.not_number", text=node.value)) from None
+            raise self.fail(node, t("yaml.not_number", text=_short_text(node.value))) from None
+
+
+def _short_text(text: str) -> str:
+    """A value as a message quotes it: at most 40 characters, however long the file's."""
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _short(tag: str) -> str:

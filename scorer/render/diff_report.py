@@ -38,7 +38,7 @@ def _markdown(diff: RulesDiff, old_name: str, new_name: str, lang: str) -> str:
         rows = "<br>".join(f"`{i}` {fmt(a)} → {fmt(b)}" for i, a, b in impact.changed_rows())
         lines.append(
             f"| {_cell(impact.label)} | {_total(impact.old, True)} | {_total(impact.new, True)} | {_delta(impact)} | "
-            f"{_grade(impact.old)} | {_grade(impact.new)} | {rows} |"
+            f"{_cell(_grade(impact.old))} | {_cell(_grade(impact.new))} | {rows} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -15,8 +15,8 @@ from fractions import Fraction
 
 from scorer.i18n import say, t
 from scorer.model.result import Result
-from scorer.numbers import Rounding, fmt
 from scorer.render.common import named
+from scorer.rounding import Rounding, fmt
 
 _NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|\(\d+\)\s*)")  # "（一）", "(1) "
 

@@ -248,13 +248,15 @@ def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[st
                 line, used = indent, cell_len(indent)
                 if token == " ":
                     continue
-            while size > width - used and size > 1:  # a single token wider than a line: split it
-                room = width - used
-                head = _take(token, room)
-                out.append(line + head)
-                token = token[len(head) :]
-                size = cell_len(token)
-                line, used = indent, cell_len(indent)
+            if size > width - used:  # a single token wider than a line: placed character by character
+                for char in token:
+                    char_size = cell_len(char)
+                    if used + char_size > width and line.strip():
+                        out.append(line)
+                        line, used = indent, cell_len(indent)
+                    line += char
+                    used += char_size
+                continue
             line += token
             used += size
         out.append(line.rstrip())
@@ -280,13 +282,3 @@ def _tokens(text: str) -> list[str]:
     if word:
         tokens.append(word)
     return tokens
-
-
-def _take(token: str, room: int) -> str:
-    taken, used = "", 0
-    for ch in token:
-        if used + cell_len(ch) > room:
-            break
-        taken += ch
-        used += cell_len(ch)
-    return taken or token[0]

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
+from scorer.escape import visible
 from scorer.i18n import t
 from scorer.model.result import Result
 from scorer.render.common import grade_line, named, reasons_text, rows, title
@@ -61,6 +62,8 @@ def _cell(
     size: int = 10,
 ) -> None:
     cell = sheet.cell(row=row, column=column, value=_value(value))
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"  # text from a file is text, never a formula (=HYPERLINK(…))
     cell.font = Font(name=FONT, bold=bold, size=size)
     cell.alignment = _CENTER if center else _WRAP
     cell.border = _BOX
@@ -72,6 +75,10 @@ def _value(value: object) -> object:
     """Decimals as exact numbers: every score has at most 15 significant digits, which a float carries exactly."""
     if isinstance(value, Decimal):
         return int(value) if value == int(value) else float(value)
+    if isinstance(value, str):
+        return visible(
+            value
+        )  # control characters shown as \x1b…, as everywhere else (and Excel refuses them)
     return value
 
 

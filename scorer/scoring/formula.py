@@ -266,9 +266,11 @@ def _exact_constants(module: ast.AST, source: str) -> None:
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
             text = (ast.get_source_segment(source, node) or "").replace("_", "")
             try:
-                exact = Fraction(Decimal(text))
+                number = Decimal(text)
             except (InvalidOperation, ValueError):
                 raise FormulaError(t("formula.unreadable_number", text=repr(text))) from None
-            if exact and (abs(exact) >= MAX_RESULT or len(text) > 30):
+            # Checked before it becomes a Fraction: 1e999999999 as a fraction is a billion digits long.
+            if number and (len(text) > 30 or not -30 < number.adjusted() < 12):
                 raise FormulaError(t("formula.number_out_of_range", text=text))
+            exact = Fraction(number)
             node.value = exact  # type: ignore[assignment]  # simpleeval hands a constant back as it is
