@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -270,6 +269,8 @@ def _digest(folder: Path, docs: list[YamlDocument]) -> str:
     Comments, key order, quoting, line endings and trailing zeros (1.50 vs 1.5) do not change it; any change
     of a value, a key or a file does. It names exactly the rules a result was scored with.
     """
+    import hashlib  # only a rule set read afresh (not from the cache) is digested: keep it off the start
+
     sha = hashlib.sha256()
     root = folder.resolve()
     for doc in sorted(docs, key=lambda d: d.path):
