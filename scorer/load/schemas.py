@@ -114,7 +114,14 @@ def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterat
         known = list(error.schema.get("properties", {}))
         for key in instance:
             if key not in known:
-                yield at(path + (key,), t("schema.unknown_key", key=key, hint=did_you_mean(key, known)))
+                yield at(
+                    path + (key,),
+                    t(
+                        "schema.unknown_key",
+                        key=key if len(key) <= 60 else key[:57] + "...",
+                        hint=did_you_mean(key[:200], known),
+                    ),
+                )
     elif kind == "required":
         for key in value:
             if isinstance(instance, dict) and key not in instance:

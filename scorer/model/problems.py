@@ -43,10 +43,15 @@ class Location:
         if self.path:
             parts.append(f"{self.path}:{self.line}:" if self.line else f"{self.path}:")
         if self.indicator:
-            parts.append(f"[{self.indicator}]")
+            parts.append(f"[{_short(self.indicator)}]")
         if self.field:
-            parts.append(f"{self.field}:")
+            parts.append(f"{_short(self.field)}:")
         return " ".join(parts)
+
+
+def _short(name: str) -> str:
+    """A key as a message names it: a file may hold a key a megabyte long; the message quotes 60 characters."""
+    return name if len(name) <= 60 else name[:57] + "..."
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,10 @@ class UserError(ScoreError):
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' suffix for the closest choice, or ''."""
+    """A ' (did you mean 'x'?)' suffix for the closest choice, or ''. A word far longer than any name is no
+    slip of the keyboard (and comparing it would take time in proportion to its length squared)."""
+    if len(str(word)) > 100:
+        return ""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return t("hint.did_you_mean", word=close[0]) if close else ""
 
