@@ -67,7 +67,7 @@ def check_target(path: Path, protected: Iterable[Path] = ()) -> None:
         raise UserError.at(where, t("output.is_folder"))
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         raise UserError.at(where, t("output.not_regular_file"))
-    if existing is not None and not os.access(target, os.W_OK):
+    if existing is not None and (not existing.st_mode & 0o222 or not os.access(target, os.W_OK)):
         raise UserError.at(where, t("output.read_only"))  # read-only says: do not replace me
     if not target.parent.is_dir():
         raise UserError.at(where, t("output.no_folder", folder=str(target.parent)))

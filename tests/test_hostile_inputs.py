@@ -148,12 +148,12 @@ def test_read_right(tmp_path: Path, what: str, old: str, new: str, indicator: st
     [
         ("python tag", BASE + "  pm_system_execution: !!python/object/apply:os.system ['echo pwned']\n",
          "error: dept.yaml:12: unsupported YAML tag '!!python/object/apply:os.system'"),
-        ("custom tag", BASE.replace("98.88", "!decimal 98.88"), "error: dept.yaml:5: unsupported YAML tag '!decimal'; only plain values are allowed"),
+        ("custom tag", BASE.replace("98.88", "!decimal 98.88"), "error: dept.yaml:5: [budget_execution] execution_rate: unsupported YAML tag '!decimal'; only plain values are allowed"),
         ("alias bomb", "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
             f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)),
          "error: dept.yaml:1: the document expands to more than 200,000 values (alias bomb?)"),
         ("duplicate key", BASE.replace("    contracts_total: 11\n", "    contracts_total: 11\n    contracts_total: 12\n"),
-         "error: dept.yaml:8: duplicate key 'contracts_total' (first defined on line 7)"),
+         "error: dept.yaml:8: [contract_filing_timeliness] contracts_total: duplicate key 'contracts_total' (first defined on line 7)"),
         ("invalid UTF-8", BASE.encode("utf-8").replace("测试".encode(), b"\xff\xfe"),
          "error: dept.yaml:1: not valid UTF-8 text (byte 12); save the file as UTF-8"),
         ("GBK text", BASE.encode("gbk"), "error: dept.yaml:1: not valid UTF-8 text (byte 12); save the file as UTF-8"),

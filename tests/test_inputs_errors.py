@@ -129,8 +129,9 @@ def test_duplicate_keys_are_refused_not_silently_merged(fixture_rules: RuleSet) 
     text = dedent(GOOD).replace(
         "    execution_rate: 98.88\n", "    execution_rate: 98.88\n    execution_rate: 50\n"
     )
-    assert "dept.yaml:6: duplicate key 'execution_rate' (first defined on line 5)" in refusal(
-        fixture_rules, text
+    assert (
+        "dept.yaml:6: [budget_execution] execution_rate: duplicate key 'execution_rate' (first defined on line 5)"
+        in refusal(fixture_rules, text)
     )
 
 

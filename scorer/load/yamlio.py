@@ -161,9 +161,20 @@ class _Builder:
         self.display = display
         self.lines = lines
         self.count = 0
+        self.path: PathKey = ()  # of the value being built, to name it in a message
 
     def fail(self, node: yaml.Node, message: str) -> UserError:
+        """A problem with the document's shape, at the node's line."""
         return UserError.at(Location(self.display, node.start_mark.line + 1), message)
+
+    def fail_value(self, node: yaml.Node, message: str, path: PathKey | None = None) -> UserError:
+        """A problem with one value, at its line, naming its indicator and field as the inputs files key them
+        (indicators: <id>: <field>), or its path elsewhere."""
+        path, indicator = self.path if path is None else path, None
+        if len(path) >= 2 and path[0] == "indicators":
+            indicator, path = str(path[1]), path[2:]
+        field = ".".join(str(key) for key in path) or None
+        return UserError.at(Location(self.display, node.start_mark.line + 1, indicator, field), message)
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.count += 1
@@ -181,6 +192,7 @@ class _Builder:
                 self.lines.lines[path + (index,)] = item.start_mark.line + 1
                 items.append(self.build(item, path + (index,)))
             return items
+        self.path = path
         return self.scalar(node)
 
     def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
@@ -192,11 +204,14 @@ class _Builder:
                 raise self.fail(key_node, t("yaml.key_not_plain"))
             if key_node.tag == _TAG + "merge":
                 raise self.fail(key_node, t("yaml.merge_key"))
+            self.path = path
             key = self.scalar(key_node)
             key = key if isinstance(key, str) else str(key)
             if key in result:
                 first = self.lines.lines.get(path + (key,))
-                raise self.fail(key_node, t("yaml.duplicate_key", key=key, line=str(first)))
+                raise self.fail_value(
+                    key_node, path=path + (key,), message=t("yaml.duplicate_key", key=key, line=str(first))
+                )
             self.lines.lines[path + (key,)] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, path + (key,))
         return result
@@ -204,7 +219,7 @@ class _Builder:
     def scalar(self, node: yaml.Node) -> Any:
         tag, value = node.tag, node.value
         if tag not in _SCALAR_TAGS:
-            raise self.fail(node, t("yaml.tag_not_plain", tag=_short(tag)))
+            raise self.fail_value(node, t("yaml.tag_not_plain", tag=_short(tag)))
         if tag == _TAG + "str" or tag == _TAG + "timestamp":
             return value  # dates stay as written
         if tag == _TAG + "null":
@@ -220,7 +235,7 @@ class _Builder:
         if (
             len(text) > 40
         ):  # no count, year or amount has more digits; converting millions of them takes minutes
-            raise self.fail(node, t("yaml.too_many_digits", text=_short_text(node.value)))
+            raise self.fail_value(node, t("yaml.too_many_digits", text=_short_text(node.value)))
         sign = -1 if text.startswith("-") else 1
         digits = text.lstrip("+-")
         try:
@@ -234,7 +249,7 @@ class _Builder:
                 raise ValueError
             return sign * int(digits)
         except ValueError:
-            raise self.fail(node, t("yaml.not_whole_number", text=_short_text(node.value))) from None
+            raise self.fail_value(node, t("yaml.not_whole_number", text=_short_text(node.value))) from None
 
     def decimal(self, node: yaml.Node) -> Decimal:
         text = node.value.replace("_", "").lower()
@@ -242,7 +257,7 @@ class _Builder:
         try:
             return Decimal(specials.get(text, text))
         except InvalidOperation:
-            raise self.fail(node, t("yaml.not_number", text=_short_text(node.value))) from None
+            raise self.fail_value(node, t("yaml.not_number", text=_short_text(node.value))) from None
 
 
 def _short_text(text: str) -> str:
