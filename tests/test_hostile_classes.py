@@ -178,3 +178,24 @@ def test_template_refuses_an_empty_or_unreadable_table(tmp_path: Path) -> None:
 def test_min_coverage_must_be_a_percentage() -> None:
     result = runner.invoke(app, ["test", "--min-coverage", "nan"])
     assert result.exit_code == 2 and "--min-coverage must be a number from 0 to 100" in result.output
+
+
+def test_a_full_width_colon_is_named_at_its_own_line(tmp_path: Path) -> None:
+    text = VALID_INPUTS.replace("    contracts_total: 11", "    contracts_total：11")
+    message = refused(tmp_path, text)
+    assert message.strip().endswith(
+        "dept.yaml:7: this line's colon is a full-width '：'; write a half-width ':' followed by a space (e.g. contracts_total: 15)"
+    )
+
+
+def test_an_indicator_written_by_its_chinese_name_is_suggested_its_id(tmp_path: Path) -> None:
+    text = VALID_INPUTS.replace("  contract_filing_timeliness:", "  合同备案时效性:")
+    assert "unknown key '合同备案时效性' (did you mean 'contract_filing_timeliness'?)" in refused(
+        tmp_path, text
+    )
+
+
+def test_the_templates_placeholder_is_no_department_name(tmp_path: Path) -> None:
+    for placeholder in ("（填写部门名称）", "(fill in the department's name)"):
+        text = VALID_INPUTS.replace("department: 测试部门", f'department: "{placeholder}"')
+        assert "still the template's placeholder" in refused(tmp_path, text)

@@ -237,5 +237,9 @@ def test_the_template_comments_follow_the_language(tmp_path: Path) -> None:
         ):
             filled = filled.replace(f"{name}:", f"{name}: 1 #")
         out.write_text(filled, encoding="utf-8")
+        refused = runner.invoke(app, ["run", str(out), "-f", "json", "--lang", lang])
+        assert refused.exit_code == 1 and "department" in refused.stderr  # the placeholder is no name
+        filled = re.sub(r"(?m)^department: .*$", "department: 某局", filled)
+        out.write_text(filled, encoding="utf-8")
         scored = runner.invoke(app, ["run", str(out), "-f", "json", "--lang", lang])
         assert scored.exit_code == 0, scored.output  # either is an inputs file that scores once filled

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.escape import is_blank
-from scorer.i18n import t
+from scorer.i18n import LANGUAGES, t
 from scorer.load.inputs_schema import inputs_schema
 from scorer.load.schemas import field_name, show, validate
 from scorer.load.targets import TargetError, read_target
@@ -94,6 +94,8 @@ class _Reader:
             )
         if is_blank(data["department"]):
             self.fail(("department",), t("inputs.department_empty"))
+        elif data["department"].strip() in {t("scaffold.department", lang) for lang in LANGUAGES}:
+            self.fail(("department",), t("inputs.department_placeholder"))  # the template's own words
         budget = {}
         for key, value in (data.get("budget") or {}).items():
             number = self.number(("budget", key), value, percent=False)

@@ -111,17 +111,19 @@ def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterat
         return Problem(Location(doc.path, doc.lines.line(where), indicator, field_name(relative)), message)
 
     if kind == "additionalProperties" and isinstance(instance, dict):
-        known = list(error.schema.get("properties", {}))
+        properties = error.schema.get("properties", {})
+        known = list(properties)
+        # An indicator written by its Chinese name (合同备案时效性:) is suggested its id.
+        by_title = {spec.get("title"): name for name, spec in properties.items() if isinstance(spec, dict)}
         for key in instance:
             if key not in known:
-                yield at(
-                    path + (key,),
-                    t(
-                        "schema.unknown_key",
-                        key=key if len(key) <= 60 else key[:57] + "...",
-                        hint=did_you_mean(key[:200], known),
-                    ),
+                hint = (
+                    t("hint.did_you_mean", word=by_title[key])
+                    if key in by_title
+                    else did_you_mean(key, known)
                 )
+                shown = key if len(key) <= 60 else key[:57] + "..."
+                yield at(path + (key,), t("schema.unknown_key", key=shown, hint=hint))
     elif kind == "required":
         for key in value:
             if isinstance(instance, dict) and key not in instance:

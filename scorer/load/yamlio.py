@@ -9,6 +9,7 @@ stay `Decimal`, timestamps stay strings, and every key and list item remembers i
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -130,6 +131,18 @@ def _nesting(text: str) -> tuple[int, int]:
     return deepest, where
 
 
+_KEY_LIKE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]{0,60}|[\u4e00-\u9fff]{2,20})\s*")  # a key, not prose
+
+
+def _full_width_colon(text: str, up_to: int) -> int | None:
+    """The line (1-based) of a key written with a full-width colon ("contracts_total：15"), up to the error's line."""
+    for number, line in enumerate(text.splitlines()[: up_to + 1], start=1):
+        key, colon, _ = line.partition("：")
+        if colon and _KEY_LIKE.fullmatch(key):
+            return number
+    return None
+
+
 def parse_yaml(text: str, display: str) -> YamlDocument:
     deepest, where = _nesting(text)
     if deepest > MAX_DEPTH:
@@ -142,6 +155,9 @@ def parse_yaml(text: str, display: str) -> YamlDocument:
         message = t("yaml.syntax", detail=str(exc.problem or exc.context))
         if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
             message += t("yaml.tab")
+        colon = _full_width_colon(text, mark.line if mark else 0)
+        if colon is not None:  # "contracts_total：15": the parser stumbles later; the slip is on this line
+            line, message = colon, t("yaml.full_width_colon")
         raise UserError.at(Location(display, line), message) from None
     except yaml.YAMLError as exc:
         raise UserError.at(Location(display), t("yaml.syntax", detail=str(exc))) from None
