@@ -199,3 +199,13 @@ def test_the_templates_placeholder_is_no_department_name(tmp_path: Path) -> None
     for placeholder in ("（填写部门名称）", "(fill in the department's name)"):
         text = VALID_INPUTS.replace("department: 测试部门", f'department: "{placeholder}"')
         assert "still the template's placeholder" in refused(tmp_path, text)
+
+
+def test_a_number_with_the_inputs_own_unit_is_read_and_another_unit_refused(tmp_path: Path) -> None:
+    text = VALID_INPUTS.replace("contracts_total: 11", "contracts_total: 11份").replace(
+        "sme_suitable_budget: 10", "sme_suitable_budget: 10万"
+    )
+    result = runner.invoke(app, ["run", str(write(tmp_path, text)), "--rules", "2022", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    message = refused(tmp_path, VALID_INPUTS.replace("contracts_total: 11", "contracts_total: 11人"))
+    assert "contracts_total: '11人' is in '人', but this input is in 份; write the number alone" in message

@@ -49,6 +49,10 @@ def _first(problems: list[Problem]) -> UserError:
     return UserError(problems)
 
 
+# How a unit may be written after a number ("500万" for 万元).
+_UNIT_SPELLINGS = {"万元": ("万元", "万"), "元": ("元",), "亿元": ("亿元", "亿")}
+
+
 def _text(value: object) -> str:
     """A text the department wrote, as written, without the blank lines and spaces around it."""
     return str(value).strip() if value is not None else ""
@@ -168,6 +172,9 @@ class _Reader:
         return tuple(read)
 
     def value(self, path: PathKey, spec: InputSpec, raw: Any) -> Decimal | None:
+        raw = self.without_unit(path, spec, raw)
+        if raw is None:
+            return None
         number = self.number(path, raw, percent=spec.type == "percent")
         if number is None:
             return None
@@ -195,6 +202,24 @@ class _Reader:
             self.fail(path, t("inputs.at_most", max=f"{spec.max:f}", value=show(raw), hint=hint))
             return None
         return number
+
+    def without_unit(self, path: PathKey, spec: InputSpec, raw: Any) -> Any:
+        """ "15份" for an input counted in 份, "500万" or "500万元" for one in 万元: the number, its unit being the
+        input's own. Another unit ("15人", "500元") is refused, never read as if it were the input's."""
+        if not isinstance(raw, str):
+            return raw
+        text = raw.strip()
+        number_end = len(text)
+        while number_end and (text[number_end - 1].isalpha() or text[number_end - 1] == " "):
+            number_end -= 1  # letters and CJK characters after the number: its unit
+        unit = text[number_end:].strip()
+        if not unit or not text[:number_end].strip():  # no unit, or no number at all ("很高"): read as it is
+            return raw
+        if spec.unit and unit in _UNIT_SPELLINGS.get(spec.unit, (spec.unit,)):
+            return text[:number_end].strip()
+        expected = spec.unit or t("inputs.no_unit")
+        self.fail(path, t("inputs.wrong_unit", value=show(raw), unit=unit, expected=expected))
+        return None
 
     def check_refs(self, base: PathKey, indicator: Indicator, values: dict[str, Decimal]) -> None:
         for spec in indicator.inputs:
