@@ -209,3 +209,11 @@ def test_a_number_with_the_inputs_own_unit_is_read_and_another_unit_refused(tmp_
     assert result.exit_code == 0, result.output
     message = refused(tmp_path, VALID_INPUTS.replace("contracts_total: 11", "contracts_total: 11人"))
     assert "contracts_total: '11人' is in '人', but this input is in 份; write the number alone" in message
+
+
+def test_a_table_saved_by_excel_on_chinese_windows_is_read(tmp_path: Path) -> None:
+    table = tmp_path / "绩效指标.csv"
+    table.write_bytes("二级指标,三级指标,年度指标值\n数量指标,走访次数,≥50次\n".encode("gb18030"))
+    result = runner.invoke(app, ["template", "--targets", str(table)])
+    assert result.exit_code == 0, result.output
+    assert 'name: "走访次数"' in result.stdout and 'target: "≥50次"' in result.stdout

@@ -17,7 +17,7 @@ from scorer.i18n import language, t
 from scorer.load.rules import load_rules
 from scorer.load.targets import match_category
 from scorer.load.workbook import is_workbook
-from scorer.load.yamlio import load_yaml_file, read_text
+from scorer.load.yamlio import load_yaml_file, read_bytes, read_text
 from scorer.model.problems import Location, UserError
 from scorer.model.rules import Indicator, RuleSet
 
@@ -69,7 +69,7 @@ def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
         if rows is None or not all(isinstance(r, dict) for r in rows):
             raise UserError.at(Location(str(path), 1), t("scaffold.not_a_list"))
         return [_declared(rules, path, i + 1, {k: str(v) for k, v in r.items()}) for i, r in enumerate(rows)]
-    text = read_text(path, str(path))
+    text = _table_text(path)
     if not text.strip():
         raise UserError.at(Location(str(path)), t("scaffold.empty"))
     dialect = "excel-tab" if "\t" in text.splitlines()[0] else "excel"
@@ -98,6 +98,17 @@ def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
         if cells["name"] and cells["target"]:
             declared.append(_declared(rules, path, line, cells))
     return declared
+
+
+def _table_text(path: Path) -> str:
+    """A pasted or exported table as text: UTF-8, or GB18030 (GBK), which Excel on Chinese Windows saves."""
+    raw = read_bytes(path, str(path))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return read_text(path, str(path))  # says where the text stops being readable
 
 
 def _declared(rules: RuleSet, path: Path, line: int, row: dict[str, str]) -> DeclaredTarget:
