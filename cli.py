@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from typer import _click as click
@@ -22,6 +22,10 @@ from scorer import __version__, i18n
 from scorer.i18n import t
 from scorer.model.problems import Problem, RulesNotFound, UserError
 from scorer.output import OutputError, SafeStream, guard_streams
+
+if TYPE_CHECKING:  # imported where a command runs, so that the start stays quick
+    from scorer.model.result import Result
+    from scorer.render import Renderer
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -202,24 +206,34 @@ def run(
     explanations: Annotated[bool, typer.Option("--explanations", help=_("cli.opt.explanations"))] = False,
     lang: LangOption = None,
 ) -> None:
-    from scorer.commands.run import score_file
-    from scorer.output import check_target
-    from scorer.render import for_output
+    from scorer.render import RENDERERS
     from scorer.render.options import RenderOptions
 
     with handled():
-        result, rules_set = score_file(inputs, rules)
-        protected = [inputs, Path(rules_set.folder)]
-        if output is not None and str(output) != "-":
-            check_target(output, protected)
-        renderer = for_output(output, fmt.value if fmt else None)
+        result, renderer, protected = _scored(inputs, rules, output, fmt.value if fmt else None, RENDERERS)
         to_screen = output is None or str(output) == "-"
-        if renderer.binary and to_screen:
-            raise typer.BadParameter(t("cli.binary_needs_file", format=renderer.name), param_hint="--output")
         color = to_screen and renderer.name == "table" and _colour_wanted()
         width = _terminal_width() if to_screen else 160
         options = RenderOptions(i18n.language(), color, width, explanations)
         _emit(renderer.render(result, options), output, protected, coloured=color)
+
+
+def _scored(
+    inputs: Path, rules: str | None, output: Path | None, fmt: str | None, registry: tuple[Renderer, ...]
+) -> tuple[Result, Renderer, list[Path]]:
+    """Score the inputs, refuse an -o that may not be written before any work is shown, choose the renderer."""
+    from scorer.commands.run import score_file
+    from scorer.output import check_target
+    from scorer.render import for_output
+
+    result, rules_set = score_file(inputs, rules)
+    protected = [inputs, Path(rules_set.folder)]
+    if output is not None and str(output) != "-":
+        check_target(output, protected)
+    renderer = for_output(output, fmt, registry)
+    if renderer.binary and (output is None or str(output) == "-"):
+        raise typer.BadParameter(t("cli.binary_needs_file", format=renderer.name), param_hint="--output")
+    return result, renderer, protected
 
 
 def _colour_wanted() -> bool:
@@ -249,19 +263,11 @@ def report(
     output: OutputOption = None,
     lang: LangOption = None,
 ) -> None:
-    from scorer.commands.run import score_file
-    from scorer.output import check_target
-    from scorer.render import REPORTS, for_output
+    from scorer.render import REPORTS
     from scorer.render.options import RenderOptions
 
     with handled():
-        result, rules_set = score_file(inputs, rules)
-        protected = [inputs, Path(rules_set.folder)]
-        if output is not None and str(output) != "-":
-            check_target(output, protected)
-        renderer = for_output(output, fmt.value if fmt else None, REPORTS)
-        if renderer.binary and (output is None or str(output) == "-"):
-            raise typer.BadParameter(t("cli.binary_needs_file", format=renderer.name), param_hint="--output")
+        result, renderer, protected = _scored(inputs, rules, output, fmt.value if fmt else None, REPORTS)
         _emit(renderer.render(result, RenderOptions(i18n.language())), output, protected)
 
 
