@@ -19,6 +19,7 @@ import typer
 from typer import _click as click
 
 from scorer import __version__, i18n
+from scorer.escape import visible
 from scorer.i18n import t
 from scorer.model.problems import Problem, RulesNotFound, UserError
 from scorer.output import OutputError, SafeStream, guard_streams
@@ -142,11 +143,18 @@ LangOption = Annotated[
 ]
 
 
-def _fail(message: str, code: int) -> NoReturn:
+def _to_stderr(message: str) -> None:
+    """Write a message through the escaping stream, or, where stderr cannot show it, the plainest way there is."""
     try:
         sys.stderr.write(message.rstrip() + "\n")
-    except OutputError:  # stderr cannot show it either: say it the plainest way there is
-        sys.__stderr__.buffer.write(message.encode("ascii", "backslashreplace") + b"\n")  # type: ignore[union-attr]
+    except OutputError:
+        plain = visible(message).encode("ascii", "backslashreplace") + b"\n"
+        with suppress(OSError, ValueError, AttributeError):
+            sys.__stderr__.buffer.write(plain)  # type: ignore[union-attr]
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    _to_stderr(message)
     raise typer.Exit(code)
 
 
@@ -438,11 +446,6 @@ def main_options(
     guard_streams()
 
 
-def _stderr(message: str) -> None:
-    with suppress(OutputError):
-        sys.stderr.write(message + "\n")
-
-
 def _stop(signum: int, _frame: object) -> None:
     """SIGTERM and SIGHUP end `score` as Ctrl-C does: files being written are removed, nothing half-done stays."""
     raise SystemExit(128 + signum)
@@ -463,13 +466,13 @@ def main() -> None:
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
     except typer.Abort:
-        _stderr(t("cli.interrupted"))
+        _to_stderr(t("cli.interrupted"))
         raise SystemExit(130) from None
     except click.ClickException as exc:  # usage errors: written through the escaping stream
         try:
             exc.show(file=sys.stderr)
         except OutputError:
-            sys.__stderr__.buffer.write(exc.format_message().encode("ascii", "backslashreplace") + b"\n")  # type: ignore[union-attr]
+            _to_stderr(exc.format_message())
         raise SystemExit(exc.exit_code) from None
 
 

@@ -96,38 +96,20 @@ _ALLOWED_NODES = (
     ast.Or,
     *_OPERATORS,
 )
-_FORBIDDEN = (
-    ast.Attribute,
-    ast.Subscript,
-    ast.Lambda,
-    ast.ListComp,
-    ast.SetComp,
-    ast.DictComp,
-    ast.GeneratorExp,
-    ast.NamedExpr,
-    ast.JoinedStr,
-    ast.Starred,
-    ast.BitXor,
-)
-
-
-def _forbidden_words(node: ast.AST) -> str:
-    """What a construct outside the language is called, in the chosen language."""
-    if isinstance(node, ast.Attribute):
-        return t("formula.construct.attribute")
-    if isinstance(node, ast.Subscript):
-        return t("formula.construct.subscript")
-    if isinstance(node, ast.Lambda):
-        return t("formula.construct.lambda")
-    if isinstance(node, ast.NamedExpr):
-        return t("formula.construct.assignment")
-    if isinstance(node, ast.JoinedStr):
-        return t("formula.construct.fstring")
-    if isinstance(node, ast.Starred):
-        return t("formula.construct.starred")
-    if isinstance(node, ast.BitXor):
-        return t("formula.construct.xor")
-    return t("formula.construct.comprehension")
+# Constructs outside the language, and the catalogue key that names each in a message.
+_FORBIDDEN = {
+    ast.Attribute: "formula.construct.attribute",
+    ast.Subscript: "formula.construct.subscript",
+    ast.Lambda: "formula.construct.lambda",
+    ast.ListComp: "formula.construct.comprehension",
+    ast.SetComp: "formula.construct.comprehension",
+    ast.DictComp: "formula.construct.comprehension",
+    ast.GeneratorExp: "formula.construct.comprehension",
+    ast.NamedExpr: "formula.construct.assignment",
+    ast.JoinedStr: "formula.construct.fstring",
+    ast.Starred: "formula.construct.starred",
+    ast.BitXor: "formula.construct.xor",
+}
 
 
 class FormulaError(ValueError):
@@ -191,8 +173,8 @@ class _Checker:
     def check(self, node: ast.AST, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise FormulaError(t("formula.too_deep", depth=MAX_DEPTH))
-        if isinstance(node, _FORBIDDEN):
-            raise FormulaError(t("formula.forbidden", construct=_forbidden_words(node)))
+        if type(node) in _FORBIDDEN:
+            raise FormulaError(t("formula.forbidden", construct=t(_FORBIDDEN[type(node)])))
         if not isinstance(node, _ALLOWED_NODES):
             raise FormulaError(t("formula.node_not_allowed", node=type(node).__name__))
         if isinstance(node, ast.Call):
