@@ -153,3 +153,44 @@ def test_every_mistake_of_a_file_is_reported_at_once(fixture_rules: RuleSet) -> 
         "dept.yaml:5: [budget_execution] execution_rat: unknown key 'execution_rat' (did you mean 'execution_rate'?)",
         "dept.yaml:7: [contract_filing_timeliness] contracts_totl: unknown key 'contracts_totl' (did you mean 'contracts_total'?)",
     ]
+
+
+def test_schema_problems_and_later_checks_are_reported_together(fixture_rules: RuleSet) -> None:
+    """A file with an unknown key and a number out of its range, a count above its total and a deduction
+    without a reason: all four at once, in file order, so a clerk fixes them in one pass."""
+    text = """\
+        department: 某局
+        year: 2022
+        indicators:
+          budget_execution:
+            execution_rate: 934
+          contract_filing_timeliness:
+            contracts_total: 12
+            contracts_filed_on_time: 15
+          合同签订及时性:
+            contracts_total: 3
+          pm_system_execution:
+            deductions:
+              - points: 1
+          procurement_policy_effect:
+            override: {score: 1, reason: 未列示金额}
+        """
+    with pytest.raises(UserError) as caught:
+        parse_inputs(dedent(text), fixture_rules, "dept.yaml")
+    lines = [(p.location.line, p.location.indicator) for p in caught.value.problems]
+    assert lines == [
+        (5, "budget_execution"),
+        (8, "contract_filing_timeliness"),
+        (9, "合同签订及时性"),
+        (13, "pm_system_execution"),
+    ]
+    assert "contract_signing_timeliness (采购合同签订时效性)" in str(caught.value)
+
+
+def test_a_wrong_department_name_does_not_hide_the_rest(fixture_rules: RuleSet) -> None:
+    text = GOOD.replace("department:", "department: [1, 2]\nx_department:", 1)
+    with pytest.raises(UserError) as caught:
+        parse_inputs(text.replace("execution_rate: 98.88", "execution_rate: 934"), fixture_rules, "dept.yaml")
+    fields = {p.location.field or p.location.indicator for p in caught.value.problems}
+    assert "execution_rate" in fields
+    assert any("department" in str(p) for p in caught.value.problems)

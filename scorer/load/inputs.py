@@ -6,6 +6,8 @@ engine receives only complete, exact values.
 
 from __future__ import annotations
 
+import difflib
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ from typing import Any
 from scorer.escape import is_blank
 from scorer.i18n import LANGUAGES, t
 from scorer.load.inputs_schema import inputs_schema
-from scorer.load.schemas import field_name, show, validate
+from scorer.load.schemas import field_name, rejected_paths, schema_accepts, show, validate
 from scorer.load.targets import TargetError, read_target
 from scorer.load.yamlio import YamlDocument, load_yaml_file, parse_yaml
 from scorer.model.department import Deduction, Department, IndicatorInputs, Override, Profile, Target
@@ -34,14 +36,75 @@ def parse_inputs(text: str, rules: RuleSet, display: str = "<inputs>") -> Depart
 def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     if not isinstance(doc.data, dict):
         raise UserError.at(doc.at(()), t("inputs.not_a_mapping"))
-    problems = validate(doc, inputs_schema(rules), _indicator_of)
+    schema = inputs_schema(rules)
+    problems = validate(doc, schema, _indicator_of)
     if problems:
+        accepted = _accepted_part(doc, schema)
+        if accepted is not None:
+            # The checks after the schema still run on what it accepted: a clerk sees every problem at once.
+            reader = _Reader(*accepted, rules)
+            reader.department()
+            problems = sorted(problems + reader.problems, key=lambda p: (*_line_order(p), p.message))
         raise _first(problems)
-    reader = _Reader(doc, rules)
+    reader = _Reader(doc, set(), rules)
     department = reader.department()
     if reader.problems:
         raise _first(reader.problems)
     return department
+
+
+def _accepted_part(doc: YamlDocument, schema: dict[str, Any]) -> tuple[YamlDocument, set[str]] | None:
+    """The document without its unknown keys and without every indicator or section the schema rejects, with the
+    ids of the rejected indicators (not to be checked again), or None when what is left would still not pass the
+    schema (so the reader only ever sees a valid document)."""
+    properties = schema["properties"]
+    rest = {key: value for key, value in doc.data.items() if key in properties}
+    rejected: set[str] = set()
+    if isinstance(rest.get("indicators"), dict):
+        known = properties["indicators"]["properties"]
+        unknown = [key for key in rest["indicators"] if key not in known]
+        # A misspelt indicator (budget_exec, or its Chinese name) stands for the one it resembles: that one is
+        # not reported missing as well.
+        rejected.update(_meant_indicator(str(key), known) for key in unknown)
+        rest["indicators"] = {key: value for key, value in rest["indicators"].items() if key in known}
+    for path in rejected_paths(schema, rest):
+        if not path:
+            rest.setdefault("indicators", {})
+        elif path[0] == "indicators" and len(path) >= 2:
+            rest["indicators"].pop(path[1], None)
+            rejected.add(str(path[1]))
+        else:
+            rest.pop(path[0], None)
+    rest.setdefault("department", _STAND_IN)
+    if not schema_accepts(schema, rest):
+        return None
+    return YamlDocument(doc.path, rest, doc.lines), rejected
+
+
+def _meant_indicator(key: str, known: dict[str, Any]) -> str:
+    if len(key) > 100:
+        return ""
+    by_title = {spec.get("title"): name for name, spec in known.items() if isinstance(spec, dict)}
+    for words, ids in ((list(known), {name: name for name in known}), (list(by_title), by_title)):
+        close = difflib.get_close_matches(key, [str(word) for word in words if word], n=1, cutoff=0.6)
+        if close:
+            return str(ids[close[0]])
+    return ""
+
+
+# Stands for a department name the schema refused, so that the rest of the file can still be checked.
+_STAND_IN = "-"
+
+
+def _line_order(problem: Problem) -> tuple[str, int, str]:
+    """File order: by line in a YAML file, by sheet, row and column in a workbook ("指标!I7")."""
+    line = problem.location.line
+    if isinstance(line, int) or line is None:
+        return ("", line or 0, "")
+    cell = re.fullmatch(r"(.*)!([A-Z]+)(\d+)", line)
+    if cell is None:
+        return (line, 0, "")
+    return (cell[1], int(cell[3]), cell[2].rjust(3))
 
 
 def _first(problems: list[Problem]) -> UserError:
@@ -77,8 +140,9 @@ def _indicator_of(path: PathKey) -> tuple[str | None, PathKey]:
 
 
 class _Reader:
-    def __init__(self, doc: YamlDocument, rules: RuleSet):
+    def __init__(self, doc: YamlDocument, rejected: set[str], rules: RuleSet):
         self.doc = doc
+        self.rejected = rejected  # indicators the schema refused: their problems are told already
         self.rules = rules
         self.problems: list[Problem] = []
 
@@ -107,7 +171,11 @@ class _Reader:
                 budget[key] = number
         entries = data.get("indicators") or {}
         indicators = {
-            indicator.id: self.indicator(indicator, entries.get(indicator.id) or {})
+            indicator.id: (
+                IndicatorInputs()
+                if indicator.id in self.rejected
+                else self.indicator(indicator, entries.get(indicator.id) or {})
+            )
             for indicator in self.rules.indicators
         }
         profile = Profile(

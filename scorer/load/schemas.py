@@ -6,6 +6,7 @@ when it is not is the python `jsonschema` loaded, whose errors carry what the me
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -54,14 +55,30 @@ def _fast_registry() -> jsonschema_rs.Registry:
 _fast_validators: dict[str, Any] = {}
 
 
-def _is_valid(schema: dict[str, Any], data: Any) -> bool:
+def _fast_validator(schema: dict[str, Any]) -> Any:
     key = json.dumps(
         schema, sort_keys=True, ensure_ascii=False
     )  # schemas are small; an inputs schema is per year
     validator = _fast_validators.get(key)
     if validator is None:
         validator = _fast_validators[key] = jsonschema_rs.validator_for(schema, registry=_fast_registry())
-    return bool(validator.is_valid(data))
+    return validator
+
+
+def schema_accepts(schema: dict[str, Any], data: Any) -> bool:
+    return not any(True for _ in _out_of_bounds(data, ())) and _is_valid(schema, data)
+
+
+def _is_valid(schema: dict[str, Any], data: Any) -> bool:
+    return bool(_fast_validator(schema).is_valid(data))
+
+
+def rejected_paths(schema: dict[str, Any], data: Any) -> list[PathKey]:
+    """Where in `data` the schema or the number bounds find a problem (the object holding it, for a missing
+    or unknown key)."""
+    bounds = [path for path, _ in _out_of_bounds(data, ())]
+    errors = [tuple(error.instance_path) for error in _fast_validator(schema).iter_errors(data)]
+    return bounds + errors
 
 
 def validate(doc: YamlDocument, schema: dict[str, Any], indicator_of: IndicatorOf) -> list[Problem]:
@@ -82,23 +99,35 @@ def validate(doc: YamlDocument, schema: dict[str, Any], indicator_of: IndicatorO
 def _numbers_out_of_bounds(
     doc: YamlDocument, value: Any, path: PathKey, indicator_of: IndicatorOf
 ) -> Iterator[Problem]:
+    for where, problem in _out_of_bounds(value, path):
+        number = _value_at(value, where[len(path) :])
+        indicator, relative = indicator_of(where)
+        location = Location(doc.path, doc.lines.line(where), indicator, field_name(relative))
+        message = (
+            t("schema.must_be", problem=problem, value=show(number))
+            if not Decimal(number).is_finite()
+            else t("number.value_problem", value=show(number), problem=problem)
+        )
+        yield Problem(location, message)
+
+
+def _out_of_bounds(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _numbers_out_of_bounds(doc, item, path + (key,), indicator_of)
+            yield from _out_of_bounds(item, path + (key,))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _numbers_out_of_bounds(doc, item, path + (index,), indicator_of)
+            yield from _out_of_bounds(item, path + (index,))
     elif isinstance(value, int | Decimal) and not isinstance(value, bool):
         problem = out_of_bounds(Decimal(value))
         if problem:
-            indicator, relative = indicator_of(path)
-            where = Location(doc.path, doc.lines.line(path), indicator, field_name(relative))
-            message = (
-                t("schema.must_be", problem=problem, value=show(value))
-                if not Decimal(value).is_finite()
-                else t("number.value_problem", value=show(value), problem=problem)
-            )
-            yield Problem(where, message)
+            yield path, problem
+
+
+def _value_at(value: Any, path: PathKey) -> Any:
+    for key in path:
+        value = value[key]
+    return value
 
 
 def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterator[Problem]:
@@ -120,7 +149,7 @@ def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterat
                 hint = (
                     t("hint.did_you_mean", word=by_title[key])
                     if key in by_title
-                    else did_you_mean(key, known)
+                    else did_you_mean(key, known) or _by_name(key, by_title)
                 )
                 shown = key if len(key) <= 60 else key[:57] + "..."
                 yield at(path + (key,), t("schema.unknown_key", key=shown, hint=hint))
@@ -143,6 +172,15 @@ def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterat
         yield at(path, t("schema.pattern", value=show(instance)))
     else:
         yield at(path, error.message)
+
+
+def _by_name(key: str, by_title: dict[Any, str]) -> str:
+    """An indicator written by a name close to its Chinese name (合同签订及时性 for 采购合同签订时效性): its id."""
+    titles = [title for title in by_title if isinstance(title, str)]
+    if len(key) > 100 or not titles:
+        return ""
+    close = difflib.get_close_matches(key, titles, n=1, cutoff=0.6)
+    return t("hint.did_you_mean", word=f"{by_title[close[0]]} ({close[0]})") if close else ""
 
 
 def field_name(path: PathKey) -> str | None:
