@@ -68,9 +68,48 @@ def test_a_workbook_mistake_is_reported_at_its_sheet_and_cell(tmp_path: Path) ->
     result = runner.invoke(app, ["run", str(path)])
     assert result.exit_code == 1
     assert (
-        f"自评输入.xlsx:指标!I{row}: [budget_execution] execution_rate: must be at most 100, got 934 (did you mean 93.4?)"
-        in result.stderr
+        f"自评输入.xlsx:指标!I{row}: [部门预算资金支出率] 年度平均预算执行率: must be at most 100, "
+        "got 934 (did you mean 93.4?)" in result.stderr
     )
+
+
+def test_workbook_mistakes_are_told_in_the_workbook_s_words(tmp_path: Path) -> None:
+    """Each problem names the row and column a clerk sees, says which column to fill, and none is dropped:
+    an evaluator's score with deducted points too, points without a reason, a target with no 三级指标 chosen,
+    a 三级指标 typed by its words, a missing rate."""
+    path = _template(tmp_path, "--from", str(EXAMPLES / "2022-zhengwu-fuwu.yaml"))
+    book = openpyxl.load_workbook(path)
+    sheet, targets = book["指标"], book["绩效指标"]
+    rows = {sheet.cell(row=r, column=layout.ID).value: r for r in range(3, sheet.max_row + 1)}
+    rate = next(r for r in rows.values() if sheet.cell(row=r, column=layout.INPUT).value == "execution_rate")
+    sheet.cell(row=rate, column=layout.VALUE).value = None
+    both = rows["financial_compliance"]
+    sheet.cell(row=both, column=layout.OVERRIDE).value = 1
+    sheet.cell(row=both, column=layout.POINTS).value = 0.5
+    sheet.cell(row=both, column=layout.REASON).value = "理由"
+    bare = rows["budget_disclosure"]
+    sheet.cell(row=bare, column=layout.REASON).value = "只写了原因"
+    free = targets.max_row + 1
+    for column, value in ((layout.T_NAME, "新指标"), (layout.T_TARGET, "≥10次"), (layout.T_ACTUAL, "12次")):
+        targets.cell(row=free, column=column).value = value
+    worded = free + 1
+    for column, value in ((layout.T_ID, "产出指标"), (layout.T_NAME, "另一个"), (layout.T_TARGET, "≥1次")):
+        targets.cell(row=worded, column=column).value = value
+    book.save(path)
+    result = runner.invoke(app, ["run", str(path), "--lang", "zh"])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 5, result.stderr
+    expected = [
+        (f"指标!I{rate}: [部门预算资金支出率] 年度平均预算执行率:", "请填写本单元格"),
+        (f"指标!J{both}: [财务管理合规性] 扣分分值:", "请删去其中之一"),
+        (f"指标!J{bare}: [预决算公开合规性] 扣分分值:", "（“扣分分值”列）"),
+        (f"绩效指标!B{free}: [新指标] 指标编号:", "下拉列表"),
+        (f"绩效指标!B{worded}: [产出指标] 指标编号:", "output_targets"),
+    ]
+    for line, (where, words) in zip(sorted(lines), sorted(expected), strict=True):
+        assert where in line and words in line, line
+    assert "indicators" not in result.stderr and "deductions[" not in result.stderr
 
 
 def test_percent_cells_numbers_as_text_and_spaces_are_read_as_meant(tmp_path: Path) -> None:

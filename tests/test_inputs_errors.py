@@ -194,3 +194,28 @@ def test_a_wrong_department_name_does_not_hide_the_rest(fixture_rules: RuleSet) 
     fields = {p.location.field or p.location.indicator for p in caught.value.problems}
     assert "execution_rate" in fields
     assert any("department" in str(p) for p in caught.value.problems)
+
+
+def test_a_number_written_with_its_own_unit_word_is_read(fixture_rules: RuleSet) -> None:
+    """ "1分" for points, "2022年" for the year, "3个" for the units: the field's own unit. Another word is refused."""
+    text = (
+        GOOD.replace("year: 2022", "year: 2022年\nunits: 3个")
+        + "  pm_system_execution:\n    deductions:\n      - points: 1分\n        reason: 未开展自评\n"
+    )
+    department = parse_inputs(text, fixture_rules, "dept.yaml")
+    assert department.year == 2022 and department.units == 3
+    assert str(department.indicators["pm_system_execution"].deductions[0].points) == "1"
+    message = refusal(fixture_rules, text.replace("1分", "1元"))
+    assert "dept.yaml:" in message and "points" in message
+
+
+def test_a_year_without_released_rules_is_the_file_s_problem(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    path = tmp_path / "dept.yaml"
+    path.write_text(GOOD.replace("year: 2022", "year: 2031"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(path), "--lang", "en"])
+    assert result.exit_code == 1
+    assert "dept.yaml:2: year: no released rules for the year 2031" in result.stderr

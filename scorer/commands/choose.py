@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from scorer.i18n import t
+from scorer.load.inputs import envelope_integer
 from scorer.load.yamlio import YamlDocument
 from scorer.model.problems import Location, RulesNotFound, UserError
 from scorer.resources import shipped_years
@@ -23,8 +24,16 @@ def rules_for_inputs(explicit: str | None, doc: YamlDocument) -> str:
     year = doc.data.get("year") if isinstance(doc.data, dict) else None
     if year is None:
         raise UserError.at(Location(doc.path, 1), t("inputs.no_year"))
+    year = envelope_integer("year", year)  # "2022年" names the year 2022
     if isinstance(year, Decimal) and year == int(year):
         year = int(year)  # 2022.0 names the year 2022
+    years = shipped_years()
+    if str(year) not in years:
+        # The file names a year no released rules cover: its own problem, at its line, not a usage error.
+        released = "、".join(years) if years else "—"
+        raise UserError.at(
+            doc.at(("year",)), t("inputs.year_not_released", year=str(year), released=released)
+        )
     return str(year)
 
 

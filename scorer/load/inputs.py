@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ def parse_inputs(text: str, rules: RuleSet, display: str = "<inputs>") -> Depart
 def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     if not isinstance(doc.data, dict):
         raise UserError.at(doc.at(()), t("inputs.not_a_mapping"))
+    doc = _counts_as_numbers(doc)
     schema = inputs_schema(rules)
     problems = validate(doc, schema, _indicator_of)
     if problems:
@@ -44,13 +46,47 @@ def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
             # The checks after the schema still run on what it accepted: a clerk sees every problem at once.
             reader = _Reader(*accepted, rules)
             reader.department()
-            problems = sorted(problems + reader.problems, key=lambda p: (*_line_order(p), p.message))
-        raise _first(problems)
+            problems += reader.problems
+        raise _every(doc, problems)
     reader = _Reader(doc, set(), rules)
     department = reader.department()
-    if reader.problems:
-        raise _first(reader.problems)
+    if reader.problems or doc.early:
+        raise _every(doc, reader.problems)
     return department
+
+
+# The words a clerk writes after a number that are the field's own unit: "1分" for points, "2022年", "3个".
+_POINTS = ("分",)
+_ENVELOPE_WORDS = {"year": ("年", "年度"), "units": ("个",)}
+
+
+def _without_word(value: Any, words: tuple[str, ...]) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        for word in sorted(words, key=len, reverse=True):
+            if text.endswith(word) and text[: -len(word)].strip():
+                return text[: -len(word)].strip()
+    return value
+
+
+def envelope_integer(key: str, value: Any) -> Any:
+    """The year or number of units as an integer when written as text a person means as one ("2022年", "3",
+    "３个"); anything else unchanged, for the schema to refuse with its own words."""
+    if not isinstance(value, str):
+        return value
+    try:
+        number = parse_number(_without_word(value, _ENVELOPE_WORDS[key]))
+    except NotANumber:
+        return value
+    return int(number) if number == number.to_integral_value() else value
+
+
+def _counts_as_numbers(doc: YamlDocument) -> YamlDocument:
+    data = doc.data
+    if not any(isinstance(data.get(key), str) for key in _ENVELOPE_WORDS):
+        return doc
+    data = {**data, **{key: envelope_integer(key, data[key]) for key in _ENVELOPE_WORDS if key in data}}
+    return replace(doc, data=data)
 
 
 def _accepted_part(doc: YamlDocument, schema: dict[str, Any]) -> tuple[YamlDocument, set[str]] | None:
@@ -78,7 +114,7 @@ def _accepted_part(doc: YamlDocument, schema: dict[str, Any]) -> tuple[YamlDocum
     rest.setdefault("department", _STAND_IN)
     if not schema_accepts(schema, rest):
         return None
-    return YamlDocument(doc.path, rest, doc.lines), rejected
+    return replace(doc, data=rest), rejected
 
 
 def _meant_indicator(key: str, known: dict[str, Any]) -> str:
@@ -107,9 +143,21 @@ def _line_order(problem: Problem) -> tuple[str, int, str]:
     return (cell[1], int(cell[3]), cell[2].rjust(3))
 
 
-def _first(problems: list[Problem]) -> UserError:
-    """Every problem of the file at once, in file order: a clerk fixes them all in one pass."""
-    return UserError(problems)
+def _every(doc: YamlDocument, problems: list[Problem]) -> UserError:
+    """Every problem of the file at once, in file order: a clerk fixes them all in one pass. In a workbook each
+    names its row and column as the clerk sees them ("[合同备案时效性] 未达标原因"), not the inputs file's keys."""
+    found = [*doc.early, *problems]
+    if doc.labels:
+        found = [_in_workbook_words(doc, problem) for problem in found]
+    return UserError(sorted(found, key=lambda p: (*_line_order(p), p.message)))
+
+
+def _in_workbook_words(doc: YamlDocument, problem: Problem) -> Problem:
+    label = doc.labels.get(str(problem.location.line))
+    if label is None:
+        return problem
+    row, column = label
+    return replace(problem, location=replace(problem.location, indicator=row, field=column))
 
 
 # How a unit may be written after a number ("500万" for 万元).
@@ -139,12 +187,22 @@ def _indicator_of(path: PathKey) -> tuple[str | None, PathKey]:
     return None, path
 
 
+def _columns() -> dict[str, str]:
+    """The workbook's column names its messages point to."""
+    return {"points": t("workbook.points"), "reasons": t("form.reasons"), "override": t("workbook.override")}
+
+
 class _Reader:
     def __init__(self, doc: YamlDocument, rejected: set[str], rules: RuleSet):
         self.doc = doc
         self.rejected = rejected  # indicators the schema refused: their problems are told already
         self.rules = rules
         self.problems: list[Problem] = []
+
+    @property
+    def in_workbook(self) -> bool:
+        """A workbook's messages speak of its columns, where a clerk fills cells rather than writing keys."""
+        return self.doc.kind == "workbook"
 
     def fail(self, path: PathKey, message: str) -> None:
         indicator, relative = _indicator_of(path)
@@ -312,15 +370,16 @@ class _Reader:
         for spec in indicator.inputs:
             if spec.optional or spec.name in entry:
                 continue
-            where = "" if entry else t("inputs.add_indicator", id=indicator.id)
+            where = "" if entry or self.in_workbook else t("inputs.add_indicator", id=indicator.id)
             self.fail(
                 base + (spec.name,),
                 t(
-                    "inputs.missing_input",
+                    "inputs.missing_input.workbook" if self.in_workbook else "inputs.missing_input",
                     name=spec.name,
                     label=spec.label,
                     title=indicator.title,
                     where=where,
+                    **_columns(),
                 ),
             )
 
@@ -343,9 +402,17 @@ class _Reader:
                 declared.points, declared.reason, improvement or declared.improvement, declared.code
             )
         if "points" not in item:
-            self.fail(path, t("inputs.deduction_incomplete"))
+            self.fail(
+                path,
+                t(
+                    "inputs.deduction_incomplete.workbook"
+                    if self.in_workbook
+                    else "inputs.deduction_incomplete",
+                    **_columns(),
+                ),
+            )
             return None
-        points = self.number(path + ("points",), item["points"], percent=False)
+        points = self.number(path + ("points",), _without_word(item["points"], _POINTS), percent=False)
         reason = self.reason(path, item, t("inputs.why_deducted"))
         if points is None or reason is None:
             return None
@@ -369,7 +436,7 @@ class _Reader:
         if item is None:
             return None
         path = base + ("override",)
-        score = self.number(path + ("score",), item["score"], percent=False)
+        score = self.number(path + ("score",), _without_word(item["score"], _POINTS), percent=False)
         reason = self.reason(path, item, t("inputs.why_overridden"))
         if score is None or reason is None:
             return None
@@ -390,6 +457,13 @@ class _Reader:
     def reason(self, path: PathKey, item: dict[str, Any], what: str) -> str | None:
         reason = item.get("reason")
         if not isinstance(reason, str) or is_blank(reason):
-            self.fail(path + ("reason",), t("inputs.reason_required", what=what))
+            self.fail(
+                path + ("reason",),
+                t(
+                    "inputs.reason_required.workbook" if self.in_workbook else "inputs.reason_required",
+                    what=what,
+                    **_columns(),
+                ),
+            )
             return None
         return reason.strip()

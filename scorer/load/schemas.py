@@ -180,6 +180,9 @@ def _by_name(key: str, by_title: dict[Any, str]) -> str:
     if len(key) > 100 or not titles:
         return ""
     close = difflib.get_close_matches(key, titles, n=1, cutoff=0.6)
+    containing = [title for title in titles if len(key) >= 2 and key in title]
+    if not close and len(containing) == 1:  # 产出指标 for 部门整体绩效目标产出指标完成情况
+        close = containing
     return t("hint.did_you_mean", word=f"{by_title[close[0]]} ({close[0]})") if close else ""
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from scorer.i18n import LANGUAGES, t
 from scorer.load import workbook_layout as layout
 from scorer.load.yamlio import YamlDocument, display_path, read_bytes
-from scorer.model.problems import LineMap, Location, PathKey, UserError
+from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError
 from scorer.rounding import fmt
 
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024  # a filled template is a few dozen kilobytes
@@ -36,7 +36,8 @@ def load_workbook_inputs(path: Path, display: str | None = None) -> YamlDocument
     except Exception:  # not a zip, not a workbook, a damaged file: openpyxl says it many ways
         raise UserError.at(Location(display), t("workbook.not_a_workbook")) from None
     reader = _Reader(display, book, raw)
-    return YamlDocument(display, reader.data(), reader.lines)
+    data = reader.data()
+    return YamlDocument(display, data, reader.lines, "workbook", reader.labels, tuple(reader.early))
 
 
 class _Reader:
@@ -45,6 +46,8 @@ class _Reader:
         self.book = book
         self.raw = raw
         self.lines = LineMap({(): "A1"})
+        self.labels: dict[str, tuple[str | None, str | None]] = {}  # cell → its row's name, its column's
+        self.early: list[Problem] = []
         self._formulas: Any = None
 
     def sheet(self, role: str) -> Any:
@@ -65,8 +68,18 @@ class _Reader:
         self.targets(data["indicators"])
         return data
 
-    def at(self, path: PathKey, sheet: Any, cell: Any) -> None:
-        self.lines.lines[path] = f"{sheet.title}!{cell.coordinate}"
+    def at(
+        self, path: PathKey, sheet: Any, cell: Any, row: str | None = None, column: str | None = None
+    ) -> None:
+        where = f"{sheet.title}!{cell.coordinate}"
+        self.lines.lines[path] = where
+        if row or column:
+            self.labels.setdefault(where, (row, column))
+
+    def problem(self, sheet: Any, cell: Any, row: str | None, column: str | None, message: str) -> None:
+        self.early.append(
+            Problem(Location(self.display, f"{sheet.title}!{cell.coordinate}", row, column), message)
+        )
 
     def value(self, sheet: Any, cell: Any, kind: str = "number") -> Any:
         """A cell's value as the inputs reader expects it; None when empty."""
@@ -112,7 +125,7 @@ class _Reader:
             kind = kinds[key]
             value = self.value(sheet, cell, "text" if kind in ("text", "long") else kind)
             path: PathKey = tuple(key.split("."))
-            self.at(path, sheet, cell)
+            self.at(path, sheet, cell, None, t(f"workbook.field.{key}"))
             if value is None:
                 continue
             parts = key.split(".")
@@ -130,17 +143,20 @@ class _Reader:
             ident = ident.strip()
             base: PathKey = ("indicators", ident)
             entry = entries.setdefault(ident, {})
+            title = _text(sheet.cell(row=row, column=layout.NAME).value) or ident
             self.lines.lines.setdefault(base, f"{sheet.title}!C{row}")
+            self.labels.setdefault(f"{sheet.title}!C{row}", (title, None))
             name = sheet.cell(row=row, column=layout.INPUT).value
             value_cell = sheet.cell(row=row, column=layout.VALUE)
             if isinstance(name, str) and name.strip():
-                self.at(base + (name.strip(),), sheet, value_cell)
+                label = _text(sheet.cell(row=row, column=layout.INPUT_LABEL).value) or name.strip()
+                self.at(base + (name.strip(),), sheet, value_cell, title, label)
                 value = self.value(sheet, value_cell)
                 if value is not None:
                     entry[name.strip()] = value
-            self.deduction(sheet, row, base, entry)
+            self.deduction(sheet, row, base, entry, title)
 
-    def deduction(self, sheet: Any, row: int, base: PathKey, entry: dict[str, Any]) -> None:
+    def deduction(self, sheet: Any, row: int, base: PathKey, entry: dict[str, Any], title: str) -> None:
         points_cell = sheet.cell(row=row, column=layout.POINTS)
         reason_cell = sheet.cell(row=row, column=layout.REASON)
         improvement_cell = sheet.cell(row=row, column=layout.IMPROVEMENT)
@@ -149,11 +165,31 @@ class _Reader:
         reason = self.value(sheet, reason_cell, "text")
         improvement = self.value(sheet, improvement_cell, "text")
         override = self.value(sheet, override_cell, "money")
+        points_words, reason_words = t("workbook.points"), t("form.reasons")
+        override_words = t("workbook.override")
         if override is not None:  # the evaluator's score for the row; the reason column says why
-            self.at(base + ("override",), sheet, override_cell)
-            self.at(base + ("override", "score"), sheet, override_cell)
-            self.at(base + ("override", "reason"), sheet, reason_cell)
-            entry["override"] = {"score": override, **({"reason": reason} if reason is not None else {})}
+            if points is not None:
+                self.problem(
+                    sheet,
+                    points_cell,
+                    title,
+                    points_words,
+                    t("workbook.override_and_points", override=override_words),
+                )
+                points = None
+            if reason is None:
+                self.problem(
+                    sheet,
+                    reason_cell,
+                    title,
+                    reason_words,
+                    t("workbook.override_needs_reason", override=override_words, reasons=reason_words),
+                )
+                return
+            self.at(base + ("override",), sheet, override_cell, title, override_words)
+            self.at(base + ("override", "score"), sheet, override_cell, title, override_words)
+            self.at(base + ("override", "reason"), sheet, reason_cell, title, reason_words)
+            entry["override"] = {"score": override, "reason": reason}
             reason = None
         if points is not None or reason is not None:
             deductions = entry.setdefault("deductions", [])
@@ -163,37 +199,70 @@ class _Reader:
                 item["points"] = points
             if reason is not None:
                 item["reason"] = reason
-            self.at(path, sheet, points_cell)
-            self.at(path + ("points",), sheet, points_cell)
-            self.at(path + ("reason",), sheet, reason_cell)
+            self.at(path, sheet, points_cell, title, points_words)
+            self.at(path + ("points",), sheet, points_cell, title, points_words)
+            self.at(path + ("reason",), sheet, reason_cell, title, reason_words)
             deductions.append(item)
         if improvement is not None:
-            self.at(base + ("improvement",), sheet, improvement_cell)
+            self.at(base + ("improvement",), sheet, improvement_cell, title, t("form.improvements"))
             entry["improvement"] = improvement
 
     def targets(self, entries: dict[str, Any]) -> None:
         sheet = self.sheet(layout.TARGETS)
         columns = {"category": layout.T_CATEGORY, "name": layout.T_NAME, "target": layout.T_TARGET,
                    "actual": layout.T_ACTUAL, "reason": layout.T_REASON}  # fmt: skip
+        words = {key: t(key_words) for key, key_words in _TARGET_WORDS.items()}
         for row in range(layout.FIRST_ROW, sheet.max_row + 1):
-            ident = sheet.cell(row=row, column=layout.T_ID).value
-            name = sheet.cell(row=row, column=layout.T_NAME).value
-            if not isinstance(ident, str) or not ident.strip() or name is None or not str(name).strip():
+            ident = _text(sheet.cell(row=row, column=layout.T_ID).value)
+            name = _text(sheet.cell(row=row, column=layout.T_NAME).value)
+            id_cell = sheet.cell(row=row, column=layout.T_ID)
+            if not ident:
+                filled = any(_text(sheet.cell(row=row, column=c).value) for c in columns.values())
+                if (
+                    filled
+                ):  # a target typed in without saying which 三级指标 it belongs to: never dropped silently
+                    self.problem(
+                        sheet, id_cell, name or None, t("workbook.id"), t("workbook.target_without_id")
+                    )
                 continue
-            targets = entries.setdefault(ident.strip(), {}).setdefault("targets", [])
-            path: PathKey = ("indicators", ident.strip(), "targets", len(targets))
+            if not name:
+                continue
+            self.at(("indicators", ident), sheet, id_cell, ident, t("workbook.id"))
+            targets = entries.setdefault(ident, {}).setdefault("targets", [])
+            path: PathKey = ("indicators", ident, "targets", len(targets))
             item: dict[str, Any] = {}
-            self.at(path, sheet, sheet.cell(row=row, column=layout.T_NAME))
+            self.at(path, sheet, sheet.cell(row=row, column=layout.T_NAME), name, words["name"])
             for key, column in columns.items():
                 cell = sheet.cell(row=row, column=column)
-                self.at(path + (key,), sheet, cell)
+                self.at(path + (key,), sheet, cell, name, words[key])
                 value = self.value(sheet, cell, "text")
                 if value is not None:
                     item[key] = value
             judged_cell = sheet.cell(row=row, column=layout.T_JUDGED)
             judged = self.value(sheet, judged_cell, "text")
-            self.at(path + ("met",), sheet, judged_cell)
+            self.at(path + ("met",), sheet, judged_cell, name, words["met"])
             if judged is not None:
                 met = layout.MET_WORDS.get(str(judged).strip().lower())
+                if met is not None and "reason" not in item:
+                    reason_cell = sheet.cell(row=row, column=layout.T_REASON)
+                    self.problem(
+                        sheet, reason_cell, name, words["reason"], t("workbook.judged_without_reason")
+                    )
+                    continue
                 item["met"] = met if met is not None else judged  # an unknown word is refused by the schema
             targets.append(item)
+
+
+# The 绩效指标 sheet's columns, as its header names them.
+_TARGET_WORDS = {
+    "category": "targets.category",
+    "name": "targets.name",
+    "target": "targets.target",
+    "actual": "targets.actual",
+    "met": "workbook.judged",
+    "reason": "workbook.judged_reason",
+}
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if value is not None else ""

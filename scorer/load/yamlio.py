@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from scorer.i18n import t
-from scorer.model.problems import LineMap, Location, PathKey, UserError
+from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError
 
 try:  # the C composer is several times faster where libyaml is present
     _Loader: type = yaml.CSafeLoader
@@ -40,6 +40,10 @@ class YamlDocument:
     path: str
     data: Any
     lines: LineMap
+    # A clerk's workbook read as an inputs file: its messages speak of rows and columns, not of YAML keys.
+    kind: str = "yaml"  # or "workbook"
+    labels: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # cell → row, column
+    early: tuple[Problem, ...] = ()  # what reading the workbook's layout found wrong
 
     def at(self, path: PathKey, indicator: str | None = None, field: str | None = None) -> Location:
         return Location(self.path, self.lines.line(path), indicator, field)
