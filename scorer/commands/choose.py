@@ -32,7 +32,7 @@ def rules_for_inputs(explicit: str | None, doc: YamlDocument) -> str:
         # The file names a year no released rules cover: its own problem, at its line, not a usage error.
         released = "、".join(years) if years else "—"
         raise UserError.at(
-            doc.at(("year",)), t("inputs.year_not_released", year=str(year), released=released)
+            doc.at(("year",), None, "year"), t("inputs.year_not_released", year=str(year), released=released)
         )
     return str(year)
 
