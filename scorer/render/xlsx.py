@@ -100,7 +100,6 @@ def _title(sheet: Worksheet, result: Result, lang: str) -> int:
 
 def _profile(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
     """部门基本情况: name and units, goals, and the 年度部门预算情况 breakdown as printed in the 2022 tables."""
-    profile = result.profile
     _cell(sheet, row, 1, t("xlsx.profile", lang), bold=True, center=True)
     _merge(sheet, row, 1, 10)
     row += 1
@@ -108,25 +107,10 @@ def _profile(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
     _cell(sheet, row, 2, result.department)
     _merge(sheet, row, 2, 7)
     _cell(sheet, row, 8, t("xlsx.units", lang), bold=True)
-    _cell(sheet, row, 9, result.units if result.units is not None else "")
+    _cell(sheet, row, 9, result.units if result.units is not None else "", center=True)
     _merge(sheet, row, 9, 10)
     row += 1
-    _cell(sheet, row, 1, t("xlsx.goal", lang), bold=True)
-    _cell(sheet, row, 2, profile.goal)
-    _merge(sheet, row, 2, 5)
-    _cell(sheet, row, 6, t("xlsx.achieved", lang), bold=True)
-    _cell(sheet, row, 7, profile.achieved)
-    _merge(sheet, row, 7, 8)
-    _cell(sheet, row, 9, t("xlsx.shortfall", lang), bold=True)
-    _cell(sheet, row, 10, profile.shortfall)
-    sheet.row_dimensions[row].height = _height(
-        max(
-            _lines(profile.goal, sum(WIDTHS[1:5])),
-            _lines(profile.achieved, sum(WIDTHS[6:8])),
-            _lines(profile.shortfall, WIDTHS[9]),
-        )
-    )
-    row += 1
+    row = _goals(sheet, result, lang, row)
     # 年度部门预算情况: a label spanning four rows, then the headings of the breakdown and its values.
     _cell(sheet, row, 1, t("xlsx.budget", lang), bold=True, center=True)
     _merge(sheet, row, 1, 1, row + 3)
@@ -227,6 +211,44 @@ def _table(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
     return row + 1
 
 
+# A goal text longer than this many lines beside the others is given the table's whole width on its own row.
+_SIDE_BY_SIDE_LINES = 15
+_MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
+
+
+def _goals(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
+    """年度整体绩效目标, 整体绩效目标完成情况, 未能完成原因: side by side as the 2022 tables print them, or one under
+    the other across the whole width when the texts are long (a row cannot be taller than a page)."""
+    profile = result.profile
+    parts = (
+        (t("xlsx.goal", lang), profile.goal),
+        (t("xlsx.achieved", lang), profile.achieved),
+        (t("xlsx.shortfall", lang), profile.shortfall),
+    )
+    beside = ((2, 5), (7, 8), (10, 10))
+    needed = max(
+        _lines(text, _width(first, last)) for (_, text), (first, last) in zip(parts, beside, strict=True)
+    )
+    if needed <= _SIDE_BY_SIDE_LINES:
+        for (label, text), (first, last) in zip(parts, beside, strict=True):
+            _cell(sheet, row, first - 1, label, bold=True)
+            _cell(sheet, row, first, text)
+            _merge(sheet, row, first, last)
+        sheet.row_dimensions[row].height = _height(needed)
+        return row + 1
+    for label, text in parts:
+        _cell(sheet, row, 1, label, bold=True)
+        _cell(sheet, row, 2, text)
+        _merge(sheet, row, 2, 10)
+        sheet.row_dimensions[row].height = _height(_lines(text, _width(2, 10)))
+        row += 1
+    return row
+
+
+def _width(first: int, last: int) -> int:
+    return sum(WIDTHS[first - 1 : last])
+
+
 def _lines(text: str, width: int) -> int:
     """How many lines a wrapped cell needs: CJK characters take two width units, as Excel measures them."""
     room = max(1, width - 1)
@@ -234,7 +256,7 @@ def _lines(text: str, width: int) -> int:
 
 
 def _height(lines: int) -> float:
-    return max(18.0, 13.5 * lines + 4)
+    return min(_MAX_ROW_HEIGHT, max(18.0, 13.5 * lines + 4))
 
 
 def _page_setup(sheet: Worksheet, header_row: int) -> None:
