@@ -182,13 +182,23 @@ def test_the_report_has_the_published_sections(tmp_path: Path) -> None:
     )
     document = Document(str(target))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
-    for part in (
+    # The sections of the published 2021 自评报告 (西区产业园管理委员会), in its order and numbering.
+    published = [
         "一、基本情况",
+        "（一）部门年度重点工作任务",
+        "（二）部门整体支出绩效目标",
+        "（三）部门整体支出情况",
         "二、绩效自评情况",
+        "（一）部门整体支出绩效目标完成情况与效益",
+        "（二）绩效管理",
+        "（三）采购管理",
+        "（四）资产管理",
         "三、存在的主要问题和下一步改进措施",
-        "（二）自评得分情况",
-    ):
-        assert part in headings
+        "（一）存在的主要问题",
+    ]
+    assert [h for h in headings if h in published] == published
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
     text = "\n".join(p.text for p in document.paragraphs)
     assert "自评得分为 94.2 分，评价等级为“优”" in text
     assert "【待填写：部门年度重点工作任务】" in text  # a part not written is a marked blank, not invented

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from scorer.i18n import say, t
@@ -49,8 +50,9 @@ def blocks(result: Result, lang: str) -> list[Block]:
     out += _part(t("report.goals", lang), profile.goal, lang)
     out += [Heading(2, t("report.spending", lang)), _spending(result, lang)]
     out.append(Heading(1, t("report.evaluation", lang)))
+    # The score and its table close （一）, as the 自评 results; 绩效管理, 采购管理, 资产管理 follow as in the
+    # published reports.
     out += _part(t("report.results", lang), profile.results or profile.achieved, lang)
-    out.append(Heading(2, t("report.score", lang)))
     out.append(
         Paragraph(t("report.score_text", lang, year=result.year, total=result.total, grade=result.grade))
     )
@@ -81,7 +83,12 @@ def _spending(result: Result, lang: str) -> Paragraph:
     if budget is None or spent is None or budget == 0:
         return Paragraph(t("report.blank", lang, what=t("report.spending_what", lang)), blank=True)
     rate = Rounding(1, "half_up").apply(Fraction(spent) * 100 / Fraction(budget))
-    return Paragraph(t("report.spending_text", lang, budget=budget, spent=spent, rate=rate))
+    return Paragraph(t("report.spending_text", lang, budget=_money(budget), spent=_money(spent), rate=rate))
+
+
+def _money(amount: Decimal) -> str:
+    """万元 as the published reports write them: two places, thousands separated (11,755.20)."""
+    return f"{Rounding(2, 'half_up').apply(Fraction(amount)):,.2f}"
 
 
 def _summary_table(result: Result, lang: str) -> Table:
@@ -101,7 +108,10 @@ def _losses(result: Result, lang: str, written: str) -> list[Block]:
     if not lost:
         out.append(Paragraph(t("report.no_losses", lang)))
     for number, indicator in enumerate(lost, start=1):
-        reasons = t("list.separator", lang).join(say(r, lang) for r in indicator.reasons)
+        # Reasons end in their own stops ("…得0.41分。"): joined without them, the sentence ends once.
+        reasons = t("report.reason_separator", lang).join(
+            say(r, lang).rstrip("。.；;，,、 ") for r in indicator.reasons
+        )
         out.append(
             Paragraph(
                 t(

@@ -9,9 +9,9 @@ import io
 from typing import Any
 
 from docx import Document
-from docx.enum.text import WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from scorer.model.result import Result
 from scorer.render.options import RenderOptions
@@ -24,9 +24,12 @@ HEADING_FONT = "SimHei"  # 黑体 for headings
 def render(result: Result, options: RenderOptions) -> bytes:
     document = Document()
     _styles(document)
+    _a4(document)
     for block in blocks(result, options.lang):
         if isinstance(block, Heading):
-            document.add_heading(block.text, level=block.level)
+            heading = document.add_heading(block.text, level=block.level)
+            if block.level == 0:
+                heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif isinstance(block, Paragraph):
             for line in block.text.splitlines() or [""]:
                 paragraph = document.add_paragraph()
@@ -49,6 +52,14 @@ def render(result: Result, options: RenderOptions) -> bytes:
     return buffer.getvalue()
 
 
+def _a4(document: Any) -> None:
+    """A4 portrait with the margins of a Chinese official document (python-docx starts from US Letter)."""
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+
+
 def _styles(document: Any) -> None:  # a python-docx Document
     for name, font, size in (
         ("Normal", FONT, 12),
@@ -66,3 +77,6 @@ def _styles(document: Any) -> None:  # a python-docx Document
             fonts = properties.makeelement(qn("w:rFonts"), {})
             properties.append(fonts)
         fonts.set(qn("w:eastAsia"), font)  # without it Word shows Chinese in its default East Asian font
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)  # a theme font would win over the one named here
+        style.font.color.rgb = RGBColor(0, 0, 0)  # black, as an official report; Word's headings are blue
