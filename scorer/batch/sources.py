@@ -46,9 +46,11 @@ class Source:
 def read(source: Source) -> YamlDocument:
     """The inputs document of a source, or a UserError with its problems."""
     if source.kind == "file":
-        from scorer.commands.run import read_document
+        from scorer.load.workbook import is_workbook, load_workbook_inputs
+        from scorer.load.yamlio import load_yaml_file
 
-        return read_document(Path(source.payload))
+        path = Path(source.payload)
+        return load_workbook_inputs(path) if is_workbook(path) else load_yaml_file(path)
     if source.kind == "json":
         from scorer.load.jsonl import parse_line
 
