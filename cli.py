@@ -415,6 +415,7 @@ def template(
     ] = None,
     output: OutputOption = None,
     force: Annotated[bool, typer.Option("--force", help=_("cli.opt.force"))] = False,
+    for_batch: Annotated[bool, typer.Option("--batch", help=_("cli.opt.template_batch"))] = False,
     lang: LangOption = None,
 ) -> None:
     from scorer.commands.choose import latest_year
@@ -422,9 +423,78 @@ def template(
 
     with handled():
         refuse_existing(output, force)
+        if for_batch:
+            from scorer.commands.batch_template import batch_template
+
+            content, rules_set = batch_template(latest_year(rules), output, i18n.language())
+            _emit(content, output, [Path(rules_set.folder)])
+            return
         content, rules_set = scaffold_file(latest_year(rules), targets, given, output, i18n.language())
         protected = [Path(rules_set.folder)] + [p for p in (targets, given) if p is not None]
         _emit(content, output, protected)
+
+
+class BatchFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    xlsx = "xlsx"
+    jsonl = "jsonl"
+    html = "html"
+
+
+@app.command(cls=_Command, help=_("cli.batch"))
+def batch(
+    paths: Annotated[
+        list[Path], typer.Argument(help=_("cli.arg.batch_paths"), show_default=False, metavar="PATHS...")
+    ],
+    rules: RulesOption = None,
+    outputs: Annotated[
+        list[Path] | None,
+        typer.Option("--output", "-o", help=_("cli.opt.batch_output"), dir_okay=False, metavar="FILE"),
+    ] = None,
+    fmt: Annotated[
+        BatchFormat | None,
+        typer.Option("--format", "-f", help=_("cli.opt.batch_format"), metavar="table|csv|xlsx|jsonl|html"),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help=_("cli.opt.jobs"), min=0, metavar="N")] = 1,
+    db: Annotated[
+        Path | None, typer.Option("--db", help=_("cli.opt.db"), dir_okay=False, metavar="FILE")
+    ] = None,
+    sheets: Annotated[bool, typer.Option("--sheets", help=_("cli.opt.sheets"))] = False,
+    lang: LangOption = None,
+) -> None:
+    from scorer.commands.batch import Command, batch_command
+
+    with handled():
+        command = Command(
+            paths, rules, outputs or [], fmt.value if fmt else None, jobs, db, sheets, _terminal_width()
+        )
+        code = batch_command(command)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command(cls=_Command, help=_("cli.history"))
+def history(
+    department: Annotated[
+        str | None,
+        typer.Argument(help=_("cli.arg.history_department"), show_default=False, metavar="[DEPARTMENT]"),
+    ] = None,
+    db: Annotated[
+        Path, typer.Option("--db", help=_("cli.opt.history_db"), dir_okay=False, metavar="FILE")
+    ] = Path("results.sqlite"),
+    fmt: Annotated[
+        LintFormat, typer.Option("--format", "-f", help=_("cli.opt.history_format"), metavar="text|json")
+    ] = LintFormat.text,
+    lang: LangOption = None,
+) -> None:
+    from scorer.commands.history import history as run_history
+
+    with handled():
+        text, found = run_history(db, department, fmt.value, i18n.language())
+        sys.stdout.write(text)
+    if not found:
+        raise typer.Exit(EXIT_USER)
 
 
 def _version(value: bool) -> None:

@@ -163,3 +163,42 @@ def guard_streams() -> None:
         sys.stdout = SafeStream(sys.stdout, "stdout")  # type: ignore[assignment]
     if sys.stderr is not None and not isinstance(sys.stderr, SafeStream):
         sys.stderr = SafeStream(sys.stderr, "stderr")  # type: ignore[assignment]
+
+
+class AtomicWriter:
+    """A file written a piece at a time (a batch's JSON Lines), then put in place by a rename; on `discard()`,
+    or when the process is interrupted, nothing is left behind. The same refusals as `write_atomic`."""
+
+    def __init__(self, path: Path, protected: Iterable[Path] = ()):
+        check_target(path, protected)
+        self.path = path
+        self.target = path.resolve()
+        existing = _stat(self.target)
+        self.mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
+        self.temporary = self.target.parent / f".score-{os.urandom(6).hex()}.tmp"
+        try:
+            self.handle = open(self.temporary, "x", encoding="utf-8", newline="\n")  # noqa: SIM115
+        except OSError as exc:
+            raise UserError.at(Location(str(path)), t("output.cannot_write", why=_why(exc))) from None
+
+    def write(self, text: str) -> None:
+        try:
+            self.handle.write(text)
+        except OSError as exc:
+            self.discard()
+            raise UserError.at(Location(str(self.path)), t("output.cannot_write", why=_why(exc))) from None
+
+    def finish(self) -> None:
+        try:
+            self.handle.flush()
+            os.fchmod(self.handle.fileno(), self.mode)
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.replace(self.temporary, self.target)
+        except OSError as exc:
+            self.discard()
+            raise UserError.at(Location(str(self.path)), t("output.cannot_write", why=_why(exc))) from None
+
+    def discard(self) -> None:
+        self.handle.close()
+        self.temporary.unlink(missing_ok=True)

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from cli import app
 from scorer.i18n import LANGUAGES, t
 from scorer.i18n.compile import compiled
+from scorer.load.columns import PER_INDICATOR
 from scorer.load.workbook_layout import PROFILE_FIELDS, SHEETS
 from scorer.rounding import ROUNDING_MODES
 from tests.conftest import VALID_INPUTS
@@ -35,6 +36,7 @@ DYNAMIC_FAMILIES = {
     },
     "workbook.sheet.": set(SHEETS),  # scorer/commands/workbook.py, scorer/load/workbook.py
     "workbook.field.": {key for key, _ in PROFILE_FIELDS},  # the 基本情况 sheet's labels
+    "batch.col.": set(PER_INDICATOR),  # scorer/load/columns.py: a batch sheet's per-indicator columns
 }  # fmt: skip
 
 _KEY = r"[a-z][\w-]*(?:\.[\w-]+)+"

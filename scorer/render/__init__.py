@@ -40,6 +40,15 @@ REPORTS = (
     Renderer("docx", (".docx",), "scorer.render.report_docx", binary=True),
     Renderer("markdown", (".md", ".markdown"), "scorer.render.report_markdown"),
 )
+# `score batch`: the summary of many departments (scorer/batch/summary.py), `render(summary, options)`. JSON Lines
+# is written as the results stream past (scorer/commands/batch.py), one Contract-3 result a line.
+SUMMARIES = (
+    Renderer("table", (".txt",), "scorer.render.batch_table"),
+    Renderer("csv", (".csv",), "scorer.render.batch_csv"),
+    Renderer("xlsx", (".xlsx",), "scorer.render.batch_xlsx", binary=True),
+    Renderer("html", (".html", ".htm"), "scorer.render.batch_html"),
+    Renderer("jsonl", (".jsonl", ".ndjson"), "scorer.commands.batch"),
+)
 FORMATS = tuple(r.name for r in RENDERERS)
 
 
@@ -52,7 +61,7 @@ def for_output(path: Path | None, name: str | None, registry: tuple[Renderer, ..
     if name is not None:
         return by_name(name, registry)
     if path is None or str(path) == "-":
-        return registry[0] if registry is RENDERERS else by_name("markdown", registry)
+        return by_name("markdown", registry) if registry is REPORTS else registry[0]
     suffix = path.suffix.lower()
     for renderer in registry:
         if suffix in renderer.extensions:

@@ -37,17 +37,21 @@ def render(result: Result, options: RenderOptions) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = t("xlsx.sheet", options.lang)
-    lang = options.lang
+    fill(sheet, result, options.lang)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def fill(sheet: Worksheet, result: Result, lang: str) -> None:
+    """Lay the 自评表 out on `sheet` (also one sheet of a batch's workbook)."""
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     row = _title(sheet, result, lang)
     row = _profile(sheet, result, lang, row)
     header = row
-    row = _table(sheet, result, lang, row)
+    _table(sheet, result, lang, row)
     _page_setup(sheet, header)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _cell(

@@ -1,0 +1,109 @@
+"""Scoring a stream of sources with one rule set: in this process, or in `jobs` worker processes.
+
+The rules are loaded once (once per worker). Sources are read and scored in chunks; at most a few chunks are in
+flight at a time, so memory stays flat however long the stream, and outcomes come back in input order. A source
+that cannot be scored becomes a `Refused` outcome carrying its problems: it never stops the stream.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from scorer.batch.sources import Source, read
+from scorer.i18n import t
+from scorer.model.problems import Location, Problem, UserError
+from scorer.model.result import Result
+from scorer.model.rules import RuleSet
+
+CHUNK = 64  # sources a worker scores at a time: large enough to pay for the trip, small enough to stream
+
+
+@dataclass(frozen=True)
+class Scored:
+    source: Source
+    result: Result
+
+
+@dataclass(frozen=True)
+class Refused:
+    source: Source
+    problems: tuple[Problem, ...]
+    bug: bool = False  # an error in the engine rather than in the department's file
+
+
+Outcome = Scored | Refused
+
+
+def score_source(source: Source, rules: RuleSet) -> Outcome:
+    """One department: read, checked, scored; or refused with every problem of it."""
+    from scorer.load.inputs import read_inputs
+    from scorer.scoring.engine import RuleRuntimeError, score
+
+    try:
+        return Scored(source, score(rules, read_inputs(read(source), rules)))
+    except UserError as exc:
+        return Refused(source, tuple(exc.problems))
+    except RuleRuntimeError as exc:
+        return Refused(source, (Problem(exc.location(), str(exc)),))
+    except RecursionError:
+        return Refused(source, (Problem(Location(source.display, source.where), t("batch.too_deep")),))
+    except Exception as exc:  # a bug in the engine: the batch goes on, the department is listed
+        if os.environ.get("SCORE_DEBUG"):
+            raise
+        what = t("cli.bug", what=f"{type(exc).__name__}: {exc}")
+        return Refused(source, (Problem(Location(source.display, source.where), what),), bug=True)
+
+
+def score_stream(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> Iterator[Outcome]:
+    """Each source's outcome, in input order."""
+    if jobs <= 1:
+        for source in sources:
+            yield score_source(source, rules)
+        return
+    yield from _in_processes(sources, rules, jobs)
+
+
+# ---- worker processes ----
+
+_worker_rules: RuleSet | None = None
+
+
+def _start_worker(folder: str, lang: str) -> None:
+    global _worker_rules
+    from scorer import i18n
+    from scorer.load.rules import load_rules
+
+    i18n.set_language(lang)
+    _worker_rules = load_rules(folder)
+
+
+def _score_chunk(chunk: list[Source]) -> list[Outcome]:
+    assert _worker_rules is not None
+    return [score_source(source, _worker_rules) for source in chunk]
+
+
+def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
+    iterator = iter(sources)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _in_processes(sources: Iterable[Source], rules: RuleSet, jobs: int) -> Iterator[Outcome]:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from scorer.i18n import language
+
+    window = 2 * jobs  # chunks in flight: every worker busy, one waiting for each
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rules.folder, language())) as pool:
+        pending: deque[Future[Any]] = deque()
+        for chunk in _chunks(sources, CHUNK):
+            pending.append(pool.submit(_score_chunk, chunk))
+            while len(pending) >= window:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()

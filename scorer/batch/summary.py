@@ -1,0 +1,205 @@
+"""What a bureau reads about a batch, gathered as the results stream past; no result is kept.
+
+Per department: its total, grade and level-2 subtotals (and, with a history database, last year's). Per
+indicator: how many departments lost points, how many points in all, and the reasons given most often. The
+refused departments with their problems.
+
+Ranking: by total, highest first. Equal totals share a rank (1, 2, 2, 4: "standard competition ranking") and are
+listed by department name (in Unicode order), then in input order, so that the same batch always ranks the same.
+
+Reasons are counted by their wording with the numbers taken out ("…年共签订…份合同，其中…份按要求及时备案"), so
+that a formula's reason counts once per department that lost points on it. At most `REASONS_KEPT` distinct
+reasons are kept per indicator: past twice that, the rarest are dropped (the counts of the most frequent ones stay
+exact unless a batch has thousands of different wordings for one indicator).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from scorer.i18n import say, t
+from scorer.model.messages import Fact, Message, RuleReason, Said
+from scorer.model.problems import Problem
+from scorer.model.result import Result
+from scorer.model.rules import RuleSet
+from scorer.numbers import EXACT
+from scorer.rounding import Rounding
+
+REASONS_KEPT = 200
+MEAN = Rounding(2, "half_up")  # averages are shown to two places, rounded half up; everything else is exact
+
+
+@dataclass(frozen=True)
+class Moved:
+    id: str
+    name: str
+    before: Decimal
+    after: Decimal
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The department's latest earlier year in the history database."""
+
+    year: int
+    total: Decimal
+    grade: str
+    moved: tuple[Moved, ...]  # the indicators whose score changed, in the rubric's order
+
+
+@dataclass(frozen=True)
+class Entry:
+    order: int  # position in the input
+    department: str
+    year: int
+    total: Decimal
+    grade: str
+    subtotals: tuple[Decimal, ...]  # per level-2 node, in the rubric's order
+    place: str  # file, and line or row
+    previous: Previous | None = None
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.previous is None else EXACT.subtract(self.total, self.previous.total)
+
+
+@dataclass
+class Losses:
+    id: str
+    name: str
+    level2: str
+    weight: Decimal
+    departments: int = 0
+    points: Decimal = Decimal(0)
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def add(self, lost: Decimal, reasons: list[str]) -> None:
+        self.departments += 1
+        self.points = EXACT.add(self.points, lost)
+        self.reasons.update(dict.fromkeys(reasons, 1))  # a reason counts once per department
+        if len(self.reasons) > 2 * REASONS_KEPT:
+            self.reasons = Counter(dict(self.reasons.most_common(REASONS_KEPT)))
+
+    def top(self, count: int = 3) -> list[tuple[str, int]]:
+        return sorted(self.reasons.items(), key=lambda item: (-item[1], item[0]))[:count]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    place: str
+    problems: tuple[Problem, ...]
+    bug: bool = False
+
+
+@dataclass(frozen=True)
+class Node:
+    level1: str
+    name: str
+    weight: Decimal
+
+
+class Summary:
+    def __init__(self, rules: RuleSet, lang: str):
+        self.lang = lang
+        self.year = rules.year
+        self.title = rules.title
+        self.digest = rules.digest
+        self.max = rules.total
+        self.grades = tuple((g.name, g.min) for g in sorted(rules.grades, key=lambda g: g.min, reverse=True))
+        english = rules.english if lang == "en" else {}  # the rule file's English names, where it gives them
+
+        def name(text: str) -> str:
+            return english.get(text) or text
+
+        self.nodes = tuple(
+            Node(name(level.name), name(child), weight)
+            for level in rules.levels
+            for child, weight in level.children
+        )
+        self.entries: list[Entry] = []
+        self.refusals: list[Refusal] = []
+        self.losses = {
+            i.id: Losses(
+                i.id, (i.name_en if lang == "en" and i.name_en else i.title), name(i.level2), i.weight
+            )
+            for i in rules.indicators
+        }
+        self._node_sums = [Decimal(0)] * len(self.nodes)
+        self._seen = 0
+        self.kept: list[Result] | None = None  # every result, only when each department's 自评表 is asked for
+
+    def add(self, result: Result, place: str, previous: Previous | None = None) -> Entry:
+        subtotals = tuple(child.score for level in result.levels for child in level.children)
+        entry = Entry(
+            self._seen, result.department, result.year, result.total, result.grade, subtotals, place, previous
+        )
+        self._seen += 1
+        self.entries.append(entry)
+        self._node_sums = [EXACT.add(a, b) for a, b in zip(self._node_sums, subtotals, strict=False)]
+        for indicator in result.indicators:
+            if indicator.lost > 0 and indicator.id in self.losses:
+                reasons = [pattern(reason, self.lang) for reason in indicator.reasons]
+                self.losses[indicator.id].add(indicator.lost, reasons or [t("batch.no_reason", self.lang)])
+        return entry
+
+    def refuse(self, place: str, problems: tuple[Problem, ...], bug: bool = False) -> None:
+        self._seen += 1
+        self.refusals.append(Refusal(place, problems, bug))
+
+    # ---- what the renderers show ----
+
+    def ranked(self) -> list[tuple[int, Entry]]:
+        ordered = sorted(self.entries, key=lambda e: (-e.total, e.department, e.order))
+        ranks: list[tuple[int, Entry]] = []
+        for position, entry in enumerate(ordered, start=1):
+            tied = ranks and ranks[-1][1].total == entry.total
+            ranks.append((ranks[-1][0] if tied else position, entry))
+        return ranks
+
+    def distribution(self) -> list[tuple[str, int]]:
+        counts = Counter(entry.grade for entry in self.entries)
+        return [(name, counts.get(name, 0)) for name, _ in self.grades]
+
+    def node_means(self) -> list[tuple[Node, Decimal | None]]:
+        """Each level-2 node with the departments' average score on it (two places), None when none scored."""
+        count = len(self.entries)
+        return [
+            (node, MEAN.apply(Fraction(total) / count) if count else None)
+            for node, total in zip(self.nodes, self._node_sums, strict=True)
+        ]
+
+    def mean_total(self) -> Decimal | None:
+        if not self.entries:
+            return None
+        return MEAN.apply(Fraction(sum((e.total for e in self.entries), Decimal(0))) / len(self.entries))
+
+    def losing(self) -> list[Losses]:
+        """Indicators on which some department lost points, most points lost first."""
+        found = [losses for losses in self.losses.values() if losses.departments]
+        return sorted(found, key=lambda item: (-item.points, -item.departments, item.id))
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.refusals)
+
+    @property
+    def bugs(self) -> bool:
+        return any(refusal.bug for refusal in self.refusals)
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def pattern(message: Message, lang: str) -> str:
+    """A reason's wording with its numbers left out, so that the same reason counts as one."""
+    if isinstance(message, Said):
+        return " ".join(message.text.split())
+    if isinstance(message, RuleReason):
+        return message.template(lang).render(dict.fromkeys(message.template(lang).names, "…"))
+    if isinstance(message, Fact):
+        return _PLACEHOLDER.sub("…", t(message.key, lang))
+    return say(message, lang)

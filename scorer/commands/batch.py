@@ -1,0 +1,258 @@
+"""`score batch`: many departments, one rule set, one summary; the library functions behind it.
+
+- `score_many(sources, rules, jobs)`: each department's outcome, in input order (scorer/batch/stream.py);
+- `jsonl_to_jsonl(lines_in, out, rules, jobs)`: JSON Lines of inputs in, JSON Lines of Contract-3 results out;
+- `run_batch(paths, …)`: what the command does: expand the paths, score, gather the summary, append to the
+  history database, stream the JSON Lines output, keep the results only when each department's 自评表 is asked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from scorer.batch.sources import Source, expand
+from scorer.batch.stream import Outcome, Refused, Scored, score_stream
+from scorer.batch.summary import Summary
+from scorer.escape import json_safe
+from scorer.model.problems import Location, UserError
+from scorer.model.result import Result
+from scorer.model.rules import RuleSet
+
+
+def score_many(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> Iterator[Outcome]:
+    """Each source's outcome (`Scored` with its result, or `Refused` with its problems), in input order."""
+    return score_stream(sources, rules, jobs)
+
+
+def result_line(result: Result, lang: str) -> str:
+    """One Contract-3 result as one line of JSON: the keys and values of `score run -f json`, in its order."""
+    from scorer.render.json_result import as_dict
+
+    return json_safe(json.dumps(as_dict(result, lang), ensure_ascii=False)) + "\n"
+
+
+def jsonl_to_jsonl(
+    lines: Iterable[str],
+    out: TextIO,
+    rules: RuleSet,
+    jobs: int = 1,
+    lang: str = "zh",
+    display: str = "<stdin>",
+) -> list[Refused]:
+    """Score JSON Lines of inputs into JSON Lines of results (same order); the refused lines are returned."""
+    sources = (
+        Source(display, number, "json", text) for number, text in enumerate(lines, start=1) if text.strip()
+    )
+    refused = []
+    for outcome in score_stream(sources, rules, jobs):
+        if isinstance(outcome, Scored):
+            out.write(result_line(outcome.result, lang))
+        else:
+            refused.append(outcome)
+    return refused
+
+
+@dataclass
+class BatchRun:
+    """What `run_batch` was asked to do besides the summary."""
+
+    jobs: int = 1
+    db: Path | None = None
+    keep_results: bool = False  # each department's 自评表 in the workbook: the results are kept till the end
+    on_result: Callable[[Result], None] | None = None  # a streaming output (JSON Lines)
+    on_outcome: Callable[[Outcome], None] | None = None  # progress
+    skip: list[Path] = field(default_factory=list)  # files never read as inputs (the outputs)
+
+
+def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None = None) -> Summary:
+    run = run or BatchRun()
+    summary = Summary(rules, lang)
+    summary.kept = [] if run.keep_results else None
+    writer = None
+    if run.db is not None:
+        from scorer.batch.history import Writer, connect
+
+        writer = Writer(connect(run.db), lang)
+    try:
+        for outcome in score_stream(expand(paths, rules, run.skip), rules, run.jobs):
+            if isinstance(outcome, Scored):
+                result, place = outcome.result, outcome.source.place
+                previous = writer.previous(result) if writer else None
+                summary.add(result, place, previous)
+                if writer:
+                    writer.add(result, place)
+                if run.on_result:
+                    run.on_result(result)
+                if summary.kept is not None:
+                    summary.kept.append(result)
+            else:
+                summary.refuse(outcome.source.place, outcome.problems, outcome.bug)
+            if run.on_outcome:
+                run.on_outcome(outcome)
+        if writer:
+            writer.commit()
+    except BaseException:
+        if writer:
+            writer.rollback()  # what was committed stays; the chunk being written goes
+        raise
+    finally:
+        if writer:
+            writer.connection.close()
+    return summary
+
+
+# ---- the command: outputs, progress, messages ----
+
+
+@dataclass
+class Command:
+    """`score batch` as typed: what to read, which rules, where to write."""
+
+    paths: list[Path]
+    rules: str | None = None
+    outputs: list[Path] = field(default_factory=list)
+    fmt: str | None = None
+    jobs: int = 1
+    db: Path | None = None
+    sheets: bool = False
+    width: int = 160
+
+
+def batch_command(command: Command) -> int:
+    """Score, write every output, list the refused departments on stderr; the exit code: 0, or 1 when any
+    department was refused (3 when the engine failed on one)."""
+    import os
+    import sys
+    from importlib import import_module
+
+    from scorer.commands.choose import latest_year
+    from scorer.i18n import language, t
+    from scorer.load.rules import load_rules
+    from scorer.output import AtomicWriter, check_target, write_atomic
+    from scorer.render import SUMMARIES, Renderer, by_name, for_output
+    from scorer.render.options import RenderOptions
+
+    lang = language()
+    rules = load_rules(latest_year(command.rules))
+    protected = [*command.paths, Path(rules.folder)]
+    if command.db is not None:
+        protected.append(command.db)
+    plan: list[tuple[Path | None, Renderer]] = []
+    single = command.fmt if len(command.outputs) <= 1 else None
+    for path in command.outputs:
+        if str(path) == "-":
+            plan.append((None, by_name(single or "table", SUMMARIES)))
+            continue
+        check_target(path, protected)
+        plan.append((path, for_output(path, single, SUMMARIES)))
+    if not plan:
+        plan.append((None, by_name(single or "table", SUMMARIES)))
+    for target, renderer in plan:
+        if target is None and renderer.binary:
+            raise UserError.at(Location("-"), t("cli.binary_needs_file", format=renderer.name))
+    streams: list[AtomicWriter | TextIO] = []
+    for target, renderer in plan:
+        if renderer.name == "jsonl":
+            streams.append(AtomicWriter(target, protected) if target is not None else sys.stdout)  # type: ignore[arg-type]
+
+    def on_result(result: Result) -> None:
+        line = result_line(result, lang)
+        for stream in streams:
+            stream.write(line)
+
+    progress = _progress()
+    run = BatchRun(
+        jobs=command.jobs if command.jobs > 0 else (os.cpu_count() or 1),
+        db=command.db,
+        keep_results=command.sheets,
+        on_result=on_result if streams else None,
+        on_outcome=progress.advance if progress else None,
+        skip=[*command.outputs, *([command.db] if command.db else [])],
+    )
+    try:
+        summary = run_batch(command.paths, rules, lang, run)
+    except BaseException:
+        for stream in streams:
+            if isinstance(stream, AtomicWriter):
+                stream.discard()
+        raise
+    finally:
+        if progress:
+            progress.stop()
+    for stream in streams:
+        if isinstance(stream, AtomicWriter):
+            stream.finish()
+            sys.stderr.write(t("cli.wrote", path=str(stream.path)) + "\n")
+    options = RenderOptions(lang, width=command.width if not command.outputs else 160)
+    for target, renderer in plan:
+        if renderer.name == "jsonl":
+            continue
+        content: str | bytes = import_module(renderer.module).render(summary, options)
+        if target is None:
+            sys.stdout.write(content.decode("utf-8-sig") if isinstance(content, bytes) else content)
+            sys.stdout.flush()
+        else:
+            write_atomic(target, content, protected)
+            sys.stderr.write(t("cli.wrote", path=str(target)) + "\n")
+    return _report_refusals(summary)
+
+
+def _report_refusals(summary: Summary) -> int:
+    import sys
+
+    from scorer.i18n import t
+    from scorer.render.batch_common import refusal_lines
+
+    if not summary.refusals:
+        return 0
+    for line in refusal_lines(summary):
+        sys.stderr.write(line + "\n")
+    sys.stderr.write(
+        t("batch.refused_count", count=len(summary.refusals), scored=len(summary.entries)) + "\n"
+    )
+    return 3 if summary.bugs else 1
+
+
+class _Progress:
+    """A progress line on stderr while a batch runs, when stderr is a terminal (rich, imported only then)."""
+
+    def __init__(self) -> None:
+        import sys
+
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from scorer.i18n import t
+
+        console = Console(file=sys.__stderr__, stderr=True)
+        self.bar = Progress(
+            TextColumn(t("batch.progress")), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[refused]}"),
+            TimeElapsedColumn(), console=console, transient=True,
+        )  # fmt: skip
+        self.task = self.bar.add_task("batch", total=None, refused="")
+        self.refused = 0
+        self.bar.start()
+
+    def advance(self, outcome: Outcome) -> None:
+        from scorer.i18n import t
+
+        if isinstance(outcome, Refused):
+            self.refused += 1
+        refused = t("batch.progress_refused", count=self.refused) if self.refused else ""
+        self.bar.update(self.task, advance=1, refused=refused)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _progress() -> _Progress | None:
+    import os
+    import sys
+
+    if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+        return None
+    return _Progress()

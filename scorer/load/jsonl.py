@@ -1,0 +1,94 @@
+"""JSON Lines: one inputs document (Contract 1, written as JSON) per line, for batches of departments.
+
+Each line is read on its own, so one broken line refuses one department, never the file. Numbers stay exact
+(`98.88` is the Decimal 98.88), a key given twice is an error as in YAML, and NaN or Infinity are refused.
+Every problem of a line is located at `file:line`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from scorer.i18n import t
+from scorer.load.yamlio import MAX_FILE_BYTES, YamlDocument
+from scorer.model.problems import LineMap, Location, UserError
+
+MAX_LINE_BYTES = MAX_FILE_BYTES  # one department's document is never larger than a YAML file may be
+
+
+class _Duplicate(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _Duplicate(key)
+        data[key] = value
+    return data
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def parse_line(text: str, display: str, line: int) -> YamlDocument:
+    """One line's document, every value located at the line."""
+    where = Location(display, line)
+    try:
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_no_constant,
+            object_pairs_hook=_no_duplicates,
+        )
+    except _Duplicate as exc:
+        raise UserError.at(where, t("jsonl.duplicate_key", key=str(exc))) from None
+    except json.JSONDecodeError as exc:
+        raise UserError.at(where, t("jsonl.syntax", detail=exc.msg, column=exc.colno)) from None
+    except (
+        ValueError,
+        RecursionError,
+    ) as exc:  # NaN, Infinity, a number of thousands of digits, deep nesting
+        raise UserError.at(where, t("jsonl.bad_value", detail=str(exc)[:80])) from None
+    return YamlDocument(display, data, LineMap({(): line}))
+
+
+def read_lines(path: Path, display: str) -> Iterator[tuple[int, str | UserError]]:
+    """Each non-blank line with its number, as text, or the problem that keeps it from being read. The file is
+    read a line at a time: a batch of a million departments takes no more memory than one."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise UserError.at(Location(display), t("yaml.cannot_read", reason=str(exc.strerror))) from None
+    with handle:
+        number = 0
+        while True:
+            raw = handle.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the long line
+                    raw = handle.readline(1 << 20)
+                yield (
+                    number,
+                    UserError.at(
+                        Location(display, number), t("jsonl.line_too_long", limit=f"{MAX_LINE_BYTES:,}")
+                    ),
+                )
+                continue
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]  # a byte-order mark, as some Windows tools write
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield number, UserError.at(Location(display, number), t("yaml.not_utf8", byte=exc.start))
+                continue
+            if text.strip():
+                yield number, text

@@ -1,0 +1,107 @@
+"""Words and rows shared by the batch summary's formats (terminal, CSV, XLSX, HTML), in the chosen language.
+
+Numbers are the results' exact values, written with two decimals as the 自评表 prints them (a value with more
+places is written in full, never rounded); averages are marked as such and rounded half up to two places.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from scorer.batch.summary import Entry, Losses, Summary
+from scorer.i18n import t
+from scorer.rounding import fmt
+
+TOP_REASONS = 3
+
+
+def shown(value: Decimal | None) -> str:
+    """94.2 → "94.20"; a value with more than two places in full; None → ""."""
+    if value is None:
+        return ""
+    if value.as_tuple().exponent >= -2:  # type: ignore[operator]
+        return format(value.quantize(Decimal("0.01")), "f")  # exact: at most two places already
+    return fmt(value)
+
+
+def signed(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + shown(value)
+
+
+def title(summary: Summary) -> str:
+    return t("batch.title", summary.lang, year=summary.year, title=summary.title)
+
+
+def counts_line(summary: Summary) -> str:
+    mean = summary.mean_total()
+    line = t("batch.counts", summary.lang, scored=len(summary.entries), refused=len(summary.refusals))
+    if mean is not None:
+        line += t("list.separator", summary.lang) + t("batch.mean", summary.lang, mean=shown(mean))
+    return line
+
+
+def rules_line(summary: Summary) -> str:
+    return t("batch.rules", summary.lang, year=summary.year, digest=summary.digest[:19] + "…")
+
+
+def ranking_headers(summary: Summary, with_history: bool) -> list[str]:
+    lang = summary.lang
+    heads = [
+        t("batch.rank", lang),
+        t("batch.department", lang),
+        t("batch.total", lang),
+        t("batch.grade", lang),
+    ]
+    heads += [node.name for node in summary.nodes]
+    if with_history:
+        heads += [t("batch.previous_year", lang), t("batch.previous_total", lang), t("batch.change", lang),
+                  t("batch.previous_grade", lang)]  # fmt: skip
+    heads.append(t("batch.source", lang))
+    return heads
+
+
+def ranking_row(rank: int, entry: Entry, with_history: bool) -> list[str | int | Decimal]:
+    row: list[str | int | Decimal] = [rank, entry.department, entry.total, entry.grade, *entry.subtotals]
+    if with_history:
+        previous = entry.previous
+        row += (
+            [previous.year, previous.total, entry.change or Decimal(0), previous.grade]
+            if previous
+            else ["", "", "", ""]
+        )
+    row.append(entry.place)
+    return row
+
+
+def has_history(summary: Summary) -> bool:
+    return any(entry.previous is not None for entry in summary.entries)
+
+
+def losses_headers(lang: str) -> list[str]:
+    return [t("batch.indicator", lang), t("batch.level2", lang), t("batch.weight", lang),
+            t("batch.departments_losing", lang), t("batch.points_lost", lang), t("batch.reasons", lang)]  # fmt: skip
+
+
+def reasons_line(losses: Losses, lang: str, joiner: str = "；") -> str:
+    return joiner.join(
+        t("batch.reason_count", lang, reason=reason, count=count) for reason, count in losses.top(TOP_REASONS)
+    )
+
+
+def moved_text(entry: Entry, lang: str) -> str:
+    if entry.previous is None:
+        return ""
+    moved = [
+        t("batch.moved", lang, name=m.name, before=shown(m.before), after=shown(m.after))
+        for m in entry.previous.moved
+    ]
+    return t("list.separator", lang).join(moved) if moved else t("batch.nothing_moved", lang)
+
+
+def refusal_lines(summary: Summary) -> list[str]:
+    """Each refused department's problems, one a line, as `score run` words them."""
+    return [
+        t("cli.error", summary.lang, message=str(problem)) for r in summary.refusals for problem in r.problems
+    ]

@@ -1,0 +1,182 @@
+"""The batch summary as a workbook a bureau circulates: 汇总 (counts, grade distribution, level-2 averages against
+their weights, refused departments), 排名 (the ranking with the level-2 subtotals), 指标失分 (where points were
+lost, with the most frequent reasons), 与上年比较 when the history database knows an earlier year, and with
+`--sheets` each department's 自评表 in the official layout (scorer/render/xlsx.py), in ranking order.
+
+Numbers are numbers (shown with two decimals), exactly the results' values; text from files is text, never a
+formula. openpyxl is imported here only.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scorer.batch.summary import Summary
+from scorer.escape import visible
+from scorer.i18n import t
+from scorer.render.batch_common import (
+    counts_line,
+    has_history,
+    losses_headers,
+    moved_text,
+    ranking_headers,
+    ranking_row,
+    reasons_line,
+    rules_line,
+    signed,
+    title,
+)
+from scorer.render.options import RenderOptions
+
+FONT = "SimSun"
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+NUMBER = "0.00"
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def render(summary: Summary, options: RenderOptions) -> bytes:
+    lang = summary.lang
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = t("batch.sheet.summary", lang)
+    _overview(first, summary)
+    _ranking(book.create_sheet(t("batch.sheet.ranking", lang)), summary)
+    _losses(book.create_sheet(t("batch.sheet.losses", lang)), summary)
+    if has_history(summary):
+        _history(book.create_sheet(t("batch.sheet.history", lang)), summary)
+    if summary.kept is not None:
+        _department_sheets(book, summary)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: object, *, bold: bool = False) -> None:
+    score = isinstance(value, Decimal)
+    if isinstance(value, Decimal):
+        value = int(value) if value == int(value) else float(value)  # ≤ 15 digits: carried exactly
+    elif isinstance(value, str):
+        value = visible(value)
+    cell = sheet.cell(row=row, column=column, value=value)  # type: ignore[arg-type]
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"  # text from a file is text, never a formula
+    if score:
+        cell.number_format = NUMBER
+    cell.font = Font(name=FONT, bold=bold)
+    cell.alignment = Alignment(wrap_text=isinstance(cell.value, str) and len(cell.value) > 30, vertical="top")
+
+
+def _table(
+    sheet: Worksheet, row: int, headers: list[str], rows: list[list[object]], widths: list[int]
+) -> int:
+    for column, (head, width) in enumerate(zip(headers, widths, strict=False), start=1):
+        _put(sheet, row, column, head, bold=True)
+        sheet.cell(row=row, column=column).fill = HEADER_FILL
+        letter = get_column_letter(column)
+        sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, width)
+    for values in rows:
+        row += 1
+        for column, value in enumerate(values, start=1):
+            _put(sheet, row, column, value)
+    return row + 2
+
+
+def _overview(sheet: Worksheet, summary: Summary) -> None:
+    lang = summary.lang
+    sheet.cell(row=1, column=1, value=visible(title(summary))).font = Font(name=FONT, bold=True, size=14)
+    _put(sheet, 2, 1, rules_line(summary))
+    _put(sheet, 3, 1, counts_line(summary))
+    row = 5
+    _put(sheet, row, 1, t("batch.distribution", lang), bold=True)
+    rows: list[list[object]] = [[grade, count] for grade, count in summary.distribution()]
+    row = _table(sheet, row + 1, [t("batch.grade", lang), t("batch.count", lang)], rows, [16, 12])
+    _put(sheet, row, 1, t("batch.nodes", lang), bold=True)
+    heads = [
+        t("batch.level1", lang),
+        t("batch.level2", lang),
+        t("batch.weight", lang),
+        t("batch.mean_score", lang),
+    ]
+    rows = [
+        [node.level1, node.name, node.weight, mean if mean is not None else ""]
+        for node, mean in summary.node_means()
+    ]
+    row = _table(sheet, row + 1, heads, rows, [16, 14, 10, 12])
+    _put(sheet, row, 1, t("batch.refused_title", lang, count=len(summary.refusals)), bold=True)
+    rows = [[str(problem)] for refusal in summary.refusals for problem in refusal.problems]
+    _table(sheet, row + 1, [t("batch.problem", lang)], rows, [16])
+    sheet.column_dimensions["A"].width = 16
+
+
+def _ranking(sheet: Worksheet, summary: Summary) -> None:
+    history = has_history(summary)
+    rows: list[list[object]] = [list(ranking_row(rank, entry, history)) for rank, entry in summary.ranked()]
+    headers = ranking_headers(summary, history)
+    widths = [6, 40, 9, 6] + [9] * len(summary.nodes) + ([9, 9, 9, 8] if history else []) + [30]
+    _table(sheet, 1, headers, rows, widths)
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+
+
+def _losses(sheet: Worksheet, summary: Summary) -> None:
+    lang = summary.lang
+    rows: list[list[object]] = [
+        [
+            losses.name,
+            losses.level2,
+            losses.weight,
+            losses.departments,
+            losses.points,
+            reasons_line(losses, lang, "\n"),
+        ]
+        for losses in summary.losing()
+    ]
+    _table(sheet, 1, losses_headers(lang), rows, [26, 12, 8, 12, 10, 80])
+    sheet.freeze_panes = "B2"
+
+
+def _history(sheet: Worksheet, summary: Summary) -> None:
+    lang = summary.lang
+    heads = [t("batch.department", lang), t("batch.previous_year", lang), t("batch.previous_total", lang),
+             t("batch.total", lang), t("batch.change", lang), t("batch.previous_grade", lang), t("batch.grade", lang),
+             t("batch.moved_title", lang)]  # fmt: skip
+    rows: list[list[object]] = []
+    for _, entry in summary.ranked():
+        if entry.previous is not None:
+            rows.append([entry.department, entry.previous.year, entry.previous.total, entry.total,
+                         signed(entry.change), entry.previous.grade, entry.grade, moved_text(entry, lang)])  # fmt: skip
+    _table(sheet, 1, heads, rows, [40, 9, 9, 9, 9, 8, 8, 80])
+
+
+def _department_sheets(book: Workbook, summary: Summary) -> None:
+    from scorer.render.xlsx import fill
+
+    assert summary.kept is not None
+    taken = set(book.sheetnames)
+    order = {entry.order: rank for rank, entry in summary.ranked()}
+    ranked = sorted(
+        zip(summary.entries, summary.kept, strict=True),
+        key=lambda pair: (order[pair[0].order], pair[0].order),
+    )
+    for entry, result in ranked:
+        name = _sheet_name(f"{order[entry.order]} {entry.department}", taken)
+        taken.add(name)
+        fill(book.create_sheet(name), result, summary.lang)
+
+
+def _sheet_name(wanted: str, taken: set[str]) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique in the workbook."""
+    base = _BAD_SHEET_CHARS.sub("_", visible(wanted)).strip("'")[:31] or "_"
+    name, number = base, 2
+    while name in taken:
+        suffix = f" ({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    return name

@@ -1,0 +1,142 @@
+"""The history database: one row per department × year × rules and one per indicator score, idempotent on re-run,
+consistent after an interrupted batch, compared with the previous year in the summary, listed by `score history`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from scorer.batch import history
+from scorer.commands.batch import BatchRun, run_batch
+from scorer.model.rules import RuleSet
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "examples" / "batch"))
+import make_departments  # noqa: E402
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    make_departments.write(tmp_path / "d", make_departments.departments(12, 0))
+    return tmp_path / "d"
+
+
+def counts(db: Path) -> tuple[int, int]:
+    connection = sqlite3.connect(db)
+    try:
+        return (
+            connection.execute("SELECT count(*) FROM departments").fetchone()[0],
+            connection.execute("SELECT count(*) FROM indicator_scores").fetchone()[0],
+        )
+    finally:
+        connection.close()
+
+
+def test_a_rerun_changes_nothing(folder: Path, tmp_path: Path, rules_2022: RuleSet) -> None:
+    db = tmp_path / "h.sqlite"
+    run_batch([folder], rules_2022, "en", BatchRun(db=db))
+    first = (
+        sqlite3.connect(db)
+        .execute("SELECT department, year, total, grade FROM departments ORDER BY 1")
+        .fetchall()
+    )
+    run_batch([folder], rules_2022, "en", BatchRun(db=db))
+    assert counts(db) == (12, 12 * 26)
+    again = (
+        sqlite3.connect(db)
+        .execute("SELECT department, year, total, grade FROM departments ORDER BY 1")
+        .fetchall()
+    )
+    assert again == first
+
+
+def test_an_interrupted_batch_leaves_whole_departments_only(
+    folder: Path, tmp_path: Path, rules_2022: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "h.sqlite"
+    monkeypatch.setattr(history.Writer, "BATCH", 5)
+    real_add = history.Writer.add
+    written = []
+
+    def failing_add(self: history.Writer, result: object, source: str) -> None:
+        if len(written) == 7:  # in the middle of the second transaction, after its department row
+            self.connection.execute("INSERT INTO departments (department) VALUES ('half')")
+        real_add(self, result, source)  # type: ignore[arg-type]
+        written.append(source)
+
+    monkeypatch.setattr(history.Writer, "add", failing_add)
+    with pytest.raises(sqlite3.IntegrityError):
+        run_batch([folder], rules_2022, "en", BatchRun(db=db))
+    assert counts(db) == (5, 5 * 26)  # the first transaction, whole; nothing of the second
+    connection = sqlite3.connect(db)
+    orphans = connection.execute(
+        "SELECT count(*) FROM departments d WHERE (SELECT count(*) FROM indicator_scores i WHERE "
+        "i.department = d.department AND i.year = d.year AND i.rules_digest = d.rules_digest) != 26"
+    ).fetchone()[0]
+    assert orphans == 0
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_the_summary_compares_with_the_previous_year(
+    folder: Path, tmp_path: Path, rules_2022: RuleSet
+) -> None:
+    db = tmp_path / "h.sqlite"
+    run_batch([folder], rules_2022, "en", BatchRun(db=db))
+    # Last year, as the database would hold it: the same departments, one indicator lower for the first.
+    connection = sqlite3.connect(db)
+    with connection:
+        connection.execute("UPDATE departments SET year = 2021")
+        connection.execute("UPDATE indicator_scores SET year = 2021")
+        name, total = connection.execute(
+            "SELECT department, total FROM departments ORDER BY 1 LIMIT 1"
+        ).fetchone()
+        connection.execute(
+            "UPDATE indicator_scores SET score = '1.5' WHERE department = ? AND indicator = 'ex_ante_evaluation'",
+            (name,),
+        )
+        connection.execute("UPDATE departments SET total = ?, grade = '良' WHERE department = ?",
+                           (str(Decimal(total) - Decimal("1.5")), name))  # fmt: skip
+    connection.close()
+    summary = run_batch([folder], rules_2022, "en", BatchRun(db=db))
+    entry = next(e for e in summary.entries if e.department == name)
+    assert entry.previous is not None and entry.previous.year == 2021 and entry.previous.grade == "良"
+    assert entry.change == Decimal("1.5")
+    assert [(m.id, m.before, m.after) for m in entry.previous.moved] == [
+        ("ex_ante_evaluation", Decimal("1.5"), Decimal("3"))
+    ]
+    others = [e for e in summary.entries if e.department != name]
+    assert all(e.change == 0 and e.previous and e.previous.moved == () for e in others)
+    assert counts(db) == (24, 24 * 26)  # both years kept
+
+
+def test_score_history_lists_departments_and_one_in_detail(folder: Path, tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite"
+    done = runner.invoke(app, ["batch", str(folder), "--db", str(db), "-o", str(tmp_path / "s.txt")])
+    assert done.exit_code == 0, done.output
+    listing = runner.invoke(app, ["history", "--db", str(db)])
+    assert listing.exit_code == 0
+    assert listing.output.count(" · 2022 · ") == 12
+    name = make_departments.departments(12, 0)[0]["department"]
+    detail = runner.invoke(app, ["history", name, "--db", str(db), "-f", "json"])
+    assert detail.exit_code == 0
+    (row,) = json.loads(detail.output)
+    assert row["department"] == name and len(row["indicators"]) == 26
+    missing = runner.invoke(app, ["history", name[:-1], "--db", str(db)])
+    assert missing.exit_code == 1 and name in missing.output  # did you mean
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path, folder: Path) -> None:
+    bad = tmp_path / "h.sqlite"
+    bad.write_text("not a database", encoding="utf-8")
+    done = runner.invoke(app, ["batch", str(folder), "--db", str(bad)])
+    assert done.exit_code == 1
+    assert "not a usable history database" in done.output

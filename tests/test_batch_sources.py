@@ -1,0 +1,205 @@
+"""Where a batch's departments come from: JSON Lines, CSV and XLSX sheets (from `score template --batch`), globs;
+each refusal located at its line, row or cell, and one broken department never stopping the others."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from scorer.batch.sources import expand
+from scorer.batch.stream import Refused, Scored, score_stream
+from scorer.commands.batch import jsonl_to_jsonl
+from scorer.commands.run import score_file
+from scorer.model.rules import RuleSet
+from tests.conftest import VALID_INPUTS
+
+runner = CliRunner()
+VALID = {
+    "department": "测试部门",
+    "year": 2022,
+    "indicators": {
+        "budget_execution": {"execution_rate": 98.88},
+        "contract_filing_timeliness": {"contracts_total": 11, "contracts_filed_on_time": 9},
+        "procurement_policy_effect": {"sme_suitable_budget": 10, "sme_awarded_amount": 9},
+    },
+}
+
+
+YAML_OF_ROW = """department: 甲局
+year: 2022
+indicators:
+  budget_execution: {execution_rate: 96.5}
+  contract_filing_timeliness: {contracts_total: 12, contracts_filed_on_time: 11}
+  procurement_policy_effect: {sme_suitable_budget: 200, sme_awarded_amount: 180}
+  asset_allocation_compliance: {override: {score: 1, reason: 配置资产超出现有编制数。}}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # files are named as the user typed them: relative to the working folder
+
+
+def outcomes(paths: list[Path], rules: RuleSet) -> list[Scored | Refused]:
+    return list(score_stream(expand(paths, rules), rules))
+
+
+def test_json_lines_refuse_a_bad_line_and_score_the_rest(tmp_path: Path, rules_2022: RuleSet) -> None:
+    lines = [json.dumps(VALID, ensure_ascii=False), "", '{"department": "x", "department": "y"}', "{not json",
+             '{"department": "z", "year": 2022, "indicators": {"budget_execution": {"execution_rate": NaN}}}',
+             json.dumps({**VALID, "department": "第二个部门"}, ensure_ascii=False)]  # fmt: skip
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = outcomes([path], rules_2022)
+    assert [type(o).__name__ for o in found] == ["Scored", "Refused", "Refused", "Refused", "Scored"]
+    refused = [str(o.problems[0]) for o in found if isinstance(o, Refused)]
+    assert refused[0].startswith("d.jsonl:3:") and "'department' appears twice" in refused[0]
+    assert refused[1].startswith("d.jsonl:4:") and "JSON syntax error" in refused[1]
+    assert refused[2].startswith("d.jsonl:5:")
+    scored = [o.result for o in found if isinstance(o, Scored)]
+    (tmp_path / "same.yaml").write_text(VALID_INPUTS, encoding="utf-8")  # the same department as a YAML file
+    expected = score_file(tmp_path / "same.yaml", "2022")[0].total
+    assert [r.total for r in scored] == [expected, expected]
+
+
+def test_jsonl_to_jsonl_keeps_the_order_and_returns_the_refused(rules_2022: RuleSet) -> None:
+    lines = [json.dumps({**VALID, "department": f"部门{n}"}, ensure_ascii=False) for n in range(5)]
+    lines.insert(2, "[]")
+    out = io.StringIO()
+    refused = jsonl_to_jsonl(lines, out, rules_2022, lang="en")
+    assert [json.loads(line)["department"] for line in out.getvalue().splitlines()] == [
+        f"部门{n}" for n in range(5)
+    ]
+    assert [o.source.where for o in refused] == [3]
+
+
+def test_csv_rows_are_located_by_row_and_an_unknown_column_is_named(
+    tmp_path: Path, rules_2022: RuleSet
+) -> None:
+    header = "department,year,budget_execution.execution_rate,contract_filing_timeliness.contracts_total,"
+    header += (
+        "contract_filing_timeliness.contracts_filed_on_time,procurement_policy_effect.sme_suitable_budget,"
+    )
+    header += "procurement_policy_effect.sme_awarded_amount,pm_system_execution.deduction,pm_system_execution.reason"
+    rows = ["甲局,2022,98.88%,11,9,10,9,1,未组织下属单位自评", "乙局,2022,很高,11,9,10,9,,", "丙局,2022,95,11,12,10,9,,",
+            ",,,,,,,,", "丁局,2022,95,11,9,10,9,1,"]  # fmt: skip
+    path = tmp_path / "d.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8-sig")
+    found = outcomes([path], rules_2022)
+    assert [type(o).__name__ for o in found] == ["Scored", "Refused", "Refused", "Refused"]
+    first = found[0]
+    assert isinstance(first, Scored)
+    assert [str(i.score) for i in first.result.indicators if i.id == "pm_system_execution"] == ["6"]
+    messages = [str(p) for o in found if isinstance(o, Refused) for p in o.problems]
+    assert messages[0].startswith("d.csv:3: [budget_execution] execution_rate:")
+    assert messages[1].startswith("d.csv:4: [contract_filing_timeliness] contracts_filed_on_time:")
+    assert messages[2].startswith("d.csv:6: [pm_system_execution] deductions[0].reason:")
+    path.write_text("department,year,budget_execution.execution_rat\n甲局,2022,98\n", encoding="utf-8")
+    (refused,) = outcomes([path], rules_2022)
+    assert isinstance(refused, Refused)
+    assert "budget_execution.execution_rate" in str(refused.problems[0])  # did you mean
+
+
+def test_a_gbk_csv_from_excel_on_chinese_windows_is_read(tmp_path: Path, rules_2022: RuleSet) -> None:
+    path = tmp_path / "d.csv"
+    text = "department,year,budget_execution.execution_rate,contract_filing_timeliness.contracts_total,"
+    text += (
+        "contract_filing_timeliness.contracts_filed_on_time,procurement_policy_effect.sme_suitable_budget,"
+    )
+    text += "procurement_policy_effect.sme_awarded_amount\n某某局,2022,98.88,11,9,10,9\n"
+    path.write_bytes(text.encode("gb18030"))
+    (found,) = outcomes([path], rules_2022)
+    assert isinstance(found, Scored) and found.result.department == "某某局"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_batch_template_is_filled_and_scored(tmp_path: Path, rules_2022: RuleSet, suffix: str) -> None:
+    target = tmp_path / f"批量{suffix}"
+    done = runner.invoke(app, ["template", "--batch", "--lang", "zh", "-o", str(target)])
+    assert done.exit_code == 0, done.output
+    values = {"department": "甲局", "year": 2022, "budget_execution.execution_rate": 96.5,
+              "contract_filing_timeliness.contracts_total": 12, "contract_filing_timeliness.contracts_filed_on_time": 11,
+              "procurement_policy_effect.sme_suitable_budget": 200, "procurement_policy_effect.sme_awarded_amount": 180,
+              "asset_allocation_compliance.override": 1, "asset_allocation_compliance.reason": "配置资产超出现有编制数。"}  # fmt: skip
+    if suffix == ".csv":
+        raw = target.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        labels, keys = [line.split(",") for line in raw.decode("utf-8-sig").splitlines()]
+        assert labels[0] == "部门名称" and keys[0] == "department"
+        row = [str(values.get(key, "")) for key in keys]
+        target.write_text(raw.decode("utf-8-sig") + ",".join(row) + "\r\n", encoding="utf-8-sig")
+        where = "批量.csv:3"
+    else:
+        from openpyxl import load_workbook
+
+        book = load_workbook(target)
+        sheet = book["部门"]
+        keys = [cell.value for cell in sheet[2]]
+        assert sheet.cell(row=1, column=1).value == "部门名称"
+        assert sheet.data_validations.dataValidation  # Excel's own checks on the number columns
+        for column, key in enumerate(keys, start=1):
+            if key in values:
+                sheet.cell(row=3, column=column, value=values[key])
+        book.save(target)
+        where = "批量.xlsx:部门!A3"
+    (found,) = outcomes([target], rules_2022)
+    assert isinstance(found, Scored), found
+    result = found.result
+    assert found.source.place.endswith(where)
+    assert [i.overridden for i in result.indicators if i.id == "asset_allocation_compliance"] == [True]
+    same = tmp_path / "same.yaml"  # the same department as a YAML inputs file
+    same.write_text(YAML_OF_ROW, encoding="utf-8")
+    expected = score_file(same, "2022")[0]
+    assert [(i.id, i.score) for i in result.indicators] == [(i.id, i.score) for i in expected.indicators]
+    assert result.total == expected.total
+
+
+def test_a_glob_that_matches_nothing_and_a_missing_file_are_refused(
+    tmp_path: Path, rules_2022: RuleSet
+) -> None:
+    (tmp_path / "a.yaml").write_text(VALID_INPUTS, encoding="utf-8")
+    found = outcomes([tmp_path / "*.yaml", tmp_path / "nothing-*.yaml", tmp_path / "gone.yaml"], rules_2022)
+    assert [type(o).__name__ for o in found] == ["Scored", "Refused", "Refused"]
+    assert "no file matches" in str(found[1].problems[0])  # type: ignore[union-attr]
+    assert "not found" in str(found[2].problems[0]).lower()  # type: ignore[union-attr]
+
+
+def test_a_folder_is_searched_recursively_and_skips_hidden_and_lock_files(
+    tmp_path: Path, rules_2022: RuleSet
+) -> None:
+    for name in ("b/1.yaml", "b/c/2.yml", ".hidden/3.yaml", "b/~$4.xlsx", "b/notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(VALID_INPUTS, encoding="utf-8")
+    sources = list(expand([tmp_path], rules_2022))
+    assert [Path(s.display).name for s in sources] == ["1.yaml", "2.yml"]
+
+
+def test_text_from_files_is_escaped_in_the_html(tmp_path: Path) -> None:
+    hostile = {**VALID, "department": '</script><script>alert("x")</script><img src=x>'}
+    (tmp_path / "d.jsonl").write_text(json.dumps(hostile) + "\n", encoding="utf-8")
+    done = runner.invoke(app, ["batch", str(tmp_path / "d.jsonl"), "-o", str(tmp_path / "r.html")])
+    assert done.exit_code == 0, done.output
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)" in html
+    data = html.split('id="batch-data">')[1].split("</script>")[0]
+    assert json.loads(data)["ranking"][0]["department"] == hostile["department"]
+
+
+def test_a_csv_cell_that_excel_would_run_is_kept_as_text(tmp_path: Path) -> None:
+    (tmp_path / "d.jsonl").write_text(
+        json.dumps({**VALID, "department": "=HYPERLINK(1)"}) + "\n", encoding="utf-8"
+    )
+    done = runner.invoke(app, ["batch", str(tmp_path / "d.jsonl"), "-o", str(tmp_path / "r.csv")])
+    assert done.exit_code == 0, done.output
+    assert "'=HYPERLINK(1)" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+
+
+def test_an_xlsx_to_the_terminal_is_refused_before_any_work(tmp_path: Path) -> None:
+    done = runner.invoke(app, ["batch", str(tmp_path), "-f", "xlsx"])
+    assert done.exit_code == 1
