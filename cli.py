@@ -8,6 +8,7 @@ language of `--lang`, `SCORE_LANG` or the locale.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -540,10 +541,45 @@ def main() -> None:
         raise SystemExit(130) from None
     except click.ClickException as exc:  # usage errors: written through the escaping stream
         try:
-            exc.show(file=sys.stderr)
+            if LANG == "en":
+                exc.show(file=sys.stderr)
+            else:
+                print(_usage_error(exc), file=sys.stderr)
         except OutputError:
             _to_stderr(exc.format_message())
         raise SystemExit(exc.exit_code) from None
+
+
+def _usage_error(exc: click.ClickException) -> str:
+    """A usage error in the chosen language: the usage line, where to find help, and what was wrong."""
+    lines = []
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        lines.append(ctx.get_usage().replace("Usage: ", _("help.usage"), 1))
+        lines.append(_("cli.try_help").format(command=ctx.command_path, option=ctx.help_option_names[0]))
+        lines.append("")
+    return "\n".join([*lines, t("cli.error", LANG, message=_usage_problem(exc))])
+
+
+def _usage_problem(exc: click.ClickException) -> str:
+    from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption
+
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, MissingParameter) and exc.param is not None:
+        hint = exc.param.get_error_hint(ctx) if ctx is not None else str(exc.param.name)
+        return t("cli.missing_parameter", LANG, name=hint)
+    if isinstance(exc, NoSuchOption):
+        possible = ", ".join(sorted(exc.possibilities or ()))
+        hint = t("cli.possible_options", LANG, options=possible) if possible else ""
+        return t("cli.no_such_option", LANG, name=exc.option_name, hint=hint)
+    if isinstance(exc, BadParameter) and exc.param is not None and ctx is not None:
+        choice = re.fullmatch(r"(.*) is not one of (.*)\.", exc.message, re.S)
+        message = t("cli.not_one_of", LANG, value=choice[1], choices=choice[2]) if choice else exc.message
+        return t("cli.bad_value", LANG, name=exc.param.get_error_hint(ctx), message=message)
+    extra = re.fullmatch(r"Got unexpected extra argument\(s\) \((.*)\)", exc.message, re.S)
+    if extra:
+        return t("cli.extra_arguments", LANG, arguments=extra[1])
+    return exc.format_message()
 
 
 if __name__ == "__main__":

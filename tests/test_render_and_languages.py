@@ -160,3 +160,22 @@ def test_json_output_does_not_load_the_terminal_machinery() -> None:
         [sys.executable, "-c", probe, str(ZHENGWU)], capture_output=True, text=True, cwd=ROOT
     )
     assert "LOADED []" in done.stderr, done.stderr
+
+
+def test_usage_errors_are_in_the_chosen_language() -> None:
+    """A missing file, a stray argument, an unknown option, a wrong choice: each told in Chinese, exit 2."""
+    import subprocess
+    import sys
+
+    cases = [
+        (["run"], "缺少 'INPUTS'"),
+        (["run", "a.yaml", "b"], "多余的参数：b"),
+        (["report", "a.yaml", "--forc"], "没有这个选项：--forc（可用的选项：--format）"),
+        (["run", "a.yaml", "-f", "foo"], "'foo' 不是可选值之一"),
+    ]
+    for arguments, words in cases:
+        proc = subprocess.run(
+            [sys.executable, "-m", "scorer", *arguments, "--lang", "zh"], capture_output=True, text=True
+        )
+        assert proc.returncode == 2 and words in proc.stderr, proc.stderr
+        assert "用法：score" in proc.stderr and "Error" not in proc.stderr
