@@ -125,6 +125,13 @@ class _Auditor:
                 continue
             taken[found.id] = row
             previous = found.id
+            if row.name and _plain(row.name) not in {_plain(found.name), _plain(found.name_en)}:
+                self.say(
+                    row.at("name"),
+                    fact("audit.row_named", name=said(row.name), rule=found.title),
+                    found,
+                    note=True,
+                )
             matches.append(_Match(row, found))
         for indicator in self.rules.indicators:
             if indicator.id not in taken:
