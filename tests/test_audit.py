@@ -228,6 +228,24 @@ def test_a_renamed_row_is_named_as_unmatched(tmp_path: Path) -> None:
     assert "audit.row_missing" in {key for key, _ in keys}
 
 
+@pytest.mark.parametrize(("printed", "consistent"), [("46.38", True), ("46.39", False)])
+def test_a_printed_subtotal_is_added_up(tmp_path: Path, printed: str, consistent: bool) -> None:
+    """A 小计 row under 整体效能 (19 + 17.5 + 9.88 = 46.38 in the published rows)."""
+
+    def add_subtotal(text: str) -> str:
+        lines = text.split("\n")
+        after = _line_of(text, "部门预算资金支出率")
+        return "\n".join([*lines[:after], f"\t\t整体效能小计\t\t\t\t\t{printed}\t\t\t", *lines[after:]])
+
+    path, text = _doctored(tmp_path, ZHENGWU, add_subtotal)
+    code, data = _json(str(path))
+    assert (code == 0) is consistent
+    if not consistent:
+        assert [(f["key"], f["line"]) for f in _findings(data)] == [
+            ("audit.subtotal", _line_of(text, "整体效能小计"))
+        ]
+
+
 # ---- the text as it is pasted ----
 
 
