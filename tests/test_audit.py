@@ -256,6 +256,20 @@ def test_a_gbk_table_is_read(tmp_path: Path) -> None:
     assert code == 0 and data["tables"][0]["total"] == 94.2
 
 
+@pytest.mark.parametrize("table", [SUIGANG, ZHENGWU], ids=["000", "003"])
+def test_a_copy_without_padding_or_with_windows_line_ends_reads_the_same(tmp_path: Path, table: Path) -> None:
+    """Without the trailing tabs of padded rows no two lines are joined (the total and grade lines stay apart)."""
+    text = table.read_text(encoding="utf-8")
+    unpadded = tmp_path / "unpadded.txt"
+    unpadded.write_text("\n".join(line.rstrip("\t") for line in text.splitlines()), encoding="utf-8")
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    for path in (unpadded, crlf):
+        code, data = _json(str(path))
+        assert code == 0, _findings(data)
+        assert Decimal(str(data["tables"][0]["total"])) == _printed_total(table)
+
+
 def test_a_line_break_inside_a_cell_continues_the_row(tmp_path: Path) -> None:
     """A reason broken over two lines, as Word copies it (no quotes), and as Excel copies it (quoted)."""
     word, text = _doctored(

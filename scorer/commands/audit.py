@@ -12,7 +12,7 @@ from typing import Any
 from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.load.rules import load_rules
-from scorer.load.table_layout import header_words, read_layout, table_year, title_of
+from scorer.load.table_layout import header_words, read_layout, row_labels, table_year, title_of
 from scorer.load.table_text import read_table_text
 from scorer.load.workbook import is_workbook
 from scorer.load.yamlio import display_path, read_bytes
@@ -30,7 +30,7 @@ def read_grid(path: Path, display: str) -> Grid:
         from scorer.load.table_xlsx import read_table_xlsx
 
         return read_table_xlsx(path, display, header_words())
-    return read_table_text(path, display)
+    return read_table_text(path, display, row_labels())
 
 
 def audit_file(path: Path, rules: str | None = None) -> Audit:

@@ -68,6 +68,19 @@ def _words(*keys: str, extra: tuple[str, ...] = ()) -> frozenset[str]:
     return frozenset(norm(t(key, lang)) for key in keys for lang in LANGUAGES) | {norm(e) for e in extra}
 
 
+def row_labels() -> frozenset[str]:
+    """The words that open a row of the form (总分, 评价等级, the header, 部门基本情况's labels), both languages."""
+    return _words(
+        "form.total",
+        "form.grade_label",
+        "form.level1",
+        "xlsx.profile",
+        "xlsx.department",
+        "xlsx.goal",
+        "xlsx.budget",
+    )
+
+
 def header_words() -> frozenset[str]:
     """The words that name the indicator column in a header row, in both languages."""
     return _words("form.level3")

@@ -14,17 +14,19 @@ from collections import Counter
 from pathlib import Path
 
 from scorer.i18n import t
+from scorer.load.table_layout import clean, norm
 from scorer.load.yamlio import read_bytes
 from scorer.model.audit import Grid, GridRow
 from scorer.model.problems import Location, UserError
 
 
-def read_table_text(path: Path, display: str) -> Grid:
+def read_table_text(path: Path, display: str, labels: frozenset[str] = frozenset()) -> Grid:
+    """The table's rows; `labels` are the words that open a row of the form (总分, 评价等级, …)."""
     text = decode(read_bytes(path, display), display)
     if not text.strip():
         raise UserError.at(Location(display), t("audit.read.empty"))
     records = _records(text, display)
-    return Grid(display, tuple(_join_broken_rows(records)))
+    return Grid(display, tuple(_join_broken_rows(records, labels)))
 
 
 def decode(raw: bytes, display: str) -> str:
@@ -69,21 +71,23 @@ def _cell_lines(record: list[str], start: int) -> list[int]:
     return out
 
 
-def _join_broken_rows(rows: list[GridRow]) -> list[GridRow]:
+def _join_broken_rows(rows: list[GridRow], labels: frozenset[str]) -> list[GridRow]:
     """Join a row broken over several lines (a line break inside a cell, copied without quotes).
 
     Only where the table pads its rows to one width: a line shorter than the full rows around it, followed by a
-    short line whose cells make up the rest of the width, is one row whose cell continues on the next line."""
+    short line whose cells make up the rest of the width, is one row whose cell continues on the next line. A
+    line that opens with one of the form's labels (总分, 评价等级, …) always starts a row."""
     out: list[GridRow] = []
     index = 0
     while index < len(rows):
         row = rows[index]
-        width = _width_near(rows, index)
+        width = _padded_width(rows, index)
         while (
             0 < len(row.cells) < width
             and index + 1 < len(rows)
             and 0 < len(rows[index + 1].cells) < width
             and len(row.cells) + len(rows[index + 1].cells) - 1 <= width
+            and norm(clean(rows[index + 1].cells[0])) not in labels
         ):
             following = rows[index + 1]
             cells = (*row.cells[:-1], row.cells[-1] + "\n" + following.cells[0], *following.cells[1:])
@@ -94,11 +98,13 @@ def _join_broken_rows(rows: list[GridRow]) -> list[GridRow]:
     return out
 
 
-def _width_near(rows: list[GridRow], index: int) -> int:
-    """The width the table pads its rows to around `index`: the most common width of the rows near it, when
-    at least three of them share it (else 0: rows are not padded, nothing is joined)."""
-    near = Counter(len(r.cells) for r in rows[max(0, index - 6) : index + 7] if len(r.cells) > 1)
+def _padded_width(rows: list[GridRow], index: int) -> int:
+    """The width the table pads its rows to around `index`, or 0 where its rows are not padded (then nothing is
+    joined). Padded: the rows near share one width, and either some of them end in blank cells (the padding) or
+    all but two of them have it."""
+    near = [r.cells for r in rows[max(0, index - 6) : index + 7] if len(r.cells) > 1]
     if not near:
         return 0
-    width, count = near.most_common(1)[0]
-    return width if count >= 3 else 0
+    width, count = Counter(len(cells) for cells in near).most_common(1)[0]
+    padding = any(len(cells) == width and not cells[-1].strip() for cells in near)
+    return width if count >= 3 and (padding or len(near) - count <= 2) else 0

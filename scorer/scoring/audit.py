@@ -86,7 +86,9 @@ class _Auditor:
             table=self.table,
             rules_year=self.rules.year,
             rules_digest=self.rules.digest,
-            findings=tuple(self.findings),
+            findings=tuple(
+                sorted(self.findings, key=lambda f: f.severity != "error")
+            ),  # faults first, in order
             recovered=department,
             rescored_total=rescored_total,
             rescored_grade=rescored_grade,
