@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from scorer.i18n import t
-from scorer.load.table_layout import clean, norm
+from scorer.load.table_words import clean, norm
 from scorer.load.yamlio import read_bytes
 from scorer.model.audit import Grid, GridRow
 from scorer.model.problems import Location, UserError
