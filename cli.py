@@ -118,6 +118,11 @@ class DiffFormat(StrEnum):
     markdown = "markdown"
 
 
+class AuditFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 class Language(StrEnum):
     zh = "zh"
     en = "en"
@@ -496,6 +501,46 @@ def history(
         sys.stdout.write(text)
     if not found:
         raise typer.Exit(EXIT_USER)
+
+
+@app.command(cls=_Command, help=_("cli.audit"))
+def audit(
+    tables: Annotated[
+        list[Path], typer.Argument(help=_("cli.arg.tables"), show_default=False, metavar="TABLE...")
+    ],
+    rules: Annotated[
+        str | None, typer.Option("--rules", "-r", help=_("cli.opt.audit_rules"), metavar="YEAR|FOLDER")
+    ] = None,
+    fmt: Annotated[
+        AuditFormat, typer.Option("--format", "-f", help=_("cli.opt.audit_format"), metavar="text|json")
+    ] = AuditFormat.text,
+    to_inputs: Annotated[
+        Path | None,
+        typer.Option("--to-inputs", help=_("cli.opt.to_inputs"), dir_okay=False, metavar="OUT.yaml"),
+    ] = None,
+    output: OutputOption = None,
+    lang: LangOption = None,
+) -> None:
+    from scorer.commands.audit import audit_files, inputs_yaml
+    from scorer.render.audit_report import render
+
+    with handled():
+        if to_inputs is not None and len(tables) != 1:
+            raise typer.BadParameter(t("audit.to_inputs_one"), param_hint="--to-inputs")
+        for target in (to_inputs, output):
+            if target is not None and str(target) != "-":
+                from scorer.output import check_target
+
+                check_target(target, list(tables))
+        audits, refused = audit_files(tables, rules)
+        if to_inputs is not None and audits:
+            _emit(inputs_yaml(audits[0]), to_inputs, list(tables))
+        if fmt is AuditFormat.text and refused:
+            _to_stderr("\n".join(t("cli.error", message=str(p)) for p in refused))
+        if audits or fmt is AuditFormat.json:
+            _emit(render(audits, refused, fmt.value, i18n.language()), output, list(tables))
+        if refused or any(not a.consistent for a in audits):
+            raise typer.Exit(EXIT_USER)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,176 @@
+"""Finding the 自评表 in a grid of cells, however it was laid out: the title, the 部门基本情况 block, the
+indicator rows, 总分 and 评价等级.
+
+Published tables are not tidy: merged cells leave blanks ("same as above"), a page break repeats the header and
+moves a level's name to another row, a copy from Word shifts a row's cells left or leaves the indicator's name out
+and keeps its explanation. So a row is read by what its cells say rather than only by where they stand: a level's
+name and the number after it are that level's weight, an indicator's name (or its explanation) and the number
+after it its weight, and the last number from the 得分 column on is the score; texts after the score are the
+reason and the improvement. The words are the rules' names and the catalogues' headers, in both languages.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from scorer.i18n import t
+from scorer.load.table_rows import RowReader
+from scorer.load.table_words import (
+    LEVEL3,
+    NOTHING,
+    Columns,
+    Vocabulary,
+    cell_number,
+    clean,
+    header_words,
+    norm,
+    row_labels,
+    score_words,
+    words,
+)
+from scorer.model.audit import Grid, GridRow, SubmittedTable
+from scorer.model.department import Profile
+from scorer.model.problems import Location, UserError
+from scorer.model.rules import RuleSet
+
+__all__ = ["clean", "header_words", "norm", "read_layout", "row_labels", "table_year", "title_of"]
+
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_BUDGET_KEYS = ("total", "basic", "project", "special", "other_development", "district_level", "transfers")
+
+
+def _header(rows: list[GridRow]) -> int | None:
+    """The index of the indicator table's header row (三级指标 … 得分), or None."""
+    level3, scores = words(*LEVEL3), score_words()
+    for index, row in enumerate(rows):
+        if any(norm(c) in level3 for c in row.cells) and any(norm(c) in scores for c in row.cells):
+            return index
+    return None
+
+
+def _cleaned(grid: Grid) -> list[GridRow]:
+    return [GridRow(tuple(clean(c) for c in row.cells), row.where) for row in grid.rows]
+
+
+def title_of(grid: Grid) -> str:
+    """The table's title (the first text above the table), which names its year; refused without a table."""
+    rows = _cleaned(grid)
+    header = _header(rows)
+    if header is None:
+        raise UserError.at(Location(grid.path), t("audit.read.no_table"))
+    return _title(rows[:header])
+
+
+def read_layout(grid: Grid, rules: RuleSet) -> SubmittedTable:
+    """The 自评表 in `grid`, read with the names of `rules`. A grid without the indicator table is refused."""
+    vocabulary = Vocabulary(rules)
+    level3, scores = words(*LEVEL3), score_words()
+    rows = _cleaned(grid)
+    header = _header(rows)
+    if header is None:
+        raise UserError.at(Location(grid.path), t("audit.read.no_table"))
+    columns = _columns(rows[header], scores)
+    before, after = rows[:header], rows[header + 1 :]
+    profile = _Profile(before)
+    reader = RowReader(vocabulary, columns, level3)
+    for row in after:
+        if reader.read(row):
+            break
+    title = _title(before)
+    department = profile.value("xlsx.department") or _department_from_title(title, rules)
+    return SubmittedTable(
+        path=grid.path,
+        title=title,
+        year=table_year(title),
+        department=department,
+        units=_units(profile.value("xlsx.units")),
+        budget=profile.budget(),
+        profile=Profile(
+            goal=profile.value("xlsx.goal"),
+            achieved=profile.value("xlsx.achieved"),
+            shortfall=profile.value("xlsx.shortfall"),
+        ),
+        rows=tuple(reader.rows),
+        header_at=rows[header].at(0),
+        total=reader.total,
+        total_max=reader.total_max,
+        total_at=reader.total_at,
+        grade_line=reader.grade_line,
+        grade_at=reader.grade_at,
+        subtotals=tuple(reader.subtotals),
+    )
+
+
+def table_year(title: str) -> int | None:
+    """The year a table's title names: "2022年度…" (or, in an English title, the year it mentions)."""
+    found = _YEAR.search(title) or None
+    if found:
+        return int(found.group(1))
+    years = _ANY_YEAR.findall(title)
+    return int(years[-1]) if years else None
+
+
+def _title(rows: list[GridRow]) -> str:
+    for row in rows:
+        texts = [c for c in row.cells if c]
+        if texts:
+            return texts[0].lstrip("#").strip()
+    return ""
+
+
+def _department_from_title(title: str, rules: RuleSet) -> str:
+    name = _YEAR.sub("", title, count=1).removeprefix("度").strip()
+    for suffix in (rules.title, rules.title_en):
+        if suffix and name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return name.strip(" :：,")
+
+
+def _units(text: str) -> int | None:
+    number = cell_number(text) if text else None
+    return int(number) if number is not None and number == int(number) and number >= 0 else None
+
+
+def _columns(header: GridRow, scores: frozenset[str]) -> Columns:
+    level3 = words(*LEVEL3)
+    cells = [norm(c) for c in header.cells]
+    name = next(i for i, c in enumerate(cells) if c in level3)
+    score = next(i for i, c in enumerate(cells) if c in scores)
+    return Columns(name, score)
+
+
+class _Profile:
+    """部门基本情况: each label's value is the next cell that is not blank and not itself a label."""
+
+    KEYS = ("xlsx.department", "xlsx.units", "xlsx.goal", "xlsx.achieved", "xlsx.shortfall", "xlsx.budget")
+
+    def __init__(self, rows: list[GridRow]):
+        self.rows = rows
+        self.labels = {key: words(key) for key in self.KEYS}
+        self.all_labels = frozenset().union(*self.labels.values()) | words(
+            "xlsx.profile", "xlsx.budget_total", "xlsx.budget_kinds"
+        )
+
+    def value(self, key: str) -> str:
+        for row in self.rows:
+            cells = list(row.cells)
+            for index, cell in enumerate(cells):
+                if norm(cell) in self.labels[key]:
+                    following = [c for c in cells[index + 1 :] if c]
+                    if following and norm(following[0]) not in self.all_labels:
+                        return "" if norm(following[0]) in NOTHING else following[0]
+                    return ""
+        return ""
+
+    def budget(self) -> dict[str, Decimal]:
+        """The numbers row of 年度部门预算情况: total, basic, project, … in the order the form prints them."""
+        seen = False
+        for row in self.rows:
+            texts = [c for c in row.cells if c]
+            seen = seen or any(norm(c) in self.labels["xlsx.budget"] for c in texts)
+            numbers = [cell_number(c) for c in texts]
+            if seen and len(texts) >= 3 and all(n is not None for n in numbers):
+                return {key: n for key, n in zip(_BUDGET_KEYS, numbers, strict=False) if n is not None}
+        return {}
