@@ -285,11 +285,10 @@ class _Reader:
         choice = str(entry.get("choice") or "")
         needed = needed_inputs(indicator, values, choice, self.rules.year)
         decided = deciding(indicator, values, self.rules.year) is not None
-        optional = {spec.name for spec in indicator.inputs if spec.optional}
         where = "" if entry else t("inputs.add_indicator", id=indicator.id)
-        if indicator.on_missing == "error":
+        if indicator.on_missing == "error":  # an optional input too, where these answers need it
             for spec in indicator.inputs:
-                if spec.name in needed - optional and spec.name not in entry:
+                if spec.name in needed and spec.name not in entry:
                     self.fail(
                         base + (spec.name,),
                         t(

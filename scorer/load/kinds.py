@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from scorer.i18n import t
 from scorer.model.kinds import (
     Alternatives,
     Band,
@@ -77,8 +78,11 @@ class _Reader:
         self.reason_names = reason_names
         self.fail = fail
         self.inputs: list[InputSpec] = []
+        self.within_options = False
 
     def add(self, spec: InputSpec) -> None:
+        if self.within_options:  # asked for only when its option scores the row
+            spec = InputSpec(spec.name, spec.type, spec.label, spec.unit, spec.min, optional=True)
         self.inputs.append(spec)
         self.names.add(spec.name)
 
@@ -110,6 +114,11 @@ class _Reader:
         of = self.formula(data["of"], path + ("of",))
         declared = data.get("range") or {}
         low, high = _dec(declared.get("min")), _dec(declared.get("max"))
+        for i, item in enumerate(data["items"]):
+            if "equals" in item and {"from", "to", "ends"} & item.keys():
+                self.fail(path + ("items", i, "equals"), t("lint.band_equals_and_range"))
+            elif "equals" not in item and ("ends" not in item or not {"from", "to"} & item.keys()):
+                self.fail(path + ("items", i), t("lint.band_ends"))
         items = tuple(
             Band(
                 _interval(item),
@@ -196,6 +205,7 @@ class _Reader:
         )
 
     def alternatives(self, data: dict[str, Any], path: Path) -> Alternatives:
+        self.within_options = True
         options = []
         for i, item in enumerate(data["options"]):
             where = path + ("options", i)
