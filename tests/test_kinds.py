@@ -284,3 +284,45 @@ def test_each_end_is_open_or_closed_as_declared(
     interval = Interval(low, high, ends[0] == "[", ends[1] == "]")
     assert all(interval.contains(Fraction(v)) for v in inside)
     assert not any(interval.contains(Fraction(v)) for v in outside)
+
+
+def test_the_workbook_asks_for_each_kinds_inputs_and_scores_like_the_yaml(tmp_path: Path) -> None:
+    """A clerk fills the template's rows (yes/no answers, counts, the grade, score and reason, the choice)
+    with the values of a golden case: the workbook scores exactly as the case's YAML does."""
+    import io
+
+    import yaml
+    from openpyxl import load_workbook
+
+    from scorer.commands.workbook import build_template
+    from scorer.load.inputs import read_inputs
+    from scorer.load.workbook import load_workbook_inputs
+
+    rules = load_rules(ILLUSTRATIVE)
+    book = load_workbook(io.BytesIO(build_template(rules, "zh", None, [])))
+    data = yaml.safe_load((GOLDEN / "band-edges-b.yaml").read_text(encoding="utf-8"))["inputs"]
+    sheet, profile = book.worksheets[1], book.worksheets[3]
+    asked = set()
+    for row in range(3, sheet.max_row + 1):
+        ident, name = sheet.cell(row=row, column=6).value, sheet.cell(row=row, column=13).value
+        if not ident or not name:
+            continue
+        asked.add(f"{ident}.{name}")
+        entry = data["indicators"].get(ident, {})
+        parts = name.split(".")
+        value = (entry.get(parts[0]) or {}).get(parts[1]) if len(parts) == 2 else entry.get(name)
+        if value is not None:
+            sheet.cell(row=row, column=9).value = value
+    for row in range(1, profile.max_row + 1):
+        key = profile.cell(row=row, column=2).value
+        if key in ("department", "year"):
+            profile.cell(row=row, column=3).value = data[key]
+    assert {"pm_checklist.covers_use", "satisfaction.judgement.grade", "satisfaction.judgement.reason",
+            "publicity_choice.choice", "audit_findings.criticisms"} <= asked  # fmt: skip
+    path = tmp_path / "filled.xlsx"
+    book.save(path)
+    from_book = score(rules, read_inputs(load_workbook_inputs(path), rules))
+    assert from_book.total == 42.5
+    assert [r.score for r in from_book.indicators] == [
+        r.score for r in score(rules, _department("band-edges-b.yaml")[1]).indicators
+    ]

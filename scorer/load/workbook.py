@@ -134,10 +134,16 @@ class _Reader:
             name = sheet.cell(row=row, column=layout.INPUT).value
             value_cell = sheet.cell(row=row, column=layout.VALUE)
             if isinstance(name, str) and name.strip():
-                self.at(base + (name.strip(),), sheet, value_cell)
-                value = self.value(sheet, value_cell)
+                key = tuple(name.strip().split("."))  # judgement.grade: a part of the judgement
+                self.at(base + key, sheet, value_cell)
+                kind = "text" if key[-1] in ("grade", "reason", "choice") else "number"
+                value = self.value(sheet, value_cell, kind)
                 if value is not None:
-                    entry[name.strip()] = value
+                    target = entry
+                    for part in key[:-1]:
+                        target = target.setdefault(part, {})
+                        self.at(base + key[:-1], sheet, value_cell)
+                    target[key[-1]] = value
             self.deduction(sheet, row, base, entry)
 
     def deduction(self, sheet: Any, row: int, base: PathKey, entry: dict[str, Any]) -> None:
