@@ -326,3 +326,32 @@ def test_the_workbook_asks_for_each_kinds_inputs_and_scores_like_the_yaml(tmp_pa
     assert [r.score for r in from_book.indicators] == [
         r.score for r in score(rules, _department("band-edges-b.yaml")[1]).indicators
     ]
+
+
+def test_the_cookbook_turns_a_2022_ratio_row_into_threshold_scoring_on_a_copy(tmp_path: Path) -> None:
+    """docs/writing-rules.md's recipe, applied to a copy (its threshold is an example, not official)."""
+    import re
+
+    from scorer.resources import rules_root
+
+    folder = tmp_path / "2022-local"
+    shutil.copytree(rules_root() / "2022", folder)
+    recipe = (Path(__file__).resolve().parent.parent / "docs" / "writing-rules.md").read_text(
+        encoding="utf-8"
+    )
+    block = re.search(r"carryover_rate\.yaml`[^\n]*\n\n```yaml\n(.*?)```", recipe, re.S)
+    assert block is not None
+    path = folder / "indicators" / "carryover_rate.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("scoring: deductions\n", block[1]), encoding="utf-8"
+    )
+    assert [p for p in lint([str(folder)]).problems if p.severity == "error"] == []
+    rules = load_rules(folder)
+    text = (
+        Path(__file__).resolve().parent / "golden" / "2022" / "inputs" / "2022-zhengwu-fuwu.yaml"
+    ).read_text(encoding="utf-8")
+    for given, expected in (("150", 1), ("100", 2), ("250", 0)):  # of a 1000 budget: 15%, 10%, 25%
+        extra = f"\n  carryover_rate: {{carryover_amount: {given}, budget_total: 1000}}\n"
+        department = parse_inputs(text.rstrip("\n") + extra, rules)
+        row = next(r for r in score(rules, department).indicators if r.id == "carryover_rate")
+        assert row.score == expected
