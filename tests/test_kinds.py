@@ -89,6 +89,8 @@ BROKEN = [
     ("a kind without its section", "audit_findings", "scoring: per_occurrence", "scoring: checklist",
      ["audit_findings.yaml:9: [audit_findings] scoring: scoring is 'checklist' but the file has no 'checklist:' section",
       "audit_findings.yaml:10: [audit_findings] per_occurrence: 'per_occurrence:' is never used: scoring is 'checklist' (set scoring: per_occurrence, or remove this section)"]),
+    ("an unguarded division", "carryover_bands", "budget_total: {type: number, min: 0.01,", "budget_total: {type: number, min: 0,",
+     ["carryover_bands.yaml:14: [carryover_bands] bands.of: divides by zero when 'budget_total' is 0; guard it, e.g. '... if budget_total else ...'"]),
     ("a band end not declared", "execution_bands", '{from: 95, to: 100, ends: "[]", points: 10}', "{from: 95, to: 100, points: 10}",
      ["execution_bands.yaml:12: [execution_bands] bands: no band holds the values = 100",
       "execution_bands.yaml:15: [execution_bands] bands.items[0]: declare the band's range and each end: from, to and ends: \"[)\" is from ≤ x < to (80%(含)-90%), \"(]\" is from < x ≤ to (0-10%(含)), \"[]\" and \"()\" both ends; or equals: for one exact value"]),

@@ -28,7 +28,7 @@ from scorer.model.kinds import (
 from scorer.model.problems import Location, Problem
 from scorer.model.rules import Indicator, InputSpec
 from scorer.rounding import fmt
-from scorer.scoring.formula import Formula, FormulaError
+from scorer.scoring.formula import DivisionByZero, Formula, FormulaError
 
 # A position on the line, with ends: (v, 0) is v itself, (v, 1) just after it, (v, -1) just before it.
 Edge = tuple[Fraction, int]
@@ -73,6 +73,7 @@ def check_kinds(indicator: Indicator) -> Iterator[Problem]:
     spec = indicator.kinds.spec
     if spec is not None:
         yield from _spec(indicator, spec)
+        yield from _zero_divisions(indicator, spec)
     yield from _reachable(
         indicator, [(c.when, c.path) for c in indicator.kinds.conditions], "lint.condition_never"
     )
@@ -130,6 +131,37 @@ def _spec(indicator: Indicator, spec: Kind) -> Iterator[Problem]:
                     _at(indicator, option.path + ("when",)), t("lint.option_when_ignored"), severity="warning"
                 )
             yield from _spec(indicator, option.spec)
+
+
+def _formulas(spec: Kind) -> Iterator[tuple[Formula, tuple[str | int, ...]]]:
+    if isinstance(spec, Bands | Steps):
+        yield spec.of, spec.path + ("of",)
+    elif isinstance(spec, Alternatives):
+        for option in spec.options:
+            yield from _formulas(option.spec)
+    elif not isinstance(spec, PerOccurrence | Checklist | Graded):
+        yield spec.actual, spec.path + ("actual",)
+        yield spec.target, spec.path + ("target",)
+
+
+def _zero_divisions(indicator: Indicator, spec: Kind) -> Iterator[Problem]:
+    """A kind's formula that divides by an input which may be 0, without a guard."""
+    base: dict[str, Decimal | Fraction] = {"weight": indicator.weight, "year": Decimal(2022)}
+    for declared in indicator.inputs:
+        low = declared.min if declared.min is not None else Decimal(1)
+        base[declared.name] = (
+            min(max(Decimal(1), low), declared.max) if declared.max is not None else max(Decimal(1), low)
+        )
+    for formula, path in _formulas(spec):
+        for declared in indicator.inputs:
+            if declared.name not in formula.names or (declared.min is not None and declared.min > 0):
+                continue
+            try:
+                formula.evaluate({**base, declared.name: Decimal(0)})
+            except DivisionByZero:
+                yield Problem(_at(indicator, path), t("lint.divides_by_zero", name=declared.name))
+            except FormulaError:
+                pass
 
 
 def _over(indicator: Indicator, points: Decimal, path: tuple[str | int, ...]) -> Iterator[Problem]:
