@@ -29,7 +29,11 @@ SOURCES = sorted((ROOT / "scorer").rglob("*.py")) + [ROOT / "cli.py"]
 DYNAMIC_FAMILIES = {
     "explain.step.": {  # scorer/render/explain.py: the `what` of each engine Step
         "base", "formula", "rounding", "clamp", "deduction", "override", "missing", "target", "roll-up",
+        # scorer/scoring/kinds/
+        "value", "band", "steps", "occurrence", "check", "grade", "proportional", "option", "gate", "not_applicable",
     },
+    "kinds.direction.": {"above", "below"},  # scorer/scoring/kinds/steps.py
+    "kinds.partial.": {"whole", "started", "proportional"},
     "rounding.": set(ROUNDING_MODES),  # scorer/scoring/engine.py, scorer/commands/diff.py
     "budget.": {  # scorer/render/common.py, scorer/render/xlsx.py
         "total", "basic", "project", "special", "other_development", "district_level", "transfers",
@@ -108,7 +112,10 @@ def test_every_dynamic_key_belongs_to_a_listed_family() -> None:
     built = {match[1] or match[3] for match in _BUILT.findall(_source())}
     assert built == DYNAMIC_FAMILIES.keys()
     engine = (ROOT / "scorer" / "scoring" / "engine.py").read_text(encoding="utf-8")
-    assert set(re.findall(r'Step\(\s*"([a-z-]+)"', engine)) == DYNAMIC_FAMILIES["explain.step."]
+    engine += "".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "scorer" / "scoring" / "kinds").glob("*.py")
+    )
+    assert set(re.findall(r'Step\(\s*"([a-z_-]+)"', engine)) == DYNAMIC_FAMILIES["explain.step."]
 
 
 def test_every_catalogue_key_is_used_somewhere() -> None:

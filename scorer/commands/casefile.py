@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from scorer.commands.kind_coverage import kind_items
 from scorer.i18n import LANGUAGES, language, say, speaking, t
 from scorer.load.inputs import load_inputs, read_inputs
 from scorer.load.rules import load_rules
@@ -188,7 +189,8 @@ def run_cases(paths: list[Path], rules_for: Callable[[Path], str | Path]) -> Cas
 
 @dataclass(frozen=True)
 class Coverage:
-    """What the cases exercise: indicators given inputs, declared deduction codes used, grade bands reached."""
+    """What the cases exercise: indicators given inputs, declared deduction codes used, grade bands reached, and
+    the parts of the declarative kinds (scorer/commands/kind_coverage.py)."""
 
     exercised: int
     total: int
@@ -209,15 +211,19 @@ def coverage(outcomes: list[Outcome], rule_sets: list[RuleSet]) -> Coverage:
         wanted |= {_indicator(i.id) for i in rules.indicators}
         wanted |= {_deduction(i.id, d.code) for i in rules.indicators for d in i.deductions}
         wanted |= {_grade(g.name) for g in rules.grades}
+        wanted |= {label for i in rules.indicators for label in kind_items(i).values()}
+    parts = {i.id: kind_items(i) for rules in rule_sets for i in rules.indicators}
     seen: set[str] = set()
     for outcome in outcomes:
         if outcome.department is not None:
             for ident, given in outcome.department.indicators.items():
-                if given.values or given.deductions or given.override or given.targets:
+                if given.values or given.deductions or given.override or given.targets or given.judgement:
                     seen.add(_indicator(ident))
                 seen |= {_deduction(ident, d.code) for d in given.deductions if d.code}
         if outcome.result is not None:
             seen.add(_grade(outcome.result.grade))
+            for row in outcome.result.indicators:
+                seen |= {parts[row.id][tag] for tag in row.exercised if tag in parts.get(row.id, {})}
     return Coverage(len(wanted & seen), len(wanted), sorted(wanted - seen))
 
 

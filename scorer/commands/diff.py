@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from scorer.commands.casefile import discover, load_case
+from scorer.commands.kind_diff import kind_rows
 from scorer.i18n import t
 from scorer.load.inputs import read_inputs
 from scorer.load.yamlio import YamlDocument, load_yaml_file
@@ -21,6 +22,7 @@ from scorer.scoring.engine import RuleRuntimeError, score
 class Change:
     subject: str  # an indicator id, or "rubric"
     what: str
+    table: tuple[tuple[str, str, str], ...] = ()  # a declarative kind's parts: (part, before, after)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,9 @@ def _compare(old: Indicator, new: Indicator) -> list[Change]:
         new.targets.roll_up if new.targets else None,
     )
     note("diff.reason", old.reason.source if old.reason else None, new.reason.source if new.reason else None)
+    rows = kind_rows(old, new)
+    if rows:
+        out.append(Change(new.id, t("diff.kind_heading"), rows))
     return out
 
 

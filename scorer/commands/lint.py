@@ -8,7 +8,8 @@ from pathlib import Path
 from scorer.i18n import t
 from scorer.load.rules import read_rules, resolve_rules
 from scorer.model.problems import Location, Problem, RulesNotFound
-from scorer.resources import shipped_years
+from scorer.model.rules import RuleSet
+from scorer.resources import rules_root, shipped_years
 
 
 @dataclass
@@ -48,6 +49,26 @@ def lint(specs: list[str]) -> LintReport:
             report.problems.append(Problem(Location(str(folder)), t("lint.not_rules_folder")))
             continue
         report.checked.append(str(folder))
-        _, problems = read_rules(Path(folder))
+        rules, problems = read_rules(Path(folder))
+        if rules is not None:
+            problems += _golden_cases(Path(folder), rules)
         report.problems += sorted(problems, key=lambda p: (p.location.path, p.location.line or 0))
     return report
+
+
+def _golden_cases(folder: Path, rules: RuleSet) -> list[Problem]:
+    """A rules year that no golden case checks is a warning: `golden/` in its folder, or `tests/golden/<year>`
+    of its repository or of the working folder. The shipped years are checked by the project's own cases."""
+    if folder.resolve().parent == rules_root().resolve():
+        return []
+    year = str(rules.year)
+    places = [
+        folder / "golden",
+        folder.parent.parent / "tests" / "golden" / year,
+        Path("tests/golden") / year,
+    ]
+    if any(place.is_dir() and any(place.glob("*.yaml")) for place in places):
+        return []
+    shown = ", ".join(dict.fromkeys(str(place) for place in places))
+    where = Location(rules.rubric_path, rules.rubric_lines.line(("year",)))
+    return [Problem(where, t("lint.no_golden_cases", year=year, places=shown), severity="warning")]

@@ -18,6 +18,7 @@ from scorer.load.rules import load_rules
 from scorer.load.targets import match_category
 from scorer.load.workbook import is_workbook
 from scorer.load.yamlio import load_yaml_file, read_bytes, read_text
+from scorer.model.kinds import Alternatives, Graded
 from scorer.model.problems import Location, UserError
 from scorer.model.rules import Indicator, RuleSet
 
@@ -164,20 +165,38 @@ def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> li
         return lines
     needed = [spec for spec in indicator.inputs if not spec.optional]
     optional = [spec for spec in indicator.inputs if spec.optional]
-    if not needed and not optional:
+    picks = _kind_lines(indicator)
+    if not needed and not optional and not picks:
         return [f"  # {indicator.id}:            # " + t("scaffold.by_deductions", title=indicator.title)]
-    lines = [heading, f"  {indicator.id}:"]
+    lines = [heading, f"  {indicator.id}:", *picks]
     for spec in needed:
-        lines.append(
-            f"    {spec.name}:{' ' * max(1, 24 - len(spec.name))}# "
-            + t("scaffold.fill_in", label=spec.label, unit=_unit(spec.unit))
+        what = (
+            t("scaffold.yes_no", label=spec.label)
+            if spec.type == "yes_no"
+            else t("scaffold.fill_in", label=spec.label, unit=_unit(spec.unit))
         )
+        lines.append(f"    {spec.name}:{' ' * max(1, 24 - len(spec.name))}# " + what)
     for spec in optional:
         lines.append(
             f"    # {spec.name}:{' ' * max(1, 22 - len(spec.name))}# "
             + t("scaffold.optional", label=spec.label, unit=_unit(spec.unit))
         )
     return lines
+
+
+def _kind_lines(indicator: Indicator) -> list[str]:
+    """What a graded row or a row scored the department's chosen way asks for, besides its inputs."""
+    kind = indicator.kinds.spec
+    if isinstance(kind, Graded):
+        grades = "、".join(f"{g.name} {g.interval.text}" for g in kind.grades)
+        return [
+            "    # " + t("scaffold.judgement", grades=grades),
+            "    judgement: {grade: , score: , reason: }",
+        ]
+    if isinstance(kind, Alternatives) and kind.choose == "by_department":
+        options = ", ".join(f"{o.id} ({o.name})" for o in kind.options)
+        return [f"    choice:{' ' * 18}# " + t("scaffold.choice", options=options)]
+    return []
 
 
 def _unit(unit: str) -> str:

@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorer.commands.scaffold import DeclaredTarget
+from scorer.commands.workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
 from scorer.escape import visible
 from scorer.i18n import t
 from scorer.load import workbook_layout as layout
@@ -99,12 +100,20 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
     row = layout.FIRST_ROW
     for indicator in rules.indicators:
         entry = given.get(indicator.id) or {}
-        specs: list[InputSpec | None] = list(indicator.inputs) or [None]
+        specs: list[InputSpec | None] = [*indicator.inputs, *kind_rows(indicator, lang)] or [None]
         deductions = [d for d in entry.get("deductions") or [] if "code" not in d]
         for position, spec in enumerate(specs):
             _row(sheet, row, indicator, spec, lang)
-            if spec is not None:
-                cell = _put(sheet, row, layout.VALUE, _given_number(entry.get(spec.name)), editable=True)
+            if spec is not None and spec.type in CHOICE_TYPES:  # a yes/no answer, a grade, a choice, a reason
+                cell = _put(sheet, row, layout.VALUE, given_choice(entry, spec), editable=True)
+                choose_from(sheet, spec, cell.coordinate, indicator, lang)
+            elif spec is not None:
+                value = (
+                    entry.get(spec.name)
+                    if "." not in spec.name
+                    else (entry.get("judgement") or {}).get("score")
+                )
+                cell = _put(sheet, row, layout.VALUE, _given_number(value), editable=True)
                 _validate(sheet, validations, spec, cell.coordinate, lang)
             deduction = deductions[position] if position < len(deductions) else {}
             override = (entry.get("override") or {}) if position == 0 else {}

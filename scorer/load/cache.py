@@ -16,10 +16,11 @@ import stat
 import sys
 import zlib
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 from scorer import __version__
-from scorer.model.rules import RuleSet
+from scorer.model.rules import Indicator, InputSpec, RuleSet
 
 
 def cache_folder() -> Path | None:
@@ -52,7 +53,9 @@ def cached(folder: Path, files: list[Path], build: Callable[[], RuleSet | None])
 
 
 def _key(folder: Path, files: list[Path]) -> str:
-    parts = [__version__, sys.version, str(folder.resolve()), os.getcwd()]
+    # The shape of the cached types too: an entry pickled before a field was added is never read back.
+    shape = ",".join(f.name for kind in (RuleSet, Indicator, InputSpec) for f in fields(kind))
+    parts = [__version__, sys.version, shape, str(folder.resolve()), os.getcwd()]
     for path in files:
         info = path.stat()
         parts.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")

@@ -10,6 +10,7 @@ import difflib
 import re
 from dataclasses import replace
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,21 @@ from scorer.load.inputs_schema import inputs_schema
 from scorer.load.schemas import field_name, rejected_paths, schema_accepts, show, validate
 from scorer.load.targets import TargetError, read_target
 from scorer.load.yamlio import YamlDocument, load_yaml_file, parse_yaml
-from scorer.model.department import Deduction, Department, IndicatorInputs, Override, Profile, Target
+from scorer.model.department import (
+    Deduction,
+    Department,
+    IndicatorInputs,
+    Judgement,
+    Override,
+    Profile,
+    Target,
+)
+from scorer.model.kinds import Alternatives, Graded
 from scorer.model.problems import PathKey, Problem, UserError, did_you_mean
 from scorer.model.rules import Indicator, InputSpec, RuleSet
 from scorer.numbers import NotANumber, parse_number
 from scorer.rounding import fmt
+from scorer.scoring.kinds.needs import deciding, needed_inputs
 
 
 def load_inputs(path: Path, rules: RuleSet, display: str | None = None) -> Department:
@@ -160,6 +171,10 @@ def _in_workbook_words(doc: YamlDocument, problem: Problem) -> Problem:
     return replace(problem, location=replace(problem.location, indicator=row, field=column))
 
 
+# How a yes/no answer may be written (a checklist item, a condition's fact).
+YES_NO = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "1": True, "0": False,
+          "有": True, "无": False, "y": True, "n": False}  # fmt: skip
+
 # How a unit may be written after a number ("500万" for 万元).
 _UNIT_SPELLINGS = {"万元": ("万元", "万"), "元": ("元",), "亿元": ("亿元", "亿")}
 
@@ -272,10 +287,17 @@ class _Reader:
         )
         if override is not None and deductions:
             self.fail(base + ("override",), t("inputs.override_and_deductions"))
+        declarative = indicator.kinds.spec is not None or indicator.kinds.conditions
         if override is None:
-            self.check_missing(base, indicator, entry, values)
+            if declarative:
+                self.check_kinds(base, indicator, entry, values)
+            else:
+                self.check_missing(base, indicator, entry, values)
         targets = self.targets(base, indicator, entry.get("targets") or [])
-        return IndicatorInputs(values, deductions, override, targets, _text(entry.get("improvement")))
+        judgement = self.judgement(base, indicator, entry.get("judgement"))
+        improvement = _text(entry.get("improvement"))
+        choice = str(entry.get("choice") or "")
+        return IndicatorInputs(values, deductions, override, targets, improvement, judgement, choice)
 
     def targets(self, base: PathKey, indicator: Indicator, items: list[dict[str, Any]]) -> tuple[Target, ...]:
         if not items or indicator.targets is None:
@@ -298,6 +320,8 @@ class _Reader:
         return tuple(read)
 
     def value(self, path: PathKey, spec: InputSpec, raw: Any) -> Decimal | None:
+        if spec.type == "yes_no":
+            return self.yes_no(path, spec, raw)
         raw = self.without_unit(path, spec, raw)
         if raw is None:
             return None
@@ -346,6 +370,76 @@ class _Reader:
         expected = spec.unit or t("inputs.no_unit")
         self.fail(path, t("inputs.wrong_unit", value=show(raw), unit=unit, expected=expected))
         return None
+
+    def yes_no(self, path: PathKey, spec: InputSpec, raw: Any) -> Decimal | None:
+        """是/否, yes/no, true/false or 1/0: 1 for yes, 0 for no."""
+        answer = YES_NO.get(str(raw).strip().lower()) if not isinstance(raw, bool) else raw
+        if answer is None:
+            self.fail(path, t("inputs.not_yes_no", value=show(raw), label=spec.label))
+            return None
+        return Decimal(1 if answer else 0)
+
+    def judgement(self, base: PathKey, indicator: Indicator, item: dict[str, Any] | None) -> Judgement | None:
+        """A graded row's pick: a declared grade, a score within its range, and a reason."""
+        graded = indicator.kinds.spec
+        if item is None or not isinstance(graded, Graded):
+            return None
+        path = base + ("judgement",)
+        grade = graded.grade(str(item["grade"]))
+        score = self.number(path + ("score",), item["score"], percent=False)
+        reason = self.reason(path, item, t("inputs.why_graded"))
+        if grade is None or score is None or reason is None:
+            return None  # an unknown grade is refused by the schema, with the declared ones
+        if not grade.interval.contains(Fraction(score)):
+            self.fail(
+                path + ("score",),
+                t("inputs.grade_range", score=f"{score:f}", grade=grade.name, range=grade.interval.text),
+            )
+            return None
+        if not indicator.rounding.fits(score) or score > indicator.weight or score < 0:
+            self.fail(
+                path + ("score",),
+                t("inputs.override_places", score=f"{score:f}", places=indicator.rounding.places),
+            )
+            return None
+        return Judgement(grade.name, score, reason)
+
+    def check_kinds(
+        self, base: PathKey, indicator: Indicator, entry: dict[str, Any], values: dict[str, Decimal]
+    ) -> None:
+        """What a row of a declarative kind needs and was not given; nothing when a condition decides the row."""
+        choice = str(entry.get("choice") or "")
+        needed = needed_inputs(indicator, values, choice, self.rules.year)
+        decided = deciding(indicator, values, self.rules.year) is not None
+        where = "" if entry else t("inputs.add_indicator", id=indicator.id)
+        if indicator.on_missing == "error":  # an optional input too, where these answers need it
+            for spec in indicator.inputs:
+                if spec.name in needed and spec.name not in entry:
+                    self.fail(
+                        base + (spec.name,),
+                        t(
+                            "inputs.missing_input",
+                            name=spec.name,
+                            label=spec.label,
+                            title=indicator.title,
+                            where=where,
+                        ),
+                    )
+        if decided:
+            return
+        kind = indicator.kinds.spec
+        if isinstance(kind, Graded) and "judgement" not in entry:
+            grades = "、".join(f"{g.name} {g.interval.text}" for g in kind.grades)
+            self.fail(
+                base + ("judgement",),
+                t("inputs.judgement_missing", title=indicator.title, grades=grades, where=where),
+            )
+        if isinstance(kind, Alternatives) and kind.choose == "by_department" and not choice:
+            options = ", ".join(f"{o.id} ({o.name})" for o in kind.options)
+            self.fail(
+                base + ("choice",),
+                t("inputs.choice_missing", title=indicator.title, options=options, where=where),
+            )
 
     def check_refs(self, base: PathKey, indicator: Indicator, values: dict[str, Decimal]) -> None:
         for spec in indicator.inputs:

@@ -9,6 +9,7 @@ import copy
 from typing import Any
 
 from scorer.load.schemas import load_schema
+from scorer.model.kinds import Alternatives, Graded
 from scorer.model.rules import Indicator, RuleSet
 
 
@@ -28,7 +29,31 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
     }
     for spec in indicator.inputs:
         label = spec.label + (f" ({spec.unit})" if spec.unit else "")
-        properties[spec.name] = {"$ref": "#/$defs/number", "description": label}
+        if spec.type == "yes_no":
+            properties[spec.name] = {
+                "type": ["boolean", "string", "integer"],
+                "description": f"{label} (是/否)",
+            }
+        else:
+            properties[spec.name] = {"$ref": "#/$defs/number", "description": label}
+    kind = indicator.kinds.spec
+    if isinstance(kind, Graded):
+        properties["judgement"] = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["grade", "score", "reason"],
+            "description": "评价: " + "、".join(f"{g.name} {g.interval.text}" for g in kind.grades),
+            "properties": {
+                "grade": {"enum": [g.name for g in kind.grades]},
+                "score": {"$ref": "#/$defs/number"},
+                "reason": {"type": "string"},
+            },
+        }
+    if isinstance(kind, Alternatives) and kind.choose == "by_department":
+        properties["choice"] = {
+            "enum": [o.id for o in kind.options],
+            "description": "; ".join(f"{o.id}: {o.name}" for o in kind.options),
+        }
     if indicator.scoring == "targets":
         properties["targets"] = {"type": "array", "items": {"$ref": "#/$defs/target"}}
     return {

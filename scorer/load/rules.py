@@ -13,6 +13,7 @@ from typing import Any
 
 from scorer.i18n import t
 from scorer.load.cache import cached
+from scorer.load.kinds import read_kinds
 from scorer.load.schemas import field_name, load_schema, validate
 from scorer.load.validate import check_indicator, check_rule_set
 from scorer.load.yamlio import YamlDocument, display_path, load_yaml_file
@@ -176,6 +177,9 @@ def _build_indicator(doc: YamlDocument, default: Rounding, problems: list[Proble
                 reasons[language] = compile_template(source, allowed)
             except TemplateError as exc:
                 fail(where, str(exc))
+    kinds, asked = read_kinds(
+        data, input_names | FORMULA_NAMES, input_names | REASON_NAMES | {m.id for m in metrics}, fail
+    )
     targets = data.get("targets")
     return Indicator(
         id=ident,
@@ -185,7 +189,7 @@ def _build_indicator(doc: YamlDocument, default: Rounding, problems: list[Proble
         weight=Decimal(data["weight"]),
         explanation=data["explanation"],
         scoring=data["scoring"],
-        inputs=inputs,
+        inputs=inputs + asked,
         formula=formula,
         rounding=_rounding(data["rounding"]) if "rounding" in data else default,
         on_missing=data.get("on_missing", "error"),
@@ -202,6 +206,7 @@ def _build_indicator(doc: YamlDocument, default: Rounding, problems: list[Proble
         keys=frozenset(data),
         name_en=data.get("name_en", ""),
         explanation_en=data.get("explanation_en", ""),
+        kinds=kinds,
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from scorer.i18n import t
 from scorer.load.schemas import field_name
+from scorer.load.validate_kinds import check_kinds, used_names
 from scorer.model.problems import Location, Problem, did_you_mean
 from scorer.model.rules import Indicator, RuleSet
 from scorer.scoring.formula import DivisionByZero, Formula, FormulaError
@@ -105,9 +106,17 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
             members = [i for i in rules.indicators if i.level1 == level.name and i.level2 == child]
             total = sum((i.weight for i in members), Decimal(0))
             if members and total != weight:
+                files = ", ".join(f"{Path(i.path).name} ({i.weight})" for i in members)
                 yield Problem(
                     _rubric_at(rules, "levels", index, "children", child_index),
-                    t("lint.members_weight", level1=level.name, child=child, sum=total, weight=weight),
+                    t(
+                        "lint.members_weight",
+                        level1=level.name,
+                        child=child,
+                        sum=total,
+                        weight=weight,
+                        files=files,
+                    ),
                 )
             if not members:
                 yield Problem(
@@ -165,6 +174,7 @@ def _indicator(indicator: Indicator) -> Iterator[Problem]:
             t("lint.weight_places", weight=indicator.weight, places=indicator.rounding.places),
         )
     yield from _scoring(indicator)
+    yield from check_kinds(indicator)
     yield from _inputs(indicator)
     yield from _declared_deductions(indicator)
     yield from _provenance(indicator)
@@ -191,10 +201,16 @@ def _inputs(indicator: Indicator) -> Iterator[Problem]:
     if indicator.formula is None and "formula" in indicator.keys:
         return  # the formula did not compile; that error says enough
     used = set(indicator.formula.names) if indicator.formula else set()
+    used |= used_names(indicator)
     for metric in indicator.metrics:
         used |= metric.formula.names
     for spec in indicator.inputs:
-        if spec.optional and indicator.on_missing == "error" and spec.name in used and indicator.formula:
+        if (
+            spec.optional
+            and indicator.on_missing == "error"
+            and indicator.formula
+            and spec.name in (indicator.formula.names)
+        ):
             yield Problem(
                 _at(indicator, "inputs", spec.name, "optional"),
                 t("lint.optional_needed", name=spec.name),

@@ -150,10 +150,16 @@ class _Reader:
             value_cell = sheet.cell(row=row, column=layout.VALUE)
             if isinstance(name, str) and name.strip():
                 label = _text(sheet.cell(row=row, column=layout.INPUT_LABEL).value) or name.strip()
-                self.at(base + (name.strip(),), sheet, value_cell, title, label)
-                value = self.value(sheet, value_cell)
+                key = tuple(name.strip().split("."))  # judgement.grade: a part of the judgement
+                self.at(base + key, sheet, value_cell, title, label)
+                kind = "text" if key[-1] in ("grade", "reason", "choice") else "number"
+                value = self.value(sheet, value_cell, kind)
                 if value is not None:
-                    entry[name.strip()] = value
+                    target = entry
+                    for part in key[:-1]:
+                        target = target.setdefault(part, {})
+                        self.at(base + key[:-1], sheet, value_cell, title, label)
+                    target[key[-1]] = value
             self.deduction(sheet, row, base, entry, title)
 
     def deduction(self, sheet: Any, row: int, base: PathKey, entry: dict[str, Any], title: str) -> None:

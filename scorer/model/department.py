@@ -71,12 +71,23 @@ class Override:
 
 
 @dataclass(frozen=True)
+class Judgement:
+    """An evaluator's pick for a graded row: the grade, a score within its range, and why."""
+
+    grade: str
+    score: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
 class IndicatorInputs:
     values: Mapping[str, Decimal] = field(default_factory=dict)
     deductions: tuple[Deduction, ...] = ()
     override: Override | None = None
     targets: tuple[Target, ...] = ()
     improvement: str = ""  # 改进措施 for the row, whatever scored it
+    judgement: Judgement | None = None  # a graded row's pick
+    choice: str = ""  # the option the department chose, for a row scored by alternatives
 
 
 @dataclass(frozen=True)

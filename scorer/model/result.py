@@ -59,6 +59,7 @@ class IndicatorResult:
     name_en: str = ""
     explanation: str = ""
     explanation_en: str = ""
+    exercised: tuple[str, ...] = ()  # the rule's parts that decided this score (bands, steps, items, gates …)
 
     @property
     def lost(self) -> Decimal:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from scorer.model.kinds import KindRules
 from scorer.model.messages import Fact, Template, fact
 from scorer.model.problems import LineMap
 from scorer.rounding import Rounding
@@ -15,7 +16,7 @@ from scorer.scoring.formula import Formula
 @dataclass(frozen=True)
 class InputSpec:
     name: str
-    type: str  # number | integer | percent
+    type: str  # number | integer | percent | yes_no (1 for yes, 0 for no)
     label: str
     unit: str = ""
     min: Decimal | None = None
@@ -57,7 +58,7 @@ class Indicator:
     level2: str
     weight: Decimal
     explanation: str
-    scoring: str  # formula | deductions | targets
+    scoring: str  # formula | deductions | targets | one of the kinds in scorer/model/kinds.py
     inputs: tuple[InputSpec, ...]
     formula: Formula | None
     rounding: Rounding
@@ -72,6 +73,9 @@ class Indicator:
     keys: frozenset[str] = field(compare=False, repr=False, default=frozenset())  # as written in the file
     name_en: str = ""  # an English name, where the rule file gives one (an unofficial translation)
     explanation_en: str = ""
+    kinds: KindRules = field(
+        default_factory=KindRules
+    )  # the declarative kinds, gates and not-applicable rules
 
     @property
     def reason(self) -> Template | None:

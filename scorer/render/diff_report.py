@@ -17,7 +17,11 @@ def render(diff: RulesDiff, fmt_name: str, old_name: str, new_name: str, lang: s
 
 def _text(diff: RulesDiff, old_name: str, new_name: str, lang: str) -> str:
     lines = [t("diff.heading", lang, old=old_name, new=new_name, count=len(diff.changes))]
-    lines += [f"  {c.subject}: {c.what}" for c in diff.changes] or ["  " + t("diff.no_changes", lang)]
+    for change in diff.changes:
+        lines.append(f"  {change.subject}: {change.what}")
+        lines += _table(change.table, lang)
+    if not diff.changes:
+        lines.append("  " + t("diff.no_changes", lang))
     lines.append(t("diff.impact", lang, count=len(diff.impacts)))
     for impact in diff.impacts:
         lines.append(f"  {impact.label}: {_totals(impact)}")
@@ -30,6 +34,15 @@ def _markdown(diff: RulesDiff, old_name: str, new_name: str, lang: str) -> str:
     if diff.changes:
         lines += ["| " + t("diff.md_columns", lang) + " |", "|---|---|"]
         lines += [f"| `{c.subject}` | {_cell(c.what)} |" for c in diff.changes]  # ids are [a-z0-9_] only
+        for change in (c for c in diff.changes if c.table):
+            lines += [
+                "",
+                f"`{change.subject}`",
+                "",
+                "| " + t("diff.kind_columns", lang) + " |",
+                "|---|---|---|",
+            ]
+            lines += [f"| {_cell(part)} | {_cell(a)} | {_cell(b)} |" for part, a, b in change.table]
     else:
         lines.append(t("diff.no_changes", lang))
     lines += ["", "### " + t("diff.impact", lang, count=len(diff.impacts)).rstrip(":："), ""]
@@ -41,6 +54,29 @@ def _markdown(diff: RulesDiff, old_name: str, new_name: str, lang: str) -> str:
             f"{_cell(_grade(impact.old))} | {_cell(_grade(impact.new))} | {rows} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _table(rows: tuple[tuple[str, str, str], ...], lang: str) -> list[str]:
+    """A declarative kind's changed parts, before and after, in aligned columns."""
+    if not rows:
+        return []
+    header = tuple(cell.strip() for cell in t("diff.kind_columns", lang).split("|"))
+    table = [header, *rows]
+    widths = [max(_width(row[i]) for row in table) for i in range(3)]
+    return [
+        "      " + "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in table
+    ]
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: a CJK character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def _totals(impact: Impact) -> str:

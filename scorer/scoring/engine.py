@@ -12,6 +12,7 @@ from decimal import Decimal, localcontext
 from scorer import __version__
 from scorer.i18n import t
 from scorer.model.department import Department, IndicatorInputs
+from scorer.model.kinds import where
 from scorer.model.messages import Fact, Message, fact, rule_reason, said
 from scorer.model.problems import Location
 from scorer.model.result import (
@@ -26,6 +27,7 @@ from scorer.model.result import (
 from scorer.model.rules import Indicator, RuleSet
 from scorer.numbers import EXACT, completion_percent, total
 from scorer.rounding import Exact, Rounding, fmt
+from scorer.scoring import kinds
 from scorer.scoring.formula import FormulaError
 from scorer.scoring.targets import roll_up
 
@@ -39,15 +41,18 @@ class EngineError(Exception):
 class RuleRuntimeError(Exception):
     """A rule's formula failed on a department's values (e.g. an unguarded division). Names the indicator."""
 
-    def __init__(self, indicator: Indicator, message: str, key: str = "formula"):
+    def __init__(
+        self, indicator: Indicator, message: str, key: str = "formula", path: tuple[str | int, ...] = ()
+    ):
         self.indicator = indicator
         self.key = key  # the rule file's key whose text failed, for its line
+        self.path = path or (key,)
         super().__init__(message)
 
     def location(self) -> Location:
         """The rule file, line, indicator and key of the text that failed."""
         rule = self.indicator
-        return Location(rule.path, rule.lines.line((self.key,)), rule.id, self.key)
+        return Location(rule.path, rule.lines.line(self.path), rule.id, where(self.path))
 
 
 def score(rules: RuleSet, department: Department) -> Result:
@@ -123,6 +128,7 @@ class _Builder:
         self.notes: list[Message] = []
         self.steps: list[Step] = []
         self.clamped = False
+        self.exercised: list[str] = []
         self.targets: tuple[TargetOutcome, ...] = ()
         self.metrics = self._metrics()
 
@@ -160,6 +166,7 @@ class _Builder:
             metrics=self.metrics,
             steps=tuple(self.steps),
             targets=self.targets,
+            exercised=tuple(self.exercised),
         )
 
     def _improve(self, text: str) -> None:
@@ -169,6 +176,13 @@ class _Builder:
     def _base(self) -> Decimal:
         """The score before deductions."""
         indicator = self.indicator
+        if indicator.kinds.spec is not None or indicator.kinds.conditions:  # declarative kinds, gates, n/a
+            try:
+                declared = kinds.base(kinds.Row(self))
+            except kinds.KindError as exc:
+                raise RuleRuntimeError(indicator, str(exc), str(exc.path[0]), exc.path) from None
+            if declared is not None:
+                return declared
         if indicator.scoring == "formula":
             return self._formula()
         if indicator.scoring == "targets" and self.inputs.targets:

@@ -129,20 +129,30 @@ class Formula:
     def evaluate(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> Fraction:
         """Evaluate exactly, over fractions: `a / b * b` is `a`, and nothing is rounded until the rule's own
         rounding. Independent of any decimal context. Raises FormulaError for a runtime fault."""
-        values = {k: v if isinstance(v, bool) else Fraction(v) for k, v in names.items()}
-        evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS, names=values)
-        try:
-            result = evaluator.eval(self.source, previously_parsed=self.tree)
-        except ZeroDivisionError:
-            raise DivisionByZero(t("formula.division_by_zero")) from None
-        except (TypeError, ValueError, ArithmeticError, InvalidOperation) as exc:
-            raise FormulaError(t("formula.cannot_evaluate", detail=str(exc))) from None
+        result = self._run(names)
         if isinstance(result, bool) or not isinstance(result, int | Fraction):
             raise FormulaError(t("formula.result_not_a_number", kind=type(result).__name__))
         result = Fraction(result)
         if abs(result) > MAX_RESULT:
             raise FormulaError(t("formula.result_out_of_range"))
         return result
+
+    def holds(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> bool:
+        """A condition (a gate, a not-applicable rule, an alternative's `when`): true, or a number other than 0."""
+        result = self._run(names)
+        if not isinstance(result, bool | int | Fraction):
+            raise FormulaError(t("formula.result_not_a_number", kind=type(result).__name__))
+        return bool(result)
+
+    def _run(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> object:
+        values = {k: v if isinstance(v, bool) else Fraction(v) for k, v in names.items()}
+        evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS, names=values)
+        try:
+            return evaluator.eval(self.source, previously_parsed=self.tree)
+        except ZeroDivisionError:
+            raise DivisionByZero(t("formula.division_by_zero")) from None
+        except (TypeError, ValueError, ArithmeticError, InvalidOperation) as exc:
+            raise FormulaError(t("formula.cannot_evaluate", detail=str(exc))) from None
 
 
 def compile_formula(source: str, allowed_names: set[str]) -> Formula:

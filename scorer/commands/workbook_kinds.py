@@ -1,0 +1,59 @@
+"""The input workbook's rows for the declarative kinds: a yes/no answer (checklist items, conditions) chosen
+from 是/否, a graded row's grade, score and reason, and the alternative a department chooses. Each is one row
+of the 指标 sheet whose hidden input id says where the value goes (`judgement.grade`, `choice`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scorer.i18n import t
+from scorer.model.kinds import Alternatives, Graded
+from scorer.model.rules import Indicator, InputSpec
+
+CHOICE_TYPES = ("yes_no", "grade", "choice", "text")
+YES, NO = "是", "否"
+
+
+def kind_rows(indicator: Indicator, lang: str) -> list[InputSpec]:
+    kind = indicator.kinds.spec
+    if isinstance(kind, Graded):
+        grades = "、".join(f"{g.name} {g.interval.text}" for g in kind.grades)
+        return [
+            InputSpec("judgement.grade", "grade", t("scaffold.judgement", lang, grades=grades)),
+            InputSpec("judgement.score", "number", "score", min=None, max=indicator.weight),
+            InputSpec("judgement.reason", "text", "reason"),
+        ]
+    if isinstance(kind, Alternatives) and kind.choose == "by_department":
+        options = ", ".join(f"{o.id} ({o.name})" for o in kind.options)
+        return [InputSpec("choice", "choice", t("scaffold.choice", lang, options=options))]
+    return []
+
+
+def given_choice(entry: dict[str, Any], spec: InputSpec) -> Any:
+    """What an earlier inputs file gave for this row, as the workbook shows it."""
+    if spec.name.startswith("judgement."):
+        return (entry.get("judgement") or {}).get(spec.name.split(".", 1)[1])
+    value = entry.get(spec.name)
+    if spec.type == "yes_no" and isinstance(value, bool):
+        return YES if value else NO
+    return value
+
+
+def choose_from(sheet: Worksheet, spec: InputSpec, where: str, indicator: Indicator, lang: str) -> None:
+    """Excel's own list for a yes/no answer, a grade or a choice (a reason is free text)."""
+    kind = indicator.kinds.spec
+    if spec.type == "yes_no":
+        options = [YES, NO]
+    elif spec.type == "grade" and isinstance(kind, Graded):
+        options = [g.name for g in kind.grades]
+    elif spec.type == "choice" and isinstance(kind, Alternatives):
+        options = [o.id for o in kind.options]
+    else:
+        return
+    validation = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
+    validation.showErrorMessage = True
+    sheet.add_data_validation(validation)
+    validation.add(where)

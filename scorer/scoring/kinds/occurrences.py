@@ -1,0 +1,37 @@
+"""Per-occurrence deductions: points for each violation or item counted, 扣完为止 (never more than the weight)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from scorer.model.kinds import PerOccurrence, where
+from scorer.model.messages import fact, said
+from scorer.model.result import Step
+from scorer.rounding import Exact
+from scorer.scoring.kinds.context import Row
+
+
+def score(row: Row, spec: PerOccurrence) -> Decimal:
+    raw = Fraction(row.weight)
+    reasons = []
+    for item in spec.items:
+        count = Fraction(row.names[item.id])
+        deducted = count * Fraction(item.points)
+        raw -= deducted
+        detail = fact(
+            "step.occurrence", label=said(item.label), count=count, points=item.points, deducted=deducted
+        )
+        row.steps.append(Step("occurrence", detail, raw))
+        if count:
+            row.exercised.append(where(item.path))
+            extra: dict[str, Exact | str] = {"count": count, "points": item.points, "deducted": deducted}
+            default = fact("reason.occurrence", label=said(item.label), count=count, unit=item.unit,
+                           points=item.points, deducted=deducted)  # fmt: skip
+            reasons.append(row.text(item.reason, extra, default))
+    if raw < 0:
+        row.steps.append(Step("clamp", fact("step.deductions_exhausted"), Decimal(0)))
+        raw = Fraction(0)  # 扣完为止
+    result = row.finish(raw)
+    row.reasons.extend(reasons)
+    return result
