@@ -45,7 +45,9 @@ def main() -> int:
     baseline = [sys.executable, "-c", "import typer, rich"]
     score = [*command(), "run", str(EXAMPLE), "--rules", "2022"]
     env_note = os.environ.get("SCORE_LANG", "(locale)")
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "scorer"), str(ROOT / "cli.py")], env=ENV)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "scorer"), str(ROOT / "cli.py")], env=ENV
+    )
     for warm in (baseline, score):  # write the bytecode and rules caches first, as a user's machine has them
         timed(warm)
     base_times, score_times = [], []
