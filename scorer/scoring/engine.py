@@ -30,7 +30,7 @@ from scorer.model.result import (
     TargetOutcome,
 )
 from scorer.model.rules import Grade, Indicator, RuleSet
-from scorer.numbers import EXACT, completion_percent, total
+from scorer.numbers import EXACT, completion_percent
 from scorer.rounding import Exact, Rounding, fmt
 from scorer.scoring.formula import FormulaError
 from scorer.scoring.targets import roll_up
@@ -69,8 +69,8 @@ def _score(rules: RuleSet, department: Department) -> Result:
     plan = _plan(rules)
     year, given = department.year, department.indicators
     indicators = tuple(_indicator_result(row, given.get(row.indicator.id), year) for row in plan.rows)
-    grand_total = total(i.score for i in indicators)
-    grade = rules.grade_of(grand_total)
+    grand_total = sum([i.score for i in indicators], ZERO)  # exact: in the EXACT context (see `score`)
+    grade = plan.grade_of(grand_total)
     return Result(
         department=department.name,
         year=department.year,
@@ -118,6 +118,7 @@ class _Plan:
         self.rules = rules  # held, so that the id it is filed under stays this rule set's
         self.rows = tuple(_Row(i) for i in rules.indicators)
         self.bands = {grade.name: _bands(rules, grade) for grade in rules.grades}
+        self.downward = sorted(rules.grades, key=lambda g: g.min, reverse=True)
         self.groups = [
             (
                 level,
@@ -138,16 +139,27 @@ class _Plan:
             for level in rules.levels
         ]
 
+    def grade_of(self, total: Decimal) -> Grade:
+        """As RuleSet.grade_of, over the grades sorted once."""
+        for grade in self.downward:
+            if total >= grade.min:
+                return grade
+        return min(self.downward, key=lambda g: g.min)
+
     def levels(self, indicators: tuple[IndicatorResult, ...]) -> tuple[NodeResult, ...]:
+        """Subtotals, summed exactly in the EXACT context `score` runs in."""
         english = self.rules.english
         return tuple(
             NodeResult(
                 level.name,
                 level.weight,
-                total(indicators[n].score for n in members),
+                sum([indicators[n].score for n in members], ZERO),
                 tuple(
                     NodeResult(
-                        name, weight, total(indicators[n].score for n in part), name_en=english.get(name, "")
+                        name,
+                        weight,
+                        sum([indicators[n].score for n in part], ZERO),
+                        name_en=english.get(name, ""),
                     )
                     for name, weight, part in children
                 ),
@@ -316,7 +328,7 @@ class _Builder:
                     outcome.raw,
                 )
             )
-        score = self._round(self._clamp(outcome.raw, fact("word.targets_result")))
+        score = self._round(self._clamp(outcome.raw, "word.targets_result"))
         self.reasons.extend(outcome.reasons)
         if score < indicator.weight:
             self.reasons.append(fact("reason.targets_scored", detail=outcome.detail, score=score))
@@ -339,7 +351,7 @@ class _Builder:
             self.steps.append(
                 Step("formula", fact("step.formula", formula=indicator.formula.source, values=shown), raw)
             )
-        score = self._round(self._clamp(raw, fact("word.formula_result")))
+        score = self._round(self._clamp(raw, "word.formula_result"))
         if score < indicator.weight and indicator.reason is not None:
             placeholders = {k: fmt(v) for k, v in values.items()}
             placeholders.update(
@@ -389,9 +401,12 @@ class _Builder:
             )
         return rounded
 
-    def _clamp(self, value: Exact, what: Fact) -> Exact:
+    def _clamp(self, value: Exact, what_key: str) -> Exact:
         """An exact raw value outside [0, weight] is brought inside before it is rounded or shown."""
         weight = self.indicator.weight
+        if 0 <= value <= weight:
+            return value
+        what = fact(what_key)
         if value > weight:
             self.clamped = True
             self.notes.append(fact("note.clamped_high", what=what, value=value, weight=weight))
@@ -429,6 +444,8 @@ class _Builder:
         return score
 
     def _metrics(self) -> tuple[MetricValue, ...]:
+        if not self.indicator.metrics:
+            return ()
         values = {**self.inputs.values, "weight": self.indicator.weight, "year": Decimal(self.year)}
         shown = []
         for metric in self.indicator.metrics:
