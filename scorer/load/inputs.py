@@ -34,7 +34,7 @@ def parse_inputs(text: str, rules: RuleSet, display: str = "<inputs>") -> Depart
 def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     if not isinstance(doc.data, dict):
         raise UserError.at(doc.at(()), t("inputs.not_a_mapping"))
-    problems = validate(doc, inputs_schema(rules), _indicator_of)
+    problems = validate(doc, _schema_of(rules), _indicator_of)
     if problems:
         raise _first(problems)
     reader = _Reader(doc, rules)
@@ -42,6 +42,16 @@ def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     if reader.problems:
         raise _first(reader.problems)
     return department
+
+
+_last_schema: list[Any] = [None, None]  # (rule set, its inputs schema): a batch reads many files under one
+
+
+def _schema_of(rules: RuleSet) -> dict[str, Any]:
+    if _last_schema[0] is not rules:
+        _last_schema[:] = [rules, inputs_schema(rules)]
+    schema: dict[str, Any] = _last_schema[1]
+    return schema
 
 
 def _first(problems: list[Problem]) -> UserError:
