@@ -10,7 +10,8 @@ Generates `--n` varied departments deterministically (benchmarks/departments.py)
    (benchmarks/rubric-2022.jdm.json) through `ZenDecision.evaluate`, on `--zen-n` of them (default: all);
 4. end to end, in a child process: JSON Lines of inputs (Contract 1) read, checked as a YAML file is, scored and
    written as JSON Lines of results (Contract 3), streamed, for `--stream` departments (default `--n`; a file
-   of that many lines is written first, cycling the generated ones), with the child's peak RSS.
+   of that many lines is written first), with the child's peak RSS (`resource.getrusage`). For the memory
+   target: `--stream 1000000`.
 
 It checks that every scorer gives the same total and grade for every department, prints departments per second
 and the ratios, and exits 1 on any disagreement. Not a timed test: figures depend on the machine.
@@ -19,6 +20,7 @@ and the ratios, and exits 1 on any disagreement. Not a timed test: figures depen
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import subprocess
@@ -90,13 +92,6 @@ def _child(path: str, out: str) -> None:
     print(json.dumps({"seconds": seconds, "scored": scored, "refused": refused, "rss_mb": peak}))
 
 
-def _write_lines(path: Path, documents: list[dict[str, Any]], count: int) -> None:
-    lines = [json.dumps(d, ensure_ascii=False) + "\n" for d in documents]
-    with open(path, "w", encoding="utf-8") as handle:
-        for start in range(0, count, len(lines)):
-            handle.writelines(lines[: count - start])
-
-
 def _totals_of(path: Path) -> Iterable[tuple[Decimal, str]]:
     with open(path, encoding="utf-8") as handle:
         for line in handle:
@@ -121,6 +116,23 @@ def main() -> int:
         return 0
     streamed = args.stream if args.stream is not None else args.n
 
+    with tempfile.TemporaryDirectory(prefix="score-bench-") as folder:
+        # First, while this process is small: a child inherits its parent's peak RSS as its own starting figure.
+        source, sink = Path(folder) / "in.jsonl", Path(folder) / "out.jsonl"
+        print(f"writing {streamed:,} departments as JSON Lines (seed {args.seed}) …")
+        with open(source, "w", encoding="utf-8") as handle:
+            handle.writelines(
+                json.dumps(d, ensure_ascii=False) + "\n" for d in departments(streamed, args.seed)
+            )
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", str(source), str(sink)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        stream = json.loads(child.stdout)
+        ends = list(itertools.islice(_totals_of(sink), args.n))
+
     print(f"generating {args.n:,} departments (seed {args.seed}) …")
     documents = list(departments(args.n, args.seed))
     rules = load_rules("2022")
@@ -132,6 +144,8 @@ def main() -> int:
     base_rate, baseline = _timed("hand-written Python scorer", prepared, baseline_2022.score)
     engine_totals = [(r.total, r.grade) for r in results]
     disagree = sum(1 for e, b in zip(engine_totals, baseline, strict=True) if e != (b[0], b[1]))
+    disagree += sum(1 for e, s in zip(engine_totals, ends, strict=False) if e != s)
+    disagree += len(engine_totals[: len(ends)]) != min(args.n, streamed)
 
     zen_rate = None
     try:
@@ -148,20 +162,6 @@ def main() -> int:
         zen_totals = [(Decimal(repr(a["result"]["total"])), a["result"]["grade"]) for a in answers]
         disagree += sum(1 for e, z in zip(engine_totals, zen_totals, strict=False) if e != z)
 
-    with tempfile.TemporaryDirectory(prefix="score-bench-") as folder:
-        source, sink = Path(folder) / "in.jsonl", Path(folder) / "out.jsonl"
-        _write_lines(source, documents, streamed)
-        child = subprocess.run(
-            [sys.executable, __file__, "--child", str(source), str(sink)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        stream = json.loads(child.stdout)
-        if streamed <= args.n:
-            ends = list(_totals_of(sink))
-            disagree += sum(1 for e, s in zip(engine_totals, ends, strict=False) if e != s)
-            disagree += abs(len(ends) - streamed)
     stream_rate = stream["scored"] / stream["seconds"]
     print(
         f"  {'end to end, JSON Lines → JSON Lines':<34} {stream_rate:>10,.0f} departments/s"
