@@ -7,6 +7,7 @@ language of `--lang`, `SCORE_LANG` or the locale.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import sys
@@ -562,6 +563,27 @@ def main_options(
     guard_streams()
 
 
+def _only_the_command_asked() -> typer.Typer:
+    """The app with only the command named on the command line, when one is (`score run …`): typer builds every
+    command it holds before running one, which is most of the start. Help, completion and anything else see the
+    whole app."""
+    if len(sys.argv) < 2 or os.environ.get("_SCORE_COMPLETE"):
+        return app
+    chosen = [c for c in app.registered_commands if _command_name(c) == sys.argv[1]]
+    if not chosen:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = chosen
+    return lean
+
+
+def _command_name(info: typer.models.CommandInfo) -> str:
+    if info.name:
+        return info.name
+    assert info.callback is not None
+    return info.callback.__name__.lower().replace("_", "-")
+
+
 def _stop(signum: int, _frame: object) -> None:
     """SIGTERM and SIGHUP end `score` as Ctrl-C does: files being written are removed, nothing half-done stays."""
     raise SystemExit(128 + signum)
@@ -576,7 +598,7 @@ def main() -> None:
     guard_streams()
     try:
         # Not standalone: click hands back an exit code instead of exiting, and leaves its usage errors to us.
-        code = app(prog_name="score", standalone_mode=False)
+        code = _only_the_command_asked()(prog_name="score", standalone_mode=False)
         if isinstance(code, int) and not isinstance(code, bool):
             raise SystemExit(code)
     except typer.Exit as exc:

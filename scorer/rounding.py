@@ -52,9 +52,7 @@ def _round_up(mode: str, floor: int, twice_rest: int, denominator: int) -> int:
 
 def from_units(units: int, places: int) -> Decimal:
     """units × 10^-places as a Decimal with exactly `places` decimals; never -0."""
-    sign = 1 if units < 0 else 0
-    digits = tuple(int(d) for d in str(abs(units)))
-    return Decimal((sign, digits, -places))
+    return Decimal(f"{units}E-{places}")  # read from text exactly, whatever the decimal context
 
 
 def fmt(value: Exact) -> str:

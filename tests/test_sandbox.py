@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,15 +67,15 @@ ESCAPES = [
 
 @pytest.fixture
 def no_evaluation(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record every expression simpleeval is asked to evaluate."""
+    """Record every formula the engine is asked to evaluate."""
     evaluated: list[str] = []
-    original = scorer.scoring.formula.SimpleEval.eval
+    original = scorer.scoring.formula.Formula.evaluate
 
-    def spy(self: object, expr: str, previously_parsed: object = None) -> object:
-        evaluated.append(expr)
-        return original(self, expr, previously_parsed)  # type: ignore[arg-type]
+    def spy(self: scorer.scoring.formula.Formula, names: Any) -> object:
+        evaluated.append(self.source)
+        return original(self, names)
 
-    monkeypatch.setattr(scorer.scoring.formula.SimpleEval, "eval", spy)
+    monkeypatch.setattr(scorer.scoring.formula.Formula, "evaluate", spy)
     return evaluated
 
 

@@ -49,7 +49,7 @@ def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     if not isinstance(doc.data, dict):
         raise UserError.at(doc.at(()), t("inputs.not_a_mapping"))
     doc = _counts_as_numbers(doc)
-    schema = inputs_schema(rules)
+    schema = _schema_of(rules)
     problems = validate(doc, schema, _indicator_of)
     if problems:
         accepted = _accepted_part(doc, schema)
@@ -64,6 +64,16 @@ def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     if reader.problems or doc.early:
         raise _every(doc, reader.problems)
     return department
+
+
+_last_schema: list[Any] = [None, None]  # (rule set, its inputs schema): a batch reads many files under one
+
+
+def _schema_of(rules: RuleSet) -> dict[str, Any]:
+    if _last_schema[0] is not rules:
+        _last_schema[:] = [rules, inputs_schema(rules)]
+    schema: dict[str, Any] = _last_schema[1]
+    return schema
 
 
 # The words a clerk writes after a number that are the field's own unit: "1分" for points, "2022年", "3个".

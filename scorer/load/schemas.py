@@ -53,15 +53,21 @@ def _fast_registry() -> jsonschema_rs.Registry:
 
 
 _fast_validators: dict[str, Any] = {}
+# The validator of a schema object seen last (a batch checks every department against the same one), held
+# with the object so that its id stays its own.
+_last: list[Any] = [None, None]
 
 
 def _fast_validator(schema: dict[str, Any]) -> Any:
+    if _last[0] is schema:
+        return _last[1]
     key = json.dumps(
         schema, sort_keys=True, ensure_ascii=False
     )  # schemas are small; an inputs schema is per year
     validator = _fast_validators.get(key)
     if validator is None:
         validator = _fast_validators[key] = jsonschema_rs.validator_for(schema, registry=_fast_registry())
+    _last[:] = [schema, validator]
     return validator
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -54,7 +55,7 @@ class IndicatorResult:
     clamped: bool = False
     notes: tuple[Message, ...] = ()
     metrics: tuple[MetricValue, ...] = ()
-    steps: tuple[Step, ...] = ()
+    steps: Sequence[Step] = ()  # a tuple, or worked out when first read (scorer/scoring/engine.py)
     targets: tuple[TargetOutcome, ...] = ()
     name_en: str = ""
     explanation: str = ""

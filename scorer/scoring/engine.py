@@ -3,11 +3,17 @@
 Each indicator's score is built in the same order the published tables imply: the formula (or the full weight),
 rounded as the indicator declares; then the deductions; then clamped to [0, weight] (扣完为止); or, instead of all
 that, the evaluator's override. Every lost point carries a reason.
+
+Speed: what depends only on the rule set is worked out once per rule set (`_Plan`: grade bands, subtotal groups,
+and the result of each row a department leaves empty); the steps of `score explain` are worked out only when
+someone reads them (`_Steps`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, localcontext
+from typing import Any, overload
 
 from scorer import __version__
 from scorer.i18n import t
@@ -24,14 +30,18 @@ from scorer.model.result import (
     Step,
     TargetOutcome,
 )
-from scorer.model.rules import Indicator, RuleSet
-from scorer.numbers import EXACT, completion_percent, total
+from scorer.model.rules import Grade, Indicator, RuleSet
+from scorer.numbers import EXACT, completion_percent
 from scorer.rounding import Exact, Rounding, fmt
 from scorer.scoring import kinds
 from scorer.scoring.formula import FormulaError
 from scorer.scoring.targets import roll_up
 
 ZERO = Decimal(0)
+_NO_INPUTS = IndicatorInputs()
+# Scoring kinds whose result depends on nothing but the indicator, its inputs and the year: a row a department
+# leaves empty scores the same for every department of that year, and is worked out once.
+_PURE_KINDS = frozenset({"formula", "deductions", "targets"})
 
 
 class EngineError(Exception):
@@ -61,16 +71,11 @@ def score(rules: RuleSet, department: Department) -> Result:
 
 
 def _score(rules: RuleSet, department: Department) -> Result:
-    indicators = tuple(score_indicator(i, department.inputs(i.id), department.year) for i in rules.indicators)
-    grand_total = total(i.score for i in indicators)
-    grade = rules.grade_of(grand_total)
-    top = max(g.max for g in rules.grades)
-    bands = tuple(
-        GradeBand(
-            g.name, g.label(top=g.max == top), g.min, g.name == grade.name, rules.english.get(g.name, "")
-        )
-        for g in sorted(rules.grades, key=lambda g: g.min, reverse=True)
-    )
+    plan = _plan(rules)
+    year, given = department.year, department.indicators
+    indicators = tuple(_indicator_result(row, given.get(row.indicator.id), year) for row in plan.rows)
+    grand_total = sum([i.score for i in indicators], ZERO)  # exact: in the EXACT context (see `score`)
+    grade = plan.grade_of(grand_total)
     return Result(
         department=department.name,
         year=department.year,
@@ -82,8 +87,8 @@ def _score(rules: RuleSet, department: Department) -> Result:
         total=grand_total,
         max=rules.total,
         grade=grade.name,
-        bands=bands,
-        levels=_levels(rules, indicators),
+        bands=plan.bands[grade.name],
+        levels=plan.levels(indicators),
         indicators=indicators,
         engine_version=__version__,
         rules_title_en=rules.title_en,
@@ -91,38 +96,169 @@ def _score(rules: RuleSet, department: Department) -> Result:
     )
 
 
-def _levels(rules: RuleSet, indicators: tuple[IndicatorResult, ...]) -> tuple[NodeResult, ...]:
-    def subtotal(level1: str, level2: str | None = None) -> Decimal:
-        return total(i.score for i in indicators if i.level1 == level1 and level2 in (None, i.level2))
+def _indicator_result(row: _Row, inputs: IndicatorInputs | None, year: int) -> IndicatorResult:
+    if row.pure and (inputs is None or inputs == _NO_INPUTS):
+        cached = row.empty.get(year)
+        if cached is None:
+            cached = row.empty[year] = score_indicator(row.indicator, _NO_INPUTS, year)
+        return cached
+    return score_indicator(row.indicator, _NO_INPUTS if inputs is None else inputs, year)
 
-    english = rules.english
-    return tuple(
-        NodeResult(
-            level.name,
-            level.weight,
-            subtotal(level.name),
-            tuple(
-                NodeResult(name, weight, subtotal(level.name, name), name_en=english.get(name, ""))
-                for name, weight in level.children
-            ),
-            name_en=english.get(level.name, ""),
+
+class _Row:
+    """One indicator of a rule set, with the result of an empty row by year (results are frozen: shared)."""
+
+    __slots__ = ("indicator", "pure", "empty")
+
+    def __init__(self, indicator: Indicator):
+        self.indicator = indicator
+        self.pure = indicator.scoring in _PURE_KINDS
+        self.empty: dict[int, IndicatorResult] = {}
+
+
+class _Plan:
+    """What scoring needs from a rule set that no department changes, worked out once per rule set."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules  # held, so that the id it is filed under stays this rule set's
+        self.rows = tuple(_Row(i) for i in rules.indicators)
+        self.bands = {grade.name: _bands(rules, grade) for grade in rules.grades}
+        self.downward = sorted(rules.grades, key=lambda g: g.min, reverse=True)
+        self.groups = [
+            (
+                level,
+                [n for n, i in enumerate(rules.indicators) if i.level1 == level.name],
+                [
+                    (
+                        name,
+                        weight,
+                        [
+                            n
+                            for n, i in enumerate(rules.indicators)
+                            if (i.level1, i.level2) == (level.name, name)
+                        ],
+                    )
+                    for name, weight in level.children
+                ],
+            )
+            for level in rules.levels
+        ]
+
+    def grade_of(self, total: Decimal) -> Grade:
+        """As RuleSet.grade_of, over the grades sorted once."""
+        for grade in self.downward:
+            if total >= grade.min:
+                return grade
+        return min(self.downward, key=lambda g: g.min)
+
+    def levels(self, indicators: tuple[IndicatorResult, ...]) -> tuple[NodeResult, ...]:
+        """Subtotals, summed exactly in the EXACT context `score` runs in."""
+        english = self.rules.english
+        return tuple(
+            NodeResult(
+                level.name,
+                level.weight,
+                sum([indicators[n].score for n in members], ZERO),
+                tuple(
+                    NodeResult(
+                        name,
+                        weight,
+                        sum([indicators[n].score for n in part], ZERO),
+                        name_en=english.get(name, ""),
+                    )
+                    for name, weight, part in children
+                ),
+                name_en=english.get(level.name, ""),
+            )
+            for level, members, children in self.groups
         )
-        for level in rules.levels
+
+
+def _bands(rules: RuleSet, reached: Grade) -> tuple[GradeBand, ...]:
+    top = max(g.max for g in rules.grades)
+    return tuple(
+        GradeBand(
+            g.name, g.label(top=g.max == top), g.min, g.name == reached.name, rules.english.get(g.name, "")
+        )
+        for g in sorted(rules.grades, key=lambda g: g.min, reverse=True)
     )
 
 
+_PLANS: dict[int, _Plan] = {}
+_MAX_PLANS = 16  # a few rule sets side by side (diff, tests); the oldest plan goes first
+
+
+def _plan(rules: RuleSet) -> _Plan:
+    plan = _PLANS.get(id(rules))
+    if plan is None or plan.rules is not rules:
+        while len(_PLANS) >= _MAX_PLANS:
+            del _PLANS[next(iter(_PLANS))]
+        plan = _PLANS[id(rules)] = _Plan(rules)
+    return plan
+
+
 def score_indicator(indicator: Indicator, inputs: IndicatorInputs, year: int) -> IndicatorResult:
-    builder = _Builder(indicator, inputs, year)
-    return builder.build()
+    """One indicator's result; its explain steps are worked out when first read."""
+    return _Builder(indicator, inputs, year, explain=False).build()
+
+
+class _Steps(Sequence[Step]):
+    """The steps of one indicator's score, worked out again (with the same inputs, so the same) when first read.
+
+    Compares, hashes and pickles as the tuple it stands for."""
+
+    __slots__ = ("_given", "_steps")
+
+    def __init__(self, indicator: Indicator, inputs: IndicatorInputs, year: int):
+        self._given: tuple[Indicator, IndicatorInputs, int] | None = (indicator, inputs, year)
+        self._steps: tuple[Step, ...] = ()
+
+    def _all(self) -> tuple[Step, ...]:
+        if self._given is not None:
+            builder = _Builder(*self._given, explain=True)
+            with localcontext(EXACT):
+                builder.build()
+            self._steps, self._given = tuple(builder.steps), None
+        return self._steps
+
+    @overload
+    def __getitem__(self, index: int) -> Step: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Step, ...]: ...
+    def __getitem__(self, index: int | slice) -> Step | tuple[Step, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Steps | tuple):
+            return self._all() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self._all(),))
 
 
 class _Builder:
     """Collects one indicator's score, reasons, notes and steps as it is worked out."""
 
-    def __init__(self, indicator: Indicator, inputs: IndicatorInputs, year: int):
+    def __init__(self, indicator: Indicator, inputs: IndicatorInputs, year: int, *, explain: bool = True):
         self.indicator = indicator
         self.inputs = inputs
         self.year = year
+        self.explain = (
+            explain  # collect the steps of `score explain` (otherwise they are worked out when read)
+        )
         self.reasons: list[Message] = []
         self.improvements: list[str] = []
         self.notes: list[Message] = []
@@ -138,9 +274,10 @@ class _Builder:
             score = inputs.override.score
             self.reasons.append(said(inputs.override.reason))
             self._improve(inputs.override.improvement)
-            self.steps.append(
-                Step("override", fact("step.override", reason=said(inputs.override.reason)), score)
-            )
+            if self.explain:
+                self.steps.append(
+                    Step("override", fact("step.override", reason=said(inputs.override.reason)), score)
+                )
         else:
             score = self._deduct(self._base())
         self._improve(inputs.improvement)
@@ -164,7 +301,7 @@ class _Builder:
             clamped=self.clamped,
             notes=tuple(self.notes),
             metrics=self.metrics,
-            steps=tuple(self.steps),
+            steps=tuple(self.steps) if self.explain else _Steps(indicator, inputs, self.year),
             targets=self.targets,
             exercised=tuple(self.exercised),
         )
@@ -187,7 +324,8 @@ class _Builder:
             return self._formula()
         if indicator.scoring == "targets" and self.inputs.targets:
             return self._targets()
-        self.steps.append(Step("base", fact("step.base", weight=indicator.weight), indicator.weight))
+        if self.explain:
+            self.steps.append(Step("base", fact("step.base", weight=indicator.weight), indicator.weight))
         return indicator.weight
 
     def _targets(self) -> Decimal:
@@ -195,15 +333,16 @@ class _Builder:
         assert indicator.targets is not None and self.inputs.targets
         outcome = roll_up(indicator.targets.roll_up, indicator.weight, self.inputs.targets)
         self.targets = outcome.targets
-        self.steps.extend(Step("target", _target_step(target)) for target in outcome.targets)
-        self.steps.append(
-            Step(
-                "roll-up",
-                fact("step.roll_up", method=indicator.targets.roll_up, detail=outcome.detail),
-                outcome.raw,
+        if self.explain:
+            self.steps.extend(Step("target", _target_step(target)) for target in outcome.targets)
+            self.steps.append(
+                Step(
+                    "roll-up",
+                    fact("step.roll_up", method=indicator.targets.roll_up, detail=outcome.detail),
+                    outcome.raw,
+                )
             )
-        )
-        score = self._round(self._clamp(outcome.raw, fact("word.targets_result")))
+        score = self._round(self._clamp(outcome.raw, "word.targets_result"))
         self.reasons.extend(outcome.reasons)
         if score < indicator.weight:
             self.reasons.append(fact("reason.targets_scored", detail=outcome.detail, score=score))
@@ -221,11 +360,12 @@ class _Builder:
             raw = indicator.formula.evaluate(names)
         except FormulaError as exc:
             raise RuleRuntimeError(indicator, f"{exc}", "formula") from None
-        shown = ", ".join(f"{k}={fmt(v)}" for k, v in sorted(values.items()))
-        self.steps.append(
-            Step("formula", fact("step.formula", formula=indicator.formula.source, values=shown), raw)
-        )
-        score = self._round(self._clamp(raw, fact("word.formula_result")))
+        if self.explain:
+            shown = ", ".join(f"{k}={fmt(v)}" for k, v in sorted(values.items()))
+            self.steps.append(
+                Step("formula", fact("step.formula", formula=indicator.formula.source, values=shown), raw)
+            )
+        score = self._round(self._clamp(raw, "word.formula_result"))
         if score < indicator.weight and indicator.reason is not None:
             placeholders = {k: fmt(v) for k, v in values.items()}
             placeholders.update(
@@ -249,11 +389,15 @@ class _Builder:
         names = ", ".join(missing)
         if indicator.on_missing == "full_marks":
             self.notes.append(fact("note.missing_full_marks", labels=labels))
-            self.steps.append(Step("missing", fact("step.missing_full_marks", names=names), indicator.weight))
+            if self.explain:
+                self.steps.append(
+                    Step("missing", fact("step.missing_full_marks", names=names), indicator.weight)
+                )
             return indicator.weight
         if indicator.on_missing == "zero":
             self.reasons.append(fact("reason.missing_zero", labels=labels))
-            self.steps.append(Step("missing", fact("step.missing_zero", names=names), ZERO))
+            if self.explain:
+                self.steps.append(Step("missing", fact("step.missing_zero", names=names), ZERO))
             return ZERO
         raise EngineError(f"{indicator.id}: missing {missing} should have been reported when reading inputs")
 
@@ -261,27 +405,35 @@ class _Builder:
         """The one rounding of a score, from its exact value."""
         rounding = self.indicator.rounding
         rounded = rounding.apply(value)
-        self.steps.append(
-            Step(
-                "rounding",
-                fact("step.rounding", places=rounding.places, mode=fact(f"rounding.{rounding.mode}")),
-                rounded,
+        if self.explain:
+            self.steps.append(
+                Step(
+                    "rounding",
+                    fact("step.rounding", places=rounding.places, mode=fact(f"rounding.{rounding.mode}")),
+                    rounded,
+                )
             )
-        )
         return rounded
 
-    def _clamp(self, value: Exact, what: Fact) -> Exact:
+    def _clamp(self, value: Exact, what_key: str) -> Exact:
         """An exact raw value outside [0, weight] is brought inside before it is rounded or shown."""
         weight = self.indicator.weight
+        if 0 <= value <= weight:
+            return value
+        what = fact(what_key)
         if value > weight:
             self.clamped = True
             self.notes.append(fact("note.clamped_high", what=what, value=value, weight=weight))
-            self.steps.append(Step("clamp", fact("step.clamped_high", value=value, weight=weight), weight))
+            if self.explain:
+                self.steps.append(
+                    Step("clamp", fact("step.clamped_high", value=value, weight=weight), weight)
+                )
             return weight
         if value < 0:
             self.clamped = True
             self.notes.append(fact("note.clamped_low", what=what, value=value))
-            self.steps.append(Step("clamp", fact("step.clamped_low", value=value), ZERO))
+            if self.explain:
+                self.steps.append(Step("clamp", fact("step.clamped_low", value=value), ZERO))
             return ZERO
         return value
 
@@ -291,17 +443,23 @@ class _Builder:
             score = EXACT.subtract(score, deduction.points)
             self.reasons.append(said(deduction.reason))
             self._improve(deduction.improvement)
-            key = "step.declared_deduction" if deduction.code else "step.deduction"
-            detail = fact(key, code=deduction.code, points=deduction.points, reason=said(deduction.reason))
-            self.steps.append(Step("deduction", detail, score))
+            if self.explain:
+                key = "step.declared_deduction" if deduction.code else "step.deduction"
+                detail = fact(
+                    key, code=deduction.code, points=deduction.points, reason=said(deduction.reason)
+                )
+                self.steps.append(Step("deduction", detail, score))
         if score < 0:
             self.clamped = True
             self.notes.append(fact("note.deductions_exhausted", base=base))
-            self.steps.append(Step("clamp", fact("step.deductions_exhausted"), ZERO))
+            if self.explain:
+                self.steps.append(Step("clamp", fact("step.deductions_exhausted"), ZERO))
             return ZERO
         return score
 
     def _metrics(self) -> tuple[MetricValue, ...]:
+        if not self.indicator.metrics:
+            return ()
         values = {**self.inputs.values, "weight": self.indicator.weight, "year": Decimal(self.year)}
         shown = []
         for metric in self.indicator.metrics:

@@ -1,8 +1,9 @@
 """The formula language: plain arithmetic over an indicator's inputs, checked against an allow-list.
 
-simpleeval is a deny-list sandbox; an allow-list of expression forms, names and functions is checked here first,
-when the rules are loaded, so that nothing outside the language is ever evaluated. This is the only module that
-imports simpleeval.
+An allow-list of expression forms, names and functions is checked here when the rules are loaded, so that nothing
+outside the language is ever evaluated. A checked formula is then turned, once, into a chain of small Python
+closures, one per node of the allowed forms (no `eval`, no `compile`): evaluating it is a few function calls over
+exact fractions.
 
 Allowed: numbers, `True`/`False`, the names given (an indicator's inputs, `weight`, `year`), the functions in
 `FUNCTIONS`, `+ - * / %`, `**` with a small literal exponent, comparisons, `and`/`or`/`not`, `x if c else y`.
@@ -13,12 +14,12 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-
-from simpleeval import SimpleEval
+from functools import cached_property
+from typing import Any
 
 from scorer.i18n import t
 from scorer.model.problems import did_you_mean
@@ -54,7 +55,14 @@ def _power(base: Number, exponent: Number) -> Number:
     return base ** int(exponent)
 
 
-FUNCTIONS = {"min": min, "max": max, "abs": abs, "clamp": _clamp, "floor": _floor, "ceil": _ceil}
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "clamp": _clamp,
+    "floor": _floor,
+    "ceil": _ceil,
+}
 FUNCTION_ARITY = {
     "min": (2, 8),
     "max": (2, 8),
@@ -64,7 +72,7 @@ FUNCTION_ARITY = {
     "ceil": (1, 1),
 }
 
-_OPERATORS = {
+_OPERATORS: dict[type[ast.AST], Callable[..., Any]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
@@ -129,7 +137,7 @@ class Formula:
     def evaluate(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> Fraction:
         """Evaluate exactly, over fractions: `a / b * b` is `a`, and nothing is rounded until the rule's own
         rounding. Independent of any decimal context. Raises FormulaError for a runtime fault."""
-        result = self._run(names)
+        result = self._execute(names)
         if isinstance(result, bool) or not isinstance(result, int | Fraction):
             raise FormulaError(t("formula.result_not_a_number", kind=type(result).__name__))
         result = Fraction(result)
@@ -139,20 +147,96 @@ class Formula:
 
     def holds(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> bool:
         """A condition (a gate, a not-applicable rule, an alternative's `when`): true, or a number other than 0."""
-        result = self._run(names)
+        result = self._execute(names)
         if not isinstance(result, bool | int | Fraction):
             raise FormulaError(t("formula.result_not_a_number", kind=type(result).__name__))
         return bool(result)
 
-    def _run(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> object:
-        values = {k: v if isinstance(v, bool) else Fraction(v) for k, v in names.items()}
-        evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS, names=values)
+    def _execute(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> object:
+        missing = self.names - names.keys()
+        if missing:
+            raise FormulaError(t("formula.cannot_evaluate", detail=", ".join(sorted(missing))))
+        values = {k: v if isinstance(v := names[k], bool) else Fraction(v) for k in self.names}
         try:
-            return evaluator.eval(self.source, previously_parsed=self.tree)
+            return self._run(values)
         except ZeroDivisionError:
             raise DivisionByZero(t("formula.division_by_zero")) from None
         except (TypeError, ValueError, ArithmeticError, InvalidOperation) as exc:
             raise FormulaError(t("formula.cannot_evaluate", detail=str(exc))) from None
+
+    @cached_property
+    def _run(self) -> Callable[[Mapping[str, Any]], Any]:
+        """The checked tree as closures, built on first use (and never pickled: see __getstate__)."""
+        return _closure(self.tree)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_run"}
+
+
+Evaluator = Callable[[Mapping[str, Any]], Any]
+
+
+def _closure(node: ast.AST) -> Evaluator:
+    """One closure per node of a checked tree; each computes what Python computes for that node."""
+    if isinstance(node, ast.Constant):
+        constant = node.value
+        return lambda v: constant
+    if isinstance(node, ast.Name):
+        name = node.id
+        return lambda v: v[name]
+    if isinstance(node, ast.BinOp):
+        binary, left, right = _OPERATORS[type(node.op)], _closure(node.left), _closure(node.right)
+        return lambda v: binary(left(v), right(v))
+    if isinstance(node, ast.UnaryOp):
+        unary, operand = _OPERATORS[type(node.op)], _closure(node.operand)
+        return lambda v: unary(operand(v))
+    if isinstance(node, ast.IfExp):
+        test, body, orelse = _closure(node.test), _closure(node.body), _closure(node.orelse)
+        return lambda v: body(v) if test(v) else orelse(v)
+    if isinstance(node, ast.Call):
+        assert isinstance(node.func, ast.Name)
+        function, arguments = FUNCTIONS[node.func.id], [_closure(a) for a in node.args]
+        return lambda v: function(*[argument(v) for argument in arguments])
+    if isinstance(node, ast.BoolOp):
+        return _boolean(isinstance(node.op, ast.And), [_closure(value) for value in node.values])
+    if isinstance(node, ast.Compare):
+        return _comparison(node)
+    raise FormulaError(t("formula.node_not_allowed", node=type(node).__name__))
+
+
+def _boolean(conjunction: bool, parts: list[Evaluator]) -> Evaluator:
+    """`and` / `or` as Python has them: the first operand that decides, else the last."""
+
+    def evaluate(v: Mapping[str, Any]) -> Any:
+        result: Any = False
+        for part in parts:
+            result = part(v)
+            if bool(result) is not conjunction:
+                break
+        return result
+
+    return evaluate
+
+
+def _comparison(node: ast.Compare) -> Evaluator:
+    """A chain `a < b <= c`: each operand evaluated once, stopping at the first false comparison."""
+    first = _closure(node.left)
+    rest = [
+        (_OPERATORS[type(op)], _closure(operand))
+        for op, operand in zip(node.ops, node.comparators, strict=True)
+    ]
+
+    def evaluate(v: Mapping[str, Any]) -> Any:
+        right = first(v)
+        result: Any = True
+        for compare, operand in rest:
+            left, right = right, operand(v)
+            result = compare(left, right)
+            if not result:
+                break
+        return result
+
+    return evaluate
 
 
 def compile_formula(source: str, allowed_names: set[str]) -> Formula:
@@ -265,4 +349,4 @@ def _exact_constants(module: ast.AST, source: str) -> None:
             if number and (len(text) > 30 or not -30 < number.adjusted() < 12):
                 raise FormulaError(t("formula.number_out_of_range", text=text))
             exact = Fraction(number)
-            node.value = exact  # type: ignore[assignment]  # simpleeval hands a constant back as it is
+            node.value = exact  # type: ignore[assignment]  # a constant is handed back as it is

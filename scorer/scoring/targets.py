@@ -28,6 +28,10 @@ def judge(target: Target) -> TargetOutcome:
     if target.judged is not None:
         return _outcome(target, target.judged, ONE if target.judged else ZERO, judged=True)
     assert target.target is not None and target.actual is not None
+    wanted, got = target.target.parts, target.actual.parts
+    if len(wanted) == 1 and len(got) == 1:  # the common case: one number against one number
+        met, completion = judge_part(wanted[0], got[0])
+        return _outcome(target, met, completion, judged=False)
     by_label = {p.label: p for p in target.actual.parts}
     results = [
         judge_part(part, by_label.get(part.label, target.actual.parts[0])) for part in target.target.parts
@@ -102,8 +106,9 @@ def roll_up(roll_up_method: str, weight: Decimal, targets: Sequence[Target]) -> 
         mean = sum((w * o.completion for w, o in zip(weights, outcomes, strict=True)), ZERO) / sum(weights)
         raw = Fraction(weight) * mean
         detail = fact("detail.weighted_completion", percent=percent(mean))
-    else:
-        mean = sum((o.completion for o in outcomes), ZERO) / len(outcomes)
+    else:  # a met target completes exactly 1: only the others are fractions to add
+        mean = sum((o.completion for o in outcomes if not o.met), Fraction(sum(1 for o in outcomes if o.met)))
+        mean /= len(outcomes)
         raw = Fraction(weight) * mean
         detail = fact("detail.mean_completion", percent=percent(mean))
     reasons = tuple(_unmet(o) for o in outcomes if not o.met)

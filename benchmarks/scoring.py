@@ -1,0 +1,183 @@
+"""How fast `score` scores, against a hand-written scorer and GoRules ZEN, on generated 2022 departments.
+
+    python benchmarks/scoring.py [--n 20000] [--stream N] [--zen-n N] [--seed 2022]
+
+Generates `--n` varied departments deterministically (benchmarks/departments.py) and measures, on one core:
+
+1. scoring alone: the rules loaded once, the engine over departments already read (`scorer.scoring.engine.score`);
+2. a plain hand-written Python scorer of the 2022 rubric (benchmarks/baseline_2022.py), same exact rounding;
+3. GoRules ZEN (`pip install -e .[bench]`) evaluating the same rubric as a JSON decision model
+   (benchmarks/rubric-2022.jdm.json) through `ZenDecision.evaluate`, on `--zen-n` of them (default: all);
+4. end to end, in a child process: JSON Lines of inputs (Contract 1) read, checked as a YAML file is, scored and
+   written as JSON Lines of results (Contract 3), streamed, for `--stream` departments (default `--n`; a file
+   of that many lines is written first), with the child's peak RSS (`resource.getrusage`). For the memory
+   target: `--stream 1000000`.
+
+It checks that every scorer gives the same total and grade for every department, prints departments per second
+and the ratios, and exits 1 on any disagreement. Not a timed test: figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(HERE), str(ROOT)]
+
+import baseline_2022  # noqa: E402
+from departments import departments  # noqa: E402
+
+from scorer.load.inputs import read_inputs  # noqa: E402
+from scorer.load.rules import load_rules  # noqa: E402
+from scorer.load.yamlio import YamlDocument  # noqa: E402
+from scorer.model.problems import LineMap, UserError  # noqa: E402
+from scorer.model.rules import RuleSet  # noqa: E402
+from scorer.render.json_result import as_dict  # noqa: E402
+from scorer.scoring.engine import score  # noqa: E402
+
+
+def jsonl_to_jsonl(source: IO[str], sink: IO[str], rules: RuleSet, name: str = "<stdin>") -> tuple[int, int]:
+    """Score each line of `source` (one inputs document as JSON) and write each result as one JSON line.
+
+    A line that cannot be read is reported on stderr with its line and skipped. Returns (scored, refused)."""
+    scored = refused = 0
+    for number, line in enumerate(source, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line, parse_float=Decimal)
+            department = read_inputs(YamlDocument(name, data, LineMap({(): number})), rules)
+        except (ValueError, UserError) as exc:
+            refused += 1
+            print(f"{name}:{number}: {exc}", file=sys.stderr)
+            continue
+        result = score(rules, department)
+        sink.write(json.dumps(as_dict(result), ensure_ascii=False) + "\n")
+        scored += 1
+    return scored, refused
+
+
+def _timed(label: str, items: list[Any], work: Callable[[Any], Any]) -> tuple[float, list[Any]]:
+    start = time.perf_counter()
+    out = [work(item) for item in items]
+    seconds = time.perf_counter() - start
+    print(
+        f"  {label:<34} {len(items) / seconds:>10,.0f} departments/s  ({seconds * 1e6 / len(items):7.1f} µs each)"
+    )
+    return len(items) / seconds, out
+
+
+def _child(path: str, out: str) -> None:
+    """Run in a child process: stream `path` to `out`, print (seconds, scored, refused, peak RSS in MB) as JSON."""
+    import resource
+
+    start = time.perf_counter()
+    rules = load_rules("2022")
+    with open(path, encoding="utf-8") as source, open(out, "w", encoding="utf-8") as sink:
+        scored, refused = jsonl_to_jsonl(source, sink, rules, path)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    print(json.dumps({"seconds": seconds, "scored": scored, "refused": refused, "rss_mb": peak}))
+
+
+def _totals_of(path: Path) -> Iterable[tuple[Decimal, str]]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            data = json.loads(line, parse_float=Decimal)
+            yield Decimal(data["total"]), data["grade"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--n", type=int, default=20000, help="departments for the comparisons (default 20000)"
+    )
+    parser.add_argument(
+        "--stream", type=int, default=None, help="departments streamed end to end (default --n)"
+    )
+    parser.add_argument("--zen-n", type=int, default=None, help="departments given to ZEN (default --n)")
+    parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(*args.child)
+        return 0
+    streamed = args.stream if args.stream is not None else args.n
+
+    with tempfile.TemporaryDirectory(prefix="score-bench-") as folder:
+        # First, while this process is small: a child inherits its parent's peak RSS as its own starting figure.
+        source, sink = Path(folder) / "in.jsonl", Path(folder) / "out.jsonl"
+        print(f"writing {streamed:,} departments as JSON Lines (seed {args.seed}) …")
+        with open(source, "w", encoding="utf-8") as handle:
+            handle.writelines(
+                json.dumps(d, ensure_ascii=False) + "\n" for d in departments(streamed, args.seed)
+            )
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", str(source), str(sink)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        stream = json.loads(child.stdout)
+        ends = list(itertools.islice(_totals_of(sink), args.n))
+
+    print(f"generating {args.n:,} departments (seed {args.seed}) …")
+    documents = list(departments(args.n, args.seed))
+    rules = load_rules("2022")
+    read = [read_inputs(YamlDocument("<generated>", d, LineMap()), rules) for d in documents]
+    prepared = [baseline_2022.prepare(d) for d in documents]
+    print(f"one core; Python {sys.version.split()[0]}")
+
+    engine_rate, results = _timed("score (engine, rules loaded once)", read, lambda d: score(rules, d))
+    base_rate, baseline = _timed("hand-written Python scorer", prepared, baseline_2022.score)
+    engine_totals = [(r.total, r.grade) for r in results]
+    disagree = sum(1 for e, b in zip(engine_totals, baseline, strict=True) if e != (b[0], b[1]))
+    disagree += sum(1 for e, s in zip(engine_totals, ends, strict=False) if e != s)
+    disagree += len(engine_totals[: len(ends)]) != min(args.n, streamed)
+
+    zen_rate = None
+    try:
+        import zen
+    except ImportError:
+        print("  GoRules ZEN                        not installed (pip install -e '.[bench]')")
+    else:
+        import zen_2022
+
+        decision = zen.ZenEngine().create_decision(zen_2022.JDM.read_text(encoding="utf-8"))
+        count = min(args.zen_n or args.n, args.n)
+        contexts = [zen_2022.context(d) for d in documents[:count]]
+        zen_rate, answers = _timed("GoRules ZEN (ZenDecision.evaluate)", contexts, decision.evaluate)
+        zen_totals = [(Decimal(repr(a["result"]["total"])), a["result"]["grade"]) for a in answers]
+        disagree += sum(1 for e, z in zip(engine_totals, zen_totals, strict=False) if e != z)
+
+    stream_rate = stream["scored"] / stream["seconds"]
+    print(
+        f"  {'end to end, JSON Lines → JSON Lines':<34} {stream_rate:>10,.0f} departments/s"
+        f"  ({streamed:,} streamed in {stream['seconds']:.1f} s, peak RSS {stream['rss_mb']:.0f} MB)"
+    )
+
+    print()
+    print(f"engine / hand-written time:  {base_rate / engine_rate:5.2f}x  (target ≤ 3x)")
+    if zen_rate is not None:
+        print(f"engine speed / ZEN speed:    {engine_rate / zen_rate:5.2f}x  (target > 1x)")
+    print(f"end to end:                  {stream_rate:,.0f}/s  (target ≥ 5,000/s)")
+    print(f"peak RSS streaming:          {stream['rss_mb']:.0f} MB  (target < 150 MB for 1,000,000)")
+    print(f"totals and grades agree:     {'yes' if not disagree else f'NO ({disagree} differ)'}")
+    return 1 if disagree or stream["refused"] else 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("SCORE_LANG", "zh")
+    sys.exit(main())
