@@ -1,9 +1,8 @@
 """The formula language: plain arithmetic over an indicator's inputs, checked against an allow-list.
 
-An allow-list of expression forms, names and functions is checked here when the rules are loaded, so that nothing
-outside the language is ever evaluated. A checked formula is then turned, once, into a chain of small Python
-closures, one per node of the allowed forms (no `eval`, no `compile`): evaluating it is a few function calls over
-exact fractions.
+simpleeval is a deny-list sandbox; an allow-list of expression forms, names and functions is checked here first,
+when the rules are loaded, so that nothing outside the language is ever evaluated. A checked formula keeps its
+parsed tree and one simpleeval evaluator, so evaluating it is a walk over that tree with exact fractions.
 
 Allowed: numbers, `True`/`False`, the names given (an indicator's inputs, `weight`, `year`), the functions in
 `FUNCTIONS`, `+ - * / %`, `**` with a small literal exponent, comparisons, `and`/`or`/`not`, `x if c else y`.
@@ -20,6 +19,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property
 from typing import Any
+
+from simpleeval import SimpleEval
 
 from scorer.i18n import t
 from scorer.model.problems import did_you_mean
@@ -166,77 +167,19 @@ class Formula:
 
     @cached_property
     def _run(self) -> Callable[[Mapping[str, Any]], Any]:
-        """The checked tree as closures, built on first use (and never pickled: see __getstate__)."""
-        return _closure(self.tree)
+        """simpleeval over the checked tree, set up once per formula (and never pickled: see __getstate__)."""
+        evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS)
+        source, tree = self.source, self.tree
+
+        def run(values: Mapping[str, Any]) -> Any:
+            evaluator.names = dict(values)
+            return evaluator.eval(source, previously_parsed=tree)
+
+        return run
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_run"}
 
-
-Evaluator = Callable[[Mapping[str, Any]], Any]
-
-
-def _closure(node: ast.AST) -> Evaluator:
-    """One closure per node of a checked tree; each computes what Python computes for that node."""
-    if isinstance(node, ast.Constant):
-        constant = node.value
-        return lambda v: constant
-    if isinstance(node, ast.Name):
-        name = node.id
-        return lambda v: v[name]
-    if isinstance(node, ast.BinOp):
-        binary, left, right = _OPERATORS[type(node.op)], _closure(node.left), _closure(node.right)
-        return lambda v: binary(left(v), right(v))
-    if isinstance(node, ast.UnaryOp):
-        unary, operand = _OPERATORS[type(node.op)], _closure(node.operand)
-        return lambda v: unary(operand(v))
-    if isinstance(node, ast.IfExp):
-        test, body, orelse = _closure(node.test), _closure(node.body), _closure(node.orelse)
-        return lambda v: body(v) if test(v) else orelse(v)
-    if isinstance(node, ast.Call):
-        assert isinstance(node.func, ast.Name)
-        function, arguments = FUNCTIONS[node.func.id], [_closure(a) for a in node.args]
-        return lambda v: function(*[argument(v) for argument in arguments])
-    if isinstance(node, ast.BoolOp):
-        return _boolean(isinstance(node.op, ast.And), [_closure(value) for value in node.values])
-    if isinstance(node, ast.Compare):
-        return _comparison(node)
-    raise FormulaError(t("formula.node_not_allowed", node=type(node).__name__))
-
-
-def _boolean(conjunction: bool, parts: list[Evaluator]) -> Evaluator:
-    """`and` / `or` as Python has them: the first operand that decides, else the last."""
-
-    def evaluate(v: Mapping[str, Any]) -> Any:
-        result: Any = False
-        for part in parts:
-            result = part(v)
-            if bool(result) is not conjunction:
-                break
-        return result
-
-    return evaluate
-
-
-def _comparison(node: ast.Compare) -> Evaluator:
-    """A chain `a < b <= c`: each operand evaluated once, stopping at the first false comparison."""
-    first = _closure(node.left)
-    rest = [
-        (_OPERATORS[type(op)], _closure(operand))
-        for op, operand in zip(node.ops, node.comparators, strict=True)
-    ]
-
-    def evaluate(v: Mapping[str, Any]) -> Any:
-        right = first(v)
-        result: Any = True
-        for compare, operand in rest:
-            left, right = right, operand(v)
-            result = compare(left, right)
-            if not result:
-                break
-        return result
-
-    return evaluate
 
 
 def compile_formula(source: str, allowed_names: set[str]) -> Formula:
