@@ -118,7 +118,16 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
             deduction = deductions[position] if position < len(deductions) else {}
             override = (entry.get("override") or {}) if position == 0 else {}
             _put(sheet, row, layout.POINTS, _given_number(deduction.get("points")), editable=True)
-            _put(sheet, row, layout.REASON, override.get("reason") or deduction.get("reason"), editable=True)
+            own = (
+                entry.get("reason") if position == 0 else None
+            )  # a formula row's 未达标原因 in its own words
+            _put(
+                sheet,
+                row,
+                layout.REASON,
+                override.get("reason") or deduction.get("reason") or own,
+                editable=True,
+            )
             _put(sheet, row, layout.OVERRIDE, _given_number(override.get("score")), editable=position == 0)
             improvement = entry.get("improvement") or deduction.get("improvement") if position == 0 else None
             _put(sheet, row, layout.IMPROVEMENT, improvement, editable=position == 0)

@@ -306,8 +306,13 @@ class _Reader:
         targets = self.targets(base, indicator, entry.get("targets") or [])
         judgement = self.judgement(base, indicator, entry.get("judgement"))
         improvement = _text(entry.get("improvement"))
+        reason = _text(entry.get("reason"))
+        if "reason" in entry and is_blank(reason):
+            self.fail(base + ("reason",), t("inputs.reason_blank"))
+        elif reason and indicator.scoring != "formula":
+            self.fail(base + ("reason",), t("inputs.reason_not_formula"))
         choice = str(entry.get("choice") or "")
-        return IndicatorInputs(values, deductions, override, targets, improvement, judgement, choice)
+        return IndicatorInputs(values, deductions, override, targets, improvement, judgement, choice, reason)
 
     def targets(self, base: PathKey, indicator: Indicator, items: list[dict[str, Any]]) -> tuple[Target, ...]:
         if not items or indicator.targets is None:

@@ -27,6 +27,8 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
         "override": {"$ref": "#/$defs/override"},
         "improvement": {"type": "string", "description": "改进措施"},
     }
+    if indicator.inputs:
+        properties["reason"] = {"type": "string", "description": "未达标原因, in the department's own words"}
     for spec in indicator.inputs:
         label = spec.label + (f" ({spec.unit})" if spec.unit else "")
         if spec.type == "yes_no":

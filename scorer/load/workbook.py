@@ -160,9 +160,13 @@ class _Reader:
                         target = target.setdefault(part, {})
                         self.at(base + key[:-1], sheet, value_cell, title, label)
                     target[key[-1]] = value
-            self.deduction(sheet, row, base, entry, title)
+            self.deduction(
+                sheet, row, base, entry, title, asks_input=bool(isinstance(name, str) and name.strip())
+            )
 
-    def deduction(self, sheet: Any, row: int, base: PathKey, entry: dict[str, Any], title: str) -> None:
+    def deduction(
+        self, sheet: Any, row: int, base: PathKey, entry: dict[str, Any], title: str, asks_input: bool = False
+    ) -> None:
         points_cell = sheet.cell(row=row, column=layout.POINTS)
         reason_cell = sheet.cell(row=row, column=layout.REASON)
         improvement_cell = sheet.cell(row=row, column=layout.IMPROVEMENT)
@@ -196,6 +200,11 @@ class _Reader:
             self.at(base + ("override", "score"), sheet, override_cell, title, override_words)
             self.at(base + ("override", "reason"), sheet, reason_cell, title, reason_words)
             entry["override"] = {"score": override, "reason": reason}
+            reason = None
+        if points is None and reason is not None and asks_input and "reason" not in entry:
+            # A row scored from its inputs, with a reason and no points: the 未达标原因 in the department's words.
+            self.at(base + ("reason",), sheet, reason_cell, title, reason_words)
+            entry["reason"] = reason
             reason = None
         if points is not None or reason is not None:
             deductions = entry.setdefault("deductions", [])

@@ -88,6 +88,9 @@ class IndicatorInputs:
     improvement: str = ""  # 改进措施 for the row, whatever scored it
     judgement: Judgement | None = None  # a graded row's pick
     choice: str = ""  # the option the department chose, for a row scored by alternatives
+    # 未达标原因 in the department's own words for a row scored by its formula ("平均支出进度为89.92%*权重，得8.99分"),
+    # shown instead of the rule's reason template when the row loses points; its facts are the department's to state.
+    reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -366,7 +366,12 @@ class _Builder:
                 Step("formula", fact("step.formula", formula=indicator.formula.source, values=shown), raw)
             )
         score = self._round(self._clamp(raw, "word.formula_result"))
-        if score < indicator.weight and indicator.reason is not None:
+        if self.inputs.reason:
+            if score < indicator.weight:
+                self.reasons.append(said(self.inputs.reason))
+            else:
+                self.notes.append(fact("note.reason_full_marks", reason=said(self.inputs.reason)))
+        elif score < indicator.weight and indicator.reason is not None:
             placeholders = {k: fmt(v) for k, v in values.items()}
             placeholders.update(
                 weight=fmt(indicator.weight),
