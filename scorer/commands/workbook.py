@@ -145,12 +145,20 @@ def _row(sheet: Worksheet, row: int, indicator: Indicator, spec: InputSpec | Non
         (layout.LEVEL1, indicator.level1), (layout.LEVEL2, indicator.level2), (layout.NAME, name),
         (layout.WEIGHT, float(indicator.weight) if indicator.weight != int(indicator.weight) else int(indicator.weight)),
         (layout.EXPLANATION, indicator.explanation), (layout.ID, indicator.id),
-        (layout.INPUT_LABEL, spec.label if spec else t("workbook.no_input", lang)),
+        (layout.INPUT_LABEL, _label(indicator, spec, lang)),
         (layout.UNIT, spec.unit if spec else ""), (layout.INPUT, spec.name if spec else None),
     ):  # fmt: skip
         _put(sheet, row, column, value)
     if spec is None:
         sheet.cell(row=row, column=layout.VALUE).fill = PatternFill("solid", fgColor="EDEDED")
+
+
+def _label(indicator: Indicator, spec: InputSpec | None, lang: str) -> str:
+    if spec is None:
+        return t("workbook.no_input", lang)
+    if indicator.scoring == "deductions":  # shown as evidence (a ratio) in the results; the row scores by deductions
+        return t("workbook.evidence_only", lang, label=spec.label)
+    return spec.label
 
 
 def _validate(
