@@ -628,6 +628,22 @@ def _usage_error(exc: click.ClickException) -> str:
     return "\n".join([*lines, t("cli.error", LANG, message=_usage_problem(exc))])
 
 
+# What click says of a bad value, and the catalogue key that says it in the chosen language.
+_VALUE_PROBLEMS = (
+    (re.compile(r"(?P<value>.*) is not one of (?P<choices>.*)\.", re.S), "cli.not_one_of"),
+    (re.compile(r"(?P<value>.*) is not in the range (?P<range>.*)\.", re.S), "cli.not_in_range"),
+    (re.compile(r"(?P<value>.*) is not a valid (?P<kind>[\w ]+)\.", re.S), "cli.not_valid"),
+)
+
+
+def _value_problem(message: str) -> str:
+    for pattern, key in _VALUE_PROBLEMS:
+        found = pattern.fullmatch(message)
+        if found:
+            return t(key, LANG, **found.groupdict())
+    return message
+
+
 def _usage_problem(exc: click.ClickException) -> str:
     from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption
 
@@ -640,8 +656,7 @@ def _usage_problem(exc: click.ClickException) -> str:
         hint = t("cli.possible_options", LANG, options=possible) if possible else ""
         return t("cli.no_such_option", LANG, name=exc.option_name, hint=hint)
     if isinstance(exc, BadParameter) and exc.param is not None and ctx is not None:
-        choice = re.fullmatch(r"(.*) is not one of (.*)\.", exc.message, re.S)
-        message = t("cli.not_one_of", LANG, value=choice[1], choices=choice[2]) if choice else exc.message
+        message = _value_problem(exc.message)
         return t("cli.bad_value", LANG, name=exc.param.get_error_hint(ctx), message=message)
     extra = re.fullmatch(r"Got unexpected extra argument\(s\) \((.*)\)", exc.message, re.S)
     if extra:
