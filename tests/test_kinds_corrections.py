@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import yaml
 
 from scorer.i18n import say
@@ -59,3 +60,65 @@ def test_a_steps_reason_never_deducts_more_than_the_weight() -> None:
         "按标准计应扣 24 分，超过本项分值 4 分，扣完为止，实扣 4 分。",
     ]
     assert all(Decimal(n) <= 4 for text in texts[:1] for n in [text.split("扣")[-1].rstrip("分。")])
+
+
+# -- 2. a table `score run -o` wrote under a rubric with kinds audits clean ------------------------------------
+
+SCORED_CASES = [p for p in sorted(GOLDEN.glob("*.yaml")) if not p.name.startswith("refused")]
+
+
+def _workbook(tmp_path: Path, case: Path, lang: str) -> Path:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    inputs = tmp_path / f"{case.stem}.yaml"
+    data = yaml.safe_load(case.read_text(encoding="utf-8"))["inputs"]
+    inputs.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path = tmp_path / f"{case.stem}-{lang}.xlsx"
+    args = ["run", str(inputs), "--rules", str(ILLUSTRATIVE), "-o", str(path), "--lang", lang]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+def _audited(path: Path) -> tuple[int, dict]:  # type: ignore[type-arg]
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    result = CliRunner().invoke(app, ["audit", str(path), "--rules", str(ILLUSTRATIVE), "-f", "json"])
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("case", SCORED_CASES, ids=[p.stem for p in SCORED_CASES])
+def test_every_kind_written_by_score_run_audits_clean_and_is_rescored(
+    tmp_path: Path, case: Path, lang: str
+) -> None:
+    expected = Decimal(str(yaml.safe_load(case.read_text(encoding="utf-8"))["expect"]["total"]))
+    code, data = _audited(_workbook(tmp_path, case, lang))
+    (table,) = data["tables"]
+    assert [f for f in table["findings"] if f["severity"] == "error"] == []
+    assert code == 0
+    assert Decimal(str(table["rescored_total"])) == expected  # the kinds' inputs read back and scored again
+
+
+def test_a_kind_rows_score_that_disagrees_with_its_reasons_is_named(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = _workbook(tmp_path, GOLDEN / "band-edges-c.yaml", "zh")  # 2 problems, 1 criticism: 3 − 1 − 1
+    book = load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "财务合规性")
+    score = sheet.cell(row=cell.row, column=8)
+    assert Decimal(str(score.value)) == 1  # as the case's comment works it out by hand
+    score.value = 2
+    book.save(path)
+    code, data = _audited(path)
+    assert code == 1
+    found = {(f["key"], f["line"]) for table in data["tables"] for f in table["findings"]}
+    assert ("audit.kind", f"{sheet.title}!H{cell.row}") in found
