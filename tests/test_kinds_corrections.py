@@ -122,3 +122,58 @@ def test_a_kind_rows_score_that_disagrees_with_its_reasons_is_named(tmp_path: Pa
     assert code == 1
     found = {(f["key"], f["line"]) for table in data["tables"] for f in table["findings"]}
     assert ("audit.kind", f"{sheet.title}!H{cell.row}") in found
+
+
+# -- 3. a condition asks only for the inputs its evaluation reads ------------------------------------------------
+
+
+def _gate_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    folder = tmp_path / "illustrative"
+    shutil.copytree(ILLUSTRATIVE, folder)
+    path = folder / "indicators" / "targets_gate.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("  - when: not targets_set\n", "  - when: not targets_set or targets_total == 0\n")
+    )
+    return folder
+
+
+def _read(folder: Path, row: dict[str, object]):  # type: ignore[no-untyped-def]
+    rules = load_rules(folder)
+    data = yaml.safe_load((GOLDEN / "band-edges-b.yaml").read_text(encoding="utf-8"))["inputs"]
+    data["indicators"]["targets_gate"] = row
+    return rules, parse_inputs(yaml.safe_dump(data, allow_unicode=True), rules)
+
+
+def test_a_condition_that_holds_without_some_inputs_does_not_ask_for_them(tmp_path: Path) -> None:
+    rules, department = _read(_gate_copy(tmp_path), {"targets_set": "否"})
+    row = next(r for r in score(rules, department).indicators if r.id == "targets_gate")
+    assert row.score == 0
+    assert [say(r, "zh") for r in row.reasons] == ["未设置绩效目标，该栏不得分。"]
+
+
+def test_a_condition_that_reads_a_missing_input_asks_for_it(tmp_path: Path) -> None:
+    from scorer.i18n import speaking
+    from scorer.model.problems import UserError
+
+    folder = _gate_copy(tmp_path)
+    with speaking("en"), pytest.raises(UserError) as caught:
+        _read(folder, {"targets_set": "是"})
+    text = str(caught.value)
+    assert "targets_total" in text and "targets_met" in text
+    rules, department = _read(folder, {"targets_set": "是", "targets_total": 0})  # the gate holds on 0
+    row = next(r for r in score(rules, department).indicators if r.id == "targets_gate")
+    assert row.score == 0
+
+
+def test_holds_reads_only_the_names_it_needs() -> None:
+    from scorer.scoring.formula import MissingInput, compile_formula
+
+    condition = compile_formula("not a or b == 0", {"a", "b"})
+    assert condition.holds({"a": False}) is True
+    with pytest.raises(MissingInput) as caught:
+        condition.holds({"a": True})
+    assert caught.value.name == "b"
+    assert condition.holds({"a": True, "b": 1}) is False
