@@ -177,3 +177,46 @@ def test_holds_reads_only_the_names_it_needs() -> None:
         condition.holds({"a": True})
     assert caught.value.name == "b"
     assert condition.holds({"a": True, "b": 1}) is False
+
+
+# -- 4. a value outside the bands is the department's figure to check ------------------------------------------
+
+
+def test_a_value_outside_the_bands_is_named_at_the_departments_line() -> None:
+    from scorer.i18n import speaking
+    from scorer.model.problems import UserError
+
+    rules = load_rules(ILLUSTRATIVE)
+    data = yaml.safe_load((GOLDEN / "band-edges-b.yaml").read_text(encoding="utf-8"))["inputs"]
+    data["indicators"]["carryover_bands"] = {
+        "carryover_amount": 150,
+        "budget_total": 100,
+    }  # 150%: bands end at 100
+    text = yaml.safe_dump(data, allow_unicode=True)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "carryover_bands" in row)
+    with speaking("en"), pytest.raises(UserError) as caught:
+        parse_inputs(text, rules, "dept.yaml")
+    (problem,) = caught.value.problems
+    shown = str(problem)
+    assert shown.startswith(f"dept.yaml:{line}: [")
+    assert "150" in shown and "0 – 100" in shown and "check the figure" in shown
+
+
+def test_lint_warns_when_the_bands_value_has_no_declared_range(tmp_path: Path) -> None:
+    import shutil
+
+    from scorer.commands.lint import lint
+    from scorer.i18n import speaking
+
+    folder = tmp_path / "illustrative"
+    shutil.copytree(ILLUSTRATIVE, folder)
+    path = folder / "indicators" / "carryover_bands.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  range: {min: 0, max: 100}\n", ""), encoding="utf-8"
+    )
+    with speaking("en"):
+        problems = lint([str(folder)]).problems
+    assert [(p.severity, str(p).split(": ", 1)[0].rsplit("/", 1)[-1]) for p in problems] == [
+        ("warning", "carryover_bands.yaml:14")  # its `of:` line
+    ]
+    assert "no declared range" in str(problems[0])
