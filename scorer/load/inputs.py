@@ -29,12 +29,13 @@ from scorer.model.department import (
     Profile,
     Target,
 )
-from scorer.model.kinds import Alternatives, Graded
+from scorer.model.kinds import Alternatives, Bands, Graded
 from scorer.model.problems import PathKey, Problem, UserError, did_you_mean
 from scorer.model.rules import Indicator, InputSpec, RuleSet
 from scorer.numbers import NotANumber, parse_number
 from scorer.rounding import fmt
-from scorer.scoring.kinds.needs import deciding, needed_inputs
+from scorer.scoring.kinds.bands import outside
+from scorer.scoring.kinds.needs import chosen, deciding, needed_inputs
 
 
 def load_inputs(path: Path, rules: RuleSet, display: str | None = None) -> Department:
@@ -443,6 +444,7 @@ class _Reader:
         if decided:
             return
         kind = indicator.kinds.spec
+        self.check_bands(base, indicator, kind, values, choice)
         if isinstance(kind, Graded) and "judgement" not in entry:
             grades = "、".join(f"{g.name} {g.interval.text}" for g in kind.grades)
             self.fail(
@@ -455,6 +457,34 @@ class _Reader:
                 base + ("choice",),
                 t("inputs.choice_missing", title=indicator.title, options=options, where=where),
             )
+
+    def check_bands(
+        self, base: PathKey, indicator: Indicator, kind: Any, values: dict[str, Decimal], choice: str
+    ) -> None:
+        """A value no band holds is the department's figure to check, at its own line."""
+        names = {**values, "weight": indicator.weight, "year": Decimal(self.rules.year)}
+        if isinstance(kind, Alternatives):
+            option = chosen(kind, names, choice)
+            kind = option.spec if option is not None else None
+        if not isinstance(kind, Bands) or not kind.of.names - {"weight", "year"} <= values.keys():
+            return
+        found = outside(kind, names)
+        if found is None:
+            return
+        value, covered = found
+        given = sorted(kind.of.names - {"weight", "year"})
+        at = base + (given[0],) if len(given) == 1 else base
+        figures = ", ".join(f"{name}={fmt(values[name])}" for name in given)
+        self.fail(
+            at,
+            t(
+                "inputs.outside_bands",
+                title=indicator.title,
+                value=fmt(value),
+                covered=covered,
+                figures=figures,
+            ),
+        )
 
     def check_refs(self, base: PathKey, indicator: Indicator, values: dict[str, Decimal]) -> None:
         for spec in indicator.inputs:

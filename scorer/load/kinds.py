@@ -40,8 +40,19 @@ KIND_KEYS = ("bands", "steps", "per_occurrence", "checklist", "graded", "proport
 # Placeholders each kind's reason texts may use, besides the indicator's inputs, metrics, `weight` and `year`.
 PLACEHOLDERS = {
     "bands": {"value", "points", "score", "lost", "band"},
-    "steps": {"value", "threshold", "excess", "steps", "per", "points", "deducted", "score", "lost"},
-    "per_occurrence": {"count", "points", "deducted"},
+    "steps": {
+        "value",
+        "threshold",
+        "excess",
+        "steps",
+        "per",
+        "points",
+        "deducted",
+        "computed",
+        "score",
+        "lost",
+    },
+    "per_occurrence": {"count", "points", "deducted", "computed"},
     "checklist": {"points"},
     "graded": set(),
     "proportional": {"actual", "target", "ratio", "score", "lost"},

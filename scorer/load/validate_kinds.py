@@ -203,6 +203,8 @@ def _bands(indicator: Indicator, spec: Bands) -> Iterator[Problem]:
         if declared is not None:
             low = low if low is not None else declared.min
             high = high if high is not None else declared.max
+    if low is None or high is None:
+        yield Problem(_at(indicator, spec.path + ("of",)), t("lint.bands_no_range"), severity="warning")
     yield from _ranges(indicator, [(b.interval, b.path) for b in spec.items], (low, high), spec.path, True)
 
 

@@ -25,6 +25,7 @@ from scorer.model.rules import Indicator, RuleSet
 from scorer.numbers import EXACT, total
 from scorer.rounding import ROUNDING_MODES, Rounding, fmt
 from scorer.scoring.audit_facts import stated_deduction, stated_values
+from scorer.scoring.audit_kinds import kind_inputs, scored_by_kind
 from scorer.scoring.engine import EngineError, RuleRuntimeError, score, score_indicator
 
 _TICKS = set("√✓✔☑■▣●☒xX")
@@ -231,6 +232,9 @@ class _Auditor:
                 indicator,
                 t("form.reasons"),
             )
+        elif scored_by_kind(indicator):
+            self.check_kind(row, indicator, claimed)
+            return
         elif indicator.scoring != "formula" and deducted is not None and claimed <= weight:
             # A row scored by deductions loses what its reason deducts; a row scored by its targets first
             # states what the targets gave ("按平均完成率…得19.92分"), and loses the deductions from that.
@@ -246,6 +250,28 @@ class _Auditor:
             self.check_formula(row, indicator, facts, claimed)
         else:
             self.recover_deduction(row, indicator, claimed)
+
+    def check_kind(self, row: TableRow, indicator: Indicator, claimed: Decimal) -> None:
+        """A row scored by a declarative kind: its inputs read back with the kind's own reason texts and the
+        row scored through the engine from them; the score kept as stated where they cannot be read."""
+        facts = kind_inputs(indicator, row.reason)
+        if facts is None or self.implausible(indicator, facts):
+            self.keep(row, indicator, claimed)
+            return
+        try:
+            result = score_indicator(indicator, IndicatorInputs(values=facts), self.year)
+        except (RuleRuntimeError, EngineError):
+            self.keep(row, indicator, claimed)
+            return
+        self.recovered[indicator.id] = IndicatorInputs(values=facts, improvement=row.improvement)
+        if result.score != claimed:
+            shown = _facts_text(indicator, facts)
+            self.say(
+                row.at("score"),
+                fact("audit.kind", score=claimed, expected=result.score, facts=shown),
+                indicator,
+                t("xlsx.score"),
+            )
 
     def check_formula(
         self, row: TableRow, indicator: Indicator, facts: dict[str, Decimal], claimed: Decimal

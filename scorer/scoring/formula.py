@@ -20,7 +20,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from simpleeval import SimpleEval
+from simpleeval import NameNotDefined, SimpleEval
 
 from scorer.i18n import t
 from scorer.model.problems import did_you_mean
@@ -129,6 +129,14 @@ class DivisionByZero(FormulaError):
     """The formula divides by zero on these values."""
 
 
+class MissingInput(FormulaError):
+    """A condition read an input that was not given (the others it holds or fails without are not needed)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(t("formula.needs_input", name=name))
+
+
 @dataclass(frozen=True)
 class Formula:
     source: str
@@ -147,19 +155,25 @@ class Formula:
         return result
 
     def holds(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> bool:
-        """A condition (a gate, a not-applicable rule, an alternative's `when`): true, or a number other than 0."""
-        result = self._execute(names)
+        """A condition (a gate, a not-applicable rule, an alternative's `when`): true, or a number other than 0.
+
+        Evaluated with the names given: `not targets_set or targets_total == 0` holds when targets_set is false
+        without asking for targets_total. Raises MissingInput only when a name not given is read."""
+        result = self._execute(names, partial=True)
         if not isinstance(result, bool | int | Fraction):
             raise FormulaError(t("formula.result_not_a_number", kind=type(result).__name__))
         return bool(result)
 
-    def _execute(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> object:
-        missing = self.names - names.keys()
-        if missing:
-            raise FormulaError(t("formula.cannot_evaluate", detail=", ".join(sorted(missing))))
-        values = {k: v if isinstance(v := names[k], bool) else Fraction(v) for k in self.names}
+    def _execute(self, names: Mapping[str, Decimal | Fraction | bool | int], partial: bool = False) -> object:
+        if not partial:
+            missing = self.names - names.keys()
+            if missing:
+                raise FormulaError(t("formula.cannot_evaluate", detail=", ".join(sorted(missing))))
+        values = {k: v if isinstance(v := names[k], bool) else Fraction(v) for k in self.names if k in names}
         try:
             return self._run(values)
+        except NameNotDefined as exc:  # only with partial names: a name not given was read
+            raise MissingInput(str(exc.name)) from None
         except ZeroDivisionError:
             raise DivisionByZero(t("formula.division_by_zero")) from None
         except (TypeError, ValueError, ArithmeticError, InvalidOperation) as exc:

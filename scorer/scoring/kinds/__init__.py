@@ -14,7 +14,7 @@ from decimal import Decimal
 from scorer.model.kinds import Kind, where
 from scorer.model.messages import fact
 from scorer.model.result import Step
-from scorer.scoring.formula import FormulaError
+from scorer.scoring.formula import FormulaError, MissingInput
 from scorer.scoring.kinds.context import KindError, Row
 from scorer.scoring.kinds.needs import needed_inputs, spec_needs
 
@@ -26,10 +26,10 @@ def base(row: Row) -> Decimal | None:
     if rules.spec is None and not rules.conditions:
         return None
     for index, condition in enumerate(rules.conditions):
-        if not condition.when.names <= row.names.keys():
-            continue  # its inputs not given: the reader asked for them unless they may be left out
         try:
             holds = condition.when.holds(row.names)
+        except MissingInput:
+            continue  # it reads an input not given: the reader asked for it unless it may be left out
         except FormulaError as exc:
             raise KindError(condition.path + ("when",), str(exc)) from None
         if holds:

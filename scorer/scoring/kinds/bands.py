@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from scorer.i18n import t
 from scorer.model.kinds import Bands, where
 from scorer.model.messages import fact
 from scorer.model.result import Step
 from scorer.rounding import Exact, fmt
+from scorer.scoring.formula import FormulaError
 from scorer.scoring.kinds.context import KindError, Row, evaluate, shown
 
 
@@ -36,3 +38,21 @@ def score(row: Row, spec: Bands) -> Decimal:
             row.reasons.append(row.text(band.reason, {**extra, "band": band.interval.text}, default))
         return result
     raise KindError(spec.path + ("items",), t("kinds.no_band", value=fmt(value)))
+
+
+def outside(spec: Bands, names: dict[str, Decimal]) -> tuple[Fraction, str] | None:
+    """The value no band holds, and the stretch the bands cover ("0 – 100"), when the department's values give
+    one; None when a band holds it or it cannot be worked out yet (the engine reports a formula's fault)."""
+    try:
+        value = spec.of.evaluate(names)
+    except FormulaError:
+        return None
+    if any(band.interval.contains(value) for band in spec.items):
+        return None
+    ends = [e for band in spec.items for e in (band.interval.low, band.interval.high, band.interval.equals)]
+    unbounded_low = any(b.interval.equals is None and b.interval.low is None for b in spec.items)
+    unbounded_high = any(b.interval.equals is None and b.interval.high is None for b in spec.items)
+    known = [e for e in ends if e is not None]
+    low = "-∞" if unbounded_low or not known else fmt(min(known))
+    high = "∞" if unbounded_high or not known else fmt(max(known))
+    return value, f"{low} – {high}"

@@ -76,6 +76,11 @@ class Row:
         return Fraction(self.weight) - Fraction(score)
 
 
+def capped(computed: Exact, weight: Exact) -> Fact:
+    """Said after a deduction's reasons when the rule's count comes to more than the row's weight (扣完为止)."""
+    return fact("reason.deductions_capped", computed=computed, weight=weight)
+
+
 def evaluate(row: Row, formula: Formula, path: Path) -> Fraction:
     """A kind's formula on the row's values; a failure names the rule file's key."""
     try:

@@ -18,31 +18,33 @@ from scorer.model.kinds import (
     Steps,
 )
 from scorer.model.rules import Indicator
-from scorer.scoring.formula import Formula, FormulaError
+from scorer.scoring.formula import Formula, FormulaError, MissingInput
 
 NOT_INPUTS = {"weight", "year"}
 
 
 def needed_inputs(indicator: Indicator, values: Mapping[str, Decimal], choice: str, year: int) -> set[str]:
-    """The inputs this department must give for this row, given what it gave."""
+    """The inputs this department must give for this row, given what it gave: a condition asks only for the
+    names its evaluation reads, and a condition that holds decides the row (its kind's inputs are not asked for)."""
     names = {**values, "weight": indicator.weight, "year": Decimal(year)}
     needed: set[str] = set()
     for condition in indicator.kinds.conditions:
-        needed |= condition.when.names - NOT_INPUTS
-    if deciding(indicator, values, year) is not None:
-        return needed  # the row is decided: its kind's inputs are not asked for
+        holds, reads = _decide(condition.when, names)
+        needed |= reads
+        if holds:
+            return needed - NOT_INPUTS
     if indicator.kinds.spec is not None:
         needed |= spec_needs(indicator.kinds.spec, names, choice)
     elif indicator.scoring == "formula":
         needed |= {spec.name for spec in indicator.inputs}
-    return needed
+    return needed - NOT_INPUTS
 
 
 def deciding(indicator: Indicator, values: Mapping[str, Decimal], year: int) -> Condition | None:
     """The first not-applicable rule or gate that holds on these values, if any."""
     names = {**values, "weight": indicator.weight, "year": Decimal(year)}
     for condition in indicator.kinds.conditions:
-        if condition.when.names <= names.keys() and _holds(condition.when, names):
+        if _decide(condition.when, names)[0]:
             return condition
     return None
 
@@ -57,33 +59,36 @@ def spec_needs(spec: Kind, names: Mapping[str, Decimal], choice: str) -> set[str
     if isinstance(spec, Checklist):
         return {leaf.id for leaf in spec.leaves()}
     if isinstance(spec, Alternatives):
-        option = chosen(spec, names, choice)
-        needed: set[str] = set()
-        if spec.choose == "by_condition":
-            for candidate in spec.options:
-                needed |= (candidate.when.names if candidate.when else set()) - NOT_INPUTS
-                if candidate is option:
-                    break
-        return needed | (spec_needs(option.spec, names, choice) if option else set())
+        option, needed = _pick(spec, names, choice)
+        return (needed - NOT_INPUTS) | (spec_needs(option.spec, names, choice) if option else set())
     return set()  # graded: the evaluator's pick, asked for by itself
 
 
 def chosen(spec: Alternatives, names: Mapping[str, Decimal], choice: str) -> Option | None:
     """The option that scores the row: the department's choice, or the first whose condition holds."""
+    return _pick(spec, names, choice)[0]
+
+
+def _pick(spec: Alternatives, names: Mapping[str, Decimal], choice: str) -> tuple[Option | None, set[str]]:
+    """The option that scores the row, and the names deciding it needs that were not given."""
     if spec.choose == "by_department":
-        return spec.option(choice) if choice else None
+        return (spec.option(choice) if choice else None), set()
     for option in spec.options:
         if option.when is None:
-            return option
-        if not option.when.names <= names.keys():
-            return None
-        if _holds(option.when, names):
-            return option
-    return None
+            return option, set()
+        holds, reads = _decide(option.when, names)
+        if reads:
+            return None, reads  # undecided until these are given
+        if holds:
+            return option, set()
+    return None, set()
 
 
-def _holds(formula: Formula, names: Mapping[str, Decimal]) -> bool:
+def _decide(formula: Formula, names: Mapping[str, Decimal]) -> tuple[bool, set[str]]:
+    """Whether a condition holds on the names given, and the name not given its evaluation read (if any)."""
     try:
-        return formula.holds(names)
+        return formula.holds(names), set()
+    except MissingInput as exc:
+        return False, {exc.name}
     except FormulaError:
-        return False  # the engine reports it with its file and line
+        return False, set()  # the engine reports it with its file and line

@@ -6,31 +6,37 @@ from decimal import Decimal
 from fractions import Fraction
 
 from scorer.model.kinds import PerOccurrence, where
-from scorer.model.messages import fact, said
+from scorer.model.messages import Message, fact, said
 from scorer.model.result import Step
 from scorer.rounding import Exact
-from scorer.scoring.kinds.context import Row
+from scorer.scoring.kinds.context import Row, capped
 
 
 def score(row: Row, spec: PerOccurrence) -> Decimal:
     raw = Fraction(row.weight)
-    reasons = []
+    left = Fraction(row.weight)  # what is left to deduct from: 扣完为止
+    reasons: list[Message] = []
     for item in spec.items:
         count = Fraction(row.names[item.id])
-        deducted = count * Fraction(item.points)
-        raw -= deducted
+        computed = count * Fraction(item.points)
+        deducted = min(computed, left)  # what this item actually takes off
+        left -= deducted
+        raw -= computed
         detail = fact(
             "step.occurrence", label=said(item.label), count=count, points=item.points, deducted=deducted
         )
         row.steps.append(Step("occurrence", detail, raw))
         if count:
             row.exercised.append(where(item.path))
-            extra: dict[str, Exact | str] = {"count": count, "points": item.points, "deducted": deducted}
+            extra: dict[str, Exact | str] = {
+                "count": count, "points": item.points, "deducted": deducted, "computed": computed,
+            }  # fmt: skip
             default = fact("reason.occurrence", label=said(item.label), count=count, unit=item.unit,
                            points=item.points, deducted=deducted)  # fmt: skip
             reasons.append(row.text(item.reason, extra, default))
     if raw < 0:
         row.steps.append(Step("clamp", fact("step.deductions_exhausted"), Decimal(0)))
+        reasons.append(capped(Fraction(row.weight) - raw, row.weight))
         raw = Fraction(0)  # 扣完为止
     result = row.finish(raw)
     row.reasons.extend(reasons)

@@ -11,7 +11,7 @@ from scorer.model.kinds import Steps, where
 from scorer.model.messages import fact
 from scorer.model.result import Step
 from scorer.rounding import Exact
-from scorer.scoring.kinds.context import Row, evaluate, shown
+from scorer.scoring.kinds.context import Row, capped, evaluate, shown
 
 
 def count(spec: Steps, value: Fraction) -> tuple[Fraction, Fraction]:
@@ -33,8 +33,9 @@ def score(row: Row, spec: Steps) -> Decimal:
         Step("value", fact("step.value", formula=spec.of.source, values=shown(row, spec.of)), value)
     )
     excess, steps = count(spec, value)
-    deducted = steps * Fraction(spec.points)
-    raw = Fraction(row.weight) - deducted
+    computed = steps * Fraction(spec.points)
+    deducted = min(computed, Fraction(row.weight))  # 扣完为止: never more than the weight
+    raw = Fraction(row.weight) - computed
     row.steps.append(
         Step(
             "steps",
@@ -47,7 +48,7 @@ def score(row: Row, spec: Steps) -> Decimal:
                 steps=steps,
                 partial=fact(f"kinds.partial.{spec.partial}"),
                 points=spec.points,
-                deducted=deducted,
+                deducted=computed,
             ),
             raw,
         )
@@ -61,7 +62,8 @@ def score(row: Row, spec: Steps) -> Decimal:
     if result < row.weight:
         extra: dict[str, Exact | str] = {
             "value": value, "threshold": spec.threshold, "excess": excess, "steps": steps, "per": spec.per,
-            "points": spec.points, "deducted": deducted, "score": result, "lost": row.lost(result),
+            "points": spec.points, "deducted": deducted, "computed": computed, "score": result,
+            "lost": row.lost(result),
         }  # fmt: skip
         key = "reason.steps_above" if spec.direction == "above" else "reason.steps_below"
         default = fact(
@@ -69,4 +71,6 @@ def score(row: Row, spec: Steps) -> Decimal:
             per=spec.per, points=spec.points, steps=steps, deducted=deducted,
         )  # fmt: skip
         row.reasons.append(row.text(spec.reason, extra, default))
+        if computed > deducted:
+            row.reasons.append(capped(computed, row.weight))
     return result
