@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,6 @@ from typing import TextIO
 from scorer.batch.sources import Source, expand
 from scorer.batch.stream import Outcome, Refused, Scored, score_stream
 from scorer.batch.summary import Summary
-from scorer.escape import json_safe
 from scorer.model.problems import Location, UserError
 from scorer.model.result import Result
 from scorer.model.rules import RuleSet
@@ -30,9 +28,9 @@ def score_many(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> Iter
 
 def result_line(result: Result, lang: str) -> str:
     """One Contract-3 result as one line of JSON: the keys and values of `score run -f json`, in its order."""
-    from scorer.render.json_result import as_dict
+    from scorer.render.json_result import as_line
 
-    return json_safe(json.dumps(as_dict(result, lang), ensure_ascii=False)) + "\n"
+    return as_line(result, lang) + "\n"
 
 
 def jsonl_to_jsonl(

@@ -181,7 +181,6 @@ class Formula:
         return {k: v for k, v in self.__dict__.items() if k != "_run"}
 
 
-
 def compile_formula(source: str, allowed_names: set[str]) -> Formula:
     """Parse and check a formula once. Raises FormulaError naming the first thing outside the language."""
     if not isinstance(source, str) or not source.strip():
