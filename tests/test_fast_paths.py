@@ -61,3 +61,61 @@ def test_a_kept_target_reads_as_a_fresh_one() -> None:
         parse_expression(True)
     assert parse_expression(1).text == "1"
     assert parse_expression(Decimal("1.0")).text == "1"
+
+
+_QUANTIZE = {
+    "half_up": "ROUND_HALF_UP",
+    "down": "ROUND_DOWN",
+    "half_even": "ROUND_HALF_EVEN",
+    "up": "ROUND_CEILING",
+    "floor": "ROUND_FLOOR",
+}
+
+
+def test_rounding_a_decimal_is_decimal_quantize_and_a_fraction_its_exact_value() -> None:
+    """Rounding reads a value's ratio without building a Fraction: the same as Python's own quantize for a
+    Decimal (an independent oracle), and as the Fraction arithmetic it replaced for fractions and integers."""
+    import decimal
+    import random
+    from fractions import Fraction
+
+    from scorer.rounding import ROUNDING_MODES, Rounding
+
+    chooser = random.Random(11)
+    for _ in range(3000):
+        value = Decimal(chooser.randint(-(10**9), 10**9)).scaleb(-chooser.randint(0, 9))
+        places, mode = chooser.randint(0, 4), chooser.choice(ROUNDING_MODES)
+        rounded = Rounding(places, mode).apply(value)
+        context = decimal.Context(prec=60, rounding=getattr(decimal, _QUANTIZE[mode]))
+        expected = value.quantize(Decimal(1).scaleb(-places), context=context)
+        assert str(rounded) == str(expected if not expected.is_zero() else expected.copy_abs())
+        assert Rounding(places, mode).fits(value) == (value == expected)
+        fraction = Fraction(chooser.randint(-(10**6), 10**6), chooser.randint(1, 999))
+        scaled = fraction * 10**places
+        whole = scaled.numerator // scaled.denominator
+        decimal_value = Decimal(fraction.numerator) / Decimal(fraction.denominator)
+        assert Rounding(places, mode).apply(fraction) == Rounding(places, mode).apply(
+            Fraction(scaled.numerator, scaled.denominator) / 10**places
+        )
+        assert whole <= Rounding(places, "floor").apply(fraction).scaleb(places) <= whole + 1
+        assert abs(Rounding(places, mode).apply(fraction) - decimal_value) < Decimal(1).scaleb(-places)
+        number = chooser.randint(-(10**6), 10**6)
+        assert Rounding(places, mode).apply(number) == number
+
+
+def test_jsonl_in_two_processes_writes_what_one_writes(rules_2022: RuleSet) -> None:
+    """Workers send back each result's JSON line: the same lines, in the same order, as one process writes, and
+    the same refusals."""
+    import io
+
+    from scorer.commands.batch import jsonl_to_jsonl
+
+    lines = [json.dumps(d, ensure_ascii=False) for d in departments(150, 3)]
+    lines[70] = "{not json"
+    written = []
+    for jobs in (1, 2):
+        out = io.StringIO()
+        refused = jsonl_to_jsonl(lines, out, rules_2022, jobs=jobs, lang="en")
+        written.append((out.getvalue(), [(r.source.place, r.problems) for r in refused]))
+    assert written[0] == written[1]
+    assert written[0][0].count("\n") == 149 and written[0][1][0][0] == "<stdin>:71"

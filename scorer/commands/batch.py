@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from scorer.batch.sources import Source, expand
-from scorer.batch.stream import Outcome, Refused, Scored, score_stream
+from scorer.batch.stream import Outcome, Refused, Scored, score_lines, score_stream
 from scorer.batch.summary import Summary
 from scorer.model.problems import Location, UserError
 from scorer.model.result import Result
@@ -46,9 +46,9 @@ def jsonl_to_jsonl(
         Source(display, number, "json", text) for number, text in enumerate(lines, start=1) if text.strip()
     )
     refused = []
-    for outcome in score_stream(sources, rules, jobs):
-        if isinstance(outcome, Scored):
-            out.write(result_line(outcome.result, lang))
+    for outcome in score_lines(sources, rules, jobs, lang):
+        if isinstance(outcome, str):
+            out.write(outcome)
         else:
             refused.append(outcome)
     return refused
