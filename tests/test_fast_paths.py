@@ -119,3 +119,14 @@ def test_jsonl_in_two_processes_writes_what_one_writes(rules_2022: RuleSet) -> N
         written.append((out.getvalue(), [(r.source.place, r.problems) for r in refused]))
     assert written[0] == written[1]
     assert written[0][0].count("\n") == 149 and written[0][1][0][0] == "<stdin>:71"
+
+
+def test_plain_number_text_reads_as_the_full_reading_does() -> None:
+    """ASCII text that is already a plain number skips the cleaning; what it reads is what cleaning gives."""
+    from scorer.numbers import _parse_text
+
+    for text in ["98.88", "012.50", "-3", "+0.5", ".5", "7.", "0", "12\n"]:
+        cleaned = text.strip()
+        assert str(_parse_text(text, False)) == str(Decimal(cleaned)), text
+    assert str(_parse_text("98.88%", True)) == "98.88"
+    assert str(_parse_text("1,234.5", False)) == "1234.5"
