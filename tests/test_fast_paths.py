@@ -130,3 +130,28 @@ def test_plain_number_text_reads_as_the_full_reading_does() -> None:
         assert str(_parse_text(text, False)) == str(Decimal(cleaned)), text
     assert str(_parse_text("98.88%", True)) == "98.88"
     assert str(_parse_text("1,234.5", False)) == "1234.5"
+
+
+def test_a_batch_in_two_processes_sums_up_and_writes_what_one_does(
+    rules_2022: RuleSet, tmp_path: Path
+) -> None:
+    """With workers, what comes back is the summary's part of each result and its JSON line: the summary (ranking,
+    subtotals, losses and their reasons, refusals) and the lines are those of one process."""
+    from scorer.commands.batch import BatchRun, run_batch
+
+    lines = [json.dumps(d, ensure_ascii=False) for d in departments(140, 5)]
+    lines[9] = '{"department": 1}'
+    source = tmp_path / "all.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    seen = []
+    for jobs in (1, 2):
+        written: list[str] = []
+        summary = run_batch([source], rules_2022, "zh", BatchRun(jobs=jobs, on_line=written.append))
+        losses = [(x.id, x.departments, x.points, x.top(5)) for x in summary.losing()]
+        refusals = [(r.place, r.problems) for r in summary.refusals]
+        seen.append(
+            (summary.ranked(), summary.node_means(), summary.distribution(), losses, refusals, written)
+        )
+    assert seen[0] == seen[1]
+    assert len(seen[0][5]) == 139 and seen[0][4][0][0].endswith("all.jsonl:10")
+    assert seen[0][3] and all(count > 0 for _, count, _, _ in seen[0][3])
