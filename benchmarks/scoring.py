@@ -8,10 +8,12 @@ Generates `--n` varied departments deterministically (benchmarks/departments.py)
 2. a plain hand-written Python scorer of the 2022 rubric (benchmarks/baseline_2022.py), same exact rounding;
 3. GoRules ZEN (`pip install -e .[bench]`) evaluating the same rubric as a JSON decision model
    (benchmarks/rubric-2022.jdm.json) through `ZenDecision.evaluate`, on `--zen-n` of them (default: all);
-4. end to end, in a child process: JSON Lines of inputs (Contract 1) read, checked as a YAML file is, scored and
-   written as JSON Lines of results (Contract 3), streamed, for `--stream` departments (default `--n`; a file
-   of that many lines is written first), with the child's peak RSS (`resource.getrusage`). For the memory
-   target: `--stream 1000000`.
+4. end to end, in a child process, through the batch command's own path (`scorer.commands.batch.jsonl_to_jsonl`,
+   the JSON Lines `score batch IN.jsonl -o OUT.jsonl` writes): JSON Lines of inputs (Contract 1) read, checked as
+   a YAML file is, scored and written as JSON Lines of results (Contract 3), streamed, for `--stream`
+   departments (default `--n`; a file of that many lines is written first), with the child's peak RSS
+   (`resource.getrusage`; with `--jobs N`, N worker processes, the largest of them). For the memory target:
+   `--stream 1000000`.
 
 It checks that every scorer gives the same total and grade for every department, prints departments per second
 and the ratios, and exits 1 on any disagreement. Not a timed test: figures depend on the machine.
