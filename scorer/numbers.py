@@ -97,6 +97,8 @@ def out_of_bounds(number: Decimal) -> str | None:
 def _parse_text(text: str, percent: bool) -> Decimal:
     if len(text) > 60:
         raise NotANumber(t("number.not_a_number", text=text[:37] + "..."))
+    if text.isascii() and _PLAIN.fullmatch(text):  # "98.88" as most write it: nothing to clean, read as it is
+        return Decimal(text)
     for char in text:  # NFKC would read "9⁶" as 96 and "①⓪" as 10: only 0-9 and full-width digits are digits
         if unicodedata.category(char) == "No" or (
             char.isdigit() and not ("0" <= char <= "9" or "０" <= char <= "９")

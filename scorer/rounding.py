@@ -24,15 +24,31 @@ class Rounding:
 
     def apply(self, value: Exact) -> Decimal:
         """Round an exact value once, to `places` decimals, by `mode`. Independent of any decimal context."""
-        scaled = Fraction(value) * 10**self.places
-        whole, rest = divmod(scaled.numerator, scaled.denominator)  # floor, and rest/denominator in [0, 1)
+        numerator, denominator = _ratio(value)
+        # floor, and rest/denominator in [0, 1): the same whether or not the ratio is in lowest terms
+        whole, rest = divmod(numerator * 10**self.places, denominator)
         if rest:
-            whole += _round_up(self.mode, whole, 2 * rest, scaled.denominator)
+            whole += _round_up(self.mode, whole, 2 * rest, denominator)
         return from_units(whole, self.places)
 
     def fits(self, value: Exact) -> bool:
         """True when `value` has no more decimal places than this rounding keeps."""
-        return (Fraction(value) * 10**self.places).denominator == 1
+        numerator, denominator = _ratio(value)
+        return numerator * 10**self.places % denominator == 0
+
+
+def _ratio(value: Exact) -> tuple[int, int]:
+    """numerator, denominator > 0 of an exact value, as Fraction(value) gives them (not always in lowest terms:
+    a Decimal's own ratio is), without Fraction's generic checks."""
+    kind = type(value)
+    if kind is Fraction:
+        return value.numerator, value.denominator  # type: ignore[union-attr]
+    if kind is Decimal:
+        return value.as_integer_ratio()  # type: ignore[union-attr]  # NaN and ∞ raise as Fraction(value) does
+    if kind is int:
+        return value, 1  # type: ignore[return-value]
+    fraction = Fraction(value)
+    return fraction.numerator, fraction.denominator
 
 
 def _round_up(mode: str, floor: int, twice_rest: int, denominator: int) -> int:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
 from scorer.batch.sources import Source, read
+from scorer.batch.summary import Brief, brief
 from scorer.i18n import t
 from scorer.model.problems import Location, Problem, UserError
 from scorer.model.result import Result
@@ -68,6 +69,58 @@ def score_stream(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> It
     yield from _in_processes(sources, rules, jobs)
 
 
+def score_lines(
+    sources: Iterable[Source], rules: RuleSet, jobs: int = 1, lang: str = "zh"
+) -> Iterator[str | Refused]:
+    """Each source's result as its JSON line (Contract 3, as `render/json_result.as_line` writes it, with its
+    newline), or its refusal, in input order. With `jobs`, the workers write the lines: what comes back is the
+    text, not the result objects, so the trip costs less than the scoring it saves."""
+    if jobs <= 1:
+        for source in sources:
+            yield _as_line(score_source(source, rules), lang)
+        return
+    yield from _in_processes(sources, rules, jobs, ("line", lang))
+
+
+def score_briefs(
+    sources: Iterable[Source], rules: RuleSet, jobs: int = 1, lang: str = "zh", lines: bool = False
+) -> Iterator[Briefed | Refused]:
+    """Each source's outcome as what the batch summary takes of it (and its JSON line, with `lines`), in input
+    order: with `jobs`, this is what the workers send back instead of the whole results."""
+    shape = ("brief", lang, lines)
+    if jobs <= 1:
+        for source in sources:
+            yield _shaped(score_source(source, rules), shape)
+        return
+    yield from _in_processes(sources, rules, jobs, shape)
+
+
+@dataclass(frozen=True)
+class Briefed:
+    source: Source  # its place only: the payload is not sent back
+    brief: Brief
+    line: str | None  # the result's JSON line, when asked
+
+
+def _as_line(outcome: Outcome, lang: str) -> str | Refused:
+    from scorer.render.json_result import as_line
+
+    return as_line(outcome.result, lang) + "\n" if isinstance(outcome, Scored) else outcome
+
+
+def _shaped(outcome: Outcome, shape: tuple[Any, ...] | None) -> Any:
+    """The outcome as the caller asked it back: whole, as a JSON line, or as a `Briefed`."""
+    if shape is None:
+        return outcome
+    if shape[0] == "line":
+        return _as_line(outcome, shape[1])
+    if not isinstance(outcome, Scored):
+        return outcome
+    _, lang, lines = shape
+    line = _as_line(outcome, lang) if lines else None
+    return Briefed(replace(outcome.source, payload=None), brief(outcome.result, lang), line)  # type: ignore[arg-type]
+
+
 # ---- worker processes ----
 
 _worker_rules: RuleSet | None = None
@@ -82,9 +135,10 @@ def _start_worker(folder: str, lang: str) -> None:
     _worker_rules = load_rules(folder)
 
 
-def _score_chunk(chunk: list[Source]) -> list[Outcome]:
+def _score_chunk(chunk: list[Source], shape: tuple[Any, ...] | None = None) -> list[Any]:
+    """The outcomes of a chunk, shaped as asked (see `score_lines`, `score_briefs`)."""
     assert _worker_rules is not None
-    return [score_source(source, _worker_rules) for source in chunk]
+    return [_shaped(score_source(source, _worker_rules), shape) for source in chunk]
 
 
 def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
@@ -93,7 +147,9 @@ def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
         yield chunk
 
 
-def _in_processes(sources: Iterable[Source], rules: RuleSet, jobs: int) -> Iterator[Outcome]:
+def _in_processes(
+    sources: Iterable[Source], rules: RuleSet, jobs: int, shape: tuple[Any, ...] | None = None
+) -> Iterator[Any]:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from scorer.i18n import language
@@ -102,7 +158,7 @@ def _in_processes(sources: Iterable[Source], rules: RuleSet, jobs: int) -> Itera
     with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rules.folder, language())) as pool:
         pending: deque[Future[Any]] = deque()
         for chunk in _chunks(sources, CHUNK):
-            pending.append(pool.submit(_score_chunk, chunk))
+            pending.append(pool.submit(_score_chunk, chunk, shape))
             while len(pending) >= window:
                 yield from pending.popleft().result()
         while pending:

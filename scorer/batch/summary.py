@@ -133,17 +133,19 @@ class Summary:
         self.kept: list[Result] | None = None  # every result, only when each department's 自评表 is asked for
 
     def add(self, result: Result, place: str, previous: Previous | None = None) -> Entry:
-        subtotals = tuple(child.score for level in result.levels for child in level.children)
+        return self.add_brief(brief(result, self.lang), place, previous)
+
+    def add_brief(self, seen: Brief, place: str, previous: Previous | None = None) -> Entry:
+        """As `add`, from what the summary takes of a result (a worker process sends back only that)."""
         entry = Entry(
-            self._seen, result.department, result.year, result.total, result.grade, subtotals, place, previous
+            self._seen, seen.department, seen.year, seen.total, seen.grade, seen.subtotals, place, previous
         )
         self._seen += 1
         self.entries.append(entry)
-        self._node_sums = [EXACT.add(a, b) for a, b in zip(self._node_sums, subtotals, strict=False)]
-        for indicator in result.indicators:
-            if indicator.lost > 0 and indicator.id in self.losses:
-                reasons = [pattern(reason, self.lang) for reason in indicator.reasons]
-                self.losses[indicator.id].add(indicator.lost, reasons or [t("batch.no_reason", self.lang)])
+        self._node_sums = [EXACT.add(a, b) for a, b in zip(self._node_sums, seen.subtotals, strict=False)]
+        for id, lost, reasons in seen.losses:
+            if id in self.losses:
+                self.losses[id].add(lost, list(reasons))
         return entry
 
     def refuse(self, place: str, problems: tuple[Problem, ...], bug: bool = False) -> None:
@@ -189,6 +191,32 @@ class Summary:
     @property
     def bugs(self) -> bool:
         return any(refusal.bug for refusal in self.refusals)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What the summary takes from one result: small to send from a worker process."""
+
+    department: str
+    year: int
+    total: Decimal
+    grade: str
+    subtotals: tuple[Decimal, ...]
+    losses: tuple[tuple[str, Decimal, tuple[str, ...]], ...]  # (indicator, points lost, reasons' patterns)
+
+
+def brief(result: Result, lang: str) -> Brief:
+    losses = tuple(
+        (
+            indicator.id,
+            indicator.lost,
+            tuple(pattern(reason, lang) for reason in indicator.reasons) or (t("batch.no_reason", lang),),
+        )
+        for indicator in result.indicators
+        if indicator.lost > 0
+    )
+    subtotals = tuple(child.score for level in result.levels for child in level.children)
+    return Brief(result.department, result.year, result.total, result.grade, subtotals, losses)
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")

@@ -8,16 +8,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from scorer.batch.sources import Source, expand
-from scorer.batch.stream import Outcome, Refused, Scored, score_stream
+from scorer.batch.stream import Briefed, Outcome, Refused, Scored, score_briefs, score_lines, score_stream
 from scorer.batch.summary import Summary
-from scorer.escape import json_safe
 from scorer.model.problems import Location, UserError
 from scorer.model.result import Result
 from scorer.model.rules import RuleSet
@@ -30,9 +28,9 @@ def score_many(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> Iter
 
 def result_line(result: Result, lang: str) -> str:
     """One Contract-3 result as one line of JSON: the keys and values of `score run -f json`, in its order."""
-    from scorer.render.json_result import as_dict
+    from scorer.render.json_result import as_line
 
-    return json_safe(json.dumps(as_dict(result, lang), ensure_ascii=False)) + "\n"
+    return as_line(result, lang) + "\n"
 
 
 def jsonl_to_jsonl(
@@ -48,9 +46,9 @@ def jsonl_to_jsonl(
         Source(display, number, "json", text) for number, text in enumerate(lines, start=1) if text.strip()
     )
     refused = []
-    for outcome in score_stream(sources, rules, jobs):
-        if isinstance(outcome, Scored):
-            out.write(result_line(outcome.result, lang))
+    for outcome in score_lines(sources, rules, jobs, lang):
+        if isinstance(outcome, str):
+            out.write(outcome)
         else:
             refused.append(outcome)
     return refused
@@ -64,6 +62,7 @@ class BatchRun:
     db: Path | None = None
     keep_results: bool = False  # each department's 自评表 in the workbook: the results are kept till the end
     on_result: Callable[[Result], None] | None = None  # a streaming output (JSON Lines)
+    on_line: Callable[[str], None] | None = None  # each result's JSON line (with its newline), for JSON Lines
     on_outcome: Callable[[Outcome], None] | None = None  # progress
     skip: list[Path] = field(default_factory=list)  # files never read as inputs (the outputs)
 
@@ -77,8 +76,13 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         from scorer.batch.history import Writer, connect
 
         writer = Writer(connect(run.db), lang)
+    sources = expand(paths, rules, run.skip)
     try:
-        for outcome in score_stream(expand(paths, rules, run.skip), rules, run.jobs):
+        if run.jobs > 1 and writer is None and summary.kept is None and run.on_result is None:
+            # Workers send back what the summary takes and the JSON line, not the results.
+            _briefly(score_briefs(sources, rules, run.jobs, lang, run.on_line is not None), summary, run)
+            return summary
+        for outcome in score_stream(sources, rules, run.jobs):
             if isinstance(outcome, Scored):
                 result, place = outcome.result, outcome.source.place
                 previous = writer.previous(result) if writer else None
@@ -87,6 +91,8 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
                     writer.add(result, place)
                 if run.on_result:
                     run.on_result(result)
+                if run.on_line:
+                    run.on_line(result_line(result, lang))
                 if summary.kept is not None:
                     summary.kept.append(result)
             else:
@@ -103,6 +109,18 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         if writer:
             writer.connection.close()
     return summary
+
+
+def _briefly(outcomes: Iterable[Briefed | Refused], summary: Summary, run: BatchRun) -> None:
+    for outcome in outcomes:
+        if isinstance(outcome, Briefed):
+            summary.add_brief(outcome.brief, outcome.source.place)
+            if run.on_line and outcome.line is not None:
+                run.on_line(outcome.line)
+        else:
+            summary.refuse(outcome.source.place, outcome.problems, outcome.bug)
+        if run.on_outcome:
+            run.on_outcome(outcome)  # type: ignore[arg-type]
 
 
 # ---- the command: outputs, progress, messages ----
@@ -159,8 +177,7 @@ def batch_command(command: Command) -> int:
         if renderer.name == "jsonl":
             streams.append(AtomicWriter(target, protected) if target is not None else sys.stdout)  # type: ignore[arg-type]
 
-    def on_result(result: Result) -> None:
-        line = result_line(result, lang)
+    def on_line(line: str) -> None:
         for stream in streams:
             stream.write(line)
 
@@ -169,7 +186,7 @@ def batch_command(command: Command) -> int:
         jobs=command.jobs if command.jobs > 0 else (os.cpu_count() or 1),
         db=command.db,
         keep_results=command.sheets,
-        on_result=on_result if streams else None,
+        on_line=on_line if streams else None,
         on_outcome=progress.advance if progress else None,
         skip=[*command.outputs, *([command.db] if command.db else [])],
     )

@@ -67,6 +67,8 @@ def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     return department
 
 
+_EMPTY_ROWS: dict[tuple[int, str], tuple[RuleSet, IndicatorInputs]] = {}  # (rule set, its row) → inputs
+_MAX_EMPTY_ROWS = 1024
 _last_schema: list[Any] = [None, None]  # (rule set, its inputs schema): a batch reads many files under one
 
 
@@ -258,7 +260,11 @@ class _Reader:
             indicator.id: (
                 IndicatorInputs()
                 if indicator.id in self.rejected
-                else self.indicator(indicator, entries.get(indicator.id) or {})
+                else (
+                    self.indicator(indicator, entry)
+                    if (entry := entries.get(indicator.id))
+                    else self.empty(indicator)
+                )
             )
             for indicator in self.rules.indicators
         }
@@ -280,6 +286,21 @@ class _Reader:
             )  # text is quoted in the message
             self.fail(path, f"{exc}{got}{hint}")
             return None
+
+    def empty(self, indicator: Indicator) -> IndicatorInputs:
+        """A row the department left out. When that is no problem, what is read depends on the rule set alone:
+        it is read once per rule set and indicator (a batch leaves most rows empty)."""
+        key = (id(self.rules), indicator.id)
+        kept = _EMPTY_ROWS.get(key)
+        if kept is not None and kept[0] is self.rules:
+            return kept[1]
+        before = len(self.problems)
+        inputs = self.indicator(indicator, {})
+        if len(self.problems) == before:  # a problem names this file: read again each time
+            if len(_EMPTY_ROWS) >= _MAX_EMPTY_ROWS:
+                _EMPTY_ROWS.clear()
+            _EMPTY_ROWS[key] = (self.rules, inputs)
+        return inputs
 
     def indicator(self, indicator: Indicator, entry: dict[str, Any]) -> IndicatorInputs:
         base: PathKey = ("indicators", indicator.id)

@@ -90,7 +90,9 @@ def rejected_paths(schema: dict[str, Any], data: Any) -> list[PathKey]:
 def validate(doc: YamlDocument, schema: dict[str, Any], indicator_of: IndicatorOf) -> list[Problem]:
     """Every schema problem in `doc`, in file order. Numbers no rubric or department could mean (NaN,
     infinities, 1e-999999999, more digits than a JSON number carries) are refused first, wherever they stand."""
-    bounds = list(_numbers_out_of_bounds(doc, doc.data, (), indicator_of))
+    bounds = (
+        list(_numbers_out_of_bounds(doc, doc.data, (), indicator_of)) if _any_out_of_bounds(doc.data) else []
+    )
     if bounds:
         return bounds  # the schema's own range checks cannot compare NaN
     if _is_valid(schema, doc.data):
@@ -115,6 +117,28 @@ def _numbers_out_of_bounds(
             else t("number.value_problem", value=show(number), problem=problem)
         )
         yield Problem(location, message)
+
+
+_SMALL = 10**12  # an integer of smaller magnitude is never out of bounds (numbers.MAX_MAGNITUDE)
+
+
+def _any_out_of_bounds(data: Any) -> bool:
+    """Whether `_out_of_bounds` finds anything: a plain walk that stops at the first, without paths."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif type(value) is int:
+            if not -_SMALL < value < _SMALL:
+                return True
+        elif (
+            isinstance(value, int | Decimal) and not isinstance(value, bool) and out_of_bounds(Decimal(value))
+        ):
+            return True
+    return False
 
 
 def _out_of_bounds(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:

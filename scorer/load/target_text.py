@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
 
 from scorer.i18n import t
 from scorer.model.department import Expression, Part
@@ -58,6 +59,21 @@ def parse_actual(value: object) -> Expression:
 
 
 def _parse(value: object, reading_actual: bool) -> Expression:
+    kind = type(value)
+    if kind is str or kind is int or (kind is Decimal and value.is_finite()):  # type: ignore[attr-defined]
+        return _parse_kept(kind, value, reading_actual)  # the same text reads as the same (frozen) Expression
+    return _read_expression(value, reading_actual)
+
+
+@lru_cache(maxsize=4096)
+def _parse_kept(kind: type, value: object, reading_actual: bool) -> Expression:
+    """Departments write the same few targets again and again (`≥95%`, `100%`): each text is read once. The
+    type is part of the key (1 and Decimal(1) are equal, but so are 1 and True); a text that cannot be read
+    raises, and is never kept."""
+    return _read_expression(value, reading_actual)
+
+
+def _read_expression(value: object, reading_actual: bool) -> Expression:
     text = _source_text(value)
     if not text:
         raise TargetError(t("targets.empty"))

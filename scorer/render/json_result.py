@@ -35,6 +35,48 @@ def as_dict(result: Result, lang: str = "zh") -> dict[str, Any]:
     }
 
 
+def as_line(result: Result, lang: str = "zh") -> str:
+    """`json.dumps(as_dict(result, lang), ensure_ascii=False)` through `json_safe`, byte for byte, built faster:
+    each part is written on its own (JSON's text of an object is the text of its parts in order), and the text
+    of an indicator result is kept while the same result object comes back (the engine shares the result of a
+    row a department leaves empty, so most rows of a batch are written once)."""
+    upward = result.next_band
+    head = {
+        "department": result.department,
+        "year": result.year,
+        "rules": {"year": str(result.rules_year), "digest": result.rules_digest},
+        "engine": {"name": "rubric-scorer", "version": result.engine_version},
+        "units": result.units,
+        "budget": {k: to_json_number(v) for k, v in result.budget.items()},
+        "total": to_json_number(result.total),
+        "max": to_json_number(result.max),
+        "grade": result.grade,
+        "next_grade": None
+        if upward is None
+        else {"grade": upward[0], "points_needed": to_json_number(upward[1])},
+        "levels": [_node(level) for level in result.levels],
+    }
+    indicators = ", ".join([_indicator_text(i, lang) for i in result.indicators])
+    return json_safe(f'{_DUMPS(head)[:-1]}, "indicators": [{indicators}], "language": {_DUMPS(lang)}}}')
+
+
+_DUMPS = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False), without its checks
+_TEXTS: dict[tuple[int, str], tuple[IndicatorResult, str]] = {}  # id → (the result, kept alive; its text)
+_MAX_TEXTS = 512  # a few departments' worth: the shared rows come back within each
+
+
+def _indicator_text(indicator: IndicatorResult, lang: str) -> str:
+    key = (id(indicator), lang)
+    kept = _TEXTS.get(key)
+    if kept is not None and kept[0] is indicator:
+        return kept[1]
+    text = _DUMPS(_indicator(indicator, lang))
+    if len(_TEXTS) >= _MAX_TEXTS:
+        _TEXTS.clear()  # the shared results come back at once; the others were seen once
+    _TEXTS[key] = (indicator, text)
+    return text
+
+
 def render(result: Result, options: RenderOptions) -> str:
     return json_safe(json.dumps(as_dict(result, options.lang), ensure_ascii=False, indent=2)) + "\n"
 

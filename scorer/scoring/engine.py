@@ -97,7 +97,9 @@ def _score(rules: RuleSet, department: Department) -> Result:
 
 
 def _indicator_result(row: _Row, inputs: IndicatorInputs | None, year: int) -> IndicatorResult:
-    if row.pure and (inputs is None or inputs == _NO_INPUTS):
+    if row.pure and (
+        inputs is None or inputs is row.blank or (inputs == _NO_INPUTS and row.saw_blank(inputs))
+    ):
         cached = row.empty.get(year)
         if cached is None:
             cached = row.empty[year] = score_indicator(row.indicator, _NO_INPUTS, year)
@@ -108,12 +110,19 @@ def _indicator_result(row: _Row, inputs: IndicatorInputs | None, year: int) -> I
 class _Row:
     """One indicator of a rule set, with the result of an empty row by year (results are frozen: shared)."""
 
-    __slots__ = ("indicator", "pure", "empty")
+    __slots__ = ("indicator", "pure", "empty", "blank")
 
     def __init__(self, indicator: Indicator):
         self.indicator = indicator
         self.pure = indicator.scoring in _PURE_KINDS
         self.empty: dict[int, IndicatorResult] = {}
+        self.blank = (
+            _NO_INPUTS  # the last empty inputs seen (frozen: the reader shares one): known by identity
+        )
+
+    def saw_blank(self, inputs: IndicatorInputs) -> bool:
+        self.blank = inputs
+        return True
 
 
 class _Plan:
