@@ -14,7 +14,7 @@ import ast
 import math
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property
@@ -23,6 +23,7 @@ from typing import Any
 from simpleeval import SimpleEval
 
 from scorer.i18n import t
+from scorer.model.frozen import frozen
 from scorer.model.problems import did_you_mean
 
 MAX_LENGTH = 1000
@@ -129,7 +130,7 @@ class DivisionByZero(FormulaError):
     """The formula divides by zero on these values."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Formula:
     source: str
     tree: ast.expr = field(compare=False, repr=False)  # compiled from `source`; two formulas are equal by it
@@ -179,7 +180,6 @@ class Formula:
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_run"}
-
 
 
 def compile_formula(source: str, allowed_names: set[str]) -> Formula:
