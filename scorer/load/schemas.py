@@ -1,7 +1,8 @@
 """JSON Schema validation with messages a person can act on, each at its file and line.
 
-Two validators, for speed: jsonschema-rs (compiled, quick to load) decides whether a document is valid; only
-when it is not is the python `jsonschema` loaded, whose errors carry what the messages below explain.
+Three steps, for speed: a quick check (`schema_check.py`) passes a document that surely meets the schema
+without loading any validator; otherwise jsonschema-rs (compiled) decides whether it is valid; only when it is
+not is the python `jsonschema` loaded, whose errors carry what the messages below explain.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import jsonschema_rs
-
 from scorer.i18n import t
+from scorer.load.schema_check import surely_valid
 from scorer.load.yamlio import YamlDocument
 from scorer.model.problems import Location, PathKey, Problem, did_you_mean
 from scorer.numbers import out_of_bounds
@@ -48,7 +48,9 @@ def _registry() -> Any:
 
 
 @cache
-def _fast_registry() -> jsonschema_rs.Registry:
+def _fast_registry() -> Any:
+    import jsonschema_rs  # its native module loads email and socket: only a document the quick check leaves
+
     return jsonschema_rs.Registry(_shipped_schemas())
 
 
@@ -66,6 +68,8 @@ def _fast_validator(schema: dict[str, Any]) -> Any:
     )  # schemas are small; an inputs schema is per year
     validator = _fast_validators.get(key)
     if validator is None:
+        import jsonschema_rs
+
         validator = _fast_validators[key] = jsonschema_rs.validator_for(schema, registry=_fast_registry())
     _last[:] = [schema, validator]
     return validator
@@ -76,7 +80,7 @@ def schema_accepts(schema: dict[str, Any], data: Any) -> bool:
 
 
 def _is_valid(schema: dict[str, Any], data: Any) -> bool:
-    return bool(_fast_validator(schema).is_valid(data))
+    return surely_valid(schema, data) or bool(_fast_validator(schema).is_valid(data))
 
 
 def rejected_paths(schema: dict[str, Any], data: Any) -> list[PathKey]:
