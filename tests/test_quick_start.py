@@ -241,3 +241,12 @@ def test_what_the_quick_check_leaves_to_jsonschema_rs() -> None:
     assert surely_valid(
         {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}, {"a": "x"}
     )
+
+
+def test_pyyaml_is_imported_with_re_compile_left_as_it_was() -> None:
+    import re
+
+    import scorer.load.yamlio  # noqa: F401
+
+    assert (re.compile.__module__, re.compile.__name__) == ("re", "compile")
+    assert re.compile(r"a+").fullmatch("aaa")
