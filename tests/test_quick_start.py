@@ -203,7 +203,9 @@ _small_schemas = st.recursive(
         {},
         optional={
             "type": st.sampled_from(["string", "number", "integer", "boolean", "null", "object", "array"])
-            | st.lists(st.sampled_from(["string", "number", "integer", "null"]), min_size=1, max_size=2),
+            | st.lists(
+                st.sampled_from(["string", "number", "integer", "null"]), min_size=1, max_size=2, unique=True
+            ),
             "minimum": st.integers(-2, 3) | st.sampled_from([0.5, 1.5]),
             "exclusiveMaximum": st.integers(-2, 3),
             "minLength": st.integers(0, 2),
@@ -250,3 +252,49 @@ def test_pyyaml_is_imported_with_re_compile_left_as_it_was() -> None:
 
     assert (re.compile.__module__, re.compile.__name__) == ("re", "compile")
     assert re.compile(r"a+").fullmatch("aaa")
+
+
+def _model_classes() -> list[type]:
+    import importlib
+    import pkgutil
+
+    import scorer.model
+
+    found = []
+    for info in pkgutil.iter_modules(scorer.model.__path__):
+        module = importlib.import_module(f"scorer.model.{info.name}")
+        found += [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and dataclasses.is_dataclass(value)
+            and value.__module__ == module.__name__
+        ]
+    return found
+
+
+def test_every_model_class_has_the_signature_attributes_and_order_dataclass_gives() -> None:
+    import inspect
+
+    classes = _model_classes()
+    assert len(classes) > 40
+    for cls in classes:
+        twin = _twin(cls)
+        assert str(inspect.signature(cls)) == str(inspect.signature(twin)), cls
+        assert cls.__match_args__ == twin.__match_args__  # type: ignore[attr-defined]
+        for f in dataclasses.fields(cls):
+            assert getattr(cls, f.name, "absent") == getattr(twin, f.name, "absent"), (cls, f.name)
+
+
+def test_a_class_left_to_dataclass_keeps_its_field_specifications() -> None:
+    @frozen
+    class Checked:
+        a: int
+        b: int = dataclasses.field(default=0, compare=False)
+
+        def __post_init__(self) -> None:
+            if self.a < 0:
+                raise ValueError("negative")
+
+    assert Checked(1, 2) == Checked(1, 3)
+    assert "b" not in Checked.__dict__ or Checked.b == 0

@@ -42,40 +42,84 @@ _FACTORY = _Factory()
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
 def frozen(cls: type[T]) -> type[T]:
     """The class as `@dataclass(frozen=True)` makes it."""
-    if cls.__dict__.get("__doc__") is None:  # dataclass would work one out with inspect.signature
-        cls.__doc__ = cls.__name__
-    made = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
-    every = dataclasses.fields(made)  # type: ignore[arg-type]
-    if (
-        len(every) > MAX_FIELDS
-        or hasattr(made, "__post_init__")
-        or any(not f.init or f.kw_only for f in every)
-        or len(made.__dataclass_fields__) != len(every)  # type: ignore[attr-defined]  # ClassVar, InitVar
-    ):
-        return _by_dataclass(cls)
-    own = made.__dict__
+    found = _fields(cls)
+    if found is None or len(found) > MAX_FIELDS or hasattr(cls, "__post_init__"):
+        return dataclasses.dataclass(frozen=True)(cls)
+    own = cls.__dict__
+    for (
+        name,
+        spec,
+    ) in found.items():  # as dataclass leaves them: a field's default stays as the class attribute
+        if isinstance(own.get(name), dataclasses.Field):
+            if spec.default is dataclasses.MISSING:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, spec.default)
+    cls.__dataclass_fields__ = found  # type: ignore[attr-defined]
+    cls.__dataclass_params__ = _PARAMS  # type: ignore[attr-defined]
+    if "__match_args__" not in own:
+        cls.__match_args__ = tuple(found)  # type: ignore[attr-defined,misc]
+    if own.get("__doc__") is None:
+        cls.__doc__ = cls.__name__ + "(" + ", ".join(found) + ")"
+    every = tuple(found.values())
     class_hash = own.get("__hash__", dataclasses.MISSING)  # as dataclass decides whether to add __hash__
     explicit_hash = not (class_hash is dataclasses.MISSING or (class_hash is None and "__eq__" in own))
-    _init(made, every)
+    _init(cls, every)
     if "__repr__" not in own:
-        _repr(made, tuple(f.name for f in every if f.repr))
-    compared = tuple(f.name for f in every if f.compare)
+        _repr(cls, tuple(f.name for f in every if f.repr))
     if "__eq__" not in own:
-        _equality(made, compared)
+        _equality(cls, tuple(f.name for f in every if f.compare))
     if not explicit_hash:
-        _hash(made, tuple(f.name for f in every if (f.compare if f.hash is None else f.hash)))
-    _refuse_changes(made, frozenset(f.name for f in every))
-    params = copy.copy(made.__dataclass_params__)  # type: ignore[attr-defined]
+        _hash(cls, tuple(f.name for f in every if (f.compare if f.hash is None else f.hash)))
+    _refuse_changes(cls, frozenset(found))
+    return cls
+
+
+# What dataclasses.fields() looks for in a field (a private mark of the dataclasses module, the same since 3.7).
+# Without it every class is made by dataclass itself.
+_FIELD = getattr(dataclasses, "_FIELD", None)
+
+
+def _fields(cls: type) -> dict[str, dataclasses.Field[Any]] | None:
+    """The fields as dataclass finds them, from the class's own annotations (read as `from __future__ import
+    annotations` leaves them: text), or None where this plain reading may not be enough (a dataclass base,
+    ClassVar, InitVar, KW_ONLY, fields outside `__init__` or keyword-only, a mutable default)."""
+    if _FIELD is None or any("__dataclass_fields__" in base.__dict__ for base in cls.__mro__[1:]):
+        return None
+    own = cls.__dict__
+    found: dict[str, dataclasses.Field[Any]] = {}
+    for name, kind in own.get("__annotations__", {}).items():
+        if not isinstance(kind, str) or any(word in kind for word in ("ClassVar", "InitVar", "KW_ONLY")):
+            return None
+        default = own.get(name, dataclasses.MISSING)
+        if isinstance(default, dataclasses.Field):
+            spec = default
+            if not spec.init or spec.kw_only is True:
+                return None
+        elif default is not dataclasses.MISSING and default.__class__.__hash__ is None:
+            return None  # dataclass refuses a list, dict or set as a default: let it say so
+        else:
+            spec = dataclasses.field(default=default)
+        spec.name, spec.type = name, kind
+        spec._field_type = _FIELD  # type: ignore[attr-defined]
+        if spec.kw_only is dataclasses.MISSING:
+            spec.kw_only = False  # type: ignore[assignment]
+        found[name] = spec
+    return found
+
+
+def _params() -> Any:
+    """The `__dataclass_params__` of a class `dataclass(frozen=True)` makes (made without compiling any method)."""
+
+    class Probe:
+        pass
+
+    params = copy.copy(dataclasses.dataclass(init=False, repr=False, eq=False)(Probe).__dataclass_params__)  # type: ignore[attr-defined]
     params.init = params.repr = params.eq = params.frozen = True
-    made.__dataclass_params__ = params  # type: ignore[attr-defined]
-    return made
+    return params
 
 
-def _by_dataclass(cls: type[T]) -> type[T]:
-    for name in ("__dataclass_fields__", "__dataclass_params__", "__match_args__"):
-        if name in cls.__dict__:
-            delattr(cls, name)
-    return dataclasses.dataclass(frozen=True)(cls)
+_PARAMS = _params()
 
 
 def _init(cls: type, every: tuple[dataclasses.Field[Any], ...]) -> None:
@@ -102,6 +146,7 @@ def _init(cls: type, every: tuple[dataclasses.Field[Any], ...]) -> None:
         code, frozen_inits.__dict__, "__init__", tuple(defaults) or None
     )
     init.__module__ = cls.__module__
+    init.__annotations__ = {**{f.name: f.type for f in every}, "return": None}
     if factories:
         init = _with_factories(init, tuple(factories), cls)
     if "__init__" not in cls.__dict__:
