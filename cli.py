@@ -575,6 +575,7 @@ def _only_the_command_asked() -> typer.Typer:
         return app
     lean = copy.copy(app)
     lean.registered_commands = chosen
+    lean._add_completion = False  # --install-completion comes before a command's name, never after it
     return lean
 
 

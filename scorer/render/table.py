@@ -250,7 +250,7 @@ def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[st
                     continue
             if size > width - used:  # a single token wider than a line: placed character by character
                 for char in token:
-                    char_size = cell_len(char)
+                    char_size = _width(char)
                     if used + char_size > width and line.strip():
                         out.append(line)
                         line, used = indent, cell_len(indent)
@@ -263,16 +263,27 @@ def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[st
     return out or [""]
 
 
+_WIDTHS: dict[str, int] = {}  # each character's cell width, as rich measures it, asked once
+
+
+def _width(char: str) -> int:
+    width = _WIDTHS.get(char)
+    if width is None:
+        width = _WIDTHS[char] = cell_len(char)
+    return width
+
+
 def _tokens(text: str) -> list[str]:
     tokens: list[str] = []
     word = ""
+    widths = _WIDTHS
     for ch in text:
         if ch == " ":
             if word:
                 tokens.append(word)
                 word = ""
             tokens.append(" ")
-        elif cell_len(ch) == 2:  # a CJK character: a break may come before and after it
+        elif (widths.get(ch) or _width(ch)) == 2:  # a CJK character: a break may come before and after it
             if word:
                 tokens.append(word)
                 word = ""
