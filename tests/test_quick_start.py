@@ -298,3 +298,15 @@ def test_a_class_left_to_dataclass_keeps_its_field_specifications() -> None:
 
     assert Checked(1, 2) == Checked(1, 3)
     assert "b" not in Checked.__dict__ or Checked.b == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_catalogues_read_as_gettext_reads_them(lang: str) -> None:
+    import gettext
+
+    from scorer.i18n import catalogue
+
+    with open(ROOT / "scorer" / "i18n" / f"{lang}.mo", "rb") as handle:
+        standard = gettext.GNUTranslations(handle)
+    assert catalogue(lang) == {key: text for key, text in standard._catalog.items() if key}  # type: ignore[attr-defined]
+    assert all(catalogue(lang)[key] == standard.gettext(key) for key in catalogue(lang))

@@ -112,7 +112,7 @@ def _params() -> Any:
     """The `__dataclass_params__` of a class `dataclass(frozen=True)` makes (made without compiling any method)."""
 
     class Probe:
-        pass
+        """Without a docstring dataclass would write one with inspect.signature."""
 
     params = copy.copy(dataclasses.dataclass(init=False, repr=False, eq=False)(Probe).__dataclass_params__)  # type: ignore[attr-defined]
     params.init = params.repr = params.eq = params.frozen = True

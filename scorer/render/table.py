@@ -242,7 +242,7 @@ def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[st
         prefix = first if not out else indent
         line, used = prefix, cell_len(prefix)
         for token in _tokens(paragraph):
-            size = cell_len(token)
+            size = _width(token) if len(token) == 1 else cell_len(token)
             if used + size > width and line.strip():
                 out.append(line.rstrip())
                 line, used = indent, cell_len(indent)
