@@ -310,3 +310,15 @@ def test_the_catalogues_read_as_gettext_reads_them(lang: str) -> None:
         standard = gettext.GNUTranslations(handle)
     assert catalogue(lang) == {key: text for key, text in standard._catalog.items() if key}  # type: ignore[attr-defined]
     assert all(catalogue(lang)[key] == standard.gettext(key) for key in catalogue(lang))
+
+
+def test_mutable_behaves_as_a_dataclass() -> None:
+    from scorer.model.problems import LineMap
+
+    lines = LineMap({("a",): 3})
+    assert lines == LineMap({("a",): 3}) and lines != LineMap()
+    assert LineMap.__hash__ is None
+    lines.lines = {}
+    assert lines == LineMap() and LineMap().lines is not LineMap().lines
+    assert repr(lines) == "LineMap(lines={})"
+    assert not LineMap.__dataclass_params__.frozen  # type: ignore[attr-defined]

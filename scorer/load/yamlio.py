@@ -12,12 +12,13 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from scorer.i18n import t
+from scorer.model.frozen import mutable
 from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError
 
 
@@ -69,7 +70,7 @@ _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
-@dataclass
+@mutable
 class YamlDocument:
     path: str
     data: Any

@@ -42,9 +42,19 @@ _FACTORY = _Factory()
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
 def frozen(cls: type[T]) -> type[T]:
     """The class as `@dataclass(frozen=True)` makes it."""
+    return _made(cls, frozen=True)
+
+
+@dataclass_transform(field_specifiers=(dataclasses.field, dataclasses.Field))
+def mutable(cls: type[T]) -> type[T]:
+    """The class as `@dataclass` makes it: fields that may be assigned, equality by value, no hash."""
+    return _made(cls, frozen=False)
+
+
+def _made(cls: type[T], frozen: bool) -> type[T]:
     found = _fields(cls)
     if found is None or len(found) > MAX_FIELDS or hasattr(cls, "__post_init__"):
-        return dataclasses.dataclass(frozen=True)(cls)
+        return dataclasses.dataclass(frozen=frozen)(cls)
     own = cls.__dict__
     for (
         name,
@@ -56,7 +66,7 @@ def frozen(cls: type[T]) -> type[T]:
             else:
                 setattr(cls, name, spec.default)
     cls.__dataclass_fields__ = found  # type: ignore[attr-defined]
-    cls.__dataclass_params__ = _PARAMS  # type: ignore[attr-defined]
+    cls.__dataclass_params__ = _PARAMS if frozen else _MUTABLE_PARAMS  # type: ignore[attr-defined]
     if "__match_args__" not in own:
         cls.__match_args__ = tuple(found)  # type: ignore[attr-defined,misc]
     if own.get("__doc__") is None:
@@ -69,6 +79,10 @@ def frozen(cls: type[T]) -> type[T]:
         _repr(cls, tuple(f.name for f in every if f.repr))
     if "__eq__" not in own:
         _equality(cls, tuple(f.name for f in every if f.compare))
+    if not frozen:
+        if not explicit_hash:
+            cls.__hash__ = None  # type: ignore[assignment]  # equal by value and changeable: unhashable
+        return cls
     if not explicit_hash:
         _hash(cls, tuple(f.name for f in every if (f.compare if f.hash is None else f.hash)))
     _refuse_changes(cls, frozenset(found))
@@ -108,18 +122,20 @@ def _fields(cls: type) -> dict[str, dataclasses.Field[Any]] | None:
     return found
 
 
-def _params() -> Any:
-    """The `__dataclass_params__` of a class `dataclass(frozen=True)` makes (made without compiling any method)."""
+def _params(frozen: bool) -> Any:
+    """The `__dataclass_params__` of a class `dataclass(frozen=frozen)` makes (made without compiling any method)."""
 
     class Probe:
         """Without a docstring dataclass would write one with inspect.signature."""
 
     params = copy.copy(dataclasses.dataclass(init=False, repr=False, eq=False)(Probe).__dataclass_params__)  # type: ignore[attr-defined]
-    params.init = params.repr = params.eq = params.frozen = True
+    params.init = params.repr = params.eq = True
+    params.frozen = frozen
     return params
 
 
-_PARAMS = _params()
+_PARAMS = _params(frozen=True)
+_MUTABLE_PARAMS = _params(frozen=False)
 
 
 def _init(cls: type, every: tuple[dataclasses.Field[Any], ...]) -> None:

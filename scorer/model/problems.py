@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from scorer.i18n import t
-from scorer.model.frozen import frozen
+from scorer.model.frozen import frozen, mutable
 
 PathKey = tuple[str | int, ...]
 
 
-@dataclass
+@mutable
 class LineMap:
     """Where each key or list item stands: a path such as ("indicators", "budget_execution") → its line in a
     text file, or its cell ("指标!I7") in a workbook."""

@@ -8,12 +8,12 @@ takes to start and score it; rich measures the width of each character (CJK char
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from rich.cells import cell_len
 
 from scorer.escape import visible
 from scorer.i18n import t
+from scorer.model.frozen import frozen
 from scorer.model.result import Result
 from scorer.render.common import (
     facts,
@@ -35,7 +35,7 @@ WIDE = 120  # below this many columns the form's ten columns cannot be read: the
 _BOLD, _RED, _DIM, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
 
 
-@dataclass(frozen=True)
+@frozen
 class _Style:
     on: bool
 
