@@ -322,3 +322,26 @@ def test_mutable_behaves_as_a_dataclass() -> None:
     assert lines == LineMap() and LineMap().lines is not LineMap().lines
     assert repr(lines) == "LineMap(lines={})"
     assert not LineMap.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
+def test_a_cached_file_is_read_again_when_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scorer.load.cache import cached_file
+
+    monkeypatch.setenv("SCORE_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "schema.json"
+    source.write_text('{"type": "object"}', encoding="utf-8")
+    reads: list[bytes] = []
+
+    def read(data: bytes) -> object:
+        reads.append(data)
+        return data.decode()
+
+    assert cached_file(source, read) == '{"type": "object"}'
+    assert cached_file(source, read) == '{"type": "object"}'
+    assert len(reads) == 1  # the second from the cache
+    source.write_text('{"type": "array", "items": {}}', encoding="utf-8")
+    assert cached_file(source, read) == '{"type": "array", "items": {}}'
+    assert len(reads) == 2
+    monkeypatch.setenv("SCORE_NO_CACHE", "1")
+    assert cached_file(source, read) == '{"type": "array", "items": {}}'
+    assert len(reads) == 3

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -277,6 +276,7 @@ def _digest(folder: Path, docs: list[YamlDocument]) -> str:
     of a value, a key or a file does. It names exactly the rules a result was scored with.
     """
     import hashlib  # only a rule set read afresh (not from the cache) is digested: keep it off the start
+    import json
 
     sha = hashlib.sha256()
     root = folder.resolve()

@@ -8,13 +8,13 @@ not is the python `jsonschema` loaded, whose errors carry what the messages belo
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from scorer.i18n import t
+from scorer.load.cache import cached_file
 from scorer.load.schema_check import surely_valid
 from scorer.load.yamlio import YamlDocument
 from scorer.model.problems import Location, PathKey, Problem, did_you_mean
@@ -30,9 +30,14 @@ IndicatorOf = Callable[[PathKey], tuple[str | None, PathKey]]
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    with open(schemas_dir() / name, encoding="utf-8") as handle:
-        schema: dict[str, Any] = json.load(handle)
+    schema: dict[str, Any] = cached_file(schemas_dir() / name, _parse_json)  # type: ignore[assignment]
     return schema
+
+
+def _parse_json(data: bytes) -> Any:
+    import json  # a schema read afresh, not from the cache: keep the parser off the start
+
+    return json.loads(data.decode("utf-8"))
 
 
 def _shipped_schemas() -> list[tuple[str, dict[str, Any]]]:
@@ -63,6 +68,8 @@ _last: list[Any] = [None, None]
 def _fast_validator(schema: dict[str, Any]) -> Any:
     if _last[0] is schema:
         return _last[1]
+    import json
+
     key = json.dumps(
         schema, sort_keys=True, ensure_ascii=False
     )  # schemas are small; an inputs schema is per year
