@@ -8,6 +8,7 @@ language of `--lang`, `SCORE_LANG` or the locale.
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import re
 import sys
@@ -574,6 +575,7 @@ def _only_the_command_asked() -> typer.Typer:
         return app
     lean = copy.copy(app)
     lean.registered_commands = chosen
+    lean._add_completion = False  # --install-completion comes before a command's name, never after it
     return lean
 
 
@@ -596,6 +598,14 @@ def main() -> None:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
     guard_streams()
+    try:
+        _dispatch()
+    finally:
+        # The process ends now: the collection at exit need not walk what the command made (see __main__.py).
+        gc.freeze()
+
+
+def _dispatch() -> None:
     try:
         # Not standalone: click hands back an exit code instead of exiting, and leaves its usage errors to us.
         code = _only_the_command_asked()(prog_name="score", standalone_mode=False)

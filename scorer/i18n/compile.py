@@ -1,8 +1,8 @@
 """Compile the catalogues: `python -m scorer.i18n.compile` turns each `<lang>.po` beside it into `<lang>.mo`.
 
-Needs Babel (a development and test dependency) to read the `.po` files; `score` itself reads the `.mo` files with
-the standard library. The `.mo` is a function of the `.po` alone (no build date, no tool version in its header),
-so the tests can check that the committed `.mo` files are the compiled `.po` files.
+Needs Babel (a development and test dependency) to read the `.po` files; `score` itself reads the `.mo` files
+without it (scorer/i18n/__init__.py: `catalogue`). The `.mo` is a function of the `.po` alone (no build date, no
+tool version in its header), so the tests can check that the committed `.mo` files are the compiled `.po` files.
 """
 
 from __future__ import annotations

@@ -6,16 +6,13 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from scorer.i18n import t
 from scorer.load.cache import cached
-from scorer.load.kinds import read_kinds
 from scorer.load.schemas import field_name, load_schema, validate
-from scorer.load.validate import check_indicator, check_rule_set
 from scorer.load.yamlio import YamlDocument, display_path, load_yaml_file
 from scorer.model.messages import Template
 from scorer.model.problems import Location, Problem, RulesNotFound, UserError
@@ -32,7 +29,6 @@ from scorer.model.rules import (
 from scorer.resources import rules_root, shipped_years
 from scorer.rounding import Rounding, fmt
 from scorer.scoring.formula import FormulaError, compile_formula
-from scorer.scoring.template import TemplateError, compile_template
 
 # Names a formula may use besides its indicator's inputs.
 FORMULA_NAMES = {"weight", "year"}
@@ -79,6 +75,8 @@ def load_rules(spec: str | Path) -> RuleSet:
 
 def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
     """Read and check a rules folder; return the rule set (None when it cannot be built) and every problem."""
+    # What only reading and checking needs, not a rule set from the cache (the start of `score run`).
+    from scorer.load.validate import check_indicator, check_rule_set
 
     folder = spec if isinstance(spec, Path) else resolve_rules(spec)
     problems: list[Problem] = []
@@ -139,6 +137,9 @@ def _read(path: Path, problems: list[Problem], folder: Path | None = None) -> Ya
 
 
 def _build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem]) -> Indicator | None:
+    from scorer.load.kinds import read_kinds
+    from scorer.scoring.template import TemplateError, compile_template
+
     data = doc.data
     ident = data.get("id") if isinstance(data.get("id"), str) else Path(doc.path).stem
     schema_problems = validate(doc, load_schema("indicator.schema.json"), lambda path: (ident, path))
@@ -275,6 +276,7 @@ def _digest(folder: Path, docs: list[YamlDocument]) -> str:
     of a value, a key or a file does. It names exactly the rules a result was scored with.
     """
     import hashlib  # only a rule set read afresh (not from the cache) is digested: keep it off the start
+    import json
 
     sha = hashlib.sha256()
     root = folder.resolve()

@@ -1,21 +1,21 @@
 """JSON Schema validation with messages a person can act on, each at its file and line.
 
-Two validators, for speed: jsonschema-rs (compiled, quick to load) decides whether a document is valid; only
-when it is not is the python `jsonschema` loaded, whose errors carry what the messages below explain.
+Three steps, for speed: a quick check (`schema_check.py`) passes a document that surely meets the schema
+without loading any validator; otherwise jsonschema-rs (compiled) decides whether it is valid; only when it is
+not is the python `jsonschema` loaded, whose errors carry what the messages below explain.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import jsonschema_rs
-
 from scorer.i18n import t
+from scorer.load.cache import cached_file
+from scorer.load.schema_check import surely_valid
 from scorer.load.yamlio import YamlDocument
 from scorer.model.problems import Location, PathKey, Problem, did_you_mean
 from scorer.numbers import out_of_bounds
@@ -30,9 +30,14 @@ IndicatorOf = Callable[[PathKey], tuple[str | None, PathKey]]
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    with open(schemas_dir() / name, encoding="utf-8") as handle:
-        schema: dict[str, Any] = json.load(handle)
+    schema: dict[str, Any] = cached_file(schemas_dir() / name, _parse_json)  # type: ignore[assignment]
     return schema
+
+
+def _parse_json(data: bytes) -> Any:
+    import json  # a schema read afresh, not from the cache: keep the parser off the start
+
+    return json.loads(data.decode("utf-8"))
 
 
 def _shipped_schemas() -> list[tuple[str, dict[str, Any]]]:
@@ -48,7 +53,9 @@ def _registry() -> Any:
 
 
 @cache
-def _fast_registry() -> jsonschema_rs.Registry:
+def _fast_registry() -> Any:
+    import jsonschema_rs  # its native module loads email and socket: only a document the quick check leaves
+
     return jsonschema_rs.Registry(_shipped_schemas())
 
 
@@ -61,11 +68,15 @@ _last: list[Any] = [None, None]
 def _fast_validator(schema: dict[str, Any]) -> Any:
     if _last[0] is schema:
         return _last[1]
+    import json
+
     key = json.dumps(
         schema, sort_keys=True, ensure_ascii=False
     )  # schemas are small; an inputs schema is per year
     validator = _fast_validators.get(key)
     if validator is None:
+        import jsonschema_rs
+
         validator = _fast_validators[key] = jsonschema_rs.validator_for(schema, registry=_fast_registry())
     _last[:] = [schema, validator]
     return validator
@@ -76,7 +87,7 @@ def schema_accepts(schema: dict[str, Any], data: Any) -> bool:
 
 
 def _is_valid(schema: dict[str, Any], data: Any) -> bool:
-    return bool(_fast_validator(schema).is_valid(data))
+    return surely_valid(schema, data) or bool(_fast_validator(schema).is_valid(data))
 
 
 def rejected_paths(schema: dict[str, Any], data: Any) -> list[PathKey]:

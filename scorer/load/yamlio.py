@@ -11,15 +11,50 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+import sys
+from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scorer.i18n import t
+from scorer.model.frozen import mutable
 from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError
+
+
+class _Pattern:
+    """A regular expression PyYAML compiles when imported, compiled instead when first used. Compiling them all
+    took a third of PyYAML's import, and most are never used here: the C parser does not use the pure-Python
+    reader's, composing does not use the constructor's; the resolver's are compiled on the first plain scalar."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, *args: Any) -> None:
+        self._args = args
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = _compile(*self._args)
+        return getattr(self._compiled, name)
+
+
+_compile = re.compile
+
+
+def _compile_later(pattern: Any, flags: Any = 0) -> Any:
+    if sys._getframe(1).f_globals.get("__name__", "").startswith("yaml"):  # only PyYAML's own modules
+        return _Pattern(pattern, flags)
+    return _compile(pattern, flags)
+
+
+if "yaml" not in sys.modules:
+    re.compile = _compile_later  # type: ignore[assignment]
+    try:
+        import yaml
+    finally:
+        re.compile = _compile
+import yaml  # noqa: E402  (already imported above, or elsewhere before this module)
 
 try:  # the C composer is several times faster where libyaml is present
     _Loader: type = yaml.CSafeLoader
@@ -35,7 +70,7 @@ _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
-@dataclass
+@mutable
 class YamlDocument:
     path: str
     data: Any
@@ -135,14 +170,16 @@ def _nesting(text: str) -> tuple[int, int]:
     return deepest, where
 
 
-_KEY_LIKE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]{0,60}|[\u4e00-\u9fff]{2,20})\s*")  # a key, not prose
+_KEY_LIKE = (
+    r"\s*([A-Za-z_][A-Za-z0-9_]{0,60}|[\u4e00-\u9fff]{2,20})\s*"  # a key, not prose (compiled when used)
+)
 
 
 def _full_width_colon(text: str, up_to: int) -> int | None:
     """The line (1-based) of a key written with a full-width colon ("contracts_total：15"), up to the error's line."""
     for number, line in enumerate(text.splitlines()[: up_to + 1], start=1):
         key, colon, _ = line.partition("：")
-        if colon and _KEY_LIKE.fullmatch(key):
+        if colon and re.fullmatch(_KEY_LIKE, key):
             return number
     return None
 

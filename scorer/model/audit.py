@@ -10,17 +10,18 @@ finds the 自评表 in the grid (`SubmittedTable`). `scorer/scoring/audit.py` ch
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 
 from scorer.model.department import Department, Profile
+from scorer.model.frozen import frozen
 from scorer.model.messages import Fact
 from scorer.model.problems import Location
 
 Where = int | str  # a line number in a text file, or a workbook's sheet and cell ("自评表!H12")
 
 
-@dataclass(frozen=True)
+@frozen
 class GridRow:
     cells: tuple[str, ...]  # as written; numbers in a workbook written as decimals ("8.99")
     where: tuple[Where, ...]  # where each cell stands
@@ -29,13 +30,13 @@ class GridRow:
         return self.where[min(column, len(self.where) - 1)] if self.where else 0
 
 
-@dataclass(frozen=True)
+@frozen
 class Grid:
     path: str
     rows: tuple[GridRow, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class PrintedLevel:
     """A level-1 or level-2 name printed on a row, with the weight printed beside it."""
 
@@ -45,7 +46,7 @@ class PrintedLevel:
     where: Where
 
 
-@dataclass(frozen=True)
+@frozen
 class TableRow:
     """One indicator row as the department filled it in. Empty texts where the table leaves a cell blank (or
     writes "/")."""
@@ -66,7 +67,7 @@ class TableRow:
         return self.cells.get(name, self.where)
 
 
-@dataclass(frozen=True)
+@frozen
 class SubmittedTable:
     path: str
     title: str
@@ -85,7 +86,7 @@ class SubmittedTable:
     subtotals: tuple[Subtotal, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Subtotal:
     """A 小计 row: the printed sum of a level's scores."""
 
@@ -95,7 +96,7 @@ class Subtotal:
     after: int  # how many indicator rows stood above it
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One thing that does not add up, where it stands. A note ("note") is said but is not a fault."""
 
@@ -104,7 +105,7 @@ class Finding:
     severity: str = "error"
 
 
-@dataclass(frozen=True)
+@frozen
 class Audit:
     table: SubmittedTable
     rules_year: int

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
 
+from scorer.model.frozen import frozen
 from scorer.model.target_words import KIND_OF_UNIT, MONEY_IN_YUAN, UNIT_ALIASES
 
 
-@dataclass(frozen=True)
+@frozen
 class Part:
     label: str
     direction: str
@@ -34,13 +35,13 @@ class Part:
         return amount * MONEY_IN_YUAN[self.unit] if self.unit in MONEY_IN_YUAN else amount
 
 
-@dataclass(frozen=True)
+@frozen
 class Expression:
     text: str
     parts: tuple[Part, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Target:
     """One declared target as the department listed it, read and checked."""
 
@@ -55,7 +56,7 @@ class Target:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Deduction:
     points: Decimal
     reason: str
@@ -63,14 +64,14 @@ class Deduction:
     code: str | None = None  # set when the deduction is one the rule file declares
 
 
-@dataclass(frozen=True)
+@frozen
 class Override:
     score: Decimal
     reason: str
     improvement: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Judgement:
     """An evaluator's pick for a graded row: the grade, a score within its range, and why."""
 
@@ -79,7 +80,7 @@ class Judgement:
     reason: str
 
 
-@dataclass(frozen=True)
+@frozen
 class IndicatorInputs:
     values: Mapping[str, Decimal] = field(default_factory=dict)
     deductions: tuple[Deduction, ...] = ()
@@ -93,7 +94,7 @@ class IndicatorInputs:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Profile:
     """部门基本情况 as the official form prints it, and the 自评报告's narrative parts; all as the department
     wrote them, every one optional (a missing part is left blank, never invented)."""
@@ -110,7 +111,7 @@ class Profile:
     improvements: str = ""  # 下一步改进措施
 
 
-@dataclass(frozen=True)
+@frozen
 class Department:
     name: str
     year: int

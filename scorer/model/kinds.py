@@ -7,10 +7,11 @@ for a part are `Texts`: compiled reason templates by language ("zh" first, the f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
 
+from scorer.model.frozen import frozen
 from scorer.model.messages import Template
 from scorer.rounding import fmt
 from scorer.scoring.formula import Formula
@@ -19,7 +20,7 @@ Path = tuple[str | int, ...]
 Texts = tuple[tuple[str, Template], ...]  # (language, template); empty when the file gives none
 
 
-@dataclass(frozen=True)
+@frozen
 class Interval:
     """A range of a value with each end declared open or closed: "80%(含)-90%" is [80, 90); "0-10%(含)" is
     (0, 10]. A missing end is unbounded; `equals` is a band for one exact value."""
@@ -55,7 +56,7 @@ class Interval:
         return f"{left}{low}, {high}{right}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Band:
     interval: Interval
     points: Decimal
@@ -63,7 +64,7 @@ class Band:
     path: Path
 
 
-@dataclass(frozen=True)
+@frozen
 class Bands:
     of: Formula
     items: tuple[Band, ...]
@@ -72,7 +73,7 @@ class Bands:
     kind: str = "bands"
 
 
-@dataclass(frozen=True)
+@frozen
 class Steps:
     """Per-unit deductions from a threshold: 每超1个百分点扣0.5分 (above), 每低于5%扣2分 (below), 扣完为止."""
 
@@ -87,7 +88,7 @@ class Steps:
     kind: str = "steps"
 
 
-@dataclass(frozen=True)
+@frozen
 class Occurrence:
     id: str  # also the name of its count in the inputs
     label: str
@@ -97,14 +98,14 @@ class Occurrence:
     unit: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class PerOccurrence:
     items: tuple[Occurrence, ...]
     path: Path
     kind: str = "per_occurrence"
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckItem:
     id: str  # a leaf's id is also the name of its yes/no answer in the inputs
     text: str
@@ -117,7 +118,7 @@ class CheckItem:
         return (self,) if not self.items else tuple(leaf for item in self.items for leaf in item.leaves())
 
 
-@dataclass(frozen=True)
+@frozen
 class Checklist:
     items: tuple[CheckItem, ...]
     path: Path
@@ -138,7 +139,7 @@ class Checklist:
         return tuple(out)
 
 
-@dataclass(frozen=True)
+@frozen
 class Grade:
     name: str
     interval: Interval
@@ -146,7 +147,7 @@ class Grade:
     path: Path
 
 
-@dataclass(frozen=True)
+@frozen
 class Graded:
     grades: tuple[Grade, ...]
     path: Path
@@ -156,7 +157,7 @@ class Graded:
         return next((g for g in self.grades if g.name == name), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Proportional:
     """weight × actual / target, capped at the weight; `lower_is_better`: weight × target / actual."""
 
@@ -169,7 +170,7 @@ class Proportional:
     kind: str = "proportional"
 
 
-@dataclass(frozen=True)
+@frozen
 class Option:
     id: str
     name: str
@@ -178,7 +179,7 @@ class Option:
     path: Path
 
 
-@dataclass(frozen=True)
+@frozen
 class Alternatives:
     choose: str  # by_condition | by_department
     options: tuple[Option, ...]
@@ -192,7 +193,7 @@ class Alternatives:
 Kind = Bands | Steps | PerOccurrence | Checklist | Graded | Proportional | Alternatives
 
 
-@dataclass(frozen=True)
+@frozen
 class Condition:
     """A gate (the row scores 0) or a not-applicable condition (the row scores full marks), with its reason."""
 
@@ -202,7 +203,7 @@ class Condition:
     effect: str = "gate"  # gate | not_applicable
 
 
-@dataclass(frozen=True)
+@frozen
 class KindRules:
     """What an indicator declares beyond the 2022 kinds; empty for a plain formula, deductions or targets row."""
 

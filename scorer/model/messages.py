@@ -11,12 +11,13 @@ language:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from scorer.model.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class Template:
     """A rule file's reason template, parsed (by scorer/scoring/template.py): literal text and placeholders."""
 
@@ -31,7 +32,7 @@ class Template:
         return "".join(text + (values[name] if name else "") for text, name in self.parts)
 
 
-@dataclass(frozen=True)
+@frozen
 class Fact:
     key: str
     values: tuple[tuple[str, object], ...] = ()
@@ -41,12 +42,12 @@ class Fact:
         return dict(self.values)
 
 
-@dataclass(frozen=True)
+@frozen
 class Said:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class RuleReason:
     templates: tuple[tuple[str, Template], ...]  # (language, template); the first is the rule file's own
     values: tuple[tuple[str, str], ...]  # placeholders, already written as the tables print numbers

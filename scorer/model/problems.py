@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from scorer.i18n import t
+from scorer.model.frozen import frozen, mutable
 
 PathKey = tuple[str | int, ...]
 
 
-@dataclass
+@mutable
 class LineMap:
     """Where each key or list item stands: a path such as ("indicators", "budget_execution") → its line in a
     text file, or its cell ("指标!I7") in a workbook."""
@@ -30,7 +31,7 @@ class LineMap:
         return self.lines.get((), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Location:
     path: str = ""
     line: int | str | None = None  # a line number, or a workbook's sheet and cell ("指标!I7")
@@ -54,7 +55,7 @@ def _short(name: str) -> str:
     return name if len(name) <= 60 else name[:57] + "..."
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """One thing wrong in one place. `severity` is "error" or "warning"."""
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
 
 from scorer.model.department import Profile
+from scorer.model.frozen import frozen
 from scorer.model.messages import Message
 from scorer.numbers import EXACT
 
 
-@dataclass(frozen=True)
+@frozen
 class TargetOutcome:
     name: str
     target: str
@@ -24,7 +25,7 @@ class TargetOutcome:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     """One step of how a score came about, for `score explain`."""
 
@@ -33,7 +34,7 @@ class Step:
     value: Decimal | Fraction | None = None  # a roll-up's raw score is an exact fraction
 
 
-@dataclass(frozen=True)
+@frozen
 class MetricValue:
     id: str
     name: str
@@ -41,7 +42,7 @@ class MetricValue:
     unit: str
 
 
-@dataclass(frozen=True)
+@frozen
 class IndicatorResult:
     id: str
     name: str
@@ -71,7 +72,7 @@ class IndicatorResult:
         return self.name or self.id
 
 
-@dataclass(frozen=True)
+@frozen
 class NodeResult:
     """A level-1 or level-2 node of the rubric, with its subtotal."""
 
@@ -82,7 +83,7 @@ class NodeResult:
     name_en: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class GradeBand:
     name: str
     label: Message
@@ -91,7 +92,7 @@ class GradeBand:
     name_en: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Result:
     department: str
     year: int

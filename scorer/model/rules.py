@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import Any
 
+from scorer.model.frozen import frozen
 from scorer.model.kinds import KindRules
 from scorer.model.messages import Fact, Template, fact
 from scorer.model.problems import LineMap
@@ -13,7 +14,7 @@ from scorer.rounding import Rounding
 from scorer.scoring.formula import Formula
 
 
-@dataclass(frozen=True)
+@frozen
 class InputSpec:
     name: str
     type: str  # number | integer | percent | yes_no (1 for yes, 0 for no)
@@ -25,7 +26,7 @@ class InputSpec:
     optional: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Metric:
     """An evidence ratio shown beside the score, never scored (e.g. 结转结余率)."""
 
@@ -36,7 +37,7 @@ class Metric:
     places: int
 
 
-@dataclass(frozen=True)
+@frozen
 class DeclaredDeduction:
     code: str
     points: Decimal
@@ -44,13 +45,13 @@ class DeclaredDeduction:
     improvement: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class TargetsSpec:
     categories: tuple[str, ...]
     roll_up: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Indicator:
     id: str
     name: str
@@ -94,14 +95,14 @@ class Indicator:
         return next((d for d in self.deductions if d.code == code), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Level:
     name: str
     weight: Decimal
     children: tuple[tuple[str, Decimal], ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Grade:
     name: str
     min: Decimal
@@ -114,7 +115,7 @@ class Grade:
         return fact("grade.band_top" if top else "grade.band", min=self.min, max=self.max)
 
 
-@dataclass(frozen=True)
+@frozen
 class RuleSet:
     year: int
     title: str

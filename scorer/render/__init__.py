@@ -7,17 +7,17 @@ To add a format: write `scorer/render/<format>.py` with `render(result, options)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
 from scorer.i18n import t
+from scorer.model.frozen import frozen
 from scorer.model.problems import Location, UserError
 from scorer.model.result import Result
 from scorer.render.options import RenderOptions
 
 
-@dataclass(frozen=True)
+@frozen
 class Renderer:
     name: str
     extensions: tuple[str, ...]

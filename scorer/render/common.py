@@ -7,9 +7,9 @@ from the catalogues (scorer/i18n). Every function takes the language explicitly.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from scorer.i18n import say, t
+from scorer.model.frozen import frozen
 from scorer.model.result import IndicatorResult, MetricValue, NodeResult, Result
 from scorer.numbers import completion_percent
 from scorer.rounding import fmt
@@ -122,7 +122,7 @@ def notes(result: Result, lang: str) -> list[str]:
     return lines
 
 
-@dataclass(frozen=True)
+@frozen
 class Row:
     """One indicator's row, with the level nodes it sits under and whether it opens their merged cells."""
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from scorer.model.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class RenderOptions:
     lang: str = "zh"
     color: bool = False

@@ -8,12 +8,12 @@ takes to start and score it; rich measures the width of each character (CJK char
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from rich.cells import cell_len
 
 from scorer.escape import visible
 from scorer.i18n import t
+from scorer.model.frozen import frozen
 from scorer.model.result import Result
 from scorer.render.common import (
     facts,
@@ -35,7 +35,7 @@ WIDE = 120  # below this many columns the form's ten columns cannot be read: the
 _BOLD, _RED, _DIM, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
 
 
-@dataclass(frozen=True)
+@frozen
 class _Style:
     on: bool
 
@@ -242,7 +242,7 @@ def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[st
         prefix = first if not out else indent
         line, used = prefix, cell_len(prefix)
         for token in _tokens(paragraph):
-            size = cell_len(token)
+            size = _width(token) if len(token) == 1 else cell_len(token)
             if used + size > width and line.strip():
                 out.append(line.rstrip())
                 line, used = indent, cell_len(indent)
@@ -250,7 +250,7 @@ def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[st
                     continue
             if size > width - used:  # a single token wider than a line: placed character by character
                 for char in token:
-                    char_size = cell_len(char)
+                    char_size = _width(char)
                     if used + char_size > width and line.strip():
                         out.append(line)
                         line, used = indent, cell_len(indent)
@@ -263,16 +263,27 @@ def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[st
     return out or [""]
 
 
+_WIDTHS: dict[str, int] = {}  # each character's cell width, as rich measures it, asked once
+
+
+def _width(char: str) -> int:
+    width = _WIDTHS.get(char)
+    if width is None:
+        width = _WIDTHS[char] = cell_len(char)
+    return width
+
+
 def _tokens(text: str) -> list[str]:
     tokens: list[str] = []
     word = ""
+    widths = _WIDTHS
     for ch in text:
         if ch == " ":
             if word:
                 tokens.append(word)
                 word = ""
             tokens.append(" ")
-        elif cell_len(ch) == 2:  # a CJK character: a break may come before and after it
+        elif (widths.get(ch) or _width(ch)) == 2:  # a CJK character: a break may come before and after it
             if word:
                 tokens.append(word)
                 word = ""

@@ -14,7 +14,7 @@ import ast
 import math
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property
@@ -23,6 +23,7 @@ from typing import Any
 from simpleeval import NameNotDefined, SimpleEval
 
 from scorer.i18n import t
+from scorer.model.frozen import frozen
 from scorer.model.problems import did_you_mean
 
 MAX_LENGTH = 1000
@@ -137,7 +138,7 @@ class MissingInput(FormulaError):
         super().__init__(t("formula.needs_input", name=name))
 
 
-@dataclass(frozen=True)
+@frozen
 class Formula:
     source: str
     tree: ast.expr = field(compare=False, repr=False)  # compiled from `source`; two formulas are equal by it

@@ -6,11 +6,11 @@ Every completion and mean is an exact Fraction; only the texts and the JSON roun
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from scorer.model.department import Part, Target
+from scorer.model.frozen import frozen
 from scorer.model.messages import Fact, fact, said
 from scorer.model.result import TargetOutcome
 from scorer.model.target_words import AT_LEAST, AT_MOST
@@ -84,7 +84,7 @@ def _closeness(value: Fraction, goal: Fraction) -> Fraction:
     return small / large
 
 
-@dataclass(frozen=True)
+@frozen
 class TargetsScore:
     raw: Fraction
     targets: tuple[TargetOutcome, ...]

@@ -1,0 +1,347 @@
+"""What makes `score run` start quickly must not change what it does.
+
+- `@frozen` (scorer/model/frozen.py) makes the same classes as `@dataclass(frozen=True)`: compared here with
+  dataclass-made twins of the model classes, as the oracle.
+- The quick schema check (scorer/load/schema_check.py) may only say "valid" where jsonschema-rs says so too.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scorer.load.inputs_schema import inputs_schema
+from scorer.load.rules import load_rules
+from scorer.load.schema_check import surely_valid
+from scorer.load.yamlio import load_yaml_file
+from scorer.model import frozen as frozen_module
+from scorer.model.department import Department, IndicatorInputs, Profile
+from scorer.model.frozen import frozen
+from scorer.model.problems import Location, Problem
+from scorer.model.result import IndicatorResult
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_templates_are_fresh() -> None:
+    """frozen_inits.py is what `python -m scorer.model.frozen` writes."""
+    written = (ROOT / "scorer" / "model" / "frozen_inits.py").read_text(encoding="utf-8")
+    assert written == frozen_module.templates()
+
+
+def _twin(cls: type) -> type:
+    """The class as plain `dataclass(frozen=True)` makes it, from the same annotations and defaults."""
+    namespace: dict[str, Any] = {
+        "__annotations__": {},
+        "__module__": cls.__module__,
+        "__qualname__": cls.__qualname__,
+    }
+    for f in dataclasses.fields(cls):
+        namespace["__annotations__"][f.name] = f.type
+        namespace[f.name] = dataclasses.field(
+            default=f.default,
+            default_factory=f.default_factory,
+            compare=f.compare,
+            repr=f.repr,
+            hash=f.hash,
+        )
+    return dataclasses.dataclass(frozen=True)(type(cls.__name__, (), namespace))
+
+
+def test_frozen_behaves_as_a_frozen_dataclass() -> None:
+    here = Location("inputs.yaml", 3, "budget_execution", "rate")
+    twin = _twin(Location)("inputs.yaml", 3, "budget_execution", "rate")
+    assert repr(here) == repr(twin)
+    assert hash(here) == hash(twin)
+    assert here == Location("inputs.yaml", 3, "budget_execution", "rate")
+    assert here != Location("inputs.yaml", 4, "budget_execution", "rate")
+    assert (here == twin) is False  # another class: not equal, as between two dataclasses
+    assert dataclasses.replace(here, line=9) == Location("inputs.yaml", 9, "budget_execution", "rate")
+    assert dataclasses.asdict(here) == dataclasses.asdict(twin)
+    assert pickle.loads(pickle.dumps(here)) == here
+    assert Location.__match_args__ == ("path", "line", "indicator", "field")
+    assert Location.__dataclass_params__.frozen and Location.__dataclass_params__.eq  # type: ignore[attr-defined]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        here.line = 4  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del here.line  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Location("a", 1, "b", "c", "too many")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Problem()  # type: ignore[call-arg]
+    assert Problem(here, "m") == Problem(location=here, message="m", severity="error")
+
+
+def test_default_factories_give_each_instance_its_own_value() -> None:
+    first, second = IndicatorInputs(), IndicatorInputs()
+    assert first.values == {} and first.values is not second.values
+    department = Department("d", 2022, None, {}, {})
+    assert department.profile == Profile() and department.path == ""
+    assert repr(department) == repr(_twin(Department)("d", 2022, None, {}, {}))
+
+
+def test_compare_false_fields_are_left_out_of_equality_and_hash() -> None:
+    from scorer.model.rules import RuleSet
+
+    twin = _twin(RuleSet)
+    compared = [f.name for f in dataclasses.fields(RuleSet) if f.compare]
+    assert compared == [f.name for f in dataclasses.fields(twin) if f.compare]
+    assert len(compared) < len(dataclasses.fields(RuleSet))
+
+
+def test_many_fields_keep_their_order_and_defaults() -> None:
+    values = {f.name: f"v{i}" for i, f in enumerate(dataclasses.fields(IndicatorResult))}
+    made = IndicatorResult(**values)
+    assert [getattr(made, name) for name in values] == list(values.values())
+    assert repr(made) == repr(_twin(IndicatorResult)(**values))
+
+
+def test_a_class_frozen_cannot_make_quickly_is_still_a_frozen_dataclass() -> None:
+    @frozen
+    class Checked:
+        a: int
+        b: int = 0
+
+        def __post_init__(self) -> None:
+            if self.a < 0:
+                raise ValueError("negative")
+
+    assert Checked(1) == Checked(1, 0)
+    with pytest.raises(ValueError):
+        Checked(-1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Checked(1).a = 2  # type: ignore[misc]
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return inputs_schema(load_rules("2022"))
+
+
+def test_the_examples_pass_the_quick_check(schema: dict[str, Any]) -> None:
+    for path in sorted((ROOT / "examples").glob("2022-*.yaml")):
+        data = load_yaml_file(path).data
+        assert surely_valid(schema, data), path
+        assert jsonschema_rs.validator_for(schema).is_valid(data)
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 200),
+    st.decimals(-5, 200, places=2, allow_nan=False),
+    st.sampled_from(["", "x", "是", "98.88%", "≥50次", "high"]),
+)
+
+
+def _values(keys: list[str]) -> st.SearchStrategy[Any]:
+    return st.recursive(
+        _scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(keys), inner, max_size=4),
+        max_leaves=12,
+    )
+
+
+def _keys(schema: dict[str, Any]) -> list[str]:
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("properties", "$defs") and isinstance(value, dict):
+                    found.update(value)
+                if key == "required" and isinstance(value, list):
+                    found.update(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(schema)
+    return sorted(found) + ["unknown"]
+
+
+@given(data=st.data())
+def test_the_quick_check_never_passes_what_jsonschema_rs_refuses(schema: dict[str, Any], data: Any) -> None:
+    keys = _keys(schema)
+    example = load_yaml_file(ROOT / "examples" / "2022-zhengwu-fuwu.yaml").data
+    document = copy.deepcopy(example)
+    # Change a few places of a valid document: a value replaced, a key added or removed.
+    for _ in range(data.draw(st.integers(1, 3))):
+        node: Any = document
+        for _step in range(data.draw(st.integers(0, 3))):
+            children = (
+                list(node) if isinstance(node, dict) else range(len(node)) if isinstance(node, list) else []
+            )
+            children = [c for c in children if isinstance(node[c], dict | list)]
+            if not children:
+                break
+            node = node[data.draw(st.sampled_from(children))]
+        if isinstance(node, dict) and node:
+            key = data.draw(st.sampled_from(sorted(node) + keys))
+            if data.draw(st.booleans()) and key in node:
+                del node[key]
+            else:
+                node[key] = data.draw(_values(keys))
+        elif isinstance(node, list):
+            node.append(data.draw(_values(keys)))
+    if surely_valid(schema, document):
+        assert jsonschema_rs.validator_for(schema).is_valid(document)
+
+
+_small_schemas = st.recursive(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "type": st.sampled_from(["string", "number", "integer", "boolean", "null", "object", "array"])
+            | st.lists(
+                st.sampled_from(["string", "number", "integer", "null"]), min_size=1, max_size=2, unique=True
+            ),
+            "minimum": st.integers(-2, 3) | st.sampled_from([0.5, 1.5]),
+            "exclusiveMaximum": st.integers(-2, 3),
+            "minLength": st.integers(0, 2),
+            "enum": st.lists(st.sampled_from([None, True, False, 0, 1, "x", "是"]), min_size=1, max_size=3),
+        },
+    ),
+    lambda inner: st.fixed_dictionaries(
+        {},
+        optional={
+            "properties": st.dictionaries(st.sampled_from(["a", "b"]), inner, max_size=2),
+            "additionalProperties": st.booleans() | inner,
+            "required": st.lists(st.sampled_from(["a", "b"]), max_size=2, unique=True),
+            "items": inner,
+            "minItems": st.integers(0, 2),
+        },
+    ),
+    max_leaves=6,
+)
+
+
+@given(schema=_small_schemas, value=_values(["a", "b", "c"]))
+def test_the_quick_check_agrees_with_jsonschema_rs_where_it_says_valid(
+    schema: dict[str, Any], value: Any
+) -> None:
+    if surely_valid(schema, value):
+        assert jsonschema_rs.is_valid(schema, value)
+
+
+def test_what_the_quick_check_leaves_to_jsonschema_rs() -> None:
+    assert not surely_valid({"type": "integer"}, Decimal("1.0"))  # an integer to JSON Schema: rs decides
+    assert not surely_valid({"pattern": "^a"}, "a")  # a keyword it does not know
+    assert not surely_valid({"$ref": "other.json#/x"}, 1)  # a reference elsewhere
+    assert not surely_valid({"$ref": "#"}, 1)  # a cycle
+    assert not surely_valid({"enum": [1]}, True)
+    assert surely_valid(
+        {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}, {"a": "x"}
+    )
+
+
+def test_pyyaml_is_imported_with_re_compile_left_as_it_was() -> None:
+    import re
+
+    import scorer.load.yamlio  # noqa: F401
+
+    assert (re.compile.__module__, re.compile.__name__) == ("re", "compile")
+    assert re.compile(r"a+").fullmatch("aaa")
+
+
+def _model_classes() -> list[type]:
+    import importlib
+    import pkgutil
+
+    import scorer.model
+
+    found = []
+    for info in pkgutil.iter_modules(scorer.model.__path__):
+        module = importlib.import_module(f"scorer.model.{info.name}")
+        found += [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and dataclasses.is_dataclass(value)
+            and value.__module__ == module.__name__
+        ]
+    return found
+
+
+def test_every_model_class_has_the_signature_attributes_and_order_dataclass_gives() -> None:
+    import inspect
+
+    classes = _model_classes()
+    assert len(classes) > 40
+    for cls in classes:
+        twin = _twin(cls)
+        assert str(inspect.signature(cls)) == str(inspect.signature(twin)), cls
+        assert cls.__match_args__ == twin.__match_args__  # type: ignore[attr-defined]
+        for f in dataclasses.fields(cls):
+            assert getattr(cls, f.name, "absent") == getattr(twin, f.name, "absent"), (cls, f.name)
+
+
+def test_a_class_left_to_dataclass_keeps_its_field_specifications() -> None:
+    @frozen
+    class Checked:
+        a: int
+        b: int = dataclasses.field(default=0, compare=False)
+
+        def __post_init__(self) -> None:
+            if self.a < 0:
+                raise ValueError("negative")
+
+    assert Checked(1, 2) == Checked(1, 3)
+    assert "b" not in Checked.__dict__ or Checked.b == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_catalogues_read_as_gettext_reads_them(lang: str) -> None:
+    import gettext
+
+    from scorer.i18n import catalogue
+
+    with open(ROOT / "scorer" / "i18n" / f"{lang}.mo", "rb") as handle:
+        standard = gettext.GNUTranslations(handle)
+    assert catalogue(lang) == {key: text for key, text in standard._catalog.items() if key}  # type: ignore[attr-defined]
+    assert all(catalogue(lang)[key] == standard.gettext(key) for key in catalogue(lang))
+
+
+def test_mutable_behaves_as_a_dataclass() -> None:
+    from scorer.model.problems import LineMap
+
+    lines = LineMap({("a",): 3})
+    assert lines == LineMap({("a",): 3}) and lines != LineMap()
+    assert LineMap.__hash__ is None
+    lines.lines = {}
+    assert lines == LineMap() and LineMap().lines is not LineMap().lines
+    assert repr(lines) == "LineMap(lines={})"
+    assert not LineMap.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
+def test_a_cached_file_is_read_again_when_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scorer.load.cache import cached_file
+
+    monkeypatch.setenv("SCORE_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "schema.json"
+    source.write_text('{"type": "object"}', encoding="utf-8")
+    reads: list[bytes] = []
+
+    def read(data: bytes) -> object:
+        reads.append(data)
+        return data.decode()
+
+    assert cached_file(source, read) == '{"type": "object"}'
+    assert cached_file(source, read) == '{"type": "object"}'
+    assert len(reads) == 1  # the second from the cache
+    source.write_text('{"type": "array", "items": {}}', encoding="utf-8")
+    assert cached_file(source, read) == '{"type": "array", "items": {}}'
+    assert len(reads) == 2
+    monkeypatch.setenv("SCORE_NO_CACHE", "1")
+    assert cached_file(source, read) == '{"type": "array", "items": {}}'
+    assert len(reads) == 3
