@@ -203,3 +203,65 @@ def test_a_csv_cell_that_excel_would_run_is_kept_as_text(tmp_path: Path) -> None
 def test_an_xlsx_to_the_terminal_is_refused_before_any_work(tmp_path: Path) -> None:
     done = runner.invoke(app, ["batch", str(tmp_path), "-f", "xlsx"])
     assert done.exit_code == 1
+
+
+SHEET_HEAD = (
+    "department,year,budget_execution.execution_rate,contract_filing_timeliness.contracts_total,"
+    "contract_filing_timeliness.contracts_filed_on_time,procurement_policy_effect.sme_suitable_budget,"
+    "procurement_policy_effect.sme_awarded_amount,pm_system_execution.deduction,pm_system_execution.reason\n"
+)
+SHEET_ROWS = "某某局,2022,98.88,11,9,10,9,,\n另一局,2022,97,10,10,10,10,0.5,个别项目未按规定履行程序。\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-8-sig", "utf-8", "gbk", "gb18030"])
+def test_a_csv_in_any_encoding_excel_saves_is_read(tmp_path: Path, rules_2022: RuleSet, codec: str) -> None:
+    path = tmp_path / "d.csv"
+    raw = (SHEET_HEAD + SHEET_ROWS).encode(codec)
+    if (
+        codec == "utf-16-be"
+    ):  # Python's codec writes no mark for the explicit byte order: give one as Excel does
+        raw = b"\xfe\xff" + raw
+    path.write_bytes(raw)
+    found = outcomes([path], rules_2022)
+    assert [o.result.department for o in found if isinstance(o, Scored)] == ["某某局", "另一局"], found
+
+
+def _batch(*args: str) -> tuple[int, str]:
+    done = runner.invoke(app, ["batch", *args, "--rules", "2022", "--lang", "en"])
+    return done.exit_code, done.output
+
+
+def test_an_unreadable_csv_is_one_refusal_and_the_batch_goes_on(tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(SHEET_HEAD + SHEET_ROWS, encoding="utf-8")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes((SHEET_HEAD + "Café é,2022,98,11,9,10,9,,\n").encode("latin-1"))
+    stray = tmp_path / "stray.csv"  # UTF-8 with one byte broken on the third line
+    stray.write_bytes(
+        (SHEET_HEAD + SHEET_ROWS).encode("utf-8").replace("另一局".encode(), b"\xe5\x8f\xff\xe5\xb1\x80")
+    )
+    for broken, line, words in ((latin, 2, "neither UTF-8 nor GB18030"), (stray, 3, "not valid UTF-8")):
+        code, out = _batch(str(broken), str(good))
+        assert code == 1 and "internal error" not in out.lower(), out
+        assert f"{broken.name}:{line}: " in out and words in out
+        assert "1 departments refused (2 scored" in out
+
+
+def test_big5_is_refused_rather_than_read_as_garbled_gbk(tmp_path: Path, rules_2022: RuleSet) -> None:
+    path = tmp_path / "big5.csv"
+    rows = "臺北市政府財政局,2022,98.88,11,9,10,9,0.5,個別採購項目未按規定履行程序，導致績效降低。\n"
+    path.write_bytes((SHEET_HEAD + rows).encode("big5"))
+    assert (SHEET_HEAD + rows).encode("big5").decode("gb18030")  # the bytes read as GB text without an error
+    (found,) = outcomes([path], rules_2022)
+    assert isinstance(found, Refused) and "Big5" in str(found.problems[0])
+    simplified = tmp_path / "gbk.csv"  # simplified Chinese in GBK that happens to be valid Big5 is still read
+    simplified.write_bytes((SHEET_HEAD + SHEET_ROWS).encode("gbk"))
+    (SHEET_HEAD + SHEET_ROWS).encode("gbk").decode("big5")
+    assert all(isinstance(o, Scored) for o in outcomes([simplified], rules_2022))
+
+
+def test_a_utf16_json_lines_file_is_one_refusal(tmp_path: Path, rules_2022: RuleSet) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_bytes((json.dumps(VALID, ensure_ascii=False) + "\n").encode("utf-16"))
+    (found,) = outcomes([path], rules_2022)
+    assert isinstance(found, Refused) and "UTF-16" in str(found.problems[0])

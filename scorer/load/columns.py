@@ -171,22 +171,12 @@ def _value(cell: Any, kind: str) -> Any:
 # ---- CSV ----
 
 
-def _encoding(path: Path) -> str:
-    """UTF-8 (with or without the BOM Excel writes), else GB18030, which Excel on Chinese Windows saves."""
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20)
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the end of what was read
-            return "gb18030"
-    return "utf-8-sig"
-
-
 def read_csv(path: Path, display: str, rules: RuleSet) -> Iterator[Row | UserError]:
     """Each department's row of a CSV sheet, read a row at a time."""
+    from scorer.load.encoding import detect
+
     try:
-        encoding = _encoding(path)
+        encoding = detect(path, display)  # the whole file: reading it can no longer fail half-way
         handle = path.open(encoding=encoding, newline="")
     except OSError as exc:
         raise UserError.at(Location(display), t("yaml.cannot_read", reason=str(exc.strerror))) from None
@@ -195,7 +185,11 @@ def read_csv(path: Path, display: str, rules: RuleSet) -> Iterator[Row | UserErr
         handle.seek(0)
         dialect = "excel-tab" if "\t" in first.split("\n", 1)[0] else "excel"
         reader = csv.reader(handle, dialect=dialect)
-        yield from _rows(reader, display, rules, lambda number, index: number)
+        try:
+            yield from _rows(reader, display, rules, lambda number, index: number)
+        except (UnicodeDecodeError, csv.Error) as exc:  # the file changed while it was read, or a NUL byte
+            where = Location(display, reader.line_num or None)
+            yield UserError.at(where, t("yaml.cannot_read", reason=str(exc)[:120]))
 
 
 # ---- XLSX ----
