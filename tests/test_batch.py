@@ -235,6 +235,8 @@ def test_two_processes_give_the_same_output_in_the_same_order(bureau: dict[str, 
 
 def test_all_scored_exits_0(tmp_path: Path) -> None:
     make_departments.write(tmp_path / "d", make_departments.departments(5, 0))
-    done = score("batch", "d", "examples/*.yaml".replace("examples", str(ROOT / "examples")), cwd=tmp_path)
+    # two departments (not 穗港智造's second inputs file)
+    pattern = str(ROOT / "examples" / "2022-*-[fz]*.yaml")
+    done = score("batch", "d", pattern, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "8 departments scored, 0 refused" in done.stdout
+    assert "7 departments scored, 0 refused" in done.stdout

@@ -140,3 +140,30 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path, folder: Path) 
     done = runner.invoke(app, ["batch", str(folder), "--db", str(bad)])
     assert done.exit_code == 1
     assert "not a usable history database" in done.output
+
+
+def test_the_same_department_twice_in_a_batch_is_refused_not_overwritten(
+    folder: Path, tmp_path: Path, rules_2022: RuleSet
+) -> None:
+    import yaml
+
+    files = sorted(folder.glob("*.yaml"))
+    data = yaml.safe_load(files[0].read_text(encoding="utf-8"))
+    data["indicators"]["budget_execution"] = {
+        "execution_rate": 50
+    }  # another total, so an overwrite would show
+    copy = tmp_path / "again.jsonl"
+    copy.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+    db = tmp_path / "h.sqlite"
+    summary = run_batch([folder, copy], rules_2022, "en", BatchRun(db=db))
+    assert len(summary.entries) == 12 and counts(db) == (12, 12 * 26)
+    (refusal,) = summary.refusals
+    message = str(refusal.problems[0])
+    assert "again.jsonl:1: " in message
+    assert data["department"] in message and files[0].name in message  # both sources named
+    stored = (
+        sqlite3.connect(db)
+        .execute("SELECT source FROM departments WHERE department = ?", (data["department"],))
+        .fetchall()
+    )
+    assert len(stored) == 1 and files[0].name in stored[0][0]  # the first one kept, not the last

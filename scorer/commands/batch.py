@@ -77,8 +77,11 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         from scorer.batch.history import Writer, connect
 
         writer = Writer(connect(run.db), lang)
+    seen: dict[tuple[str, int], str] = {}  # (department, year) → where it was first read
     try:
         for outcome in score_stream(expand(paths, rules, run.skip), rules, run.jobs):
+            if isinstance(outcome, Scored) and (first := _duplicate_of(outcome, seen)) is not None:
+                outcome = _refuse_duplicate(outcome, first, lang)
             if isinstance(outcome, Scored):
                 result, place = outcome.result, outcome.source.place
                 previous = writer.previous(result) if writer else None
@@ -103,6 +106,26 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         if writer:
             writer.connection.close()
     return summary
+
+
+def _duplicate_of(outcome: Scored, seen: dict[tuple[str, int], str]) -> str | None:
+    """Where the same department and year was read before in this batch, or None (and it is noted)."""
+    key = (" ".join(outcome.result.department.split()), outcome.result.year)
+    first = seen.get(key)
+    if first is None:
+        seen[key] = outcome.source.place
+    return first
+
+
+def _refuse_duplicate(outcome: Scored, first: str, lang: str) -> Refused:
+    """A department and year already scored in this batch: refused, so that neither the ranking counts it twice
+    nor the history database keeps only whichever came last."""
+    from scorer.i18n import t
+    from scorer.model.problems import Problem
+
+    result, source = outcome.result, outcome.source
+    message = t("batch.duplicate", lang, department=result.department, year=result.year, first=first)
+    return Refused(source, (Problem(Location(source.display, source.where), message),))
 
 
 # ---- the command: outputs, progress, messages ----
