@@ -159,14 +159,31 @@ def test_the_batch_template_is_filled_and_scored(tmp_path: Path, rules_2022: Rul
     assert result.total == expected.total
 
 
-def test_a_glob_that_matches_nothing_and_a_missing_file_are_refused(
+def test_a_glob_that_matches_nothing_is_noted_and_a_missing_file_refused_by_the_library(
     tmp_path: Path, rules_2022: RuleSet
 ) -> None:
     (tmp_path / "a.yaml").write_text(VALID_INPUTS, encoding="utf-8")
-    found = outcomes([tmp_path / "*.yaml", tmp_path / "nothing-*.yaml", tmp_path / "gone.yaml"], rules_2022)
-    assert [type(o).__name__ for o in found] == ["Scored", "Refused", "Refused"]
-    assert "no file matches" in str(found[1].problems[0])  # type: ignore[union-attr]
-    assert "not found" in str(found[2].problems[0]).lower()  # type: ignore[union-attr]
+    (tmp_path / "empty").mkdir()
+    empty: list[str] = []
+    paths = [tmp_path / "*.yaml", tmp_path / "nothing-*.yaml", tmp_path / "empty", tmp_path / "gone.yaml"]
+    found = list(score_stream(expand(paths, rules_2022, empty=empty), rules_2022))
+    assert [type(o).__name__ for o in found] == ["Scored", "Refused"]
+    assert "not found" in str(found[1].problems[0]).lower()  # type: ignore[union-attr]
+    assert empty == [str(tmp_path / "nothing-*.yaml"), "empty"]
+
+
+def test_the_command_says_a_missing_path_before_any_work_and_warns_of_an_empty_one(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(VALID_INPUTS, encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    code, out = _batch("a.yaml", "gone.yaml", "-o", "s.html")
+    assert code == 1 and "gone.yaml: no such file or folder" in out and "refused" not in out
+    assert not (tmp_path / "s.html").exists()
+    code, out = _batch("a.yaml", "nothing-*.yaml", "-o", "s.html")
+    assert code == 1 and "warning: nothing-*.yaml: no input found" in out
+    assert (tmp_path / "s.html").exists()
+    code, out = _batch("empty", "-o", "e.html", "-o", "e.jsonl")
+    assert code == 1 and "warning: empty: no input found" in out and "no input found at all" in out
+    assert not (tmp_path / "e.html").exists() and not (tmp_path / "e.jsonl").exists()
 
 
 def test_a_folder_is_searched_recursively_and_skips_hidden_and_lock_files(

@@ -18,7 +18,7 @@ from scorer.batch.sources import Source, expand
 from scorer.batch.stream import Outcome, Refused, Scored, score_stream
 from scorer.batch.summary import Summary
 from scorer.escape import json_safe
-from scorer.model.problems import Location, UserError
+from scorer.model.problems import Location, Problem, UserError
 from scorer.model.result import Result
 from scorer.model.rules import RuleSet
 
@@ -66,6 +66,7 @@ class BatchRun:
     on_result: Callable[[Result], None] | None = None  # a streaming output (JSON Lines)
     on_outcome: Callable[[Outcome], None] | None = None  # progress
     skip: list[Path] = field(default_factory=list)  # files never read as inputs (the outputs)
+    empty: list[str] = field(default_factory=list)  # filled in: the folders and globs that named no input
 
 
 def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None = None) -> Summary:
@@ -79,7 +80,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         writer = Writer(connect(run.db), lang)
     seen: dict[tuple[str, int], str] = {}  # (department, year) → where it was first read
     try:
-        for outcome in score_stream(expand(paths, rules, run.skip), rules, run.jobs):
+        for outcome in score_stream(expand(paths, rules, run.skip, run.empty), rules, run.jobs):
             if isinstance(outcome, Scored) and (first := _duplicate_of(outcome, seen)) is not None:
                 outcome = _refuse_duplicate(outcome, first, lang)
             if isinstance(outcome, Scored):
@@ -160,6 +161,7 @@ def batch_command(command: Command) -> int:
     from scorer.render.options import RenderOptions
 
     lang = language()
+    _check_paths(command.paths)
     rules = load_rules(latest_year(command.rules))
     protected = [*command.paths, Path(rules.folder)]
     if command.db is not None:
@@ -206,6 +208,13 @@ def batch_command(command: Command) -> int:
     finally:
         if progress:
             progress.stop()
+    for named in run.empty:
+        sys.stderr.write(t("batch.warning", message=t("batch.nothing_in", path=named)) + "\n")
+    if not summary.entries and not summary.refusals:
+        for stream in streams:
+            if isinstance(stream, AtomicWriter):
+                stream.discard()
+        raise UserError.at(Location(""), t("batch.no_inputs"))
     for stream in streams:
         if isinstance(stream, AtomicWriter):
             stream.finish()
@@ -221,7 +230,19 @@ def batch_command(command: Command) -> int:
         else:
             write_atomic(target, content, protected)
             sys.stderr.write(t("cli.wrote", path=str(target)) + "\n")
-    return _report_refusals(summary)
+    return max(_report_refusals(summary), 1 if run.empty else 0)
+
+
+def _check_paths(paths: list[Path]) -> None:
+    """A file or folder named on the command line that does not exist is a slip in the command, said before any
+    work, not a refused department."""
+    from scorer.batch.sources import is_pattern
+    from scorer.i18n import t
+    from scorer.load.yamlio import display_path
+
+    missing = [path for path in paths if not path.exists() and not is_pattern(path)]
+    if missing:
+        raise UserError([Problem(Location(display_path(p)), t("batch.path_not_found")) for p in missing])
 
 
 def _report_refusals(summary: Summary) -> int:
