@@ -167,3 +167,49 @@ def test_the_same_department_twice_in_a_batch_is_refused_not_overwritten(
         .fetchall()
     )
     assert len(stored) == 1 and files[0].name in stored[0][0]  # the first one kept, not the last
+
+
+def test_a_year_re_scored_under_revised_rules_still_compares_with_the_year_before(
+    folder: Path, tmp_path: Path, rules_2022: RuleSet
+) -> None:
+    db = tmp_path / "h.sqlite"
+    run_batch([folder], rules_2022, "en", BatchRun(db=db))
+    connection = sqlite3.connect(db)
+    with (
+        connection
+    ):  # what the database holds: 2021 once; 2022 scored under other rules, earlier, 1 point lower
+        name, total = connection.execute(
+            "SELECT department, total FROM departments ORDER BY 1 LIMIT 1"
+        ).fetchone()
+        connection.execute("UPDATE departments SET scored_at = '2020-01-01T00:00:00+00:00'")
+        connection.execute(
+            "INSERT INTO departments SELECT department, 2021, rules_digest, rules_year, ?, max, grade, source, "
+            "engine_version, '2019-06-01T00:00:00+00:00', result_json FROM departments WHERE department = ?",
+            (str(Decimal(total) - 2), name),
+        )
+        connection.execute(
+            "INSERT INTO indicator_scores SELECT department, 2021, rules_digest, indicator, name, level1, level2, "
+            "weight, score, lost, overridden FROM indicator_scores WHERE department = ?",
+            (name,),
+        )
+        connection.execute(
+            "UPDATE departments SET rules_digest = 'sha256:0000000000000000', total = ? WHERE department = ? AND year = 2022",
+            (str(Decimal(total) - 1), name),
+        )
+        connection.execute(
+            "UPDATE indicator_scores SET rules_digest = 'sha256:0000000000000000' WHERE department = ? AND year = 2022",
+            (name,),
+        )
+    connection.close()
+    summary = run_batch([folder], rules_2022, "en", BatchRun(db=db))  # 2022 again, under today's rules
+    entry = next(e for e in summary.entries if e.department == name)
+    assert entry.previous is not None and entry.previous.year == 2021 and entry.change == 2
+    listing = runner.invoke(app, ["history", name, "--db", str(db), "--lang", "en"]).output.splitlines()
+    rows = [line for line in listing if line.startswith(name)]
+    assert len(rows) == 3
+    assert " · 2021 · " in rows[0] and " · 2022 · " in rows[1] and " · 2022 · " in rows[2]
+    assert " · +1.00 · " in rows[1] and "re-scored" in rows[1]  # the earlier 2022 scoring, against 2021
+    assert " · +2.00 · " in rows[2] and "latest" in rows[2]  # the latest, against 2021, not against 2022
+    assert " · 2019-0" in rows[0] and "T00:00" not in rows[0]  # in local time, to the minute
+    data = json.loads(runner.invoke(app, ["history", name, "--db", str(db), "-f", "json"]).output)
+    assert [row["latest"] for row in data] == [True, False, True]
