@@ -282,3 +282,37 @@ def test_a_utf16_json_lines_file_is_one_refusal(tmp_path: Path, rules_2022: Rule
     path.write_bytes((json.dumps(VALID, ensure_ascii=False) + "\n").encode("utf-16"))
     (found,) = outcomes([path], rules_2022)
     assert isinstance(found, Refused) and "UTF-16" in str(found.problems[0])
+
+
+def test_a_blank_cell_of_a_batch_workbook_is_named_by_its_column_and_department(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "批量.xlsx"
+    assert runner.invoke(app, ["template", "--batch", "--lang", "zh", "-o", str(target)]).exit_code == 0
+    book = load_workbook(target)
+    sheet = book["部门"]
+    keys = [cell.value for cell in sheet[2]]
+    values = {"department": "甲局", "year": 2022, "contract_filing_timeliness.contracts_total": 12,
+              "contract_filing_timeliness.contracts_filed_on_time": 11,
+              "procurement_policy_effect.sme_suitable_budget": 200, "procurement_policy_effect.sme_awarded_amount": 180,
+              "budget_execution.improvement": "加快支出进度", "pm_system_execution.reason": "未按制度执行"}  # fmt: skip
+    for column, key in enumerate(keys, start=1):
+        if key in values:
+            sheet.cell(row=3, column=column, value=values[key])
+    book.save(target)
+    blank = "部门!" + sheet.cell(row=3, column=keys.index("budget_execution.execution_rate") + 1).coordinate
+    points = "部门!" + sheet.cell(row=3, column=keys.index("pm_system_execution.deduction") + 1).coordinate
+    code, out = _batch(str(target.name))
+    assert code == 1
+    lines = [line for line in out.splitlines() if line.startswith("error:")]
+    assert len(lines) == 2, out
+    missing = next(line for line in lines if "budget_execution.execution_rate" in line)
+    assert missing.startswith(
+        f"error: 批量.xlsx:{blank}: [部门预算资金支出率] budget_execution.execution_rate: (甲局) "
+    )
+    assert "budget_execution.override" in missing and "budget_execution.reason" in missing
+    assert (
+        "indicators" not in missing and "override with" not in missing
+    )  # the sheet's columns, not YAML keys
+    incomplete = next(line for line in lines if "pm_system_execution" in line)
+    assert f"批量.xlsx:{points}: " in incomplete and "pm_system_execution.deduction" in incomplete

@@ -55,9 +55,9 @@ def read(source: Source) -> YamlDocument:
         from scorer.load.jsonl import parse_line
 
         return parse_line(source.payload, source.display, int(source.where or 0))
-    if source.kind == "row":
-        data, lines = source.payload
-        return YamlDocument(source.display, data, LineMap(lines))
+    if source.kind == "row":  # its messages speak of the sheet's columns (`budget_execution.reason`)
+        data, lines, labels = source.payload
+        return YamlDocument(source.display, data, LineMap(lines), "sheet", labels)
     raise UserError(source.payload)
 
 
@@ -148,4 +148,4 @@ def _rows(path: Path, display: str, rules: RuleSet, kind: str) -> Iterator[Sourc
             where = row.problems[0].location.line if row.problems else None
             yield Source(display, where, "refused", row.problems)
         else:
-            yield Source(display, row.lines.line(()), "row", (row.data, row.lines.lines))
+            yield Source(display, row.lines.line(()), "row", (row.data, row.lines.lines, row.labels))

@@ -94,7 +94,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
                 if summary.kept is not None:
                     summary.kept.append(result)
             else:
-                summary.refuse(outcome.source.place, outcome.problems, outcome.bug)
+                summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
             if run.on_outcome:
                 run.on_outcome(outcome)
         if writer:
@@ -107,6 +107,24 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         if writer:
             writer.connection.close()
     return summary
+
+
+def _naming_department(outcome: Refused, lang: str) -> tuple[Problem, ...]:
+    """A refused row of a batch sheet names its department (the row's `department` cell) in each problem."""
+    from dataclasses import replace
+
+    from scorer.escape import one_line
+    from scorer.i18n import t
+
+    source = outcome.source
+    name = source.payload[0].get("department") if source.kind == "row" else None
+    if not isinstance(name, str) or not name.strip():
+        return tuple(outcome.problems)
+    name = one_line(name.strip())
+    return tuple(
+        replace(p, message=t("batch.of_department", lang, department=name, message=p.message))
+        for p in outcome.problems
+    )
 
 
 def _duplicate_of(outcome: Scored, seen: dict[tuple[str, int], str]) -> str | None:

@@ -227,7 +227,15 @@ class _Reader:
     @property
     def in_workbook(self) -> bool:
         """A workbook's messages speak of its columns, where a clerk fills cells rather than writing keys."""
-        return self.doc.kind == "workbook"
+        return self.doc.kind in ("workbook", "sheet")
+
+    def columns(self, path: PathKey) -> dict[str, str]:
+        """The columns a message points to: the clerk's workbook's, or a batch sheet row's `<indicator>.reason`."""
+        if self.doc.kind != "sheet":
+            return _columns()
+        ident = _indicator_of(path)[0]
+        return {what: f"{ident}.{column}" for what, column in
+                (("points", "deduction"), ("reasons", "reason"), ("override", "override"))}  # fmt: skip
 
     def fail(self, path: PathKey, message: str) -> None:
         indicator, relative = _indicator_of(path)
@@ -488,7 +496,7 @@ class _Reader:
                     label=spec.label,
                     title=indicator.title,
                     where=where,
-                    **_columns(),
+                    **self.columns(base),
                 ),
             )
 
@@ -517,7 +525,7 @@ class _Reader:
                     "inputs.deduction_incomplete.workbook"
                     if self.in_workbook
                     else "inputs.deduction_incomplete",
-                    **_columns(),
+                    **self.columns(path),
                 ),
             )
             return None
@@ -571,7 +579,7 @@ class _Reader:
                 t(
                     "inputs.reason_required.workbook" if self.in_workbook else "inputs.reason_required",
                     what=what,
-                    **_columns(),
+                    **self.columns(path),
                 ),
             )
             return None
