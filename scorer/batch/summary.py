@@ -61,6 +61,9 @@ class Entry:
     subtotals: tuple[Decimal, ...]  # per level-2 node, in the rubric's order
     place: str  # file, and line or row
     previous: Previous | None = None
+    notes: tuple[
+        str, ...
+    ] = ()  # the result's notes (扣完为止, a score capped at its weight …), indicator first
 
     @property
     def change(self) -> Decimal | None:
@@ -134,9 +137,16 @@ class Summary:
 
     def add(self, result: Result, place: str, previous: Previous | None = None) -> Entry:
         subtotals = tuple(child.score for level in result.levels for child in level.children)
+        notes = tuple(
+            t("batch.note", self.lang, indicator=self.losses[i.id].name if i.id in self.losses else i.title,
+              note=say(note, self.lang))
+            for i in result.indicators
+            for note in i.notes
+        )  # fmt: skip
         entry = Entry(
-            self._seen, result.department, result.year, result.total, result.grade, subtotals, place, previous
-        )
+            self._seen, result.department, result.year, result.total, result.grade, subtotals, place, previous,
+            notes,
+        )  # fmt: skip
         self._seen += 1
         self.entries.append(entry)
         self._node_sums = [EXACT.add(a, b) for a, b in zip(self._node_sums, subtotals, strict=False)]

@@ -26,6 +26,7 @@ from scorer.render.batch_common import (
     has_history,
     losses_headers,
     moved_text,
+    noted,
     ranking_headers,
     ranking_row,
     reasons_line,
@@ -52,6 +53,8 @@ def render(summary: Summary, options: RenderOptions) -> bytes:
     _losses(book.create_sheet(t("batch.sheet.losses", lang)), summary)
     if has_history(summary):
         _history(book.create_sheet(t("batch.sheet.history", lang)), summary)
+    if noted(summary):
+        _notes(book.create_sheet(t("batch.sheet.notes", lang)), summary)
     if summary.kept is not None:
         _department_sheets(book, summary)
     buffer = io.BytesIO()
@@ -120,7 +123,7 @@ def _ranking(sheet: Worksheet, summary: Summary) -> None:
     history = has_history(summary)
     rows: list[list[object]] = [list(ranking_row(rank, entry, history)) for rank, entry in summary.ranked()]
     headers = ranking_headers(summary, history)
-    widths = [6, 40, 9, 6] + [9] * len(summary.nodes) + ([9, 9, 9, 8] if history else []) + [30]
+    widths = [6, 40, 9, 6] + [9] * len(summary.nodes) + ([9, 9, 9, 8] if history else []) + [30, 9]
     _table(sheet, 1, headers, rows, widths)
     sheet.freeze_panes = "C2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
@@ -154,6 +157,17 @@ def _history(sheet: Worksheet, summary: Summary) -> None:
             rows.append([entry.department, entry.previous.year, entry.previous.total, entry.total,
                          signed(entry.change), entry.previous.grade, entry.grade, moved_text(entry, lang)])  # fmt: skip
     _table(sheet, 1, heads, rows, [40, 9, 9, 9, 9, 8, 8, 80])
+
+
+def _notes(sheet: Worksheet, summary: Summary) -> None:
+    """Each note of each department's result (扣完为止, …), one a row, in ranking order."""
+    lang = summary.lang
+    _put(sheet, 1, 1, t("batch.notes_title", lang, count=len(noted(summary))), bold=True)
+    heads = [t("batch.rank", lang), t("batch.department", lang), t("batch.notes", lang)]
+    rows: list[list[object]] = [
+        [rank, entry.department, note] for rank, entry in noted(summary) for note in entry.notes
+    ]
+    _table(sheet, 2, heads, rows, [6, 40, 100])
 
 
 def _department_sheets(book: Workbook, summary: Summary) -> None:
