@@ -270,3 +270,18 @@ def test_a_deduction_beyond_the_weight_is_noted_in_every_summary(tmp_path: Path)
     assert slipped in texts and any("the row scores 0" in text for text in texts)
     text = (tmp_path / "s.txt").read_text(encoding="utf-8")
     assert "Notes on the scores (1 departments" in text and "the row scores 0" in text
+
+
+def test_the_frequent_reasons_keep_the_year_and_leave_out_the_departments_numbers(
+    tmp_path: Path, rules_2022: Any
+) -> None:
+    from scorer.batch.summary import Summary
+    from tests.conftest import VALID_INPUTS
+
+    (tmp_path / "a.yaml").write_text(VALID_INPUTS, encoding="utf-8")  # 9 of 11 contracts filed on time
+    result, _ = score_file(tmp_path / "a.yaml", "2022")
+    for lang, start in (("zh", "2022年共签订…份合同，其中…份"), ("en", "In 2022, … contracts were signed")):
+        summary = Summary(rules_2022, lang)
+        summary.add(result, "a.yaml")
+        ((reason, count),) = summary.losses["contract_filing_timeliness"].top()
+        assert reason.startswith(start) and count == 1

@@ -213,3 +213,51 @@ def test_a_year_re_scored_under_revised_rules_still_compares_with_the_year_befor
     assert " · 2019-0" in rows[0] and "T00:00" not in rows[0]  # in local time, to the minute
     data = json.loads(runner.invoke(app, ["history", name, "--db", str(db), "-f", "json"]).output)
     assert [row["latest"] for row in data] == [True, False, True]
+
+
+def test_the_workbook_prints_on_a4_across_and_keeps_the_change_a_number(
+    folder: Path, tmp_path: Path, rules_2022: RuleSet
+) -> None:
+    from openpyxl import load_workbook
+
+    db = tmp_path / "h.sqlite"
+    run_batch([folder], rules_2022, "en", BatchRun(db=db))
+    connection = sqlite3.connect(db)
+    with connection:  # last year: every department one point lower
+        connection.execute("UPDATE departments SET year = 2021, total = total - 1")
+        connection.execute("UPDATE indicator_scores SET year = 2021")
+    connection.close()
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"department": "坏", "year": 2022, "indicators": {"budget_execution": {}}}\n', "utf-8")
+    out = tmp_path / "s.xlsx"
+    done = runner.invoke(
+        app, ["batch", str(folder), str(broken), "--db", str(db), "-o", str(out), "--lang", "en"]
+    )
+    assert done.exit_code == 1, done.output
+    book = load_workbook(out)
+    for sheet in book.worksheets:
+        assert (
+            sheet.page_setup.orientation == "landscape"
+            and str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+        )
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+        assert sheet.page_setup.fitToHeight == 0  # as many pages down as needed
+    assert book["Ranking"].print_title_rows == "$1:$1" and book["Losses"].print_title_rows == "$1:$1"
+    ranking = book["Ranking"]
+    heads = [c.value for c in ranking[1]]
+    change = heads.index("Change") + 1
+    cells = [ranking.cell(row=r, column=change) for r in range(2, ranking.max_row + 1)]
+    assert all(c.value == 1 and c.number_format.startswith("+0.00") for c in cells)  # a number, shown +1.00
+    assert ranking.cell(row=1, column=heads.index("Total") + 1).alignment.horizontal == "right"
+    assert ranking.cell(row=1, column=heads.index("Department") + 1).alignment.horizontal != "right"
+    summary = book["Summary"]
+    refused = next(
+        c
+        for row in summary.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "broken.jsonl:1" in c.value
+    )
+    assert refused.alignment.wrap_text and any(
+        str(m).startswith(refused.coordinate) for m in summary.merged_cells.ranges
+    )
+    assert (summary.row_dimensions[refused.row].height or 0) >= 15

@@ -209,7 +209,15 @@ def pattern(message: Message, lang: str) -> str:
     if isinstance(message, Said):
         return " ".join(message.text.split())
     if isinstance(message, RuleReason):
-        return message.template(lang).render(dict.fromkeys(message.template(lang).names, "…"))
+        values = {name: _kept(name, dict(message.values).get(name)) for name in message.template(lang).names}
+        return message.template(lang).render(values)
     if isinstance(message, Fact):
-        return _PLACEHOLDER.sub("…", t(message.key, lang))
+        named = message.named
+        return _PLACEHOLDER.sub(lambda m: _kept(m[0][1:-1], named.get(m[0][1:-1])), t(message.key, lang))
     return say(message, lang)
+
+
+def _kept(name: str, value: object) -> str:
+    """A placeholder's value as the grouped wording shows it: the year stays ("2022年共签订…份合同"), the
+    department's own numbers become "…"."""
+    return str(value) if name == "year" and value is not None else "…"
