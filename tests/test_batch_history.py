@@ -261,3 +261,19 @@ def test_the_workbook_prints_on_a4_across_and_keeps_the_change_a_number(
         str(m).startswith(refused.coordinate) for m in summary.merged_cells.ranges
     )
     assert (summary.row_dimensions[refused.row].height or 0) >= 15
+
+
+def test_generated_departments_have_distinct_names_and_say_which_are_broken() -> None:
+    many = [d["department"] for d in make_departments.departments(85, 0)]
+    assert len(set(many)) == 85
+    other = {
+        d["department"] for d in make_departments.departments(40, 0, seed=7, district="示例二区", year=2023)
+    }
+    assert not other & set(many) and all(
+        d["year"] == 2023 for d in make_departments.departments(3, 0, year=2023)
+    )
+    made = make_departments.departments(40, 2)
+    broken = make_departments.broken_ones(40, 2)
+    assert [number for number, _ in broken] == [13, 27]
+    assert made[12]["indicators"]["budget_execution"]["execution_rate"] == "很高"
+    assert "contracts_total" not in made[26]["indicators"]["contract_filing_timeliness"]
