@@ -237,10 +237,14 @@ def _losses_chart(summary: Summary) -> str:
     return _hbars(rows, scale, t("batch.losses", summary.lang))
 
 
+class _Signed(str):
+    """A change written with its sign ("+0.53"): a number, aligned as one."""
+
+
 def _cells(values: list[object]) -> str:
     out = []
     for value in values:
-        numeric = isinstance(value, Decimal | int)
+        numeric = isinstance(value, Decimal | int | _Signed)
         shown_value = shown(value) if isinstance(value, Decimal) else value
         out.append(f'<td class="n">{_e(shown_value)}</td>' if numeric else f"<td>{_e(shown_value)}</td>")
     return "".join(out)
@@ -263,7 +267,7 @@ def _ranking_table(summary: Summary) -> str:
     for rank, e in summary.ranked():
         values: list[object] = [rank, e.department, e.total, e.grade, *e.subtotals]
         if history:
-            values.append(signed(e.change))
+            values.append(_Signed(signed(e.change)))
         values.append(len(e.notes) if e.notes else "")
         rows.append(
             f'<tr class="rank-row" data-rank="{rank}" data-department="{_e(e.department)}" '

@@ -224,7 +224,7 @@ def _notes(sheet: Worksheet, summary: Summary) -> None:
     lang = summary.lang
     _put(sheet, 1, 1, t("batch.notes_title", lang, count=len(noted(summary))), bold=True)
     sheet.cell(row=1, column=1).alignment = Alignment(vertical="top")  # one line over the columns
-    heads = [t("batch.rank", lang), t("batch.department", lang), t("batch.notes", lang)]
+    heads = [t("batch.rank", lang), t("batch.department", lang), t("batch.note_text", lang)]
     rows: list[list[object]] = [
         [rank, entry.department, note] for rank, entry in noted(summary) for note in entry.notes
     ]
