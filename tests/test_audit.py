@@ -457,3 +457,10 @@ def test_control_characters_in_cells_are_shown_escaped(tmp_path: Path) -> None:
     assert "\x1b" not in raw and "\u202e" not in raw
     notes = [f for t in json.loads(raw)["tables"] for f in t["findings"] if f["severity"] == "note"]
     assert any("\x1b" in f["message"] for f in notes)
+
+
+def test_a_unicode_text_table_from_excel_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "u16.txt"  # Excel's "Unicode text": UTF-16 with its mark, tab-separated
+    path.write_bytes(ZHENGWU.read_text(encoding="utf-8").encode("utf-16"))
+    code, data = _json(str(path))
+    assert code == 0 and data["tables"][0]["total"] == 94.2

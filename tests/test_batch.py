@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -235,6 +236,52 @@ def test_two_processes_give_the_same_output_in_the_same_order(bureau: dict[str, 
 
 def test_all_scored_exits_0(tmp_path: Path) -> None:
     make_departments.write(tmp_path / "d", make_departments.departments(5, 0))
-    done = score("batch", "d", "examples/*.yaml".replace("examples", str(ROOT / "examples")), cwd=tmp_path)
+    # two departments (not 穗港智造's second inputs file)
+    pattern = str(ROOT / "examples" / "2022-*-[fz]*.yaml")
+    done = score("batch", "d", pattern, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "8 departments scored, 0 refused" in done.stdout
+    assert "7 departments scored, 0 refused" in done.stdout
+
+
+def test_a_deduction_beyond_the_weight_is_noted_in_every_summary(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from tests.conftest import VALID_INPUTS
+
+    (tmp_path / "a.yaml").write_text(VALID_INPUTS, encoding="utf-8")
+    slip = VALID_INPUTS.replace("department: ", "department: 误填", 1) + (
+        "  budget_disclosure:\n    deductions:\n      - {points: 30, reason: 公开不及时}\n"
+    )  # 30 typed for 3.0: more than the row's 2 points
+    (tmp_path / "b.yaml").write_text(slip, encoding="utf-8")
+    outputs = ["-o", "s.csv", "-o", "s.html", "-o", "s.xlsx", "-o", "s.txt"]
+    done = score("batch", "a.yaml", "b.yaml", "--rules", "2022", *outputs, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "s.csv").read_text(encoding="utf-8-sig"))))
+    notes = {row["Department"]: row["Notes"] for row in rows}
+    slipped = next(name for name in notes if name.startswith("误填"))
+    assert notes[slipped] == "1" and set(notes.values()) == {"0", "1"}
+    assert all(re.fullmatch(r"\d+\.\d\d", row["Total"]) and re.fullmatch(r"\d+\.\d\d", row["Budget execution"])
+               for row in rows)  # fmt: skip
+    html = (tmp_path / "s.html").read_text(encoding="utf-8")
+    listed = html[html.index('id="notes"') :]
+    assert slipped in listed and "the row scores 0" in listed
+    book = load_workbook(tmp_path / "s.xlsx")
+    texts = [str(c.value) for row in book["Notes"].iter_rows() for c in row if c.value is not None]
+    assert slipped in texts and any("the row scores 0" in text for text in texts)
+    text = (tmp_path / "s.txt").read_text(encoding="utf-8")
+    assert "Notes on the scores (1 departments" in text and "the row scores 0" in text
+
+
+def test_the_frequent_reasons_keep_the_year_and_leave_out_the_departments_numbers(
+    tmp_path: Path, rules_2022: Any
+) -> None:
+    from scorer.batch.summary import Summary
+    from tests.conftest import VALID_INPUTS
+
+    (tmp_path / "a.yaml").write_text(VALID_INPUTS, encoding="utf-8")  # 9 of 11 contracts filed on time
+    result, _ = score_file(tmp_path / "a.yaml", "2022")
+    for lang, start in (("zh", "2022年共签订…份合同，其中…份"), ("en", "In 2022, … contracts were signed")):
+        summary = Summary(rules_2022, lang)
+        summary.add(result, "a.yaml")
+        ((reason, count),) = summary.losses["contract_filing_timeliness"].top()
+        assert reason.startswith(start) and count == 1

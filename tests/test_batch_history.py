@@ -140,3 +140,140 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path, folder: Path) 
     done = runner.invoke(app, ["batch", str(folder), "--db", str(bad)])
     assert done.exit_code == 1
     assert "not a usable history database" in done.output
+
+
+def test_the_same_department_twice_in_a_batch_is_refused_not_overwritten(
+    folder: Path, tmp_path: Path, rules_2022: RuleSet
+) -> None:
+    import yaml
+
+    files = sorted(folder.glob("*.yaml"))
+    data = yaml.safe_load(files[0].read_text(encoding="utf-8"))
+    data["indicators"]["budget_execution"] = {
+        "execution_rate": 50
+    }  # another total, so an overwrite would show
+    copy = tmp_path / "again.jsonl"
+    copy.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+    db = tmp_path / "h.sqlite"
+    summary = run_batch([folder, copy], rules_2022, "en", BatchRun(db=db))
+    assert len(summary.entries) == 12 and counts(db) == (12, 12 * 26)
+    (refusal,) = summary.refusals
+    message = str(refusal.problems[0])
+    assert "again.jsonl:1: " in message
+    assert data["department"] in message and files[0].name in message  # both sources named
+    stored = (
+        sqlite3.connect(db)
+        .execute("SELECT source FROM departments WHERE department = ?", (data["department"],))
+        .fetchall()
+    )
+    assert len(stored) == 1 and files[0].name in stored[0][0]  # the first one kept, not the last
+
+
+def test_a_year_re_scored_under_revised_rules_still_compares_with_the_year_before(
+    folder: Path, tmp_path: Path, rules_2022: RuleSet
+) -> None:
+    db = tmp_path / "h.sqlite"
+    run_batch([folder], rules_2022, "en", BatchRun(db=db))
+    connection = sqlite3.connect(db)
+    with (
+        connection
+    ):  # what the database holds: 2021 once; 2022 scored under other rules, earlier, 1 point lower
+        name, total = connection.execute(
+            "SELECT department, total FROM departments ORDER BY 1 LIMIT 1"
+        ).fetchone()
+        connection.execute("UPDATE departments SET scored_at = '2020-01-01T00:00:00+00:00'")
+        connection.execute(
+            "INSERT INTO departments SELECT department, 2021, rules_digest, rules_year, ?, max, grade, source, "
+            "engine_version, '2019-06-01T00:00:00+00:00', result_json FROM departments WHERE department = ?",
+            (str(Decimal(total) - 2), name),
+        )
+        connection.execute(
+            "INSERT INTO indicator_scores SELECT department, 2021, rules_digest, indicator, name, level1, level2, "
+            "weight, score, lost, overridden FROM indicator_scores WHERE department = ?",
+            (name,),
+        )
+        connection.execute(
+            "UPDATE departments SET rules_digest = 'sha256:0000000000000000', total = ? WHERE department = ? AND year = 2022",
+            (str(Decimal(total) - 1), name),
+        )
+        connection.execute(
+            "UPDATE indicator_scores SET rules_digest = 'sha256:0000000000000000' WHERE department = ? AND year = 2022",
+            (name,),
+        )
+    connection.close()
+    summary = run_batch([folder], rules_2022, "en", BatchRun(db=db))  # 2022 again, under today's rules
+    entry = next(e for e in summary.entries if e.department == name)
+    assert entry.previous is not None and entry.previous.year == 2021 and entry.change == 2
+    listing = runner.invoke(app, ["history", name, "--db", str(db), "--lang", "en"]).output.splitlines()
+    rows = [line for line in listing if line.startswith(name)]
+    assert len(rows) == 3
+    assert " · 2021 · " in rows[0] and " · 2022 · " in rows[1] and " · 2022 · " in rows[2]
+    assert " · +1.00 · " in rows[1] and "re-scored" in rows[1]  # the earlier 2022 scoring, against 2021
+    assert " · +2.00 · " in rows[2] and "latest" in rows[2]  # the latest, against 2021, not against 2022
+    assert " · 2019-0" in rows[0] and "T00:00" not in rows[0]  # in local time, to the minute
+    data = json.loads(runner.invoke(app, ["history", name, "--db", str(db), "-f", "json"]).output)
+    assert [row["latest"] for row in data] == [True, False, True]
+
+
+def test_the_workbook_prints_on_a4_across_and_keeps_the_change_a_number(
+    folder: Path, tmp_path: Path, rules_2022: RuleSet
+) -> None:
+    from openpyxl import load_workbook
+
+    db = tmp_path / "h.sqlite"
+    run_batch([folder], rules_2022, "en", BatchRun(db=db))
+    connection = sqlite3.connect(db)
+    with connection:  # last year: every department one point lower
+        connection.execute("UPDATE departments SET year = 2021, total = total - 1")
+        connection.execute("UPDATE indicator_scores SET year = 2021")
+    connection.close()
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"department": "坏", "year": 2022, "indicators": {"budget_execution": {}}}\n', "utf-8")
+    out = tmp_path / "s.xlsx"
+    done = runner.invoke(
+        app, ["batch", str(folder), str(broken), "--db", str(db), "-o", str(out), "--lang", "en"]
+    )
+    assert done.exit_code == 1, done.output
+    book = load_workbook(out)
+    for sheet in book.worksheets:
+        assert (
+            sheet.page_setup.orientation == "landscape"
+            and str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+        )
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+        assert sheet.page_setup.fitToHeight == 0  # as many pages down as needed
+    assert book["Ranking"].print_title_rows == "$1:$1" and book["Losses"].print_title_rows == "$1:$1"
+    ranking = book["Ranking"]
+    heads = [c.value for c in ranking[1]]
+    change = heads.index("Change") + 1
+    cells = [ranking.cell(row=r, column=change) for r in range(2, ranking.max_row + 1)]
+    assert all(c.value == 1 and c.number_format.startswith("+0.00") for c in cells)  # a number, shown +1.00
+    assert ranking.cell(row=1, column=heads.index("Total") + 1).alignment.horizontal == "right"
+    assert ranking.cell(row=1, column=heads.index("Department") + 1).alignment.horizontal != "right"
+    summary = book["Summary"]
+    refused = next(
+        c
+        for row in summary.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "broken.jsonl:1" in c.value
+    )
+    assert refused.alignment.wrap_text and any(
+        str(m).startswith(refused.coordinate) for m in summary.merged_cells.ranges
+    )
+    assert (summary.row_dimensions[refused.row].height or 0) >= 15
+
+
+def test_generated_departments_have_distinct_names_and_say_which_are_broken() -> None:
+    many = [d["department"] for d in make_departments.departments(85, 0)]
+    assert len(set(many)) == 85
+    other = {
+        d["department"] for d in make_departments.departments(40, 0, seed=7, district="示例二区", year=2023)
+    }
+    assert not other & set(many) and all(
+        d["year"] == 2023 for d in make_departments.departments(3, 0, year=2023)
+    )
+    made = make_departments.departments(40, 2)
+    broken = make_departments.broken_ones(40, 2)
+    assert [number for number, _ in broken] == [13, 27]
+    assert made[12]["indicators"]["budget_execution"]["execution_rate"] == "很高"
+    assert "contracts_total" not in made[26]["indicators"]["contract_filing_timeliness"]

@@ -159,14 +159,31 @@ def test_the_batch_template_is_filled_and_scored(tmp_path: Path, rules_2022: Rul
     assert result.total == expected.total
 
 
-def test_a_glob_that_matches_nothing_and_a_missing_file_are_refused(
+def test_a_glob_that_matches_nothing_is_noted_and_a_missing_file_refused_by_the_library(
     tmp_path: Path, rules_2022: RuleSet
 ) -> None:
     (tmp_path / "a.yaml").write_text(VALID_INPUTS, encoding="utf-8")
-    found = outcomes([tmp_path / "*.yaml", tmp_path / "nothing-*.yaml", tmp_path / "gone.yaml"], rules_2022)
-    assert [type(o).__name__ for o in found] == ["Scored", "Refused", "Refused"]
-    assert "no file matches" in str(found[1].problems[0])  # type: ignore[union-attr]
-    assert "not found" in str(found[2].problems[0]).lower()  # type: ignore[union-attr]
+    (tmp_path / "empty").mkdir()
+    empty: list[str] = []
+    paths = [tmp_path / "*.yaml", tmp_path / "nothing-*.yaml", tmp_path / "empty", tmp_path / "gone.yaml"]
+    found = list(score_stream(expand(paths, rules_2022, empty=empty), rules_2022))
+    assert [type(o).__name__ for o in found] == ["Scored", "Refused"]
+    assert "not found" in str(found[1].problems[0]).lower()  # type: ignore[union-attr]
+    assert empty == [str(tmp_path / "nothing-*.yaml"), "empty"]
+
+
+def test_the_command_says_a_missing_path_before_any_work_and_warns_of_an_empty_one(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(VALID_INPUTS, encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    code, out = _batch("a.yaml", "gone.yaml", "-o", "s.html")
+    assert code == 1 and "gone.yaml: no such file or folder" in out and "refused" not in out
+    assert not (tmp_path / "s.html").exists()
+    code, out = _batch("a.yaml", "nothing-*.yaml", "-o", "s.html")
+    assert code == 1 and "warning: nothing-*.yaml: no input found" in out
+    assert (tmp_path / "s.html").exists()
+    code, out = _batch("empty", "-o", "e.html", "-o", "e.jsonl")
+    assert code == 1 and "warning: empty: no input found" in out and "no input found at all" in out
+    assert not (tmp_path / "e.html").exists() and not (tmp_path / "e.jsonl").exists()
 
 
 def test_a_folder_is_searched_recursively_and_skips_hidden_and_lock_files(
@@ -203,3 +220,99 @@ def test_a_csv_cell_that_excel_would_run_is_kept_as_text(tmp_path: Path) -> None
 def test_an_xlsx_to_the_terminal_is_refused_before_any_work(tmp_path: Path) -> None:
     done = runner.invoke(app, ["batch", str(tmp_path), "-f", "xlsx"])
     assert done.exit_code == 1
+
+
+SHEET_HEAD = (
+    "department,year,budget_execution.execution_rate,contract_filing_timeliness.contracts_total,"
+    "contract_filing_timeliness.contracts_filed_on_time,procurement_policy_effect.sme_suitable_budget,"
+    "procurement_policy_effect.sme_awarded_amount,pm_system_execution.deduction,pm_system_execution.reason\n"
+)
+SHEET_ROWS = "某某局,2022,98.88,11,9,10,9,,\n另一局,2022,97,10,10,10,10,0.5,个别项目未按规定履行程序。\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-8-sig", "utf-8", "gbk", "gb18030"])
+def test_a_csv_in_any_encoding_excel_saves_is_read(tmp_path: Path, rules_2022: RuleSet, codec: str) -> None:
+    path = tmp_path / "d.csv"
+    raw = (SHEET_HEAD + SHEET_ROWS).encode(codec)
+    if (
+        codec == "utf-16-be"
+    ):  # Python's codec writes no mark for the explicit byte order: give one as Excel does
+        raw = b"\xfe\xff" + raw
+    path.write_bytes(raw)
+    found = outcomes([path], rules_2022)
+    assert [o.result.department for o in found if isinstance(o, Scored)] == ["某某局", "另一局"], found
+
+
+def _batch(*args: str) -> tuple[int, str]:
+    done = runner.invoke(app, ["batch", *args, "--rules", "2022", "--lang", "en"])
+    return done.exit_code, done.output
+
+
+def test_an_unreadable_csv_is_one_refusal_and_the_batch_goes_on(tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(SHEET_HEAD + SHEET_ROWS, encoding="utf-8")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes((SHEET_HEAD + "Café é,2022,98,11,9,10,9,,\n").encode("latin-1"))
+    stray = tmp_path / "stray.csv"  # UTF-8 with one byte broken on the third line
+    stray.write_bytes(
+        (SHEET_HEAD + SHEET_ROWS).encode("utf-8").replace("另一局".encode(), b"\xe5\x8f\xff\xe5\xb1\x80")
+    )
+    for broken, line, words in ((latin, 2, "neither UTF-8 nor GB18030"), (stray, 3, "not valid UTF-8")):
+        code, out = _batch(str(broken), str(good))
+        assert code == 1 and "internal error" not in out.lower(), out
+        assert f"{broken.name}:{line}: " in out and words in out
+        assert "1 departments refused (2 scored" in out
+
+
+def test_big5_is_refused_rather_than_read_as_garbled_gbk(tmp_path: Path, rules_2022: RuleSet) -> None:
+    path = tmp_path / "big5.csv"
+    rows = "臺北市政府財政局,2022,98.88,11,9,10,9,0.5,個別採購項目未按規定履行程序，導致績效降低。\n"
+    path.write_bytes((SHEET_HEAD + rows).encode("big5"))
+    assert (SHEET_HEAD + rows).encode("big5").decode("gb18030")  # the bytes read as GB text without an error
+    (found,) = outcomes([path], rules_2022)
+    assert isinstance(found, Refused) and "Big5" in str(found.problems[0])
+    simplified = tmp_path / "gbk.csv"  # simplified Chinese in GBK that happens to be valid Big5 is still read
+    simplified.write_bytes((SHEET_HEAD + SHEET_ROWS).encode("gbk"))
+    (SHEET_HEAD + SHEET_ROWS).encode("gbk").decode("big5")
+    assert all(isinstance(o, Scored) for o in outcomes([simplified], rules_2022))
+
+
+def test_a_utf16_json_lines_file_is_one_refusal(tmp_path: Path, rules_2022: RuleSet) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_bytes((json.dumps(VALID, ensure_ascii=False) + "\n").encode("utf-16"))
+    (found,) = outcomes([path], rules_2022)
+    assert isinstance(found, Refused) and "UTF-16" in str(found.problems[0])
+
+
+def test_a_blank_cell_of_a_batch_workbook_is_named_by_its_column_and_department(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "批量.xlsx"
+    assert runner.invoke(app, ["template", "--batch", "--lang", "zh", "-o", str(target)]).exit_code == 0
+    book = load_workbook(target)
+    sheet = book["部门"]
+    keys = [cell.value for cell in sheet[2]]
+    values = {"department": "甲局", "year": 2022, "contract_filing_timeliness.contracts_total": 12,
+              "contract_filing_timeliness.contracts_filed_on_time": 11,
+              "procurement_policy_effect.sme_suitable_budget": 200, "procurement_policy_effect.sme_awarded_amount": 180,
+              "budget_execution.improvement": "加快支出进度", "pm_system_execution.reason": "未按制度执行"}  # fmt: skip
+    for column, key in enumerate(keys, start=1):
+        if key in values:
+            sheet.cell(row=3, column=column, value=values[key])
+    book.save(target)
+    blank = "部门!" + sheet.cell(row=3, column=keys.index("budget_execution.execution_rate") + 1).coordinate
+    points = "部门!" + sheet.cell(row=3, column=keys.index("pm_system_execution.deduction") + 1).coordinate
+    code, out = _batch(str(target.name))
+    assert code == 1
+    lines = [line for line in out.splitlines() if line.startswith("error:")]
+    assert len(lines) == 2, out
+    missing = next(line for line in lines if "budget_execution.execution_rate" in line)
+    assert missing.startswith(
+        f"error: 批量.xlsx:{blank}: [部门预算资金支出率] budget_execution.execution_rate: (甲局) "
+    )
+    assert "budget_execution.override" in missing and "budget_execution.reason" in missing
+    assert (
+        "indicators" not in missing and "override with" not in missing
+    )  # the sheet's columns, not YAML keys
+    incomplete = next(line for line in lines if "pm_system_execution" in line)
+    assert f"批量.xlsx:{points}: " in incomplete and "pm_system_execution.deduction" in incomplete

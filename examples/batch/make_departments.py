@@ -3,11 +3,16 @@
     python examples/batch/make_departments.py 批量示例/            # 40 YAML files, 2 of them broken
     python examples/batch/make_departments.py 批量.jsonl --count 1000 --broken 0
     python examples/batch/make_departments.py 批量.csv
+    python examples/batch/make_departments.py 另一区.jsonl --district 示例二区 --seed 7    # other names, other figures
+    python examples/batch/make_departments.py 2023年/ --year 2023                     # the same departments, a year on
 
 Each department is built from the published tables in examples/ (their deductions and reasons), with its own
 budget execution rate, contracts, SME procurement and deductions drawn from a seeded generator, so that the same
 command always writes the same files. A broken department has a rate that is not a number ("很高") or misses an
-input its formula needs; `score batch` lists it with its file and line, and scores the others.
+input its formula needs; `score batch` lists it with its file and line, and scores the others. The names are
+distinct within a run (`示例区发展和改革局`, past 40 `示例区发展和改革局（第2组）`); `--district` gives another set of
+names, so that two generated sets in one batch are not taken for duplicates. What was written, and which
+departments were broken on purpose, is printed.
 """
 
 from __future__ import annotations
@@ -41,8 +46,8 @@ IMPROVEMENTS = {
 }
 
 
-def department(number: int, rng: random.Random) -> dict[str, Any]:
-    name = f"示例区{BUREAUS[(number - 1) % len(BUREAUS)]}"
+def department(number: int, rng: random.Random, district: str = "示例区", year: int = 2022) -> dict[str, Any]:
+    name = f"{district}{BUREAUS[(number - 1) % len(BUREAUS)]}"
     if number > len(BUREAUS):
         name += f"（第{(number - 1) // len(BUREAUS) + 1}组）"
     weak = rng.random() ** 2  # most departments do well, a few do not
@@ -77,22 +82,35 @@ def department(number: int, rng: random.Random) -> dict[str, Any]:
             indicators[ident] = {"deductions": [deduction]}
     return {
         "department": name,
-        "year": 2022,
+        "year": year,
         "units": rng.randint(1, 12),
         "budget": {"total": total, "basic": basic, "project": total - basic},
         "indicators": indicators,
     }
 
 
-def departments(count: int, broken: int, seed: int = 2022) -> list[dict[str, Any]]:
+def departments(
+    count: int, broken: int, seed: int = 2022, district: str = "示例区", year: int = 2022
+) -> list[dict[str, Any]]:
     rng = random.Random(seed)
-    made = [department(number, rng) for number in range(1, count + 1)]
+    made = [department(number, rng, district, year) for number in range(1, count + 1)]
     for which, index in enumerate(_broken_positions(count, broken)):
         if which % 2 == 0:
             made[index]["indicators"]["budget_execution"]["execution_rate"] = "很高"
         else:
             del made[index]["indicators"]["contract_filing_timeliness"]["contracts_total"]
     return made
+
+
+BREAKS = (
+    "budget_execution.execution_rate = '很高' (not a number)",
+    "contract_filing_timeliness.contracts_total left out",
+)
+
+
+def broken_ones(count: int, broken: int) -> list[tuple[int, str]]:
+    """The positions (from 1) of the departments broken on purpose, with how."""
+    return [(index + 1, BREAKS[which % 2]) for which, index in enumerate(_broken_positions(count, broken))]
 
 
 def _broken_positions(count: int, broken: int) -> list[int]:
@@ -158,8 +176,16 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=40)
     parser.add_argument("--broken", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--district", default="示例区", help="the names' prefix (default 示例区)")
+    parser.add_argument("--year", type=int, default=2022, help="the departments' year (default 2022)")
     args = parser.parse_args()
-    write(args.target, departments(args.count, args.broken, args.seed))
+    made = departments(args.count, args.broken, args.seed, args.district, args.year)
+    write(args.target, made)
+    where = {".jsonl": "line", ".csv": "row"}.get(args.target.suffix)
+    print(f"wrote {len(made)} departments ({args.district}…, {args.year}) to {args.target}")
+    for number, how in broken_ones(args.count, args.broken):
+        place = f"{where} {number + (1 if where == 'row' else 0)}" if where else f"{number:03d}.yaml"
+        print(f"  broken on purpose: {place} {made[number - 1]['department']}: {how}")
 
 
 if __name__ == "__main__":

@@ -55,34 +55,43 @@ def read(source: Source) -> YamlDocument:
         from scorer.load.jsonl import parse_line
 
         return parse_line(source.payload, source.display, int(source.where or 0))
-    if source.kind == "row":
-        data, lines = source.payload
-        return YamlDocument(source.display, data, LineMap(lines))
+    if source.kind == "row":  # its messages speak of the sheet's columns (`budget_execution.reason`)
+        data, lines, labels = source.payload
+        return YamlDocument(source.display, data, LineMap(lines), "sheet", labels)
     raise UserError(source.payload)
 
 
-def expand(paths: Iterable[Path], rules: RuleSet, skip: Iterable[Path] = ()) -> Iterator[Source]:
-    """Every department named by `paths`, in order. `skip`: files never read as inputs (the outputs)."""
+def is_pattern(path: Path) -> bool:
+    """A glob for `score` to expand (the shell did not), rather than a file's name."""
+    return not path.exists() and bool(_GLOB_CHARS & set(str(path)))
+
+
+def expand(
+    paths: Iterable[Path], rules: RuleSet, skip: Iterable[Path] = (), empty: list[str] | None = None
+) -> Iterator[Source]:
+    """Every department named by `paths`, in order. `skip`: files never read as inputs (the outputs); `empty`
+    collects the folders and globs that named no input at all."""
     skipped = {p.resolve() for p in skip}
     for path in paths:
+        count = 0
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 if _wanted(found, path) and found.resolve() not in skipped:
+                    count += 1
                     yield from _file(found, rules)
-        elif path.exists() or not _GLOB_CHARS & set(str(path)):
+        elif not is_pattern(path):
             yield from _file(path, rules)
+            continue
         else:
-            matches = sorted(glob.glob(str(path), recursive=True))
-            if not matches:
-                yield _refused(str(path), t("batch.no_match"))
-            for match in matches:
+            for match in sorted(glob.glob(str(path), recursive=True)):
                 found = Path(match)
                 if found.resolve() in skipped:
                     continue
-                if found.is_dir():
-                    yield from expand([found], rules, skip)
-                else:
-                    yield from _file(found, rules)
+                for source in expand([found], rules, skip) if found.is_dir() else _file(found, rules):
+                    count += 1
+                    yield source
+        if not count and empty is not None:
+            empty.append(display_path(path) if path.is_dir() else str(path))
 
 
 def _wanted(path: Path, root: Path) -> bool:
@@ -139,4 +148,4 @@ def _rows(path: Path, display: str, rules: RuleSet, kind: str) -> Iterator[Sourc
             where = row.problems[0].location.line if row.problems else None
             yield Source(display, where, "refused", row.problems)
         else:
-            yield Source(display, row.lines.line(()), "row", (row.data, row.lines.lines))
+            yield Source(display, row.lines.line(()), "row", (row.data, row.lines.lines, row.labels))

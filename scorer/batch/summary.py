@@ -61,6 +61,9 @@ class Entry:
     subtotals: tuple[Decimal, ...]  # per level-2 node, in the rubric's order
     place: str  # file, and line or row
     previous: Previous | None = None
+    notes: tuple[
+        str, ...
+    ] = ()  # the result's notes (扣完为止, a score capped at its weight …), indicator first
 
     @property
     def change(self) -> Decimal | None:
@@ -138,8 +141,9 @@ class Summary:
     def add_brief(self, seen: Brief, place: str, previous: Previous | None = None) -> Entry:
         """As `add`, from what the summary takes of a result (a worker process sends back only that)."""
         entry = Entry(
-            self._seen, seen.department, seen.year, seen.total, seen.grade, seen.subtotals, place, previous
-        )
+            self._seen, seen.department, seen.year, seen.total, seen.grade, seen.subtotals, place, previous,
+            seen.notes,
+        )  # fmt: skip
         self._seen += 1
         self.entries.append(entry)
         self._node_sums = [EXACT.add(a, b) for a, b in zip(self._node_sums, seen.subtotals, strict=False)]
@@ -203,6 +207,7 @@ class Brief:
     grade: str
     subtotals: tuple[Decimal, ...]
     losses: tuple[tuple[str, Decimal, tuple[str, ...]], ...]  # (indicator, points lost, reasons' patterns)
+    notes: tuple[str, ...] = ()  # the result's notes (扣完为止, a capped value, …), in words
 
 
 def brief(result: Result, lang: str) -> Brief:
@@ -216,7 +221,17 @@ def brief(result: Result, lang: str) -> Brief:
         if indicator.lost > 0
     )
     subtotals = tuple(child.score for level in result.levels for child in level.children)
-    return Brief(result.department, result.year, result.total, result.grade, subtotals, losses)
+    notes = tuple(
+        t(
+            "batch.note",
+            lang,
+            indicator=(i.name_en if lang == "en" and i.name_en else i.title),
+            note=say(note, lang),
+        )
+        for i in result.indicators
+        for note in i.notes
+    )
+    return Brief(result.department, result.year, result.total, result.grade, subtotals, losses, notes)
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -227,7 +242,15 @@ def pattern(message: Message, lang: str) -> str:
     if isinstance(message, Said):
         return " ".join(message.text.split())
     if isinstance(message, RuleReason):
-        return message.template(lang).render(dict.fromkeys(message.template(lang).names, "…"))
+        values = {name: _kept(name, dict(message.values).get(name)) for name in message.template(lang).names}
+        return message.template(lang).render(values)
     if isinstance(message, Fact):
-        return _PLACEHOLDER.sub("…", t(message.key, lang))
+        named = message.named
+        return _PLACEHOLDER.sub(lambda m: _kept(m[0][1:-1], named.get(m[0][1:-1])), t(message.key, lang))
     return say(message, lang)
+
+
+def _kept(name: str, value: object) -> str:
+    """A placeholder's value as the grouped wording shows it: the year stays ("2022年共签订…份合同"), the
+    department's own numbers become "…"."""
+    return str(value) if name == "year" and value is not None else "…"

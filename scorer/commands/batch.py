@@ -16,7 +16,7 @@ from typing import TextIO
 from scorer.batch.sources import Source, expand
 from scorer.batch.stream import Briefed, Outcome, Refused, Scored, score_briefs, score_lines, score_stream
 from scorer.batch.summary import Summary
-from scorer.model.problems import Location, UserError
+from scorer.model.problems import Location, Problem, UserError
 from scorer.model.result import Result
 from scorer.model.rules import RuleSet
 
@@ -65,6 +65,7 @@ class BatchRun:
     on_line: Callable[[str], None] | None = None  # each result's JSON line (with its newline), for JSON Lines
     on_outcome: Callable[[Outcome], None] | None = None  # progress
     skip: list[Path] = field(default_factory=list)  # files never read as inputs (the outputs)
+    empty: list[str] = field(default_factory=list)  # filled in: the folders and globs that named no input
 
 
 def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None = None) -> Summary:
@@ -76,13 +77,20 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         from scorer.batch.history import Writer, connect
 
         writer = Writer(connect(run.db), lang)
-    sources = expand(paths, rules, run.skip)
+    sources = expand(paths, rules, run.skip, run.empty)
+    seen: dict[tuple[str, int], str] = {}  # (department, year) → where it was first read
     try:
         if run.jobs > 1 and writer is None and summary.kept is None and run.on_result is None:
             # Workers send back what the summary takes and the JSON line, not the results.
-            _briefly(score_briefs(sources, rules, run.jobs, lang, run.on_line is not None), summary, run)
+            outcomes = score_briefs(sources, rules, run.jobs, lang, run.on_line is not None)
+            _briefly(outcomes, summary, run, seen, lang)
             return summary
         for outcome in score_stream(sources, rules, run.jobs):
+            if isinstance(outcome, Scored):
+                result = outcome.result
+                first = _duplicate_of(result.department, result.year, outcome.source.place, seen)
+                if first is not None:
+                    outcome = _refuse_duplicate(outcome.source, result.department, result.year, first, lang)
             if isinstance(outcome, Scored):
                 result, place = outcome.result, outcome.source.place
                 previous = writer.previous(result) if writer else None
@@ -96,7 +104,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
                 if summary.kept is not None:
                     summary.kept.append(result)
             else:
-                summary.refuse(outcome.source.place, outcome.problems, outcome.bug)
+                summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
             if run.on_outcome:
                 run.on_outcome(outcome)
         if writer:
@@ -111,16 +119,65 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
     return summary
 
 
-def _briefly(outcomes: Iterable[Briefed | Refused], summary: Summary, run: BatchRun) -> None:
+def _briefly(
+    outcomes: Iterable[Briefed | Refused],
+    summary: Summary,
+    run: BatchRun,
+    seen: dict[tuple[str, int], str],
+    lang: str,
+) -> None:
     for outcome in outcomes:
         if isinstance(outcome, Briefed):
-            summary.add_brief(outcome.brief, outcome.source.place)
-            if run.on_line and outcome.line is not None:
-                run.on_line(outcome.line)
+            place, department, year = outcome.source.place, outcome.brief.department, outcome.brief.year
+            first = _duplicate_of(department, year, place, seen)
+            if first is not None:
+                duplicate = _refuse_duplicate(outcome.source, department, year, first, lang)
+                summary.refuse(place, duplicate.problems)
+            else:
+                summary.add_brief(outcome.brief, place)
+                if run.on_line and outcome.line is not None:
+                    run.on_line(outcome.line)
         else:
-            summary.refuse(outcome.source.place, outcome.problems, outcome.bug)
+            summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
         if run.on_outcome:
             run.on_outcome(outcome)  # type: ignore[arg-type]
+
+
+def _naming_department(outcome: Refused, lang: str) -> tuple[Problem, ...]:
+    """A refused row of a batch sheet names its department (the row's `department` cell) in each problem."""
+    from dataclasses import replace
+
+    from scorer.escape import one_line
+    from scorer.i18n import t
+
+    source = outcome.source
+    name = source.payload[0].get("department") if source.kind == "row" else None
+    if not isinstance(name, str) or not name.strip():
+        return tuple(outcome.problems)
+    name = one_line(name.strip())
+    return tuple(
+        replace(p, message=t("batch.of_department", lang, department=name, message=p.message))
+        for p in outcome.problems
+    )
+
+
+def _duplicate_of(department: str, year: int, place: str, seen: dict[tuple[str, int], str]) -> str | None:
+    """Where the same department and year was read before in this batch, or None (and it is noted)."""
+    key = (" ".join(department.split()), year)
+    first = seen.get(key)
+    if first is None:
+        seen[key] = place
+    return first
+
+
+def _refuse_duplicate(source: Source, department: str, year: int, first: str, lang: str) -> Refused:
+    """A department and year already scored in this batch: refused, so that neither the ranking counts it twice
+    nor the history database keeps only whichever came last."""
+    from scorer.i18n import t
+    from scorer.model.problems import Problem
+
+    message = t("batch.duplicate", lang, department=department, year=year, first=first)
+    return Refused(source, (Problem(Location(source.display, source.where), message),))
 
 
 # ---- the command: outputs, progress, messages ----
@@ -155,6 +212,7 @@ def batch_command(command: Command) -> int:
     from scorer.render.options import RenderOptions
 
     lang = language()
+    _check_paths(command.paths)
     rules = load_rules(latest_year(command.rules))
     protected = [*command.paths, Path(rules.folder)]
     if command.db is not None:
@@ -200,6 +258,13 @@ def batch_command(command: Command) -> int:
     finally:
         if progress:
             progress.stop()
+    for named in run.empty:
+        sys.stderr.write(t("batch.warning", message=t("batch.nothing_in", path=named)) + "\n")
+    if not summary.entries and not summary.refusals:
+        for stream in streams:
+            if isinstance(stream, AtomicWriter):
+                stream.discard()
+        raise UserError.at(Location(""), t("batch.no_inputs"))
     for stream in streams:
         if isinstance(stream, AtomicWriter):
             stream.finish()
@@ -215,7 +280,19 @@ def batch_command(command: Command) -> int:
         else:
             write_atomic(target, content, protected)
             sys.stderr.write(t("cli.wrote", path=str(target)) + "\n")
-    return _report_refusals(summary)
+    return max(_report_refusals(summary), 1 if run.empty else 0)
+
+
+def _check_paths(paths: list[Path]) -> None:
+    """A file or folder named on the command line that does not exist is a slip in the command, said before any
+    work, not a refused department."""
+    from scorer.batch.sources import is_pattern
+    from scorer.i18n import t
+    from scorer.load.yamlio import display_path
+
+    missing = [path for path in paths if not path.exists() and not is_pattern(path)]
+    if missing:
+        raise UserError([Problem(Location(display_path(p)), t("batch.path_not_found")) for p in missing])
 
 
 def _report_refusals(summary: Summary) -> int:

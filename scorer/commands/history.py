@@ -30,9 +30,9 @@ def history(db: Path, department: str | None, fmt: str, lang: str) -> tuple[str,
         )
         return (json.dumps([]) + "\n" if fmt == "json" else one_line(message) + "\n"), False
     if fmt == "json":
-        return json_safe(
-            json.dumps([_as_dict(row) for row in found], ensure_ascii=False, indent=2)
-        ) + "\n", True
+        latest = {(row.department, row.year): row for row in found}  # rows come by time scored within a year
+        listed = [{**_as_dict(row), "latest": latest[(row.department, row.year)] is row} for row in found]
+        return json_safe(json.dumps(listed, ensure_ascii=False, indent=2)) + "\n", True
     return _text(found, department is not None, lang), True
 
 
@@ -53,11 +53,29 @@ def _as_dict(row: HistoryRow) -> dict[str, object]:
 
 
 def _text(found: list[HistoryRow], detailed: bool, lang: str) -> str:
+    """Each row's change is against the latest scoring of the department's nearest earlier year; a year scored
+    more than once (under revised rules: another digest) marks which scoring is the latest."""
     out = [t("history.header", lang)]
-    previous: HistoryRow | None = None
+    counts: dict[tuple[str, int], int] = {}
     for row in found:
-        same = previous is not None and previous.department == row.department and previous.year < row.year
-        change = signed(EXACT.subtract(row.total, previous.total)) if same and previous else ""
+        counts[(row.department, row.year)] = counts.get((row.department, row.year), 0) + 1
+    latest_of_year: dict[tuple[str, int], HistoryRow] = {}  # rows come by department, year, time scored
+    for row in found:
+        latest_of_year[(row.department, row.year)] = row
+    earlier: HistoryRow | None = None  # the latest scoring of the department's last year before this row's
+    last: HistoryRow | None = None
+    for row in found:
+        if last is None or last.department != row.department:
+            earlier = None
+        elif last.year < row.year:
+            earlier = latest_of_year[(last.department, last.year)]
+        last = row
+        change = signed(EXACT.subtract(row.total, earlier.total)) if earlier else ""
+        times = counts[(row.department, row.year)]
+        mark = ""
+        if times > 1:
+            latest = latest_of_year[(row.department, row.year)] is row
+            mark = t("history.latest" if latest else "history.superseded", lang, count=times)
         out.append(
             one_line(
                 t(
@@ -69,17 +87,27 @@ def _text(found: list[HistoryRow], detailed: bool, lang: str) -> str:
                     grade=row.grade,
                     change=change,
                     digest=row.rules_digest[7:19],
-                    scored_at=row.scored_at,
+                    scored_at=local_time(row.scored_at),
                 )  # fmt: skip
+                + mark
             )
         )
         if detailed:
-            before = {i: s for i, _, _, s in previous.indicators} if same and previous else {}
+            before = {i: s for i, _, _, s in earlier.indicators} if earlier else {}
             for ident, name, weight, score in row.indicators:
                 moved = _moved(before.get(ident), score)
                 out.append(one_line(f"    {name} ({ident}): {shown(score)} / {shown(weight)}{moved}"))
-        previous = row
     return "\n".join(out) + "\n"
+
+
+def local_time(stamp: str) -> str:
+    """The stored UTC time (ISO 8601) in the computer's local time, to the minute."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:  # a database written by hand
+        return stamp
 
 
 def _moved(before: Decimal | None, after: Decimal) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -71,11 +71,13 @@ class Row:
     number: int  # the row in the sheet, as a spreadsheet numbers it
     data: dict[str, Any]
     lines: LineMap
+    labels: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # cell → indicator, column
 
 
 class _Header:
     def __init__(self, rules: RuleSet, cells: list[Any], where: Location):
         known = {c.key: c for c in columns(rules)}
+        self.titles = {i.id: i.title for i in rules.indicators}
         self.positions: list[tuple[int, Column]] = []
         problems = []
         for index, cell in enumerate(cells):
@@ -95,18 +97,28 @@ class _Header:
         """`where(index)` names a cell (a row number for CSV, `部门!E7` for a workbook)."""
         data: dict[str, Any] = {}
         lines = LineMap({(): where(0)})
+        blank: dict[PathKey, int | str] = {}
+        labels: dict[str, tuple[str | None, str | None]] = {}
         for index, column in self.positions:
+            cell = where(index)
+            if isinstance(cell, str):  # a workbook's cell: its problems name the column, not the inputs key
+                indicator = self.titles.get(str(column.path[1])) if column.path[0] == "indicators" else None
+                labels[cell] = (indicator, column.key)
             value = _value(cells[index] if index < len(cells) else None, column.kind)
             if value is None:
+                blank[column.path] = cell  # a missing input is located at its own empty cell
                 continue
-            lines.lines[column.path] = where(index)
-            _put(data, column.path, value, lines, where(index))
+            lines.lines[column.path] = cell
+            _put(data, column.path, value, lines, cell)
         if not data:
             return None  # an empty row
+        for path, cell in blank.items():
+            if path[-1] not in PER_INDICATOR:  # those are placed by _shape
+                lines.lines.setdefault(path, cell)
         data.setdefault("department", "")
         for ident, entry in (data.get("indicators") or {}).items():
-            _shape(entry, ("indicators", ident), lines.lines)
-        return Row(number, data, lines)
+            _shape(entry, ("indicators", ident), lines.lines, blank)
+        return Row(number, data, lines, labels)
 
 
 def _put(data: dict[str, Any], path: PathKey, value: Any, lines: LineMap, cell: Any) -> None:
@@ -117,15 +129,20 @@ def _put(data: dict[str, Any], path: PathKey, value: Any, lines: LineMap, cell: 
     target[str(path[-1])] = value
 
 
-def _shape(entry: dict[str, Any], base: PathKey, lines: dict[PathKey, int | str]) -> None:
+def _shape(
+    entry: dict[str, Any], base: PathKey, lines: dict[PathKey, int | str], blank: dict[PathKey, int | str]
+) -> None:
     """The per-indicator columns as the inputs file spells them: an override with its reason, or a deduction,
-    each part located at its own cell."""
+    each part located at its own cell (an empty one when that part is missing)."""
     points, reason, override = (
         entry.pop("deduction", None),
         entry.pop("reason", None),
         entry.pop("override", None),
     )
-    cell = {what: lines.get(base + (what,)) for what in ("deduction", "reason", "override")}
+    cell = {
+        what: lines.get(base + (what,)) or blank.get(base + (what,))
+        for what in ("deduction", "reason", "override")
+    }
     if override is not None:
         entry["override"] = {"score": override, **({"reason": reason} if reason is not None else {})}
         lines[base + ("override",)] = lines[base + ("override", "score")] = cell["override"] or 0
@@ -171,22 +188,12 @@ def _value(cell: Any, kind: str) -> Any:
 # ---- CSV ----
 
 
-def _encoding(path: Path) -> str:
-    """UTF-8 (with or without the BOM Excel writes), else GB18030, which Excel on Chinese Windows saves."""
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20)
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the end of what was read
-            return "gb18030"
-    return "utf-8-sig"
-
-
 def read_csv(path: Path, display: str, rules: RuleSet) -> Iterator[Row | UserError]:
     """Each department's row of a CSV sheet, read a row at a time."""
+    from scorer.load.encoding import detect
+
     try:
-        encoding = _encoding(path)
+        encoding = detect(path, display)  # the whole file: reading it can no longer fail half-way
         handle = path.open(encoding=encoding, newline="")
     except OSError as exc:
         raise UserError.at(Location(display), t("yaml.cannot_read", reason=str(exc.strerror))) from None
@@ -195,7 +202,11 @@ def read_csv(path: Path, display: str, rules: RuleSet) -> Iterator[Row | UserErr
         handle.seek(0)
         dialect = "excel-tab" if "\t" in first.split("\n", 1)[0] else "excel"
         reader = csv.reader(handle, dialect=dialect)
-        yield from _rows(reader, display, rules, lambda number, index: number)
+        try:
+            yield from _rows(reader, display, rules, lambda number, index: number)
+        except (UnicodeDecodeError, csv.Error) as exc:  # the file changed while it was read, or a NUL byte
+            where = Location(display, reader.line_num or None)
+            yield UserError.at(where, t("yaml.cannot_read", reason=str(exc)[:120]))
 
 
 # ---- XLSX ----

@@ -230,7 +230,15 @@ class _Reader:
     @property
     def in_workbook(self) -> bool:
         """A workbook's messages speak of its columns, where a clerk fills cells rather than writing keys."""
-        return self.doc.kind == "workbook"
+        return self.doc.kind in ("workbook", "sheet")
+
+    def columns(self, path: PathKey) -> dict[str, str]:
+        """The columns a message points to: the clerk's workbook's, or a batch sheet row's `<indicator>.reason`."""
+        if self.doc.kind != "sheet":
+            return _columns()
+        ident = _indicator_of(path)[0]
+        return {what: f"{ident}.{column}" for what, column in
+                (("points", "deduction"), ("reasons", "reason"), ("override", "override"))}  # fmt: skip
 
     def fail(self, path: PathKey, message: str) -> None:
         indicator, relative = _indicator_of(path)
@@ -539,7 +547,7 @@ class _Reader:
                     label=spec.label,
                     title=indicator.title,
                     where=where,
-                    **_columns(),
+                    **self.columns(base),
                 ),
             )
 
@@ -568,7 +576,7 @@ class _Reader:
                     "inputs.deduction_incomplete.workbook"
                     if self.in_workbook
                     else "inputs.deduction_incomplete",
-                    **_columns(),
+                    **self.columns(path),
                 ),
             )
             return None
@@ -622,7 +630,7 @@ class _Reader:
                 t(
                     "inputs.reason_required.workbook" if self.in_workbook else "inputs.reason_required",
                     what=what,
-                    **_columns(),
+                    **self.columns(path),
                 ),
             )
             return None

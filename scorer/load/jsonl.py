@@ -83,6 +83,8 @@ def read_lines(path: Path, display: str) -> Iterator[tuple[int, str | UserError]
                     ),
                 )
                 continue
+            if number == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: no line reads
+                raise UserError.at(Location(display), t("jsonl.utf16"))
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]  # a byte-order mark, as some Windows tools write
             try:

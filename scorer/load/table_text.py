@@ -1,9 +1,9 @@
 """A 自评表 copied out of Excel or Word as text: tab-separated cells, one row a line, as departments paste it.
 
-Read as UTF-8, or as GB18030 (GBK), which Excel on Chinese Windows saves. A cell Excel quotes ("…") may hold line
-breaks; a cell copied from Word may break a row over several lines without quotes: when the table pads its rows
-to one width (as copies from Excel and Word do), a short line followed by lines that make up the rest of the row
-is joined back into one row. Every cell keeps the line it starts on.
+Read as UTF-8, UTF-16 with its mark (Excel's "Unicode text") or GB18030 (GBK), which Excel on Chinese Windows
+saves (scorer/load/encoding.py). A cell Excel quotes ("…") may hold line breaks; a cell copied from Word may
+break a row over several lines without quotes: when the table pads its rows to one width (as copies from Excel and
+Word do), a short line followed by lines that make up the rest of the row is joined back into one row. Every cell keeps the line it starts on.
 """
 
 from __future__ import annotations
@@ -30,14 +30,16 @@ def read_table_text(path: Path, display: str, labels: frozenset[str] = frozenset
 
 
 def decode(raw: bytes, display: str) -> str:
-    if b"\x00" in raw:  # UTF-16 or a binary file: not a pasted table
+    """UTF-8, UTF-16 with its mark (Excel's "Unicode text"), GBK/GB18030 (scorer/load/encoding.py)."""
+    from scorer.load.encoding import detect
+
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if b"\x00" in raw and not utf16:  # a binary file: not a pasted table
         raise UserError.at(Location(display), t("audit.read.binary"))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UserError.at(Location(display), t("audit.read.binary"))
+    text = raw.decode(detect(raw, display))
+    if "\x00" in text:
+        raise UserError.at(Location(display), t("audit.read.binary"))
+    return text
 
 
 def _records(text: str, display: str) -> list[GridRow]:

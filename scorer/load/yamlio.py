@@ -76,7 +76,7 @@ class YamlDocument:
     data: Any
     lines: LineMap
     # A clerk's workbook read as an inputs file: its messages speak of rows and columns, not of YAML keys.
-    kind: str = "yaml"  # or "workbook"
+    kind: str = "yaml"  # or "workbook", or "sheet" (a row of a batch sheet: scorer/load/columns.py)
     labels: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # cell → row, column
     early: tuple[Problem, ...] = ()  # what reading the workbook's layout found wrong
 

@@ -59,6 +59,7 @@ def ranking_headers(summary: Summary, with_history: bool) -> list[str]:
         heads += [t("batch.previous_year", lang), t("batch.previous_total", lang), t("batch.change", lang),
                   t("batch.previous_grade", lang)]  # fmt: skip
     heads.append(t("batch.source", lang))
+    heads.append(t("batch.notes", lang))
     return heads
 
 
@@ -72,7 +73,13 @@ def ranking_row(rank: int, entry: Entry, with_history: bool) -> list[str | int |
             else ["", "", "", ""]
         )
     row.append(entry.place)
+    row.append(len(entry.notes))
     return row
+
+
+def noted(summary: Summary) -> list[tuple[int, Entry]]:
+    """The ranked departments whose results carry notes (扣完为止, a score capped at its weight, …)."""
+    return [(rank, entry) for rank, entry in summary.ranked() if entry.notes]
 
 
 def has_history(summary: Summary) -> bool:

@@ -2,7 +2,8 @@
 
 Written as UTF-8 with a byte-order mark, which is how Excel (also on Chinese Windows) knows to read it as UTF-8:
 without it the Chinese names would open as mojibake. A text cell that a spreadsheet would take for a formula
-(`=…`, `+…`, `-…`, `@…`) is written with a leading apostrophe, so that it stays text.
+(`=…`, `+…`, `-…`, `@…`) is written with a leading apostrophe, so that it stays text. Numbers are written with two
+decimals, as the terminal shows them (a value with more places in full, never rounded).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from decimal import Decimal
 
 from scorer.batch.summary import Summary
 from scorer.escape import visible
-from scorer.render.batch_common import has_history, ranking_headers, ranking_row
+from scorer.render.batch_common import has_history, ranking_headers, ranking_row, shown
 from scorer.render.options import RenderOptions
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -21,7 +22,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def cell(value: object) -> str:
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return shown(value)  # two places, as the terminal and the 自评表 write them (more places in full)
     text = visible(str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 

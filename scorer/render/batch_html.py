@@ -23,6 +23,7 @@ from scorer.render.batch_common import (
     has_history,
     losses_headers,
     moved_text,
+    noted,
     reasons_line,
     rules_line,
     shown,
@@ -70,6 +71,7 @@ def data(summary: Summary) -> dict[str, object]:
                 "grade": e.grade,
                 "subtotals": [to_json_number(v) for v in e.subtotals],
                 "source": e.place,
+                "notes": list(e.notes),
             }
             for rank, e in summary.ranked()
         ],  # fmt: skip
@@ -121,6 +123,7 @@ def render(summary: Summary, options: RenderOptions) -> str:
         _ranking_table(summary),
         _losses_table(summary),
         _history_table(summary) if has_history(summary) else "",
+        _notes(summary),
         _refusals(summary),
         f'<script type="application/json" id="batch-data">{_embedded(summary)}</script>',
         "</body></html>",
@@ -234,10 +237,14 @@ def _losses_chart(summary: Summary) -> str:
     return _hbars(rows, scale, t("batch.losses", summary.lang))
 
 
+class _Signed(str):
+    """A change written with its sign ("+0.53"): a number, aligned as one."""
+
+
 def _cells(values: list[object]) -> str:
     out = []
     for value in values:
-        numeric = isinstance(value, Decimal | int)
+        numeric = isinstance(value, Decimal | int | _Signed)
         shown_value = shown(value) if isinstance(value, Decimal) else value
         out.append(f'<td class="n">{_e(shown_value)}</td>' if numeric else f"<td>{_e(shown_value)}</td>")
     return "".join(out)
@@ -255,11 +262,13 @@ def _ranking_table(summary: Summary) -> str:
     heads += [node.name for node in summary.nodes]
     if history:
         heads.append(t("batch.change", lang))
+    heads.append(t("batch.notes", lang))
     rows = []
     for rank, e in summary.ranked():
         values: list[object] = [rank, e.department, e.total, e.grade, *e.subtotals]
         if history:
-            values.append(signed(e.change))
+            values.append(_Signed(signed(e.change)))
+        values.append(len(e.notes) if e.notes else "")
         rows.append(
             f'<tr class="rank-row" data-rank="{rank}" data-department="{_e(e.department)}" '
             f'data-total="{fmt(e.total)}" data-grade="{_e(e.grade)}" title="{_e(e.place)}">{_cells(values)}</tr>'
@@ -302,6 +311,19 @@ def _history_table(summary: Summary) -> str:
         f"<h2>{_e(t('batch.history_title', lang))}</h2>"
         f'<table id="history"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
+
+
+def _notes(summary: Summary) -> str:
+    """The departments whose results carry notes (扣完为止 …), so that a slip such as 30 for 3.0 is seen."""
+    notes = noted(summary)
+    if not notes:
+        return ""
+    items = "".join(
+        f"<li><b>{rank} {_e(entry.department)}</b><br>{'<br>'.join(_e(note) for note in entry.notes)}</li>"
+        for rank, entry in notes
+    )
+    heading = f"<h2>{_e(t('batch.notes_title', summary.lang, count=len(notes)))}</h2>"
+    return heading + f'<ul class="notes" id="notes">{items}</ul>'
 
 
 def _refusals(summary: Summary) -> str:

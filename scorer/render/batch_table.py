@@ -13,6 +13,7 @@ from scorer.render.batch_common import (
     counts_line,
     has_history,
     moved_text,
+    noted,
     reasons_line,
     refusal_lines,
     rules_line,
@@ -59,6 +60,12 @@ def render(summary: Summary, options: RenderOptions) -> str:
                      grade_before=entry.previous.grade, grade=entry.grade)  # fmt: skip
             out += wrap(one_line(head), width, indent="    ")
             out += wrap(visible("    " + moved_text(entry, lang)), width, indent="      ")
+    if notes := noted(summary):
+        out += ["", t("batch.notes_title", lang, count=len(notes))]
+        for rank, entry in notes:
+            out += wrap(one_line(f"  {rank} {entry.department}"), width, indent="    ")
+            for note in entry.notes:
+                out += wrap(one_line(f"    {note}"), width, indent="      ")
     if summary.refusals:
         out += ["", t("batch.refused_title", lang, count=len(summary.refusals))]
         for line in refusal_lines(summary):
