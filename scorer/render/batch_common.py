@@ -46,7 +46,8 @@ def rules_line(summary: Summary) -> str:
     return t("batch.rules", summary.lang, year=summary.year, digest=summary.digest[:19] + "…")
 
 
-def ranking_headers(summary: Summary, with_history: bool) -> list[str]:
+def ranking_columns(summary: Summary) -> list[str]:
+    """Rank, department, total, grade and the level-2 subtotals: the ranking's first columns in every format."""
     lang = summary.lang
     heads = [
         t("batch.rank", lang),
@@ -54,7 +55,12 @@ def ranking_headers(summary: Summary, with_history: bool) -> list[str]:
         t("batch.total", lang),
         t("batch.grade", lang),
     ]
-    heads += [node.name for node in summary.nodes]
+    return heads + [node.name for node in summary.nodes]
+
+
+def ranking_headers(summary: Summary, with_history: bool) -> list[str]:
+    lang = summary.lang
+    heads = ranking_columns(summary)
     if with_history:
         heads += [t("batch.previous_year", lang), t("batch.previous_total", lang), t("batch.change", lang),
                   t("batch.previous_grade", lang)]  # fmt: skip

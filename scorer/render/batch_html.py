@@ -24,6 +24,7 @@ from scorer.render.batch_common import (
     losses_headers,
     moved_text,
     noted,
+    ranking_columns,
     reasons_line,
     rules_line,
     shown,
@@ -253,13 +254,7 @@ def _cells(values: list[object]) -> str:
 def _ranking_table(summary: Summary) -> str:
     lang = summary.lang
     history = has_history(summary)
-    heads = [
-        t("batch.rank", lang),
-        t("batch.department", lang),
-        t("batch.total", lang),
-        t("batch.grade", lang),
-    ]
-    heads += [node.name for node in summary.nodes]
+    heads = ranking_columns(summary)
     if history:
         heads.append(t("batch.change", lang))
     heads.append(t("batch.notes", lang))
