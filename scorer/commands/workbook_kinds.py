@@ -9,27 +9,14 @@ from typing import Any
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scorer.i18n import t
+from scorer.load.kind_rows import kind_rows
 from scorer.model.kinds import Alternatives, Graded
 from scorer.model.rules import Indicator, InputSpec
 
+__all__ = ["CHOICE_TYPES", "choose_from", "given_choice", "kind_rows"]
+
 CHOICE_TYPES = ("yes_no", "grade", "choice", "text")
 YES, NO = "是", "否"
-
-
-def kind_rows(indicator: Indicator, lang: str) -> list[InputSpec]:
-    kind = indicator.kinds.spec
-    if isinstance(kind, Graded):
-        grades = "、".join(f"{g.name} {g.interval.text}" for g in kind.grades)
-        return [
-            InputSpec("judgement.grade", "grade", t("scaffold.judgement", lang, grades=grades)),
-            InputSpec("judgement.score", "number", "score", min=None, max=indicator.weight),
-            InputSpec("judgement.reason", "text", "reason"),
-        ]
-    if isinstance(kind, Alternatives) and kind.choose == "by_department":
-        options = ", ".join(f"{o.id} ({o.name})" for o in kind.options)
-        return [InputSpec("choice", "choice", t("scaffold.choice", lang, options=options))]
-    return []
 
 
 def given_choice(entry: dict[str, Any], spec: InputSpec) -> Any:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.i18n import t
+from scorer.load.kind_rows import kind_rows
 from scorer.load.yamlio import MAX_FILE_BYTES
 from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError, did_you_mean
 from scorer.model.rules import RuleSet
@@ -57,6 +58,12 @@ def columns(rules: RuleSet, lang: str | None = None) -> list[Column]:
             unit = f"（{spec.unit}）" if spec.unit else ""
             label = f"{indicator.title}｜{spec.label}{unit}"
             cols.append(Column(f"{indicator.id}.{spec.name}", base + (spec.name,), label, spec.type))
+        for spec in kind_rows(indicator, lang or "zh"):  # a graded row's pick, the alternative chosen
+            label = f"{indicator.title}｜{spec.label}"
+            kind = "number" if spec.type == "number" else "text"
+            cols.append(
+                Column(f"{indicator.id}.{spec.name}", base + tuple(spec.name.split(".")), label, kind)
+            )
         for what in PER_INDICATOR:
             label = f"{indicator.title}｜{t(f'batch.col.{what}', lang)}"
             kind = "number" if what in ("deduction", "override") else "text"
