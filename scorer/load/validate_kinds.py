@@ -45,11 +45,11 @@ def used_names(indicator: Indicator) -> set[str]:
     for condition in indicator.kinds.conditions:
         names |= condition.when.names
     if indicator.kinds.spec is not None:
-        names |= _spec_names(indicator.kinds.spec)
+        names |= spec_names(indicator.kinds.spec)
     return names
 
 
-def _spec_names(spec: Kind) -> set[str]:
+def spec_names(spec: Kind) -> set[str]:
     if isinstance(spec, Bands | Steps):
         return set(spec.of.names)
     if isinstance(spec, PerOccurrence):
@@ -59,7 +59,7 @@ def _spec_names(spec: Kind) -> set[str]:
     if isinstance(spec, Alternatives):
         names: set[str] = set()
         for option in spec.options:
-            names |= _spec_names(option.spec) | (option.when.names if option.when else set())
+            names |= spec_names(option.spec) | (option.when.names if option.when else set())
         return names
     if isinstance(spec, Graded):
         return set()
