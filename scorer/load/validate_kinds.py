@@ -49,6 +49,18 @@ def used_names(indicator: Indicator) -> set[str]:
     return names
 
 
+def failed_to_compile(indicator: Indicator) -> bool:
+    """Whether a condition or a kind's formula did not compile: which inputs the row uses is then unknown, and
+    the loader's error (with its did-you-mean) says enough."""
+    formulas = [c.when for c in indicator.kinds.conditions]
+    spec = indicator.kinds.spec
+    if spec is not None:
+        formulas += [formula for formula, _ in _formulas(spec)]
+        if isinstance(spec, Alternatives):
+            formulas += [o.when for o in spec.options if o.when is not None]
+    return any(formula is stand_in() for formula in formulas)
+
+
 def spec_names(spec: Kind) -> set[str]:
     if isinstance(spec, Bands | Steps):
         return set(spec.of.names)
