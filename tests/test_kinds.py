@@ -55,17 +55,17 @@ def test_a_missing_edge_is_named_by_coverage() -> None:
 
 BROKEN = [
     ("a gap between bands", "execution_bands", '{from: 90, to: 95, ends: "[)", points: 8', '{from: 91, to: 95, ends: "[)", points: 8',
-     ["execution_bands.yaml:16: [execution_bands] bands.items[1]: no band holds the values [90, 91)"]),
+     ["execution_bands.yaml:17: [execution_bands] bands.items[2]: no band holds the values [90, 91), between this band [80, 90) and [91, 95) (bands.items[1]): make [91, 95) start at 90 (inclusive, 含), or end this one at 91 (exclusive, 不含)"]),
     ("an open end leaves one value out", "execution_bands", '{from: 90, to: 95, ends: "[)", points: 8', '{from: 90, to: 95, ends: "()", points: 8',
-     ["execution_bands.yaml:16: [execution_bands] bands.items[1]: no band holds the values = 90"]),
+     ["execution_bands.yaml:17: [execution_bands] bands.items[2]: no band holds the values = 90, between this band [80, 90) and (90, 95) (bands.items[1]): make (90, 95) start at 90 (inclusive, 含), or end this one at 90 (inclusive, 含)"]),
     ("overlapping bands", "carryover_bands", '{from: 10, to: 20, ends: "(]", points: 2', '{from: 5, to: 20, ends: "(]", points: 2',
-     ["carryover_bands.yaml:19: [carryover_bands] bands.items[2]: (5, 20] overlaps (0, 10] (bands.items[1]): a value in both would take the first"]),
+     ["carryover_bands.yaml:19: [carryover_bands] bands.items[2]: (5, 20] overlaps (0, 10] (bands.items[1]): a value in both would take the first; end (0, 10] at 5 (inclusive, 含), or start (5, 20] at 10 (exclusive, 不含)"]),
     ("bands short of the declared range", "carryover_bands", "range: {min: 0, max: 100}", "range: {min: 0, max: 150}",
-     ["carryover_bands.yaml:13: [carryover_bands] bands: no band holds the values (100, 150]"]),
+     ["carryover_bands.yaml:20: [carryover_bands] bands.items[3]: no band holds the values (100, 150], above this band (20, 100]: make it end at 150 (inclusive, 含), or add a band for them"]),
     ("bands out of order", "execution_by_type",
      '          - {from: 90, to: 100, ends: "[]", points: 5}\n          - {from: 60, to: 90, ends: "[)", points: 3, reason: "项目支出执行率为{value}%，在60%(含)-90%之间，得{points}分。"}\n          - {from: 0, to: 60, ends: "[)", points: 0, reason: "项目支出执行率为{value}%，低于60%，不得分。"}\n',
      '          - {from: 60, to: 90, ends: "[)", points: 3, reason: "项目支出执行率为{value}%，在60%(含)-90%之间，得{points}分。"}\n          - {from: 0, to: 60, ends: "[)", points: 0, reason: "项目支出执行率为{value}%，低于60%，不得分。"}\n          - {from: 90, to: 100, ends: "[]", points: 5}\n',
-     ["execution_by_type.yaml:26: [execution_by_type] alternatives.options[0].bands.items[2]: the bands are out of order: list them from high to low or from low to high"]),
+     ["execution_by_type.yaml:24: [execution_by_type] alternatives.options[0].bands.items[0]: this band [60, 90) and the next, [0, 60) (alternatives.options[0].bands.items[1]), are out of order: the bands run from low to high; swap them"]),
     ("band points above the weight", "execution_bands", "ends: \"[]\", points: 10}", "ends: \"[]\", points: 12}",
      ["execution_bands.yaml:15: [execution_bands] bands.items[0].points: 12 points are more than the row's weight 10"]),
     ("steps of zero", "public_expense_steps", "  per: 1\n", "  per: 0\n",
@@ -83,7 +83,7 @@ BROKEN = [
     ("a grade above the weight", "satisfaction", '{name: 好, from: 4, to: 5,', '{name: 好, from: 4, to: 6,',
      ["satisfaction.yaml:11: [satisfaction] graded[0].to: 6 points are more than the row's weight 5"]),
     ("grades leaving scores out", "satisfaction", '{name: 差, from: 0, to: 2, ends: "[]"}', '{name: 差, from: 0, to: 2, ends: "[)"}',
-     ["satisfaction.yaml:13: [satisfaction] graded[2]: no band holds the values = 2"]),
+     ["satisfaction.yaml:14: [satisfaction] graded[3]: no band holds the values = 2, between this band [0, 2) and (2, 3] (graded[2]): make (2, 3] start at 2 (inclusive, 含), or end this one at 2 (inclusive, 含)"]),
     ("an alternative never chosen", "execution_by_type", "      when: project_budget > 0", "      when: project_budget < 0",
      ["execution_by_type.yaml:20: [execution_by_type] alternatives.options[0].when: the alternative's condition 'project_budget < 0' holds for no value in its inputs' declared ranges: it is never chosen"]),
     ("a kind without its section", "audit_findings", "scoring: per_occurrence", "scoring: checklist",
@@ -92,8 +92,8 @@ BROKEN = [
     ("an unguarded division", "carryover_bands", "budget_total: {type: number, min: 0.01,", "budget_total: {type: number, min: 0,",
      ["carryover_bands.yaml:14: [carryover_bands] bands.of: divides by zero when 'budget_total' is 0; guard it, e.g. '... if budget_total else ...'"]),
     ("a band end not declared", "execution_bands", '{from: 95, to: 100, ends: "[]", points: 10}', "{from: 95, to: 100, points: 10}",
-     ["execution_bands.yaml:12: [execution_bands] bands: no band holds the values = 100",
-      "execution_bands.yaml:15: [execution_bands] bands.items[0]: declare the band's range and each end: from, to and ends: \"[)\" is from ≤ x < to (80%(含)-90%), \"(]\" is from < x ≤ to (0-10%(含)), \"[]\" and \"()\" both ends; or equals: for one exact value"]),
+     ["execution_bands.yaml:15: [execution_bands] bands.items[0]: declare the band's range and each end: from, to and ends: \"[)\" is from ≤ x < to (80%(含)-90%), \"(]\" is from < x ≤ to (0-10%(含)), \"[]\" and \"()\" both ends; or equals: for one exact value",
+      "execution_bands.yaml:15: [execution_bands] bands.items[0]: no band holds the values = 100, above this band [95, 100): make it end at 100 (inclusive, 含), or add a band for them"]),
 ]  # fmt: skip
 
 
@@ -347,7 +347,9 @@ def test_the_cookbook_turns_a_2022_ratio_row_into_threshold_scoring_on_a_copy(tm
     path.write_text(
         path.read_text(encoding="utf-8").replace("scoring: deductions\n", block[1]), encoding="utf-8"
     )
-    assert [p for p in lint([str(folder)]).problems if p.severity == "error"] == []
+    problems = lint([str(folder)]).problems
+    assert [p for p in problems if p.severity == "error"] == []
+    assert not [p for p in problems if "carryover_rate" in str(p.location.path) and "bands.of" in str(p)]
     rules = load_rules(folder)
     text = (
         Path(__file__).resolve().parent / "golden" / "2022" / "inputs" / "2022-zhengwu-fuwu.yaml"
@@ -357,3 +359,6 @@ def test_the_cookbook_turns_a_2022_ratio_row_into_threshold_scoring_on_a_copy(tm
         department = parse_inputs(text.rstrip("\n") + extra, rules)
         row = next(r for r in score(rules, department).indicators if r.id == "carryover_rate")
         assert row.score == expected
+    empty = text.rstrip("\n") + "\n  carryover_rate: {carryover_amount: 0, budget_total: 0}\n"
+    row = next(r for r in score(rules, parse_inputs(empty, rules)).indicators if r.id == "carryover_rate")
+    assert row.score == 2 and "不适用" in str(row)  # the zero case is decided by its own stated condition

@@ -1,8 +1,9 @@
 """Which rules, which files: the defaults every command shares, decided in one place.
 
 - An inputs file is scored with `--rules` if given, else the released rules of the `year` it declares.
-- A golden case under `<folder>/<year>/` is scored with `--rules` if given, else `./rules/<year>` when the working
-  folder is a rubric repository that has it, else the released `<year>`.
+- A golden case is scored with `--rules` if given, else the rules folder it lies in (`rules/2023/golden/x.yaml`
+  is scored with `rules/2023`), else, under `<folder>/<year>/`, `./rules/<year>` when the working folder is a
+  rubric repository that has it, else the released `<year>`.
 - A command that needs a year and has none (schema, template) uses the latest released year.
 """
 
@@ -40,6 +41,9 @@ def rules_for_inputs(explicit: str | None, doc: YamlDocument) -> str:
 def rules_for_case(explicit: str | None, case: Path) -> str:
     if explicit is not None:
         return explicit
+    enclosing = next((folder for folder in case.parents if (folder / "rubric.yaml").is_file()), None)
+    if enclosing is not None:  # rules/2023/golden/x.yaml: the rules folder the cases live in
+        return str(enclosing)
     year = case.parent.name
     local = Path("rules") / year
     return str(local) if (local / "rubric.yaml").is_file() else year

@@ -121,6 +121,9 @@ def _compare(old: Indicator, new: Indicator) -> list[Change]:
             out.append(Change(new.id, t(key, old=_show(before), new=_show(after))))
 
     note("diff.renamed", old.name, new.name)
+    note("diff.name_en", old.name_en or None, new.name_en or None)
+    note("diff.explanation", old.explanation or None, new.explanation or None)
+    note("diff.explanation_en", old.explanation_en or None, new.explanation_en or None)
     note("diff.reweighted", old.weight, new.weight)
     note("diff.level", f"{old.level1} / {old.level2}", f"{new.level1} / {new.level2}")
     note("diff.scoring", old.scoring, new.scoring)

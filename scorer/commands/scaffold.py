@@ -16,6 +16,7 @@ from pathlib import Path
 from scorer.i18n import language, t
 from scorer.load.rules import load_rules
 from scorer.load.targets import match_category
+from scorer.load.validate_kinds import spec_names
 from scorer.load.workbook import is_workbook
 from scorer.load.yamlio import load_yaml_file, read_bytes, read_text
 from scorer.model.kinds import Alternatives, Graded
@@ -60,7 +61,7 @@ def scaffold_file(
         return build_template(rules, lang, data if isinstance(data, dict) else None, declared), rules
     if given is not None:
         raise UserError.at(Location(str(given)), t("template.from_needs_workbook"))
-    return scaffold(rules, declared), rules
+    return scaffold(rules, declared, rules_spec), rules
 
 
 def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
@@ -127,14 +128,15 @@ def _declared(rules: RuleSet, path: Path, line: int, row: dict[str, str]) -> Dec
     )
 
 
-def scaffold(rules: RuleSet, declared: list[DeclaredTarget]) -> str:
-    """The inputs file to fill, its comments in the chosen language."""
+def scaffold(rules: RuleSet, declared: list[DeclaredTarget], rules_spec: str | None = None) -> str:
+    """The inputs file to fill, its comments in the chosen language. `rules_spec` is how the rules were named
+    (a year, or a draft folder's path): the header's command names them the same way, so that it works."""
     title = rules.title_en if language() == "en" and rules.title_en else rules.title
     lines = [
         "# " + t("scaffold.header", year=rules.year, title=title),
         "# " + t("scaffold.how_to_fill"),
         "# " + t("scaffold.deductions"),
-        "# " + t("scaffold.schema", year=rules.year),
+        "# " + t("scaffold.schema", year=rules.year, rules=rules_spec or rules.year),
         f"# yaml-language-server: $schema=inputs-{rules.year}.schema.json",
         "department: " + t("scaffold.department"),
         f"year: {rules.year}",
@@ -163,11 +165,15 @@ def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> li
                 "        actual:                # " + t("scaffold.actual"),
             ]
         return lines
-    needed = [spec for spec in indicator.inputs if not spec.optional]
-    optional = [spec for spec in indicator.inputs if spec.optional]
+    when = _needed_when(indicator)
+    needed = [spec for spec in indicator.inputs if not spec.optional or when.get(spec.name) == ""]
+    optional = [spec for spec in indicator.inputs if spec not in needed]
     picks = _kind_lines(indicator)
     if not needed and not optional and not picks:
-        return [f"  # {indicator.id}:            # " + t("scaffold.by_deductions", title=indicator.title)]
+        key = {"deductions": "scaffold.by_deductions", "targets": "scaffold.targets_row"}.get(
+            indicator.scoring, "scaffold.nothing_to_fill"
+        )
+        return [f"  # {indicator.id}:            # " + t(key, title=indicator.title)]
     lines = [heading, f"  {indicator.id}:", *picks]
     for spec in needed:
         what = (
@@ -177,11 +183,37 @@ def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> li
         )
         lines.append(f"    {spec.name}:{' ' * max(1, 24 - len(spec.name))}# " + what)
     for spec in optional:
-        lines.append(
-            f"    # {spec.name}:{' ' * max(1, 22 - len(spec.name))}# "
-            + t("scaffold.optional", label=spec.label, unit=_unit(spec.unit))
+        condition = when.get(spec.name)
+        what = (
+            t("scaffold.optional", label=spec.label, unit=_unit(spec.unit))
+            if condition is None
+            else t("scaffold.needed_when", label=spec.label, unit=_unit(spec.unit), when=condition)
         )
+        lines.append(f"    # {spec.name}:{' ' * max(1, 22 - len(spec.name))}# " + what)
     return lines
+
+
+def _needed_when(indicator: Indicator) -> dict[str, str]:
+    """The inputs the row's kind scores with, each with when it is asked for: "" always; else the option or the
+    conditions it depends on. An input marked optional that the kind always needs is not optional."""
+    kind = indicator.kinds.spec
+    if kind is None:
+        return {}
+    found: dict[str, str] = {}
+    if isinstance(kind, Alternatives):
+        for option in kind.options:
+            if kind.choose == "by_department":
+                said = t("scaffold.when_chosen", option=option.id)
+            elif option.when is not None:
+                said = t("scaffold.when_holds", when=option.when.source)
+            else:
+                said = t("scaffold.when_no_other", option=option.id)
+            for name in sorted(spec_names(option.spec)):
+                found[name] = f"{found[name]}; {said}" if name in found else said
+        return found
+    unless = " / ".join(c.when.source for c in indicator.kinds.conditions)
+    said = t("scaffold.unless", when=unless) if unless else ""
+    return dict.fromkeys(spec_names(kind), said)
 
 
 def _kind_lines(indicator: Indicator) -> list[str]:

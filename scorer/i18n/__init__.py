@@ -106,7 +106,23 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
     text = catalogue(lang).get(key, key)
     if not values:
         return text
+    if lang == "en" and " points" in text:
+        text = _singular(text, values)
     return text.format_map({name: _word(value, lang) for name, value in values.items()})
+
+
+def _singular(text: str, values: dict[str, object]) -> str:
+    """English counts its points: "{points} points" reads "1 point" when the number is one (Chinese 分 has no
+    plural). The catalogue keeps one wording; the number decides here."""
+    for name, value in values.items():
+        one = (
+            value in (1, -1)
+            if isinstance(value, Decimal | Fraction | int) and not isinstance(value, bool)
+            else isinstance(value, str) and value.strip() in ("1", "-1")
+        )
+        if one:
+            text = text.replace(f"{{{name}}} points", f"{{{name}}} point")
+    return text
 
 
 def say(message: Message | str, lang: str | None = None) -> str:

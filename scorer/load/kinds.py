@@ -7,6 +7,7 @@ file, its schema, `score template` and the workbook ask for them like any other 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -83,6 +84,12 @@ def read_kinds(
     return KindRules(spec, conditions), tuple(reader.inputs)
 
 
+@functools.cache
+def stand_in() -> Formula:
+    """The formula put in place of one that does not compile: lint checks it no further (its error is said)."""
+    return compile_formula("0", set())
+
+
 class _Reader:
     def __init__(self, names: set[str], reason_names: set[str], fail: Fail):
         self.names = set(names)
@@ -105,7 +112,7 @@ class _Reader:
             return compile_formula(source, self.names)
         except FormulaError as exc:
             self.fail(path, str(exc))
-            return compile_formula("0", set())  # a stand-in: the rule set is refused anyway
+            return stand_in()  # the rule set is refused anyway
 
     def texts(self, given: Any, path: Path, kind: str) -> Texts:
         if given is None:

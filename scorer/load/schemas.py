@@ -16,7 +16,7 @@ from typing import Any
 from scorer.i18n import t
 from scorer.load.cache import cached_file
 from scorer.load.schema_check import surely_valid
-from scorer.load.yamlio import YamlDocument
+from scorer.load.yamlio import YamlDocument, full_width_key
 from scorer.model.problems import Location, PathKey, Problem, did_you_mean
 from scorer.numbers import out_of_bounds
 from scorer.resources import schemas_dir
@@ -193,6 +193,8 @@ def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterat
                     else did_you_mean(key, known) or _by_name(key, by_title)
                 )
                 shown = key if len(key) <= 60 else key[:57] + "..."
+                if full_width_key(key):  # {from：95, …} read as the key 'from：95'
+                    hint = t("yaml.full_width_colon_flow")
                 yield at(path + (key,), t("schema.unknown_key", key=shown, hint=hint))
     elif kind == "required":
         for key in value:

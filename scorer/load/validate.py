@@ -12,7 +12,7 @@ from pathlib import Path
 
 from scorer.i18n import t
 from scorer.load.schemas import field_name
-from scorer.load.validate_kinds import check_kinds, used_names
+from scorer.load.validate_kinds import check_kinds, failed_to_compile, used_names
 from scorer.model.problems import Location, Problem, did_you_mean
 from scorer.model.rules import Indicator, RuleSet
 from scorer.scoring.formula import DivisionByZero, Formula, FormulaError
@@ -200,6 +200,8 @@ def _inputs(indicator: Indicator) -> Iterator[Problem]:
     names = [spec.name for spec in indicator.inputs]
     if indicator.formula is None and "formula" in indicator.keys:
         return  # the formula did not compile; that error says enough
+    if failed_to_compile(indicator):
+        return  # likewise a condition or a kind's formula
     used = set(indicator.formula.names) if indicator.formula else set()
     used |= used_names(indicator)
     for metric in indicator.metrics:

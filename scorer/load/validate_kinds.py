@@ -13,13 +13,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from scorer.i18n import t
-from scorer.load.kinds import KIND_KEYS
+from scorer.load.kinds import KIND_KEYS, stand_in
+from scorer.load.validate_ranges import check_ranges, input_range
 from scorer.model.kinds import (
     Alternatives,
     Bands,
     Checklist,
     Graded,
-    Interval,
     Kind,
     PerOccurrence,
     Steps,
@@ -31,8 +31,6 @@ from scorer.rounding import fmt
 from scorer.scoring.formula import DivisionByZero, Formula, FormulaError
 
 # A position on the line, with ends: (v, 0) is v itself, (v, 1) just after it, (v, -1) just before it.
-Edge = tuple[Fraction, int]
-_FAR = Fraction(10**30)  # beyond every value an input may take
 MAX_SAMPLES = 20000
 
 
@@ -47,11 +45,23 @@ def used_names(indicator: Indicator) -> set[str]:
     for condition in indicator.kinds.conditions:
         names |= condition.when.names
     if indicator.kinds.spec is not None:
-        names |= _spec_names(indicator.kinds.spec)
+        names |= spec_names(indicator.kinds.spec)
     return names
 
 
-def _spec_names(spec: Kind) -> set[str]:
+def failed_to_compile(indicator: Indicator) -> bool:
+    """Whether a condition or a kind's formula did not compile: which inputs the row uses is then unknown, and
+    the loader's error (with its did-you-mean) says enough."""
+    formulas = [c.when for c in indicator.kinds.conditions]
+    spec = indicator.kinds.spec
+    if spec is not None:
+        formulas += [formula for formula, _ in _formulas(spec)]
+        if isinstance(spec, Alternatives):
+            formulas += [o.when for o in spec.options if o.when is not None]
+    return any(formula is stand_in() for formula in formulas)
+
+
+def spec_names(spec: Kind) -> set[str]:
     if isinstance(spec, Bands | Steps):
         return set(spec.of.names)
     if isinstance(spec, PerOccurrence):
@@ -61,7 +71,7 @@ def _spec_names(spec: Kind) -> set[str]:
     if isinstance(spec, Alternatives):
         names: set[str] = set()
         for option in spec.options:
-            names |= _spec_names(option.spec) | (option.when.names if option.when else set())
+            names |= spec_names(option.spec) | (option.when.names if option.when else set())
         return names
     if isinstance(spec, Graded):
         return set()
@@ -74,6 +84,7 @@ def check_kinds(indicator: Indicator) -> Iterator[Problem]:
     if spec is not None:
         yield from _spec(indicator, spec)
         yield from _zero_divisions(indicator, spec)
+        yield from _fallbacks(indicator, spec)
     yield from _reachable(
         indicator, [(c.when, c.path) for c in indicator.kinds.conditions], "lint.condition_never"
     )
@@ -118,13 +129,13 @@ def _spec(indicator: Indicator, spec: Kind) -> Iterator[Problem]:
                     _at(indicator, grade.path + ("to",)),
                     t("lint.points_over_weight", points=interval.high, weight=weight),
                 )
-        yield from _ranges(
+        yield from check_ranges(
             indicator, [(g.interval, g.path) for g in spec.grades], (Decimal(0), weight), spec.path, False
         )
     elif isinstance(spec, Alternatives):
         options = [(o.when, o.path) for o in spec.options]
         if spec.choose == "by_condition":
-            yield from _reachable(indicator, options, "lint.option_never")
+            yield from _reachable(indicator, options, "lint.option_never", spec.path)
         for option in spec.options:
             if spec.choose == "by_department" and option.when is not None:
                 yield Problem(
@@ -162,6 +173,69 @@ def _zero_divisions(indicator: Indicator, spec: Kind) -> Iterator[Problem]:
                 yield Problem(_at(indicator, path), t("lint.divides_by_zero", name=declared.name))
             except FormulaError:
                 pass
+
+
+def _fallbacks(indicator: Indicator, spec: Kind) -> Iterator[Problem]:
+    """`x / y if y else C` in a bands' or steps' value: when y is 0, the fallback C is scored as if it were the
+    department's figure, silently. Unless a not-applicable or gate condition decides the row when y is 0, ask
+    for that case to be made explicit."""
+    for formula, path in _formulas(spec):
+        if path[-1] != "of" or formula is stand_in():
+            continue
+        for node in ast.walk(formula.tree):
+            if not isinstance(node, ast.IfExp):
+                continue
+            guarded = {n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)}
+            divisors = {
+                n.id
+                for division in ast.walk(node.body)
+                if isinstance(division, ast.BinOp)
+                and isinstance(division.op, ast.Div | ast.FloorDiv | ast.Mod)
+                for n in ast.walk(division.right)
+                if isinstance(n, ast.Name)
+            }
+            if any(isinstance(n, ast.Name) for n in ast.walk(node.orelse)):
+                continue
+            for name in sorted(guarded & divisors):
+                if not _decided_at_zero(indicator, name):
+                    fallback = ast.get_source_segment(formula.source, node.orelse) or "…"
+                    yield Problem(
+                        _at(indicator, path),
+                        t("lint.fallback_decides", name=name, value=fallback.strip()),
+                        severity="warning",
+                    )
+
+
+def _decided_at_zero(indicator: Indicator, name: str) -> bool:
+    """Whether a not-applicable or gate condition holds whenever `name` is 0 (tried at the other inputs'
+    sample values)."""
+    conditions = [c.when for c in indicator.kinds.conditions if name in c.when.names]
+    if not conditions:
+        return False
+    spec = indicator.input(name)
+    others = sorted(set().union(*(c.names for c in conditions)) - {name, "weight", "year"})
+    grids = [_samples(indicator.input(n), [(c, ()) for c in conditions]) for n in others]
+    if spec is None or any(not grid for grid in grids):
+        return False
+    fixed: dict[str, Decimal | Fraction] = {
+        "weight": indicator.weight,
+        "year": Decimal(2022),
+        name: Fraction(0),
+    }
+    for count, values in enumerate(itertools.product(*grids)):
+        if count >= MAX_SAMPLES:
+            return False
+        sample = {**fixed, **dict(zip(others, values, strict=True))}
+        if not any(_holds(condition, sample) for condition in conditions):
+            return False
+    return True
+
+
+def _holds(condition: Formula, sample: dict[str, Decimal | Fraction]) -> bool:
+    try:
+        return condition.holds(sample)
+    except FormulaError:
+        return False
 
 
 def _over(indicator: Indicator, points: Decimal, path: tuple[str | int, ...]) -> Iterator[Problem]:
@@ -205,81 +279,22 @@ def _bands(indicator: Indicator, spec: Bands) -> Iterator[Problem]:
             high = high if high is not None else declared.max
     if low is None or high is None:
         yield Problem(_at(indicator, spec.path + ("of",)), t("lint.bands_no_range"), severity="warning")
-    yield from _ranges(indicator, [(b.interval, b.path) for b in spec.items], (low, high), spec.path, True)
-
-
-def _edges(interval: Interval) -> tuple[Edge, Edge]:
-    if interval.equals is not None:
-        value = Fraction(interval.equals)
-        return (value, 0), (value, 0)
-    start = (-_FAR, 0) if interval.low is None else (Fraction(interval.low), 0 if interval.low_closed else 1)
-    end = (_FAR, 0) if interval.high is None else (Fraction(interval.high), 0 if interval.high_closed else -1)
-    return start, end
-
-
-def _show(start: Edge, end: Edge) -> str:
-    """A stretch of the line in interval notation."""
-    if start == end:
-        return f"= {fmt(start[0])}"
-    left = ("[" if start[1] == 0 else "(") + ("-∞" if start[0] <= -_FAR else fmt(start[0]))
-    right = ("∞" if end[0] >= _FAR else fmt(end[0])) + ("]" if end[1] == 0 else ")")
-    return f"{left}, {right}"
-
-
-def _ranges(
-    indicator: Indicator,
-    items: list[tuple[Interval, tuple[str | int, ...]]],
-    bounds: tuple[Decimal | None, Decimal | None],
-    path: tuple[str | int, ...],
-    ordered: bool,
-) -> Iterator[Problem]:
-    """Empty, out-of-order and overlapping ranges, and the gaps they leave within `bounds`."""
-    edges = [(_edges(interval), item_path, interval) for interval, item_path in items]
-    for (start, end), item_path, interval in edges:
-        if start > end:
-            yield Problem(_at(indicator, item_path), t("lint.band_empty", band=interval.text))
-    if ordered:
-        spans = [(start, item_path) for (start, end), item_path, interval in edges if interval.equals is None]
-        if len(spans) > 1:
-            rising = spans[1][0] > spans[0][0]
-            for (before, _), (after, item_path) in zip(spans, spans[1:], strict=False):
-                if (after > before) != rising:
-                    yield Problem(_at(indicator, item_path), t("lint.bands_order"))
-    for (a, a_path, a_interval), (b, b_path, b_interval) in itertools.combinations(edges, 2):
-        if max(a[0], b[0]) <= min(a[1], b[1]):
-            yield Problem(
-                _at(indicator, b_path),
-                t("lint.bands_overlap", band=b_interval.text, other=a_interval.text, at=where(a_path)),
-            )
-    low, high = bounds
-    floor: Edge = (Fraction(low), 0) if low is not None else min((e[0][0] for e in edges), default=(-_FAR, 0))
-    ceiling: Edge | None = (Fraction(high), 0) if high is not None else None
-    cursor = floor
-    for (start, end), item_path, _ in sorted(edges, key=lambda e: e[0]):
-        if start > end:
-            continue
-        if start > cursor and (ceiling is None or cursor <= ceiling):
-            just_before: Edge = (start[0], start[1] - 1)
-            gap_end = just_before if ceiling is None else min(just_before, ceiling)
-            yield Problem(_at(indicator, item_path), t("lint.bands_gap", gap=_show(cursor, gap_end)))
-        cursor = max(cursor, (end[0], end[1] + 1))
-    if ceiling is not None and cursor <= ceiling:
-        yield Problem(_at(indicator, path), t("lint.bands_gap", gap=_show(cursor, ceiling)))
-    if low is not None or high is not None:
-        for (start, end), item_path, interval in edges:
-            if (ceiling is not None and start > ceiling) or (low is not None and end < floor):
-                yield Problem(
-                    _at(indicator, item_path),
-                    t("lint.band_outside", band=interval.text, range=_show(floor, ceiling or (_FAR, 0))),
-                )
+    yield from input_range(indicator, spec, only if source == only else None)
+    yield from check_ranges(
+        indicator, [(b.interval, b.path) for b in spec.items], (low, high), spec.path, True
+    )
 
 
 def _reachable(
-    indicator: Indicator, conditions: list[tuple[Formula | None, tuple[str | int, ...]]], never: str
+    indicator: Indicator,
+    conditions: list[tuple[Formula | None, tuple[str | int, ...]]],
+    never: str,
+    uncovered: tuple[str | int, ...] | None = None,
 ) -> Iterator[Problem]:
     """A condition that holds for no value in its inputs' declared ranges, or only where an earlier one
-    decides first, is never reached."""
-    if not conditions:
+    decides first, is never reached. With `uncovered` (alternatives chosen by condition), values for which no
+    condition holds are a warning there. A condition that did not compile is said once, by the loader."""
+    if not conditions or any(condition is stand_in() for condition, _ in conditions):
         return
     names = sorted(set().union(*(c.names for c, _ in conditions if c is not None)) - {"weight", "year"})
     grids = [_samples(indicator.input(n), conditions) for n in names]
@@ -292,6 +307,7 @@ def _reachable(
     decided_by: list[int | None] = [None] * len(conditions)  # the earlier condition that decides first
     reached = [False] * len(conditions)
     held = [False] * len(conditions)
+    missed: dict[str, Decimal | Fraction] | None = None  # a sample no condition holds for
     for values in itertools.product(*grids):
         sample: dict[str, Decimal | Fraction] = {**fixed, **dict(zip(names, values, strict=True))}
         first: int | None = None
@@ -308,6 +324,13 @@ def _reachable(
                 reached[index] = True
             elif decided_by[index] is None:
                 decided_by[index] = first
+        if first is None and missed is None:
+            missed = {name: sample[name] for name in names}
+    if uncovered is not None and missed is not None:
+        shown = ", ".join(f"{name} = {fmt(value)}" for name, value in missed.items())
+        yield Problem(
+            _at(indicator, uncovered), t("lint.options_uncovered", values=shown), severity="warning"
+        )
     for index, (condition, path) in enumerate(conditions):
         source = condition.source if condition is not None else "—"
         where_path = path + ("when",) if condition is not None else path

@@ -184,6 +184,46 @@ def _full_width_colon(text: str, up_to: int) -> int | None:
     return None
 
 
+_FLOW_KEY_FULL_WIDTH = re.compile(r"[{,]\s*[A-Za-z_][A-Za-z0-9_]{0,60}\s*：")  # {from：95, …}
+_FLOW_COMMA_FULL_WIDTH = re.compile(r"，\s*[A-Za-z_][A-Za-z0-9_]{0,60}\s*[:：]")  # {from: 95， to: 100}
+_INDENTATION = (  # what PyYAML says when a line is indented more or less than its neighbours allow
+    "mapping values are not allowed",
+    "did not find expected key",
+    "expected <block end>",
+    "did not find expected '-' indicator",
+    "block sequence entries are not allowed",
+)
+
+
+def _unquoted(line: str) -> str:
+    """The line without its comment and its quoted text, where punctuation is the file's own."""
+    line = re.sub(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'", "", line)
+    return line.split(" #", 1)[0]
+
+
+def _syntax_hint(text: str, index: int, problem: str) -> str:
+    """A hint for a YAML syntax error at line `index` (0-based): a full-width '，' or '：' inside a flow mapping
+    {…}, unquoted text there, or an indentation slip."""
+    lines = text.splitlines()
+    line = _unquoted(lines[index]) if index < len(lines) else ""
+    if "{" in line:
+        inside = line[line.index("{") :]
+        if _FLOW_COMMA_FULL_WIDTH.search(inside):
+            return t("yaml.full_width_comma_flow")
+        if _FLOW_KEY_FULL_WIDTH.search(inside):
+            return t("yaml.full_width_colon_flow")
+        if "expected ',' or '}'" in problem or "cannot start any token" in problem:
+            return t("yaml.quote_flow_text")
+    if any(words in problem for words in _INDENTATION):
+        return t("yaml.indentation")
+    return ""
+
+
+def full_width_key(key: str) -> bool:
+    """A key read from {from：95, …}: a full-width colon the flow mapping took as part of the key."""
+    return "：" in key and _KEY_LIKE.fullmatch(key.partition("：")[0]) is not None
+
+
 def parse_yaml(text: str, display: str) -> YamlDocument:
     deepest, where = _nesting(text)
     if deepest > MAX_DEPTH:
@@ -199,6 +239,8 @@ def parse_yaml(text: str, display: str) -> YamlDocument:
         colon = _full_width_colon(text, mark.line if mark else 0)
         if colon is not None:  # "contracts_total：15": the parser stumbles later; the slip is on this line
             line, message = colon, t("yaml.full_width_colon")
+        elif mark is not None:
+            message += _syntax_hint(text, mark.line, str(exc.problem or exc.context))
         raise UserError.at(Location(display, line), message) from None
     except yaml.YAMLError as exc:
         raise UserError.at(Location(display), t("yaml.syntax", detail=str(exc))) from None
