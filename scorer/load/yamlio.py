@@ -184,8 +184,8 @@ def _full_width_colon(text: str, up_to: int) -> int | None:
     return None
 
 
-_FLOW_KEY_FULL_WIDTH = re.compile(r"[{,]\s*[A-Za-z_][A-Za-z0-9_]{0,60}\s*：")  # {from：95, …}
-_FLOW_COMMA_FULL_WIDTH = re.compile(r"，\s*[A-Za-z_][A-Za-z0-9_]{0,60}\s*[:：]")  # {from: 95， to: 100}
+_FLOW_KEY_FULL_WIDTH = r"[{,]\s*[A-Za-z_][A-Za-z0-9_]{0,60}\s*："  # {from：95, …} (compiled when used)
+_FLOW_COMMA_FULL_WIDTH = r"，\s*[A-Za-z_][A-Za-z0-9_]{0,60}\s*[:：]"  # {from: 95， to: 100}
 _INDENTATION = (  # what PyYAML says when a line is indented more or less than its neighbours allow
     "mapping values are not allowed",
     "did not find expected key",
@@ -208,9 +208,9 @@ def _syntax_hint(text: str, index: int, problem: str) -> str:
     line = _unquoted(lines[index]) if index < len(lines) else ""
     if "{" in line:
         inside = line[line.index("{") :]
-        if _FLOW_COMMA_FULL_WIDTH.search(inside):
+        if re.search(_FLOW_COMMA_FULL_WIDTH, inside):
             return t("yaml.full_width_comma_flow")
-        if _FLOW_KEY_FULL_WIDTH.search(inside):
+        if re.search(_FLOW_KEY_FULL_WIDTH, inside):
             return t("yaml.full_width_colon_flow")
         if "expected ',' or '}'" in problem or "cannot start any token" in problem:
             return t("yaml.quote_flow_text")
@@ -221,7 +221,7 @@ def _syntax_hint(text: str, index: int, problem: str) -> str:
 
 def full_width_key(key: str) -> bool:
     """A key read from {from：95, …}: a full-width colon the flow mapping took as part of the key."""
-    return "：" in key and _KEY_LIKE.fullmatch(key.partition("：")[0]) is not None
+    return "：" in key and re.fullmatch(_KEY_LIKE, key.partition("：")[0]) is not None
 
 
 def parse_yaml(text: str, display: str) -> YamlDocument:
