@@ -15,6 +15,15 @@ from scorer.render.options import RenderOptions
 
 def as_dict(result: Result, lang: str = "zh") -> dict[str, Any]:
     """Contract 3. Names and grades stay as the rule files print them; reasons and notes are in `lang`."""
+    return {
+        **_head(result),
+        "indicators": [_indicator(i, lang) for i in result.indicators],
+        "language": lang,
+    }
+
+
+def _head(result: Result) -> dict[str, Any]:
+    """Contract 3 up to its indicators, in its key order."""
     upward = result.next_band
     return {
         "department": result.department,
@@ -30,8 +39,6 @@ def as_dict(result: Result, lang: str = "zh") -> dict[str, Any]:
         if upward is None
         else {"grade": upward[0], "points_needed": to_json_number(upward[1])},
         "levels": [_node(level) for level in result.levels],
-        "indicators": [_indicator(i, lang) for i in result.indicators],
-        "language": lang,
     }
 
 
@@ -40,22 +47,7 @@ def as_line(result: Result, lang: str = "zh") -> str:
     each part is written on its own (JSON's text of an object is the text of its parts in order), and the text
     of an indicator result is kept while the same result object comes back (the engine shares the result of a
     row a department leaves empty, so most rows of a batch are written once)."""
-    upward = result.next_band
-    head = {
-        "department": result.department,
-        "year": result.year,
-        "rules": {"year": str(result.rules_year), "digest": result.rules_digest},
-        "engine": {"name": "rubric-scorer", "version": result.engine_version},
-        "units": result.units,
-        "budget": {k: to_json_number(v) for k, v in result.budget.items()},
-        "total": to_json_number(result.total),
-        "max": to_json_number(result.max),
-        "grade": result.grade,
-        "next_grade": None
-        if upward is None
-        else {"grade": upward[0], "points_needed": to_json_number(upward[1])},
-        "levels": [_node(level) for level in result.levels],
-    }
+    head = _head(result)
     indicators = ", ".join([_indicator_text(i, lang) for i in result.indicators])
     return json_safe(f'{_DUMPS(head)[:-1]}, "indicators": [{indicators}], "language": {_DUMPS(lang)}}}')
 
