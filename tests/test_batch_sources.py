@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from scorer import i18n
 from scorer.batch.sources import expand
 from scorer.batch.stream import Refused, Scored, score_stream
 from scorer.commands.batch import jsonl_to_jsonl
@@ -316,3 +317,23 @@ def test_a_blank_cell_of_a_batch_workbook_is_named_by_its_column_and_department(
     )  # the sheet's columns, not YAML keys
     incomplete = next(line for line in lines if "pm_system_execution" in line)
     assert f"批量.xlsx:{points}: " in incomplete and "pm_system_execution.deduction" in incomplete
+
+
+def test_a_json_syntax_error_is_told_in_the_chosen_language(tmp_path: Path) -> None:
+    from scorer.load.jsonl import parse_line
+    from scorer.model.problems import UserError
+
+    for text, words in (
+        ('{department: "x"}', "键名"),
+        ('{"department": "x"} 1', "多余内容"),
+        ('{"a": }', "应有一个值"),
+    ):
+        try:
+            i18n.set_language("zh")
+            parse_line(text, "d.jsonl", 3)
+        except UserError as exc:
+            assert "d.jsonl:3: JSON 语法错误：" in str(exc) and words in str(exc), str(exc)
+        else:
+            raise AssertionError(text)
+        finally:
+            i18n.set_language(None)

@@ -37,6 +37,18 @@ def _no_constant(name: str) -> Any:
     raise ValueError(name)
 
 
+# What Python's JSON reader says of a syntax error, in the catalogue's words.
+_JSON_WORDS = {
+    "Expecting value": "jsonl.expecting_value",
+    "Expecting property name enclosed in double quotes": "jsonl.expecting_key",
+    "Expecting ',' delimiter": "jsonl.expecting_comma",
+    "Expecting ':' delimiter": "jsonl.expecting_colon",
+    "Unterminated string starting at": "jsonl.unterminated_string",
+    "Extra data": "jsonl.extra_data",
+    "Invalid control character at": "jsonl.control_character",
+}
+
+
 def parse_line(text: str, display: str, line: int) -> YamlDocument:
     """One line's document, every value located at the line."""
     where = Location(display, line)
@@ -50,7 +62,8 @@ def parse_line(text: str, display: str, line: int) -> YamlDocument:
     except _Duplicate as exc:
         raise UserError.at(where, t("jsonl.duplicate_key", key=str(exc))) from None
     except json.JSONDecodeError as exc:
-        raise UserError.at(where, t("jsonl.syntax", detail=exc.msg, column=exc.colno)) from None
+        detail = t(_JSON_WORDS[exc.msg]) if exc.msg in _JSON_WORDS else exc.msg
+        raise UserError.at(where, t("jsonl.syntax", detail=detail, column=exc.colno)) from None
     except (
         ValueError,
         RecursionError,
