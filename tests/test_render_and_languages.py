@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from scorer.commands.run import score_file
+from scorer.load.rules import load_rules
 from scorer.render import RENDERERS, for_output
 from scorer.render.options import RenderOptions
 from scorer.render.table import render as table
@@ -182,3 +183,19 @@ def test_usage_errors_are_in_the_chosen_language() -> None:
         )
         assert proc.returncode == 2 and words in proc.stderr, proc.stderr
         assert "用法：score" in proc.stderr and "Error" not in proc.stderr
+
+
+def test_a_row_printed_without_a_name_is_named_as_the_row_it_continues(tmp_path: Path) -> None:
+    """The 1.5-point line under 采购意向公开合规性 has no name in the published tables: the form keeps it blank,
+    a text that names rows one by one calls it the second line of the row above, never by its id."""
+    import openpyxl
+
+    rules = load_rules("2022")
+    row = {i.id: i for i in rules.indicators}["procurement_intent_disclosure_2"]
+    assert row.name == "" and row.title == "采购意向公开合规性（续）"
+    text = runner.invoke(app, ["run", str(ZHENGWU), "--lang", "zh", "-f", "table"]).stdout
+    assert "采购意向公开合规性（续）" in text and "procurement_intent_disclosure_2" not in text
+    form = tmp_path / "自评表.xlsx"
+    assert runner.invoke(app, ["run", str(ZHENGWU), "-o", str(form), "--lang", "zh"]).exit_code == 0
+    cells = [c.value for line in openpyxl.load_workbook(form).active.iter_rows() for c in line]
+    assert "采购意向公开合规性（续）" not in cells  # the form prints the line as published: without a name

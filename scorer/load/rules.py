@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -237,6 +238,10 @@ def _build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path
     # In the table's order; unlisted or repeated ids keep their file order at the end (the checks report them).
     position = {ident: n for n, ident in reversed(list(enumerate(data["indicators"])))}
     ordered = sorted(indicators, key=lambda i: position.get(i.id, len(position)))
+    for index in range(1, len(ordered)):  # a row printed without a name continues the row above, in its level
+        above, row = ordered[index - 1], ordered[index]
+        if not row.name.strip() and above.title and above.level2 == row.level2:
+            ordered[index] = replace(row, continues=above.title)
     return RuleSet(
         year=data["year"],
         title=data["title"],

@@ -62,6 +62,7 @@ class IndicatorResult:
     explanation: str = ""
     explanation_en: str = ""
     exercised: tuple[str, ...] = ()  # the rule's parts that decided this score (bands, steps, items, gates …)
+    shown_as: str = ""  # for a row the table prints without a name: how it is named where it stands alone
 
     @property
     def lost(self) -> Decimal:

@@ -77,6 +77,8 @@ class Indicator:
     kinds: KindRules = field(
         default_factory=KindRules
     )  # the declarative kinds, gates and not-applicable rules
+    # For a row the table prints without a name (a second line of the row above): that row's name.
+    continues: str = ""
 
     @property
     def reason(self) -> Template | None:
@@ -85,8 +87,11 @@ class Indicator:
 
     @property
     def title(self) -> str:
-        """The name to show where a row stands alone (the table leaves one name blank)."""
-        return self.name or self.id
+        """The name to show where a row stands alone. A row the table prints without a name is the second line of
+        the row above it, and is shown as such ("采购意向公开合规性（续）"); the form itself keeps it blank."""
+        if self.name:
+            return self.name
+        return f"{self.continues}（续）" if self.continues else self.id
 
     def input(self, name: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.name == name), None)

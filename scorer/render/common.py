@@ -36,7 +36,9 @@ def named(item: IndicatorResult | NodeResult, lang: str) -> str:
     """A row's or level's name: the rule file's English name in English where it gives one."""
     if lang == "en" and item.name_en:
         return item.name_en
-    return item.name if item.name or isinstance(item, NodeResult) else item.id
+    if item.name or isinstance(item, NodeResult):
+        return item.name
+    return item.shown_as or item.id  # a row the table prints without a name ("采购意向公开合规性（续）")
 
 
 def title(result: Result, lang: str) -> str:

@@ -298,6 +298,7 @@ class _Builder:
             id=indicator.id,
             name=indicator.name,
             name_en=indicator.name_en,
+            shown_as="" if indicator.name else indicator.title,
             explanation=indicator.explanation,
             explanation_en=indicator.explanation_en,
             level1=indicator.level1,
