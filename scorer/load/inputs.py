@@ -6,7 +6,6 @@ engine receives only complete, exact values.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import replace
 from decimal import Decimal
@@ -17,7 +16,7 @@ from typing import Any
 from scorer.escape import is_blank
 from scorer.i18n import LANGUAGES, t
 from scorer.load.inputs_schema import inputs_schema
-from scorer.load.schemas import field_name, rejected_paths, schema_accepts, show, validate
+from scorer.load.schemas import field_name, meant_key, rejected_paths, schema_accepts, show, validate
 from scorer.load.targets import TargetError, read_target
 from scorer.load.yamlio import YamlDocument, load_yaml_file, parse_yaml
 from scorer.model.department import (
@@ -125,7 +124,7 @@ def _accepted_part(doc: YamlDocument, schema: dict[str, Any]) -> tuple[YamlDocum
         unknown = [key for key in rest["indicators"] if key not in known]
         # A misspelt indicator (budget_exec, or its Chinese name) stands for the one it resembles: that one is
         # not reported missing as well.
-        rejected.update(_meant_indicator(str(key), known) for key in unknown)
+        rejected.update(meant_key(str(key), known)[0] for key in unknown)
         rest["indicators"] = {key: value for key, value in rest["indicators"].items() if key in known}
     for path in rejected_paths(schema, rest):
         if not path:
@@ -139,17 +138,6 @@ def _accepted_part(doc: YamlDocument, schema: dict[str, Any]) -> tuple[YamlDocum
     if not schema_accepts(schema, rest):
         return None
     return replace(doc, data=rest), rejected
-
-
-def _meant_indicator(key: str, known: dict[str, Any]) -> str:
-    if len(key) > 100:
-        return ""
-    by_title = {spec.get("title"): name for name, spec in known.items() if isinstance(spec, dict)}
-    for words, ids in ((list(known), {name: name for name in known}), (list(by_title), by_title)):
-        close = difflib.get_close_matches(key, [str(word) for word in words if word], n=1, cutoff=0.6)
-        if close:
-            return str(ids[close[0]])
-    return ""
 
 
 # Stands for a department name the schema refused, so that the rest of the file can still be checked.
@@ -192,7 +180,7 @@ YES_NO = {"是": True, "否": False, "yes": True, "no": False, "true": True, "fa
 _UNIT_SPELLINGS = {"万元": ("万元", "万"), "元": ("元",), "亿元": ("亿元", "亿")}
 
 
-def _text(value: object) -> str:
+def as_text(value: object) -> str:
     """A text the department wrote, as written, without the blank lines and spaces around it."""
     return str(value).strip() if value is not None else ""
 
@@ -277,8 +265,8 @@ class _Reader:
             for indicator in self.rules.indicators
         }
         profile = Profile(
-            **{key: _text(value) for key, value in (data.get("profile") or {}).items()},
-            **{key: _text(value) for key, value in (data.get("report") or {}).items()},
+            **{key: as_text(value) for key, value in (data.get("profile") or {}).items()},
+            **{key: as_text(value) for key, value in (data.get("report") or {}).items()},
         )
         return Department(
             data["department"], year, data.get("units"), budget, indicators, self.doc.path, profile
@@ -335,8 +323,8 @@ class _Reader:
                 self.check_missing(base, indicator, entry, values)
         targets = self.targets(base, indicator, entry.get("targets") or [])
         judgement = self.judgement(base, indicator, entry.get("judgement"))
-        improvement = _text(entry.get("improvement"))
-        reason = _text(entry.get("reason"))
+        improvement = as_text(entry.get("improvement"))
+        reason = as_text(entry.get("reason"))
         if "reason" in entry and is_blank(reason):
             self.fail(base + ("reason",), t("inputs.reason_blank"))
         elif reason and indicator.scoring != "formula":

@@ -182,16 +182,10 @@ def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterat
 
     if kind == "additionalProperties" and isinstance(instance, dict):
         properties = error.schema.get("properties", {})
-        known = list(properties)
-        # An indicator written by its Chinese name (合同备案时效性:) is suggested its id.
-        by_title = {spec.get("title"): name for name, spec in properties.items() if isinstance(spec, dict)}
         for key in instance:
-            if key not in known:
-                hint = (
-                    t("hint.did_you_mean", word=by_title[key])
-                    if key in by_title
-                    else did_you_mean(key, known) or _by_name(key, by_title)
-                )
+            if key not in properties:
+                _, shown_as = meant_key(key, properties)
+                hint = t("hint.did_you_mean", word=shown_as) if shown_as else ""
                 shown = key if len(key) <= 60 else key[:57] + "..."
                 if full_width_key(key):  # {from：95, …} read as the key 'from：95'
                     hint = t("yaml.full_width_colon_flow")
@@ -217,16 +211,24 @@ def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterat
         yield at(path, error.message)
 
 
-def _by_name(key: str, by_title: dict[Any, str]) -> str:
-    """An indicator written by a name close to its Chinese name (合同签订及时性 for 采购合同签订时效性): its id."""
+def meant_key(key: str, properties: dict[str, Any]) -> tuple[str, str]:
+    """The known key a misspelt one most likely means, and how a suggestion shows it; ("", "") for none. An
+    indicator may be written by its Chinese name (合同备案时效性), a name close to it (合同签订及时性 for
+    采购合同签订时效性) or a part of it (产出指标 for 部门整体绩效目标产出指标完成情况): its id is meant."""
+    if len(key) > 100:  # no slip of the keyboard (and comparing would take time in its length squared)
+        return "", ""
+    by_title = {spec.get("title"): name for name, spec in properties.items() if isinstance(spec, dict)}
+    if key in by_title:
+        return by_title[key], by_title[key]
+    close = difflib.get_close_matches(key, list(properties), n=1, cutoff=0.6)
+    if close:
+        return close[0], close[0]
     titles = [title for title in by_title if isinstance(title, str)]
-    if len(key) > 100 or not titles:
-        return ""
     close = difflib.get_close_matches(key, titles, n=1, cutoff=0.6)
     containing = [title for title in titles if len(key) >= 2 and key in title]
-    if not close and len(containing) == 1:  # 产出指标 for 部门整体绩效目标产出指标完成情况
+    if not close and len(containing) == 1:
         close = containing
-    return t("hint.did_you_mean", word=f"{by_title[close[0]]} ({close[0]})") if close else ""
+    return (by_title[close[0]], f"{by_title[close[0]]} ({close[0]})") if close else ("", "")
 
 
 def field_name(path: PathKey) -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from scorer.i18n import LANGUAGES, t
 from scorer.load import workbook_layout as layout
+from scorer.load.inputs import as_text
 from scorer.load.yamlio import YamlDocument, display_path, read_bytes
 from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError
 from scorer.rounding import fmt
@@ -143,13 +144,13 @@ class _Reader:
             ident = ident.strip()
             base: PathKey = ("indicators", ident)
             entry = entries.setdefault(ident, {})
-            title = _text(sheet.cell(row=row, column=layout.NAME).value) or ident
+            title = as_text(sheet.cell(row=row, column=layout.NAME).value) or ident
             self.lines.lines.setdefault(base, f"{sheet.title}!C{row}")
             self.labels.setdefault(f"{sheet.title}!C{row}", (title, None))
             name = sheet.cell(row=row, column=layout.INPUT).value
             value_cell = sheet.cell(row=row, column=layout.VALUE)
             if isinstance(name, str) and name.strip():
-                label = _text(sheet.cell(row=row, column=layout.INPUT_LABEL).value) or name.strip()
+                label = as_text(sheet.cell(row=row, column=layout.INPUT_LABEL).value) or name.strip()
                 key = tuple(name.strip().split("."))  # judgement.grade: a part of the judgement
                 self.at(base + key, sheet, value_cell, title, label)
                 kind = "text" if key[-1] in ("grade", "reason", "choice") else "number"
@@ -228,11 +229,11 @@ class _Reader:
                    "actual": layout.T_ACTUAL, "reason": layout.T_REASON}  # fmt: skip
         words = {key: t(key_words) for key, key_words in _TARGET_WORDS.items()}
         for row in range(layout.FIRST_ROW, sheet.max_row + 1):
-            ident = _text(sheet.cell(row=row, column=layout.T_ID).value)
-            name = _text(sheet.cell(row=row, column=layout.T_NAME).value)
+            ident = as_text(sheet.cell(row=row, column=layout.T_ID).value)
+            name = as_text(sheet.cell(row=row, column=layout.T_NAME).value)
             id_cell = sheet.cell(row=row, column=layout.T_ID)
             if not ident:
-                filled = any(_text(sheet.cell(row=row, column=c).value) for c in columns.values())
+                filled = any(as_text(sheet.cell(row=row, column=c).value) for c in columns.values())
                 if (
                     filled
                 ):  # a target typed in without saying which 三级指标 it belongs to: never dropped silently
@@ -277,7 +278,3 @@ _TARGET_WORDS = {
     "met": "workbook.judged",
     "reason": "workbook.judged_reason",
 }
-
-
-def _text(value: Any) -> str:
-    return str(value).strip() if value is not None else ""

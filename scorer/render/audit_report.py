@@ -97,16 +97,10 @@ def _table(result: Audit, lang: str) -> dict[str, Any]:
 
 
 def _finding(finding: Finding, lang: str) -> dict[str, Any]:
-    location = finding.location
-    return {
-        "path": location.path,
-        "line": location.line,
-        "indicator": location.indicator,
-        "field": location.field,
-        "severity": finding.severity,
-        "key": finding.message.key,
-        "message": say(finding.message, lang),
-    }
+    """A finding as a problem's JSON (scorer/model/problems.py), with its catalogue key before the message."""
+    shown = Problem(finding.location, say(finding.message, lang), finding.severity).to_dict()
+    message = shown.pop("message")
+    return {**shown, "key": finding.message.key, "message": message}
 
 
 def _number(value: Any) -> int | float | None:
