@@ -1,8 +1,8 @@
 """The batch's fast paths write exactly what the plain ones do.
 
-- a JSON Lines result (`render/json_result.as_line`, written part by part and keeping the text of shared rows)
-  against `json.dumps(as_dict(result))`, the contract's own definition, over varied generated departments in
-  both languages, with text that must be escaped;
+- a JSON Lines result (`render/json_result.as_line`, written by orjson and keeping the dicts of shared rows)
+  against `as_dict(result)`, the contract's own definition, read back exactly, over varied generated
+  departments in both languages, with text that must be escaped;
 - a target text read once and kept (`load/target_text`) against the same text read afresh.
 """
 
@@ -33,17 +33,21 @@ def _scored(rules: RuleSet, documents: list[dict]) -> list:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_result_line_is_json_dumps_of_the_contract_dict(rules_2022: RuleSet, lang: str) -> None:
+def test_a_result_line_is_the_contract_dict_in_one_line(rules_2022: RuleSet, lang: str) -> None:
     documents = list(departments(300, 7))
     documents[3]["department"] = '局\u202e<b>"x"\\\x85\u2028'  # bidi, markup, quotes, C1, separator
     documents[4]["indicators"].setdefault("ex_ante_evaluation", {})["deductions"] = [
         {"points": "1", "reason": "未评估\u202e「 」\n\t\u0007"}
     ]
     results = _scored(rules_2022, documents)
-    for _ in range(2):  # the second time, the shared rows' texts are the kept ones
+    for _ in range(2):  # the second time, the shared rows' dicts are the kept ones
         for result in results:
-            expected = json_safe(json.dumps(as_dict(result, lang), ensure_ascii=False))
-            assert as_line(result, lang) == expected
+            line = as_line(result, lang)
+            expected = json.dumps(as_dict(result, lang), ensure_ascii=False)
+            assert json.loads(line, parse_float=Decimal) == json.loads(expected, parse_float=Decimal)
+            assert list(json.loads(line)) == list(json.loads(expected))  # the same key order
+            assert "\n" not in line and json_safe(line) == line  # one line, nothing that acts on a terminal
+    assert "\\u202e" in as_line(results[3], lang) and "\\u0085" in as_line(results[3], lang)
 
 
 def test_a_kept_target_reads_as_a_fresh_one() -> None:
@@ -155,3 +159,15 @@ def test_a_batch_in_two_processes_sums_up_and_writes_what_one_does(
     assert seen[0] == seen[1]
     assert len(seen[0][5]) == 139 and seen[0][4][0][0].endswith("all.jsonl:10")
     assert seen[0][3] and all(count > 0 for _, count, _, _ in seen[0][3])
+
+
+def test_every_character_json_safe_escapes_is_found_by_its_lead_bytes() -> None:
+    """A JSON line skips `json_safe`'s pattern when none of `_MAY_ACT`'s byte sequences occurs in it: every
+    character the pattern escapes must contain one of them (all of Unicode checked)."""
+    from scorer.escape import _JSON_ACTING
+    from scorer.render.json_result import _MAY_ACT
+
+    acting = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and _JSON_ACTING.match(chr(c))]
+    assert len(acting) > 40
+    for char in acting:
+        assert any(lead in char.encode() for lead in _MAY_ACT), hex(ord(char))

@@ -5,6 +5,10 @@ required, enum, items, $ref within the schema, the bounds and lengths) and answe
 meets every one of them. Anything else (another keyword, a reference elsewhere, a value whose type it does not
 decide with certainty, such as a decimal written as an integer "1.0") answers False, and the caller asks
 jsonschema-rs, which decides and explains as before. True means valid; False means "ask the validator".
+
+A schema is compiled once into a check made of closures (the schema object is held with it, so its id stays its
+own): a batch checks every department against the same schema, and walking the schema's dicts for each one cost
+more than the walk of the document.
 """
 
 from __future__ import annotations
@@ -17,27 +21,72 @@ from typing import Any
 _ANNOTATIONS = frozenset(
     {"$schema", "$defs", "$comment", "title", "description", "examples", "default", "deprecated"}
 )
-_MAX_REFERENCES = (
-    64  # references followed without going deeper into the document: a cycle is left to jsonschema-rs
-)
+
+Check = Callable[[Any], bool]
+_COMPILED: dict[int, tuple[Any, Check]] = {}
+_MAX_COMPILED = 32  # the shipped schemas and an inputs schema per year; the oldest goes first
 
 
 def surely_valid(schema: Any, data: Any) -> bool:
-    return _valid(schema, data, schema, 0)
-
-
-def _valid(schema: Any, value: Any, root: dict[str, Any], hops: int) -> bool:
-    if schema is True:
-        return True
-    if not isinstance(schema, dict):
+    kept = _COMPILED.get(id(schema))
+    if kept is None or kept[0] is not schema:
+        while len(_COMPILED) >= _MAX_COMPILED:
+            del _COMPILED[next(iter(_COMPILED))]
+        kept = _COMPILED[id(schema)] = (schema, _compile(schema, schema, {}))
+    try:
+        return kept[1](data)
+    except RecursionError:  # references that lead back to themselves: left to jsonschema-rs
         return False
+
+
+def _yes(_value: Any) -> bool:
+    return True
+
+
+def _no(_value: Any) -> bool:
+    return False
+
+
+def _compile(schema: Any, root: dict[str, Any], made: dict[int, Check]) -> Check:
+    """The check of one (sub)schema. `made` holds the checks of the schemas compiled so far, by id, so that a
+    reference back to a schema being compiled calls it rather than compiling it again."""
+    if schema is True:
+        return _yes
+    if not isinstance(schema, dict):
+        return _no
+    if id(schema) in made:
+        return made[id(schema)]
+    done: list[Check] = []
+    made[id(schema)] = lambda value: done[0](value)  # for a reference to this schema from inside it
+    checks: list[Check] = []
     for keyword, rule in schema.items():
         if keyword in _ANNOTATIONS or (keyword == "$id" and schema is root):
             continue
-        check = _CHECKS.get(keyword)
-        if check is None or not check(rule, value, schema, root, hops):
-            return False
-    return True
+        maker = _MAKERS.get(keyword)
+        if maker is None:
+            checks = [_no]  # a keyword it does not know: the validator decides
+            break
+        checks.append(maker(rule, schema, root, made))
+    check = _every(checks)
+    done.append(check)
+    made[id(schema)] = check
+    return check
+
+
+def _every(checks: list[Check]) -> Check:
+    if not checks:
+        return _yes
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda value: first(value) and second(value)
+    every = tuple(checks)
+
+    def check(value: Any) -> bool:
+        return all(one(value) for one in every)
+
+    return check
 
 
 def _is_number(value: Any) -> bool:
@@ -46,96 +95,120 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int) or (isinstance(value, Decimal) and value.is_finite())
 
 
-def _has_type(value: Any, name: Any) -> bool:
-    if name == "string":
-        return isinstance(value, str)
-    if name == "number":
-        return _is_number(value)
-    if name == "integer":  # a Decimal such as 1.0 is an integer to JSON Schema: left to jsonschema-rs
-        return isinstance(value, int) and not isinstance(value, bool)
-    if name == "object":
-        return isinstance(value, dict) and all(isinstance(key, str) for key in value)
-    if name == "array":
-        return isinstance(value, list)
-    if name == "boolean":
-        return isinstance(value, bool)
-    if name == "null":
-        return value is None
-    return False
+def _is_integer(
+    value: Any,
+) -> bool:  # a Decimal such as 1.0 is an integer to JSON Schema: left to jsonschema-rs
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _type(rule: Any, value: Any, _schema: Any, _root: Any, _hops: int) -> bool:
+def _is_object(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(key, str) for key in value)
+
+
+_TYPES: dict[str, Check] = {
+    "string": lambda value: isinstance(value, str),
+    "number": _is_number,
+    "integer": _is_integer,
+    "object": _is_object,
+    "array": lambda value: isinstance(value, list),
+    "boolean": lambda value: isinstance(value, bool),
+    "null": lambda value: value is None,
+}
+
+
+def _type(rule: Any, _schema: Any, _root: Any, _made: Any) -> Check:
     names = rule if isinstance(rule, list) else [rule]
-    return any(_has_type(value, name) for name in names)
+    known = tuple(_TYPES[name] for name in names if isinstance(name, str) and name in _TYPES)
+    if len(known) == 1:
+        return known[0]
+    return lambda value: any(one(value) for one in known)
 
 
-def _properties(rule: Any, value: Any, _schema: Any, root: Any, hops: int) -> bool:
-    if not isinstance(value, dict):
-        return True
+def _properties(rule: Any, _schema: Any, root: Any, made: dict[int, Check]) -> Check:
     if not isinstance(rule, dict):
-        return False
-    return all(_valid(sub, value[name], root, 0) for name, sub in rule.items() if name in value)
+        return lambda value: not isinstance(value, dict)
+    named = tuple((name, _compile(sub, root, made)) for name, sub in rule.items())
 
-
-def _additional(rule: Any, value: Any, schema: Any, root: Any, hops: int) -> bool:
-    if not isinstance(value, dict):
+    def check(value: Any) -> bool:
+        if isinstance(value, dict):
+            for name, one in named:
+                if name in value and not one(value[name]):
+                    return False
         return True
+
+    return check
+
+
+def _additional(rule: Any, schema: Any, root: Any, made: dict[int, Check]) -> Check:
     known = schema.get("properties", {})
-    extra = [key for key in value if key not in known]
     if rule is False:
-        return not extra
-    return all(_valid(rule, value[key], root, 0) for key in extra)
+        return lambda value: not isinstance(value, dict) or all(key in known for key in value)
+    extra = _compile(rule, root, made)
+    return lambda value: (
+        not isinstance(value, dict) or all(extra(item) for key, item in value.items() if key not in known)
+    )
 
 
-def _required(rule: Any, value: Any, _schema: Any, _root: Any, _hops: int) -> bool:
-    return not isinstance(value, dict) or (isinstance(rule, list) and all(key in value for key in rule))
+def _required(rule: Any, _schema: Any, _root: Any, _made: Any) -> Check:
+    if not isinstance(rule, list):
+        return lambda value: not isinstance(value, dict)
+    keys = tuple(rule)
+    return lambda value: not isinstance(value, dict) or all(key in value for key in keys)
 
 
-def _enum(rule: Any, value: Any, _schema: Any, _root: Any, _hops: int) -> bool:
-    if not isinstance(rule, list) or not (value is None or isinstance(value, str | bool | int)):
-        return False
-    return any(type(choice) is type(value) and choice == value for choice in rule)
+def _enum(rule: Any, _schema: Any, _root: Any, _made: Any) -> Check:
+    if not isinstance(rule, list):
+        return _no
+    choices = tuple((type(choice), choice) for choice in rule)
+
+    def check(value: Any) -> bool:
+        if not (value is None or isinstance(value, str | bool | int)):
+            return False
+        return any(kind is type(value) and choice == value for kind, choice in choices)
+
+    return check
 
 
-def _items(rule: Any, value: Any, _schema: Any, root: Any, hops: int) -> bool:
-    return not isinstance(value, list) or all(_valid(rule, item, root, 0) for item in value)
+def _items(rule: Any, _schema: Any, root: Any, made: dict[int, Check]) -> Check:
+    item = _compile(rule, root, made)
+    return lambda value: not isinstance(value, list) or all(item(one) for one in value)
 
 
-def _reference(rule: Any, value: Any, _schema: Any, root: Any, hops: int) -> bool:
-    if not isinstance(rule, str) or not rule.startswith("#") or hops >= _MAX_REFERENCES:
-        return False
+def _reference(rule: Any, _schema: Any, root: Any, made: dict[int, Check]) -> Check:
+    if not isinstance(rule, str) or not rule.startswith("#"):
+        return _no
     target: Any = root
     for part in rule[1:].split("/")[1:] if rule != "#" else []:
         key = part.replace("~1", "/").replace("~0", "~")
         if not isinstance(target, dict) or key not in target or "%" in key:
-            return False
+            return _no
         target = target[key]
-    return _valid(target, value, root, hops + 1)
+    return _compile(target, root, made)
 
 
-def _bound(holds: Callable[[Any, Any], bool]) -> Callable[[Any, Any, Any, Any, int], bool]:
-    def check(rule: Any, value: Any, _schema: Any, _root: Any, _hops: int) -> bool:
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            return True
-        if not _is_number(rule) and not (
-            isinstance(rule, float) and rule == rule and abs(rule) != float("inf")
-        ):
-            return False
-        return _is_number(value) and holds(value, rule)
+def _bound(holds: Callable[[Any, Any], bool]) -> Callable[[Any, Any, Any, Any], Check]:
+    def make(rule: Any, _schema: Any, _root: Any, _made: Any) -> Check:
+        usable = _is_number(rule) or (isinstance(rule, float) and rule == rule and abs(rule) != float("inf"))
 
-    return check
+        def check(value: Any) -> bool:
+            if isinstance(value, bool) or not isinstance(value, int | Decimal):
+                return True
+            return usable and _is_number(value) and holds(value, rule)
 
+        return check
 
-def _length(holds: Callable[[int, int], bool], kind: type) -> Callable[[Any, Any, Any, Any, int], bool]:
-    def check(rule: Any, value: Any, _schema: Any, _root: Any, _hops: int) -> bool:
-        if not isinstance(value, kind):
-            return True
-        return isinstance(rule, int) and not isinstance(rule, bool) and holds(len(value), rule)  # type: ignore[arg-type]
-
-    return check
+    return make
 
 
-_CHECKS: dict[str, Callable[[Any, Any, Any, Any, int], bool]] = {
+def _length(holds: Callable[[int, int], bool], kind: type) -> Callable[[Any, Any, Any, Any], Check]:
+    def make(rule: Any, _schema: Any, _root: Any, _made: Any) -> Check:
+        usable = isinstance(rule, int) and not isinstance(rule, bool)
+        return lambda value: not isinstance(value, kind) or (usable and holds(len(value), rule))  # type: ignore[arg-type]
+
+    return make
+
+
+_MAKERS: dict[str, Callable[[Any, Any, Any, dict[int, Check]], Check]] = {
     "type": _type,
     "properties": _properties,
     "additionalProperties": _additional,

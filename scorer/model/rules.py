@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import field
 from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from scorer.model.frozen import frozen
@@ -95,6 +97,22 @@ class Indicator:
 
     def input(self, name: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.name == name), None)
+
+    # Worked out once per indicator, for the engine (kept on the object: fields never change).
+    @cached_property
+    def formula_inputs(self) -> tuple[str, ...]:
+        """The inputs the formula reads, sorted."""
+        read = self.formula.names if self.formula is not None else frozenset()
+        return tuple(sorted(read & {spec.name for spec in self.inputs}))
+
+    @cached_property
+    def reason_names(self) -> frozenset[str]:
+        """The placeholders the reason templates use, in any language."""
+        return frozenset().union(*(template.names for template in self.reason_templates.values()))
+
+    @cached_property
+    def exact_weight(self) -> Fraction:
+        return Fraction(self.weight)
 
     def declared(self, code: str) -> DeclaredDeduction | None:
         return next((d for d in self.deductions if d.code == code), None)

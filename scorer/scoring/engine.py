@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from decimal import Decimal, localcontext
+from fractions import Fraction
 from typing import Any, overload
 
 from scorer import __version__
@@ -39,6 +40,7 @@ from scorer.scoring.targets import roll_up
 
 ZERO = Decimal(0)
 _NO_INPUTS = IndicatorInputs()
+_WORKED_OUT = frozenset({"weight", "year", "score", "lost", "raw"})  # placeholders the engine fills in
 # Scoring kinds whose result depends on nothing but the indicator, its inputs and the year: a row a department
 # leaves empty scores the same for every department of that year, and is worked out once.
 _PURE_KINDS = frozenset({"formula", "deductions", "targets"})
@@ -361,11 +363,14 @@ class _Builder:
     def _formula(self) -> Decimal:
         indicator, values = self.indicator, self.inputs.values
         assert indicator.formula is not None
-        needed = indicator.formula.names & _input_names(indicator)
-        missing = sorted(needed - values.keys())
+        missing = [name for name in indicator.formula_inputs if name not in values]
         if missing:
             return self._missing(missing)
-        names = {**values, "weight": indicator.weight, "year": Decimal(self.year)}
+        names: dict[str, Decimal | Fraction | bool | int] = {
+            **values,
+            "weight": indicator.weight,
+            "year": self.year,
+        }
         try:
             raw = indicator.formula.evaluate(names)
         except FormulaError as exc:
@@ -382,21 +387,35 @@ class _Builder:
             else:
                 self.notes.append(fact("note.reason_full_marks", reason=said(self.inputs.reason)))
         elif score < indicator.weight and indicator.reason is not None:
-            placeholders = {k: fmt(v) for k, v in values.items()}
-            placeholders.update(
-                weight=fmt(indicator.weight),
-                year=str(self.year),
-                score=fmt(score),
-                lost=fmt(EXACT.subtract(indicator.weight, score)),
-                raw=fmt(raw),
-                **{m.id: fmt(m.value) for m in self.metrics if m.value is not None},
-            )
-            missing_placeholders = indicator.reason.names - placeholders.keys()
-            if missing_placeholders:
-                unfilled = ", ".join(sorted(missing_placeholders))
-                raise RuleRuntimeError(indicator, t("template.no_value", names=unfilled), "reason")
-            self.reasons.append(rule_reason(indicator.reason_templates, placeholders))
+            self.reasons.append(rule_reason(indicator.reason_templates, self._placeholders(raw, score)))
         return score
+
+    def _placeholders(self, raw: Exact, score: Decimal) -> dict[str, str]:
+        """The values a formula row's reason templates name, as the tables print them (only those: each is
+        written out)."""
+        indicator, values = self.indicator, self.inputs.values
+        placeholders = {}
+        for name in indicator.reason_names - _WORKED_OUT:
+            value = next((m.value for m in self.metrics if m.id == name and m.value is not None), None)
+            if value is None:
+                value = values.get(name)
+            if value is not None:
+                placeholders[name] = fmt(value)
+        worked_out = {
+            "weight": lambda: fmt(indicator.weight),
+            "year": lambda: str(self.year),
+            "score": lambda: fmt(score),
+            "lost": lambda: fmt(EXACT.subtract(indicator.weight, score)),
+            "raw": lambda: fmt(raw),
+        }
+        for name in indicator.reason_names & _WORKED_OUT:
+            placeholders[name] = worked_out[name]()
+        unfilled = indicator.reason_names - placeholders.keys()
+        if unfilled:
+            raise RuleRuntimeError(
+                indicator, t("template.no_value", names=", ".join(sorted(unfilled))), "reason"
+            )
+        return placeholders
 
     def _missing(self, missing: list[str]) -> Decimal:
         indicator = self.indicator
@@ -433,7 +452,9 @@ class _Builder:
     def _clamp(self, value: Exact, what_key: str) -> Exact:
         """An exact raw value outside [0, weight] is brought inside before it is rounded or shown."""
         weight = self.indicator.weight
-        if 0 <= value <= weight:
+        # A Fraction against a Decimal compares slowly (through the Decimal's own conversion): the weight is
+        # kept as a Fraction too.
+        if 0 <= value <= (self.indicator.exact_weight if type(value) is Fraction else weight):
             return value
         what = fact(what_key)
         if value > weight:
@@ -488,10 +509,6 @@ class _Builder:
                 value = None  # e.g. a zero denominator: shown as "cannot be computed"
             shown.append(MetricValue(metric.id, metric.name, value, metric.unit))
         return tuple(shown)
-
-
-def _input_names(indicator: Indicator) -> set[str]:
-    return {spec.name for spec in indicator.inputs}
 
 
 def _target_step(outcome: TargetOutcome) -> Fact:

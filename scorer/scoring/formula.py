@@ -170,7 +170,7 @@ class Formula:
             missing = self.names - names.keys()
             if missing:
                 raise FormulaError(t("formula.cannot_evaluate", detail=", ".join(sorted(missing))))
-        values = {k: v if isinstance(v := names[k], bool) else Fraction(v) for k in self.names if k in names}
+        values = {k: _exact(names[k]) for k in self.names if k in names}
         try:
             return self._run(values)
         except NameNotDefined as exc:  # only with partial names: a name not given was read
@@ -194,6 +194,26 @@ class Formula:
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_run"}
+
+
+_EXACT: dict[
+    Decimal, Fraction
+] = {}  # a department's values repeat (weights, years, common rates): each read once
+
+
+def _exact(value: Decimal | Fraction | bool | int) -> Fraction | bool:
+    """A value as the formula computes with it: an exact Fraction (a truth value stays one)."""
+    kind = type(value)
+    if kind is Fraction or kind is bool:
+        return value  # type: ignore[return-value]
+    if kind is Decimal:
+        known = _EXACT.get(value)  # type: ignore[arg-type]
+        if known is None:
+            if len(_EXACT) >= 4096:
+                _EXACT.clear()
+            known = _EXACT[value] = Fraction(value)  # type: ignore[index]
+        return known
+    return Fraction(value)  # type: ignore[arg-type]
 
 
 def compile_formula(source: str, allowed_names: set[str]) -> Formula:
