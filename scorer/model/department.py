@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
 
-from scorer.model.frozen import frozen
+from scorer.model.frozen import derived, frozen
 from scorer.model.target_words import KIND_OF_UNIT, MONEY_IN_YUAN, UNIT_ALIASES
 
 
@@ -20,22 +19,22 @@ class Part:
     number: Decimal
     unit: str  # as written; `base_unit` is what comparisons use
 
-    @property
+    @derived
     def base_unit(self) -> str:
         return UNIT_ALIASES.get(self.unit, self.unit)
 
-    @property
+    @derived
     def kind(self) -> str:
         """count, percent, duration, money; plain without a unit, other for a unit not listed."""
         return KIND_OF_UNIT.get(self.base_unit, "other" if self.unit else "plain")
 
-    @cached_property  # a part is read once per text and shared (load/target_text.py): worked out once
+    @derived  # a part is read once per text and shared (load/target_text.py): worked out once
     def amount(self) -> Fraction:
         """The number, exactly, in the unit's base (yuan for money), so that 1万元 and 10000元 compare equal."""
         amount = Fraction(self.number)
         return amount * MONEY_IN_YUAN[self.unit] if self.unit in MONEY_IN_YUAN else amount
 
-    @cached_property
+    @derived
     def ratio(self) -> tuple[int, int]:
         """`amount` as (numerator, denominator > 0), for comparisons in integers."""
         amount = self.amount

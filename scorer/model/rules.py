@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
 from typing import Any
 
-from scorer.model.frozen import frozen
+from scorer.model.frozen import derived, frozen
 from scorer.model.kinds import KindRules
 from scorer.model.messages import Fact, Template, fact
 from scorer.model.problems import LineMap
@@ -99,18 +98,18 @@ class Indicator:
         return next((spec for spec in self.inputs if spec.name == name), None)
 
     # Worked out once per indicator, for the engine (kept on the object: fields never change).
-    @cached_property
+    @derived
     def formula_inputs(self) -> tuple[str, ...]:
         """The inputs the formula reads, sorted."""
         read = self.formula.names if self.formula is not None else frozenset()
         return tuple(sorted(read & {spec.name for spec in self.inputs}))
 
-    @cached_property
+    @derived
     def reason_names(self) -> frozenset[str]:
         """The placeholders the reason templates use, in any language."""
         return frozenset().union(*(template.names for template in self.reason_templates.values()))
 
-    @cached_property
+    @derived
     def exact_weight(self) -> Fraction:
         return Fraction(self.weight)
 
