@@ -5,6 +5,7 @@
 Generates `--n` varied departments deterministically (benchmarks/departments.py) and measures, on one core:
 
 1. scoring alone: the rules loaded once, the engine over departments already read (`scorer.scoring.engine.score`);
+   the three scorers of 1-3 take turns of 200 departments each, so that the machine's load falls on all alike;
 2. a plain hand-written Python scorer of the 2022 rubric (benchmarks/baseline_2022.py), same exact rounding;
 3. GoRules ZEN (`pip install -e .[bench]`) evaluating the same rubric as a JSON decision model
    (benchmarks/rubric-2022.jdm.json) through `ZenDecision.evaluate`, on `--zen-n` of them (default: all);
@@ -55,14 +56,28 @@ from scorer.model.problems import LineMap  # noqa: E402
 from scorer.scoring.engine import score  # noqa: E402
 
 
-def _timed(label: str, items: list[Any], work: Callable[[Any], Any]) -> tuple[float, list[Any]]:
-    start = time.perf_counter()
-    out = [work(item) for item in items]
-    seconds = time.perf_counter() - start
-    print(
-        f"  {label:<34} {len(items) / seconds:>10,.0f} departments/s  ({seconds * 1e6 / len(items):7.1f} µs each)"
-    )
-    return len(items) / seconds, out
+def _race(entrants: list[tuple[str, list[Any], Callable[[Any], Any]]], round_size: int = 200) -> list[Any]:
+    """Each entrant (label, items, work) works through its items in turns of `round_size`, one entrant after
+    the other, so that a change in the machine's load falls on all of them alike. Prints each one's rate;
+    returns (rate, outputs) per entrant."""
+    seconds = [0.0] * len(entrants)
+    outputs: list[list[Any]] = [[] for _ in entrants]
+    longest = max(len(items) for _, items, _ in entrants)
+    for start in range(0, longest, round_size):
+        for n, (_, items, work) in enumerate(entrants):
+            chunk = items[start : start + round_size]
+            if not chunk:
+                continue
+            began = time.perf_counter()
+            outputs[n].extend([work(item) for item in chunk])
+            seconds[n] += time.perf_counter() - began
+    rates = []
+    for (label, items, _), spent in zip(entrants, seconds, strict=True):
+        rates.append(len(items) / spent)
+        print(
+            f"  {label:<34} {len(items) / spent:>10,.0f} departments/s  ({spent * 1e6 / len(items):7.1f} µs each)"
+        )
+    return list(zip(rates, outputs, strict=True))
 
 
 def _child(path: str, out: str, jobs: str) -> None:
@@ -142,25 +157,33 @@ def main() -> int:
     collector = few_collections()
     collector.__enter__()
 
-    engine_rate, results = _timed("score (engine, rules loaded once)", read, lambda d: score(rules, d))
-    base_rate, baseline = _timed("hand-written Python scorer", prepared, baseline_2022.score)
+    entrants: list[tuple[str, list[Any], Callable[[Any], Any]]] = [
+        ("score (engine, rules loaded once)", read, lambda d: score(rules, d)),
+        ("hand-written Python scorer", prepared, baseline_2022.score),
+    ]
+    try:
+        import zen
+    except ImportError:
+        zen = None
+    if zen is not None:
+        import zen_2022
+
+        decision = zen.ZenEngine().create_decision(zen_2022.JDM.read_text(encoding="utf-8"))
+        count = min(args.zen_n or args.n, args.n)
+        contexts = [zen_2022.context(d) for d in documents[:count]]
+        entrants.append(("GoRules ZEN (ZenDecision.evaluate)", contexts, decision.evaluate))
+    raced = _race(entrants)
+    (engine_rate, results), (base_rate, baseline) = raced[:2]
     engine_totals = [(r.total, r.grade) for r in results]
     disagree = sum(1 for e, b in zip(engine_totals, baseline, strict=True) if e != (b[0], b[1]))
     disagree += sum(1 for e, s in zip(engine_totals, ends, strict=False) if e != s)
     disagree += len(engine_totals[: len(ends)]) != min(args.n, streamed)
 
     zen_rate = None
-    try:
-        import zen
-    except ImportError:
+    if zen is None:
         print("  GoRules ZEN                        not installed (pip install -e '.[bench]')")
     else:
-        import zen_2022
-
-        decision = zen.ZenEngine().create_decision(zen_2022.JDM.read_text(encoding="utf-8"))
-        count = min(args.zen_n or args.n, args.n)
-        contexts = [zen_2022.context(d) for d in documents[:count]]
-        zen_rate, answers = _timed("GoRules ZEN (ZenDecision.evaluate)", contexts, decision.evaluate)
+        zen_rate, answers = raced[2]
         zen_totals = [(Decimal(repr(a["result"]["total"])), a["result"]["grade"]) for a in answers]
         disagree += sum(1 for e, z in zip(engine_totals, zen_totals, strict=False) if e != z)
 

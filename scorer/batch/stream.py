@@ -26,17 +26,24 @@ from scorer.model.rules import RuleSet
 CHUNK = 64  # sources a worker scores at a time: large enough to pay for the trip, small enough to stream
 
 
-@contextmanager
-def few_collections() -> Iterator[None]:
-    """The garbage collector set for a stream of departments, while it runs.
+def quiet_collector() -> tuple[int, int, int]:
+    """Set the garbage collector for a stream of departments; returns the thresholds it had.
 
     Each department's inputs and result are thousands of small objects without cycles, freed by reference
-    counting once written. The collector, which counts allocations, would still pass over every live object (the
-    rules, the summary) hundreds of times a second, at a third of the batch's time: the objects alive before
-    the stream (the rules) are frozen out of its passes, and it runs a hundred times less often."""
+    counting once written. Whatever is held meanwhile (results kept for the summary's sheets, a chunk on its
+    way back from a worker) makes the collector, which counts allocations, pass over every live object (the
+    rules, the summary) again and again: the objects alive before the stream (the rules) are frozen out of its
+    passes, and it runs a hundred times less often."""
     threshold = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+    return threshold
+
+
+@contextmanager
+def few_collections() -> Iterator[None]:
+    """`quiet_collector` while the stream runs."""
+    threshold = quiet_collector()
     try:
         yield
     finally:
@@ -156,7 +163,7 @@ def _start_worker(folder: str, lang: str) -> None:
 
     i18n.set_language(lang)
     _worker_rules = load_rules(folder)
-    few_collections().__enter__()  # a worker lives for the stream: set once, for good
+    quiet_collector()  # a worker lives for the stream: set once, for good
 
 
 def _score_chunk(chunk: list[Source], shape: tuple[Any, ...] | None = None) -> list[Any]:

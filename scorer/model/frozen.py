@@ -260,20 +260,16 @@ def templates(count: int = MAX_FIELDS) -> str:
         "",
         "# ruff: noqa: E701, E702",
         "# fmt: off",
-        "_set = object.__setattr__",
         "",
     ]
     for n in range(count + 1):
         params = "".join(f", a{i}" for i in range(n))
-        body = "; ".join(f'_set(self, "a{i}", a{i})' for i in range(n)) or "pass"
+        # Straight into the instance's dict: the same as object.__setattr__ for a field (no class attribute of
+        # a field's name is a data descriptor), at half the cost of a call per field.
+        stores = "; ".join(f'_values_["a{i}"] = a{i}' for i in range(n))
+        body = f"_values_ = self.__dict__; {stores}" if n else "pass"
         lines.append(f"def init{n}(self{params}): {body}")
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
-    target = Path(__file__).with_name("frozen_inits.py")
-    target.write_text(templates(), encoding="utf-8")
-    print(f"wrote {target}")
 
 
 class derived(Generic[T]):  # noqa: N801 - used as a decorator, as functools.cached_property is
@@ -298,3 +294,9 @@ class derived(Generic[T]):  # noqa: N801 - used as a decorator, as functools.cac
             return self
         value = instance.__dict__[self.name] = self.func(instance)
         return value
+
+
+if __name__ == "__main__":
+    target = Path(__file__).with_name("frozen_inits.py")
+    target.write_text(templates(), encoding="utf-8")
+    print(f"wrote {target}")

@@ -135,14 +135,19 @@ class _Plan:
         self.rows = tuple(_Row(i) for i in rules.indicators)
         self.bands = {grade.name: _bands(rules, grade) for grade in rules.grades}
         self.downward = sorted(rules.grades, key=lambda g: g.min, reverse=True)
+        english = rules.english
+        # Per level-1 node: (name, weight, English name, its rows, its level-2 nodes, each likewise).
         self.groups = [
             (
-                level,
+                level.name,
+                level.weight,
+                english.get(level.name, ""),
                 [n for n, i in enumerate(rules.indicators) if i.level1 == level.name],
                 [
                     (
                         name,
                         weight,
+                        english.get(name, ""),
                         [
                             n
                             for n, i in enumerate(rules.indicators)
@@ -164,24 +169,19 @@ class _Plan:
 
     def levels(self, indicators: tuple[IndicatorResult, ...]) -> tuple[NodeResult, ...]:
         """Subtotals, summed exactly in the EXACT context `score` runs in."""
-        english = self.rules.english
+        scores = [i.score for i in indicators]
         return tuple(
             NodeResult(
-                level.name,
-                level.weight,
-                sum([indicators[n].score for n in members], ZERO),
+                name,
+                weight,
+                sum([scores[n] for n in members], ZERO),
                 tuple(
-                    NodeResult(
-                        name,
-                        weight,
-                        sum([indicators[n].score for n in part], ZERO),
-                        name_en=english.get(name, ""),
-                    )
-                    for name, weight, part in children
+                    NodeResult(part, part_weight, sum([scores[n] for n in rows], ZERO), (), part_en)
+                    for part, part_weight, part_en, rows in children
                 ),
-                name_en=english.get(level.name, ""),
+                name_en,
             )
-            for level, members, children in self.groups
+            for name, weight, name_en, members, children in self.groups
         )
 
 
@@ -343,7 +343,7 @@ class _Builder:
     def _targets(self) -> Decimal:
         indicator = self.indicator
         assert indicator.targets is not None and self.inputs.targets
-        outcome = roll_up(indicator.targets.roll_up, indicator.weight, self.inputs.targets)
+        outcome = roll_up(indicator.targets.roll_up, indicator.exact_weight, self.inputs.targets)
         self.targets = outcome.targets
         if self.explain:
             self.steps.extend(Step("target", _target_step(target)) for target in outcome.targets)

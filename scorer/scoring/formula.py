@@ -29,7 +29,7 @@ from scorer.model.problems import did_you_mean
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
 MAX_EXPONENT = 10
-MAX_RESULT = Fraction(10**12)
+MAX_RESULT = 10**12
 # A power may not build a number larger than this many bits: nested powers of bounded inputs could otherwise
 # build numbers of millions of digits.
 MAX_POWER_BITS = 4096
@@ -148,10 +148,11 @@ class Formula:
         """Evaluate exactly, over fractions: `a / b * b` is `a`, and nothing is rounded until the rule's own
         rounding. Independent of any decimal context. Raises FormulaError for a runtime fault."""
         result = self._execute(names)
-        if isinstance(result, bool) or not isinstance(result, int | Fraction):
-            raise FormulaError(t("formula.result_not_a_number", kind=type(result).__name__))
-        result = Fraction(result)
-        if abs(result) > MAX_RESULT:
+        if type(result) is not Fraction:
+            if isinstance(result, bool) or not isinstance(result, int | Fraction):
+                raise FormulaError(t("formula.result_not_a_number", kind=type(result).__name__))
+            result = Fraction(result)
+        if abs(result.numerator) > MAX_RESULT * result.denominator:  # |n/d| > MAX, in integers
             raise FormulaError(t("formula.result_out_of_range"))
         return result
 
@@ -181,13 +182,13 @@ class Formula:
             raise FormulaError(t("formula.cannot_evaluate", detail=str(exc))) from None
 
     @cached_property
-    def _run(self) -> Callable[[Mapping[str, Any]], Any]:
+    def _run(self) -> Callable[[dict[str, Any]], Any]:
         """simpleeval over the checked tree, set up once per formula (and never pickled: see __getstate__)."""
         evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS)
         source, tree = self.source, self.tree
 
-        def run(values: Mapping[str, Any]) -> Any:
-            evaluator.names = dict(values)
+        def run(values: dict[str, Any]) -> Any:
+            evaluator.names = values  # a dict made for this evaluation (see _execute)
             return evaluator.eval(source, previously_parsed=tree)
 
         return run

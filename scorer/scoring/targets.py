@@ -96,26 +96,27 @@ class TargetsScore:
     detail: Fact
 
 
-def roll_up(roll_up_method: str, weight: Decimal, targets: Sequence[Target]) -> TargetsScore:
+def roll_up(roll_up_method: str, weight: Decimal | Fraction, targets: Sequence[Target]) -> TargetsScore:
     """The indicator's raw score from its targets, exactly, by the method the rule file declares."""
     if not targets:
         raise ValueError("no targets to roll up")
     outcomes = tuple(judge(t) for t in targets)
+    whole = weight if type(weight) is Fraction else Fraction(weight)
+    unmet = [o for o in outcomes if not o.met]
+    met = len(outcomes) - len(unmet)
     if roll_up_method == "equal_shares":
-        met = sum(1 for o in outcomes if o.met)
-        raw = Fraction(weight) * met / len(outcomes)
+        raw = whole * met / len(outcomes)
         detail = fact("detail.equal_shares", met=met, count=len(outcomes))
     elif roll_up_method == "weighted_completion":
         weights = [Fraction(t.weight or 0) for t in targets]
         mean = sum((w * o.completion for w, o in zip(weights, outcomes, strict=True)), ZERO) / sum(weights)
-        raw = Fraction(weight) * mean
+        raw = whole * mean
         detail = fact("detail.weighted_completion", percent=percent(mean))
     else:  # a met target completes exactly 1: only the others are fractions to add
-        mean = sum((o.completion for o in outcomes if not o.met), Fraction(sum(1 for o in outcomes if o.met)))
-        mean /= len(outcomes)
-        raw = Fraction(weight) * mean
+        mean = sum((o.completion for o in unmet), Fraction(met)) / len(outcomes) if unmet else ONE
+        raw = whole * mean
         detail = fact("detail.mean_completion", percent=percent(mean))
-    reasons = tuple(_unmet(o) for o in outcomes if not o.met)
+    reasons = tuple(_unmet(o) for o in unmet)
     return TargetsScore(raw, outcomes, reasons, detail)
 
 
