@@ -40,7 +40,6 @@ from scorer.scoring.targets import roll_up
 
 ZERO = Decimal(0)
 _NO_INPUTS = IndicatorInputs()
-_WORKED_OUT = frozenset({"weight", "year", "score", "lost", "raw"})  # placeholders the engine fills in
 # Scoring kinds whose result depends on nothing but the indicator, its inputs and the year: a row a department
 # leaves empty scores the same for every department of that year, and is worked out once.
 _PURE_KINDS = frozenset({"formula", "deductions", "targets"})
@@ -395,21 +394,23 @@ class _Builder:
         written out)."""
         indicator, values = self.indicator, self.inputs.values
         placeholders = {}
-        for name in indicator.reason_names - _WORKED_OUT:
-            value = next((m.value for m in self.metrics if m.id == name and m.value is not None), None)
-            if value is None:
-                value = values.get(name)
-            if value is not None:
-                placeholders[name] = fmt(value)
-        worked_out = {
-            "weight": lambda: fmt(indicator.weight),
-            "year": lambda: str(self.year),
-            "score": lambda: fmt(score),
-            "lost": lambda: fmt(EXACT.subtract(indicator.weight, score)),
-            "raw": lambda: fmt(raw),
-        }
-        for name in indicator.reason_names & _WORKED_OUT:
-            placeholders[name] = worked_out[name]()
+        for name in indicator.reason_names:
+            if name == "year":
+                placeholders[name] = str(self.year)
+            elif name == "score":
+                placeholders[name] = fmt(score)
+            elif name == "weight":
+                placeholders[name] = fmt(indicator.weight)
+            elif name == "lost":
+                placeholders[name] = fmt(EXACT.subtract(indicator.weight, score))
+            elif name == "raw":
+                placeholders[name] = fmt(raw)
+            else:
+                value = next((m.value for m in self.metrics if m.id == name and m.value is not None), None)
+                if value is None:
+                    value = values.get(name)
+                if value is not None:
+                    placeholders[name] = fmt(value)
         unfilled = indicator.reason_names - placeholders.keys()
         if unfilled:
             raise RuleRuntimeError(
@@ -452,9 +453,14 @@ class _Builder:
     def _clamp(self, value: Exact, what_key: str) -> Exact:
         """An exact raw value outside [0, weight] is brought inside before it is rounded or shown."""
         weight = self.indicator.weight
-        # A Fraction against a Decimal compares slowly (through the Decimal's own conversion): the weight is
-        # kept as a Fraction too.
-        if 0 <= value <= (self.indicator.exact_weight if type(value) is Fraction else weight):
+        if type(value) is Fraction:  # in integers: Fraction's own comparisons cost ten times as much
+            whole = self.indicator.exact_weight
+            if (
+                value.numerator >= 0
+                and value.numerator * whole.denominator <= whole.numerator * value.denominator
+            ):
+                return value
+        elif 0 <= value <= weight:
             return value
         what = fact(what_key)
         if value > weight:
