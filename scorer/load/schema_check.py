@@ -128,15 +128,8 @@ def _every(checks: list[Check]) -> Check:
         return _yes
     if len(checks) == 1:
         return checks[0]
-    if len(checks) == 2:
-        first, second = checks
-        return lambda value: first(value) and second(value)
-    every = tuple(checks)
-
-    def check(value: Any) -> bool:
-        return all(one(value) for one in every)
-
-    return check
+    first, rest = checks[0], _every(checks[1:])  # nested pairs: a call each, no generator per value
+    return lambda value: first(value) and rest(value)
 
 
 def _is_number(value: Any) -> bool:
@@ -224,7 +217,15 @@ def _enum(rule: Any, _schema: Any, _root: Any, _made: Any) -> Check:
 
 def _items(rule: Any, _schema: Any, root: Any, made: dict[int, Check]) -> Check:
     item = _compile(rule, root, made)
-    return lambda value: not isinstance(value, list) or all(item(one) for one in value)
+
+    def check(value: Any) -> bool:
+        if isinstance(value, list):
+            for one in value:
+                if not item(one):
+                    return False
+        return True
+
+    return check
 
 
 def _reference(rule: Any, _schema: Any, root: Any, made: dict[int, Check]) -> Check:

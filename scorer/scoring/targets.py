@@ -113,11 +113,21 @@ def roll_up(roll_up_method: str, weight: Decimal | Fraction, targets: Sequence[T
         raw = whole * mean
         detail = fact("detail.weighted_completion", percent=percent(mean))
     else:  # a met target completes exactly 1: only the others are fractions to add
-        mean = sum((o.completion for o in unmet), Fraction(met)) / len(outcomes) if unmet else ONE
+        mean = _mean(met, [o.completion for o in unmet], len(outcomes))
         raw = whole * mean
         detail = fact("detail.mean_completion", percent=percent(mean))
     reasons = tuple(_unmet(o) for o in unmet)
     return TargetsScore(raw, outcomes, reasons, detail)
+
+
+def _mean(met: int, completions: list[Fraction], count: int) -> Fraction:
+    """(met + the sum of `completions`) / count, exactly: added over one growing denominator and reduced once
+    (a Fraction reduces after every addition)."""
+    numerator, denominator = met, 1
+    for completion in completions:
+        numerator = numerator * completion.denominator + completion.numerator * denominator
+        denominator *= completion.denominator
+    return Fraction(numerator, denominator * count)
 
 
 def _unmet(outcome: TargetOutcome) -> Fact:
