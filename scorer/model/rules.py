@@ -105,9 +105,12 @@ class Indicator:
         return tuple(sorted(read & {spec.name for spec in self.inputs}))
 
     @derived
-    def reason_names(self) -> frozenset[str]:
-        """The placeholders the reason templates use, in any language."""
-        return frozenset().union(*(template.names for template in self.reason_templates.values()))
+    def reason_names(self) -> tuple[str, ...]:
+        """The placeholders the reason templates use, in any language, sorted (a reason's values keep this order,
+        the same in every process)."""
+        return tuple(
+            sorted(frozenset().union(*(template.names for template in self.reason_templates.values())))
+        )
 
     @derived
     def exact_weight(self) -> Fraction:

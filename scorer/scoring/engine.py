@@ -411,7 +411,7 @@ class _Builder:
                     value = values.get(name)
                 if value is not None:
                     placeholders[name] = fmt(value)
-        unfilled = indicator.reason_names - placeholders.keys()
+        unfilled = [name for name in indicator.reason_names if name not in placeholders]
         if unfilled:
             raise RuleRuntimeError(
                 indicator, t("template.no_value", names=", ".join(sorted(unfilled))), "reason"
