@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -170,7 +169,8 @@ def _read_part(piece: str, whole: str, reading_actual: bool) -> Part:
     if not reading_actual and direction == EXACTLY and not said and part.base_unit == "%" and part.number > 0:
         # A bare rate ("100%", "95%") is a level to reach, not to hit exactly ("=95%" is exact); a bare count ("4次") is exact,
         # and a bare zero ("0起", "0%") is met only at zero.
-        part = replace(part, direction=AT_LEAST)
+        # (A new Part rather than dataclasses.replace, which costs ten times as much.)
+        part = Part(part.label, AT_LEAST, part.strict, part.number, part.unit)
     return part
 
 
