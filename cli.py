@@ -642,17 +642,18 @@ def _usage_error(exc: click.ClickException) -> str:
     return "\n".join([*lines, t("cli.error", LANG, message=_usage_problem(exc))])
 
 
-# What click says of a bad value, and the catalogue key that says it in the chosen language.
+# What click says of a bad value, and the catalogue key that says it in the chosen language (the patterns are
+# compiled by `re` when a usage error needs them, not at every start).
 _VALUE_PROBLEMS = (
-    (re.compile(r"(?P<value>.*) is not one of (?P<choices>.*)\.", re.S), "cli.not_one_of"),
-    (re.compile(r"(?P<value>.*) is not in the range (?P<range>.*)\.", re.S), "cli.not_in_range"),
-    (re.compile(r"(?P<value>.*) is not a valid (?P<kind>[\w ]+)\.", re.S), "cli.not_valid"),
+    (r"(?P<value>.*) is not one of (?P<choices>.*)\.", "cli.not_one_of"),
+    (r"(?P<value>.*) is not in the range (?P<range>.*)\.", "cli.not_in_range"),
+    (r"(?P<value>.*) is not a valid (?P<kind>[\w ]+)\.", "cli.not_valid"),
 )
 
 
 def _value_problem(message: str) -> str:
     for pattern, key in _VALUE_PROBLEMS:
-        found = pattern.fullmatch(message)
+        found = re.fullmatch(pattern, message, re.S)
         if found:
             return t(key, LANG, **found.groupdict())
     return message

@@ -12,10 +12,9 @@ import re
 import unicodedata
 
 # C0 controls but tab and newline, DEL, C1 controls, and the invisible formatting characters that reorder or
-# hide text (bidi embeddings, overrides and isolates, marks, line and paragraph separators).
-_ACTING = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
-)
+# hide text (bidi embeddings, overrides and isolates, marks, line and paragraph separators). The patterns here
+# are compiled by `re` when first used, not at import: compiling this one alone took a millisecond of the start.
+_ACTING = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
 # Characters that take no room and say nothing on their own: a name made only of these is empty.
 _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cn", "Co", "Cs"}
 
@@ -27,7 +26,11 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """Control and bidi characters shown as `\\x1b`, `\\u202e`…; newlines and tabs kept."""
-    return _ACTING.sub(_escape, text)
+    if (
+        text.replace("\n", " ").replace("\t", " ").isprintable()
+    ):  # all it escapes is unprintable; most text has none
+        return text
+    return re.sub(_ACTING, _escape, text)
 
 
 def one_line(text: str) -> str:
@@ -45,24 +48,24 @@ def is_blank(text: str) -> bool:
     return all(unicodedata.category(ch) in _INVISIBLE_CATEGORIES or ch in _BLANK_GLYPHS for ch in text)
 
 
-_JSON_ACTING = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_JSON_ACTING = "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
 
 
 def json_safe(text: str) -> str:
     """JSON text (from json.dumps, which escapes C0 already) with C1 and bidi characters as \\uXXXX escapes:
     the same data, but nothing that acts on the terminal that shows it."""
-    return _JSON_ACTING.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return re.sub(_JSON_ACTING, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that can start markup inline
 # (user text never starts a line of ours, so list and heading markers need no escape).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MARKDOWN_SPECIAL = r"([\\`*_\[\]|~])"
 
 
 def markdown(text: str, *, in_table: bool = True) -> str:
     """Inline Markdown text that renders as exactly the characters given: markup escaped, tags as entities,
     line breaks as <br> in a table cell or spaces elsewhere, control characters visible."""
     text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = re.sub(_MARKDOWN_SPECIAL, r"\\\1", text)
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return ("<br>" if in_table else " ").join(line for line in lines if line)

@@ -7,7 +7,7 @@ from pathlib import Path
 from scorer.commands.choose import rules_for_inputs
 from scorer.load.inputs import read_inputs
 from scorer.load.rules import load_rules
-from scorer.load.workbook import is_workbook, load_workbook_inputs
+from scorer.load.workbook_layout import WORKBOOK_SUFFIXES
 from scorer.load.yamlio import YamlDocument, load_yaml_file
 from scorer.model.result import Result
 from scorer.model.rules import RuleSet
@@ -16,7 +16,9 @@ from scorer.scoring.engine import score
 
 def read_document(inputs: Path) -> YamlDocument:
     """An inputs file's data and where each value stands: a YAML file, or a clerk's workbook (.xlsx)."""
-    if is_workbook(inputs):
+    if inputs.suffix.lower() in WORKBOOK_SUFFIXES:
+        from scorer.load.workbook import load_workbook_inputs  # only a workbook needs its reader
+
         return load_workbook_inputs(inputs)
     return load_yaml_file(inputs)
 

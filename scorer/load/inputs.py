@@ -17,7 +17,6 @@ from scorer.escape import is_blank
 from scorer.i18n import LANGUAGES, t
 from scorer.load.inputs_schema import inputs_schema
 from scorer.load.schemas import field_name, meant_key, rejected_paths, schema_accepts, show, validate
-from scorer.load.targets import TargetError, read_target
 from scorer.load.yamlio import YamlDocument, load_yaml_file, parse_yaml
 from scorer.model.department import (
     Deduction,
@@ -335,6 +334,8 @@ class _Reader:
     def targets(self, base: PathKey, indicator: Indicator, items: list[dict[str, Any]]) -> tuple[Target, ...]:
         if not items or indicator.targets is None:
             return ()
+        from scorer.load.targets import TargetError, read_target  # only a file that lists targets needs them
+
         read = []
         for index, item in enumerate(items):
             path = base + ("targets", index)

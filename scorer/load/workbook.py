@@ -24,7 +24,7 @@ MAX_WORKBOOK_BYTES = 20 * 1024 * 1024  # a filled template is a few dozen kiloby
 
 
 def is_workbook(path: Path) -> bool:
-    return path.suffix.lower() in (".xlsx", ".xlsm")
+    return path.suffix.lower() in layout.WORKBOOK_SUFFIXES
 
 
 def load_workbook_inputs(path: Path, display: str | None = None) -> YamlDocument:

@@ -7,6 +7,9 @@ positions below, never on the headers' wording (they follow the language the wor
 
 from __future__ import annotations
 
+# What a workbook's file name ends with (a YAML inputs file's is anything else).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
 # Sheets, by their role; their shown names come from the catalogue (workbook.sheet.<role>).
 INSTRUCTIONS, INDICATORS, TARGETS, PROFILE = "instructions", "indicators", "targets", "profile"
 SHEETS = (INSTRUCTIONS, INDICATORS, TARGETS, PROFILE)

@@ -103,7 +103,7 @@ def _fields(cls: type) -> dict[str, dataclasses.Field[Any]] | None:
     own = cls.__dict__
     found: dict[str, dataclasses.Field[Any]] = {}
     for name, kind in own.get("__annotations__", {}).items():
-        if not isinstance(kind, str) or any(word in kind for word in ("ClassVar", "InitVar", "KW_ONLY")):
+        if not isinstance(kind, str) or "ClassVar" in kind or "InitVar" in kind or "KW_ONLY" in kind:
             return None
         default = own.get(name, dataclasses.MISSING)
         if isinstance(default, dataclasses.Field):

@@ -55,7 +55,8 @@ def render(result: Result, options: RenderOptions) -> str:
     if (
         grid is not None and max(cell_len(line) for row in grid for line in row.split("\n")) <= width
     ):  # else switch layout, never cut
-        grid = _grid(result, lang, width, style)
+        if style.on:  # measured without colour codes: drawn again with them
+            grid = _grid(result, lang, width, style)
     else:
         grid = _grouped(result, lang, width, style)
     out += grid
