@@ -103,7 +103,8 @@ def _plain_object(schema: dict[str, Any], root: dict[str, Any]) -> bool:
 
 def _object(schema: dict[str, Any], root: dict[str, Any], made: dict[int, Check]) -> Check:
     """type object, properties, additionalProperties and required, as their own checks would decide together."""
-    named = {name: _compile(sub, root, made) for name, sub in schema.get("properties", {}).items()}
+    properties = schema.get("properties", {})
+    named: dict[str, Check] = {}  # each property's check, compiled when a document first has the property
     extra_rule = schema.get("additionalProperties", True)
     extra = None if extra_rule is False else _compile(extra_rule, root, made)
     required = tuple(schema.get("required", ()))
@@ -113,6 +114,8 @@ def _object(schema: dict[str, Any], root: dict[str, Any], made: dict[int, Check]
             return False
         for key, item in value.items():
             one = named.get(key) if isinstance(key, str) else None
+            if one is None and isinstance(key, str) and key in properties:
+                one = named[key] = _compile(properties[key], root, made)
             if one is None:
                 if not isinstance(key, str) or extra is None or not extra(item):
                     return False
