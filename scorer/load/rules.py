@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -66,12 +67,22 @@ def load_rules(spec: str | Path) -> RuleSet:
         errors.extend(p for p in problems if p.severity == "error")
         return None if errors else rules
 
-    files = sorted([folder / "rubric.yaml", *(folder / "indicators").glob("*.yaml")])
+    files = sorted([folder / "rubric.yaml", *indicator_files(folder)])
     readable = all(path.is_file() for path in files)  # else reading says what is wrong
     rules = cached(folder, files, build) if readable else build()
     if errors or rules is None:
         raise UserError(errors)
     return rules
+
+
+def indicator_files(folder: Path) -> list[Path]:
+    """The files `indicators/*.yaml` of a rules folder, sorted (as `Path.glob` finds them, without compiling a
+    pattern at every start)."""
+    try:
+        with os.scandir(folder / "indicators") as entries:
+            return sorted(folder / "indicators" / e.name for e in entries if e.name.endswith(".yaml"))
+    except OSError:  # no such folder, or not one: reading says what is wrong
+        return []
 
 
 def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
@@ -87,11 +98,7 @@ def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
         problems.append(Problem(Location(display_path(indicators_folder)), t("rules.no_indicators_folder")))
         return None, problems
     rubric_doc = _read(folder / "rubric.yaml", problems, folder)
-    indicator_docs = [
-        doc
-        for p in sorted((folder / "indicators").glob("*.yaml"))
-        if (doc := _read(p, problems, folder)) is not None
-    ]
+    indicator_docs = [doc for p in indicator_files(folder) if (doc := _read(p, problems, folder)) is not None]
     rubric_problems = (
         validate(rubric_doc, load_schema("rubric.schema.json"), lambda path: (None, path))
         if rubric_doc
