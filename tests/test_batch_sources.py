@@ -68,6 +68,31 @@ def test_json_lines_refuse_a_bad_line_and_score_the_rest(tmp_path: Path, rules_2
     assert [r.total for r in scored] == [expected, expected]
 
 
+def test_json_lines_refuse_an_unpaired_surrogate_escape_and_write_the_rest(rules_2022: RuleSet) -> None:
+    """JSON may escape half of a UTF-16 pair alone; no file can hold what it reads as. Its line is refused at its
+    number (as the YAML reader refuses the escape), a pair is one character, and the others are written."""
+    plain = json.dumps(VALID, ensure_ascii=False)
+    lines = [
+        plain,
+        plain.replace("测试部门", "测试\\ud800部门"),  # a high half alone
+        json.dumps({**VALID, "indicators": {**VALID["indicators"], "ex_ante_evaluation": {
+            "deductions": [{"points": 1, "reason": "未评估\udfff"}]}}}),  # a low half alone, all escaped
+        plain.replace("测试部门", "\\ud83d\\ude00部门"),  # a pair: 😀
+        json.dumps({**VALID, "department": "全部转义的部门"}),  # every CJK character escaped, no surrogate
+    ]  # fmt: skip
+    out = io.StringIO()
+    refused = jsonl_to_jsonl(lines, out, rules_2022, lang="en", display="d.jsonl")
+    assert [(r.source.where, str(r.problems[0])) for r in refused] == [
+        (2, "d.jsonl:2: a text holds an unpaired \\u escape (\\ud800), which stands for no character: check "
+            "the program that wrote the file"),
+        (3, "d.jsonl:3: a text holds an unpaired \\u escape (\\udfff), which stands for no character: check "
+            "the program that wrote the file"),
+    ]  # fmt: skip
+    written = [json.loads(line)["department"] for line in out.getvalue().splitlines()]
+    assert written == ["测试部门", "😀部门", "全部转义的部门"]
+    out.getvalue().encode("utf-8")  # every line can be saved
+
+
 def test_jsonl_to_jsonl_keeps_the_order_and_returns_the_refused(rules_2022: RuleSet) -> None:
     lines = [json.dumps({**VALID, "department": f"部门{n}"}, ensure_ascii=False) for n in range(5)]
     lines.insert(2, "[]")

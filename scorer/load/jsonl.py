@@ -8,6 +8,7 @@ Every problem of a line is located at `file:line`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -69,7 +70,27 @@ def parse_line(text: str, display: str, line: int) -> YamlDocument:
         RecursionError,
     ) as exc:  # NaN, Infinity, a number of thousands of digits, deep nesting
         raise UserError.at(where, t("jsonl.bad_value", detail=str(exc)[:80])) from None
+    if _SURROGATE_ESCAPE.search(text) and (char := _lone_surrogate(data)):
+        raise UserError.at(where, t("jsonl.lone_surrogate", escape=f"\\u{ord(char):04x}"))
     return YamlDocument(display, data, LineMap({(): line}))
+
+
+# JSON may escape half of a UTF-16 pair on its own ("\ud800"): Python reads it as a lone surrogate, which no
+# file, terminal or workbook can hold (the YAML reader refuses such an escape as it reads). A pair
+# ("\ud83d\ude00") reads as one character. Lines without such an escape are not searched.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in a document's keys and texts, or None."""
+    if isinstance(value, str):
+        return next((char for char in value if "\ud800" <= char <= "\udfff"), None)
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = (_lone_surrogate(key) if isinstance(key, str) else None) or _lone_surrogate(item)
+        if found:
+            return found
+    return None
 
 
 def read_lines(path: Path, display: str) -> Iterator[tuple[int, str | UserError]]:
