@@ -176,13 +176,17 @@ def _type(rule: Any, _schema: Any, _root: Any, _made: Any) -> Check:
 def _properties(rule: Any, _schema: Any, root: Any, made: dict[int, Check]) -> Check:
     if not isinstance(rule, dict):
         return lambda value: not isinstance(value, dict)
-    named = tuple((name, _compile(sub, root, made)) for name, sub in rule.items())
+    named: dict[str, Check] = {}  # each property's check, compiled when a document first has the property
 
     def check(value: Any) -> bool:
         if isinstance(value, dict):
-            for name, one in named:
-                if name in value and not one(value[name]):
-                    return False
+            for key, item in value.items():
+                if key in rule:
+                    one = named.get(key)
+                    if one is None:
+                        one = named[key] = _compile(rule[key], root, made)
+                    if not one(item):
+                        return False
         return True
 
     return check
