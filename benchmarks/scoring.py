@@ -19,11 +19,11 @@ Generates `--n` varied departments deterministically (benchmarks/departments.py)
 It checks that every scorer gives the same total and grade for every department, prints departments per second
 and the ratios, and exits 1 on any disagreement. Not a timed test: figures depend on the machine.
 
-Measured on one core of a shared, loaded 2-core machine (load 2.5-3.7; ranges over runs): engine 1,130-1,990
-departments/s; hand-written 3,800-8,500/s (engine 3.3-5.3x its time; target 3x); ZEN 770-2,400/s (engine
-0.55-1.8x its speed; target > 1x); end to end 500-740/s (target 5,000/s, not reached; 360-650/s before the batch
-path's fast paths), with --jobs 2 730-1,300/s; peak RSS 35-36 MB, flat: 200,000 departments streamed at 35 MB
-(a million not run: 25-45 minutes at these rates).
+Measured on one core of a shared 2-core machine (the hand-written scorer takes 115-200 µs a department there,
+depending on the hour): engine 1,900-1,980 departments/s; hand-written 4,960-5,120/s (engine 2.6x its time;
+target 3x); ZEN 1,100-1,360/s (engine 1.5-1.7x its speed; target > 1x); end to end 490-840/s (target 5,000/s,
+not reached: the hand-written scorer alone takes about 200 µs a department there), with --jobs 2 about 1,150/s;
+peak RSS 30-31 MB, flat: a million departments streamed in 1,779 s at 31 MB.
 """
 
 from __future__ import annotations
