@@ -15,6 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scorer.escape import json_safe
 from scorer.load.inputs import read_inputs
@@ -197,3 +199,15 @@ def test_a_stream_sets_the_collector_for_its_run_only(rules_2022: RuleSet) -> No
     assert gc.get_threshold() != before
     stream.close()  # left half-read
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40))
+def test_a_table_measures_text_as_rich_does(text: str) -> None:
+    """The terminal table measures each character once (`render/table.py`: `width_of`): always rich's width."""
+    from rich.cells import cell_len
+
+    from scorer.render.table import width_of
+
+    assert width_of(text) == cell_len(text)
+    assert width_of(text + "中文") == cell_len(text + "中文")

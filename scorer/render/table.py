@@ -53,7 +53,7 @@ def render(result: Result, options: RenderOptions) -> str:
     out.append("")
     grid = _grid(result, lang, width, _Style(False)) if width >= WIDE else None
     if (
-        grid is not None and max(cell_len(line) for row in grid for line in row.split("\n")) <= width
+        grid is not None and max(width_of(line) for row in grid for line in row.split("\n")) <= width
     ):  # else switch layout, never cut
         if style.on:  # measured without colour codes: drawn again with them
             grid = _grid(result, lang, width, style)
@@ -85,9 +85,9 @@ def _grid(result: Result, lang: str, width: int, style: _Style) -> list[str]:
     names = headers(lang)
     table = list(rows(result))
     numbers = [fmt(r.level.weight) for r in table] + [fmt(r.child.weight) for r in table]
-    weight_width = max([cell_len(names[1]), *(cell_len(n) for n in numbers)])
+    weight_width = max([width_of(names[1]), *(width_of(n) for n in numbers)])
     score_width = max(
-        [cell_len(names[6]), cell_len(fmt(result.total)), *(cell_len(score_cell(r.indicator)) for r in table)]
+        [width_of(names[6]), width_of(fmt(result.total)), *(width_of(score_cell(r.indicator)) for r in table)]
     )
     subtotal = t("form.subtotal", lang)
     # A level column holds its name (wrapped) and its subtotal (never split): as wide as the subtotal and the
@@ -154,8 +154,8 @@ def _grid(result: Result, lang: str, width: int, style: _Style) -> list[str]:
 
 
 def _column(header: str, names: list[str], numbers: list[str]) -> int:
-    longest_word = max((cell_len(word) for name in names for word in name.split()), default=0)
-    return max(cell_len(header), *(cell_len(n) for n in numbers), min(longest_word, 16), 8)
+    longest_word = max((width_of(word) for name in names for word in name.split()), default=0)
+    return max(width_of(header), *(width_of(n) for n in numbers), min(longest_word, 16), 8)
 
 
 def _rule(left: str, middle: str, end: str, widths: list[int]) -> str:
@@ -203,9 +203,9 @@ def _grouped(result: Result, lang: str, width: int, style: _Style) -> list[str]:
         item = row.indicator
         mark = f"{score_cell(item)} / {fmt(item.weight)}"
         score = style(mark, _BOLD + _RED) if item.lost > 0 else mark
-        name_lines = wrap(visible(named(item, lang)), max(10, width - 16 - cell_len(mark)))
+        name_lines = wrap(visible(named(item, lang)), max(10, width - 16 - width_of(mark)))
         lines.append(f"    {score}  {name_lines[0]}")
-        lines += [" " * (6 + cell_len(mark)) + more for more in name_lines[1:]]
+        lines += [" " * (6 + width_of(mark)) + more for more in name_lines[1:]]
         for key, text in (
             ("form.reasons", reasons_text(item, lang, "\n")),
             ("form.improvements", "\n".join(item.improvements)),
@@ -226,12 +226,12 @@ def _grouped(result: Result, lang: str, width: int, style: _Style) -> list[str]:
 
 
 def center(text: str, width: int) -> str:
-    gap = max(0, width - cell_len(text))
+    gap = max(0, width - width_of(text))
     return " " * (gap // 2) + text
 
 
 def pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(0, width - cell_len(text))
+    gap = " " * max(0, width - width_of(text))
     return gap + text if right else text + gap
 
 
@@ -241,12 +241,12 @@ def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[st
     out: list[str] = []
     for paragraph in text.split("\n"):
         prefix = first if not out else indent
-        line, used = prefix, cell_len(prefix)
+        line, used = prefix, width_of(prefix)
         for token in _tokens(paragraph):
-            size = _width(token) if len(token) == 1 else cell_len(token)
+            size = _width(token) if len(token) == 1 else width_of(token)
             if used + size > width and line.strip():
                 out.append(line.rstrip())
-                line, used = indent, cell_len(indent)
+                line, used = indent, width_of(indent)
                 if token == " ":
                     continue
             if size > width - used:  # a single token wider than a line: placed character by character
@@ -254,7 +254,7 @@ def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[st
                     char_size = _width(char)
                     if used + char_size > width and line.strip():
                         out.append(line)
-                        line, used = indent, cell_len(indent)
+                        line, used = indent, width_of(indent)
                     line += char
                     used += char_size
                 continue
@@ -272,6 +272,19 @@ def _width(char: str) -> int:
     if width is None:
         width = _WIDTHS[char] = cell_len(char)
     return width
+
+
+def width_of(text: str) -> int:
+    """rich's `cell_len`, over characters measured once each: rich measures a text by asking each character's
+    width in turn, unless a joiner or a variation selector makes neighbours one glyph (then it is asked)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if "\u200d" in text or "\ufe0f" in text:
+        return cell_len(text)
+    try:
+        return sum(map(_WIDTHS.__getitem__, text))
+    except KeyError:
+        return sum(map(_width, text))
 
 
 def _tokens(text: str) -> list[str]:
