@@ -345,3 +345,17 @@ def test_a_cached_file_is_read_again_when_it_changes(tmp_path: Path, monkeypatch
     monkeypatch.setenv("SCORE_NO_CACHE", "1")
     assert cached_file(source, read) == '{"type": "array", "items": {}}'
     assert len(reads) == 3
+
+
+def test_the_quick_check_recovers_from_a_document_nested_past_the_limit() -> None:
+    """Parts of a schema are compiled when a document first reaches them: a document too deep for Python's
+    recursion is left to the validator, and the check still decides the next document rightly."""
+    schema = {"type": "object", "properties": {"a": {"$ref": "#"}}, "additionalProperties": False}
+    deep: dict[str, Any] = {}
+    level = deep
+    for _ in range(5000):
+        level["a"] = {}
+        level = level["a"]
+    assert not surely_valid(schema, deep)
+    assert surely_valid(schema, {"a": {"a": {}}})
+    assert not surely_valid(schema, {"a": {"b": 1}})
