@@ -35,10 +35,9 @@ def surely_valid(schema: Any, data: Any) -> bool:
         kept = _COMPILED[id(schema)] = (schema, _compile(schema, schema, {}))
     try:
         return kept[1](data)
-    except (
-        RecursionError
-    ):  # references that lead back to themselves, or a document nested past Python's limit
-        # Parts compiled on the way may be half made: the next document compiles afresh. The validator decides.
+    except RecursionError:
+        # References that lead back to themselves, or a document nested past Python's limit: the validator
+        # decides. Parts compiled on the way may be half made, so the next document compiles afresh.
         _COMPILED.pop(id(schema), None)
         return False
 
