@@ -30,6 +30,17 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path / "d"
 
 
+def scored_as_last_year(folder: Path, db: Path, rules: RuleSet) -> sqlite3.Connection:
+    """`folder` scored into `db` and moved to 2021, as last year's batch would have left it; an open connection
+    to it for the test's own changes to that year."""
+    run_batch([folder], rules, "en", BatchRun(db=db))
+    connection = sqlite3.connect(db)
+    with connection:
+        connection.execute("UPDATE departments SET year = 2021")
+        connection.execute("UPDATE indicator_scores SET year = 2021")
+    return connection
+
+
 def counts(db: Path) -> tuple[int, int]:
     connection = sqlite3.connect(db)
     try:
@@ -90,12 +101,9 @@ def test_the_summary_compares_with_the_previous_year(
     folder: Path, tmp_path: Path, rules_2022: RuleSet
 ) -> None:
     db = tmp_path / "h.sqlite"
-    run_batch([folder], rules_2022, "en", BatchRun(db=db))
     # Last year, as the database would hold it: the same departments, one indicator lower for the first.
-    connection = sqlite3.connect(db)
+    connection = scored_as_last_year(folder, db, rules_2022)
     with connection:
-        connection.execute("UPDATE departments SET year = 2021")
-        connection.execute("UPDATE indicator_scores SET year = 2021")
         name, total = connection.execute(
             "SELECT department, total FROM departments ORDER BY 1 LIMIT 1"
         ).fetchone()
@@ -221,11 +229,9 @@ def test_the_workbook_prints_on_a4_across_and_keeps_the_change_a_number(
     from openpyxl import load_workbook
 
     db = tmp_path / "h.sqlite"
-    run_batch([folder], rules_2022, "en", BatchRun(db=db))
-    connection = sqlite3.connect(db)
+    connection = scored_as_last_year(folder, db, rules_2022)
     with connection:  # last year: every department one point lower
-        connection.execute("UPDATE departments SET year = 2021, total = total - 1")
-        connection.execute("UPDATE indicator_scores SET year = 2021")
+        connection.execute("UPDATE departments SET total = total - 1")
     connection.close()
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"department": "坏", "year": 2022, "indicators": {"budget_execution": {}}}\n', "utf-8")
