@@ -18,7 +18,7 @@ from scorer.load.cache import cached_file
 from scorer.load.schema_check import surely_valid
 from scorer.load.yamlio import YamlDocument, full_width_key
 from scorer.model.problems import Location, PathKey, Problem, did_you_mean
-from scorer.numbers import out_of_bounds
+from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
 from scorer.resources import schemas_dir
 
 SCHEMA_FILES = ("rubric.schema.json", "indicator.schema.json", "inputs.schema.json", "case.schema.json")
@@ -130,7 +130,7 @@ def _numbers_out_of_bounds(
         yield Problem(location, message)
 
 
-_SMALL = 10**12  # an integer of smaller magnitude is never out of bounds (numbers.MAX_MAGNITUDE)
+_SMALL = int(MAX_MAGNITUDE)  # an integer of smaller magnitude is never out of bounds
 
 
 def _any_out_of_bounds(data: Any) -> bool:

@@ -29,15 +29,10 @@ class Part:
         return KIND_OF_UNIT.get(self.base_unit, "other" if self.unit else "plain")
 
     @derived  # a part is read once per text and shared (load/target_text.py): worked out once
-    def amount(self) -> Fraction:
-        """The number, exactly, in the unit's base (yuan for money), so that 1万元 and 10000元 compare equal."""
-        amount = Fraction(self.number)
-        return amount * MONEY_IN_YUAN[self.unit] if self.unit in MONEY_IN_YUAN else amount
-
-    @derived
     def ratio(self) -> tuple[int, int]:
-        """`amount` as (numerator, denominator > 0), for comparisons in integers."""
-        amount = self.amount
+        """The number, exactly, in the unit's base (yuan for money), so that 1万元 and 10000元 compare equal: as
+        (numerator, denominator > 0), for comparisons in integers."""
+        amount = Fraction(self.number) * MONEY_IN_YUAN.get(self.unit, 1)
         return amount.numerator, amount.denominator
 
 
