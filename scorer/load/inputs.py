@@ -480,7 +480,7 @@ class _Reader:
         self, base: PathKey, indicator: Indicator, kind: Any, values: dict[str, Decimal], choice: str
     ) -> None:
         """A value no band holds is the department's figure to check, at its own line."""
-        names = {**values, "weight": indicator.weight, "year": Decimal(self.rules.year)}
+        names = indicator.formula_names(values, self.rules.year)
         if isinstance(kind, Alternatives):
             option = chosen(kind, names, choice)
             kind = option.spec if option is not None else None

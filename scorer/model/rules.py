@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
@@ -96,6 +97,10 @@ class Indicator:
 
     def input(self, name: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.name == name), None)
+
+    def formula_names(self, values: Mapping[str, Decimal], year: int) -> dict[str, Decimal]:
+        """What this row's formulas and conditions read: the inputs given, its weight and the year."""
+        return {**values, "weight": self.weight, "year": Decimal(year)}
 
     # Worked out once per indicator, for the engine (kept on the object: fields never change).
     @derived

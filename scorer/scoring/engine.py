@@ -365,11 +365,7 @@ class _Builder:
         missing = [name for name in indicator.formula_inputs if name not in values]
         if missing:
             return self._missing(missing)
-        names: dict[str, Decimal | Fraction | bool | int] = {
-            **values,
-            "weight": indicator.weight,
-            "year": self.year,
-        }
+        names = indicator.formula_names(values, self.year)
         try:
             raw = indicator.formula.evaluate(names)
         except FormulaError as exc:
@@ -453,14 +449,9 @@ class _Builder:
     def _clamp(self, value: Exact, what_key: str) -> Exact:
         """An exact raw value outside [0, weight] is brought inside before it is rounded or shown."""
         weight = self.indicator.weight
-        if type(value) is Fraction:  # in integers: Fraction's own comparisons cost ten times as much
-            whole = self.indicator.exact_weight
-            if (
-                value.numerator >= 0
-                and value.numerator * whole.denominator <= whole.numerator * value.denominator
-            ):
-                return value
-        elif 0 <= value <= weight:
+        # A Fraction against the Decimal weight compares slowly (through the Decimal's own conversion): against
+        # the weight as a Fraction instead.
+        if 0 <= value <= (self.indicator.exact_weight if type(value) is Fraction else weight):
             return value
         what = fact(what_key)
         if value > weight:
@@ -502,7 +493,7 @@ class _Builder:
     def _metrics(self) -> tuple[MetricValue, ...]:
         if not self.indicator.metrics:
             return ()
-        values = {**self.inputs.values, "weight": self.indicator.weight, "year": Decimal(self.year)}
+        values = self.indicator.formula_names(self.inputs.values, self.year)
         shown = []
         for metric in self.indicator.metrics:
             if not metric.formula.names <= values.keys():

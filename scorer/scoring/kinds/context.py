@@ -35,12 +35,7 @@ class Row:
         self.notes: list[Message] = builder.notes
         self.steps: list[Step] = builder.steps
         self.exercised: list[str] = builder.exercised
-        weight = self.indicator.weight
-        self.names: dict[str, Decimal] = {
-            **self.inputs.values,
-            "weight": weight,
-            "year": Decimal(builder.year),
-        }
+        self.names: dict[str, Decimal] = self.indicator.formula_names(self.inputs.values, builder.year)
 
     @property
     def weight(self) -> Decimal:

@@ -26,7 +26,7 @@ NOT_INPUTS = {"weight", "year"}
 def needed_inputs(indicator: Indicator, values: Mapping[str, Decimal], choice: str, year: int) -> set[str]:
     """The inputs this department must give for this row, given what it gave: a condition asks only for the
     names its evaluation reads, and a condition that holds decides the row (its kind's inputs are not asked for)."""
-    names = {**values, "weight": indicator.weight, "year": Decimal(year)}
+    names = indicator.formula_names(values, year)
     needed: set[str] = set()
     for condition in indicator.kinds.conditions:
         holds, reads = _decide(condition.when, names)
@@ -42,7 +42,7 @@ def needed_inputs(indicator: Indicator, values: Mapping[str, Decimal], choice: s
 
 def deciding(indicator: Indicator, values: Mapping[str, Decimal], year: int) -> Condition | None:
     """The first not-applicable rule or gate that holds on these values, if any."""
-    names = {**values, "weight": indicator.weight, "year": Decimal(year)}
+    names = indicator.formula_names(values, year)
     for condition in indicator.kinds.conditions:
         if _decide(condition.when, names)[0]:
             return condition
