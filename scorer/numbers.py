@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Underflow
 from fractions import Fraction
+from functools import lru_cache
 
 from scorer.i18n import t
 from scorer.rounding import Rounding, from_units
@@ -120,29 +121,20 @@ def _parse_text(text: str, percent: bool) -> Decimal:
         raise NotANumber(t("number.not_a_number", text=text)) from None
 
 
+@lru_cache(maxsize=4096)  # weights, scores and amounts repeat from one result to the next
 def to_json_number(value: Decimal) -> int | float:
     """A JSON number that prints exactly as `fmt` does.
 
     Python prints a float as the shortest text that reads back as the same float, so any decimal of at most
     15 significant digits prints back unchanged: 9.88 stays 9.88, never 9.879999.
     """
-    known = _JSON_NUMBERS.get(value)
-    if known is not None:
-        return known
     numerator, denominator = value.as_integer_ratio()
     if denominator == 1:
-        number: int | float = numerator
-    else:
-        number = float(value)
-        if Decimal(repr(number)) != value:  # 1e-05 is the same number as 0.00001
-            raise ValueError(f"{value} cannot be carried exactly by a JSON number")
-    if len(_JSON_NUMBERS) >= 4096:  # weights, scores and amounts repeat from one result to the next
-        _JSON_NUMBERS.clear()
-    _JSON_NUMBERS[value] = number
+        return numerator
+    number = float(value)
+    if Decimal(repr(number)) != value:  # 1e-05 is the same number as 0.00001
+        raise ValueError(f"{value} cannot be carried exactly by a JSON number")
     return number
-
-
-_JSON_NUMBERS: dict[Decimal, int | float] = {}
 
 
 # ---- display of target completions (exact fractions, rounded once for the eye) ----

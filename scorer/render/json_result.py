@@ -67,9 +67,8 @@ def _compact(data: dict[str, Any]) -> str:
     return json_safe(text) if any(lead in written for lead in _MAY_ACT) else text
 
 
-_KEPT: dict[
-    tuple[int, str], tuple[IndicatorResult, dict[str, Any]]
-] = {}  # id → (the result, kept alive; dict)
+# (id of an indicator result, language) → (the result, kept alive so that its id stays its own; its dict)
+_KEPT: dict[tuple[int, str], tuple[IndicatorResult, dict[str, Any]]] = {}
 _MAX_KEPT = 512  # a few departments' worth: the shared rows come back within each
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from simpleeval import NameNotDefined, SimpleEval
@@ -197,24 +197,19 @@ class Formula:
         return {k: v for k, v in self.__dict__.items() if k != "_run"}
 
 
-_EXACT: dict[
-    Decimal, Fraction
-] = {}  # a department's values repeat (weights, years, common rates): each read once
-
-
 def _exact(value: Decimal | Fraction | bool | int) -> Fraction | bool:
     """A value as the formula computes with it: an exact Fraction (a truth value stays one)."""
     kind = type(value)
     if kind is Fraction or kind is bool:
         return value  # type: ignore[return-value]
     if kind is Decimal:
-        known = _EXACT.get(value)  # type: ignore[arg-type]
-        if known is None:
-            if len(_EXACT) >= 4096:
-                _EXACT.clear()
-            known = _EXACT[value] = Fraction(value)  # type: ignore[index]
-        return known
+        return _fraction_of(value)  # type: ignore[arg-type]
     return Fraction(value)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=4096)  # a department's values repeat (weights, years, common rates): each read once
+def _fraction_of(value: Decimal) -> Fraction:
+    return Fraction(value)
 
 
 def compile_formula(source: str, allowed_names: set[str]) -> Formula:
