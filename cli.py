@@ -394,9 +394,8 @@ def diff(
         old_rules, new_rules = load_rules(old), load_rules(new)
         paths = diff_inputs(inputs)
         result = run_diff(old_rules, new_rules, paths)
-        if (
-            not result.impacts
-        ):  # only the rules' changes: say so, rather than let silence pass for "no effect"
+        # Only the rules' changes: say so, rather than let silence pass for "no effect".
+        if not result.impacts:
             _to_stderr(t("diff.no_inputs", paths=", ".join(str(p) for p in paths) or "—"))
         text = render(result, fmt.value, old, new, i18n.language())
         _emit(text, output, [Path(old_rules.folder), Path(new_rules.folder), *paths])

@@ -26,9 +26,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """Control and bidi characters shown as `\\x1b`, `\\u202e`…; newlines and tabs kept."""
-    if (
-        text.replace("\n", " ").replace("\t", " ").isprintable()
-    ):  # all it escapes is unprintable; most text has none
+    # All it escapes is unprintable, and most text has none of it.
+    if text.replace("\n", " ").replace("\t", " ").isprintable():
         return text
     return re.sub(_ACTING, _escape, text)
 

@@ -156,9 +156,8 @@ def _row(sheet: Worksheet, row: int, indicator: Indicator, spec: InputSpec | Non
 def _label(indicator: Indicator, spec: InputSpec | None, lang: str) -> str:
     if spec is None:
         return t("workbook.no_input", lang)
-    if (
-        indicator.scoring == "deductions"
-    ):  # shown as evidence (a ratio) in the results; the row scores by deductions
+    # Shown as evidence (a ratio) in the results; the row scores by deductions.
+    if indicator.scoring == "deductions":
         return t("workbook.evidence_only", lang, label=spec.label)
     return spec.label
 

@@ -234,9 +234,8 @@ class _Reader:
             id_cell = sheet.cell(row=row, column=layout.T_ID)
             if not ident:
                 filled = any(as_text(sheet.cell(row=row, column=c).value) for c in columns.values())
-                if (
-                    filled
-                ):  # a target typed in without saying which 三级指标 it belongs to: never dropped silently
+                # A target typed in without saying which 三级指标 it belongs to: never dropped silently.
+                if filled:
                     self.problem(
                         sheet, id_cell, name or None, t("workbook.id"), t("workbook.target_without_id")
                     )

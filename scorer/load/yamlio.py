@@ -331,9 +331,8 @@ class _Builder:
 
     def integer(self, node: yaml.Node) -> int:
         text = node.value.replace("_", "")
-        if (
-            len(text) > 40
-        ):  # no count, year or amount has more digits; converting millions of them takes minutes
+        # No count, year or amount has more digits; converting millions of them takes minutes.
+        if len(text) > 40:
             raise self.fail_value(node, t("yaml.too_many_digits", text=_short_text(node.value)))
         sign = -1 if text.startswith("-") else 1
         digits = text.lstrip("+-")
