@@ -70,9 +70,8 @@ def _fast_validator(schema: dict[str, Any]) -> Any:
         return _last[1]
     import json
 
-    key = json.dumps(
-        schema, sort_keys=True, ensure_ascii=False
-    )  # schemas are small; an inputs schema is per year
+    # Schemas are small; an inputs schema is per year.
+    key = json.dumps(schema, sort_keys=True, ensure_ascii=False)
     validator = _fast_validators.get(key)
     if validator is None:
         import jsonschema_rs
