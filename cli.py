@@ -14,9 +14,8 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 
 import typer
 from typer import _click as click
@@ -103,36 +102,18 @@ app = typer.Typer(
 )
 
 
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    xlsx = "xlsx"
-
-
-class LintFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class DiffFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-
-
-class AuditFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class Language(StrEnum):
-    zh = "zh"
-    en = "en"
+# The choices of --format and --lang, as literal types (typer offers them as choices; an Enum class each would
+# be built at every start).
+Format = Literal["table", "json", "markdown", "xlsx"]
+LintFormat = Literal["text", "json"]
+DiffFormat = Literal["text", "markdown"]
+AuditFormat = Literal["text", "json"]
+Language = Literal["zh", "en"]
 
 
 def _set_language(value: Language | None) -> Language | None:
     if value is not None:
-        i18n.set_language(value.value)
+        i18n.set_language(value)
     return value
 
 
@@ -226,7 +207,7 @@ def run(
     from scorer.render.options import RenderOptions
 
     with handled():
-        result, renderer, protected = _scored(inputs, rules, output, fmt.value if fmt else None, RENDERERS)
+        result, renderer, protected = _scored(inputs, rules, output, fmt, RENDERERS)
         to_screen = output is None or str(output) == "-"
         color = to_screen and renderer.name == "table" and _colour_wanted()
         width = _terminal_width() if to_screen else 160
@@ -263,9 +244,7 @@ def _terminal_width() -> int:
     return shutil.get_terminal_size((160, 40)).columns if sys.stdout.isatty() else 160
 
 
-class ReportFormat(StrEnum):
-    docx = "docx"
-    markdown = "markdown"
+ReportFormat = Literal["docx", "markdown"]
 
 
 @app.command(cls=_Command, help=_("cli.report"))
@@ -283,7 +262,7 @@ def report(
     from scorer.render.options import RenderOptions
 
     with handled():
-        result, renderer, protected = _scored(inputs, rules, output, fmt.value if fmt else None, REPORTS)
+        result, renderer, protected = _scored(inputs, rules, output, fmt, REPORTS)
         _emit(renderer.render(result, RenderOptions(i18n.language())), output, protected)
 
 
@@ -294,7 +273,7 @@ def lint(
     ] = None,
     fmt: Annotated[
         LintFormat, typer.Option("--format", "-f", help=_("cli.opt.lint_format"), metavar="text|json")
-    ] = LintFormat.text,
+    ] = "text",
     strict: Annotated[bool, typer.Option("--strict", help=_("cli.opt.strict"))] = False,
     lang: LangOption = None,
 ) -> None:
@@ -303,7 +282,7 @@ def lint(
 
     with handled():
         report = run_lint(rules or [])
-        sys.stdout.write(render_lint(report, fmt.value, i18n.language()))
+        sys.stdout.write(render_lint(report, fmt, i18n.language()))
         if report.failed(strict):
             raise typer.Exit(EXIT_USER)
 
@@ -381,7 +360,7 @@ def diff(
     ] = None,
     fmt: Annotated[
         DiffFormat, typer.Option("--format", "-f", help=_("cli.opt.diff_format"), metavar="text|markdown")
-    ] = DiffFormat.text,
+    ] = "text",
     output: OutputOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -397,7 +376,7 @@ def diff(
         # Only the rules' changes: say so, rather than let silence pass for "no effect".
         if not result.impacts:
             _to_stderr(t("diff.no_inputs", paths=", ".join(str(p) for p in paths) or "—"))
-        text = render(result, fmt.value, old, new, i18n.language())
+        text = render(result, fmt, old, new, i18n.language())
         _emit(text, output, [Path(old_rules.folder), Path(new_rules.folder), *paths])
 
 
@@ -445,12 +424,7 @@ def template(
         _emit(content, output, protected)
 
 
-class BatchFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    xlsx = "xlsx"
-    jsonl = "jsonl"
-    html = "html"
+BatchFormat = Literal["table", "csv", "xlsx", "jsonl", "html"]
 
 
 @app.command(cls=_Command, help=_("cli.batch"))
@@ -477,9 +451,7 @@ def batch(
     from scorer.commands.batch import Command, batch_command
 
     with handled():
-        command = Command(
-            paths, rules, outputs or [], fmt.value if fmt else None, jobs, db, sheets, _terminal_width()
-        )
+        command = Command(paths, rules, outputs or [], fmt, jobs, db, sheets, _terminal_width())
         code = batch_command(command)
     if code:
         raise typer.Exit(code)
@@ -496,13 +468,13 @@ def history(
     ] = Path("results.sqlite"),
     fmt: Annotated[
         LintFormat, typer.Option("--format", "-f", help=_("cli.opt.history_format"), metavar="text|json")
-    ] = LintFormat.text,
+    ] = "text",
     lang: LangOption = None,
 ) -> None:
     from scorer.commands.history import history as run_history
 
     with handled():
-        text, found = run_history(db, department, fmt.value, i18n.language())
+        text, found = run_history(db, department, fmt, i18n.language())
         sys.stdout.write(text)
     if not found:
         raise typer.Exit(EXIT_USER)
@@ -518,7 +490,7 @@ def audit(
     ] = None,
     fmt: Annotated[
         AuditFormat, typer.Option("--format", "-f", help=_("cli.opt.audit_format"), metavar="text|json")
-    ] = AuditFormat.text,
+    ] = "text",
     to_inputs: Annotated[
         Path | None,
         typer.Option("--to-inputs", help=_("cli.opt.to_inputs"), dir_okay=False, metavar="OUT.yaml"),
@@ -540,10 +512,10 @@ def audit(
         audits, refused = audit_files(tables, rules)
         if to_inputs is not None and audits:
             _emit(inputs_yaml(audits[0]), to_inputs, list(tables))
-        if fmt is AuditFormat.text and refused:
+        if fmt == "text" and refused:
             _to_stderr("\n".join(t("cli.error", message=str(p)) for p in refused))
-        if audits or fmt is AuditFormat.json:
-            _emit(render(audits, refused, fmt.value, i18n.language()), output, list(tables))
+        if audits or fmt == "json":
+            _emit(render(audits, refused, fmt, i18n.language()), output, list(tables))
         if refused or any(not a.consistent for a in audits):
             raise typer.Exit(EXIT_USER)
 
@@ -561,9 +533,7 @@ def main_options(
     ] = False,
     lang: LangOption = None,
 ) -> None:
-    i18n.set_language(
-        lang.value if lang else None
-    )  # each invocation starts from --lang, SCORE_LANG, the locale
+    i18n.set_language(lang)  # each invocation starts from --lang, SCORE_LANG, the locale
     guard_streams()
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import pickle
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -254,6 +257,48 @@ def test_pyyaml_is_imported_with_re_compile_left_as_it_was() -> None:
     assert re.compile(r"a+").fullmatch("aaa")
 
 
+def test_a_library_imported_with_its_patterns_deferred_works_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its own patterns wait until first used and then match as compiled ones do; a pattern another module
+    compiles meanwhile, and `re.compile` after the import, are the real thing."""
+    import re
+    import sys
+
+    from scorer.deferred_patterns import import_deferring_patterns
+
+    package = tmp_path / "patterned"
+    package.mkdir()
+    (tmp_path / "bystander.py").write_text("import re\nOTHER = re.compile(r'b+')\n", encoding="utf-8")
+    (package / "__init__.py").write_text(
+        "import re\nimport bystander\nfrom patterned import inner\nWORD = re.compile(r'(?P<w>[a-z]+)', re.I)\n",
+        encoding="utf-8",
+    )
+    (package / "inner.py").write_text("import re\nDIGITS = re.compile(rb'[0-9]+')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("patterned", "patterned.inner", "bystander"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+    module = import_deferring_patterns("patterned")
+    assert type(module.WORD) is not re.Pattern and type(module.inner.DIGITS) is not re.Pattern
+    assert type(sys.modules["bystander"].OTHER) is re.Pattern
+    assert (re.compile.__module__, re.compile.__name__) == ("re", "compile")
+    assert module.WORD.fullmatch("AbC")["w"] == "AbC" and module.WORD.flags & re.I
+    assert module.inner.DIGITS.findall(b"a1b22") == [b"1", b"22"]
+    assert import_deferring_patterns("patterned") is module  # imported once
+
+
+def test_fractions_read_from_text_as_before() -> None:
+    """`scorer` defers the pattern `fractions` compiles at import; reading a Fraction from text still works."""
+    from fractions import Fraction
+
+    import scorer  # noqa: F401
+
+    assert Fraction(" -3/4 ") == Fraction(-3, 4) and Fraction("1.5e2") == 150 and Fraction("7") == 7
+    with pytest.raises(ValueError):
+        Fraction("3/")
+
+
 def _model_classes() -> list[type]:
     import importlib
     import pkgutil
@@ -359,3 +404,47 @@ def test_the_quick_check_recovers_from_a_document_nested_past_the_limit() -> Non
     assert not surely_valid(schema, deep)
     assert surely_valid(schema, {"a": {"a": {}}})
     assert not surely_valid(schema, {"a": {"b": 1}})
+
+
+def _score_process(prelude: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """`score` as its own process (`scorer.__main__.command`), after `prelude` ran in it."""
+    code = f"import sys\n{prelude}\nimport scorer.__main__ as entry\nsys.argv = ['score', *sys.argv[1:]]\nentry.command()\n"
+    return subprocess.run(
+        [sys.executable, "-c", code, *arguments], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+
+
+def test_score_ends_with_its_exit_code_and_everything_written() -> None:
+    """The process ends without the interpreter's teardown: every byte written is still out, every code kept."""
+    example = str(ROOT / "examples" / "2022-zhengwu-fuwu.yaml")
+    done = _score_process("", "run", example, "--rules", "2022", "-f", "json", "--explanations")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total"] == 94.2
+    missing = _score_process("", "run", "no-such-file.yaml")
+    assert missing.returncode == 1 and "no-such-file.yaml" in missing.stderr
+    assert _score_process("", "run", example, "--format", "nope").returncode == 2
+
+
+def test_score_ends_after_every_exit_handler() -> None:
+    """A handler registered before `score` starts (a coverage tool) or while it runs still runs, in order."""
+    prelude = (
+        "import atexit\n"
+        "atexit.register(print, 'EARLY')\n"
+        "import cli\n"
+        "command_line = cli.main\n"
+        "def main():\n"
+        "    atexit.register(print, 'LATE')\n"
+        "    command_line()\n"
+        "cli.main = main\n"
+    )
+    done = _score_process(prelude, "--version")
+    assert done.returncode == 0 and done.stdout.splitlines()[-2:] == ["LATE", "EARLY"], done.stdout
+    late_only = _score_process(prelude.replace("atexit.register(print, 'EARLY')\n", ""), "--version")
+    assert late_only.returncode == 0 and late_only.stdout.splitlines()[-1] == "LATE", late_only.stdout
+
+
+def test_score_leaves_an_uncaught_error_to_python() -> None:
+    done = _score_process(
+        "import cli\ndef main():\n    raise RuntimeError('boom')\ncli.main = main\n", "--version"
+    )
+    assert done.returncode == 1 and "RuntimeError: boom" in done.stderr

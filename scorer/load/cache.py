@@ -11,7 +11,6 @@ folder; anything unreadable, stale or odd is ignored and the rules are read agai
 from __future__ import annotations
 
 import os
-import pickle
 import stat
 import sys
 import zlib
@@ -21,6 +20,11 @@ from pathlib import Path
 
 from scorer import __version__
 from scorer.model.rules import Indicator, InputSpec, RuleSet
+
+try:  # pickle's C half alone: `import pickle` also loads its pure-Python twin, 2 ms of every start
+    from _pickle import dump, load
+except ImportError:  # pragma: no cover - a Python without the C accelerator
+    from pickle import dump, load
 
 
 def cache_folder() -> Path | None:
@@ -67,7 +71,7 @@ def cached_file(path: Path, read: Callable[[bytes], object]) -> object:
     try:
         if entry.exists() and _safe(entry):
             with entry.open("rb") as handle:
-                stored_key, value = pickle.load(handle)
+                stored_key, value = load(handle)
             if stored_key == key:
                 return value
     except Exception:  # a stale or broken entry: read the file again
@@ -107,7 +111,7 @@ def _load(entry: Path, key: str) -> RuleSet | None:
         if not entry.exists() or not _safe(entry):
             return None
         with entry.open("rb") as handle:
-            stored_key, rules = pickle.load(handle)
+            stored_key, rules = load(handle)
     except Exception:  # a stale or broken entry: read the rules again
         return None
     return rules if stored_key == key and isinstance(rules, RuleSet) else None
@@ -118,7 +122,7 @@ def _store(entry: Path, key: str, rules: object) -> None:
         entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         temporary = entry.with_suffix(f".{os.getpid()}.tmp")
         with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
-            pickle.dump((key, rules), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            dump((key, rules), handle, protocol=-1)  # the highest protocol
         os.replace(temporary, entry)
     except Exception:  # a read-only home, a full disk: the cache is an optimisation only
         return

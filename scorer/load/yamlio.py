@@ -11,50 +11,18 @@ from __future__ import annotations
 import os
 import re
 import stat
-import sys
 from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from scorer.deferred_patterns import import_deferring_patterns
 from scorer.i18n import t
 from scorer.model.frozen import mutable
 from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError
 
-
-class _Pattern:
-    """A regular expression PyYAML compiles when imported, compiled instead when first used. Compiling them all
-    took a third of PyYAML's import, and most are never used here: the C parser does not use the pure-Python
-    reader's, composing does not use the constructor's; the resolver's are compiled on the first plain scalar."""
-
-    __slots__ = ("_args", "_compiled")
-
-    def __init__(self, *args: Any) -> None:
-        self._args = args
-        self._compiled: re.Pattern[str] | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._compiled is None:
-            self._compiled = _compile(*self._args)
-        return getattr(self._compiled, name)
-
-
-_compile = re.compile
-
-
-def _compile_later(pattern: Any, flags: Any = 0) -> Any:
-    if sys._getframe(1).f_globals.get("__name__", "").startswith("yaml"):  # only PyYAML's own modules
-        return _Pattern(pattern, flags)
-    return _compile(pattern, flags)
-
-
-if "yaml" not in sys.modules:
-    re.compile = _compile_later  # type: ignore[assignment]
-    try:
-        import yaml
-    finally:
-        re.compile = _compile
-import yaml  # noqa: E402  (already imported above, or elsewhere before this module)
+import_deferring_patterns("yaml")  # the C parser and composing use few of its patterns
+import yaml  # noqa: E402  (imported just above, or elsewhere before this module)
 
 try:  # the C composer is several times faster where libyaml is present
     _Loader: type = yaml.CSafeLoader
