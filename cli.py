@@ -3,9 +3,10 @@
 Only what a command needs is imported, when it runs: `score run -f json` never loads rich's console, and JSON
 Schema is loaded only where a schema is checked. Every text comes from the catalogues (scorer/i18n) in the
 language of `--lang`, `SCORE_LANG` or the locale.
-"""
 
-from __future__ import annotations
+The annotations here are evaluated where they are written (no `from __future__ import annotations`): typer reads
+a command's parameters from them, and would otherwise evaluate each as text twice per function at every start.
+"""
 
 import copy
 import gc
@@ -216,8 +217,8 @@ def run(
 
 
 def _scored(
-    inputs: Path, rules: str | None, output: Path | None, fmt: str | None, registry: tuple[Renderer, ...]
-) -> tuple[Result, Renderer, list[Path]]:
+    inputs: Path, rules: str | None, output: Path | None, fmt: str | None, registry: "tuple[Renderer, ...]"
+) -> "tuple[Result, Renderer, list[Path]]":
     """Score the inputs, refuse an -o that may not be written before any work is shown, choose the renderer."""
     from scorer.commands.run import score_file
     from scorer.output import check_target

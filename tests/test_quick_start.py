@@ -448,3 +448,46 @@ def test_score_leaves_an_uncaught_error_to_python() -> None:
         "import cli\ndef main():\n    raise RuntimeError('boom')\ncli.main = main\n", "--version"
     )
     assert done.returncode == 1 and "RuntimeError: boom" in done.stderr
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789._-+:eExXoObBtTzZ年分,， \t", max_size=12),
+        st.from_regex(r"[0-9]{1,6}(\.[0-9]{0,4})?", fullmatch=True),
+        st.from_regex(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?Z?)?", fullmatch=True),
+        st.sampled_from(["yes", "No", "TRUE", "off", "null", "Null", "~", "nope", "year", "output_targets"]),
+        st.text(alphabet="aeinoyYNtfFOTlrsu", max_size=6),
+        st.text(max_size=6),
+    )
+)
+def test_plain_scalars_are_resolved_as_pyyaml_resolves_them(value: str) -> None:
+    """The loader's shortcut gives the tag PyYAML's own resolver gives, or leaves the scalar to it."""
+    import yaml
+
+    from scorer.load.yamlio import _Loader, plain_tag
+
+    pyyaml = yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False))
+    assert plain_tag(value) in (None, pyyaml)
+    assert _Loader("").resolve(yaml.ScalarNode, value, (True, False)) == pyyaml
+    assert _Loader("").resolve(yaml.ScalarNode, value, (False, True)) == "tag:yaml.org,2002:str"  # quoted
+
+
+def test_the_shortcut_covers_what_inputs_files_hold() -> None:
+    from scorer.load.yamlio import plain_tag
+
+    tags = {
+        "2022": "int",
+        "0": "int",
+        "98.88": "float",
+        "5.": "float",
+        "012.5": "float",
+        "year": "str",
+        "yes": "bool",
+        "Null": "null",
+        "1分": "str",
+        "11,887.73": "str",
+    }
+    assert {v: plain_tag(v) for v in tags} == {v: f"tag:yaml.org,2002:{tag}" for v, tag in tags.items()}
+    assert [plain_tag(v) for v in ("012", "-1", "1_000", "1e5", "1:30", ".5", "１２", "", "~", "2022-12-31")] == [
+        None
+    ] * 10

@@ -25,16 +25,66 @@ import_deferring_patterns("yaml")  # the C parser and composing use few of its p
 import yaml  # noqa: E402  (imported just above, or elsewhere before this module)
 
 try:  # the C composer is several times faster where libyaml is present
-    _Loader: type = yaml.CSafeLoader
+    _Composer: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Composer = yaml.SafeLoader
+
+_TAG = "tag:yaml.org,2002:"
+
+
+class _Loader(_Composer):  # type: ignore[misc,valid-type]
+    """PyYAML's safe composer, telling the plain scalars an inputs or rule file is made of (keys, words, whole
+    and decimal numbers) apart without PyYAML's patterns: compiling those it would ask took two milliseconds of
+    every start. Any other scalar is resolved as PyYAML resolves it (tests/test_quick_start.py holds the two to
+    each other)."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = plain_tag(value)
+            if tag is not None:
+                return tag
+        resolved: str = super().resolve(kind, value, implicit)
+        return resolved
+
+
+# The words PyYAML's resolver reads as booleans and nulls (YAML 1.1); every other plain scalar that starts with a
+# letter is text, for no other pattern is tried on a scalar that starts with one.
+_WORDS = {
+    spelt: "bool"
+    for word in ("yes", "no", "true", "false", "on", "off")
+    for spelt in (word, word.capitalize(), word.upper())
+} | {spelt: "null" for spelt in ("null", "Null", "NULL")}
+# Every character PyYAML's patterns for a scalar that starts with a digit (float, int, timestamp) can match.
+_NUMBER_OR_DATE = frozenset("0123456789_.:-+eEinfINFaAbBcCdDxXtTzZ \t\n")
+
+
+def plain_tag(value: str) -> str | None:
+    """The tag PyYAML gives a plain scalar made of ASCII letters and digits the usual way ("year", "yes", "2022",
+    "98.88", "1分", "11,887.73"), or None to let PyYAML's patterns decide (a leading zero, a sign, an exponent, a
+    date…)."""
+    if not value:
+        return None
+    first = value[0]
+    if first.isascii() and first.isalpha():
+        return _TAG + _WORDS.get(value, "str")
+    if not (first.isascii() and first.isdigit()):
+        return None
+    whole, point, fraction = value.partition(".")
+    if whole.isascii() and whole.isdigit():
+        if point and (fraction == "" or (fraction.isascii() and fraction.isdigit())):
+            return _TAG + "float"
+        if not point and (whole == "0" or first != "0"):
+            return _TAG + "int"
+    if not _NUMBER_OR_DATE.issuperset(value):
+        return _TAG + "str"  # "1分", "11,887.73": a character none of those patterns takes
+    return None
+
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Aliases make a small file expand into a huge tree ("billion laughs"); count what is built, not what is read.
 MAX_NODES = 200_000
 MAX_DEPTH = 64  # no rule or inputs file nests deeper than a handful of levels
 
-_TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
