@@ -67,9 +67,8 @@ def load_rules(spec: str | Path) -> RuleSet:
         errors.extend(p for p in problems if p.severity == "error")
         return None if errors else rules
 
-    files = sorted([folder / "rubric.yaml", *indicator_files(folder)])
-    readable = all(path.is_file() for path in files)  # else reading says what is wrong
-    rules = cached(folder, files, build) if readable else build()
+    # A file that cannot be read has no cache key: reading it says what is wrong.
+    rules = cached(folder, sorted([folder / "rubric.yaml", *indicator_files(folder)]), build)
     if errors or rules is None:
         raise UserError(errors)
     return rules
