@@ -29,10 +29,16 @@ def shipped_years() -> list[str]:
     """The released years (rules/released.yaml) that have a rules folder. A draft folder beside them in a
     checkout is not one of them, so it never becomes the default for an editable install's users."""
 
+    from scorer.load.cache import cached_file  # only commands that choose rules need the cache
+
     index = rules_root() / "released.yaml"
     if not index.is_file():
         return []
+    listed: list[str] = cached_file(index, lambda _: _released(index))  # type: ignore[assignment]
+    return sorted(year for year in listed if (rules_root() / year / "rubric.yaml").is_file())
+
+
+def _released(index: Path) -> list[str]:
     data = load_yaml_file(index, str(index)).data
     listed = data.get("released") if isinstance(data, dict) else None
-    years = [str(year) for year in listed or [] if (rules_root() / str(year) / "rubric.yaml").is_file()]
-    return sorted(years)
+    return [str(year) for year in listed or []]

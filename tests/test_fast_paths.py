@@ -211,3 +211,16 @@ def test_a_table_measures_text_as_rich_does(text: str) -> None:
 
     assert width_of(text) == cell_len(text)
     assert width_of(text + "中文") == cell_len(text + "中文")
+
+
+def test_every_character_is_as_wide_as_rich_measures_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each character of the Basic Multilingual Plane and every 16th beyond it, measured alone: the table's width
+    is rich's `cell_len`."""
+    from rich.cells import cell_len
+
+    from scorer.render import table
+
+    monkeypatch.setattr(table, "_WIDTHS", {})  # measured afresh, and let go after
+    codes = [*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 16)]
+    wrong = [hex(code) for code in codes if table.width_of(chr(code)) != cell_len(chr(code))]
+    assert wrong == []

@@ -454,7 +454,9 @@ def test_score_leaves_an_uncaught_error_to_python() -> None:
     st.one_of(
         st.text(alphabet="0123456789._-+:eExXoObBtTzZ年分,， \t", max_size=12),
         st.from_regex(r"[0-9]{1,6}(\.[0-9]{0,4})?", fullmatch=True),
-        st.from_regex(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?Z?)?", fullmatch=True),
+        st.from_regex(
+            r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?Z?)?", fullmatch=True
+        ),
         st.sampled_from(["yes", "No", "TRUE", "off", "null", "Null", "~", "nope", "year", "output_targets"]),
         st.text(alphabet="aeinoyYNtfFOTlrsu", max_size=6),
         st.text(max_size=6),
@@ -488,6 +490,6 @@ def test_the_shortcut_covers_what_inputs_files_hold() -> None:
         "11,887.73": "str",
     }
     assert {v: plain_tag(v) for v in tags} == {v: f"tag:yaml.org,2002:{tag}" for v, tag in tags.items()}
-    assert [plain_tag(v) for v in ("012", "-1", "1_000", "1e5", "1:30", ".5", "１２", "", "~", "2022-12-31")] == [
-        None
-    ] * 10
+    assert [
+        plain_tag(v) for v in ("012", "-1", "1_000", "1e5", "1:30", ".5", "１２", "", "~", "2022-12-31")
+    ] == [None] * 10

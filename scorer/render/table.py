@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 from scorer.escape import visible
 from scorer.i18n import t
@@ -265,12 +265,14 @@ def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[st
 
 
 _WIDTHS: dict[str, int] = {}  # each character's cell width, as rich measures it, asked once
+_JOINING = ("\u200d", "\ufe0f")  # a zero-width joiner and variation selector 16 make neighbours one glyph
 
 
 def _width(char: str) -> int:
     width = _WIDTHS.get(char)
     if width is None:
-        width = _WIDTHS[char] = cell_len(char)
+        # As rich's `cell_len` measures one character: a joiner or a variation selector on its own goes its way.
+        width = _WIDTHS[char] = cell_len(char) if char in _JOINING else get_character_cell_size(char)
     return width
 
 
@@ -279,7 +281,7 @@ def width_of(text: str) -> int:
     width in turn, unless a joiner or a variation selector makes neighbours one glyph (then it is asked)."""
     if text.isascii() and text.isprintable():
         return len(text)
-    if "\u200d" in text or "\ufe0f" in text:
+    if _JOINING[0] in text or _JOINING[1] in text:
         return cell_len(text)
     try:
         return sum(map(_WIDTHS.__getitem__, text))
