@@ -442,3 +442,23 @@ def test_a_changed_rule_file_is_never_served_from_the_cache(rules_copy: Callable
     with pytest.raises(UserError):  # the weights no longer add up: read again, and refused
         load_rules(folder)
     assert before.indicator("asset_inventory").weight == 1  # type: ignore[union-attr]
+
+
+def test_an_edited_rubric_keeps_one_cache_entry(
+    rules_copy: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each edit makes the entry before it stale: it is removed when the new one is stored, and the entries of
+    another rules folder, and of a shipped file, stay."""
+    monkeypatch.setenv("SCORE_CACHE_DIR", str(tmp_path / "cache"))
+    folder = rules_copy()
+    load_rules(FIXTURE_RULES)
+    path = folder / "rubric.yaml"
+    for edit in range(3):
+        path.write_text(path.read_text(encoding="utf-8") + f"# edit {edit}\n", encoding="utf-8")
+        load_rules(folder)
+    entries = sorted(p.name for p in (tmp_path / "cache").glob("rules-*.pickle"))
+    assert len(entries) == 2 and entries[0].split("-")[1] != entries[1].split("-")[1]  # one per folder
+    import scorer.load.rules
+
+    monkeypatch.setattr(scorer.load.rules, "read_rules", None)  # reading again would fail: from the cache
+    assert load_rules(folder).folder == str(folder)

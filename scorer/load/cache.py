@@ -2,10 +2,11 @@
 
 A rule set is cached only after every check passed, keyed as Python keys its bytecode: by each rule file's path,
 size, modification time (in nanoseconds) and inode, with the engine and Python versions and where it was read
-from. An edited file changes its key. The cache lives in the user's cache folder:
-`$SCORE_CACHE_DIR`, else `$XDG_CACHE_HOME/rubric-scorer`, else `~/.cache/rubric-scorer`. `SCORE_NO_CACHE=1`
-turns it off. A cache entry is read only when the current user owns it and no one else can write it or its
-folder; anything unreadable, stale or odd is ignored and the rules are read again. Writing is best effort.
+from. An edited file changes its key, and the entry it made stale is removed when the new one is stored. The
+cache lives in the user's cache folder: `$SCORE_CACHE_DIR`, else `$XDG_CACHE_HOME/rubric-scorer`, else
+`~/.cache/rubric-scorer`. `SCORE_NO_CACHE=1` turns it off. A cache entry is read only when the current user owns
+it and no one else can write it or its folder; anything unreadable, stale or odd is ignored and the rules are read
+again. Writing is best effort.
 """
 
 from __future__ import annotations
@@ -43,10 +44,10 @@ def cached(folder: Path, files: list[Path], build: Callable[[], RuleSet | None])
     if where is None:
         return build()
     try:
-        key = _key(folder, files)
+        family, key = _key(folder, files)
     except OSError:
         return build()
-    entry = where / f"rules-{_name(key)}.pickle"
+    entry = where / f"rules-{_name(family)}-{_name(key)}.pickle"
     rules = _load(entry, key)
     if rules is not None:
         return rules
@@ -62,12 +63,13 @@ def cached_file(path: Path, read: Callable[[bytes], object]) -> object:
     where = cache_folder()
     try:
         info = path.stat()
-        key = f"{__version__}\n{sys.version}\n{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}"
+        family = f"{__version__}\n{sys.version}\n{path.resolve()}"
+        key = f"{family}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}"
     except OSError:
         key = ""
     if where is None or not key:
         return read(path.read_bytes())
-    entry = where / f"file-{_name(key)}.pickle"
+    entry = where / f"file-{_name(family)}-{_name(key)}.pickle"
     try:
         if entry.exists() and _safe(entry):
             with entry.open("rb") as handle:
@@ -81,14 +83,16 @@ def cached_file(path: Path, read: Callable[[bytes], object]) -> object:
     return value
 
 
-def _key(folder: Path, files: list[Path]) -> str:
+def _key(folder: Path, files: list[Path]) -> tuple[str, str]:
+    """(the entry's family: what stays the same while the files are edited, the whole key)."""
     # The shape of the cached types too: an entry pickled before a field was added is never read back.
     shape = ",".join(f.name for kind in (RuleSet, Indicator, InputSpec) for f in fields(kind))
-    parts = [__version__, sys.version, shape, str(folder.resolve()), os.getcwd()]
+    family = "\n".join([__version__, sys.version, shape, str(folder.resolve()), os.getcwd()])
+    parts = [family]
     for path in files:
         info = path.stat()
         parts.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
-    return "\n".join(parts)
+    return family, "\n".join(parts)
 
 
 def _name(key: str) -> str:
@@ -125,4 +129,22 @@ def _store(entry: Path, key: str, rules: object) -> None:
             dump((key, rules), handle, protocol=-1)  # the highest protocol
         os.replace(temporary, entry)
     except Exception:  # a read-only home, a full disk: the cache is an optimisation only
+        return
+    _forget_older(entry)
+
+
+def _forget_older(entry: Path) -> None:
+    """Remove the entries of the same family as `entry` (the same rules folder or file, engine and Python) that
+    an edit has made stale: a rubric edited a thousand times keeps one entry, not a thousand."""
+    family = entry.name.rsplit("-", 1)[0] + "-"
+    try:
+        with os.scandir(entry.parent) as found:
+            stale = [
+                e.path
+                for e in found  # not another process's entry being written (.tmp), which it will replace
+                if e.name.startswith(family) and e.name.endswith(".pickle") and e.name != entry.name
+            ]
+        for path in stale:
+            os.unlink(path)
+    except OSError:  # another process removed it first, or the folder cannot be listed: nothing lost
         return
