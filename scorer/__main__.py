@@ -32,10 +32,11 @@ _exit_code: list[int] = []  # set once the command has ended with an exit code
 
 
 def command() -> None:
-    """`score` as a process of its own (the console script and `python -m scorer`; `main` is the command line
-    for a program that goes on after it). Once the command has ended and every other exit handler has run, the
-    process ends without the interpreter's teardown, which frees every object the command made one by one: a
-    tenth of `score run` (benchmarks/startup.py)."""
+    """`score` as a process of its own: the console script and `python -m scorer`, which do nothing after it
+    (`main` is the command line for a program that goes on). Once the command has ended and every other exit
+    handler has run, the process ends with the command's exit code, without the interpreter's teardown, which
+    frees every object the command made one by one: a tenth of `score run` (benchmarks/startup.py)."""
+    _exit_code.clear()
     # Only when no exit handler came before (a coverage tool or a profiler started with the interpreter):
     # handlers run last-registered first, and one registered before this would be skipped.
     handlers = getattr(atexit, "_ncallbacks", None)
@@ -51,7 +52,9 @@ def command() -> None:
 
 
 def _end_at_once() -> None:
-    if not _exit_code:  # an exception nobody caught: Python reports it and ends as it always does
+    # An exception nobody caught (Python has printed it, and keeps it as `sys.last_value`): Python ends as it
+    # always does, with its own exit code.
+    if not _exit_code or hasattr(sys, "last_value"):
         return
     try:
         for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):

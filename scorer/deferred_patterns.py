@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+import threading
 from types import ModuleType
 from typing import Any
 
@@ -31,23 +32,27 @@ class _Pattern:
 
 
 _compile = re.compile
+_one_at_a_time = threading.RLock()  # `re.compile` is the process's own: replaced by one import at a time
 
 
 def import_deferring_patterns(name: str) -> ModuleType:
     """The module `name` (a package's modules too), imported with its patterns compiled on first use; a module
-    imported before is returned as it is."""
-    if name in sys.modules:
-        return sys.modules[name]
+    imported before is returned as it is. Meant for import time: while it runs, `re.compile` is replaced."""
     inside = name + "."
 
     def compile_later(pattern: Any, flags: Any = 0) -> Any:
         caller = sys._getframe(1).f_globals.get("__name__", "")
         if caller == name or caller.startswith(inside):  # only the library's own modules
             return _Pattern(pattern, flags)
-        return _compile(pattern, flags)
+        return before(pattern, flags)
 
-    re.compile = compile_later  # type: ignore[assignment]
-    try:
-        return importlib.import_module(name)
-    finally:
-        re.compile = _compile
+    with _one_at_a_time:
+        if name in sys.modules:
+            return sys.modules[name]
+        before = re.compile
+        re.compile = compile_later  # type: ignore[assignment]
+        try:
+            return importlib.import_module(name)
+        finally:
+            if re.compile is compile_later:  # else someone replaced it meanwhile: theirs stays
+                re.compile = before

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from scorer.load.yamlio import load_yaml_file
+from scorer.load.yamlio import parse_yaml, utf8_text
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -34,11 +34,11 @@ def shipped_years() -> list[str]:
     index = rules_root() / "released.yaml"
     if not index.is_file():
         return []
-    listed: list[str] = cached_file(index, lambda _: _released(index))  # type: ignore[assignment]
+    listed: list[str] = cached_file(index, lambda raw: _released(raw, str(index)))  # type: ignore[assignment]
     return sorted(year for year in listed if (rules_root() / year / "rubric.yaml").is_file())
 
 
-def _released(index: Path) -> list[str]:
-    data = load_yaml_file(index, str(index)).data
+def _released(raw: bytes, display: str) -> list[str]:
+    data = parse_yaml(utf8_text(raw, display), display).data
     listed = data.get("released") if isinstance(data, dict) else None
     return [str(year) for year in listed or []]

@@ -448,16 +448,30 @@ def test_score_leaves_an_uncaught_error_to_python() -> None:
         "import cli\ndef main():\n    raise RuntimeError('boom')\ncli.main = main\n", "--version"
     )
     assert done.returncode == 1 and "RuntimeError: boom" in done.stderr
+    code = (
+        "import sys\nimport scorer.__main__ as entry\nsys.argv = ['score', '--version']\n"
+        "try:\n    entry.command()\nexcept SystemExit:\n    pass\nraise RuntimeError('after')\n"
+    )
+    after = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert after.returncode == 1 and "RuntimeError: after" in after.stderr  # not the command's 0
 
 
 @given(
     st.one_of(
-        st.text(alphabet="0123456789._-+:eExXoObBtTzZ年分,， \t", max_size=12),
+        st.text(alphabet="0123456789._-+:eExXoObBtTzZ年分,， \t\n", max_size=12),
         st.from_regex(r"[0-9]{1,6}(\.[0-9]{0,4})?", fullmatch=True),
         st.from_regex(
             r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?Z?)?", fullmatch=True
         ),
-        st.sampled_from(["yes", "No", "TRUE", "off", "null", "Null", "~", "nope", "year", "output_targets"]),
+        st.sampled_from(
+            ["yes", "No", "TRUE", "off", "null", "Null", "~", "nope", "year", "output_targets"]
+        ).map(
+            lambda word: (
+                word + "\n" if len(word) % 2 else word
+            )  # PyYAML's `$` matches before a final line break
+        ),
         st.text(alphabet="aeinoyYNtfFOTlrsu", max_size=6),
         st.text(max_size=6),
     )

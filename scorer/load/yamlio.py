@@ -47,8 +47,9 @@ class _Loader(_Composer):  # type: ignore[misc,valid-type]
         return resolved
 
 
-# The words PyYAML's resolver reads as booleans and nulls (YAML 1.1); every other plain scalar that starts with a
-# letter is text, for no other pattern is tried on a scalar that starts with one.
+# The words PyYAML's resolver reads as booleans and nulls (YAML 1.1); any other plain scalar that starts with a
+# letter (and does not end in a line break, which its patterns' `$` would let through) is text: PyYAML tries no
+# other pattern on a scalar that starts with a letter.
 _WORDS = {
     spelt: "bool"
     for word in ("yes", "no", "true", "false", "on", "off")
@@ -59,10 +60,10 @@ _NUMBER_OR_DATE = frozenset("0123456789_.:-+eEinfINFaAbBcCdDxXtTzZ \t\n")
 
 
 def plain_tag(value: str) -> str | None:
-    """The tag PyYAML gives a plain scalar made of ASCII letters and digits the usual way ("year", "yes", "2022",
-    "98.88", "1分", "11,887.73"), or None to let PyYAML's patterns decide (a leading zero, a sign, an exponent, a
-    date…)."""
-    if not value:
+    """The tag PyYAML gives a plain scalar that starts with an ASCII letter or digit and is written the usual way
+    ("year", "yes", "2022", "98.88", "1分", "11,887.73"), or None to let PyYAML's patterns decide (a leading zero,
+    a sign, an exponent, a date…)."""
+    if not value or value[-1] == "\n":  # a plain scalar never ends in one; PyYAML's `$` would match before it
         return None
     first = value[0]
     if first.isascii() and first.isalpha():
@@ -140,7 +141,11 @@ def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
 
 def read_text(path: Path, display: str) -> str:
     """Read a UTF-8 file (a BOM is allowed) with clear errors for a missing, huge or non-UTF-8 file."""
-    raw = read_bytes(path, display)
+    return utf8_text(read_bytes(path, display), display)
+
+
+def utf8_text(raw: bytes, display: str) -> str:
+    """A file's bytes as UTF-8 text (a BOM is allowed), or a clear error at the line where they stop being it."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
