@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.model.frozen import frozen
+from scorer.model.frozen import Frozen
 
 # Each mode rounds an exact value (a Fraction) to a whole number of units of the last kept place.
 # "half_up": 0.125 → 0.13, what the published tables use for most rows; "down": 9.888 → 9.88, truncation
@@ -18,8 +18,7 @@ ROUNDING_MODES = ("half_up", "down", "half_even", "up", "floor")
 Exact = Decimal | Fraction | int
 
 
-@frozen
-class Rounding:
+class Rounding(Frozen):
     places: int
     mode: str
 

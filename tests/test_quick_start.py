@@ -1,7 +1,7 @@
 """What makes `score run` start quickly must not change what it does.
 
-- `@frozen` (scorer/model/frozen.py) makes the same classes as `@dataclass(frozen=True)`: compared here with
-  dataclass-made twins of the model classes, as the oracle.
+- `Frozen` and `Mutable` (scorer/model/frozen.py) make the same classes as `@dataclass(frozen=True)` and
+  `@dataclass`: compared here with dataclass-made twins of the model classes, as the oracle.
 - The quick schema check (scorer/load/schema_check.py) may only say "valid" where jsonschema-rs says so too.
 """
 
@@ -28,7 +28,7 @@ from scorer.load.schema_check import surely_valid
 from scorer.load.yamlio import load_yaml_file
 from scorer.model import frozen as frozen_module
 from scorer.model.department import Department, IndicatorInputs, Profile
-from scorer.model.frozen import frozen
+from scorer.model.frozen import Frozen
 from scorer.model.problems import Location, Problem
 from scorer.model.result import IndicatorResult
 
@@ -109,8 +109,7 @@ def test_many_fields_keep_their_order_and_defaults() -> None:
 
 
 def test_a_class_frozen_cannot_make_quickly_is_still_a_frozen_dataclass() -> None:
-    @frozen
-    class Checked:
+    class Checked(Frozen):
         a: int
         b: int = 0
 
@@ -332,8 +331,7 @@ def test_every_model_class_has_the_signature_attributes_and_order_dataclass_give
 
 
 def test_a_class_left_to_dataclass_keeps_its_field_specifications() -> None:
-    @frozen
-    class Checked:
+    class Checked(Frozen):
         a: int
         b: int = dataclasses.field(default=0, compare=False)
 
@@ -507,3 +505,35 @@ def test_the_shortcut_covers_what_inputs_files_hold() -> None:
     assert [
         plain_tag(v) for v in ("012", "-1", "1_000", "1e5", "1:30", ".5", "１２", "", "~", "2022-12-31")
     ] == [None] * 10
+
+
+def test_own_methods_and_subclasses_as_dataclass_makes_them() -> None:
+    """A class's own `__eq__` keeps it hashable over its fields; its own `__setattr__` is refused; a subclass of a
+    model class is a frozen dataclass with the fields of both."""
+
+    class Own(Frozen):
+        a: int
+        b: int = 0
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Own) and self.a == other.a
+
+    twin = dataclasses.dataclass(frozen=True)(
+        type("Own", (), {"__annotations__": {"a": "int", "b": "int"}, "b": 0, "__eq__": Own.__eq__})
+    )
+    assert Own(1, 2) == Own(1, 3) and hash(Own(1, 2)) == hash(twin(1, 2)) == hash((1, 2))
+    with pytest.raises(TypeError):
+
+        class Refusing(Frozen):
+            a: int
+
+            def __setattr__(self, name: str, value: object) -> None: ...
+
+    class Placed(Location):
+        sheet: str = ""
+
+    placed = Placed("a.xlsx", 3, None, None, "指标")
+    assert placed.sheet == "指标" and placed != Location("a.xlsx", 3, None, None)
+    assert [f.name for f in dataclasses.fields(Placed)][-1] == "sheet" and hash(placed) == hash(placed)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        placed.sheet = "x"  # type: ignore[misc]

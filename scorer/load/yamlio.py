@@ -18,7 +18,7 @@ from typing import Any
 
 from scorer.deferred_patterns import import_deferring_patterns
 from scorer.i18n import t
-from scorer.model.frozen import mutable
+from scorer.model.frozen import Mutable
 from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError
 
 import_deferring_patterns("yaml")  # the C parser and composing use few of its patterns
@@ -89,8 +89,7 @@ MAX_DEPTH = 64  # no rule or inputs file nests deeper than a handful of levels
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
-@mutable
-class YamlDocument:
+class YamlDocument(Mutable):
     path: str
     data: Any
     lines: LineMap

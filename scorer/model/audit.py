@@ -14,15 +14,14 @@ from dataclasses import field
 from decimal import Decimal
 
 from scorer.model.department import Department, Profile
-from scorer.model.frozen import frozen
+from scorer.model.frozen import Frozen
 from scorer.model.messages import Fact
 from scorer.model.problems import Location
 
 Where = int | str  # a line number in a text file, or a workbook's sheet and cell ("自评表!H12")
 
 
-@frozen
-class GridRow:
+class GridRow(Frozen):
     cells: tuple[str, ...]  # as written; numbers in a workbook written as decimals ("8.99")
     where: tuple[Where, ...]  # where each cell stands
 
@@ -30,14 +29,12 @@ class GridRow:
         return self.where[min(column, len(self.where) - 1)] if self.where else 0
 
 
-@frozen
-class Grid:
+class Grid(Frozen):
     path: str
     rows: tuple[GridRow, ...]
 
 
-@frozen
-class PrintedLevel:
+class PrintedLevel(Frozen):
     """A level-1 or level-2 name printed on a row, with the weight printed beside it."""
 
     depth: int  # 1 or 2
@@ -46,8 +43,7 @@ class PrintedLevel:
     where: Where
 
 
-@frozen
-class TableRow:
+class TableRow(Frozen):
     """One indicator row as the department filled it in. Empty texts where the table leaves a cell blank (or
     writes "/")."""
 
@@ -67,8 +63,7 @@ class TableRow:
         return self.cells.get(name, self.where)
 
 
-@frozen
-class SubmittedTable:
+class SubmittedTable(Frozen):
     path: str
     title: str
     year: int | None
@@ -86,8 +81,7 @@ class SubmittedTable:
     subtotals: tuple[Subtotal, ...] = ()
 
 
-@frozen
-class Subtotal:
+class Subtotal(Frozen):
     """A 小计 row: the printed sum of a level's scores."""
 
     level: str  # the level it names, or "" for the level of the rows above it
@@ -96,8 +90,7 @@ class Subtotal:
     after: int  # how many indicator rows stood above it
 
 
-@frozen
-class Finding:
+class Finding(Frozen):
     """One thing that does not add up, where it stands. A note ("note") is said but is not a fault."""
 
     location: Location
@@ -105,8 +98,7 @@ class Finding:
     severity: str = "error"
 
 
-@frozen
-class Audit:
+class Audit(Frozen):
     table: SubmittedTable
     rules_year: int
     rules_digest: str

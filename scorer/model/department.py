@@ -7,12 +7,11 @@ from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.model.frozen import derived, frozen
+from scorer.model.frozen import Frozen, derived
 from scorer.model.target_words import KIND_OF_UNIT, MONEY_IN_YUAN, UNIT_ALIASES
 
 
-@frozen
-class Part:
+class Part(Frozen):
     label: str
     direction: str
     strict: bool
@@ -36,14 +35,12 @@ class Part:
         return amount.numerator, amount.denominator
 
 
-@frozen
-class Expression:
+class Expression(Frozen):
     text: str
     parts: tuple[Part, ...]
 
 
-@frozen
-class Target:
+class Target(Frozen):
     """One declared target as the department listed it, read and checked."""
 
     name: str
@@ -57,23 +54,20 @@ class Target:
     reason: str = ""
 
 
-@frozen
-class Deduction:
+class Deduction(Frozen):
     points: Decimal
     reason: str
     improvement: str = ""
     code: str | None = None  # set when the deduction is one the rule file declares
 
 
-@frozen
-class Override:
+class Override(Frozen):
     score: Decimal
     reason: str
     improvement: str = ""
 
 
-@frozen
-class Judgement:
+class Judgement(Frozen):
     """An evaluator's pick for a graded row: the grade, a score within its range, and why."""
 
     grade: str
@@ -81,8 +75,7 @@ class Judgement:
     reason: str
 
 
-@frozen
-class IndicatorInputs:
+class IndicatorInputs(Frozen):
     values: Mapping[str, Decimal] = field(default_factory=dict)
     deductions: tuple[Deduction, ...] = ()
     override: Override | None = None
@@ -95,8 +88,7 @@ class IndicatorInputs:
     reason: str = ""
 
 
-@frozen
-class Profile:
+class Profile(Frozen):
     """部门基本情况 as the official form prints it, and the 自评报告's narrative parts; all as the department
     wrote them, every one optional (a missing part is left blank, never invented)."""
 
@@ -112,8 +104,7 @@ class Profile:
     improvements: str = ""  # 下一步改进措施
 
 
-@frozen
-class Department:
+class Department(Frozen):
     name: str
     year: int
     units: int | None

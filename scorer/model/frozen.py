@@ -1,14 +1,18 @@
-"""`@frozen`: a frozen dataclass, made without compiling code at import.
+"""`Frozen` and `Mutable`: base classes whose subclasses are dataclasses, made without compiling code at import.
 
-`@dataclass(frozen=True)` writes the source of `__init__`, `__eq__`, `__hash__`, `__repr__`, `__setattr__` and
-`__delattr__` for each class and compiles it, about a millisecond a class: with some fifty model classes that was
-most of `score run`'s start. `@frozen` makes the same class (a dataclass: `fields`, `replace`, pickling and
-`__match_args__` work as before) with the same behaviour: value equality and hash over the compared fields,
-instances that refuse assignment and deletion (`dataclasses.FrozenInstanceError`), the same repr. `__eq__`,
-`__hash__` and `__repr__` are shared functions over `operator.attrgetter`; `__init__` is a precompiled function of
-the same number of parameters (`frozen_inits.py`, written by `python -m scorer.model.frozen`) with its names
-replaced, so creating an instance costs what it did. A class `@frozen` cannot make this way (`__post_init__`,
-`init=False` or keyword-only fields, more fields than the templates have) is made by `dataclass(frozen=True)`.
+`class Location(Frozen): …` is the class `@dataclass(frozen=True)` makes: a dataclass (`fields`, `replace`,
+pickling and `__match_args__` work as for any), with value equality and hash over the compared fields, instances
+that refuse assignment and deletion (`dataclasses.FrozenInstanceError`), and the same repr. `class …(Mutable)` is
+the class `@dataclass` makes: fields that may be assigned, equality by value, no hash.
+
+`dataclass` writes the source of `__init__`, `__eq__`, `__hash__`, `__repr__`, `__setattr__` and `__delattr__`
+for each class and compiles it, about a millisecond a class: with some sixty model classes that was most of
+`score run`'s start; installing six methods on each class, even shared ones, still took a tenth of it. Here
+`__eq__`, `__hash__`, `__repr__`, `__setattr__` and `__delattr__` are the base's own, read per class over the
+fields it keeps (`operator.attrgetter`); only `__init__` is the class's: a precompiled function of the same number
+of parameters (`frozen_inits.py`, written by `python -m scorer.model.frozen`) with its names replaced, so creating
+an instance costs what it did. A class made this way cannot be (`__post_init__`, `init=False` or keyword-only
+fields, more fields than the templates have, a dataclass base) is made by `dataclass` itself.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import types
 from collections.abc import Callable
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Generic, TypeVar, dataclass_transform, overload
+from typing import Any, ClassVar, Generic, TypeVar, dataclass_transform, overload
 
 from scorer.model import frozen_inits
 
@@ -37,24 +41,83 @@ class _Factory:
 
 
 _FACTORY = _Factory()
+_showing: set[int] = set()  # the objects whose repr is being written: one that holds itself is shown as "..."
+
+
+def _eq(self: Frozen | Mutable, other: object) -> bool:
+    compared = self.__class__._compared
+    if other.__class__ is self.__class__:
+        return bool(compared(self) == compared(other))
+    return NotImplemented
+
+
+def _hash(self: Frozen) -> int:
+    return hash(self.__class__._hashed(self))
+
+
+def _repr(self: Any) -> str:
+    key = id(self)
+    if key in _showing:
+        return "..."
+    _showing.add(key)
+    try:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__class__._shown)
+    finally:
+        _showing.discard(key)
+    return f"{self.__class__.__qualname__}({shown})"
+
+
+def _refuse_assignment(self: Any, name: str, value: object) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _refuse_deletion(self: Any, name: str) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
-def frozen(cls: type[T]) -> type[T]:
-    """The class as `@dataclass(frozen=True)` makes it."""
-    return _made(cls, frozen=True)
+class Frozen:
+    """The base of a frozen dataclass: its subclasses are made as `@dataclass(frozen=True)` makes them."""
+
+    __slots__ = ()
+    # Per subclass: its compared, hashed and shown fields.
+    _compared: ClassVar[Callable[[object], tuple[object, ...]]]
+    _hashed: ClassVar[Callable[[object], tuple[object, ...]]]
+    _shown: ClassVar[tuple[str, ...]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _made(cls, frozen=True)
+
+    __eq__ = _eq
+    __hash__ = _hash
+    __repr__ = _repr
+    __setattr__ = _refuse_assignment
+    __delattr__ = _refuse_deletion
 
 
 @dataclass_transform(field_specifiers=(dataclasses.field, dataclasses.Field))
-def mutable(cls: type[T]) -> type[T]:
-    """The class as `@dataclass` makes it: fields that may be assigned, equality by value, no hash."""
-    return _made(cls, frozen=False)
+class Mutable:
+    """The base of a changeable dataclass: its subclasses are made as `@dataclass` makes them (no hash)."""
+
+    __slots__ = ()
+    _compared: ClassVar[Callable[[object], tuple[object, ...]]]
+    _shown: ClassVar[tuple[str, ...]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _made(cls, frozen=False)
+
+    __eq__ = _eq
+    __hash__ = None  # type: ignore[assignment]  # equal by value and changeable: unhashable
+    __repr__ = _repr
 
 
-def _made(cls: type[T], frozen: bool) -> type[T]:
+def _made(cls: type, frozen: bool) -> None:
     found = _fields(cls)
     if found is None or len(found) > MAX_FIELDS or hasattr(cls, "__post_init__"):
-        return dataclasses.dataclass(frozen=frozen)(cls)
+        dataclasses.dataclass(frozen=frozen)(cls)
+        return
     own = cls.__dict__
     for (
         name,
@@ -72,21 +135,20 @@ def _made(cls: type[T], frozen: bool) -> type[T]:
     if own.get("__doc__") is None:
         cls.__doc__ = cls.__name__ + "(" + ", ".join(found) + ")"
     every = tuple(found.values())
-    class_hash = own.get("__hash__", dataclasses.MISSING)  # as dataclass decides whether to add __hash__
-    explicit_hash = not (class_hash is dataclasses.MISSING or (class_hash is None and "__eq__" in own))
     _init(cls, every)
-    if "__repr__" not in own:
-        _repr(cls, tuple(f.name for f in every if f.repr))
-    if "__eq__" not in own:
-        _equality(cls, tuple(f.name for f in every if f.compare))
+    cls._shown = tuple(f.name for f in every if f.repr)  # type: ignore[attr-defined]
+    cls._compared = _values(tuple(f.name for f in every if f.compare))  # type: ignore[attr-defined]
     if not frozen:
-        if not explicit_hash:
-            cls.__hash__ = None  # type: ignore[assignment]  # equal by value and changeable: unhashable
-        return cls
-    if not explicit_hash:
-        _hash(cls, tuple(f.name for f in every if (f.compare if f.hash is None else f.hash)))
-    _refuse_changes(cls, frozenset(found))
-    return cls
+        return
+    cls._hashed = _values(  # type: ignore[attr-defined]
+        tuple(f.name for f in every if (f.compare if f.hash is None else f.hash))
+    )
+    if own.get("__hash__", dataclasses.MISSING) is None and "__eq__" in own:
+        # The class's own __eq__ left it unhashable; dataclass gives it the hash of its fields.
+        cls.__hash__ = _hash  # type: ignore[assignment,method-assign]
+    for method in ("__setattr__", "__delattr__"):
+        if method in own:
+            raise TypeError(f"Cannot overwrite attribute {method} in class {cls.__name__}")
 
 
 # What dataclasses.fields() looks for in a field (a private mark of the dataclasses module, the same since 3.7).
@@ -193,64 +255,6 @@ def _values(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
         one = attrgetter(names[0])
         return lambda self: (one(self),)
     return attrgetter(*names)
-
-
-def _equality(cls: type, names: tuple[str, ...]) -> None:
-    values = _values(names)
-
-    def __eq__(self: object, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return values(self) == values(other)
-        return NotImplemented
-
-    __eq__.__qualname__ = f"{cls.__qualname__}.__eq__"
-    cls.__eq__ = __eq__  # type: ignore[method-assign,assignment]
-
-
-def _hash(cls: type, names: tuple[str, ...]) -> None:
-    values = _values(names)
-
-    def __hash__(self: object) -> int:
-        return hash(values(self))
-
-    __hash__.__qualname__ = f"{cls.__qualname__}.__hash__"
-    cls.__hash__ = __hash__  # type: ignore[method-assign,assignment]
-
-
-def _repr(cls: type, names: tuple[str, ...]) -> None:
-    showing: set[int] = set()  # a value that holds itself is shown as "..." (as dataclass does)
-
-    def __repr__(self: object) -> str:
-        key = id(self)
-        if key in showing:
-            return "..."
-        showing.add(key)
-        try:
-            shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
-        finally:
-            showing.discard(key)
-        return f"{self.__class__.__qualname__}({shown})"
-
-    __repr__.__qualname__ = f"{cls.__qualname__}.__repr__"
-    cls.__repr__ = __repr__  # type: ignore[method-assign,assignment]
-
-
-def _refuse_changes(cls: type, names: frozenset[str]) -> None:
-    def __setattr__(self: object, name: str, value: object) -> None:
-        if type(self) is cls or name in names:
-            raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
-        super(cls, self).__setattr__(name, value)  # type: ignore[arg-type]
-
-    def __delattr__(self: object, name: str) -> None:
-        if type(self) is cls or name in names:
-            raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
-        super(cls, self).__delattr__(name)  # type: ignore[arg-type]
-
-    for method in (__setattr__, __delattr__):
-        method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
-        if method.__name__ in cls.__dict__:
-            raise TypeError(f"Cannot overwrite attribute {method.__name__} in class {cls.__name__}")
-        setattr(cls, method.__name__, method)
 
 
 def templates(count: int = MAX_FIELDS) -> str:

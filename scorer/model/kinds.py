@@ -11,7 +11,7 @@ from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.model.frozen import frozen
+from scorer.model.frozen import Frozen
 from scorer.model.messages import Template
 from scorer.rounding import fmt
 from scorer.scoring.formula import Formula
@@ -20,8 +20,7 @@ Path = tuple[str | int, ...]
 Texts = tuple[tuple[str, Template], ...]  # (language, template); empty when the file gives none
 
 
-@frozen
-class Interval:
+class Interval(Frozen):
     """A range of a value with each end declared open or closed: "80%(含)-90%" is [80, 90); "0-10%(含)" is
     (0, 10]. A missing end is unbounded; `equals` is a band for one exact value."""
 
@@ -56,16 +55,14 @@ class Interval:
         return f"{left}{low}, {high}{right}"
 
 
-@frozen
-class Band:
+class Band(Frozen):
     interval: Interval
     points: Decimal
     reason: Texts
     path: Path
 
 
-@frozen
-class Bands:
+class Bands(Frozen):
     of: Formula
     items: tuple[Band, ...]
     range: tuple[Decimal | None, Decimal | None]  # the value's declared range, for lint's gaps
@@ -73,8 +70,7 @@ class Bands:
     kind: str = "bands"
 
 
-@frozen
-class Steps:
+class Steps(Frozen):
     """Per-unit deductions from a threshold: 每超1个百分点扣0.5分 (above), 每低于5%扣2分 (below), 扣完为止."""
 
     of: Formula
@@ -88,8 +84,7 @@ class Steps:
     kind: str = "steps"
 
 
-@frozen
-class Occurrence:
+class Occurrence(Frozen):
     id: str  # also the name of its count in the inputs
     label: str
     points: Decimal
@@ -98,15 +93,13 @@ class Occurrence:
     unit: str = ""
 
 
-@frozen
-class PerOccurrence:
+class PerOccurrence(Frozen):
     items: tuple[Occurrence, ...]
     path: Path
     kind: str = "per_occurrence"
 
 
-@frozen
-class CheckItem:
+class CheckItem(Frozen):
     id: str  # a leaf's id is also the name of its yes/no answer in the inputs
     text: str
     points: Decimal
@@ -118,8 +111,7 @@ class CheckItem:
         return (self,) if not self.items else tuple(leaf for item in self.items for leaf in item.leaves())
 
 
-@frozen
-class Checklist:
+class Checklist(Frozen):
     items: tuple[CheckItem, ...]
     path: Path
     kind: str = "checklist"
@@ -139,16 +131,14 @@ class Checklist:
         return tuple(out)
 
 
-@frozen
-class Grade:
+class Grade(Frozen):
     name: str
     interval: Interval
     description: Texts
     path: Path
 
 
-@frozen
-class Graded:
+class Graded(Frozen):
     grades: tuple[Grade, ...]
     path: Path
     kind: str = "graded"
@@ -157,8 +147,7 @@ class Graded:
         return next((g for g in self.grades if g.name == name), None)
 
 
-@frozen
-class Proportional:
+class Proportional(Frozen):
     """weight × actual / target, capped at the weight; `lower_is_better`: weight × target / actual."""
 
     actual: Formula
@@ -170,8 +159,7 @@ class Proportional:
     kind: str = "proportional"
 
 
-@frozen
-class Option:
+class Option(Frozen):
     id: str
     name: str
     when: Formula | None  # by condition: applies when true; the first that applies scores the row
@@ -179,8 +167,7 @@ class Option:
     path: Path
 
 
-@frozen
-class Alternatives:
+class Alternatives(Frozen):
     choose: str  # by_condition | by_department
     options: tuple[Option, ...]
     path: Path
@@ -193,8 +180,7 @@ class Alternatives:
 Kind = Bands | Steps | PerOccurrence | Checklist | Graded | Proportional | Alternatives
 
 
-@frozen
-class Condition:
+class Condition(Frozen):
     """A gate (the row scores 0) or a not-applicable condition (the row scores full marks), with its reason."""
 
     when: Formula
@@ -203,8 +189,7 @@ class Condition:
     effect: str = "gate"  # gate | not_applicable
 
 
-@frozen
-class KindRules:
+class KindRules(Frozen):
     """What an indicator declares beyond the 2022 kinds; empty for a plain formula, deductions or targets row."""
 
     spec: Kind | None = None

@@ -14,11 +14,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.model.frozen import frozen
+from scorer.model.frozen import Frozen
 
 
-@frozen
-class Template:
+class Template(Frozen):
     """A rule file's reason template, parsed (by scorer/scoring/template.py): literal text and placeholders."""
 
     source: str
@@ -32,8 +31,7 @@ class Template:
         return "".join(text + (values[name] if name else "") for text, name in self.parts)
 
 
-@frozen
-class Fact:
+class Fact(Frozen):
     key: str
     values: tuple[tuple[str, object], ...] = ()
 
@@ -42,13 +40,11 @@ class Fact:
         return dict(self.values)
 
 
-@frozen
-class Said:
+class Said(Frozen):
     text: str
 
 
-@frozen
-class RuleReason:
+class RuleReason(Frozen):
     templates: tuple[tuple[str, Template], ...]  # (language, template); the first is the rule file's own
     values: tuple[tuple[str, str], ...]  # placeholders, already written as the tables print numbers
 

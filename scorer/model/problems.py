@@ -10,13 +10,12 @@ from collections.abc import Iterable
 from dataclasses import field, replace
 
 from scorer.i18n import t
-from scorer.model.frozen import frozen, mutable
+from scorer.model.frozen import Frozen, Mutable
 
 PathKey = tuple[str | int, ...]
 
 
-@mutable
-class LineMap:
+class LineMap(Mutable):
     """Where each key or list item stands: a path such as ("indicators", "budget_execution") → its line in a
     text file, or its cell ("指标!I7") in a workbook."""
 
@@ -31,8 +30,7 @@ class LineMap:
         return self.lines.get((), None)
 
 
-@frozen
-class Location:
+class Location(Frozen):
     path: str = ""
     line: int | str | None = None  # a line number, or a workbook's sheet and cell ("指标!I7")
     indicator: str | None = None
@@ -55,8 +53,7 @@ def _short(name: str) -> str:
     return name if len(name) <= 60 else name[:57] + "..."
 
 
-@frozen
-class Problem:
+class Problem(Frozen):
     """One thing wrong in one place. `severity` is "error" or "warning"."""
 
     location: Location

@@ -8,13 +8,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 from scorer.model.department import Profile
-from scorer.model.frozen import frozen
+from scorer.model.frozen import Frozen
 from scorer.model.messages import Message
 from scorer.numbers import EXACT
 
 
-@frozen
-class TargetOutcome:
+class TargetOutcome(Frozen):
     name: str
     target: str
     actual: str
@@ -25,8 +24,7 @@ class TargetOutcome:
     reason: str = ""
 
 
-@frozen
-class Step:
+class Step(Frozen):
     """One step of how a score came about, for `score explain`."""
 
     what: str
@@ -34,16 +32,14 @@ class Step:
     value: Decimal | Fraction | None = None  # a roll-up's raw score is an exact fraction
 
 
-@frozen
-class MetricValue:
+class MetricValue(Frozen):
     id: str
     name: str
     value: Decimal | None  # None where it cannot be computed (a zero denominator)
     unit: str
 
 
-@frozen
-class IndicatorResult:
+class IndicatorResult(Frozen):
     id: str
     name: str
     level1: str
@@ -73,8 +69,7 @@ class IndicatorResult:
         return self.name or self.id
 
 
-@frozen
-class NodeResult:
+class NodeResult(Frozen):
     """A level-1 or level-2 node of the rubric, with its subtotal."""
 
     name: str
@@ -84,8 +79,7 @@ class NodeResult:
     name_en: str = ""
 
 
-@frozen
-class GradeBand:
+class GradeBand(Frozen):
     name: str
     label: Message
     min: Decimal
@@ -93,8 +87,7 @@ class GradeBand:
     name_en: str = ""
 
 
-@frozen
-class Result:
+class Result(Frozen):
     department: str
     year: int
     rules_year: int

@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from scorer.model.frozen import derived, frozen
+from scorer.model.frozen import Frozen, derived
 from scorer.model.kinds import KindRules
 from scorer.model.messages import Fact, Template, fact
 from scorer.model.problems import LineMap
@@ -16,8 +16,7 @@ from scorer.rounding import Rounding
 from scorer.scoring.formula import Formula
 
 
-@frozen
-class InputSpec:
+class InputSpec(Frozen):
     name: str
     type: str  # number | integer | percent | yes_no (1 for yes, 0 for no)
     label: str
@@ -28,8 +27,7 @@ class InputSpec:
     optional: bool = False
 
 
-@frozen
-class Metric:
+class Metric(Frozen):
     """An evidence ratio shown beside the score, never scored (e.g. 结转结余率)."""
 
     id: str
@@ -39,22 +37,19 @@ class Metric:
     places: int
 
 
-@frozen
-class DeclaredDeduction:
+class DeclaredDeduction(Frozen):
     code: str
     points: Decimal
     reason: str
     improvement: str = ""
 
 
-@frozen
-class TargetsSpec:
+class TargetsSpec(Frozen):
     categories: tuple[str, ...]
     roll_up: str
 
 
-@frozen
-class Indicator:
+class Indicator(Frozen):
     id: str
     name: str
     level1: str
@@ -125,15 +120,13 @@ class Indicator:
         return next((d for d in self.deductions if d.code == code), None)
 
 
-@frozen
-class Level:
+class Level(Frozen):
     name: str
     weight: Decimal
     children: tuple[tuple[str, Decimal], ...]
 
 
-@frozen
-class Grade:
+class Grade(Frozen):
     name: str
     min: Decimal
     max: Decimal
@@ -145,8 +138,7 @@ class Grade:
         return fact("grade.band_top" if top else "grade.band", min=self.min, max=self.max)
 
 
-@frozen
-class RuleSet:
+class RuleSet(Frozen):
     year: int
     title: str
     total: Decimal

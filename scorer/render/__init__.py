@@ -11,14 +11,13 @@ from importlib import import_module
 from pathlib import Path
 
 from scorer.i18n import t
-from scorer.model.frozen import frozen
+from scorer.model.frozen import Frozen
 from scorer.model.problems import Location, UserError
 from scorer.model.result import Result
 from scorer.render.options import RenderOptions
 
 
-@frozen
-class Renderer:
+class Renderer(Frozen):
     name: str
     extensions: tuple[str, ...]
     module: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scorer.i18n import say, t
-from scorer.model.frozen import frozen
+from scorer.model.frozen import Frozen
 from scorer.model.result import IndicatorResult, MetricValue, NodeResult, Result
 from scorer.numbers import completion_percent
 from scorer.rounding import fmt
@@ -124,8 +124,7 @@ def notes(result: Result, lang: str) -> list[str]:
     return lines
 
 
-@frozen
-class Row:
+class Row(Frozen):
     """One indicator's row, with the level nodes it sits under and whether it opens their merged cells."""
 
     indicator: IndicatorResult

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from scorer.model.frozen import frozen
+from scorer.model.frozen import Frozen
 
 
-@frozen
-class RenderOptions:
+class RenderOptions(Frozen):
     lang: str = "zh"
     color: bool = False
     width: int = 160

@@ -13,7 +13,7 @@ from rich.cells import cell_len, get_character_cell_size
 
 from scorer.escape import visible
 from scorer.i18n import t
-from scorer.model.frozen import frozen
+from scorer.model.frozen import Frozen
 from scorer.model.result import Result
 from scorer.render.common import (
     facts,
@@ -35,8 +35,7 @@ WIDE = 120  # below this many columns the form's ten columns cannot be read: the
 _BOLD, _RED, _DIM, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
 
 
-@frozen
-class _Style:
+class _Style(Frozen):
     on: bool
 
     def __call__(self, text: str, code: str) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 from simpleeval import NameNotDefined, SimpleEval
 
 from scorer.i18n import t
-from scorer.model.frozen import frozen
+from scorer.model.frozen import Frozen
 from scorer.model.problems import did_you_mean
 
 MAX_LENGTH = 1000
@@ -138,8 +138,7 @@ class MissingInput(FormulaError):
         super().__init__(t("formula.needs_input", name=name))
 
 
-@frozen
-class Formula:
+class Formula(Frozen):
     source: str
     tree: ast.expr = field(compare=False, repr=False)  # compiled from `source`; two formulas are equal by it
     names: frozenset[str]

@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from scorer.model.department import Part, Target
-from scorer.model.frozen import frozen
+from scorer.model.frozen import Frozen
 from scorer.model.messages import Fact, fact, said
 from scorer.model.result import TargetOutcome
 from scorer.model.target_words import AT_LEAST, AT_MOST
@@ -88,8 +88,7 @@ def _closeness(value: int, goal: int) -> Fraction:
     return Fraction(small, large)
 
 
-@frozen
-class TargetsScore:
+class TargetsScore(Frozen):
     raw: Fraction
     targets: tuple[TargetOutcome, ...]
     reasons: tuple[Fact, ...]
