@@ -20,7 +20,7 @@ It checks that every scorer gives the same total and grade for every department,
 and the ratios, and exits 1 on any disagreement. Not a timed test: figures depend on the machine.
 
 Measured on one core of a shared 2-core machine (the hand-written scorer takes 115-200 µs a department there,
-depending on the hour): engine 1,900-1,980 departments/s; hand-written 4,960-5,120/s (engine 2.6x its time;
+depending on the hour): engine 1,790-1,980 departments/s; hand-written 4,630-5,120/s (engine 2.6-2.7x its time;
 target 3x); ZEN 1,100-1,680/s (engine 1.07-1.7x its speed; target > 1x); end to end 490-840/s (target 5,000/s,
 not reached: the hand-written scorer alone takes about 200 µs a department there), with --jobs 2 about 1,150/s;
 peak RSS 30-31 MB, flat: a million departments streamed in 1,779 s at 31 MB.
