@@ -119,10 +119,8 @@ def _made(cls: type, frozen: bool) -> None:
         dataclasses.dataclass(frozen=frozen)(cls)
         return
     own = cls.__dict__
-    for (
-        name,
-        spec,
-    ) in found.items():  # as dataclass leaves them: a field's default stays as the class attribute
+    # As dataclass leaves them: a field's default stays as the class attribute.
+    for name, spec in found.items():
         if isinstance(own.get(name), dataclasses.Field):
             if spec.default is dataclasses.MISSING:
                 delattr(cls, name)
