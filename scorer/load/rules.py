@@ -19,6 +19,7 @@ from scorer.load.yamlio import YamlDocument, display_path, load_yaml_file
 from scorer.model.messages import Template
 from scorer.model.problems import Location, Problem, RulesNotFound, UserError
 from scorer.model.rules import (
+    FORMULA_NAMES,
     DeclaredDeduction,
     Grade,
     Indicator,
@@ -32,8 +33,6 @@ from scorer.resources import rules_root, shipped_years
 from scorer.rounding import Rounding, fmt
 from scorer.scoring.formula import FormulaError, compile_formula
 
-# Names a formula may use besides its indicator's inputs.
-FORMULA_NAMES = {"weight", "year"}
 # Placeholders a reason template may use besides its indicator's inputs and metrics.
 REASON_NAMES = {"weight", "year", "score", "lost", "raw"}
 

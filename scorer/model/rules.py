@@ -15,6 +15,9 @@ from scorer.model.problems import LineMap
 from scorer.rounding import Rounding
 from scorer.scoring.formula import Formula
 
+# The names a row's formulas and conditions read besides its inputs (`Indicator.formula_names` gives them).
+FORMULA_NAMES = frozenset({"weight", "year"})
+
 
 class InputSpec(Frozen):
     name: str

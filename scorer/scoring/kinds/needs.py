@@ -17,10 +17,8 @@ from scorer.model.kinds import (
     Proportional,
     Steps,
 )
-from scorer.model.rules import Indicator
+from scorer.model.rules import FORMULA_NAMES, Indicator
 from scorer.scoring.formula import Formula, FormulaError, MissingInput
-
-NOT_INPUTS = {"weight", "year"}
 
 
 def needed_inputs(indicator: Indicator, values: Mapping[str, Decimal], choice: str, year: int) -> set[str]:
@@ -32,12 +30,12 @@ def needed_inputs(indicator: Indicator, values: Mapping[str, Decimal], choice: s
         holds, reads = _decide(condition.when, names)
         needed |= reads
         if holds:
-            return needed - NOT_INPUTS
+            return needed - FORMULA_NAMES
     if indicator.kinds.spec is not None:
         needed |= spec_needs(indicator.kinds.spec, names, choice)
     elif indicator.scoring == "formula":
         needed |= {spec.name for spec in indicator.inputs}
-    return needed - NOT_INPUTS
+    return needed - FORMULA_NAMES
 
 
 def deciding(indicator: Indicator, values: Mapping[str, Decimal], year: int) -> Condition | None:
@@ -51,16 +49,16 @@ def deciding(indicator: Indicator, values: Mapping[str, Decimal], year: int) -> 
 
 def spec_needs(spec: Kind, names: Mapping[str, Decimal], choice: str) -> set[str]:
     if isinstance(spec, Bands | Steps):
-        return set(spec.of.names - NOT_INPUTS)
+        return set(spec.of.names - FORMULA_NAMES)
     if isinstance(spec, Proportional):
-        return set((spec.actual.names | spec.target.names) - NOT_INPUTS)
+        return set((spec.actual.names | spec.target.names) - FORMULA_NAMES)
     if isinstance(spec, PerOccurrence):
         return {item.id for item in spec.items}
     if isinstance(spec, Checklist):
         return {leaf.id for leaf in spec.leaves()}
     if isinstance(spec, Alternatives):
         option, needed = _pick(spec, names, choice)
-        return (needed - NOT_INPUTS) | (spec_needs(option.spec, names, choice) if option else set())
+        return (needed - FORMULA_NAMES) | (spec_needs(option.spec, names, choice) if option else set())
     return set()  # graded: the evaluator's pick, asked for by itself
 
 
