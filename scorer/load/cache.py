@@ -48,9 +48,9 @@ def cached(folder: Path, files: list[Path], build: Callable[[], RuleSet | None])
     except OSError:
         return build()
     entry = where / f"rules-{_name(family)}-{_name(key)}.pickle"
-    rules = _load(entry, key)
-    if rules is not None:
-        return rules
+    stored = _load(entry, key)
+    if isinstance(stored, RuleSet):
+        return stored
     rules = build()
     if rules is not None:
         _store(entry, key, rules)
@@ -62,22 +62,16 @@ def cached_file(path: Path, read: Callable[[bytes], object]) -> object:
     JSON Schema, so that a start whose rules come from the cache needs no JSON parser."""
     where = cache_folder()
     try:
-        info = path.stat()
         family = f"{__version__}\n{sys.version}\n{path.resolve()}"
-        key = f"{family}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}"
+        key = f"{family}\n{_stamp(path)}"
     except OSError:
         key = ""
     if where is None or not key:
         return read(path.read_bytes())
     entry = where / f"file-{_name(family)}-{_name(key)}.pickle"
-    try:
-        if entry.exists() and _safe(entry):
-            with entry.open("rb") as handle:
-                stored_key, value = load(handle)
-            if stored_key == key:
-                return value
-    except Exception:  # a stale or broken entry: read the file again
-        pass
+    stored = _load(entry, key)
+    if stored is not _ABSENT:
+        return stored
     value = read(path.read_bytes())
     _store(entry, key, value)
     return value
@@ -88,11 +82,13 @@ def _key(folder: Path, files: list[Path]) -> tuple[str, str]:
     # The shape of the cached types too: an entry pickled before a field was added is never read back.
     shape = ",".join(f.name for kind in (RuleSet, Indicator, InputSpec) for f in fields(kind))
     family = "\n".join([__version__, sys.version, shape, str(folder.resolve()), os.getcwd()])
-    parts = [family]
-    for path in files:
-        info = path.stat()
-        parts.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
-    return family, "\n".join(parts)
+    return family, "\n".join([family, *map(_stamp, files)])
+
+
+def _stamp(path: Path) -> str:
+    """What changes when a file is edited or replaced: its size, modification time and inode."""
+    info = path.stat()
+    return f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}"
 
 
 def _name(key: str) -> str:
@@ -110,15 +106,19 @@ def _safe(path: Path) -> bool:
     return stat.S_ISREG(path.stat().st_mode)
 
 
-def _load(entry: Path, key: str) -> RuleSet | None:
+_ABSENT = object()  # no usable entry
+
+
+def _load(entry: Path, key: str) -> object:
+    """The value stored under `key`, or _ABSENT where the entry is missing, stale, broken or not safe to read."""
     try:
         if not entry.exists() or not _safe(entry):
-            return None
+            return _ABSENT
         with entry.open("rb") as handle:
-            stored_key, rules = load(handle)
-    except Exception:  # a stale or broken entry: read the rules again
-        return None
-    return rules if stored_key == key and isinstance(rules, RuleSet) else None
+            stored_key, value = load(handle)
+    except Exception:  # a stale or broken entry: read the files again
+        return _ABSENT
+    return value if stored_key == key else _ABSENT
 
 
 def _store(entry: Path, key: str, rules: object) -> None:
