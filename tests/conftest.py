@@ -109,9 +109,12 @@ def by_id(result: Result) -> dict[str, object]:
 
 # Hypothesis profiles, chosen with HYPOTHESIS_PROFILE (default: "default"). They set the number of examples of the
 # property tests that do not fix their own (tests/test_oracle.py): 40 in the everyday run, which keeps it within
-# about ten seconds, and 10,000 under "ci" (HYPOTHESIS_PROFILE=ci python -m pytest tests/test_oracle.py).
+# about ten seconds; 1,000 under "ci", which CI runs on every change (about a minute and a half); and 10,000 under
+# "full" (HYPOTHESIS_PROFILE=full python -m pytest tests/test_oracle.py, about a quarter of an hour), the run to
+# make before a release or after a change to the engine's arithmetic.
 settings.register_profile("default", max_examples=40)
-settings.register_profile("ci", max_examples=10_000, deadline=None)
+settings.register_profile("ci", max_examples=1_000, deadline=None)
+settings.register_profile("full", max_examples=10_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
