@@ -17,7 +17,7 @@ from scorer.load.table_text import read_table_text
 from scorer.load.workbook import is_workbook
 from scorer.load.yamlio import display_path, read_bytes
 from scorer.model.audit import Audit, Grid
-from scorer.model.department import Department, IndicatorInputs
+from scorer.model.department import Department, IndicatorInputs, department_key
 from scorer.model.problems import Location, Problem, RulesNotFound, UserError
 from scorer.scoring.audit import audit
 
@@ -50,16 +50,28 @@ def audit_file(path: Path, rules: str | None = None) -> Audit:
 
 
 def audit_files(paths: list[Path], rules: str | None) -> tuple[list[Audit], list[Problem]]:
-    """Every table audited; a table that cannot be read is a problem, and the others are still audited."""
+    """Every table audited; a table that cannot be read is a problem, and the others are still audited. A second
+    table of the same department (by `department_key`) and year is refused, naming the first."""
     audits: list[Audit] = []
     problems: list[Problem] = []
+    seen: dict[tuple[str, int], str] = {}  # (department key, year) → the table it was first read from
     for path in paths:
         try:
-            audits.append(audit_file(path, rules))
+            found = audit_file(path, rules)
         except UserError as exc:
             problems.extend(exc.problems)
+            continue
         except RulesNotFound as exc:
             problems.append(Problem(Location(display_path(path)), str(exc)))
+            continue
+        key = (department_key(found.table.department), found.rules_year)
+        first = seen.get(key) if key[0] else None
+        if first is not None:
+            message = t("audit.duplicate", department=found.table.department, year=found.rules_year, first=first)
+            problems.append(Problem(Location(found.table.path), message))
+            continue
+        seen[key] = found.table.path
+        audits.append(found)
     return audits, problems
 
 

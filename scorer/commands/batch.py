@@ -162,8 +162,11 @@ def _naming_department(outcome: Refused, lang: str) -> tuple[Problem, ...]:
 
 
 def _duplicate_of(department: str, year: int, place: str, seen: dict[tuple[str, int], str]) -> str | None:
-    """Where the same department and year was read before in this batch, or None (and it is noted)."""
-    key = (" ".join(department.split()), year)
+    """Where the same department (by `department_key`: `财政局` and `财政局\u3000` are one) and year was read
+    before in this batch, or None (and it is noted)."""
+    from scorer.model.department import department_key
+
+    key = (department_key(department), year)
     first = seen.get(key)
     if first is None:
         seen[key] = place
