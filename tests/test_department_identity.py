@@ -46,7 +46,9 @@ def test_the_key_of_a_spelling_is_the_key_of_the_plain_name(spelling: str) -> No
     assert department_key(spelling) == department_key(plain) == plain
 
 
-@pytest.mark.parametrize(("one", "other"), [("财政局", "财政厅"), ("财政局", "財政局"), ("财 政局", "财政局")])
+@pytest.mark.parametrize(
+    ("one", "other"), [("财政局", "财政厅"), ("财政局", "財政局"), ("财 政局", "财政局")]
+)
 def test_different_names_stay_different(one: str, other: str) -> None:
     assert department_key(one) != department_key(other)
 
@@ -69,7 +71,9 @@ def test_a_batch_refuses_the_same_department_written_another_way(tmp_path: Path,
 def test_different_departments_are_all_ranked_in_the_order_of_their_names(tmp_path: Path) -> None:
     folder = tmp_path / "subs"
     folder.mkdir()
-    inputs(folder, "a.yaml", "\u200b财政局")  # all tied on the total: ordered by name, not by the invisible mark
+    inputs(
+        folder, "a.yaml", "\u200b财政局"
+    )  # all tied on the total: ordered by name, not by the invisible mark
     inputs(folder, "b.yaml", "审计局")
     inputs(folder, "c.yaml", "财政厅")
     result = runner.invoke(app, ["batch", str(folder), "-f", "csv"])
@@ -93,7 +97,9 @@ def test_history_lines_up_the_years_of_a_department_whatever_the_spelling(tmp_pa
     inputs(this_year, "a.yaml", "财\u200b政局\u3000")
     done = runner.invoke(app, ["batch", str(this_year), "--db", str(db)])
     assert done.exit_code == 0, done.output
-    assert ": 2021 98.72 (优) → 99.60 (优), +0.88" in done.stdout  # last year's total found under the old spelling
+    assert (
+        ": 2021 98.72 (优) → 99.60 (优), +0.88" in done.stdout
+    )  # last year's total found under the old spelling
 
     listed = runner.invoke(app, ["history", "--db", str(db), "-f", "json"])
     rows = json.loads(listed.stdout)
@@ -142,7 +148,9 @@ def test_an_audit_takes_one_table_per_department_and_year(tmp_path: Path, spelli
     first = tmp_path / "first.txt"
     first.write_text(TABLE.read_text(encoding="utf-8"), encoding="utf-8")
     again = tmp_path / "again.txt"
-    again.write_text(TABLE.read_text(encoding="utf-8").replace(f"\t{TABLE_NAME}\t", f"\t{spelling}\t"), "utf-8")
+    again.write_text(
+        TABLE.read_text(encoding="utf-8").replace(f"\t{TABLE_NAME}\t", f"\t{spelling}\t"), "utf-8"
+    )
     done = runner.invoke(app, ["audit", str(first), str(again), "-f", "json"])
     assert done.exit_code == 1
     data = json.loads(done.stdout)

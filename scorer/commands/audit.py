@@ -67,7 +67,9 @@ def audit_files(paths: list[Path], rules: str | None) -> tuple[list[Audit], list
         key = (department_key(found.table.department), found.rules_year)
         first = seen.get(key) if key[0] else None
         if first is not None:
-            message = t("audit.duplicate", department=found.table.department, year=found.rules_year, first=first)
+            message = t(
+                "audit.duplicate", department=found.table.department, year=found.rules_year, first=first
+            )
             problems.append(Problem(Location(found.table.path), message))
             continue
         seen[key] = found.table.path

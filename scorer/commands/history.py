@@ -56,7 +56,8 @@ def _text(found: list[HistoryRow], detailed: bool, lang: str) -> str:
     """Each row's change is against the latest scoring of the department's nearest earlier year; a year scored
     more than once (under revised rules: another digest) marks which scoring is the latest."""
     out = [t("history.header", lang)]
-    counts: dict[tuple[str, int], int] = {}  # (department key, year): a name written two ways is one department
+    # By (department key, year): a name written two ways is one department.
+    counts: dict[tuple[str, int], int] = {}
     for row in found:
         counts[(row.key, row.year)] = counts.get((row.key, row.year), 0) + 1
     latest_of_year: dict[tuple[str, int], HistoryRow] = {}  # rows come by department, year, time scored
