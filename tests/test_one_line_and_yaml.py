@@ -7,16 +7,20 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
 from scorer.commands.run import score_file
+from scorer.load.yamlio import comment, load_yaml_file, parse_yaml, quoted, scalar
 from scorer.render.options import RenderOptions
 from scorer.render.table import render as table
 
 from .conftest import VALID_INPUTS
 
 runner = CliRunner()
+TABLE = Path(__file__).resolve().parent / "fixtures" / "tables" / "000_145fdbc536c66fe0.txt"
 BREAK = "\nZQ"  # what follows a line break inside a file's text: never at the start of a line shown
 
 HOSTILE_INPUTS = (
@@ -128,3 +132,77 @@ def test_a_lint_problem_quoting_a_key_is_one_line(rules_copy) -> None:  # type: 
     done = runner.invoke(app, ["lint", str(folder)])
     assert done.exit_code == 1
     on_one_line(done.stdout)
+
+
+# ---- YAML written by score reads back as written ----
+
+AWKWARD = [
+    "删\x7f除",  # DEL
+    "下\x85一行",  # NEL
+    "行\u2028分隔",
+    "段\u2029分隔",
+    "\ufeff开头",
+    "  前导空格",
+    '引"号\\',
+    "# 不是注释",
+    "键: 值",
+    "- 列表",
+    "yes",
+    "1.5",
+    "C1\x9b控制",
+    "非字符\ufffe",
+    "表情😀",
+]
+
+
+def test_a_template_reads_back_every_declared_target_as_written(tmp_path: Path) -> None:
+    rows = [f"数量指标\t{name}\t≥{i}次" for i, name in enumerate(AWKWARD, start=1)]
+    table = tmp_path / "declared.tsv"
+    table.write_text("二级指标\t三级指标\t年度指标值\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    written = tmp_path / "inputs.yaml"
+    done = runner.invoke(app, ["template", "--targets", str(table), "-o", str(written)])
+    assert done.exit_code == 0, done.output
+    targets = load_yaml_file(written).data["indicators"]["output_targets"]["targets"]
+    assert [t["name"] for t in targets] == [name.strip() for name in AWKWARD]  # a cell is read stripped
+    assert [t["target"] for t in targets] == [f"≥{i}次" for i in range(1, len(AWKWARD) + 1)]
+
+
+def test_a_template_of_rules_whose_texts_hold_line_breaks_reads_back(tmp_path: Path, rules_copy) -> None:  # type: ignore[no-untyped-def]
+    plain = runner.invoke(app, ["template", "--rules", str(rules_copy(name="plain"))]).stdout
+    odd = rules_copy(
+        {
+            "rubric.yaml": ("title: 部门整体支出绩效自评表", 'title: "部门\\nindicators: {}\\n# \\x7f"'),
+            "indicators/pm_system_execution.yaml": (
+                "name: 绩效管理制度执行",
+                'name: "绩效\\u2028管理\\x85执行"',
+            ),
+        },
+        name="odd",
+    )
+    done = runner.invoke(app, ["template", "--rules", str(odd)])
+    assert done.exit_code == 0, done.output
+    assert parse_yaml(done.stdout, "template").data == parse_yaml(plain, "template").data
+
+
+def test_the_inputs_an_audited_table_states_read_back_as_the_table_says(tmp_path: Path) -> None:
+    name = "广州开发区穗港智造合作区管理委员会"
+    table = tmp_path / "表\x7f格.txt"
+    table.write_text(
+        TABLE.read_text(encoding="utf-8").replace(name, "委员会\x7f\u2028\x85\ufeff"), encoding="utf-8"
+    )
+    written = tmp_path / "o.yaml"
+    done = runner.invoke(app, ["audit", str(table), "--to-inputs", str(written)])
+    assert written.exists(), done.output
+    assert load_yaml_file(written).data["department"] == "委员会\x7f\u2028\x85\ufeff"
+
+
+@given(st.text())
+def test_any_text_written_as_a_scalar_reads_back(text: str) -> None:
+    assert parse_yaml(f"key: {quoted(text)}\n", "written").data == {"key": text}
+    assert parse_yaml(f"key: {scalar(text)}\n", "written").data == {"key": text}
+    assert parse_yaml(f"- {scalar(text)}\n", "written").data == [text]
+
+
+@given(st.text())
+def test_any_text_written_as_a_comment_stays_a_comment(text: str) -> None:
+    assert parse_yaml(f"# {comment(text)}\nkey: 1  # {comment(text)}\n", "written").data == {"key": 1}

@@ -9,13 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.load.rules import load_rules
 from scorer.load.table_layout import header_words, read_layout, row_labels, table_year, title_of
 from scorer.load.table_text import read_table_text
 from scorer.load.workbook import is_workbook
-from scorer.load.yamlio import display_path, read_bytes
+from scorer.load.yamlio import comment, display_path, read_bytes
 from scorer.model.audit import Audit, Grid
 from scorer.model.department import Department, IndicatorInputs, department_key
 from scorer.model.problems import Location, Problem, RulesNotFound, UserError
@@ -94,9 +93,9 @@ def inputs_yaml(result: Audit) -> str:
 
     _Dumper.add_representer(Decimal, decimal)
     data = inputs_data(result.recovered)
-    header = t("audit.inputs_header", path=one_line(result.table.path), rules=result.rules_year)
+    header = t("audit.inputs_header", path=comment(result.table.path), rules=result.rules_year)
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
-    return "".join(f"# {line}\n" for line in header.splitlines()) + body
+    return "".join(f"# {comment(line)}\n" for line in header.split("\n")) + body
 
 
 def inputs_data(department: Department) -> dict[str, Any]:
