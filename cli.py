@@ -22,7 +22,7 @@ import typer
 from typer import _click as click
 
 from scorer import __version__, i18n
-from scorer.escape import visible
+from scorer.escape import one_line, visible
 from scorer.i18n import t
 from scorer.model.problems import Problem, RulesNotFound, UserError
 from scorer.output import OutputError, SafeStream, guard_streams
@@ -210,7 +210,7 @@ def _emit(content: str | bytes, output: Path | None, plan: "FilePlan", *, colour
         from scorer.output import write_atomic
 
         write_atomic(output, content, plan)
-        sys.stderr.write(t("cli.wrote", path=str(output)) + "\n")
+        sys.stderr.write(t("cli.wrote", path=one_line(str(output))) + "\n")
 
 
 @app.command(cls=_Command, help=_("cli.run"))

@@ -51,18 +51,19 @@ class _Place:
     path: Path
     resolved: Path
     info: os.stat_result | None
+    loops: bool = False  # a symbolic link that leads back to itself: nothing can be written there
 
     @classmethod
     def of(cls, path: Path) -> _Place:
         try:
-            resolved = path.resolve()
+            resolved, loops = path.resolve(), False
         except (OSError, RuntimeError):  # a loop of symbolic links
-            resolved = Path(os.path.abspath(path))
+            resolved, loops = Path(os.path.abspath(path)), True
         try:
             info: os.stat_result | None = os.stat(path)
         except (OSError, ValueError):
             info = None
-        return cls(path, resolved, info)
+        return cls(path, resolved, info, loops)
 
     @property
     def identity(self) -> tuple[int, int] | None:
@@ -155,12 +156,13 @@ class FilePlan:
         if "inputs" not in self._known:
             by_identity: dict[tuple[int, int], Path] = {}
             by_path: dict[Path, Path] = {}
-            for path in self.inputs:
-                place = _Place.of(path)
-                if place.identity is not None:
-                    by_identity.setdefault(place.identity, path)
-                else:
-                    by_path.setdefault(place.resolved, path)
+            for path in self.inputs:  # a batch may read thousands: an existing file is only stat-ed
+                try:
+                    info = os.stat(path)
+                except (OSError, ValueError):
+                    by_path.setdefault(_Place.of(path).resolved, path)
+                    continue
+                by_identity.setdefault((info.st_dev, info.st_ino), path)
             self._known["inputs"] = (by_identity, by_path)
         return self._known["inputs"]  # type: ignore[return-value]
 
@@ -192,8 +194,11 @@ class FilePlan:
 
 
 def _writable(place: _Place, where: Location, option: str) -> None:
-    """What may stand at an output's path: nothing yet, or a regular file that is not read-only."""
+    """What may stand at an output's path: nothing yet, or a regular file that is not read-only (reached, maybe,
+    through symbolic links that lead somewhere)."""
     existing = place.info
+    if place.loops:
+        raise UserError.at(where, t("output.link_loop", option=option))
     if existing is not None and stat.S_ISDIR(existing.st_mode):
         raise UserError.at(where, t("output.is_folder", option=option))
     if existing is not None and not stat.S_ISREG(existing.st_mode):

@@ -248,3 +248,17 @@ def test_the_command_refuses_as_users_run_it(ws: Path) -> None:
         "choose another -o\n"
     )
     assert snapshot(ws) == before
+
+
+def test_a_link_that_leads_back_to_itself_is_refused(ws: Path) -> None:
+    os.symlink("loop.json", "loop.json")
+    before = snapshot(ws)
+    message = refused(["run", "in.yaml", "-o", "loop.json"], ws, before)
+    assert message == "error: loop.json: is a symbolic link that leads back to itself; choose another -o"
+
+
+def test_the_file_written_is_named_on_one_line(ws: Path) -> None:
+    done = runner.invoke(app, ["run", "in.yaml", "-f", "json", "-o", "two\nlines.json"])
+    assert done.exit_code == 0, done.output
+    assert done.stderr == "wrote two ⏎ lines.json\n"
+    assert json.loads(Path("two\nlines.json").read_text(encoding="utf-8"))["department"] == "测试部门"

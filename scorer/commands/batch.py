@@ -211,6 +211,7 @@ def batch_command(command: Command) -> int:
     from importlib import import_module
 
     from scorer.commands.choose import latest_year
+    from scorer.escape import one_line
     from scorer.i18n import language, t
     from scorer.load.rules import load_rules
     from scorer.output import AtomicWriter, write_atomic
@@ -272,7 +273,7 @@ def batch_command(command: Command) -> int:
     for stream in streams:
         if isinstance(stream, AtomicWriter):
             stream.finish()
-            sys.stderr.write(t("cli.wrote", path=str(stream.path)) + "\n")
+            sys.stderr.write(t("cli.wrote", path=one_line(str(stream.path))) + "\n")
     options = RenderOptions(lang, width=command.width if not command.outputs else 160)
     for target, renderer in targets:
         if renderer.name == "jsonl":
@@ -283,7 +284,7 @@ def batch_command(command: Command) -> int:
             sys.stdout.flush()
         else:
             write_atomic(target, content, files)
-            sys.stderr.write(t("cli.wrote", path=str(target)) + "\n")
+            sys.stderr.write(t("cli.wrote", path=one_line(str(target))) + "\n")
     return max(_report_refusals(summary), 1 if run.empty else 0)
 
 
