@@ -167,3 +167,17 @@ def test_an_audit_of_two_departments_audits_both(tmp_path: Path) -> None:
     done = runner.invoke(app, ["audit", str(first), str(other), "-f", "json"])
     data = json.loads(done.stdout)
     assert len(data["tables"]) == 2 and not data["refused"]
+
+
+def test_a_database_whose_rows_were_changed_by_hand_is_refused_not_a_crash(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite"
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    inputs(folder, "a.yaml", "财政局")
+    assert runner.invoke(app, ["batch", str(folder), "--db", str(db)]).exit_code == 0
+    with sqlite3.connect(db) as connection:  # a department's row moved to 2021, its scores left in 2022
+        connection.execute("UPDATE departments SET year = 2021")
+    connection.close()
+    done = runner.invoke(app, ["batch", str(folder), "--db", str(db)])
+    assert done.exit_code == 1
+    assert done.stderr.startswith(f"error: {db}: not a usable history database: UNIQUE constraint failed")

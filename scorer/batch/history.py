@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -104,21 +105,36 @@ def _spellings(connection: sqlite3.Connection) -> dict[str, set[str]]:
     return found
 
 
+@contextmanager
+def _rows_of(path: Path | None) -> Iterator[None]:
+    """A database whose rows no longer fit what `score` writes (changed by hand) is the user's problem."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise UserError.at(Location(str(path or "")), t("history.not_a_database", why=str(exc))) from None
+
+
 class Writer:
     """Appends results in transactions of BATCH departments; `close()` commits the last one."""
 
     BATCH = 200
 
-    def __init__(self, connection: sqlite3.Connection, lang: str):
+    def __init__(self, connection: sqlite3.Connection, lang: str, path: Path | None = None):
         self.connection = connection
         self.lang = lang
+        self.path = path
         self.pending = 0
         self.stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        self.spellings = _spellings(connection)
+        with _rows_of(path):
+            self.spellings = _spellings(connection)
 
     def previous(self, result: Result) -> Previous | None:
         """The department's latest year before this one (under any spelling of its name), and the indicators
         that moved since."""
+        with _rows_of(self.path):
+            return self._previous(result)
+
+    def _previous(self, result: Result) -> Previous | None:
         names = sorted(self.spellings.get(department_key(result.department), ()))
         if not names:
             return None
@@ -145,6 +161,10 @@ class Writer:
         return Previous(int(year), Decimal(total), str(grade), moved)
 
     def add(self, result: Result, source: str) -> None:
+        with _rows_of(self.path):
+            self._add(result, source)
+
+    def _add(self, result: Result, source: str) -> None:
         from scorer.render.json_result import as_dict
 
         if self.pending == 0:
@@ -177,7 +197,8 @@ class Writer:
 
     def commit(self) -> None:
         if self.pending:
-            self.connection.execute("COMMIT")
+            with _rows_of(self.path):
+                self.connection.execute("COMMIT")
             self.pending = 0
 
     def rollback(self) -> None:
