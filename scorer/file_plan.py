@@ -23,6 +23,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePath
 
 from scorer.i18n import t
@@ -99,7 +100,6 @@ class FilePlan:
     gathered: list[Gathered] = field(default_factory=list)
     rules: list[Path] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
-    _known: dict[str, object] = field(default_factory=dict, repr=False)
 
     def write(self, path: Path | None, option: str = "-o") -> FilePlan:
         """Add an output (`None` and `-` print instead, and are left out)."""
@@ -126,16 +126,16 @@ class FilePlan:
         def refuse(key: str, **values: str) -> None:
             raise UserError.at(where, t(key, option=output.option, **values))
 
-        for folder in self._rules_folders():
+        for folder in self._rules_folders:
             if place.same_as(folder) or place.below(folder) is not None:
                 refuse("output.over_rules_folder", path=_shown(folder.path))
-        rule_file = self._rule_files().get(place.identity) if place.identity else None
+        rule_file = self._rule_files.get(place.identity) if place.identity else None
         if rule_file is not None:
             refuse("output.over_rule_file", path=_shown(rule_file))
         read = self._input_read(place)
         if read is not None:
             refuse("output.over_input", path=_shown(read))
-        for gathered, root in self._gathered_places():
+        for gathered, root in self._gathered_places:
             relative = place.below(root)
             if relative is not None and gathered.takes(relative):
                 refuse("output.read_as_input", inputs=gathered.shown)
@@ -146,51 +146,54 @@ class FilePlan:
 
     def _input_read(self, place: _Place) -> Path | None:
         """The input that `place` is, or None."""
-        by_identity, by_path = self._inputs()
+        by_identity, by_path = self._inputs
         if place.identity is not None:
             return by_identity.get(place.identity)
         return by_path.get(place.resolved)
 
+    @cached_property
     def _inputs(self) -> tuple[dict[tuple[int, int], Path], dict[Path, Path]]:
-        """The inputs by identity (those that exist) and by resolved path (those that do not), worked out once."""
-        if "inputs" not in self._known:
-            by_identity: dict[tuple[int, int], Path] = {}
-            by_path: dict[Path, Path] = {}
-            for path in self.inputs:  # a batch may read thousands: an existing file is only stat-ed
-                try:
-                    info = os.stat(path)
-                except (OSError, ValueError):
-                    by_path.setdefault(_Place.of(path).resolved, path)
-                    continue
-                by_identity.setdefault((info.st_dev, info.st_ino), path)
-            self._known["inputs"] = (by_identity, by_path)
-        return self._known["inputs"]  # type: ignore[return-value]
+        """The inputs by identity (those that exist) and by resolved path (those that do not)."""
+        by_identity: dict[tuple[int, int], Path] = {}
+        by_path: dict[Path, Path] = {}
+        for path in self.inputs:  # a batch may read thousands: an existing file is only stat-ed
+            identity = _identity(path)
+            if identity is not None:
+                by_identity.setdefault(identity, path)
+            else:
+                by_path.setdefault(_Place.of(path).resolved, path)
+        return by_identity, by_path
 
+    @cached_property
     def _rules_folders(self) -> list[_Place]:
-        if "rules" not in self._known:
-            from scorer.resources import rules_root, schemas_dir
+        from scorer.resources import rules_root, schemas_dir
 
-            self._known["rules"] = [_Place.of(p) for p in [*self.rules, rules_root(), schemas_dir()]]
-        return self._known["rules"]  # type: ignore[return-value]
+        return [_Place.of(p) for p in [*self.rules, rules_root(), schemas_dir()]]
 
+    @cached_property
     def _rule_files(self) -> dict[tuple[int, int], Path]:
         """Every file of the rules folders by identity: a hard link elsewhere is still a rule file."""
-        if "rule_files" not in self._known:
-            found: dict[tuple[int, int], Path] = {}
-            for folder in self._rules_folders():
-                if folder.info is None or not stat.S_ISDIR(folder.info.st_mode):
-                    continue
+        found: dict[tuple[int, int], Path] = {}
+        for folder in self._rules_folders:
+            if folder.info is not None and stat.S_ISDIR(folder.info.st_mode):
                 for path in folder.path.rglob("*"):
-                    place = _Place.of(path)
-                    if place.identity is not None and place.info and stat.S_ISREG(place.info.st_mode):
-                        found.setdefault(place.identity, path)
-            self._known["rule_files"] = found
-        return self._known["rule_files"]  # type: ignore[return-value]
+                    identity = _identity(path, regular=True)
+                    if identity is not None:
+                        found.setdefault(identity, path)
+        return found
 
+    @cached_property
     def _gathered_places(self) -> list[tuple[Gathered, _Place]]:
-        if "gathered" not in self._known:
-            self._known["gathered"] = [(g, _Place.of(g.root)) for g in self.gathered]
-        return self._known["gathered"]  # type: ignore[return-value]
+        return [(g, _Place.of(g.root)) for g in self.gathered]
+
+
+def _identity(path: Path, regular: bool = False) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path` (only a regular file's when `regular`), or None where there is none."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return None if regular and not stat.S_ISREG(info.st_mode) else (info.st_dev, info.st_ino)
 
 
 def _writable(place: _Place, where: Location, option: str) -> None:
