@@ -22,12 +22,13 @@ import typer
 from typer import _click as click
 
 from scorer import __version__, i18n
-from scorer.escape import visible
+from scorer.escape import one_line, visible
 from scorer.i18n import t
 from scorer.model.problems import Problem, RulesNotFound, UserError
 from scorer.output import OutputError, SafeStream, guard_streams
 
 if TYPE_CHECKING:  # imported where a command runs, so that the start stays quick
+    from scorer.file_plan import FilePlan, Gathered
     from scorer.model.result import Result
     from scorer.render import Renderer
 
@@ -173,9 +174,29 @@ def handled() -> Iterator[None]:
         _fail(t("cli.bug", what=f"{type(exc).__name__}: {exc}"), EXIT_BUG)
 
 
-def _emit(
-    content: str | bytes, output: Path | None, protected: list[Path], *, coloured: bool = False
-) -> None:
+def _files(
+    reads: list[Path | None],
+    rules: list[str | None],
+    writes: dict[str, Path | None],
+    gathered: "list[Gathered] | None" = None,
+) -> "FilePlan":
+    """The command's files (scorer/file_plan.py), checked before any work: what it reads (and the folders it
+    reads from), the rules folders it uses (each `--rules`, found as the command will find it), and each output
+    by the option that names it."""
+    from scorer.file_plan import FilePlan
+    from scorer.load.rules import resolve_rules
+
+    plan = FilePlan(inputs=[path for path in reads if path is not None], gathered=gathered or [])
+    for spec in rules:
+        with suppress(RulesNotFound):  # the command says so in its own words when it loads them
+            plan.rules += [resolve_rules(spec)] if spec is not None else []
+    for option, path in writes.items():
+        plan.write(path, option)
+    plan.check()
+    return plan
+
+
+def _emit(content: str | bytes, output: Path | None, plan: "FilePlan", *, coloured: bool = False) -> None:
     """Print, or write to -o FILE (`-o -` prints). A coloured table's cells were escaped when it was built."""
     if output is None or str(output) == "-":
         stream = sys.stdout
@@ -188,8 +209,8 @@ def _emit(
     else:
         from scorer.output import write_atomic
 
-        write_atomic(output, content, protected)
-        sys.stderr.write(t("cli.wrote", path=str(output)) + "\n")
+        write_atomic(output, content, plan)
+        sys.stderr.write(t("cli.wrote", path=one_line(str(output))) + "\n")
 
 
 @app.command(cls=_Command, help=_("cli.run"))
@@ -208,30 +229,27 @@ def run(
     from scorer.render.options import RenderOptions
 
     with handled():
-        result, renderer, protected = _scored(inputs, rules, output, fmt, RENDERERS)
+        result, renderer, plan = _scored(inputs, rules, output, fmt, RENDERERS)
         to_screen = output is None or str(output) == "-"
         color = to_screen and renderer.name == "table" and _colour_wanted()
         width = _terminal_width() if to_screen else 160
         options = RenderOptions(i18n.language(), color, width, explanations)
-        _emit(renderer.render(result, options), output, protected, coloured=color)
+        _emit(renderer.render(result, options), output, plan, coloured=color)
 
 
 def _scored(
     inputs: Path, rules: str | None, output: Path | None, fmt: str | None, registry: "tuple[Renderer, ...]"
-) -> "tuple[Result, Renderer, list[Path]]":
-    """Score the inputs, refuse an -o that may not be written before any work is shown, choose the renderer."""
+) -> "tuple[Result, Renderer, FilePlan]":
+    """Refuse an -o that may not be written before any work, score the inputs, choose the renderer."""
     from scorer.commands.run import score_file
-    from scorer.output import check_target
     from scorer.render import for_output
 
-    result, rules_set = score_file(inputs, rules)
-    protected = [inputs, Path(rules_set.folder)]
-    if output is not None and str(output) != "-":
-        check_target(output, protected)
+    plan = _files([inputs], [rules], {"-o": output})
+    result, _ = score_file(inputs, rules)
     renderer = for_output(output, fmt, registry)
     if renderer.binary and (output is None or str(output) == "-"):
         raise typer.BadParameter(t("cli.binary_needs_file", format=renderer.name), param_hint="--output")
-    return result, renderer, protected
+    return result, renderer, plan
 
 
 def _colour_wanted() -> bool:
@@ -263,8 +281,8 @@ def report(
     from scorer.render.options import RenderOptions
 
     with handled():
-        result, renderer, protected = _scored(inputs, rules, output, fmt, REPORTS)
-        _emit(renderer.render(result, RenderOptions(i18n.language())), output, protected)
+        result, renderer, plan = _scored(inputs, rules, output, fmt, REPORTS)
+        _emit(renderer.render(result, RenderOptions(i18n.language())), output, plan)
 
 
 @app.command(cls=_Command, help=_("cli.lint"))
@@ -303,14 +321,15 @@ def explain(
     from scorer.render.explain import render
 
     with handled():
-        result, rules_set = score_file(inputs, rules)
+        plan = _files([inputs], [rules], {"-o": output})
+        result, _ = score_file(inputs, rules)
         ids = [i.id for i in result.indicators]
         if indicator is not None and indicator not in ids:
             raise typer.BadParameter(
                 t("cli.no_indicator", id=indicator, hint=did_you_mean(indicator, ids)),
                 param_hint="--indicator",
             )
-        _emit(render(result, i18n.language(), indicator), output, [inputs, Path(rules_set.folder)])
+        _emit(render(result, i18n.language(), indicator), output, plan)
 
 
 def _percent(value: float | None) -> float | None:
@@ -366,19 +385,21 @@ def diff(
     lang: LangOption = None,
 ) -> None:
     from scorer.commands.choose import diff_inputs
-    from scorer.commands.diff import diff as run_diff
+    from scorer.commands.diff import diff_documents, gathered, read_documents
     from scorer.load.rules import load_rules
     from scorer.render.diff_report import render
 
     with handled():
-        old_rules, new_rules = load_rules(old), load_rules(new)
         paths = diff_inputs(inputs)
-        result = run_diff(old_rules, new_rules, paths)
+        documents, read = read_documents(paths)
+        plan = _files(read, [old, new], {"-o": output}, gathered(paths))
+        old_rules, new_rules = load_rules(old), load_rules(new)
+        result = diff_documents(old_rules, new_rules, documents)
         # Only the rules' changes: say so, rather than let silence pass for "no effect".
         if not result.impacts:
             _to_stderr(t("diff.no_inputs", paths=", ".join(str(p) for p in paths) or "—"))
         text = render(result, fmt, old, new, i18n.language())
-        _emit(text, output, [Path(old_rules.folder), Path(new_rules.folder), *paths])
+        _emit(text, output, plan)
 
 
 @app.command(cls=_Command, help=_("cli.schema"))
@@ -390,9 +411,10 @@ def schema(rules: RulesOption = None, output: OutputOption = None, lang: LangOpt
     from scorer.load.rules import load_rules
 
     with handled():
+        plan = _files([], [latest_year(rules)], {"-o": output})
         rules_set = load_rules(latest_year(rules))
         text = json.dumps(inputs_schema(rules_set), ensure_ascii=False, indent=2) + "\n"
-        _emit(text, output, [Path(rules_set.folder)])
+        _emit(text, output, plan)
 
 
 @app.command(cls=_Command, help=_("cli.template"))
@@ -413,16 +435,16 @@ def template(
     from scorer.commands.scaffold import refuse_existing, scaffold_file
 
     with handled():
+        plan = _files([targets, given], [latest_year(rules)], {"-o": output})
         refuse_existing(output, force)
         if for_batch:
             from scorer.commands.batch_template import batch_template
 
-            content, rules_set = batch_template(latest_year(rules), output, i18n.language())
-            _emit(content, output, [Path(rules_set.folder)])
+            content, _ = batch_template(latest_year(rules), output, i18n.language())
+            _emit(content, output, plan)
             return
-        content, rules_set = scaffold_file(latest_year(rules), targets, given, output, i18n.language())
-        protected = [Path(rules_set.folder)] + [p for p in (targets, given) if p is not None]
-        _emit(content, output, protected)
+        content, _ = scaffold_file(latest_year(rules), targets, given, output, i18n.language())
+        _emit(content, output, plan)
 
 
 BatchFormat = Literal["table", "csv", "xlsx", "jsonl", "html"]
@@ -505,18 +527,14 @@ def audit(
     with handled():
         if to_inputs is not None and len(tables) != 1:
             raise typer.BadParameter(t("audit.to_inputs_one"), param_hint="--to-inputs")
-        for target in (to_inputs, output):
-            if target is not None and str(target) != "-":
-                from scorer.output import check_target
-
-                check_target(target, list(tables))
+        plan = _files(list(tables), [rules], {"--to-inputs": to_inputs, "-o": output})
         audits, refused = audit_files(tables, rules)
         if to_inputs is not None and audits:
-            _emit(inputs_yaml(audits[0]), to_inputs, list(tables))
+            _emit(inputs_yaml(audits[0]), to_inputs, plan)
         if fmt == "text" and refused:
             _to_stderr("\n".join(t("cli.error", message=str(p)) for p in refused))
         if audits or fmt == "json":
-            _emit(render(audits, refused, fmt, i18n.language()), output, list(tables))
+            _emit(render(audits, refused, fmt, i18n.language()), output, plan)
         if refused or any(not a.consistent for a in audits):
             raise typer.Exit(EXIT_USER)
 

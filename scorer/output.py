@@ -1,6 +1,7 @@
 """Writing results: atomically, never over a file the user gave us to read, and never as control codes.
 
-`write_atomic` is how `-o FILE` writes; `SafeStream` is what stdout and stderr become while `score` runs.
+`write_atomic` is how `-o FILE` writes (after the command's `FilePlan` was checked: scorer/file_plan.py);
+`SafeStream` is what stdout and stderr become while `score` runs.
 """
 
 from __future__ import annotations
@@ -9,24 +10,26 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from scorer.escape import visible
 from scorer.i18n import t
 from scorer.model.problems import Location, UserError
-from scorer.resources import rules_root
+
+if TYPE_CHECKING:  # imported by the commands that write a file, not at every start
+    from scorer.file_plan import FilePlan
 
 
-def write_atomic(path: Path, content: str | bytes, protected: Iterable[Path] = ()) -> None:
+def write_atomic(path: Path, content: str | bytes, plan: FilePlan | None = None) -> None:
     """Write `content` to `path` via a temporary file and a rename, so an interrupted run leaves no half file.
 
-    Refuses to write over any file in `protected` (the inputs, also through another name or a hard link), inside
-    a protected folder (the rules), or over anything that is not a regular file (a device, a FIFO). An existing
-    file keeps its permissions; a new one gets the usual ones (0666 less the umask).
+    The path is checked against the command's `plan` (scorer/file_plan.py) once more first: never over an input
+    (also through another name or a hard link), inside a rules folder, over another output, or over anything
+    that is not a regular file (a device, a FIFO). An existing file keeps its permissions; a new one gets the
+    usual ones (0666 less the umask).
     """
-    check_target(path, protected)
+    _planned(path, plan).check_before_writing(path)
     where = Location(str(path))
     target = path.resolve()
     existing = _stat(target)
@@ -51,26 +54,11 @@ def write_atomic(path: Path, content: str | bytes, protected: Iterable[Path] = (
         raise
 
 
-def check_target(path: Path, protected: Iterable[Path] = ()) -> None:
-    """Refuse, before any work, an -o that would replace an input, a rules file, a folder, a device or a pipe."""
-    where = Location(str(path))
-    target = path.resolve()
-    existing = _stat(target)
-    for keep in [*protected, rules_root()]:  # every shipped rule year, and the list of released ones
-        keep_stat = _stat(keep)
-        keep = keep.resolve()
-        same = existing is not None and keep_stat is not None and _same_file(existing, keep_stat)
-        if target == keep or same or (keep.is_dir() and keep in target.parents):
-            key = "output.over_rules_folder" if keep.is_dir() else "output.over_input"
-            raise UserError.at(where, t(key, path=str(keep)))
-    if existing is not None and stat.S_ISDIR(existing.st_mode):
-        raise UserError.at(where, t("output.is_folder"))
-    if existing is not None and not stat.S_ISREG(existing.st_mode):
-        raise UserError.at(where, t("output.not_regular_file"))
-    if existing is not None and (not existing.st_mode & 0o222 or not os.access(target, os.W_OK)):
-        raise UserError.at(where, t("output.read_only"))  # read-only says: do not replace me
-    if not target.parent.is_dir():
-        raise UserError.at(where, t("output.no_folder", folder=str(target.parent)))
+def _planned(path: Path, plan: FilePlan | None) -> FilePlan:
+    """The command's plan, or, for a caller without one, a plan that writes `path` and reads nothing."""
+    from scorer.file_plan import FilePlan
+
+    return plan if plan is not None else FilePlan().write(path)
 
 
 def _write_all(handle: int, data: bytes) -> None:
@@ -85,10 +73,6 @@ def _stat(path: Path) -> os.stat_result | None:
         return path.stat()
     except OSError:
         return None
-
-
-def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
-    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
 def _umask() -> int:
@@ -167,10 +151,10 @@ def guard_streams() -> None:
 
 class AtomicWriter:
     """A file written a piece at a time (a batch's JSON Lines), then put in place by a rename; on `discard()`,
-    or when the process is interrupted, nothing is left behind. The same refusals as `write_atomic`."""
+    or when the process is interrupted, nothing is left behind. The same checks as `write_atomic`."""
 
-    def __init__(self, path: Path, protected: Iterable[Path] = ()):
-        check_target(path, protected)
+    def __init__(self, path: Path, plan: FilePlan | None = None):
+        _planned(path, plan).check_before_writing(path)
         self.path = path
         self.target = path.resolve()
         existing = _stat(self.target)

@@ -18,13 +18,16 @@ from __future__ import annotations
 import glob
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
 
 from scorer.i18n import t
 from scorer.load.yamlio import YamlDocument, display_path
 from scorer.model.problems import LineMap, Location, Problem, UserError
 from scorer.model.rules import RuleSet
+
+if TYPE_CHECKING:
+    from scorer.file_plan import Gathered
 
 FOLDER_SUFFIXES = (".yaml", ".yml", ".xlsx")
 LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -73,32 +76,57 @@ def expand(
     collects the folders and globs that named no input at all."""
     skipped = {p.resolve() for p in skip}
     for path in paths:
-        count = 0
-        if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                if _wanted(found, path) and found.resolve() not in skipped:
-                    count += 1
-                    yield from _file(found, rules)
-        elif not is_pattern(path):
+        if not path.is_dir() and not is_pattern(path):
             yield from _file(path, rules)
             continue
-        else:
-            for match in sorted(glob.glob(str(path), recursive=True)):
-                found = Path(match)
-                if found.resolve() in skipped:
-                    continue
-                for source in expand([found], rules, skip) if found.is_dir() else _file(found, rules):
-                    count += 1
-                    yield source
+        count = 0
+        for found in files_named(path):
+            if found.resolve() not in skipped:
+                count += 1
+                yield from _file(found, rules)
         if not count and empty is not None:
             empty.append(display_path(path) if path.is_dir() else str(path))
 
 
-def _wanted(path: Path, root: Path) -> bool:
-    relative = path.relative_to(root).parts
-    if any(part.startswith(".") for part in relative) or path.name.startswith("~$"):
+def files_named(path: Path) -> Iterator[Path]:
+    """The files one PATH of `score batch` names, in order: a folder's inputs files (`takes`), a glob's matches
+    (the inputs files of a folder it matches), or the file itself."""
+    if path.is_dir():
+        for found in sorted(path.rglob("*")):
+            if takes(found.relative_to(path)) and found.is_file():
+                yield found
+    elif not is_pattern(path):
+        yield path
+    else:
+        for match in sorted(glob.glob(str(path), recursive=True)):
+            yield from files_named(Path(match)) if Path(match).is_dir() else [Path(match)]
+
+
+def takes(relative: PurePath) -> bool:
+    """Whether a folder's file at `relative` is read as inputs: a `.yaml`, `.yml` or `.xlsx` file, neither
+    hidden nor an Excel lock file (`~$…`). Decided by the name alone, so that it also says which outputs would
+    be read the next time."""
+    if any(part.startswith(".") for part in relative.parts) or relative.name.startswith("~$"):
         return False
-    return path.suffix.lower() in FOLDER_SUFFIXES and path.is_file()
+    return relative.suffix.lower() in FOLDER_SUFFIXES
+
+
+def gathered(path: Path) -> Gathered | None:
+    """A folder or glob of PATHS as the command's file plan sees it: where inputs are read from, and which
+    names there are read (a glob's pattern, taken broadly: its `*` also matches a `/`)."""
+    from fnmatch import fnmatchcase
+
+    from scorer.file_plan import Gathered
+
+    if path.is_dir():
+        return Gathered(path, takes, display_path(path))
+    if not is_pattern(path):
+        return None
+    parts = path.parts
+    fixed = next((i for i, part in enumerate(parts) if _GLOB_CHARS & set(part)), len(parts))
+    root = Path(*parts[:fixed]) if fixed else Path(".")
+    pattern = "/".join(parts[fixed:]).replace("**/", "").lower()  # and in any case: a disk may ignore it
+    return Gathered(root, lambda relative: fnmatchcase(relative.as_posix().lower(), pattern), str(path))
 
 
 def _refused(display: str, message: str, where: int | str | None = None) -> Source:

@@ -5,7 +5,8 @@ indicator: how many departments lost points, how many points in all, and the rea
 refused departments with their problems.
 
 Ranking: by total, highest first. Equal totals share a rank (1, 2, 2, 4: "standard competition ranking") and are
-listed by department name (in Unicode order), then in input order, so that the same batch always ranks the same.
+listed by department name (in the Unicode order of its `department_key`), then in input order, so that the same
+batch always ranks the same.
 
 Reasons are counted by their wording with the numbers taken out ("…年共签订…份合同，其中…份按要求及时备案"), so
 that a formula's reason counts once per department that lost points on it. At most `REASONS_KEPT` distinct
@@ -22,6 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from scorer.i18n import say, t
+from scorer.model.department import department_key
 from scorer.model.messages import Fact, Message, RuleReason, Said
 from scorer.model.problems import Problem
 from scorer.model.result import Result
@@ -159,7 +161,7 @@ class Summary:
     # ---- what the renderers show ----
 
     def ranked(self) -> list[tuple[int, Entry]]:
-        ordered = sorted(self.entries, key=lambda e: (-e.total, e.department, e.order))
+        ordered = sorted(self.entries, key=lambda e: (-e.total, department_key(e.department), e.order))
         ranks: list[tuple[int, Entry]] = []
         for position, entry in enumerate(ordered, start=1):
             tied = ranks and ranks[-1][1].total == entry.total

@@ -9,15 +9,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.load.rules import load_rules
 from scorer.load.table_layout import header_words, read_layout, row_labels, table_year, title_of
 from scorer.load.table_text import read_table_text
 from scorer.load.workbook import is_workbook
-from scorer.load.yamlio import display_path, read_bytes
+from scorer.load.yamlio import comment, display_path, read_bytes
 from scorer.model.audit import Audit, Grid
-from scorer.model.department import Department, IndicatorInputs
+from scorer.model.department import Department, IndicatorInputs, department_key
 from scorer.model.problems import Location, Problem, RulesNotFound, UserError
 from scorer.scoring.audit import audit
 
@@ -50,16 +49,30 @@ def audit_file(path: Path, rules: str | None = None) -> Audit:
 
 
 def audit_files(paths: list[Path], rules: str | None) -> tuple[list[Audit], list[Problem]]:
-    """Every table audited; a table that cannot be read is a problem, and the others are still audited."""
+    """Every table audited; a table that cannot be read is a problem, and the others are still audited. A second
+    table of the same department (by `department_key`) and year is refused, naming the first."""
     audits: list[Audit] = []
     problems: list[Problem] = []
+    seen: dict[tuple[str, int], str] = {}  # (department key, year) → the table it was first read from
     for path in paths:
         try:
-            audits.append(audit_file(path, rules))
+            found = audit_file(path, rules)
         except UserError as exc:
             problems.extend(exc.problems)
+            continue
         except RulesNotFound as exc:
             problems.append(Problem(Location(display_path(path)), str(exc)))
+            continue
+        key = (department_key(found.table.department), found.rules_year)
+        first = seen.get(key) if key[0] else None
+        if first is not None:
+            message = t(
+                "audit.duplicate", department=found.table.department, year=found.rules_year, first=first
+            )
+            problems.append(Problem(Location(found.table.path), message))
+            continue
+        seen[key] = found.table.path
+        audits.append(found)
     return audits, problems
 
 
@@ -80,9 +93,9 @@ def inputs_yaml(result: Audit) -> str:
 
     _Dumper.add_representer(Decimal, decimal)
     data = inputs_data(result.recovered)
-    header = t("audit.inputs_header", path=one_line(result.table.path), rules=result.rules_year)
+    header = t("audit.inputs_header", path=comment(result.table.path), rules=result.rules_year)
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
-    return "".join(f"# {line}\n" for line in header.splitlines()) + body
+    return "".join(f"# {comment(line)}\n" for line in header.split("\n")) + body
 
 
 def inputs_data(department: Department) -> dict[str, Any]:

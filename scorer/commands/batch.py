@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from scorer.batch.sources import Source, expand
 from scorer.batch.stream import Briefed, Outcome, Refused, Scored, score_briefs, score_lines, score_stream
@@ -19,6 +19,9 @@ from scorer.batch.summary import Summary
 from scorer.model.problems import Location, Problem, UserError
 from scorer.model.result import Result
 from scorer.model.rules import RuleSet
+
+if TYPE_CHECKING:
+    from scorer.file_plan import FilePlan
 
 
 def score_many(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> Iterator[Outcome]:
@@ -76,7 +79,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
     if run.db is not None:
         from scorer.batch.history import Writer, connect
 
-        writer = Writer(connect(run.db), lang)
+        writer = Writer(connect(run.db), lang, run.db)
     sources = expand(paths, rules, run.skip, run.empty)
     seen: dict[tuple[str, int], str] = {}  # (department, year) → where it was first read
     try:
@@ -162,8 +165,11 @@ def _naming_department(outcome: Refused, lang: str) -> tuple[Problem, ...]:
 
 
 def _duplicate_of(department: str, year: int, place: str, seen: dict[tuple[str, int], str]) -> str | None:
-    """Where the same department and year was read before in this batch, or None (and it is noted)."""
-    key = (" ".join(department.split()), year)
+    """Where the same department (by `department_key`: `财政局` and `财政局\u3000` are one) and year was read
+    before in this batch, or None (and it is noted)."""
+    from scorer.model.department import department_key
+
+    key = (department_key(department), year)
     first = seen.get(key)
     if first is None:
         seen[key] = place
@@ -205,35 +211,34 @@ def batch_command(command: Command) -> int:
     from importlib import import_module
 
     from scorer.commands.choose import latest_year
+    from scorer.escape import one_line
     from scorer.i18n import language, t
     from scorer.load.rules import load_rules
-    from scorer.output import AtomicWriter, check_target, write_atomic
+    from scorer.output import AtomicWriter, write_atomic
     from scorer.render import SUMMARIES, Renderer, by_name, for_output
     from scorer.render.options import RenderOptions
 
     lang = language()
     _check_paths(command.paths)
+    files = file_plan(command)
+    files.check()
     rules = load_rules(latest_year(command.rules))
-    protected = [*command.paths, Path(rules.folder)]
-    if command.db is not None:
-        protected.append(command.db)
-    plan: list[tuple[Path | None, Renderer]] = []
+    targets: list[tuple[Path | None, Renderer]] = []
     single = command.fmt if len(command.outputs) <= 1 else None
     for path in command.outputs:
         if str(path) == "-":
-            plan.append((None, by_name(single or "table", SUMMARIES)))
+            targets.append((None, by_name(single or "table", SUMMARIES)))
             continue
-        check_target(path, protected)
-        plan.append((path, for_output(path, single, SUMMARIES)))
-    if not plan:
-        plan.append((None, by_name(single or "table", SUMMARIES)))
-    for target, renderer in plan:
+        targets.append((path, for_output(path, single, SUMMARIES)))
+    if not targets:
+        targets.append((None, by_name(single or "table", SUMMARIES)))
+    for target, renderer in targets:
         if target is None and renderer.binary:
             raise UserError.at(Location("-"), t("cli.binary_needs_file", format=renderer.name))
     streams: list[AtomicWriter | TextIO] = []
-    for target, renderer in plan:
+    for target, renderer in targets:
         if renderer.name == "jsonl":
-            streams.append(AtomicWriter(target, protected) if target is not None else sys.stdout)  # type: ignore[arg-type]
+            streams.append(AtomicWriter(target, files) if target is not None else sys.stdout)  # type: ignore[arg-type]
 
     def on_line(line: str) -> None:
         for stream in streams:
@@ -268,9 +273,9 @@ def batch_command(command: Command) -> int:
     for stream in streams:
         if isinstance(stream, AtomicWriter):
             stream.finish()
-            sys.stderr.write(t("cli.wrote", path=str(stream.path)) + "\n")
+            sys.stderr.write(t("cli.wrote", path=one_line(str(stream.path))) + "\n")
     options = RenderOptions(lang, width=command.width if not command.outputs else 160)
-    for target, renderer in plan:
+    for target, renderer in targets:
         if renderer.name == "jsonl":
             continue
         content: str | bytes = import_module(renderer.module).render(summary, options)
@@ -278,9 +283,27 @@ def batch_command(command: Command) -> int:
             sys.stdout.write(content.decode("utf-8-sig") if isinstance(content, bytes) else content)
             sys.stdout.flush()
         else:
-            write_atomic(target, content, protected)
-            sys.stderr.write(t("cli.wrote", path=str(target)) + "\n")
+            write_atomic(target, content, files)
+            sys.stderr.write(t("cli.wrote", path=one_line(str(target))) + "\n")
     return max(_report_refusals(summary), 1 if run.empty else 0)
+
+
+def file_plan(command: Command) -> FilePlan:
+    """What `score batch` reads (every file its PATHS name) and writes (each -o, and the history database, which
+    it also reads), checked before any department is read (scorer/file_plan.py)."""
+    from scorer.batch.sources import files_named, gathered
+    from scorer.commands.choose import latest_year
+    from scorer.file_plan import FilePlan
+    from scorer.load.rules import resolve_rules
+
+    plan = FilePlan(rules=[resolve_rules(latest_year(command.rules))])
+    for path in command.paths:
+        plan.inputs += files_named(path)
+        if (where := gathered(path)) is not None:
+            plan.gathered.append(where)
+    for output in command.outputs:
+        plan.write(output)
+    return plan.write(command.db, "--db")
 
 
 def _check_paths(paths: list[Path]) -> None:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from scorer.commands.casefile import discover, load_case
 from scorer.commands.kind_diff import kind_rows
 from scorer.i18n import t
 from scorer.load.inputs import read_inputs
-from scorer.load.yamlio import YamlDocument, load_yaml_file
+from scorer.load.yamlio import YamlDocument, display_path, load_yaml_file
 from scorer.model.problems import Problem, UserError
 from scorer.model.result import Result
 from scorer.model.rules import Indicator, RuleSet
 from scorer.rounding import Rounding, fmt
 from scorer.scoring.engine import RuleRuntimeError, score
+
+if TYPE_CHECKING:
+    from scorer.file_plan import Gathered
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,13 @@ class RulesDiff:
 
 
 def diff(old: RuleSet, new: RuleSet, inputs: list[Path]) -> RulesDiff:
+    return diff_documents(old, new, read_documents(inputs)[0])
+
+
+def diff_documents(old: RuleSet, new: RuleSet, documents: list[tuple[str, YamlDocument]]) -> RulesDiff:
+    """What changed between two rule sets, and each document's totals under both (`read_documents`)."""
     result = RulesDiff(old, new, rubric_changes(old, new) + indicator_changes(old, new))
-    for label, doc in _inputs(inputs):
+    for label, doc in documents:
         result.impacts.append(Impact(label, _score(old, doc), _score(new, doc)))
     return result
 
@@ -173,14 +182,18 @@ def _band(band: tuple[Decimal, Decimal] | None) -> str:
     return t("diff.none") if band is None else f"[{fmt(band[0])}, {fmt(band[1])})"
 
 
-def _inputs(paths: list[Path]) -> list[tuple[str, YamlDocument]]:
-    """Inputs files and golden cases under `paths`, as documents ready to score under either rule set."""
+def read_documents(paths: list[Path]) -> tuple[list[tuple[str, YamlDocument]], list[Path]]:
+    """Inputs files and golden cases under `paths`, as documents ready to score under either rule set; and every
+    file read to find them (a golden case's `inputs_file` too)."""
     found = []
-    for path in discover(paths):
+    read = discover(paths)
+    for path in list(read):
         try:
             doc = load_yaml_file(path)
             if isinstance(doc.data, dict) and "expect" in doc.data:  # a golden case
                 case = load_case(path)
+                if case.inputs_file is not None:
+                    read.append(case.inputs_file)
                 inputs = load_yaml_file(case.inputs_file) if case.inputs_file is not None else case.inputs_doc
                 assert inputs is not None
                 found.append((str(case.path), inputs))
@@ -188,7 +201,18 @@ def _inputs(paths: list[Path]) -> list[tuple[str, YamlDocument]]:
         except UserError:
             continue  # not an inputs file; `score lint` and `score test` speak of broken ones
         found.append((doc.path, doc))
-    return found
+    return found, read
+
+
+def gathered(paths: list[Path]) -> list[Gathered]:
+    """The folders `score diff` reads inputs from, and the names it reads there (`*.yaml`), for its file plan."""
+    from scorer.file_plan import Gathered
+
+    return [Gathered(p, _a_yaml_file, display_path(p)) for p in paths if p.is_dir()]
+
+
+def _a_yaml_file(relative: PurePath) -> bool:
+    return relative.suffix.lower() == ".yaml"
 
 
 def _score(rules: RuleSet, doc: YamlDocument) -> Result | str:

@@ -30,8 +30,8 @@ def history(db: Path, department: str | None, fmt: str, lang: str) -> tuple[str,
         )
         return (json.dumps([]) + "\n" if fmt == "json" else one_line(message) + "\n"), False
     if fmt == "json":
-        latest = {(row.department, row.year): row for row in found}  # rows come by time scored within a year
-        listed = [{**_as_dict(row), "latest": latest[(row.department, row.year)] is row} for row in found]
+        latest = {(row.key, row.year): row for row in found}  # rows come by time scored within a year
+        listed = [{**_as_dict(row), "latest": latest[(row.key, row.year)] is row} for row in found]
         return json_safe(json.dumps(listed, ensure_ascii=False, indent=2)) + "\n", True
     return _text(found, department is not None, lang), True
 
@@ -56,25 +56,26 @@ def _text(found: list[HistoryRow], detailed: bool, lang: str) -> str:
     """Each row's change is against the latest scoring of the department's nearest earlier year; a year scored
     more than once (under revised rules: another digest) marks which scoring is the latest."""
     out = [t("history.header", lang)]
+    # By (department key, year): a name written two ways is one department.
     counts: dict[tuple[str, int], int] = {}
     for row in found:
-        counts[(row.department, row.year)] = counts.get((row.department, row.year), 0) + 1
+        counts[(row.key, row.year)] = counts.get((row.key, row.year), 0) + 1
     latest_of_year: dict[tuple[str, int], HistoryRow] = {}  # rows come by department, year, time scored
     for row in found:
-        latest_of_year[(row.department, row.year)] = row
+        latest_of_year[(row.key, row.year)] = row
     earlier: HistoryRow | None = None  # the latest scoring of the department's last year before this row's
     last: HistoryRow | None = None
     for row in found:
-        if last is None or last.department != row.department:
+        if last is None or last.key != row.key:
             earlier = None
         elif last.year < row.year:
-            earlier = latest_of_year[(last.department, last.year)]
+            earlier = latest_of_year[(last.key, last.year)]
         last = row
         change = signed(EXACT.subtract(row.total, earlier.total)) if earlier else ""
-        times = counts[(row.department, row.year)]
+        times = counts[(row.key, row.year)]
         mark = ""
         if times > 1:
-            latest = latest_of_year[(row.department, row.year)] is row
+            latest = latest_of_year[(row.key, row.year)] is row
             mark = t("history.latest" if latest else "history.superseded", lang, count=times)
         out.append(
             one_line(

@@ -2,14 +2,15 @@
 申报表 pre-filled, so that a department types its actual values only.
 
 Declared targets come from the 申报表's 绩效指标 table, saved as CSV or tab-separated text (copy the table from
-Excel or Word), or written as a YAML list of `{category, name, target}`.
+Excel or Word), or written as a YAML list of `{category, name, target}`. What the file says is written as
+quoted scalars and one-line comments (`yamlio.quoted`, `yamlio.comment`), so that `score` reads back exactly
+what it wrote.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from scorer.load.rules import load_rules
 from scorer.load.targets import match_category
 from scorer.load.validate_kinds import spec_names
 from scorer.load.workbook import is_workbook
-from scorer.load.yamlio import load_yaml_file, read_bytes, read_text
+from scorer.load.yamlio import comment, load_yaml_file, quoted, read_bytes, read_text, scalar
 from scorer.model.kinds import Alternatives, Graded
 from scorer.model.problems import Location, UserError
 from scorer.model.rules import Indicator, RuleSet
@@ -133,10 +134,10 @@ def scaffold(rules: RuleSet, declared: list[DeclaredTarget], rules_spec: str | N
     (a year, or a draft folder's path): the header's command names them the same way, so that it works."""
     title = rules.title_en if language() == "en" and rules.title_en else rules.title
     lines = [
-        "# " + t("scaffold.header", year=rules.year, title=title),
-        "# " + t("scaffold.how_to_fill"),
-        "# " + t("scaffold.deductions"),
-        "# " + t("scaffold.schema", year=rules.year, rules=rules_spec or rules.year),
+        "# " + comment(t("scaffold.header", year=rules.year, title=title)),
+        "# " + comment(t("scaffold.how_to_fill")),
+        "# " + comment(t("scaffold.deductions")),
+        "# " + comment(t("scaffold.schema", year=rules.year, rules=rules_spec or rules.year)),
         f"# yaml-language-server: $schema=inputs-{rules.year}.schema.json",
         "department: " + t("scaffold.department"),
         f"year: {rules.year}",
@@ -154,14 +155,14 @@ def scaffold(rules: RuleSet, declared: list[DeclaredTarget], rules_spec: str | N
 
 def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> list[str]:
     weight = t("scaffold.weight", weight=f"{indicator.weight:f}")
-    heading = f"  # {indicator.level1} / {indicator.level2} / {indicator.title}{weight}"
+    heading = "  # " + comment(f"{indicator.level1} / {indicator.level2} / {indicator.title}{weight}")
     if declared:
         lines = [heading, f"  {indicator.id}:", "    targets:"]
         for item in declared:
             lines += [
-                f"      - name: {json.dumps(item.name, ensure_ascii=False)}",
-                f"        category: {item.category}",
-                f"        target: {json.dumps(item.target, ensure_ascii=False)}",
+                f"      - name: {quoted(item.name)}",
+                f"        category: {scalar(item.category)}",
+                f"        target: {quoted(item.target)}",
                 "        actual:                # " + t("scaffold.actual"),
             ]
         return lines
@@ -173,7 +174,7 @@ def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> li
         key = {"deductions": "scaffold.by_deductions", "targets": "scaffold.targets_row"}.get(
             indicator.scoring, "scaffold.nothing_to_fill"
         )
-        return [f"  # {indicator.id}:            # " + t(key, title=indicator.title)]
+        return [f"  # {indicator.id}:            # " + comment(t(key, title=indicator.title))]
     lines = [heading, f"  {indicator.id}:", *picks]
     for spec in needed:
         what = (
@@ -181,7 +182,7 @@ def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> li
             if spec.type == "yes_no"
             else t("scaffold.fill_in", label=spec.label, unit=_unit(spec.unit))
         )
-        lines.append(f"    {spec.name}:{' ' * max(1, 24 - len(spec.name))}# " + what)
+        lines.append(f"    {spec.name}:{' ' * max(1, 24 - len(spec.name))}# " + comment(what))
     for spec in optional:
         condition = when.get(spec.name)
         what = (
@@ -189,7 +190,7 @@ def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> li
             if condition is None
             else t("scaffold.needed_when", label=spec.label, unit=_unit(spec.unit), when=condition)
         )
-        lines.append(f"    # {spec.name}:{' ' * max(1, 22 - len(spec.name))}# " + what)
+        lines.append(f"    # {spec.name}:{' ' * max(1, 22 - len(spec.name))}# " + comment(what))
     return lines
 
 
@@ -222,12 +223,12 @@ def _kind_lines(indicator: Indicator) -> list[str]:
     if isinstance(kind, Graded):
         grades = "、".join(f"{g.name} {g.interval.text}" for g in kind.grades)
         return [
-            "    # " + t("scaffold.judgement", grades=grades),
+            "    # " + comment(t("scaffold.judgement", grades=grades)),
             "    judgement: {grade: , score: , reason: }",
         ]
     if isinstance(kind, Alternatives) and kind.choose == "by_department":
         options = ", ".join(f"{o.id} ({o.name})" for o in kind.options)
-        return [f"    choice:{' ' * 18}# " + t("scaffold.choice", options=options)]
+        return [f"    choice:{' ' * 18}# " + comment(t("scaffold.choice", options=options))]
     return []
 
 

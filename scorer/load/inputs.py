@@ -26,6 +26,7 @@ from scorer.model.department import (
     Override,
     Profile,
     Target,
+    department_key,
 )
 from scorer.model.kinds import Alternatives, Bands, Graded
 from scorer.model.problems import PathKey, Problem, UserError, did_you_mean
@@ -184,6 +185,11 @@ def as_text(value: object) -> str:
     return str(value).strip() if value is not None else ""
 
 
+def _placeholders() -> set[str]:
+    """The template's placeholder for the department's name, in each language, as a department key."""
+    return {department_key(t("scaffold.department", lang)) for lang in LANGUAGES}
+
+
 def _slip(number: Decimal, limit: Decimal) -> str:
     """A hint for a number typed with its point in the wrong place: 934 for 93.4."""
     if number <= 0 or limit <= 0:
@@ -243,7 +249,7 @@ class _Reader:
             )
         if is_blank(data["department"]):
             self.fail(("department",), t("inputs.department_empty"))
-        elif data["department"].strip() in {t("scaffold.department", lang) for lang in LANGUAGES}:
+        elif department_key(data["department"]) in _placeholders():
             self.fail(("department",), t("inputs.department_placeholder"))  # the template's own words
         budget = {}
         for key, value in (data.get("budget") or {}).items():

@@ -9,6 +9,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import field, replace
 
+from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.model.frozen import Frozen, Mutable
 
@@ -40,7 +41,8 @@ class Location(Frozen):
         """`path:line: [indicator] field: ` — the form editors and CI annotations understand."""
         parts = []
         if self.path:
-            parts.append(f"{self.path}:{self.line}:" if self.line else f"{self.path}:")
+            path = one_line(self.path)
+            parts.append(f"{path}:{self.line}:" if self.line else f"{path}:")
         if self.indicator:
             parts.append(f"[{_short(self.indicator)}]")
         if self.field:
@@ -50,7 +52,7 @@ class Location(Frozen):
 
 def _short(name: str) -> str:
     """A key as a message names it: a file may hold a key a megabyte long; the message quotes 60 characters."""
-    return name if len(name) <= 60 else name[:57] + "..."
+    return one_line(name if len(name) <= 60 else name[:57] + "...")
 
 
 class Problem(Frozen):
@@ -61,8 +63,11 @@ class Problem(Frozen):
     severity: str = "error"
 
     def __str__(self) -> str:
+        """The problem on one line, whatever text from a file it quotes (a key, a name, a path): a line break
+        in it is shown as ⏎, a control character escaped (scorer/escape.py)."""
         prefix = self.location.prefix()
-        return f"{prefix} {self.message}" if prefix else self.message
+        message = one_line(self.message)
+        return f"{prefix} {message}" if prefix else message
 
     def to_dict(self) -> dict[str, object]:
         loc = self.location

@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 
 from scorer.batch.summary import Summary
-from scorer.escape import one_line, visible
+from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.render.batch_common import (
     counts_line,
@@ -46,7 +46,7 @@ def _cut(text: str, width: int) -> str:
 
 def render(summary: Summary, options: RenderOptions) -> str:
     lang, width = summary.lang, max(options.width, 60)
-    out = [visible(title(summary)), rules_line(summary), counts_line(summary), ""]
+    out = [one_line(title(summary)), rules_line(summary), counts_line(summary), ""]
     out += _distribution(summary)
     out += _ranking(summary, width)
     out += _losses(summary, width)
@@ -59,7 +59,7 @@ def render(summary: Summary, options: RenderOptions) -> str:
                      total_before=shown(entry.previous.total), total=shown(entry.total), change=signed(entry.change),
                      grade_before=entry.previous.grade, grade=entry.grade)  # fmt: skip
             out += wrap(one_line(head), width, indent="    ")
-            out += wrap(visible("    " + moved_text(entry, lang)), width, indent="      ")
+            out += wrap(one_line("    " + moved_text(entry, lang)), width, indent="      ")
     if notes := noted(summary):
         out += ["", t("batch.notes_title", lang, count=len(notes))]
         for rank, entry in notes:
@@ -78,7 +78,7 @@ def _distribution(summary: Summary) -> list[str]:
     most = max((count for _, count in summary.distribution()), default=0) or 1
     for grade, count in summary.distribution():
         bar = "█" * round(30 * count / most) if count else ""
-        lines.append(f"  {_pad(grade, 4)} {count:>5}  {bar}")
+        lines.append(f"  {_pad(one_line(grade), 4)} {count:>5}  {bar}")
     return lines
 
 
@@ -92,7 +92,7 @@ def _ranking(summary: Summary, width: int) -> list[str]:
         heads.append(t("batch.change", lang))
         sizes.append(8)
     if nodes:
-        heads += [_cut(node.name, NODE_WIDTH) for node in summary.nodes]
+        heads += [_cut(one_line(node.name), NODE_WIDTH) for node in summary.nodes]
         sizes += [NODE_WIDTH] * len(summary.nodes)
     used = sum(sizes) + len(sizes)
     name_width = max(10, width - used)
@@ -100,7 +100,7 @@ def _ranking(summary: Summary, width: int) -> list[str]:
     lines.append(" ".join(_pad(h, s, right=i != 2) for i, (h, s) in enumerate(zip(heads, sizes, strict=True)))
                  + " " + t("batch.department", lang))  # fmt: skip
     for rank, entry in summary.ranked():
-        cells = [str(rank), shown(entry.total), entry.grade]
+        cells = [str(rank), shown(entry.total), one_line(entry.grade)]
         if history:
             cells.append(signed(entry.change))
         if nodes:

@@ -6,6 +6,7 @@ import json
 
 from scorer.commands.casefile import CaseReport, Coverage
 from scorer.commands.lint import LintReport
+from scorer.escape import one_line
 from scorer.i18n import t
 
 
@@ -33,8 +34,8 @@ def render_cases(
     lines = [t("cases.broken", lang, problem=str(problem)) for problem in report.broken]
     for outcome in report.outcomes:
         key = "cases.pass" if outcome.passed else "cases.fail"
-        lines.append(t(key, lang, path=str(outcome.case.path), name=outcome.case.name))
-        lines += [f"     {failure}" for failure in outcome.failures]
+        lines.append(one_line(t(key, lang, path=str(outcome.case.path), name=outcome.case.name)))
+        lines += [one_line(f"     {failure}") for failure in outcome.failures]
     if list_missing or with_percent:
         lines.append(
             t(
@@ -46,7 +47,7 @@ def render_cases(
             )
         )
     if list_missing:
-        lines += [t("cases.not_exercised", lang, item=item) for item in covered.missing]
+        lines += [one_line(t("cases.not_exercised", lang, item=item)) for item in covered.missing]
     passed = len(report.outcomes) - len(report.failed)
     lines.append(t("cases.summary", lang, passed=passed, failed=len(report.failed) + len(report.broken)))
     return "\n".join(lines) + "\n"

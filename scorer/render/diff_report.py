@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scorer.commands.diff import Impact, RulesDiff
-from scorer.escape import markdown
+from scorer.escape import markdown, one_line
 from scorer.i18n import t
 from scorer.model.result import Result
 from scorer.rounding import fmt
@@ -26,7 +26,7 @@ def _text(diff: RulesDiff, old_name: str, new_name: str, lang: str) -> str:
     for impact in diff.impacts:
         lines.append(f"  {impact.label}: {_totals(impact)}")
         lines += [f"      {ident}: {fmt(a)} → {fmt(b)}" for ident, a, b in impact.changed_rows()]
-    return "\n".join(lines) + "\n"
+    return "\n".join(one_line(line) for line in lines) + "\n"  # a line each, whatever the files' texts hold
 
 
 def _markdown(diff: RulesDiff, old_name: str, new_name: str, lang: str) -> str:

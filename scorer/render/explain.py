@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scorer.escape import one_line
 from scorer.i18n import say, t
 from scorer.model.result import IndicatorResult, Result
 from scorer.render.common import metric_text, named
@@ -35,4 +36,4 @@ def _indicator(indicator: IndicatorResult, lang: str) -> str:
     lines += [t("explain.note", lang, note=say(note, lang)) for note in indicator.notes]
     key = "explain.score_overridden" if indicator.overridden else "explain.score"
     lines.append(t(key, lang, score=indicator.score, lost=indicator.lost))
-    return "\n".join(lines)
+    return "\n".join(one_line(line) for line in lines)  # a step a line, whatever a file's text in it holds

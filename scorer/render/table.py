@@ -11,17 +11,16 @@ import os
 
 from rich.cells import cell_len, get_character_cell_size
 
-from scorer.escape import visible
-from scorer.i18n import t
+from scorer.escape import one_line
+from scorer.i18n import say, t
 from scorer.model.frozen import Frozen
-from scorer.model.result import Result
+from scorer.model.result import IndicatorResult, Result
 from scorer.render.common import (
     facts,
     grade_line,
     headers,
     named,
     notes,
-    reasons_text,
     rows,
     score_cell,
     summary,
@@ -45,9 +44,9 @@ class _Style(Frozen):
 def render(result: Result, options: RenderOptions) -> str:
     lang, width = options.lang, max(options.width, 40)
     style = _Style(options.color and not os.environ.get("NO_COLOR"))
-    out = [center(line, width) for line in wrap(visible(title(result, lang)), width)] + [""]
+    out = [center(line, width) for line in wrap(one_line(title(result, lang)), width)] + [""]
     out += [
-        style(line, _DIM) for fact in facts(result, lang) for line in wrap(visible(fact), width, indent="  ")
+        style(line, _DIM) for fact in facts(result, lang) for line in wrap(one_line(fact), width, indent="  ")
     ]
     out.append("")
     grid = _grid(result, lang, width, _Style(False)) if width >= WIDE else None
@@ -59,22 +58,32 @@ def render(result: Result, options: RenderOptions) -> str:
     else:
         grid = _grouped(result, lang, width, style)
     out += grid
-    grade = wrap(visible(t("form.grade", lang) + grade_line(result, lang)), width, indent="  ")
+    grade = wrap(one_line(t("form.grade", lang) + grade_line(result, lang)), width, indent="  ")
     out += [""] + [style(line, _BOLD) for line in grade]
     targets = target_rows(result, lang)
     if targets:
         out += ["", t("targets.title", lang)]
         for cells in targets:
-            out += wrap(visible("  " + " | ".join(cells)), width, indent="    ")
+            out += wrap(one_line("  " + " | ".join(cells)), width, indent="    ")
     out.append("")
-    out += [line for text in summary(result, lang) for line in wrap(visible(text), width, indent="    ")]
+    out += [line for text in summary(result, lang) for line in wrap(one_line(text), width, indent="    ")]
     extra = notes(result, lang)
     if extra:
         out += ["", style(t("form.notes", lang), _DIM)]
         out += [
-            style(line, _DIM) for text in extra for line in wrap(visible("  " + text), width, indent="    ")
+            style(line, _DIM) for text in extra for line in wrap(one_line("  " + text), width, indent="    ")
         ]
     return "\n".join(out) + "\n"
+
+
+def _reasons(item: IndicatorResult, lang: str) -> list[str]:
+    return [say(reason, lang) for reason in item.reasons]
+
+
+def _one_a_line(texts: list[str] | tuple[str, ...]) -> str:
+    """Texts one under another, each on lines of its own whatever it holds: a line break written inside one
+    (a file's text) is shown as ⏎, so that it never reads as the start of the next."""
+    return "\n".join(one_line(text) for text in texts)
 
 
 # ---- the grid, as the official form --------------------------------------------------------------------------
@@ -119,19 +128,19 @@ def _grid(result: Result, lang: str, width: int, style: _Style) -> list[str]:
     for row in table:
         item = row.indicator
         cells = [
-            wrap(visible(named(row.level, lang)), level_width) + [subtotal + fmt(row.level.score)]
+            wrap(one_line(named(row.level, lang)), level_width) + [subtotal + fmt(row.level.score)]
             if row.opens_level
             else [""],
             [fmt(row.level.weight)] if row.opens_level else [""],
-            wrap(visible(named(row.child, lang)), child_width) + [subtotal + fmt(row.child.score)]
+            wrap(one_line(named(row.child, lang)), child_width) + [subtotal + fmt(row.child.score)]
             if row.opens_child
             else [""],
             [fmt(row.child.weight)] if row.opens_child else [""],
-            wrap(visible(named(item, lang)), name_width),
+            wrap(one_line(named(item, lang)), name_width),
             [fmt(item.weight)],
             [score_cell(item)],
-            wrap(visible(reasons_text(item, lang, "\n")), reasons_width),
-            wrap(visible("\n".join(item.improvements)), improvements_width),
+            wrap(_one_a_line(_reasons(item, lang)), reasons_width),
+            wrap(_one_a_line(item.improvements), improvements_width),
         ]
         lines.append(_line(cells, widths, right, style, red_score=item.lost > 0))
         if row.closes_level:
@@ -195,23 +204,23 @@ def _grouped(result: Result, lang: str, width: int, style: _Style) -> list[str]:
     for row in rows(result):
         if row.opens_level:
             head = f"{named(row.level, lang)}  {labels['form.weight']} {fmt(row.level.weight)}  {labels['form.score']} {fmt(row.level.score)}"
-            lines += ["", style(visible(head), _BOLD)]
+            lines += ["", style(one_line(head), _BOLD)]
         if row.opens_child:
             head = f"  {named(row.child, lang)}  {labels['form.weight']} {fmt(row.child.weight)}  {labels['form.score']} {fmt(row.child.score)}"
-            lines.append(visible(head))
+            lines.append(one_line(head))
         item = row.indicator
         mark = f"{score_cell(item)} / {fmt(item.weight)}"
         score = style(mark, _BOLD + _RED) if item.lost > 0 else mark
-        name_lines = wrap(visible(named(item, lang)), max(10, width - 16 - width_of(mark)))
+        name_lines = wrap(one_line(named(item, lang)), max(10, width - 16 - width_of(mark)))
         lines.append(f"    {score}  {name_lines[0]}")
         lines += [" " * (6 + width_of(mark)) + more for more in name_lines[1:]]
         for key, text in (
-            ("form.reasons", reasons_text(item, lang, "\n")),
-            ("form.improvements", "\n".join(item.improvements)),
+            ("form.reasons", _one_a_line(_reasons(item, lang))),
+            ("form.improvements", _one_a_line(item.improvements)),
         ):
             if text:
                 lines += wrap(
-                    visible(f"{labels[key]}：{text}" if lang == "zh" else f"{labels[key]}: {text}"),
+                    f"{labels[key]}：{text}" if lang == "zh" else f"{labels[key]}: {text}",
                     width,
                     first="      ",
                     indent="        ",
