@@ -41,14 +41,54 @@ def norm(text: str) -> str:
 
 
 def cell_number(text: str) -> Decimal | None:
-    """A cell meant as a number ("8.99", "8.99分", "11,887.73"), or None."""
-    plain = norm(text).removesuffix("分").removesuffix("points")
-    if not plain or not (plain[0].isdigit() or plain[0] in "+-."):
+    """A cell that is a number as a table prints one, or None: a plain decimal ("8.99", "11,887.73", full-width
+    "９．８８"), optionally followed by 分, points or %. Nothing else around it: "约9.5", "9.5?", "9 5" and
+    "100分（暂定）" are not numbers (`number_like` tells them from texts)."""
+    plain = _strict_number(text)
+    if plain is None:
         return None
     try:
         return parse_number(plain)
-    except NotANumber:
+    except NotANumber:  # beyond the bounds every number keeps (15 digits, 10 places, below 10¹²)
         return None
+
+
+def number_like(text: str) -> bool:
+    """A cell meant as a number that is not exactly one: a number with a word or a sign around it ("约9.5",
+    "9.5?", "100分（暂定）"), two numbers ("9.5 9.6"), odd digits ("⑨"), one beyond the bounds. Short texts only:
+    a sentence that mentions a number is a text."""
+    if not any(char.isdigit() or unicodedata.category(char) == "No" for char in text):
+        return False
+    if cell_number(text) is not None:
+        return False
+    rest = _NUMBER_PARTS.sub("", unicodedata.normalize("NFKC", text))
+    words = "".join(char for char in rest if unicodedata.category(char)[0] not in "PSZC")
+    return len(words) <= _FEW_WORDS
+
+
+# A plain decimal, with thousands separators or without, and the unit a table may print after it.
+_STRICT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?")
+_UNITS = ("分", "%", "points", "point")
+_NUMBER_PARTS = re.compile(r"\d+|分|points?|[eE](?=[+-]?\d)")
+_FEW_WORDS = 4  # "暂定", "约", "左右": a word or two; a reason is longer
+
+
+def _strict_number(text: str) -> str | None:
+    """The number a cell holds exactly, as ASCII text ("9.88", "-1", "1945.54"), or None."""
+    for char in text:  # NFKC would read "9⁶" as 96 and "①" as 1: only 0-9 and full-width digits are digits
+        if (char.isdigit() and not ("0" <= char <= "9" or "０" <= char <= "９")) or (
+            unicodedata.category(char) == "No"
+        ):
+            return None
+    plain = unicodedata.normalize("NFKC", text).strip()
+    lowered = plain.lower()
+    for unit in _UNITS:
+        if lowered.endswith(unit):
+            plain = plain[: -len(unit)].rstrip()
+            break
+    if not plain or not any(char.isdigit() for char in plain) or not _STRICT.fullmatch(plain):
+        return None
+    return plain.replace(",", "")
 
 
 def words(*keys: str, extra: tuple[str, ...] = ()) -> frozenset[str]:
@@ -112,5 +152,10 @@ def score_words() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Columns:
+    """Where the header puts the indicator's name and its score, and how far the reason and the improvement stand
+    to the right of the score (a row shifted left keeps them beside its score)."""
+
     name: int
     score: int
+    reason: int = 1
+    improvement: int = 2
