@@ -96,10 +96,19 @@ class RowReader:
         if filled and self._is_indicator_row(filled):
             self.rows.append(self._indicator_row(row, [self._token(i, c) for i, c in filled]))
             return False
-        self.doubts += [*row.doubts, *garbled(row, filled)]
+        first = norm(filled[0][1]) if filled else ""
+        column_key = (
+            "form.total"
+            if first in self.total_words
+            else "audit.field.subtotal"
+            if "小计" in first or "subtotal" in first
+            else ""
+        )
+        self.doubts += [
+            Doubt(d.where, d.why, d.text, d.field or column_key) for d in (*row.doubts, *garbled(row, filled))
+        ]
         if not filled:
             return False
-        first = norm(filled[0][1])
         if first in self.grade_words:
             self.grade_line = " ".join(c for _, c in filled[1:])
             self.grade_at = row.at(filled[1][0] if len(filled) > 1 else filled[0][0])
@@ -274,9 +283,9 @@ class RowReader:
                 parts.place("weight", chosen.column)
                 chosen = None
         if chosen is None:
+            parts.place("score", score_column)  # blank, or not a number
             if at_score is not None and at_score.kind == "text":
                 parts.doubt(at_score, NOT_A_NUMBER, "xlsx.score")
-                parts.place("score", at_score.column)
             return None, score_column
         parts.place("score", chosen.column)
         if chosen.kind == "unclear":
@@ -286,10 +295,10 @@ class RowReader:
     def _text_beside(self, parts: _Parts, column: int, what: str) -> str:
         """The reason or the improvement: the text in its cell; blank where the cell is blank or says "/". A
         reason cell holding only a number is a doubt (a score put one column right?), not a reason."""
+        parts.place(what, column)
         token = next((tok for tok in parts.loose if tok.column == column), None)
         if token is None:
             return ""
-        parts.place(what, column)
         if token.kind in ("text", "unclear"):
             return token.text
         if token.kind == "number" and what == "reason":

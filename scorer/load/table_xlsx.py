@@ -1,59 +1,256 @@
 """A 自评表 handed in as an Excel workbook: the official layout (as `score run -o 自评表.xlsx` writes it) or a
 department's own variation of it (other row offsets, merged cells, another sheet name).
 
-Read-only and data-only: a formula cell counts as the value Excel last computed for it. A merged cell holds its
-value in its first cell; the others read as blank, as a pasted table leaves them. openpyxl is imported here only.
+The grid is the table as Excel shows it. A formula cell counts as the value Excel last computed for it; one Excel
+never computed (a workbook written by a program, never opened) has no value to show, and is a doubt at that cell
+naming its formula. A number is read as its number format shows it ("98.88%" for 0.9888 shown as a percentage);
+one the format shows rounded (8.994 shown as 8.99) is a doubt: the printed table says another number than the
+cell holds. A merged cell shows the value of its first cell; a value under the others, like a value in a
+hidden row or column, is not shown: the cell reads blank and the value is a doubt where it stands. An error value
+(#DIV/0!) is a doubt, not a text. The table is looked for on the visible sheets first; found only on a hidden one,
+that is a doubt too.
+
+The workbook is read twice, each time with openpyxl: streaming, for the values Excel computed (and the bound on
+cells, before anything else is built); then whole, for what the stream does not carry (formulas, merged cells,
+hidden rows and columns). openpyxl is imported here only.
 """
 
 from __future__ import annotations
 
 import io
+import re
+import warnings
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from scorer.i18n import t
+from scorer.load.table_words import clean, norm
 from scorer.load.workbook import MAX_WORKBOOK_BYTES
 from scorer.load.yamlio import read_bytes
-from scorer.model.audit import Grid, GridRow
+from scorer.model.audit import (
+    ERROR_VALUE,
+    HIDDEN,
+    HIDDEN_SHEET,
+    SHOWN_ROUNDED,
+    UNCOMPUTED,
+    UNDER_MERGE,
+    Doubt,
+    Grid,
+    GridRow,
+)
 from scorer.model.problems import Location, UserError
 
-MAX_CELLS = 200_000  # a 自评表 has a few hundred; a sheet far larger is not one
+MAX_CELLS = 200_000  # in the whole workbook: a 自评表 has a few hundred; a workbook far larger holds none
+
+
+@dataclass
+class _Sheet:
+    """One sheet as Excel computed it: each row's values (None where blank) and its error cells."""
+
+    title: str
+    visible: bool
+    values: list[list[Any]] = field(default_factory=list)
+    errors: set[tuple[int, int]] = field(default_factory=set)  # (row, column), 1-based
 
 
 def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> Grid:
-    """The first sheet that holds the indicator table's header (a cell among `header_words`), as a grid."""
-    from openpyxl import load_workbook
-
+    """The sheet that holds the indicator table's header (a cell among `header_words`), as a grid: the first
+    visible one, else the first hidden one (a doubt), else the first sheet."""
     raw = read_bytes(path, display, MAX_WORKBOOK_BYTES)
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # not a zip, not a workbook, a damaged file: openpyxl says it many ways
+        with warnings.catch_warnings():  # about parts of the workbook not read (data validation, images)
+            warnings.simplefilter("ignore")
+            return _grid(raw, display, header_words)
+    except UserError:
+        raise
+    except Exception:  # not a zip, not a workbook, damaged XML: openpyxl and its parser say it many ways
         raise UserError.at(Location(display), t("workbook.not_a_workbook")) from None
+
+
+def _grid(raw: bytes, display: str, header_words: frozenset[str]) -> Grid:
+    sheets = _computed(raw, display)
+    holding = [
+        s for s in sheets if any(norm(clean(_text(v))) in header_words for row in s.values for v in row)
+    ]
+    chosen = next(
+        (s for s in holding if s.visible), holding[0] if holding else (sheets[0] if sheets else None)
+    )
+    if chosen is None:
+        return Grid(display, ())
+    rows = _Shown(chosen, _written(raw, chosen.title)).rows()
+    hidden = () if chosen.visible else (Doubt(f"{chosen.title}!A1", HIDDEN_SHEET, chosen.title),)
+    return Grid(display, tuple(rows), hidden)
+
+
+def _computed(raw: bytes, display: str) -> list[_Sheet]:
+    """Every sheet's values as Excel last computed them, streamed, at most MAX_CELLS in all."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    sheets: list[_Sheet] = []
+    count = 0
     try:
-        sheets = [_sheet_rows(sheet, display) for sheet in book.worksheets]
+        for sheet in book.worksheets:
+            found = _Sheet(sheet.title, sheet.sheet_state == "visible")
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
+                count += len(cells)
+                if count > MAX_CELLS:
+                    raise UserError.at(Location(display), t("audit.read.too_many_cells", limit=MAX_CELLS))
+                found.values.append([cell.value for cell in cells])
+                found.errors.update((number, c) for c, cell in enumerate(cells, 1) if cell.data_type == "e")
+            sheets.append(found)
     finally:
         book.close()
-    for rows in sheets:
-        if any(_plain(cell) in header_words for row in rows for cell in row.cells):
-            return Grid(display, tuple(rows))
-    return Grid(display, tuple(sheets[0]) if sheets else ())
+    return sheets
 
 
-def _sheet_rows(sheet: Any, display: str) -> list[GridRow]:
-    from openpyxl.utils import get_column_letter
+@dataclass
+class _Written:
+    """What the streamed values do not carry: the formulas, the merged ranges, the hidden rows and columns."""
 
-    rows: list[GridRow] = []
-    count = 0
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        count += len(values)
-        if count > MAX_CELLS:
-            raise UserError.at(Location(display), t("audit.read.too_many_cells", limit=MAX_CELLS))
-        cells = tuple(_text(value) for value in values)
-        where = tuple(f"{sheet.title}!{get_column_letter(c)}{number}" for c in range(1, len(values) + 1))
-        rows.append(GridRow(cells, where))
-    return rows
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)  # of number cells not shown as General
+    merged: list[tuple[int, int, int, int]] = field(
+        default_factory=list
+    )  # min_row, min_col, max_row, max_col
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+
+
+def _written(raw: bytes, title: str) -> _Written:
+    """The sheet `title` as written (formulas, not their values), read whole: its cells are bounded already."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(raw), data_only=False)[title]
+    written = _Written()
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                formula = cell.value
+                written.formulas[(cell.row, cell.column)] = str(getattr(formula, "text", formula))
+            if cell.number_format != "General":
+                written.formats[(cell.row, cell.column)] = cell.number_format
+    written.merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
+    for number, dimension in sheet.row_dimensions.items():
+        if dimension.hidden or (dimension.customHeight and dimension.ht == 0):
+            written.hidden_rows.add(number)
+    for dimension in sheet.column_dimensions.values():
+        if dimension.hidden or (dimension.customWidth and dimension.width == 0):
+            written.hidden_columns.update(
+                range(dimension.min or 1, (dimension.max or dimension.min or 1) + 1)
+            )
+    return written
+
+
+class _Shown:
+    """The sheet's grid as Excel shows it, with a doubt for each thing it could not be read as shown."""
+
+    def __init__(self, sheet: _Sheet, written: _Written):
+        self.sheet = sheet
+        self.written = written
+        self.under_merge = {
+            (r, c)
+            for min_row, min_col, max_row, max_col in written.merged
+            for r in range(min_row, max_row + 1)
+            for c in range(min_col, max_col + 1)
+            if (r, c) != (min_row, min_col)
+        }
+        self.hidden_columns_said: set[int] = set()
+
+    def rows(self) -> list[GridRow]:
+        from openpyxl.utils import get_column_letter
+
+        out = []
+        for number, values in enumerate(self.sheet.values, start=1):
+            where = tuple(
+                f"{self.sheet.title}!{get_column_letter(c)}{number}" for c in range(1, len(values) + 1)
+            )
+            cells, doubts = [], []
+            for column, value in enumerate(values, start=1):
+                text, doubt = self.cell(number, column, value)
+                cells.append(text)
+                if doubt is not None:
+                    doubts.append(Doubt(where[column - 1], doubt, self.shown_as(number, column, value)))
+            out.append(GridRow(tuple(cells), where, _one_per_hidden_row(doubts)))
+        return out
+
+    def cell(self, row: int, column: int, value: Any) -> tuple[str, str | None]:
+        """The cell's text as shown, and why it could not be read as shown (a catalogue key), if so."""
+        place = (row, column)
+        if value is None:
+            return "", (
+                UNCOMPUTED if place in self.written.formulas and place not in self.under_merge else None
+            )
+        if place in self.under_merge:
+            return "", UNDER_MERGE
+        if row in self.written.hidden_rows:
+            return "", HIDDEN
+        if column in self.written.hidden_columns:
+            if column in self.hidden_columns_said:
+                return "", None  # one doubt a hidden column
+            self.hidden_columns_said.add(column)
+            return "", HIDDEN
+        if place in self.sheet.errors:
+            return "", ERROR_VALUE
+        if isinstance(value, int | float) and not isinstance(value, bool) and place in self.written.formats:
+            return _formatted(value, self.written.formats[place])
+        return _text(value), None
+
+    def shown_as(self, row: int, column: int, value: Any) -> str:
+        """What a doubt quotes: the formula never computed, else the value the table does not show."""
+        return self.written.formulas.get((row, column), "") if value is None else _text(value)
+
+
+def _one_per_hidden_row(doubts: list[Doubt]) -> tuple[Doubt, ...]:
+    """A hidden row is one doubt, at its first cell with a value, quoting all its values."""
+    hidden = [d for d in doubts if d.why == HIDDEN]
+    if len(hidden) <= 1:
+        return tuple(doubts)
+    merged = Doubt(hidden[0].where, HIDDEN, " | ".join(d.text for d in hidden))
+    return tuple(d for d in doubts if d.why != HIDDEN) + (merged,)
+
+
+def _formatted(value: float, number_format: str) -> tuple[str, str | None]:
+    """A number as its format shows it ("98.88%", "9.0"), and SHOWN_ROUNDED where that is not the number the
+    cell holds; as stored where the format is one this reader does not follow (a date, scientific, scaled)."""
+    places = _places(number_format)
+    exact = Decimal(_text(value))
+    if places is None:
+        return _text(value), None
+    fixed, most, percent = places
+    number = exact.scaleb(2) if percent else exact
+    shown = number.quantize(Decimal(1).scaleb(-most), ROUND_HALF_UP)  # Excel rounds half away from zero
+    text = format(shown, "f")
+    while "." in text and len(text.split(".")[1]) > fixed and text.endswith("0"):
+        text = text[:-1]
+    text = text.rstrip(".") + ("%" if percent else "")
+    return text, (SHOWN_ROUNDED if shown != number else None)
+
+
+_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, [colours], padding, fills
+_SCALED = re.compile(r"[0#?],+(?![0#?])")  # "0.0," shows thousands
+
+
+def _places(number_format: str) -> tuple[int, int, bool] | None:
+    """How a number format shows a number: the decimals it always shows, the most it shows, and whether as a
+    percentage; None for General, a date or time, text, and the formats not followed (scientific, fractions,
+    scaled by thousands)."""
+    from openpyxl.styles.numbers import is_date_format
+
+    section = _LITERALS.sub("", number_format.split(";")[0])
+    if (
+        section.lower() in ("", "general", "@")
+        or is_date_format(number_format)
+        or not any(char in section for char in "0#?")
+        or any(char in section for char in "eE/")
+        or _SCALED.search(section)
+    ):
+        return None
+    decimals = section.split(".", 1)[1] if "." in section else ""
+    return sum(c in "0?" for c in decimals), sum(c in "0#?" for c in decimals), "%" in section
 
 
 def _text(value: object) -> str:
@@ -69,7 +266,3 @@ def _text(value: object) -> str:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     return str(value)
-
-
-def _plain(text: str) -> str:
-    return "".join(text.split())

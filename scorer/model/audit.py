@@ -30,6 +30,7 @@ UNDER_MERGE = "audit.cell.under_merge"
 HIDDEN = "audit.cell.hidden"
 ERROR_VALUE = "audit.cell.error_value"
 HIDDEN_SHEET = "audit.cell.hidden_sheet"
+SHOWN_ROUNDED = "audit.cell.shown_rounded"
 
 
 class Doubt(Frozen):
