@@ -1,6 +1,6 @@
 """The bureau's history: every scored department in an SQLite database (`score batch --db results.sqlite`).
 
-Schema (docs/history.md): `departments` holds one row per department × year × rules digest, with its total,
+Schema (docs/batch.md, scorer/batch/history_db.py, which opens the file only when it is ours): `departments` holds one row per department × year × rules digest, with its total,
 grade and the whole Contract-3 result as JSON; `indicator_scores` one row per indicator of it. Numbers are stored
 as decimal text ("9.88"), never as SQLite's binary floats, so that what is read back is exactly what was scored.
 
@@ -11,73 +11,28 @@ wholly written or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from scorer.batch.history_db import HistoryConnection, open_for_reading, open_for_writing, speaking
+from scorer.batch.history_values import Checked
 from scorer.batch.summary import Moved, Previous
-from scorer.i18n import t
-from scorer.model.problems import Location, UserError
 from scorer.model.result import Result
-
-SCHEMA_VERSION = 1
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS departments (
-    department     TEXT    NOT NULL,
-    year           INTEGER NOT NULL,
-    rules_digest   TEXT    NOT NULL,
-    rules_year     TEXT    NOT NULL,
-    total          TEXT    NOT NULL,
-    max            TEXT    NOT NULL,
-    grade          TEXT    NOT NULL,
-    source         TEXT    NOT NULL,
-    engine_version TEXT    NOT NULL,
-    scored_at      TEXT    NOT NULL,
-    result_json    TEXT    NOT NULL,
-    PRIMARY KEY (department, year, rules_digest)
-);
-CREATE TABLE IF NOT EXISTS indicator_scores (
-    department   TEXT    NOT NULL,
-    year         INTEGER NOT NULL,
-    rules_digest TEXT    NOT NULL,
-    indicator    TEXT    NOT NULL,
-    name         TEXT    NOT NULL,
-    level1       TEXT    NOT NULL,
-    level2       TEXT    NOT NULL,
-    weight       TEXT    NOT NULL,
-    score        TEXT    NOT NULL,
-    lost         TEXT    NOT NULL,
-    overridden   INTEGER NOT NULL,
-    PRIMARY KEY (department, year, rules_digest, indicator),
-    FOREIGN KEY (department, year, rules_digest)
-        REFERENCES departments (department, year, rules_digest) ON DELETE CASCADE
-);
-CREATE INDEX IF NOT EXISTS departments_by_name ON departments (department, year);
-"""
 
 
 def _text(value: Decimal) -> str:
     return format(value, "f")
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (or create) a history database; a file that is not one is the user's problem, said plainly."""
-    try:
-        connection = sqlite3.connect(path, isolation_level=None)  # transactions are begun explicitly
-        connection.execute("PRAGMA foreign_keys = ON")
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise UserError.at(Location(str(path)), t("history.newer_schema", version=version))
-        connection.executescript(SCHEMA)
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except sqlite3.DatabaseError as exc:
-        raise UserError.at(Location(str(path)), t("history.not_a_database", why=str(exc))) from None
-    return connection
+def connect(path: Path) -> HistoryConnection:
+    """Open (or create) the history database to write to; refused unless it is ours (scorer/batch/history_db.py)."""
+    return open_for_writing(path)
 
 
 class Writer:
@@ -85,72 +40,87 @@ class Writer:
 
     BATCH = 200
 
-    def __init__(self, connection: sqlite3.Connection, lang: str):
+    def __init__(self, connection: HistoryConnection, lang: str):
         self.connection = connection
+        self.path = connection.path
         self.lang = lang
         self.pending = 0
         self.stamp = datetime.now(UTC).isoformat(timespec="seconds")
 
     def previous(self, result: Result) -> Previous | None:
         """The department's latest year before this one, and the indicators that moved since."""
-        row = self.connection.execute(
-            "SELECT year, rules_digest, total, grade FROM departments WHERE department = ? AND year < ? "
-            "ORDER BY year DESC, scored_at DESC, rules_digest LIMIT 1",
-            (result.department, result.year),
-        ).fetchone()
-        if row is None:
-            return None
-        year, digest, total, grade = row
-        before = dict(
-            self.connection.execute(
-                "SELECT indicator, score FROM indicator_scores "
+        with speaking(self.path):
+            row = self.connection.execute(
+                "SELECT year, rules_digest, total, max, grade FROM departments WHERE department = ? AND year < ? "
+                "ORDER BY year DESC, scored_at DESC, rules_digest LIMIT 1",
+                (result.department, result.year),
+            ).fetchone()
+            if row is None:
+                return None
+            year, digest, total, most, grade = row
+            scores = self.connection.execute(
+                "SELECT indicator, weight, score FROM indicator_scores "
                 "WHERE department = ? AND year = ? AND rules_digest = ?",
                 (result.department, year, digest),
             ).fetchall()
-        )
+        checked = Checked(self.path, "departments", result.department, year)
+        year = checked.year_of(year)
+        total = checked.number(total, "total", Decimal(0), checked.number(most, "max", Decimal(0)))
+        before: dict[str, Decimal] = {}
+        for entry in scores:
+            ident, _, score = _indicator(self.path, result.department, year, *entry)
+            before[ident] = score
         moved = tuple(
-            Moved(i.id, i.title, Decimal(before[i.id]), i.score)
+            Moved(i.id, i.title, before[i.id], i.score)
             for i in result.indicators
-            if i.id in before and Decimal(before[i.id]) != i.score
+            if i.id in before and before[i.id] != i.score
         )
-        return Previous(int(year), Decimal(total), str(grade), moved)
+        return Previous(year, total, checked.text(grade, "grade"), moved)
 
     def add(self, result: Result, source: str) -> None:
         from scorer.render.json_result import as_dict
 
-        if self.pending == 0:
-            self.connection.execute("BEGIN IMMEDIATE")
-        key = (result.department, result.year, result.rules_digest)
-        document = json.dumps(as_dict(result, self.lang), ensure_ascii=False)
-        self.connection.execute(
-            "DELETE FROM departments WHERE department = ? AND year = ? AND rules_digest = ?", key
-        )  # the indicators' rows go with it (ON DELETE CASCADE)
-        self.connection.execute(
-            "INSERT INTO departments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*key, str(result.rules_year), _text(result.total), _text(result.max), result.grade, source,
-             result.engine_version, self.stamp, document),
-        )  # fmt: skip
-        self.connection.executemany(
-            "INSERT INTO indicator_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (*key, i.id, i.title, i.level1, i.level2, _text(i.weight), _text(i.score), _text(i.lost),
-                 int(i.overridden))
-                for i in result.indicators
-            ],
-        )  # fmt: skip
+        with speaking(self.path):
+            if self.pending == 0:
+                self.connection.execute("BEGIN IMMEDIATE")
+            key = (result.department, result.year, result.rules_digest)
+            document = json.dumps(as_dict(result, self.lang), ensure_ascii=False)
+            self.connection.execute(
+                "DELETE FROM departments WHERE department = ? AND year = ? AND rules_digest = ?", key
+            )  # the indicators' rows go with it (ON DELETE CASCADE)
+            self.connection.execute(
+                "INSERT INTO departments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*key, str(result.rules_year), _text(result.total), _text(result.max), result.grade, source,
+                 result.engine_version, self.stamp, document),
+            )  # fmt: skip
+            self.connection.executemany(
+                "INSERT INTO indicator_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (*key, i.id, i.title, i.level1, i.level2, _text(i.weight), _text(i.score), _text(i.lost),
+                     int(i.overridden))
+                    for i in result.indicators
+                ],
+            )  # fmt: skip
         self.pending += 1
         if self.pending >= self.BATCH:
             self.commit()
 
     def commit(self) -> None:
         if self.pending:
-            self.connection.execute("COMMIT")
+            with speaking(self.path):
+                self.connection.execute("COMMIT")
             self.pending = 0
 
     def rollback(self) -> None:
+        """Undo the transaction being written (what was committed stays); a connection SQLite has already
+        given up on has nothing left to undo."""
         if self.pending:
-            self.connection.execute("ROLLBACK")
             self.pending = 0
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 @dataclass(frozen=True)
@@ -165,35 +135,72 @@ class HistoryRow:
     indicators: tuple[tuple[str, str, Decimal, Decimal], ...]  # id, name, weight, score
 
 
-def rows(path: Path, department: str | None = None) -> Iterator[HistoryRow]:
-    """What the database holds, by department and year (`score history`)."""
-    if not path.is_file():
-        raise UserError.at(Location(str(path)), t("yaml.not_found"))
-    connection = connect(path)
+def rows(path: Path, department: str | None = None) -> list[HistoryRow]:
+    """What the database holds, by department and year (`score history`), each value checked."""
+    connection = open_for_reading(path)
     try:
-        query = "SELECT department, year, rules_digest, total, grade, source, scored_at FROM departments"
-        args: tuple[Any, ...] = ()
-        if department is not None:
-            query += " WHERE department = ?"
-            args = (department,)
-        query += " ORDER BY department, year, scored_at"
-        for name, year, digest, total, grade, source, stamp in connection.execute(query, args).fetchall():
-            scores = connection.execute(
-                "SELECT indicator, name, weight, score FROM indicator_scores "
-                "WHERE department = ? AND year = ? AND rules_digest = ? ORDER BY rowid",
-                (name, year, digest),
-            ).fetchall()
-            indicators = tuple((i, n, Decimal(w), Decimal(s)) for i, n, w, s in scores)
-            yield HistoryRow(name, int(year), digest, Decimal(total), grade, source, stamp, indicators)
+        with speaking(path):
+            query = (
+                "SELECT department, year, rules_digest, total, max, grade, source, scored_at FROM departments"
+            )
+            args: tuple[Any, ...] = ()
+            if department is not None:
+                query += " WHERE department = ?"
+                args = (department,)
+            query += " ORDER BY department, year, scored_at"
+            found = []
+            for name, year, digest, total, most, grade, source, stamp in connection.execute(
+                query, args
+            ).fetchall():
+                scores = connection.execute(
+                    "SELECT indicator, name, weight, score FROM indicator_scores "
+                    "WHERE department = ? AND year = ? AND rules_digest = ? ORDER BY rowid",
+                    (name, year, digest),
+                ).fetchall()
+                found.append(
+                    _history_row(path, (name, year, digest, total, most, grade, source, stamp), scores)
+                )
+            return found
     finally:
         connection.close()
 
 
+def _history_row(path: Path, row: tuple[Any, ...], scores: list[tuple[Any, ...]]) -> HistoryRow:
+    name, year, digest, total, most, grade, source, stamp = row
+    checked = Checked(path, "departments", name, year)
+    name, year = checked.text(name, "department"), checked.year_of(year)
+    highest = checked.number(most, "max", Decimal(0))
+    indicators = tuple(_indicator(path, name, year, *entry) for entry in scores)
+    return HistoryRow(
+        name,
+        year,
+        checked.text(digest, "rules_digest"),
+        checked.number(total, "total", Decimal(0), highest),
+        checked.text(grade, "grade"),
+        checked.text(source, "source"),
+        checked.scored_at(stamp),
+        indicators,
+    )
+
+
+def _indicator(path: Path, department: object, year: object, *entry: object) -> tuple[Any, ...]:
+    """An indicator_scores row read back, checked: (id, name, weight, score), or (id, weight, score)."""
+    checked = Checked(path, "indicator_scores", department, year)
+    ident, *named, weight, score = entry
+    highest = checked.number(weight, "weight", Decimal(0))
+    return (
+        checked.text(ident, "indicator"),
+        *(checked.text(n, "name") for n in named),
+        highest,
+        checked.number(score, "score", Decimal(0), highest),
+    )
+
+
 def names(path: Path) -> list[str]:
-    connection = connect(path)
+    connection = open_for_reading(path)
     try:
-        return [
-            row[0] for row in connection.execute("SELECT DISTINCT department FROM departments ORDER BY 1")
-        ]
+        with speaking(path):
+            found = connection.execute("SELECT DISTINCT department FROM departments ORDER BY 1").fetchall()
+        return [Checked(path, "departments", row[0], "").text(row[0], "department") for row in found]
     finally:
         connection.close()

@@ -115,7 +115,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         raise
     finally:
         if writer:
-            writer.connection.close()
+            writer.close()
     return summary
 
 
