@@ -214,3 +214,62 @@ def test_the_reading_problem_is_said_in_both_languages(tmp_path: Path, lang: str
     path.write_text("\n".join(line for line in text.split("\n") if "总分" not in line), encoding="utf-8")
     code, _, err = _run(str(path), "--lang", lang)
     assert code == 1 and words in err
+
+
+# ---- what a copy shows is what is read ----
+
+
+@pytest.mark.parametrize(
+    ("cell", "key", "field"),
+    [
+        ('0.<span style="display:none">8</span>2', "audit.cell.hidden_markup", "Score"),  # shows 0.2
+        (
+            '<font color="#ffffff">本项不扣分。</font>公开招标项目共11项',
+            "audit.cell.hidden_markup",
+            "Reasons for lost points",
+        ),
+        ("0.8<sup>2</sup>", "audit.cell.not_a_number", "Score"),  # 0.8², never 0.82
+    ],
+    ids=["hidden-digit", "white-text", "superscript"],
+)
+def test_text_a_copy_hides_or_raises_is_not_read_into_the_table(
+    tmp_path: Path, cell: str, key: str, field: str
+) -> None:
+    column = SCORE if field == "Score" else REASON
+    path, line = _table(tmp_path, "合同备案时效性", column, cell)
+    code, found = _errors(path)
+    assert code == 1 and (key, line, field) in {(k, at, what) for k, at, _, what, _ in found}, found
+
+
+def test_a_superscript_in_a_text_is_shown_as_one(tmp_path: Path) -> None:
+    path, _ = _table(tmp_path, "资产配置合规性", REASON, "办公用房面积超标12m<sup>2</sup>。")
+    out = tmp_path / "inputs.yaml"
+    code, _, _ = _run(str(path), "--to-inputs", str(out))
+    assert code == 0
+    (deduction,) = yaml.safe_load(out.read_text(encoding="utf-8"))["indicators"][
+        "asset_allocation_compliance"
+    ]["deductions"]
+    assert deduction["reason"] == "办公用房面积超标12m²。"
+
+
+def test_a_second_total_is_a_finding(tmp_path: Path) -> None:
+    path = tmp_path / "two-totals.txt"
+    text = ZHENGWU.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("<b>总分</b>", "<b>总分</b>\t<b>100</b>\t\t\t\t\t99\t\t\t\n<b>总分</b>", 1), "utf-8"
+    )
+    code, found = _errors(path)
+    assert code == 1
+    assert [(k, what) for k, _, _, what, _ in found if k == "audit.cell.second_total"] == [
+        ("audit.cell.second_total", "Total")
+    ]
+
+
+def test_a_second_table_after_the_first_ones_grade_line_is_a_finding(tmp_path: Path) -> None:
+    path = tmp_path / "two-tables.txt"
+    text = ZHENGWU.read_text(encoding="utf-8")
+    table = text[text.index("一级指标") :].replace("\t94.2", "\t99")
+    path.write_text(text + "\n" + table, encoding="utf-8")
+    code, found = _errors(path)
+    assert code == 1 and [k for k, *_ in found] == ["audit.cell.second_table"]
+    assert any("another indicator table follows the first one's grade line" in said for *_, said in found)

@@ -230,3 +230,53 @@ def test_a_damaged_sheet_is_refused_with_a_message_not_a_crash(
         "cannot be read as an Excel workbook (.xlsx)" in result.stderr
         and "internal error" not in result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("column", "style", "key"),
+    [
+        (SCORE, {"number_format": ";;;"}, "audit.cell.not_shown"),
+        (SCORE + 1, {"font": ("FFFFFF", None)}, "audit.cell.not_shown"),
+        (SCORE + 1, {"font": ("FFFF00", "FFFF00")}, "audit.cell.not_shown"),
+        (SCORE + 1, {"font": ("FFFFFF", "000000")}, None),  # white on black is shown
+        (SCORE, {"value": "2022-01-05", "number_format": "yyyy-mm-dd"}, "audit.cell.not_a_number"),
+    ],
+    ids=["format-shows-nothing", "white-text", "yellow-on-yellow", "white-on-black", "a-date"],
+)
+def test_a_cell_its_format_or_colour_hides_is_a_finding(
+    written: Path, tmp_path: Path, column: int, style: dict[str, Any], key: str | None
+) -> None:
+    from datetime import date
+
+    from openpyxl.styles import Font, PatternFill
+
+    def restyle(book: Any, sheet: Any, row: int) -> None:
+        cell = sheet.cell(row=row, column=column)
+        if "value" in style:
+            cell.value = date.fromisoformat(style["value"])
+        if "number_format" in style:
+            cell.number_format = style["number_format"]
+        if "font" in style:
+            text, fill = style["font"]
+            cell.font = Font(color=text)
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill)
+
+    path, title = _changed(written, tmp_path, restyle)
+    code, data = _audit(path)
+    if key is None:
+        assert code == 0 and _errors(data) == []
+    else:
+        where = f"{title}!{'HI'[column - SCORE]}{_row(written)}"
+        assert code == 1 and key in {k for k, at, *_ in _errors(data) if at == where}, _errors(data)
+
+
+def test_a_zero_its_format_leaves_blank_is_not_read_as_a_zero(written: Path, tmp_path: Path) -> None:
+    def zero(book: Any, sheet: Any, row: int) -> None:
+        cell = next(c for r in sheet.iter_rows() for c in r if c.value == "资产配置合规性")
+        score = sheet.cell(row=cell.row, column=SCORE)
+        score.value, score.number_format = 0, "0;-0;;@"
+
+    path, _ = _changed(written, tmp_path, zero)
+    code, data = _audit(path)
+    assert code == 1 and "audit.cell.not_shown" in {k for k, *_ in _errors(data)}

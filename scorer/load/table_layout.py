@@ -24,13 +24,23 @@ from scorer.load.table_words import (
     cell_number,
     clean,
     header_words,
+    hides_text,
     norm,
     number_like,
     row_labels,
     score_words,
     words,
 )
-from scorer.model.audit import NOT_A_NUMBER, Doubt, Grid, GridRow, SubmittedTable, Where
+from scorer.model.audit import (
+    HIDDEN_MARKUP,
+    NOT_A_NUMBER,
+    SECOND_TABLE,
+    Doubt,
+    Grid,
+    GridRow,
+    SubmittedTable,
+    Where,
+)
 from scorer.model.department import Profile
 from scorer.model.problems import Location, UserError
 from scorer.model.rules import RuleSet
@@ -52,7 +62,17 @@ def _header(rows: list[GridRow]) -> int | None:
 
 
 def _cleaned(grid: Grid) -> list[GridRow]:
-    return [GridRow(tuple(clean(c) for c in row.cells), row.where, row.doubts) for row in grid.rows]
+    """The grid's cells without the HTML a copy carries; a cell whose markup hides some of its text is a doubt."""
+    rows = []
+    for row in grid.rows:
+        cells = tuple(clean(c) for c in row.cells)
+        hiding = tuple(
+            Doubt(row.at(i), HIDDEN_MARKUP, cells[i], column=i)
+            for i, c in enumerate(row.cells)
+            if hides_text(c)
+        )
+        rows.append(GridRow(cells, row.where, row.doubts + hiding))
+    return rows
 
 
 def title_of(grid: Grid) -> str:
@@ -76,8 +96,14 @@ def read_layout(grid: Grid, rules: RuleSet) -> SubmittedTable:
     before, after = rows[:header], rows[header + 1 :]
     profile = _Profile(before)
     reader = RowReader(vocabulary, columns, level3)
-    for row in after:
+    for index, row in enumerate(after):
         if reader.read(row):
+            second = _header(after[index + 1 :])
+            if second is not None:  # another table follows the first one's 评价等级
+                where = after[index + 1 + second].at(0)
+                reader.doubts.append(
+                    Doubt(where, SECOND_TABLE, " ".join(c for c in after[index + 1 + second].cells if c))
+                )
             break
     title = _title(before)
     department = profile.value("xlsx.department") or _department_from_title(title, rules)

@@ -11,7 +11,7 @@ doubt, not a reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from scorer.load.table_words import NOTHING, Columns, Vocabulary, cell_number, norm, number_like, words
@@ -19,6 +19,7 @@ from scorer.model.audit import (
     GARBLED,
     NOT_A_NUMBER,
     NUMBER_AS_REASON,
+    SECOND_TOTAL,
     Doubt,
     GridRow,
     PrintedLevel,
@@ -65,10 +66,7 @@ class _Parts:
     def read_doubts(self, filled: list[tuple[int, str]]) -> list[Doubt]:
         """The reader's doubts about this row's cells (a formula never computed, a value hidden), each named
         by what the row's reading found in its column, and the cells holding characters lost in copying."""
-        out = []
-        for doubt in self.row.doubts:
-            column = self.row.where.index(doubt.where) if doubt.where in self.row.where else -1
-            out.append(Doubt(doubt.where, doubt.why, doubt.text, doubt.field or self.columns.get(column, "")))
+        out = [replace(d, field=d.field or self.columns.get(d.column, "")) for d in self.row.doubts]
         return out + garbled(self.row, filled, self.columns)
 
 
@@ -104,9 +102,7 @@ class RowReader:
             if "小计" in first or "subtotal" in first
             else ""
         )
-        self.doubts += [
-            Doubt(d.where, d.why, d.text, d.field or column_key) for d in (*row.doubts, *garbled(row, filled))
-        ]
+        self.doubts += [replace(d, field=d.field or column_key) for d in (*row.doubts, *garbled(row, filled))]
         if not filled:
             return False
         if first in self.grade_words:
@@ -141,6 +137,10 @@ class RowReader:
         return slots
 
     def _total(self, row: GridRow, filled: list[tuple[int, str]]) -> None:
+        if self.total_at is not None:  # a second 总分 row: which of the two was meant cannot be told
+            text = " ".join(c for _, c in filled)
+            self.doubts.append(Doubt(row.at(filled[0][0]), SECOND_TOTAL, text, "form.total", filled[0][0]))
+            return
         slots = self._slots(row, filled[1:], "form.total")
         if len(slots) >= 2:
             self.total_max = _value(slots[0])
@@ -329,7 +329,7 @@ def garbled(
     """Cells holding characters lost in copying: U+FFFD (a byte no encoding could read, or an OCR's "unknown")
     and private-use characters (a symbol font copied out of a PDF)."""
     return [
-        Doubt(row.at(column), GARBLED, text, (columns or {}).get(column, ""))
+        Doubt(row.at(column), GARBLED, text, (columns or {}).get(column, ""), column)
         for column, text in filled
         if any(char == "\ufffd" or "\ue000" <= char <= "\uf8ff" for char in text)
     ]

@@ -19,19 +19,46 @@ NOTHING = {"/", "／", "-", "—", "——", "无", "n/a", "na", "none", "\\"}
 _CHECKED_BOX = re.compile(r"<input\b[^>]*\bchecked\b[^>]*>", re.IGNORECASE)
 _BOX = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
 _BREAK = re.compile(r"<br\s*/?>|</p>\s*<p\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"</?(?:b|p|strong|span|div|font|em|i|u|sup|sub|center)\b[^<>]*>", re.IGNORECASE)
+_TAG = re.compile(r"</?(?:b|p|strong|span|div|font|em|i|u|center)\b[^<>]*>", re.IGNORECASE)
+_RAISED = re.compile(r"<(sup|sub)\b[^<>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_SUPERSCRIPT = str.maketrans("0123456789+-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾")
+_SUBSCRIPT = str.maketrans("0123456789+-()", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎")
+# Markup that hides the text inside it where the table is shown: display:none, visibility:hidden, the hidden
+# attribute, a zero font size or opacity, white text.
+_HIDING = re.compile(
+    r"<[a-z][^<>]*?(?:\shidden\b|display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)"
+    r"|font-size\s*:\s*0*(?:\.0*)?(?![.\d])|opacity\s*:\s*0*(?:\.0*)?(?![.\d])"
+    r"|(?<![-\w])color\s*[:=]\s*[\"']?\s*(?:#f{3}(?:f{3})?\b|white\b|rgb\(\s*255\s*,\s*255\s*,\s*255\s*\)))",
+    re.IGNORECASE,
+)
 
 
 def clean(cell: str) -> str:
-    """A cell's text without the HTML some copies carry (<p>, <b>); ticked and empty check boxes as √ and □."""
+    """A cell's text without the HTML some copies carry (<p>, <b>); ticked and empty check boxes as √ and □;
+    superscripts and subscripts as they are shown (m², never m2: "0.8<sup>2</sup>" is no 0.82)."""
     if "<" in cell:
         cell = _CHECKED_BOX.sub("√", cell)
         cell = _BOX.sub("□", cell)
         cell = _BREAK.sub("\n", cell)
+        cell = _RAISED.sub(_raised, cell)
         cell = _TAG.sub("", cell)
     if "&" in cell:
         cell = html.unescape(cell)
     return cell.strip()
+
+
+def _raised(match: re.Match[str]) -> str:
+    kind, inner = match.group(1).lower(), match.group(2)
+    table = _SUPERSCRIPT if kind == "sup" else _SUBSCRIPT
+    if inner and all(ord(char) in table for char in inner):
+        return inner.translate(table)
+    return f"{'^' if kind == 'sup' else '_'}({inner})"
+
+
+def hides_text(cell: str) -> bool:
+    """Whether a cell's markup hides some of its text where the table is shown (the text would be read, but
+    not seen)."""
+    return "<" in cell and _HIDING.search(cell) is not None
 
 
 def norm(text: str) -> str:

@@ -5,7 +5,8 @@ The grid is the table as Excel shows it. A formula cell counts as the value Exce
 never computed (a workbook written by a program, never opened) has no value to show, and is a doubt at that cell
 naming its formula. A number is read as its number format shows it ("98.88%" for 0.9888 shown as a percentage);
 one the format shows rounded (8.994 shown as 8.99) is a doubt: the printed table says another number than the
-cell holds. A merged cell shows the value of its first cell; a value under the others, like a value in a
+cell holds (scorer/load/xlsx_shown.py). A value its format shows as nothing (";;;"), or written in its
+background's colour, is not shown: a doubt. A merged cell shows the value of its first cell; a value under the others, like a value in a
 hidden row or column, is not shown: the cell reads blank and the value is a doubt where it stands. An error value
 (#DIV/0!) is a doubt, not a text. The table is looked for on the visible sheets first; found only on a hidden one,
 that is a doubt too.
@@ -18,22 +19,24 @@ hidden rows and columns). openpyxl is imported here only.
 from __future__ import annotations
 
 import io
-import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from scorer.i18n import t
 from scorer.load.table_words import clean, norm
 from scorer.load.workbook import MAX_WORKBOOK_BYTES
+from scorer.load.xlsx_shown import invisible, shown_number, shows_nothing
 from scorer.load.yamlio import read_bytes
 from scorer.model.audit import (
     ERROR_VALUE,
     HIDDEN,
     HIDDEN_SHEET,
+    NOT_SHOWN,
     SHOWN_ROUNDED,
     UNCOMPUTED,
     UNDER_MERGE,
@@ -43,6 +46,7 @@ from scorer.model.audit import (
 )
 from scorer.model.problems import Location, UserError
 
+T = TypeVar("T")
 MAX_CELLS = 200_000  # in the whole workbook: a 自评表 has a few hundred; a workbook far larger holds none
 
 
@@ -60,18 +64,7 @@ def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> G
     """The sheet that holds the indicator table's header (a cell among `header_words`), as a grid: the first
     visible one, else the first hidden one (a doubt), else the first sheet."""
     raw = read_bytes(path, display, MAX_WORKBOOK_BYTES)
-    try:
-        with warnings.catch_warnings():  # about parts of the workbook not read (data validation, images)
-            warnings.simplefilter("ignore")
-            return _grid(raw, display, header_words)
-    except UserError:
-        raise
-    except Exception:  # not a zip, not a workbook, damaged XML: openpyxl and its parser say it many ways
-        raise UserError.at(Location(display), t("workbook.not_a_workbook")) from None
-
-
-def _grid(raw: bytes, display: str, header_words: frozenset[str]) -> Grid:
-    sheets = _computed(raw, display)
+    sheets = _parsed(display, lambda: _computed(raw, display))
     holding = [
         s for s in sheets if any(norm(clean(_text(v))) in header_words for row in s.values for v in row)
     ]
@@ -80,9 +73,22 @@ def _grid(raw: bytes, display: str, header_words: frozenset[str]) -> Grid:
     )
     if chosen is None:
         return Grid(display, ())
-    rows = _Shown(chosen, _written(raw, chosen.title)).rows()
+    written = _parsed(display, lambda: _written(raw, chosen.title))
     hidden = () if chosen.visible else (Doubt(f"{chosen.title}!A1", HIDDEN_SHEET, chosen.title),)
-    return Grid(display, tuple(rows), hidden)
+    return Grid(display, tuple(_Shown(chosen, written).rows()), hidden)
+
+
+def _parsed(display: str, read: Callable[[], T]) -> T:
+    """What openpyxl read, its warnings about parts not read (data validation, images) kept off the terminal; a
+    file it cannot read is refused."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return read()
+    except UserError:
+        raise
+    except Exception:  # not a zip, not a workbook, damaged XML: openpyxl and its parser say it many ways
+        raise UserError.at(Location(display), t("workbook.not_a_workbook")) from None
 
 
 def _computed(raw: bytes, display: str) -> list[_Sheet]:
@@ -112,7 +118,8 @@ class _Written:
     """What the streamed values do not carry: the formulas, the merged ranges, the hidden rows and columns."""
 
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
-    formats: dict[tuple[int, int], str] = field(default_factory=dict)  # of number cells not shown as General
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)  # of the cells not shown as General
+    invisible: set[tuple[int, int]] = field(default_factory=set)  # text in its background's colour
     merged: list[tuple[int, int, int, int]] = field(
         default_factory=list
     )  # min_row, min_col, max_row, max_col
@@ -131,8 +138,12 @@ def _written(raw: bytes, title: str) -> _Written:
             if cell.data_type == "f":
                 formula = cell.value
                 written.formulas[(cell.row, cell.column)] = str(getattr(formula, "text", formula))
+            if cell.value is None:
+                continue
             if cell.number_format != "General":
                 written.formats[(cell.row, cell.column)] = cell.number_format
+            if invisible(cell):
+                written.invisible.add((cell.row, cell.column))
     written.merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
     for number, dimension in sheet.row_dimensions.items():
         if dimension.hidden or (dimension.customHeight and dimension.ht == 0):
@@ -173,7 +184,8 @@ class _Shown:
                 text, doubt = self.cell(number, column, value)
                 cells.append(text)
                 if doubt is not None:
-                    doubts.append(Doubt(where[column - 1], doubt, self.shown_as(number, column, value)))
+                    shown = self.shown_as(number, column, value)
+                    doubts.append(Doubt(where[column - 1], doubt, shown, column=column - 1))
             out.append(GridRow(tuple(cells), where, _one_per_hidden_row(doubts)))
         return out
 
@@ -195,8 +207,12 @@ class _Shown:
             return "", HIDDEN
         if place in self.sheet.errors:
             return "", ERROR_VALUE
-        if isinstance(value, int | float) and not isinstance(value, bool) and place in self.written.formats:
-            return _formatted(value, self.written.formats[place])
+        number_format = self.written.formats.get(place, "General")
+        if place in self.written.invisible or shows_nothing(value, number_format):
+            return "", NOT_SHOWN
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            text, rounded = shown_number(value, number_format)
+            return text, (SHOWN_ROUNDED if rounded else None)
         return _text(value), None
 
     def shown_as(self, row: int, column: int, value: Any) -> str:
@@ -211,46 +227,6 @@ def _one_per_hidden_row(doubts: list[Doubt]) -> tuple[Doubt, ...]:
         return tuple(doubts)
     merged = Doubt(hidden[0].where, HIDDEN, " | ".join(d.text for d in hidden))
     return tuple(d for d in doubts if d.why != HIDDEN) + (merged,)
-
-
-def _formatted(value: float, number_format: str) -> tuple[str, str | None]:
-    """A number as its format shows it ("98.88%", "9.0"), and SHOWN_ROUNDED where that is not the number the
-    cell holds; as stored where the format is one this reader does not follow (a date, scientific, scaled)."""
-    places = _places(number_format)
-    exact = Decimal(_text(value))
-    if places is None:
-        return _text(value), None
-    fixed, most, percent = places
-    number = exact.scaleb(2) if percent else exact
-    shown = number.quantize(Decimal(1).scaleb(-most), ROUND_HALF_UP)  # Excel rounds half away from zero
-    text = format(shown, "f")
-    while "." in text and len(text.split(".")[1]) > fixed and text.endswith("0"):
-        text = text[:-1]
-    text = text.rstrip(".") + ("%" if percent else "")
-    return text, (SHOWN_ROUNDED if shown != number else None)
-
-
-_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, [colours], padding, fills
-_SCALED = re.compile(r"[0#?],+(?![0#?])")  # "0.0," shows thousands
-
-
-def _places(number_format: str) -> tuple[int, int, bool] | None:
-    """How a number format shows a number: the decimals it always shows, the most it shows, and whether as a
-    percentage; None for General, a date or time, text, and the formats not followed (scientific, fractions,
-    scaled by thousands)."""
-    from openpyxl.styles.numbers import is_date_format
-
-    section = _LITERALS.sub("", number_format.split(";")[0])
-    if (
-        section.lower() in ("", "general", "@")
-        or is_date_format(number_format)
-        or not any(char in section for char in "0#?")
-        or any(char in section for char in "eE/")
-        or _SCALED.search(section)
-    ):
-        return None
-    decimals = section.split(".", 1)[1] if "." in section else ""
-    return sum(c in "0?" for c in decimals), sum(c in "0#?" for c in decimals), "%" in section
 
 
 def _text(value: object) -> str:

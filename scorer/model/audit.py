@@ -28,9 +28,13 @@ GARBLED = "audit.cell.garbled"
 UNCOMPUTED = "audit.cell.uncomputed"
 UNDER_MERGE = "audit.cell.under_merge"
 HIDDEN = "audit.cell.hidden"
+NOT_SHOWN = "audit.cell.not_shown"
 ERROR_VALUE = "audit.cell.error_value"
 HIDDEN_SHEET = "audit.cell.hidden_sheet"
 SHOWN_ROUNDED = "audit.cell.shown_rounded"
+HIDDEN_MARKUP = "audit.cell.hidden_markup"
+SECOND_TOTAL = "audit.cell.second_total"
+SECOND_TABLE = "audit.cell.second_table"
 
 
 class Doubt(Frozen):
@@ -42,6 +46,7 @@ class Doubt(Frozen):
     why: str  # a catalogue key ("audit.cell.not_a_number", …) taking {text}
     text: str  # what the cell holds, as written
     field: str = ""  # the catalogue key of the column it stands in ("xlsx.score", "form.total"), if known
+    column: int = -1  # its place in its grid row, where a reader gives it (for the reading to name its field)
 
 
 class GridRow(Frozen):
