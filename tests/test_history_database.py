@@ -162,6 +162,16 @@ def test_a_damaged_database_is_refused(folder: Path, written: Path, tmp_path: Pa
             "its table 'departments' is not as score makes it",
             id="a-column-added",
         ),
+        pytest.param(
+            [
+                "PRAGMA writable_schema = ON",
+                "INSERT INTO sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES ('trigger', 'sqlite_x', "
+                "'departments', 0, 'CREATE TRIGGER sqlite_x AFTER INSERT ON departments "
+                "BEGIN UPDATE departments SET total = ''100''; END')",
+            ],
+            "it holds the trigger 'sqlite_x', which score never makes",
+            id="a-trigger-named-like-sqlites-own",
+        ),
         pytest.param(["PRAGMA user_version = 7"], "written by a newer score (schema version 7)", id="newer"),
         pytest.param(["PRAGMA user_version = 0"], "its schema version is 0", id="version-taken-away"),
     ],
@@ -170,6 +180,14 @@ def test_a_database_not_as_score_writes_it_is_refused_untouched(
     folder: Path, written: Path, tmp_path: Path, statements: list[str], words: str
 ) -> None:
     refused_both_ways(folder, copy_of(written, tmp_path, *statements), words)
+
+
+def test_sqlites_own_statistics_are_harmless(folder: Path, written: Path, tmp_path: Path) -> None:
+    db = copy_of(written, tmp_path, "ANALYZE")
+    code, err = batch(folder, db)
+    assert code == 0, err
+    code, out, _ = history(db)
+    assert code == 0 and out.count(" · 2022 · ") == 3
 
 
 def test_a_view_alone_where_the_table_should_be_is_refused(folder: Path, tmp_path: Path) -> None:

@@ -65,6 +65,7 @@ TABLES = {
 )""",
 }
 INDEXES = {"departments_by_name": "CREATE INDEX departments_by_name ON departments (department, year)"}
+_SQLITE_TABLES = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
 _JOURNALS = ("-journal", "-wal", "-shm")  # the files SQLite writes beside the database
 
 
@@ -224,20 +225,35 @@ def _verify(connection: sqlite3.Connection, path: Path) -> int:
 
 
 def _schema_problem(connection: sqlite3.Connection) -> str:
-    """Why the tables and indexes are not exactly score's, or ''. SQLite's own objects (sqlite_…) are its own."""
+    """Why the tables and indexes are not exactly score's, or ''. SQLite's own objects are harmless: its
+    statistics and sequence tables, and the indexes it makes for our primary keys; anything else named like
+    them (a trigger written into the schema as "sqlite_…") is not SQLite's."""
     expected = {name: ("table", sql) for name, sql in TABLES.items()}
     expected.update({name: ("index", sql) for name, sql in INDEXES.items()})
-    found = connection.execute("SELECT type, name, sql FROM sqlite_schema ORDER BY rowid").fetchall()
-    for kind, name, sql in found:
-        if str(name).startswith("sqlite_"):
+    found = connection.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid"
+    ).fetchall()
+    for kind, name, table, sql in found:
+        if _sqlites_own(kind, str(name), table, sql):
             continue
         if name not in expected:
             return t("history.why.object", type=kind, name=name)
         if (kind, _words(sql or "")) != (expected[name][0], _words(expected[name][1])):
             return t("history.why.changed", type=kind, name=name)
-    names = {name for _, name, _ in found}
+    names = {name for _, name, _, _ in found}
     missing = [name for name in TABLES if name not in names]
     return t("history.why.missing", name=missing[0]) if missing else ""
+
+
+def _sqlites_own(kind: str, name: str, table: object, sql: object) -> bool:
+    if kind == "table":
+        return name in _SQLITE_TABLES
+    return (
+        kind == "index"
+        and sql is None
+        and table in TABLES
+        and re.fullmatch(rf"sqlite_autoindex_{re.escape(str(table))}_\d+", name) is not None
+    )
 
 
 def _words(sql: str) -> str:
