@@ -79,7 +79,7 @@ def test_a_number_with_text_around_it_is_a_finding_at_its_cell(
     path, line = _table(tmp_path, row, column, text)
     code, found = _errors(path)
     assert code == 1
-    message = f"'{text}' is not a number: write the number alone"
+    message = f"'{text}' cannot be read as a number: write the number alone"
     assert [(key, at, what) for key, at, _, what, said in found if message in said] == [
         ("audit.cell.not_a_number", line, field)
     ], found

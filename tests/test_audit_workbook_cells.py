@@ -280,3 +280,21 @@ def test_a_zero_its_format_leaves_blank_is_not_read_as_a_zero(written: Path, tmp
     path, _ = _changed(written, tmp_path, zero)
     code, data = _audit(path)
     assert code == 1 and "audit.cell.not_shown" in {k for k, *_ in _errors(data)}
+
+
+@pytest.mark.parametrize("stored", ["1e400", "-1e400", "123456789012345678901234567890"])
+def test_a_number_beyond_what_a_table_holds_is_a_finding_not_a_crash(
+    written: Path, tmp_path: Path, stored: str
+) -> None:
+    row = _row(written)
+    path = _in_xml(
+        written,
+        tmp_path / "huge.xlsx",
+        rf'<c r="H{row}"([^>]*)><v>[^<]*</v></c>',
+        rf'<c r="H{row}"\1><v>{stored}</v></c>',
+    )
+    code, data = _audit(path)
+    assert code == 1
+    assert [(k, at) for k, at, *_ in _errors(data) if k == "audit.cell.not_a_number"] == [
+        ("audit.cell.not_a_number", f"{load_workbook(written).active.title}!H{row}")
+    ]

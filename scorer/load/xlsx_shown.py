@@ -10,13 +10,17 @@ follow (dates, scientific, fractions, scaled by thousands) leave the value as st
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
+
+from scorer.numbers import out_of_bounds
 
 _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, [colours], padding, fills
 _SHOWS_TEXT = re.compile(r'"[^"]+"|\\.|[^\s\[\]_*]')  # what makes a section show something
 _SCALED = re.compile(r"[0#?],+(?![0#?])")  # "0.0," shows thousands
 _WHITE = "FFFFFF"
+# Wide enough for any number within the bounds; Excel rounds half away from zero; whatever the caller's context.
+_CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP, traps=[InvalidOperation])
 
 
 def sections(number_format: str) -> list[str]:
@@ -67,11 +71,11 @@ def shown_number(value: float, number_format: str) -> tuple[str, bool]:
     stored number, exactly, where the format is General or one this reader does not follow."""
     exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     places = _places(value, number_format)
-    if places is None:
+    if places is None or not exact.is_finite() or out_of_bounds(exact):  # the reader says what is wrong
         return format(exact, "f"), False
     fixed, most, percent = places
-    number = exact.scaleb(2) if percent else exact
-    shown = number.quantize(Decimal(1).scaleb(-most), ROUND_HALF_UP)  # Excel rounds half away from zero
+    number = exact.scaleb(2, _CONTEXT) if percent else exact
+    shown = number.quantize(Decimal(1).scaleb(-most, _CONTEXT), context=_CONTEXT)
     text = format(shown, "f")
     while "." in text and len(text.split(".")[1]) > fixed and text.endswith("0"):
         text = text[:-1]
