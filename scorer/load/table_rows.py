@@ -61,7 +61,7 @@ class _Parts:
         self.columns[column] = _FIELDS[what]
 
     def doubt(self, token: _Token, why: str, column_key: str) -> None:
-        self.doubts.append(Doubt(self.row.at(token.column), why, token.text, column_key))
+        self.doubts.append(Doubt(self.row.at(token.column), why, token.text, column_key, token.column))
 
     def read_doubts(self, filled: list[tuple[int, str]]) -> list[Doubt]:
         """The reader's doubts about this row's cells (a formula never computed, a value hidden), each named
@@ -203,6 +203,10 @@ class RowReader:
         explanation_text = explanation.text if explanation is not None else ""
         if not explanation_text and texts_before:
             explanation_text = texts_before[0].text
+        doubted = {d.column for d in parts.doubts}
+        for tok in parts.loose:  # meant as a number, before the score, and taken for nothing: not passed over
+            if tok.kind == "unclear" and tok.column < split and tok.column not in doubted:
+                parts.doubt(tok, NOT_A_NUMBER, "")
         filled = [(tok.column, tok.text) for tok in tokens]
         return TableRow(
             where=row.at(tokens[0].column),
@@ -274,10 +278,16 @@ class RowReader:
         else:
             chosen = candidates[-1] if candidates else None
         if parts.weight is None and not parts.weight_doubted:
-            earlier = [tok for tok in candidates if chosen is not None and tok.column < chosen.column]
+            earlier = [
+                tok
+                for tok in parts.loose
+                if tok.kind in _NUMBERS and chosen is not None and tok.column < chosen.column
+            ]
             if earlier:
                 parts.weight = _value(earlier[0])
                 parts.place("weight", earlier[0].column)
+                if earlier[0].kind == "unclear":
+                    parts.doubt(earlier[0], NOT_A_NUMBER, "form.weight")
             elif chosen is not None and chosen is not at_score and len(candidates) == 1:
                 parts.weight = _value(chosen)  # the row's one number, left of 得分: its weight; no score
                 parts.place("weight", chosen.column)
