@@ -301,3 +301,19 @@ def test_every_number_of_the_published_table_made_approximate_is_a_finding_at_it
             )
             checked += 1
     assert checked > 60
+
+
+def test_a_copy_whose_digits_were_misread_is_read_in_part(tmp_path: Path) -> None:
+    """Text recognition reads 0 as O and 1 as l: many scores that are no numbers are a reading problem."""
+    lines = ZHENGWU.read_text(encoding="utf-8").split("\n")
+    header = next(i for i, line in enumerate(lines) if line.startswith("一级指标"))
+    misread = []
+    for line in lines[header + 1 :]:
+        cells = line.split("\t")
+        if len(cells) > SCORE and cells[SCORE]:
+            cells[SCORE] = cells[SCORE].replace("0", "O").replace("1", "l").replace("2", "Z")
+        misread.append("\t".join(cells))
+    path = tmp_path / "misread.txt"
+    path.write_text("\n".join([*lines[: header + 1], *misread]), encoding="utf-8")
+    message = _read_in_part(path)
+    assert "cells meant as numbers cannot be read as numbers (lines " in message
