@@ -298,3 +298,12 @@ def test_a_number_beyond_what_a_table_holds_is_a_finding_not_a_crash(
     assert [(k, at) for k, at, *_ in _errors(data) if k == "audit.cell.not_a_number"] == [
         ("audit.cell.not_a_number", f"{load_workbook(written).active.title}!H{row}")
     ]
+
+
+def test_a_second_visible_sheet_with_a_table_is_a_finding(written: Path, tmp_path: Path) -> None:
+    def last_year(book: Any, sheet: Any, row: int) -> None:
+        copy = book.copy_worksheet(sheet)
+        copy.title = "2021年"
+
+    path, _ = _changed(written, tmp_path, last_year)
+    _one_finding(path, "audit.cell.other_sheet", "2021年!A1", None, "'2021年' holds an indicator table too")

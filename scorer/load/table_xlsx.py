@@ -9,7 +9,7 @@ cell holds (scorer/load/xlsx_shown.py). A value its format shows as nothing (";;
 background's colour, is not shown: a doubt. A merged cell shows the value of its first cell; a value under the others, like a value in a
 hidden row or column, is not shown: the cell reads blank and the value is a doubt where it stands. An error value
 (#DIV/0!) is a doubt, not a text. The table is looked for on the visible sheets first; found only on a hidden one,
-that is a doubt too.
+that is a doubt too, and so is another visible sheet holding a table (only one is audited).
 
 The workbook is read twice, each time with openpyxl: streaming, for the values Excel computed (and the bound on
 cells, before anything else is built); then whole, for what the stream does not carry (formulas, merged cells,
@@ -37,6 +37,7 @@ from scorer.model.audit import (
     HIDDEN,
     HIDDEN_SHEET,
     NOT_SHOWN,
+    OTHER_SHEET,
     SHOWN_ROUNDED,
     UNCOMPUTED,
     UNDER_MERGE,
@@ -74,8 +75,9 @@ def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> G
     if chosen is None:
         return Grid(display, ())
     written = _parsed(display, lambda: _written(raw, chosen.title))
-    hidden = () if chosen.visible else (Doubt(f"{chosen.title}!A1", HIDDEN_SHEET, chosen.title),)
-    return Grid(display, tuple(_Shown(chosen, written).rows()), hidden)
+    doubts = [] if chosen.visible else [Doubt(f"{chosen.title}!A1", HIDDEN_SHEET, chosen.title)]
+    doubts += [Doubt(f"{s.title}!A1", OTHER_SHEET, s.title) for s in holding if s is not chosen and s.visible]
+    return Grid(display, tuple(_Shown(chosen, written).rows()), tuple(doubts))
 
 
 def _parsed(display: str, read: Callable[[], T]) -> T:
