@@ -33,9 +33,8 @@ _NUMBERS = ("number", "unclear")  # what stands where the form puts a number: on
 
 @dataclass
 class _Token:
-    kind: (
-        str  # level1, level2, name, explanation, number, unclear (meant as a number, not one), text, nothing
-    )
+    # level1, level2, name, explanation, number, unclear (meant as a number, not one), text, nothing
+    kind: str
     column: int
     text: str
     value: str | Decimal | None = None
@@ -95,13 +94,8 @@ class RowReader:
             self.rows.append(self._indicator_row(row, [self._token(i, c) for i, c in filled]))
             return False
         first = norm(filled[0][1]) if filled else ""
-        column_key = (
-            "form.total"
-            if first in self.total_words
-            else "audit.field.subtotal"
-            if "小计" in first or "subtotal" in first
-            else ""
-        )
+        total, subtotal = first in self.total_words, _is_subtotal(first)
+        column_key = "form.total" if total else "audit.field.subtotal" if subtotal else ""
         self.doubts += [replace(d, field=d.field or column_key) for d in (*row.doubts, *garbled(row, filled))]
         if not filled:
             return False
@@ -109,9 +103,9 @@ class RowReader:
             self.grade_line = " ".join(c for _, c in filled[1:])
             self.grade_at = row.at(filled[1][0] if len(filled) > 1 else filled[0][0])
             return True
-        if first in self.total_words:
+        if total:
             self._total(row, filled)
-        elif "小计" in first or "subtotal" in first:
+        elif subtotal:
             self._subtotal(row, filled)
         return False
 
@@ -121,8 +115,7 @@ class RowReader:
             any(norm(c) in self.level3 for _, c in filled)  # the header again, after a page break
             or first in self.grade_words
             or first in self.total_words
-            or "小计" in first
-            or "subtotal" in first
+            or _is_subtotal(first)
             or all(norm(c) in NOTHING for _, c in filled)
         )
 
@@ -314,6 +307,10 @@ class RowReader:
         if token.kind == "number" and what == "reason":
             parts.doubt(token, NUMBER_AS_REASON, "form.reasons")
         return ""
+
+
+def _is_subtotal(label: str) -> bool:
+    return "小计" in label or "subtotal" in label
 
 
 def _value(token: _Token) -> Decimal | None:
