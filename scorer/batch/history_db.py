@@ -122,6 +122,8 @@ def speaking(path: Path) -> Iterator[None]:
         why = str(exc) or type(exc).__name__
         key = "history.read_only" if "readonly" in why else "history.not_a_database"
         raise UserError.at(Location(str(path)), t(key, why=why)) from None
+    except UnicodeDecodeError:  # a text SQLite hands back that is not UTF-8: score never wrote it
+        raise UserError.at(Location(str(path)), t("history.damaged", why=t("history.why.not_utf8"))) from None
 
 
 # ---- the file ----
@@ -221,6 +223,11 @@ def _verify(connection: sqlite3.Connection, path: Path) -> int:
         why = t("history.why.version", version=version)
     if why:
         raise UserError.at(Location(str(path)), t("history.foreign", why=why))
+    orphan = connection.execute("PRAGMA foreign_key_check").fetchone()
+    if orphan is not None:  # an indicator's score whose department row is gone: written around score
+        raise UserError.at(
+            Location(str(path)), t("history.damaged", why=t("history.why.orphans", table=orphan[0]))
+        )
     return version
 
 
