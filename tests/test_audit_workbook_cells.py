@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -21,10 +23,16 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cli import app
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 
 ROW = "合同备案时效性"  # its score (column H) is 0.82; its reason (I) and improvement (J) are filled
 SCORE, IMPROVEMENT = 8, 10
+COMMAND = [
+    sys.executable,
+    "-c",
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); import cli; cli.main()",
+    str(ROOT),
+]
 
 
 def _audit(path: Path) -> tuple[int, dict[str, Any]]:
@@ -307,3 +315,28 @@ def test_a_second_visible_sheet_with_a_table_is_a_finding(written: Path, tmp_pat
 
     path, _ = _changed(written, tmp_path, last_year)
     _one_finding(path, "audit.cell.other_sheet", "2021年!A1", None, "'2021年' holds an indicator table too")
+
+
+def test_a_merged_range_over_the_whole_sheet_is_read_as_far_as_the_cells_go(
+    written: Path, tmp_path: Path
+) -> None:
+    """A1:XFD1048576 covers seventeen billion cells: taken only as far as the table's, it hides all but A1."""
+    path = _in_xml(
+        written,
+        tmp_path / "giant.xlsx",
+        r'<mergeCells count="\d+">',
+        '<mergeCells count="99"><mergeCell ref="A1:XFD1048576"/>',
+    )
+    done = subprocess.run([*COMMAND, "audit", str(path)], capture_output=True, timeout=60)
+    assert done.returncode == 1 and b"no indicator table found" in done.stderr
+
+
+def test_a_sheet_of_more_merged_ranges_than_a_table_has_is_refused(written: Path, tmp_path: Path) -> None:
+    ranges = "".join(f'<mergeCell ref="K{i}:L{i}"/>' for i in range(1, 10_002))
+    path = _in_xml(
+        written, tmp_path / "merges.xlsx", r'<mergeCells count="\d+">', f'<mergeCells count="1">{ranges}'
+    )
+    result = CliRunner().invoke(app, ["audit", str(path)])
+    assert (
+        result.exit_code == 1 and "the sheet has more than 10000 merged ranges: not a 自评表" in result.stderr
+    )

@@ -11,9 +11,10 @@ hidden row or column, is not shown: the cell reads blank and the value is a doub
 (#DIV/0!) is a doubt, not a text. The table is looked for on the visible sheets first; found only on a hidden one,
 that is a doubt too, and so is another visible sheet holding a table (only one is audited).
 
-The workbook is read twice, each time with openpyxl: streaming, for the values Excel computed (and the bound on
-cells, before anything else is built); then whole, for what the stream does not carry (formulas, merged cells,
-hidden rows and columns). openpyxl is imported here only.
+The workbook is streamed twice with openpyxl, never loaded whole: once for the values Excel computed (every sheet,
+bounded in cells before anything else is built), once for the chosen sheet as written (formulas, number formats,
+colours); its merged ranges and hidden rows and columns are read from the sheet's XML as it streams by, a merged
+range taken only as far as the cells read reach. openpyxl is imported here only.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from scorer.model.problems import Location, UserError
 
 T = TypeVar("T")
 MAX_CELLS = 200_000  # in the whole workbook: a 自评表 has a few hundred; a workbook far larger holds none
+MAX_MERGES = 10_000  # merged ranges on the table's sheet: a 自评表 has a few dozen
 
 
 @dataclass
@@ -74,7 +76,7 @@ def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> G
     )
     if chosen is None:
         return Grid(display, ())
-    written = _parsed(display, lambda: _written(raw, chosen.title))
+    written = _parsed(display, lambda: _written(raw, chosen, display))
     doubts = [] if chosen.visible else [Doubt(f"{chosen.title}!A1", HIDDEN_SHEET, chosen.title)]
     doubts += [Doubt(f"{s.title}!A1", OTHER_SHEET, s.title) for s in holding if s is not chosen and s.visible]
     return Grid(display, tuple(_Shown(chosen, written).rows()), tuple(doubts))
@@ -117,45 +119,94 @@ def _computed(raw: bytes, display: str) -> list[_Sheet]:
 
 @dataclass
 class _Written:
-    """What the streamed values do not carry: the formulas, the merged ranges, the hidden rows and columns."""
+    """What the streamed values do not carry: the formulas, the formats and colours, the cells under merged ones,
+    the hidden rows and columns."""
 
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     formats: dict[tuple[int, int], str] = field(default_factory=dict)  # of the cells not shown as General
     invisible: set[tuple[int, int]] = field(default_factory=set)  # text in its background's colour
-    merged: list[tuple[int, int, int, int]] = field(
-        default_factory=list
-    )  # min_row, min_col, max_row, max_col
+    under_merge: set[tuple[int, int]] = field(default_factory=set)  # in a merged range, not its first cell
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)
 
 
-def _written(raw: bytes, title: str) -> _Written:
-    """The sheet `title` as written (formulas, not their values), read whole: its cells are bounded already."""
+def _written(raw: bytes, chosen: _Sheet, display: str) -> _Written:
+    """The sheet as written (formulas, not their values; formats and colours), streamed again, and its layout:
+    merged ranges and hidden rows and columns, as far as they reach into the cells read."""
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(raw), data_only=False)[title]
-    written = _Written()
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                formula = cell.value
-                written.formulas[(cell.row, cell.column)] = str(getattr(formula, "text", formula))
-            if cell.value is None:
-                continue
-            if cell.number_format != "General":
-                written.formats[(cell.row, cell.column)] = cell.number_format
-            if invisible(cell):
-                written.invisible.add((cell.row, cell.column))
-    written.merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
-    for number, dimension in sheet.row_dimensions.items():
-        if dimension.hidden or (dimension.customHeight and dimension.ht == 0):
-            written.hidden_rows.add(number)
-    for dimension in sheet.column_dimensions.values():
-        if dimension.hidden or (dimension.customWidth and dimension.width == 0):
-            written.hidden_columns.update(
-                range(dimension.min or 1, (dimension.max or dimension.min or 1) + 1)
-            )
+    book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    try:
+        sheet = book[chosen.title]
+        written = _Written()
+        for row in sheet.iter_rows(max_row=len(chosen.values)):
+            for cell in row:
+                if cell.value is None:
+                    continue
+                place = (cell.row, cell.column)
+                if cell.data_type == "f":
+                    written.formulas[place] = str(getattr(cell.value, "text", cell.value))
+                if cell.number_format != "General":
+                    written.formats[place] = cell.number_format
+                if invisible(cell):
+                    written.invisible.add(place)
+        with sheet._get_source() as source:  # the sheet's XML: a read-only sheet does not expose its layout
+            merged = _layout(source, written, display)
+    finally:
+        book.close()
+    written.under_merge = _under_merge(merged, [len(values) for values in chosen.values], display)
     return written
+
+
+def _layout(source: Any, written: _Written, display: str) -> list[tuple[int, int, int, int]]:
+    """The hidden rows and columns (also those of no height or width) into `written`; the merged ranges."""
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.xml.functions import iterparse
+
+    merged = []
+    number = 0  # a row without its number is the one after the last
+    for _, element in iterparse(source):
+        tag = element.tag.rsplit("}", 1)[-1]
+        attributes = element.attrib
+        if tag == "row":
+            number = int(attributes.get("r", number + 1))
+            if _hidden(attributes, "ht", "customHeight"):
+                written.hidden_rows.add(number)
+        elif tag == "col" and _hidden(attributes, "width", "customWidth"):
+            first = int(attributes["min"])
+            written.hidden_columns.update(range(first, min(int(attributes.get("max", first)), 16384) + 1))
+        elif tag == "mergeCell":
+            min_col, min_row, max_col, max_row = range_boundaries(attributes["ref"])
+            merged.append((min_row, min_col, max_row, max_col))
+            if len(merged) > MAX_MERGES:
+                raise UserError.at(Location(display), t("audit.read.too_many_merges", limit=MAX_MERGES))
+        if tag in ("row", "col", "mergeCell", "c"):
+            element.clear()
+    return merged
+
+
+def _hidden(attributes: dict[str, str], size: str, custom: str) -> bool:
+    def true(name: str) -> bool:
+        return attributes.get(name, "0").lower() in ("1", "true")
+
+    return true("hidden") or (true(custom) and float(attributes.get(size, "1")) == 0)
+
+
+def _under_merge(
+    merged: list[tuple[int, int, int, int]], widths: list[int], display: str
+) -> set[tuple[int, int]]:
+    """The cells read that a merged range covers, its first cell apart. A range reaching far beyond the cells
+    read is taken only as far as they go; ranges covering more cells in all than a sheet may hold are refused."""
+    cells: set[tuple[int, int]] = set()
+    covered = 0  # counted over overlapping ranges too: the work is bounded, not only the result
+    for min_row, min_col, max_row, max_col in merged:
+        for row in range(min_row, min(max_row, len(widths)) + 1):
+            columns = range(min_col, min(max_col, widths[row - 1]) + 1)
+            covered += len(columns)
+            if covered > MAX_CELLS:
+                raise UserError.at(Location(display), t("audit.read.too_many_cells", limit=MAX_CELLS))
+            cells.update((row, column) for column in columns if (row, column) != (min_row, min_col))
+    return cells
 
 
 class _Shown:
@@ -164,13 +215,7 @@ class _Shown:
     def __init__(self, sheet: _Sheet, written: _Written):
         self.sheet = sheet
         self.written = written
-        self.under_merge = {
-            (r, c)
-            for min_row, min_col, max_row, max_col in written.merged
-            for r in range(min_row, max_row + 1)
-            for c in range(min_col, max_col + 1)
-            if (r, c) != (min_row, min_col)
-        }
+        self.under_merge = written.under_merge
         self.hidden_columns_said: set[int] = set()
 
     def rows(self) -> list[GridRow]:
