@@ -139,7 +139,7 @@ def test_history_reads_a_database_without_changing_it(tmp_path: Path) -> None:
     empty = tmp_path / "empty.sqlite"
     empty.touch()
     done = runner.invoke(app, ["history", "--db", str(empty)])
-    assert done.exit_code == 1 and "holds no results yet" in done.stdout
+    assert done.exit_code == 1 and f"{empty}: holds no history yet" in done.stderr
     assert empty.read_bytes() == b""  # an empty file stays empty: reading never writes a schema
 
 
@@ -180,4 +180,4 @@ def test_a_database_whose_rows_were_changed_by_hand_is_refused_not_a_crash(tmp_p
     connection.close()
     done = runner.invoke(app, ["batch", str(folder), "--db", str(db)])
     assert done.exit_code == 1
-    assert done.stderr.startswith(f"error: {db}: not a usable history database: UNIQUE constraint failed")
+    assert done.stderr.startswith(f"error: {db}: the database is damaged (rows of indicator_scores have lost")

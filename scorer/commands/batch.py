@@ -79,7 +79,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
     if run.db is not None:
         from scorer.batch.history import Writer, connect
 
-        writer = Writer(connect(run.db), lang, run.db)
+        writer = Writer(connect(run.db), lang)
     sources = expand(paths, rules, run.skip, run.empty)
     seen: dict[tuple[str, int], str] = {}  # (department, year) → where it was first read
     try:
@@ -118,7 +118,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         raise
     finally:
         if writer:
-            writer.connection.close()
+            writer.close()
     return summary
 
 

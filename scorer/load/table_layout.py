@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 from scorer.i18n import t
-from scorer.load.table_rows import RowReader
+from scorer.load.table_rows import RowReader, garbled
 from scorer.load.table_words import (
     LEVEL3,
     NOTHING,
@@ -24,12 +24,23 @@ from scorer.load.table_words import (
     cell_number,
     clean,
     header_words,
+    hides_text,
     norm,
+    number_like,
     row_labels,
     score_words,
     words,
 )
-from scorer.model.audit import Grid, GridRow, SubmittedTable
+from scorer.model.audit import (
+    HIDDEN_MARKUP,
+    NOT_A_NUMBER,
+    SECOND_TABLE,
+    Doubt,
+    Grid,
+    GridRow,
+    SubmittedTable,
+    Where,
+)
 from scorer.model.department import Profile
 from scorer.model.problems import Location, UserError
 from scorer.model.rules import RuleSet
@@ -51,7 +62,17 @@ def _header(rows: list[GridRow]) -> int | None:
 
 
 def _cleaned(grid: Grid) -> list[GridRow]:
-    return [GridRow(tuple(clean(c) for c in row.cells), row.where) for row in grid.rows]
+    """The grid's cells without the HTML a copy carries; a cell whose markup hides some of its text is a doubt."""
+    rows = []
+    for row in grid.rows:
+        cells = tuple(clean(c) for c in row.cells)
+        hiding = tuple(
+            Doubt(row.at(i), HIDDEN_MARKUP, cells[i], column=i)
+            for i, c in enumerate(row.cells)
+            if hides_text(c)
+        )
+        rows.append(GridRow(cells, row.where, row.doubts + hiding))
+    return rows
 
 
 def title_of(grid: Grid) -> str:
@@ -75,17 +96,24 @@ def read_layout(grid: Grid, rules: RuleSet) -> SubmittedTable:
     before, after = rows[:header], rows[header + 1 :]
     profile = _Profile(before)
     reader = RowReader(vocabulary, columns, level3)
-    for row in after:
+    for index, row in enumerate(after):
         if reader.read(row):
+            second = _header(after[index + 1 :])
+            if second is not None:  # another table follows the first one's 评价等级
+                where = after[index + 1 + second].at(0)
+                reader.doubts.append(
+                    Doubt(where, SECOND_TABLE, " ".join(c for c in after[index + 1 + second].cells if c))
+                )
             break
     title = _title(before)
     department = profile.value("xlsx.department") or _department_from_title(title, rules)
+    doubts = [*grid.doubts, *(d for row in rows[: header + 1] for d in _read_doubts(row))]
     return SubmittedTable(
         path=grid.path,
         title=title,
         year=table_year(title),
         department=department,
-        units=_units(profile.value("xlsx.units")),
+        units=profile.units(),
         budget=profile.budget(),
         profile=Profile(
             goal=profile.value("xlsx.goal"),
@@ -100,7 +128,12 @@ def read_layout(grid: Grid, rules: RuleSet) -> SubmittedTable:
         grade_line=reader.grade_line,
         grade_at=reader.grade_at,
         subtotals=tuple(reader.subtotals),
+        doubts=(*doubts, *profile.doubts, *reader.doubts),
     )
+
+
+def _read_doubts(row: GridRow) -> list[Doubt]:
+    return [*row.doubts, *garbled(row, [(i, c) for i, c in enumerate(row.cells) if c])]
 
 
 def table_year(title: str) -> int | None:
@@ -128,17 +161,14 @@ def _department_from_title(title: str, rules: RuleSet) -> str:
     return name.strip(" :：,")
 
 
-def _units(text: str) -> int | None:
-    number = cell_number(text) if text else None
-    return int(number) if number is not None and number == int(number) and number >= 0 else None
-
-
 def _columns(header: GridRow, scores: frozenset[str]) -> Columns:
-    level3 = words(*LEVEL3)
+    level3, reasons, improvements = words(*LEVEL3), words("form.reasons"), words("form.improvements")
     cells = [norm(c) for c in header.cells]
     name = next(i for i, c in enumerate(cells) if c in level3)
     score = next(i for i, c in enumerate(cells) if c in scores)
-    return Columns(name, score)
+    reason = next((i for i, c in enumerate(cells) if c in reasons and i > score), score + 1)
+    improvement = next((i for i, c in enumerate(cells) if c in improvements and i > score), reason + 1)
+    return Columns(name, score, reason - score, improvement - score)
 
 
 class _Profile:
@@ -148,29 +178,53 @@ class _Profile:
 
     def __init__(self, rows: list[GridRow]):
         self.rows = rows
+        self.doubts: list[Doubt] = []
         self.labels = {key: words(key) for key in self.KEYS}
         self.all_labels = frozenset().union(*self.labels.values()) | words(
             "xlsx.profile", "xlsx.budget_total", "xlsx.budget_kinds"
         )
 
     def value(self, key: str) -> str:
+        return self.cell(key)[0]
+
+    def cell(self, key: str) -> tuple[str, Where | None]:
         for row in self.rows:
             cells = list(row.cells)
             for index, cell in enumerate(cells):
                 if norm(cell) in self.labels[key]:
-                    following = [c for c in cells[index + 1 :] if c]
-                    if following and norm(following[0]) not in self.all_labels:
-                        return "" if norm(following[0]) in NOTHING else following[0]
-                    return ""
-        return ""
+                    following = [(i, c) for i, c in enumerate(cells) if c and i > index]
+                    if following and norm(following[0][1]) not in self.all_labels:
+                        text = following[0][1]
+                        return ("" if norm(text) in NOTHING else text), row.at(following[0][0])
+                    return "", None
+        return "", None
+
+    def units(self) -> int | None:
+        text, where = self.cell("xlsx.units")
+        number = cell_number(text) if text else None
+        if number is None and text and number_like(text) and where is not None:
+            self.doubts.append(Doubt(where, NOT_A_NUMBER, text, "workbook.field.units"))
+        return int(number) if number is not None and number == int(number) and number >= 0 else None
 
     def budget(self) -> dict[str, Decimal]:
-        """The numbers row of 年度部门预算情况: total, basic, project, … in the order the form prints them."""
+        """The numbers row of 年度部门预算情况: total, basic, project, … in the order the form prints them. A row
+        of numbers with one meant as a number but not one is a doubt at that cell, and no budget is read."""
         seen = False
         for row in self.rows:
-            texts = [c for c in row.cells if c]
-            seen = seen or any(norm(c) in self.labels["xlsx.budget"] for c in texts)
-            numbers = [cell_number(c) for c in texts]
-            if seen and len(texts) >= 3 and all(n is not None for n in numbers):
-                return {key: n for key, n in zip(_BUDGET_KEYS, numbers, strict=False) if n is not None}
+            filled = [(i, c) for i, c in enumerate(row.cells) if c]
+            seen = seen or any(norm(c) in self.labels["xlsx.budget"] for _, c in filled)
+            numbers = [cell_number(c) for _, c in filled]
+            unclear = [
+                (i, c) for (i, c), n in zip(filled, numbers, strict=True) if n is None and number_like(c)
+            ]
+            if (
+                not seen
+                or len(filled) < 3
+                or len(unclear) + sum(n is not None for n in numbers) < len(filled)
+            ):
+                continue
+            if unclear:
+                self.doubts += [Doubt(row.at(i), NOT_A_NUMBER, c, "xlsx.budget") for i, c in unclear]
+                return {}
+            return {key: n for key, n in zip(_BUDGET_KEYS, numbers, strict=False) if n is not None}
         return {}

@@ -21,9 +21,39 @@ from scorer.model.problems import Location
 Where = int | str  # a line number in a text file, or a workbook's sheet and cell ("自评表!H12")
 
 
+# Why a cell could not be read as shown (catalogue keys, each taking {text}: what the cell holds).
+NOT_A_NUMBER = "audit.cell.not_a_number"
+NUMBER_AS_REASON = "audit.cell.number_as_reason"
+GARBLED = "audit.cell.garbled"
+UNCOMPUTED = "audit.cell.uncomputed"
+UNDER_MERGE = "audit.cell.under_merge"
+HIDDEN = "audit.cell.hidden"
+NOT_SHOWN = "audit.cell.not_shown"
+ERROR_VALUE = "audit.cell.error_value"
+HIDDEN_SHEET = "audit.cell.hidden_sheet"
+OTHER_SHEET = "audit.cell.other_sheet"
+SHOWN_ROUNDED = "audit.cell.shown_rounded"
+HIDDEN_MARKUP = "audit.cell.hidden_markup"
+SECOND_TOTAL = "audit.cell.second_total"
+SECOND_TABLE = "audit.cell.second_table"
+
+
+class Doubt(Frozen):
+    """A cell that could not be read as the table shows it: a number with words around it, a formula Excel never
+    computed, a value hidden under a merged cell or in a hidden row. Always a fault of the audit (never a note):
+    what the audit did not read, it cannot call consistent."""
+
+    where: Where
+    why: str  # a catalogue key ("audit.cell.not_a_number", …) taking {text}
+    text: str  # what the cell holds, as written
+    field: str = ""  # the catalogue key of the column it stands in ("xlsx.score", "form.total"), if known
+    column: int = -1  # its place in its grid row, where a reader gives it (for the reading to name its field)
+
+
 class GridRow(Frozen):
     cells: tuple[str, ...]  # as written; numbers in a workbook written as decimals ("8.99")
     where: tuple[Where, ...]  # where each cell stands
+    doubts: tuple[Doubt, ...] = ()  # what the reader saw in this row but could not take as shown
 
     def at(self, column: int) -> Where:
         return self.where[min(column, len(self.where) - 1)] if self.where else 0
@@ -32,6 +62,7 @@ class GridRow(Frozen):
 class Grid(Frozen):
     path: str
     rows: tuple[GridRow, ...]
+    doubts: tuple[Doubt, ...] = ()  # about the whole grid (a table on a hidden sheet)
 
 
 class PrintedLevel(Frozen):
@@ -56,7 +87,7 @@ class TableRow(Frozen):
     improvement: str
     levels: tuple[PrintedLevel, ...] = ()
     cells: Mapping[str, Where] = field(default_factory=dict)  # field (name, weight, score, reason) → where
-    unreadable: tuple[tuple[str, str], ...] = ()  # (field, text) of a cell meant as a number that is not one
+    doubts: tuple[Doubt, ...] = ()  # the row's cells that could not be read as shown
     identified: str = ""  # the indicator its name (or, where the name is left out, its explanation) names
 
     def at(self, name: str) -> Where:
@@ -79,6 +110,7 @@ class SubmittedTable(Frozen):
     grade_line: str | None = None  # the 评价等级 row, as written
     grade_at: Where | None = None
     subtotals: tuple[Subtotal, ...] = ()
+    doubts: tuple[Doubt, ...] = ()  # cells outside the indicator rows that could not be read as shown
 
 
 class Subtotal(Frozen):

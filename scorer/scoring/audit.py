@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from scorer.i18n import t
-from scorer.model.audit import Audit, Finding, SubmittedTable, TableRow, Where
+from scorer.model.audit import Audit, Doubt, Finding, SubmittedTable, TableRow, Where
 from scorer.model.department import Deduction, Department, IndicatorInputs, Override
 from scorer.model.messages import Fact, fact, said
 from scorer.model.problems import Location
@@ -26,6 +26,7 @@ from scorer.numbers import EXACT, total
 from scorer.rounding import ROUNDING_MODES, Rounding, fmt
 from scorer.scoring.audit_facts import stated_deduction, stated_values
 from scorer.scoring.audit_kinds import kind_inputs, scored_by_kind
+from scorer.scoring.audit_reading import refuse_if_read_in_part
 from scorer.scoring.engine import EngineError, RuleRuntimeError, score, score_indicator
 
 _TICKS = set("√✓✔☑■▣●☒xX")
@@ -62,11 +63,21 @@ class _Auditor:
         location = Location(self.table.path, where, indicator.title if indicator else None, what or None)
         self.findings.append(Finding(location, message, "note" if note else "error"))
 
+    def doubt(self, doubt: Doubt, indicator: Indicator | None = None) -> None:
+        """A cell that could not be read as shown: a fault where it stands."""
+        what = t(doubt.field) if doubt.field else ""
+        self.say(doubt.where, fact(doubt.why, text=said(doubt.text)), indicator, what)
+
     # ---- the whole table ----
 
     def run(self) -> Audit:
         matches = self.match()
+        refuse_if_read_in_part(self.table, self.rules, [(m.row, m.indicator) for m in matches])
+        for doubt in self.table.doubts:
+            self.doubt(doubt)
         for match in matches:
+            for doubt in match.row.doubts:
+                self.doubt(doubt, match.indicator)
             self.check_levels(match.row)
             if match.indicator is not None:
                 self.check_row(match.row, match.indicator)
@@ -205,13 +216,9 @@ class _Auditor:
                 indicator,
                 t("form.weight"),
             )
-        for _, text in row.unreadable:
-            self.say(
-                row.at("score"), fact("audit.score_unreadable", text=said(text)), indicator, t("xlsx.score")
-            )
         claimed = row.score
         if claimed is None:
-            if not row.unreadable:
+            if not any(doubt.field == "xlsx.score" for doubt in row.doubts):  # else said where it stands
                 self.say(row.at("score"), fact("audit.score_missing"), indicator, t("xlsx.score"))
             return
         where = row.at("score")
@@ -391,8 +398,7 @@ class _Auditor:
             self.say(
                 table.total_at, fact("audit.max", printed=table.total_max, rule=self.rules.total), what=label
             )
-        if table.total is None:
-            self.say(table.total_at or table.header_at, fact("audit.no_total"), what=label, note=True)
+        if table.total is None:  # a doubt where it stands, or the table was refused as read in part
             return
         added = self.added_up()
         if added != table.total:
