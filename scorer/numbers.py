@@ -78,8 +78,12 @@ def out_of_bounds(number: Decimal) -> str | None:
     message stands alone ("must be a finite number")."""
     if not number.is_finite():
         return t("number.not_finite")
-    if number.is_zero():
-        return None
+    if number.is_zero():  # 0.0e-999999999 is zero, but written out it is a billion zeros
+        exponent = number.as_tuple().exponent
+        assert isinstance(exponent, int)
+        if exponent < -MAX_PLACES:
+            return t("number.too_many_places", places=MAX_PLACES)
+        return t("number.too_large") if exponent >= MAX_MAGNITUDE.adjusted() else None
     if number.adjusted() >= MAX_MAGNITUDE.adjusted():
         return t("number.too_large")
     _, digits, exponent = number.as_tuple()

@@ -131,8 +131,10 @@ def _read(path: Path, problems: list[Problem], folder: Path | None = None) -> Ya
             )
         )
         return None
+    # A value refused as it is read names the indicator the file describes (its id is its file name).
+    indicator = path.stem if path.parent.name == "indicators" else None
     try:
-        doc = load_yaml_file(path)
+        doc = load_yaml_file(path, indicator=indicator)
     except UserError as exc:
         problems.extend(exc.problems)
         return None

@@ -17,7 +17,7 @@ from scorer.i18n import t
 from scorer.load.cache import cached_file
 from scorer.load.schema_check import surely_valid
 from scorer.load.yamlio import YamlDocument, full_width_key
-from scorer.model.problems import Location, PathKey, Problem, did_you_mean
+from scorer.model.problems import Location, PathKey, Problem, did_you_mean, field_name
 from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
 from scorer.resources import schemas_dir
 
@@ -228,14 +228,6 @@ def meant_key(key: str, properties: dict[str, Any]) -> tuple[str, str]:
     if not close and len(containing) == 1:
         close = containing
     return (by_title[close[0]], f"{by_title[close[0]]} ({close[0]})") if close else ("", "")
-
-
-def field_name(path: PathKey) -> str | None:
-    """("deductions", 0, "reason") → "deductions[0].reason"."""
-    text = ""
-    for key in path:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
-    return text or None
 
 
 def _type_words(types: str | list[str]) -> str:
