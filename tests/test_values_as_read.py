@@ -1,5 +1,5 @@
-"""What a value is, decided as it is read: numbers bounded before anything can write out their digits, and tags
-that must agree with their text."""
+"""What a value is, decided as it is read: numbers bounded before anything can write out their digits, tags that
+must agree with their text, and formulas linted in the year of their own rubric."""
 
 from __future__ import annotations
 
@@ -196,3 +196,40 @@ def test_a_tag_that_agrees_with_its_text_changes_nothing(text: str, value: objec
 def test_a_tag_that_disagrees_with_its_text_is_refused(text: str) -> None:
     with pytest.raises(UserError, match="unsupported YAML tag"):
         parse_yaml(text, "f.yaml")
+
+
+# ---- lint tries formulas in the rubric's own year ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("year", "divisor", "fails"), [(2025, "year - 2022", False), (2025, "year - 2025", True)]
+)
+def test_lint_tries_formulas_in_the_rubrics_own_year(
+    rules_copy: Callable[..., Path], year: int, divisor: str, fails: bool
+) -> None:
+    folder = rules_copy(
+        {
+            "rubric.yaml": ("year: 2022", f"year: {year}"),
+            "indicators/budget_execution.yaml": (
+                "formula: weight * min(execution_rate, 100) / 100",
+                f"formula: weight * min(execution_rate, 100) / 100 * 3 / ({divisor})",
+            ),
+        }
+    )
+    result = runner.invoke(app, ["lint", str(folder)])
+    said = "indicators/budget_execution.yaml:11: [budget_execution] formula: on sample values:"
+    assert (said in result.stdout) is fails, result.stdout
+    assert result.exit_code == (1 if fails else 0), result.stdout
+
+
+def test_lint_tries_conditions_in_the_rubrics_own_year(rules_copy: Callable[..., Path]) -> None:
+    """A condition on `year` that holds in the rubric's year is reached; one that cannot is said."""
+    gate = "not_applicable:\n  - {when: year < 2025, reason: 不适用。}\nscoring: formula\n"
+    folder = rules_copy(
+        {
+            "rubric.yaml": ("year: 2022", "year: 2025"),
+            "indicators/budget_execution.yaml": ("scoring: formula\n", gate),
+        }
+    )
+    result = runner.invoke(app, ["lint", str(folder)])
+    assert "the condition 'year < 2025' holds for no value" in result.stdout, result.stdout

@@ -112,13 +112,20 @@ def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
     indicators = [i for doc in indicator_docs if (i := _build_indicator(doc, default, problems)) is not None]
     complete = not any(p.severity == "error" for p in problems)
     if rubric_doc is None or rubric_problems:
+        year = _year_if_readable(rubric_doc)
         for indicator in indicators:  # the year file is broken: check what can be checked alone
-            problems += check_indicator(indicator)
+            problems += check_indicator(indicator, year)
         return None, problems
     rules = _build_rule_set(rubric_doc, indicators, folder, _digest(folder, [rubric_doc, *indicator_docs]))
     # With a file missing, sums and listings would report that file again, less clearly: skip them then.
     problems += check_rule_set(rules, complete=complete)
     return (rules if not any(p.severity == "error" for p in problems) else None), problems
+
+
+def _year_if_readable(rubric: YamlDocument | None) -> int | None:
+    """The year a broken year file still states plainly, to try formulas in; None when it does not."""
+    year = rubric.data.get("year") if rubric is not None else None
+    return year if type(year) is int and 2000 <= year <= 2999 else None  # the range the schema allows
 
 
 def _read(path: Path, problems: list[Problem], folder: Path | None = None) -> YamlDocument | None:
