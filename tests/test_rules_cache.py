@@ -109,9 +109,26 @@ def test_a_pickle_planted_in_place_of_every_entry_never_runs(
     assert code == 0, stderr
     assert not marker.exists()
     assert again == first
-    assert [p.name for p in cached.iterdir()] == [
-        entries(cached)[0].name
-    ]  # rewritten as data; no pickle kept
+    assert [p.name for p in cached.iterdir()] == [entries(cached)[0].name]  # written again, as data
+
+
+def test_only_the_caches_own_files_are_ever_removed(
+    rules_copy: Callable[..., Path], inputs: Path, tmp_path: Path
+) -> None:
+    """The cache folder may be one the user keeps other files in: what is not an entry stays."""
+    kept = tmp_path / "mine"
+    kept.mkdir(mode=0o700)
+    names = ["model.pickle", "rules-notes.json", "rules-0123.pickle", "file-x-y.pickle", "rubric.yaml"]
+    for name in names:
+        (kept / name).write_text("mine", encoding="utf-8")
+    old_entry = kept / "rules-0123456789abcdef-0123456789abcdef.pickle"  # as an earlier version named one
+    old_entry.write_bytes(b"an old entry")
+    code, _, stderr = score_json(inputs, rules_copy(), kept)
+    assert code == 0, stderr
+    assert all((kept / name).read_text(encoding="utf-8") == "mine" for name in names)
+    assert (
+        not old_entry.exists() and len(entries(kept)) == 2
+    )  # its own entry, and the user's rules-notes.json
 
 
 @pytest.mark.parametrize(

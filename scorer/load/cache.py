@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 from collections.abc import Callable
 from decimal import Decimal
@@ -48,6 +49,9 @@ _SUPPORTED = (
     and hasattr(os, "getuid")
     and (os.open in os.supports_dir_fd)
 )
+
+# The names an earlier version gave its pickled entries (rules sets, shipped files): removed, never read.
+_PICKLED = re.compile(r"(rules|file)-[0-9a-f]{16}-[0-9a-f]{16}\.pickle")
 
 Sources = dict[Path, bytes]  # each rule file's bytes, as read once for both the key and the parsing
 Parts = list[tuple[Any, LineMap]]  # each rule file's document: its values and the line of each key
@@ -216,8 +220,9 @@ def _store(folder: int, name: str, encode: Callable[[], bytes]) -> None:
 
 def _forget_older(folder: int, name: str) -> None:
     """Remove the entries of the same family as `name` (the same rules folder, engine and format) that an edit
-    has made stale, so that a rubric edited a thousand times keeps one entry, not a thousand; and any rules
-    cache an earlier version kept as pickles, which is never read."""
+    has made stale, so that a rubric edited a thousand times keeps one entry, not a thousand; and the entries an
+    earlier version kept as pickles, which are never read (only by their names: the folder may be one the user
+    keeps other files in)."""
     family = name.rsplit("-", 1)[0] + "-"
     try:
         with os.scandir(folder) as found:
@@ -225,7 +230,7 @@ def _forget_older(folder: int, name: str) -> None:
                 e.name
                 for e in found  # not another process's entry being written (.tmp), which it will rename
                 if (e.name.startswith(family) and e.name.endswith(".json") and e.name != name)
-                or e.name.endswith(".pickle")
+                or _PICKLED.fullmatch(e.name)
             ]
         for entry in stale:
             os.unlink(entry, dir_fd=folder)
