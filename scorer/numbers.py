@@ -99,6 +99,24 @@ def out_of_bounds(number: Decimal) -> str | None:
     return None
 
 
+def json_decimal(text: str) -> Decimal:
+    """A JSON number with a fraction or an exponent, as the exact Decimal it writes, refused as it is read
+    (ValueError saying why) when out of bounds: `1e999999999` must not reach anything that would write out or
+    convert its billion digits. For `json.loads(parse_float=…)`."""
+    number = Decimal(text)
+    problem = out_of_bounds(number)
+    if problem is not None:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise ValueError(t("number.value_problem", value=shown, problem=problem))
+    return number
+
+
+def json_whole(text: str) -> int:
+    """A JSON whole number, bounded as `json_decimal` bounds one. For `json.loads(parse_int=…)`."""
+    json_decimal(text)
+    return int(text)
+
+
 def _parse_text(text: str, percent: bool) -> Decimal:
     if len(text) > 60:
         raise NotANumber(t("number.not_a_number", text=text[:37] + "..."))

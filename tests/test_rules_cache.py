@@ -31,17 +31,35 @@ FORMULA = "formula: weight * min(execution_rate, 100) / 100"
 HALVED = "formula: weight * min(execution_rate, 100) / 200"  # the same size: a valid rubric, other scores
 
 
-def score_json(inputs: Path, rules: Path, cache_folder: Path) -> tuple[int, dict[str, Any], str]:
-    """`score run INPUTS --rules RULES -f json` as a user runs it, with the given cache folder."""
+# Runs a command within 1.5 GB and says its peak memory (in KB) on the last line of stderr.
+_MEASURED = """
+import resource, subprocess, sys
+limit = 1536 * 1024 * 1024
+done = subprocess.run(sys.argv[1:], preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+sys.exit(done.returncode)
+"""
+
+
+def score_json(
+    inputs: Path, rules: Path, cache_folder: Path, measured: list[int] | None = None
+) -> tuple[int, dict[str, Any], str]:
+    """`score run INPUTS --rules RULES -f json` as a user runs it, with the given cache folder. With `measured`,
+    within 1.5 GB, and its peak memory (KB) appended there."""
     env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "SCORE_NO_CACHE")}
+    command = [*SCORE, "run", str(inputs), "--rules", str(rules), "-f", "json"]
     done = subprocess.run(
-        [*SCORE, "run", str(inputs), "--rules", str(rules), "-f", "json"],
+        [sys.executable, "-c", _MEASURED, *command] if measured is not None else command,
         capture_output=True,
         text=True,
         timeout=60,
         env=env | {"SCORE_CACHE_DIR": str(cache_folder)},
     )
-    return done.returncode, json.loads(done.stdout) if done.returncode == 0 else {}, done.stderr
+    stderr = done.stderr
+    if measured is not None:
+        stderr, _, peak = stderr.rstrip("\n").rpartition("\n")
+        measured.append(int(peak))
+    return done.returncode, json.loads(done.stdout) if done.returncode == 0 else {}, stderr
 
 
 def scores(result: dict[str, Any]) -> dict[str, Any]:
@@ -193,6 +211,25 @@ def test_an_entry_that_is_not_one_is_ignored(
     [entry] = entries(tmp_path / "cache")
     entry.write_bytes(garbage)
     assert load_rules(folder) == fresh
+
+
+@pytest.mark.parametrize("number", ["1E-999999999", "0E-999999999", "1E+999999999"])
+def test_a_huge_number_in_an_entry_is_refused_as_read_not_written_out(
+    rules_copy: Callable[..., Path], inputs: Path, tmp_path: Path, number: str
+) -> None:
+    """Writing out a billion digits (for the digest) would take a gigabyte and more: the entry is refused as its
+    numbers are read, and the files decide."""
+    folder, cached = rules_copy(), tmp_path / "cache"
+    code, honest, _ = score_json(inputs, folder, cached)
+    [entry] = entries(cached)
+    stored = entry.read_bytes()
+    at = stored.index(b'"weight":10,', stored.index(b'"id":"budget_execution"'))  # an indicator's weight
+    entry.write_bytes(stored[:at] + b'"weight":%s,' % number.encode() + stored[at + len(b'"weight":10,') :])
+    peak: list[int] = []
+    code, result, stderr = score_json(inputs, folder, cached, peak)
+    assert code == 0, stderr
+    assert scores(result) == scores(honest)
+    assert peak[0] < 300 * 1024, peak  # a run takes some tens of megabytes; a billion digits, a gigabyte
 
 
 def test_a_forged_entry_that_passes_every_check_gives_what_such_rule_files_would(

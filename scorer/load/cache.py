@@ -34,6 +34,7 @@ from typing import Any
 from scorer import __version__
 from scorer.load.yamlio import MAX_FILE_BYTES
 from scorer.model.problems import LineMap, PathKey
+from scorer.numbers import json_decimal, json_whole
 
 # The entry's layout: an entry of another layout is never read (its name differs).
 FORMAT = "rules-json-1"
@@ -288,7 +289,10 @@ def _parts(entry: bytes | None, key: str, count: int) -> Parts | None:
     import json
 
     try:
-        stored = json.loads(entry, parse_float=Decimal, parse_constant=_no_constant)
+        # Numbers bounded as the YAML reader bounds them: 1E-999999999 is refused before anything writes it out.
+        stored = json.loads(
+            entry, parse_float=json_decimal, parse_int=json_whole, parse_constant=_no_constant
+        )
         documents = stored["documents"]
         if stored["key"] != key or len(documents) != count:
             return None

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from scorer.i18n import t
 from scorer.load.yamlio import MAX_FILE_BYTES, YamlDocument
 from scorer.model.problems import LineMap, Location, UserError
-from scorer.numbers import out_of_bounds
+from scorer.numbers import json_decimal, json_whole
 
 MAX_LINE_BYTES = MAX_FILE_BYTES  # one department's document is never larger than a YAML file may be
 
@@ -39,22 +38,6 @@ def _no_constant(name: str) -> Any:
     raise ValueError(name)
 
 
-def _bounded(text: str) -> Decimal:
-    """A number as written, refused as it is read when no department could mean it: `1e999999999` must not
-    reach anything that would write out or convert its billion digits."""
-    number = Decimal(text)
-    problem = out_of_bounds(number)
-    if problem is not None:
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        raise ValueError(t("number.value_problem", value=shown, problem=problem))
-    return number
-
-
-def _bounded_whole(text: str) -> int:
-    _bounded(text)
-    return int(text)
-
-
 # What Python's JSON reader says of a syntax error, in the catalogue's words.
 _JSON_WORDS = {
     "Expecting value": "jsonl.expecting_value",
@@ -73,8 +56,8 @@ def parse_line(text: str, display: str, line: int) -> YamlDocument:
     try:
         data = json.loads(
             text,
-            parse_float=_bounded,
-            parse_int=_bounded_whole,
+            parse_float=json_decimal,
+            parse_int=json_whole,
             parse_constant=_no_constant,
             object_pairs_hook=_no_duplicates,
         )
