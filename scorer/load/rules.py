@@ -166,12 +166,13 @@ def _checked(
         for indicator in indicators:  # the year file is broken: check what can be checked alone
             problems += check_indicator(indicator, year)
         return None
-    rules = _build_rule_set(
-        rubric_doc, indicators, folder, _digest(folder, [rubric_doc, *indicator_docs], places)
-    )
+    rules = _build_rule_set(rubric_doc, indicators, folder, "")
     # With a file missing, sums and listings would report that file again, less clearly: skip them then.
     problems += check_rule_set(rules, complete=complete)
-    return rules if not any(p.severity == "error" for p in problems) else None
+    if any(p.severity == "error" for p in problems):
+        return None
+    # Digested last: only documents that passed every check are written out canonically.
+    return replace(rules, digest=_digest(folder, [rubric_doc, *indicator_docs], places))
 
 
 def _year_if_readable(rubric: YamlDocument | None) -> int | None:
