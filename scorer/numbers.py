@@ -113,6 +113,8 @@ def json_decimal(text: str) -> Decimal:
 
 def json_whole(text: str) -> int:
     """A JSON whole number, bounded as `json_decimal` bounds one. For `json.loads(parse_int=…)`."""
+    if len(text) <= MAX_MAGNITUDE.adjusted():  # at most 12 characters: below 10¹², the usual count or line
+        return int(text)
     json_decimal(text)
     return int(text)
 
