@@ -253,12 +253,9 @@ def test_a_forged_entry_that_passes_every_check_gives_what_such_rule_files_would
 
 def planted_halving_entry(rules: Path, where: Path) -> None:
     """A valid entry for `rules` that halves budget_execution, left in `where` (as another user could)."""
-    before = os.environ.get("SCORE_CACHE_DIR")
-    os.environ["SCORE_CACHE_DIR"] = str(where)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCORE_CACHE_DIR", str(where))
         load_rules(rules)
-    finally:
-        os.environ["SCORE_CACHE_DIR"] = before or ""
     [entry] = entries(where)
     forge(entry, halve)
 
@@ -391,7 +388,9 @@ for _ in range(40):
 """
 
 
-def test_writers_racing_for_one_entry_never_leave_it_broken(tmp_path: Path) -> None:
+def test_writers_racing_for_one_entry_never_leave_it_broken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cached = tmp_path / "cache"
     cached.mkdir(mode=0o700)
     env = os.environ | {"SCORE_CACHE_DIR": str(cached), "PYTHONPATH": str(ROOT)}
@@ -399,7 +398,7 @@ def test_writers_racing_for_one_entry_never_leave_it_broken(tmp_path: Path) -> N
     writers = [
         subprocess.Popen([sys.executable, "-c", _WRITER, str(size)], env=env, cwd=ROOT) for size in sizes
     ]
-    os.environ["SCORE_CACHE_DIR"] = str(cached)
+    monkeypatch.setenv("SCORE_CACHE_DIR", str(cached))
     folder = cache.open_folder()
     assert folder is not None
     seen = set()
@@ -408,11 +407,11 @@ def test_writers_racing_for_one_entry_never_leave_it_broken(tmp_path: Path) -> N
             data = cache.read_entry(folder, "rules-race-entry.json")
             if data is not None:
                 seen.add(int(json.loads(data)["key"]))  # always a whole entry of one writer
+        last = cache.read_entry(folder, "rules-race-entry.json")
     finally:
         os.close(folder)
-        os.environ["SCORE_CACHE_DIR"] = str(tmp_path / "unused")
     assert all(w.wait() == 0 for w in writers)
-    assert seen <= set(sizes)
+    assert seen <= set(sizes) and last is not None and int(json.loads(last)["key"]) in sizes
     assert [p.name for p in cached.iterdir()] == ["rules-race-entry.json"]  # no temporary file left
 
 
