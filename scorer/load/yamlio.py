@@ -359,7 +359,9 @@ class _Builder:
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "bool":
-            return _BOOLEANS[value]  # one of the spellings the resolver reads as a boolean: the tag agrees
+            if value not in _BOOLEANS:  # only what the resolver reads as a boolean reaches here; never guess
+                raise self.fail_value(node, t("yaml.tag_not_plain", tag=_short(tag)))
+            return _BOOLEANS[value]
         if tag == _TAG + "int":
             return self.bounded(node, self.integer(node))
         return self.bounded(node, self.decimal(node))
