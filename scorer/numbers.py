@@ -78,8 +78,12 @@ def out_of_bounds(number: Decimal) -> str | None:
     message stands alone ("must be a finite number")."""
     if not number.is_finite():
         return t("number.not_finite")
-    if number.is_zero():
-        return None
+    if number.is_zero():  # 0.0e-999999999 is zero, but written out it is a billion zeros
+        exponent = number.as_tuple().exponent
+        assert isinstance(exponent, int)
+        if exponent < -MAX_PLACES:
+            return t("number.too_many_places", places=MAX_PLACES)
+        return t("number.too_large") if exponent >= MAX_MAGNITUDE.adjusted() else None
     if number.adjusted() >= MAX_MAGNITUDE.adjusted():
         return t("number.too_large")
     _, digits, exponent = number.as_tuple()
@@ -93,6 +97,26 @@ def out_of_bounds(number: Decimal) -> str | None:
     if kept > MAX_DIGITS:
         return t("number.too_many_digits", digits=MAX_DIGITS)
     return None
+
+
+def json_decimal(text: str) -> Decimal:
+    """A JSON number with a fraction or an exponent, as the exact Decimal it writes, refused as it is read
+    (ValueError saying why) when out of bounds: `1e999999999` must not reach anything that would write out or
+    convert its billion digits. For `json.loads(parse_float=…)`."""
+    number = Decimal(text)
+    problem = out_of_bounds(number)
+    if problem is not None:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise ValueError(t("number.value_problem", value=shown, problem=problem))
+    return number
+
+
+def json_whole(text: str) -> int:
+    """A JSON whole number, bounded as `json_decimal` bounds one. For `json.loads(parse_int=…)`."""
+    if len(text) <= MAX_MAGNITUDE.adjusted():  # at most 12 characters: below 10¹², the usual count or line
+        return int(text)
+    json_decimal(text)
+    return int(text)
 
 
 def _parse_text(text: str, percent: bool) -> Decimal:

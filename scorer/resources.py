@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from scorer.load.yamlio import parse_yaml, utf8_text
+from scorer.load.yamlio import load_yaml_file
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -29,16 +29,9 @@ def shipped_years() -> list[str]:
     """The released years (rules/released.yaml) that have a rules folder. A draft folder beside them in a
     checkout is not one of them, so it never becomes the default for an editable install's users."""
 
-    from scorer.load.cache import cached_file  # only commands that choose rules need the cache
-
     index = rules_root() / "released.yaml"
     if not index.is_file():
         return []
-    listed: list[str] = cached_file(index, lambda raw: _released(raw, str(index)))  # type: ignore[assignment]
+    data = load_yaml_file(index, str(index)).data  # a few lines: read each time, never from a cache
+    listed = [str(year) for year in (data.get("released") if isinstance(data, dict) else None) or []]
     return sorted(year for year in listed if (rules_root() / year / "rubric.yaml").is_file())
-
-
-def _released(raw: bytes, display: str) -> list[str]:
-    data = parse_yaml(utf8_text(raw, display), display).data
-    listed = data.get("released") if isinstance(data, dict) else None
-    return [str(year) for year in listed or []]

@@ -423,11 +423,13 @@ def test_the_rules_cache_is_used_only_when_nobody_else_could_have_written_it(
 
     monkeypatch.setenv("SCORE_CACHE_DIR", str(tmp_path / "cache"))
     first = load_rules(FIXTURE_RULES)
-    entries = list((tmp_path / "cache").glob("rules-*.pickle"))
+    entries = list((tmp_path / "cache").glob("rules-*.json"))
     assert len(entries) == 1 and load_rules(FIXTURE_RULES) == first
     entries[0].chmod(0o666)  # writable by others: never read, the rules are read again
-    assert not list(tmp_path.glob("never")) and cache._safe(entries[0]) is False
-    entries[0].write_bytes(b"not a pickle")
+    folder = cache.open_folder()
+    assert folder is not None and cache.read_entry(folder, entries[0].name) is None
+    os.close(folder)
+    entries[0].write_bytes(b"not an entry")
     entries[0].chmod(0o600)
     assert load_rules(FIXTURE_RULES) == first  # a broken entry is ignored
     monkeypatch.setenv("SCORE_CACHE_DIR", "/proc/nonexistent/cache")  # an unwritable cache changes nothing
@@ -456,7 +458,7 @@ def test_an_edited_rubric_keeps_one_cache_entry(
     for edit in range(3):
         path.write_text(path.read_text(encoding="utf-8") + f"# edit {edit}\n", encoding="utf-8")
         load_rules(folder)
-    entries = sorted(p.name for p in (tmp_path / "cache").glob("rules-*.pickle"))
+    entries = sorted(p.name for p in (tmp_path / "cache").glob("rules-*.json"))
     assert len(entries) == 2 and entries[0].split("-")[1] != entries[1].split("-")[1]  # one per folder
     import scorer.load.rules
 

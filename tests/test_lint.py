@@ -26,7 +26,7 @@ CASES = [
     ("yaml syntax", AI, "weight: 1\n", "weight: [1\n",
      ["<R>/indicators/asset_inventory.yaml:6: YAML syntax error: did not find expected ',' or ']'"]),
     ("duplicate key", AI, "weight: 1\n", "weight: 1\nweight: 2\n",
-     ["<R>/indicators/asset_inventory.yaml:6: weight: duplicate key 'weight' (first defined on line 5)"]),
+     ["<R>/indicators/asset_inventory.yaml:6: [asset_inventory] weight: duplicate key 'weight' (first defined on line 5)"]),
     ("unknown key", AI, "explanation:", "explanaton:",
      ["<R>/indicators/asset_inventory.yaml:1: [asset_inventory] missing required key 'explanation'",
       "<R>/indicators/asset_inventory.yaml:6: [asset_inventory] explanaton: unknown key 'explanaton' (did you mean 'explanation'?)"]),

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from scorer.i18n import t
 from scorer.load.yamlio import MAX_FILE_BYTES, YamlDocument
 from scorer.model.problems import LineMap, Location, UserError
+from scorer.numbers import json_decimal, json_whole
 
 MAX_LINE_BYTES = MAX_FILE_BYTES  # one department's document is never larger than a YAML file may be
 
@@ -56,7 +56,8 @@ def parse_line(text: str, display: str, line: int) -> YamlDocument:
     try:
         data = json.loads(
             text,
-            parse_float=Decimal,
+            parse_float=json_decimal,
+            parse_int=json_whole,
             parse_constant=_no_constant,
             object_pairs_hook=_no_duplicates,
         )

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from scorer.i18n import t
-from scorer.load.cache import cached
+from scorer.load.cache import Parts, Sources, cached
 from scorer.load.schemas import field_name, load_schema, validate
-from scorer.load.yamlio import YamlDocument, display_path, load_yaml_file
+from scorer.load.yamlio import YamlDocument, display_path, load_yaml_file, parse_yaml, utf8_text
 from scorer.model.messages import Template
 from scorer.model.problems import Location, Problem, RulesNotFound, UserError
 from scorer.model.rules import (
@@ -59,15 +59,36 @@ def resolve_rules(spec: str) -> Path:
 def load_rules(spec: str | Path) -> RuleSet:
     """A checked rule set (from the cache when its files are unchanged); raises UserError with every error."""
     folder = spec if isinstance(spec, Path) else resolve_rules(spec)
+    files = sorted([folder / "rubric.yaml", *indicator_files(folder)])
     errors: list[Problem] = []
 
-    def build() -> RuleSet | None:
-        rules, problems = read_rules(folder)
+    def build(sources: Sources | None) -> tuple[RuleSet | None, Parts]:
+        rules, problems, docs = _read_and_check(folder, sources)
         errors.extend(p for p in problems if p.severity == "error")
-        return None if errors else rules
+        if errors or rules is None:
+            return None, []
+        return rules, [(docs[path].data, docs[path].lines) for path in files]
 
-    # A file that cannot be read has no cache key: reading it says what is wrong.
-    rules = cached(folder, sorted([folder / "rubric.yaml", *indicator_files(folder)]), build)
+    def rebuild(parts: Parts) -> RuleSet | None:
+        """The rule set of documents the cache kept: checked and built as the files' own would be."""
+        shown = Path(display_path(folder))  # the files were opened inside it, none through a link
+        places = [path.relative_to(folder).as_posix() for path in files]
+        docs = [
+            YamlDocument(str(shown / place), data, lines)
+            for place, (data, lines) in zip(places, parts, strict=True)
+        ]
+        rubric = docs[places.index("rubric.yaml")]
+        problems: list[Problem] = []
+        rules = _checked(
+            folder,
+            rubric,
+            [doc for doc in docs if doc is not rubric],
+            problems,
+            {doc.path: place for doc, place in zip(docs, places, strict=True)},
+        )
+        return None if any(p.severity == "error" for p in problems) else rules
+
+    rules = cached(folder, files, build, rebuild)
     if errors or rules is None:
         raise UserError(errors)
     return rules
@@ -85,18 +106,47 @@ def indicator_files(folder: Path) -> list[Path]:
 
 def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
     """Read and check a rules folder; return the rule set (None when it cannot be built) and every problem."""
-    # What only reading and checking needs, not a rule set from the cache (the start of `score run`).
-    from scorer.load.validate import check_indicator, check_rule_set
-
     folder = spec if isinstance(spec, Path) else resolve_rules(spec)
+    rules, problems, _ = _read_and_check(folder, None)
+    return rules, problems
+
+
+def _read_and_check(
+    folder: Path, sources: Sources | None
+) -> tuple[RuleSet | None, list[Problem], dict[Path, YamlDocument]]:
+    """Read the folder's files (from `sources`, their bytes as already read, when given), then check and build
+    them: (the rule set or None, every problem, each file's document)."""
     problems: list[Problem] = []
     indicators_folder = folder / "indicators"
     if not indicators_folder.is_dir() or folder.resolve() not in indicators_folder.resolve().parents:
         # one message for the cause, rather than one for every indicator the year file lists
         problems.append(Problem(Location(display_path(indicators_folder)), t("rules.no_indicators_folder")))
-        return None, problems
-    rubric_doc = _read(folder / "rubric.yaml", problems, folder)
-    indicator_docs = [doc for p in indicator_files(folder) if (doc := _read(p, problems, folder)) is not None]
+        return None, problems, {}
+    rubric_path = folder / "rubric.yaml"
+    paths = [
+        rubric_path,
+        *(sorted(p for p in sources if p != rubric_path) if sources else indicator_files(folder)),
+    ]
+    docs = {path: doc for path in paths if (doc := _read(path, problems, folder, sources)) is not None}
+    rubric_doc = docs.get(rubric_path)
+    indicator_docs = [doc for path, doc in docs.items() if path != rubric_path]
+    return _checked(folder, rubric_doc, indicator_docs, problems), problems, docs
+
+
+def _checked(
+    folder: Path,
+    rubric_doc: YamlDocument | None,
+    indicator_docs: list[YamlDocument],
+    problems: list[Problem],
+    places: dict[str, str] | None = None,
+) -> RuleSet | None:
+    """The rule set of the folder's documents, checked: against the schemas, then built (formulas against their
+    allow-list, reason templates, kinds), then as a whole; every problem is added to `problems`. What the files
+    say and what the rules cache kept both go through here. `places`: each document's file in the folder, where
+    known without resolving its path."""
+    # What only checking needs, not the start of a command that reads no rules.
+    from scorer.load.validate import check_indicator, check_rule_set
+
     rubric_problems = (
         validate(rubric_doc, load_schema("rubric.schema.json"), lambda path: (None, path))
         if rubric_doc
@@ -112,16 +162,28 @@ def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
     indicators = [i for doc in indicator_docs if (i := _build_indicator(doc, default, problems)) is not None]
     complete = not any(p.severity == "error" for p in problems)
     if rubric_doc is None or rubric_problems:
+        year = _year_if_readable(rubric_doc)
         for indicator in indicators:  # the year file is broken: check what can be checked alone
-            problems += check_indicator(indicator)
-        return None, problems
-    rules = _build_rule_set(rubric_doc, indicators, folder, _digest(folder, [rubric_doc, *indicator_docs]))
+            problems += check_indicator(indicator, year)
+        return None
+    rules = _build_rule_set(rubric_doc, indicators, folder, "")
     # With a file missing, sums and listings would report that file again, less clearly: skip them then.
     problems += check_rule_set(rules, complete=complete)
-    return (rules if not any(p.severity == "error" for p in problems) else None), problems
+    if any(p.severity == "error" for p in problems):
+        return None
+    # Digested last: only documents that passed every check are written out canonically.
+    return replace(rules, digest=_digest(folder, [rubric_doc, *indicator_docs], places))
 
 
-def _read(path: Path, problems: list[Problem], folder: Path | None = None) -> YamlDocument | None:
+def _year_if_readable(rubric: YamlDocument | None) -> int | None:
+    """The year a broken year file still states plainly, to try formulas in; None when it does not."""
+    year = rubric.data.get("year") if rubric is not None else None
+    return year if type(year) is int and 2000 <= year <= 2999 else None  # the range the schema allows
+
+
+def _read(
+    path: Path, problems: list[Problem], folder: Path | None = None, sources: Sources | None = None
+) -> YamlDocument | None:
     root = (folder or path.parent).resolve()
     if path.exists() and root not in path.resolve().parents:
         problems.append(
@@ -131,8 +193,14 @@ def _read(path: Path, problems: list[Problem], folder: Path | None = None) -> Ya
             )
         )
         return None
+    # A value refused as it is read names the indicator the file describes (its id is its file name).
+    indicator = path.stem if path.parent.name == "indicators" else None
     try:
-        doc = load_yaml_file(path)
+        if sources is not None and path in sources:  # the bytes the cache key was made of
+            display = display_path(path)
+            doc = parse_yaml(utf8_text(sources[path], display), display, indicator)
+        else:
+            doc = load_yaml_file(path, indicator=indicator)
     except UserError as exc:
         problems.extend(exc.problems)
         return None
@@ -279,19 +347,19 @@ def _english_names(data: dict[str, Any]) -> dict[str, str]:
     return {item["name"]: item["name_en"] for item in named if item.get("name_en")}
 
 
-def _digest(folder: Path, docs: list[YamlDocument]) -> str:
+def _digest(folder: Path, docs: list[YamlDocument], places: dict[str, str] | None = None) -> str:
     """sha256 over what the rule files say: each file's path in the folder and its data, canonically written.
 
     Comments, key order, quoting, line endings and trailing zeros (1.50 vs 1.5) do not change it; any change
     of a value, a key or a file does. It names exactly the rules a result was scored with.
     """
-    import hashlib  # only a rule set read afresh (not from the cache) is digested: keep it off the start
+    import hashlib
     import json
 
     sha = hashlib.sha256()
     root = folder.resolve()
     for doc in sorted(docs, key=lambda d: d.path):
-        relative = Path(doc.path).resolve().relative_to(root).as_posix()
+        relative = places[doc.path] if places else Path(doc.path).resolve().relative_to(root).as_posix()
         canonical = json.dumps(_canonical(doc.data), sort_keys=True, ensure_ascii=False)
         sha.update(relative.encode() + b"\0" + canonical.encode() + b"\0")
     return "sha256:" + sha.hexdigest()

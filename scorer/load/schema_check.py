@@ -1,8 +1,9 @@
 """A quick check that a document surely meets a JSON Schema, so that a valid file needs no validator loaded.
 
 `surely_valid` knows the few keywords the shipped schemas use (type, properties, additionalProperties,
-required, enum, items, $ref within the schema, the bounds and lengths) and answers True only when the document
-meets every one of them. Anything else (another keyword, a reference elsewhere, a value whose type it does not
+required, enum, items, $ref within the schema or into another shipped one, the bounds and lengths, pattern on
+printable ASCII text, propertyNames, and oneOf where every other branch surely fails) and answers True only when
+the document meets every one of them. Anything else (another keyword, a reference elsewhere, a value whose type it does not
 decide with certainty, such as a decimal written as an integer "1.0") answers False, and the caller asks
 jsonschema-rs, which decides and explains as before. True means valid; False means "ask the validator".
 
@@ -13,6 +14,7 @@ more than the walk of the document.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -238,11 +240,26 @@ def _items(rule: Any, _schema: Any, root: Any, made: dict[int, Check]) -> Check:
     return check
 
 
+# The schema documents a reference may lead into besides its own ("rubric.schema.json#/$defs/rounding"), by
+# name: the shipped schemas (set by scorer/load/schemas.py). A name it does not give is left to the validator.
+_documents: list[Callable[[str], Any]] = []
+
+
+def follow_references_into(documents: Callable[[str], Any]) -> None:
+    """Let references into other schema documents be followed: `documents(name)` gives one, or None."""
+    _documents[:] = [documents]
+
+
 def _reference(rule: Any, _schema: Any, root: Any, made: dict[int, Check]) -> Check:
-    if not isinstance(rule, str) or not rule.startswith("#"):
+    if not isinstance(rule, str) or "#" not in rule:
         return _no
+    document, _, fragment = rule.partition("#")
+    if document:
+        root = _documents[0](document) if _documents else None
+        if not isinstance(root, dict):
+            return _no
     target: Any = root
-    for part in rule[1:].split("/")[1:] if rule != "#" else []:
+    for part in fragment.split("/")[1:] if fragment else []:
         key = part.replace("~1", "/").replace("~0", "~")
         if not isinstance(target, dict) or key not in target or "%" in key:
             return _no
@@ -265,6 +282,58 @@ def _bound(holds: Callable[[Any, Any], bool]) -> Callable[[Any, Any, Any, Any], 
         return check
 
     return make
+
+
+def _pattern(rule: Any, _schema: Any, _root: Any, _made: Any) -> Check:
+    """A pattern, decided by Python's `re` only on printable ASCII text: there it matches as jsonschema-rs's
+    regular expressions do (no line break for `$` to stop before, no Unicode digit for `\\d`); other text is left
+    to the validator. A pattern Python cannot read is left to it too."""
+    try:
+        compiled = re.compile(rule) if isinstance(rule, str) else None
+    except re.error:
+        compiled = None
+    if compiled is None:
+        return _no
+    search = compiled.search
+    return lambda value: (
+        not isinstance(value, str) or (value.isascii() and value.isprintable() and search(value) is not None)
+    )
+
+
+def _property_names(rule: Any, _schema: Any, root: Any, made: dict[int, Check]) -> Check:
+    name = _compile(rule, root, made)
+    return lambda value: not isinstance(value, dict) or all(name(key) for key in value)
+
+
+def _one_of(rule: Any, _schema: Any, root: Any, made: dict[int, Check]) -> Check:
+    """Exactly one branch: one surely valid, and each other one surely invalid (`_surely_invalid`)."""
+    if not isinstance(rule, list) or not rule:
+        return _no
+    branches = [(_compile(branch, root, made), branch) for branch in rule]
+
+    def check(value: Any) -> bool:
+        valid = [branch for one, branch in branches if one(value)]
+        return len(valid) == 1 and all(
+            _surely_invalid(branch, value) for _, branch in branches if branch is not valid[0]
+        )
+
+    return check
+
+
+def _surely_invalid(schema: Any, value: Any) -> bool:
+    """Whether `value` certainly fails `schema`, by what is certain without a validator: a type it is not (a
+    number may be an integer), or a required key it lacks. False means "not known"."""
+    if not isinstance(schema, dict):
+        return schema is False
+    required = schema.get("required")
+    if isinstance(value, dict) and isinstance(required, list) and any(key not in value for key in required):
+        return True
+    kinds = schema.get("type")
+    names = kinds if isinstance(kinds, list) else [kinds] if isinstance(kinds, str) else None
+    if names is None or not all(isinstance(name, str) and name in _TYPES for name in names):
+        return False
+    maybe = [_TYPES["number"] if name == "integer" else _TYPES[name] for name in names]
+    return not any(one(value) for one in maybe)
 
 
 def _length(holds: Callable[[int, int], bool], kind: type) -> Callable[[Any, Any, Any, Any], Check]:
@@ -291,4 +360,7 @@ _MAKERS: dict[str, Callable[[Any, Any, Any, dict[int, Check]], Check]] = {
     "maxLength": _length(lambda size, limit: size <= limit, str),
     "minItems": _length(lambda size, limit: size >= limit, list),
     "maxItems": _length(lambda size, limit: size <= limit, list),
+    "pattern": _pattern,
+    "propertyNames": _property_names,
+    "oneOf": _one_of,
 }

@@ -14,10 +14,9 @@ from functools import cache
 from typing import Any
 
 from scorer.i18n import t
-from scorer.load.cache import cached_file
-from scorer.load.schema_check import surely_valid
-from scorer.load.yamlio import YamlDocument, full_width_key
-from scorer.model.problems import Location, PathKey, Problem, did_you_mean
+from scorer.load.schema_check import follow_references_into, surely_valid
+from scorer.load.yamlio import YamlDocument, full_width_key, read_bytes
+from scorer.model.problems import Location, PathKey, Problem, did_you_mean, field_name
 from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
 from scorer.resources import schemas_dir
 
@@ -30,14 +29,21 @@ IndicatorOf = Callable[[PathKey], tuple[str | None, PathKey]]
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    schema: dict[str, Any] = cached_file(schemas_dir() / name, _parse_json)  # type: ignore[assignment]
+    """A shipped schema, read from its file: never from the cache, whose entries may not decide what a check
+    accepts."""
+    import json  # only a command that checks a document
+
+    path = schemas_dir() / name
+    schema: dict[str, Any] = json.loads(read_bytes(path, str(path)).decode("utf-8"))
     return schema
 
 
-def _parse_json(data: bytes) -> Any:
-    import json  # a schema read afresh, not from the cache: keep the parser off the start
+def _shipped(name: str) -> dict[str, Any] | None:
+    """A shipped schema by its file name, for a reference from another one; None for any other name."""
+    return load_schema(name) if name in SCHEMA_FILES and (schemas_dir() / name).is_file() else None
 
-    return json.loads(data.decode("utf-8"))
+
+follow_references_into(_shipped)
 
 
 def _shipped_schemas() -> list[tuple[str, dict[str, Any]]]:
@@ -228,14 +234,6 @@ def meant_key(key: str, properties: dict[str, Any]) -> tuple[str, str]:
     if not close and len(containing) == 1:
         close = containing
     return (by_title[close[0]], f"{by_title[close[0]]} ({close[0]})") if close else ("", "")
-
-
-def field_name(path: PathKey) -> str | None:
-    """("deductions", 0, "reason") → "deductions[0].reason"."""
-    text = ""
-    for key in path:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
-    return text or None
 
 
 def _type_words(types: str | list[str]) -> str:

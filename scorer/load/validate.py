@@ -12,7 +12,7 @@ from pathlib import Path
 
 from scorer.i18n import t
 from scorer.load.schemas import field_name
-from scorer.load.validate_kinds import check_kinds, failed_to_compile, used_names
+from scorer.load.validate_kinds import check_kinds, failed_to_compile, fixed_names, used_names
 from scorer.model.problems import Location, Problem, did_you_mean
 from scorer.model.rules import Indicator, RuleSet
 from scorer.scoring.formula import DivisionByZero, Formula, FormulaError
@@ -24,7 +24,7 @@ def check_rule_set(rules: RuleSet, complete: bool = True) -> list[Problem]:
     for check in (_year, _ids, _levels, _weights, _grades) if complete else (_year, _levels, _grades):
         problems += check(rules)
     for indicator in rules.indicators:
-        problems += check_indicator(indicator)
+        problems += check_indicator(indicator, rules.year)
     return problems
 
 
@@ -163,22 +163,25 @@ def _grades(rules: RuleSet) -> Iterator[Problem]:
             )
 
 
-def check_indicator(indicator: Indicator) -> list[Problem]:
-    return list(_indicator(indicator))
+def check_indicator(indicator: Indicator, year: int | None) -> list[Problem]:
+    """The problems of one indicator; its formulas are tried in the rules' `year` (None: the year file is broken,
+    and only what needs no formula evaluated is checked)."""
+    return list(_indicator(indicator, year))
 
 
-def _indicator(indicator: Indicator) -> Iterator[Problem]:
+def _indicator(indicator: Indicator, year: int | None) -> Iterator[Problem]:
     if not indicator.rounding.fits(indicator.weight):  # else rounding a full score could exceed the weight
         yield Problem(
             _at(indicator, "weight"),
             t("lint.weight_places", weight=indicator.weight, places=indicator.rounding.places),
         )
     yield from _scoring(indicator)
-    yield from check_kinds(indicator)
+    yield from check_kinds(indicator, year)
     yield from _inputs(indicator)
     yield from _declared_deductions(indicator)
     yield from _provenance(indicator)
-    yield from _samples(indicator)
+    if year is not None:
+        yield from _samples(indicator, year)
 
 
 def _scoring(indicator: Indicator) -> Iterator[Problem]:
@@ -272,14 +275,14 @@ def _provenance(indicator: Indicator) -> Iterator[Problem]:
             )
 
 
-def _samples(indicator: Indicator) -> Iterator[Problem]:
+def _samples(indicator: Indicator, year: int) -> Iterator[Problem]:
     """Evaluate each formula on sample values: it must give a number, and a zero input must not divide by 0."""
     formulas: list[tuple[tuple[str | int, ...], Formula]] = []
     if indicator.formula:
         formulas.append((("formula",), indicator.formula))
     formulas += [(("metrics", i, "formula"), m.formula) for i, m in enumerate(indicator.metrics)]
     base = {spec.name: _sample(spec.min, spec.max) for spec in indicator.inputs}
-    names = {**base, "weight": indicator.weight, "year": Decimal(2022)}
+    names = {**base, **fixed_names(indicator, year)}
     for path, formula in formulas:
         try:
             formula.evaluate(names)

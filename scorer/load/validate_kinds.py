@@ -78,16 +78,24 @@ def spec_names(spec: Kind) -> set[str]:
     return set(spec.actual.names | spec.target.names)
 
 
-def check_kinds(indicator: Indicator) -> Iterator[Problem]:
+def check_kinds(indicator: Indicator, year: int | None) -> Iterator[Problem]:
+    """The kinds' problems. Formulas are tried on sample values in the rule set's `year` (as `year` reads in a
+    formula); with None (the year file is broken), only what needs no formula evaluated is checked."""
     yield from _keys(indicator)
     spec = indicator.kinds.spec
     if spec is not None:
-        yield from _spec(indicator, spec)
-        yield from _zero_divisions(indicator, spec)
-        yield from _fallbacks(indicator, spec)
+        yield from _spec(indicator, spec, year)
+        if year is not None:
+            yield from _zero_divisions(indicator, spec, year)
+            yield from _fallbacks(indicator, spec, year)
     yield from _reachable(
-        indicator, [(c.when, c.path) for c in indicator.kinds.conditions], "lint.condition_never"
+        indicator, [(c.when, c.path) for c in indicator.kinds.conditions], "lint.condition_never", year
     )
+
+
+def fixed_names(indicator: Indicator, year: int) -> dict[str, Decimal | Fraction]:
+    """What a formula reads besides its inputs, as the engine gives it: the indicator's weight, the rules' year."""
+    return {"weight": indicator.weight, "year": Decimal(year)}
 
 
 def _keys(indicator: Indicator) -> Iterator[Problem]:
@@ -105,7 +113,7 @@ def _keys(indicator: Indicator) -> Iterator[Problem]:
             yield Problem(_at(indicator, ("inputs", name)), t("lint.kind_input_clash", name=name))
 
 
-def _spec(indicator: Indicator, spec: Kind) -> Iterator[Problem]:
+def _spec(indicator: Indicator, spec: Kind, year: int | None) -> Iterator[Problem]:
     weight = indicator.weight
     if isinstance(spec, Bands):
         yield from _bands(indicator, spec)
@@ -135,13 +143,13 @@ def _spec(indicator: Indicator, spec: Kind) -> Iterator[Problem]:
     elif isinstance(spec, Alternatives):
         options = [(o.when, o.path) for o in spec.options]
         if spec.choose == "by_condition":
-            yield from _reachable(indicator, options, "lint.option_never", spec.path)
+            yield from _reachable(indicator, options, "lint.option_never", year, spec.path)
         for option in spec.options:
             if spec.choose == "by_department" and option.when is not None:
                 yield Problem(
                     _at(indicator, option.path + ("when",)), t("lint.option_when_ignored"), severity="warning"
                 )
-            yield from _spec(indicator, option.spec)
+            yield from _spec(indicator, option.spec, year)
 
 
 def _formulas(spec: Kind) -> Iterator[tuple[Formula, tuple[str | int, ...]]]:
@@ -155,9 +163,9 @@ def _formulas(spec: Kind) -> Iterator[tuple[Formula, tuple[str | int, ...]]]:
         yield spec.target, spec.path + ("target",)
 
 
-def _zero_divisions(indicator: Indicator, spec: Kind) -> Iterator[Problem]:
+def _zero_divisions(indicator: Indicator, spec: Kind, year: int) -> Iterator[Problem]:
     """A kind's formula that divides by an input which may be 0, without a guard."""
-    base: dict[str, Decimal | Fraction] = {"weight": indicator.weight, "year": Decimal(2022)}
+    base = fixed_names(indicator, year)
     for declared in indicator.inputs:
         low = declared.min if declared.min is not None else Decimal(1)
         base[declared.name] = (
@@ -175,7 +183,7 @@ def _zero_divisions(indicator: Indicator, spec: Kind) -> Iterator[Problem]:
                 pass
 
 
-def _fallbacks(indicator: Indicator, spec: Kind) -> Iterator[Problem]:
+def _fallbacks(indicator: Indicator, spec: Kind, year: int) -> Iterator[Problem]:
     """`x / y if y else C` in a bands' or steps' value: when y is 0, the fallback C is scored as if it were the
     department's figure, silently. Unless a not-applicable or gate condition decides the row when y is 0, ask
     for that case to be made explicit."""
@@ -197,7 +205,7 @@ def _fallbacks(indicator: Indicator, spec: Kind) -> Iterator[Problem]:
             if any(isinstance(n, ast.Name) for n in ast.walk(node.orelse)):
                 continue
             for name in sorted(guarded & divisors):
-                if not _decided_at_zero(indicator, name):
+                if not _decided_at_zero(indicator, name, year):
                     fallback = ast.get_source_segment(formula.source, node.orelse) or "…"
                     yield Problem(
                         _at(indicator, path),
@@ -206,7 +214,7 @@ def _fallbacks(indicator: Indicator, spec: Kind) -> Iterator[Problem]:
                     )
 
 
-def _decided_at_zero(indicator: Indicator, name: str) -> bool:
+def _decided_at_zero(indicator: Indicator, name: str, year: int) -> bool:
     """Whether a not-applicable or gate condition holds whenever `name` is 0 (tried at the other inputs'
     sample values)."""
     conditions = [c.when for c in indicator.kinds.conditions if name in c.when.names]
@@ -217,11 +225,7 @@ def _decided_at_zero(indicator: Indicator, name: str) -> bool:
     grids = [_samples(indicator.input(n), [(c, ()) for c in conditions]) for n in others]
     if spec is None or any(not grid for grid in grids):
         return False
-    fixed: dict[str, Decimal | Fraction] = {
-        "weight": indicator.weight,
-        "year": Decimal(2022),
-        name: Fraction(0),
-    }
+    fixed = {**fixed_names(indicator, year), name: Fraction(0)}
     for count, values in enumerate(itertools.product(*grids)):
         if count >= MAX_SAMPLES:
             return False
@@ -289,12 +293,13 @@ def _reachable(
     indicator: Indicator,
     conditions: list[tuple[Formula | None, tuple[str | int, ...]]],
     never: str,
+    year: int | None,
     uncovered: tuple[str | int, ...] | None = None,
 ) -> Iterator[Problem]:
     """A condition that holds for no value in its inputs' declared ranges, or only where an earlier one
     decides first, is never reached. With `uncovered` (alternatives chosen by condition), values for which no
     condition holds are a warning there. A condition that did not compile is said once, by the loader."""
-    if not conditions or any(condition is stand_in() for condition, _ in conditions):
+    if year is None or not conditions or any(condition is stand_in() for condition, _ in conditions):
         return
     names = sorted(set().union(*(c.names for c, _ in conditions if c is not None)) - {"weight", "year"})
     grids = [_samples(indicator.input(n), conditions) for n in names]
@@ -303,7 +308,7 @@ def _reachable(
         size *= len(grid)
     if size > MAX_SAMPLES or any(not grid for grid in grids):
         return
-    fixed: dict[str, Decimal | Fraction] = {"weight": indicator.weight, "year": Decimal(2022)}
+    fixed = fixed_names(indicator, year)
     decided_by: list[int | None] = [None] * len(conditions)  # the earlier condition that decides first
     reached = [False] * len(conditions)
     held = [False] * len(conditions)

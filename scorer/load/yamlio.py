@@ -13,13 +13,15 @@ import re
 import stat
 from dataclasses import field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from scorer.deferred_patterns import import_deferring_patterns
 from scorer.i18n import t
 from scorer.model.frozen import Mutable
-from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError
+from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError, field_name
+from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
 
 import_deferring_patterns("yaml")  # the C parser and composing use few of its patterns
 import yaml  # noqa: E402  (imported just above, or elsewhere before this module)
@@ -86,7 +88,12 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64  # no rule or inputs file nests deeper than a handful of levels
 
+_SMALL = int(MAX_MAGNITUDE)  # a whole number of smaller magnitude is never out of bounds
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+# What a boolean's text says, for each spelling PyYAML's resolver reads as a boolean (and no other).
+_BOOLEANS = {
+    spelt: spelt.lower() in ("yes", "true", "on") for spelt, kind in _WORDS.items() if kind == "bool"
+}
 
 
 class YamlDocument(Mutable):
@@ -163,9 +170,9 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_yaml_file(path: Path, display: str | None = None) -> YamlDocument:
+def load_yaml_file(path: Path, display: str | None = None, indicator: str | None = None) -> YamlDocument:
     display = display or display_path(path)
-    return parse_yaml(read_text(path, display), display)
+    return parse_yaml(read_text(path, display), display, indicator)
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -246,7 +253,9 @@ def full_width_key(key: str) -> bool:
     return "：" in key and re.fullmatch(_KEY_LIKE, key.partition("：")[0]) is not None
 
 
-def parse_yaml(text: str, display: str) -> YamlDocument:
+def parse_yaml(text: str, display: str, indicator: str | None = None) -> YamlDocument:
+    """The document of `text`. `indicator`: the indicator the whole document describes (a rule file's), named
+    in the messages about its values."""
     deepest, where = _nesting(text)
     if deepest > MAX_DEPTH:
         raise UserError.at(Location(display, where), t("yaml.too_deep", depth=MAX_DEPTH))
@@ -272,15 +281,16 @@ def parse_yaml(text: str, display: str) -> YamlDocument:
     if node is None:
         return YamlDocument(display, None, lines)
     lines.lines[()] = node.start_mark.line + 1
-    builder = _Builder(display, lines)
+    builder = _Builder(display, lines, indicator)
     data = builder.build(node, ())
     return YamlDocument(display, data, lines)
 
 
 class _Builder:
-    def __init__(self, display: str, lines: LineMap):
+    def __init__(self, display: str, lines: LineMap, indicator: str | None = None):
         self.display = display
         self.lines = lines
+        self.indicator = indicator
         self.count = 0
         self.path: PathKey = ()  # of the value being built, to name it in a message
 
@@ -291,11 +301,12 @@ class _Builder:
     def fail_value(self, node: yaml.Node, message: str, path: PathKey | None = None) -> UserError:
         """A problem with one value, at its line, naming its indicator and field as the inputs files key them
         (indicators: <id>: <field>), or its path elsewhere."""
-        path, indicator = self.path if path is None else path, None
-        if len(path) >= 2 and path[0] == "indicators":
+        path, indicator = self.path if path is None else path, self.indicator
+        if indicator is None and len(path) >= 2 and path[0] == "indicators":
             indicator, path = str(path[1]), path[2:]
-        field = ".".join(str(key) for key in path) or None
-        return UserError.at(Location(self.display, node.start_mark.line + 1, indicator, field), message)
+        return UserError.at(
+            Location(self.display, node.start_mark.line + 1, indicator, field_name(path)), message
+        )
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.count += 1
@@ -339,17 +350,35 @@ class _Builder:
 
     def scalar(self, node: yaml.Node) -> Any:
         tag, value = node.tag, node.value
-        if tag not in _SCALAR_TAGS:
+        if tag not in _SCALAR_TAGS or (tag != _TAG + "str" and tag != _natural_tag(node)):
+            # `!!bool maybe`, `!!null 5`, `!!int "12"`: a tag that makes the text mean what it does not say.
+            # Text may always be marked as text (`!!str 5`), and a tag that agrees with its text changes nothing.
             raise self.fail_value(node, t("yaml.tag_not_plain", tag=_short(tag)))
         if tag == _TAG + "str" or tag == _TAG + "timestamp":
             return value  # dates stay as written
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "bool":
-            return value.lower() in ("true", "yes", "on", "y")
+            if value not in _BOOLEANS:  # only what the resolver reads as a boolean reaches here; never guess
+                raise self.fail_value(node, t("yaml.tag_not_plain", tag=_short(tag)))
+            return _BOOLEANS[value]
         if tag == _TAG + "int":
-            return self.integer(node)
-        return self.decimal(node)
+            return self.bounded(node, self.integer(node))
+        return self.bounded(node, self.decimal(node))
+
+    def bounded(self, node: yaml.Node, number: int | Decimal) -> int | Decimal:
+        """`number`, refused here when no rubric or department could mean it (NaN, 1.0e-999999999, 1.0e+999):
+        before anything digests, formats or converts it, which could take minutes and gigabytes to write out a
+        billion digits."""
+        if type(number) is int and -_SMALL < number < _SMALL:
+            return number  # most numbers: a count, a year, a whole weight
+        problem = out_of_bounds(Decimal(number))
+        if problem is None:
+            return number
+        shown = _short_text(str(number))
+        if isinstance(number, Decimal) and not number.is_finite():
+            raise self.fail_value(node, t("schema.must_be", problem=problem, value=shown))
+        raise self.fail_value(node, t("number.value_problem", value=shown, problem=problem))
 
     def integer(self, node: yaml.Node) -> int:
         text = node.value.replace("_", "")
@@ -378,6 +407,20 @@ class _Builder:
             return Decimal(specials.get(text, text))
         except InvalidOperation:
             raise self.fail_value(node, t("yaml.not_number", text=_short_text(node.value))) from None
+
+
+def _natural_tag(node: yaml.Node) -> str:
+    """The tag the scalar's text has without any tag written: as the resolver reads a plain scalar, and text
+    when quoted or written as a block."""
+    if getattr(node, "style", None):
+        return _TAG + "str"
+    tag: str = plain_tag(node.value) or _resolver().resolve(yaml.ScalarNode, node.value, (True, False))
+    return tag
+
+
+@cache
+def _resolver() -> Any:
+    return yaml.resolver.Resolver()  # the resolver the safe loader uses
 
 
 def _short_text(text: str) -> str:

@@ -16,6 +16,14 @@ from scorer.model.frozen import Frozen, Mutable
 PathKey = tuple[str | int, ...]
 
 
+def field_name(path: PathKey) -> str | None:
+    """("deductions", 0, "reason") → "deductions[0].reason"."""
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text or None
+
+
 class LineMap(Mutable):
     """Where each key or list item stands: a path such as ("indicators", "budget_execution") → its line in a
     text file, or its cell ("指标!I7") in a workbook."""
