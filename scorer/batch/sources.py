@@ -19,12 +19,16 @@ import glob
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scorer.i18n import t
 from scorer.load.yamlio import YamlDocument, display_path
 from scorer.model.problems import LineMap, Location, Problem, UserError
 from scorer.model.rules import RuleSet
+
+if TYPE_CHECKING:
+    from scorer.load.columns import Row
+    from scorer.load.xlsx_open import Checked
 
 FOLDER_SUFFIXES = (".yaml", ".yml", ".xlsx")
 LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -114,19 +118,23 @@ def _file(path: Path, rules: RuleSet) -> Iterator[Source]:
         elif suffix in LINES_SUFFIXES:
             yield from _json_lines(path, display)
         elif suffix == ".csv":
-            yield from _rows(path, display, rules, "csv")
-        elif suffix in (".xlsx", ".xlsm") and _columnar(path):
-            yield from _rows(path, display, rules, "xlsx")
+            from scorer.load.columns import read_csv
+
+            yield from _rows(display, read_csv(path, display, rules))
+        elif suffix in (".xlsx", ".xlsm") and (book := _columnar(path, display)) is not None:
+            from scorer.load.columns import read_xlsx
+
+            yield from _rows(display, read_xlsx(book, rules))
         else:
             yield Source(display, None, "file", str(path))
     except UserError as exc:  # the whole file cannot be read: one refusal names it
         yield Source(display, None, "refused", exc.problems)
 
 
-def _columnar(path: Path) -> bool:
-    from scorer.load.columns import is_columnar_workbook
+def _columnar(path: Path, display: str) -> Checked | None:
+    from scorer.load.columns import columnar_workbook
 
-    return is_columnar_workbook(path)
+    return columnar_workbook(path, display)
 
 
 def _json_lines(path: Path, display: str) -> Iterator[Source]:
@@ -139,11 +147,8 @@ def _json_lines(path: Path, display: str) -> Iterator[Source]:
             yield Source(display, number, "json", text)
 
 
-def _rows(path: Path, display: str, rules: RuleSet, kind: str) -> Iterator[Source]:
-    from scorer.load.columns import read_csv, read_xlsx
-
-    reader = read_csv if kind == "csv" else read_xlsx
-    for row in reader(path, display, rules):
+def _rows(display: str, rows: Iterator[Row | UserError]) -> Iterator[Source]:
+    for row in rows:
         if isinstance(row, UserError):
             where = row.problems[0].location.line if row.problems else None
             yield Source(display, where, "refused", row.problems)

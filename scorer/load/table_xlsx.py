@@ -7,32 +7,29 @@ value in its first cell; the others read as blank, as a pasted table leaves them
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from scorer.i18n import t
-from scorer.load.workbook import MAX_WORKBOOK_BYTES
-from scorer.load.yamlio import read_bytes
+from scorer.load.xlsx_open import FORM, check, open_book
 from scorer.model.audit import Grid, GridRow
 from scorer.model.problems import Location, UserError
 
-MAX_CELLS = 200_000  # a 自评表 has a few hundred; a sheet far larger is not one
+MAX_CELLS = FORM.cells  # values read, blanks within a row's width counted too, in all sheets together
 
 
 def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> Grid:
     """The first sheet that holds the indicator table's header (a cell among `header_words`), as a grid."""
-    from openpyxl import load_workbook
-
-    raw = read_bytes(path, display, MAX_WORKBOOK_BYTES)
+    book = open_book(check(path, display, FORM), read_only=True)  # bounded first (scorer/load/xlsx_open.py)
+    counted = [0]
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # not a zip, not a workbook, a damaged file: openpyxl says it many ways
+        sheets = [_sheet_rows(sheet, display, counted) for sheet in book.worksheets]
+    except UserError:
+        raise
+    except Exception:  # a value openpyxl cannot read in a well-formed sheet
         raise UserError.at(Location(display), t("workbook.not_a_workbook")) from None
-    try:
-        sheets = [_sheet_rows(sheet, display) for sheet in book.worksheets]
     finally:
         book.close()
     for rows in sheets:
@@ -41,14 +38,13 @@ def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> G
     return Grid(display, tuple(sheets[0]) if sheets else ())
 
 
-def _sheet_rows(sheet: Any, display: str) -> list[GridRow]:
+def _sheet_rows(sheet: Any, display: str, counted: list[int]) -> list[GridRow]:
     from openpyxl.utils import get_column_letter
 
     rows: list[GridRow] = []
-    count = 0
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        count += len(values)
-        if count > MAX_CELLS:
+        counted[0] += len(values)
+        if counted[0] > MAX_CELLS:
             raise UserError.at(Location(display), t("audit.read.too_many_cells", limit=MAX_CELLS))
         cells = tuple(_text(value) for value in values)
         where = tuple(f"{sheet.title}!{get_column_letter(c)}{number}" for c in range(1, len(values) + 1))

@@ -102,9 +102,9 @@ class YamlDocument(Mutable):
         return Location(self.path, self.lines.line(path), indicator, field)
 
 
-def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
-    """A regular file's bytes, refusing folders, devices and pipes before reading, and reading at most
-    `limit` + 1 bytes so that a file growing while read, or /dev/zero, cannot eat memory."""
+def open_regular(path: Path, display: str) -> int:
+    """A descriptor of `path` opened for reading, refused at once unless it is a regular file: a folder, a device
+    (`/dev/zero` behind a link named `x.csv`) or a pipe is never read. The caller closes it."""
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below as not a regular file.
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
@@ -122,6 +122,17 @@ def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
             raise UserError.at(Location(display), t("yaml.is_folder"))
         if not stat.S_ISREG(mode):
             raise UserError.at(Location(display), t("yaml.not_regular_file"))
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle
+
+
+def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes (`open_regular`), reading at most `limit` + 1 bytes so that a file growing while
+    read cannot eat memory."""
+    handle = open_regular(path, display)
+    try:
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(handle, min(1 << 20, limit + 1 - size))
