@@ -15,8 +15,9 @@ batch goes on.
 
 from __future__ import annotations
 
-import glob
-from collections.abc import Iterable, Iterator
+import fnmatch
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,34 +76,119 @@ def expand(
 ) -> Iterator[Source]:
     """Every department named by `paths`, in order. `skip`: files never read as inputs (the outputs); `empty`
     collects the folders and globs that named no input at all."""
-    skipped = {p.resolve() for p in skip}
+    skipped = {_real(p) for p in skip}
     for path in paths:
         count = 0
         if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                if _wanted(found, path) and found.resolve() not in skipped:
-                    count += 1
-                    yield from _file(found, rules)
+            found = _below(path, _wanted)
         elif not is_pattern(path):
             yield from _file(path, rules)
             continue
         else:
-            for match in sorted(glob.glob(str(path), recursive=True)):
-                found = Path(match)
-                if found.resolve() in skipped:
-                    continue
-                for source in expand([found], rules, skip) if found.is_dir() else _file(found, rules):
-                    count += 1
-                    yield source
+            found = _globbed(*_split_pattern(path))
+        for entry in found:
+            if _real(entry.path) in skipped:
+                continue
+            count += 1
+            yield from _file(entry.path, rules) if entry.kind == "file" else [entry.refusal()]
         if not count and empty is not None:
             empty.append(display_path(path) if path.is_dir() else str(path))
 
 
-def _wanted(path: Path, root: Path) -> bool:
-    relative = path.relative_to(root).parts
-    if any(part.startswith(".") for part in relative) or path.name.startswith("~$"):
+@dataclass(frozen=True)
+class _Entry:
+    """A path found below a folder: a file or a folder the walk matched, or a link that leads out of it."""
+
+    path: Path
+    kind: str  # file | folder | outside | unreadable (a folder the walk cannot list)
+    link: Path | None = None  # where a link inside the folder leads
+
+    def refusal(self) -> Source:
+        if self.kind == "unreadable":
+            return _refused(display_path(self.path), t("batch.folder_unreadable"))
+        return _refused(display_path(self.path), t("batch.link_outside"))
+
+
+def _below(
+    root: Path, wanted: Callable[[tuple[str, ...]], bool], pattern: tuple[str, ...] | None = None
+) -> Iterator[_Entry]:
+    """The files below `root` whose parts relative to it are `wanted`, in path order; below a glob's folder
+    (`pattern`), the folders it matches too, and no deeper than it reaches. A link into a folder is never
+    followed, so no cycle of links is walked round; a link that leads out of `root` is refused, as a rules
+    folder refuses one, rather than read or passed over in silence; a link to a folder (or to a file the walk
+    finds anyway) inside is passed over, its files being read where they are, once."""
+    inside = _real(root)
+    depth = len(pattern) if pattern is not None and "**" not in pattern else None
+    found: list[_Entry] = []
+    unreadable: list[OSError] = []
+    for folder, subfolders, files in os.walk(root, onerror=unreadable.append, followlinks=False):
+        here = Path(folder)
+        for name in [*subfolders, *files]:
+            path = here / name
+            parts = path.relative_to(root).parts
+            link, is_folder = path.is_symlink(), name in subfolders
+            target = _real(path) if link else path
+            if link and target != inside and inside not in target.parents:
+                # A folder's link that leads out would hide its files; below a glob, only a match counts.
+                if wanted(parts) or (pattern is None and target.is_dir()):
+                    found.append(_Entry(path, "outside"))
+            elif wanted(parts) and not (link and target.is_dir()) and (pattern is not None or not is_folder):
+                found.append(_Entry(path, "folder" if is_folder else "file", target if link else None))
+        level = len(here.relative_to(root).parts) + 1
+        subfolders[:] = [n for n in subfolders if not n.startswith(".") and (depth is None or level < depth)]
+    found += [_Entry(Path(error.filename), "unreadable") for error in unreadable if error.filename]
+    read = {_real(entry.path) for entry in found if entry.link is None}
+    yield from sorted((e for e in found if e.link not in read), key=lambda entry: entry.path)
+
+
+def _real(path: Path) -> Path:
+    """Where a path leads, links followed; a loop of links leads to itself (Path.resolve raises on one)."""
+    return Path(os.path.realpath(path))
+
+
+def _globbed(base: Path, pattern: tuple[str, ...]) -> Iterator[_Entry]:
+    """A glob's matches below the folder it starts from; a matched folder stands for the inputs within it."""
+    if not base.is_dir():
+        return
+    expanded: list[Path] = []
+    for entry in _below(base, lambda parts: _matches(parts, pattern), pattern):
+        if any(folder in entry.path.parents for folder in expanded):
+            continue  # already read as part of a folder the glob matched
+        if entry.kind == "folder":
+            expanded.append(entry.path)
+            yield from _below(entry.path, _wanted)
+        else:
+            yield entry
+
+
+def _wanted(parts: tuple[str, ...]) -> bool:
+    if any(part.startswith(".") for part in parts) or parts[-1].startswith("~$"):
         return False
-    return path.suffix.lower() in FOLDER_SUFFIXES and path.is_file()
+    return Path(parts[-1]).suffix.lower() in FOLDER_SUFFIXES
+
+
+def _split_pattern(path: Path) -> tuple[Path, tuple[str, ...]]:
+    """A glob as the folder it starts from (its parts without *, ? or [) and the pattern of the rest."""
+    parts = path.parts
+    fixed = next((i for i, part in enumerate(parts) if _GLOB_CHARS & set(part)), len(parts))
+    return Path(*parts[:fixed]) if fixed else Path("."), parts[fixed:]
+
+
+def _matches(parts: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
+    """glob's own matching: `**` any number of folders, `*` within one name, neither a hidden name (one that
+    starts with a dot) unless the pattern's part does."""
+    if not pattern:
+        return not parts
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(
+            _matches(parts[i:], rest)
+            for i in range(len(parts) + 1)
+            if not any(p.startswith(".") for p in parts[:i])
+        )
+    if not parts or (parts[0].startswith(".") and not head.startswith(".")):
+        return False
+    return fnmatch.fnmatchcase(parts[0], head) and _matches(parts[1:], rest)
 
 
 def _refused(display: str, message: str, where: int | str | None = None) -> Source:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.deferred_patterns import import_deferring_patterns
+from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.model.frozen import Mutable
 from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError
@@ -167,11 +168,15 @@ def utf8_text(raw: bytes, display: str) -> str:
 
 
 def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder where it lies below it."""
+    """A path as the user would type it: relative to the working folder where it lies below it, its links not
+    followed (a link is named by its own name, and a loop of links is no error), and shown on one line with its
+    control characters escaped, as any text from elsewhere (a file named `\\x1b[31m…` or with a line break
+    cannot forge a message)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        shown = str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        shown = str(path)
+    return one_line(shown)
 
 
 def load_yaml_file(path: Path, display: str | None = None) -> YamlDocument:
