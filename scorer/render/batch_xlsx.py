@@ -31,7 +31,7 @@ from scorer.render.batch_common import (
     title,
 )
 from scorer.render.options import RenderOptions
-from scorer.render.xlsx_cells import put, save, sheet_title, workbook
+from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, put, save, sheet_title, workbook
 
 FONT = "SimSun"
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -156,7 +156,7 @@ def _wrap(sheet: Worksheet, row: int, column: int, width: float) -> None:
     room = max(1, int(width) - 2)
     lines = sum(-(-max(1, cell_len(part)) // room) for part in str(cell.value or "").split("\n"))
     height = sheet.row_dimensions[row].height or 15
-    sheet.row_dimensions[row].height = max(height, 15 * lines)
+    sheet.row_dimensions[row].height = min(MAX_ROW_HEIGHT, max(height, 15 * lines))  # taller: Excel repairs it
 
 
 def _ranking(sheet: Worksheet, summary: Summary) -> None:

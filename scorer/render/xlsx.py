@@ -19,7 +19,7 @@ from scorer.i18n import t
 from scorer.model.result import Result
 from scorer.render.common import grade_line, named, reasons_text, rows, title
 from scorer.render.options import RenderOptions
-from scorer.render.xlsx_cells import put, save, workbook
+from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, put, save, workbook
 
 FONT = "SimSun"  # 宋体, as the published forms; LibreOffice falls back to any installed CJK font
 WIDTHS = (10, 9, 10, 9, 22, 9, 30, 9, 30, 24)  # the ten columns, in characters
@@ -200,7 +200,6 @@ def _table(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
 
 # A goal text longer than this many lines beside the others is given the table's whole width on its own row.
 _SIDE_BY_SIDE_LINES = 15
-_MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
 
 
 def _goals(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
@@ -243,7 +242,7 @@ def _lines(text: str, width: int) -> int:
 
 
 def _height(lines: int) -> float:
-    return min(_MAX_ROW_HEIGHT, max(18.0, 13.5 * lines + 4))
+    return min(MAX_ROW_HEIGHT, max(18.0, 13.5 * lines + 4))
 
 
 def _page_setup(sheet: Worksheet, header_row: int) -> None:

@@ -36,6 +36,7 @@ from scorer.i18n import t
 CELL_LIMIT = 32_767  # characters in a cell, as Excel counts them (UTF-16 code units)
 NOTE_ROOM = 400  # room kept in a cut cell for the note saying where its text continues
 SHEET_TITLE_LIMIT = 31
+MAX_ROW_HEIGHT = 409.0  # points: a taller row makes Excel repair the workbook
 LIST_LIMIT = 255  # characters of a list of choices written into a data validation (Excel's limit)
 
 
