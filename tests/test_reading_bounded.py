@@ -224,7 +224,9 @@ def _batch_book(tmp_path: Path) -> dict[str, bytes]:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-def test_a_batch_workbook_with_two_departments_sheets_or_a_bomb_is_one_refusal(tmp_path: Path) -> None:
+def test_a_batch_workbook_is_read_by_its_cells_and_twin_sheets_or_a_wide_claim_refused(
+    tmp_path: Path,
+) -> None:
     parts = _batch_book(tmp_path)
     good = workbook(tmp_path / "good.xlsx", parts, {})
     result = runner.invoke(app, ["batch", str(good), "--rules", "2022", "-f", "csv"])
@@ -248,6 +250,12 @@ def test_a_batch_workbook_with_two_departments_sheets_or_a_bomb_is_one_refusal(t
         "wide.xlsx: sheet 'departments' claims to span A1:XFD3, beyond the 200,000 rows and 2,000 columns"
         in message
     )
+    small = re.sub(
+        rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:B3"/>', sheet
+    )  # a claim that cut columns
+    path = workbook(tmp_path / "small.xlsx", parts, {"xl/worksheets/sheet1.xml": small})
+    result = runner.invoke(app, ["batch", str(path), "--rules", "2022", "-f", "csv"])
+    assert result.exit_code == 0 and "部门甲,99.60" in result.stdout, result.output
 
 
 def _csv(
@@ -386,3 +394,18 @@ def test_file_names_are_escaped_in_messages_and_documents(tmp_path: Path) -> Non
     cells = [str(c.value) for s in openpyxl.load_workbook(book).worksheets for r in s.iter_rows() for c in r]
     assert any("bytes\\udcff.yaml:5:" in value for value in cells)
     assert "bytes\\udcff.yaml" in html.read_text(encoding="utf-8")
+
+
+def test_a_submitted_table_is_read_by_its_cells_not_by_a_dimension_claimed_too_small(tmp_path: Path) -> None:
+    inputs = tmp_path / "d.yaml"
+    inputs.write_text(VALID_INPUTS, encoding="utf-8")
+    table = tmp_path / "table.xlsx"
+    assert runner.invoke(app, ["run", str(inputs), "--rules", "2022", "-o", str(table)]).exit_code == 0
+    with zipfile.ZipFile(table) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = re.sub(
+        rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:B2"/>', parts["xl/worksheets/sheet1.xml"]
+    )
+    claimed = workbook(tmp_path / "claimed.xlsx", parts, {"xl/worksheets/sheet1.xml": sheet})
+    result = runner.invoke(app, ["audit", str(claimed)])
+    assert result.exit_code == 0 and "consistent: 26 indicator rows checked, nothing found." in result.stdout

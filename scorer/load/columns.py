@@ -290,8 +290,6 @@ def _sheet_name(checked: Checked) -> str | None:
 def read_xlsx(checked: Checked, rules: RuleSet) -> Iterator[Row | UserError]:
     """Each department's row of the `部门` sheet of a checked workbook (`columnar_workbook`), read in openpyxl's
     streaming mode."""
-    from openpyxl.utils import get_column_letter
-
     display = checked.display
     name = _sheet_name(checked)
     book = open_book(checked, read_only=True)
@@ -299,11 +297,10 @@ def read_xlsx(checked: Checked, rules: RuleSet) -> Iterator[Row | UserError]:
         if name is None or name not in book.sheetnames:
             raise UserError.at(Location(display), t("batch.no_sheet", sheet=t("batch.sheet.departments")))
         sheet = book[name]
-        letters = [get_column_letter(i + 1) for i in range(min(sheet.max_column or 1, SHEET.columns))]
+        sheet.reset_dimensions()  # every row as far as its cells go: a dimension claimed too small cuts columns
 
         def where(number: int, index: int) -> str:
-            letter = letters[index] if index < len(letters) else get_column_letter(index + 1)
-            return f"{name}!{letter}{number}"
+            return f"{name}!{letters(index + 1)}{number}"
 
         cells = ([_cell(c) for c in row] for row in sheet.iter_rows())
         try:

@@ -42,6 +42,7 @@ def _sheet_rows(sheet: Any, display: str, counted: list[int]) -> list[GridRow]:
     from openpyxl.utils import get_column_letter
 
     rows: list[GridRow] = []
+    sheet.reset_dimensions()  # the cells as they are, not as far as the sheet claims (too small a claim cuts)
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         counted[0] += len(values)
         if counted[0] > MAX_CELLS:
