@@ -328,7 +328,9 @@ def test_the_html_summary_shows_file_text_and_embeds_it_as_inert_data(tmp_path: 
 def test_every_workbook_cell_is_written_through_the_one_writer() -> None:
     """The mechanism, not the examples: no module but scorer/render/xlsx_cells.py starts, fills or saves a
     workbook itself, so that no new sheet can bypass the escaping, the string type and the continuation."""
-    bypass = re.compile(r"\.cell\([^)]*value=|\bcell\.value\s*=[^=]|\bWorkbook\(\)|book\.save\(|type=\"list\"")
+    bypass = re.compile(
+        r"\.cell\([^)]*value=|\bcell\.value\s*=[^=]|\bWorkbook\(\)|book\.save\(|type=\"list\""
+    )
     for path in sorted((ROOT / "scorer").rglob("*.py")):
         if path.name != "xlsx_cells.py" and "openpyxl" in (source := path.read_text(encoding="utf-8")):
             assert not bypass.search(source), path

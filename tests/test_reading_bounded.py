@@ -91,7 +91,7 @@ def test_a_gigabyte_of_zeros_is_refused_at_once_with_little_memory(
     done, seconds = _run_measured("run", str(bomb), "--rules", "2022")
     assert done.returncode == 1
     assert (
-        b"the workbook unpacks to 1,07" in done.stderr and b"more than the 209,715,200 allowed" in done.stderr
+        b"the workbook unpacks to 1,07" in done.stderr and b"more than the 104,857,600 allowed" in done.stderr
     )
     assert seconds < 20
 
@@ -149,7 +149,7 @@ def test_a_claimed_dimension_and_a_far_cell_are_refused_before_any_row_is_read(
     assert "cells.xlsx: the workbook's sheets hold more than 200,000 cells in all" in message
 
 
-def test_many_sheets_or_parts_are_refused(tmp_path: Path, form: dict[str, bytes]) -> None:
+def test_many_sheets_parts_or_elements_are_refused(tmp_path: Path, form: dict[str, bytes]) -> None:
     ns = b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
     sheets = b"".join(
         b'<sheet %s name="s%d" sheetId="%d" r:id="rId1"/>' % (ns, n, n + 10) for n in range(150)
@@ -160,6 +160,13 @@ def test_many_sheets_or_parts_are_refused(tmp_path: Path, form: dict[str, bytes]
     parts = {f"xl/media/empty{n}.bin": b"" for n in range(5_000)}
     message = refused("run", str(workbook(tmp_path / "parts.xlsx", form, parts)))
     assert "parts.xlsx: the workbook is a zip of more than 1,000 parts" in message
+    junk = form[INDICATORS].replace(
+        b"</sheetData>", b"</sheetData>" + b"<x/>" * 3_000_000
+    )  # 12 MB, 60 KB zipped
+    start = time.monotonic()
+    message = refused("run", str(workbook(tmp_path / "elements.xlsx", form, {INDICATORS: junk})))
+    assert "elements.xlsx: the workbook's XML holds more than 1,500,000 elements" in message
+    assert time.monotonic() - start < 10
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,8 @@ file, at most `file_bytes`):
    declared or more than the limit (so a lying size costs no more than the limit), its CRC checked;
 3. every XML part parsed as it streams (expat, which refuses entity expansion bombs), so that damaged XML is a
    message naming the part and line rather than an error deep inside openpyxl; in each sheet the claimed
-   dimension, the real rows and columns and the cells are counted against `rows`, `columns` and `cells`.
+   dimension, the real rows and columns and the cells are counted against `rows`, `columns` and `cells`,
+   and in every part the elements against `elements` (what openpyxl would build, and the time to build it).
 
 The sheets' names are read from the workbook part itself: `sheet_named` finds the one sheet that answers to a
 name, and refuses two that both do (`指标` and `指标 `, a full-width or a zero-width variant, hidden or not), which
@@ -58,12 +59,13 @@ class Limits:
     rows: int  # the last row a sheet may use (or claim)
     columns: int  # the last column a sheet may use (or claim)
     cells: int  # cells in all sheets together
+    elements: int  # XML elements in all parts together (a cell is a few: <c>, <v>, <is>, <t>)
 
 
 # A clerk's input workbook and a submitted 自评表: a few hundred cells on a few sheets.
-FORM = Limits(20 << 20, 200 << 20, 1_000, 100, 10_000, 1_000, 200_000)
+FORM = Limits(20 << 20, 100 << 20, 1_000, 100, 10_000, 1_000, 200_000, 1_500_000)
 # A bureau's batch sheet: one department a row, one column an input (some 120 for the 2022 rules).
-SHEET = Limits(100 << 20, 1 << 30, 1_000, 100, 200_000, 2_000, 5_000_000)
+SHEET = Limits(50 << 20, 256 << 20, 1_000, 100, 200_000, 2_000, 5_000_000, 30_000_000)
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class _Scan:
     limits: Limits
     unzipped: int = 0
     cells: int = 0
+    elements: int = 0
     sheet_names: list[str] = field(default_factory=list)
     sheet_ids: list[str] = field(default_factory=list)  # each sheet's relationship id, in order
     targets: dict[str, str] = field(default_factory=dict)  # relationship id → part, in the workbook's rels
@@ -209,6 +212,9 @@ class _Scan:
         folder = part.rsplit("/", 1)[0] if "/" in part else ""
 
         def start(name: str, attributes: dict[str, str]) -> None:
+            self.elements += 1
+            if self.elements > self.limits.elements:  # what openpyxl would build, and the time to build it
+                raise self.refuse("xlsx_read.too_many_elements", limit=f"{self.limits.elements:,}")
             space, _, local = name.rpartition(" ")
             if space in _MAIN:
                 self.element(sheet, local, attributes)

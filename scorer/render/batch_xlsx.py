@@ -156,7 +156,9 @@ def _wrap(sheet: Worksheet, row: int, column: int, width: float) -> None:
     room = max(1, int(width) - 2)
     lines = sum(-(-max(1, cell_len(part)) // room) for part in str(cell.value or "").split("\n"))
     height = sheet.row_dimensions[row].height or 15
-    sheet.row_dimensions[row].height = min(MAX_ROW_HEIGHT, max(height, 15 * lines))  # taller: Excel repairs it
+    sheet.row_dimensions[row].height = min(
+        MAX_ROW_HEIGHT, max(height, 15 * lines)
+    )  # taller: Excel repairs it
 
 
 def _ranking(sheet: Worksheet, summary: Summary) -> None:
