@@ -200,7 +200,7 @@ def _file(path: Path, rules: RuleSet) -> Iterator[Source]:
     suffix = path.suffix.lower()
     try:
         if not path.exists():
-            yield _refused(display, t("yaml.not_found"))
+            yield _refused(display, t("batch.link_nowhere" if path.is_symlink() else "yaml.not_found"))
         elif suffix in LINES_SUFFIXES:
             yield from _json_lines(path, display)
         elif suffix == ".csv":
