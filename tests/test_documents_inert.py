@@ -248,6 +248,7 @@ def test_numbers_are_never_taken_for_formulas() -> None:
     assert cell(Decimal("-5")) == "-5" and cell(-5) == "-5"
     assert cell("-5") == "'-5"  # the text "-5" a file wrote, which Excel would read as a number
     assert cell(None) == "" and cell("\x1b[31m") == "\\x1b[31m"
+    assert cell(" =1+1") == "' =1+1" and cell("\n@A1") == "'\n@A1" and cell("a=1") == "a=1"
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The one way `score` writes CSV (`score batch -f csv`, `score template --batch`), to a file or to a stream.
 
 - A text that a spreadsheet would take for a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
-  return: OWASP's list for CSV injection) is written with a leading apostrophe, so that it stays text. Only text
+  return, OWASP's list for CSV injection, also after spaces or line breaks) is written with a leading
+  apostrophe, so that it stays text. Only text
   is: a number `score` writes (`-0.53`, a change since last year) is written as the number it is.
 - Control characters are shown escaped (`\\x1b`), as everywhere else.
 - To a file: UTF-8 with a byte-order mark, which is how Excel (also on Chinese Windows) knows to read it as
@@ -27,7 +28,7 @@ def cell(value: object, number: Callable[[Decimal | int], str] = str) -> str:
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         return number(value)
     text = visible("" if value is None else str(value))
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.lstrip(" \n").startswith(FORMULA_START) else text  # " =1+1" too
 
 
 def document(
