@@ -420,3 +420,20 @@ def test_a_submitted_table_is_read_by_its_cells_not_by_a_dimension_claimed_too_s
     claimed = workbook(tmp_path / "claimed.xlsx", parts, {"xl/worksheets/sheet1.xml": sheet})
     result = runner.invoke(app, ["audit", str(claimed)])
     assert result.exit_code == 0 and "consistent: 26 indicator rows checked, nothing found." in result.stdout
+
+
+def test_a_hidden_second_table_is_never_audited_in_place_of_the_one_shown(tmp_path: Path) -> None:
+    inputs = tmp_path / "d.yaml"
+    inputs.write_text(VALID_INPUTS, encoding="utf-8")
+    table = tmp_path / "table.xlsx"
+    assert runner.invoke(app, ["run", str(inputs), "--rules", "2022", "-o", str(table)]).exit_code == 0
+    book = openpyxl.load_workbook(table)
+    hidden = book.copy_worksheet(book.worksheets[0])
+    hidden.title, hidden.sheet_state = "old", "hidden"
+    book.move_sheet(hidden, offset=-1)  # first, where the reader looked first
+    book.save(table)
+    message = refused("audit", str(table))
+    assert (
+        "table.xlsx: the workbook holds more than one indicator table (on sheets 'old'、'Self-evaluation'"
+        in message
+    )

@@ -12,7 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from scorer.escape import one_line
 from scorer.i18n import t
+from scorer.load.table_words import norm
 from scorer.load.xlsx_open import FORM, check, open_book
 from scorer.model.audit import Grid, GridRow
 from scorer.model.problems import Location, UserError
@@ -21,21 +23,27 @@ MAX_CELLS = FORM.cells  # values read, blanks within a row's width counted too, 
 
 
 def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> Grid:
-    """The first sheet that holds the indicator table's header (a cell among `header_words`), as a grid."""
+    """The sheet that holds the indicator table's header (a cell among `header_words`), as a grid; a workbook
+    in which more than one sheet does is refused."""
     book = open_book(check(path, display, FORM), read_only=True)  # bounded first (scorer/load/xlsx_open.py)
     counted = [0]
     try:
-        sheets = [_sheet_rows(sheet, display, counted) for sheet in book.worksheets]
+        sheets = [(sheet.title, _sheet_rows(sheet, display, counted)) for sheet in book.worksheets]
     except UserError:
         raise
     except Exception:  # a value openpyxl cannot read in a well-formed sheet
         raise UserError.at(Location(display), t("workbook.not_a_workbook")) from None
     finally:
         book.close()
-    for rows in sheets:
-        if any(_plain(cell) in header_words for row in rows for cell in row.cells):
-            return Grid(display, tuple(rows))
-    return Grid(display, tuple(sheets[0]) if sheets else ())
+    tables = [
+        (title, rows) for title, rows in sheets if any(norm(c) in header_words for r in rows for c in r.cells)
+    ]
+    if len(tables) > 1:  # a hidden sheet's table must not be audited in place of the one a person reads
+        named = "、".join(f"'{one_line(title)}'" for title, _ in tables[:10])
+        raise UserError.at(Location(display), t("audit.read.several_tables", sheets=named))
+    if tables:
+        return Grid(display, tuple(tables[0][1]))
+    return Grid(display, tuple(sheets[0][1]) if sheets else ())
 
 
 def _sheet_rows(sheet: Any, display: str, counted: list[int]) -> list[GridRow]:
@@ -66,7 +74,3 @@ def _text(value: object) -> str:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     return str(value)
-
-
-def _plain(text: str) -> str:
-    return "".join(text.split())
