@@ -124,6 +124,8 @@ def _below(
     for folder, subfolders, files in os.walk(root, onerror=unreadable.append, followlinks=False):
         here = Path(folder)
         for name in [*subfolders, *files]:
+            if pattern is None and name.startswith("."):
+                continue  # hidden, link or not: passed over, as a hidden file is
             path = here / name
             parts = path.relative_to(root).parts
             link, is_folder = path.is_symlink(), name in subfolders

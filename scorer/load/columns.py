@@ -170,7 +170,7 @@ def _blank(value: Any) -> bool:
 
 
 def _more(items: list[Any]) -> str:
-    """ ", … and 7 more" after the first SHOWN of a list a message names."""
+    """What follows the first SHOWN items of a list a message names: ", and 7 more"."""
     return t("batch.and_more", count=f"{len(items) - SHOWN:,}") if len(items) > SHOWN else ""
 
 
