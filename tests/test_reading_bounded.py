@@ -437,3 +437,16 @@ def test_a_hidden_second_table_is_never_audited_in_place_of_the_one_shown(tmp_pa
         "table.xlsx: the workbook holds more than one indicator table (on sheets 'old'、'Self-evaluation'"
         in message
     )
+
+
+def test_a_sheet_name_with_a_line_break_cannot_split_a_message(
+    tmp_path: Path, form: dict[str, bytes]
+) -> None:
+    """The reader finds the 指标 sheet with spaces and line breaks aside; where it says a problem is, the sheet's
+    name is on the message's one line."""
+    book = form["xl/workbook.xml"].replace(b'name="Indicators"', b'name="Indicators&#10;&#10;"')
+    result = runner.invoke(app, ["run", str(workbook(tmp_path / "nl.xlsx", form, {"xl/workbook.xml": book}))])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines and all(line.startswith("error: ") for line in lines), lines
+    assert "nl.xlsx:Indicators ⏎  ⏎ !I5: [Budget execution rate]" in result.stderr

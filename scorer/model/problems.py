@@ -9,6 +9,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import field, replace
 
+from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.model.frozen import Frozen, Mutable
 
@@ -37,10 +38,12 @@ class Location(Frozen):
     field: str | None = None
 
     def prefix(self) -> str:
-        """`path:line: [indicator] field: ` — the form editors and CI annotations understand."""
+        """`path:line: [indicator] field: ` — the form editors and CI annotations understand. The path and a
+        workbook's sheet come from files: shown on one line, escaped, so that neither can forge a message."""
         parts = []
         if self.path:
-            parts.append(f"{self.path}:{self.line}:" if self.line else f"{self.path}:")
+            path = one_line(self.path)
+            parts.append(f"{path}:{one_line(str(self.line))}:" if self.line else f"{path}:")
         if self.indicator:
             parts.append(f"[{_short(self.indicator)}]")
         if self.field:
