@@ -11,10 +11,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0 controls but tab and newline, DEL, C1 controls, and the invisible formatting characters that reorder or
-# hide text (bidi embeddings, overrides and isolates, marks, line and paragraph separators). The patterns here
-# are compiled by `re` when first used, not at import: compiling this one alone took a millisecond of the start.
-_ACTING = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+# C0 controls but tab and newline, DEL, C1 controls, the invisible formatting characters that reorder or hide
+# text (bidi embeddings, overrides and isolates, marks, line and paragraph separators), and what no XML document
+# can carry nor any terminal encode (unpaired surrogates, as a file name with bytes that are not UTF-8 decodes;
+# U+FFFE, U+FFFF). The patterns here are compiled by `re` when first used, not at import: compiling this one
+# alone took a millisecond of the start.
+_ACTING = (
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufeff\ufffe\uffff]"
+)
 # Characters that take no room and say nothing on their own: a name made only of these is empty.
 _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cn", "Co", "Cs"}
 

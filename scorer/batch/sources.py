@@ -15,8 +15,9 @@ batch goes on.
 
 from __future__ import annotations
 
-import glob
-from collections.abc import Iterable, Iterator
+import fnmatch
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,8 @@ from scorer.model.rules import RuleSet
 
 if TYPE_CHECKING:
     from scorer.file_plan import Gathered
+    from scorer.load.columns import Row
+    from scorer.load.xlsx_open import Checked
 
 FOLDER_SUFFIXES = (".yaml", ".yml", ".xlsx")
 LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -74,59 +77,157 @@ def expand(
 ) -> Iterator[Source]:
     """Every department named by `paths`, in order. `skip`: files never read as inputs (the outputs); `empty`
     collects the folders and globs that named no input at all."""
-    skipped = {p.resolve() for p in skip}
+    skipped = {_real(p) for p in skip}
     for path in paths:
-        if not path.is_dir() and not is_pattern(path):
+        count = 0
+        if path.is_dir():
+            found = _below(path, _wanted)
+        elif not is_pattern(path):
             yield from _file(path, rules)
             continue
-        count = 0
-        for found in files_named(path):
-            if found.resolve() not in skipped:
-                count += 1
-                yield from _file(found, rules)
+        else:
+            found = _globbed(*_split_pattern(path))
+        for entry in found:
+            if _real(entry.path) in skipped:
+                continue
+            count += 1
+            yield from _file(entry.path, rules) if entry.kind == "file" else [entry.refusal()]
         if not count and empty is not None:
             empty.append(display_path(path) if path.is_dir() else str(path))
 
 
 def files_named(path: Path) -> Iterator[Path]:
-    """The files one PATH of `score batch` names, in order: a folder's inputs files (`takes`), a glob's matches
-    (the inputs files of a folder it matches), or the file itself."""
+    """The files one PATH of `score batch` reads, in the order `expand` reads them: a folder's inputs files, a
+    glob's matches (the inputs files of a folder it matches), or the file itself. A link refused by the walk is
+    not a file read."""
     if path.is_dir():
-        for found in sorted(path.rglob("*")):
-            if takes(found.relative_to(path)) and found.is_file():
-                yield found
+        found: Iterable[_Entry] = _below(path, _wanted)
     elif not is_pattern(path):
         yield path
+        return
     else:
-        for match in sorted(glob.glob(str(path), recursive=True)):
-            yield from files_named(Path(match)) if Path(match).is_dir() else [Path(match)]
+        found = _globbed(*_split_pattern(path))
+    yield from (entry.path for entry in found if entry.kind == "file")
 
 
 def takes(relative: PurePath) -> bool:
-    """Whether a folder's file at `relative` is read as inputs: a `.yaml`, `.yml` or `.xlsx` file, neither
-    hidden nor an Excel lock file (`~$…`). Decided by the name alone, so that it also says which outputs would
-    be read the next time."""
-    if any(part.startswith(".") for part in relative.parts) or relative.name.startswith("~$"):
-        return False
-    return relative.suffix.lower() in FOLDER_SUFFIXES
+    """Whether a folder's file at `relative` is read as inputs (a `.yaml`, `.yml` or `.xlsx` file, neither hidden
+    nor an Excel lock file `~$…`): decided by the name alone, so that it also says which outputs would be read
+    the next time."""
+    return bool(relative.parts) and _wanted(relative.parts)
 
 
 def gathered(path: Path) -> Gathered | None:
     """A folder or glob of PATHS as the command's file plan sees it: where inputs are read from, and which
-    names there are read (a glob's pattern, taken broadly: its `*` also matches a `/`)."""
-    from fnmatch import fnmatchcase
-
+    names there are read (a glob's pattern, taken broadly: its `*` also matches a `/`, in any case, since a
+    disk may ignore case)."""
     from scorer.file_plan import Gathered
 
     if path.is_dir():
         return Gathered(path, takes, display_path(path))
     if not is_pattern(path):
         return None
+    root, parts = _split_pattern(path)
+    pattern = "/".join(parts).replace("**/", "").lower()
+    return Gathered(root, lambda relative: fnmatch.fnmatchcase(relative.as_posix().lower(), pattern), str(path))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A path found below a folder: a file or a folder the walk matched, or a link that leads out of it."""
+
+    path: Path
+    kind: str  # file | folder | outside | unreadable (a folder the walk cannot list)
+    link: Path | None = None  # where a link inside the folder leads
+
+    def refusal(self) -> Source:
+        if self.kind == "unreadable":
+            return _refused(display_path(self.path), t("batch.folder_unreadable"))
+        return _refused(display_path(self.path), t("batch.link_outside"))
+
+
+def _below(
+    root: Path, wanted: Callable[[tuple[str, ...]], bool], pattern: tuple[str, ...] | None = None
+) -> Iterator[_Entry]:
+    """The files below `root` whose parts relative to it are `wanted`, in path order; below a glob's folder
+    (`pattern`), the folders it matches too, and no deeper than it reaches. A link into a folder is never
+    followed, so no cycle of links is walked round; a link that leads out of `root` is refused, as a rules
+    folder refuses one, rather than read or passed over in silence; a link to a folder (or to a file the walk
+    finds anyway) inside is passed over, its files being read where they are, once."""
+    inside = _real(root)
+    depth = len(pattern) if pattern is not None and "**" not in pattern else None
+    found: list[_Entry] = []
+    unreadable: list[OSError] = []
+    for folder, subfolders, files in os.walk(root, onerror=unreadable.append, followlinks=False):
+        here = Path(folder)
+        for name in [*subfolders, *files]:
+            if pattern is None and name.startswith("."):
+                continue  # hidden, link or not: passed over, as a hidden file is
+            path = here / name
+            parts = path.relative_to(root).parts
+            link, is_folder = path.is_symlink(), name in subfolders
+            target = _real(path) if link else path
+            if link and target != inside and inside not in target.parents:
+                # A folder's link that leads out would hide its files; below a glob, only a match counts.
+                if wanted(parts) or (pattern is None and target.is_dir()):
+                    found.append(_Entry(path, "outside"))
+            elif wanted(parts) and not (link and target.is_dir()) and (pattern is not None or not is_folder):
+                found.append(_Entry(path, "folder" if is_folder else "file", target if link else None))
+        level = len(here.relative_to(root).parts) + 1
+        subfolders[:] = [n for n in subfolders if not n.startswith(".") and (depth is None or level < depth)]
+    found += [_Entry(Path(error.filename), "unreadable") for error in unreadable if error.filename]
+    read = {_real(entry.path) for entry in found if entry.link is None}
+    yield from sorted((e for e in found if e.link not in read), key=lambda entry: entry.path)
+
+
+def _real(path: Path) -> Path:
+    """Where a path leads, links followed; a loop of links leads to itself (Path.resolve raises on one)."""
+    return Path(os.path.realpath(path))
+
+
+def _globbed(base: Path, pattern: tuple[str, ...]) -> Iterator[_Entry]:
+    """A glob's matches below the folder it starts from; a matched folder stands for the inputs within it."""
+    if not base.is_dir():
+        return
+    expanded: list[Path] = []
+    for entry in _below(base, lambda parts: _matches(parts, pattern), pattern):
+        if any(folder in entry.path.parents for folder in expanded):
+            continue  # already read as part of a folder the glob matched
+        if entry.kind == "folder":
+            expanded.append(entry.path)
+            yield from _below(entry.path, _wanted)
+        else:
+            yield entry
+
+
+def _wanted(parts: tuple[str, ...]) -> bool:
+    if any(part.startswith(".") for part in parts) or parts[-1].startswith("~$"):
+        return False
+    return Path(parts[-1]).suffix.lower() in FOLDER_SUFFIXES
+
+
+def _split_pattern(path: Path) -> tuple[Path, tuple[str, ...]]:
+    """A glob as the folder it starts from (its parts without *, ? or [) and the pattern of the rest."""
     parts = path.parts
     fixed = next((i for i, part in enumerate(parts) if _GLOB_CHARS & set(part)), len(parts))
-    root = Path(*parts[:fixed]) if fixed else Path(".")
-    pattern = "/".join(parts[fixed:]).replace("**/", "").lower()  # and in any case: a disk may ignore it
-    return Gathered(root, lambda relative: fnmatchcase(relative.as_posix().lower(), pattern), str(path))
+    return Path(*parts[:fixed]) if fixed else Path("."), parts[fixed:]
+
+
+def _matches(parts: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
+    """glob's own matching: `**` any number of folders, `*` within one name, neither a hidden name (one that
+    starts with a dot) unless the pattern's part does."""
+    if not pattern:
+        return not parts
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(
+            _matches(parts[i:], rest)
+            for i in range(len(parts) + 1)
+            if not any(p.startswith(".") for p in parts[:i])
+        )
+    if not parts or (parts[0].startswith(".") and not head.startswith(".")):
+        return False
+    return fnmatch.fnmatchcase(parts[0], head) and _matches(parts[1:], rest)
 
 
 def _refused(display: str, message: str, where: int | str | None = None) -> Source:
@@ -138,23 +239,27 @@ def _file(path: Path, rules: RuleSet) -> Iterator[Source]:
     suffix = path.suffix.lower()
     try:
         if not path.exists():
-            yield _refused(display, t("yaml.not_found"))
+            yield _refused(display, t("batch.link_nowhere" if path.is_symlink() else "yaml.not_found"))
         elif suffix in LINES_SUFFIXES:
             yield from _json_lines(path, display)
         elif suffix == ".csv":
-            yield from _rows(path, display, rules, "csv")
-        elif suffix in (".xlsx", ".xlsm") and _columnar(path):
-            yield from _rows(path, display, rules, "xlsx")
+            from scorer.load.columns import read_csv
+
+            yield from _rows(display, read_csv(path, display, rules))
+        elif suffix in (".xlsx", ".xlsm") and (book := _columnar(path, display)) is not None:
+            from scorer.load.columns import read_xlsx
+
+            yield from _rows(display, read_xlsx(book, rules))
         else:
             yield Source(display, None, "file", str(path))
     except UserError as exc:  # the whole file cannot be read: one refusal names it
         yield Source(display, None, "refused", exc.problems)
 
 
-def _columnar(path: Path) -> bool:
-    from scorer.load.columns import is_columnar_workbook
+def _columnar(path: Path, display: str) -> Checked | None:
+    from scorer.load.columns import columnar_workbook
 
-    return is_columnar_workbook(path)
+    return columnar_workbook(path, display)
 
 
 def _json_lines(path: Path, display: str) -> Iterator[Source]:
@@ -167,11 +272,8 @@ def _json_lines(path: Path, display: str) -> Iterator[Source]:
             yield Source(display, number, "json", text)
 
 
-def _rows(path: Path, display: str, rules: RuleSet, kind: str) -> Iterator[Source]:
-    from scorer.load.columns import read_csv, read_xlsx
-
-    reader = read_csv if kind == "csv" else read_xlsx
-    for row in reader(path, display, rules):
+def _rows(display: str, rows: Iterator[Row | UserError]) -> Iterator[Source]:
+    for row in rows:
         if isinstance(row, UserError):
             where = row.problems[0].location.line if row.problems else None
             yield Source(display, where, "refused", row.problems)

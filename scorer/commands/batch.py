@@ -274,10 +274,11 @@ def batch_command(command: Command) -> int:
         if isinstance(stream, AtomicWriter):
             stream.finish()
             sys.stderr.write(t("cli.wrote", path=one_line(str(stream.path))) + "\n")
-    options = RenderOptions(lang, width=command.width if not command.outputs else 160)
+    width = command.width if not command.outputs else 160
     for target, renderer in targets:
         if renderer.name == "jsonl":
             continue
+        options = RenderOptions(lang, width=width, to_stream=target is None)
         content: str | bytes = import_module(renderer.module).render(summary, options)
         if target is None:
             sys.stdout.write(content.decode("utf-8-sig") if isinstance(content, bytes) else content)

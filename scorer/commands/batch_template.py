@@ -8,8 +8,6 @@ that Excel opens the Chinese labels correctly.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ from scorer.i18n import t
 from scorer.load.columns import Column, columns
 from scorer.load.rules import load_rules
 from scorer.model.rules import RuleSet
+from scorer.render.csv_cells import document
 
 ROWS = 1000  # rows prepared with checks in the workbook; more can be typed below
 
@@ -26,35 +25,30 @@ def batch_template(rules_spec: str, output: Path | None, lang: str) -> tuple[str
     cols = columns(rules, lang)
     if output is not None and output.suffix.lower() in (".xlsx", ".xlsm"):
         return _workbook(rules, cols, lang), rules
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.label for c in cols])
-    writer.writerow([c.key for c in cols])
-    if output is None or str(output) == "-":
-        return buffer.getvalue(), rules
-    return buffer.getvalue().encode("utf-8-sig"), rules
+    rows = [[c.label for c in cols], [c.key for c in cols]]
+    return document(rows, to_stream=output is None or str(output) == "-"), rules
 
 
 def _workbook(rules: RuleSet, cols: list[Column], lang: str) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from scorer.commands.workbook import FONT, HEADER_FILL, INPUT_FILL
+    from scorer.render.xlsx_cells import put, save, workbook
 
-    book = Workbook()
+    book = workbook(lang)
     sheet = book.active
     assert sheet is not None
     sheet.title = t("batch.sheet.departments", lang)
     checks: dict[str, Any] = {}
     for index, column in enumerate(cols, start=1):
         letter = get_column_letter(index)
-        label = sheet.cell(row=1, column=index, value=column.label)
+        label = put(sheet, 1, index, column.label)  # a rule file's words: text, never a formula
         label.font = Font(name=FONT, bold=True)
         label.fill = HEADER_FILL
         label.alignment = Alignment(wrap_text=True, vertical="top")
-        key = sheet.cell(row=2, column=index, value=column.key)
+        key = put(sheet, 2, index, column.key)
         key.font = Font(name=FONT, color="808080", size=9)
         sheet.column_dimensions[letter].width = (
             40 if column.key == "department" else (30 if column.kind == "text" else 14)
@@ -67,15 +61,13 @@ def _workbook(rules: RuleSet, cols: list[Column], lang: str) -> bytes:
     sheet.freeze_panes = "B3"
     notes = book.create_sheet(t("workbook.sheet.instructions", lang))
     notes.column_dimensions["A"].width = 110
-    notes.cell(row=1, column=1, value=t("batch.template_title", lang, year=rules.year)).font = Font(
+    put(notes, 1, 1, t("batch.template_title", lang, year=rules.year)).font = Font(
         name=FONT, bold=True, size=14
     )
     for row, line in enumerate(t("batch.template_instructions", lang, year=rules.year).split("\n"), start=3):
-        notes.cell(row=row, column=1, value=line).font = Font(name=FONT)
+        put(notes, row, 1, line).font = Font(name=FONT)
     book.active = 0
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return save(book)
 
 
 def _check(sheet: Any, known: dict[str, Any], column: Column, lang: str, kind: type) -> Any:

@@ -56,9 +56,12 @@ def scaffold_file(
     declared = read_declared(targets, rules) if targets else []
     if output is not None and is_workbook(output):
         from scorer.commands.run import read_document
-        from scorer.commands.workbook import build_template
+        from scorer.commands.workbook import build_template, refuse_overlong
 
-        data = read_document(given).data if given is not None else None
+        document = read_document(given) if given is not None else None
+        data = document.data if document is not None else None
+        if document is not None:
+            refuse_overlong(document)
         return build_template(rules, lang, data if isinstance(data, dict) else None, declared), rules
     if given is not None:
         raise UserError.at(Location(str(given)), t("template.from_needs_workbook"))

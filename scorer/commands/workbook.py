@@ -8,11 +8,10 @@ password: protection only keeps a clerk from typing over the form by accident). 
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -21,10 +20,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scorer.commands.scaffold import DeclaredTarget
 from scorer.commands.workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
-from scorer.escape import visible
 from scorer.i18n import t
 from scorer.load import workbook_layout as layout
+from scorer.load.yamlio import YamlDocument
+from scorer.model.problems import PathKey, Problem, UserError
 from scorer.model.rules import Indicator, InputSpec, RuleSet
+from scorer.render.xlsx_cells import CELL_LIMIT, choices, put, save, units, workbook
 from scorer.rounding import fmt
 
 FONT = "SimSun"
@@ -38,7 +39,7 @@ def build_template(
 ) -> bytes:
     """The workbook for `rules`, in `lang`, pre-filled from `given` (an inputs file's data) and `declared`."""
     given = given or {}
-    book = Workbook()
+    book = workbook(lang)
     first = book.active
     assert first is not None
     book.remove(first)
@@ -52,15 +53,44 @@ def build_template(
         sheet.protection.formatColumns = False
         sheet.protection.formatRows = False
     book.active = 1
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return save(book)
+
+
+def refuse_overlong(document: YamlDocument) -> None:
+    """Refuse, at its file and line, a text of the inputs longer than a cell holds: the clerk's workbook is read
+    back cell by cell, so a text carried over to another sheet would come back cut."""
+    problems = []
+    for path, text in _texts(document.data, ()):
+        if units(text) > CELL_LIMIT:
+            where = document.at(
+                path, str(path[1]) if len(path) > 2 and path[0] == "indicators" else None, str(path[-1])
+            )
+            problems.append(
+                Problem(
+                    where, t("workbook.text_too_long", length=f"{units(text):,}", limit=f"{CELL_LIMIT:,}")
+                )
+            )
+    if problems:
+        raise UserError(problems)
+
+
+def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*path, index))
 
 
 def _header(sheet: Worksheet, title: str, columns: tuple[tuple[str, int], ...], lang: str) -> None:
-    sheet.cell(row=1, column=1, value=title).font = Font(name=FONT, bold=True, size=14)
+    put(sheet, 1, 1, title).font = Font(
+        name=FONT, bold=True, size=14
+    )  # a rubric's title: text, never a formula
     for index, (key, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=2, column=index, value=t(key, lang))
+        cell = put(sheet, 2, index, t(key, lang))
         cell.font = Font(name=FONT, bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = _WRAP
@@ -69,9 +99,9 @@ def _header(sheet: Worksheet, title: str, columns: tuple[tuple[str, int], ...], 
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: Any, *, editable: bool = False) -> Any:
-    cell = sheet.cell(row=row, column=column, value=visible(value) if isinstance(value, str) else value)
-    if isinstance(cell.value, str) and cell.value.startswith("="):
-        cell.data_type = "s"  # what a file says is text in the workbook, never a formula
+    cell = put(
+        sheet, row, column, value
+    )  # what a file says is text, escaped and whole (render/xlsx_cells.py)
     cell.font = Font(name=FONT)
     cell.alignment = _WRAP
     if editable:
@@ -82,7 +112,7 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any, *, editable: bool 
 
 def _instructions(sheet: Worksheet, rules: RuleSet, lang: str) -> None:
     sheet.column_dimensions["A"].width = 110
-    sheet.cell(row=1, column=1, value=t("workbook.instructions_title", lang, year=rules.year)).font = Font(
+    put(sheet, 1, 1, t("workbook.instructions_title", lang, year=rules.year)).font = Font(
         name=FONT, bold=True, size=14
     )
     for row, line in enumerate(t("workbook.instructions", lang, year=rules.year).split("\n"), start=3):
@@ -203,21 +233,21 @@ def _targets(
             if d.indicator == indicator.id
         ]
     with_targets = [i for i in rules.indicators if i.targets is not None]
-    choices = DataValidation(
-        type="list", formula1='"' + ",".join(i.id for i in with_targets) + '"', allow_blank=True
-    )
-    judged = DataValidation(
-        type="list", formula1=f'"{t("target.met", lang)},{t("target.unmet", lang)}"', allow_blank=True
-    )
-    sheet.add_data_validation(choices)
-    sheet.add_data_validation(judged)
+    ids = choices([i.id for i in with_targets], error=False)
+    judged = choices([t("target.met", lang), t("target.unmet", lang)], error=False)
+    lists = [
+        (validation, column)
+        for validation, column in ((ids, layout.T_ID), (judged, layout.T_JUDGED))
+        if validation
+    ]
+    for validation, _ in lists:
+        sheet.add_data_validation(validation)
     for offset in range(max(layout.TARGET_ROWS, len(rows) + 10)):
         row = layout.FIRST_ROW + offset
         listed: Indicator | None = rows[offset][0] if offset < len(rows) else None
         item = rows[offset][1] if offset < len(rows) else {}
         _put(sheet, row, layout.T_INDICATOR, _title(listed, lang) if listed else None)
         _put(sheet, row, layout.T_ID, listed.id if listed else None, editable=True)
-        choices.add(sheet.cell(row=row, column=layout.T_ID).coordinate)
         for column, key in ((layout.T_CATEGORY, "category"), (layout.T_NAME, "name"), (layout.T_TARGET, "target"),
                             (layout.T_ACTUAL, "actual"), (layout.T_REASON, "reason")):  # fmt: skip
             value = item.get(key)
@@ -233,7 +263,8 @@ def _targets(
         met = item.get("met")
         shown = None if met is None else t("target.met" if met else "target.unmet", lang)
         _put(sheet, row, layout.T_JUDGED, shown, editable=True)
-        judged.add(sheet.cell(row=row, column=layout.T_JUDGED).coordinate)
+        for validation, column in lists:
+            validation.add(sheet.cell(row=row, column=column).coordinate)
 
 
 def _profile(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any]) -> None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorer.load.kind_rows import kind_rows
 from scorer.model.kinds import Alternatives, Graded
 from scorer.model.rules import Indicator, InputSpec
+from scorer.render.xlsx_cells import choices
 
 __all__ = ["CHOICE_TYPES", "choose_from", "given_choice", "kind_rows"]
 
@@ -30,7 +30,8 @@ def given_choice(entry: dict[str, Any], spec: InputSpec) -> Any:
 
 
 def choose_from(sheet: Worksheet, spec: InputSpec, where: str, indicator: Indicator, lang: str) -> None:
-    """Excel's own list for a yes/no answer, a grade or a choice (a reason is free text)."""
+    """Excel's own list for a yes/no answer, a grade or a choice (a reason is free text); none where a rule
+    file's grade names cannot be written as one (the reader checks the answer either way)."""
     kind = indicator.kinds.spec
     if spec.type == "yes_no":
         options = [YES, NO]
@@ -40,7 +41,7 @@ def choose_from(sheet: Worksheet, spec: InputSpec, where: str, indicator: Indica
         options = [o.id for o in kind.options]
     else:
         return
-    validation = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
-    validation.showErrorMessage = True
-    sheet.add_data_validation(validation)
-    validation.add(where)
+    validation = choices(options)
+    if validation is not None:
+        sheet.add_data_validation(validation)
+        validation.add(where)

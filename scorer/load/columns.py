@@ -22,15 +22,19 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.load.kind_rows import kind_rows
-from scorer.load.yamlio import MAX_FILE_BYTES
+from scorer.load.xlsx_open import SHEET, Checked, check, letters, open_book, sheet_named
+from scorer.load.yamlio import MAX_FILE_BYTES, open_regular
 from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError, did_you_mean
 from scorer.model.rules import RuleSet
 from scorer.rounding import fmt
 
-MAX_SHEET_BYTES = 200 * MAX_FILE_BYTES  # a district's thousands of rows fit many times over
+MAX_SHEET_BYTES = 200 * MAX_FILE_BYTES  # a CSV sheet: a district's thousands of rows fit many times over
 HEADER_SCAN_ROWS = 20
+MAX_COLUMNS = SHEET.columns  # cells a row may hold (the 2022 rules have 121 columns)
+SHOWN = 10  # columns or cells a message names before "and N more"
 PER_INDICATOR = ("deduction", "reason", "improvement", "override")
 
 
@@ -82,26 +86,59 @@ class Row:
 
 
 class _Header:
-    def __init__(self, rules: RuleSet, cells: list[Any], where: Location):
+    """The header row's columns, or one problem for each kind of mistake in it (unknown names, a name twice)."""
+
+    def __init__(self, rules: RuleSet, cells: list[Any], where: Location, number: int):
         known = {c.key: c for c in columns(rules)}
+        self.display = where.path
         self.titles = {i.id: i.title for i in rules.indicators}
         self.positions: list[tuple[int, Column]] = []
-        problems = []
+        unknown: list[str] = []
+        places: dict[str, list[str]] = {}
         for index, cell in enumerate(cells):
             key = str(cell).strip() if cell is not None else ""
             if not key:
                 continue
             column = known.get(key)
             if column is None:
-                hint = did_you_mean(key, known)
-                problems.append(Problem(where, t("batch.unknown_column", column=key, hint=hint)))
+                unknown.append(key)
                 continue
+            places.setdefault(key, []).append(f"{letters(index + 1)}{number}")
             self.positions.append((index, column))
+        self.named = {index for index, _ in self.positions}
+        problems = []
+        if len(unknown) == 1:
+            problems.append(
+                Problem(
+                    where, t("batch.unknown_column", column=unknown[0], hint=did_you_mean(unknown[0], known))
+                )
+            )
+        elif unknown:
+            named = ", ".join(f"'{one_line(key)[:60]}'{did_you_mean(key, known)}" for key in unknown[:SHOWN])
+            problems.append(
+                Problem(
+                    where,
+                    t("batch.unknown_columns", count=f"{len(unknown):,}", columns=named + _more(unknown)),
+                )
+            )
+        twice = [f"'{key}' ({', '.join(cells)})" for key, cells in places.items() if len(cells) > 1]
+        if twice:
+            problems.append(
+                Problem(where, t("batch.duplicate_columns", columns=", ".join(twice[:SHOWN]) + _more(twice)))
+            )
         if problems:
             raise UserError(problems)
 
-    def row(self, number: int, cells: list[Any], where: Any) -> Row | None:
+    def row(self, number: int, cells: list[Any], where: Any) -> Row | UserError | None:
         """`where(index)` names a cell (a row number for CSV, `部门!E7` for a workbook)."""
+        unnamed = [
+            index for index, value in enumerate(cells) if index not in self.named and not _blank(value)
+        ]
+        if unnamed:  # a value no column names would be lost: the row is refused, its cells named
+            shown = ", ".join(f"{letters(index + 1)}{number}" for index in unnamed[:SHOWN]) + _more(unnamed)
+            return UserError.at(
+                Location(self.display, where(unnamed[0])), t("batch.values_without_column", cells=shown)
+            )
         data: dict[str, Any] = {}
         lines = LineMap({(): where(0)})
         blank: dict[PathKey, int | str] = {}
@@ -126,6 +163,15 @@ class _Header:
         for ident, entry in (data.get("indicators") or {}).items():
             _shape(entry, ("indicators", ident), lines.lines, blank)
         return Row(number, data, lines, labels)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _more(items: list[Any]) -> str:
+    """What follows the first SHOWN items of a list a message names: ", and 7 more"."""
+    return t("batch.and_more", count=f"{len(items) - SHOWN:,}") if len(items) > SHOWN else ""
 
 
 def _put(data: dict[str, Any], path: PathKey, value: Any, lines: LineMap, cell: Any) -> None:
@@ -197,13 +243,21 @@ def _value(cell: Any, kind: str) -> Any:
 
 def read_csv(path: Path, display: str, rules: RuleSet) -> Iterator[Row | UserError]:
     """Each department's row of a CSV sheet, read a row at a time."""
+    import io
+    import os
+
     from scorer.load.encoding import detect
 
+    raw = os.fdopen(open_regular(path, display), "rb")  # a regular file: never a device or a pipe
     try:
-        encoding = detect(path, display)  # the whole file: reading it can no longer fail half-way
-        handle = path.open(encoding=encoding, newline="")
-    except OSError as exc:
-        raise UserError.at(Location(display), t("yaml.cannot_read", reason=str(exc.strerror))) from None
+        if os.fstat(raw.fileno()).st_size > MAX_SHEET_BYTES:
+            raise UserError.at(Location(display), t("yaml.too_large", limit=f"{MAX_SHEET_BYTES:,}"))
+        encoding = detect(raw, display)  # the whole file: reading it can no longer fail half-way
+        raw.seek(0)
+        handle = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    except BaseException:
+        raw.close()
+        raise
     with handle:
         first = handle.read(4096)
         handle.seek(0)
@@ -219,53 +273,42 @@ def read_csv(path: Path, display: str, rules: RuleSet) -> Iterator[Row | UserErr
 # ---- XLSX ----
 
 
-def is_columnar_workbook(path: Path) -> bool:
-    """A workbook with a `部门` / `departments` sheet rather than a clerk's 指标 sheet."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True)
-    except Exception:  # a damaged file is reported by the reader that opens it
-        return False
-    try:
-        return _sheet_name(book) is not None
-    finally:
-        book.close()
+def columnar_workbook(path: Path, display: str) -> Checked | None:
+    """The checked workbook when it has a `部门` / `departments` sheet, None when it is a clerk's workbook (its
+    own reader checks it as one). A workbook that cannot be opened safely is refused here, before openpyxl
+    reads any of it."""
+    checked = check(path, display, SHEET)
+    return checked if _sheet_name(checked) is not None else None
 
 
-def _sheet_name(book: Any) -> str | None:
+def _sheet_name(checked: Checked) -> str | None:
     from scorer.i18n import LANGUAGES
 
-    names = {t("batch.sheet.departments", lang) for lang in LANGUAGES}
-    return next((name for name in book.sheetnames if name.strip() in names), None)
+    return sheet_named(checked, {t("batch.sheet.departments", lang) for lang in LANGUAGES})
 
 
-def read_xlsx(path: Path, display: str, rules: RuleSet) -> Iterator[Row | UserError]:
-    """Each department's row of the workbook's `部门` sheet, read in openpyxl's streaming mode."""
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
+def read_xlsx(checked: Checked, rules: RuleSet) -> Iterator[Row | UserError]:
+    """Each department's row of the `部门` sheet of a checked workbook (`columnar_workbook`), read in openpyxl's
+    streaming mode."""
+    display = checked.display
+    name = _sheet_name(checked)
+    book = open_book(checked, read_only=True)
     try:
-        if path.stat().st_size > MAX_SHEET_BYTES:
-            raise UserError.at(Location(display), t("yaml.too_large", limit=f"{MAX_SHEET_BYTES:,}"))
-        book = load_workbook(path, read_only=True, data_only=True)
-    except UserError:
-        raise
-    except Exception:
-        raise UserError.at(Location(display), t("workbook.not_a_workbook")) from None
-    try:
-        name = _sheet_name(book)
-        if name is None:
+        if name is None or name not in book.sheetnames:
             raise UserError.at(Location(display), t("batch.no_sheet", sheet=t("batch.sheet.departments")))
         sheet = book[name]
-        letters = [get_column_letter(i + 1) for i in range(sheet.max_column or 1)]
+        sheet.reset_dimensions()  # every row as far as its cells go: a dimension claimed too small cuts columns
 
         def where(number: int, index: int) -> str:
-            letter = letters[index] if index < len(letters) else get_column_letter(index + 1)
-            return f"{name}!{letter}{number}"
+            return f"{name}!{letters(index + 1)}{number}"
 
         cells = ([_cell(c) for c in row] for row in sheet.iter_rows())
-        yield from _rows(cells, display, rules, where)
+        try:
+            yield from _rows(cells, display, rules, where)
+        except UserError:
+            raise
+        except Exception:  # a value openpyxl cannot read in a well-formed sheet
+            yield UserError.at(Location(display), t("workbook.not_a_workbook"))
     finally:
         book.close()
 
@@ -281,10 +324,17 @@ def _cell(cell: Any) -> Any:
 def _rows(cells: Any, display: str, rules: RuleSet, where: Any) -> Iterator[Row | UserError]:
     header: _Header | None = None
     for number, row in enumerate(cells, start=1):
+        if len(row) > MAX_COLUMNS and any(not _blank(value) for value in row[MAX_COLUMNS:]):
+            # No sheet for any rules is this wide: one refusal for the file, not one for each cell.
+            limit = f"{MAX_COLUMNS:,}"
+            yield UserError.at(
+                Location(display, where(number, 0)), t("batch.too_wide", count=f"{len(row):,}", limit=limit)
+            )
+            return
         if header is None:
             first = str(row[0]).strip() if row and row[0] is not None else ""
             if first == "department":
-                header = _Header(rules, list(row), Location(display, where(number, 0)))
+                header = _Header(rules, list(row), Location(display, where(number, 0)), number)
             elif number >= HEADER_SCAN_ROWS:
                 break
             continue

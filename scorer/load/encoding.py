@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from scorer.i18n import t
 from scorer.model.problems import Location, UserError
@@ -32,8 +33,16 @@ _BOMS = (
 )
 
 
-def _chunks(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as handle:
+Source = Path | bytes | BinaryIO  # a file, its bytes, or an open file read from its start each time
+
+
+def _chunks(source: Path | BinaryIO) -> Iterator[bytes]:
+    if not isinstance(source, Path):
+        source.seek(0)
+        while chunk := source.read(CHUNK):
+            yield chunk
+        return
+    with source.open("rb") as handle:
         while chunk := handle.read(CHUNK):
             yield chunk
 
@@ -56,10 +65,13 @@ def _first_error(chunks: Iterable[bytes], encoding: str) -> int | None:
     return None
 
 
-def _prefix(path: Path | bytes, size: int) -> bytes:
-    if isinstance(path, bytes):
-        return path[:size]
-    with path.open("rb") as handle:
+def _prefix(source: Source, size: int) -> bytes:
+    if isinstance(source, bytes):
+        return source[:size]
+    if not isinstance(source, Path):
+        source.seek(0)
+        return source.read(size)
+    with source.open("rb") as handle:
         return handle.read(size)
 
 
@@ -88,7 +100,35 @@ def _looks_big5(sample: bytes) -> bool:
     return common < GB2312_SHARE * len(wide)
 
 
-def detect(source: Path | bytes, display: str) -> str:
+def _chinese(char: str) -> bool:
+    """CJK ideographs and radicals, CJK punctuation and the full-width forms: what a Chinese line is made of."""
+    code = ord(char)
+    return 0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+
+
+def _utf8_line(chunks: Iterable[bytes]) -> int | None:
+    """The first line that is UTF-8 Chinese (every byte valid, at least two characters beyond ASCII and all of
+    them Chinese) in a file that as a whole is not UTF-8: a file saved in two encodings. A line of GBK text is
+    hardly ever that by chance (about 5 lines in a million of random GBK characters, rare ones included)."""
+    number, rest = 0, b""
+    for chunk in [*chunks, b"\n"]:
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            number += 1
+            if line.isascii():
+                continue
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            wide = [char for char in text if ord(char) > 0x7F]
+            if len(wide) >= 2 and all(_chinese(char) for char in wide):
+                return number
+    return None
+
+
+def detect(source: Source, display: str) -> str:
     """The codec to read the whole of `source` (a file, or its bytes) with; a UserError naming the file and the
     line of the first unreadable byte when it is none of UTF-8, UTF-16 with its mark, GBK/GB18030."""
 
@@ -119,7 +159,13 @@ def detect(source: Path | bytes, display: str) -> str:
     if bad_gb is None:
         if _looks_big5(_prefix(source, SAMPLE)):
             raise UserError.at(Location(display), t("encoding.big5"))
+        mixed = _utf8_line(chunks())
+        if mixed is not None:  # GBK lines and UTF-8 lines: read as GBK, the UTF-8 names would be garbled
+            raise UserError.at(Location(display, mixed), t("encoding.mixed"))
         return "gb18030"
+    mixed = _utf8_line(chunks())
+    if mixed is not None:  # lines of UTF-8 among lines of something else
+        raise UserError.at(Location(display, mixed), t("encoding.mixed"))
     bad = max(bad_utf8, bad_gb)
     raise UserError.at(
         Location(display, _line(_prefix(source, bad), "utf-8" if bad == bad_utf8 else "gb18030")),

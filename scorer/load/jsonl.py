@@ -8,13 +8,14 @@ Every problem of a line is located at `file:line`.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from scorer.i18n import t
-from scorer.load.yamlio import MAX_FILE_BYTES, YamlDocument
+from scorer.load.yamlio import MAX_FILE_BYTES, YamlDocument, open_regular
 from scorer.model.problems import LineMap, Location, UserError
 from scorer.numbers import json_decimal, json_whole
 
@@ -97,10 +98,7 @@ def _lone_surrogate(value: Any) -> str | None:
 def read_lines(path: Path, display: str) -> Iterator[tuple[int, str | UserError]]:
     """Each non-blank line with its number, as text, or the problem that keeps it from being read. The file is
     read a line at a time: a batch of a million departments takes no more memory than one."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise UserError.at(Location(display), t("yaml.cannot_read", reason=str(exc.strerror))) from None
+    handle = os.fdopen(open_regular(path, display), "rb")  # a regular file: never a device or a pipe
     with handle:
         number = 0
         while True:

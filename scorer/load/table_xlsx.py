@@ -28,17 +28,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
+from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.load.table_words import clean, norm
-from scorer.load.workbook import MAX_WORKBOOK_BYTES
 from scorer.load.xlsx_shown import invisible, shown_number, shows_nothing
-from scorer.load.yamlio import read_bytes
+from scorer.load.xlsx_open import FORM, check
 from scorer.model.audit import (
     ERROR_VALUE,
     HIDDEN,
     HIDDEN_SHEET,
     NOT_SHOWN,
-    OTHER_SHEET,
     SHOWN_ROUNDED,
     UNCOMPUTED,
     UNDER_MERGE,
@@ -64,13 +63,16 @@ class _Sheet:
 
 
 def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> Grid:
-    """The sheet that holds the indicator table's header (a cell among `header_words`), as a grid: the first
-    visible one, else the first hidden one (a doubt), else the first sheet."""
-    raw = read_bytes(path, display, MAX_WORKBOOK_BYTES)
+    """The sheet that holds the indicator table's header (a cell among `header_words`), as a grid (a hidden one
+    is a doubt), else the first sheet; a workbook in which more than one sheet holds a table is refused."""
+    raw = check(path, display, FORM).raw  # bounded first (scorer/load/xlsx_open.py)
     sheets = _parsed(display, lambda: _computed(raw, display))
     holding = [
         s for s in sheets if any(norm(clean(_text(v))) in header_words for row in s.values for v in row)
     ]
+    if len(holding) > 1:  # a hidden sheet's table must not be audited in place of the one a person reads
+        named = "、".join(f"'{one_line(s.title)}'" for s in holding[:10])
+        raise UserError.at(Location(display), t("audit.read.several_tables", sheets=named))
     chosen = next(
         (s for s in holding if s.visible), holding[0] if holding else (sheets[0] if sheets else None)
     )
@@ -78,7 +80,6 @@ def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> G
         return Grid(display, ())
     written = _parsed(display, lambda: _written(raw, chosen, display))
     doubts = [] if chosen.visible else [Doubt(f"{chosen.title}!A1", HIDDEN_SHEET, chosen.title)]
-    doubts += [Doubt(f"{s.title}!A1", OTHER_SHEET, s.title) for s in holding if s is not chosen and s.visible]
     return Grid(display, tuple(_Shown(chosen, written).rows()), tuple(doubts))
 
 
@@ -105,6 +106,7 @@ def _computed(raw: bytes, display: str) -> list[_Sheet]:
     try:
         for sheet in book.worksheets:
             found = _Sheet(sheet.title, sheet.sheet_state == "visible")
+            sheet.reset_dimensions()  # the cells as they are, not as far as the sheet claims (too small a claim cuts)
             for number, cells in enumerate(sheet.iter_rows(), start=1):
                 count += len(cells)
                 if count > MAX_CELLS:
@@ -138,6 +140,7 @@ def _written(raw: bytes, chosen: _Sheet, display: str) -> _Written:
     book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     try:
         sheet = book[chosen.title]
+        sheet.reset_dimensions()  # as in _computed: the cells as they are
         written = _Written()
         for row in sheet.iter_rows(max_row=len(chosen.values)):
             for cell in row:

@@ -8,7 +8,6 @@ as 93.40%), numbers stored as text, stray spaces, formulas with cached values, a
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,11 +15,10 @@ from typing import Any
 from scorer.i18n import LANGUAGES, t
 from scorer.load import workbook_layout as layout
 from scorer.load.inputs import as_text
-from scorer.load.yamlio import YamlDocument, display_path, read_bytes
+from scorer.load.xlsx_open import FORM, Checked, check, open_book, sheet_named
+from scorer.load.yamlio import YamlDocument, display_path
 from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError
 from scorer.rounding import fmt
-
-MAX_WORKBOOK_BYTES = 20 * 1024 * 1024  # a filled template is a few dozen kilobytes
 
 
 def is_workbook(path: Path) -> bool:
@@ -28,37 +26,30 @@ def is_workbook(path: Path) -> bool:
 
 
 def load_workbook_inputs(path: Path, display: str | None = None) -> YamlDocument:
-    from openpyxl import load_workbook  # only a workbook needs it
-
     display = display or display_path(path)
-    raw = read_bytes(path, display, MAX_WORKBOOK_BYTES)
-    try:
-        book = load_workbook(io.BytesIO(raw), data_only=True)
-    except Exception:  # not a zip, not a workbook, a damaged file: openpyxl says it many ways
-        raise UserError.at(Location(display), t("workbook.not_a_workbook")) from None
-    reader = _Reader(display, book, raw)
+    checked = check(path, display, FORM)  # bounded before openpyxl sees it (scorer/load/xlsx_open.py)
+    reader = _Reader(display, open_book(checked, read_only=False), checked)
     data = reader.data()
     return YamlDocument(display, data, reader.lines, "workbook", reader.labels, tuple(reader.early))
 
 
 class _Reader:
-    def __init__(self, display: str, book: Any, raw: bytes):
+    def __init__(self, display: str, book: Any, checked: Checked):
         self.display = display
         self.book = book
-        self.raw = raw
+        self.checked = checked
         self.lines = LineMap({(): "A1"})
         self.labels: dict[str, tuple[str | None, str | None]] = {}  # cell → its row's name, its column's
         self.early: list[Problem] = []
         self._formulas: Any = None
 
     def sheet(self, role: str) -> Any:
-        names = {t(f"workbook.sheet.{role}", lang) for lang in LANGUAGES}
-        found = next((ws for ws in self.book.worksheets if ws.title.strip() in names), None)
-        if found is None:
+        name = sheet_named(self.checked, {t(f"workbook.sheet.{role}", lang) for lang in LANGUAGES})
+        if name is None or name not in self.book.sheetnames:  # a chart sheet by that name holds no cells
             raise UserError.at(
                 Location(self.display), t("workbook.missing_sheet", sheet=t(f"workbook.sheet.{role}"))
             )
-        return found
+        return self.book[name]
 
     def data(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -108,9 +99,7 @@ class _Reader:
 
     def _has_formula(self, sheet: Any, cell: Any) -> bool:
         if self._formulas is None:
-            from openpyxl import load_workbook
-
-            self._formulas = load_workbook(io.BytesIO(self.raw), data_only=False)
+            self._formulas = open_book(self.checked, read_only=False, data_only=False)
         formula = self._formulas[sheet.title][cell.coordinate].value
         return isinstance(formula, str) and formula.startswith("=")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.deferred_patterns import import_deferring_patterns
+from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.model.frozen import Mutable
 from scorer.model.problems import LineMap, Location, PathKey, Problem, UserError, field_name
@@ -109,9 +110,9 @@ class YamlDocument(Mutable):
         return Location(self.path, self.lines.line(path), indicator, field)
 
 
-def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
-    """A regular file's bytes, refusing folders, devices and pipes before reading, and reading at most
-    `limit` + 1 bytes so that a file growing while read, or /dev/zero, cannot eat memory."""
+def open_regular(path: Path, display: str) -> int:
+    """A descriptor of `path` opened for reading, refused at once unless it is a regular file: a folder, a device
+    (`/dev/zero` behind a link named `x.csv`) or a pipe is never read. The caller closes it."""
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below as not a regular file.
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
@@ -129,6 +130,17 @@ def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
             raise UserError.at(Location(display), t("yaml.is_folder"))
         if not stat.S_ISREG(mode):
             raise UserError.at(Location(display), t("yaml.not_regular_file"))
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle
+
+
+def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes (`open_regular`), reading at most `limit` + 1 bytes so that a file growing while
+    read cannot eat memory."""
+    handle = open_regular(path, display)
+    try:
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(handle, min(1 << 20, limit + 1 - size))
@@ -163,11 +175,15 @@ def utf8_text(raw: bytes, display: str) -> str:
 
 
 def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder where it lies below it."""
+    """A path as the user would type it: relative to the working folder where it lies below it, its links not
+    followed (a link is named by its own name, and a loop of links is no error), and shown on one line with its
+    control characters escaped, as any text from elsewhere (a file named `\\x1b[31m…` or with a line break
+    cannot forge a message)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        shown = str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        shown = str(path)
+    return one_line(shown)
 
 
 def load_yaml_file(path: Path, display: str | None = None, indicator: str | None = None) -> YamlDocument:

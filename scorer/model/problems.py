@@ -46,11 +46,12 @@ class Location(Frozen):
     field: str | None = None
 
     def prefix(self) -> str:
-        """`path:line: [indicator] field: ` — the form editors and CI annotations understand."""
+        """`path:line: [indicator] field: ` — the form editors and CI annotations understand. The path and a
+        workbook's sheet come from files: shown on one line, escaped, so that neither can forge a message."""
         parts = []
         if self.path:
             path = one_line(self.path)
-            parts.append(f"{path}:{self.line}:" if self.line else f"{path}:")
+            parts.append(f"{path}:{one_line(str(self.line))}:" if self.line else f"{path}:")
         if self.indicator:
             parts.append(f"[{_short(self.indicator)}]")
         if self.field:

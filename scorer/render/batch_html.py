@@ -95,8 +95,11 @@ def data(summary: Summary) -> dict[str, object]:
 
 
 def _embedded(summary: Summary) -> str:
-    text = json.dumps(data(summary), ensure_ascii=False, sort_keys=True)
-    # Inside <script>, "</script>" or "<!--" in a department's name would end the block: no "<", ">" or "&".
+    # Every character beyond ASCII as a \uXXXX escape: the same data to a JSON reader, and nothing a page can take
+    # otherwise (U+2028, which ends a line of script; an unpaired surrogate from a file's name, which no page
+    # can carry; bidi overrides). Inside <script>, "</script>" or "<!--" in a department's name would end the
+    # block: no "<", ">" or "&" either.
+    text = json.dumps(data(summary), ensure_ascii=True, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -9,8 +9,6 @@ formula. openpyxl is imported here only.
 
 from __future__ import annotations
 
-import io
-import re
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -19,7 +17,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorer.batch.summary import Summary
-from scorer.escape import visible
 from scorer.i18n import t
 from scorer.render.batch_common import (
     counts_line,
@@ -34,17 +31,17 @@ from scorer.render.batch_common import (
     title,
 )
 from scorer.render.options import RenderOptions
+from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, put, save, sheet_title, workbook
 
 FONT = "SimSun"
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 NUMBER = "0.00"
 CHANGE = "+0.00;-0.00;0.00"  # 较上年: the sign always shown
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def render(summary: Summary, options: RenderOptions) -> bytes:
     lang = summary.lang
-    book = Workbook()
+    book = workbook(lang)
     first = book.active
     assert first is not None
     first.title = t("batch.sheet.summary", lang)
@@ -60,21 +57,12 @@ def render(summary: Summary, options: RenderOptions) -> bytes:
         _for_print(sheet, None if sheet is first else 2 if sheet.title == notes else 1)
     if summary.kept is not None:
         _department_sheets(book, summary)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return save(book)
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: object, *, bold: bool = False) -> None:
-    score = isinstance(value, Decimal)
+    cell = put(sheet, row, column, value)  # text stays text, escaped and whole (scorer/render/xlsx_cells.py)
     if isinstance(value, Decimal):
-        value = int(value) if value == int(value) else float(value)  # ≤ 15 digits: carried exactly
-    elif isinstance(value, str):
-        value = visible(value)
-    cell = sheet.cell(row=row, column=column, value=value)  # type: ignore[arg-type]
-    if isinstance(cell.value, str) and cell.value.startswith("="):
-        cell.data_type = "s"  # text from a file is text, never a formula
-    if score:
         cell.number_format = NUMBER
     cell.font = Font(name=FONT, bold=bold)
     cell.alignment = Alignment(wrap_text=isinstance(cell.value, str) and len(cell.value) > 30, vertical="top")
@@ -116,7 +104,7 @@ def _table(
 
 def _overview(sheet: Worksheet, summary: Summary) -> None:
     lang = summary.lang
-    sheet.cell(row=1, column=1, value=visible(title(summary))).font = Font(name=FONT, bold=True, size=14)
+    put(sheet, 1, 1, title(summary)).font = Font(name=FONT, bold=True, size=14)
     _put(sheet, 2, 1, rules_line(summary))
     _put(sheet, 3, 1, counts_line(summary))
     row = 5
@@ -168,7 +156,9 @@ def _wrap(sheet: Worksheet, row: int, column: int, width: float) -> None:
     room = max(1, int(width) - 2)
     lines = sum(-(-max(1, cell_len(part)) // room) for part in str(cell.value or "").split("\n"))
     height = sheet.row_dimensions[row].height or 15
-    sheet.row_dimensions[row].height = max(height, 15 * lines)
+    sheet.row_dimensions[row].height = min(
+        MAX_ROW_HEIGHT, max(height, 15 * lines)
+    )  # taller: Excel repairs it
 
 
 def _ranking(sheet: Worksheet, summary: Summary) -> None:
@@ -236,23 +226,13 @@ def _department_sheets(book: Workbook, summary: Summary) -> None:
     from scorer.render.xlsx import fill
 
     assert summary.kept is not None
-    taken = set(book.sheetnames)
+    taken = {name.casefold() for name in book.sheetnames}
     order = {entry.order: rank for rank, entry in summary.ranked()}
     ranked = sorted(
         zip(summary.entries, summary.kept, strict=True),
         key=lambda pair: (order[pair[0].order], pair[0].order),
     )
     for entry, result in ranked:
-        name = _sheet_name(f"{order[entry.order]} {entry.department}", taken)
-        taken.add(name)
+        name = sheet_title(f"{order[entry.order]} {entry.department}", taken)
+        taken.add(name.casefold())
         fill(book.create_sheet(name), result, summary.lang)
-
-
-def _sheet_name(wanted: str, taken: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique in the workbook."""
-    base = _BAD_SHEET_CHARS.sub("_", visible(wanted)).strip("'")[:31] or "_"
-    name, number = base, 2
-    while name in taken:
-        suffix = f" ({number})"
-        name, number = base[: 31 - len(suffix)] + suffix, number + 1
-    return name

@@ -10,3 +10,6 @@ class RenderOptions(Frozen):
     color: bool = False
     width: int = 160
     explanations: bool = False  # the 指标解释 column, where a format has room for it
+    to_stream: bool = (
+        False  # written to a text stream (standard output), not a file: CSV ends its lines in \n
+    )

@@ -1,6 +1,6 @@
 """The 自评报告 as a Word document: the built-in Title, Heading 1/2 and Normal styles (so a clerk can restyle it in
 Word), a CJK font set for East Asian text too, a summary table in the Table Grid style, blanks highlighted.
-python-docx is imported here only.
+Every text goes in through `_Body.paragraph` or, in the table, escaped as there. python-docx is imported here only.
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
 
+from scorer.escape import visible
 from scorer.model.result import Result
 from scorer.render.options import RenderOptions
 from scorer.render.report import Heading, Paragraph, Table, blocks
@@ -25,31 +28,56 @@ def render(result: Result, options: RenderOptions) -> bytes:
     document = Document()
     _styles(document)
     _a4(document)
+    body = _Body(document)
     for block in blocks(result, options.lang):
         if isinstance(block, Heading):
-            heading = document.add_heading(block.text, level=block.level)
+            heading = body.paragraph(block.text, "Title" if block.level == 0 else f"Heading {block.level}")
             if block.level == 0:
                 heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif isinstance(block, Paragraph):
-            for line in block.text.splitlines() or [""]:
-                paragraph = document.add_paragraph()
-                run = paragraph.add_run(line)
-                if block.blank:
-                    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-                    run.bold = True
+            for line in block.text.split("\n"):
+                run = body.paragraph(line).runs
+                if block.blank and run:
+                    run[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
+                    run[0].bold = True
         elif isinstance(block, Table):
             table = document.add_table(rows=0, cols=len(block.rows[0]))
             table.style = "Table Grid"
             for index, row in enumerate(block.rows):
                 cells = table.add_row().cells
                 for cell, text in zip(cells, row, strict=True):
-                    cell.text = text
+                    cell.text = visible(text)
                     if index == 0:
                         for run in cell.paragraphs[0].runs:
                             run.bold = True
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+class _Body:
+    """Every paragraph of the report goes in here: its text escaped (control characters, unpaired surrogates and
+    U+FFFE shown as the terminal shows them, `\\x1b`, where python-docx would refuse the text), and appended
+    in constant time. python-docx's `add_paragraph` looks for the section properties from the first paragraph
+    on each time, which made a reason of many lines take time in the square of its length."""
+
+    def __init__(self, document: Any):
+        self.document = document
+        self.element = document.element.body
+        self.end = self.element.find(qn("w:sectPr"))  # the body's last element; paragraphs go before it
+
+    def paragraph(self, text: str, style: str | None = None) -> Any:
+        element = OxmlElement("w:p")
+        if self.end is not None:
+            self.end.addprevious(element)
+        else:
+            self.element.append(element)
+        paragraph = DocxParagraph(element, self.document)
+        if style is not None:
+            paragraph.style = style
+        if text:
+            paragraph.add_run(visible(text))
+        return paragraph
 
 
 def _a4(document: Any) -> None:

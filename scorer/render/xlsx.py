@@ -8,20 +8,18 @@ CJK font, wrapped text. openpyxl is imported here only.
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
-from scorer.escape import visible
 from scorer.i18n import t
 from scorer.model.result import Result
 from scorer.render.common import grade_line, named, reasons_text, rows, title
 from scorer.render.options import RenderOptions
+from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, put, save, workbook
 
 FONT = "SimSun"  # 宋体, as the published forms; LibreOffice falls back to any installed CJK font
 WIDTHS = (10, 9, 10, 9, 22, 9, 30, 9, 30, 24)  # the ten columns, in characters
@@ -33,14 +31,12 @@ NUMBER = "0.00"
 
 
 def render(result: Result, options: RenderOptions) -> bytes:
-    book = Workbook()
+    book = workbook(options.lang)
     sheet = book.active
     assert sheet is not None
     sheet.title = t("xlsx.sheet", options.lang)
     fill(sheet, result, options.lang)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return save(book)
 
 
 def fill(sheet: Worksheet, result: Result, lang: str) -> None:
@@ -65,25 +61,12 @@ def _cell(
     number: bool = False,
     size: int = 10,
 ) -> None:
-    cell = sheet.cell(row=row, column=column, value=_value(value))
-    if isinstance(cell.value, str) and cell.value.startswith("="):
-        cell.data_type = "s"  # text from a file is text, never a formula (=HYPERLINK(…))
+    cell = put(sheet, row, column, value)  # text stays text, escaped and whole (scorer/render/xlsx_cells.py)
     cell.font = Font(name=FONT, bold=bold, size=size)
     cell.alignment = _CENTER if center else _WRAP
     cell.border = _BOX
     if number:
         cell.number_format = NUMBER
-
-
-def _value(value: object) -> object:
-    """Decimals as exact numbers: every score has at most 15 significant digits, which a float carries exactly."""
-    if isinstance(value, Decimal):
-        return int(value) if value == int(value) else float(value)
-    if isinstance(value, str):
-        return visible(
-            value
-        )  # control characters shown as \x1b…, as everywhere else (and Excel refuses them)
-    return value
 
 
 def _merge(sheet: Worksheet, row: int, first: int, last: int, end_row: int | None = None) -> None:
@@ -217,7 +200,6 @@ def _table(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
 
 # A goal text longer than this many lines beside the others is given the table's whole width on its own row.
 _SIDE_BY_SIDE_LINES = 15
-_MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
 
 
 def _goals(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
@@ -260,7 +242,7 @@ def _lines(text: str, width: int) -> int:
 
 
 def _height(lines: int) -> float:
-    return min(_MAX_ROW_HEIGHT, max(18.0, 13.5 * lines + 4))
+    return min(MAX_ROW_HEIGHT, max(18.0, 13.5 * lines + 4))
 
 
 def _page_setup(sheet: Worksheet, header_row: int) -> None:
