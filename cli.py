@@ -13,7 +13,7 @@ import gc
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
@@ -175,7 +175,7 @@ def handled() -> Iterator[None]:
 
 
 def _files(
-    reads: list[Path | None],
+    reads: "Sequence[Path | None]",
     rules: list[str | None],
     writes: dict[str, Path | None],
     gathered: "list[Gathered] | None" = None,

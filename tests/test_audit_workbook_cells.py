@@ -234,9 +234,9 @@ def test_a_damaged_sheet_is_refused_with_a_message_not_a_crash(
     result = CliRunner().invoke(app, ["audit", str(damaged)])
     assert result.exit_code == 1, result.output
     assert (
-        ("cannot be read as an Excel workbook (.xlsx)" in result.stderr or "the workbook is damaged" in result.stderr)
-        and "internal error" not in result.stderr
-    )
+        "cannot be read as an Excel workbook (.xlsx)" in result.stderr
+        or "the workbook is damaged" in result.stderr
+    ) and "internal error" not in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -307,7 +307,9 @@ def test_a_number_beyond_what_a_table_holds_is_a_finding_not_a_crash(
     ]
 
 
-def test_a_second_visible_sheet_with_a_table_makes_the_workbook_ambiguous(written: Path, tmp_path: Path) -> None:
+def test_a_second_visible_sheet_with_a_table_makes_the_workbook_ambiguous(
+    written: Path, tmp_path: Path
+) -> None:
     def last_year(book: Any, sheet: Any, row: int) -> None:
         copy = book.copy_worksheet(sheet)
         copy.title = "2021年"

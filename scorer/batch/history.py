@@ -95,7 +95,9 @@ class Writer:
             key = (result.department, result.year, result.rules_digest)
             document = json.dumps(as_dict(result, self.lang), ensure_ascii=False)
             names = self.spellings.setdefault(department_key(result.department), set())
-            for name in sorted(names):  # the same department, year and rules, whichever way its name was written
+            for name in sorted(
+                names
+            ):  # the same department, year and rules, whichever way its name was written
                 self.connection.execute(
                     "DELETE FROM departments WHERE department = ? AND year = ? AND rules_digest = ?",
                     (name, result.year, result.rules_digest),

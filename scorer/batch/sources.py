@@ -129,7 +129,9 @@ def gathered(path: Path) -> Gathered | None:
         return None
     root, parts = _split_pattern(path)
     pattern = "/".join(parts).replace("**/", "").lower()
-    return Gathered(root, lambda relative: fnmatch.fnmatchcase(relative.as_posix().lower(), pattern), str(path))
+    return Gathered(
+        root, lambda relative: fnmatch.fnmatchcase(relative.as_posix().lower(), pattern), str(path)
+    )
 
 
 @dataclass(frozen=True)

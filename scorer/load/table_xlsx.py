@@ -31,8 +31,8 @@ from typing import Any, TypeVar
 from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.load.table_words import clean, norm
-from scorer.load.xlsx_shown import invisible, shown_number, shows_nothing
 from scorer.load.xlsx_open import FORM, check
+from scorer.load.xlsx_shown import invisible, shown_number, shows_nothing
 from scorer.model.audit import (
     ERROR_VALUE,
     HIDDEN,
