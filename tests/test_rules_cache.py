@@ -436,3 +436,15 @@ def test_runs_racing_on_a_cold_cache_all_score_and_leave_one_entry(
     stored = json.loads(entry.read_bytes())
     assert cache._parts(entry.read_bytes(), stored["key"], 27) is not None
     assert [p.name for p in cached.iterdir()] == [entry.name]
+
+
+@pytest.mark.parametrize("where", [".", "cache", "indicators/cache"])
+def test_a_cache_folder_inside_the_rules_folder_is_never_written(
+    rules_copy: Callable[..., Path], inputs: Path, where: str
+) -> None:
+    folder = rules_copy()
+    before = sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+    code, result, stderr = score_json(inputs, folder, folder / where)
+    assert code == 0, stderr
+    assert result["total"] is not None
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == before  # nothing written there

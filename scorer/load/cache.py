@@ -77,6 +77,8 @@ def cached(
     """The rule set of `folder`: `rebuild(documents)` from the entry stored for the files' bytes when there is
     one and it gives a rule set, else `build(the files' bytes)`, whose documents are stored when it gives one.
     `build(None)` reads the files itself: the cache is off, or a file cannot be read here (reading says why)."""
+    if _inside_rules(cache_folder(), folder):
+        return build(None)[0]  # nothing is ever written inside a rules folder, the cache included
     where = open_folder()
     if where is None:
         return build(None)[0]
@@ -97,6 +99,14 @@ def cached(
         return rules
     finally:
         os.close(where)
+
+
+def _inside_rules(cache: Path | None, rules: Path) -> bool:
+    """Whether the cache folder (`SCORE_CACHE_DIR`) is the rules folder being read or lies inside it."""
+    if cache is None:
+        return False
+    where, folder = Path(os.path.realpath(cache)), Path(os.path.realpath(rules))
+    return where == folder or folder in where.parents
 
 
 # ---- the folder and its entries: opened, then checked on what was opened ---------------------------------
