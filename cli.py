@@ -22,15 +22,15 @@ import typer
 from typer import _click as click
 
 from scorer import __version__, i18n
+from scorer.errors import Problem, RulesNotFound, UserError
 from scorer.escape import one_line, visible
 from scorer.i18n import t
-from scorer.model.problems import Problem, RulesNotFound, UserError
-from scorer.output import OutputError, SafeStream, guard_streams
+from scorer.sources.output import OutputError, SafeStream, guard_streams
 
 if TYPE_CHECKING:  # imported where a command runs, so that the start stays quick
-    from scorer.file_plan import FilePlan, Gathered
-    from scorer.model.result import Result
+    from scorer.engine.result import Result
     from scorer.render import Renderer
+    from scorer.sources.file_plan import FilePlan, Gathered
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -152,7 +152,7 @@ def _fail(message: str, code: int) -> NoReturn:
 @contextmanager
 def handled() -> Iterator[None]:
     """Map every error to one message and an exit code: 1 for the user's files, 2 usage, 3 a bug."""
-    from scorer.scoring.engine import RuleRuntimeError
+    from scorer.engine.score import RuleRuntimeError
 
     try:
         yield
@@ -180,11 +180,11 @@ def _files(
     writes: dict[str, Path | None],
     gathered: "list[Gathered] | None" = None,
 ) -> "FilePlan":
-    """The command's files (scorer/file_plan.py), checked before any work: what it reads (and the folders it
+    """The command's files (scorer/sources/file_plan.py), checked before any work: what it reads (and the folders it
     reads from), the rules folders it uses (each `--rules`, found as the command will find it), and each output
     by the option that names it."""
-    from scorer.file_plan import FilePlan
-    from scorer.load.rules import resolve_rules
+    from scorer.rules.read import resolve_rules
+    from scorer.sources.file_plan import FilePlan
 
     plan = FilePlan(inputs=[path for path in reads if path is not None], gathered=gathered or [])
     for spec in rules:
@@ -207,7 +207,7 @@ def _emit(content: str | bytes, output: Path | None, plan: "FilePlan", *, colour
             stream.write(text)
         stream.flush()
     else:
-        from scorer.output import write_atomic
+        from scorer.sources.output import write_atomic
 
         write_atomic(output, content, plan)
         sys.stderr.write(t("cli.wrote", path=one_line(str(output))) + "\n")
@@ -241,8 +241,8 @@ def _scored(
     inputs: Path, rules: str | None, output: Path | None, fmt: str | None, registry: "tuple[Renderer, ...]"
 ) -> "tuple[Result, Renderer, FilePlan]":
     """Refuse an -o that may not be written before any work, score the inputs, choose the renderer."""
-    from scorer.commands.run import score_file
     from scorer.render import for_output
+    from scorer.run import score_file
 
     plan = _files([inputs], [rules], {"-o": output})
     result, _ = score_file(inputs, rules)
@@ -296,8 +296,8 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help=_("cli.opt.strict"))] = False,
     lang: LangOption = None,
 ) -> None:
-    from scorer.commands.lint import lint as run_lint
-    from scorer.render.checks import render_lint
+    from scorer.maintain.lint import lint as run_lint
+    from scorer.maintain.report import render_lint
 
     with handled():
         report = run_lint(rules or [])
@@ -316,9 +316,9 @@ def explain(
     output: OutputOption = None,
     lang: LangOption = None,
 ) -> None:
-    from scorer.commands.run import score_file
-    from scorer.model.problems import did_you_mean
+    from scorer.errors import did_you_mean
     from scorer.render.explain import render
+    from scorer.run import score_file
 
     with handled():
         plan = _files([inputs], [rules], {"-o": output})
@@ -354,9 +354,9 @@ def test_cases(
     ] = None,
     lang: LangOption = None,
 ) -> None:
-    from scorer.commands.casefile import check_coverage, run_cases
-    from scorer.commands.choose import golden_folders, rules_for_case
-    from scorer.render.checks import render_cases
+    from scorer.inputs.choose import golden_folders, rules_for_case
+    from scorer.maintain.cases import check_coverage, run_cases
+    from scorer.maintain.report import render_cases
 
     with handled():
         report = run_cases(golden_folders(paths), lambda case: rules_for_case(rules, case))
@@ -384,10 +384,10 @@ def diff(
     output: OutputOption = None,
     lang: LangOption = None,
 ) -> None:
-    from scorer.commands.choose import diff_inputs
-    from scorer.commands.diff import diff_documents, gathered, read_documents
-    from scorer.load.rules import load_rules
-    from scorer.render.diff_report import render
+    from scorer.inputs.choose import diff_inputs
+    from scorer.maintain.diff import diff_documents, gathered, read_documents
+    from scorer.maintain.diff_report import render
+    from scorer.rules.read import load_rules
 
     with handled():
         paths = diff_inputs(inputs)
@@ -406,9 +406,9 @@ def diff(
 def schema(rules: RulesOption = None, output: OutputOption = None, lang: LangOption = None) -> None:
     import json
 
-    from scorer.commands.choose import latest_year
-    from scorer.load.inputs_schema import inputs_schema
-    from scorer.load.rules import load_rules
+    from scorer.inputs.choose import latest_year
+    from scorer.inputs.schema import inputs_schema
+    from scorer.rules.read import load_rules
 
     with handled():
         plan = _files([], [latest_year(rules)], {"-o": output})
@@ -431,14 +431,14 @@ def template(
     for_batch: Annotated[bool, typer.Option("--batch", help=_("cli.opt.template_batch"))] = False,
     lang: LangOption = None,
 ) -> None:
-    from scorer.commands.choose import latest_year
-    from scorer.commands.scaffold import refuse_existing, scaffold_file
+    from scorer.inputs.choose import latest_year
+    from scorer.template.scaffold import refuse_existing, scaffold_file
 
     with handled():
         plan = _files([targets, given], [latest_year(rules)], {"-o": output})
         refuse_existing(output, force)
         if for_batch:
-            from scorer.commands.batch_template import batch_template
+            from scorer.batch.template import batch_template
 
             content, _ = batch_template(latest_year(rules), output, i18n.language())
             _emit(content, output, plan)
@@ -471,7 +471,7 @@ def batch(
     sheets: Annotated[bool, typer.Option("--sheets", help=_("cli.opt.sheets"))] = False,
     lang: LangOption = None,
 ) -> None:
-    from scorer.commands.batch import Command, batch_command
+    from scorer.batch.run import Command, batch_command
 
     with handled():
         command = Command(paths, rules, outputs or [], fmt, jobs, db, sheets, _terminal_width())
@@ -494,7 +494,7 @@ def history(
     ] = "text",
     lang: LangOption = None,
 ) -> None:
-    from scorer.commands.history import history as run_history
+    from scorer.batch.report.history import history as run_history
 
     with handled():
         text, found = run_history(db, department, fmt, i18n.language())
@@ -521,8 +521,8 @@ def audit(
     output: OutputOption = None,
     lang: LangOption = None,
 ) -> None:
-    from scorer.commands.audit import audit_files, inputs_yaml
-    from scorer.render.audit_report import render
+    from scorer.audit.files import audit_files, inputs_yaml
+    from scorer.audit.report import render
 
     with handled():
         if to_inputs is not None and len(tables) != 1:

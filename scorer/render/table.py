@@ -11,10 +11,10 @@ import os
 
 from rich.cells import cell_len, get_character_cell_size
 
+from scorer.engine.result import IndicatorResult, Result
 from scorer.escape import one_line
+from scorer.frozen import Frozen
 from scorer.i18n import say, t
-from scorer.model.frozen import Frozen
-from scorer.model.result import IndicatorResult, Result
 from scorer.render.common import (
     facts,
     grade_line,

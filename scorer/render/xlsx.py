@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
+from scorer.engine.result import Result
 from scorer.i18n import t
-from scorer.model.result import Result
 from scorer.render.common import grade_line, named, reasons_text, rows, title
 from scorer.render.options import RenderOptions
 from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, put, save, workbook
