@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 import typer
 from typer import _click as click
 
-from scorer import __version__, i18n
+from scorer import i18n
 from scorer.errors import Problem, RulesNotFound, UserError
 from scorer.escape import one_line, visible
 from scorer.i18n import t
 from scorer.sources.output import OutputError, SafeStream, guard_streams
+from scorer.version import __version__
 
 if TYPE_CHECKING:  # imported where a command runs, so that the start stays quick
     from scorer.engine.result import Result

@@ -7,8 +7,9 @@ department's inputs (`load/yamlio.py` is the one YAML reader) → `scoring` scor
 """
 
 from scorer.deferred_patterns import import_deferring_patterns
+from scorer.version import __version__
 
-__version__ = "0.1.0"
+__all__ = ["__version__"]
 
 # Every command does exact arithmetic in Fractions; the pattern `fractions` compiles at import reads a Fraction
 # from text, which `score` never asks for.

@@ -7,20 +7,9 @@ from pathlib import Path
 from scorer.engine.result import Result
 from scorer.engine.score import score
 from scorer.inputs.choose import rules_for_inputs
-from scorer.inputs.read import read_inputs
-from scorer.inputs.workbook_layout import WORKBOOK_SUFFIXES
+from scorer.inputs.read import read_document, read_inputs
 from scorer.rules.model import RuleSet
 from scorer.rules.read import load_rules
-from scorer.sources.yaml import YamlDocument, load_yaml_file
-
-
-def read_document(inputs: Path) -> YamlDocument:
-    """An inputs file's data and where each value stands: a YAML file, or a clerk's workbook (.xlsx)."""
-    if inputs.suffix.lower() in WORKBOOK_SUFFIXES:
-        from scorer.inputs.workbook import load_workbook_inputs  # only a workbook needs its reader
-
-        return load_workbook_inputs(inputs)
-    return load_yaml_file(inputs)
 
 
 def score_file(inputs: Path, rules: str | Path | None = None) -> tuple[Result, RuleSet]:

@@ -17,9 +17,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from scorer.audit.facts import stated_deduction, stated_values
 from scorer.audit.files import audit_file
 from scorer.facts import rule_reason
-from scorer.formula.template_match import stated_deduction, stated_values
 from scorer.rounding import fmt
 from scorer.rules.model import RuleSet
 from scorer.run import score_file

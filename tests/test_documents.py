@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from cli import app
 from scorer.i18n import say
 from scorer.inputs import workbook_layout as layout
-from scorer.run import read_document, score_file
+from scorer.inputs.read import read_document
+from scorer.run import score_file
 
 from .conftest import EXAMPLES
 

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from cli import app
 from scorer.engine.result import Result
 from scorer.i18n import say
-from scorer.inputs.model import Expression, Part, Target
 from scorer.kinds.targets.judge import STRICT_BOUND_REACHED, judge, judge_part, roll_up
+from scorer.kinds.targets.model import Expression, Part, Target
 from scorer.kinds.targets.read import read_target
 from scorer.kinds.targets.words import AT_LEAST, AT_MOST, EXACTLY
 from scorer.numbers import completion_percent, completion_shown

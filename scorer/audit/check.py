@@ -16,18 +16,19 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scorer.audit.model import Audit, Doubt, Finding, SubmittedTable, TableRow, Where
+from scorer.audit.facts import stated_deduction, stated_values
+from scorer.audit.model import Audit, Finding, SubmittedTable, TableRow
 from scorer.audit.reading import refuse_if_read_in_part
 from scorer.engine.score import EngineError, RuleRuntimeError, score, score_indicator
 from scorer.errors import Location
 from scorer.facts import Fact, fact, said
-from scorer.formula.template_match import stated_deduction, stated_values
 from scorer.i18n import t
 from scorer.inputs.model import Deduction, Department, IndicatorInputs, Override
 from scorer.kinds.stated import kind_inputs, scored_by_kind
 from scorer.numbers import EXACT, total
 from scorer.rounding import ROUNDING_MODES, Rounding, fmt
 from scorer.rules.model import Indicator, RuleSet
+from scorer.sources.grid import Doubt, Where
 
 _TICKS = set("√✓✔☑■▣●☒xX")
 

@@ -11,12 +11,13 @@ from typing import Any
 
 from scorer.audit.check import audit
 from scorer.audit.layout import header_words, read_layout, row_labels, table_year, title_of
-from scorer.audit.model import Audit, Grid
+from scorer.audit.model import Audit
 from scorer.errors import Location, Problem, RulesNotFound, UserError
 from scorer.i18n import t
 from scorer.inputs.model import Department, IndicatorInputs, department_key
 from scorer.inputs.workbook import is_workbook
 from scorer.rules.read import load_rules
+from scorer.sources.grid import Grid
 from scorer.sources.grid_text import read_table_text
 from scorer.sources.yaml import comment, display_path, read_bytes
 

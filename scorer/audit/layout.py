@@ -14,16 +14,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from scorer.audit.model import (
-    HIDDEN_MARKUP,
-    NOT_A_NUMBER,
-    SECOND_TABLE,
-    Doubt,
-    Grid,
-    GridRow,
-    SubmittedTable,
-    Where,
-)
+from scorer.audit.model import SubmittedTable
 from scorer.audit.rows import RowReader, garbled
 from scorer.audit.words import (
     LEVEL3,
@@ -31,10 +22,8 @@ from scorer.audit.words import (
     Columns,
     Vocabulary,
     cell_number,
-    clean,
     header_words,
     hides_text,
-    norm,
     number_like,
     row_labels,
     score_words,
@@ -44,6 +33,17 @@ from scorer.errors import Location, UserError
 from scorer.i18n import t
 from scorer.inputs.model import Profile
 from scorer.rules.model import RuleSet
+from scorer.sources.grid import (
+    HIDDEN_MARKUP,
+    NOT_A_NUMBER,
+    SECOND_TABLE,
+    Doubt,
+    Grid,
+    GridRow,
+    Where,
+    clean,
+    norm,
+)
 
 __all__ = ["clean", "header_words", "norm", "read_layout", "row_labels", "table_year", "title_of"]
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scorer.audit.model import GARBLED, NOT_A_NUMBER, Doubt, SubmittedTable, TableRow, Where
+from scorer.audit.model import SubmittedTable, TableRow
 from scorer.errors import Location, UserError
 from scorer.i18n import t
 from scorer.rules.model import Indicator, RuleSet
+from scorer.sources.grid import GARBLED, NOT_A_NUMBER, Doubt, Where
 
 SHOWN = 5  # places named in the message; the rest are counted
 

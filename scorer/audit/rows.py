@@ -14,19 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from scorer.audit.model import (
+from scorer.audit.model import PrintedLevel, Subtotal, TableRow
+from scorer.audit.words import NOTHING, Columns, Vocabulary, cell_number, number_like, words
+from scorer.sources.grid import (
     GARBLED,
     NOT_A_NUMBER,
     NUMBER_AS_REASON,
     SECOND_TOTAL,
     Doubt,
     GridRow,
-    PrintedLevel,
-    Subtotal,
-    TableRow,
     Where,
+    norm,
 )
-from scorer.audit.words import NOTHING, Columns, Vocabulary, cell_number, norm, number_like, words
 
 _NUMBERS = ("number", "unclear")  # what stands where the form puts a number: one exactly, or one meant
 

@@ -4,7 +4,6 @@ rules and the catalogues' headers in both languages."""
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -13,16 +12,10 @@ from decimal import Decimal
 from scorer.i18n import LANGUAGES, t
 from scorer.numbers import NotANumber, parse_number
 from scorer.rules.model import RuleSet
+from scorer.sources.grid import norm
 
 # Cells that say "nothing here" (a slash in the 未达标原因 column of a full-marks row).
 NOTHING = {"/", "／", "-", "—", "——", "无", "n/a", "na", "none", "\\"}
-_CHECKED_BOX = re.compile(r"<input\b[^>]*\bchecked\b[^>]*>", re.IGNORECASE)
-_BOX = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
-_BREAK = re.compile(r"<br\s*/?>|</p>\s*<p\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"</?(?:b|p|strong|span|div|font|em|i|u|center)\b[^<>]*>", re.IGNORECASE)
-_RAISED = re.compile(r"<(sup|sub)\b[^<>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
-_SUPERSCRIPT = str.maketrans("0123456789+-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾")
-_SUBSCRIPT = str.maketrans("0123456789+-()", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎")
 # Markup that hides the text inside it where the table is shown: display:none, visibility:hidden, the hidden
 # attribute, a zero font size or opacity, white text.
 _HIDING = re.compile(
@@ -33,38 +26,10 @@ _HIDING = re.compile(
 )
 
 
-def clean(cell: str) -> str:
-    """A cell's text without the HTML some copies carry (<p>, <b>); ticked and empty check boxes as √ and □;
-    superscripts and subscripts as they are shown (m², never m2: "0.8<sup>2</sup>" is no 0.82)."""
-    if "<" in cell:
-        cell = _CHECKED_BOX.sub("√", cell)
-        cell = _BOX.sub("□", cell)
-        cell = _BREAK.sub("\n", cell)
-        cell = _RAISED.sub(_raised, cell)
-        cell = _TAG.sub("", cell)
-    if "&" in cell:
-        cell = html.unescape(cell)
-    return cell.strip()
-
-
-def _raised(match: re.Match[str]) -> str:
-    kind, inner = match.group(1).lower(), match.group(2)
-    table = _SUPERSCRIPT if kind == "sup" else _SUBSCRIPT
-    if inner and all(ord(char) in table for char in inner):
-        return inner.translate(table)
-    return f"{'^' if kind == 'sup' else '_'}({inner})"
-
-
 def hides_text(cell: str) -> bool:
     """Whether a cell's markup hides some of its text where the table is shown (the text would be read, but
     not seen)."""
     return "<" in cell and _HIDING.search(cell) is not None
-
-
-def norm(text: str) -> str:
-    """A name as compared: full-width forms folded, spaces and line breaks dropped, a final colon dropped."""
-    folded = "".join(unicodedata.normalize("NFKC", text).split()).lower()
-    return folded.rstrip(":：。.")
 
 
 def cell_number(text: str) -> Decimal | None:

@@ -210,10 +210,11 @@ def batch_command(command: Command) -> int:
     import sys
     from importlib import import_module
 
+    from scorer.batch.report import SUMMARIES
     from scorer.escape import one_line
     from scorer.i18n import language, t
     from scorer.inputs.choose import latest_year
-    from scorer.render import SUMMARIES, Renderer, by_name, for_output
+    from scorer.render import Renderer, by_name, for_output
     from scorer.render.options import RenderOptions
     from scorer.rules.read import load_rules
     from scorer.sources.output import AtomicWriter, write_atomic

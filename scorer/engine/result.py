@@ -5,31 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import field
 from decimal import Decimal
-from fractions import Fraction
 
 from scorer.facts import Message
 from scorer.frozen import Frozen
 from scorer.inputs.model import Profile
+from scorer.kinds.base import Step
+from scorer.kinds.targets.model import TargetOutcome
 from scorer.numbers import EXACT
-
-
-class TargetOutcome(Frozen):
-    name: str
-    target: str
-    actual: str
-    met: bool
-    completion: Fraction  # 1 exactly when met, in [0, 1) when not
-    judged: bool
-    category: str
-    reason: str = ""
-
-
-class Step(Frozen):
-    """One step of how a score came about, for `score explain`."""
-
-    what: str
-    detail: Message
-    value: Decimal | Fraction | None = None  # a roll-up's raw score is an exact fraction
 
 
 class MetricValue(Frozen):

@@ -16,27 +16,21 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any, overload
 
-from scorer import __version__
-from scorer.engine.result import (
-    GradeBand,
-    IndicatorResult,
-    MetricValue,
-    NodeResult,
-    Result,
-    Step,
-    TargetOutcome,
-)
+from scorer.engine.result import GradeBand, IndicatorResult, MetricValue, NodeResult, Result
 from scorer.errors import Location
 from scorer.facts import Fact, Message, fact, rule_reason, said
 from scorer.formula.evaluate import FormulaError
 from scorer.i18n import t
 from scorer.inputs.model import Department, IndicatorInputs
 from scorer.kinds import registry as kinds
+from scorer.kinds.base import Step
 from scorer.kinds.specs import where
 from scorer.kinds.targets.judge import roll_up
+from scorer.kinds.targets.model import TargetOutcome
 from scorer.numbers import EXACT, completion_percent
 from scorer.rounding import Exact, Rounding, fmt
 from scorer.rules.model import Grade, Indicator, RuleSet
+from scorer.version import __version__
 
 ZERO = Decimal(0)
 _NO_INPUTS = IndicatorInputs()

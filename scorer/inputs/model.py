@@ -6,53 +6,9 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import field
 from decimal import Decimal
-from fractions import Fraction
 
-from scorer.frozen import Frozen, derived
-from scorer.kinds.targets.words import KIND_OF_UNIT, MONEY_IN_YUAN, UNIT_ALIASES
-
-
-class Part(Frozen):
-    label: str
-    direction: str
-    strict: bool
-    number: Decimal
-    unit: str  # as written; `base_unit` is what comparisons use
-
-    @derived
-    def base_unit(self) -> str:
-        return UNIT_ALIASES.get(self.unit, self.unit)
-
-    @derived
-    def kind(self) -> str:
-        """count, percent, duration, money; plain without a unit, other for a unit not listed."""
-        return KIND_OF_UNIT.get(self.base_unit, "other" if self.unit else "plain")
-
-    @derived  # a part is read once per text and shared (load/target_text.py): worked out once
-    def ratio(self) -> tuple[int, int]:
-        """The number, exactly, in the unit's base (yuan for money), so that 1万元 and 10000元 compare equal: as
-        (numerator, denominator > 0), for comparisons in integers."""
-        amount = Fraction(self.number) * MONEY_IN_YUAN.get(self.unit, 1)
-        return amount.numerator, amount.denominator
-
-
-class Expression(Frozen):
-    text: str
-    parts: tuple[Part, ...]
-
-
-class Target(Frozen):
-    """One declared target as the department listed it, read and checked."""
-
-    name: str
-    target: Expression | None  # None where the text cannot be read and the evaluator has judged it
-    target_text: str
-    actual: Expression | None
-    actual_text: str
-    category: str = ""
-    weight: Decimal | None = None
-    judged: bool | None = None  # the evaluator's `met`, when given
-    reason: str = ""
+from scorer.frozen import Frozen
+from scorer.kinds.targets.model import Target
 
 
 class Deduction(Frozen):

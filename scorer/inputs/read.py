@@ -23,16 +23,18 @@ from scorer.inputs.model import (
     Judgement,
     Override,
     Profile,
-    Target,
     department_key,
 )
 from scorer.inputs.schema import inputs_schema
+from scorer.inputs.workbook_layout import WORKBOOK_SUFFIXES
 from scorer.kinds.bands import outside
+from scorer.kinds.base import InputSpec
 from scorer.kinds.needs import chosen, deciding, needed_inputs
 from scorer.kinds.specs import Alternatives, Bands, Graded
+from scorer.kinds.targets.model import Target
 from scorer.numbers import NotANumber, parse_number
 from scorer.rounding import fmt
-from scorer.rules.model import Indicator, InputSpec, RuleSet
+from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.schema import field_name, meant_key, rejected_paths, schema_accepts, show, validate
 from scorer.sources.yaml import YamlDocument, load_yaml_file, parse_yaml
 
@@ -633,3 +635,12 @@ class _Reader:
             )
             return None
         return reason.strip()
+
+
+def read_document(inputs: Path) -> YamlDocument:
+    """An inputs file's data and where each value stands: a YAML file, or a clerk's workbook (.xlsx)."""
+    if inputs.suffix.lower() in WORKBOOK_SUFFIXES:
+        from scorer.inputs.workbook import load_workbook_inputs  # only a workbook needs its reader
+
+        return load_workbook_inputs(inputs)
+    return load_yaml_file(inputs)

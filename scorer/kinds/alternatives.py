@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scorer.engine.result import Step
 from scorer.facts import fact, said
 from scorer.i18n import t
-from scorer.kinds.base import KindError, Row
+from scorer.kinds.base import Step
+from scorer.kinds.context import KindError, Row
 from scorer.kinds.needs import chosen
 from scorer.kinds.specs import Alternatives, where
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.engine.result import Step
 from scorer.facts import fact
 from scorer.formula.evaluate import FormulaError
 from scorer.i18n import t
-from scorer.kinds.base import KindError, Row, evaluate, shown
+from scorer.kinds.base import Step
+from scorer.kinds.context import KindError, Row, evaluate, shown
 from scorer.kinds.specs import Bands, where
 from scorer.rounding import Exact, fmt
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.engine.result import Step
 from scorer.facts import fact, said
-from scorer.kinds.base import Row
+from scorer.kinds.base import Step
+from scorer.kinds.context import Row
 from scorer.kinds.specs import CheckItem, Checklist, where
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scorer.engine.result import Step
 from scorer.facts import fact, said
-from scorer.kinds.base import KindError, Row
+from scorer.kinds.base import Step
+from scorer.kinds.context import KindError, Row
 from scorer.kinds.specs import Graded, where
 
 

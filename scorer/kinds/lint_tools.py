@@ -15,6 +15,7 @@ from fractions import Fraction
 from scorer.errors import Location, Problem
 from scorer.formula.evaluate import DivisionByZero, Formula, FormulaError
 from scorer.i18n import t
+from scorer.kinds.base import InputSpec
 from scorer.kinds.interval import check_ranges, input_range
 from scorer.kinds.read import KIND_KEYS, stand_in
 from scorer.kinds.specs import (
@@ -28,7 +29,7 @@ from scorer.kinds.specs import (
     where,
 )
 from scorer.rounding import fmt
-from scorer.rules.model import Indicator, InputSpec
+from scorer.rules.model import Indicator
 
 # A position on the line, with ends: (v, 0) is v itself, (v, 1) just after it, (v, -1) just before it.
 MAX_SAMPLES = 20000

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.engine.result import Step
 from scorer.facts import Message, fact, said
-from scorer.kinds.base import Row, capped
+from scorer.kinds.base import Step
+from scorer.kinds.context import Row, capped
 from scorer.kinds.specs import PerOccurrence, where
 from scorer.rounding import Exact
 

@@ -15,6 +15,7 @@ from typing import Any
 from scorer.formula.evaluate import Formula, FormulaError, compile_formula
 from scorer.formula.template import TemplateError, compile_template
 from scorer.i18n import t
+from scorer.kinds.base import InputSpec
 from scorer.kinds.specs import (
     Alternatives,
     Band,
@@ -35,7 +36,6 @@ from scorer.kinds.specs import (
     Steps,
     Texts,
 )
-from scorer.rules.model import InputSpec
 
 KIND_KEYS = ("bands", "steps", "per_occurrence", "checklist", "graded", "proportional", "alternatives")
 # Placeholders each kind's reason texts may use, besides the indicator's inputs, metrics, `weight` and `year`.

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scorer.engine.result import Step
 from scorer.facts import fact
 from scorer.formula.evaluate import FormulaError, MissingInput
-from scorer.kinds.base import KindError, Row
+from scorer.kinds.base import Step
+from scorer.kinds.context import KindError, Row
 from scorer.kinds.needs import needed_inputs, spec_needs
 from scorer.kinds.specs import Kind, where
 

@@ -5,8 +5,9 @@ each under the name that says where its value goes (`judgement.grade`, `choice`)
 from __future__ import annotations
 
 from scorer.i18n import t
+from scorer.kinds.base import InputSpec
 from scorer.kinds.specs import Alternatives, Graded
-from scorer.rules.model import Indicator, InputSpec
+from scorer.rules.model import Indicator
 
 
 def kind_rows(indicator: Indicator, lang: str) -> list[InputSpec]:

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from scorer.facts import Template
 from scorer.formula.template import TemplateError, compile_template
-from scorer.formula.template_match import _matcher, normalise
+from scorer.formula.template_match import matcher, normalise
 from scorer.i18n import t
 from scorer.kinds.specs import Bands, Checklist, PerOccurrence, Proportional, Steps, Texts
 from scorer.rounding import fmt
@@ -141,7 +141,7 @@ def _first(templates: Iterable[Template], text: str) -> dict[str, Decimal] | Non
     for template in templates:
         try:  # the template's words folded as the text's are (，→ ,)
             folded = compile_template(normalise(template.source), set(template.names))
-            found = _matcher(folded).search(text)
+            found = matcher(folded).search(text)
         except (re.error, TemplateError):  # a pattern that cannot be built (a placeholder used twice)
             continue
         if found:

@@ -7,9 +7,9 @@ import math
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.engine.result import Step
 from scorer.facts import fact
-from scorer.kinds.base import Row, capped, evaluate, shown
+from scorer.kinds.base import Step
+from scorer.kinds.context import Row, capped, evaluate, shown
 from scorer.kinds.specs import Steps, where
 from scorer.rounding import Exact
 

@@ -39,15 +39,6 @@ REPORTS = (
     Renderer("docx", (".docx",), "scorer.render.report_docx", binary=True),
     Renderer("markdown", (".md", ".markdown"), "scorer.render.report_markdown"),
 )
-# `score batch`: the summary of many departments (scorer/batch/summary.py), `render(summary, options)`. JSON Lines
-# is written as the results stream past (scorer/batch/run.py), one Contract-3 result a line.
-SUMMARIES = (
-    Renderer("table", (".txt",), "scorer.batch.report.table"),
-    Renderer("csv", (".csv",), "scorer.batch.report.csv"),
-    Renderer("xlsx", (".xlsx",), "scorer.batch.report.xlsx", binary=True),
-    Renderer("html", (".html", ".htm"), "scorer.batch.report.html"),
-    Renderer("jsonl", (".jsonl", ".ndjson"), "scorer.batch.run"),
-)
 FORMATS = tuple(r.name for r in RENDERERS)
 
 

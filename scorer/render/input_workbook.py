@@ -21,12 +21,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scorer.errors import PathKey, Problem, UserError
 from scorer.i18n import t
 from scorer.inputs import workbook_layout as layout
+from scorer.kinds.base import InputSpec
+from scorer.kinds.targets.model import DeclaredTarget
 from scorer.render.input_workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
 from scorer.render.xlsx_cells import CELL_LIMIT, choices, put, save, units, workbook
 from scorer.rounding import fmt
-from scorer.rules.model import Indicator, InputSpec, RuleSet
+from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.yaml import YamlDocument
-from scorer.template.scaffold import DeclaredTarget
 
 FONT = "SimSun"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: the cells to fill

@@ -8,10 +8,11 @@ from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scorer.kinds.base import InputSpec
 from scorer.kinds.rows import kind_rows
 from scorer.kinds.specs import Alternatives, Graded
 from scorer.render.xlsx_cells import choices
-from scorer.rules.model import Indicator, InputSpec
+from scorer.rules.model import Indicator
 
 __all__ = ["CHOICE_TYPES", "choose_from", "given_choice", "kind_rows"]
 

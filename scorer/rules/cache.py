@@ -31,10 +31,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scorer import __version__
 from scorer.errors import LineMap, PathKey
 from scorer.numbers import json_decimal, json_whole
 from scorer.sources.yaml import MAX_FILE_BYTES
+from scorer.version import __version__
 
 # The entry's layout: an entry of another layout is never read (its name differs).
 FORMAT = "rules-json-1"

@@ -12,22 +12,12 @@ from scorer.errors import LineMap
 from scorer.facts import Fact, Template, fact
 from scorer.formula.evaluate import Formula
 from scorer.frozen import Frozen, derived
+from scorer.kinds.base import InputSpec
 from scorer.kinds.specs import KindRules
 from scorer.rounding import Rounding
 
 # The names a row's formulas and conditions read besides its inputs (`Indicator.formula_names` gives them).
 FORMULA_NAMES = frozenset({"weight", "year"})
-
-
-class InputSpec(Frozen):
-    name: str
-    type: str  # number | integer | percent | yes_no (1 for yes, 0 for no)
-    label: str
-    unit: str = ""
-    min: Decimal | None = None
-    max: Decimal | None = None
-    max_ref: str | None = None
-    optional: bool = False
 
 
 class Metric(Frozen):

@@ -16,6 +16,7 @@ from scorer.errors import Location, Problem, RulesNotFound, UserError
 from scorer.facts import Template
 from scorer.formula.evaluate import FormulaError, compile_formula
 from scorer.i18n import t
+from scorer.kinds.base import InputSpec
 from scorer.rounding import Rounding, fmt
 from scorer.rules.cache import Parts, Sources, cached
 from scorer.rules.model import (
@@ -23,7 +24,6 @@ from scorer.rules.model import (
     DeclaredDeduction,
     Grade,
     Indicator,
-    InputSpec,
     Level,
     Metric,
     RuleSet,

@@ -13,10 +13,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from scorer.audit.model import Grid, GridRow
-from scorer.audit.words import clean, norm
 from scorer.errors import Location, UserError
 from scorer.i18n import t
+from scorer.sources.grid import Grid, GridRow, clean, norm
 from scorer.sources.yaml import read_bytes
 
 

@@ -28,7 +28,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from scorer.audit.model import (
+from scorer.errors import Location, UserError
+from scorer.escape import one_line
+from scorer.i18n import t
+from scorer.sources.grid import (
     ERROR_VALUE,
     HIDDEN,
     HIDDEN_SHEET,
@@ -39,11 +42,9 @@ from scorer.audit.model import (
     Doubt,
     Grid,
     GridRow,
+    clean,
+    norm,
 )
-from scorer.audit.words import clean, norm
-from scorer.errors import Location, UserError
-from scorer.escape import one_line
-from scorer.i18n import t
 from scorer.sources.xlsx_open import FORM, check
 from scorer.sources.xlsx_shown import invisible, shown_number, shows_nothing
 

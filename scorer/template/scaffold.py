@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 from scorer.errors import Location, UserError
@@ -19,6 +18,7 @@ from scorer.i18n import language, t
 from scorer.inputs.workbook import is_workbook
 from scorer.kinds.lint_tools import spec_names
 from scorer.kinds.specs import Alternatives, Graded
+from scorer.kinds.targets.model import DeclaredTarget
 from scorer.kinds.targets.read import match_category
 from scorer.rules.model import Indicator, RuleSet
 from scorer.rules.read import load_rules
@@ -31,14 +31,6 @@ _COLUMNS = {
     "name": ("三级指标", "name"),
     "target": ("年度指标值", "target"),
 }
-
-
-@dataclass(frozen=True)
-class DeclaredTarget:
-    indicator: str  # output_targets or outcome_targets
-    category: str
-    name: str
-    target: str
 
 
 def refuse_existing(output: Path | None, force: bool) -> None:
@@ -55,8 +47,8 @@ def scaffold_file(
     rules = load_rules(rules_spec)
     declared = read_declared(targets, rules) if targets else []
     if output is not None and is_workbook(output):
+        from scorer.inputs.read import read_document
         from scorer.render.input_workbook import build_template, refuse_overlong
-        from scorer.run import read_document
 
         document = read_document(given) if given is not None else None
         data = document.data if document is not None else None

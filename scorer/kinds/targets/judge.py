@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.engine.result import TargetOutcome
 from scorer.facts import Fact, fact, said
 from scorer.frozen import Frozen
-from scorer.inputs.model import Part, Target
+from scorer.kinds.targets.model import Part, Target, TargetOutcome
 from scorer.kinds.targets.words import AT_LEAST, AT_MOST
 from scorer.numbers import percent
 

@@ -11,7 +11,7 @@ from typing import Any
 from scorer.errors import did_you_mean
 from scorer.escape import is_blank
 from scorer.i18n import t
-from scorer.inputs.model import Expression, Part, Target
+from scorer.kinds.targets.model import Expression, Part, Target
 from scorer.kinds.targets.text import TargetError, parse_actual, parse_expression, unit_words
 from scorer.kinds.targets.words import AT_LEAST, AT_MOST, EXACTLY, MAX_TEXT_LENGTH, NEVER_NEGATIVE, UNIT_KINDS
 from scorer.numbers import NotANumber, out_of_bounds, parse_number

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from scorer.i18n import t
-from scorer.inputs.model import Expression, Part
+from scorer.kinds.targets.model import Expression, Part
 from scorer.kinds.targets.words import (
     AT_LEAST,
     EXACTLY,
