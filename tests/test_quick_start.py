@@ -419,7 +419,7 @@ def test_score_ends_after_every_exit_handler() -> None:
     prelude = (
         "import atexit\n"
         "atexit.register(print, 'EARLY')\n"
-        "import cli\n"
+        "import scorer.cli.main as cli\n"
         "command_line = cli.main\n"
         "def main():\n"
         "    atexit.register(print, 'LATE')\n"
@@ -434,7 +434,8 @@ def test_score_ends_after_every_exit_handler() -> None:
 
 def test_score_leaves_an_uncaught_error_to_python() -> None:
     done = _score_process(
-        "import cli\ndef main():\n    raise RuntimeError('boom')\ncli.main = main\n", "--version"
+        "import scorer.cli.main as cli\ndef main():\n    raise RuntimeError('boom')\ncli.main = main\n",
+        "--version",
     )
     assert done.returncode == 1 and "RuntimeError: boom" in done.stderr
     code = (
