@@ -14,7 +14,8 @@ from fractions import Fraction
 import pytest
 
 from scorer.engine.result import Result
-from scorer.engine.score import _Builder, score
+from scorer.engine.row import _Builder
+from scorer.engine.score import score
 from scorer.formula.evaluate import FormulaError, compile_formula
 from scorer.inputs.read import parse_inputs
 from scorer.rules.model import RuleSet

@@ -111,7 +111,7 @@ def test_every_literal_that_looks_like_a_key_is_in_the_catalogues() -> None:
 def test_every_dynamic_key_belongs_to_a_listed_family() -> None:
     built = {match[1] or match[3] for match in _BUILT.findall(_source())}
     assert built == DYNAMIC_FAMILIES.keys()
-    engine = (ROOT / "scorer" / "engine" / "score.py").read_text(encoding="utf-8")
+    engine = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "scorer" / "engine").glob("*.py"))
     engine += "".join(p.read_text(encoding="utf-8") for p in (ROOT / "scorer" / "kinds").glob("*.py"))
     assert set(re.findall(r'Step\(\s*"([a-z_-]+)"', engine)) == DYNAMIC_FAMILIES["explain.step."]
 

@@ -23,8 +23,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from scorer.engine.errors import RuleRuntimeError
 from scorer.engine.result import Result
-from scorer.engine.score import RuleRuntimeError, score
+from scorer.engine.score import score
 from scorer.errors import UserError
 from scorer.inputs.read import parse_inputs
 from scorer.rules.model import RuleSet

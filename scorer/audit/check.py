@@ -13,37 +13,30 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 
 from scorer.audit.facts import stated_deduction, stated_values
 from scorer.audit.model import Audit, Finding, SubmittedTable, TableRow
 from scorer.audit.reading import refuse_if_read_in_part
-from scorer.engine.score import EngineError, RuleRuntimeError, score, score_indicator
+from scorer.audit.totals import ChecksTotals, Match
+from scorer.engine.errors import EngineError, RuleRuntimeError
+from scorer.engine.score import score, score_indicator
 from scorer.errors import Location
 from scorer.facts import Fact, fact, said
 from scorer.i18n import t
 from scorer.inputs.model import Deduction, Department, IndicatorInputs, Override
 from scorer.kinds.stated import kind_inputs, scored_by_kind
-from scorer.numbers import EXACT, total
+from scorer.numbers import EXACT
 from scorer.rounding import ROUNDING_MODES, Rounding, fmt
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.grid import Doubt, Where
-
-_TICKS = set("√✓✔☑■▣●☒xX")
-
-
-@dataclass(frozen=True)
-class _Match:
-    row: TableRow
-    indicator: Indicator | None
 
 
 def audit(table: SubmittedTable, rules: RuleSet) -> Audit:
     return _Auditor(table, rules).run()
 
 
-class _Auditor:
+class _Auditor(ChecksTotals):
     def __init__(self, table: SubmittedTable, rules: RuleSet):
         self.table = table
         self.rules = rules
@@ -117,11 +110,11 @@ class _Auditor:
 
     # ---- which row is which indicator ----
 
-    def match(self) -> list[_Match]:
+    def match(self) -> list[Match]:
         by_id = {i.id: i for i in self.rules.indicators}
         order = [i.id for i in self.rules.indicators]
         taken: dict[str, TableRow] = {}
-        matches: list[_Match] = []
+        matches: list[Match] = []
         previous: str | None = None
         for row in self.table.rows:
             found = by_id.get(row.identified) if row.identified else None
@@ -131,12 +124,12 @@ class _Auditor:
                 found = self.next_unnamed(order, previous, taken, row)
             if found is None:
                 self.unmatched(row)
-                matches.append(_Match(row, None))
+                matches.append(Match(row, None))
                 continue
             if found.id in taken:
                 first = taken[found.id].where
                 self.say(row.where, fact("audit.row_twice", name=found.title, first=first), found)
-                matches.append(_Match(row, None))
+                matches.append(Match(row, None))
                 continue
             taken[found.id] = row
             previous = found.id
@@ -147,7 +140,7 @@ class _Auditor:
                     found,
                     note=True,
                 )
-            matches.append(_Match(row, found))
+            matches.append(Match(row, found))
         for indicator in self.rules.indicators:
             if indicator.id not in taken:
                 self.say(self.table.header_at, fact("audit.row_missing", name=indicator.title), indicator)
@@ -194,19 +187,6 @@ class _Auditor:
             self.say(row.where, fact("audit.row_unnamed"))
 
     # ---- one row ----
-
-    def check_levels(self, row: TableRow) -> None:
-        weights = {level.name: level.weight for level in self.rules.levels}
-        for level in self.rules.levels:
-            weights.update(dict(level.children))
-        for printed in row.levels:
-            rule = weights.get(printed.name)
-            if printed.weight is not None and rule is not None and printed.weight != rule:
-                self.say(
-                    printed.where,
-                    fact("audit.level_weight", name=printed.name, printed=printed.weight, rule=rule),
-                    what=t("form.weight"),
-                )
 
     def check_row(self, row: TableRow, indicator: Indicator) -> None:
         weight = indicator.weight
@@ -369,73 +349,6 @@ class _Auditor:
             self.recovered[indicator.id] = IndicatorInputs(improvement=row.improvement)
 
     # ---- subtotals, total, grade ----
-
-    def check_subtotals(self, matches: list[_Match]) -> None:
-        for subtotal in self.table.subtotals:
-            above = [m for m in matches[: subtotal.after] if m.indicator is not None]
-            level = subtotal.level or (above[-1].indicator.level2 if above and above[-1].indicator else "")
-            if not level:
-                continue
-            rows = [
-                m.row.score
-                for m in matches
-                if m.indicator is not None
-                and m.row.score is not None
-                and level in (m.indicator.level1, m.indicator.level2)
-            ]
-            added = total(rows)
-            if added != subtotal.score:
-                self.say(
-                    subtotal.where, fact("audit.subtotal", level=level, printed=subtotal.score, sum=added)
-                )
-
-    def added_up(self) -> Decimal:
-        return total(row.score for row in self.table.rows if row.score is not None)
-
-    def check_total(self) -> None:
-        table = self.table
-        label = t("form.total")
-        if table.total_max is not None and table.total_max != self.rules.total:
-            self.say(
-                table.total_at, fact("audit.max", printed=table.total_max, rule=self.rules.total), what=label
-            )
-        if table.total is None:  # a doubt where it stands, or the table was refused as read in part
-            return
-        added = self.added_up()
-        if added != table.total:
-            self.say(table.total_at, fact("audit.total", printed=table.total, sum=added), what=label)
-
-    def check_grade(self) -> None:
-        table = self.table
-        label = t("form.grade_label")
-        if table.grade_line is None:
-            self.say(table.total_at or table.header_at, fact("audit.no_grade"), what=label, note=True)
-            return
-        ticked = self.ticked(table.grade_line)
-        basis = table.total if table.total is not None else self.added_up()
-        expected = self.rules.grade_of(basis).name
-        if not ticked:
-            self.say(table.grade_at, fact("audit.grade_unticked", expected=expected), what=label, note=True)
-        elif len(ticked) > 1:
-            self.say(table.grade_at, fact("audit.grade_many", ticked="、".join(ticked)), what=label)
-        elif ticked[0] != expected:
-            self.say(
-                table.grade_at,
-                fact("audit.grade", ticked=ticked[0], expected=expected, total=basis),
-                what=label,
-            )
-
-    def ticked(self, line: str) -> list[str]:
-        names = []
-        for grade in self.rules.grades:
-            for written in (grade.name, self.rules.english.get(grade.name, "")):
-                start = line.find(written) if written else -1
-                while start >= 0:
-                    before = line[:start].rstrip()
-                    if before and before[-1] in _TICKS and grade.name not in names:
-                        names.append(grade.name)
-                    start = line.find(written, start + 1)
-        return names
 
 
 def _facts_text(indicator: Indicator, facts: dict[str, Decimal]) -> str:

@@ -19,7 +19,8 @@ from scorer.inputs.workbook import is_workbook
 from scorer.rules.read import load_rules
 from scorer.sources.grid import Grid
 from scorer.sources.grid_text import read_table_text
-from scorer.sources.yaml import comment, display_path, read_bytes
+from scorer.sources.yaml import display_path, read_bytes
+from scorer.sources.yaml_write import comment
 
 _ZIP = b"PK\x03\x04"
 

@@ -69,7 +69,8 @@ Outcome = Scored | Refused
 
 def score_source(source: Source, rules: RuleSet) -> Outcome:
     """One department: read, checked, scored; or refused with every problem of it."""
-    from scorer.engine.score import RuleRuntimeError, score
+    from scorer.engine.errors import RuleRuntimeError
+    from scorer.engine.score import score
     from scorer.inputs.read import read_inputs
 
     try:

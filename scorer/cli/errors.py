@@ -40,7 +40,7 @@ def fail(message: str, code: int) -> NoReturn:
 @contextmanager
 def handled() -> Iterator[None]:
     """Map every error to one message and an exit code: 1 for the user's files, 2 usage, 3 a bug."""
-    from scorer.engine.score import RuleRuntimeError
+    from scorer.engine.errors import RuleRuntimeError
 
     try:
         yield

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scorer.errors import Location, RulesNotFound, UserError
 from scorer.i18n import t
-from scorer.inputs.read import envelope_integer
+from scorer.inputs.values import envelope_integer
 from scorer.sources.shipped import shipped_years
 from scorer.sources.yaml import YamlDocument
 

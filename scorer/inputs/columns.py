@@ -28,8 +28,9 @@ from scorer.i18n import t
 from scorer.kinds.rows import kind_rows
 from scorer.rounding import fmt
 from scorer.rules.model import RuleSet
+from scorer.sources.limits import MAX_FILE_BYTES
 from scorer.sources.xlsx_open import SHEET, Checked, check, letters, open_book, sheet_named
-from scorer.sources.yaml import MAX_FILE_BYTES, open_regular
+from scorer.sources.yaml import open_regular
 
 MAX_SHEET_BYTES = 200 * MAX_FILE_BYTES  # a CSV sheet: a district's thousands of rows fit many times over
 HEADER_SCAN_ROWS = 20

@@ -15,7 +15,7 @@ from typing import Any
 from scorer.errors import LineMap, Location, PathKey, Problem, UserError
 from scorer.i18n import LANGUAGES, t
 from scorer.inputs import workbook_layout as layout
-from scorer.inputs.read import as_text
+from scorer.inputs.values import as_text
 from scorer.rounding import fmt
 from scorer.sources.xlsx_open import FORM, Checked, check, open_book, sheet_named
 from scorer.sources.yaml import YamlDocument, display_path

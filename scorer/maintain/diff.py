@@ -7,8 +7,9 @@ from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
+from scorer.engine.errors import RuleRuntimeError
 from scorer.engine.result import Result
-from scorer.engine.score import RuleRuntimeError, score
+from scorer.engine.score import score
 from scorer.errors import Problem, UserError
 from scorer.i18n import t
 from scorer.inputs.read import read_inputs

@@ -33,7 +33,7 @@ from typing import Any
 
 from scorer.errors import LineMap, PathKey
 from scorer.numbers import json_decimal, json_whole
-from scorer.sources.yaml import MAX_FILE_BYTES
+from scorer.sources.limits import MAX_FILE_BYTES
 from scorer.version import __version__
 
 # The entry's layout: an entry of another layout is never read (its name differs).

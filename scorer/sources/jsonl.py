@@ -17,7 +17,8 @@ from typing import Any
 from scorer.errors import LineMap, Location, UserError
 from scorer.i18n import t
 from scorer.numbers import json_decimal, json_whole
-from scorer.sources.yaml import MAX_FILE_BYTES, YamlDocument, open_regular
+from scorer.sources.limits import MAX_FILE_BYTES
+from scorer.sources.yaml import YamlDocument, open_regular
 
 MAX_LINE_BYTES = MAX_FILE_BYTES  # one department's document is never larger than a YAML file may be
 

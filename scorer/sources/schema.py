@@ -18,7 +18,8 @@ from scorer.i18n import t
 from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
 from scorer.sources.schema_check import follow_references_into, surely_valid
 from scorer.sources.shipped import schemas_dir
-from scorer.sources.yaml import YamlDocument, full_width_key, read_bytes
+from scorer.sources.yaml import YamlDocument, read_bytes
+from scorer.sources.yaml_hints import full_width_key
 
 SCHEMA_FILES = ("rubric.schema.json", "indicator.schema.json", "inputs.schema.json", "case.schema.json")
 

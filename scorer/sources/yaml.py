@@ -9,7 +9,6 @@ stay `Decimal`, timestamps stay strings, and every key and list item remembers i
 from __future__ import annotations
 
 import os
-import re
 import stat
 from dataclasses import field
 from decimal import Decimal, InvalidOperation
@@ -23,6 +22,8 @@ from scorer.escape import one_line
 from scorer.frozen import Mutable
 from scorer.i18n import t
 from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
+from scorer.sources.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from scorer.sources.yaml_hints import char_at, full_width_colon, nesting, syntax_hint
 
 import_deferring_patterns("yaml")  # the C parser and composing use few of its patterns
 import yaml  # noqa: E402  (imported just above, or elsewhere before this module)
@@ -83,11 +84,6 @@ def plain_tag(value: str) -> str | None:
         return _TAG + "str"  # "1分", "11,887.73": a character none of those patterns takes
     return None
 
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
-# Aliases make a small file expand into a huge tree ("billion laughs"); count what is built, not what is read.
-MAX_NODES = 200_000
-MAX_DEPTH = 64  # no rule or inputs file nests deeper than a handful of levels
 
 _SMALL = int(MAX_MAGNITUDE)  # a whole number of smaller magnitude is never out of bounds
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -191,88 +187,10 @@ def load_yaml_file(path: Path, display: str | None = None, indicator: str | None
     return parse_yaml(read_text(path, display), display, indicator)
 
 
-def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.splitlines()
-    return lines[line][column : column + 1] if line < len(lines) else ""
-
-
-def _nesting(text: str) -> tuple[int, int]:
-    """(deepest nesting, its line) as a linear scan sees it: open flow brackets plus indentation steps.
-    An over-estimate is fine; the point is to refuse before the parser recurses (libyaml's composer is
-    recursive C, and crashes the interpreter on deep enough input)."""
-    deepest, where, depth = 0, 1, 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        indent = (len(line) - len(line.lstrip(" -"))) // 2
-        for char in line:  # brackets nest within one line too: "[[[[…]]]]"
-            if char in "[{":
-                depth += 1
-                if depth + indent > deepest:
-                    deepest, where = depth + indent, number
-            elif char in "]}":
-                depth = max(depth - 1, 0)
-        if indent + depth > deepest:
-            deepest, where = indent + depth, number
-    return deepest, where
-
-
-_KEY_LIKE = (
-    r"\s*([A-Za-z_][A-Za-z0-9_]{0,60}|[\u4e00-\u9fff]{2,20})\s*"  # a key, not prose (compiled when used)
-)
-
-
-def _full_width_colon(text: str, up_to: int) -> int | None:
-    """The line (1-based) of a key written with a full-width colon ("contracts_total：15"), up to the error's line."""
-    for number, line in enumerate(text.splitlines()[: up_to + 1], start=1):
-        key, colon, _ = line.partition("：")
-        if colon and re.fullmatch(_KEY_LIKE, key):
-            return number
-    return None
-
-
-_FLOW_KEY_FULL_WIDTH = r"[{,]\s*[A-Za-z_][A-Za-z0-9_]{0,60}\s*："  # {from：95, …} (compiled when used)
-_FLOW_COMMA_FULL_WIDTH = r"，\s*[A-Za-z_][A-Za-z0-9_]{0,60}\s*[:：]"  # {from: 95， to: 100}
-_INDENTATION = (  # what PyYAML says when a line is indented more or less than its neighbours allow
-    "mapping values are not allowed",
-    "did not find expected key",
-    "expected <block end>",
-    "did not find expected '-' indicator",
-    "block sequence entries are not allowed",
-)
-
-
-def _unquoted(line: str) -> str:
-    """The line without its comment and its quoted text, where punctuation is the file's own."""
-    line = re.sub(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'", "", line)
-    return line.split(" #", 1)[0]
-
-
-def _syntax_hint(text: str, index: int, problem: str) -> str:
-    """A hint for a YAML syntax error at line `index` (0-based): a full-width '，' or '：' inside a flow mapping
-    {…}, unquoted text there, or an indentation slip."""
-    lines = text.splitlines()
-    line = _unquoted(lines[index]) if index < len(lines) else ""
-    if "{" in line:
-        inside = line[line.index("{") :]
-        if re.search(_FLOW_COMMA_FULL_WIDTH, inside):
-            return t("yaml.full_width_comma_flow")
-        if re.search(_FLOW_KEY_FULL_WIDTH, inside):
-            return t("yaml.full_width_colon_flow")
-        if "expected ',' or '}'" in problem or "cannot start any token" in problem:
-            return t("yaml.quote_flow_text")
-    if any(words in problem for words in _INDENTATION):
-        return t("yaml.indentation")
-    return ""
-
-
-def full_width_key(key: str) -> bool:
-    """A key read from {from：95, …}: a full-width colon the flow mapping took as part of the key."""
-    return "：" in key and re.fullmatch(_KEY_LIKE, key.partition("：")[0]) is not None
-
-
 def parse_yaml(text: str, display: str, indicator: str | None = None) -> YamlDocument:
     """The document of `text`. `indicator`: the indicator the whole document describes (a rule file's), named
     in the messages about its values."""
-    deepest, where = _nesting(text)
+    deepest, where = nesting(text)
     if deepest > MAX_DEPTH:
         raise UserError.at(Location(display, where), t("yaml.too_deep", depth=MAX_DEPTH))
     try:
@@ -281,13 +199,13 @@ def parse_yaml(text: str, display: str, indicator: str | None = None) -> YamlDoc
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = t("yaml.syntax", detail=str(exc.problem or exc.context))
-        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        if mark is not None and char_at(text, mark.line, mark.column) == "\t":
             message += t("yaml.tab")
-        colon = _full_width_colon(text, mark.line if mark else 0)
+        colon = full_width_colon(text, mark.line if mark else 0)
         if colon is not None:  # "contracts_total：15": the parser stumbles later; the slip is on this line
             line, message = colon, t("yaml.full_width_colon")
         elif mark is not None:
-            message += _syntax_hint(text, mark.line, str(exc.problem or exc.context))
+            message += syntax_hint(text, mark.line, str(exc.problem or exc.context))
         raise UserError.at(Location(display, line), message) from None
     except yaml.YAMLError as exc:
         raise UserError.at(Location(display), t("yaml.syntax", detail=str(exc))) from None
@@ -451,34 +369,3 @@ def _short(tag: str) -> str:
 # ---- what `score` writes as YAML (a template, the inputs an audited table states): read back as written ----
 
 # What YAML cannot carry in a file as it is (its c-printable set), besides what `one_line` shows escaped.
-_NOT_IN_YAML = "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-_YAML_BREAK = "[\n\r\x85\u2028\u2029]"  # what YAML 1.1 reads as a line break
-
-
-def quoted(text: str) -> str:
-    """`text` as a double-quoted YAML scalar on one line that this reader reads back as exactly `text`: what a
-    YAML file cannot carry as it is (DEL, C0 and C1 controls, line and paragraph separators, a byte-order
-    mark) is written as an escape by PyYAML's emitter."""
-    return _dumped(text, '"')
-
-
-def scalar(text: str) -> str:
-    """`text` as a YAML scalar on one line that this reader reads back as exactly `text`: plain where PyYAML's
-    emitter finds that it reads back the same (`满意度指标`), quoted where it would not (`yes`, `1.5`, `# x`)."""
-    written = _dumped(text, None)
-    return quoted(text) if re.search(_YAML_BREAK, written) else written  # a break would fold across lines
-
-
-def _dumped(text: str, style: str | None) -> str:
-    written: str = yaml.dump(
-        text, Dumper=yaml.SafeDumper, default_style=style, allow_unicode=True, width=float("inf")
-    )
-    return written.removesuffix("\n...\n").rstrip("\n")  # a plain scalar is followed by the document's end
-
-
-def comment(text: str) -> str:
-    """`text` for the rest of a `# ` comment line: on that one line whatever it holds (a line break would end
-    the comment and make what follows the file's content), and nothing a YAML file cannot carry."""
-    from scorer.escape import one_line
-
-    return re.sub(_NOT_IN_YAML, lambda m: f"\\u{ord(m.group()):04x}", one_line(text))

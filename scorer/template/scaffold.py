@@ -22,7 +22,8 @@ from scorer.kinds.targets.model import DeclaredTarget
 from scorer.kinds.targets.read import match_category
 from scorer.rules.model import Indicator, RuleSet
 from scorer.rules.read import load_rules
-from scorer.sources.yaml import comment, load_yaml_file, quoted, read_bytes, read_text, scalar
+from scorer.sources.yaml import load_yaml_file, read_bytes, read_text
+from scorer.sources.yaml_write import comment, quoted, scalar
 
 # Column headers as the 申报表 prints them, and their English names.
 _COLUMNS = {
