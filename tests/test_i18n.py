@@ -29,7 +29,7 @@ SOURCES = sorted((ROOT / "scorer").rglob("*.py")) + [ROOT / "cli.py"]
 DYNAMIC_FAMILIES = {
     "explain.step.": {  # scorer/render/explain.py: the `what` of each engine Step
         "base", "formula", "rounding", "clamp", "deduction", "override", "missing", "target", "roll-up",
-        # scorer/scoring/kinds/
+        # scorer/kinds/
         "value", "band", "steps", "occurrence", "check", "grade", "proportional", "option", "gate", "not_applicable",
     },
     "kinds.direction.": {"above", "below"},  # scorer/kinds/steps.py
@@ -44,7 +44,7 @@ DYNAMIC_FAMILIES = {
 }  # fmt: skip
 
 _KEY = r"[a-z][\w-]*(?:\.[\w-]+)+"
-# t("key", …), fact("key", …) and cli.py's _("key"): the key literal passed to the catalogue.
+# t("key", …), fact("key", …) and scorer/cli's _("key"): the key literal passed to the catalogue.
 _CALL = re.compile(rf"""(?<![\w.])(?:t|fact|_)\(\s*(["'])({_KEY})\1""")
 # key = "a.b" if … else "a.c", passed on to t() or fact() as a variable.
 _CHOICE = re.compile(rf"""(["'])({_KEY})\1\s+if\s[^\n]+?\selse\s+(["'])({_KEY})\3""")

@@ -36,14 +36,14 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("features", ("scorer.run", "scorer.batch", "scorer.audit", "scorer.maintain", "scorer.template")),
     ("edge", ("scorer.cli", "scorer.web", "scorer.__main__", "scorer")),
 )
-APART = {"features", "edge"}  # the packages of these layers never import one another
+APART = {"features"}  # the packages of this layer never import one another (the edge registers web commands)
 
-# Imports that break the plan today, each removed by a later step; the test fails when one no longer occurs,
+# Imports that still break the plan, each removed by a later step; the test fails when one no longer occurs,
 # so that the list only shrinks.
 TOLERATED: frozenset[tuple[str, str]] = frozenset(
     {
-        ("scorer.__main__", "scorer.cli.main"),
-        ("scorer.inputs.columns", "scorer.kinds.rows"),
+        # The kinds still read the Indicator (and a row's IndicatorInputs) rather than contexts of their own:
+        # gone when every kind stands behind one protocol (kinds/base.py) and rules/ walks an indicator's parts.
         ("scorer.kinds.context", "scorer.inputs.model"),
         ("scorer.kinds.context", "scorer.rules.model"),
         ("scorer.kinds.interval", "scorer.rules.model"),
@@ -51,8 +51,11 @@ TOLERATED: frozenset[tuple[str, str]] = frozenset(
         ("scorer.kinds.needs", "scorer.rules.model"),
         ("scorer.kinds.rows", "scorer.rules.model"),
         ("scorer.kinds.stated", "scorer.rules.model"),
-        ("scorer.numbers", "scorer.i18n"),
+        # Downward, but two-way with the pairs above while they stand.
+        ("scorer.inputs.columns", "scorer.kinds.rows"),
         ("scorer.rules.check", "scorer.kinds.lint_tools"),
+        # numbers words its own errors: gone when a NotANumber carries a Fact (problems as data).
+        ("scorer.numbers", "scorer.i18n"),
     }
 )
 
@@ -65,8 +68,7 @@ TALKING = re.compile(
 )
 TOLERATED_TALK: frozenset[str] = frozenset(
     {
-        "scorer.batch.run",
-        "scorer.frozen",
+        "scorer.frozen",  # `python -m scorer.frozen` writes frozen_inits.py: gone with the Frozen base itself
     }
 )
 

@@ -15,7 +15,6 @@ MAX_FUNCTION_LINES = 60
 TOLERATED_MODULES: frozenset[str] = frozenset()
 TOLERATED_FUNCTIONS: frozenset[str] = frozenset(
     {
-        "scorer/batch/run.py:batch_command",
         "scorer/render/table.py:_grid",
         "scorer/render/xlsx.py:_table",
         "scorer/rules/read.py:_build_indicator",
