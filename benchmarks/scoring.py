@@ -4,12 +4,12 @@
 
 Generates `--n` varied departments deterministically (benchmarks/departments.py) and measures, on one core:
 
-1. scoring alone: the rules loaded once, the engine over departments already read (`scorer.scoring.engine.score`);
+1. scoring alone: the rules loaded once, the engine over departments already read (`scorer.engine.score.score`);
    the three scorers of 1-3 take turns of 200 departments each, so that the machine's load falls on all alike;
 2. a plain hand-written Python scorer of the 2022 rubric (benchmarks/baseline_2022.py), same exact rounding;
 3. GoRules ZEN (`pip install -e .[bench]`) evaluating the same rubric as a JSON decision model
    (benchmarks/rubric-2022.jdm.json) through `ZenDecision.evaluate`, on `--zen-n` of them (default: all);
-4. end to end, in a child process, through the batch command's own path (`scorer.commands.batch.jsonl_to_jsonl`,
+4. end to end, in a child process, through the batch command's own path (`scorer.batch.run.jsonl_to_jsonl`,
    the JSON Lines `score batch IN.jsonl -o OUT.jsonl` writes): JSON Lines of inputs (Contract 1) read, checked as
    a YAML file is, scored and written as JSON Lines of results (Contract 3), streamed, for `--stream`
    departments (default `--n`; a file of that many lines is written first), with the child's peak RSS
@@ -49,11 +49,11 @@ import baseline_2022  # noqa: E402
 from departments import departments  # noqa: E402
 
 from scorer.batch.stream import few_collections  # noqa: E402
-from scorer.load.inputs import read_inputs  # noqa: E402
-from scorer.load.rules import load_rules  # noqa: E402
-from scorer.load.yamlio import YamlDocument  # noqa: E402
-from scorer.model.problems import LineMap  # noqa: E402
-from scorer.scoring.engine import score  # noqa: E402
+from scorer.engine.score import score  # noqa: E402
+from scorer.errors import LineMap  # noqa: E402
+from scorer.inputs.read import read_inputs  # noqa: E402
+from scorer.rules.read import load_rules  # noqa: E402
+from scorer.sources.yaml import YamlDocument  # noqa: E402
 
 
 def _total_and_grade(result: Any) -> tuple[Decimal, str]:
@@ -95,7 +95,7 @@ def _child(path: str, out: str, jobs: str) -> None:
     `score batch PATH -o OUT.jsonl` writes), print (seconds, scored, refused, peak RSS in MB) as JSON."""
     import resource
 
-    from scorer.commands.batch import jsonl_to_jsonl
+    from scorer.batch.run import jsonl_to_jsonl
 
     start = time.perf_counter()
     rules = load_rules("2022")

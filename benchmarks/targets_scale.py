@@ -21,11 +21,11 @@ import yaml
 # Benchmark the checkout this script lives in, not whichever copy of the package is installed.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scorer.commands.run import score_file  # noqa: E402
-from scorer.load.inputs import read_inputs  # noqa: E402
-from scorer.load.targets import read_target  # noqa: E402
-from scorer.load.yamlio import load_yaml_file  # noqa: E402
-from scorer.scoring.targets import roll_up  # noqa: E402
+from scorer.inputs.read import read_inputs  # noqa: E402
+from scorer.kinds.targets.judge import roll_up  # noqa: E402
+from scorer.kinds.targets.read import read_target  # noqa: E402
+from scorer.run import score_file  # noqa: E402
+from scorer.sources.yaml import load_yaml_file  # noqa: E402
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.model.frozen import Frozen
+from scorer.frozen import Frozen
 
 # Each mode rounds an exact value (a Fraction) to a whole number of units of the last kept place.
 # "half_up": 0.125 → 0.13, what the published tables use for most rows; "down": 9.888 → 9.88, truncation

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import settings
 
 from scorer import i18n
+from scorer.engine.result import Result
+from scorer.engine.score import score
+from scorer.facts import Message
 from scorer.i18n import say
-from scorer.load.inputs import parse_inputs
-from scorer.load.rules import load_rules
-from scorer.model.messages import Message
-from scorer.model.result import Result
-from scorer.model.rules import RuleSet
-from scorer.scoring.engine import score
+from scorer.inputs.read import parse_inputs
+from scorer.rules.model import RuleSet
+from scorer.rules.read import load_rules
 
 # Messages in English unless a test asks for Chinese (--lang zh): the machine's locale must not change results.
 os.environ["SCORE_LANG"] = "en"

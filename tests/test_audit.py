@@ -17,12 +17,12 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.commands.audit import audit_file
-from scorer.commands.run import score_file
-from scorer.model.messages import rule_reason
-from scorer.model.rules import RuleSet
+from scorer.audit.facts import stated_deduction, stated_values
+from scorer.audit.files import audit_file
+from scorer.facts import rule_reason
 from scorer.rounding import fmt
-from scorer.scoring.audit_facts import stated_deduction, stated_values
+from scorer.rules.model import RuleSet
+from scorer.run import score_file
 from tests.conftest import EXAMPLES
 
 TABLES = Path(__file__).resolve().parent / "fixtures" / "tables"

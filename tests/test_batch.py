@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from scorer.commands.run import score_file
 from scorer.render.json_result import as_dict
+from scorer.run import score_file
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "examples" / "batch"))

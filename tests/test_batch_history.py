@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from cli import app
 from scorer.batch import history
-from scorer.commands.batch import BatchRun, run_batch
-from scorer.model.rules import RuleSet
+from scorer.batch.run import BatchRun, run_batch
+from scorer.rules.model import RuleSet
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "examples" / "batch"))

@@ -12,8 +12,8 @@ import yaml
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.load.columns import columns
-from scorer.load.rules import load_rules
+from scorer.inputs.columns import columns
+from scorer.rules.read import load_rules
 
 ILLUSTRATIVE = Path(__file__).parent / "fixtures" / "rules" / "illustrative"
 

@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from cli import app
 from scorer import i18n
+from scorer.batch.run import jsonl_to_jsonl
 from scorer.batch.sources import expand
 from scorer.batch.stream import Refused, Scored, score_stream
-from scorer.commands.batch import jsonl_to_jsonl
-from scorer.commands.run import score_file
-from scorer.model.rules import RuleSet
+from scorer.rules.model import RuleSet
+from scorer.run import score_file
 from tests.conftest import VALID_INPUTS
 
 runner = CliRunner()
@@ -345,8 +345,8 @@ def test_a_blank_cell_of_a_batch_workbook_is_named_by_its_column_and_department(
 
 
 def test_a_json_syntax_error_is_told_in_the_chosen_language(tmp_path: Path) -> None:
-    from scorer.load.jsonl import parse_line
-    from scorer.model.problems import UserError
+    from scorer.errors import UserError
+    from scorer.sources.jsonl import parse_line
 
     for text, words in (
         ('{department: "x"}', "键名"),

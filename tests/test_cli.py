@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import scorer.commands.run
+import scorer.run
 from cli import app
 
 from .conftest import EXAMPLES, ROOT
@@ -121,7 +121,7 @@ def test_exit_3_for_a_bug_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -
     def broken(*_args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(scorer.commands.run, "score", broken)
+    monkeypatch.setattr(scorer.run, "score", broken)
     result = runner.invoke(app, ["run", SUIGANG])
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.stderr

@@ -13,11 +13,12 @@ from fractions import Fraction
 
 import pytest
 
-from scorer.load.inputs import parse_inputs
-from scorer.model.result import Result
-from scorer.model.rules import RuleSet
-from scorer.scoring.engine import _Builder, score
-from scorer.scoring.formula import FormulaError, compile_formula
+from scorer.engine.result import Result
+from scorer.engine.row import _Builder
+from scorer.engine.score import score
+from scorer.formula.evaluate import FormulaError, compile_formula
+from scorer.inputs.read import parse_inputs
+from scorer.rules.model import RuleSet
 
 from .conftest import EXAMPLES
 

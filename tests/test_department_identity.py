@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.model.department import department_key
+from scorer.inputs.model import department_key
 
 from .conftest import VALID_INPUTS
 

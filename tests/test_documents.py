@@ -12,9 +12,10 @@ from docx import Document
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.commands.run import read_document, score_file
 from scorer.i18n import say
-from scorer.load import workbook_layout as layout
+from scorer.inputs import workbook_layout as layout
+from scorer.inputs.read import read_document
+from scorer.run import score_file
 
 from .conftest import EXAMPLES
 
@@ -238,9 +239,9 @@ def test_the_official_form_prints_what_the_published_table_prints(
     example, both read back by the table reader: the 部门基本情况 block, and every name, weight, explanation,
     score, reason and improvement the published table prints. Where the two published tables word a row
     differently (a name or an explanation), the rule files follow one of them; those cells are listed here."""
-    from scorer.commands.audit import read_grid
-    from scorer.load.rules import load_rules
-    from scorer.load.table_layout import read_layout
+    from scorer.audit.files import read_grid
+    from scorer.audit.layout import read_layout
+    from scorer.rules.read import load_rules
 
     rules = load_rules("2022")
     published = read_layout(read_grid(TABLES / seed, seed), rules)

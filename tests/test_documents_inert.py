@@ -23,10 +23,10 @@ from typer.testing import CliRunner
 
 from cli import app
 from scorer.escape import visible
-from scorer.load.columns import columns
-from scorer.load.rules import load_rules
+from scorer.inputs.columns import columns
 from scorer.render.csv_cells import cell, document
 from scorer.render.xlsx_cells import CELL_LIMIT, units
+from scorer.rules.read import load_rules
 
 from .conftest import ROOT, VALID_INPUTS
 
@@ -191,9 +191,9 @@ def test_the_report_writer_is_linear_in_the_number_of_lines(
     are counted: twenty times the lines, about twenty times the search (not four hundred)."""
     from docx.oxml.xmlchemy import BaseOxmlElement
 
-    from scorer.commands.run import score_file
     from scorer.render.options import RenderOptions
     from scorer.render.report_docx import render
+    from scorer.run import score_file
 
     searched = {"elements": 0}
     original = BaseOxmlElement.first_child_found_in

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from scorer.load.rules import load_rules
-from scorer.model.problems import UserError
-from scorer.model.result import Result
-from scorer.model.rules import RuleSet
+from scorer.engine.result import Result
+from scorer.errors import UserError
+from scorer.rules.model import RuleSet
+from scorer.rules.read import load_rules
 
 from .conftest import by_id, zh
 

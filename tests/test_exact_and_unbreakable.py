@@ -17,13 +17,13 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.load.inputs import parse_inputs
-from scorer.load.rules import load_rules
-from scorer.model.problems import UserError
-from scorer.model.result import Result
-from scorer.model.rules import RuleSet
-from scorer.scoring.engine import score
-from scorer.scoring.formula import compile_formula
+from scorer.engine.result import Result
+from scorer.engine.score import score
+from scorer.errors import UserError
+from scorer.formula.evaluate import compile_formula
+from scorer.inputs.read import parse_inputs
+from scorer.rules.model import RuleSet
+from scorer.rules.read import load_rules
 
 from .conftest import EXAMPLES, FIXTURE_RULES, ROOT, VALID_INPUTS, by_id, dedent
 
@@ -335,7 +335,7 @@ def test_a_folder_named_for_another_year_is_a_lint_error(rules_copy: Callable[..
 
 
 def test_a_draft_year_is_not_shipped() -> None:
-    from scorer.resources import shipped_years
+    from scorer.sources.shipped import shipped_years
 
     assert shipped_years() == ["2022"]
 
@@ -419,7 +419,7 @@ def test_user_error_lists_are_data(tmp_path: Path) -> None:
 def test_the_rules_cache_is_used_only_when_nobody_else_could_have_written_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scorer.load import cache
+    from scorer.rules import cache
 
     monkeypatch.setenv("SCORE_CACHE_DIR", str(tmp_path / "cache"))
     first = load_rules(FIXTURE_RULES)
@@ -460,7 +460,7 @@ def test_an_edited_rubric_keeps_one_cache_entry(
         load_rules(folder)
     entries = sorted(p.name for p in (tmp_path / "cache").glob("rules-*.json"))
     assert len(entries) == 2 and entries[0].split("-")[1] != entries[1].split("-")[1]  # one per folder
-    import scorer.load.rules
+    import scorer.rules.read
 
-    monkeypatch.setattr(scorer.load.rules, "read_rules", None)  # reading again would fail: from the cache
+    monkeypatch.setattr(scorer.rules.read, "read_rules", None)  # reading again would fail: from the cache
     assert load_rules(folder).folder == str(folder)

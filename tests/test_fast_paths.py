@@ -18,14 +18,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scorer.engine.score import score
+from scorer.errors import LineMap
 from scorer.escape import json_safe
-from scorer.load.inputs import read_inputs
-from scorer.load.target_text import TargetError, _read_expression, parse_actual, parse_expression
-from scorer.load.yamlio import YamlDocument
-from scorer.model.problems import LineMap
-from scorer.model.rules import RuleSet
+from scorer.inputs.read import read_inputs
+from scorer.kinds.targets.text import TargetError, _read_expression, parse_actual, parse_expression
 from scorer.render.json_result import as_dict, as_line
-from scorer.scoring.engine import score
+from scorer.rules.model import RuleSet
+from scorer.sources.yaml import YamlDocument
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from departments import departments  # noqa: E402
@@ -115,7 +115,7 @@ def test_jsonl_in_two_processes_writes_what_one_writes(rules_2022: RuleSet) -> N
     the same refusals."""
     import io
 
-    from scorer.commands.batch import jsonl_to_jsonl
+    from scorer.batch.run import jsonl_to_jsonl
 
     lines = [json.dumps(d, ensure_ascii=False) for d in departments(150, 3)]
     lines[70] = "{not json"
@@ -144,7 +144,7 @@ def test_a_batch_in_two_processes_sums_up_and_writes_what_one_does(
 ) -> None:
     """With workers, what comes back is the summary's part of each result and its JSON line: the summary (ranking,
     subtotals, losses and their reasons, refusals) and the lines are those of one process."""
-    from scorer.commands.batch import BatchRun, run_batch
+    from scorer.batch.run import BatchRun, run_batch
 
     lines = [json.dumps(d, ensure_ascii=False) for d in departments(140, 5)]
     lines[9] = '{"department": 1}'
@@ -183,9 +183,9 @@ def test_a_stream_sets_the_collector_for_its_run_only(rules_2022: RuleSet) -> No
     import gc
     import io
 
+    from scorer.batch.run import jsonl_to_jsonl
     from scorer.batch.sources import Source
     from scorer.batch.stream import few_collections, score_lines
-    from scorer.commands.batch import jsonl_to_jsonl
 
     before = gc.get_threshold()
     with few_collections():
@@ -234,7 +234,7 @@ def test_the_formula_evaluator_checks_every_result_but_exact_numbers() -> None:
 
     from simpleeval import FeatureNotAvailable, SimpleEval
 
-    from scorer.scoring.formula import _Evaluator
+    from scorer.formula.evaluate import _Evaluator
 
     assert "_check_disallowed_items" in vars(SimpleEval)
     evaluator = _Evaluator()

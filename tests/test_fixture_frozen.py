@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from scorer.load.inputs import load_inputs
-from scorer.load.rules import load_rules
-from scorer.model.result import Result
-from scorer.model.rules import RuleSet
-from scorer.scoring.engine import score
+from scorer.engine.result import Result
+from scorer.engine.score import score
+from scorer.inputs.read import load_inputs
+from scorer.rules.model import RuleSet
+from scorer.rules.read import load_rules
 
 from .conftest import EXAMPLES, FIXTURE_RULES, RULES_2022
 

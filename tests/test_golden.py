@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scorer.commands.casefile import discover, load_case, run_case
-from scorer.load.rules import load_rules
-from scorer.model.problems import UserError
-from scorer.model.rules import RuleSet
+from scorer.errors import UserError
+from scorer.maintain.cases import discover, load_case, run_case
+from scorer.rules.model import RuleSet
+from scorer.rules.read import load_rules
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = discover([GOLDEN])

@@ -132,7 +132,7 @@ def test_output_never_replaces_a_read_only_file_or_anything_in_the_shipped_rules
 
 
 def test_the_released_list_is_protected_like_the_rules(tmp_path: Path) -> None:
-    from scorer.resources import rules_root
+    from scorer.sources.shipped import rules_root
 
     released = rules_root() / "released.yaml"
     before = released.read_bytes()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import scorer.output
+import scorer.sources.output
 from cli import app
 
 from .conftest import EXAMPLES, VALID_INPUTS
@@ -201,7 +201,7 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_half_file(
     def interrupted(*_args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(scorer.output.os, "replace", interrupted)
+    monkeypatch.setattr(scorer.sources.output.os, "replace", interrupted)
     result = runner.invoke(
         app, ["run", str(EXAMPLES / "2022-suigang-zhizao.yaml"), "-f", "json", "-o", str(target)]
     )

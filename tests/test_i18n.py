@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from cli import app
 from scorer.i18n import LANGUAGES, t
 from scorer.i18n.compile import compiled
-from scorer.load.columns import PER_INDICATOR
-from scorer.load.workbook_layout import PROFILE_FIELDS, SHEETS
+from scorer.inputs.columns import PER_INDICATOR
+from scorer.inputs.workbook_layout import PROFILE_FIELDS, SHEETS
 from scorer.rounding import ROUNDING_MODES
 from tests.conftest import VALID_INPUTS
 
@@ -29,22 +29,22 @@ SOURCES = sorted((ROOT / "scorer").rglob("*.py")) + [ROOT / "cli.py"]
 DYNAMIC_FAMILIES = {
     "explain.step.": {  # scorer/render/explain.py: the `what` of each engine Step
         "base", "formula", "rounding", "clamp", "deduction", "override", "missing", "target", "roll-up",
-        # scorer/scoring/kinds/
+        # scorer/kinds/
         "value", "band", "steps", "occurrence", "check", "grade", "proportional", "option", "gate", "not_applicable",
     },
-    "kinds.direction.": {"above", "below"},  # scorer/scoring/kinds/steps.py
+    "kinds.direction.": {"above", "below"},  # scorer/kinds/steps.py
     "kinds.partial.": {"whole", "started", "proportional"},
-    "rounding.": set(ROUNDING_MODES),  # scorer/scoring/engine.py, scorer/commands/diff.py
+    "rounding.": set(ROUNDING_MODES),  # scorer/engine/score.py, scorer/maintain/diff.py
     "budget.": {  # scorer/render/common.py, scorer/render/xlsx.py
         "total", "basic", "project", "special", "other_development", "district_level", "transfers",
     },
-    "workbook.sheet.": set(SHEETS),  # scorer/commands/workbook.py, scorer/load/workbook.py
+    "workbook.sheet.": set(SHEETS),  # scorer/render/input_workbook.py, scorer/inputs/workbook.py
     "workbook.field.": {key for key, _ in PROFILE_FIELDS},  # the 基本情况 sheet's labels
-    "batch.col.": set(PER_INDICATOR),  # scorer/load/columns.py: a batch sheet's per-indicator columns
+    "batch.col.": set(PER_INDICATOR),  # scorer/inputs/columns.py: a batch sheet's per-indicator columns
 }  # fmt: skip
 
 _KEY = r"[a-z][\w-]*(?:\.[\w-]+)+"
-# t("key", …), fact("key", …) and cli.py's _("key"): the key literal passed to the catalogue.
+# t("key", …), fact("key", …) and scorer/cli's _("key"): the key literal passed to the catalogue.
 _CALL = re.compile(rf"""(?<![\w.])(?:t|fact|_)\(\s*(["'])({_KEY})\1""")
 # key = "a.b" if … else "a.c", passed on to t() or fact() as a variable.
 _CHOICE = re.compile(rf"""(["'])({_KEY})\1\s+if\s[^\n]+?\selse\s+(["'])({_KEY})\3""")
@@ -111,10 +111,8 @@ def test_every_literal_that_looks_like_a_key_is_in_the_catalogues() -> None:
 def test_every_dynamic_key_belongs_to_a_listed_family() -> None:
     built = {match[1] or match[3] for match in _BUILT.findall(_source())}
     assert built == DYNAMIC_FAMILIES.keys()
-    engine = (ROOT / "scorer" / "scoring" / "engine.py").read_text(encoding="utf-8")
-    engine += "".join(
-        p.read_text(encoding="utf-8") for p in (ROOT / "scorer" / "scoring" / "kinds").glob("*.py")
-    )
+    engine = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "scorer" / "engine").glob("*.py"))
+    engine += "".join(p.read_text(encoding="utf-8") for p in (ROOT / "scorer" / "kinds").glob("*.py"))
     assert set(re.findall(r'Step\(\s*"([a-z_-]+)"', engine)) == DYNAMIC_FAMILIES["explain.step."]
 
 

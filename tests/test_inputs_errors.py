@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from scorer.load.inputs import load_inputs, parse_inputs
-from scorer.model.problems import UserError
-from scorer.model.rules import RuleSet
+from scorer.errors import UserError
+from scorer.inputs.read import load_inputs, parse_inputs
+from scorer.rules.model import RuleSet
 
 from .conftest import VALID_INPUTS, dedent
 

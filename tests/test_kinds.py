@@ -10,19 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from scorer.commands.casefile import discover, load_case, run_case, run_cases
-from scorer.commands.diff import diff
-from scorer.commands.lint import lint
-from scorer.commands.scaffold import scaffold
+from scorer.engine.score import score
+from scorer.formula.evaluate import compile_formula
 from scorer.i18n import say, speaking
-from scorer.load.inputs import parse_inputs
-from scorer.load.inputs_schema import inputs_schema
-from scorer.load.rules import load_rules
-from scorer.model.kinds import Interval, Steps
-from scorer.render import diff_report, explain
-from scorer.scoring.engine import score
-from scorer.scoring.formula import compile_formula
-from scorer.scoring.kinds.steps import count
+from scorer.inputs.read import parse_inputs
+from scorer.inputs.schema import inputs_schema
+from scorer.kinds.specs import Interval, Steps
+from scorer.kinds.steps import count
+from scorer.maintain import diff_report
+from scorer.maintain.cases import discover, load_case, run_case, run_cases
+from scorer.maintain.diff import diff
+from scorer.maintain.lint import lint
+from scorer.render import explain
+from scorer.rules.read import load_rules
+from scorer.template.scaffold import scaffold
 
 ILLUSTRATIVE = Path(__file__).resolve().parent / "fixtures" / "rules" / "illustrative"
 GOLDEN = ILLUSTRATIVE / "golden"
@@ -296,9 +297,9 @@ def test_the_workbook_asks_for_each_kinds_inputs_and_scores_like_the_yaml(tmp_pa
     import yaml
     from openpyxl import load_workbook
 
-    from scorer.commands.workbook import build_template
-    from scorer.load.inputs import read_inputs
-    from scorer.load.workbook import load_workbook_inputs
+    from scorer.inputs.read import read_inputs
+    from scorer.inputs.workbook import load_workbook_inputs
+    from scorer.render.input_workbook import build_template
 
     rules = load_rules(ILLUSTRATIVE)
     book = load_workbook(io.BytesIO(build_template(rules, "zh", None, [])))
@@ -334,7 +335,7 @@ def test_the_cookbook_turns_a_2022_ratio_row_into_threshold_scoring_on_a_copy(tm
     """docs/writing-rules.md's recipe, applied to a copy (its threshold is an example, not official)."""
     import re
 
-    from scorer.resources import rules_root
+    from scorer.sources.shipped import rules_root
 
     folder = tmp_path / "2022-local"
     shutil.copytree(rules_root() / "2022", folder)

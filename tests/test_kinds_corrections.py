@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scorer.engine.score import score
 from scorer.i18n import say
-from scorer.load.inputs import parse_inputs
-from scorer.load.rules import load_rules
-from scorer.scoring.engine import score
+from scorer.inputs.read import parse_inputs
+from scorer.rules.read import load_rules
 
 ILLUSTRATIVE = Path(__file__).resolve().parent / "fixtures" / "rules" / "illustrative"
 GOLDEN = ILLUSTRATIVE / "golden"
@@ -155,8 +155,8 @@ def test_a_condition_that_holds_without_some_inputs_does_not_ask_for_them(tmp_pa
 
 
 def test_a_condition_that_reads_a_missing_input_asks_for_it(tmp_path: Path) -> None:
+    from scorer.errors import UserError
     from scorer.i18n import speaking
-    from scorer.model.problems import UserError
 
     folder = _gate_copy(tmp_path)
     with speaking("en"), pytest.raises(UserError) as caught:
@@ -169,7 +169,7 @@ def test_a_condition_that_reads_a_missing_input_asks_for_it(tmp_path: Path) -> N
 
 
 def test_holds_reads_only_the_names_it_needs() -> None:
-    from scorer.scoring.formula import MissingInput, compile_formula
+    from scorer.formula.evaluate import MissingInput, compile_formula
 
     condition = compile_formula("not a or b == 0", {"a", "b"})
     assert condition.holds({"a": False}) is True
@@ -183,8 +183,8 @@ def test_holds_reads_only_the_names_it_needs() -> None:
 
 
 def test_a_value_outside_the_bands_is_named_at_the_departments_line() -> None:
+    from scorer.errors import UserError
     from scorer.i18n import speaking
-    from scorer.model.problems import UserError
 
     rules = load_rules(ILLUSTRATIVE)
     data = yaml.safe_load((GOLDEN / "band-edges-b.yaml").read_text(encoding="utf-8"))["inputs"]
@@ -205,8 +205,8 @@ def test_a_value_outside_the_bands_is_named_at_the_departments_line() -> None:
 def test_lint_warns_when_the_bands_value_has_no_declared_range(tmp_path: Path) -> None:
     import shutil
 
-    from scorer.commands.lint import lint
     from scorer.i18n import speaking
+    from scorer.maintain.lint import lint
 
     folder = tmp_path / "illustrative"
     shutil.copytree(ILLUSTRATIVE, folder)

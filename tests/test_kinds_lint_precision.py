@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scorer.commands.lint import lint
 from scorer.i18n import speaking
+from scorer.maintain.lint import lint
 from tests.test_kinds import ILLUSTRATIVE
 
 B0 = '    - {from: 95, to: 100, ends: "[]", points: 10}\n'

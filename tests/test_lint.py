@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.commands.lint import lint
+from scorer.maintain.lint import lint
 
 BE = "indicators/budget_execution.yaml"
 BE_FORMULA = "formula: weight * min(execution_rate, 100) / 100"

@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.commands.run import score_file
-from scorer.load.yamlio import comment, load_yaml_file, parse_yaml, quoted, scalar
 from scorer.render.options import RenderOptions
 from scorer.render.table import render as table
+from scorer.run import score_file
+from scorer.sources.yaml import load_yaml_file, parse_yaml
+from scorer.sources.yaml_write import comment, quoted, scalar
 
 from .conftest import VALID_INPUTS
 

@@ -23,12 +23,13 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from scorer.load.inputs import parse_inputs
-from scorer.load.rules import load_rules
-from scorer.model.problems import UserError
-from scorer.model.result import Result
-from scorer.model.rules import RuleSet
-from scorer.scoring.engine import RuleRuntimeError, score
+from scorer.engine.errors import RuleRuntimeError
+from scorer.engine.result import Result
+from scorer.engine.score import score
+from scorer.errors import UserError
+from scorer.inputs.read import parse_inputs
+from scorer.rules.model import RuleSet
+from scorer.rules.read import load_rules
 
 from . import oracle
 from .conftest import RULES_2022

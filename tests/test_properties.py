@@ -14,12 +14,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scorer.load.inputs import parse_inputs
-from scorer.load.rules import load_rules
-from scorer.model.result import Result
-from scorer.model.rules import RuleSet
+from scorer.engine.result import Result
+from scorer.engine.score import score
+from scorer.inputs.read import parse_inputs
 from scorer.render import render
-from scorer.scoring.engine import score
+from scorer.rules.model import RuleSet
+from scorer.rules.read import load_rules
 
 from .conftest import EXAMPLES, ROOT
 

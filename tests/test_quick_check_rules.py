@@ -12,10 +12,10 @@ import jsonschema_rs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scorer.load.rules import indicator_files
-from scorer.load.schema_check import surely_valid
-from scorer.load.schemas import _fast_validator, load_schema
-from scorer.load.yamlio import load_yaml_file
+from scorer.rules.read import indicator_files
+from scorer.sources.schema import _fast_validator, load_schema
+from scorer.sources.schema_check import surely_valid
+from scorer.sources.yaml import load_yaml_file
 
 from .conftest import FIXTURE_RULES, RULES_2022
 

@@ -1,8 +1,8 @@
 """What makes `score run` start quickly must not change what it does.
 
-- `Frozen` and `Mutable` (scorer/model/frozen.py) make the same classes as `@dataclass(frozen=True)` and
+- `Frozen` and `Mutable` (scorer/frozen.py) make the same classes as `@dataclass(frozen=True)` and
   `@dataclass`: compared here with dataclass-made twins of the model classes, as the oracle.
-- The quick schema check (scorer/load/schema_check.py) may only say "valid" where jsonschema-rs says so too.
+- The quick schema check (scorer/sources/schema_check.py) may only say "valid" where jsonschema-rs says so too.
 """
 
 from __future__ import annotations
@@ -22,22 +22,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scorer.load.inputs_schema import inputs_schema
-from scorer.load.rules import load_rules
-from scorer.load.schema_check import surely_valid
-from scorer.load.yamlio import load_yaml_file
-from scorer.model import frozen as frozen_module
-from scorer.model.department import Department, IndicatorInputs, Profile
-from scorer.model.frozen import Frozen
-from scorer.model.problems import Location, Problem
-from scorer.model.result import IndicatorResult
+from scorer import frozen as frozen_module
+from scorer.engine.result import IndicatorResult
+from scorer.errors import Location, Problem
+from scorer.frozen import Frozen
+from scorer.inputs.model import Department, IndicatorInputs, Profile
+from scorer.inputs.schema import inputs_schema
+from scorer.rules.read import load_rules
+from scorer.sources.schema_check import surely_valid
+from scorer.sources.yaml import load_yaml_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_templates_are_fresh() -> None:
-    """frozen_inits.py is what `python -m scorer.model.frozen` writes."""
-    written = (ROOT / "scorer" / "model" / "frozen_inits.py").read_text(encoding="utf-8")
+    """frozen_inits.py is what `python -m scorer.frozen` writes."""
+    written = (ROOT / "scorer" / "frozen_inits.py").read_text(encoding="utf-8")
     assert written == frozen_module.templates()
 
 
@@ -93,7 +93,7 @@ def test_default_factories_give_each_instance_its_own_value() -> None:
 
 
 def test_compare_false_fields_are_left_out_of_equality_and_hash() -> None:
-    from scorer.model.rules import RuleSet
+    from scorer.rules.model import RuleSet
 
     twin = _twin(RuleSet)
     compared = [f.name for f in dataclasses.fields(RuleSet) if f.compare]
@@ -251,7 +251,7 @@ def test_what_the_quick_check_leaves_to_jsonschema_rs() -> None:
 def test_pyyaml_is_imported_with_re_compile_left_as_it_was() -> None:
     import re
 
-    import scorer.load.yamlio  # noqa: F401
+    import scorer.sources.yaml  # noqa: F401
 
     assert (re.compile.__module__, re.compile.__name__) == ("re", "compile")
     assert re.compile(r"a+").fullmatch("aaa")
@@ -299,15 +299,28 @@ def test_fractions_read_from_text_as_before() -> None:
         Fraction("3/")
 
 
+# The modules of the frozen model: the types passed between reading, scoring and rendering.
+MODEL_MODULES = (
+    "scorer.facts",
+    "scorer.errors",
+    "scorer.frozen",
+    "scorer.kinds.base",
+    "scorer.kinds.specs",
+    "scorer.kinds.targets.model",
+    "scorer.kinds.targets.words",
+    "scorer.rules.model",
+    "scorer.inputs.model",
+    "scorer.engine.result",
+    "scorer.audit.model",
+)
+
+
 def _model_classes() -> list[type]:
     import importlib
-    import pkgutil
-
-    import scorer.model
 
     found = []
-    for info in pkgutil.iter_modules(scorer.model.__path__):
-        module = importlib.import_module(f"scorer.model.{info.name}")
+    for name in MODEL_MODULES:
+        module = importlib.import_module(name)
         found += [
             value
             for value in vars(module).values()
@@ -357,7 +370,7 @@ def test_the_catalogues_read_as_gettext_reads_them(lang: str) -> None:
 
 
 def test_mutable_behaves_as_a_dataclass() -> None:
-    from scorer.model.problems import LineMap
+    from scorer.errors import LineMap
 
     lines = LineMap({("a",): 3})
     assert lines == LineMap({("a",): 3}) and lines != LineMap()
@@ -406,7 +419,7 @@ def test_score_ends_after_every_exit_handler() -> None:
     prelude = (
         "import atexit\n"
         "atexit.register(print, 'EARLY')\n"
-        "import cli\n"
+        "import scorer.cli.main as cli\n"
         "command_line = cli.main\n"
         "def main():\n"
         "    atexit.register(print, 'LATE')\n"
@@ -421,7 +434,8 @@ def test_score_ends_after_every_exit_handler() -> None:
 
 def test_score_leaves_an_uncaught_error_to_python() -> None:
     done = _score_process(
-        "import cli\ndef main():\n    raise RuntimeError('boom')\ncli.main = main\n", "--version"
+        "import scorer.cli.main as cli\ndef main():\n    raise RuntimeError('boom')\ncli.main = main\n",
+        "--version",
     )
     assert done.returncode == 1 and "RuntimeError: boom" in done.stderr
     code = (
@@ -456,7 +470,7 @@ def test_plain_scalars_are_resolved_as_pyyaml_resolves_them(value: str) -> None:
     """The loader's shortcut gives the tag PyYAML's own resolver gives, or leaves the scalar to it."""
     import yaml
 
-    from scorer.load.yamlio import _Loader, plain_tag
+    from scorer.sources.yaml import _Loader, plain_tag
 
     pyyaml = yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False))
     assert plain_tag(value) in (None, pyyaml)
@@ -465,7 +479,7 @@ def test_plain_scalars_are_resolved_as_pyyaml_resolves_them(value: str) -> None:
 
 
 def test_the_shortcut_covers_what_inputs_files_hold() -> None:
-    from scorer.load.yamlio import plain_tag
+    from scorer.sources.yaml import plain_tag
 
     tags = {
         "2022": "int",

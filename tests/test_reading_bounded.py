@@ -1,4 +1,4 @@
-"""Reading is bounded: every workbook reader opens an `.xlsx` through scorer/load/xlsx_open.py (zip bombs, lying
+"""Reading is bounded: every workbook reader opens an `.xlsx` through scorer/sources/xlsx_open.py (zip bombs, lying
 sizes, claimed and real dimensions, cells, sheets, damaged XML, sheets that answer to one name), batch sheets
 refuse what would be lost or garbled (a column named twice, values beyond the header, 100,000 columns, two
 encodings in one file), and folders and globs follow no link out of the folder nor round a cycle. Each class is
@@ -22,9 +22,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.commands.batch_template import batch_template
-from scorer.commands.workbook import build_template
-from scorer.load.rules import load_rules
+from scorer.batch.template import batch_template
+from scorer.render.input_workbook import build_template
+from scorer.rules.read import load_rules
 
 from .conftest import ROOT, VALID_INPUTS
 

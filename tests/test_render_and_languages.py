@@ -13,12 +13,12 @@ from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.commands.run import score_file
-from scorer.load.rules import load_rules
 from scorer.render import RENDERERS, for_output
 from scorer.render.options import RenderOptions
 from scorer.render.table import render as table
 from scorer.rounding import fmt
+from scorer.rules.read import load_rules
+from scorer.run import score_file
 
 from .conftest import EXAMPLES, ROOT
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from scorer.load import cache
-from scorer.load.rules import load_rules
+from scorer.rules import cache
+from scorer.rules.read import load_rules
 
 from .conftest import FIXTURE_RULES, ROOT, VALID_INPUTS
 
@@ -362,13 +362,13 @@ def test_an_edit_that_keeps_the_size_and_restores_the_modification_time_is_seen(
 def test_a_hit_reads_no_yaml_and_gives_the_same_rules(
     rules_copy: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import scorer.load.rules
+    import scorer.rules.read
 
     monkeypatch.setenv("SCORE_CACHE_DIR", str(tmp_path / "cache"))
     folder = rules_copy()
     fresh = load_rules(folder)
-    monkeypatch.setattr(scorer.load.rules, "parse_yaml", None)  # parsing again would fail: from the cache
-    monkeypatch.setattr(scorer.load.rules, "load_yaml_file", None)
+    monkeypatch.setattr(scorer.rules.read, "parse_yaml", None)  # parsing again would fail: from the cache
+    monkeypatch.setattr(scorer.rules.read, "load_yaml_file", None)
     again = load_rules(folder)
     assert again == fresh and again.digest == fresh.digest
     assert [i.path for i in again.indicators] == [i.path for i in fresh.indicators]
@@ -379,7 +379,7 @@ def test_a_hit_reads_no_yaml_and_gives_the_same_rules(
 
 _WRITER = """
 import os, sys
-from scorer.load import cache
+from scorer.rules import cache
 folder = cache.open_folder()
 size = int(sys.argv[1])
 payload = b'{"key": "%d", "fill": "' % size + b"x" * size + b'"}'

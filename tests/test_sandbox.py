@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-import scorer.scoring.formula
-from scorer.commands.lint import lint
+import scorer.formula.evaluate
+from scorer.maintain.lint import lint
 
 BE = "indicators/budget_execution.yaml"
 FORMULA = "formula: weight * min(execution_rate, 100) / 100"
@@ -69,13 +69,13 @@ ESCAPES = [
 def no_evaluation(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record every formula the engine is asked to evaluate."""
     evaluated: list[str] = []
-    original = scorer.scoring.formula.Formula.evaluate
+    original = scorer.formula.evaluate.Formula.evaluate
 
-    def spy(self: scorer.scoring.formula.Formula, names: Any) -> object:
+    def spy(self: scorer.formula.evaluate.Formula, names: Any) -> object:
         evaluated.append(self.source)
         return original(self, names)
 
-    monkeypatch.setattr(scorer.scoring.formula.Formula, "evaluate", spy)
+    monkeypatch.setattr(scorer.formula.evaluate.Formula, "evaluate", spy)
     return evaluated
 
 

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.load.rules import load_rules
-from scorer.load.yamlio import load_yaml_file
-from scorer.model.result import Result
+from scorer.engine.result import Result
+from scorer.rules.read import load_rules
+from scorer.sources.yaml import load_yaml_file
 
 from .conftest import EXAMPLES, by_id
 
@@ -77,7 +77,7 @@ def test_each_roll_up(
 def test_weighted_roll_up_needs_every_weight(
     rules_copy: Callable[..., Path], score_yaml: Callable[..., Result]
 ) -> None:
-    from scorer.model.problems import UserError
+    from scorer.errors import UserError
 
     rules = load_rules(
         rules_copy(

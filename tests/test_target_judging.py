@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
+from scorer.engine.result import Result
 from scorer.i18n import say
-from scorer.load.targets import read_target
-from scorer.model.department import Expression, Part, Target
-from scorer.model.result import Result
-from scorer.model.target_words import AT_LEAST, AT_MOST, EXACTLY
+from scorer.kinds.targets.judge import STRICT_BOUND_REACHED, judge, judge_part, roll_up
+from scorer.kinds.targets.model import Expression, Part, Target
+from scorer.kinds.targets.read import read_target
+from scorer.kinds.targets.words import AT_LEAST, AT_MOST, EXACTLY
 from scorer.numbers import completion_percent, completion_shown
-from scorer.scoring.targets import STRICT_BOUND_REACHED, judge, judge_part, roll_up
 
 from .conftest import VALID_INPUTS, by_id, zh
 

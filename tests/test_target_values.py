@@ -6,9 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from scorer.load.targets import MAX_TEXT_LENGTH, TargetError, parse_actual, parse_expression, read_target
-from scorer.model.target_words import AT_LEAST, AT_MOST
-from scorer.scoring.targets import judge
+from scorer.kinds.targets.judge import judge
+from scorer.kinds.targets.read import (
+    MAX_TEXT_LENGTH,
+    TargetError,
+    parse_actual,
+    parse_expression,
+    read_target,
+)
+from scorer.kinds.targets.words import AT_LEAST, AT_MOST
 
 CATEGORIES = ["数量指标"]
 

@@ -11,13 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.load.targets import TargetError, parse_expression, read_target
-from scorer.model.problems import UserError
-from scorer.model.result import Result
-from scorer.model.rules import RuleSet
-from scorer.model.target_words import AT_LEAST, AT_MOST, EXACTLY
+from scorer.engine.result import Result
+from scorer.errors import UserError
+from scorer.kinds.targets.judge import judge
+from scorer.kinds.targets.read import TargetError, parse_expression, read_target
+from scorer.kinds.targets.words import AT_LEAST, AT_MOST, EXACTLY
 from scorer.numbers import Rounding
-from scorer.scoring.targets import judge
+from scorer.rules.model import RuleSet
 
 from .conftest import EXAMPLES, by_id, zh
 
@@ -139,7 +139,7 @@ def test_category_short_forms_and_misspellings() -> None:
 
 
 def test_the_targets_example_scores_end_to_end_naming_every_unmet_target(rules_2022: RuleSet) -> None:
-    from scorer.commands.run import score_file
+    from scorer.run import score_file
 
     result, _ = score_file(EXAMPLES / "2022-suigang-targets.yaml")
     rows = by_id(result)
@@ -253,7 +253,7 @@ def test_the_table_lists_every_target_with_its_state() -> None:
 
 
 def test_declared_targets_from_yaml_and_csv(tmp_path: Path, fixture_rules: RuleSet) -> None:
-    from scorer.commands.scaffold import read_declared
+    from scorer.template.scaffold import read_declared
 
     listed = tmp_path / "targets.yaml"
     listed.write_text(

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.load.yamlio import parse_yaml
-from scorer.model.problems import UserError
+from scorer.errors import UserError
+from scorer.sources.yaml import parse_yaml
 
 from .conftest import EXAMPLES, ROOT, VALID_INPUTS
 

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.resources import rules_root
+from scorer.sources.shipped import rules_root
 
 from .conftest import EXAMPLES, FIXTURE_RULES, ROOT, VALID_INPUTS
 

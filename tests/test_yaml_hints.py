@@ -1,4 +1,4 @@
-"""YAML syntax errors in rule and inputs files (one reader, scorer/load/yamlio.py) carry a hint where the slip is
+"""YAML syntax errors in rule and inputs files (one reader, scorer/sources/yaml.py) carry a hint where the slip is
 likely: an indentation step, a full-width '，' or '：' inside a flow mapping {…}, unquoted text there. Text that
 merely contains full-width punctuation is no error at all."""
 
@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scorer.commands.lint import lint
+from scorer.errors import UserError
 from scorer.i18n import speaking
-from scorer.load.yamlio import parse_yaml
-from scorer.model.problems import UserError
+from scorer.maintain.lint import lint
+from scorer.sources.yaml import parse_yaml
 from tests.conftest import VALID_INPUTS
 from tests.test_kinds import ILLUSTRATIVE
 

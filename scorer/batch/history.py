@@ -25,8 +25,8 @@ from typing import Any
 from scorer.batch.history_db import HistoryConnection, open_for_reading, open_for_writing, speaking
 from scorer.batch.history_values import Checked
 from scorer.batch.summary import Moved, Previous
-from scorer.model.department import department_key
-from scorer.model.result import Result
+from scorer.engine.result import Result
+from scorer.inputs.model import department_key
 
 
 def _text(value: Decimal) -> str:

@@ -27,9 +27,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from scorer.errors import Location, UserError
 from scorer.i18n import t
-from scorer.model.department import department_key
-from scorer.model.problems import Location, UserError
+from scorer.inputs.model import department_key
 
 APPLICATION_ID = 0x53434F52  # "SCOR", in the database header: the file is score's history
 VERSION = 2  # 1: the tables below, unmarked; 2: the same, marked with APPLICATION_ID

@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
+from scorer.errors import Location, UserError
 from scorer.i18n import t
-from scorer.model.problems import Location, UserError
 from scorer.numbers import out_of_bounds
 
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")  # as `format(value, "f")` writes a Decimal

@@ -5,7 +5,7 @@ department, in a stable order.
   lock files passed over);
 - a glob (`inputs/**/*.yaml`, for shells that do not expand it): the matching paths, in path order;
 - a `.jsonl` / `.ndjson` file: one department per line;
-- a `.csv` file, or a workbook with a `部门` sheet: one department per row (scorer/load/columns.py);
+- a `.csv` file, or a workbook with a `部门` sheet: one department per row (scorer/inputs/columns.py);
 - any other file: one department (a YAML inputs file, or a clerk's 自评输入.xlsx).
 
 A source carries only what a worker process needs to read it (a path, a line's text, a row's values), so that
@@ -22,15 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
+from scorer.errors import LineMap, Location, Problem, UserError
 from scorer.i18n import t
-from scorer.load.yamlio import YamlDocument, display_path
-from scorer.model.problems import LineMap, Location, Problem, UserError
-from scorer.model.rules import RuleSet
+from scorer.rules.model import RuleSet
+from scorer.sources.yaml import YamlDocument, display_path
 
 if TYPE_CHECKING:
-    from scorer.file_plan import Gathered
-    from scorer.load.columns import Row
-    from scorer.load.xlsx_open import Checked
+    from scorer.inputs.columns import Row
+    from scorer.sources.file_plan import Gathered
+    from scorer.sources.xlsx_open import Checked
 
 FOLDER_SUFFIXES = (".yaml", ".yml", ".xlsx")
 LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -52,13 +52,13 @@ class Source:
 def read(source: Source) -> YamlDocument:
     """The inputs document of a source, or a UserError with its problems."""
     if source.kind == "file":
-        from scorer.load.workbook import is_workbook, load_workbook_inputs
-        from scorer.load.yamlio import load_yaml_file
+        from scorer.inputs.workbook import is_workbook, load_workbook_inputs
+        from scorer.sources.yaml import load_yaml_file
 
         path = Path(source.payload)
         return load_workbook_inputs(path) if is_workbook(path) else load_yaml_file(path)
     if source.kind == "json":
-        from scorer.load.jsonl import parse_line
+        from scorer.sources.jsonl import parse_line
 
         return parse_line(source.payload, source.display, int(source.where or 0))
     if source.kind == "row":  # its messages speak of the sheet's columns (`budget_execution.reason`)
@@ -121,7 +121,7 @@ def gathered(path: Path) -> Gathered | None:
     """A folder or glob of PATHS as the command's file plan sees it: where inputs are read from, and which
     names there are read (a glob's pattern, taken broadly: its `*` also matches a `/`, in any case, since a
     disk may ignore case)."""
-    from scorer.file_plan import Gathered
+    from scorer.sources.file_plan import Gathered
 
     if path.is_dir():
         return Gathered(path, takes, display_path(path))
@@ -245,11 +245,11 @@ def _file(path: Path, rules: RuleSet) -> Iterator[Source]:
         elif suffix in LINES_SUFFIXES:
             yield from _json_lines(path, display)
         elif suffix == ".csv":
-            from scorer.load.columns import read_csv
+            from scorer.inputs.columns import read_csv
 
             yield from _rows(display, read_csv(path, display, rules))
         elif suffix in (".xlsx", ".xlsm") and (book := _columnar(path, display)) is not None:
-            from scorer.load.columns import read_xlsx
+            from scorer.inputs.columns import read_xlsx
 
             yield from _rows(display, read_xlsx(book, rules))
         else:
@@ -259,13 +259,13 @@ def _file(path: Path, rules: RuleSet) -> Iterator[Source]:
 
 
 def _columnar(path: Path, display: str) -> Checked | None:
-    from scorer.load.columns import columnar_workbook
+    from scorer.inputs.columns import columnar_workbook
 
     return columnar_workbook(path, display)
 
 
 def _json_lines(path: Path, display: str) -> Iterator[Source]:
-    from scorer.load.jsonl import read_lines
+    from scorer.sources.jsonl import read_lines
 
     for number, text in read_lines(path, display):
         if isinstance(text, UserError):

@@ -18,10 +18,10 @@ from typing import Any
 
 from scorer.batch.sources import Source, read
 from scorer.batch.summary import Brief, brief
+from scorer.engine.result import Result
+from scorer.errors import Location, Problem, UserError
 from scorer.i18n import t
-from scorer.model.problems import Location, Problem, UserError
-from scorer.model.result import Result
-from scorer.model.rules import RuleSet
+from scorer.rules.model import RuleSet
 
 CHUNK = 64  # sources a worker scores at a time: large enough to pay for the trip, small enough to stream
 
@@ -69,8 +69,9 @@ Outcome = Scored | Refused
 
 def score_source(source: Source, rules: RuleSet) -> Outcome:
     """One department: read, checked, scored; or refused with every problem of it."""
-    from scorer.load.inputs import read_inputs
-    from scorer.scoring.engine import RuleRuntimeError, score
+    from scorer.engine.errors import RuleRuntimeError
+    from scorer.engine.score import score
+    from scorer.inputs.read import read_inputs
 
     try:
         return Scored(source, score(rules, read_inputs(read(source), rules)))
@@ -159,7 +160,7 @@ _worker_rules: RuleSet | None = None
 def _start_worker(folder: str, lang: str) -> None:
     global _worker_rules
     from scorer import i18n
-    from scorer.load.rules import load_rules
+    from scorer.rules.read import load_rules
 
     i18n.set_language(lang)
     _worker_rules = load_rules(folder)

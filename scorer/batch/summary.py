@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from scorer.engine.result import Result
+from scorer.errors import Problem
+from scorer.facts import Fact, Message, RuleReason, Said
 from scorer.i18n import say, t
-from scorer.model.department import department_key
-from scorer.model.messages import Fact, Message, RuleReason, Said
-from scorer.model.problems import Problem
-from scorer.model.result import Result
-from scorer.model.rules import RuleSet
+from scorer.inputs.model import department_key
 from scorer.numbers import EXACT
 from scorer.rounding import Rounding
+from scorer.rules.model import RuleSet
 
 REASONS_KEPT = 200
 MEAN = Rounding(2, "half_up")  # averages are shown to two places, rounded half up; everything else is exact

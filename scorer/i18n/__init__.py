@@ -2,12 +2,12 @@
 compiled to `.mo` by `python -m scorer.i18n.compile`).
 
 Every message `score` writes has a key in both catalogues; `t(key, **values)` writes it in the chosen language
-and `say(message)` writes a `Fact`, `Said` or `RuleReason` (see scorer/model/messages.py). The language is
+and `say(message)` writes a `Fact`, `Said` or `RuleReason` (see scorer/facts.py). The language is
 `--lang`, else `SCORE_LANG`, else the locale (`zh_*` → Chinese), else English. What departments and rule files
 wrote is never translated.
 
 The readers and checks word each problem with `t()` when they find it, in the language chosen by then; this
-module depends only on the leaves `scorer.model.messages` and `scorer.rounding`, so every other module may use it.
+module depends only on the leaves `scorer.facts` and `scorer.rounding`, so every other module may use it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
-from scorer.model.messages import Fact, Message, RuleReason, Said
+from scorer.facts import Fact, Message, RuleReason, Said
 from scorer.rounding import fmt
 
 LANGUAGES = ("zh", "en")

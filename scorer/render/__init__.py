@@ -10,10 +10,10 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import Path
 
+from scorer.engine.result import Result
+from scorer.errors import Location, UserError
+from scorer.frozen import Frozen
 from scorer.i18n import t
-from scorer.model.frozen import Frozen
-from scorer.model.problems import Location, UserError
-from scorer.model.result import Result
 from scorer.render.options import RenderOptions
 
 
@@ -38,15 +38,6 @@ RENDERERS = (
 REPORTS = (
     Renderer("docx", (".docx",), "scorer.render.report_docx", binary=True),
     Renderer("markdown", (".md", ".markdown"), "scorer.render.report_markdown"),
-)
-# `score batch`: the summary of many departments (scorer/batch/summary.py), `render(summary, options)`. JSON Lines
-# is written as the results stream past (scorer/commands/batch.py), one Contract-3 result a line.
-SUMMARIES = (
-    Renderer("table", (".txt",), "scorer.render.batch_table"),
-    Renderer("csv", (".csv",), "scorer.render.batch_csv"),
-    Renderer("xlsx", (".xlsx",), "scorer.render.batch_xlsx", binary=True),
-    Renderer("html", (".html", ".htm"), "scorer.render.batch_html"),
-    Renderer("jsonl", (".jsonl", ".ndjson"), "scorer.commands.batch"),
 )
 FORMATS = tuple(r.name for r in RENDERERS)
 

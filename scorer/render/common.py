@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scorer.engine.result import IndicatorResult, MetricValue, NodeResult, Result
+from scorer.frozen import Frozen
 from scorer.i18n import say, t
-from scorer.model.frozen import Frozen
-from scorer.model.result import IndicatorResult, MetricValue, NodeResult, Result
 from scorer.numbers import completion_percent
 from scorer.rounding import fmt
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from scorer.engine.result import IndicatorResult, Result
 from scorer.escape import one_line
 from scorer.i18n import say, t
-from scorer.model.result import IndicatorResult, Result
 from scorer.render.common import metric_text, named
 from scorer.rounding import fmt
 

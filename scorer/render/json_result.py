@@ -6,9 +6,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from scorer.engine.result import IndicatorResult, NodeResult, Result
 from scorer.escape import json_safe
 from scorer.i18n import say
-from scorer.model.result import IndicatorResult, NodeResult, Result, TargetOutcome
+from scorer.kinds.targets.model import TargetOutcome
 from scorer.numbers import completion_shown, to_json_number
 from scorer.render.options import RenderOptions
 

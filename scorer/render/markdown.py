@@ -5,9 +5,9 @@ Every piece of text that comes from a file goes through `md()`: it renders as ex
 
 from __future__ import annotations
 
+from scorer.engine.result import Result
 from scorer.escape import markdown as md
 from scorer.i18n import t
-from scorer.model.result import Result
 from scorer.render.common import (
     facts,
     grade_line,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scorer.model.frozen import Frozen
+from scorer.frozen import Frozen
 
 
 class RenderOptions(Frozen):

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from scorer.engine.result import Result
 from scorer.i18n import say, t
-from scorer.model.result import Result
 from scorer.render.common import named
 from scorer.rounding import Rounding, fmt
 

@@ -15,8 +15,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from scorer.engine.result import Result
 from scorer.escape import visible
-from scorer.model.result import Result
 from scorer.render.options import RenderOptions
 from scorer.render.report import Heading, Paragraph, Table, blocks
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from scorer.engine.result import Result
 from scorer.escape import markdown as md
-from scorer.model.result import Result
 from scorer.render.options import RenderOptions
 from scorer.render.report import Heading, Paragraph, Table, blocks
 

@@ -11,11 +11,12 @@ import os
 
 from rich.cells import cell_len, get_character_cell_size
 
+from scorer.engine.result import IndicatorResult, Result
 from scorer.escape import one_line
+from scorer.frozen import Frozen
 from scorer.i18n import say, t
-from scorer.model.frozen import Frozen
-from scorer.model.result import IndicatorResult, Result
 from scorer.render.common import (
+    Row,
     facts,
     grade_line,
     headers,
@@ -92,6 +93,32 @@ def _one_a_line(texts: list[str] | tuple[str, ...]) -> str:
 def _grid(result: Result, lang: str, width: int, style: _Style) -> list[str]:
     names = headers(lang)
     table = list(rows(result))
+    widths = _widths(result, table, names, lang, width)
+    right = {1, 3, 5, 6}
+    lines = [_rule("┌", "┬", "┐", widths), _line([[h] for h in names], widths, right, style, bold=True)]
+    lines.append(_rule("├", "┼", "┤", widths))
+    for row in table:
+        lines.append(_line(_cells(row, widths, lang), widths, right, style, red_score=row.indicator.lost > 0))
+        if row.closes_level:
+            lines.append(_rule("├", "┼", "┤", widths))
+    total = [
+        [t("form.total", lang)],
+        [fmt(result.max)],
+        [""],
+        [""],
+        [""],
+        [""],
+        [fmt(result.total)],
+        [""],
+        [""],
+    ]
+    lines.append(_line(total, widths, right, style, bold=True))
+    lines.append(_rule("└", "┴", "┘", widths))
+    return lines
+
+
+def _widths(result: Result, table: list[Row], names: tuple[str, ...], lang: str, width: int) -> list[int]:
+    """The nine columns' widths: the numbers' as wide as their widest, the texts' sharing what is left."""
     numbers = [fmt(r.level.weight) for r in table] + [fmt(r.child.weight) for r in table]
     weight_width = max([width_of(names[1]), *(width_of(n) for n in numbers)])
     score_width = max(
@@ -111,7 +138,7 @@ def _grid(result: Result, lang: str, width: int, style: _Style) -> list[str]:
     free = width - fixed - 3 * 9 - 1  # nine columns: a border and a space either side of each
     reasons_width = max(10, free * 3 // 5)
     improvements_width = max(8, free - reasons_width)
-    widths = [
+    return [
         level_width,
         weight_width,
         child_width,
@@ -122,43 +149,27 @@ def _grid(result: Result, lang: str, width: int, style: _Style) -> list[str]:
         reasons_width,
         improvements_width,
     ]
-    right = {1, 3, 5, 6}
-    lines = [_rule("┌", "┬", "┐", widths), _line([[h] for h in names], widths, right, style, bold=True)]
-    lines.append(_rule("├", "┼", "┤", widths))
-    for row in table:
-        item = row.indicator
-        cells = [
-            wrap(one_line(named(row.level, lang)), level_width) + [subtotal + fmt(row.level.score)]
-            if row.opens_level
-            else [""],
-            [fmt(row.level.weight)] if row.opens_level else [""],
-            wrap(one_line(named(row.child, lang)), child_width) + [subtotal + fmt(row.child.score)]
-            if row.opens_child
-            else [""],
-            [fmt(row.child.weight)] if row.opens_child else [""],
-            wrap(one_line(named(item, lang)), name_width),
-            [fmt(item.weight)],
-            [score_cell(item)],
-            wrap(_one_a_line(_reasons(item, lang)), reasons_width),
-            wrap(_one_a_line(item.improvements), improvements_width),
-        ]
-        lines.append(_line(cells, widths, right, style, red_score=item.lost > 0))
-        if row.closes_level:
-            lines.append(_rule("├", "┼", "┤", widths))
-    total = [
-        [t("form.total", lang)],
-        [fmt(result.max)],
-        [""],
-        [""],
-        [""],
-        [""],
-        [fmt(result.total)],
-        [""],
-        [""],
+
+
+def _cells(row: Row, widths: list[int], lang: str) -> list[list[str]]:
+    """One indicator's row, each cell wrapped to its column; a level's and a child's name only where they open."""
+    item = row.indicator
+    subtotal = t("form.subtotal", lang)
+    return [
+        wrap(one_line(named(row.level, lang)), widths[0]) + [subtotal + fmt(row.level.score)]
+        if row.opens_level
+        else [""],
+        [fmt(row.level.weight)] if row.opens_level else [""],
+        wrap(one_line(named(row.child, lang)), widths[2]) + [subtotal + fmt(row.child.score)]
+        if row.opens_child
+        else [""],
+        [fmt(row.child.weight)] if row.opens_child else [""],
+        wrap(one_line(named(item, lang)), widths[4]),
+        [fmt(item.weight)],
+        [score_cell(item)],
+        wrap(_one_a_line(_reasons(item, lang)), widths[7]),
+        wrap(_one_a_line(item.improvements), widths[8]),
     ]
-    lines.append(_line(total, widths, right, style, bold=True))
-    lines.append(_rule("└", "┴", "┘", widths))
-    return lines
 
 
 def _column(header: str, names: list[str], numbers: list[str]) -> int:

@@ -15,9 +15,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
+from scorer.engine.result import Result
 from scorer.i18n import t
-from scorer.model.result import Result
-from scorer.render.common import grade_line, named, reasons_text, rows, title
+from scorer.render.common import Row, grade_line, named, reasons_text, rows, title
 from scorer.render.options import RenderOptions
 from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, put, save, workbook
 
@@ -151,33 +151,11 @@ def _table(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
     level_start = child_start = row
     table = list(rows(result))
     for position, item in enumerate(table):
-        indicator = item.indicator
         if item.opens_level:
             level_start = row
-            _cell(sheet, row, 1, named(item.level, lang), center=True)
-            _cell(sheet, row, 2, item.level.weight, number=True, center=True)
         if item.opens_child:
             child_start = row
-            _cell(sheet, row, 3, named(item.child, lang), center=True)
-            _cell(sheet, row, 4, item.child.weight, number=True, center=True)
-        explanation = (
-            indicator.explanation_en if lang == "en" and indicator.explanation_en else indicator.explanation
-        )
-        _cell(sheet, row, 5, named(indicator, lang) if indicator.name else "")
-        _cell(sheet, row, 6, indicator.weight, number=True, center=True)
-        _cell(sheet, row, 7, explanation)
-        _cell(sheet, row, 8, indicator.score, number=True, center=True)
-        _cell(sheet, row, 9, reasons_text(indicator, lang, "\n"))
-        _cell(sheet, row, 10, "\n".join(indicator.improvements))
-        texts = (
-            (named(indicator, lang), 4),
-            (explanation, 6),
-            (reasons_text(indicator, lang, "\n"), 8),
-            ("\n".join(indicator.improvements), 9),
-        )
-        sheet.row_dimensions[row].height = _height(
-            max(_lines(text, WIDTHS[column]) for text, column in texts)
-        )
+        _indicator_row(sheet, item, lang, row)
         following = table[position + 1] if position + 1 < len(table) else None
         if following is None or following.opens_child:
             _merge(sheet, child_start, 3, 3, row)
@@ -196,6 +174,33 @@ def _table(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
     _cell(sheet, row, 2, grade_line(result, lang))
     _merge(sheet, row, 2, 10)
     return row + 1
+
+
+def _indicator_row(sheet: Worksheet, item: Row, lang: str, row: int) -> None:
+    """One indicator's cells, a level's and a child's where they open, the row as high as its longest text."""
+    indicator = item.indicator
+    if item.opens_level:
+        _cell(sheet, row, 1, named(item.level, lang), center=True)
+        _cell(sheet, row, 2, item.level.weight, number=True, center=True)
+    if item.opens_child:
+        _cell(sheet, row, 3, named(item.child, lang), center=True)
+        _cell(sheet, row, 4, item.child.weight, number=True, center=True)
+    explanation = (
+        indicator.explanation_en if lang == "en" and indicator.explanation_en else indicator.explanation
+    )
+    _cell(sheet, row, 5, named(indicator, lang) if indicator.name else "")
+    _cell(sheet, row, 6, indicator.weight, number=True, center=True)
+    _cell(sheet, row, 7, explanation)
+    _cell(sheet, row, 8, indicator.score, number=True, center=True)
+    _cell(sheet, row, 9, reasons_text(indicator, lang, "\n"))
+    _cell(sheet, row, 10, "\n".join(indicator.improvements))
+    texts = (
+        (named(indicator, lang), 4),
+        (explanation, 6),
+        (reasons_text(indicator, lang, "\n"), 8),
+        ("\n".join(indicator.improvements), 9),
+    )
+    sheet.row_dimensions[row].height = _height(max(_lines(text, WIDTHS[column]) for text, column in texts))
 
 
 # A goal text longer than this many lines beside the others is given the table's whole width on its own row.

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import contextlib
 
+from scorer.engine.score import score
+from scorer.errors import UserError
 from scorer.escape import visible
-from scorer.load.inputs import read_inputs
-from scorer.load.rules import load_rules
-from scorer.load.targets import TargetError, parse_actual, parse_expression, read_target
-from scorer.load.yamlio import parse_yaml
-from scorer.model.problems import UserError
-from scorer.model.rules import RuleSet
+from scorer.inputs.read import read_inputs
+from scorer.kinds.targets.judge import judge
+from scorer.kinds.targets.read import TargetError, parse_actual, parse_expression, read_target
 from scorer.render import FORMATS, render
-from scorer.scoring.engine import score
-from scorer.scoring.targets import judge
+from scorer.rules.model import RuleSet
+from scorer.rules.read import load_rules
+from scorer.sources.yaml import parse_yaml
 
 _RULES: RuleSet | None = None
 

@@ -1,0 +1,142 @@
+"""`score audit TABLE…`: read filled 自评表s as departments hand them in (a workbook, or the text copied out of
+Excel or Word), check each against its year's rules, and optionally write the inputs a table states
+(`--to-inputs`) so that it can be re-scored with `score run`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from scorer.audit.check import audit
+from scorer.audit.layout import header_words, read_layout, row_labels, table_year, title_of
+from scorer.audit.model import Audit
+from scorer.errors import Location, Problem, RulesNotFound, UserError
+from scorer.i18n import t
+from scorer.inputs.model import Department, IndicatorInputs, department_key
+from scorer.inputs.workbook import is_workbook
+from scorer.rules.read import load_rules
+from scorer.sources.grid import Grid
+from scorer.sources.grid_text import read_table_text
+from scorer.sources.yaml import display_path, read_bytes
+from scorer.sources.yaml_write import comment
+
+_ZIP = b"PK\x03\x04"
+
+
+def read_grid(path: Path, display: str) -> Grid:
+    """A workbook (by its name, or by its bytes where the name says nothing), else a pasted text table."""
+    if is_workbook(path) or read_bytes(path, display)[:4] == _ZIP:
+        from scorer.sources.grid_xlsx import read_table_xlsx
+
+        return read_table_xlsx(path, display, header_words())
+    return read_table_text(path, display, row_labels())
+
+
+def audit_file(path: Path, rules: str | None = None) -> Audit:
+    """Audit one table under `rules`, or under the rules of the year its title names."""
+    display = display_path(path)
+    grid = read_grid(path, display)
+    spec = rules
+    if spec is None:
+        year = table_year(title_of(grid))
+        if year is None:
+            raise UserError.at(
+                Location(display, grid.rows[0].at(0) if grid.rows else None), t("audit.no_year")
+            )
+        spec = str(year)
+    rule_set = load_rules(spec)
+    return audit(read_layout(grid, rule_set), rule_set)
+
+
+def audit_files(paths: list[Path], rules: str | None) -> tuple[list[Audit], list[Problem]]:
+    """Every table audited; a table that cannot be read is a problem, and the others are still audited. A second
+    table of the same department (by `department_key`) and year is refused, naming the first."""
+    audits: list[Audit] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[str, int], str] = {}  # (department key, year) → the table it was first read from
+    for path in paths:
+        try:
+            found = audit_file(path, rules)
+        except UserError as exc:
+            problems.extend(exc.problems)
+            continue
+        except RulesNotFound as exc:
+            problems.append(Problem(Location(display_path(path)), str(exc)))
+            continue
+        key = (department_key(found.table.department), found.rules_year)
+        first = seen.get(key) if key[0] else None
+        if first is not None:
+            message = t(
+                "audit.duplicate", department=found.table.department, year=found.rules_year, first=first
+            )
+            problems.append(Problem(Location(found.table.path), message))
+            continue
+        seen[key] = found.table.path
+        audits.append(found)
+    return audits, problems
+
+
+# ---- --to-inputs: the inputs a table states, as a Contract-1 inputs file ----
+
+
+def inputs_yaml(result: Audit) -> str:
+    """The inputs file (YAML) a table states: re-score it with `score run FILE`."""
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+        return dumper.represent_scalar(
+            "tag:yaml.org,2002:float" if "." in f"{value:f}" else "tag:yaml.org,2002:int", f"{value:f}"
+        )
+
+    _Dumper.add_representer(Decimal, decimal)
+    data = inputs_data(result.recovered)
+    header = t("audit.inputs_header", path=comment(result.table.path), rules=result.rules_year)
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    return "".join(f"# {comment(line)}\n" for line in header.split("\n")) + body
+
+
+def inputs_data(department: Department) -> dict[str, Any]:
+    data: dict[str, Any] = {"department": department.name, "year": department.year}
+    if department.units is not None:
+        data["units"] = department.units
+    if department.budget:
+        data["budget"] = dict(department.budget)
+    profile = {
+        key: value
+        for key, value in (
+            ("goal", department.profile.goal),
+            ("achieved", department.profile.achieved),
+            ("shortfall", department.profile.shortfall),
+        )
+        if value
+    }
+    if profile:
+        data["profile"] = profile
+    data["indicators"] = {key: _indicator(inputs) for key, inputs in department.indicators.items()}
+    return data
+
+
+def _indicator(inputs: IndicatorInputs) -> dict[str, Any]:
+    out: dict[str, Any] = dict(inputs.values)
+    if inputs.deductions:
+        out["deductions"] = [
+            {
+                "points": d.points,
+                "reason": d.reason,
+                **({"improvement": d.improvement} if d.improvement else {}),
+            }
+            for d in inputs.deductions
+        ]
+    if inputs.override is not None:
+        override = inputs.override
+        out["override"] = {"score": override.score, "reason": override.reason}
+        if override.improvement:
+            out["override"]["improvement"] = override.improvement
+    if inputs.improvement:
+        out["improvement"] = inputs.improvement
+    return out

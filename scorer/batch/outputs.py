@@ -1,0 +1,189 @@
+"""`score batch` as typed, and where its results go: the files it may read and write checked before any work,
+each summary's format, the JSON Lines streamed as departments are scored, every output written whole or not at
+all. What the command line says meanwhile (progress, each file written, the refused departments) it says
+through the callbacks it hands in (scorer/cli/batch.py)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from scorer.batch.run import BatchRun, run_batch
+from scorer.batch.stream import Outcome
+from scorer.batch.summary import Summary
+from scorer.errors import Location, Problem, UserError
+from scorer.i18n import t
+from scorer.rules.model import RuleSet
+
+if TYPE_CHECKING:
+    from scorer.render import Renderer
+    from scorer.sources.file_plan import FilePlan
+    from scorer.sources.output import AtomicWriter
+
+
+@dataclass
+class Command:
+    """`score batch` as typed: what to read, which rules, where to write."""
+
+    paths: list[Path]
+    rules: str | None = None
+    outputs: list[Path] = field(default_factory=list)
+    fmt: str | None = None
+    jobs: int = 1
+    db: Path | None = None
+    sheets: bool = False
+    width: int = 160
+
+
+@dataclass
+class Outputs:
+    """Where a batch's results go: the checked plan of its files, the rules, each summary's file (None: the
+    screen) and renderer, and the JSON Lines streams."""
+
+    files: FilePlan
+    rules: RuleSet
+    targets: list[tuple[Path | None, Renderer]]
+    streams: list[AtomicWriter | TextIO] = field(default_factory=list)
+
+    def discard(self) -> None:
+        from scorer.sources.output import AtomicWriter
+
+        for stream in self.streams:
+            if isinstance(stream, AtomicWriter):
+                stream.discard()
+
+
+def plan_outputs(command: Command, stdout: TextIO) -> Outputs:
+    """Every path checked and every output chosen before any department is read."""
+    from scorer.inputs.choose import latest_year
+    from scorer.rules.read import load_rules
+    from scorer.sources.output import AtomicWriter
+
+    check_paths(command.paths)
+    files = file_plan(command)
+    files.check()
+    outputs = Outputs(files, load_rules(latest_year(command.rules)), _summary_targets(command))
+    for target, renderer in outputs.targets:
+        if target is None and renderer.binary:
+            raise UserError.at(Location("-"), t("cli.binary_needs_file", format=renderer.name))
+    for target, renderer in outputs.targets:
+        if renderer.name == "jsonl":
+            outputs.streams.append(AtomicWriter(target, files) if target is not None else stdout)
+    return outputs
+
+
+def _summary_targets(command: Command) -> list[tuple[Path | None, Renderer]]:
+    """Each -o with the format its name (or -f) asks; the screen's table where no -o is given."""
+    from scorer.batch.report import SUMMARIES
+    from scorer.render import by_name, for_output
+
+    targets: list[tuple[Path | None, Renderer]] = []
+    single = command.fmt if len(command.outputs) <= 1 else None
+    for path in command.outputs:
+        if str(path) == "-":
+            targets.append((None, by_name(single or "table", SUMMARIES)))
+            continue
+        targets.append((path, for_output(path, single, SUMMARIES)))
+    if not targets:
+        targets.append((None, by_name(single or "table", SUMMARIES)))
+    return targets
+
+
+def score_all(
+    command: Command, outputs: Outputs, lang: str, on_outcome: Callable[[Outcome], None] | None
+) -> tuple[Summary, BatchRun]:
+    """Score every department, streaming the JSON Lines as they come; nothing half-written stays on a failure."""
+
+    def on_line(line: str) -> None:
+        for stream in outputs.streams:
+            stream.write(line)
+
+    run = BatchRun(
+        jobs=command.jobs if command.jobs > 0 else (os.cpu_count() or 1),
+        db=command.db,
+        keep_results=command.sheets,
+        on_line=on_line if outputs.streams else None,
+        on_outcome=on_outcome,
+        skip=[*command.outputs, *([command.db] if command.db else [])],
+    )
+    try:
+        return run_batch(command.paths, rules=outputs.rules, lang=lang, run=run), run
+    except BaseException:
+        outputs.discard()
+        raise
+
+
+def finish_streams(summary: Summary, outputs: Outputs) -> list[Path]:
+    """The JSON Lines files put in place, once there was something to score; the paths written."""
+    from scorer.sources.output import AtomicWriter
+
+    if not summary.entries and not summary.refusals:
+        outputs.discard()
+        raise UserError.at(Location(""), t("batch.no_inputs"))
+    written = []
+    for stream in outputs.streams:
+        if isinstance(stream, AtomicWriter):
+            stream.finish()
+            written.append(stream.path)
+    return written
+
+
+def write_summaries(
+    summary: Summary,
+    command: Command,
+    outputs: Outputs,
+    lang: str,
+    stdout: TextIO,
+    wrote: Callable[[Path], None],
+) -> None:
+    """Each summary in its format: on the screen, or written whole to its file (then `wrote` is told)."""
+    from importlib import import_module
+
+    from scorer.render.options import RenderOptions
+    from scorer.sources.output import write_atomic
+
+    width = command.width if not command.outputs else 160
+    for target, renderer in outputs.targets:
+        if renderer.name == "jsonl":
+            continue
+        options = RenderOptions(lang, width=width, to_stream=target is None)
+        content: str | bytes = import_module(renderer.module).render(summary, options)
+        if target is None:
+            stdout.write(content.decode("utf-8-sig") if isinstance(content, bytes) else content)
+            stdout.flush()
+        else:
+            write_atomic(target, content, outputs.files)
+            wrote(target)
+
+
+def file_plan(command: Command) -> FilePlan:
+    """What `score batch` reads (every file its PATHS name) and writes (each -o, and the history database, which
+    it also reads), checked before any department is read (scorer/sources/file_plan.py)."""
+    from scorer.batch.sources import files_named, gathered
+    from scorer.inputs.choose import latest_year
+    from scorer.rules.read import resolve_rules
+    from scorer.sources.file_plan import FilePlan
+
+    plan = FilePlan(rules=[resolve_rules(latest_year(command.rules))])
+    for path in command.paths:
+        plan.inputs += files_named(path)
+        if (where := gathered(path)) is not None:
+            plan.gathered.append(where)
+    for output in command.outputs:
+        plan.write(output)
+    return plan.write(command.db, "--db")
+
+
+def check_paths(paths: list[Path]) -> None:
+    """A file or folder named on the command line that does not exist is a slip in the command, said before any
+    work, not a refused department."""
+    from scorer.batch.sources import is_pattern
+    from scorer.i18n import t
+    from scorer.sources.yaml import display_path
+
+    missing = [path for path in paths if not path.exists() and not is_pattern(path)]
+    if missing:
+        raise UserError([Problem(Location(display_path(p)), t("batch.path_not_found")) for p in missing])

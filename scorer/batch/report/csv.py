@@ -1,0 +1,28 @@
+"""The batch ranking as CSV, for Excel and for other programs: one row per department, highest total first.
+
+Written by scorer/render/csv_cells.py: to a file as UTF-8 with a byte-order mark (without it Excel, also on
+Chinese Windows, opens the Chinese names as mojibake) and CRLF line ends; to standard output with `\n`. A text
+cell that a spreadsheet would take for a formula (`=…`, `+…`, `-…`, `@…`) is written with a leading apostrophe,
+so that it stays text. Numbers are written with two decimals, as the terminal shows them (a value with more places
+in full, never rounded).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from scorer.batch.report.common import has_history, ranking_headers, ranking_row, shown
+from scorer.batch.summary import Summary
+from scorer.render.csv_cells import document
+from scorer.render.options import RenderOptions
+
+
+def _number(value: Decimal | int) -> str:
+    return shown(value) if isinstance(value, Decimal) else str(value)  # two places, as the 自评表 writes them
+
+
+def render(summary: Summary, options: RenderOptions) -> str | bytes:
+    history = has_history(summary)
+    rows: list[list[object]] = [list(ranking_headers(summary, history))]
+    rows += [list(ranking_row(rank, entry, history)) for rank, entry in summary.ranked()]
+    return document(rows, to_stream=options.to_stream, number=_number)

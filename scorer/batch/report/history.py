@@ -1,0 +1,117 @@
+"""`score history --db results.sqlite [DEPARTMENT]`: what the history database holds.
+
+Without a department: one line per department and year (total, grade, change since its previous year). With
+one: its years, and each indicator's score in each year, with the indicators that moved.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from scorer.batch.history import HistoryRow, names, rows
+from scorer.batch.report.common import shown, signed
+from scorer.errors import did_you_mean
+from scorer.escape import json_safe, one_line
+from scorer.i18n import t
+from scorer.numbers import EXACT, to_json_number
+
+
+def history(db: Path, department: str | None, fmt: str, lang: str) -> tuple[str, bool]:
+    """The listing, and whether anything was found."""
+    found = list(rows(db, department))
+    if not found:
+        hint = did_you_mean(department, names(db)) if department else ""
+        message = (
+            t("history.none", lang, department=department or "", hint=hint)
+            if department
+            else t("history.empty", lang)
+        )
+        return (json.dumps([]) + "\n" if fmt == "json" else one_line(message) + "\n"), False
+    if fmt == "json":
+        latest = {(row.key, row.year): row for row in found}  # rows come by time scored within a year
+        listed = [{**_as_dict(row), "latest": latest[(row.key, row.year)] is row} for row in found]
+        return json_safe(json.dumps(listed, ensure_ascii=False, indent=2)) + "\n", True
+    return _text(found, department is not None, lang), True
+
+
+def _as_dict(row: HistoryRow) -> dict[str, object]:
+    return {
+        "department": row.department,
+        "year": row.year,
+        "rules_digest": row.rules_digest,
+        "total": to_json_number(row.total),
+        "grade": row.grade,
+        "source": row.source,
+        "scored_at": row.scored_at,
+        "indicators": [
+            {"id": i, "name": n, "weight": to_json_number(w), "score": to_json_number(s)}
+            for i, n, w, s in row.indicators
+        ],
+    }
+
+
+def _text(found: list[HistoryRow], detailed: bool, lang: str) -> str:
+    """Each row's change is against the latest scoring of the department's nearest earlier year; a year scored
+    more than once (under revised rules: another digest) marks which scoring is the latest."""
+    out = [t("history.header", lang)]
+    # By (department key, year): a name written two ways is one department.
+    counts: dict[tuple[str, int], int] = {}
+    for row in found:
+        counts[(row.key, row.year)] = counts.get((row.key, row.year), 0) + 1
+    latest_of_year: dict[tuple[str, int], HistoryRow] = {}  # rows come by department, year, time scored
+    for row in found:
+        latest_of_year[(row.key, row.year)] = row
+    earlier: HistoryRow | None = None  # the latest scoring of the department's last year before this row's
+    last: HistoryRow | None = None
+    for row in found:
+        if last is None or last.key != row.key:
+            earlier = None
+        elif last.year < row.year:
+            earlier = latest_of_year[(last.key, last.year)]
+        last = row
+        change = signed(EXACT.subtract(row.total, earlier.total)) if earlier else ""
+        times = counts[(row.key, row.year)]
+        mark = ""
+        if times > 1:
+            latest = latest_of_year[(row.key, row.year)] is row
+            mark = t("history.latest" if latest else "history.superseded", lang, count=times)
+        out.append(
+            one_line(
+                t(
+                    "history.line",
+                    lang,
+                    department=row.department,
+                    year=row.year,
+                    total=shown(row.total),
+                    grade=row.grade,
+                    change=change,
+                    digest=row.rules_digest[7:19],
+                    scored_at=local_time(row.scored_at),
+                )  # fmt: skip
+                + mark
+            )
+        )
+        if detailed:
+            before = {i: s for i, _, _, s in earlier.indicators} if earlier else {}
+            for ident, name, weight, score in row.indicators:
+                moved = _moved(before.get(ident), score)
+                out.append(one_line(f"    {name} ({ident}): {shown(score)} / {shown(weight)}{moved}"))
+    return "\n".join(out) + "\n"
+
+
+def local_time(stamp: str) -> str:
+    """The stored UTC time (ISO 8601) in the computer's local time, to the minute."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:  # a database written by hand
+        return stamp
+
+
+def _moved(before: Decimal | None, after: Decimal) -> str:
+    if before is None or before == after:
+        return ""
+    return f"  ({signed(EXACT.subtract(after, before))})"

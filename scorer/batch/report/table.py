@@ -1,0 +1,126 @@
+"""The batch summary on a terminal: counts, the grade distribution, the ranking, where points were lost, the
+changes since last year and the refused departments. Readable from 80 columns: the level-2 subtotals are shown
+in the ranking where the terminal is wide enough (and always in the CSV, XLSX and HTML)."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from scorer.batch.report.common import (
+    counts_line,
+    has_history,
+    moved_text,
+    noted,
+    reasons_line,
+    refusal_lines,
+    rules_line,
+    shown,
+    signed,
+    title,
+)
+from scorer.batch.summary import Summary
+from scorer.escape import one_line
+from scorer.i18n import t
+from scorer.render.options import RenderOptions
+from scorer.render.table import wrap
+
+SUBTOTALS_FROM = 110  # columns needed to show the eight level-2 subtotals beside each department
+NODE_WIDTH = 8
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    room = max(0, width - cell_len(text))
+    return " " * room + text if right else text + " " * room
+
+
+def _cut(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if cell_len(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"
+
+
+def render(summary: Summary, options: RenderOptions) -> str:
+    lang, width = summary.lang, max(options.width, 60)
+    out = [one_line(title(summary)), rules_line(summary), counts_line(summary), ""]
+    out += _distribution(summary)
+    out += _ranking(summary, width)
+    out += _losses(summary, width)
+    if has_history(summary):
+        out += ["", t("batch.history_title", lang)]
+        for _, entry in summary.ranked():
+            if entry.previous is None:
+                continue
+            head = t("batch.history_line", lang, department=entry.department, before=entry.previous.year,
+                     total_before=shown(entry.previous.total), total=shown(entry.total), change=signed(entry.change),
+                     grade_before=entry.previous.grade, grade=entry.grade)  # fmt: skip
+            out += wrap(one_line(head), width, indent="    ")
+            out += wrap(one_line("    " + moved_text(entry, lang)), width, indent="      ")
+    if notes := noted(summary):
+        out += ["", t("batch.notes_title", lang, count=len(notes))]
+        for rank, entry in notes:
+            out += wrap(one_line(f"  {rank} {entry.department}"), width, indent="    ")
+            for note in entry.notes:
+                out += wrap(one_line(f"    {note}"), width, indent="      ")
+    if summary.refusals:
+        out += ["", t("batch.refused_title", lang, count=len(summary.refusals))]
+        for line in refusal_lines(summary):
+            out += wrap(one_line("  " + line), width, indent="    ")
+    return "\n".join(out) + "\n"
+
+
+def _distribution(summary: Summary) -> list[str]:
+    lines = [t("batch.distribution", summary.lang)]
+    most = max((count for _, count in summary.distribution()), default=0) or 1
+    for grade, count in summary.distribution():
+        bar = "█" * round(30 * count / most) if count else ""
+        lines.append(f"  {_pad(one_line(grade), 4)} {count:>5}  {bar}")
+    return lines
+
+
+def _ranking(summary: Summary, width: int) -> list[str]:
+    lang = summary.lang
+    nodes = width >= SUBTOTALS_FROM
+    history = has_history(summary)
+    heads = [t("batch.rank", lang), t("batch.total", lang), t("batch.grade", lang)]
+    sizes = [5, 7, 4]
+    if history:
+        heads.append(t("batch.change", lang))
+        sizes.append(8)
+    if nodes:
+        heads += [_cut(one_line(node.name), NODE_WIDTH) for node in summary.nodes]
+        sizes += [NODE_WIDTH] * len(summary.nodes)
+    used = sum(sizes) + len(sizes)
+    name_width = max(10, width - used)
+    lines = ["", t("batch.ranking", lang)]
+    lines.append(" ".join(_pad(h, s, right=i != 2) for i, (h, s) in enumerate(zip(heads, sizes, strict=True)))
+                 + " " + t("batch.department", lang))  # fmt: skip
+    for rank, entry in summary.ranked():
+        cells = [str(rank), shown(entry.total), one_line(entry.grade)]
+        if history:
+            cells.append(signed(entry.change))
+        if nodes:
+            cells += [shown(value) for value in entry.subtotals]
+        row = " ".join(_pad(c, s, right=i != 2) for i, (c, s) in enumerate(zip(cells, sizes, strict=True)))
+        lines.append(row + " " + _cut(one_line(entry.department), name_width))
+    if not nodes and summary.nodes:
+        lines.append(t("batch.subtotals_hidden", lang))
+    return lines
+
+
+def _losses(summary: Summary, width: int) -> list[str]:
+    lang = summary.lang
+    losing = summary.losing()
+    lines = ["", t("batch.losses", lang)]
+    if not losing:
+        return lines + ["  " + t("batch.no_losses", lang)]
+    for losses in losing:
+        head = t("batch.loss_line", lang, name=losses.name, departments=losses.departments,
+                 points=shown(losses.points), weight=shown(losses.weight))  # fmt: skip
+        lines += wrap(one_line("  " + head), width, indent="    ")
+        lines += wrap(one_line("    " + reasons_line(losses, lang)), width, indent="      ")
+    return lines

@@ -1,0 +1,183 @@
+"""`score batch`: many departments, one rule set, one summary; the library functions behind it.
+
+- `score_many(sources, rules, jobs)`: each department's outcome, in input order (scorer/batch/stream.py);
+- `jsonl_to_jsonl(lines_in, out, rules, jobs)`: JSON Lines of inputs in, JSON Lines of Contract-3 results out;
+- `run_batch(paths, …)`: what the command does: expand the paths, score, gather the summary, append to the
+  history database, stream the JSON Lines output, keep the results only when each department's 自评表 is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from scorer.batch.sources import Source, expand
+from scorer.batch.stream import Briefed, Outcome, Refused, Scored, score_briefs, score_lines, score_stream
+from scorer.batch.summary import Summary
+from scorer.engine.result import Result
+from scorer.errors import Location, Problem
+from scorer.rules.model import RuleSet
+
+
+def score_many(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> Iterator[Outcome]:
+    """Each source's outcome (`Scored` with its result, or `Refused` with its problems), in input order."""
+    return score_stream(sources, rules, jobs)
+
+
+def result_line(result: Result, lang: str) -> str:
+    """One Contract-3 result as one line of JSON: the keys and values of `score run -f json`, in its order."""
+    from scorer.render.json_result import as_line
+
+    return as_line(result, lang) + "\n"
+
+
+def jsonl_to_jsonl(
+    lines: Iterable[str],
+    out: TextIO,
+    rules: RuleSet,
+    jobs: int = 1,
+    lang: str = "zh",
+    display: str = "<stdin>",
+) -> list[Refused]:
+    """Score JSON Lines of inputs into JSON Lines of results (same order); the refused lines are returned."""
+    sources = (
+        Source(display, number, "json", text) for number, text in enumerate(lines, start=1) if text.strip()
+    )
+    refused = []
+    for outcome in score_lines(sources, rules, jobs, lang):
+        if isinstance(outcome, str):
+            out.write(outcome)
+        else:
+            refused.append(outcome)
+    return refused
+
+
+@dataclass
+class BatchRun:
+    """What `run_batch` was asked to do besides the summary."""
+
+    jobs: int = 1
+    db: Path | None = None
+    keep_results: bool = False  # each department's 自评表 in the workbook: the results are kept till the end
+    on_result: Callable[[Result], None] | None = None  # a streaming output (JSON Lines)
+    on_line: Callable[[str], None] | None = None  # each result's JSON line (with its newline), for JSON Lines
+    on_outcome: Callable[[Outcome], None] | None = None  # progress
+    skip: list[Path] = field(default_factory=list)  # files never read as inputs (the outputs)
+    empty: list[str] = field(default_factory=list)  # filled in: the folders and globs that named no input
+
+
+def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None = None) -> Summary:
+    run = run or BatchRun()
+    summary = Summary(rules, lang)
+    summary.kept = [] if run.keep_results else None
+    writer = None
+    if run.db is not None:
+        from scorer.batch.history import Writer, connect
+
+        writer = Writer(connect(run.db), lang)
+    sources = expand(paths, rules, run.skip, run.empty)
+    seen: dict[tuple[str, int], str] = {}  # (department, year) → where it was first read
+    try:
+        if run.jobs > 1 and writer is None and summary.kept is None and run.on_result is None:
+            # Workers send back what the summary takes and the JSON line, not the results.
+            outcomes = score_briefs(sources, rules, run.jobs, lang, run.on_line is not None)
+            _briefly(outcomes, summary, run, seen, lang)
+            return summary
+        for outcome in score_stream(sources, rules, run.jobs):
+            if isinstance(outcome, Scored):
+                result = outcome.result
+                first = _duplicate_of(result.department, result.year, outcome.source.place, seen)
+                if first is not None:
+                    outcome = _refuse_duplicate(outcome.source, result.department, result.year, first, lang)
+            if isinstance(outcome, Scored):
+                result, place = outcome.result, outcome.source.place
+                previous = writer.previous(result) if writer else None
+                summary.add(result, place, previous)
+                if writer:
+                    writer.add(result, place)
+                if run.on_result:
+                    run.on_result(result)
+                if run.on_line:
+                    run.on_line(result_line(result, lang))
+                if summary.kept is not None:
+                    summary.kept.append(result)
+            else:
+                summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
+            if run.on_outcome:
+                run.on_outcome(outcome)
+        if writer:
+            writer.commit()
+    except BaseException:
+        if writer:
+            writer.rollback()  # what was committed stays; the chunk being written goes
+        raise
+    finally:
+        if writer:
+            writer.close()
+    return summary
+
+
+def _briefly(
+    outcomes: Iterable[Briefed | Refused],
+    summary: Summary,
+    run: BatchRun,
+    seen: dict[tuple[str, int], str],
+    lang: str,
+) -> None:
+    for outcome in outcomes:
+        if isinstance(outcome, Briefed):
+            place, department, year = outcome.source.place, outcome.brief.department, outcome.brief.year
+            first = _duplicate_of(department, year, place, seen)
+            if first is not None:
+                duplicate = _refuse_duplicate(outcome.source, department, year, first, lang)
+                summary.refuse(place, duplicate.problems)
+            else:
+                summary.add_brief(outcome.brief, place)
+                if run.on_line and outcome.line is not None:
+                    run.on_line(outcome.line)
+        else:
+            summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
+        if run.on_outcome:
+            run.on_outcome(outcome)  # type: ignore[arg-type]
+
+
+def _naming_department(outcome: Refused, lang: str) -> tuple[Problem, ...]:
+    """A refused row of a batch sheet names its department (the row's `department` cell) in each problem."""
+    from dataclasses import replace
+
+    from scorer.escape import one_line
+    from scorer.i18n import t
+
+    source = outcome.source
+    name = source.payload[0].get("department") if source.kind == "row" else None
+    if not isinstance(name, str) or not name.strip():
+        return tuple(outcome.problems)
+    name = one_line(name.strip())
+    return tuple(
+        replace(p, message=t("batch.of_department", lang, department=name, message=p.message))
+        for p in outcome.problems
+    )
+
+
+def _duplicate_of(department: str, year: int, place: str, seen: dict[tuple[str, int], str]) -> str | None:
+    """Where the same department (by `department_key`: `财政局` and `财政局\u3000` are one) and year was read
+    before in this batch, or None (and it is noted)."""
+    from scorer.inputs.model import department_key
+
+    key = (department_key(department), year)
+    first = seen.get(key)
+    if first is None:
+        seen[key] = place
+    return first
+
+
+def _refuse_duplicate(source: Source, department: str, year: int, first: str, lang: str) -> Refused:
+    """A department and year already scored in this batch: refused, so that neither the ranking counts it twice
+    nor the history database keeps only whichever came last."""
+    from scorer.errors import Problem
+    from scorer.i18n import t
+
+    message = t("batch.duplicate", lang, department=department, year=year, first=first)
+    return Refused(source, (Problem(Location(source.display, source.where), message),))

@@ -1,0 +1,101 @@
+"""What scoring produces: plain frozen data, facts rather than prose, put into words by `scorer/render/`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import field
+from decimal import Decimal
+
+from scorer.facts import Message
+from scorer.frozen import Frozen
+from scorer.inputs.model import Profile
+from scorer.kinds.base import Step
+from scorer.kinds.targets.model import TargetOutcome
+from scorer.numbers import EXACT
+
+
+class MetricValue(Frozen):
+    id: str
+    name: str
+    value: Decimal | None  # None where it cannot be computed (a zero denominator)
+    unit: str
+
+
+class IndicatorResult(Frozen):
+    id: str
+    name: str
+    level1: str
+    level2: str
+    weight: Decimal
+    score: Decimal
+    reasons: tuple[Message, ...]  # why points were lost: facts, and what people and rule files wrote
+    improvements: tuple[str, ...]  # 改进措施, as the department or the rule file wrote them
+    overridden: bool = False
+    clamped: bool = False
+    notes: tuple[Message, ...] = ()
+    metrics: tuple[MetricValue, ...] = ()
+    steps: Sequence[Step] = ()  # a tuple, or worked out when first read (scorer/engine/score.py)
+    targets: tuple[TargetOutcome, ...] = ()
+    name_en: str = ""
+    explanation: str = ""
+    explanation_en: str = ""
+    exercised: tuple[str, ...] = ()  # the rule's parts that decided this score (bands, steps, items, gates …)
+    shown_as: str = ""  # for a row the table prints without a name: how it is named where it stands alone
+
+    @property
+    def lost(self) -> Decimal:
+        return EXACT.subtract(self.weight, self.score)
+
+    @property
+    def title(self) -> str:
+        return self.name or self.id
+
+
+class NodeResult(Frozen):
+    """A level-1 or level-2 node of the rubric, with its subtotal."""
+
+    name: str
+    weight: Decimal
+    score: Decimal
+    children: tuple[NodeResult, ...] = ()
+    name_en: str = ""
+
+
+class GradeBand(Frozen):
+    name: str
+    label: Message
+    min: Decimal
+    reached: bool
+    name_en: str = ""
+
+
+class Result(Frozen):
+    department: str
+    year: int
+    rules_year: int
+    rules_title: str
+    rules_digest: str
+    units: int | None
+    budget: dict[str, Decimal]
+    total: Decimal
+    max: Decimal
+    grade: str
+    bands: tuple[GradeBand, ...]
+    levels: tuple[NodeResult, ...]
+    indicators: tuple[IndicatorResult, ...] = field(default_factory=tuple)
+    engine_version: str = ""  # with the rules digest, names exactly what produced this result
+    rules_title_en: str = ""
+    profile: Profile = field(default_factory=Profile)  # 部门基本情况 and the report's narrative, as written
+
+    @property
+    def next_band(self) -> tuple[str, Decimal] | None:
+        """The next grade up and the points it needs, or None at the top."""
+        above = [b for b in self.bands if b.min > self.total]
+        if not above:
+            return None
+        band = min(above, key=lambda b: b.min)
+        return band.name, EXACT.subtract(band.min, self.total)
+
+    def largest_losses(self, count: int = 5) -> list[IndicatorResult]:
+        losing = [i for i in self.indicators if i.lost > 0]
+        return sorted(losing, key=lambda i: i.lost, reverse=True)[:count]

@@ -1,0 +1,343 @@
+"""One indicator's row, scored: the formula (or the full weight), rounded as the indicator declares; then the
+deductions; then clamped to [0, weight] (扣完为止); or, instead of all that, the evaluator's override. Every lost
+point carries a reason; the steps of `score explain` are worked out only when someone reads them (`_Steps`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from typing import Any, overload
+
+from scorer.engine.errors import EngineError, RuleRuntimeError
+from scorer.engine.result import IndicatorResult, MetricValue
+from scorer.facts import Fact, Message, fact, rule_reason, said
+from scorer.formula.evaluate import FormulaError
+from scorer.i18n import t
+from scorer.inputs.model import IndicatorInputs
+from scorer.kinds import registry as kinds
+from scorer.kinds.base import Step
+from scorer.kinds.targets.judge import roll_up
+from scorer.kinds.targets.model import TargetOutcome
+from scorer.numbers import EXACT, completion_percent
+from scorer.rounding import Exact, Rounding, fmt
+from scorer.rules.model import Indicator
+
+ZERO = Decimal(0)
+
+
+def score_indicator(indicator: Indicator, inputs: IndicatorInputs, year: int) -> IndicatorResult:
+    """One indicator's result; its explain steps are worked out when first read."""
+    return _Builder(indicator, inputs, year, explain=False).build()
+
+
+class _Steps(Sequence[Step]):
+    """The steps of one indicator's score, worked out again (with the same inputs, so the same) when first read.
+
+    Compares, hashes and pickles as the tuple it stands for."""
+
+    __slots__ = ("_given", "_steps")
+
+    def __init__(self, indicator: Indicator, inputs: IndicatorInputs, year: int):
+        self._given: tuple[Indicator, IndicatorInputs, int] | None = (indicator, inputs, year)
+        self._steps: tuple[Step, ...] = ()
+
+    def _all(self) -> tuple[Step, ...]:
+        if self._given is not None:
+            builder = _Builder(*self._given, explain=True)
+            with localcontext(EXACT):
+                builder.build()
+            self._steps, self._given = tuple(builder.steps), None
+        return self._steps
+
+    @overload
+    def __getitem__(self, index: int) -> Step: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Step, ...]: ...
+    def __getitem__(self, index: int | slice) -> Step | tuple[Step, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Steps | tuple):
+            return self._all() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self._all(),))
+
+
+class _Builder:
+    """Collects one indicator's score, reasons, notes and steps as it is worked out."""
+
+    def __init__(self, indicator: Indicator, inputs: IndicatorInputs, year: int, *, explain: bool = True):
+        self.indicator = indicator
+        self.inputs = inputs
+        self.year = year
+        self.explain = (
+            explain  # collect the steps of `score explain` (otherwise they are worked out when read)
+        )
+        self.reasons: list[Message] = []
+        self.improvements: list[str] = []
+        self.notes: list[Message] = []
+        self.steps: list[Step] = []
+        self.clamped = False
+        self.exercised: list[str] = []
+        self.targets: tuple[TargetOutcome, ...] = ()
+        self.metrics = self._metrics()
+
+    def build(self) -> IndicatorResult:
+        indicator, inputs = self.indicator, self.inputs
+        if inputs.override is not None:
+            score = inputs.override.score
+            self.reasons.append(said(inputs.override.reason))
+            self._improve(inputs.override.improvement)
+            if self.explain:
+                self.steps.append(
+                    Step("override", fact("step.override", reason=said(inputs.override.reason)), score)
+                )
+        else:
+            score = self._deduct(self._base())
+        self._improve(inputs.improvement)
+        if not ZERO <= score <= indicator.weight:
+            raise EngineError(f"{indicator.id}: score {score} outside [0, {indicator.weight}]")
+        if score < indicator.weight and not self.reasons:
+            raise EngineError(f"{indicator.id}: {score} of {indicator.weight} without a reason for the loss")
+        return IndicatorResult(
+            id=indicator.id,
+            name=indicator.name,
+            name_en=indicator.name_en,
+            shown_as="" if indicator.name else indicator.title,
+            explanation=indicator.explanation,
+            explanation_en=indicator.explanation_en,
+            level1=indicator.level1,
+            level2=indicator.level2,
+            weight=indicator.weight,
+            score=score,
+            reasons=tuple(self.reasons),
+            improvements=tuple(self.improvements),
+            overridden=inputs.override is not None,
+            clamped=self.clamped,
+            notes=tuple(self.notes),
+            metrics=self.metrics,
+            steps=tuple(self.steps) if self.explain else _Steps(indicator, inputs, self.year),
+            targets=self.targets,
+            exercised=tuple(self.exercised),
+        )
+
+    def _improve(self, text: str) -> None:
+        if text and text not in self.improvements:
+            self.improvements.append(text)
+
+    def _base(self) -> Decimal:
+        """The score before deductions."""
+        indicator = self.indicator
+        if indicator.kinds.spec is not None or indicator.kinds.conditions:  # declarative kinds, gates, n/a
+            try:
+                declared = kinds.base(kinds.Row(self))
+            except kinds.KindError as exc:
+                raise RuleRuntimeError(indicator, str(exc), str(exc.path[0]), exc.path) from None
+            if declared is not None:
+                return declared
+        if indicator.scoring == "formula":
+            return self._formula()
+        if indicator.scoring == "targets" and self.inputs.targets:
+            return self._targets()
+        if self.explain:
+            self.steps.append(Step("base", fact("step.base", weight=indicator.weight), indicator.weight))
+        return indicator.weight
+
+    def _targets(self) -> Decimal:
+        indicator = self.indicator
+        assert indicator.targets is not None and self.inputs.targets
+        outcome = roll_up(indicator.targets.roll_up, indicator.exact_weight, self.inputs.targets)
+        self.targets = outcome.targets
+        if self.explain:
+            self.steps.extend(Step("target", _target_step(target)) for target in outcome.targets)
+            self.steps.append(
+                Step(
+                    "roll-up",
+                    fact("step.roll_up", method=indicator.targets.roll_up, detail=outcome.detail),
+                    outcome.raw,
+                )
+            )
+        score = self._round(self._clamp(outcome.raw, "word.targets_result"))
+        self.reasons.extend(outcome.reasons)
+        if score < indicator.weight:
+            self.reasons.append(fact("reason.targets_scored", detail=outcome.detail, score=score))
+        return score
+
+    def _formula(self) -> Decimal:
+        indicator, values = self.indicator, self.inputs.values
+        assert indicator.formula is not None
+        missing = [name for name in indicator.formula_inputs if name not in values]
+        if missing:
+            return self._missing(missing)
+        names = indicator.formula_names(values, self.year)
+        try:
+            raw = indicator.formula.evaluate(names)
+        except FormulaError as exc:
+            raise RuleRuntimeError(indicator, f"{exc}", "formula") from None
+        if self.explain:
+            shown = ", ".join(f"{k}={fmt(v)}" for k, v in sorted(values.items()))
+            self.steps.append(
+                Step("formula", fact("step.formula", formula=indicator.formula.source, values=shown), raw)
+            )
+        score = self._round(self._clamp(raw, "word.formula_result"))
+        if self.inputs.reason:
+            if score < indicator.weight:
+                self.reasons.append(said(self.inputs.reason))
+            else:
+                self.notes.append(fact("note.reason_full_marks", reason=said(self.inputs.reason)))
+        elif score < indicator.weight and indicator.reason is not None:
+            self.reasons.append(rule_reason(indicator.reason_templates, self._placeholders(raw, score)))
+        return score
+
+    def _placeholders(self, raw: Exact, score: Decimal) -> dict[str, str]:
+        """The values a formula row's reason templates name, as the tables print them (only those: each is
+        written out)."""
+        indicator, values = self.indicator, self.inputs.values
+        placeholders = {}
+        for name in indicator.reason_names:
+            if name == "year":
+                placeholders[name] = str(self.year)
+            elif name == "score":
+                placeholders[name] = fmt(score)
+            elif name == "weight":
+                placeholders[name] = fmt(indicator.weight)
+            elif name == "lost":
+                placeholders[name] = fmt(EXACT.subtract(indicator.weight, score))
+            elif name == "raw":
+                placeholders[name] = fmt(raw)
+            else:
+                value = next((m.value for m in self.metrics if m.id == name and m.value is not None), None)
+                if value is None:
+                    value = values.get(name)
+                if value is not None:
+                    placeholders[name] = fmt(value)
+        unfilled = [name for name in indicator.reason_names if name not in placeholders]
+        if unfilled:
+            raise RuleRuntimeError(
+                indicator, t("template.no_value", names=", ".join(sorted(unfilled))), "reason"
+            )
+        return placeholders
+
+    def _missing(self, missing: list[str]) -> Decimal:
+        indicator = self.indicator
+        labels = "、".join(spec.label for spec in indicator.inputs if spec.name in missing)
+        names = ", ".join(missing)
+        if indicator.on_missing == "full_marks":
+            self.notes.append(fact("note.missing_full_marks", labels=labels))
+            if self.explain:
+                self.steps.append(
+                    Step("missing", fact("step.missing_full_marks", names=names), indicator.weight)
+                )
+            return indicator.weight
+        if indicator.on_missing == "zero":
+            self.reasons.append(fact("reason.missing_zero", labels=labels))
+            if self.explain:
+                self.steps.append(Step("missing", fact("step.missing_zero", names=names), ZERO))
+            return ZERO
+        raise EngineError(f"{indicator.id}: missing {missing} should have been reported when reading inputs")
+
+    def _round(self, value: Exact) -> Decimal:
+        """The one rounding of a score, from its exact value."""
+        rounding = self.indicator.rounding
+        rounded = rounding.apply(value)
+        if self.explain:
+            self.steps.append(
+                Step(
+                    "rounding",
+                    fact("step.rounding", places=rounding.places, mode=fact(f"rounding.{rounding.mode}")),
+                    rounded,
+                )
+            )
+        return rounded
+
+    def _clamp(self, value: Exact, what_key: str) -> Exact:
+        """An exact raw value outside [0, weight] is brought inside before it is rounded or shown."""
+        weight = self.indicator.weight
+        # A Fraction against the Decimal weight compares slowly (through the Decimal's own conversion): against
+        # the weight as a Fraction instead.
+        if 0 <= value <= (self.indicator.exact_weight if type(value) is Fraction else weight):
+            return value
+        what = fact(what_key)
+        if value > weight:
+            self.clamped = True
+            self.notes.append(fact("note.clamped_high", what=what, value=value, weight=weight))
+            if self.explain:
+                self.steps.append(
+                    Step("clamp", fact("step.clamped_high", value=value, weight=weight), weight)
+                )
+            return weight
+        if value < 0:
+            self.clamped = True
+            self.notes.append(fact("note.clamped_low", what=what, value=value))
+            if self.explain:
+                self.steps.append(Step("clamp", fact("step.clamped_low", value=value), ZERO))
+            return ZERO
+        return value
+
+    def _deduct(self, base: Decimal) -> Decimal:
+        score = base
+        for deduction in self.inputs.deductions:
+            score = EXACT.subtract(score, deduction.points)
+            self.reasons.append(said(deduction.reason))
+            self._improve(deduction.improvement)
+            if self.explain:
+                key = "step.declared_deduction" if deduction.code else "step.deduction"
+                detail = fact(
+                    key, code=deduction.code, points=deduction.points, reason=said(deduction.reason)
+                )
+                self.steps.append(Step("deduction", detail, score))
+        if score < 0:
+            self.clamped = True
+            self.notes.append(fact("note.deductions_exhausted", base=base))
+            if self.explain:
+                self.steps.append(Step("clamp", fact("step.deductions_exhausted"), ZERO))
+            return ZERO
+        return score
+
+    def _metrics(self) -> tuple[MetricValue, ...]:
+        if not self.indicator.metrics:
+            return ()
+        values = self.indicator.formula_names(self.inputs.values, self.year)
+        shown = []
+        for metric in self.indicator.metrics:
+            if not metric.formula.names <= values.keys():
+                continue  # evidence not given: nothing to show
+            try:
+                value: Decimal | None = Rounding(metric.places, "half_up").apply(
+                    metric.formula.evaluate(values)
+                )
+            except FormulaError:
+                value = None  # e.g. a zero denominator: shown as "cannot be computed"
+            shown.append(MetricValue(metric.id, metric.name, value, metric.unit))
+        return tuple(shown)
+
+
+def _target_step(outcome: TargetOutcome) -> Fact:
+    how = (
+        fact("target.judged")
+        if outcome.judged
+        else fact("target.completion", percent=completion_percent(outcome.completion, outcome.met))
+    )
+    return fact(
+        "step.target",
+        name=said(outcome.name),
+        target=said(outcome.target),
+        actual=said(outcome.actual or "—"),
+        state=fact("target.met" if outcome.met else "target.unmet"),
+        how=how,
+    )

@@ -1,0 +1,167 @@
+"""The engine: a rule set and one department's checked inputs in, a result out. Pure: no I/O, no printing.
+
+Each indicator's score is built in the same order the published tables imply: the formula (or the full weight),
+rounded as the indicator declares; then the deductions; then clamped to [0, weight] (扣完为止); or, instead of all
+that, the evaluator's override. Every lost point carries a reason.
+
+Speed: what depends only on the rule set is worked out once per rule set (`_Plan`: grade bands, subtotal groups,
+and the result of each row a department leaves empty); the steps of `score explain` are worked out only when
+someone reads them (`_Steps`, scorer/engine/row.py). One row's pipeline is scorer/engine/row.py.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+
+from scorer.engine.result import GradeBand, IndicatorResult, NodeResult, Result
+from scorer.engine.row import ZERO, score_indicator
+from scorer.inputs.model import Department, IndicatorInputs
+from scorer.numbers import EXACT
+from scorer.rules.model import Grade, Indicator, RuleSet
+from scorer.version import __version__
+
+_NO_INPUTS = IndicatorInputs()
+# Scoring kinds whose result depends on nothing but the indicator, its inputs and the year: a row a department
+# leaves empty scores the same for every department of that year, and is worked out once.
+_PURE_KINDS = frozenset({"formula", "deductions", "targets"})
+
+
+def score(rules: RuleSet, department: Department) -> Result:
+    with localcontext(EXACT):  # the caller's decimal context never reaches a score
+        return _score(rules, department)
+
+
+def _score(rules: RuleSet, department: Department) -> Result:
+    plan = _plan(rules)
+    year, given = department.year, department.indicators
+    indicators = tuple(_indicator_result(row, given.get(row.indicator.id), year) for row in plan.rows)
+    grand_total = sum([i.score for i in indicators], ZERO)  # exact: in the EXACT context (see `score`)
+    grade = plan.grade_of(grand_total)
+    return Result(
+        department=department.name,
+        year=department.year,
+        rules_year=rules.year,
+        rules_title=rules.title,
+        rules_digest=rules.digest,
+        units=department.units,
+        budget=dict(department.budget),
+        total=grand_total,
+        max=rules.total,
+        grade=grade.name,
+        bands=plan.bands[grade.name],
+        levels=plan.levels(indicators),
+        indicators=indicators,
+        engine_version=__version__,
+        rules_title_en=rules.title_en,
+        profile=department.profile,
+    )
+
+
+def _indicator_result(row: _Row, inputs: IndicatorInputs | None, year: int) -> IndicatorResult:
+    if row.pure and (
+        inputs is None or inputs is row.blank or (inputs == _NO_INPUTS and row.saw_blank(inputs))
+    ):
+        cached = row.empty.get(year)
+        if cached is None:
+            cached = row.empty[year] = score_indicator(row.indicator, _NO_INPUTS, year)
+        return cached
+    return score_indicator(row.indicator, _NO_INPUTS if inputs is None else inputs, year)
+
+
+class _Row:
+    """One indicator of a rule set, with the result of an empty row by year (results are frozen: shared)."""
+
+    __slots__ = ("indicator", "pure", "empty", "blank")
+
+    def __init__(self, indicator: Indicator):
+        self.indicator = indicator
+        self.pure = indicator.scoring in _PURE_KINDS
+        self.empty: dict[int, IndicatorResult] = {}
+        self.blank = (
+            _NO_INPUTS  # the last empty inputs seen (frozen: the reader shares one): known by identity
+        )
+
+    def saw_blank(self, inputs: IndicatorInputs) -> bool:
+        self.blank = inputs
+        return True
+
+
+class _Plan:
+    """What scoring needs from a rule set that no department changes, worked out once per rule set."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules  # held, so that the id it is filed under stays this rule set's
+        self.rows = tuple(_Row(i) for i in rules.indicators)
+        self.bands = {grade.name: _bands(rules, grade) for grade in rules.grades}
+        self.downward = sorted(rules.grades, key=lambda g: g.min, reverse=True)
+        english = rules.english
+        # Per level-1 node: (name, weight, English name, its rows, its level-2 nodes, each likewise).
+        self.groups = [
+            (
+                level.name,
+                level.weight,
+                english.get(level.name, ""),
+                [n for n, i in enumerate(rules.indicators) if i.level1 == level.name],
+                [
+                    (
+                        name,
+                        weight,
+                        english.get(name, ""),
+                        [
+                            n
+                            for n, i in enumerate(rules.indicators)
+                            if (i.level1, i.level2) == (level.name, name)
+                        ],
+                    )
+                    for name, weight in level.children
+                ],
+            )
+            for level in rules.levels
+        ]
+
+    def grade_of(self, total: Decimal) -> Grade:
+        """As RuleSet.grade_of, over the grades sorted once."""
+        for grade in self.downward:
+            if total >= grade.min:
+                return grade
+        return min(self.downward, key=lambda g: g.min)
+
+    def levels(self, indicators: tuple[IndicatorResult, ...]) -> tuple[NodeResult, ...]:
+        """Subtotals, summed exactly in the EXACT context `score` runs in."""
+        scores = [i.score for i in indicators]
+        return tuple(
+            NodeResult(
+                name,
+                weight,
+                sum([scores[n] for n in members], ZERO),
+                tuple(
+                    NodeResult(part, part_weight, sum([scores[n] for n in rows], ZERO), (), part_en)
+                    for part, part_weight, part_en, rows in children
+                ),
+                name_en,
+            )
+            for name, weight, name_en, members, children in self.groups
+        )
+
+
+def _bands(rules: RuleSet, reached: Grade) -> tuple[GradeBand, ...]:
+    top = max(g.max for g in rules.grades)
+    return tuple(
+        GradeBand(
+            g.name, g.label(top=g.max == top), g.min, g.name == reached.name, rules.english.get(g.name, "")
+        )
+        for g in sorted(rules.grades, key=lambda g: g.min, reverse=True)
+    )
+
+
+_PLANS: dict[int, _Plan] = {}
+_MAX_PLANS = 16  # a few rule sets side by side (diff, tests); the oldest plan goes first
+
+
+def _plan(rules: RuleSet) -> _Plan:
+    plan = _PLANS.get(id(rules))
+    if plan is None or plan.rules is not rules:
+        while len(_PLANS) >= _MAX_PLANS:
+            del _PLANS[next(iter(_PLANS))]
+        plan = _PLANS[id(rules)] = _Plan(rules)
+    return plan

@@ -1,0 +1,67 @@
+"""What `score` says, as data: a renderer puts it into words in the chosen language.
+
+Three kinds, so that nothing a person wrote is ever translated and nothing `score` says is fixed to one
+language:
+
+- `Fact`: something `score` itself says, by its catalogue key and its values (numbers stay exact numbers);
+- `Said`: text a department, an evaluator or a rule file wrote, shown verbatim in every language;
+- `RuleReason`: a rule file's reason template, in the languages the file gives, with the values to fill it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+from scorer.frozen import Frozen
+
+
+class Template(Frozen):
+    """A rule file's reason template, parsed (by scorer/formula/template.py): literal text and placeholders."""
+
+    source: str
+    parts: tuple[tuple[str, str | None], ...]  # (literal text, placeholder name or None)
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(name for _, name in self.parts if name)
+
+    def render(self, values: Mapping[str, str]) -> str:
+        return "".join(text + (values[name] if name else "") for text, name in self.parts)
+
+
+class Fact(Frozen):
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def named(self) -> dict[str, object]:
+        return dict(self.values)
+
+
+class Said(Frozen):
+    text: str
+
+
+class RuleReason(Frozen):
+    templates: tuple[tuple[str, Template], ...]  # (language, template); the first is the rule file's own
+    values: tuple[tuple[str, str], ...]  # placeholders, already written as the tables print numbers
+
+    def template(self, language: str) -> Template:
+        return dict(self.templates).get(language, self.templates[0][1])
+
+
+Message = Fact | Said | RuleReason
+
+
+def fact(key: str, **values: str | int | Decimal | Fraction | Message | None) -> Fact:
+    return Fact(key, tuple(values.items()))
+
+
+def said(text: str) -> Said:
+    return Said(text)
+
+
+def rule_reason(templates: Mapping[str, Template], values: Mapping[str, str]) -> RuleReason:
+    return RuleReason(tuple(templates.items()), tuple(values.items()))

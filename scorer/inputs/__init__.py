@@ -1,0 +1,1 @@
+"""A department's inputs: its model, read from YAML, a workbook or a sheet row, checked against one rule set."""

@@ -1,0 +1,74 @@
+"""Which rules, which files: the defaults every command shares, decided in one place.
+
+- An inputs file is scored with `--rules` if given, else the released rules of the `year` it declares.
+- A golden case is scored with `--rules` if given, else the rules folder it lies in (`rules/2023/golden/x.yaml`
+  is scored with `rules/2023`), else, under `<folder>/<year>/`, `./rules/<year>` when the working folder is a
+  rubric repository that has it, else the released `<year>`.
+- A command that needs a year and has none (schema, template) uses the latest released year.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from scorer.errors import Location, RulesNotFound, UserError
+from scorer.i18n import t
+from scorer.inputs.values import envelope_integer
+from scorer.sources.shipped import shipped_years
+from scorer.sources.yaml import YamlDocument
+
+
+def rules_for_inputs(explicit: str | None, doc: YamlDocument) -> str:
+    if explicit is not None:
+        return explicit
+    year = doc.data.get("year") if isinstance(doc.data, dict) else None
+    if year is None:
+        raise UserError.at(Location(doc.path, 1), t("inputs.no_year"))
+    year = envelope_integer("year", year)  # "2022年" names the year 2022
+    if isinstance(year, Decimal) and year == int(year):
+        year = int(year)  # 2022.0 names the year 2022
+    years = shipped_years()
+    if str(year) not in years:
+        # The file names a year no released rules cover: its own problem, at its line, not a usage error.
+        released = "、".join(years) if years else "—"
+        raise UserError.at(
+            doc.at(("year",), None, "year"), t("inputs.year_not_released", year=str(year), released=released)
+        )
+    return str(year)
+
+
+def rules_for_case(explicit: str | None, case: Path) -> str:
+    if explicit is not None:
+        return explicit
+    enclosing = next((folder for folder in case.parents if (folder / "rubric.yaml").is_file()), None)
+    if enclosing is not None:  # rules/2023/golden/x.yaml: the rules folder the cases live in
+        return str(enclosing)
+    year = case.parent.name
+    local = Path("rules") / year
+    return str(local) if (local / "rubric.yaml").is_file() else year
+
+
+def latest_year(explicit: str | None = None) -> str:
+    if explicit is not None:
+        return explicit
+    years = shipped_years()
+    if not years:
+        raise RulesNotFound(t("rules.none_shipped"))
+    return years[-1]
+
+
+def golden_folders(given: list[Path] | None) -> list[Path]:
+    """What `score test` runs: the paths given (each must exist), else tests/golden."""
+    folders = given or [Path("tests/golden")]
+    for folder in folders:
+        if not folder.exists():
+            raise UserError.at(Location(str(folder)), t("cases.no_such_path"))
+    return folders
+
+
+def diff_inputs(given: list[Path] | None) -> list[Path]:
+    """What `score diff` re-scores: the paths given, else examples/ and tests/golden/ where they exist."""
+    if given is not None:
+        return given
+    return [p for p in (Path("examples"), Path("tests/golden")) if p.is_dir()]

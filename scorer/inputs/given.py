@@ -1,0 +1,295 @@
+"""What a department declares beside its values: deductions with their reasons and codes, an evaluator's
+override, a judgement of a graded rule, declared targets, and the checks of values against each other and the
+rule's kind. Mixed into the reader (scorer/inputs/read.py), whose problems it adds to."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from scorer.errors import PathKey, did_you_mean
+from scorer.escape import is_blank
+from scorer.i18n import t
+from scorer.inputs.model import (
+    Deduction,
+    Judgement,
+    Override,
+)
+from scorer.inputs.values import POINTS, ReadsValues, without_word
+from scorer.kinds.bands import outside
+from scorer.kinds.needs import chosen, deciding, needed_inputs
+from scorer.kinds.specs import Alternatives, Bands, Graded
+from scorer.kinds.targets.model import Target
+from scorer.rounding import fmt
+from scorer.rules.model import Indicator, RuleSet
+from scorer.sources.schema import show
+from scorer.sources.yaml import YamlDocument
+
+
+def indicator_of(path: PathKey) -> tuple[str | None, PathKey]:
+    if len(path) >= 2 and path[0] == "indicators":
+        return str(path[1]), path[2:]
+    return None, path
+
+
+def _columns() -> dict[str, str]:
+    """The workbook's column names its messages point to."""
+    return {"points": t("workbook.points"), "reasons": t("form.reasons"), "override": t("workbook.override")}
+
+
+class ReadsGiven(ReadsValues):
+    """The reader's methods for a department's declarations; `doc` and `rules` are the reader's."""
+
+    doc: YamlDocument
+    rules: RuleSet
+
+    @property
+    def in_workbook(self) -> bool:
+        """A workbook's messages speak of its columns, where a clerk fills cells rather than writing keys."""
+        return self.doc.kind in ("workbook", "sheet")
+
+    def columns(self, path: PathKey) -> dict[str, str]:
+        """The columns a message points to: the clerk's workbook's, or a batch sheet row's `<indicator>.reason`."""
+        if self.doc.kind != "sheet":
+            return _columns()
+        ident = indicator_of(path)[0]
+        return {what: f"{ident}.{column}" for what, column in
+                (("points", "deduction"), ("reasons", "reason"), ("override", "override"))}  # fmt: skip
+
+    def targets(self, base: PathKey, indicator: Indicator, items: list[dict[str, Any]]) -> tuple[Target, ...]:
+        if not items or indicator.targets is None:
+            return ()
+        from scorer.kinds.targets.read import (  # only a file that lists targets needs them
+            TargetError,
+            read_target,
+        )
+
+        read = []
+        for index, item in enumerate(items):
+            path = base + ("targets", index)
+            try:
+                target = read_target(item, indicator.targets.categories)
+            except TargetError as exc:
+                self.fail(path + (exc.field,), str(exc))
+                continue
+            if indicator.targets.roll_up == "weighted_completion" and not target.weight:
+                self.fail(
+                    path + ("weight",),
+                    t("inputs.target_needs_weight", name=target.name),
+                )
+                continue
+            read.append(target)
+        return tuple(read)
+
+    def judgement(self, base: PathKey, indicator: Indicator, item: dict[str, Any] | None) -> Judgement | None:
+        """A graded row's pick: a declared grade, a score within its range, and a reason."""
+        graded = indicator.kinds.spec
+        if item is None or not isinstance(graded, Graded):
+            return None
+        path = base + ("judgement",)
+        grade = graded.grade(str(item["grade"]))
+        score = self.number(path + ("score",), item["score"], percent=False)
+        reason = self.reason(path, item, t("inputs.why_graded"))
+        if grade is None or score is None or reason is None:
+            return None  # an unknown grade is refused by the schema, with the declared ones
+        if not grade.interval.contains(Fraction(score)):
+            self.fail(
+                path + ("score",),
+                t("inputs.grade_range", score=f"{score:f}", grade=grade.name, range=grade.interval.text),
+            )
+            return None
+        if not indicator.rounding.fits(score) or score > indicator.weight or score < 0:
+            self.fail(
+                path + ("score",),
+                t("inputs.override_places", score=f"{score:f}", places=indicator.rounding.places),
+            )
+            return None
+        return Judgement(grade.name, score, reason)
+
+    def check_kinds(
+        self, base: PathKey, indicator: Indicator, entry: dict[str, Any], values: dict[str, Decimal]
+    ) -> None:
+        """What a row of a declarative kind needs and was not given; nothing when a condition decides the row."""
+        choice = str(entry.get("choice") or "")
+        needed = needed_inputs(indicator, values, choice, self.rules.year)
+        decided = deciding(indicator, values, self.rules.year) is not None
+        where = "" if entry else t("inputs.add_indicator", id=indicator.id)
+        if indicator.on_missing == "error":  # an optional input too, where these answers need it
+            for spec in indicator.inputs:
+                if spec.name in needed and spec.name not in entry:
+                    self.fail(
+                        base + (spec.name,),
+                        t(
+                            "inputs.missing_input",
+                            name=spec.name,
+                            label=spec.label,
+                            title=indicator.title,
+                            where=where,
+                        ),
+                    )
+        if decided:
+            return
+        kind = indicator.kinds.spec
+        self.check_bands(base, indicator, kind, values, choice)
+        if isinstance(kind, Graded) and "judgement" not in entry:
+            grades = "、".join(f"{g.name} {g.interval.text}" for g in kind.grades)
+            self.fail(
+                base + ("judgement",),
+                t("inputs.judgement_missing", title=indicator.title, grades=grades, where=where),
+            )
+        if isinstance(kind, Alternatives) and kind.choose == "by_department" and not choice:
+            options = ", ".join(f"{o.id} ({o.name})" for o in kind.options)
+            self.fail(
+                base + ("choice",),
+                t("inputs.choice_missing", title=indicator.title, options=options, where=where),
+            )
+
+    def check_bands(
+        self, base: PathKey, indicator: Indicator, kind: Any, values: dict[str, Decimal], choice: str
+    ) -> None:
+        """A value no band holds is the department's figure to check, at its own line."""
+        names = indicator.formula_names(values, self.rules.year)
+        if isinstance(kind, Alternatives):
+            option = chosen(kind, names, choice)
+            kind = option.spec if option is not None else None
+        if not isinstance(kind, Bands) or not kind.of.names - {"weight", "year"} <= values.keys():
+            return
+        found = outside(kind, names)
+        if found is None:
+            return
+        value, covered = found
+        given = sorted(kind.of.names - {"weight", "year"})
+        at = base + (given[0],) if len(given) == 1 else base
+        figures = ", ".join(f"{name}={fmt(values[name])}" for name in given)
+        self.fail(
+            at,
+            t(
+                "inputs.outside_bands",
+                title=indicator.title,
+                value=fmt(value),
+                covered=covered,
+                figures=figures,
+            ),
+        )
+
+    def check_refs(self, base: PathKey, indicator: Indicator, values: dict[str, Decimal]) -> None:
+        for spec in indicator.inputs:
+            ref = spec.max_ref
+            if ref and spec.name in values and ref in values and values[spec.name] > values[ref]:
+                self.fail(
+                    base + (spec.name,),
+                    t(
+                        "inputs.exceeds",
+                        label=spec.label,
+                        value=f"{values[spec.name]:f}",
+                        limit_label=indicator.input(ref).label,  # type: ignore[union-attr]
+                        limit=f"{values[ref]:f}",
+                    ),
+                )
+
+    def check_missing(
+        self, base: PathKey, indicator: Indicator, entry: dict[str, Any], values: dict[str, Decimal]
+    ) -> None:
+        if indicator.scoring != "formula" or indicator.on_missing != "error":
+            return
+        for spec in indicator.inputs:
+            if spec.optional or spec.name in entry:
+                continue
+            where = "" if entry or self.in_workbook else t("inputs.add_indicator", id=indicator.id)
+            self.fail(
+                base + (spec.name,),
+                t(
+                    "inputs.missing_input.workbook" if self.in_workbook else "inputs.missing_input",
+                    name=spec.name,
+                    label=spec.label,
+                    title=indicator.title,
+                    where=where,
+                    **self.columns(base),
+                ),
+            )
+
+    def deduction(self, path: PathKey, indicator: Indicator, item: dict[str, Any]) -> Deduction | None:
+        improvement = str(item.get("improvement") or "").strip()
+        if "code" in item:
+            if "points" in item or "reason" in item:
+                self.fail(path, t("inputs.code_and_points"))
+                return None
+            declared = indicator.declared(item["code"])
+            if declared is None:
+                codes = [d.code for d in indicator.deductions]
+                known = t("inputs.declared_codes", codes=", ".join(codes)) if codes else t("inputs.no_codes")
+                hint = did_you_mean(item["code"], codes)
+                self.fail(
+                    path + ("code",), t("inputs.unknown_code", code=str(item["code"]), hint=hint or known)
+                )
+                return None
+            return Deduction(
+                declared.points, declared.reason, improvement or declared.improvement, declared.code
+            )
+        if "points" not in item:
+            self.fail(
+                path,
+                t(
+                    "inputs.deduction_incomplete.workbook"
+                    if self.in_workbook
+                    else "inputs.deduction_incomplete",
+                    **self.columns(path),
+                ),
+            )
+            return None
+        points = self.number(path + ("points",), without_word(item["points"], POINTS), percent=False)
+        reason = self.reason(path, item, t("inputs.why_deducted"))
+        if points is None or reason is None:
+            return None
+        if points <= 0:
+            self.fail(path + ("points",), t("inputs.points_positive", value=show(item["points"])))
+            return None
+        if not indicator.rounding.fits(points):
+            self.fail(
+                path + ("points",),
+                t(
+                    "inputs.points_places",
+                    points=f"{points:f}",
+                    title=indicator.title,
+                    places=indicator.rounding.places,
+                ),
+            )
+            return None
+        return Deduction(points, reason, improvement)
+
+    def override(self, base: PathKey, indicator: Indicator, item: dict[str, Any] | None) -> Override | None:
+        if item is None:
+            return None
+        path = base + ("override",)
+        score = self.number(path + ("score",), without_word(item["score"], POINTS), percent=False)
+        reason = self.reason(path, item, t("inputs.why_overridden"))
+        if score is None or reason is None:
+            return None
+        if not 0 <= score <= indicator.weight:
+            self.fail(
+                path + ("score",),
+                t("inputs.override_range", weight=f"{indicator.weight:f}", score=f"{score:f}"),
+            )
+            return None
+        if not indicator.rounding.fits(score):
+            self.fail(
+                path + ("score",),
+                t("inputs.override_places", score=f"{score:f}", places=indicator.rounding.places),
+            )
+            return None
+        return Override(score, item["reason"].strip(), str(item.get("improvement") or "").strip())
+
+    def reason(self, path: PathKey, item: dict[str, Any], what: str) -> str | None:
+        reason = item.get("reason")
+        if not isinstance(reason, str) or is_blank(reason):
+            self.fail(
+                path + ("reason",),
+                t(
+                    "inputs.reason_required.workbook" if self.in_workbook else "inputs.reason_required",
+                    what=what,
+                    **self.columns(path),
+                ),
+            )
+            return None
+        return reason.strip()

@@ -1,0 +1,259 @@
+"""A department's inputs file, read and checked against one rule year.
+
+Everything a department can get wrong is caught here, with its file, line, indicator and field, so that the
+engine receives only complete, exact values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from scorer.errors import PathKey, Problem, UserError
+from scorer.escape import is_blank
+from scorer.i18n import LANGUAGES, t
+from scorer.inputs.given import ReadsGiven, indicator_of
+from scorer.inputs.model import (
+    Department,
+    IndicatorInputs,
+    Profile,
+    department_key,
+)
+from scorer.inputs.schema import inputs_schema
+from scorer.inputs.values import ENVELOPE_WORDS, as_text, envelope_integer
+from scorer.inputs.workbook_layout import WORKBOOK_SUFFIXES
+from scorer.rules.model import Indicator, RuleSet
+from scorer.sources.schema import field_name, meant_key, rejected_paths, schema_accepts, validate
+from scorer.sources.yaml import YamlDocument, load_yaml_file, parse_yaml
+
+
+def load_inputs(path: Path, rules: RuleSet, display: str | None = None) -> Department:
+    return read_inputs(load_yaml_file(path, display), rules)
+
+
+def parse_inputs(text: str, rules: RuleSet, display: str = "<inputs>") -> Department:
+    return read_inputs(parse_yaml(text, display), rules)
+
+
+def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
+    if not isinstance(doc.data, dict):
+        raise UserError.at(doc.at(()), t("inputs.not_a_mapping"))
+    doc = _counts_as_numbers(doc)
+    schema = _schema_of(rules)
+    problems = validate(doc, schema, indicator_of)
+    if problems:
+        accepted = _accepted_part(doc, schema)
+        if accepted is not None:
+            # The checks after the schema still run on what it accepted: a clerk sees every problem at once.
+            reader = _Reader(*accepted, rules)
+            reader.department()
+            problems += reader.problems
+        raise _every(doc, problems)
+    reader = _Reader(doc, set(), rules)
+    department = reader.department()
+    if reader.problems or doc.early:
+        raise _every(doc, reader.problems)
+    return department
+
+
+_EMPTY_ROWS: dict[tuple[int, str], tuple[RuleSet, IndicatorInputs]] = {}  # (rule set, its row) → inputs
+_MAX_EMPTY_ROWS = 1024
+_last_schema: list[Any] = [None, None]  # (rule set, its inputs schema): a batch reads many files under one
+
+
+def _schema_of(rules: RuleSet) -> dict[str, Any]:
+    if _last_schema[0] is not rules:
+        _last_schema[:] = [rules, inputs_schema(rules)]
+    schema: dict[str, Any] = _last_schema[1]
+    return schema
+
+
+# The words a clerk writes after a number that are the field's own unit: "1分" for points, "2022年", "3个".
+def _counts_as_numbers(doc: YamlDocument) -> YamlDocument:
+    data = doc.data
+    if not any(isinstance(data.get(key), str) for key in ENVELOPE_WORDS):
+        return doc
+    data = {**data, **{key: envelope_integer(key, data[key]) for key in ENVELOPE_WORDS if key in data}}
+    return replace(doc, data=data)
+
+
+def _accepted_part(doc: YamlDocument, schema: dict[str, Any]) -> tuple[YamlDocument, set[str]] | None:
+    """The document without its unknown keys and without every indicator or section the schema rejects, with the
+    ids of the rejected indicators (not to be checked again), or None when what is left would still not pass the
+    schema (so the reader only ever sees a valid document)."""
+    properties = schema["properties"]
+    rest = {key: value for key, value in doc.data.items() if key in properties}
+    rejected: set[str] = set()
+    if isinstance(rest.get("indicators"), dict):
+        known = properties["indicators"]["properties"]
+        unknown = [key for key in rest["indicators"] if key not in known]
+        # A misspelt indicator (budget_exec, or its Chinese name) stands for the one it resembles: that one is
+        # not reported missing as well.
+        rejected.update(meant_key(str(key), known)[0] for key in unknown)
+        rest["indicators"] = {key: value for key, value in rest["indicators"].items() if key in known}
+    for path in rejected_paths(schema, rest):
+        if not path:
+            rest.setdefault("indicators", {})
+        elif path[0] == "indicators" and len(path) >= 2:
+            rest["indicators"].pop(path[1], None)
+            rejected.add(str(path[1]))
+        else:
+            rest.pop(path[0], None)
+    rest.setdefault("department", _STAND_IN)
+    if not schema_accepts(schema, rest):
+        return None
+    return replace(doc, data=rest), rejected
+
+
+# Stands for a department name the schema refused, so that the rest of the file can still be checked.
+_STAND_IN = "-"
+
+
+def _line_order(problem: Problem) -> tuple[str, int, str]:
+    """File order: by line in a YAML file, by sheet, row and column in a workbook ("指标!I7")."""
+    line = problem.location.line
+    if isinstance(line, int) or line is None:
+        return ("", line or 0, "")
+    cell = re.fullmatch(r"(.*)!([A-Z]+)(\d+)", line)
+    if cell is None:
+        return (line, 0, "")
+    return (cell[1], int(cell[3]), cell[2].rjust(3))
+
+
+def _every(doc: YamlDocument, problems: list[Problem]) -> UserError:
+    """Every problem of the file at once, in file order: a clerk fixes them all in one pass. In a workbook each
+    names its row and column as the clerk sees them ("[合同备案时效性] 未达标原因"), not the inputs file's keys."""
+    found = [*doc.early, *problems]
+    if doc.labels:
+        found = [_in_workbook_words(doc, problem) for problem in found]
+    return UserError(sorted(found, key=lambda p: (*_line_order(p), p.message)))
+
+
+def _in_workbook_words(doc: YamlDocument, problem: Problem) -> Problem:
+    label = doc.labels.get(str(problem.location.line))
+    if label is None:
+        return problem
+    row, column = label
+    return replace(problem, location=replace(problem.location, indicator=row, field=column))
+
+
+def _placeholders() -> set[str]:
+    """The template's placeholder for the department's name, in each language, as a department key."""
+    return {department_key(t("scaffold.department", lang)) for lang in LANGUAGES}
+
+
+class _Reader(ReadsGiven):
+    """One inputs file being read: its problems gathered, each at its file, line, indicator and field. How a
+    value is read is scorer/inputs/values.py; a department's own declarations (deductions, overrides,
+    judgements, targets) scorer/inputs/given.py."""
+
+    def __init__(self, doc: YamlDocument, rejected: set[str], rules: RuleSet):
+        self.doc = doc
+        self.rejected = rejected  # indicators the schema refused: their problems are told already
+        self.rules = rules
+        self.problems: list[Problem] = []
+
+    def fail(self, path: PathKey, message: str) -> None:
+        indicator, relative = indicator_of(path)
+        self.problems.append(Problem(self.doc.at(path, indicator, field_name(relative)), message))
+
+    def department(self) -> Department:
+        data = self.doc.data
+        year = data.get("year", self.rules.year)
+        if isinstance(year, Decimal) and year == int(year):
+            year = int(year)  # 2022.0 is the year 2022
+        if year != self.rules.year:
+            self.fail(
+                ("year",),
+                t("inputs.wrong_year", year=str(year), rules_year=str(self.rules.year)),
+            )
+        if is_blank(data["department"]):
+            self.fail(("department",), t("inputs.department_empty"))
+        elif department_key(data["department"]) in _placeholders():
+            self.fail(("department",), t("inputs.department_placeholder"))  # the template's own words
+        budget = {}
+        for key, value in (data.get("budget") or {}).items():
+            number = self.number(("budget", key), value, percent=False)
+            if number is not None:
+                budget[key] = number
+        entries = data.get("indicators") or {}
+        indicators = {
+            indicator.id: (
+                IndicatorInputs()
+                if indicator.id in self.rejected
+                else (
+                    self.indicator(indicator, entry)
+                    if (entry := entries.get(indicator.id))
+                    else self.empty(indicator)
+                )
+            )
+            for indicator in self.rules.indicators
+        }
+        profile = Profile(
+            **{key: as_text(value) for key, value in (data.get("profile") or {}).items()},
+            **{key: as_text(value) for key, value in (data.get("report") or {}).items()},
+        )
+        return Department(
+            data["department"], year, data.get("units"), budget, indicators, self.doc.path, profile
+        )
+
+    def empty(self, indicator: Indicator) -> IndicatorInputs:
+        """A row the department left out. When that is no problem, what is read depends on the rule set alone:
+        it is read once per rule set and indicator (a batch leaves most rows empty)."""
+        key = (id(self.rules), indicator.id)
+        kept = _EMPTY_ROWS.get(key)
+        if kept is not None and kept[0] is self.rules:
+            return kept[1]
+        before = len(self.problems)
+        inputs = self.indicator(indicator, {})
+        if len(self.problems) == before:  # a problem names this file: read again each time
+            if len(_EMPTY_ROWS) >= _MAX_EMPTY_ROWS:
+                _EMPTY_ROWS.clear()
+            _EMPTY_ROWS[key] = (self.rules, inputs)
+        return inputs
+
+    def indicator(self, indicator: Indicator, entry: dict[str, Any]) -> IndicatorInputs:
+        base: PathKey = ("indicators", indicator.id)
+        values = {}
+        for spec in indicator.inputs:
+            if spec.name in entry:
+                value = self.value(base + (spec.name,), spec, entry[spec.name])
+                if value is not None:
+                    values[spec.name] = value
+        self.check_refs(base, indicator, values)
+        override = self.override(base, indicator, entry.get("override"))
+        deductions = tuple(
+            d
+            for index, item in enumerate(entry.get("deductions") or [])
+            if (d := self.deduction(base + ("deductions", index), indicator, item)) is not None
+        )
+        if override is not None and deductions:
+            self.fail(base + ("override",), t("inputs.override_and_deductions"))
+        declarative = indicator.kinds.spec is not None or indicator.kinds.conditions
+        if override is None:
+            if declarative:
+                self.check_kinds(base, indicator, entry, values)
+            else:
+                self.check_missing(base, indicator, entry, values)
+        targets = self.targets(base, indicator, entry.get("targets") or [])
+        judgement = self.judgement(base, indicator, entry.get("judgement"))
+        improvement = as_text(entry.get("improvement"))
+        reason = as_text(entry.get("reason"))
+        if "reason" in entry and is_blank(reason):
+            self.fail(base + ("reason",), t("inputs.reason_blank"))
+        elif reason and indicator.scoring != "formula":
+            self.fail(base + ("reason",), t("inputs.reason_not_formula"))
+        choice = str(entry.get("choice") or "")
+        return IndicatorInputs(values, deductions, override, targets, improvement, judgement, choice, reason)
+
+
+def read_document(inputs: Path) -> YamlDocument:
+    """An inputs file's data and where each value stands: a YAML file, or a clerk's workbook (.xlsx)."""
+    if inputs.suffix.lower() in WORKBOOK_SUFFIXES:
+        from scorer.inputs.workbook import load_workbook_inputs  # only a workbook needs its reader
+
+        return load_workbook_inputs(inputs)
+    return load_yaml_file(inputs)

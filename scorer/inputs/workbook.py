@@ -1,0 +1,268 @@
+"""A clerk's input workbook (`自评输入.xlsx`), read into the same inputs as a YAML file, with the same checks.
+
+The workbook is another spelling of the inputs file: this module turns its cells into the inputs file's data,
+remembering for each value its sheet and cell, so that every problem the inputs reader finds is reported at
+`自评输入.xlsx:指标!I7`. It copes with what Excel and LibreOffice do to a file: percent-formatted cells (0.934 shown
+as 93.40%), numbers stored as text, stray spaces, formulas with cached values, a workbook re-saved elsewhere.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from scorer.errors import LineMap, Location, PathKey, Problem, UserError
+from scorer.i18n import LANGUAGES, t
+from scorer.inputs import workbook_layout as layout
+from scorer.inputs.values import as_text
+from scorer.rounding import fmt
+from scorer.sources.xlsx_open import FORM, Checked, check, open_book, sheet_named
+from scorer.sources.yaml import YamlDocument, display_path
+
+
+def is_workbook(path: Path) -> bool:
+    return path.suffix.lower() in layout.WORKBOOK_SUFFIXES
+
+
+def load_workbook_inputs(path: Path, display: str | None = None) -> YamlDocument:
+    display = display or display_path(path)
+    checked = check(path, display, FORM)  # bounded before openpyxl sees it (scorer/sources/xlsx_open.py)
+    reader = _Reader(display, open_book(checked, read_only=False), checked)
+    data = reader.data()
+    return YamlDocument(display, data, reader.lines, "workbook", reader.labels, tuple(reader.early))
+
+
+class _Reader:
+    def __init__(self, display: str, book: Any, checked: Checked):
+        self.display = display
+        self.book = book
+        self.checked = checked
+        self.lines = LineMap({(): "A1"})
+        self.labels: dict[str, tuple[str | None, str | None]] = {}  # cell → its row's name, its column's
+        self.early: list[Problem] = []
+        self._formulas: Any = None
+
+    def sheet(self, role: str) -> Any:
+        name = sheet_named(self.checked, {t(f"workbook.sheet.{role}", lang) for lang in LANGUAGES})
+        if name is None or name not in self.book.sheetnames:  # a chart sheet by that name holds no cells
+            raise UserError.at(
+                Location(self.display), t("workbook.missing_sheet", sheet=t(f"workbook.sheet.{role}"))
+            )
+        return self.book[name]
+
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        self.profile(data)
+        data.setdefault("department", "")
+        data["indicators"] = {}
+        self.indicators(data["indicators"])
+        self.targets(data["indicators"])
+        return data
+
+    def at(
+        self, path: PathKey, sheet: Any, cell: Any, row: str | None = None, column: str | None = None
+    ) -> None:
+        where = f"{sheet.title}!{cell.coordinate}"
+        self.lines.lines[path] = where
+        if row or column:
+            self.labels.setdefault(where, (row, column))
+
+    def problem(self, sheet: Any, cell: Any, row: str | None, column: str | None, message: str) -> None:
+        self.early.append(
+            Problem(Location(self.display, f"{sheet.title}!{cell.coordinate}", row, column), message)
+        )
+
+    def value(self, sheet: Any, cell: Any, kind: str = "number") -> Any:
+        """A cell's value as the inputs reader expects it; None when empty."""
+        value = cell.value
+        if value is None:
+            if self._has_formula(sheet, cell):
+                raise UserError.at(
+                    Location(self.display, f"{sheet.title}!{cell.coordinate}"),
+                    t("workbook.formula_without_value"),
+                )
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            if kind == "text":
+                return fmt(number)
+            if "%" in (cell.number_format or ""):  # 0.934 shown as 93.40%: the clerk means 93.4%
+                return f"{fmt(number.scaleb(2))}%"
+            return int(number) if number == int(number) and kind != "money" else number
+        return str(value).strip() or None  # a date or time typed into a cell: as its text
+
+    def _has_formula(self, sheet: Any, cell: Any) -> bool:
+        if self._formulas is None:
+            self._formulas = open_book(self.checked, read_only=False, data_only=False)
+        formula = self._formulas[sheet.title][cell.coordinate].value
+        return isinstance(formula, str) and formula.startswith("=")
+
+    def profile(self, data: dict[str, Any]) -> None:
+        sheet = self.sheet(layout.PROFILE)
+        kinds = dict(layout.PROFILE_FIELDS)
+        for row in range(layout.FIRST_ROW, sheet.max_row + 1):
+            key = sheet.cell(row=row, column=layout.P_KEY).value
+            if not isinstance(key, str) or key.strip() not in kinds:
+                continue
+            key = key.strip()
+            cell = sheet.cell(row=row, column=layout.P_VALUE)
+            kind = kinds[key]
+            value = self.value(sheet, cell, "text" if kind in ("text", "long") else kind)
+            path: PathKey = tuple(key.split("."))
+            self.at(path, sheet, cell, None, t(f"workbook.field.{key}"))
+            if value is None:
+                continue
+            parts = key.split(".")
+            target = data
+            for part in parts[:-1]:
+                target = target.setdefault(part, {})
+            target[parts[-1]] = value
+
+    def indicators(self, entries: dict[str, Any]) -> None:
+        sheet = self.sheet(layout.INDICATORS)
+        for row in range(layout.FIRST_ROW, sheet.max_row + 1):
+            ident = sheet.cell(row=row, column=layout.ID).value
+            if not isinstance(ident, str) or not ident.strip():
+                continue
+            ident = ident.strip()
+            base: PathKey = ("indicators", ident)
+            entry = entries.setdefault(ident, {})
+            title = as_text(sheet.cell(row=row, column=layout.NAME).value) or ident
+            self.lines.lines.setdefault(base, f"{sheet.title}!C{row}")
+            self.labels.setdefault(f"{sheet.title}!C{row}", (title, None))
+            name = sheet.cell(row=row, column=layout.INPUT).value
+            value_cell = sheet.cell(row=row, column=layout.VALUE)
+            if isinstance(name, str) and name.strip():
+                label = as_text(sheet.cell(row=row, column=layout.INPUT_LABEL).value) or name.strip()
+                key = tuple(name.strip().split("."))  # judgement.grade: a part of the judgement
+                self.at(base + key, sheet, value_cell, title, label)
+                kind = "text" if key[-1] in ("grade", "reason", "choice") else "number"
+                value = self.value(sheet, value_cell, kind)
+                if value is not None:
+                    target = entry
+                    for part in key[:-1]:
+                        target = target.setdefault(part, {})
+                        self.at(base + key[:-1], sheet, value_cell, title, label)
+                    target[key[-1]] = value
+            self.deduction(
+                sheet, row, base, entry, title, asks_input=bool(isinstance(name, str) and name.strip())
+            )
+
+    def deduction(
+        self, sheet: Any, row: int, base: PathKey, entry: dict[str, Any], title: str, asks_input: bool = False
+    ) -> None:
+        points_cell = sheet.cell(row=row, column=layout.POINTS)
+        reason_cell = sheet.cell(row=row, column=layout.REASON)
+        improvement_cell = sheet.cell(row=row, column=layout.IMPROVEMENT)
+        override_cell = sheet.cell(row=row, column=layout.OVERRIDE)
+        points = self.value(sheet, points_cell, "money")
+        reason = self.value(sheet, reason_cell, "text")
+        improvement = self.value(sheet, improvement_cell, "text")
+        override = self.value(sheet, override_cell, "money")
+        points_words, reason_words = t("workbook.points"), t("form.reasons")
+        override_words = t("workbook.override")
+        if override is not None:  # the evaluator's score for the row; the reason column says why
+            if points is not None:
+                self.problem(
+                    sheet,
+                    points_cell,
+                    title,
+                    points_words,
+                    t("workbook.override_and_points", override=override_words),
+                )
+                points = None
+            if reason is None:
+                self.problem(
+                    sheet,
+                    reason_cell,
+                    title,
+                    reason_words,
+                    t("workbook.override_needs_reason", override=override_words, reasons=reason_words),
+                )
+                return
+            self.at(base + ("override",), sheet, override_cell, title, override_words)
+            self.at(base + ("override", "score"), sheet, override_cell, title, override_words)
+            self.at(base + ("override", "reason"), sheet, reason_cell, title, reason_words)
+            entry["override"] = {"score": override, "reason": reason}
+            reason = None
+        if points is None and reason is not None and asks_input and "reason" not in entry:
+            # A row scored from its inputs, with a reason and no points: the 未达标原因 in the department's words.
+            self.at(base + ("reason",), sheet, reason_cell, title, reason_words)
+            entry["reason"] = reason
+            reason = None
+        if points is not None or reason is not None:
+            deductions = entry.setdefault("deductions", [])
+            path = base + ("deductions", len(deductions))
+            item: dict[str, Any] = {}
+            if points is not None:
+                item["points"] = points
+            if reason is not None:
+                item["reason"] = reason
+            self.at(path, sheet, points_cell, title, points_words)
+            self.at(path + ("points",), sheet, points_cell, title, points_words)
+            self.at(path + ("reason",), sheet, reason_cell, title, reason_words)
+            deductions.append(item)
+        if improvement is not None:
+            self.at(base + ("improvement",), sheet, improvement_cell, title, t("form.improvements"))
+            entry["improvement"] = improvement
+
+    def targets(self, entries: dict[str, Any]) -> None:
+        sheet = self.sheet(layout.TARGETS)
+        columns = {"category": layout.T_CATEGORY, "name": layout.T_NAME, "target": layout.T_TARGET,
+                   "actual": layout.T_ACTUAL, "reason": layout.T_REASON}  # fmt: skip
+        words = {key: t(key_words) for key, key_words in _TARGET_WORDS.items()}
+        for row in range(layout.FIRST_ROW, sheet.max_row + 1):
+            ident = as_text(sheet.cell(row=row, column=layout.T_ID).value)
+            name = as_text(sheet.cell(row=row, column=layout.T_NAME).value)
+            id_cell = sheet.cell(row=row, column=layout.T_ID)
+            if not ident:
+                filled = any(as_text(sheet.cell(row=row, column=c).value) for c in columns.values())
+                # A target typed in without saying which 三级指标 it belongs to: never dropped silently.
+                if filled:
+                    self.problem(
+                        sheet, id_cell, name or None, t("workbook.id"), t("workbook.target_without_id")
+                    )
+                continue
+            if not name:
+                continue
+            self.at(("indicators", ident), sheet, id_cell, ident, t("workbook.id"))
+            targets = entries.setdefault(ident, {}).setdefault("targets", [])
+            path: PathKey = ("indicators", ident, "targets", len(targets))
+            item: dict[str, Any] = {}
+            self.at(path, sheet, sheet.cell(row=row, column=layout.T_NAME), name, words["name"])
+            for key, column in columns.items():
+                cell = sheet.cell(row=row, column=column)
+                self.at(path + (key,), sheet, cell, name, words[key])
+                value = self.value(sheet, cell, "text")
+                if value is not None:
+                    item[key] = value
+            judged_cell = sheet.cell(row=row, column=layout.T_JUDGED)
+            judged = self.value(sheet, judged_cell, "text")
+            self.at(path + ("met",), sheet, judged_cell, name, words["met"])
+            if judged is not None:
+                met = layout.MET_WORDS.get(str(judged).strip().lower())
+                if met is not None and "reason" not in item:
+                    reason_cell = sheet.cell(row=row, column=layout.T_REASON)
+                    self.problem(
+                        sheet, reason_cell, name, words["reason"], t("workbook.judged_without_reason")
+                    )
+                    continue
+                item["met"] = met if met is not None else judged  # an unknown word is refused by the schema
+            targets.append(item)
+
+
+# The 绩效指标 sheet's columns, as its header names them.
+_TARGET_WORDS = {
+    "category": "targets.category",
+    "name": "targets.name",
+    "target": "targets.target",
+    "actual": "targets.actual",
+    "met": "workbook.judged",
+    "reason": "workbook.judged_reason",
+}

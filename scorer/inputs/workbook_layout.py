@@ -1,0 +1,73 @@
+"""Where everything stands in the clerk's input workbook (`score template -o 自评输入.xlsx`).
+
+The writer (scorer/render/input_workbook.py) and the reader (scorer/inputs/workbook.py) share this one description, so
+that a workbook read back gives exactly the inputs it was written from. The reader relies on the id columns and
+positions below, never on the headers' wording (they follow the language the workbook was made in).
+"""
+
+from __future__ import annotations
+
+# What a workbook's file name ends with (a YAML inputs file's is anything else).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+# Sheets, by their role; their shown names come from the catalogue (workbook.sheet.<role>).
+INSTRUCTIONS, INDICATORS, TARGETS, PROFILE = "instructions", "indicators", "targets", "profile"
+SHEETS = (INSTRUCTIONS, INDICATORS, TARGETS, PROFILE)
+
+FIRST_ROW = 3  # row 1: the title, row 2: the headers
+
+# 指标 sheet: one row per formula input of an indicator (one row for an indicator without inputs).
+(
+    LEVEL1,
+    LEVEL2,
+    NAME,
+    WEIGHT,
+    EXPLANATION,
+    ID,
+    INPUT_LABEL,
+    UNIT,
+    VALUE,
+    POINTS,
+    REASON,
+    IMPROVEMENT,
+    INPUT,
+    OVERRIDE,
+) = range(1, 15)
+INDICATOR_COLUMNS = (
+    ("form.level1", 10), ("form.level2", 10), ("form.level3", 22), ("form.weight", 7), ("form.explanation", 30),
+    ("workbook.id", 14), ("workbook.input", 20), ("workbook.unit", 7), ("workbook.value", 12),
+    ("workbook.points", 9), ("form.reasons", 30), ("form.improvements", 30), ("workbook.input_id", 14),
+    ("workbook.override", 12),
+)  # fmt: skip
+
+# 绩效指标 sheet: one row per declared target.
+T_INDICATOR, T_ID, T_CATEGORY, T_NAME, T_TARGET, T_ACTUAL, T_JUDGED, T_REASON = range(1, 9)
+TARGET_COLUMNS = (
+    ("form.level3", 22), ("workbook.id", 14), ("targets.category", 12), ("targets.name", 30),
+    ("targets.target", 16), ("targets.actual", 16), ("workbook.judged", 12), ("workbook.judged_reason", 30),
+)  # fmt: skip
+TARGET_ROWS = 40  # rows offered per workbook; more can be added by copying a row
+
+# 基本情况 sheet: one row per field: its label, its key in the inputs file, the value.
+P_LABEL, P_KEY, P_VALUE = 1, 2, 3
+PROFILE_FIELDS = (
+    ("department", "text"), ("year", "integer"), ("units", "integer"),
+    ("budget.total", "money"), ("budget.basic", "money"), ("budget.project", "money"),
+    ("budget.special", "money"), ("budget.other_development", "money"), ("budget.district_level", "money"),
+    ("budget.transfers", "money"), ("budget.executed", "money"),
+    ("profile.goal", "long"), ("profile.achieved", "long"), ("profile.shortfall", "long"),
+    ("report.key_tasks", "long"), ("report.results", "long"), ("report.performance_management", "long"),
+    ("report.procurement_management", "long"), ("report.asset_management", "long"), ("report.problems", "long"),
+    ("report.improvements", "long"),
+)  # fmt: skip
+
+MET_WORDS = {
+    "达标": True,
+    "是": True,
+    "yes": True,
+    "met": True,
+    "未达标": False,
+    "否": False,
+    "no": False,
+    "not met": False,
+}

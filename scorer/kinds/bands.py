@@ -1,0 +1,58 @@
+"""Bands: the first declared range holding the value gives the row its points and its reason."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from scorer.facts import fact
+from scorer.formula.evaluate import FormulaError
+from scorer.i18n import t
+from scorer.kinds.base import Step
+from scorer.kinds.context import KindError, Row, evaluate, shown
+from scorer.kinds.specs import Bands, where
+from scorer.rounding import Exact, fmt
+
+
+def score(row: Row, spec: Bands) -> Decimal:
+    value = evaluate(row, spec.of, spec.path + ("of",))
+    row.steps.append(
+        Step("value", fact("step.value", formula=spec.of.source, values=shown(row, spec.of)), value)
+    )
+    for band in spec.items:
+        if not band.interval.contains(value):
+            continue
+        row.steps.append(
+            Step("band", fact("step.band", band=band.interval.text, points=band.points), band.points)
+        )
+        row.exercised.append(where(band.path))
+        result = row.finish(band.points)
+        if result < row.weight:
+            extra: dict[str, Exact | str] = {
+                "value": value,
+                "points": band.points,
+                "score": result,
+                "lost": row.lost(result),
+            }
+            default = fact("reason.band", value=value, band=band.interval.text, points=band.points)
+            row.reasons.append(row.text(band.reason, {**extra, "band": band.interval.text}, default))
+        return result
+    raise KindError(spec.path + ("items",), t("kinds.no_band", value=fmt(value)))
+
+
+def outside(spec: Bands, names: dict[str, Decimal]) -> tuple[Fraction, str] | None:
+    """The value no band holds, and the stretch the bands cover ("0 – 100"), when the department's values give
+    one; None when a band holds it or it cannot be worked out yet (the engine reports a formula's fault)."""
+    try:
+        value = spec.of.evaluate(names)
+    except FormulaError:
+        return None
+    if any(band.interval.contains(value) for band in spec.items):
+        return None
+    ends = [e for band in spec.items for e in (band.interval.low, band.interval.high, band.interval.equals)]
+    unbounded_low = any(b.interval.equals is None and b.interval.low is None for b in spec.items)
+    unbounded_high = any(b.interval.equals is None and b.interval.high is None for b in spec.items)
+    known = [e for e in ends if e is not None]
+    low = "-∞" if unbounded_low or not known else fmt(min(known))
+    high = "∞" if unbounded_high or not known else fmt(max(known))
+    return value, f"{low} – {high}"

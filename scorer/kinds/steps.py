@@ -1,0 +1,76 @@
+"""Per-unit deductions from a threshold: 每超1个百分点扣0.5分, 每低于5%扣2分, 扣完为止; a partial step is not
+counted (whole), counted whole (started) or counted in proportion, as the rule declares."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+from scorer.facts import fact
+from scorer.kinds.base import Step
+from scorer.kinds.context import Row, capped, evaluate, shown
+from scorer.kinds.specs import Steps, where
+from scorer.rounding import Exact
+
+
+def count(spec: Steps, value: Fraction) -> tuple[Fraction, Fraction]:
+    """How far the value is past the threshold, and the steps that counts as (exact)."""
+    threshold = Fraction(spec.threshold)
+    past = value - threshold if spec.direction == "above" else threshold - value
+    excess = max(Fraction(0), past)
+    units = excess / Fraction(spec.per)
+    if spec.partial == "whole":
+        return excess, Fraction(math.floor(units))
+    if spec.partial == "started":
+        return excess, Fraction(math.ceil(units))
+    return excess, units
+
+
+def score(row: Row, spec: Steps) -> Decimal:
+    value = evaluate(row, spec.of, spec.path + ("of",))
+    row.steps.append(
+        Step("value", fact("step.value", formula=spec.of.source, values=shown(row, spec.of)), value)
+    )
+    excess, steps = count(spec, value)
+    computed = steps * Fraction(spec.points)
+    deducted = min(computed, Fraction(row.weight))  # 扣完为止: never more than the weight
+    raw = Fraction(row.weight) - computed
+    row.steps.append(
+        Step(
+            "steps",
+            fact(
+                "step.steps",
+                direction=fact(f"kinds.direction.{spec.direction}"),
+                threshold=spec.threshold,
+                excess=excess,
+                per=spec.per,
+                steps=steps,
+                partial=fact(f"kinds.partial.{spec.partial}"),
+                points=spec.points,
+                deducted=computed,
+            ),
+            raw,
+        )
+    )
+    if deducted:
+        row.exercised.append(where(spec.path))
+    if raw < 0:
+        row.steps.append(Step("clamp", fact("step.deductions_exhausted"), Decimal(0)))
+        raw = Fraction(0)  # 扣完为止
+    result = row.finish(raw)
+    if result < row.weight:
+        extra: dict[str, Exact | str] = {
+            "value": value, "threshold": spec.threshold, "excess": excess, "steps": steps, "per": spec.per,
+            "points": spec.points, "deducted": deducted, "computed": computed, "score": result,
+            "lost": row.lost(result),
+        }  # fmt: skip
+        key = "reason.steps_above" if spec.direction == "above" else "reason.steps_below"
+        default = fact(
+            key, value=value, threshold=spec.threshold, excess=excess,
+            per=spec.per, points=spec.points, steps=steps, deducted=deducted,
+        )  # fmt: skip
+        row.reasons.append(row.text(spec.reason, extra, default))
+        if computed > deducted:
+            row.reasons.append(capped(computed, row.weight))
+    return result

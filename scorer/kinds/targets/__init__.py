@@ -1,0 +1,1 @@
+"""Declared targets: as written, read, worded and judged."""

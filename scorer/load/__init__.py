@@ -1,1 +1,0 @@
-"""Readers: files (YAML, …) → the frozen model, every problem located by file and line."""

@@ -1,0 +1,1 @@
+"""What rubric maintainers run: `score lint`, `score test` (golden cases, coverage) and `score diff`."""

@@ -1,0 +1,74 @@
+"""`score lint`: every problem of one or more rule folders, collected before anything is reported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scorer.errors import Location, Problem, RulesNotFound
+from scorer.i18n import t
+from scorer.rules.model import RuleSet
+from scorer.rules.read import read_rules, resolve_rules
+from scorer.sources.shipped import rules_root, shipped_years
+
+
+@dataclass
+class LintReport:
+    checked: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def failed(self, strict: bool) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+
+def default_specs() -> list[str]:
+    """With no argument: the year folders under ./rules when run in a rubric repository, else the shipped years."""
+    local = Path("rules")
+    years = sorted(p for p in local.glob("*") if (p / "rubric.yaml").is_file()) if local.is_dir() else []
+    return [str(p) for p in years] or shipped_years()
+
+
+def lint(specs: list[str]) -> LintReport:
+    """Lint the named years or folders; with none, those of `default_specs`."""
+    report = LintReport()
+    for spec in specs or default_specs():
+        try:
+            folder = resolve_rules(spec)
+        except RulesNotFound as exc:
+            report.problems.append(Problem(Location(spec), str(exc)))
+            continue
+        if not ((folder / "rubric.yaml").is_file() or (folder / "indicators").is_dir()):
+            report.problems.append(Problem(Location(str(folder)), t("lint.not_rules_folder")))
+            continue
+        report.checked.append(str(folder))
+        rules, problems = read_rules(Path(folder))
+        if rules is not None:
+            problems += _golden_cases(Path(folder), rules)
+        report.problems += sorted(problems, key=lambda p: (p.location.path, p.location.line or 0))
+    return report
+
+
+def _golden_cases(folder: Path, rules: RuleSet) -> list[Problem]:
+    """A rules year that no golden case checks is a warning: `golden/` in its folder, or `tests/golden/<year>`
+    of its repository or of the working folder. The shipped years are checked by the project's own cases."""
+    if folder.resolve().parent == rules_root().resolve():
+        return []
+    year = str(rules.year)
+    places = [
+        folder / "golden",
+        folder.parent.parent / "tests" / "golden" / year,
+        Path("tests/golden") / year,
+    ]
+    if any(place.is_dir() and any(place.glob("*.yaml")) for place in places):
+        return []
+    shown = ", ".join(dict.fromkeys(str(place) for place in places))
+    where = Location(rules.rubric_path, rules.rubric_lines.line(("year",)))
+    return [Problem(where, t("lint.no_golden_cases", year=year, places=shown), severity="warning")]

@@ -1,0 +1,53 @@
+"""The reports of `score lint` and `score test`, for people and for CI logs, in the chosen language."""
+
+from __future__ import annotations
+
+import json
+
+from scorer.escape import one_line
+from scorer.i18n import t
+from scorer.maintain.cases import CaseReport, Coverage
+from scorer.maintain.lint import LintReport
+
+
+def render_lint(report: LintReport, fmt: str, lang: str) -> str:
+    if fmt == "json":
+        data = {"checked": report.checked, "problems": [p.to_dict() for p in report.problems]}
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    lines = [str(problem) for problem in report.errors]
+    lines += [t("lint.warning", lang, problem=str(problem)) for problem in report.warnings]
+    lines.append(
+        t(
+            "lint.summary",
+            lang,
+            errors=len(report.errors),
+            warnings=len(report.warnings),
+            folders=len(report.checked),
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render_cases(
+    report: CaseReport, covered: Coverage, list_missing: bool, with_percent: bool, lang: str
+) -> str:
+    lines = [t("cases.broken", lang, problem=str(problem)) for problem in report.broken]
+    for outcome in report.outcomes:
+        key = "cases.pass" if outcome.passed else "cases.fail"
+        lines.append(one_line(t(key, lang, path=str(outcome.case.path), name=outcome.case.name)))
+        lines += [one_line(f"     {failure}") for failure in outcome.failures]
+    if list_missing or with_percent:
+        lines.append(
+            t(
+                "cases.coverage",
+                lang,
+                percent=str(covered.percent),
+                exercised=covered.exercised,
+                total=covered.total,
+            )
+        )
+    if list_missing:
+        lines += [one_line(t("cases.not_exercised", lang, item=item)) for item in covered.missing]
+    passed = len(report.outcomes) - len(report.failed)
+    lines.append(t("cases.summary", lang, passed=passed, failed=len(report.failed) + len(report.broken)))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,187 @@
+"""A rule set built from its checked documents: each indicator with its formulas and reason templates compiled
+once, its kind read, and the year file's levels, grades and order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from scorer.errors import Problem
+from scorer.facts import Template
+from scorer.formula.evaluate import Formula, FormulaError, compile_formula
+from scorer.kinds.base import InputSpec
+from scorer.rounding import Rounding
+from scorer.rules.model import (
+    FORMULA_NAMES,
+    DeclaredDeduction,
+    Grade,
+    Indicator,
+    Level,
+    Metric,
+    RuleSet,
+    TargetsSpec,
+)
+from scorer.sources.schema import field_name, load_schema, validate
+from scorer.sources.yaml import YamlDocument
+
+# Placeholders a reason template may use besides its indicator's inputs and metrics.
+REASON_NAMES = {"weight", "year", "score", "lost", "raw"}
+
+
+def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem]) -> Indicator | None:
+    from scorer.kinds.read import read_kinds
+
+    data = doc.data
+    ident = data.get("id") if isinstance(data.get("id"), str) else Path(doc.path).stem
+    schema_problems = validate(doc, load_schema("indicator.schema.json"), lambda path: (ident, path))
+    problems += schema_problems
+    if schema_problems:
+        return None
+    inputs = tuple(input_spec(name, spec) for name, spec in (data.get("inputs") or {}).items())
+    input_names = {spec.name for spec in inputs}
+
+    def fail(key: tuple[str | int, ...], message: str) -> None:
+        problems.append(Problem(doc.at(key, ident, field_name(key)), message))
+
+    formula = _formula(data, input_names, fail)
+    metrics = _metrics(data, input_names, fail)
+    reasons = _reasons(data, input_names | REASON_NAMES | {m.id for m in metrics}, fail)
+    kinds, asked = read_kinds(
+        data, input_names | FORMULA_NAMES, input_names | REASON_NAMES | {m.id for m in metrics}, fail
+    )
+    targets = data.get("targets")
+    return Indicator(
+        id=ident,
+        name=data["name"],
+        level1=data["level1"],
+        level2=data["level2"],
+        weight=Decimal(data["weight"]),
+        explanation=data["explanation"],
+        scoring=data["scoring"],
+        inputs=inputs + asked,
+        formula=formula,
+        rounding=rounding_of(data["rounding"]) if "rounding" in data else default,
+        on_missing=data.get("on_missing", "error"),
+        reason_templates=reasons,
+        metrics=tuple(metrics),
+        deductions=tuple(
+            DeclaredDeduction(d["code"], Decimal(d["points"]), d["reason"], d.get("improvement", ""))
+            for d in data.get("deductions") or []
+        ),
+        targets=TargetsSpec(tuple(targets["categories"]), targets["roll_up"]) if targets else None,
+        provenance=data["provenance"],
+        path=doc.path,
+        lines=doc.lines,
+        keys=frozenset(data),
+        name_en=data.get("name_en", ""),
+        explanation_en=data.get("explanation_en", ""),
+        kinds=kinds,
+    )
+
+
+Fail = Callable[[tuple[str | int, ...], str], None]
+
+
+def _formula(data: dict[str, Any], input_names: set[str], fail: Fail) -> Formula | None:
+    if "formula" not in data:
+        return None
+    try:
+        return compile_formula(data["formula"], input_names | FORMULA_NAMES)
+    except FormulaError as exc:
+        fail(("formula",), str(exc))
+        return None
+
+
+def _metrics(data: dict[str, Any], input_names: set[str], fail: Fail) -> list[Metric]:
+    metrics = []
+    for index, item in enumerate(data.get("metrics") or []):
+        try:
+            compiled = compile_formula(item["formula"], input_names | FORMULA_NAMES)
+        except FormulaError as exc:
+            fail(("metrics", index, "formula"), str(exc))
+            continue
+        metrics.append(
+            Metric(item["id"], item["name"], compiled, item.get("unit", ""), item.get("places", 2))
+        )
+    return metrics
+
+
+def _reasons(data: dict[str, Any], allowed: set[str], fail: Fail) -> dict[str, Template]:
+    from scorer.formula.template import TemplateError, compile_template
+
+    reasons: dict[str, Template] = {}
+    if "reason" not in data:
+        return reasons
+    given = data["reason"] if isinstance(data["reason"], dict) else {"zh": data["reason"]}
+    for language, source in given.items():
+        where = ("reason", language) if isinstance(data["reason"], dict) else ("reason",)
+        try:
+            reasons[language] = compile_template(source, allowed)
+        except TemplateError as exc:
+            fail(where, str(exc))
+    return reasons
+
+
+def input_spec(name: str, spec: dict[str, Any]) -> InputSpec:
+    def dec(key: str) -> Decimal | None:
+        return Decimal(spec[key]) if key in spec else None
+
+    return InputSpec(
+        name=name,
+        type=spec["type"],
+        label=spec["label"],
+        unit=spec.get("unit", ""),
+        min=dec("min"),
+        max=dec("max"),
+        max_ref=spec.get("max_ref"),
+        optional=spec.get("optional", False),
+    )
+
+
+def rounding_of(data: dict[str, Any]) -> Rounding:
+    return Rounding(int(data["places"]), data["mode"])
+
+
+def build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path, digest: str) -> RuleSet:
+    data = doc.data
+    default = rounding_of(data["rounding"])
+    # In the table's order; unlisted or repeated ids keep their file order at the end (the checks report them).
+    position = {ident: n for n, ident in reversed(list(enumerate(data["indicators"])))}
+    ordered = sorted(indicators, key=lambda i: position.get(i.id, len(position)))
+    for index in range(1, len(ordered)):  # a row printed without a name continues the row above, in its level
+        above, row = ordered[index - 1], ordered[index]
+        if not row.name.strip() and above.title and above.level2 == row.level2:
+            ordered[index] = replace(row, continues=above.title)
+    return RuleSet(
+        year=data["year"],
+        title=data["title"],
+        total=Decimal(data["total"]),
+        rounding=default,
+        levels=tuple(
+            Level(
+                level["name"],
+                Decimal(level["weight"]),
+                tuple((child["name"], Decimal(child["weight"])) for child in level["children"]),
+            )
+            for level in data["levels"]
+        ),
+        grades=tuple(Grade(g["name"], Decimal(g["min"]), Decimal(g["max"])) for g in data["grades"]),
+        indicators=tuple(ordered),
+        provenance=data["provenance"],
+        folder=str(folder),
+        digest=digest,
+        listed=tuple(data["indicators"]),
+        rubric_path=doc.path,
+        rubric_lines=doc.lines,
+        title_en=data.get("title_en", ""),
+        english=english_names(data),
+    )
+
+
+def english_names(data: dict[str, Any]) -> dict[str, str]:
+    """Level, child and grade names → their English names, where the year file gives them."""
+    named = [*data["levels"], *(c for level in data["levels"] for c in level["children"]), *data["grades"]]
+    return {item["name"]: item["name_en"] for item in named if item.get("name_en")}

@@ -1,0 +1,307 @@
+"""Checks that span files or need the compiled rules: ids, weights, grade bands, formulas on sample values.
+
+Each check returns problems rather than raising, so that `score lint` can list them all at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from scorer.errors import Location, Problem, did_you_mean
+from scorer.formula.evaluate import DivisionByZero, Formula, FormulaError
+from scorer.i18n import t
+from scorer.kinds.lint_tools import check_kinds, failed_to_compile, fixed_names, used_names
+from scorer.rules.model import Indicator, RuleSet
+from scorer.sources.schema import field_name
+
+
+def check_rule_set(rules: RuleSet, complete: bool = True) -> list[Problem]:
+    """Every problem of a rule set. Not `complete` (some file could not be read): only what holds without it."""
+    problems: list[Problem] = []
+    for check in (_year, _ids, _levels, _weights, _grades) if complete else (_year, _levels, _grades):
+        problems += check(rules)
+    for indicator in rules.indicators:
+        problems += check_indicator(indicator, rules.year)
+    return problems
+
+
+def _year(rules: RuleSet) -> Iterator[Problem]:
+    name = Path(rules.folder).name
+    if name.isdigit() and len(name) == 4 and int(name) != rules.year:
+        yield Problem(
+            _rubric_at(rules, "year"),
+            t("lint.folder_year", name=name, year=rules.year),
+        )
+
+
+def _rubric_at(rules: RuleSet, *path: str | int) -> Location:
+    return Location(rules.rubric_path, rules.rubric_lines.line(tuple(path)))
+
+
+def _at(indicator: Indicator, *path: str | int) -> Location:
+    return Location(indicator.path, indicator.lines.line(tuple(path)), indicator.id, field_name(tuple(path)))
+
+
+def _ids(rules: RuleSet) -> Iterator[Problem]:
+    listed = list(rules.listed)
+    for ident, count in Counter(listed).items():
+        if count > 1:
+            yield Problem(_rubric_at(rules, "indicators"), t("lint.listed_twice", id=ident, count=count))
+    seen: dict[str, str] = {}
+    for indicator in rules.indicators:
+        stem = Path(indicator.path).stem
+        if indicator.id != stem:
+            yield Problem(_at(indicator, "id"), t("lint.id_not_file_name", id=indicator.id, stem=stem))
+        if indicator.id in seen:
+            yield Problem(_at(indicator, "id"), t("lint.id_reused", id=indicator.id, path=seen[indicator.id]))
+        seen.setdefault(indicator.id, indicator.path)
+        if indicator.id not in listed:
+            yield Problem(
+                _at(indicator, "id"),
+                t("lint.not_listed", id=indicator.id, path=rules.rubric_path),
+            )
+    for index, ident in enumerate(listed):
+        if ident not in seen:
+            hint = did_you_mean(ident, seen)
+            yield Problem(
+                _rubric_at(rules, "indicators", index), t("lint.listed_no_file", id=ident, hint=hint)
+            )
+
+
+def _levels(rules: RuleSet) -> Iterator[Problem]:
+    level1 = {level.name: level for level in rules.levels}
+    for indicator in rules.indicators:
+        level = level1.get(indicator.level1)
+        if level is None:
+            hint = did_you_mean(indicator.level1, level1)
+            yield Problem(_at(indicator, "level1"), t("lint.no_level1", name=indicator.level1, hint=hint))
+            continue
+        children = [name for name, _ in level.children]
+        if indicator.level2 not in children:
+            hint = did_you_mean(indicator.level2, children)
+            yield Problem(
+                _at(indicator, "level2"),
+                t("lint.no_level2", name=indicator.level2, level1=indicator.level1, hint=hint),
+            )
+
+
+def _weights(rules: RuleSet) -> Iterator[Problem]:
+    level_sum = sum((level.weight for level in rules.levels), Decimal(0))
+    if level_sum != rules.total:
+        yield Problem(
+            _rubric_at(rules, "levels"),
+            t("lint.level_sum", sum=level_sum, total=rules.total),
+        )
+    for index, level in enumerate(rules.levels):
+        child_sum = sum((weight for _, weight in level.children), Decimal(0))
+        if child_sum != level.weight:
+            yield Problem(
+                _rubric_at(rules, "levels", index, "children"),
+                t("lint.children_sum", name=level.name, sum=child_sum, weight=level.weight),
+            )
+        for child_index, (child, weight) in enumerate(level.children):
+            members = [i for i in rules.indicators if i.level1 == level.name and i.level2 == child]
+            total = sum((i.weight for i in members), Decimal(0))
+            if members and total != weight:
+                files = ", ".join(f"{Path(i.path).name} ({i.weight})" for i in members)
+                yield Problem(
+                    _rubric_at(rules, "levels", index, "children", child_index),
+                    t(
+                        "lint.members_weight",
+                        level1=level.name,
+                        child=child,
+                        sum=total,
+                        weight=weight,
+                        files=files,
+                    ),
+                )
+            if not members:
+                yield Problem(
+                    _rubric_at(rules, "levels", index, "children", child_index),
+                    t("lint.no_members", level1=level.name, child=child),
+                )
+    indicator_sum = sum((i.weight for i in rules.indicators), Decimal(0))
+    if indicator_sum != rules.total:
+        yield Problem(
+            _rubric_at(rules, "total"),
+            t("lint.indicator_sum", sum=indicator_sum, total=rules.total),
+        )
+
+
+def _grades(rules: RuleSet) -> Iterator[Problem]:
+    bands = sorted(enumerate(rules.grades), key=lambda pair: pair[1].min)
+    names = Counter(g.name for g in rules.grades)
+    for name, count in names.items():
+        if count > 1:
+            yield Problem(_rubric_at(rules, "grades"), t("lint.grade_repeated", name=name, count=count))
+    for index, grade in bands:
+        if grade.min >= grade.max:
+            yield Problem(_rubric_at(rules, "grades", index), t("lint.grade_min_max", name=grade.name))
+    if bands and bands[0][1].min != 0:
+        yield Problem(
+            _rubric_at(rules, "grades", bands[0][0]),
+            t("lint.lowest_grade", name=bands[0][1].name, min=bands[0][1].min),
+        )
+    if bands and bands[-1][1].max != rules.total:
+        yield Problem(
+            _rubric_at(rules, "grades", bands[-1][0]),
+            t("lint.top_grade", name=bands[-1][1].name, max=f"{bands[-1][1].max:f}", total=rules.total),
+        )
+    for (_, lower), (index, upper) in zip(bands, bands[1:], strict=False):
+        if lower.max < upper.min:
+            yield Problem(
+                _rubric_at(rules, "grades", index),
+                t("lint.grade_gap", lower=lower.name, to=lower.max, upper=upper.name, start=upper.min),
+            )
+        elif lower.max > upper.min:
+            yield Problem(
+                _rubric_at(rules, "grades", index),
+                t("lint.grade_overlap", lower=lower.name, to=lower.max, upper=upper.name, start=upper.min),
+            )
+
+
+def check_indicator(indicator: Indicator, year: int | None) -> list[Problem]:
+    """The problems of one indicator; its formulas are tried in the rules' `year` (None: the year file is broken,
+    and only what needs no formula evaluated is checked)."""
+    return list(_indicator(indicator, year))
+
+
+def _indicator(indicator: Indicator, year: int | None) -> Iterator[Problem]:
+    if not indicator.rounding.fits(indicator.weight):  # else rounding a full score could exceed the weight
+        yield Problem(
+            _at(indicator, "weight"),
+            t("lint.weight_places", weight=indicator.weight, places=indicator.rounding.places),
+        )
+    yield from _scoring(indicator)
+    yield from check_kinds(indicator, year)
+    yield from _inputs(indicator)
+    yield from _declared_deductions(indicator)
+    yield from _provenance(indicator)
+    if year is not None:
+        yield from _samples(indicator, year)
+
+
+def _scoring(indicator: Indicator) -> Iterator[Problem]:
+    kind = indicator.scoring
+    has_formula = indicator.formula is not None or "formula" in indicator.keys
+    if kind == "formula" and not has_formula:
+        yield Problem(_at(indicator, "scoring"), t("lint.formula_missing"))
+    if kind != "formula" and has_formula:
+        yield Problem(_at(indicator, "formula"), t("lint.formula_unused", kind=kind))
+    if kind == "formula" and "reason" not in indicator.keys:
+        yield Problem(_at(indicator, "scoring"), t("lint.formula_needs_reason"))
+    if kind == "targets" and indicator.targets is None:
+        yield Problem(_at(indicator, "scoring"), t("lint.targets_missing"))
+    if kind != "targets" and indicator.targets is not None:
+        yield Problem(_at(indicator, "targets"), t("lint.targets_unused", kind=kind))
+
+
+def _inputs(indicator: Indicator) -> Iterator[Problem]:
+    names = [spec.name for spec in indicator.inputs]
+    if indicator.formula is None and "formula" in indicator.keys:
+        return  # the formula did not compile; that error says enough
+    if failed_to_compile(indicator):
+        return  # likewise a condition or a kind's formula
+    used = set(indicator.formula.names) if indicator.formula else set()
+    used |= used_names(indicator)
+    for metric in indicator.metrics:
+        used |= metric.formula.names
+    for spec in indicator.inputs:
+        if (
+            spec.optional
+            and indicator.on_missing == "error"
+            and indicator.formula
+            and spec.name in (indicator.formula.names)
+        ):
+            yield Problem(
+                _at(indicator, "inputs", spec.name, "optional"),
+                t("lint.optional_needed", name=spec.name),
+            )
+        if spec.max_ref is not None and spec.max_ref not in names:
+            hint = did_you_mean(spec.max_ref, names)
+            yield Problem(
+                _at(indicator, "inputs", spec.name, "max_ref"),
+                t("lint.max_ref_unknown", ref=spec.max_ref, hint=hint),
+            )
+        if spec.type == "percent" and spec.max is None:
+            yield Problem(
+                _at(indicator, "inputs", spec.name),
+                t("lint.percent_no_max", name=spec.name),
+            )
+        if spec.min is not None and spec.max is not None and spec.min > spec.max:
+            yield Problem(_at(indicator, "inputs", spec.name), t("lint.min_above_max"))
+        if spec.name not in used:
+            yield Problem(
+                _at(indicator, "inputs", spec.name),
+                t("lint.input_unused", name=spec.name),
+                severity="warning",
+            )
+
+
+def _declared_deductions(indicator: Indicator) -> Iterator[Problem]:
+    codes = Counter(d.code for d in indicator.deductions)
+    for index, deduction in enumerate(indicator.deductions):
+        if codes[deduction.code] > 1:
+            yield Problem(
+                _at(indicator, "deductions", index, "code"), t("lint.deduction_repeated", code=deduction.code)
+            )
+        if deduction.points > indicator.weight:
+            yield Problem(
+                _at(indicator, "deductions", index, "points"),
+                t(
+                    "lint.deduction_over_weight",
+                    code=deduction.code,
+                    points=deduction.points,
+                    weight=indicator.weight,
+                ),
+            )
+        if not indicator.rounding.fits(deduction.points):
+            yield Problem(
+                _at(indicator, "deductions", index, "points"),
+                t("lint.deduction_places", points=deduction.points, places=indicator.rounding.places),
+            )
+
+
+def _provenance(indicator: Indicator) -> Iterator[Problem]:
+    for index, item in enumerate(indicator.provenance.get("assumptions") or []):
+        if not item.get("note"):
+            yield Problem(
+                _at(indicator, "provenance", "assumptions", index),
+                t("lint.assumption_without_note"),
+                severity="warning",
+            )
+
+
+def _samples(indicator: Indicator, year: int) -> Iterator[Problem]:
+    """Evaluate each formula on sample values: it must give a number, and a zero input must not divide by 0."""
+    formulas: list[tuple[tuple[str | int, ...], Formula]] = []
+    if indicator.formula:
+        formulas.append((("formula",), indicator.formula))
+    formulas += [(("metrics", i, "formula"), m.formula) for i, m in enumerate(indicator.metrics)]
+    base = {spec.name: _sample(spec.min, spec.max) for spec in indicator.inputs}
+    names = {**base, **fixed_names(indicator, year)}
+    for path, formula in formulas:
+        try:
+            formula.evaluate(names)
+        except FormulaError as exc:
+            yield Problem(_at(indicator, *path), t("lint.on_samples", problem=str(exc)))
+            continue
+        if path != ("formula",):
+            continue  # a metric of zero is shown as "—", so dividing by zero is fine there
+        for spec in indicator.inputs:
+            if spec.min is not None and spec.min > 0:
+                continue
+            try:
+                formula.evaluate({**names, spec.name: Decimal(0)})
+            except DivisionByZero:
+                yield Problem(_at(indicator, *path), t("lint.divides_by_zero", name=spec.name))
+            except FormulaError:
+                pass  # only a division by zero is this check's concern
+
+
+def _sample(low: Decimal | None, high: Decimal | None) -> Decimal:
+    value = max(Decimal(1), low if low is not None else Decimal(1))
+    return min(value, high) if high is not None else value

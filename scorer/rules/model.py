@@ -1,0 +1,158 @@
+"""The rule set: a year's rubric as frozen data, its formulas and reason templates compiled once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from scorer.errors import LineMap
+from scorer.facts import Fact, Template, fact
+from scorer.formula.evaluate import Formula
+from scorer.frozen import Frozen, derived
+from scorer.kinds.base import InputSpec
+from scorer.kinds.specs import KindRules
+from scorer.rounding import Rounding
+
+# The names a row's formulas and conditions read besides its inputs (`Indicator.formula_names` gives them).
+FORMULA_NAMES = frozenset({"weight", "year"})
+
+
+class Metric(Frozen):
+    """An evidence ratio shown beside the score, never scored (e.g. 结转结余率)."""
+
+    id: str
+    name: str
+    formula: Formula
+    unit: str
+    places: int
+
+
+class DeclaredDeduction(Frozen):
+    code: str
+    points: Decimal
+    reason: str
+    improvement: str = ""
+
+
+class TargetsSpec(Frozen):
+    categories: tuple[str, ...]
+    roll_up: str
+
+
+class Indicator(Frozen):
+    id: str
+    name: str
+    level1: str
+    level2: str
+    weight: Decimal
+    explanation: str
+    scoring: str  # formula | deductions | targets | one of the kinds in scorer/kinds/specs.py
+    inputs: tuple[InputSpec, ...]
+    formula: Formula | None
+    rounding: Rounding
+    on_missing: str
+    reason_templates: dict[str, Template]  # by language; "zh" is the rule file's own (a plain string)
+    metrics: tuple[Metric, ...]
+    deductions: tuple[DeclaredDeduction, ...]
+    targets: TargetsSpec | None
+    provenance: dict[str, Any]
+    path: str = field(compare=False)
+    lines: LineMap = field(compare=False, repr=False)
+    keys: frozenset[str] = field(compare=False, repr=False, default=frozenset())  # as written in the file
+    name_en: str = ""  # an English name, where the rule file gives one (an unofficial translation)
+    explanation_en: str = ""
+    kinds: KindRules = field(
+        default_factory=KindRules
+    )  # the declarative kinds, gates and not-applicable rules
+    # For a row the table prints without a name (a second line of the row above): that row's name.
+    continues: str = ""
+
+    @property
+    def reason(self) -> Template | None:
+        """The reason template in the rule file's own language."""
+        return self.reason_templates.get("zh") or next(iter(self.reason_templates.values()), None)
+
+    @property
+    def title(self) -> str:
+        """The name to show where a row stands alone. A row the table prints without a name is the second line of
+        the row above it, and is shown as such ("采购意向公开合规性（续）"); the form itself keeps it blank."""
+        if self.name:
+            return self.name
+        return f"{self.continues}（续）" if self.continues else self.id
+
+    def input(self, name: str) -> InputSpec | None:
+        return next((spec for spec in self.inputs if spec.name == name), None)
+
+    def formula_names(self, values: Mapping[str, Decimal], year: int) -> dict[str, Decimal]:
+        """What this row's formulas and conditions read: the inputs given, its weight and the year."""
+        return {**values, "weight": self.weight, "year": Decimal(year)}
+
+    # Worked out once per indicator, for the engine (kept on the object: fields never change).
+    @derived
+    def formula_inputs(self) -> tuple[str, ...]:
+        """The inputs the formula reads, sorted."""
+        read = self.formula.names if self.formula is not None else frozenset()
+        return tuple(sorted(read & {spec.name for spec in self.inputs}))
+
+    @derived
+    def reason_names(self) -> tuple[str, ...]:
+        """The placeholders the reason templates use, in any language, sorted (a reason's values keep this order,
+        the same in every process)."""
+        return tuple(
+            sorted(frozenset().union(*(template.names for template in self.reason_templates.values())))
+        )
+
+    @derived
+    def exact_weight(self) -> Fraction:
+        return Fraction(self.weight)
+
+    def declared(self, code: str) -> DeclaredDeduction | None:
+        return next((d for d in self.deductions if d.code == code), None)
+
+
+class Level(Frozen):
+    name: str
+    weight: Decimal
+    children: tuple[tuple[str, Decimal], ...]
+
+
+class Grade(Frozen):
+    name: str
+    min: Decimal
+    max: Decimal
+
+    def label(self, top: bool) -> Fact:
+        """The band as the form prints it: 90分≤得分≤100分 (the top band includes its max)."""
+        if self.min <= 0:
+            return fact("grade.band_bottom", max=self.max)
+        return fact("grade.band_top" if top else "grade.band", min=self.min, max=self.max)
+
+
+class RuleSet(Frozen):
+    year: int
+    title: str
+    total: Decimal
+    rounding: Rounding
+    levels: tuple[Level, ...]
+    grades: tuple[Grade, ...]
+    indicators: tuple[Indicator, ...]
+    provenance: dict[str, Any]
+    folder: str
+    digest: str
+    listed: tuple[str, ...]  # the ids as the year file lists them, to check against the files
+    rubric_path: str = field(compare=False)
+    rubric_lines: LineMap = field(compare=False, repr=False)
+    title_en: str = ""
+    english: dict[str, str] = field(default_factory=dict)  # level and grade names → English, where given
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.id == indicator_id), None)
+
+    def grade_of(self, total: Decimal) -> Grade:
+        for grade in sorted(self.grades, key=lambda g: g.min, reverse=True):
+            if total >= grade.min:
+                return grade
+        return min(self.grades, key=lambda g: g.min)

@@ -1,0 +1,227 @@
+"""The rule set: a year's rubric files read into frozen data, formulas and templates compiled once.
+
+`read_rules` reads and checks a folder and returns the rule set with every problem found (for `score lint`);
+`load_rules` is the strict form that raises when anything is wrong (for `score run`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from scorer.errors import Location, Problem, RulesNotFound, UserError
+from scorer.i18n import t
+from scorer.rounding import Rounding, fmt
+from scorer.rules.build import build_indicator, build_rule_set, rounding_of
+from scorer.rules.cache import Parts, Sources, cached
+from scorer.rules.model import (
+    RuleSet,
+)
+from scorer.sources.schema import load_schema, validate
+from scorer.sources.shipped import rules_root, shipped_years
+from scorer.sources.yaml import YamlDocument, display_path, load_yaml_file, parse_yaml, utf8_text
+
+
+def resolve_rules(spec: str) -> Path:
+    """A shipped year ("2022") or a path to a rules folder → the folder.
+
+    A bare year names the shipped rules, even where the working folder happens to hold a folder of that name;
+    if that folder is itself a rules folder, which one was meant is unclear and the user is asked to say.
+    """
+    if not spec.strip():
+        raise RulesNotFound(t("rules.empty_spec"))
+    candidate = Path(spec)
+    if spec in shipped_years():
+        if (candidate / "rubric.yaml").is_file() and candidate.resolve() != (rules_root() / spec).resolve():
+            raise RulesNotFound(t("rules.ambiguous", spec=spec))
+        return rules_root() / spec
+    if candidate.is_dir():
+        return candidate
+    years = ", ".join(shipped_years()) or t("rules.no_years")
+    raise RulesNotFound(t("rules.not_found", spec=spec, years=years))
+
+
+def load_rules(spec: str | Path) -> RuleSet:
+    """A checked rule set (from the cache when its files are unchanged); raises UserError with every error."""
+    folder = spec if isinstance(spec, Path) else resolve_rules(spec)
+    files = sorted([folder / "rubric.yaml", *indicator_files(folder)])
+    errors: list[Problem] = []
+
+    def build(sources: Sources | None) -> tuple[RuleSet | None, Parts]:
+        rules, problems, docs = _read_and_check(folder, sources)
+        errors.extend(p for p in problems if p.severity == "error")
+        if errors or rules is None:
+            return None, []
+        return rules, [(docs[path].data, docs[path].lines) for path in files]
+
+    def rebuild(parts: Parts) -> RuleSet | None:
+        """The rule set of documents the cache kept: checked and built as the files' own would be."""
+        shown = Path(display_path(folder))  # the files were opened inside it, none through a link
+        places = [path.relative_to(folder).as_posix() for path in files]
+        docs = [
+            YamlDocument(str(shown / place), data, lines)
+            for place, (data, lines) in zip(places, parts, strict=True)
+        ]
+        rubric = docs[places.index("rubric.yaml")]
+        problems: list[Problem] = []
+        rules = _checked(
+            folder,
+            rubric,
+            [doc for doc in docs if doc is not rubric],
+            problems,
+            {doc.path: place for doc, place in zip(docs, places, strict=True)},
+        )
+        return None if any(p.severity == "error" for p in problems) else rules
+
+    rules = cached(folder, files, build, rebuild)
+    if errors or rules is None:
+        raise UserError(errors)
+    return rules
+
+
+def indicator_files(folder: Path) -> list[Path]:
+    """The files `indicators/*.yaml` of a rules folder, sorted (as `Path.glob` finds them, without compiling a
+    pattern at every start)."""
+    try:
+        with os.scandir(folder / "indicators") as entries:
+            return sorted(folder / "indicators" / e.name for e in entries if e.name.endswith(".yaml"))
+    except OSError:  # no such folder, or not one: reading says what is wrong
+        return []
+
+
+def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
+    """Read and check a rules folder; return the rule set (None when it cannot be built) and every problem."""
+    folder = spec if isinstance(spec, Path) else resolve_rules(spec)
+    rules, problems, _ = _read_and_check(folder, None)
+    return rules, problems
+
+
+def _read_and_check(
+    folder: Path, sources: Sources | None
+) -> tuple[RuleSet | None, list[Problem], dict[Path, YamlDocument]]:
+    """Read the folder's files (from `sources`, their bytes as already read, when given), then check and build
+    them: (the rule set or None, every problem, each file's document)."""
+    problems: list[Problem] = []
+    indicators_folder = folder / "indicators"
+    if not indicators_folder.is_dir() or folder.resolve() not in indicators_folder.resolve().parents:
+        # one message for the cause, rather than one for every indicator the year file lists
+        problems.append(Problem(Location(display_path(indicators_folder)), t("rules.no_indicators_folder")))
+        return None, problems, {}
+    rubric_path = folder / "rubric.yaml"
+    paths = [
+        rubric_path,
+        *(sorted(p for p in sources if p != rubric_path) if sources else indicator_files(folder)),
+    ]
+    docs = {path: doc for path in paths if (doc := _read(path, problems, folder, sources)) is not None}
+    rubric_doc = docs.get(rubric_path)
+    indicator_docs = [doc for path, doc in docs.items() if path != rubric_path]
+    return _checked(folder, rubric_doc, indicator_docs, problems), problems, docs
+
+
+def _checked(
+    folder: Path,
+    rubric_doc: YamlDocument | None,
+    indicator_docs: list[YamlDocument],
+    problems: list[Problem],
+    places: dict[str, str] | None = None,
+) -> RuleSet | None:
+    """The rule set of the folder's documents, checked: against the schemas, then built (formulas against their
+    allow-list, reason templates, kinds), then as a whole; every problem is added to `problems`. What the files
+    say and what the rules cache kept both go through here. `places`: each document's file in the folder, where
+    known without resolving its path."""
+    # What only checking needs, not the start of a command that reads no rules.
+    from scorer.rules.check import check_indicator, check_rule_set
+
+    rubric_problems = (
+        validate(rubric_doc, load_schema("rubric.schema.json"), lambda path: (None, path))
+        if rubric_doc
+        else []
+    )
+    problems += rubric_problems
+    # An indicator without its own rounding takes the year's (or, while the year file is broken, a stand-in).
+    default = (
+        rounding_of(rubric_doc.data["rounding"])
+        if rubric_doc and not rubric_problems
+        else Rounding(2, "half_up")
+    )
+    indicators = [i for doc in indicator_docs if (i := build_indicator(doc, default, problems)) is not None]
+    complete = not any(p.severity == "error" for p in problems)
+    if rubric_doc is None or rubric_problems:
+        year = _year_if_readable(rubric_doc)
+        for indicator in indicators:  # the year file is broken: check what can be checked alone
+            problems += check_indicator(indicator, year)
+        return None
+    rules = build_rule_set(rubric_doc, indicators, folder, "")
+    # With a file missing, sums and listings would report that file again, less clearly: skip them then.
+    problems += check_rule_set(rules, complete=complete)
+    if any(p.severity == "error" for p in problems):
+        return None
+    # Digested last: only documents that passed every check are written out canonically.
+    return replace(rules, digest=_digest(folder, [rubric_doc, *indicator_docs], places))
+
+
+def _year_if_readable(rubric: YamlDocument | None) -> int | None:
+    """The year a broken year file still states plainly, to try formulas in; None when it does not."""
+    year = rubric.data.get("year") if rubric is not None else None
+    return year if type(year) is int and 2000 <= year <= 2999 else None  # the range the schema allows
+
+
+def _read(
+    path: Path, problems: list[Problem], folder: Path | None = None, sources: Sources | None = None
+) -> YamlDocument | None:
+    root = (folder or path.parent).resolve()
+    if path.exists() and root not in path.resolve().parents:
+        problems.append(
+            Problem(
+                Location(display_path(path), 1),
+                t("rules.link_outside"),
+            )
+        )
+        return None
+    # A value refused as it is read names the indicator the file describes (its id is its file name).
+    indicator = path.stem if path.parent.name == "indicators" else None
+    try:
+        if sources is not None and path in sources:  # the bytes the cache key was made of
+            display = display_path(path)
+            doc = parse_yaml(utf8_text(sources[path], display), display, indicator)
+        else:
+            doc = load_yaml_file(path, indicator=indicator)
+    except UserError as exc:
+        problems.extend(exc.problems)
+        return None
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(Location(doc.path, 1), t("rules.not_a_mapping")))
+        return None
+    return doc
+
+
+def _digest(folder: Path, docs: list[YamlDocument], places: dict[str, str] | None = None) -> str:
+    """sha256 over what the rule files say: each file's path in the folder and its data, canonically written.
+
+    Comments, key order, quoting, line endings and trailing zeros (1.50 vs 1.5) do not change it; any change
+    of a value, a key or a file does. It names exactly the rules a result was scored with.
+    """
+    import hashlib
+    import json
+
+    sha = hashlib.sha256()
+    root = folder.resolve()
+    for doc in sorted(docs, key=lambda d: d.path):
+        relative = places[doc.path] if places else Path(doc.path).resolve().relative_to(root).as_posix()
+        canonical = json.dumps(_canonical(doc.data), sort_keys=True, ensure_ascii=False)
+        sha.update(relative.encode() + b"\0" + canonical.encode() + b"\0")
+    return "sha256:" + sha.hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """Numbers by their value (1, 1.0 and 1.00 alike), kept apart from text that looks like a number."""
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return {"number": fmt(Decimal(value))}
+    return value

@@ -1,1 +1,0 @@
-"""Scoring: pure functions from a rule set and a department to a result. No I/O, no printing."""

@@ -1,0 +1,1 @@
+"""Bytes into documents that name their places: YAML, JSON Lines, sheets and grids of cells, each file checked before it is read (limits, regular files, workbooks), and every written path checked against every input."""

@@ -1,0 +1,132 @@
+"""Writing results: atomically, never over a file the user gave us to read, and never as control codes.
+
+`write_atomic` is how `-o FILE` writes (after the command's `FilePlan` was checked: scorer/sources/file_plan.py);
+what stdout and stderr become while `score` runs is `scorer/cli/streams.py`.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scorer.errors import Location, UserError
+from scorer.i18n import t
+
+if TYPE_CHECKING:  # imported by the commands that write a file, not at every start
+    from scorer.sources.file_plan import FilePlan
+
+
+def write_atomic(path: Path, content: str | bytes, plan: FilePlan | None = None) -> None:
+    """Write `content` to `path` via a temporary file and a rename, so an interrupted run leaves no half file.
+
+    The path is checked against the command's `plan` (scorer/sources/file_plan.py) once more first: never over an input
+    (also through another name or a hard link), inside a rules folder, over another output, or over anything
+    that is not a regular file (a device, a FIFO). An existing file keeps its permissions; a new one gets the
+    usual ones (0666 less the umask).
+    """
+    _planned(path, plan).check_before_writing(path)
+    where = Location(str(path))
+    target = path.resolve()
+    existing = _stat(target)
+    mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
+    # A short temporary name: the target's own name may already be as long as the file system allows.
+    temporary = target.parent / f".score-{os.urandom(6).hex()}.tmp"
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.fchmod(handle, mode)
+            _write_all(handle, data)
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise UserError.at(where, t("output.cannot_write", why=_why(exc))) from None
+    except BaseException:  # an interrupt or a signal: leave nothing behind
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _planned(path: Path, plan: FilePlan | None) -> FilePlan:
+    """The command's plan, or, for a caller without one, a plan that writes `path` and reads nothing."""
+    from scorer.sources.file_plan import FilePlan
+
+    return plan if plan is not None else FilePlan().write(path)
+
+
+def _write_all(handle: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(handle, view)
+        view = view[written:]
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return t("output.disk_full")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return t("output.permission_denied")
+    if exc.errno == errno.ENAMETOOLONG:
+        return t("output.name_too_long")
+    return exc.strerror or str(exc)
+
+
+class OutputError(Exception):
+    """Standard output cannot take what `score` writes: closed, a broken pipe, or no way to encode Chinese."""
+
+
+class AtomicWriter:
+    """A file written a piece at a time (a batch's JSON Lines), then put in place by a rename; on `discard()`,
+    or when the process is interrupted, nothing is left behind. The same checks as `write_atomic`."""
+
+    def __init__(self, path: Path, plan: FilePlan | None = None):
+        _planned(path, plan).check_before_writing(path)
+        self.path = path
+        self.target = path.resolve()
+        existing = _stat(self.target)
+        self.mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
+        self.temporary = self.target.parent / f".score-{os.urandom(6).hex()}.tmp"
+        try:
+            self.handle = open(self.temporary, "x", encoding="utf-8", newline="\n")  # noqa: SIM115
+        except OSError as exc:
+            raise UserError.at(Location(str(path)), t("output.cannot_write", why=_why(exc))) from None
+
+    def write(self, text: str) -> None:
+        try:
+            self.handle.write(text)
+        except OSError as exc:
+            self.discard()
+            raise UserError.at(Location(str(self.path)), t("output.cannot_write", why=_why(exc))) from None
+
+    def finish(self) -> None:
+        try:
+            self.handle.flush()
+            os.fchmod(self.handle.fileno(), self.mode)
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.replace(self.temporary, self.target)
+        except OSError as exc:
+            self.discard()
+            raise UserError.at(Location(str(self.path)), t("output.cannot_write", why=_why(exc))) from None
+
+    def discard(self) -> None:
+        self.handle.close()
+        self.temporary.unlink(missing_ok=True)

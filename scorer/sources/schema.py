@@ -1,0 +1,266 @@
+"""JSON Schema validation with messages a person can act on, each at its file and line.
+
+Three steps, for speed: a quick check (`schema_check.py`) passes a document that surely meets the schema
+without loading any validator; otherwise jsonschema-rs (compiled) decides whether it is valid; only when it is
+not is the python `jsonschema` loaded, whose errors carry what the messages below explain.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from scorer.errors import Location, PathKey, Problem, did_you_mean, field_name
+from scorer.i18n import t
+from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
+from scorer.sources.schema_check import follow_references_into, surely_valid
+from scorer.sources.shipped import schemas_dir
+from scorer.sources.yaml import YamlDocument, read_bytes
+from scorer.sources.yaml_hints import full_width_key
+
+SCHEMA_FILES = ("rubric.schema.json", "indicator.schema.json", "inputs.schema.json", "case.schema.json")
+
+# Given a path inside the document: which indicator it speaks of, and the path relative to that indicator
+# (for the "[indicator] field:" part of a message).
+IndicatorOf = Callable[[PathKey], tuple[str | None, PathKey]]
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """A shipped schema, read from its file: never from the cache, whose entries may not decide what a check
+    accepts."""
+    import json  # only a command that checks a document
+
+    path = schemas_dir() / name
+    schema: dict[str, Any] = json.loads(read_bytes(path, str(path)).decode("utf-8"))
+    return schema
+
+
+def _shipped(name: str) -> dict[str, Any] | None:
+    """A shipped schema by its file name, for a reference from another one; None for any other name."""
+    return load_schema(name) if name in SCHEMA_FILES and (schemas_dir() / name).is_file() else None
+
+
+follow_references_into(_shipped)
+
+
+def _shipped_schemas() -> list[tuple[str, dict[str, Any]]]:
+    return [(name, load_schema(name)) for name in SCHEMA_FILES if (schemas_dir() / name).is_file()]
+
+
+@cache
+def _registry() -> Any:
+    """The python jsonschema registry of the shipped schema files (they refer to each other by file name)."""
+    from referencing import Registry, Resource
+
+    return Registry().with_resources((name, Resource.from_contents(s)) for name, s in _shipped_schemas())
+
+
+@cache
+def _fast_registry() -> Any:
+    import jsonschema_rs  # its native module loads email and socket: only a document the quick check leaves
+
+    return jsonschema_rs.Registry(_shipped_schemas())
+
+
+_fast_validators: dict[str, Any] = {}
+# The validator of a schema object seen last (a batch checks every department against the same one), held
+# with the object so that its id stays its own.
+_last: list[Any] = [None, None]
+
+
+def _fast_validator(schema: dict[str, Any]) -> Any:
+    if _last[0] is schema:
+        return _last[1]
+    import json
+
+    # Schemas are small; an inputs schema is per year.
+    key = json.dumps(schema, sort_keys=True, ensure_ascii=False)
+    validator = _fast_validators.get(key)
+    if validator is None:
+        import jsonschema_rs
+
+        validator = _fast_validators[key] = jsonschema_rs.validator_for(schema, registry=_fast_registry())
+    _last[:] = [schema, validator]
+    return validator
+
+
+def schema_accepts(schema: dict[str, Any], data: Any) -> bool:
+    return not any(True for _ in _out_of_bounds(data, ())) and _is_valid(schema, data)
+
+
+def _is_valid(schema: dict[str, Any], data: Any) -> bool:
+    return surely_valid(schema, data) or bool(_fast_validator(schema).is_valid(data))
+
+
+def rejected_paths(schema: dict[str, Any], data: Any) -> list[PathKey]:
+    """Where in `data` the schema or the number bounds find a problem (the object holding it, for a missing
+    or unknown key)."""
+    bounds = [path for path, _ in _out_of_bounds(data, ())]
+    errors = [tuple(error.instance_path) for error in _fast_validator(schema).iter_errors(data)]
+    return bounds + errors
+
+
+def validate(doc: YamlDocument, schema: dict[str, Any], indicator_of: IndicatorOf) -> list[Problem]:
+    """Every schema problem in `doc`, in file order. Numbers no rubric or department could mean (NaN,
+    infinities, 1e-999999999, more digits than a JSON number carries) are refused first, wherever they stand."""
+    bounds = (
+        list(_numbers_out_of_bounds(doc, doc.data, (), indicator_of)) if _any_out_of_bounds(doc.data) else []
+    )
+    if bounds:
+        return bounds  # the schema's own range checks cannot compare NaN
+    if _is_valid(schema, doc.data):
+        return []
+    import jsonschema  # only a document with problems needs their explanation
+
+    validator = jsonschema.Draft202012Validator(schema, registry=_registry())
+    problems = [p for error in validator.iter_errors(doc.data) for p in _explain(doc, error, indicator_of)]
+    return sorted(problems, key=lambda p: (p.location.line or 0, p.message))
+
+
+def _numbers_out_of_bounds(
+    doc: YamlDocument, value: Any, path: PathKey, indicator_of: IndicatorOf
+) -> Iterator[Problem]:
+    for where, problem in _out_of_bounds(value, path):
+        number = _value_at(value, where[len(path) :])
+        indicator, relative = indicator_of(where)
+        location = Location(doc.path, doc.lines.line(where), indicator, field_name(relative))
+        message = (
+            t("schema.must_be", problem=problem, value=show(number))
+            if not Decimal(number).is_finite()
+            else t("number.value_problem", value=show(number), problem=problem)
+        )
+        yield Problem(location, message)
+
+
+_SMALL = int(MAX_MAGNITUDE)  # an integer of smaller magnitude is never out of bounds
+
+
+def _any_out_of_bounds(data: Any) -> bool:
+    """Whether `_out_of_bounds` finds anything: a plain walk that stops at the first, without paths."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif type(value) is int:
+            if not -_SMALL < value < _SMALL:
+                return True
+        elif (
+            isinstance(value, int | Decimal) and not isinstance(value, bool) and out_of_bounds(Decimal(value))
+        ):
+            return True
+    return False
+
+
+def _out_of_bounds(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _out_of_bounds(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _out_of_bounds(item, path + (index,))
+    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+        problem = out_of_bounds(Decimal(value))
+        if problem:
+            yield path, problem
+
+
+def _value_at(value: Any, path: PathKey) -> Any:
+    for key in path:
+        value = value[key]
+    return value
+
+
+def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterator[Problem]:
+    """Problems from one python `jsonschema` ValidationError."""
+    path: PathKey = tuple(error.absolute_path)
+    kind, value, instance = error.validator, error.validator_value, error.instance
+
+    def at(where: PathKey, message: str) -> Problem:
+        indicator, relative = indicator_of(where)
+        return Problem(Location(doc.path, doc.lines.line(where), indicator, field_name(relative)), message)
+
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        properties = error.schema.get("properties", {})
+        for key in instance:
+            if key not in properties:
+                _, shown_as = meant_key(key, properties)
+                hint = t("hint.did_you_mean", word=shown_as) if shown_as else ""
+                shown = key if len(key) <= 60 else key[:57] + "..."
+                if full_width_key(key):  # {from：95, …} read as the key 'from：95'
+                    hint = t("yaml.full_width_colon_flow")
+                yield at(path + (key,), t("schema.unknown_key", key=shown, hint=hint))
+    elif kind == "required":
+        for key in value:
+            if isinstance(instance, dict) and key not in instance:
+                yield at(path, t("schema.missing_key", key=key))
+    elif kind == "type":
+        yield at(path, t("schema.wrong_type", expected=_type_words(value), value=show(instance)))
+    elif kind == "enum":
+        hint = did_you_mean(str(instance), [str(v) for v in value])
+        choices = ", ".join(map(str, value))
+        yield at(path, t("schema.not_one_of", value=show(instance), choices=choices, hint=hint))
+    elif kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        sign = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}[kind]
+        yield at(path, t("schema.out_of_range", sign=sign, limit=str(value), value=show(instance)))
+    elif kind in ("minItems", "minLength"):
+        yield at(path, t("schema.empty"))
+    elif kind == "pattern":
+        yield at(path, t("schema.pattern", value=show(instance)))
+    else:
+        yield at(path, error.message)
+
+
+def meant_key(key: str, properties: dict[str, Any]) -> tuple[str, str]:
+    """The known key a misspelt one most likely means, and how a suggestion shows it; ("", "") for none. An
+    indicator may be written by its Chinese name (合同备案时效性), a name close to it (合同签订及时性 for
+    采购合同签订时效性) or a part of it (产出指标 for 部门整体绩效目标产出指标完成情况): its id is meant."""
+    if len(key) > 100:  # no slip of the keyboard (and comparing would take time in its length squared)
+        return "", ""
+    by_title = {spec.get("title"): name for name, spec in properties.items() if isinstance(spec, dict)}
+    if key in by_title:
+        return by_title[key], by_title[key]
+    close = difflib.get_close_matches(key, list(properties), n=1, cutoff=0.6)
+    if close:
+        return close[0], close[0]
+    titles = [title for title in by_title if isinstance(title, str)]
+    close = difflib.get_close_matches(key, titles, n=1, cutoff=0.6)
+    containing = [title for title in titles if len(key) >= 2 and key in title]
+    if not close and len(containing) == 1:
+        close = containing
+    return (by_title[close[0]], f"{by_title[close[0]]} ({close[0]})") if close else ("", "")
+
+
+def _type_words(types: str | list[str]) -> str:
+    words = {
+        "number": t("schema.type.number"),
+        "integer": t("schema.type.integer"),
+        "string": t("schema.type.string"),
+        "object": t("schema.type.object"),
+        "array": t("schema.type.array"),
+        "boolean": t("schema.type.boolean"),
+        "null": t("schema.type.null"),
+    }
+    items = [types] if isinstance(types, str) else types
+    return t("schema.type.or").join(words.get(name, name) for name in items)
+
+
+def show(value: Any) -> str:
+    """A value as the user wrote it, for a message: 'text' quoted, numbers bare."""
+    if isinstance(value, dict):
+        return t("schema.show.mapping")
+    if isinstance(value, list):
+        return t("schema.show.list")
+    if value is None:
+        return t("schema.show.nothing")
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        text = str(value)
+        return text if len(text) <= 40 else text[:37] + "..."  # a 5 MB number must not fill the screen
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")

@@ -1,0 +1,232 @@
+"""An inputs file ready to fill: every indicator's inputs with their labels, and the targets declared in the
+申报表 pre-filled, so that a department types its actual values only.
+
+Declared targets come from the 申报表's 绩效指标 table, saved as CSV or tab-separated text (copy the table from
+Excel or Word), or written as a YAML list of `{category, name, target}`. What the file says is written as
+quoted scalars and one-line comments (`yamlio.quoted`, `yamlio.comment`), so that `score` reads back exactly
+what it wrote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from scorer.errors import Location, UserError
+from scorer.i18n import language, t
+from scorer.inputs.workbook import is_workbook
+from scorer.kinds.lint_tools import spec_names
+from scorer.kinds.specs import Alternatives, Graded
+from scorer.kinds.targets.model import DeclaredTarget
+from scorer.kinds.targets.read import match_category
+from scorer.rules.model import Indicator, RuleSet
+from scorer.rules.read import load_rules
+from scorer.sources.yaml import load_yaml_file, read_bytes, read_text
+from scorer.sources.yaml_write import comment, quoted, scalar
+
+# Column headers as the 申报表 prints them, and their English names.
+_COLUMNS = {
+    "level1": ("一级指标", "level1"),
+    "category": ("二级指标", "category"),
+    "name": ("三级指标", "name"),
+    "target": ("年度指标值", "target"),
+}
+
+
+def refuse_existing(output: Path | None, force: bool) -> None:
+    """A template is written only where nothing stands yet, unless --force says to replace it."""
+    if output is not None and str(output) != "-" and output.exists() and not force:
+        raise UserError.at(Location(str(output)), t("template.exists"))
+
+
+def scaffold_file(
+    rules_spec: str, targets: Path | None, given: Path | None, output: Path | None, lang: str
+) -> tuple[str | bytes, RuleSet]:
+    """`score template`: a YAML inputs file, or a workbook when -o names a .xlsx, for these rules; the declared
+    targets of TABLE and the values of an earlier inputs file (`--from`, YAML or workbook) pre-filled."""
+    rules = load_rules(rules_spec)
+    declared = read_declared(targets, rules) if targets else []
+    if output is not None and is_workbook(output):
+        from scorer.inputs.read import read_document
+        from scorer.render.input_workbook import build_template, refuse_overlong
+
+        document = read_document(given) if given is not None else None
+        data = document.data if document is not None else None
+        if document is not None:
+            refuse_overlong(document)
+        return build_template(rules, lang, data if isinstance(data, dict) else None, declared), rules
+    if given is not None:
+        raise UserError.at(Location(str(given)), t("template.from_needs_workbook"))
+    return scaffold(rules, declared, rules_spec), rules
+
+
+def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
+    if path.suffix.lower() in (".yaml", ".yml"):
+        doc = load_yaml_file(path)
+        rows = doc.data if isinstance(doc.data, list) else None
+        if rows is None or not all(isinstance(r, dict) for r in rows):
+            raise UserError.at(Location(str(path), 1), t("scaffold.not_a_list"))
+        return [_declared(rules, path, i + 1, {k: str(v) for k, v in r.items()}) for i, r in enumerate(rows)]
+    text = _table_text(path)
+    if not text.strip():
+        raise UserError.at(Location(str(path)), t("scaffold.empty"))
+    dialect = "excel-tab" if "\t" in text.splitlines()[0] else "excel"
+    try:
+        table = list(csv.reader(io.StringIO(text), dialect=dialect))
+    except csv.Error as exc:  # a cell beyond the csv module's field limit, a stray quote …
+        raise UserError.at(Location(str(path)), t("scaffold.bad_table", why=str(exc))) from None
+    if not table:
+        raise UserError.at(Location(str(path)), t("scaffold.empty"))
+    header = [cell.strip() for cell in table[0]]
+    positions = {}
+    for key, names in _COLUMNS.items():
+        found = next((i for i, cell in enumerate(header) if cell in names), None)
+        if found is None and key != "level1":
+            wanted = " / ".join(names)
+            raise UserError.at(
+                Location(str(path), 1), t("scaffold.no_column", wanted=wanted, header=str(header))
+            )
+        positions[key] = found
+    declared, carried = [], {"level1": "", "category": ""}
+    for line, row in enumerate(table[1:], start=2):
+        cells = {k: (row[i].strip() if i is not None and i < len(row) else "") for k, i in positions.items()}
+        for key in carried:  # merged cells: an empty cell repeats the one above
+            cells[key] = cells[key] or carried[key]
+            carried[key] = cells[key]
+        if cells["name"] and cells["target"]:
+            declared.append(_declared(rules, path, line, cells))
+    return declared
+
+
+def _table_text(path: Path) -> str:
+    """A pasted or exported table as text: UTF-8, or GB18030 (GBK), which Excel on Chinese Windows saves."""
+    raw = read_bytes(path, str(path))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return read_text(path, str(path))  # says where the text stops being readable
+
+
+def _declared(rules: RuleSet, path: Path, line: int, row: dict[str, str]) -> DeclaredTarget:
+    category = row.get("category", "").strip()
+    for indicator in rules.indicators:
+        full = match_category(category, indicator.targets.categories) if indicator.targets else None
+        if full:
+            return DeclaredTarget(
+                indicator.id, full, row.get("name", "").strip(), row.get("target", "").strip()
+            )
+    known = [c for i in rules.indicators if i.targets for c in i.targets.categories]
+    raise UserError.at(
+        Location(str(path), line),
+        t("scaffold.unknown_category", category=category, known="、".join(known)),
+    )
+
+
+def scaffold(rules: RuleSet, declared: list[DeclaredTarget], rules_spec: str | None = None) -> str:
+    """The inputs file to fill, its comments in the chosen language. `rules_spec` is how the rules were named
+    (a year, or a draft folder's path): the header's command names them the same way, so that it works."""
+    title = rules.title_en if language() == "en" and rules.title_en else rules.title
+    lines = [
+        "# " + comment(t("scaffold.header", year=rules.year, title=title)),
+        "# " + comment(t("scaffold.how_to_fill")),
+        "# " + comment(t("scaffold.deductions")),
+        "# " + comment(t("scaffold.schema", year=rules.year, rules=rules_spec or rules.year)),
+        f"# yaml-language-server: $schema=inputs-{rules.year}.schema.json",
+        "department: " + t("scaffold.department"),
+        f"year: {rules.year}",
+        "units: 1",
+        "# budget:                    # " + t("scaffold.budget"),
+        "#   total: 0",
+        "#   basic: 0",
+        "#   project: 0",
+        "indicators:",
+    ]
+    for indicator in rules.indicators:
+        lines += _indicator_lines(indicator, [d for d in declared if d.indicator == indicator.id])
+    return "\n".join(lines) + "\n"
+
+
+def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> list[str]:
+    weight = t("scaffold.weight", weight=f"{indicator.weight:f}")
+    heading = "  # " + comment(f"{indicator.level1} / {indicator.level2} / {indicator.title}{weight}")
+    if declared:
+        lines = [heading, f"  {indicator.id}:", "    targets:"]
+        for item in declared:
+            lines += [
+                f"      - name: {quoted(item.name)}",
+                f"        category: {scalar(item.category)}",
+                f"        target: {quoted(item.target)}",
+                "        actual:                # " + t("scaffold.actual"),
+            ]
+        return lines
+    when = _needed_when(indicator)
+    needed = [spec for spec in indicator.inputs if not spec.optional or when.get(spec.name) == ""]
+    optional = [spec for spec in indicator.inputs if spec not in needed]
+    picks = _kind_lines(indicator)
+    if not needed and not optional and not picks:
+        key = {"deductions": "scaffold.by_deductions", "targets": "scaffold.targets_row"}.get(
+            indicator.scoring, "scaffold.nothing_to_fill"
+        )
+        return [f"  # {indicator.id}:            # " + comment(t(key, title=indicator.title))]
+    lines = [heading, f"  {indicator.id}:", *picks]
+    for spec in needed:
+        what = (
+            t("scaffold.yes_no", label=spec.label)
+            if spec.type == "yes_no"
+            else t("scaffold.fill_in", label=spec.label, unit=_unit(spec.unit))
+        )
+        lines.append(f"    {spec.name}:{' ' * max(1, 24 - len(spec.name))}# " + comment(what))
+    for spec in optional:
+        condition = when.get(spec.name)
+        what = (
+            t("scaffold.optional", label=spec.label, unit=_unit(spec.unit))
+            if condition is None
+            else t("scaffold.needed_when", label=spec.label, unit=_unit(spec.unit), when=condition)
+        )
+        lines.append(f"    # {spec.name}:{' ' * max(1, 22 - len(spec.name))}# " + comment(what))
+    return lines
+
+
+def _needed_when(indicator: Indicator) -> dict[str, str]:
+    """The inputs the row's kind scores with, each with when it is asked for: "" always; else the option or the
+    conditions it depends on. An input marked optional that the kind always needs is not optional."""
+    kind = indicator.kinds.spec
+    if kind is None:
+        return {}
+    found: dict[str, str] = {}
+    if isinstance(kind, Alternatives):
+        for option in kind.options:
+            if kind.choose == "by_department":
+                said = t("scaffold.when_chosen", option=option.id)
+            elif option.when is not None:
+                said = t("scaffold.when_holds", when=option.when.source)
+            else:
+                said = t("scaffold.when_no_other", option=option.id)
+            for name in sorted(spec_names(option.spec)):
+                found[name] = f"{found[name]}; {said}" if name in found else said
+        return found
+    unless = " / ".join(c.when.source for c in indicator.kinds.conditions)
+    said = t("scaffold.unless", when=unless) if unless else ""
+    return dict.fromkeys(spec_names(kind), said)
+
+
+def _kind_lines(indicator: Indicator) -> list[str]:
+    """What a graded row or a row scored the department's chosen way asks for, besides its inputs."""
+    kind = indicator.kinds.spec
+    if isinstance(kind, Graded):
+        grades = "、".join(f"{g.name} {g.interval.text}" for g in kind.grades)
+        return [
+            "    # " + comment(t("scaffold.judgement", grades=grades)),
+            "    judgement: {grade: , score: , reason: }",
+        ]
+    if isinstance(kind, Alternatives) and kind.choose == "by_department":
+        options = ", ".join(f"{o.id} ({o.name})" for o in kind.options)
+        return [f"    choice:{' ' * 18}# " + comment(t("scaffold.choice", options=options))]
+    return []
+
+
+def _unit(unit: str) -> str:
+    return t("scaffold.unit", unit=unit) if unit else ""
