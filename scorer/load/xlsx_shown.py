@@ -123,3 +123,62 @@ def _rgb(color: Any) -> str | None:
     if getattr(color, "type", None) == "theme" and color.theme == 0 and not color.tint:
         return _WHITE  # the default theme's first colour, the window's background
     return None
+
+
+# A number format whose display this reader computes exactly: digits (0 # ?), at most one decimal point, thousands
+# separators inside the digits, and a percent sign at the end. Anything else in a section (quoted or escaped text,
+# [colours], [conditions], fractions, exponents, scaling commas, padding, fills, dates) shows what it likes; only
+# a unit the form itself reads after a number (分, points: scorer/load/table_words.py) may follow in quotes.
+_PLAIN_SECTION = re.compile(
+    r'(?:[#0?]+(?:,[#0?]+)*(?:\.[#0?]*)?%?|general)(?:" ?(?:分|points?)")?', re.IGNORECASE
+)
+
+
+def readable_format(value: Any, number_format: str) -> bool:
+    """Whether the format shows this cell as something the reader can read back exactly: a text through no text
+    section (or one that is only "@"); a number through General or a plain section (a negative one only as the
+    positive one with a minus sign in front). A section the format leaves empty shows nothing (`shows_nothing`)."""
+    if number_format in ("General", "@", ""):
+        return True
+    parts = sections(number_format)
+    if isinstance(value, str):
+        text = parts[3] if len(parts) >= 4 else (parts[0] if len(parts) == 1 and "@" in parts[0] else None)
+        return text is None or text.strip() in ("", "@")
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return True  # a date or time is read by the form as text, TRUE and FALSE are shown as they are
+    if len(parts) > 4 or any("[" in part for part in parts):  # [conditions] choose sections; [colours] hide
+        return False
+    section = _section(value, parts) or ""
+    if value < 0 and len(parts) >= 2:
+        if not section.startswith("-") or section[1:] != parts[0]:
+            return False  # "0.00;0.00" shows -9.88 as 9.88
+        section = section[1:]
+    return section == "" or _PLAIN_SECTION.fullmatch(section) is not None
+
+
+def font_hides(font: Any, alignment: Any = None) -> bool:
+    """Whether a font (a cell's or a rich text run's) hides what it is given: at most 1 point, struck through; or
+    an alignment that repeats the text to fill the cell (a number shown as '9.889.889.88'). A whole cell's colour
+    is judged against its fill by `invisible`."""
+    if alignment is not None and getattr(alignment, "horizontal", None) == "fill":
+        return True
+    if font is None:
+        return False
+    size = getattr(font, "sz", None) if getattr(font, "sz", None) is not None else getattr(font, "size", None)
+    if size is not None and float(size) <= 1:
+        return True
+    return bool(getattr(font, "strike", None))
+
+
+def run_hidden(value: Any) -> bool:
+    """Whether a rich text holds a run its font hides (white, tiny, struck through) among runs that show."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+    if not isinstance(value, CellRichText):
+        return False
+    return any(
+        isinstance(run, TextBlock)
+        and run.text.strip()
+        and (font_hides(run.font) or _rgb(getattr(run.font, "color", None)) == _WHITE)
+        for run in value
+    )

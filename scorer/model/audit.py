@@ -35,6 +35,9 @@ SHOWN_ROUNDED = "audit.cell.shown_rounded"
 HIDDEN_MARKUP = "audit.cell.hidden_markup"
 SECOND_TOTAL = "audit.cell.second_total"
 SECOND_TABLE = "audit.cell.second_table"
+FORMAT_UNREAD = "audit.cell.format_unread"
+FONT_HIDES = "audit.cell.font_hides"
+CONDITIONAL = "audit.cell.conditional"
 
 
 class Doubt(Frozen):
