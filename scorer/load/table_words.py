@@ -44,7 +44,7 @@ def clean(cell: str) -> str:
         cell = _TAG.sub("", cell)
     if "&" in cell:
         cell = html.unescape(cell)
-    return cell.strip()
+    return cell.strip(_SPACES)  # not U+2028, U+2060, …: around a number they are a doubt, not a space
 
 
 def _raised(match: re.Match[str]) -> str:
@@ -97,6 +97,8 @@ def number_like(text: str) -> bool:
 _STRICT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?")
 _UNITS = ("分", "%", "points", "point")
 _NUMBER_PARTS = re.compile(r"\d+|分|points?|[eE](?=[+-]?\d)")
+_SPACES = " \t\r\n\u3000\u00a0"  # what a cell shows as space around its text
+_BLANKS = " \t\r\n"  # the spaces and line ends a copied cell may carry around a number (U+3000 is one after NFKC)
 _FEW_WORDS = 4  # "暂定", "约", "左右": a word or two; a reason is longer
 
 
@@ -107,7 +109,7 @@ def _strict_number(text: str) -> str | None:
             unicodedata.category(char) == "No"
         ):
             return None
-    plain = unicodedata.normalize("NFKC", text).strip()
+    plain = unicodedata.normalize("NFKC", text).strip(_BLANKS)  # not U+2028, U+0085, …: they hide in a cell
     lowered = plain.lower()
     for unit in _UNITS:
         if lowered.endswith(unit):
