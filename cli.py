@@ -432,10 +432,11 @@ def template(
     lang: LangOption = None,
 ) -> None:
     from scorer.commands.choose import latest_year
-    from scorer.commands.scaffold import refuse_existing, scaffold_file
+    from scorer.commands.scaffold import refuse_existing, refuse_extension, scaffold_file
 
     with handled():
         plan = _files([targets, given], [latest_year(rules)], {"-o": output})
+        refuse_extension(output, for_batch)
         refuse_existing(output, force)
         if for_batch:
             from scorer.commands.batch_template import batch_template
