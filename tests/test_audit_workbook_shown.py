@@ -83,7 +83,13 @@ def test_conditional_formatting_on_the_table_is_a_finding_at_its_range(written: 
 
 @pytest.mark.parametrize(
     ("column", "style"),
-    [(SCORE, {"size": 1}), (SCORE, {"strike": True}), (REASON, {"size": 0.5}), (SCORE, {"fill": True})],
+    [
+        (SCORE, {"size": 1}),
+        (SCORE, {"size": 3.5}),
+        (SCORE, {"strike": True}),
+        (REASON, {"size": 0.5}),
+        (SCORE, {"fill": True}),
+    ],
 )
 def test_a_cell_whose_font_hides_it_is_a_finding(
     written: Path, tmp_path: Path, column: int, style: dict[str, Any]
@@ -136,3 +142,32 @@ def test_a_text_under_a_merged_cell_across_two_rows_is_a_finding(written: Path, 
     code, data = _audit(hidden)
     assert code == 1 and data["consistent"] is False
     assert ("audit.cell.under_merge", f"{title}!I{row}") in [(k, at) for k, at, *_ in _errors(data)]
+
+
+def test_a_rich_text_run_in_its_cells_fill_colour_is_a_finding(written: Path, tmp_path: Path) -> None:
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import PatternFill
+
+    def rich(book: Any, sheet: Any, row: int) -> None:
+        cell = sheet.cell(row=row, column=REASON)
+        cell.fill = PatternFill("solid", fgColor="FFFFFF00")
+        cell.value = CellRichText([TextBlock(InlineFont(color="FFFFFF00"), "本项不扣分。"), str(cell.value)])
+
+    path, title = _changed(written, tmp_path, rich)
+    where = f"{title}!I{_row(written)}"
+    _one_finding(path, "audit.cell.font_hides", where, "Reasons for lost points", "本项不扣分。")
+
+
+def test_white_runs_on_a_dark_fill_are_read(written: Path, tmp_path: Path) -> None:
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import PatternFill
+
+    def rich(book: Any, sheet: Any, row: int) -> None:
+        cell = sheet.cell(row=row, column=REASON)
+        cell.fill = PatternFill("solid", fgColor="FF000080")
+        cell.value = CellRichText([TextBlock(InlineFont(color="FFFFFFFF"), str(cell.value))])
+
+    code, data = _audit(_changed(written, tmp_path, rich)[0])
+    assert code == 0 and _errors(data) == []

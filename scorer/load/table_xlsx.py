@@ -142,6 +142,7 @@ class _Written:
     invisible: set[tuple[int, int]] = field(default_factory=set)  # text in its background's colour
     under_merge: set[tuple[int, int]] = field(default_factory=set)  # in a merged range, not its first cell
     font_hidden: set[tuple[int, int]] = field(default_factory=set)  # tiny, struck through, a run in white
+    filled: dict[tuple[int, int], Any] = field(default_factory=dict)  # the cells with a fill
     conditional: list[str] = field(default_factory=list)  # the ranges conditional formatting applies to
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)
@@ -168,8 +169,10 @@ def _written(raw: bytes, chosen: _Sheet, display: str) -> _Written:
                     written.formats[place] = cell.number_format
                 if invisible(cell):
                     written.invisible.add(place)
-                if font_hides(cell.font, cell.alignment) or run_hidden(cell.value):
+                if font_hides(cell.font, cell.alignment) or run_hidden(cell.value, cell):
                     written.font_hidden.add(place)
+                if cell.fill is not None and cell.fill.fill_type is not None:
+                    written.filled[place] = cell  # a rich text written in the sheet is judged on its fill
         with sheet._get_source() as source:  # the sheet's XML: a read-only sheet does not expose its layout
             merged = _layout(source, written, display)
     finally:
@@ -223,8 +226,9 @@ def _inline_runs(element: Any, written: _Written) -> None:
     inline = next((child for child in element if child.tag.endswith("}is")), None)
     if inline is None or "r" not in element.attrib or not any(c.tag.endswith("}r") for c in inline):
         return
-    if run_hidden(CellRichText.from_tree(inline)):
-        written.font_hidden.add(coordinate_to_tuple(element.attrib["r"]))
+    place = coordinate_to_tuple(element.attrib["r"])
+    if run_hidden(CellRichText.from_tree(inline), written.filled.get(place)):
+        written.font_hidden.add(place)
 
 
 def _conditional(written: _Written, chosen: _Sheet, display: str) -> list[str]:

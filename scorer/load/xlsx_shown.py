@@ -19,6 +19,7 @@ _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes
 _SHOWS_TEXT = re.compile(r'"[^"]+"|\\.|[^\s\[\]_*]')  # what makes a section show something
 _SCALED = re.compile(r"[0#?],+(?![0#?])")  # "0.0," shows thousands
 _WHITE = "FFFFFF"
+_LEGIBLE = 4  # points: smaller text is a dot on screen and on paper (forms are set in 9 to 12)
 # Wide enough for any number within the bounds; Excel rounds half away from zero; whatever the caller's context.
 _CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP, traps=[InvalidOperation])
 
@@ -157,7 +158,7 @@ def readable_format(value: Any, number_format: str) -> bool:
 
 
 def font_hides(font: Any, alignment: Any = None) -> bool:
-    """Whether a font (a cell's or a rich text run's) hides what it is given: at most 1 point, struck through; or
+    """Whether a font (a cell's or a rich text run's) hides what it is given: under 4 points, struck through; or
     an alignment that repeats the text to fill the cell (a number shown as '9.889.889.88'). A whole cell's colour
     is judged against its fill by `invisible`."""
     if alignment is not None and getattr(alignment, "horizontal", None) == "fill":
@@ -165,20 +166,24 @@ def font_hides(font: Any, alignment: Any = None) -> bool:
     if font is None:
         return False
     size = getattr(font, "sz", None) if getattr(font, "sz", None) is not None else getattr(font, "size", None)
-    if size is not None and float(size) <= 1:
+    if size is not None and float(size) < _LEGIBLE:
         return True
     return bool(getattr(font, "strike", None))
 
 
-def run_hidden(value: Any) -> bool:
-    """Whether a rich text holds a run its font hides (white, tiny, struck through) among runs that show."""
+def run_hidden(value: Any, cell: Any = None) -> bool:
+    """Whether a rich text holds a run its font hides (tiny, struck through, or in its background's colour: white
+    on no fill or on white, the fill's own colour on a solid fill)."""
     from openpyxl.cell.rich_text import CellRichText, TextBlock
 
     if not isinstance(value, CellRichText):
         return False
+    fill = getattr(cell, "fill", None)
+    solid = fill is not None and fill.fill_type == "solid"
+    background = _rgb(fill.fgColor) if solid else _WHITE
     return any(
         isinstance(run, TextBlock)
         and run.text.strip()
-        and (font_hides(run.font) or _rgb(getattr(run.font, "color", None)) == _WHITE)
+        and (font_hides(run.font) or _rgb(getattr(run.font, "color", None)) == background)
         for run in value
     )
