@@ -75,3 +75,18 @@ def test_a_department_named_only_with_such_characters_is_refused(tmp_path: Path,
         result.stderr.strip()
         == f"error: {path}:1: department: must not be empty: write the department's name (部门名称)"
     )
+
+
+@pytest.mark.parametrize("reason", ["\u200b", "\u2800", "\u3164\u3164", "\u2028", "\U000e0020"])
+def test_an_audited_reason_of_only_such_characters_is_no_reason(tmp_path: Path, reason: str) -> None:
+    table = Path(__file__).resolve().parent / "fixtures" / "tables" / "003_0ab128b708fd7b30.txt"
+    rows = [line.split("\t") for line in table.read_text(encoding="utf-8").split("\n")]
+    (row,) = [r for r in rows if len(r) > 8 and r[4] == "资产配置合规性"]  # 1 of 2 points, with its reason
+    row[8] = reason
+    path = tmp_path / "table.txt"
+    path.write_text("\n".join("\t".join(r) for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(app, ["audit", str(path), "--lang", "en"])
+    assert result.exit_code == 1
+    assert (
+        f"{path}:33: [资产配置合规性] Reasons for lost points: 1 point lost without a reason" in result.stdout
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from scorer.escape import is_blank
 from scorer.load.table_words import NOTHING, Columns, Vocabulary, cell_number, norm, number_like, words
 from scorer.model.audit import (
     GARBLED,
@@ -207,8 +208,8 @@ class RowReader:
             explanation=explanation_text,
             weight=parts.weight,
             score=score,
-            reason=reason,
-            improvement=improvement,
+            reason="" if is_blank(reason) else reason,  # zero-width or filler characters only: no reason
+            improvement="" if is_blank(improvement) else improvement,
             levels=tuple(parts.levels),
             cells=parts.cells,
             doubts=(*parts.read_doubts(filled), *parts.doubts),
