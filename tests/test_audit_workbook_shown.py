@@ -171,3 +171,15 @@ def test_white_runs_on_a_dark_fill_are_read(written: Path, tmp_path: Path) -> No
 
     code, data = _audit(_changed(written, tmp_path, rich)[0])
     assert code == 0 and _errors(data) == []
+
+
+@pytest.mark.parametrize("index", [1, 9])
+def test_a_score_in_the_palettes_white_is_a_finding(written: Path, tmp_path: Path, index: int) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.styles.colors import Color
+
+    def white(book: Any, sheet: Any, row: int) -> None:
+        sheet.cell(row=row, column=SCORE).font = Font(color=Color(indexed=index))
+
+    path, title = _changed(written, tmp_path, white)
+    _one_finding(path, "audit.cell.not_shown", f"{title}!H{_row(written)}", "Score", "'0.82'")

@@ -19,6 +19,7 @@ _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes
 _SHOWS_TEXT = re.compile(r'"[^"]+"|\\.|[^\s\[\]_*]')  # what makes a section show something
 _SCALED = re.compile(r"[0#?],+(?![0#?])")  # "0.0," shows thousands
 _WHITE = "FFFFFF"
+_SYSTEM_BACKGROUND = 65  # the indexed colour of the window's background
 _LEGIBLE = 4  # points: smaller text is a dot on screen and on paper (forms are set in 9 to 12)
 # Wide enough for any number within the bounds; Excel rounds half away from zero; whatever the caller's context.
 _CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP, traps=[InvalidOperation])
@@ -116,13 +117,21 @@ def invisible(cell: Any) -> bool:
 
 
 def _rgb(color: Any) -> str | None:
-    """A colour as RRGGBB, where it is written as one (or as the default theme's white); else None."""
+    """A colour as RRGGBB, where it is written as one, or as the default theme's white, or as an index into the
+    default palette; else None."""
     if color is None:
         return None
     if getattr(color, "type", None) == "rgb" and isinstance(color.rgb, str):
         return color.rgb[-6:].upper()
     if getattr(color, "type", None) == "theme" and color.theme == 0 and not color.tint:
         return _WHITE  # the default theme's first colour, the window's background
+    if getattr(color, "type", None) == "indexed" and isinstance(color.indexed, int):
+        from openpyxl.styles.colors import COLOR_INDEX
+
+        if color.indexed == _SYSTEM_BACKGROUND:
+            return _WHITE
+        if 0 <= color.indexed < len(COLOR_INDEX):  # the default palette: 1 and 9 are white
+            return COLOR_INDEX[color.indexed][-6:].upper()
     return None
 
 
