@@ -65,3 +65,19 @@ def test_plain_numbers_and_quoted_text_read_as_before(
         assert code == 1 and "'0x1' is not a number" in err and HINT not in err
     else:
         assert code == 0, err
+
+
+@pytest.mark.parametrize("form", ["1_0", "9_8.88"])
+def test_a_batch_sheets_number_with_underscores_is_not_read_as_another(tmp_path: Path, form: str) -> None:
+    import csv
+
+    code, err = _score("template", "--batch", "-o", str(tmp_path / "blank.csv"))
+    assert code == 0, err
+    labels, keys = list(csv.reader((tmp_path / "blank.csv").read_text(encoding="utf-8-sig").splitlines()))[:2]
+    row = {"department": "财政局", "year": "2022", "budget_execution.execution_rate": form}
+    sheet = tmp_path / "sheet.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([labels, keys, [row.get(key, "") for key in keys]])
+    code, err = _score("batch", str(sheet), "-f", "csv")
+    assert code == 1
+    assert f"sheet.csv:3: [budget_execution] execution_rate: (财政局) '{form}' is not a number" in err
