@@ -98,9 +98,8 @@ _STRICT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?")
 _UNITS = ("分", "%", "points", "point")
 _NUMBER_PARTS = re.compile(r"\d+|分|points?|[eE](?=[+-]?\d)")
 _SPACES = " \t\r\n\u3000\u00a0"  # what a cell shows as space around its text
-_BLANKS = (
-    " \t\r\n"  # the spaces and line ends a copied cell may carry around a number (U+3000 is one after NFKC)
-)
+# The spaces and line ends a copied cell may carry around a number (U+3000 is a space after NFKC).
+_BLANKS = " \t\r\n"
 _FEW_WORDS = 4  # "暂定", "约", "左右": a word or two; a reason is longer
 
 
