@@ -187,9 +187,8 @@ def run_hidden(value: Any, cell: Any = None) -> bool:
 
     if not isinstance(value, CellRichText):
         return False
-    fill = getattr(cell, "fill", None)
-    solid = fill is not None and fill.fill_type == "solid"
-    background = _rgb(fill.fgColor) if solid else _WHITE
+    fill: Any = getattr(cell, "fill", None)
+    background = _rgb(fill.fgColor) if fill is not None and fill.fill_type == "solid" else _WHITE
     return any(
         isinstance(run, TextBlock)
         and run.text.strip()
