@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from scorer.invisible import DRAWN_AS_NOTHING
+
 # C0 controls but tab and newline, DEL, C1 controls, the invisible formatting characters that reorder or hide
 # text (bidi embeddings, overrides and isolates, marks, line and paragraph separators), and what no XML document
 # can carry nor any terminal encode (unpaired surrogates, as a file name with bytes that are not UTF-8 decodes;
@@ -42,14 +44,10 @@ def one_line(text: str) -> str:
     return visible(text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\r", "\\r"))
 
 
-# Letters and symbols that are drawn as nothing: Hangul fillers, the blank Braille pattern, Mongolian and
-# Ogham spaces, and the like.
-_BLANK_GLYPHS = set("\u115f\u1160\u3164\uffa0\u2800\u180e\u1680\u2003\u17b4\u17b5")
-
-
 def is_blank(text: str) -> bool:
-    """True when nothing visible is left: spaces, zero-width, filler and control characters only."""
-    return all(unicodedata.category(ch) in _INVISIBLE_CATEGORIES or ch in _BLANK_GLYPHS for ch in text)
+    """True when nothing visible is left: spaces, marks with nothing to mark, and the characters drawn as
+    nothing (scorer/invisible.py: zero-width, fillers, variation selectors, controls, U+2800) only."""
+    return all(unicodedata.category(ch) in _INVISIBLE_CATEGORIES or ch in DRAWN_AS_NOTHING for ch in text)
 
 
 _JSON_ACTING = "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"

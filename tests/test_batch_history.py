@@ -21,6 +21,8 @@ from tests.conftest import ROOT
 sys.path.insert(0, str(ROOT / "examples" / "batch"))
 import make_departments  # noqa: E402
 
+from tests.history_agreeing import agree
+
 runner = CliRunner()
 
 
@@ -38,6 +40,7 @@ def scored_as_last_year(folder: Path, db: Path, rules: RuleSet) -> sqlite3.Conne
     with connection:
         connection.execute("UPDATE departments SET year = 2021")
         connection.execute("UPDATE indicator_scores SET year = 2021")
+        agree(connection)
     return connection
 
 
@@ -113,6 +116,7 @@ def test_the_summary_compares_with_the_previous_year(
         )
         connection.execute("UPDATE departments SET total = ?, grade = '良' WHERE department = ?",
                            (str(Decimal(total) - Decimal("1.5")), name))  # fmt: skip
+        agree(connection)
     connection.close()
     summary = run_batch([folder], rules_2022, "en", BatchRun(db=db))
     entry = next(e for e in summary.entries if e.department == name)
@@ -208,6 +212,7 @@ def test_a_year_re_scored_under_revised_rules_still_compares_with_the_year_befor
             "UPDATE indicator_scores SET rules_digest = 'sha256:0000000000000000' WHERE department = ? AND year = 2022",
             (name,),
         )
+        agree(connection, total_from_scores=False)
     connection.close()
     summary = run_batch([folder], rules_2022, "en", BatchRun(db=db))  # 2022 again, under today's rules
     entry = next(e for e in summary.entries if e.department == name)
@@ -232,6 +237,7 @@ def test_the_workbook_prints_on_a4_across_and_keeps_the_change_a_number(
     connection = scored_as_last_year(folder, db, rules_2022)
     with connection:  # last year: every department one point lower
         connection.execute("UPDATE departments SET total = total - 1")
+        agree(connection, total_from_scores=False)
     connection.close()
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"department": "坏", "year": 2022, "indicators": {"budget_execution": {}}}\n', "utf-8")

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from scorer.inputs.model import department_key
+from tests.history_agreeing import agree
 
 from .conftest import VALID_INPUTS
 
@@ -91,6 +92,7 @@ def test_history_lines_up_the_years_of_a_department_whatever_the_spelling(tmp_pa
     with sqlite3.connect(db) as connection:  # as last year's batch would have left it
         connection.execute("UPDATE departments SET year = 2021")
         connection.execute("UPDATE indicator_scores SET year = 2021")
+        agree(connection)
     connection.close()
     this_year = tmp_path / "2022"
     this_year.mkdir()

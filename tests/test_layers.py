@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("numbers", ("scorer.numbers", "scorer.rounding")),
-    ("words", ("scorer.i18n", "scorer.escape")),
+    ("words", ("scorer.i18n", "scorer.escape", "scorer.invisible")),
     ("errors", ("scorer.errors",)),
     ("sources", ("scorer.sources",)),
     ("formula", ("scorer.formula",)),

@@ -17,6 +17,7 @@ from scorer.render.table import render as table
 from scorer.run import score_file
 from scorer.sources.yaml import load_yaml_file, parse_yaml
 from scorer.sources.yaml_write import comment, quoted, scalar
+from tests.history_agreeing import agree
 
 from .conftest import VALID_INPUTS
 
@@ -84,6 +85,7 @@ def test_the_batch_summary_and_the_history_keep_each_text_on_its_line(tmp_path: 
         connection.execute("UPDATE departments SET year = 2021")
         connection.execute("UPDATE indicator_scores SET year = 2021")
         connection.execute("UPDATE indicator_scores SET score = '7' WHERE indicator = 'pm_system_execution'")
+        agree(connection)
     connection.close()
     done = runner.invoke(app, ["batch", str(inputs), "--rules", str(rules), "--db", str(db), "--lang", "zh"])
     assert done.exit_code == 0, done.output

@@ -267,8 +267,10 @@ class _Auditor(ChecksTotals):
         where = row.at("score")
         needed = [spec for spec in indicator.inputs if not spec.optional]
         if not facts or any(spec.name not in facts for spec in needed):
-            if claimed < indicator.weight:
-                self.say(where, fact("audit.no_facts"), indicator, t("form.reasons"), note=True)
+            if claimed < indicator.weight:  # a score the audit cannot recompute, it cannot vouch for
+                needs = "、".join(f"{spec.label}" for spec in needed if spec.name not in facts)
+                said_facts = fact("audit.not_recomputed", score=claimed, needs=needs)
+                self.say(where, said_facts, indicator, t("form.reasons"))
             self.keep(row, indicator, claimed)
             return
         wrong = self.implausible(indicator, facts)

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from scorer.audit.model import PrintedLevel, Subtotal, TableRow
 from scorer.audit.words import NOTHING, Columns, Vocabulary, cell_number, number_like, words
+from scorer.escape import is_blank
 from scorer.sources.grid import (
     GARBLED,
     NOT_A_NUMBER,
@@ -206,8 +207,8 @@ class RowReader:
             explanation=explanation_text,
             weight=parts.weight,
             score=score,
-            reason=reason,
-            improvement=improvement,
+            reason="" if is_blank(reason) else reason,  # zero-width or filler characters only: no reason
+            improvement="" if is_blank(improvement) else improvement,
             levels=tuple(parts.levels),
             cells=parts.cells,
             doubts=(*parts.read_doubts(filled), *parts.doubts),

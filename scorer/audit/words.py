@@ -62,6 +62,8 @@ def number_like(text: str) -> bool:
 _STRICT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?")
 _UNITS = ("分", "%", "points", "point")
 _NUMBER_PARTS = re.compile(r"\d+|分|points?|[eE](?=[+-]?\d)")
+# The spaces and line ends a copied cell may carry around a number (U+3000 is a space after NFKC).
+_BLANKS = " \t\r\n"
 _FEW_WORDS = 4  # "暂定", "约", "左右": a word or two; a reason is longer
 
 
@@ -72,7 +74,7 @@ def _strict_number(text: str) -> str | None:
             unicodedata.category(char) == "No"
         ):
             return None
-    plain = unicodedata.normalize("NFKC", text).strip()
+    plain = unicodedata.normalize("NFKC", text).strip(_BLANKS)  # not U+2028, U+0085, …: they hide in a cell
     lowered = plain.lower()
     for unit in _UNITS:
         if lowered.endswith(unit):

@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from scorer.batch.history_agree import check_agrees
 from scorer.batch.history_db import HistoryConnection, open_for_reading, open_for_writing, speaking
 from scorer.batch.history_values import Checked
 from scorer.batch.summary import Moved, Previous
@@ -67,6 +68,7 @@ class Writer:
             if row is None:
                 return None
             name, year, digest, total, most, grade = row
+            check_agrees(self.path, self.connection, name, year, digest)
             scores = self.connection.execute(
                 "SELECT indicator, weight, score FROM indicator_scores "
                 "WHERE department = ? AND year = ? AND rules_digest = ?",
@@ -181,6 +183,7 @@ def rows(path: Path, department: str | None = None) -> list[HistoryRow]:
                 found.append(
                     _history_row(path, (name, year, digest, total, most, grade, source, stamp), scores)
                 )
+                check_agrees(path, connection, name, year, digest)
             return found
     finally:
         connection.close()

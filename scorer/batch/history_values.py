@@ -17,7 +17,7 @@ from scorer.errors import Location, UserError
 from scorer.i18n import t
 from scorer.numbers import out_of_bounds
 
-_DECIMAL = re.compile(r"-?\d+(\.\d+)?")  # as `format(value, "f")` writes a Decimal
+_DECIMAL = re.compile(r"\d+(\.\d+)?")  # as `format(value, "f")` writes a Decimal; none is below zero
 _YEARS = range(2000, 3000)  # the years an inputs file and a rule file may name
 _SHOWN = 40  # characters of a bad value quoted in the message
 
@@ -46,6 +46,8 @@ class Checked:
         if not isinstance(value, str) or not _DECIMAL.fullmatch(value):
             self.refuse(column, value)
         number = Decimal(value)
+        if format(number, "f") != value:  # "09.88", "-0": not the way score writes a number
+            self.refuse(column, value)
         if out_of_bounds(number) or number < low or (high is not None and number > high):
             self.refuse(column, value)
         return number

@@ -28,10 +28,11 @@ def template(
     lang: LangOption = None,
 ) -> None:
     from scorer.inputs.choose import latest_year
-    from scorer.template.scaffold import refuse_existing, scaffold_file
+    from scorer.template.scaffold import refuse_existing, refuse_extension, scaffold_file
 
     with handled():
         plan = plan_files([targets, given], [latest_year(rules)], {"-o": output})
+        refuse_extension(output, for_batch)
         refuse_existing(output, force)
         if for_batch:
             from scorer.batch.template import batch_template

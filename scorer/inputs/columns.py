@@ -229,7 +229,7 @@ def _value(cell: Any, kind: str) -> Any:
     text = str(cell).strip()
     if not text:
         return None
-    if kind in ("integer", "number", "money", "percent"):
+    if kind in ("integer", "number", "money", "percent") and "_" not in text:  # Decimal reads "1_0" as 10
         try:
             number = Decimal(text)
         except InvalidOperation:

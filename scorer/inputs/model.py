@@ -8,6 +8,7 @@ from dataclasses import field
 from decimal import Decimal
 
 from scorer.frozen import Frozen
+from scorer.invisible import without_invisible
 from scorer.kinds.targets.model import Target
 
 
@@ -61,33 +62,18 @@ class Profile(Frozen):
     improvements: str = ""  # 下一步改进措施
 
 
-# Characters drawn as nothing that are not format characters (Cf): variation selectors, the combining grapheme
-# joiner, Mongolian free variation selectors, Khmer inherent vowels and the Hangul fillers.
-_DRAWN_AS_NOTHING = frozenset(
-    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
-    + "".join(map(chr, range(0xFE00, 0xFE10)))
-    + "".join(map(chr, range(0xE0100, 0xE01F0)))
-)
-
-
 def department_key(name: str) -> str:
     """What makes two department names one department: the name after NFKC normalisation (full-width letters
     and digits, compatibility ideographs and U+3000 become their plain forms), with the characters that are
-    drawn as nothing taken out (format characters such as U+200B, U+FEFF, U+2060 and the bidi marks, controls,
-    variation selectors) and every run of white space made one space, none at either end. Names are compared
-    by this key everywhere (a batch's duplicates, the ranking's order, the history, the audit) and shown as
-    the department wrote them."""
+    drawn as nothing taken out (scorer/invisible.py: Unicode's default-ignorable characters such as U+200B,
+    U+FEFF, U+2060, the bidi marks and variation selectors, format characters, controls, U+2800) and every run
+    of white space made one space, none at either end. Names are compared by this key everywhere (a batch's
+    duplicates, the ranking's order, the history, the audit) and shown as the department wrote them."""
     if name.isascii() and name.isprintable() and "  " not in name and name == name.strip():
         return name  # most names: nothing to normalise
-    text = unicodedata.normalize("NFKC", name)
-    kept = "".join(ch for ch in text if not _drawn_as_nothing(ch))
-    return " ".join(kept.split())
-
-
-def _drawn_as_nothing(char: str) -> bool:
-    if char.isspace():
-        return False  # white space is collapsed, not removed
-    return unicodedata.category(char) in ("Cf", "Cc") or char in _DRAWN_AS_NOTHING
+    # Taken out before NFKC too: a joiner between a letter and its accent keeps NFKC from composing them.
+    text = unicodedata.normalize("NFKC", without_invisible(name))
+    return " ".join(without_invisible(text).split())
 
 
 class Department(Frozen):

@@ -28,6 +28,9 @@ SHOWN_ROUNDED = "audit.cell.shown_rounded"
 HIDDEN_MARKUP = "audit.cell.hidden_markup"
 SECOND_TOTAL = "audit.cell.second_total"
 SECOND_TABLE = "audit.cell.second_table"
+FORMAT_UNREAD = "audit.cell.format_unread"
+FONT_HIDES = "audit.cell.font_hides"
+CONDITIONAL = "audit.cell.conditional"
 
 
 class Doubt(Frozen):
@@ -77,7 +80,10 @@ def clean(cell: str) -> str:
         cell = _TAG.sub("", cell)
     if "&" in cell:
         cell = html.unescape(cell)
-    return cell.strip()
+    return cell.strip(_SPACES)  # not U+2028, U+2060, …: around a number they are a doubt, not a space
+
+
+_SPACES = " \t\r\n\u3000\u00a0"  # what a cell shows as space around its text
 
 
 def _raised(match: re.Match[str]) -> str:

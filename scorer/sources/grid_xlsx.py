@@ -32,7 +32,10 @@ from scorer.errors import Location, UserError
 from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.sources.grid import (
+    CONDITIONAL,
     ERROR_VALUE,
+    FONT_HIDES,
+    FORMAT_UNREAD,
     HIDDEN,
     HIDDEN_SHEET,
     NOT_SHOWN,
@@ -46,7 +49,14 @@ from scorer.sources.grid import (
     norm,
 )
 from scorer.sources.xlsx_open import FORM, check
-from scorer.sources.xlsx_shown import invisible, shown_number, shows_nothing
+from scorer.sources.xlsx_shown import (
+    font_hides,
+    invisible,
+    readable_format,
+    run_hidden,
+    shown_number,
+    shows_nothing,
+)
 
 T = TypeVar("T")
 MAX_CELLS = 200_000  # in the whole workbook: a 自评表 has a few hundred; a workbook far larger holds none
@@ -81,6 +91,9 @@ def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> G
         return Grid(display, ())
     written = _parsed(display, lambda: _written(raw, chosen, display))
     doubts = [] if chosen.visible else [Doubt(f"{chosen.title}!A1", HIDDEN_SHEET, chosen.title)]
+    doubts += [
+        Doubt(f"{chosen.title}!{ref}", CONDITIONAL, ref) for ref in _conditional(written, chosen, display)
+    ]
     return Grid(display, tuple(_Shown(chosen, written).rows()), tuple(doubts))
 
 
@@ -129,6 +142,9 @@ class _Written:
     formats: dict[tuple[int, int], str] = field(default_factory=dict)  # of the cells not shown as General
     invisible: set[tuple[int, int]] = field(default_factory=set)  # text in its background's colour
     under_merge: set[tuple[int, int]] = field(default_factory=set)  # in a merged range, not its first cell
+    font_hidden: set[tuple[int, int]] = field(default_factory=set)  # tiny, struck through, a run in white
+    filled: dict[tuple[int, int], Any] = field(default_factory=dict)  # the cells with a fill
+    conditional: list[str] = field(default_factory=list)  # the ranges conditional formatting applies to
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)
 
@@ -138,7 +154,7 @@ def _written(raw: bytes, chosen: _Sheet, display: str) -> _Written:
     merged ranges and hidden rows and columns, as far as they reach into the cells read."""
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False, rich_text=True)
     try:
         sheet = book[chosen.title]
         sheet.reset_dimensions()  # as in _computed: the cells as they are
@@ -154,6 +170,10 @@ def _written(raw: bytes, chosen: _Sheet, display: str) -> _Written:
                     written.formats[place] = cell.number_format
                 if invisible(cell):
                     written.invisible.add(place)
+                if font_hides(cell.font, cell.alignment) or run_hidden(cell.value, cell):
+                    written.font_hidden.add(place)
+                if cell.fill is not None and cell.fill.fill_type is not None:
+                    written.filled[place] = cell  # a rich text written in the sheet is judged on its fill
         with sheet._get_source() as source:  # the sheet's XML: a read-only sheet does not expose its layout
             merged = _layout(source, written, display)
     finally:
@@ -184,9 +204,57 @@ def _layout(source: Any, written: _Written, display: str) -> list[tuple[int, int
             merged.append((min_row, min_col, max_row, max_col))
             if len(merged) > MAX_MERGES:
                 raise UserError.at(Location(display), t("audit.read.too_many_merges", limit=MAX_MERGES))
-        if tag in ("row", "col", "mergeCell", "c"):
+        elif tag == "c":
+            _inline_runs(element, written)
+        elif tag == "conditionalFormatting":  # also Excel 2010's, its range in an <xm:sqref> child
+            refs = attributes.get("sqref") or " ".join(
+                child.text or "" for child in element if child.tag.endswith("}sqref")
+            )
+            written.conditional.append(refs)
+            if len(written.conditional) > MAX_MERGES:
+                raise UserError.at(Location(display), t("audit.read.too_many_merges", limit=MAX_MERGES))
+        if tag in ("row", "col", "mergeCell", "c", "conditionalFormatting"):
             element.clear()
     return merged
+
+
+def _inline_runs(element: Any, written: _Written) -> None:
+    """A cell's text written in the sheet itself (not among the shared strings, which openpyxl gives as rich
+    text) with a run its font hides."""
+    from openpyxl.cell.rich_text import CellRichText
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    inline = next((child for child in element if child.tag.endswith("}is")), None)
+    if inline is None or "r" not in element.attrib or not any(c.tag.endswith("}r") for c in inline):
+        return
+    place = coordinate_to_tuple(element.attrib["r"])
+    if run_hidden(CellRichText.from_tree(inline), written.filled.get(place)):
+        written.font_hidden.add(place)
+
+
+def _conditional(written: _Written, chosen: _Sheet, display: str) -> list[str]:
+    """The ranges of conditional formatting that reach a cell holding a value: what they show depends on rules
+    the audit does not evaluate (a colour, a font, a number format)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    found, looked = [], 0
+    for refs in written.conditional:
+        for ref in refs.split():
+            try:
+                min_col, min_row, max_col, max_row = range_boundaries(ref)
+            except (ValueError, TypeError):
+                found.append(ref)  # a range that cannot be read cannot be said to miss the table
+                continue
+            cells = [
+                row[(min_col or 1) - 1 : max_col or len(row)]
+                for row in chosen.values[(min_row or 1) - 1 : max_row or len(chosen.values)]
+            ]
+            looked += sum(map(len, cells)) + len(cells)  # the work is bounded, not only the result
+            if looked > MAX_CELLS:
+                raise UserError.at(Location(display), t("audit.read.too_many_cells", limit=MAX_CELLS))
+            if any(value is not None for row in cells for value in row):
+                found.append(ref)
+    return found
 
 
 def _hidden(attributes: dict[str, str], size: str, custom: str) -> bool:
@@ -261,6 +329,10 @@ class _Shown:
         number_format = self.written.formats.get(place, "General")
         if place in self.written.invisible or shows_nothing(value, number_format):
             return "", NOT_SHOWN
+        if place in self.written.font_hidden:
+            return "", FONT_HIDES
+        if not readable_format(value, number_format):
+            return "", FORMAT_UNREAD
         if isinstance(value, int | float) and not isinstance(value, bool):
             text, rounded = shown_number(value, number_format)
             return text, (SHOWN_ROUNDED if rounded else None)

@@ -35,6 +35,7 @@ from xml.parsers import expat
 from scorer.errors import Location, UserError
 from scorer.escape import one_line
 from scorer.i18n import t
+from scorer.invisible import without_invisible
 from scorer.sources.yaml import read_bytes
 
 _MAIN = (
@@ -96,11 +97,9 @@ def open_book(checked: Checked, *, read_only: bool, data_only: bool = True) -> A
 
 def sheet_key(name: str) -> str:
     """A sheet's name as a reader matches it: compatibility forms folded (full-width letters), case folded,
-    spaces and invisible characters (zero-width, bidi marks) left out."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    return "".join(
-        char for char in folded if not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc")
-    )
+    spaces and the characters drawn as nothing (scorer/invisible.py: zero-width, bidi marks, U+2800) left out."""
+    folded = unicodedata.normalize("NFKC", without_invisible(name)).casefold()
+    return "".join(char for char in without_invisible(folded) if not char.isspace())
 
 
 def sheet_named(checked: Checked, wanted: set[str]) -> str | None:

@@ -9,6 +9,7 @@ stay `Decimal`, timestamps stay strings, and every key and list item remembers i
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import field
 from decimal import Decimal, InvalidOperation
@@ -85,6 +86,10 @@ def plain_tag(value: str) -> str | None:
     return None
 
 
+# A number as a person writes it: decimal digits (no leading zero), a point, an exponent; or YAML's .inf and .nan,
+# which the bounds refuse with their own message.
+_PLAIN_NUMBER = r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:e[-+]?[0-9]+)?|[-+]?\.inf|\.nan"
+_NUMBER_AS_TEXT = r"[-+]?(?:0o[0-7_]+|[0-9][0-9_]*(?::[0-9_]+)+(?:\.[0-9_]*)?)"
 _SMALL = int(MAX_MAGNITUDE)  # a whole number of smaller magnitude is never out of bounds
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 # What a boolean's text says, for each spelling PyYAML's resolver reads as a boolean (and no other).
@@ -288,6 +293,10 @@ class _Builder:
             # `!!bool maybe`, `!!null 5`, `!!int "12"`: a tag that makes the text mean what it does not say.
             # Text may always be marked as text (`!!str 5`), and a tag that agrees with its text changes nothing.
             raise self.fail_value(node, t("yaml.tag_not_plain", tag=_short(tag)))
+        if tag == _TAG + "str" and not getattr(node, "style", None) and re.fullmatch(_NUMBER_AS_TEXT, value):
+            self.plain_number(
+                node
+            )  # 0o17, 0:10: numbers elsewhere, text to YAML 1.1; refused as 0x1 and 1:30 are
         if tag == _TAG + "str" or tag == _TAG + "timestamp":
             return value  # dates stay as written
         if tag == _TAG + "null":
@@ -315,6 +324,7 @@ class _Builder:
         raise self.fail_value(node, t("number.value_problem", value=shown, problem=problem))
 
     def integer(self, node: yaml.Node) -> int:
+        self.plain_number(node)
         text = node.value.replace("_", "")
         # No count, year or amount has more digits; converting millions of them takes minutes.
         if len(text) > 40:
@@ -334,7 +344,17 @@ class _Builder:
         except ValueError:
             raise self.fail_value(node, t("yaml.not_whole_number", text=_short_text(node.value))) from None
 
+    def plain_number(self, node: yaml.Node) -> None:
+        """Refuse YAML 1.1's other ways of writing a number (0x1f, 0o17, 0b11, 017, 1_000, 1:30, 1:30.5): a
+        clerk reads `1_0` as ten or as a slip, `1:30` as a time, `017` as seventeen, and they are not."""
+        value = node.value
+        if not (value.isascii() and value.isdigit() and value[0] != "0" or value == "0") and not re.fullmatch(
+            _PLAIN_NUMBER, value.lower()
+        ):  # most numbers are plain digits: no pattern compiled for them
+            raise self.fail_value(node, t("yaml.number_form", text=_short_text(node.value)))
+
     def decimal(self, node: yaml.Node) -> Decimal:
+        self.plain_number(node)
         text = node.value.replace("_", "").lower()
         specials = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
         try:

@@ -14,6 +14,7 @@ import io
 from pathlib import Path
 
 from scorer.errors import Location, UserError
+from scorer.escape import is_blank, one_line
 from scorer.i18n import language, t
 from scorer.inputs.workbook import is_workbook
 from scorer.kinds.lint_tools import spec_names
@@ -38,6 +39,20 @@ def refuse_existing(output: Path | None, force: bool) -> None:
     """A template is written only where nothing stands yet, unless --force says to replace it."""
     if output is not None and str(output) != "-" and output.exists() and not force:
         raise UserError.at(Location(str(output)), t("template.exists"))
+
+
+def refuse_extension(output: Path | None, for_batch: bool) -> None:
+    """A file `template` writes is named for what it holds: YAML or a workbook, or (`--batch`) CSV or a
+    workbook. Any other extension is refused, as every command refuses one its format does not write."""
+    from scorer.inputs.workbook_layout import WORKBOOK_SUFFIXES
+
+    if output is None or str(output) == "-":
+        return
+    known = (".csv" if for_batch else ".yaml", *(() if for_batch else (".yml",)), *WORKBOOK_SUFFIXES)
+    suffix = output.suffix.lower()
+    if suffix not in known:
+        message = t("template.unknown_extension", suffix=suffix or "''", known=", ".join(known))
+        raise UserError.at(Location(str(output)), message)
 
 
 def scaffold_file(
@@ -111,6 +126,12 @@ def _table_text(path: Path) -> str:
 
 
 def _declared(rules: RuleSet, path: Path, line: int, row: dict[str, str]) -> DeclaredTarget:
+    for key in ("name", "target"):  # written into the inputs file, and read back from it: never a blank
+        if is_blank(row.get(key, "")):
+            shown = one_line(row.get(key, ""))
+            raise UserError.at(
+                Location(str(path), line), t("scaffold.blank", column=_COLUMNS[key][0], text=shown)
+            )
     category = row.get("category", "").strip()
     for indicator in rules.indicators:
         full = match_category(category, indicator.targets.categories) if indicator.targets else None
