@@ -539,6 +539,12 @@ def audit(
             raise typer.Exit(EXIT_USER)
 
 
+# The web workplace: `score serve`, `score accounts add|import` (scorer/web/cli_commands.py).
+from scorer.web.cli_commands import register as _web_commands  # noqa: E402
+
+_web_commands(app, _Command, _Group, handled, _, LangOption)
+
+
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"score {__version__}\n")
@@ -563,10 +569,11 @@ def _only_the_command_asked() -> typer.Typer:
     if len(sys.argv) < 2 or os.environ.get("_SCORE_COMPLETE"):
         return app
     chosen = [c for c in app.registered_commands if _command_name(c) == sys.argv[1]]
-    if not chosen:
+    groups = [g for g in app.registered_groups if g.name == sys.argv[1]]
+    if not chosen and not groups:
         return app
     lean = copy.copy(app)
-    lean.registered_commands = chosen
+    lean.registered_commands, lean.registered_groups = chosen, groups
     lean._add_completion = False  # --install-completion comes before a command's name, never after it
     return lean
 
