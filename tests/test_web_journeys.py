@@ -57,12 +57,12 @@ def test_a_department_downloads_its_workbook_uploads_it_sees_the_table_and_submi
     assert clerk.post("/department/submit", {"changes": changes(page)}).status_code == 302  # type: ignore[attr-defined]
     assert 'data-status="submitted"' in clerk.get("/department/").content.decode()  # type: ignore[attr-defined]
     again = upload(clerk, workbook(NAME))
-    assert again.status_code == 409 and "复核期间不能修改" in text(again)
+    assert again.status_code == 200 and "复核期间不能修改" in text(again)
 
 
 def test_a_broken_workbook_is_answered_at_its_sheet_and_cell_and_kept_but_not_submittable(clerk: object) -> None:
     answer = upload(clerk, workbook(NAME, execution_rate="很高"))
-    assert answer.status_code == 400
+    assert answer.status_code == 200
     seen = text(answer)
     assert re.search(r"自评输入\.xlsx:指标!I\d+: \[[^\]]+\]", seen), seen  # file, sheet!cell, indicator
     assert "很高" in seen and "Traceback" not in seen
@@ -85,7 +85,7 @@ def test_a_broken_workbook_is_answered_at_its_sheet_and_cell_and_kept_but_not_su
 )
 def test_a_file_that_is_no_workbook_is_said_so_on_the_page(clerk: object, name: str, content: bytes, says: str) -> None:
     answer = upload(clerk, content, name)
-    assert answer.status_code == 400 and says in text(answer) and name in text(answer)
+    assert answer.status_code == 200 and says in text(answer) and name in text(answer)
 
 
 def test_an_oversized_upload_is_refused_on_the_page_and_not_kept(clerk: object) -> None:
@@ -93,14 +93,14 @@ def test_an_oversized_upload_is_refused_on_the_page_and_not_kept(clerk: object) 
     from scorer.web.models import Event, Submission
 
     answer = upload(clerk, b"PK\x03\x04" + b"x" * UPLOAD_LIMIT, "huge.xlsx")
-    assert answer.status_code == 400 and "超过上限 10 MB" in text(answer)
+    assert answer.status_code == 200 and "超过上限 10 MB" in text(answer)
     assert not Submission.objects.filter(filing__department__name=NAME).exists()
     assert Event.objects.filter(action="upload_too_large").exists()
 
 
 def test_another_departments_workbook_is_refused_naming_both(clerk: object) -> None:
     answer = upload(clerk, workbook("示例区财政局"))
-    assert answer.status_code == 400
+    assert answer.status_code == 200
     seen = text(answer)
     assert "“示例区财政局”" in seen and f"“{NAME}”" in seen and "基本情况!" in seen
 
@@ -133,7 +133,7 @@ def test_resubmitting_after_a_return_keeps_every_version(clerk: object, bureau: 
     filing = _handed_in(clerk, first)
     review = bureau.get(f"/bureau/filings/{filing}/")  # type: ignore[attr-defined]
     empty = bureau.post(f"/bureau/filings/{filing}/return", {"changes": changes(review), "comment": "  "})  # type: ignore[attr-defined]
-    assert empty.status_code == 400 and "请填写退回意见" in text(empty)
+    assert empty.status_code == 200 and "请填写退回意见" in text(empty)
     said = "请补充合同备案材料<b>"
     assert bureau.post(f"/bureau/filings/{filing}/return", {"changes": changes(review), "comment": said}).status_code == 302  # type: ignore[attr-defined]
     page = clerk.get("/department/")  # type: ignore[attr-defined]
@@ -156,14 +156,14 @@ def test_the_bureau_adjusts_with_a_reason_apart_from_the_departments_own_scores(
     assert "自评表各项一致" in text(page) and 'id="own-total">94.2' in page.content.decode()
     for score, reason, says in (("11", "超过分值", "必须在 0 到分值"), ("5.123", "位数", "5.123"), ("5", "", "请填写调整理由"), ("abc", "x", "abc")):
         wrong = bureau.post(url + "adjust", {"changes": changes(page), "indicator": "budget_execution", "score": score, "reason": reason})  # type: ignore[attr-defined]
-        assert wrong.status_code == 400 and says in text(wrong), text(wrong)
+        assert wrong.status_code == 200 and says in text(wrong), text(wrong)
     done = bureau.post(url + "adjust", {"changes": changes(page), "indicator": "budget_execution", "score": "5", "reason": "执行率口径有误"})  # type: ignore[attr-defined]
     assert done.status_code == 302
     after = bureau.get(url).content.decode()  # type: ignore[attr-defined]
     assert 'id="own-total">94.2' in after and re.search(r'id="checked-total">89\.\d+', after)
     assert "部门自评：" in after and "执行率口径有误" in after
     stale = bureau.post(url + "accept", {"changes": changes(page)})  # type: ignore[attr-defined]
-    assert stale.status_code == 409 and "已有变动" in text(stale)
+    assert stale.status_code == 200 and "已有变动" in text(stale)
     accepted = bureau.post(url + "accept", {"changes": changes(bureau.get(url))})  # type: ignore[attr-defined]
     assert accepted.status_code == 302
     from scorer.web.models import Filing, Submission

@@ -30,7 +30,12 @@ def _site(data: Path, database_url: str | None) -> object:
 
 
 def register(
-    app: typer.Typer, command: type, group: type, handled: Handled, _: Callable[[str], str], lang_option: object
+    app: typer.Typer,
+    command: type,
+    group: type,
+    handled: Handled,
+    _: Callable[[str], str],
+    lang_option: object,
 ) -> None:
     """Add `serve` and the `accounts` group to the `score` app, with help texts in the chosen language; every
     command takes `--lang` (`lang_option`, cli.py's) like the others."""

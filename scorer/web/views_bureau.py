@@ -75,7 +75,7 @@ def _steps(filing: Filing, lang: str, bound: dict[str, Any] | None = None) -> di
     return forms
 
 
-def _review_page(request: HttpRequest, filing: Filing, status: int = 200, **extra: Any) -> HttpResponse:
+def _review_page(request: HttpRequest, filing: Filing, **extra: Any) -> HttpResponse:
     lang = request.lang  # type: ignore[attr-defined]
     shown = filing.submitted or filing.current
     context: dict[str, Any] = {"filing": filing, "department": filing.department, "versions": version_rows(filing),
@@ -85,12 +85,23 @@ def _review_page(request: HttpRequest, filing: Filing, status: int = 200, **extr
         context.update(
             review=found,
             sheet=sheet(found.checked, lang, own=found.own, findings=found.findings),
-            adjustments=filing.adjustments.filter(submission=shown).order_by("-made_at", "-id"),
+            adjustments=_named(
+                filing.adjustments.filter(submission=shown).order_by("-made_at", "-id"), found, lang
+            ),
         )
     context["log"] = Event.objects.filter(department=filing.department, year=filing.year)[:50]
     context.update(_steps(filing, lang, extra.pop("forms", None)))
     context.update(extra)
-    return render(request, "score/review.html", context, status=status)
+    return render(request, "score/review.html", context)
+
+
+def _named(adjustments: Any, found: Any, lang: str) -> list[Any]:
+    """Each adjustment with its row's name as the 自评表 shows it."""
+    names = {i.id: (i.name_en if lang == "en" and i.name_en else i.title) for i in found.own.indicators}
+    made = list(adjustments)
+    for item in made:
+        item.name = names.get(item.indicator, item.indicator)
+    return made
 
 
 @bureau_only
@@ -118,7 +129,7 @@ def step(request: HttpRequest, filing_id: int, action: str) -> HttpResponse:
         if problem:
             bound.add_error("score", problem)
     if not bound.is_valid():
-        return _review_page(request, filing, 400, forms={f"{action}_form": bound})
+        return _review_page(request, filing, forms={f"{action}_form": bound})
     data = bound.cleaned_data
     try:
         if action == "return":
@@ -128,7 +139,7 @@ def step(request: HttpRequest, filing_id: int, action: str) -> HttpResponse:
         else:
             accept(filing.pk, actor, data["changes"])
     except Refused as exc:
-        return _review_page(request, Filing.objects.get(pk=filing.pk), 409, refused=exc)
+        return _review_page(request, Filing.objects.get(pk=filing.pk), refused=exc)
     return redirect("filing", filing_id=filing.pk)
 
 
@@ -141,17 +152,15 @@ def on_behalf(request: HttpRequest) -> HttpResponse:
     file = request.FILES.get("file") if form.is_valid() else None
     problems = refused_before_reading(request, file) if form.is_valid() else []
     if not form.is_valid() or problems or file is None:
-        return render(
-            request, "score/on_behalf.html", {"form": form, "problems": problem_lines(problems)}, status=400
-        )
+        return render(request, "score/on_behalf.html", {"form": form, "problems": problem_lines(problems)})
     department = form.cleaned_data["department"]
     try:
         version, problems = take(request, file, form.cleaned_data["kind"], department, None, on_behalf=True)
     except Refused as exc:
-        return render(request, "score/on_behalf.html", {"form": form, "refused": exc}, status=409)
+        return render(request, "score/on_behalf.html", {"form": form, "refused": exc})
     if problems:
         context = {"form": form, "problems": problem_lines(problems), "kept": True}
-        return render(request, "score/on_behalf.html", context, status=400)
+        return render(request, "score/on_behalf.html", context)
     return redirect("filing", filing_id=version.filing_id)
 
 

@@ -25,8 +25,10 @@ def _filing(request: HttpRequest) -> Filing:
     return filing_for(request.account.department, library.current_year())  # type: ignore[attr-defined]
 
 
-def _page(request: HttpRequest, filing: Filing, problems: list[Problem] | None = None, status: int = 200,
+def _page(request: HttpRequest, filing: Filing, problems: list[Problem] | None = None,
           refused: Refused | None = None, kept: bool = False) -> HttpResponse:  # fmt: skip
+    """The filing's page; after a step that could not be taken, with what was wrong (a 200, as Django answers a
+    form with errors: the browser shows it as any page)."""
     lang = request.lang  # type: ignore[attr-defined]
     current = filing.current
     shown = sheet(own_result(current), lang) if current is not None else None
@@ -43,7 +45,7 @@ def _page(request: HttpRequest, filing: Filing, problems: list[Problem] | None =
         "refused": refused,
         "kept": kept,
     }
-    return render(request, "score/department.html", context, status=status)
+    return render(request, "score/department.html", context)
 
 
 @department_only
@@ -74,13 +76,13 @@ def upload(request: HttpRequest) -> HttpResponse:
     file = request.FILES.get("file") if form.is_valid() else None
     problems = refused_before_reading(request, file)
     if problems or file is None:
-        return _page(request, filing, problems, status=400)
+        return _page(request, filing, problems)
     try:
         _, problems = take(request, file, "workbook", filing.department, filing.year, on_behalf=False)
     except Refused as exc:
-        return _page(request, filing, refused=exc, status=409)
+        return _page(request, filing, refused=exc)
     if problems:
-        return _page(request, Filing.objects.get(pk=filing.pk), problems, status=400, kept=True)
+        return _page(request, Filing.objects.get(pk=filing.pk), problems, kept=True)
     return redirect("department")
 
 
@@ -93,5 +95,5 @@ def hand_in(request: HttpRequest) -> HttpResponse:
     try:
         submit(filing.pk, request.user.get_username(), expected)
     except Refused as exc:
-        return _page(request, Filing.objects.get(pk=filing.pk), refused=exc, status=409)
+        return _page(request, Filing.objects.get(pk=filing.pk), refused=exc)
     return redirect("department")
