@@ -146,7 +146,7 @@ def test_the_log_versions_and_adjustments_cannot_be_changed_even_by_hand(distric
     with pytest.raises(ValueError, match="kept"):
         district["version"].save()
     for statement in ("UPDATE scoreweb_event SET actor = 'x'", "DELETE FROM scoreweb_event",
-                      "UPDATE scoreweb_submission SET content = x'00'", "DELETE FROM scoreweb_submission",
+                      "UPDATE scoreweb_submission SET filename = 'x'", "DELETE FROM scoreweb_submission",
                       "DELETE FROM scoreweb_adjustment"):  # fmt: skip
         with pytest.raises(DatabaseError, match="kept for good"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
