@@ -21,7 +21,10 @@ def district(db: None) -> dict[str, Any]:
     theirs = client(account("department", "theirs", THEIRS))
     for browser, name in ((ours, OURS), (theirs, THEIRS)):
         assert upload(browser, workbook(name)).status_code == 302
-        assert browser.post("/department/submit", {"changes": changes(browser.get("/department/"))}).status_code == 302
+        assert (
+            browser.post("/department/submit", {"changes": changes(browser.get("/department/"))}).status_code
+            == 302
+        )
     from scorer.web.models import Filing, Submission
 
     filing = Filing.objects.get(department__name=THEIRS)
@@ -59,7 +62,9 @@ def test_another_departments_versions_and_downloads_are_not_found(district: dict
 
     for number in range(1, Submission.objects.order_by("-pk").first().pk + 20):  # type: ignore[union-attr]
         answer = ours.get(f"/versions/{number}/original")
-        owner = Submission.objects.filter(pk=number).values_list("filing__department__name", flat=True).first()
+        owner = (
+            Submission.objects.filter(pk=number).values_list("filing__department__name", flat=True).first()
+        )
         assert answer.status_code == (200 if owner == OURS else 404), number
 
 
@@ -70,7 +75,9 @@ def test_the_bureaus_pages_and_steps_refuse_a_department(district: dict[str, Any
         assert answer.status_code == 403 and "无权访问" in text(answer), name
         assert THEIRS not in answer.content.decode()
     for name, url in district["steps"].items():
-        answer = ours.post(url, {"changes": 0, "comment": "x", "indicator": "budget_execution", "score": "0", "reason": "x"})
+        answer = ours.post(
+            url, {"changes": 0, "comment": "x", "indicator": "budget_execution", "score": "0", "reason": "x"}
+        )
         assert answer.status_code == 403, name
     assert district["filing"].__class__.objects.get(pk=district["filing"].pk).status == "submitted"
 
@@ -148,7 +155,11 @@ def test_the_log_versions_and_adjustments_cannot_be_changed_even_by_hand(distric
     for statement in ("UPDATE scoreweb_event SET actor = 'x'", "DELETE FROM scoreweb_event",
                       "UPDATE scoreweb_submission SET filename = 'x'", "DELETE FROM scoreweb_submission",
                       "DELETE FROM scoreweb_adjustment"):  # fmt: skip
-        with pytest.raises(DatabaseError, match="kept for good"), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(DatabaseError, match="kept for good"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(statement)
     actions = {e.action for e in Event.objects.all()}
     assert {"account_add", "upload", "submit", "adjust"} <= actions
@@ -208,7 +219,9 @@ def test_one_department_uploading_from_many_threads_gets_numbered_versions(site:
         thread.join()
     from scorer.web.models import Submission
 
-    numbers = sorted(Submission.objects.filter(filing__department__name="并发测试局同一").values_list("number", flat=True))
+    numbers = sorted(
+        Submission.objects.filter(filing__department__name="并发测试局同一").values_list("number", flat=True)
+    )
     assert results == [302] * 10 and numbers == list(range(1, 11))
 
 

@@ -82,7 +82,9 @@ def test_a_district_is_imported_from_its_list_once(tmp_path: Path) -> None:
     written = score("accounts", "import", "--data", str(data), str(listed), "-o", str(listed))
     assert written.returncode == 1 and listed.read_bytes().startswith("序号".encode("gbk"))
     written = score("accounts", "import", "--data", str(data), str(listed), "-o", str(out))
-    assert written.returncode == 0 and out.read_text(encoding="utf-8-sig").startswith("部门名称,登录名,一次性密码")
+    assert written.returncode == 0 and out.read_text(encoding="utf-8-sig").startswith(
+        "部门名称,登录名,一次性密码"
+    )
 
 
 @pytest.mark.parametrize(
@@ -90,7 +92,10 @@ def test_a_district_is_imported_from_its_list_once(tmp_path: Path) -> None:
     [
         (b"", "no header row"),
         (b"\x00\x01binary", "test.csv: not a text table"),
-        ("部门名称,登录名\n示例区财政局,bad login\n".encode(), "test.csv:2: [示例区财政局] the login 'bad login'"),
+        (
+            "部门名称,登录名\n示例区财政局,bad login\n".encode(),
+            "test.csv:2: [示例区财政局] the login 'bad login'",
+        ),
         ("部门名称\n\u200b\n".encode(), "test.csv:2: the department's name is empty"),
     ],
 )
@@ -145,7 +150,10 @@ def _wait(opener: urllib.request.OpenerDirector, url: str) -> str:
 
 def test_serve_refuses_what_it_cannot_use(tmp_path: Path) -> None:
     other = score("serve", "--data", str(tmp_path / "d"), "--database-url", "mysql://root@db/x", lang="en")
-    assert other.returncode == 1 and "--database-url: a database URL this workplace cannot use (mysql://…)" in other.stderr
+    assert (
+        other.returncode == 1
+        and "--database-url: a database URL this workplace cannot use (mysql://…)" in other.stderr
+    )
     (tmp_path / "file").write_text("x")
     folder = score("serve", "--data", str(tmp_path / "file"), lang="en")
     assert folder.returncode in (1, 2) and "Traceback" not in folder.stderr

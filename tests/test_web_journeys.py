@@ -60,7 +60,9 @@ def test_a_department_downloads_its_workbook_uploads_it_sees_the_table_and_submi
     assert again.status_code == 200 and "复核期间不能修改" in text(again)
 
 
-def test_a_broken_workbook_is_answered_at_its_sheet_and_cell_and_kept_but_not_submittable(clerk: object) -> None:
+def test_a_broken_workbook_is_answered_at_its_sheet_and_cell_and_kept_but_not_submittable(
+    clerk: object,
+) -> None:
     answer = upload(clerk, workbook(NAME, execution_rate="很高"))
     assert answer.status_code == 200
     seen = text(answer)
@@ -83,7 +85,9 @@ def test_a_broken_workbook_is_answered_at_its_sheet_and_cell_and_kept_but_not_su
         ("empty.xlsx", b"", "无法作为 Excel 工作簿（.xlsx）读取"),
     ],
 )
-def test_a_file_that_is_no_workbook_is_said_so_on_the_page(clerk: object, name: str, content: bytes, says: str) -> None:
+def test_a_file_that_is_no_workbook_is_said_so_on_the_page(
+    clerk: object, name: str, content: bytes, says: str
+) -> None:
     answer = upload(clerk, content, name)
     assert answer.status_code == 200 and says in text(answer) and name in text(answer)
 
@@ -135,7 +139,12 @@ def test_resubmitting_after_a_return_keeps_every_version(clerk: object, bureau: 
     empty = bureau.post(f"/bureau/filings/{filing}/return", {"changes": changes(review), "comment": "  "})  # type: ignore[attr-defined]
     assert empty.status_code == 200 and "请填写退回意见" in text(empty)
     said = "请补充合同备案材料<b>"
-    assert bureau.post(f"/bureau/filings/{filing}/return", {"changes": changes(review), "comment": said}).status_code == 302  # type: ignore[attr-defined]
+    assert (
+        bureau.post(
+            f"/bureau/filings/{filing}/return", {"changes": changes(review), "comment": said}
+        ).status_code
+        == 302
+    )  # type: ignore[attr-defined]
     page = clerk.get("/department/")  # type: ignore[attr-defined]
     assert "退回" in text(page) and "请补充合同备案材料&lt;b&gt;" in page.content.decode()
     second = workbook(NAME, contracts_filed_on_time=11)
@@ -149,15 +158,28 @@ def test_resubmitting_after_a_return_keeps_every_version(clerk: object, bureau: 
     assert original.content == first
 
 
-def test_the_bureau_adjusts_with_a_reason_apart_from_the_departments_own_scores(clerk: object, bureau: object) -> None:
+def test_the_bureau_adjusts_with_a_reason_apart_from_the_departments_own_scores(
+    clerk: object, bureau: object
+) -> None:
     filing = _handed_in(clerk)
     url = f"/bureau/filings/{filing}/"
     page = bureau.get(url)  # type: ignore[attr-defined]
     assert "自评表各项一致" in text(page) and 'id="own-total">94.2' in page.content.decode()
-    for score, reason, says in (("11", "超过分值", "必须在 0 到分值"), ("5.123", "位数", "5.123"), ("5", "", "请填写调整理由"), ("abc", "x", "abc")):
-        wrong = bureau.post(url + "adjust", {"changes": changes(page), "indicator": "budget_execution", "score": score, "reason": reason})  # type: ignore[attr-defined]
+    for score, reason, says in (
+        ("11", "超过分值", "必须在 0 到分值"),
+        ("5.123", "位数", "5.123"),
+        ("5", "", "请填写调整理由"),
+        ("abc", "x", "abc"),
+    ):
+        wrong = bureau.post(
+            url + "adjust",
+            {"changes": changes(page), "indicator": "budget_execution", "score": score, "reason": reason},
+        )  # type: ignore[attr-defined]
         assert wrong.status_code == 200 and says in text(wrong), text(wrong)
-    done = bureau.post(url + "adjust", {"changes": changes(page), "indicator": "budget_execution", "score": "5", "reason": "执行率口径有误"})  # type: ignore[attr-defined]
+    done = bureau.post(
+        url + "adjust",
+        {"changes": changes(page), "indicator": "budget_execution", "score": "5", "reason": "执行率口径有误"},
+    )  # type: ignore[attr-defined]
     assert done.status_code == 302
     after = bureau.get(url).content.decode()  # type: ignore[attr-defined]
     assert 'id="own-total">94.2' in after and re.search(r'id="checked-total">89\.\d+', after)
@@ -177,14 +199,21 @@ def test_the_bureau_adjusts_with_a_reason_apart_from_the_departments_own_scores(
 def test_the_ranking_and_exports_use_the_reviewed_results(clerk: object, bureau: object) -> None:
     filing = _handed_in(clerk)
     page = bureau.get(f"/bureau/filings/{filing}/")  # type: ignore[attr-defined]
-    bureau.post(f"/bureau/filings/{filing}/adjust", {"changes": changes(page), "indicator": "budget_execution", "score": "5", "reason": "=1+1"})  # type: ignore[attr-defined]
+    bureau.post(
+        f"/bureau/filings/{filing}/adjust",
+        {"changes": changes(page), "indicator": "budget_execution", "score": "5", "reason": "=1+1"},
+    )  # type: ignore[attr-defined]
     ranking = bureau.get("/bureau/ranking").content.decode()  # type: ignore[attr-defined]
-    assert re.search(r'data-total="89\.\d+"', ranking) and "<svg" in ranking and "chart-distribution" in ranking
+    assert (
+        re.search(r'data-total="89\.\d+"', ranking) and "<svg" in ranking and "chart-distribution" in ranking
+    )
     summary = openpyxl.load_workbook(io.BytesIO(bureau.get("/bureau/export/summary.xlsx").content))  # type: ignore[attr-defined]
     cells = [c.value for sheet in summary.worksheets for row in sheet.iter_rows() for c in row]
     assert NAME in cells and any(isinstance(v, int | float | Decimal) and 89 < v < 90 for v in cells)
     listed = openpyxl.load_workbook(io.BytesIO(bureau.get("/bureau/export/review.xlsx").content)).active  # type: ignore[attr-defined]
-    adjusted = [c for row in listed.iter_rows() for c in row if isinstance(c.value, str) and "=1+1" in c.value]
+    adjusted = [
+        c for row in listed.iter_rows() for c in row if isinstance(c.value, str) and "=1+1" in c.value
+    ]
     assert adjusted and all(c.data_type == "s" for c in adjusted)
     archive = zipfile.ZipFile(io.BytesIO(bureau.get("/bureau/export/tables.zip").content))  # type: ignore[attr-defined]
     assert [n for n in archive.namelist() if NAME in n and n.endswith(".xlsx") and "/" not in n]
@@ -207,7 +236,9 @@ def test_the_bureau_uploads_a_table_on_a_departments_behalf(bureau: object) -> N
     data["department"] = NAME
     result = score(rules_for(2022), read_inputs(YamlDocument("x", data, LineMap({})), rules_for(2022)))
     table = document(result, "xlsx", "zh")
-    answer = upload(bureau, table, "邮件收到的自评表.xlsx", url="/bureau/upload", department=dept.pk, kind="table")
+    answer = upload(
+        bureau, table, "邮件收到的自评表.xlsx", url="/bureau/upload", department=dept.pk, kind="table"
+    )
     assert answer.status_code == 302, text(answer)
     filing = Filing.objects.get(department=dept, year=2022)
     assert filing.status == "submitted" and filing.submitted is not None and filing.submitted.on_behalf

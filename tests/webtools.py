@@ -90,7 +90,9 @@ def workbook(department: str, lang: str = "zh", **changes: Any) -> bytes:
     return input_workbook(2022, lang, data)
 
 
-def upload(browser: Any, content: bytes, name: str = "自评输入.xlsx", url: str = "/department/", **fields: Any) -> Any:
+def upload(
+    browser: Any, content: bytes, name: str = "自评输入.xlsx", url: str = "/department/", **fields: Any
+) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     target = "/department/upload" if url == "/department/" else url
