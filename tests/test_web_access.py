@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .webtools import PASSWORD, account, changes, client, db, site, text, upload, workbook  # noqa: F401
+from .webtools import PASSWORD, account, changes, client, text, upload, workbook
 
 OURS, THEIRS = "示例区财政局", "示例区审计局"
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from .webtools import account, changes, client, db, site, text, upload, workbook  # noqa: F401
+from .webtools import account, changes, client, text, upload, workbook
 
 NAME = "示例区政务服务数据管理局"
 

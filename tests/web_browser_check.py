@@ -16,7 +16,6 @@ to look at; the browser console must stay clean (the pages run no script and fet
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 import socket

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import EXAMPLES
+from tests.conftest import EXAMPLES
 
 DATA = Path(tempfile.mkdtemp(prefix="score-web-test-"))
 PASSWORD = "Tr1cky-enough-pw"
