@@ -33,12 +33,14 @@ echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$p
 SCORE_TEST_DATABASE_URL="$url" python -m pytest -q -p no:cacheprovider \
   tests/test_web_journeys.py tests/test_web_access.py
 
-# The command line on the same server: an account made, `score serve --database-url` started, a sign-in page.
+# The command line and a standard WSGI server on the same database: an account made by `score accounts add`,
+# the application served by waitress-serve (scorer.web.wsgi, set up from the environment), its sign-in page.
 data="$work/pg-data"
 echo "Spring-review-2024" | SCORE_DATABASE_URL="$url" python -m scorer accounts add --data "$data" \
   --role bureau --login pgchief --password-stdin >/dev/null
 web_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-python -m scorer serve --data "$data" --database-url "$url" --port "$web_port" 2>"$work/serve.log" &
+SCORE_DATA="$data" SCORE_DATABASE_URL="$url" waitress-serve --listen "127.0.0.1:$web_port" \
+  scorer.web.wsgi:application 2>"$work/serve.log" &
 server=$!
 for _ in $(seq 100); do
   if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$web_port/login/', timeout=2)" 2>/dev/null; then
@@ -49,4 +51,4 @@ done
 python3 -c "import urllib.request; page = urllib.request.urlopen('http://127.0.0.1:$web_port/login/').read().decode(); assert '登录' in page"
 kill "$server"
 wait "$server" || true
-echo "score serve --database-url postgresql://…: the sign-in page answered"
+echo "waitress-serve scorer.web.wsgi:application on PostgreSQL: the sign-in page answered"

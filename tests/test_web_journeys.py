@@ -243,3 +243,36 @@ def test_the_bureau_uploads_a_table_on_a_departments_behalf(bureau: object) -> N
     filing = Filing.objects.get(department=dept, year=2022)
     assert filing.status == "submitted" and filing.submitted is not None and filing.submitted.on_behalf
     assert "94.2" in text(bureau.get(f"/bureau/filings/{filing.pk}/"))  # type: ignore[attr-defined]
+
+
+def _form(page: object) -> dict[str, str]:
+    """The fields a page's form sends as it stands: inputs, text areas and the chosen options."""
+    import html
+
+    content = page.content.decode()  # type: ignore[attr-defined]
+    fields = {html.unescape(n): html.unescape(v) for n, v in re.findall(r'<input type="text" name="([^"]+)" value="([^"]*)"', content)}
+    fields |= {html.unescape(n): html.unescape(v) for n, v in re.findall(r'<textarea name="([^"]+)"[^>]*>([^<]*)</textarea>', content)}
+    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', content, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        fields[html.unescape(name)] = html.unescape(chosen[1]) if chosen else ""
+    return fields
+
+
+def test_a_department_fills_the_rows_in_the_page_and_gets_the_same_result(clerk: object) -> None:
+    assert upload(clerk, workbook(NAME)).status_code == 302
+    page = clerk.get("/department/fill")  # type: ignore[attr-defined]
+    fields = _form(page)
+    assert len(fields) > 100 and fields["profile!C3"] == NAME  # the 基本情况 sheet's department cell
+    rate = next(n for n, v in fields.items() if n.startswith("indicators!I") and v == "98.88")
+    sent = clerk.post("/department/fill", fields)  # type: ignore[attr-defined]
+    assert sent.status_code == 302
+    from scorer.web.models import Submission
+
+    second = Submission.objects.filter(filing__department__name=NAME).order_by("-number").first()
+    assert second is not None and second.kind == "page" and second.number == 2 and second.total == "94.2"
+    fields[rate] = "=1+1"
+    wrong = clerk.post("/department/fill", fields)  # type: ignore[attr-defined]
+    seen = text(wrong)
+    assert wrong.status_code == 200 and f"{rate.split('!')[1]}: [部门预算资金支出率]" in seen and "=1+1" in seen
+    assert f'<td class="problem"><input type="text" name="{rate}" value="=1+1"' in wrong.content.decode().replace("\n          ", "")
+    assert Submission.objects.filter(filing__department__name=NAME).count() == 3  # kept, not current

@@ -172,6 +172,10 @@ def department_journey(browser: Browser, name: str, login: str, once: str, book:
     assert re.fullmatch(r"\d+(\.\d+)?", total) and "评价等级" in browser.text(), browser.text()[:500]
     if first:
         browser.shot("department-scored")
+        browser.go("/department/fill")  # the same rows as a form on the page, pre-filled from the upload
+        assert browser.all("#fill-form input[type=text]")
+        browser.shot("department-fill-on-the-page")
+        browser.go("/department/")
     browser.submit("submit-form")
     assert browser.find("#status").get_attribute("data-status") == "submitted"
     if first:

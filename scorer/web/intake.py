@@ -60,8 +60,13 @@ def identity(reading: library.Reading, name: str, department: Department, year: 
 def take(request: HttpRequest, file: UploadedFile, kind: str, department: Department, year: int | None,
          on_behalf: bool) -> tuple[Submission, list[Problem]]:  # fmt: skip
     """Read the upload, check it is this department's (and this year's, where `year` is given), keep it."""
-    content = file.read()
     name = (file.name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    return keep(request, file.read(), name, kind, department, year, on_behalf)
+
+
+def keep(request: HttpRequest, content: bytes, name: str, kind: str, department: Department, year: int | None,
+         on_behalf: bool) -> tuple[Submission, list[Problem]]:  # fmt: skip
+    """Keep `content` as the next version of the department's filing, with what reading it found."""
     reading = library.read_upload(content, name, kind, folder(), language())
     filing = filing_for(department, year if year is not None else _year_of(reading))
     problems = list(reading.problems) or identity(reading, name, department, year)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scorer.web import views_auth, views_bureau, views_department, views_exports, views_files
+from scorer.web import views_auth, views_bureau, views_department, views_exports, views_files, views_fill
 
 urlpatterns = [
     path("", views_auth.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("department/workbook.xlsx", views_department.workbook, name="input_workbook"),
     path("department/upload", views_department.upload, name="upload"),
     path("department/submit", views_department.hand_in, name="submit"),
+    path("department/fill", views_fill.fill, name="fill"),
     path("versions/<int:version_id>/", views_files.version, name="version"),
     path("versions/<int:version_id>/original", views_files.original, name="original"),
     path("versions/<int:version_id>/document.<str:name>", views_files.document, name="document"),
