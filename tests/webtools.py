@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLES
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 DATA = Path(tempfile.mkdtemp(prefix="score-web-test-"))
 PASSWORD = "Tr1cky-enough-pw"
@@ -110,4 +110,4 @@ def text(page: Any) -> str:
     """A page's text without its tags, entities decoded: what a reader sees."""
     import html
 
-    return html.unescape(re.sub(r"<[^>]+>", " ", page.content.decode()))
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.content.decode())).split())

@@ -13,12 +13,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from scorer.escape import is_blank
 from scorer.i18n import t
 from scorer.model.department import department_key
 from scorer.model.problems import Location, Problem, UserError
 from scorer.web.models import BUREAU, DEPARTMENT, Account, Department
-from scorer.web.roster import LOGIN, Listed
+from scorer.web.roster import LOGIN, Listed, name_problem
 from scorer.web.workflow import log
 
 COMMAND_LINE = ""  # the log's actor for what was done at the command line
@@ -40,8 +39,9 @@ def one_time_password() -> str:
 
 
 def department_named(name: str) -> Department:
-    if not name or is_blank(name) or len(name) > 200:
-        raise UserError.at(Location("--department"), t("web.roster.no_name"))
+    problem = name_problem(name)
+    if problem:
+        raise UserError.at(Location("--department"), problem)
     found, _ = Department.objects.get_or_create(key=department_key(name), defaults={"name": name.strip()})
     return found
 

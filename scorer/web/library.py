@@ -7,8 +7,11 @@ the very readers the command line uses, with their limits and checks; problems n
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+import threading
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -45,6 +48,17 @@ class Reading:
         return dict(self.places).get(key)
 
 
+# A shared server reads what anyone uploads: a workbook is a zip, and a few hundred kilobytes of it can claim
+# gigabytes once unpacked. Before a reader opens one, its members' declared sizes must fit these bounds (zipfile
+# itself never unpacks more than a member declares: a member that lies fails its CRC and is refused as damaged).
+UNPACKED_LIMIT = (
+    16 * 1024 * 1024
+)  # a filled input workbook unpacks to about 100 KB, a 自评表 to a few hundred
+MEMBERS_LIMIT = 1000
+# Uploads are read two at a time at most, so that many large ones at once cannot add up in memory.
+_reading = threading.BoundedSemaphore(2)
+
+
 @cache
 def rules_for(year: int) -> RuleSet:
     """The released rules of `year`, read once per process (a new release is picked up by a restart)."""
@@ -57,6 +71,12 @@ def current_year() -> int:
     from scorer.commands.choose import latest_year
 
     return int(latest_year())
+
+
+def released_years() -> list[int]:
+    from scorer.resources import shipped_years
+
+    return [int(year) for year in shipped_years()]
 
 
 @contextmanager
@@ -74,8 +94,9 @@ def as_file(content: bytes, folder: Path, suffix: str) -> Iterator[Path]:
 def read_upload(content: bytes, filename: str, kind: str, folder: Path, lang: str) -> Reading:
     """Read an input workbook (`kind` "workbook" or "page") or a 自评表 ("table"), in `lang`."""
     suffix = ".xlsx" if kind != "table" or content[:4] == b"PK\x03\x04" else ".txt"
-    with speaking(lang), as_file(content, folder, suffix) as path:
+    with speaking(lang), _reading, as_file(content, folder, suffix) as path:
         try:
+            _unpacks_within_bounds(content, filename)
             return _table(path, filename) if kind == "table" else _workbook(path, filename)
         except UserError as exc:
             return Reading(problems=tuple(exc.problems))
@@ -83,6 +104,24 @@ def read_upload(content: bytes, filename: str, kind: str, folder: Path, lang: st
             return Reading(problems=(Problem(Location(filename), str(exc)),))
         except RuleRuntimeError as exc:
             return Reading(problems=(Problem(exc.location(), str(exc)),))
+
+
+def _unpacks_within_bounds(content: bytes, filename: str) -> None:
+    """A zip (a workbook) whose members claim more than UNPACKED_LIMIT, or more than MEMBERS_LIMIT members, is
+    refused before anything is unpacked; anything else is left to the reader to say what it is."""
+    from scorer.i18n import t
+
+    if content[:2] != b"PK":
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return  # not a zip after all: the reader says so in its own words
+    claimed = sum(member.file_size for member in members)
+    if len(members) > MEMBERS_LIMIT or claimed > UNPACKED_LIMIT:
+        limit = f"{UNPACKED_LIMIT // (1024 * 1024)} MB"
+        raise UserError.at(Location(filename), t("web.upload.unpacks_too_large", limit=limit))
 
 
 def _workbook(path: Path, filename: str) -> Reading:

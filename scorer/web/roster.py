@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from scorer.escape import is_blank
+from scorer.escape import is_blank, visible
 from scorer.i18n import t
 from scorer.load.workbook import is_workbook
 from scorer.load.yamlio import display_path, read_bytes
@@ -102,11 +102,22 @@ def _cell(row: GridRow, index: int | None) -> str:
     return row.cells[index] if index is not None and index < len(row.cells) else ""
 
 
-def _problem(name: str, login: str, seen: dict[str, Where]) -> str | None:
+def name_problem(name: str) -> str | None:
+    """Why a department's name cannot be one: empty, too long, or holding a line break or a control character
+    (a name is one line of plain text: it is shown on pages, in file names and in every workbook)."""
     if not name or is_blank(name):
         return t("web.roster.no_name")
     if len(name) > 200:
         return t("web.roster.long_name")
+    if visible(name) != name or any(c in name for c in "\r\n\t"):
+        return t("web.roster.control", name=visible(name).replace("\n", "\\n").replace("\t", "\\t"))
+    return None
+
+
+def _problem(name: str, login: str, seen: dict[str, Where]) -> str | None:
+    problem = name_problem(name)
+    if problem:
+        return problem
     first = seen.get(department_key(name))
     if first is not None:
         return t("web.roster.twice", first=str(first))

@@ -24,8 +24,14 @@ from scorer.web.workflow import Refused, accept, adjust, return_filing
 
 
 def _year(request: HttpRequest) -> int:
-    asked = request.GET.get("year", "")
-    return int(asked) if asked.isdigit() and 1900 < int(asked) < 3000 else library.current_year()
+    """The year asked for (`?year=`) when released rules cover it, else the latest released year."""
+    asked = request.GET.get("year", "").strip()
+    released = library.released_years()
+    return (
+        int(asked)
+        if asked.isascii() and asked.isdigit() and int(asked) in released
+        else library.current_year()
+    )
 
 
 @bureau_only
