@@ -202,3 +202,8 @@ def test_each_request_speaks_its_own_language_while_others_are_read(site: object
     for thread in threads:
         thread.join()
     assert not wrong, wrong
+
+
+def test_a_forged_host_gets_a_page(db: None) -> None:
+    answer = client().get("/login/", HTTP_HOST="evil.example")
+    assert answer.status_code == 400 and "请求无法处理" in text(answer)

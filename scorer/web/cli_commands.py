@@ -150,7 +150,7 @@ def _serve(data: Path, host: str, port: int, database_url: str | None, threads: 
 
     from waitress import serve
 
-    from scorer.web.config import UPLOAD_LIMIT, Site, prepare
+    from scorer.web.config import REQUEST_LIMIT, Site, prepare
 
     hosts = ("*",) if host in ("0.0.0.0", "::", "") else (host, "127.0.0.1", "localhost", "[::1]")
     site = Site.from_environment(data, database_url)
@@ -164,7 +164,7 @@ def _serve(data: Path, host: str, port: int, database_url: str | None, threads: 
     sys.stderr.write(t("web.serving", url=f"http://{shown}:{port}/", data=str(site.data)) + "\n")
     try:
         serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="score",
-              max_request_body_size=4 * UPLOAD_LIMIT, clear_untrusted_proxy_headers=True)  # fmt: skip
+              max_request_body_size=REQUEST_LIMIT, clear_untrusted_proxy_headers=True)  # fmt: skip
     except OSError as exc:
         raise UserError.at(
             Location(f"{host}:{port}"), t("web.cannot_listen", why=str(exc.strerror or exc))

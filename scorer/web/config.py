@@ -23,6 +23,9 @@ from scorer.model.problems import Location, UserError
 DEFAULT_DATA = Path("score-data")
 DATABASE_ENV = "SCORE_DATABASE_URL"
 UPLOAD_LIMIT = 10 * 1024 * 1024  # a filled workbook is a few dozen kilobytes; a 自评表 a few hundred at most
+# What waitress accepts of one request's body (spooled to disk as it arrives), so that an upload past UPLOAD_LIMIT
+# still reaches the application and is answered with a page; past this, waitress closes the connection.
+REQUEST_LIMIT = 256 * 1024 * 1024
 SESSION_HOURS = 8  # a working day
 
 

@@ -56,7 +56,8 @@ class PolicyMiddleware:
 
 def context(request: HttpRequest) -> dict[str, Any]:
     """What every template is given: the language, and the account's role and department."""
-    account = getattr(request.user, "account", None) if request.user.is_authenticated else None
+    user = getattr(request, "user", None)  # none yet when the request was refused early (a forged Host header)
+    account = getattr(user, "account", None) if user is not None and user.is_authenticated else None
     return {
         "lang": getattr(request, "lang", "zh"),
         "html_lang": "zh-CN" if getattr(request, "lang", "zh") == "zh" else "en",
