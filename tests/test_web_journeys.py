@@ -250,8 +250,14 @@ def _form(page: object) -> dict[str, str]:
     import html
 
     content = page.content.decode()  # type: ignore[attr-defined]
-    fields = {html.unescape(n): html.unescape(v) for n, v in re.findall(r'<input type="text" name="([^"]+)" value="([^"]*)"', content)}
-    fields |= {html.unescape(n): html.unescape(v) for n, v in re.findall(r'<textarea name="([^"]+)"[^>]*>([^<]*)</textarea>', content)}
+    fields = {
+        html.unescape(n): html.unescape(v)
+        for n, v in re.findall(r'<input type="text" name="([^"]+)" value="([^"]*)"', content)
+    }
+    fields |= {
+        html.unescape(n): html.unescape(v)
+        for n, v in re.findall(r'<textarea name="([^"]+)"[^>]*>([^<]*)</textarea>', content)
+    }
     for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', content, re.S):
         chosen = re.search(r'<option value="([^"]*)" selected>', options)
         fields[html.unescape(name)] = html.unescape(chosen[1]) if chosen else ""
@@ -273,6 +279,37 @@ def test_a_department_fills_the_rows_in_the_page_and_gets_the_same_result(clerk:
     fields[rate] = "=1+1"
     wrong = clerk.post("/department/fill", fields)  # type: ignore[attr-defined]
     seen = text(wrong)
-    assert wrong.status_code == 200 and f"{rate.split('!')[1]}: [部门预算资金支出率]" in seen and "=1+1" in seen
-    assert f'<td class="problem"><input type="text" name="{rate}" value="=1+1"' in wrong.content.decode().replace("\n          ", "")
+    assert (
+        wrong.status_code == 200 and f"{rate.split('!')[1]}: [部门预算资金支出率]" in seen and "=1+1" in seen
+    )
+    assert (
+        f'<td class="problem"><input type="text" name="{rate}" value="=1+1"'
+        in wrong.content.decode().replace("\n          ", "")
+    )
     assert Submission.objects.filter(filing__department__name=NAME).count() == 3  # kept, not current
+
+
+def test_the_ranking_compares_with_the_departments_earlier_year(bureau: object) -> None:
+    """Last year's filing handed in (as a later release's rules would score it): the change and the rows moved."""
+    from scorer.web import stored
+    from scorer.web.models import Department, Filing, Submission
+
+    from .webtools import example
+
+    department = Department.objects.create(name=NAME, key=NAME)
+    for year, rate in ((2021, "90"), (2022, "98.88")):
+        data = example()
+        data["department"] = NAME
+        data["indicators"]["budget_execution"]["execution_rate"] = Decimal(rate)
+        filing = Filing.objects.create(department=department, year=year, status="accepted")
+        version = Submission.objects.create(
+            filing=filing, number=1, kind="workbook", filename="x.xlsx", content=b"x", size=1, sha256="0" * 64,
+            uploaded_by="clerk", readable=True, inputs=stored.dumps(data), department_name=NAME, rules_year=2022,
+        )  # fmt: skip
+        filing.submitted = filing.current = version
+        filing.save()
+    page = bureau.get("/bureau/ranking?year=2022")  # type: ignore[attr-defined]
+    moved = re.search(r'<table class="list" id="moved">.*?</table>', page.content.decode(), re.S)
+    assert moved, "no comparison with last year"
+    compared = " ".join(re.sub(r"<[^>]+>", " ", moved[0]).split())
+    assert "示例区政务服务数据管理局 2021: 93.32 优 94.2 +0.88" in compared

@@ -41,3 +41,11 @@ def shown(value: Any) -> str:
     if value is None:
         return ""
     return visible(str(value))
+
+
+@register.filter
+def signed(value: Decimal | None) -> str:
+    """A change as the batch summary writes it: +0.88, −1.5, 0."""
+    from scorer.render.batch_common import signed as written
+
+    return written(value)
