@@ -97,6 +97,8 @@ def test_the_bureau_sees_every_page_and_download(district: dict[str, Any]) -> No
     chief = district["chief"]
     for name, url in {**district["theirs_urls"], **district["bureau_urls"]}.items():
         assert chief.get(url).status_code == 200, name
+    for url in ("/department/", "/department/workbook.xlsx", "/department/fill"):
+        assert chief.get(url).status_code == 403, url  # the department's pages are its own
 
 
 def test_an_account_without_a_role_and_unknown_addresses_get_pages_not_errors(db: None) -> None:

@@ -114,9 +114,9 @@ class Browser:
         self.find(css).click()
         WebDriverWait(self.driver, 60).until(expected_conditions.staleness_of(page))
 
-    def shot(self, name: str) -> None:
-        """A screenshot of the whole page (the window made as tall as the page)."""
-        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+    def shot(self, name: str, whole: bool = True) -> None:
+        """A screenshot of the whole page (the window made as tall as the page), or of what the window shows."""
+        height = self.driver.execute_script("return document.documentElement.scrollHeight") if whole else 780
         self.driver.set_window_size(1280, min(max(int(height) + 120, 900), 7000))
         self.count += 1
         self.driver.save_screenshot(str(self.shots / f"{self.count:02d}-{name}.png"))
@@ -174,7 +174,7 @@ def department_journey(browser: Browser, name: str, login: str, once: str, book:
         browser.shot("department-scored")
         browser.go("/department/fill")  # the same rows as a form on the page, pre-filled from the upload
         assert browser.all("#fill-form input[type=text]")
-        browser.shot("department-fill-on-the-page")
+        browser.shot("department-fill-on-the-page", whole=False)
         browser.go("/department/")
     browser.submit("submit-form")
     assert browser.find("#status").get_attribute("data-status") == "submitted"
