@@ -107,12 +107,20 @@ class Browser:
         self.click(f"#{form} button[type=submit]")
 
     def click(self, css: str) -> None:
-        from selenium.webdriver.support import expected_conditions
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
 
         page = self.find("html")
         self.find(css).click()
-        WebDriverWait(self.driver, 60).until(expected_conditions.staleness_of(page))
+
+        def answered(driver: object) -> bool:
+            try:  # the old page's element is gone (Chromium says so in more than one way) and the new one loaded
+                page.is_enabled()
+                return False
+            except WebDriverException:
+                return bool(self.driver.execute_script("return document.readyState") == "complete")
+
+        WebDriverWait(self.driver, 60).until(answered)
 
     def shot(self, name: str, whole: bool = True) -> None:
         """A screenshot of the whole page (the window made as tall as the page), or of what the window shows."""
