@@ -122,3 +122,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "oracle: the engine checked against the exact oracle in tests/oracle.py"
     )
+
+
+# The web workplace's fixtures (tests/webtools.py): one site for the run, each test's database changes undone.
+from tests.webtools import db, site  # noqa: E402, F401

@@ -19,11 +19,14 @@ from scorer.i18n.compile import compiled
 from scorer.inputs.columns import PER_INDICATOR
 from scorer.inputs.workbook_layout import PROFILE_FIELDS, SHEETS
 from scorer.rounding import ROUNDING_MODES
+from scorer.web.states import STATE_NAMES
 from tests.conftest import VALID_INPUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "scorer" / "i18n"
 SOURCES = sorted((ROOT / "scorer").rglob("*.py")) + [ROOT / "cli.py"]
+# The web workplace's templates say `{% t "key" %}`, and build a key as `{% t "prefix."|add:value %}`.
+TEMPLATES = sorted((ROOT / "scorer" / "web" / "templates").rglob("*.html"))
 
 # Keys the code builds from a prefix and a value, and every value it builds them from.
 DYNAMIC_FAMILIES = {
@@ -41,7 +44,13 @@ DYNAMIC_FAMILIES = {
     "workbook.sheet.": set(SHEETS),  # scorer/render/input_workbook.py, scorer/inputs/workbook.py
     "workbook.field.": {key for key, _ in PROFILE_FIELDS},  # the 基本情况 sheet's labels
     "batch.col.": set(PER_INDICATOR),  # scorer/inputs/columns.py: a batch sheet's per-indicator columns
+    "web.status.": set(STATE_NAMES),  # scorer/web: a filing's states
+    "web.action.": {  # scorer/web/workflow.py and its callers: the log's actions
+        "upload", "upload_refused", "upload_too_large", "submit", "return", "adjust", "accept", "account_add",
+        "account_import", "password_change",
+    },
 }  # fmt: skip
+_TEMPLATE_BUILT = re.compile(r"""\{%\s*t\s+"([a-z][\w.-]*\.)"\|add:""")
 
 _KEY = r"[a-z][\w-]*(?:\.[\w-]+)+"
 # t("key", …), fact("key", …) and scorer/cli's _("key"): the key literal passed to the catalogue.
@@ -65,7 +74,7 @@ def _messages(lang: str) -> dict[str, str]:
 
 
 def _source() -> str:
-    return "\n".join(path.read_text(encoding="utf-8") for path in SOURCES)
+    return "\n".join(path.read_text(encoding="utf-8") for path in SOURCES + TEMPLATES)
 
 
 def _placeholders(text: str) -> set[str]:
@@ -110,6 +119,7 @@ def test_every_literal_that_looks_like_a_key_is_in_the_catalogues() -> None:
 
 def test_every_dynamic_key_belongs_to_a_listed_family() -> None:
     built = {match[1] or match[3] for match in _BUILT.findall(_source())}
+    built |= set(_TEMPLATE_BUILT.findall(_source()))
     assert built == DYNAMIC_FAMILIES.keys()
     engine = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "scorer" / "engine").glob("*.py"))
     engine += "".join(p.read_text(encoding="utf-8") for p in (ROOT / "scorer" / "kinds").glob("*.py"))

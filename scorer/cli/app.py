@@ -150,6 +150,8 @@ COMMANDS: tuple[str, ...] = (
     "scorer.cli.batch",
     "scorer.cli.history",
     "scorer.cli.audit",
+    "scorer.cli.serve",
+    "scorer.cli.accounts",
 )
 
 

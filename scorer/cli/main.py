@@ -38,10 +38,11 @@ def _only_the_command_asked() -> typer.Typer:
     if len(sys.argv) < 2 or os.environ.get("_SCORE_COMPLETE"):
         return app
     chosen = [c for c in app.registered_commands if _command_name(c) == sys.argv[1]]
-    if not chosen:
+    groups = [g for g in app.registered_groups if g.name == sys.argv[1]]
+    if not chosen and not groups:
         return app
     lean = copy.copy(app)
-    lean.registered_commands = chosen
+    lean.registered_commands, lean.registered_groups = chosen, groups
     lean._add_completion = False  # --install-completion comes before a command's name, never after it
     return lean
 

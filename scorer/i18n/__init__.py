@@ -18,6 +18,7 @@ import os
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -28,7 +29,9 @@ from scorer.rounding import fmt
 
 LANGUAGES = ("zh", "en")
 _HERE = Path(__file__).resolve().parent
-_current: str | None = None
+# The chosen language, per thread (and per asyncio task): a web server answers each request in its user's language
+# while other requests are read and worded in theirs. A new thread starts unset, i.e. from SCORE_LANG or the locale.
+_current: ContextVar[str | None] = ContextVar("score_language", default=None)
 
 
 def choose(explicit: str | None = None) -> str:
@@ -58,25 +61,24 @@ def normalise(language: str) -> str:
 
 
 def set_language(language: str | None) -> str:
-    global _current
-    _current = choose(language)
-    return _current
+    chosen = choose(language)
+    _current.set(chosen)
+    return chosen
 
 
 def language() -> str:
-    return _current if _current is not None else set_language(None)
+    chosen = _current.get()
+    return chosen if chosen is not None else set_language(None)
 
 
 @contextmanager
 def speaking(lang: str) -> Iterator[None]:
     """Messages built inside the block are in `lang`; the language chosen before is back after it."""
-    global _current
-    before = _current
-    _current = normalise(lang)
+    token = _current.set(normalise(lang))
     try:
         yield
     finally:
-        _current = before
+        _current.reset(token)
 
 
 _MO_MAGIC = 0x950412DE  # GNU gettext's .mo format, little-endian, as compile.py writes it

@@ -334,3 +334,20 @@ def _refusals(summary: Summary) -> str:
         for r in summary.refusals
     )
     return heading + f'<ul class="refused" id="refused">{items}</ul>'
+
+
+def figures(summary: Summary) -> str:
+    """The four charts as this report draws them (the web workplace's ranking page shows the same)."""
+    lang = summary.lang
+    return "\n".join(
+        [
+            '<div class="charts">',
+            _figure(t("batch.distribution", lang), _distribution_chart(summary), "chart-distribution"),
+            _figure(t("batch.nodes", lang), _nodes_chart(summary), "chart-nodes"),
+            "</div>",
+            '<div class="charts">',
+            _figure(t("batch.ranking", lang), _ranking_chart(summary), "chart-ranking"),
+            _figure(t("batch.losses", lang), _losses_chart(summary), "chart-losses"),
+            "</div>",
+        ]
+    )

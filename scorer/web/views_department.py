@@ -1,0 +1,99 @@
+"""A department's journey: this year's filing, the input workbook, an upload, the scored 自评表 with its warnings
+and grade, the documents, and handing it in. A department account sees its own department only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from scorer.errors import Problem
+from scorer.web import library
+from scorer.web.access import department_only
+from scorer.web.forms import StepForm, UploadForm
+from scorer.web.intake import refused_before_reading, take
+from scorer.web.models import OPEN, RETURNED, Filing
+from scorer.web.review import own_result
+from scorer.web.sheet import sheet
+from scorer.web.views_files import attachment, problem_lines, version_rows
+from scorer.web.workflow import Refused, filing_for, submit
+
+
+def _filing(request: HttpRequest) -> Filing:
+    return filing_for(request.account.department, library.current_year())  # type: ignore[attr-defined]
+
+
+def _page(request: HttpRequest, filing: Filing, problems: list[Problem] | None = None,
+          refused: Refused | None = None, kept: bool = False) -> HttpResponse:  # fmt: skip
+    """The filing's page; after a step that could not be taken, with what was wrong (a 200, as Django answers a
+    form with errors: the browser shows it as any page)."""
+    lang = request.lang  # type: ignore[attr-defined]
+    current = filing.current
+    shown = sheet(own_result(current), lang) if current is not None else None
+    context: dict[str, Any] = {
+        "filing": filing,
+        "department": filing.department,
+        "current": current,
+        "sheet": shown,
+        "versions": version_rows(filing),
+        "upload": UploadForm(),
+        "step": StepForm(initial={"changes": filing.changes}),
+        "can_change": filing.status in (OPEN, RETURNED),
+        "problems": problem_lines(problems or []),
+        "refused": refused,
+        "kept": kept,
+    }
+    return render(request, "score/department.html", context)
+
+
+@department_only
+def home(request: HttpRequest) -> HttpResponse:
+    return _page(request, _filing(request))
+
+
+@department_only
+def workbook(request: HttpRequest) -> HttpResponse:
+    """The input workbook for this year, pre-filled with the current version's inputs where there is one."""
+    filing = _filing(request)
+    given = None
+    if filing.current is not None and filing.current.kind != "table":
+        from scorer.web.stored import loads
+
+        given = loads(filing.current.inputs)
+    else:
+        given = {"department": filing.department.name, "year": filing.year}
+    content = library.input_workbook(filing.year, request.lang, given)  # type: ignore[attr-defined]
+    return attachment(content, f"{filing.year}-{filing.department.name}-自评输入.xlsx", "xlsx")
+
+
+@department_only
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    filing = _filing(request)
+    form = UploadForm(request.POST, request.FILES)
+    file = request.FILES.get("file") if form.is_valid() else None
+    problems = refused_before_reading(request, file)
+    if problems or file is None:
+        return _page(request, filing, problems)
+    try:
+        _, problems = take(request, file, "workbook", filing.department, filing.year, on_behalf=False)
+    except Refused as exc:
+        return _page(request, filing, refused=exc)
+    if problems:
+        return _page(request, Filing.objects.get(pk=filing.pk), problems, kept=True)
+    return redirect("department")
+
+
+@department_only
+@require_POST
+def hand_in(request: HttpRequest) -> HttpResponse:
+    filing = _filing(request)
+    form = StepForm(request.POST)
+    expected = form.cleaned_data["changes"] if form.is_valid() else -1
+    try:
+        submit(filing.pk, request.user.get_username(), expected)
+    except Refused as exc:
+        return _page(request, Filing.objects.get(pk=filing.pk), refused=exc)
+    return redirect("department")
