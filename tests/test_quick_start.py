@@ -1,16 +1,12 @@
 """What makes `score run` start quickly must not change what it does.
 
-- `Frozen` and `Mutable` (scorer/frozen.py) make the same classes as `@dataclass(frozen=True)` and
-  `@dataclass`: compared here with dataclass-made twins of the model classes, as the oracle.
 - The quick schema check (scorer/sources/schema_check.py) may only say "valid" where jsonschema-rs says so too.
 """
 
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
-import pickle
 import subprocess
 import sys
 from decimal import Decimal
@@ -22,106 +18,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scorer import frozen as frozen_module
-from scorer.engine.result import IndicatorResult
-from scorer.errors import Location, Problem
-from scorer.frozen import Frozen
-from scorer.inputs.model import Department, IndicatorInputs, Profile
 from scorer.inputs.schema import inputs_schema
 from scorer.rules.read import load_rules
 from scorer.sources.schema_check import surely_valid
 from scorer.sources.yaml import load_yaml_file
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def test_templates_are_fresh() -> None:
-    """frozen_inits.py is what `python -m scorer.frozen` writes."""
-    written = (ROOT / "scorer" / "frozen_inits.py").read_text(encoding="utf-8")
-    assert written == frozen_module.templates()
-
-
-def _twin(cls: type) -> type:
-    """The class as plain `dataclass(frozen=True)` makes it, from the same annotations and defaults."""
-    namespace: dict[str, Any] = {
-        "__annotations__": {},
-        "__module__": cls.__module__,
-        "__qualname__": cls.__qualname__,
-    }
-    for f in dataclasses.fields(cls):
-        namespace["__annotations__"][f.name] = f.type
-        namespace[f.name] = dataclasses.field(
-            default=f.default,
-            default_factory=f.default_factory,
-            compare=f.compare,
-            repr=f.repr,
-            hash=f.hash,
-        )
-    return dataclasses.dataclass(frozen=True)(type(cls.__name__, (), namespace))
-
-
-def test_frozen_behaves_as_a_frozen_dataclass() -> None:
-    here = Location("inputs.yaml", 3, "budget_execution", "rate")
-    twin = _twin(Location)("inputs.yaml", 3, "budget_execution", "rate")
-    assert repr(here) == repr(twin)
-    assert hash(here) == hash(twin)
-    assert here == Location("inputs.yaml", 3, "budget_execution", "rate")
-    assert here != Location("inputs.yaml", 4, "budget_execution", "rate")
-    assert (here == twin) is False  # another class: not equal, as between two dataclasses
-    assert dataclasses.replace(here, line=9) == Location("inputs.yaml", 9, "budget_execution", "rate")
-    assert dataclasses.asdict(here) == dataclasses.asdict(twin)
-    assert pickle.loads(pickle.dumps(here)) == here
-    assert Location.__match_args__ == ("path", "line", "indicator", "field")
-    assert Location.__dataclass_params__.frozen and Location.__dataclass_params__.eq  # type: ignore[attr-defined]
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        here.line = 4  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        del here.line  # type: ignore[misc]
-    with pytest.raises(TypeError):
-        Location("a", 1, "b", "c", "too many")  # type: ignore[call-arg]
-    with pytest.raises(TypeError):
-        Problem()  # type: ignore[call-arg]
-    assert Problem(here, "m") == Problem(location=here, message="m", severity="error")
-
-
-def test_default_factories_give_each_instance_its_own_value() -> None:
-    first, second = IndicatorInputs(), IndicatorInputs()
-    assert first.values == {} and first.values is not second.values
-    department = Department("d", 2022, None, {}, {})
-    assert department.profile == Profile() and department.path == ""
-    assert repr(department) == repr(_twin(Department)("d", 2022, None, {}, {}))
-
-
-def test_compare_false_fields_are_left_out_of_equality_and_hash() -> None:
-    from scorer.rules.model import RuleSet
-
-    twin = _twin(RuleSet)
-    compared = [f.name for f in dataclasses.fields(RuleSet) if f.compare]
-    assert compared == [f.name for f in dataclasses.fields(twin) if f.compare]
-    assert len(compared) < len(dataclasses.fields(RuleSet))
-
-
-def test_many_fields_keep_their_order_and_defaults() -> None:
-    values = {f.name: f"v{i}" for i, f in enumerate(dataclasses.fields(IndicatorResult))}
-    made = IndicatorResult(**values)
-    assert [getattr(made, name) for name in values] == list(values.values())
-    assert repr(made) == repr(_twin(IndicatorResult)(**values))
-
-
-def test_a_class_frozen_cannot_make_quickly_is_still_a_frozen_dataclass() -> None:
-    class Checked(Frozen):
-        a: int
-        b: int = 0
-
-        def __post_init__(self) -> None:
-            if self.a < 0:
-                raise ValueError("negative")
-
-    assert Checked(1) == Checked(1, 0)
-    with pytest.raises(ValueError):
-        Checked(-1)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        Checked(1).a = 2  # type: ignore[misc]
 
 
 @pytest.fixture(scope="module")
@@ -299,64 +201,6 @@ def test_fractions_read_from_text_as_before() -> None:
         Fraction("3/")
 
 
-# The modules of the frozen model: the types passed between reading, scoring and rendering.
-MODEL_MODULES = (
-    "scorer.facts",
-    "scorer.errors",
-    "scorer.frozen",
-    "scorer.kinds.base",
-    "scorer.kinds.specs",
-    "scorer.kinds.targets.model",
-    "scorer.kinds.targets.words",
-    "scorer.rules.model",
-    "scorer.inputs.model",
-    "scorer.engine.result",
-    "scorer.audit.model",
-)
-
-
-def _model_classes() -> list[type]:
-    import importlib
-
-    found = []
-    for name in MODEL_MODULES:
-        module = importlib.import_module(name)
-        found += [
-            value
-            for value in vars(module).values()
-            if isinstance(value, type)
-            and dataclasses.is_dataclass(value)
-            and value.__module__ == module.__name__
-        ]
-    return found
-
-
-def test_every_model_class_has_the_signature_attributes_and_order_dataclass_gives() -> None:
-    import inspect
-
-    classes = _model_classes()
-    assert len(classes) > 40
-    for cls in classes:
-        twin = _twin(cls)
-        assert str(inspect.signature(cls)) == str(inspect.signature(twin)), cls
-        assert cls.__match_args__ == twin.__match_args__  # type: ignore[attr-defined]
-        for f in dataclasses.fields(cls):
-            assert getattr(cls, f.name, "absent") == getattr(twin, f.name, "absent"), (cls, f.name)
-
-
-def test_a_class_left_to_dataclass_keeps_its_field_specifications() -> None:
-    class Checked(Frozen):
-        a: int
-        b: int = dataclasses.field(default=0, compare=False)
-
-        def __post_init__(self) -> None:
-            if self.a < 0:
-                raise ValueError("negative")
-
-    assert Checked(1, 2) == Checked(1, 3)
-    assert "b" not in Checked.__dict__ or Checked.b == 0
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_catalogues_read_as_gettext_reads_them(lang: str) -> None:
     import gettext
@@ -367,18 +211,6 @@ def test_the_catalogues_read_as_gettext_reads_them(lang: str) -> None:
         standard = gettext.GNUTranslations(handle)
     assert catalogue(lang) == {key: text for key, text in standard._catalog.items() if key}  # type: ignore[attr-defined]
     assert all(catalogue(lang)[key] == standard.gettext(key) for key in catalogue(lang))
-
-
-def test_mutable_behaves_as_a_dataclass() -> None:
-    from scorer.errors import LineMap
-
-    lines = LineMap({("a",): 3})
-    assert lines == LineMap({("a",): 3}) and lines != LineMap()
-    assert LineMap.__hash__ is None
-    lines.lines = {}
-    assert lines == LineMap() and LineMap().lines is not LineMap().lines
-    assert repr(lines) == "LineMap(lines={})"
-    assert not LineMap.__dataclass_params__.frozen  # type: ignore[attr-defined]
 
 
 def test_the_quick_check_recovers_from_a_document_nested_past_the_limit() -> None:
@@ -497,35 +329,3 @@ def test_the_shortcut_covers_what_inputs_files_hold() -> None:
     assert [
         plain_tag(v) for v in ("012", "-1", "1_000", "1e5", "1:30", ".5", "１２", "", "~", "2022-12-31")
     ] == [None] * 10
-
-
-def test_own_methods_and_subclasses_as_dataclass_makes_them() -> None:
-    """A class's own `__eq__` keeps it hashable over its fields; its own `__setattr__` is refused; a subclass of a
-    model class is a frozen dataclass with the fields of both."""
-
-    class Own(Frozen):
-        a: int
-        b: int = 0
-
-        def __eq__(self, other: object) -> bool:
-            return isinstance(other, Own) and self.a == other.a
-
-    twin = dataclasses.dataclass(frozen=True)(
-        type("Own", (), {"__annotations__": {"a": "int", "b": "int"}, "b": 0, "__eq__": Own.__eq__})
-    )
-    assert Own(1, 2) == Own(1, 3) and hash(Own(1, 2)) == hash(twin(1, 2)) == hash((1, 2))
-    with pytest.raises(TypeError):
-
-        class Refusing(Frozen):
-            a: int
-
-            def __setattr__(self, name: str, value: object) -> None: ...
-
-    class Placed(Location):
-        sheet: str = ""
-
-    placed = Placed("a.xlsx", 3, None, None, "指标")
-    assert placed.sheet == "指标" and placed != Location("a.xlsx", 3, None, None)
-    assert [f.name for f in dataclasses.fields(Placed)][-1] == "sheet" and hash(placed) == hash(placed)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        placed.sheet = "x"  # type: ignore[misc]

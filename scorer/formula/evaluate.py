@@ -14,7 +14,7 @@ import ast
 import math
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property, lru_cache
@@ -23,7 +23,6 @@ from typing import Any
 from simpleeval import NameNotDefined, SimpleEval
 
 from scorer.errors import did_you_mean
-from scorer.frozen import Frozen
 from scorer.i18n import t
 
 MAX_LENGTH = 1000
@@ -138,7 +137,9 @@ class MissingInput(FormulaError):
         super().__init__(t("formula.needs_input", name=name))
 
 
-class Formula(Frozen):
+# Not slots: `_run` is a functools.cached_property, kept in the instance's __dict__ (and left out of pickling).
+@dataclass(frozen=True)
+class Formula:
     source: str
     tree: ast.expr = field(compare=False, repr=False)  # compiled from `source`; two formulas are equal by it
     names: frozenset[str]

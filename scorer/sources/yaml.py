@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -20,7 +20,6 @@ from typing import Any
 from scorer.deferred_patterns import import_deferring_patterns
 from scorer.errors import LineMap, Location, PathKey, Problem, UserError, field_name
 from scorer.escape import one_line
-from scorer.frozen import Mutable
 from scorer.i18n import t
 from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
 from scorer.sources.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
@@ -98,7 +97,8 @@ _BOOLEANS = {
 }
 
 
-class YamlDocument(Mutable):
+@dataclass(slots=True)
+class YamlDocument:
     path: str
     data: Any
     lines: LineMap
