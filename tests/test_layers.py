@@ -18,7 +18,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "scorer.version",
             "scorer.immutable",
             "scorer.facts",
-            "scorer.deferred_patterns",
         ),
     ),
     ("numbers", ("scorer.numbers", "scorer.rounding")),
