@@ -177,30 +177,6 @@ def test_every_character_json_safe_escapes_is_found_by_its_lead_bytes() -> None:
         assert any(lead in char.encode() for lead in _MAY_ACT), hex(ord(char))
 
 
-def test_a_stream_sets_the_collector_for_its_run_only(rules_2022: RuleSet) -> None:
-    """While a batch streams, the collector runs rarely and what lived before is frozen out of its passes;
-    after it, both are as they were, even when the stream is left half-read."""
-    import gc
-    import io
-
-    from scorer.batch.run import jsonl_to_jsonl
-    from scorer.batch.sources import Source
-    from scorer.batch.stream import few_collections, score_lines
-
-    before = gc.get_threshold()
-    with few_collections():
-        assert gc.get_threshold()[0] > before[0] and gc.get_freeze_count() > 0
-    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
-    lines = [json.dumps(d, ensure_ascii=False) for d in departments(3, 1)]
-    assert len(jsonl_to_jsonl(lines, io.StringIO(), rules_2022)) == 0
-    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
-    stream = score_lines((Source("d.jsonl", n, "json", line) for n, line in enumerate(lines, 1)), rules_2022)
-    next(stream)
-    assert gc.get_threshold() != before
-    stream.close()  # left half-read
-    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40))
 def test_a_table_measures_text_as_rich_does(text: str) -> None:
