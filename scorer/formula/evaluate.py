@@ -184,7 +184,7 @@ class Formula:
     @cached_property
     def _run(self) -> Callable[[dict[str, Any]], Any]:
         """simpleeval over the checked tree, set up once per formula (and never pickled: see __getstate__)."""
-        evaluator = _Evaluator(operators=_OPERATORS, functions=FUNCTIONS)
+        evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS)
         source, tree = self.source, self.tree
 
         def run(values: dict[str, Any]) -> Any:
@@ -195,16 +195,6 @@ class Formula:
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_run"}
-
-
-class _Evaluator(SimpleEval):
-    """simpleeval, told that an exact number is a plain value: it checks every intermediate result for a forbidden
-    function or module, and would walk each Fraction through five tests to find it is neither (a twentieth of
-    the engine's time). Every other value is checked as simpleeval checks it."""
-
-    def _check_disallowed_items(self, item: object) -> None:
-        if type(item) is not Fraction:
-            super()._check_disallowed_items(item)
 
 
 def _exact(value: Decimal | Fraction | bool | int) -> Fraction | bool:
