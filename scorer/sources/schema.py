@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -199,8 +200,43 @@ def _explain(
         yield at(path, t("schema.empty"))
     elif kind == "pattern":
         yield at(path, t("schema.pattern", value=show(instance)))
+    elif kind in ("oneOf", "anyOf") and isinstance(value, list):
+        yield from _explain_forms(doc, schema, error, value, indicator_of, at(path, error.message))
     else:
         yield at(path, error.message)
+
+
+def _explain_forms(
+    doc: YamlDocument,
+    schema: dict[str, Any],
+    error: Any,
+    forms: list[Any],
+    indicator_of: IndicatorOf,
+    plain: Problem,
+) -> Iterator[Problem]:
+    """A value that fits none of the forms a key takes (`oneOf`, `anyOf`: a text, or a mapping {zh: …, en: …}):
+    where the value has the type of one form only, what is wrong inside it (an unknown or missing key); where it
+    has none of their types, the types expected. Else the validator's own words."""
+    path = tuple(error.instance_path)
+    tried = getattr(error.kind, "context", None) or []
+    of_its_type = [
+        branch
+        for branch in tried
+        if not any(e.kind.name == "type" and tuple(e.instance_path) == path for e in branch)
+    ]
+    if len(tried) == len(forms) and len(of_its_type) == 1:
+        for inner in of_its_type[0]:
+            yield from _explain(doc, schema, inner, indicator_of)
+        return
+    types = [form.get("type") for form in forms if isinstance(form, dict)]
+    named = [kind for kind in types if isinstance(kind, str)]
+    if not of_its_type and named and len(named) == len(forms):
+        expected = _type_words(list(dict.fromkeys(named)))
+        yield replace(
+            plain, message=t("schema.wrong_type", expected=expected, value=show(_value_at(doc.data, path)))
+        )
+        return
+    yield plain
 
 
 def _subschema(schema: dict[str, Any], through: tuple[Any, ...]) -> Any:
