@@ -22,6 +22,7 @@ openpyxl would otherwise tell apart or silently rename.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import struct
 import unicodedata
@@ -223,9 +224,9 @@ class _Scan:
             elif local == "Relationship" and part.endswith("/workbook.xml.rels"):
                 target = attributes.get("Target", "")
                 base = folder.rsplit("/_rels", 1)[0]
-                self.targets[attributes.get("Id", "")] = (
-                    target.lstrip("/") if target.startswith("/") else f"{base}/{target}".lstrip("/")
-                )
+                # As openpyxl resolves it: from the package's root, or from the workbook's folder ("./", "../").
+                joined = target if target.startswith("/") else f"{base}/{target}"
+                self.targets[attributes.get("Id", "")] = posixpath.normpath("/" + joined).lstrip("/")
 
         parser.StartElementHandler = start
         return parser
