@@ -48,7 +48,6 @@ sys.path[:0] = [str(HERE), str(ROOT)]
 import baseline_2022  # noqa: E402
 from departments import departments  # noqa: E402
 
-from scorer.batch.stream import few_collections  # noqa: E402
 from scorer.engine.score import score  # noqa: E402
 from scorer.errors import LineMap  # noqa: E402
 from scorer.inputs.read import read_inputs  # noqa: E402
@@ -162,10 +161,6 @@ def main() -> int:
     read = [read_inputs(YamlDocument("<generated>", d, LineMap()), rules) for d in documents]
     prepared = [baseline_2022.prepare(d) for d in documents]
     print(f"one core; Python {sys.version.split()[0]}")
-    # Every scorer below runs with the garbage collector set as a batch sets it (few_collections): the same for
-    # all three, so that none pays for the collector's passes over the departments held for the comparison.
-    collector = few_collections()
-    collector.__enter__()
 
     entrants: list[tuple[str, list[Any], Callable[[Any], Any]]] = [
         ("score (engine, rules loaded once)", read, lambda d: _total_and_grade(score(rules, d))),

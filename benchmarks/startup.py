@@ -1,6 +1,6 @@
 """How long `score run` takes to start, against importing typer and rich alone, on this machine.
 
-    python benchmarks/startup.py [--runs 30] [--max-ratio 1.5]
+    python benchmarks/startup.py [--runs 30] [-f table|json] [--max-ratio 2.0]
 
 Runs the two commands in alternation (so that both see the same machine load), with bytecode cached as on a
 user's machine, and prints each median wall time and the ratio: the median over the pairs of each run of
@@ -41,9 +41,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--max-ratio", type=float, default=None)
+    parser.add_argument(
+        "-f", "--format", choices=("table", "json"), default="table", help="score run's output format"
+    )
     args = parser.parse_args()
     baseline = [sys.executable, "-c", "import typer, rich"]
-    score = [*command(), "run", str(EXAMPLE), "--rules", "2022"]
+    score = [*command(), "run", str(EXAMPLE), "--rules", "2022", "-f", args.format]
     env_note = os.environ.get("SCORE_LANG", "(locale)")
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(ROOT / "scorer"), str(ROOT / "cli.py")], env=ENV
@@ -59,7 +62,7 @@ def main() -> int:
     # measurement slows both of a pair alike, where it would shift one median more than the other.
     ratio = statistics.median(s / b for b, s in zip(base_times, score_times, strict=True))
     print(f"import typer, rich      median {base * 1000:7.1f} ms")
-    print(f"score run (table, {env_note}) median {ours * 1000:7.1f} ms")
+    print(f"score run ({args.format}, {env_note}) median {ours * 1000:7.1f} ms")
     print(
         f"ratio                   {ratio:.2f}x  (median of {args.runs} alternating pairs; of the medians {ours / base:.2f}x)"
     )

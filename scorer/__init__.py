@@ -6,11 +6,6 @@ department, `engine` scores them (pure), `render` writes a result in a format an
 (`run`, `batch`, `audit`, `maintain`, `template`) use them, and `cli` is the command line.
 """
 
-from scorer.deferred_patterns import import_deferring_patterns
 from scorer.version import __version__
 
 __all__ = ["__version__"]
-
-# Every command does exact arithmetic in Fractions; the pattern `fractions` compiles at import reads a Fraction
-# from text, which `score` never asks for.
-import_deferring_patterns("fractions")

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import field, replace
+from dataclasses import dataclass, field, replace
 
 from scorer.escape import one_line
-from scorer.frozen import Frozen, Mutable
 from scorer.i18n import t
 
 PathKey = tuple[str | int, ...]
@@ -24,7 +23,8 @@ def field_name(path: PathKey) -> str | None:
     return text or None
 
 
-class LineMap(Mutable):
+@dataclass(slots=True)
+class LineMap:
     """Where each key or list item stands: a path such as ("indicators", "budget_execution") → its line in a
     text file, or its cell ("指标!I7") in a workbook."""
 
@@ -39,7 +39,8 @@ class LineMap(Mutable):
         return self.lines.get((), None)
 
 
-class Location(Frozen):
+@dataclass(frozen=True, slots=True)
+class Location:
     path: str = ""
     line: int | str | None = None  # a line number, or a workbook's sheet and cell ("指标!I7")
     indicator: str | None = None
@@ -64,7 +65,8 @@ def _short(name: str) -> str:
     return one_line(name if len(name) <= 60 else name[:57] + "...")
 
 
-class Problem(Frozen):
+@dataclass(frozen=True, slots=True)
+class Problem:
     """One thing wrong in one place. `severity` is "error" or "warning"."""
 
     location: Location

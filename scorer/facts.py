@@ -11,13 +11,13 @@ language:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.frozen import Frozen
 
-
-class Template(Frozen):
+@dataclass(frozen=True, slots=True)
+class Template:
     """A rule file's reason template, parsed (by scorer/formula/template.py): literal text and placeholders."""
 
     source: str
@@ -31,7 +31,8 @@ class Template(Frozen):
         return "".join(text + (values[name] if name else "") for text, name in self.parts)
 
 
-class Fact(Frozen):
+@dataclass(frozen=True, slots=True)
+class Fact:
     key: str
     values: tuple[tuple[str, object], ...] = ()
 
@@ -40,11 +41,13 @@ class Fact(Frozen):
         return dict(self.values)
 
 
-class Said(Frozen):
+@dataclass(frozen=True, slots=True)
+class Said:
     text: str
 
 
-class RuleReason(Frozen):
+@dataclass(frozen=True, slots=True)
+class RuleReason:
     templates: tuple[tuple[str, Template], ...]  # (language, template); the first is the rule file's own
     values: tuple[tuple[str, str], ...]  # placeholders, already written as the tables print numbers
 

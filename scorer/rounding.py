@@ -5,10 +5,9 @@ Context-free and independent of everything else in `score`: the messages (scorer
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-
-from scorer.frozen import Frozen
 
 # Each mode rounds an exact value (a Fraction) to a whole number of units of the last kept place.
 # "half_up": 0.125 → 0.13, what the published tables use for most rows; "down": 9.888 → 9.88, truncation
@@ -18,7 +17,8 @@ ROUNDING_MODES = ("half_up", "down", "half_even", "up", "floor")
 Exact = Decimal | Fraction | int
 
 
-class Rounding(Frozen):
+@dataclass(frozen=True, slots=True)
+class Rounding:
     places: int
     mode: str
 

@@ -349,3 +349,32 @@ def test_a_sheet_of_more_merged_ranges_than_a_table_has_is_refused(written: Path
     assert (
         result.exit_code == 1 and "the sheet has more than 10000 merged ranges: not a 自评表" in result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    "target", ["/xl/worksheets/sheet1.xml", "./worksheets/sheet1.xml", "worksheets/../worksheets/sheet1.xml"]
+)
+def test_a_hidden_row_is_found_however_the_workbook_names_its_sheet_part(
+    written: Path, tmp_path: Path, target: str
+) -> None:
+    """The layout is read from the sheet's own XML part, named by the workbook's relationship as written: from
+    the package's root, or through `./` and `../`."""
+
+    def hide(book: Any, sheet: Any, row: int) -> None:
+        sheet.row_dimensions[row].hidden = True
+
+    hidden, _ = _changed(written, tmp_path, hide)
+    path = tmp_path / "renamed.xlsx"
+    with zipfile.ZipFile(hidden) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                text, count = re.subn(
+                    r'Target="/?(xl/)?worksheets/sheet1\.xml"', f'Target="{target}"', data.decode()
+                )
+                assert count == 1
+                data = text.encode()
+            zout.writestr(item, data)
+    code, data = _audit(path)
+    assert code == 1
+    assert [k for k, *_ in _errors(data) if k == "audit.cell.hidden"] == ["audit.cell.hidden"], _errors(data)

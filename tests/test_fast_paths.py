@@ -177,30 +177,6 @@ def test_every_character_json_safe_escapes_is_found_by_its_lead_bytes() -> None:
         assert any(lead in char.encode() for lead in _MAY_ACT), hex(ord(char))
 
 
-def test_a_stream_sets_the_collector_for_its_run_only(rules_2022: RuleSet) -> None:
-    """While a batch streams, the collector runs rarely and what lived before is frozen out of its passes;
-    after it, both are as they were, even when the stream is left half-read."""
-    import gc
-    import io
-
-    from scorer.batch.run import jsonl_to_jsonl
-    from scorer.batch.sources import Source
-    from scorer.batch.stream import few_collections, score_lines
-
-    before = gc.get_threshold()
-    with few_collections():
-        assert gc.get_threshold()[0] > before[0] and gc.get_freeze_count() > 0
-    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
-    lines = [json.dumps(d, ensure_ascii=False) for d in departments(3, 1)]
-    assert len(jsonl_to_jsonl(lines, io.StringIO(), rules_2022)) == 0
-    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
-    stream = score_lines((Source("d.jsonl", n, "json", line) for n, line in enumerate(lines, 1)), rules_2022)
-    next(stream)
-    assert gc.get_threshold() != before
-    stream.close()  # left half-read
-    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40))
 def test_a_table_measures_text_as_rich_does(text: str) -> None:
@@ -224,21 +200,3 @@ def test_every_character_is_as_wide_as_rich_measures_it(monkeypatch: pytest.Monk
     codes = [*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 16)]
     wrong = [hex(code) for code in codes if table.width_of(chr(code)) != cell_len(chr(code))]
     assert wrong == []
-
-
-def test_the_formula_evaluator_checks_every_result_but_exact_numbers() -> None:
-    """simpleeval checks each intermediate result for a forbidden function or module; the formula evaluator
-    skips that only for a Fraction, and the check it overrides is the one simpleeval calls."""
-    import os
-    from fractions import Fraction
-
-    from simpleeval import FeatureNotAvailable, SimpleEval
-
-    from scorer.formula.evaluate import _Evaluator
-
-    assert "_check_disallowed_items" in vars(SimpleEval)
-    evaluator = _Evaluator()
-    evaluator._check_disallowed_items(Fraction(1, 3))
-    for forbidden in (os, [eval], {"f": exec}):
-        with pytest.raises(FeatureNotAvailable):
-            evaluator._check_disallowed_items(forbidden)

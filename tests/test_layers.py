@@ -18,9 +18,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "scorer.version",
             "scorer.immutable",
             "scorer.facts",
-            "scorer.frozen",
-            "scorer.frozen_inits",
-            "scorer.deferred_patterns",
         ),
     ),
     ("numbers", ("scorer.numbers", "scorer.rounding")),
@@ -66,11 +63,7 @@ TALKING = re.compile(
     r"^\s*(import typer|from typer)\b",
     re.MULTILINE,
 )
-TOLERATED_TALK: frozenset[str] = frozenset(
-    {
-        "scorer.frozen",  # `python -m scorer.frozen` writes frozen_inits.py: gone with the Frozen base itself
-    }
-)
+TOLERATED_TALK: frozenset[str] = frozenset()
 
 
 def layer(module: str) -> tuple[int, str]:

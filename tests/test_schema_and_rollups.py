@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-import jsonschema
+import jsonschema_rs
 import pytest
 from typer.testing import CliRunner
 
@@ -25,19 +25,19 @@ def test_schema_validates_the_examples_and_names_every_indicator(tmp_path: Path)
     result = runner.invoke(app, ["schema", "--rules", "2022"])
     assert result.exit_code == 0, result.output
     schema = json.loads(result.stdout)
-    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema_rs.meta.validate(schema)  # a schema any standard validator reads
     indicators = schema["properties"]["indicators"]["properties"]
     assert len(indicators) == 26
     assert (
         indicators["budget_execution"]["properties"]["execution_rate"]["description"]
         == "年度平均预算执行率 (%)"
     )
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema_rs.Draft202012Validator(schema)
     for example in sorted(EXAMPLES.glob("*.yaml")):
         assert not list(validator.iter_errors(load_yaml_file(example).data)), example
     bad = load_yaml_file(EXAMPLES / "2022-suigang-zhizao.yaml").data
     bad["indicators"]["budget_execution"]["execution_rat"] = 1
-    assert [e.validator for e in validator.iter_errors(bad)] == ["additionalProperties"]
+    assert [e.kind.name for e in validator.iter_errors(bad)] == ["additionalProperties"]
 
 
 TARGETS = """

@@ -81,3 +81,28 @@ def test_a_batch_sheets_number_with_underscores_is_not_read_as_another(tmp_path:
     code, err = _score("batch", str(sheet), "-f", "csv")
     assert code == 1
     assert f"sheet.csv:3: [budget_execution] execution_rate: (财政局) '{form}' is not a number" in err
+
+
+@pytest.mark.parametrize(
+    ("key", "written", "whole"), [("units", "1.0e+3", 1000), ("units", "3.0", 3), ("year", "2.022e+3", 2022)]
+)
+def test_a_whole_number_written_with_a_point_or_an_exponent_is_written_out_whole(
+    tmp_path: Path, key: str, written: str, whole: int
+) -> None:
+    """JSON Schema's integers include 1.0e+3: the department's units and year reach every output as whole numbers."""
+    import json
+
+    path = tmp_path / "dept.yaml"
+    text = (
+        VALID_INPUTS if f"\n{key}:" in VALID_INPUTS else VALID_INPUTS.replace("\nyear:", "\nunits: 1\nyear:")
+    )
+    lines = [f"{key}: {written}" if line.startswith(f"{key}:") else line for line in text.splitlines()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [*SCORE, "run", str(path), "--rules", "2022", "-f", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[key] == whole

@@ -10,17 +10,17 @@ finds the 自评表 in the grid (`SubmittedTable`). `scorer/audit/check.py` chec
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from scorer.errors import Location
 from scorer.facts import Fact
-from scorer.frozen import Frozen
 from scorer.inputs.model import Department, Profile
 from scorer.sources.grid import Doubt, Where
 
 
-class PrintedLevel(Frozen):
+@dataclass(frozen=True, slots=True)
+class PrintedLevel:
     """A level-1 or level-2 name printed on a row, with the weight printed beside it."""
 
     depth: int  # 1 or 2
@@ -29,7 +29,8 @@ class PrintedLevel(Frozen):
     where: Where
 
 
-class TableRow(Frozen):
+@dataclass(frozen=True, slots=True)
+class TableRow:
     """One indicator row as the department filled it in. Empty texts where the table leaves a cell blank (or
     writes "/")."""
 
@@ -49,7 +50,8 @@ class TableRow(Frozen):
         return self.cells.get(name, self.where)
 
 
-class SubmittedTable(Frozen):
+@dataclass(frozen=True, slots=True)
+class SubmittedTable:
     path: str
     title: str
     year: int | None
@@ -68,7 +70,8 @@ class SubmittedTable(Frozen):
     doubts: tuple[Doubt, ...] = ()  # cells outside the indicator rows that could not be read as shown
 
 
-class Subtotal(Frozen):
+@dataclass(frozen=True, slots=True)
+class Subtotal:
     """A 小计 row: the printed sum of a level's scores."""
 
     level: str  # the level it names, or "" for the level of the rows above it
@@ -77,7 +80,8 @@ class Subtotal(Frozen):
     after: int  # how many indicator rows stood above it
 
 
-class Finding(Frozen):
+@dataclass(frozen=True, slots=True)
+class Finding:
     """One thing that does not add up, where it stands. A note ("note") is said but is not a fault."""
 
     location: Location
@@ -85,7 +89,8 @@ class Finding(Frozen):
     severity: str = "error"
 
 
-class Audit(Frozen):
+@dataclass(frozen=True, slots=True)
+class Audit:
     table: SubmittedTable
     rules_year: int
     rules_digest: str

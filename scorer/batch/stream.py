@@ -7,11 +7,9 @@ that cannot be scored becomes a `Refused` outcome carrying its problems: it neve
 
 from __future__ import annotations
 
-import gc
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
@@ -24,31 +22,6 @@ from scorer.i18n import t
 from scorer.rules.model import RuleSet
 
 CHUNK = 64  # sources a worker scores at a time: large enough to pay for the trip, small enough to stream
-
-
-def quiet_collector() -> tuple[int, int, int]:
-    """Set the garbage collector for a stream of departments; returns the thresholds it had.
-
-    Each department's inputs and result are thousands of small objects without cycles, freed by reference
-    counting once written. Whatever is held meanwhile (results kept for the summary's sheets, a chunk on its
-    way back from a worker) makes the collector, which counts allocations, pass over every live object (the
-    rules, the summary) again and again: the objects alive before the stream (the rules) are frozen out of its
-    passes, and it runs a hundred times less often."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-    return threshold
-
-
-@contextmanager
-def few_collections() -> Iterator[None]:
-    """`quiet_collector` while the stream runs."""
-    threshold = quiet_collector()
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 @dataclass(frozen=True)
@@ -91,9 +64,8 @@ def score_source(source: Source, rules: RuleSet) -> Outcome:
 def score_stream(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> Iterator[Outcome]:
     """Each source's outcome, in input order."""
     if jobs <= 1:
-        with few_collections():
-            for source in sources:
-                yield score_source(source, rules)
+        for source in sources:
+            yield score_source(source, rules)
         return
     yield from _in_processes(sources, rules, jobs)
 
@@ -105,9 +77,8 @@ def score_lines(
     newline), or its refusal, in input order. With `jobs`, the workers write the lines: what comes back is the
     text, not the result objects, so the trip costs less than the scoring it saves."""
     if jobs <= 1:
-        with few_collections():
-            for source in sources:
-                yield _as_line(score_source(source, rules), lang)
+        for source in sources:
+            yield _as_line(score_source(source, rules), lang)
         return
     yield from _in_processes(sources, rules, jobs, ("line", lang))
 
@@ -119,9 +90,8 @@ def score_briefs(
     order: with `jobs`, this is what the workers send back instead of the whole results."""
     shape = ("brief", lang, lines)
     if jobs <= 1:
-        with few_collections():
-            for source in sources:
-                yield _shaped(score_source(source, rules), shape)
+        for source in sources:
+            yield _shaped(score_source(source, rules), shape)
         return
     yield from _in_processes(sources, rules, jobs, shape)
 
@@ -164,7 +134,6 @@ def _start_worker(folder: str, lang: str) -> None:
 
     i18n.set_language(lang)
     _worker_rules = load_rules(folder)
-    quiet_collector()  # a worker lives for the stream: set once, for good
 
 
 def _score_chunk(chunk: list[Source], shape: tuple[Any, ...] | None = None) -> list[Any]:

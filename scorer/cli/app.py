@@ -50,41 +50,44 @@ _HELP_WORDS = {
 }
 
 
-def _translate_help(formatter: typer.core._click.HelpFormatter) -> None:
+def _translated(text: str) -> str:
     if LANG == "en":
-        return
-    for index, piece in enumerate(formatter.buffer):
-        for english, key in _HELP_WORDS.items():
-            piece = piece.replace(english, _(key))
-        formatter.buffer[index] = piece
+        return text
+    for english, key in _HELP_WORDS.items():
+        text = text.replace(english, _(key))
+    return text
 
 
 class _Command(typer.core.TyperCommand):
     """Usage lines as people read them (`score run [OPTIONS] INPUTS`, not `{INPUTS}`), in the chosen language."""
 
-    def collect_usage_pieces(self, ctx: typer.core._click.Context) -> list[str]:
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         return [piece.strip("{}") for piece in super().collect_usage_pieces(ctx)]
 
-    def format_help(self, ctx: typer.core._click.Context, formatter: typer.core._click.HelpFormatter) -> None:
-        super().format_help(ctx, formatter)
-        _translate_help(formatter)
+    def get_help(self, ctx: typer.Context) -> str:  # type: ignore[override]
+        return _translated(super().get_help(ctx))
 
 
 class _Group(typer.core.TyperGroup):
-    def format_help(self, ctx: typer.core._click.Context, formatter: typer.core._click.HelpFormatter) -> None:
-        super().format_help(ctx, formatter)
-        _translate_help(formatter)
+    def get_help(self, ctx: typer.Context) -> str:  # type: ignore[override]
+        return _translated(super().get_help(ctx))
 
 
-app = typer.Typer(
-    name="score",
-    cls=_Group,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain usage errors: one line a person or a CI log can read
-    context_settings={"help_option_names": ["-h", "--help"]},
-    help=_("cli.app"),
-)
+def new_app(add_completion: bool = True) -> typer.Typer:
+    """The `score` app, empty: its commands and options are registered on it."""
+    return typer.Typer(
+        name="score",
+        cls=_Group,
+        no_args_is_help=True,
+        add_completion=add_completion,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,  # plain usage errors: one line a person or a CI log can read
+        context_settings={"help_option_names": ["-h", "--help"]},
+        help=_("cli.app"),
+    )
+
+
+app = new_app()
 
 
 # The choices of --format and --lang, as literal types (typer offers them as choices; an Enum class each would

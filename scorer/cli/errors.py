@@ -8,10 +8,9 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import NoReturn
+from typing import NoReturn, Protocol
 
 import typer
-from typer import _click as click
 
 from scorer.cli.app import LANG, _
 from scorer.errors import Problem, RulesNotFound, UserError
@@ -62,7 +61,18 @@ def handled() -> Iterator[None]:
         fail(t("cli.bug", what=f"{type(exc).__name__}: {exc}"), EXIT_BUG)
 
 
-def usage_error(exc: click.ClickException) -> str:
+class UsageProblem(Protocol):
+    """What typer's usage errors (`typer.TyperException`: a missing or unknown option, a bad value, an extra
+    argument) carry; which one it is shows in the attributes it has."""
+
+    message: str
+    exit_code: int
+
+    def format_message(self) -> str: ...
+    def show(self, file: object = None) -> None: ...
+
+
+def usage_error(exc: UsageProblem) -> str:
     """A usage error in the chosen language: the usage line, where to find help, and what was wrong."""
     lines = []
     ctx = getattr(exc, "ctx", None)
@@ -90,20 +100,19 @@ def _value_problem(message: str) -> str:
     return message
 
 
-def _usage_problem(exc: click.ClickException) -> str:
-    from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption
-
+def _usage_problem(exc: UsageProblem) -> str:
     ctx = getattr(exc, "ctx", None)
-    if isinstance(exc, MissingParameter) and exc.param is not None:
-        hint = exc.param.get_error_hint(ctx) if ctx is not None else str(exc.param.name)
+    param = getattr(exc, "param", None)
+    if hasattr(exc, "param_type") and param is not None:  # a required option or argument not given
+        hint = param.get_error_hint(ctx) if ctx is not None else str(param.name)
         return t("cli.missing_parameter", LANG, name=hint)
-    if isinstance(exc, NoSuchOption):
+    if hasattr(exc, "option_name") and hasattr(exc, "possibilities"):  # an option the command does not have
         possible = ", ".join(sorted(exc.possibilities or ()))
         hint = t("cli.possible_options", LANG, options=possible) if possible else ""
         return t("cli.no_such_option", LANG, name=exc.option_name, hint=hint)
-    if isinstance(exc, BadParameter) and exc.param is not None and ctx is not None:
+    if isinstance(exc, typer.BadParameter) and param is not None and ctx is not None:
         message = _value_problem(exc.message)
-        return t("cli.bad_value", LANG, name=exc.param.get_error_hint(ctx), message=message)
+        return t("cli.bad_value", LANG, name=param.get_error_hint(ctx), message=message)
     extra = re.fullmatch(r"Got unexpected extra argument\(s\) \((.*)\)", exc.message, re.S)
     if extra:
         return t("cli.extra_arguments", LANG, arguments=extra[1])

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import field
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from scorer.facts import Message
-from scorer.frozen import Frozen
 from scorer.inputs.model import Profile
 from scorer.kinds.base import Step
 from scorer.kinds.targets.model import TargetOutcome
 from scorer.numbers import EXACT
 
 
-class MetricValue(Frozen):
+@dataclass(frozen=True, slots=True)
+class MetricValue:
     id: str
     name: str
     value: Decimal | None  # None where it cannot be computed (a zero denominator)
     unit: str
 
 
-class IndicatorResult(Frozen):
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
     id: str
     name: str
     level1: str
@@ -51,7 +52,8 @@ class IndicatorResult(Frozen):
         return self.name or self.id
 
 
-class NodeResult(Frozen):
+@dataclass(frozen=True, slots=True)
+class NodeResult:
     """A level-1 or level-2 node of the rubric, with its subtotal."""
 
     name: str
@@ -61,7 +63,8 @@ class NodeResult(Frozen):
     name_en: str = ""
 
 
-class GradeBand(Frozen):
+@dataclass(frozen=True, slots=True)
+class GradeBand:
     name: str
     label: Message
     min: Decimal
@@ -69,7 +72,8 @@ class GradeBand(Frozen):
     name_en: str = ""
 
 
-class Result(Frozen):
+@dataclass(frozen=True, slots=True)
+class Result:
     department: str
     year: int
     rules_year: int

@@ -14,7 +14,7 @@ import ast
 import math
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property, lru_cache
@@ -23,7 +23,6 @@ from typing import Any
 from simpleeval import NameNotDefined, SimpleEval
 
 from scorer.errors import did_you_mean
-from scorer.frozen import Frozen
 from scorer.i18n import t
 
 MAX_LENGTH = 1000
@@ -138,7 +137,9 @@ class MissingInput(FormulaError):
         super().__init__(t("formula.needs_input", name=name))
 
 
-class Formula(Frozen):
+# Not slots: `_run` is a functools.cached_property, kept in the instance's __dict__ (and left out of pickling).
+@dataclass(frozen=True)
+class Formula:
     source: str
     tree: ast.expr = field(compare=False, repr=False)  # compiled from `source`; two formulas are equal by it
     names: frozenset[str]
@@ -183,7 +184,7 @@ class Formula(Frozen):
     @cached_property
     def _run(self) -> Callable[[dict[str, Any]], Any]:
         """simpleeval over the checked tree, set up once per formula (and never pickled: see __getstate__)."""
-        evaluator = _Evaluator(operators=_OPERATORS, functions=FUNCTIONS)
+        evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS)
         source, tree = self.source, self.tree
 
         def run(values: dict[str, Any]) -> Any:
@@ -194,16 +195,6 @@ class Formula(Frozen):
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_run"}
-
-
-class _Evaluator(SimpleEval):
-    """simpleeval, told that an exact number is a plain value: it checks every intermediate result for a forbidden
-    function or module, and would walk each Fraction through five tests to find it is neither (a twentieth of
-    the engine's time). Every other value is checked as simpleeval checks it."""
-
-    def _check_disallowed_items(self, item: object) -> None:
-        if type(item) is not Fraction:
-            super()._check_disallowed_items(item)
 
 
 def _exact(value: Decimal | Fraction | bool | int) -> Fraction | bool:

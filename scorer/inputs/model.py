@@ -4,28 +4,30 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from scorer.frozen import Frozen
 from scorer.invisible import without_invisible
 from scorer.kinds.targets.model import Target
 
 
-class Deduction(Frozen):
+@dataclass(frozen=True, slots=True)
+class Deduction:
     points: Decimal
     reason: str
     improvement: str = ""
     code: str | None = None  # set when the deduction is one the rule file declares
 
 
-class Override(Frozen):
+@dataclass(frozen=True, slots=True)
+class Override:
     score: Decimal
     reason: str
     improvement: str = ""
 
 
-class Judgement(Frozen):
+@dataclass(frozen=True, slots=True)
+class Judgement:
     """An evaluator's pick for a graded row: the grade, a score within its range, and why."""
 
     grade: str
@@ -33,7 +35,8 @@ class Judgement(Frozen):
     reason: str
 
 
-class IndicatorInputs(Frozen):
+@dataclass(frozen=True, slots=True)
+class IndicatorInputs:
     values: Mapping[str, Decimal] = field(default_factory=dict)
     deductions: tuple[Deduction, ...] = ()
     override: Override | None = None
@@ -46,7 +49,8 @@ class IndicatorInputs(Frozen):
     reason: str = ""
 
 
-class Profile(Frozen):
+@dataclass(frozen=True, slots=True)
+class Profile:
     """部门基本情况 as the official form prints it, and the 自评报告's narrative parts; all as the department
     wrote them, every one optional (a missing part is left blank, never invented)."""
 
@@ -76,7 +80,8 @@ def department_key(name: str) -> str:
     return " ".join(without_invisible(text).split())
 
 
-class Department(Frozen):
+@dataclass(frozen=True, slots=True)
+class Department:
     name: str
     year: int
     units: int | None

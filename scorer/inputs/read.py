@@ -74,7 +74,7 @@ def _schema_of(rules: RuleSet) -> dict[str, Any]:
 # The words a clerk writes after a number that are the field's own unit: "1分" for points, "2022年", "3个".
 def _counts_as_numbers(doc: YamlDocument) -> YamlDocument:
     data = doc.data
-    if not any(isinstance(data.get(key), str) for key in ENVELOPE_WORDS):
+    if not any(isinstance(data.get(key), str | Decimal) for key in ENVELOPE_WORDS):
         return doc
     data = {**data, **{key: envelope_integer(key, data[key]) for key in ENVELOPE_WORDS if key in data}}
     return replace(doc, data=data)

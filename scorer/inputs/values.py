@@ -29,7 +29,10 @@ def without_word(value: Any, words: tuple[str, ...]) -> Any:
 
 def envelope_integer(key: str, value: Any) -> Any:
     """The year or number of units as an integer when written as text a person means as one ("2022年", "3",
-    "３个"); anything else unchanged, for the schema to refuse with its own words."""
+    "３个"), or written as a whole number in another form (1.0e+3, 3.0: JSON Schema's integers, which every output
+    writes as a whole number); anything else unchanged, for the schema to refuse with its own words."""
+    if isinstance(value, Decimal):  # within bounds: the YAML reader refuses any other
+        return int(value) if value.is_finite() and value == value.to_integral_value() else value
     if not isinstance(value, str):
         return value
     try:

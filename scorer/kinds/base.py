@@ -3,14 +3,15 @@ how a score came about (`Step`, for `score explain`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from scorer.facts import Message
-from scorer.frozen import Frozen
 
 
-class InputSpec(Frozen):
+@dataclass(frozen=True, slots=True)
+class InputSpec:
     name: str
     type: str  # number | integer | percent | yes_no (1 for yes, 0 for no)
     label: str
@@ -21,7 +22,8 @@ class InputSpec(Frozen):
     optional: bool = False
 
 
-class Step(Frozen):
+@dataclass(frozen=True, slots=True)
+class Step:
     """One step of how a score came about, for `score explain`."""
 
     what: str

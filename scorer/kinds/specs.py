@@ -7,20 +7,20 @@ for a part are `Texts`: compiled reason templates by language ("zh" first, the f
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
 from scorer.facts import Template
 from scorer.formula.evaluate import Formula
-from scorer.frozen import Frozen
 from scorer.rounding import fmt
 
 Path = tuple[str | int, ...]
 Texts = tuple[tuple[str, Template], ...]  # (language, template); empty when the file gives none
 
 
-class Interval(Frozen):
+@dataclass(frozen=True, slots=True)
+class Interval:
     """A range of a value with each end declared open or closed: "80%(含)-90%" is [80, 90); "0-10%(含)" is
     (0, 10]. A missing end is unbounded; `equals` is a band for one exact value."""
 
@@ -55,14 +55,16 @@ class Interval(Frozen):
         return f"{left}{low}, {high}{right}"
 
 
-class Band(Frozen):
+@dataclass(frozen=True, slots=True)
+class Band:
     interval: Interval
     points: Decimal
     reason: Texts
     path: Path
 
 
-class Bands(Frozen):
+@dataclass(frozen=True, slots=True)
+class Bands:
     of: Formula
     items: tuple[Band, ...]
     range: tuple[Decimal | None, Decimal | None]  # the value's declared range, for lint's gaps
@@ -70,7 +72,8 @@ class Bands(Frozen):
     kind: str = "bands"
 
 
-class Steps(Frozen):
+@dataclass(frozen=True, slots=True)
+class Steps:
     """Per-unit deductions from a threshold: 每超1个百分点扣0.5分 (above), 每低于5%扣2分 (below), 扣完为止."""
 
     of: Formula
@@ -84,7 +87,8 @@ class Steps(Frozen):
     kind: str = "steps"
 
 
-class Occurrence(Frozen):
+@dataclass(frozen=True, slots=True)
+class Occurrence:
     id: str  # also the name of its count in the inputs
     label: str
     points: Decimal
@@ -93,13 +97,15 @@ class Occurrence(Frozen):
     unit: str = ""
 
 
-class PerOccurrence(Frozen):
+@dataclass(frozen=True, slots=True)
+class PerOccurrence:
     items: tuple[Occurrence, ...]
     path: Path
     kind: str = "per_occurrence"
 
 
-class CheckItem(Frozen):
+@dataclass(frozen=True, slots=True)
+class CheckItem:
     id: str  # a leaf's id is also the name of its yes/no answer in the inputs
     text: str
     points: Decimal
@@ -111,7 +117,8 @@ class CheckItem(Frozen):
         return (self,) if not self.items else tuple(leaf for item in self.items for leaf in item.leaves())
 
 
-class Checklist(Frozen):
+@dataclass(frozen=True, slots=True)
+class Checklist:
     items: tuple[CheckItem, ...]
     path: Path
     kind: str = "checklist"
@@ -131,14 +138,16 @@ class Checklist(Frozen):
         return tuple(out)
 
 
-class Grade(Frozen):
+@dataclass(frozen=True, slots=True)
+class Grade:
     name: str
     interval: Interval
     description: Texts
     path: Path
 
 
-class Graded(Frozen):
+@dataclass(frozen=True, slots=True)
+class Graded:
     grades: tuple[Grade, ...]
     path: Path
     kind: str = "graded"
@@ -147,7 +156,8 @@ class Graded(Frozen):
         return next((g for g in self.grades if g.name == name), None)
 
 
-class Proportional(Frozen):
+@dataclass(frozen=True, slots=True)
+class Proportional:
     """weight × actual / target, capped at the weight; `lower_is_better`: weight × target / actual."""
 
     actual: Formula
@@ -159,7 +169,8 @@ class Proportional(Frozen):
     kind: str = "proportional"
 
 
-class Option(Frozen):
+@dataclass(frozen=True, slots=True)
+class Option:
     id: str
     name: str
     when: Formula | None  # by condition: applies when true; the first that applies scores the row
@@ -167,7 +178,8 @@ class Option(Frozen):
     path: Path
 
 
-class Alternatives(Frozen):
+@dataclass(frozen=True, slots=True)
+class Alternatives:
     choose: str  # by_condition | by_department
     options: tuple[Option, ...]
     path: Path
@@ -180,7 +192,8 @@ class Alternatives(Frozen):
 Kind = Bands | Steps | PerOccurrence | Checklist | Graded | Proportional | Alternatives
 
 
-class Condition(Frozen):
+@dataclass(frozen=True, slots=True)
+class Condition:
     """A gate (the row scores 0) or a not-applicable condition (the row scores full marks), with its reason."""
 
     when: Formula
@@ -189,7 +202,8 @@ class Condition(Frozen):
     effect: str = "gate"  # gate | not_applicable
 
 
-class KindRules(Frozen):
+@dataclass(frozen=True, slots=True)
+class KindRules:
     """What an indicator declares beyond the 2022 kinds; empty for a plain formula, deductions or targets row."""
 
     spec: Kind | None = None

@@ -7,17 +7,18 @@ To add a format: write `scorer/render/<format>.py` with `render(result, options)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
 from scorer.engine.result import Result
 from scorer.errors import Location, UserError
-from scorer.frozen import Frozen
 from scorer.i18n import t
 from scorer.render.options import RenderOptions
 
 
-class Renderer(Frozen):
+@dataclass(frozen=True, slots=True)
+class Renderer:
     name: str
     extensions: tuple[str, ...]
     module: str

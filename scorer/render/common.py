@@ -7,9 +7,9 @@ from the catalogues (scorer/i18n). Every function takes the language explicitly.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from scorer.engine.result import IndicatorResult, MetricValue, NodeResult, Result
-from scorer.frozen import Frozen
 from scorer.i18n import say, t
 from scorer.numbers import completion_percent
 from scorer.rounding import fmt
@@ -124,7 +124,8 @@ def notes(result: Result, lang: str) -> list[str]:
     return lines
 
 
-class Row(Frozen):
+@dataclass(frozen=True, slots=True)
+class Row:
     """One indicator's row, with the level nodes it sits under and whether it opens their merged cells."""
 
     indicator: IndicatorResult

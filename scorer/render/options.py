@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from scorer.frozen import Frozen
+from dataclasses import dataclass
 
 
-class RenderOptions(Frozen):
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
     lang: str = "zh"
     color: bool = False
     width: int = 160

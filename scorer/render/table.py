@@ -8,12 +8,12 @@ takes to start and score it; rich measures the width of each character (CJK char
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from rich.cells import cell_len, get_character_cell_size
 
 from scorer.engine.result import IndicatorResult, Result
 from scorer.escape import one_line
-from scorer.frozen import Frozen
 from scorer.i18n import say, t
 from scorer.render.common import (
     Row,
@@ -35,7 +35,8 @@ WIDE = 120  # below this many columns the form's ten columns cannot be read: the
 _BOLD, _RED, _DIM, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
 
 
-class _Style(Frozen):
+@dataclass(frozen=True, slots=True)
+class _Style:
     on: bool
 
     def __call__(self, text: str, code: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -11,7 +11,6 @@ from typing import Any
 from scorer.errors import LineMap
 from scorer.facts import Fact, Template, fact
 from scorer.formula.evaluate import Formula
-from scorer.frozen import Frozen, derived
 from scorer.kinds.base import InputSpec
 from scorer.kinds.specs import KindRules
 from scorer.rounding import Rounding
@@ -20,7 +19,8 @@ from scorer.rounding import Rounding
 FORMULA_NAMES = frozenset({"weight", "year"})
 
 
-class Metric(Frozen):
+@dataclass(frozen=True, slots=True)
+class Metric:
     """An evidence ratio shown beside the score, never scored (e.g. 结转结余率)."""
 
     id: str
@@ -30,19 +30,22 @@ class Metric(Frozen):
     places: int
 
 
-class DeclaredDeduction(Frozen):
+@dataclass(frozen=True, slots=True)
+class DeclaredDeduction:
     code: str
     points: Decimal
     reason: str
     improvement: str = ""
 
 
-class TargetsSpec(Frozen):
+@dataclass(frozen=True, slots=True)
+class TargetsSpec:
     categories: tuple[str, ...]
     roll_up: str
 
 
-class Indicator(Frozen):
+@dataclass(frozen=True, slots=True)
+class Indicator:
     id: str
     name: str
     level1: str
@@ -69,6 +72,21 @@ class Indicator(Frozen):
     )  # the declarative kinds, gates and not-applicable rules
     # For a row the table prints without a name (a second line of the row above): that row's name.
     continues: str = ""
+    # Worked out at construction, for the engine (fields never change). Not compared or shown.
+    formula_inputs: tuple[str, ...] = field(
+        init=False, compare=False, repr=False
+    )  # the inputs the formula reads, sorted
+    # The placeholders the reason templates use, in any language, sorted (a reason's values keep this order, the
+    # same in every process).
+    reason_names: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    exact_weight: Fraction = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        read = self.formula.names if self.formula is not None else frozenset()
+        names = frozenset().union(*(template.names for template in self.reason_templates.values()))
+        object.__setattr__(self, "formula_inputs", tuple(sorted(read & {spec.name for spec in self.inputs})))
+        object.__setattr__(self, "reason_names", tuple(sorted(names)))
+        object.__setattr__(self, "exact_weight", Fraction(self.weight))
 
     @property
     def reason(self) -> Template | None:
@@ -90,36 +108,19 @@ class Indicator(Frozen):
         """What this row's formulas and conditions read: the inputs given, its weight and the year."""
         return {**values, "weight": self.weight, "year": Decimal(year)}
 
-    # Worked out once per indicator, for the engine (kept on the object: fields never change).
-    @derived
-    def formula_inputs(self) -> tuple[str, ...]:
-        """The inputs the formula reads, sorted."""
-        read = self.formula.names if self.formula is not None else frozenset()
-        return tuple(sorted(read & {spec.name for spec in self.inputs}))
-
-    @derived
-    def reason_names(self) -> tuple[str, ...]:
-        """The placeholders the reason templates use, in any language, sorted (a reason's values keep this order,
-        the same in every process)."""
-        return tuple(
-            sorted(frozenset().union(*(template.names for template in self.reason_templates.values())))
-        )
-
-    @derived
-    def exact_weight(self) -> Fraction:
-        return Fraction(self.weight)
-
     def declared(self, code: str) -> DeclaredDeduction | None:
         return next((d for d in self.deductions if d.code == code), None)
 
 
-class Level(Frozen):
+@dataclass(frozen=True, slots=True)
+class Level:
     name: str
     weight: Decimal
     children: tuple[tuple[str, Decimal], ...]
 
 
-class Grade(Frozen):
+@dataclass(frozen=True, slots=True)
+class Grade:
     name: str
     min: Decimal
     max: Decimal
@@ -131,7 +132,8 @@ class Grade(Frozen):
         return fact("grade.band_top" if top else "grade.band", min=self.min, max=self.max)
 
 
-class RuleSet(Frozen):
+@dataclass(frozen=True, slots=True)
+class RuleSet:
     year: int
     title: str
     total: Decimal

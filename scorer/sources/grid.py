@@ -8,8 +8,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-
-from scorer.frozen import Frozen
+from dataclasses import dataclass
 
 Where = int | str  # a line number in a text file, or a workbook's sheet and cell ("自评表!H12")
 
@@ -33,7 +32,8 @@ FONT_HIDES = "audit.cell.font_hides"
 CONDITIONAL = "audit.cell.conditional"
 
 
-class Doubt(Frozen):
+@dataclass(frozen=True, slots=True)
+class Doubt:
     """A cell that could not be read as the table shows it: a number with words around it, a formula Excel never
     computed, a value hidden under a merged cell or in a hidden row. Always a fault of the audit (never a note):
     what the audit did not read, it cannot call consistent."""
@@ -45,7 +45,8 @@ class Doubt(Frozen):
     column: int = -1  # its place in its grid row, where a reader gives it (for the reading to name its field)
 
 
-class GridRow(Frozen):
+@dataclass(frozen=True, slots=True)
+class GridRow:
     cells: tuple[str, ...]  # as written; numbers in a workbook written as decimals ("8.99")
     where: tuple[Where, ...]  # where each cell stands
     doubts: tuple[Doubt, ...] = ()  # what the reader saw in this row but could not take as shown
@@ -54,7 +55,8 @@ class GridRow(Frozen):
         return self.where[min(column, len(self.where) - 1)] if self.where else 0
 
 
-class Grid(Frozen):
+@dataclass(frozen=True, slots=True)
+class Grid:
     path: str
     rows: tuple[GridRow, ...]
     doubts: tuple[Doubt, ...] = ()  # about the whole grid (a table on a hidden sheet)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import warnings
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -76,7 +77,8 @@ class _Sheet:
 def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> Grid:
     """The sheet that holds the indicator table's header (a cell among `header_words`), as a grid (a hidden one
     is a doubt), else the first sheet; a workbook in which more than one sheet holds a table is refused."""
-    raw = check(path, display, FORM).raw  # bounded first (scorer/sources/xlsx_open.py)
+    checked = check(path, display, FORM)  # bounded first (scorer/sources/xlsx_open.py)
+    raw = checked.raw
     sheets = _parsed(display, lambda: _computed(raw, display))
     holding = [
         s for s in sheets if any(norm(clean(_text(v))) in header_words for row in s.values for v in row)
@@ -89,7 +91,8 @@ def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> G
     )
     if chosen is None:
         return Grid(display, ())
-    written = _parsed(display, lambda: _written(raw, chosen, display))
+    part = dict(zip(checked.sheets, checked.sheet_parts, strict=False)).get(chosen.title, "")
+    written = _parsed(display, lambda: _written(raw, chosen, part, display))
     doubts = [] if chosen.visible else [Doubt(f"{chosen.title}!A1", HIDDEN_SHEET, chosen.title)]
     doubts += [
         Doubt(f"{chosen.title}!{ref}", CONDITIONAL, ref) for ref in _conditional(written, chosen, display)
@@ -149,9 +152,10 @@ class _Written:
     hidden_columns: set[int] = field(default_factory=set)
 
 
-def _written(raw: bytes, chosen: _Sheet, display: str) -> _Written:
+def _written(raw: bytes, chosen: _Sheet, part: str, display: str) -> _Written:
     """The sheet as written (formulas, not their values; formats and colours), streamed again, and its layout:
-    merged ranges and hidden rows and columns, as far as they reach into the cells read."""
+    merged ranges and hidden rows and columns, as far as they reach into the cells read (read from the sheet's
+    XML `part` itself: a read-only sheet does not expose its layout)."""
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False, rich_text=True)
@@ -174,7 +178,7 @@ def _written(raw: bytes, chosen: _Sheet, display: str) -> _Written:
                     written.font_hidden.add(place)
                 if cell.fill is not None and cell.fill.fill_type is not None:
                     written.filled[place] = cell  # a rich text written in the sheet is judged on its fill
-        with sheet._get_source() as source:  # the sheet's XML: a read-only sheet does not expose its layout
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive, archive.open(part) as source:
             merged = _layout(source, written, display)
     finally:
         book.close()

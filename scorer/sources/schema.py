@@ -1,14 +1,14 @@
 """JSON Schema validation with messages a person can act on, each at its file and line.
 
-Three steps, for speed: a quick check (`schema_check.py`) passes a document that surely meets the schema
-without loading any validator; otherwise jsonschema-rs (compiled) decides whether it is valid; only when it is
-not is the python `jsonschema` loaded, whose errors carry what the messages below explain.
+One validator, jsonschema-rs (compiled): it decides whether a document is valid, and its errors (the keyword
+failed, where in the document, and the way through the schema to it) are what the messages below explain.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -16,7 +16,6 @@ from typing import Any
 from scorer.errors import Location, PathKey, Problem, did_you_mean, field_name
 from scorer.i18n import t
 from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
-from scorer.sources.schema_check import follow_references_into, surely_valid
 from scorer.sources.shipped import schemas_dir
 from scorer.sources.yaml import YamlDocument, read_bytes
 from scorer.sources.yaml_hints import full_width_key
@@ -39,51 +38,36 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
-def _shipped(name: str) -> dict[str, Any] | None:
-    """A shipped schema by its file name, for a reference from another one; None for any other name."""
-    return load_schema(name) if name in SCHEMA_FILES and (schemas_dir() / name).is_file() else None
-
-
-follow_references_into(_shipped)
-
-
 def _shipped_schemas() -> list[tuple[str, dict[str, Any]]]:
     return [(name, load_schema(name)) for name in SCHEMA_FILES if (schemas_dir() / name).is_file()]
 
 
 @cache
 def _registry() -> Any:
-    """The python jsonschema registry of the shipped schema files (they refer to each other by file name)."""
-    from referencing import Registry, Resource
-
-    return Registry().with_resources((name, Resource.from_contents(s)) for name, s in _shipped_schemas())
-
-
-@cache
-def _fast_registry() -> Any:
-    import jsonschema_rs  # its native module loads email and socket: only a document the quick check leaves
+    """The shipped schema files, which refer to each other by file name."""
+    import jsonschema_rs
 
     return jsonschema_rs.Registry(_shipped_schemas())
 
 
-_fast_validators: dict[str, Any] = {}
+_validators: dict[str, Any] = {}
 # The validator of a schema object seen last (a batch checks every department against the same one), held
 # with the object so that its id stays its own.
 _last: list[Any] = [None, None]
 
 
-def _fast_validator(schema: dict[str, Any]) -> Any:
+def _validator(schema: dict[str, Any]) -> Any:
     if _last[0] is schema:
         return _last[1]
     import json
 
     # Schemas are small; an inputs schema is per year.
     key = json.dumps(schema, sort_keys=True, ensure_ascii=False)
-    validator = _fast_validators.get(key)
+    validator = _validators.get(key)
     if validator is None:
         import jsonschema_rs
 
-        validator = _fast_validators[key] = jsonschema_rs.validator_for(schema, registry=_fast_registry())
+        validator = _validators[key] = jsonschema_rs.validator_for(schema, registry=_registry())
     _last[:] = [schema, validator]
     return validator
 
@@ -93,14 +77,14 @@ def schema_accepts(schema: dict[str, Any], data: Any) -> bool:
 
 
 def _is_valid(schema: dict[str, Any], data: Any) -> bool:
-    return surely_valid(schema, data) or bool(_fast_validator(schema).is_valid(data))
+    return bool(_validator(schema).is_valid(data))
 
 
 def rejected_paths(schema: dict[str, Any], data: Any) -> list[PathKey]:
     """Where in `data` the schema or the number bounds find a problem (the object holding it, for a missing
     or unknown key)."""
     bounds = [path for path, _ in _out_of_bounds(data, ())]
-    errors = [tuple(error.instance_path) for error in _fast_validator(schema).iter_errors(data)]
+    errors = [tuple(error.instance_path) for error in _validator(schema).iter_errors(data)]
     return bounds + errors
 
 
@@ -114,10 +98,8 @@ def validate(doc: YamlDocument, schema: dict[str, Any], indicator_of: IndicatorO
         return bounds  # the schema's own range checks cannot compare NaN
     if _is_valid(schema, doc.data):
         return []
-    import jsonschema  # only a document with problems needs their explanation
-
-    validator = jsonschema.Draft202012Validator(schema, registry=_registry())
-    problems = [p for error in validator.iter_errors(doc.data) for p in _explain(doc, error, indicator_of)]
+    errors = _validator(schema).iter_errors(doc.data)
+    problems = [p for error in errors for p in _explain(doc, schema, error, indicator_of)]
     return sorted(problems, key=lambda p: (p.location.line or 0, p.message))
 
 
@@ -177,17 +159,24 @@ def _value_at(value: Any, path: PathKey) -> Any:
     return value
 
 
-def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterator[Problem]:
-    """Problems from one python `jsonschema` ValidationError."""
-    path: PathKey = tuple(error.absolute_path)
-    kind, value, instance = error.validator, error.validator_value, error.instance
+def _explain(
+    doc: YamlDocument, schema: dict[str, Any], error: Any, indicator_of: IndicatorOf
+) -> Iterator[Problem]:
+    """Problems from one jsonschema-rs ValidationError. The value and the keyword's own value are read from the
+    document and the schema themselves (exact, as written), not from the error's copies of them."""
+    path: PathKey = tuple(error.instance_path)
+    through = tuple(error.evaluation_path)
+    kind = through[-1] if through else error.kind.name
+    holder = _subschema(schema, through[:-1])
+    value: Any = holder.get(kind) if isinstance(holder, dict) else None
+    instance = _value_at(doc.data, path)
 
     def at(where: PathKey, message: str) -> Problem:
         indicator, relative = indicator_of(where)
         return Problem(Location(doc.path, doc.lines.line(where), indicator, field_name(relative)), message)
 
     if kind == "additionalProperties" and isinstance(instance, dict):
-        properties = error.schema.get("properties", {})
+        properties = holder.get("properties", {}) if isinstance(holder, dict) else {}
         for key in instance:
             if key not in properties:
                 _, shown_as = meant_key(key, properties)
@@ -196,10 +185,8 @@ def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterat
                 if full_width_key(key):  # {from：95, …} read as the key 'from：95'
                     hint = t("yaml.full_width_colon_flow")
                 yield at(path + (key,), t("schema.unknown_key", key=shown, hint=hint))
-    elif kind == "required":
-        for key in value:
-            if isinstance(instance, dict) and key not in instance:
-                yield at(path, t("schema.missing_key", key=key))
+    elif kind == "required":  # one error a missing key
+        yield at(path, t("schema.missing_key", key=error.kind.property))
     elif kind == "type":
         yield at(path, t("schema.wrong_type", expected=_type_words(value), value=show(instance)))
     elif kind == "enum":
@@ -213,8 +200,63 @@ def _explain(doc: YamlDocument, error: Any, indicator_of: IndicatorOf) -> Iterat
         yield at(path, t("schema.empty"))
     elif kind == "pattern":
         yield at(path, t("schema.pattern", value=show(instance)))
+    elif kind in ("oneOf", "anyOf") and isinstance(value, list):
+        yield from _explain_forms(doc, schema, error, value, indicator_of, at(path, error.message))
     else:
         yield at(path, error.message)
+
+
+def _explain_forms(
+    doc: YamlDocument,
+    schema: dict[str, Any],
+    error: Any,
+    forms: list[Any],
+    indicator_of: IndicatorOf,
+    plain: Problem,
+) -> Iterator[Problem]:
+    """A value that fits none of the forms a key takes (`oneOf`, `anyOf`: a text, or a mapping {zh: …, en: …}):
+    where the value has the type of one form only, what is wrong inside it (an unknown or missing key); where it
+    has none of their types, the types expected. Else the validator's own words."""
+    path = tuple(error.instance_path)
+    tried = getattr(error.kind, "context", None) or []
+    of_its_type = [
+        branch
+        for branch in tried
+        if not any(e.kind.name == "type" and tuple(e.instance_path) == path for e in branch)
+    ]
+    if len(tried) == len(forms) and len(of_its_type) == 1:
+        for inner in of_its_type[0]:
+            yield from _explain(doc, schema, inner, indicator_of)
+        return
+    types = [form.get("type") for form in forms if isinstance(form, dict)]
+    named = [kind for kind in types if isinstance(kind, str)]
+    if not of_its_type and named and len(named) == len(forms):
+        expected = _type_words(list(dict.fromkeys(named)))
+        yield replace(
+            plain, message=t("schema.wrong_type", expected=expected, value=show(_value_at(doc.data, path)))
+        )
+        return
+    yield plain
+
+
+def _subschema(schema: dict[str, Any], through: tuple[Any, ...]) -> Any:
+    """The part of `schema` reached by an error's evaluation path, following each `$ref` (within its document,
+    or into another shipped schema); None where the path leads nowhere."""
+    document = here = schema
+    try:
+        for step in through:
+            if step == "$ref":
+                name, _, pointer = here["$ref"].partition("#")
+                if name:
+                    document = load_schema(name) if name in SCHEMA_FILES else {}
+                here = document
+                for part in pointer.split("/")[1:]:
+                    here = here[part.replace("~1", "/").replace("~0", "~")]
+            else:
+                here = here[int(step)] if isinstance(here, list) else here[step]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    return here
 
 
 def meant_key(key: str, properties: dict[str, Any]) -> tuple[str, str]:

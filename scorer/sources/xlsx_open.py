@@ -22,6 +22,7 @@ openpyxl would otherwise tell apart or silently rename.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import struct
 import unicodedata
@@ -71,18 +72,21 @@ SHEET = Limits(50 << 20, 256 << 20, 1_000, 100, 200_000, 2_000, 5_000_000, 30_00
 
 @dataclass(frozen=True)
 class Checked:
-    """A workbook that passed: its bytes and its sheets' names as the workbook part declares them."""
+    """A workbook that passed: its bytes, its sheets' names as the workbook part declares them, and the part
+    (`xl/worksheets/sheet1.xml`) holding each, in the same order ("" where its relationship names none)."""
 
     display: str
     raw: bytes
     sheets: tuple[str, ...]
+    sheet_parts: tuple[str, ...] = ()
 
 
 def check(path: Path, display: str, limits: Limits) -> Checked:
     raw = read_bytes(path, display, limits.file_bytes)
     scan = _Scan(display, limits)
     scan.directory(raw)
-    return Checked(display, raw, tuple(scan.sheet_names))
+    parts = tuple(scan.targets.get(ident, "") for ident in scan.sheet_ids)
+    return Checked(display, raw, tuple(scan.sheet_names), parts)
 
 
 def open_book(checked: Checked, *, read_only: bool, data_only: bool = True) -> Any:
@@ -220,9 +224,9 @@ class _Scan:
             elif local == "Relationship" and part.endswith("/workbook.xml.rels"):
                 target = attributes.get("Target", "")
                 base = folder.rsplit("/_rels", 1)[0]
-                self.targets[attributes.get("Id", "")] = (
-                    target.lstrip("/") if target.startswith("/") else f"{base}/{target}".lstrip("/")
-                )
+                # As openpyxl resolves it: from the package's root, or from the workbook's folder ("./", "../").
+                joined = target if target.startswith("/") else f"{base}/{target}"
+                self.targets[attributes.get("Id", "")] = posixpath.normpath("/" + joined).lstrip("/")
 
         parser.StartElementHandler = start
         return parser

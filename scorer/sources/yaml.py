@@ -11,23 +11,20 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from scorer.deferred_patterns import import_deferring_patterns
+import yaml
+
 from scorer.errors import LineMap, Location, PathKey, Problem, UserError, field_name
 from scorer.escape import one_line
-from scorer.frozen import Mutable
 from scorer.i18n import t
 from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
 from scorer.sources.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 from scorer.sources.yaml_hints import char_at, full_width_colon, nesting, syntax_hint
-
-import_deferring_patterns("yaml")  # the C parser and composing use few of its patterns
-import yaml  # noqa: E402  (imported just above, or elsewhere before this module)
 
 try:  # the C composer is several times faster where libyaml is present
     _Composer: type = yaml.CSafeLoader
@@ -37,53 +34,12 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 _TAG = "tag:yaml.org,2002:"
 
 
-class _Loader(_Composer):  # type: ignore[misc,valid-type]
-    """PyYAML's safe composer, telling the plain scalars an inputs or rule file is made of (keys, words, whole
-    and decimal numbers) apart without PyYAML's patterns: compiling those it would ask took two milliseconds of
-    every start. Any other scalar is resolved as PyYAML resolves it (tests/test_quick_start.py holds the two to
-    each other)."""
-
-    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode and implicit[0]:
-            tag = plain_tag(value)
-            if tag is not None:
-                return tag
-        resolved: str = super().resolve(kind, value, implicit)
-        return resolved
-
-
-# The words PyYAML's resolver reads as booleans and nulls (YAML 1.1); any other plain scalar that starts with a
-# letter (and does not end in a line break, which its patterns' `$` would let through) is text: PyYAML tries no
-# other pattern on a scalar that starts with a letter.
-_WORDS = {
-    spelt: "bool"
+# The words PyYAML's resolver reads as booleans (YAML 1.1), and what each says.
+_BOOLEANS = {
+    spelt: word in ("yes", "true", "on")
     for word in ("yes", "no", "true", "false", "on", "off")
     for spelt in (word, word.capitalize(), word.upper())
-} | {spelt: "null" for spelt in ("null", "Null", "NULL")}
-# Every character PyYAML's patterns for a scalar that starts with a digit (float, int, timestamp) can match.
-_NUMBER_OR_DATE = frozenset("0123456789_.:-+eEinfINFaAbBcCdDxXtTzZ \t\n")
-
-
-def plain_tag(value: str) -> str | None:
-    """The tag PyYAML gives a plain scalar that starts with an ASCII letter or digit and is written the usual way
-    ("year", "yes", "2022", "98.88", "1分", "11,887.73"), or None to let PyYAML's patterns decide (a leading zero,
-    a sign, an exponent, a date…)."""
-    if not value or value[-1] == "\n":  # a plain scalar never ends in one; PyYAML's `$` would match before it
-        return None
-    first = value[0]
-    if first.isascii() and first.isalpha():
-        return _TAG + _WORDS.get(value, "str")
-    if not (first.isascii() and first.isdigit()):
-        return None
-    whole, point, fraction = value.partition(".")
-    if whole.isascii() and whole.isdigit():
-        if point and (fraction == "" or (fraction.isascii() and fraction.isdigit())):
-            return _TAG + "float"
-        if not point and (whole == "0" or first != "0"):
-            return _TAG + "int"
-    if not _NUMBER_OR_DATE.issuperset(value):
-        return _TAG + "str"  # "1分", "11,887.73": a character none of those patterns takes
-    return None
+}
 
 
 # A number as a person writes it: decimal digits (no leading zero), a point, an exponent; or YAML's .inf and .nan,
@@ -92,13 +48,10 @@ _PLAIN_NUMBER = r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:e[-+]?[0-9]
 _NUMBER_AS_TEXT = r"[-+]?(?:0o[0-7_]+|[0-9][0-9_]*(?::[0-9_]+)+(?:\.[0-9_]*)?)"
 _SMALL = int(MAX_MAGNITUDE)  # a whole number of smaller magnitude is never out of bounds
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
-# What a boolean's text says, for each spelling PyYAML's resolver reads as a boolean (and no other).
-_BOOLEANS = {
-    spelt: spelt.lower() in ("yes", "true", "on") for spelt, kind in _WORDS.items() if kind == "bool"
-}
 
 
-class YamlDocument(Mutable):
+@dataclass(slots=True)
+class YamlDocument:
     path: str
     data: Any
     lines: LineMap
@@ -199,7 +152,7 @@ def parse_yaml(text: str, display: str, indicator: str | None = None) -> YamlDoc
     if deepest > MAX_DEPTH:
         raise UserError.at(Location(display, where), t("yaml.too_deep", depth=MAX_DEPTH))
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -368,7 +321,7 @@ def _natural_tag(node: yaml.Node) -> str:
     when quoted or written as a block."""
     if getattr(node, "style", None):
         return _TAG + "str"
-    tag: str = plain_tag(node.value) or _resolver().resolve(yaml.ScalarNode, node.value, (True, False))
+    tag: str = _resolver().resolve(yaml.ScalarNode, node.value, (True, False))
     return tag
 
 

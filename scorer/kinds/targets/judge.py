@@ -6,11 +6,11 @@ Every completion and mean is an exact Fraction; only the texts and the JSON roun
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from scorer.facts import Fact, fact, said
-from scorer.frozen import Frozen
 from scorer.kinds.targets.model import Part, Target, TargetOutcome
 from scorer.kinds.targets.words import AT_LEAST, AT_MOST
 from scorer.numbers import percent
@@ -87,7 +87,8 @@ def _closeness(value: int, goal: int) -> Fraction:
     return Fraction(small, large)
 
 
-class TargetsScore(Frozen):
+@dataclass(frozen=True, slots=True)
+class TargetsScore:
     raw: Fraction
     targets: tuple[TargetOutcome, ...]
     reasons: tuple[Fact, ...]

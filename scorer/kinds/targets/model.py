@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from scorer.frozen import Frozen, derived
 from scorer.kinds.targets.words import KIND_OF_UNIT, MONEY_IN_YUAN, UNIT_ALIASES
 
 
@@ -21,36 +20,38 @@ class DeclaredTarget:
     target: str
 
 
-class Part(Frozen):
+@dataclass(frozen=True, slots=True)
+class Part:
     label: str
     direction: str
     strict: bool
     number: Decimal
     unit: str  # as written; `base_unit` is what comparisons use
+    # Worked out at construction: a part is read once per text and shared (kinds/targets/text.py), then compared
+    # many times. Not compared, hashed or shown: they follow from the fields above.
+    base_unit: str = field(init=False, compare=False, repr=False)
+    # count, percent, duration, money; plain without a unit, other for a unit not listed.
+    kind: str = field(init=False, compare=False, repr=False)
+    # The number, exactly, in the unit's base (yuan for money), so that 1万元 and 10000元 compare equal: as
+    # (numerator, denominator > 0), for comparisons in integers.
+    ratio: tuple[int, int] = field(init=False, compare=False, repr=False)
 
-    @derived
-    def base_unit(self) -> str:
-        return UNIT_ALIASES.get(self.unit, self.unit)
-
-    @derived
-    def kind(self) -> str:
-        """count, percent, duration, money; plain without a unit, other for a unit not listed."""
-        return KIND_OF_UNIT.get(self.base_unit, "other" if self.unit else "plain")
-
-    @derived  # a part is read once per text and shared (load/target_text.py): worked out once
-    def ratio(self) -> tuple[int, int]:
-        """The number, exactly, in the unit's base (yuan for money), so that 1万元 and 10000元 compare equal: as
-        (numerator, denominator > 0), for comparisons in integers."""
+    def __post_init__(self) -> None:
+        base_unit = UNIT_ALIASES.get(self.unit, self.unit)
         amount = Fraction(self.number) * MONEY_IN_YUAN.get(self.unit, 1)
-        return amount.numerator, amount.denominator
+        object.__setattr__(self, "base_unit", base_unit)
+        object.__setattr__(self, "kind", KIND_OF_UNIT.get(base_unit, "other" if self.unit else "plain"))
+        object.__setattr__(self, "ratio", (amount.numerator, amount.denominator))
 
 
-class Expression(Frozen):
+@dataclass(frozen=True, slots=True)
+class Expression:
     text: str
     parts: tuple[Part, ...]
 
 
-class Target(Frozen):
+@dataclass(frozen=True, slots=True)
+class Target:
     """One declared target as the department listed it, read and checked."""
 
     name: str
@@ -64,7 +65,8 @@ class Target(Frozen):
     reason: str = ""
 
 
-class TargetOutcome(Frozen):
+@dataclass(frozen=True, slots=True)
+class TargetOutcome:
     name: str
     target: str
     actual: str
