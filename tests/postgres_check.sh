@@ -17,15 +17,16 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 mkdir -p "$work"
-cluster="$work/cluster"
-rm -rf "$cluster"
-mkdir -p "$cluster"
-[ "$(id -u)" -eq 0 ] && chown postgres "$cluster" && chmod 755 "$work"
+# The cluster lies in a folder of its own under the system's temporary folder, which the postgres user can reach
+# whatever the modes of the folders above WORK_FOLDER (mktemp -d makes them private).
+cluster="$(mktemp -d "${TMPDIR:-/tmp}/score-postgres.XXXXXX")"
+chmod 755 "$cluster"
+if [ "$(id -u)" -eq 0 ]; then chown postgres "$cluster"; fi
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 as_owner "$bin/initdb" -D "$cluster/data" -U score --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 as_owner "$bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w \
   -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$cluster" start >/dev/null
-trap 'as_owner "$bin/pg_ctl" -D "$cluster/data" -m fast -w stop >/dev/null' EXIT
+trap 'as_owner "$bin/pg_ctl" -D "$cluster/data" -m fast -w stop >/dev/null; rm -rf "$cluster"' EXIT
 as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U score score
 url="postgresql://score@127.0.0.1:$port/score"
 echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
