@@ -111,17 +111,29 @@ def notes(result: Result, lang: str) -> list[str]:
     lines = []
     for indicator in result.indicators:
         name = named(indicator, lang)
-        if indicator.overridden:
-            lines.append(
-                f"{OVERRIDE_MARK} "
-                + t("note.overridden", lang, name=name, reason=say(indicator.reasons[0], lang))
-            )
-        lines += [t("note.line", lang, name=name, note=say(note, lang)) for note in indicator.notes]
+        lines += warnings_of(indicator, lang)
         lines += [
             t("note.metric", lang, name=name, metric=metric.name, value=metric_text(metric, lang))
             for metric in indicator.metrics
         ]
     return lines
+
+
+def warnings(result: Result, lang: str) -> list[str]:
+    """What a reader must not miss, one line each: scores set by an evaluator, deductions capped at what the row
+    has, values taken at the weight or at 0, blanks scored full marks because the rule says so."""
+    return [line for indicator in result.indicators for line in warnings_of(indicator, lang)]
+
+
+def warnings_of(indicator: IndicatorResult, lang: str) -> list[str]:
+    name = named(indicator, lang)
+    lines = []
+    if indicator.overridden:
+        lines.append(
+            f"{OVERRIDE_MARK} "
+            + t("note.overridden", lang, name=name, reason=say(indicator.reasons[0], lang))
+        )
+    return lines + [t("note.line", lang, name=name, note=say(note, lang)) for note in indicator.notes]
 
 
 @dataclass(frozen=True, slots=True)
