@@ -116,7 +116,14 @@ def test_the_language_comes_from_the_option_then_score_lang_then_the_locale() ->
 
 @pytest.mark.parametrize(
     "locale",
-    [{}, {"LANG": "C.UTF-8"}, {"LANG": "C"}, {"LC_ALL": "POSIX"}, {"LANG": "de_DE.UTF-8"}, {"SCORE_LANG": "fr"}],
+    [
+        {},
+        {"LANG": "C.UTF-8"},
+        {"LANG": "C"},
+        {"LC_ALL": "POSIX"},
+        {"LANG": "de_DE.UTF-8"},
+        {"SCORE_LANG": "fr"},
+    ],
     ids=["unset-as-on-windows", "C.UTF-8", "C", "POSIX", "another-language", "unknown-SCORE_LANG"],
 )
 def test_chinese_unless_english_is_asked_for(locale: dict[str, str]) -> None:
