@@ -102,17 +102,17 @@ def _blank(what: str, lang: str) -> Paragraph:
 def _spending(result: Result, lang: str) -> list[Block]:
     """The budget and the amount spent as far as the department gave them; a blank only for what it did not."""
     budget, spent = result.budget.get("total"), result.budget.get("executed")
-    if budget is None and spent is None:
-        return [_blank(t("report.spending_what", lang), lang)]
+    if budget is None:
+        if spent is None:
+            return [_blank(t("report.spending_what", lang), lang)]
+        return [
+            Paragraph(t("report.spent_only", lang, spent=_money(spent))),
+            _blank(t("report.budget_what", lang), lang),
+        ]
     if spent is None:
         return [
             Paragraph(t("report.budget_only", lang, budget=_money(budget))),
             _blank(t("report.spent_what", lang), lang),
-        ]
-    if budget is None:
-        return [
-            Paragraph(t("report.spent_only", lang, spent=_money(spent))),
-            _blank(t("report.budget_what", lang), lang),
         ]
     if budget == 0:  # no rate to work out of a budget of 0
         return [Paragraph(t("report.spending_no_rate", lang, budget=_money(budget), spent=_money(spent)))]
