@@ -96,3 +96,13 @@ def test_a_workbook_renamed_xls_is_read_as_the_workbook_it_is(tmp_path: Path) ->
     as_xls = score(tmp_path, "run", "a.xls", "-f", "json")
     assert as_xls.returncode == as_xlsx.returncode == 0, as_xls.stderr
     assert as_xls.stdout == as_xlsx.stdout
+
+
+@pytest.mark.parametrize("name", ["old-renamed.xlsx", "old.xls", "scan.pdf", "report-renamed.xlsx"])
+def test_a_batch_says_the_same_of_a_submission(tmp_path: Path, name: str) -> None:
+    (tmp_path / "in").mkdir()
+    FOREIGN[name](tmp_path / "in" / name)
+    shutil.copy(EXAMPLES / "2022-zhengwu-fuwu.yaml", tmp_path / "in" / "a.yaml")
+    done = score(tmp_path, "batch", "in", f"in/{name}")
+    assert f"错误：in/{name}: " in done.stderr and HINT_ZH in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr

@@ -5,7 +5,7 @@ Decided by the file's first bytes as well as its name, so that an `.xlsx` rename
 it is, and an old binary `.xls` renamed `.xlsx` is not taken for a damaged workbook nor a YAML file in a strange
 encoding. Every reader of an inputs file, a submitted 自评表 or a submission in a batch asks here first; a zip
 that holds a Word, OpenDocument or binary Excel document is told apart where every workbook is opened
-(scorer/sources/xlsx_open.py: `zip_kind`).
+(scorer/sources/xlsx_open.py: `magic_kind`, `zip_kind`), so that a batch's sheet gets the same answer.
 """
 
 from __future__ import annotations
@@ -51,13 +51,18 @@ def kind_of(path: Path, display: str, *, text_suffixes: tuple[str, ...] = ()) ->
     head = _head(path, display)
     if head.startswith(_ZIP):
         return WORKBOOK
-    for magic, key in _MAGIC:
-        if head.startswith(magic):
-            raise not_readable(display, key)
+    foreign = magic_kind(head)
+    if foreign is not None:
+        raise not_readable(display, foreign)
     suffix = path.suffix.lower()
     if suffix in _FOREIGN_SUFFIXES and suffix not in text_suffixes:
         raise not_readable(display, _FOREIGN_SUFFIXES[suffix])
     return TEXT
+
+
+def magic_kind(head: bytes) -> str | None:
+    """The catalogue key of the document a file's first bytes announce (OLE2, PDF, RTF), else None."""
+    return next((key for magic, key in _MAGIC if head.startswith(magic)), None)
 
 
 def zip_kind(names: set[str]) -> str | None:
