@@ -79,3 +79,16 @@ def test_a_department_text_in_a_warning_stays_on_one_line_and_inert(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stderr
     assert any("评价人 ⏎ 调整\\x1b[2J" in line for line in done.stderr.splitlines()), done.stderr
+
+
+def test_a_deduction_a_scoring_kind_capped_is_said(tmp_path: Path) -> None:
+    """A declarative kind says its cap among the reasons; the terminal says it too."""
+    import yaml
+
+    rules = ROOT / "tests" / "fixtures" / "rules" / "illustrative"
+    data = yaml.safe_load((rules / "golden" / "band-edges-b.yaml").read_text(encoding="utf-8"))["inputs"]
+    data["indicators"]["audit_findings"] = {"audit_problems": 4, "criticisms": 5}
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    done = score(tmp_path, "run", "d.yaml", "--rules", str(rules), "-o", "x.md")
+    assert done.returncode == 0, done.stderr
+    assert any("扣完为止，实扣 3 分" in line for line in done.stderr.splitlines()), done.stderr
