@@ -91,30 +91,55 @@ def test_english_and_chinese_from_the_same_result() -> None:
     assert en["total"] == 94.2
 
 
+def _markdown_header(**env: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "scorer", "run", str(ZHENGWU), "-f", "markdown"],
+        capture_output=True,
+        text=True,
+        env={**_clean_env(), **env},
+        cwd=ROOT,
+        check=True,
+    )
+    return done.stdout
+
+
 def test_the_language_comes_from_the_option_then_score_lang_then_the_locale() -> None:
     from scorer import i18n
 
     assert i18n.choose("en") == "en"
-    env = {"SCORE_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}
+    assert "| 一级指标 |" in _markdown_header(LANG="zh_CN.UTF-8")
+    assert "| Level 1 |" in _markdown_header(LANG="en_US.UTF-8")
+    assert "| Level 1 |" in _markdown_header(LC_ALL="en_GB.UTF-8", LANG="zh_CN.UTF-8")
+    assert "| 一级指标 |" in _markdown_header(LC_MESSAGES="zh_CN.UTF-8", LANG="en_US.UTF-8")
+    assert "| Level 1 |" in _markdown_header(SCORE_LANG="en", LANG="zh_CN.UTF-8")
+
+
+@pytest.mark.parametrize(
+    "locale",
+    [
+        {},
+        {"LANG": "C.UTF-8"},
+        {"LANG": "C"},
+        {"LC_ALL": "POSIX"},
+        {"LANG": "de_DE.UTF-8"},
+        {"SCORE_LANG": "fr"},
+    ],
+    ids=["unset-as-on-windows", "C.UTF-8", "C", "POSIX", "another-language", "unknown-SCORE_LANG"],
+)
+def test_chinese_unless_english_is_asked_for(locale: dict[str, str]) -> None:
+    """A clerk's PC sets no locale (Windows sets none of these variables): documents and messages are Chinese."""
+    assert "| 一级指标 |" in _markdown_header(**locale)
     done = subprocess.run(
-        [sys.executable, "-m", "scorer", "run", str(ZHENGWU), "-f", "markdown"],
+        [sys.executable, "-m", "scorer", "run", "missing.yaml"],
         capture_output=True,
         text=True,
-        env={**_clean_env(), **env},
+        env={**_clean_env(), **locale},
         cwd=ROOT,
-        check=True,
     )
-    assert "| 一级指标 |" in done.stdout
-    env["LANG"] = "C.UTF-8"
-    done = subprocess.run(
-        [sys.executable, "-m", "scorer", "run", str(ZHENGWU), "-f", "markdown"],
-        capture_output=True,
-        text=True,
-        env={**_clean_env(), **env},
-        cwd=ROOT,
-        check=True,
-    )
-    assert "| Level 1 |" in done.stdout
+    assert done.returncode == 1, done.stderr
+    assert "missing.yaml" in done.stderr
+    assert re.search(r"[\u4e00-\u9fff]", done.stderr), done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def _clean_env() -> dict[str, str]:

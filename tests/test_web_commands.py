@@ -97,6 +97,11 @@ def test_a_district_is_imported_from_its_list_once(tmp_path: Path) -> None:
             "test.csv:2: [示例区财政局] the login 'bad login'",
         ),
         ("部门名称\n\u200b\n".encode(), "test.csv:2: the department's name is empty"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+            "test.csv: this is an old binary Office or WPS file",
+        ),
+        (b"%PDF-1.7\n", "save it as .xlsx (Excel workbook)"),
     ],
 )
 def test_a_broken_list_is_answered_at_its_line(tmp_path: Path, content: bytes, says: str) -> None:

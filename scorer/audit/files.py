@@ -17,17 +17,17 @@ from scorer.i18n import t
 from scorer.inputs.model import Department, IndicatorInputs, department_key
 from scorer.inputs.workbook import is_workbook
 from scorer.rules.read import load_rules
+from scorer.sources.file_kind import WORKBOOK, kind_of
 from scorer.sources.grid import Grid
 from scorer.sources.grid_text import read_table_text
-from scorer.sources.yaml import display_path, read_bytes
+from scorer.sources.yaml import display_path
 from scorer.sources.yaml_write import comment
-
-_ZIP = b"PK\x03\x04"
 
 
 def read_grid(path: Path, display: str) -> Grid:
-    """A workbook (by its name, or by its bytes where the name says nothing), else a pasted text table."""
-    if is_workbook(path) or read_bytes(path, display)[:4] == _ZIP:
+    """A workbook (by its bytes or its name), else a pasted text table; another program's document is refused
+    with the hint to save it as .xlsx (scorer/sources/file_kind.py)."""
+    if kind_of(path, display) == WORKBOOK or is_workbook(path):
         from scorer.sources.grid_xlsx import read_table_xlsx
 
         return read_table_xlsx(path, display, header_words())

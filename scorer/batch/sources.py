@@ -52,11 +52,9 @@ class Source:
 def read(source: Source) -> YamlDocument:
     """The inputs document of a source, or a UserError with its problems."""
     if source.kind == "file":
-        from scorer.inputs.workbook import is_workbook, load_workbook_inputs
-        from scorer.sources.yaml import load_yaml_file
+        from scorer.inputs.read import read_document
 
-        path = Path(source.payload)
-        return load_workbook_inputs(path) if is_workbook(path) else load_yaml_file(path)
+        return read_document(Path(source.payload))
     if source.kind == "json":
         from scorer.sources.jsonl import parse_line
 

@@ -15,7 +15,7 @@ import typer
 from scorer.cli.streams import SafeStream
 from scorer.errors import RulesNotFound
 from scorer.escape import one_line
-from scorer.i18n import t
+from scorer.i18n import language, t
 
 if TYPE_CHECKING:  # imported where a command runs, so that the start stays quick
     from scorer.engine.result import Result
@@ -60,6 +60,19 @@ def emit(content: str | bytes, output: Path | None, plan: FilePlan, *, coloured:
 
         write_atomic(output, content, plan)
         sys.stderr.write(t("cli.wrote", path=one_line(str(output))) + "\n")
+
+
+def tell_outcome(result: Result) -> None:
+    """With -o the document goes to its file, and the terminal still says the total, the grade and every warning
+    (an override, a capped deduction, a blank scored full marks), one line each: nothing is written silently."""
+    from scorer.render.common import grade_name, warnings
+
+    lang = language()
+    band = next((b for b in result.bands if b.name == result.grade), None)
+    grade = grade_name(result.grade, band.name_en if band else "", lang)
+    lines = [t("explain.total", lang, total=result.total, max=result.max, grade=grade)]
+    lines += warnings(result, lang)
+    sys.stderr.write("".join(one_line(line) + "\n" for line in lines))
 
 
 def scored(

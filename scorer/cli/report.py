@@ -8,7 +8,7 @@ import typer
 
 from scorer import i18n
 from scorer.cli.app import InputsArgument, LangOption, OutputOption, RulesOption, _, _Command, app
-from scorer.cli.emit import emit, scored
+from scorer.cli.emit import emit, scored, tell_outcome
 from scorer.cli.errors import handled
 
 ReportFormat = Literal["docx", "markdown"]
@@ -31,3 +31,5 @@ def report(
     with handled():
         result, renderer, plan = scored(inputs, rules, output, fmt, REPORTS)
         emit(renderer.render(result, RenderOptions(i18n.language())), output, plan)
+        if output is not None and str(output) != "-":
+            tell_outcome(result)

@@ -8,7 +8,7 @@ import typer
 
 from scorer import i18n
 from scorer.cli.app import Format, InputsArgument, LangOption, OutputOption, RulesOption, _, _Command, app
-from scorer.cli.emit import colour_wanted, emit, scored, terminal_width
+from scorer.cli.emit import colour_wanted, emit, scored, tell_outcome, terminal_width
 from scorer.cli.errors import handled
 
 
@@ -34,3 +34,5 @@ def run(
         width = terminal_width() if to_screen else 160
         options = RenderOptions(i18n.language(), color, width, explanations)
         emit(renderer.render(result, options), output, plan, coloured=color)
+        if not to_screen:
+            tell_outcome(result)

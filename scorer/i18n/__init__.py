@@ -3,7 +3,8 @@ compiled to `.mo` by `python -m scorer.i18n.compile`).
 
 Every message `score` writes has a key in both catalogues; `t(key, **values)` writes it in the chosen language
 and `say(message)` writes a `Fact`, `Said` or `RuleReason` (see scorer/facts.py). The language is
-`--lang`, else `SCORE_LANG`, else the locale (`zh_*` → Chinese), else English. What departments and rule files
+`--lang`, else `SCORE_LANG`, else English where the locale names it (`en_*`), else Chinese: a clerk's PC
+with no locale set (Windows sets none of these variables), or a C/POSIX locale, gets Chinese. What departments and rule files
 wrote is never translated.
 
 The readers and checks word each problem with `t()` when they find it, in the language chosen by then; this
@@ -33,8 +34,10 @@ _current: ContextVar[str | None] = ContextVar("score_language", default=None)
 
 
 def choose(explicit: str | None = None) -> str:
-    """The language: the one asked for, else SCORE_LANG, else the locale's, else English.
+    """The language: the one asked for, else SCORE_LANG, else English if the locale names it, else Chinese.
 
+    The documents are Chinese forms, so English is had only by asking: the first locale variable set (in POSIX
+    order) must start with `en`. An unset locale, `C`/`POSIX` and Windows (which sets none of them) give Chinese.
     An unknown language asked for explicitly is an error; an unknown SCORE_LANG (a setting made long ago, for
     other programs perhaps) is passed over like an unset one."""
     if explicit:
@@ -45,8 +48,8 @@ def choose(explicit: str | None = None) -> str:
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name)
         if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+            return "en" if value.strip().lower().startswith("en") else "zh"
+    return "zh"
 
 
 def normalise(language: str) -> str:

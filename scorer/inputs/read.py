@@ -26,8 +26,9 @@ from scorer.inputs.schema import inputs_schema
 from scorer.inputs.values import ENVELOPE_WORDS, as_text, envelope_integer
 from scorer.inputs.workbook_layout import WORKBOOK_SUFFIXES
 from scorer.rules.model import Indicator, RuleSet
+from scorer.sources.file_kind import WORKBOOK, kind_of
 from scorer.sources.schema import field_name, meant_key, rejected_paths, schema_accepts, validate
-from scorer.sources.yaml import YamlDocument, load_yaml_file, parse_yaml
+from scorer.sources.yaml import YamlDocument, display_path, load_yaml_file, parse_yaml
 
 
 def load_inputs(path: Path, rules: RuleSet, display: str | None = None) -> Department:
@@ -251,9 +252,12 @@ class _Reader(ReadsGiven):
 
 
 def read_document(inputs: Path) -> YamlDocument:
-    """An inputs file's data and where each value stands: a YAML file, or a clerk's workbook (.xlsx)."""
-    if inputs.suffix.lower() in WORKBOOK_SUFFIXES:
+    """An inputs file's data and where each value stands: a YAML file, or a clerk's workbook (.xlsx), told apart
+    by the file's first bytes as well as its name; another program's document is refused with the hint to save
+    it as .xlsx (scorer/sources/file_kind.py)."""
+    display = display_path(inputs)
+    if kind_of(inputs, display) == WORKBOOK or inputs.suffix.lower() in WORKBOOK_SUFFIXES:
         from scorer.inputs.workbook import load_workbook_inputs  # only a workbook needs its reader
 
-        return load_workbook_inputs(inputs)
-    return load_yaml_file(inputs)
+        return load_workbook_inputs(inputs, display)
+    return load_yaml_file(inputs, display)

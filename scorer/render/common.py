@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scorer.engine.result import IndicatorResult, MetricValue, NodeResult, Result
+from scorer.facts import Fact
 from scorer.i18n import say, t
 from scorer.numbers import completion_percent
 from scorer.rounding import fmt
@@ -111,17 +112,43 @@ def notes(result: Result, lang: str) -> list[str]:
     lines = []
     for indicator in result.indicators:
         name = named(indicator, lang)
-        if indicator.overridden:
-            lines.append(
-                f"{OVERRIDE_MARK} "
-                + t("note.overridden", lang, name=name, reason=say(indicator.reasons[0], lang))
-            )
-        lines += [t("note.line", lang, name=name, note=say(note, lang)) for note in indicator.notes]
+        lines += warnings_of(indicator, lang)
         lines += [
             t("note.metric", lang, name=name, metric=metric.name, value=metric_text(metric, lang))
             for metric in indicator.metrics
         ]
     return lines
+
+
+def warnings(result: Result, lang: str) -> list[str]:
+    """What a reader must not miss, one line each: scores set by an evaluator, deductions capped at what the row
+    has, values taken at the weight or at 0, blanks scored full marks (or 0) because the rule says so."""
+    return [
+        line
+        for indicator in result.indicators
+        for line in (*warnings_of(indicator, lang), *_warning_reasons(indicator, lang))
+    ]
+
+
+def warnings_of(indicator: IndicatorResult, lang: str) -> list[str]:
+    name = named(indicator, lang)
+    lines = []
+    if indicator.overridden:
+        lines.append(
+            f"{OVERRIDE_MARK} "
+            + t("note.overridden", lang, name=name, reason=say(indicator.reasons[0], lang))
+        )
+    return lines + [t("note.line", lang, name=name, note=say(note, lang)) for note in indicator.notes]
+
+
+def _warning_reasons(indicator: IndicatorResult, lang: str) -> list[str]:
+    """The reasons that are warnings too (the table shows them in its reasons column, so `notes` leaves them)."""
+    warned = [r for r in indicator.reasons if isinstance(r, Fact) and r.key in _WARNING_REASONS]
+    return [t("note.line", lang, name=named(indicator, lang), note=say(reason, lang)) for reason in warned]
+
+
+# Reasons that are warnings too, said where a scoring kind caps a deduction or the rule scores a blank as 0.
+_WARNING_REASONS = frozenset({"reason.deductions_capped", "reason.missing_zero"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,19 @@ from decimal import Decimal
 from fractions import Fraction
 
 from scorer.engine.result import Result
+from scorer.escape import is_blank
 from scorer.i18n import say, t
+from scorer.invisible import without_invisible
 from scorer.render.common import named
 from scorer.rounding import Rounding, fmt
 
 _NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|\(\d+\)\s*)")  # "（一）", "(1) "
+# What clerks type into a cell or field to say "nothing here": a dash or slash of any width ("/", "／", "-",
+# "—", "——"), "无" or "暂无", "N/A", alone and perhaps with a full stop. The report reads it as nothing written.
+_NOTHING = re.compile(
+    r"(?:[-－‐‑‒–—―─━_＿/／\\、.。·…]+|无|暂无|没有|n/?a|none)[。.．!！]?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -42,17 +50,26 @@ class Table:
 Block = Heading | Paragraph | Table
 
 
+def written(text: str) -> str:
+    """What the department wrote, or "" where it wrote nothing: blanks, and the marks that say "nothing here"
+    ("/", "无", "—", "-", "／"…). Every narrative text the report takes goes through here."""
+    text = text.strip()
+    if is_blank(text) or _NOTHING.fullmatch(without_invisible(text).replace("\u3000", "").replace(" ", "")):
+        return ""
+    return text
+
+
 def blocks(result: Result, lang: str) -> list[Block]:
     profile = result.profile
     out: list[Block] = [Heading(0, t("report.title", lang, year=result.year, department=result.department))]
     out.append(Heading(1, t("report.basics", lang)))
     out += _part(t("report.key_tasks", lang), profile.key_tasks, lang)
     out += _part(t("report.goals", lang), profile.goal, lang)
-    out += [Heading(2, t("report.spending", lang)), _spending(result, lang)]
+    out += [Heading(2, t("report.spending", lang)), *_spending(result, lang)]
     out.append(Heading(1, t("report.evaluation", lang)))
     # The score and its table close （一）, as the 自评 results; 绩效管理, 采购管理, 资产管理 follow as in the
     # published reports.
-    out += _part(t("report.results", lang), profile.results or profile.achieved, lang)
+    out += _part(t("report.results", lang), written(profile.results) or profile.achieved, lang)
     out.append(
         Paragraph(t("report.score_text", lang, year=result.year, total=result.total, grade=result.grade))
     )
@@ -62,9 +79,9 @@ def blocks(result: Result, lang: str) -> list[Block]:
     out += _part(t("report.assets", lang), profile.asset_management, lang)
     out.append(Heading(1, t("report.problems_and_fixes", lang)))
     out.append(Heading(2, t("report.problems", lang)))
-    out += _losses(result, lang, profile.problems or profile.shortfall)
+    out += _losses(result, lang, written(profile.problems) or written(profile.shortfall))
     out.append(Heading(2, t("report.fixes", lang)))
-    out += _fixes(result, lang, profile.improvements)
+    out += _fixes(result, lang, written(profile.improvements))
     return out
 
 
@@ -73,17 +90,34 @@ def _part(title: str, text: str, lang: str) -> list[Block]:
 
 
 def _written(text: str, what: str, lang: str) -> Paragraph:
-    if text.strip():
-        return Paragraph(text.strip())
+    if written(text):
+        return Paragraph(written(text))
+    return _blank(what, lang)
+
+
+def _blank(what: str, lang: str) -> Paragraph:
     return Paragraph(t("report.blank", lang, what=what), blank=True)
 
 
-def _spending(result: Result, lang: str) -> Paragraph:
+def _spending(result: Result, lang: str) -> list[Block]:
+    """The budget and the amount spent as far as the department gave them; a blank only for what it did not."""
     budget, spent = result.budget.get("total"), result.budget.get("executed")
-    if budget is None or spent is None or budget == 0:
-        return Paragraph(t("report.blank", lang, what=t("report.spending_what", lang)), blank=True)
+    if budget is None:
+        if spent is None:
+            return [_blank(t("report.spending_what", lang), lang)]
+        return [
+            Paragraph(t("report.spent_only", lang, spent=_money(spent))),
+            _blank(t("report.budget_what", lang), lang),
+        ]
+    if spent is None:
+        return [
+            Paragraph(t("report.budget_only", lang, budget=_money(budget))),
+            _blank(t("report.spent_what", lang), lang),
+        ]
+    if budget == 0:  # no rate to work out of a budget of 0
+        return [Paragraph(t("report.spending_no_rate", lang, budget=_money(budget), spent=_money(spent)))]
     rate = Rounding(1, "half_up").apply(Fraction(spent) * 100 / Fraction(budget))
-    return Paragraph(t("report.spending_text", lang, budget=_money(budget), spent=_money(spent), rate=rate))
+    return [Paragraph(t("report.spending_text", lang, budget=_money(budget), spent=_money(spent), rate=rate))]
 
 
 def _money(amount: Decimal) -> str:
@@ -102,38 +136,32 @@ def _summary_table(result: Result, lang: str) -> Table:
     return Table(tuple(rows))
 
 
-def _losses(result: Result, lang: str, written: str) -> list[Block]:
-    out: list[Block] = [Paragraph(written.strip())] if written.strip() else []
+def _losses(result: Result, lang: str, written_problems: str) -> list[Block]:
+    out: list[Block] = [Paragraph(written_problems)] if written_problems else []
     lost = [i for i in result.indicators if i.lost > 0]
     if not lost:
         out.append(Paragraph(t("report.no_losses", lang)))
     for number, indicator in enumerate(lost, start=1):
         # Reasons end in their own stops ("…得0.41分。"): joined without them, the sentence ends once.
-        reasons = t("report.reason_separator", lang).join(
-            say(r, lang).rstrip("。.；;，,、 ") for r in indicator.reasons
+        said = [written(say(r, lang)).rstrip("。.；;，,、 ") for r in indicator.reasons]
+        reasons = t("report.reason_separator", lang).join(text for text in said if text)
+        text = t(
+            "report.loss",
+            lang,
+            number=number,
+            name=named(indicator, lang),
+            lost=indicator.lost,
+            reasons=reasons or t("report.blank", lang, what=t("report.reason_what", lang)),
         )
-        out.append(
-            Paragraph(
-                t(
-                    "report.loss",
-                    lang,
-                    number=number,
-                    name=named(indicator, lang),
-                    lost=indicator.lost,
-                    reasons=reasons,
-                )
-            )
-        )
-    if not out:
-        out.append(_written("", _NUMBERING.sub("", t("report.problems", lang)), lang))
+        out.append(Paragraph(text, blank=not reasons))
     return out
 
 
-def _fixes(result: Result, lang: str, written: str) -> list[Block]:
-    out: list[Block] = [Paragraph(written.strip())] if written.strip() else []
-    numbered = [(named(i, lang), text) for i in result.indicators for text in i.improvements]
-    for number, (name, text) in enumerate(numbered, start=1):
+def _fixes(result: Result, lang: str, written_fixes: str) -> list[Block]:
+    out: list[Block] = [Paragraph(written_fixes)] if written_fixes else []
+    numbered = [(named(i, lang), written(text)) for i in result.indicators for text in i.improvements]
+    for number, (name, text) in enumerate([(n, x) for n, x in numbered if x], start=1):
         out.append(Paragraph(t("report.fix", lang, number=number, name=name, text=text)))
     if not out:
-        out.append(_written("", _NUMBERING.sub("", t("report.fixes", lang)), lang))
+        out.append(_blank(_NUMBERING.sub("", t("report.fixes", lang)), lang))
     return out

@@ -1,9 +1,10 @@
 """The official 部门整体支出绩效自评表 as an Excel workbook, laid out as the published tables are.
 
 Title line, the 部门基本情况 block (name, units, goals, the budget breakdown), the ten columns with merged cells for
-the level-1 and level-2 spans, 总分 and the grade line with the reached band ticked. Numbers are numbers (shown with
-two decimals), exactly the engine's values. Ready to print: A4 landscape, one page wide, header rows repeated, a
-CJK font, wrapped text. openpyxl is imported here only.
+the level-1 and level-2 spans, 总分 and the grade line with the reached band ticked. Numbers are numbers, exactly the
+engine's values: points shown as the published tables print them (20, 8.99, 0.5, 94.2), amounts of money with two
+decimals. Ready to print: A4 landscape, one page wide, header rows repeated, a CJK font, wrapped text. openpyxl is
+imported here only.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="center")
 _CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
-NUMBER = "0.00"
+# Points are shown as the published tables print them (20, 8.99, 0.5, 94.2: Excel's General shows a number's own
+# digits, never a forced 20.00); amounts of money (万元) with two decimals, as the 年度部门预算情况 block prints them.
+POINTS = "General"
+MONEY = "0.00"
 
 
 def render(result: Result, options: RenderOptions) -> bytes:
@@ -58,15 +62,15 @@ def _cell(
     *,
     bold: bool = False,
     center: bool = False,
-    number: bool = False,
+    number: str | None = None,
     size: int = 10,
 ) -> None:
     cell = put(sheet, row, column, value)  # text stays text, escaped and whole (scorer/render/xlsx_cells.py)
     cell.font = Font(name=FONT, bold=bold, size=size)
     cell.alignment = _CENTER if center else _WRAP
     cell.border = _BOX
-    if number:
-        cell.number_format = NUMBER
+    if number is not None:
+        cell.number_format = number
 
 
 def _merge(sheet: Worksheet, row: int, first: int, last: int, end_row: int | None = None) -> None:
@@ -125,9 +129,9 @@ def _profile(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
     for key, first, last in parts:
         _cell(sheet, row + 2, first, t(f"budget.{key}", lang), bold=True, center=True)
         _merge(sheet, row + 2, first, last)
-        _cell(sheet, row + 3, first, budget.get(key, Decimal(0)), number=True, center=True)
+        _cell(sheet, row + 3, first, budget.get(key, Decimal(0)), number=MONEY, center=True)
         _merge(sheet, row + 3, first, last)
-    _cell(sheet, row + 3, 2, budget.get("total", ""), number=True, center=True)
+    _cell(sheet, row + 3, 2, budget.get("total", ""), number=MONEY, center=True)
     _merge(sheet, row + 3, 2, 3)
     return row + 4
 
@@ -165,9 +169,9 @@ def _table(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
             _merge(sheet, level_start, 2, 2, row)
         row += 1
     _cell(sheet, row, 1, t("form.total", lang), bold=True, center=True)
-    _cell(sheet, row, 2, result.max, number=True, bold=True, center=True)
+    _cell(sheet, row, 2, result.max, number=POINTS, bold=True, center=True)
     _merge(sheet, row, 3, 7)
-    _cell(sheet, row, 8, result.total, number=True, bold=True, center=True)
+    _cell(sheet, row, 8, result.total, number=POINTS, bold=True, center=True)
     _merge(sheet, row, 9, 10)
     row += 1
     _cell(sheet, row, 1, t("form.grade_label", lang), bold=True, center=True)
@@ -181,17 +185,17 @@ def _indicator_row(sheet: Worksheet, item: Row, lang: str, row: int) -> None:
     indicator = item.indicator
     if item.opens_level:
         _cell(sheet, row, 1, named(item.level, lang), center=True)
-        _cell(sheet, row, 2, item.level.weight, number=True, center=True)
+        _cell(sheet, row, 2, item.level.weight, number=POINTS, center=True)
     if item.opens_child:
         _cell(sheet, row, 3, named(item.child, lang), center=True)
-        _cell(sheet, row, 4, item.child.weight, number=True, center=True)
+        _cell(sheet, row, 4, item.child.weight, number=POINTS, center=True)
     explanation = (
         indicator.explanation_en if lang == "en" and indicator.explanation_en else indicator.explanation
     )
     _cell(sheet, row, 5, named(indicator, lang) if indicator.name else "")
-    _cell(sheet, row, 6, indicator.weight, number=True, center=True)
+    _cell(sheet, row, 6, indicator.weight, number=POINTS, center=True)
     _cell(sheet, row, 7, explanation)
-    _cell(sheet, row, 8, indicator.score, number=True, center=True)
+    _cell(sheet, row, 8, indicator.score, number=POINTS, center=True)
     _cell(sheet, row, 9, reasons_text(indicator, lang, "\n"))
     _cell(sheet, row, 10, "\n".join(indicator.improvements))
     texts = (

@@ -37,6 +37,7 @@ from scorer.errors import Location, UserError
 from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.invisible import without_invisible
+from scorer.sources.file_kind import magic_kind, not_readable, zip_kind
 from scorer.sources.yaml import read_bytes
 
 _MAIN = (
@@ -83,6 +84,9 @@ class Checked:
 
 def check(path: Path, display: str, limits: Limits) -> Checked:
     raw = read_bytes(path, display, limits.file_bytes)
+    foreign = magic_kind(raw[:8])  # an old .xls or a PDF is not a damaged workbook: say what to do
+    if foreign is not None:
+        raise not_readable(display, foreign)
     scan = _Scan(display, limits)
     scan.directory(raw)
     parts = tuple(scan.targets.get(ident, "") for ident in scan.sheet_ids)
@@ -161,6 +165,9 @@ class _Scan:
                 "xlsx_read.too_large_unzipped", size=f"{declared:,}", limit=f"{self.limits.unzipped_bytes:,}"
             )
         names = {info.filename for info in infos}
+        foreign = zip_kind(names)  # a Word or OpenDocument file is not a damaged workbook: say what to do
+        if foreign is not None:
+            raise not_readable(self.display, foreign)
         if "[Content_Types].xml" not in names:
             raise self.refuse("workbook.not_a_workbook")
         # The workbook part and its relationships first: then a sheet's problem can be named by its sheet.

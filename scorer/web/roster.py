@@ -16,6 +16,7 @@ from scorer.escape import is_blank, visible
 from scorer.i18n import t
 from scorer.inputs.model import department_key
 from scorer.inputs.workbook import is_workbook
+from scorer.sources.file_kind import WORKBOOK, kind_of
 from scorer.sources.grid import Grid, GridRow, Where
 from scorer.sources.yaml import display_path, read_bytes
 
@@ -66,7 +67,7 @@ def read_roster(path: Path) -> list[Listed]:
 
 
 def _grid(path: Path, display: str) -> Grid:
-    if is_workbook(path) or read_bytes(path, display)[:4] == b"PK\x03\x04":
+    if kind_of(path, display, text_suffixes=(".csv",)) == WORKBOOK or is_workbook(path):
         from scorer.sources.grid_xlsx import read_table_xlsx
 
         return read_table_xlsx(path, display, NAME_WORDS)
