@@ -105,8 +105,8 @@ def test_workbook_mistakes_are_told_in_the_workbook_s_words(tmp_path: Path) -> N
     assert len(lines) == 5, result.stderr
     expected = [
         (f"指标!I{rate}: [部门预算资金支出率] 年度平均预算执行率:", "请填写本单元格"),
-        (f"指标!J{both}: [财务管理合规性] 扣分分值:", "请删去其中之一"),
-        (f"指标!J{bare}: [预决算公开合规性] 扣分分值:", "（“扣分分值”列）"),
+        (f"指标!O{both}: [财务管理合规性] 扣分分值:", "请删去其中之一"),
+        (f"指标!J{bare}: [预决算公开合规性] 自评分:", "没有填写自评分"),
         (f"绩效指标!B{free}: [新指标] 指标编号:", "下拉列表"),
         (f"绩效指标!B{worded}: [产出指标] 指标编号:", "output_targets"),
     ]

@@ -35,7 +35,12 @@ def indicator_of(path: PathKey) -> tuple[str | None, PathKey]:
 
 def _columns() -> dict[str, str]:
     """The workbook's column names its messages point to."""
-    return {"points": t("workbook.points"), "reasons": t("form.reasons"), "override": t("workbook.override")}
+    return {
+        "points": t("workbook.points"),
+        "reasons": t("form.reasons"),
+        "override": t("workbook.override"),
+        "score": t("workbook.score"),
+    }
 
 
 class ReadsGiven(ReadsValues):
@@ -55,7 +60,8 @@ class ReadsGiven(ReadsValues):
             return _columns()
         ident = indicator_of(path)[0]
         return {what: f"{ident}.{column}" for what, column in
-                (("points", "deduction"), ("reasons", "reason"), ("override", "override"))}  # fmt: skip
+                (("points", "deduction"), ("reasons", "reason"), ("override", "override"),
+                                          ("score", "score"))}  # fmt: skip
 
     def targets(self, base: PathKey, indicator: Indicator, items: list[dict[str, Any]]) -> tuple[Target, ...]:
         if not items or indicator.targets is None:

@@ -15,7 +15,7 @@ from typing import Any
 from scorer.errors import PathKey, Problem, UserError
 from scorer.escape import is_blank
 from scorer.i18n import LANGUAGES, t
-from scorer.inputs.given import ReadsGiven, indicator_of
+from scorer.inputs.given import indicator_of
 from scorer.inputs.model import (
     Department,
     IndicatorInputs,
@@ -23,6 +23,7 @@ from scorer.inputs.model import (
     department_key,
 )
 from scorer.inputs.schema import inputs_schema
+from scorer.inputs.typed import ReadsTyped
 from scorer.inputs.values import ENVELOPE_WORDS, as_text, envelope_integer
 from scorer.inputs.workbook_layout import WORKBOOK_SUFFIXES
 from scorer.rules.model import Indicator, RuleSet
@@ -146,10 +147,10 @@ def _placeholders() -> set[str]:
     return {department_key(t("scaffold.department", lang)) for lang in LANGUAGES}
 
 
-class _Reader(ReadsGiven):
+class _Reader(ReadsTyped):
     """One inputs file being read: its problems gathered, each at its file, line, indicator and field. How a
     value is read is scorer/inputs/values.py; a department's own declarations (deductions, overrides,
-    judgements, targets) scorer/inputs/given.py."""
+    judgements, targets) scorer/inputs/given.py; the row's typed score scorer/inputs/typed.py."""
 
     def __init__(self, doc: YamlDocument, rejected: set[str], rules: RuleSet):
         self.doc = doc
@@ -231,6 +232,8 @@ class _Reader(ReadsGiven):
             for index, item in enumerate(entry.get("deductions") or [])
             if (d := self.deduction(base + ("deductions", index), indicator, item)) is not None
         )
+        self.plausible(base, indicator, entry)
+        deductions = self.typed_score(base, indicator, entry, deductions)
         if override is not None and deductions:
             self.fail(base + ("override",), t("inputs.override_and_deductions"))
         declarative = indicator.kinds.spec is not None or indicator.kinds.conditions
@@ -245,6 +248,8 @@ class _Reader(ReadsGiven):
         reason = as_text(entry.get("reason"))
         if "reason" in entry and is_blank(reason):
             self.fail(base + ("reason",), t("inputs.reason_blank"))
+        elif "score" in entry:
+            reason = ""  # the typed score's: said by its deduction
         elif reason and indicator.scoring != "formula":
             self.fail(base + ("reason",), t("inputs.reason_not_formula"))
         choice = str(entry.get("choice") or "")

@@ -27,8 +27,11 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
         "override": {"$ref": "#/$defs/override"},
         "improvement": {"type": "string", "description": "改进措施"},
     }
-    if indicator.inputs:
+    if indicator.inputs or indicator.scoring in ("deductions", "targets"):
         properties["reason"] = {"type": "string", "description": "未达标原因, in the department's own words"}
+    # 自评分: the weight less the points lost, on a row a person judges; refused with the way to change a computed
+    # row's score on any other (scorer/inputs/typed.py)
+    properties["score"] = {"$ref": "#/$defs/number", "description": "自评分"}
     for spec in indicator.inputs:
         label = spec.label + (f" ({spec.unit})" if spec.unit else "")
         if spec.type == "yes_no":

@@ -42,6 +42,7 @@ class _Reader:
         self.labels: dict[str, tuple[str | None, str | None]] = {}  # cell → its row's name, its column's
         self.early: list[Problem] = []
         self._formulas: Any = None
+        self.cols = layout.CURRENT
 
     def sheet(self, role: str) -> Any:
         name = sheet_named(self.checked, {t(f"workbook.sheet.{role}", lang) for lang in LANGUAGES})
@@ -126,20 +127,23 @@ class _Reader:
 
     def indicators(self, entries: dict[str, Any]) -> None:
         sheet = self.sheet(layout.INDICATORS)
+        words = {t("workbook.score", lang) for lang in LANGUAGES}
+        self.cols = layout.columns_of(sheet.cell(row=layout.FIRST_ROW - 1, column=layout.SCORE).value, words)
+        cols = self.cols
         for row in range(layout.FIRST_ROW, sheet.max_row + 1):
-            ident = sheet.cell(row=row, column=layout.ID).value
+            ident = sheet.cell(row=row, column=cols.ID).value
             if not isinstance(ident, str) or not ident.strip():
                 continue
             ident = ident.strip()
             base: PathKey = ("indicators", ident)
             entry = entries.setdefault(ident, {})
-            title = as_text(sheet.cell(row=row, column=layout.NAME).value) or ident
+            title = as_text(sheet.cell(row=row, column=cols.NAME).value) or ident
             self.lines.lines.setdefault(base, f"{sheet.title}!C{row}")
             self.labels.setdefault(f"{sheet.title}!C{row}", (title, None))
-            name = sheet.cell(row=row, column=layout.INPUT).value
-            value_cell = sheet.cell(row=row, column=layout.VALUE)
+            name = sheet.cell(row=row, column=cols.INPUT).value
+            value_cell = sheet.cell(row=row, column=cols.VALUE)
             if isinstance(name, str) and name.strip():
-                label = as_text(sheet.cell(row=row, column=layout.INPUT_LABEL).value) or name.strip()
+                label = as_text(sheet.cell(row=row, column=cols.INPUT_LABEL).value) or name.strip()
                 key = tuple(name.strip().split("."))  # judgement.grade: a part of the judgement
                 self.at(base + key, sheet, value_cell, title, label)
                 kind = "text" if key[-1] in ("grade", "reason", "choice") else "number"
@@ -154,13 +158,57 @@ class _Reader:
                 sheet, row, base, entry, title, asks_input=bool(isinstance(name, str) and name.strip())
             )
 
+    def typed_score(self, sheet: Any, row: int, base: PathKey, entry: dict[str, Any], title: str) -> bool:
+        """The row's 自评分 (the current layout): True when one was typed; its reason is the row's 未达标原因."""
+        if self.cols.SCORE is None:
+            return False
+        cell = sheet.cell(row=row, column=self.cols.SCORE)
+        score = self.value(sheet, cell, "money")
+        if score is None or score in {t("workbook.score_computed", lang) for lang in LANGUAGES}:
+            return False  # what the template writes in a computed row's cell
+        if "score" in entry:  # a second line of the same indicator: its score is typed once
+            self.problem(sheet, cell, title, t("workbook.score"), t("workbook.score_twice"))
+            return True
+        self.at(base + ("score",), sheet, cell, title, t("workbook.score"))
+        entry["score"] = score
+        reason_cell = sheet.cell(row=row, column=self.cols.REASON)
+        self.at(base + ("reason",), sheet, reason_cell, title, t("form.reasons"))
+        reason = self.value(sheet, reason_cell, "text")
+        if reason is not None:
+            entry["reason"] = reason
+        return True
+
+    def override_slips(
+        self, sheet: Any, row: int, title: str, points: Any, reason: str | None = None
+    ) -> None:
+        """An override typed with a deduction beside it, or without its reason: each slip told at its cell."""
+        override_words, reason_words = t("workbook.override"), t("form.reasons")
+        if points is not None:
+            self.problem(
+                sheet,
+                sheet.cell(row=row, column=self.cols.POINTS),
+                title,
+                t("workbook.points"),
+                t("workbook.override_and_points", override=override_words),
+            )
+        if reason is None:
+            self.problem(
+                sheet,
+                sheet.cell(row=row, column=self.cols.REASON),
+                title,
+                reason_words,
+                t("workbook.override_needs_reason", override=override_words, reasons=reason_words),
+            )
+
     def deduction(
         self, sheet: Any, row: int, base: PathKey, entry: dict[str, Any], title: str, asks_input: bool = False
     ) -> None:
-        points_cell = sheet.cell(row=row, column=layout.POINTS)
-        reason_cell = sheet.cell(row=row, column=layout.REASON)
-        improvement_cell = sheet.cell(row=row, column=layout.IMPROVEMENT)
-        override_cell = sheet.cell(row=row, column=layout.OVERRIDE)
+        cols = self.cols
+        points_cell = sheet.cell(row=row, column=cols.POINTS)
+        reason_cell = sheet.cell(row=row, column=cols.REASON)
+        improvement_cell = sheet.cell(row=row, column=cols.IMPROVEMENT)
+        override_cell = sheet.cell(row=row, column=cols.OVERRIDE)
+        scored = self.typed_score(sheet, row, base, entry, title)
         points = self.value(sheet, points_cell, "money")
         reason = self.value(sheet, reason_cell, "text")
         improvement = self.value(sheet, improvement_cell, "text")
@@ -168,28 +216,22 @@ class _Reader:
         points_words, reason_words = t("workbook.points"), t("form.reasons")
         override_words = t("workbook.override")
         if override is not None:  # the evaluator's score for the row; the reason column says why
-            if points is not None:
-                self.problem(
-                    sheet,
-                    points_cell,
-                    title,
-                    points_words,
-                    t("workbook.override_and_points", override=override_words),
-                )
-                points = None
             if reason is None:
-                self.problem(
-                    sheet,
-                    reason_cell,
-                    title,
-                    reason_words,
-                    t("workbook.override_needs_reason", override=override_words, reasons=reason_words),
-                )
+                self.override_slips(sheet, row, title, points)
                 return
             self.at(base + ("override",), sheet, override_cell, title, override_words)
             self.at(base + ("override", "score"), sheet, override_cell, title, override_words)
             self.at(base + ("override", "reason"), sheet, reason_cell, title, reason_words)
             entry["override"] = {"score": override, "reason": reason}
+            if points is not None:
+                self.override_slips(sheet, row, title, points, reason)
+            points = reason = None
+        if scored and points is None:
+            reason = None  # the typed score's reason, read with it
+        if points is None and reason is not None and not asks_input and cols.SCORE is not None:
+            # A reason with no score beside it: the clerk meant the row's score and left it out.
+            score_cell = sheet.cell(row=row, column=cols.SCORE)
+            self.problem(sheet, score_cell, title, t("workbook.score"), t("workbook.reason_without_score"))
             reason = None
         if points is None and reason is not None and asks_input and "reason" not in entry:
             # A row scored from its inputs, with a reason and no points: the 未达标原因 in the department's words.

@@ -7,6 +7,8 @@ positions below, never on the headers' wording (they follow the language the wor
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 # What a workbook's file name ends with (a YAML inputs file's is anything else).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -16,29 +18,47 @@ SHEETS = (INSTRUCTIONS, INDICATORS, TARGETS, PROFILE)
 
 FIRST_ROW = 3  # row 1: the title, row 2: the headers
 
-# 指标 sheet: one row per formula input of an indicator (one row for an indicator without inputs).
-(
-    LEVEL1,
-    LEVEL2,
-    NAME,
-    WEIGHT,
-    EXPLANATION,
-    ID,
-    INPUT_LABEL,
-    UNIT,
-    VALUE,
-    POINTS,
-    REASON,
-    IMPROVEMENT,
-    INPUT,
-    OVERRIDE,
-) = range(1, 15)
+
+# 指标 sheet: one row per formula input of an indicator (one row for an indicator without inputs). The row's score
+# as the 自评表 asks it (自评分) stands beside the reasons; the deduction column (扣分分值) is kept, last, for the clerk
+# who itemises what was lost, and so that a workbook of the earlier layout (扣分分值 where 自评分 now stands, no
+# 自评分) is still read: `columns_of` tells the two apart by the header above column J.
+class Columns(NamedTuple):
+    LEVEL1: int
+    LEVEL2: int
+    NAME: int
+    WEIGHT: int
+    EXPLANATION: int
+    ID: int
+    INPUT_LABEL: int
+    UNIT: int
+    VALUE: int
+    SCORE: int | None  # None: the earlier layout asked deductions only
+    REASON: int
+    IMPROVEMENT: int
+    INPUT: int
+    OVERRIDE: int
+    POINTS: int
+
+
+CURRENT = Columns(*range(1, 16))
+EARLIER = CURRENT._replace(SCORE=None, POINTS=10)  # 扣分分值 where 自评分 now stands
+(LEVEL1, LEVEL2, NAME, WEIGHT, EXPLANATION, ID, INPUT_LABEL, UNIT, VALUE, SCORE, REASON, IMPROVEMENT, INPUT,
+ OVERRIDE, POINTS) = (column or 0 for column in CURRENT)  # fmt: skip
 INDICATOR_COLUMNS = (
     ("form.level1", 10), ("form.level2", 10), ("form.level3", 22), ("form.weight", 7), ("form.explanation", 30),
     ("workbook.id", 14), ("workbook.input", 20), ("workbook.unit", 7), ("workbook.value", 12),
-    ("workbook.points", 9), ("form.reasons", 30), ("form.improvements", 30), ("workbook.input_id", 14),
-    ("workbook.override", 12),
+    ("workbook.score", 9), ("form.reasons", 30), ("form.improvements", 30), ("workbook.input_id", 14),
+    ("workbook.override", 12), ("workbook.points", 9),
 )  # fmt: skip
+
+
+def columns_of(score_header: object, score_words: set[str]) -> Columns:
+    """The layout a workbook was made with: the current one when its header above 自评分's column says so."""
+    if isinstance(score_header, str) and score_header.strip() in score_words:
+        return CURRENT
+    return EARLIER
+
 
 # 绩效指标 sheet: one row per declared target.
 T_INDICATOR, T_ID, T_CATEGORY, T_NAME, T_TARGET, T_ACTUAL, T_JUDGED, T_REASON = range(1, 9)

@@ -148,6 +148,7 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
                 _validate(sheet, validations, spec, cell.coordinate, lang)
             deduction = deductions[position] if position < len(deductions) else {}
             override = (entry.get("override") or {}) if position == 0 else {}
+            _score(sheet, row, indicator, entry if position == 0 else None, lang)
             _put(sheet, row, layout.POINTS, _given_number(deduction.get("points")), editable=True)
             own = (
                 entry.get("reason") if position == 0 else None
@@ -159,11 +160,31 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
                 override.get("reason") or deduction.get("reason") or own,
                 editable=True,
             )
-            _put(sheet, row, layout.OVERRIDE, _given_number(override.get("score")), editable=position == 0)
+            _put(
+                sheet,
+                row,
+                layout.OVERRIDE,
+                _given_number(override.get("score")),
+                editable=position == 0 and (not _judged(indicator) or bool(override)),
+            )
             improvement = entry.get("improvement") or deduction.get("improvement") if position == 0 else None
             _put(sheet, row, layout.IMPROVEMENT, improvement, editable=position == 0)
             row += 1
     sheet.column_dimensions[get_column_letter(layout.INPUT)].hidden = True  # read back, not shown
+
+
+def _judged(indicator: Indicator) -> bool:
+    """A row a person scores (by deductions, or by targets when none are listed): its 自评分 is typed."""
+    return indicator.scoring in ("deductions", "targets")
+
+
+def _score(sheet: Worksheet, row: int, indicator: Indicator, entry: dict[str, Any] | None, lang: str) -> None:
+    """The 自评分 cell: typed on a judged row's first line; on a computed row it says the score is computed."""
+    if entry is not None and _judged(indicator):
+        _put(sheet, row, layout.SCORE, _given_number(entry.get("score")), editable=True)
+        return
+    shown = t("workbook.score_computed", lang) if entry is not None else None
+    _put(sheet, row, layout.SCORE, shown).fill = PatternFill("solid", fgColor="EDEDED")
 
 
 def _title(indicator: Indicator, lang: str) -> str:
@@ -187,7 +208,7 @@ def _row(sheet: Worksheet, row: int, indicator: Indicator, spec: InputSpec | Non
 def _label(indicator: Indicator, spec: InputSpec | None, lang: str) -> str:
     if spec is None:
         return t("workbook.no_input", lang)
-    # Shown as evidence (a ratio) in the results; the row scores by deductions.
+    # Shown as evidence (a ratio) in the results; the row's score is typed.
     if indicator.scoring == "deductions":
         return t("workbook.evidence_only", lang, label=spec.label)
     return spec.label
