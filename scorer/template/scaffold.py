@@ -25,6 +25,7 @@ from scorer.rules.model import Indicator, RuleSet
 from scorer.rules.read import load_rules
 from scorer.sources.yaml import load_yaml_file, read_bytes, read_text
 from scorer.sources.yaml_write import comment, quoted, scalar
+from scorer.template.targets_table import Header, read_rows
 
 # Column headers as the 申报表 prints them, and their English names.
 _COLUMNS = {
@@ -103,14 +104,18 @@ def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
                 Location(str(path), 1), t("scaffold.no_column", wanted=wanted, header=str(header))
             )
         positions[key] = found
-    declared, carried = [], {"level1": "", "category": ""}
-    for line, row in enumerate(table[1:], start=2):
-        cells = {k: (row[i].strip() if i is not None and i < len(row) else "") for k, i in positions.items()}
-        for key in carried:  # merged cells: an empty cell repeats the one above
-            cells[key] = cells[key] or carried[key]
-            carried[key] = cells[key]
-        if cells["name"] and cells["target"]:
-            declared.append(_declared(rules, path, line, cells))
+    declared = []
+    name, year = positions["name"], positions["target"]
+    assert name is not None and year is not None
+    rows, problems = read_rows(table, Header(name, year), rules, path)  # by what each row's cells say
+    for row in rows:
+        try:
+            declared.append(_declared(rules, path, row.line, {"category": row.category, "name": row.name,
+                                                               "target": row.target}))  # fmt: skip
+        except UserError as exc:
+            problems += exc.problems
+    if problems:
+        raise UserError(sorted(problems, key=lambda p: p.location.line or 0))
     return declared
 
 
