@@ -40,14 +40,15 @@ def _command_name(info: typer.models.CommandInfo) -> str:
 
 
 def _stop(signum: int, _frame: object) -> None:
-    """SIGTERM and SIGHUP end `score` as Ctrl-C does: files being written are removed, nothing half-done stays."""
+    """SIGTERM, SIGHUP and (Windows) SIGBREAK end `score` as Ctrl-C does: files being written are removed,
+    nothing half-done stays. A system without one of them never sends it."""
     raise SystemExit(128 + signum)
 
 
 def main() -> None:
     import signal
 
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in ("SIGTERM", "SIGHUP", "SIGBREAK"):  # SIGBREAK: Ctrl-Break in a Windows console
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
     guard_streams()

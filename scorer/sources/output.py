@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,14 +37,15 @@ def write_atomic(path: Path, content: str | bytes, plan: FilePlan | None = None)
     temporary = target.parent / f".score-{os.urandom(6).hex()}.tmp"
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # O_BINARY: on Windows a descriptor is otherwise in text mode, and every LF of a workbook became CRLF.
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         try:
-            os.fchmod(handle, mode)
+            _set_mode(handle, temporary, mode)
             _write_all(handle, data)
             os.fsync(handle)
         finally:
             os.close(handle)
-        os.replace(temporary, target)
+        _replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise UserError.at(where, t("output.cannot_write", why=_why(exc))) from None
@@ -57,6 +59,39 @@ def _planned(path: Path, plan: FilePlan | None) -> FilePlan:
     from scorer.sources.file_plan import FilePlan
 
     return plan if plan is not None else FilePlan().write(path)
+
+
+def _set_mode(handle: int, path: Path, mode: int) -> None:
+    """The permissions the finished file will have. Windows before Python 3.13 has no fchmod; its chmod sets
+    only the read-only flag, which a file being written must not have, so there is nothing to set there."""
+    if hasattr(os, "fchmod"):
+        os.fchmod(handle, mode)
+    elif mode & stat.S_IWUSR:
+        os.chmod(path, mode)
+
+
+# Windows refuses to replace a file another program holds open (Excel, WPS, a viewer, a virus scanner): access
+# denied (5), a sharing (32) or lock (33) violation. A scanner lets go within moments; Excel does not.
+_IN_USE = (5, 32, 33)
+_RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8)
+
+
+class FileInUse(PermissionError):
+    """The target stayed open in another program while `score` waited to replace it."""
+
+
+def _replace(temporary: Path, target: Path) -> None:
+    """Put the finished file in place by a rename, waiting a little for a program that holds the target open."""
+    for pause in (*_RETRIES, None):
+        try:
+            os.replace(temporary, target)
+            return
+        except PermissionError as exc:
+            if getattr(exc, "winerror", None) not in _IN_USE or not target.exists():
+                raise
+            if pause is None:
+                raise FileInUse(*exc.args) from None
+            time.sleep(pause)
 
 
 def _write_all(handle: int, data: bytes) -> None:
@@ -80,6 +115,8 @@ def _umask() -> int:
 
 
 def _why(exc: OSError) -> str:
+    if isinstance(exc, FileInUse):
+        return t("output.in_use")
     if exc.errno == errno.ENOSPC:
         return t("output.disk_full")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -119,10 +156,10 @@ class AtomicWriter:
     def finish(self) -> None:
         try:
             self.handle.flush()
-            os.fchmod(self.handle.fileno(), self.mode)
+            _set_mode(self.handle.fileno(), self.temporary, self.mode)
             os.fsync(self.handle.fileno())
             self.handle.close()
-            os.replace(self.temporary, self.target)
+            _replace(self.temporary, self.target)
         except OSError as exc:
             self.discard()
             raise UserError.at(Location(str(self.path)), t("output.cannot_write", why=_why(exc))) from None

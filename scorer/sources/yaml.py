@@ -64,12 +64,21 @@ class YamlDocument:
         return Location(self.path, self.lines.line(path), indicator, field)
 
 
+def read_flags() -> int:
+    """How every file `score` reads is opened, on every system: O_NONBLOCK so that opening a FIFO does not wait
+    for a writer (it is refused as not a regular file); O_BINARY on Windows, where a descriptor is otherwise
+    opened in text mode and would turn CRLF into LF and stop at a byte 0x1A, changing a workbook's bytes. Where
+    a system lacks a flag it lacks what the flag guards against (Windows has no FIFOs in its folders)."""
+    return (
+        os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    )
+
+
 def open_regular(path: Path, display: str) -> int:
     """A descriptor of `path` opened for reading, refused at once unless it is a regular file: a folder, a device
     (`/dev/zero` behind a link named `x.csv`) or a pipe is never read. The caller closes it."""
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below as not a regular file.
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        handle = os.open(path, read_flags())
     except FileNotFoundError:
         raise UserError.at(Location(display), t("yaml.not_found")) from None
     except IsADirectoryError:
