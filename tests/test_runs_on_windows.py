@@ -5,6 +5,8 @@ refusal to replace a file another program holds open raised as Windows raises it
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,11 +18,17 @@ from typer.testing import CliRunner
 from cli import app
 from scorer.rules import cache
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT, VALID_INPUTS
 
 runner = CliRunner()
 EXAMPLE = EXAMPLES / "2022-zhengwu-fuwu.yaml"
 TABLE = Path(__file__).parent / "fixtures" / "tables" / "003_0ab128b708fd7b30.txt"
+SCORE = [
+    sys.executable,
+    "-c",
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); import cli; cli.main()",
+    str(ROOT),
+]
 FAKE_BINARY = 1 << 30  # a bit no system uses: stands for Windows' O_BINARY, taken off before the real open
 
 
@@ -119,3 +127,28 @@ def test_a_file_open_in_excel_is_told_and_left_as_it_was(
     assert "自评表.xlsx" in result.stderr and "正被其他程序（如 Excel 或 WPS）打开" in result.stderr
     assert "Traceback" not in result.output
     assert out.read_bytes() == b"old" and not list(tmp_path.glob(".score-*"))
+
+
+def test_output_redirected_in_chinese_windows_code_page_shows_every_sign(tmp_path: Path) -> None:
+    """Redirected on a Chinese Windows, standard output is code page 936 (GBK): Chinese, but no ✓ or ⏎. Those
+    few signs are escaped, visibly; the table is not refused for them."""
+    inputs = tmp_path / "dept.yaml"
+    inputs.write_text(
+        VALID_INPUTS
+        + '  asset_inventory:\n    deductions:\n      - {points: 0.5, reason: "未盘点✓\\n另一行"}\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [*SCORE, "run", str(inputs), "--lang", "zh"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "gbk"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode("gbk", "replace")
+    assert "资产盘点情况：失 0.5 分（未盘点\\u2713 \\u23ce 另一行）" in done.stdout.decode("gbk")
+    ascii_only = subprocess.run(
+        [*SCORE, "run", str(inputs)], capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii"}
+    )
+    assert (
+        ascii_only.returncode == 1 and b"PYTHONIOENCODING" in ascii_only.stderr
+    )  # no Chinese: told, as before

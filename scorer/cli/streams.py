@@ -33,11 +33,15 @@ class SafeStream:
         try:
             return self._stream.write(text)
         except UnicodeEncodeError:
-            encoding = getattr(self._stream, "encoding", "?")
-            raise OutputError(t("output.cannot_encode", stream=self._name, encoding=str(encoding))) from None
+            encoding = str(getattr(self._stream, "encoding", "?"))
+            if not _shows_chinese(encoding):
+                raise OutputError(t("output.cannot_encode", stream=self._name, encoding=encoding)) from None
         except (BrokenPipeError, ValueError, OSError) as exc:
             why = _why(exc) if isinstance(exc, OSError) else str(exc)
             raise OutputError(t("output.cannot_write_to", stream=self._name, why=why)) from None
+        # A stream in GBK (Windows' code page 936 when output is redirected) shows Chinese but not every sign
+        # (✓, ⏎, ²): those few are written as escapes (\u2713), visible, as a control character is.
+        return self.write_raw(text.encode(encoding, "backslashreplace").decode(encoding))
 
     def flush(self) -> None:
         try:
@@ -53,6 +57,14 @@ class SafeStream:
 
     def __getattr__(self, name: str) -> object:  # encoding, fileno, buffer… as the wrapped stream has them
         return getattr(self._stream, name)
+
+
+def _shows_chinese(encoding: str) -> bool:
+    try:
+        "部门整体支出绩效自评表".encode(encoding)
+    except (LookupError, UnicodeEncodeError):
+        return False
+    return True
 
 
 def guard_streams() -> None:
