@@ -89,7 +89,7 @@ class ReadsTyped(ReadsGiven):
                 self.fail(path, t("workbook.points_on_computed", **values))
             elif points > weight:
                 self.fail(path, t("workbook.points_over_weight", **values))
-            elif weight < 2 * points < 2 * weight:
+            elif weight < 2 * points <= 2 * weight:  # all of a row lost reads as its full marks typed
                 self.fail(path, t("workbook.points_like_score", **values))
             elif total > weight:
                 self.fail(path, t("workbook.points_add_up", total=f"{total:f}", **values))
