@@ -15,7 +15,7 @@ runner = CliRunner()
 TABLES = Path(__file__).parent / "fixtures" / "declared"
 HEADER = "绩效指标\t一级指标\t二级指标\t三级指标\t实施周期指标值\t年度指标值\n"
 
-# The 21 targets the seed 001 declares, as its published 自评表 (seed 000) lists them.
+# The 22 targets the seed 001 declares, as its published 自评表 (seed 000) lists them.
 QUANTITY = [("走访及接待企业次数", "≥50次"), ("政策宣讲、产销对接等活动次数", "≥6场"),
             ("促进经济发展负责企业政策宣传覆盖率", "工业90%以上，商贸服务业80%以上"),
             ("制定并更新产业项目等地图次数", "≥4"), ("闲置物业摸查台账次数", "≥12"),
@@ -27,7 +27,7 @@ DECLARED = (
     + [("质量指标", "协调问题反馈率", "≥90%"), ("质量指标", "办公用房清洁卫生覆盖率", "100%"),
        ("质量指标", "保安日常巡查覆盖率", "100%"), ("时效指标", "按时发放经费及时率", "100%"),
        ("社会效益指标", "档案正常使用年限", "≥10年"), ("社会效益指标", "办公用房面积超标率", "0%"),
-       ("社会效益指标", "治安监控覆盖率", "100%"), ("满意度指标", "信息系统用户满意度", "≥95%")]
+       ("社会效益指标", "治安监控覆盖率", "100%"), ("满意度指标", "信息系统用户满意度", "≥95%"), ("满意度指标", "辖内青少年满意率", "≥95%")]
 )  # fmt: skip
 
 
@@ -104,3 +104,17 @@ def test_a_row_shifted_whole_reads_its_values_in_the_header_s_order(tmp_path: Pa
     table = tmp_path / "targets.txt"
     table.write_text(HEADER + "\t产出指标\t数量指标\t甲\t1次\t1次\n\t\t乙\t≥50次\t≥40次\t\n", "utf-8")
     assert _declared(table) == [("数量指标", "甲", "1次"), ("数量指标", "乙", "≥40次")]
+
+
+def test_the_whole_form_pasted_is_read_from_the_block_s_header(tmp_path: Path) -> None:
+    """What stands above the 绩效指标 block (the form's title, budget and goals) is not a target; lines are the
+    file's own."""
+    table = tmp_path / "申报表.txt"
+    above = "## 部门整体预算绩效目标申报表\n\n部门名称\t某局\t\t\n总体绩效目标\t目标1：做好服务\n"
+    table.write_text(above + HEADER + "\t产出指标\t数量指标\t甲\t1次\t1次\n\t\t\t乙\t\t\n", "utf-8")
+    result = runner.invoke(app, ["template", "--rules", "2022", "--targets", str(table)])
+    assert result.exit_code == 1 and "申报表.txt:7: the target '乙' has no 年度指标值" in result.stderr, (
+        result.output
+    )
+    table.write_text(above + HEADER + "\t产出指标\t数量指标\t甲\t1次\t1次\n", "utf-8")
+    assert _declared(table) == [("数量指标", "甲", "1次")]

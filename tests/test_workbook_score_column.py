@@ -104,6 +104,7 @@ def test_a_score_below_the_weight_needs_its_reason(tmp_path: Path) -> None:
         # the case: 19 typed as a deduction on a 20-point row gave 1 point, total 76.2, 中, exit 0
         ("output_targets", {layout.POINTS: 19, layout.REASON: "x"}, "O", "像是把得分填进了“扣分分值”列"),
         ("output_targets", {layout.POINTS: 25, layout.REASON: "x"}, "O", "超过本指标分值 20"),
+        ("output_targets", {layout.POINTS: 20, layout.REASON: "x"}, "O", "只得 0 分"),  # full marks typed
         ("output_targets", {layout.SCORE: 21}, "J", "不在 0 到分值 20 之间"),
         ("output_targets", {layout.SCORE: 18, layout.POINTS: 1, layout.REASON: "x"}, "J", "两者不一致"),
         ("output_targets", {layout.SCORE: 20, layout.REASON: "x"}, "K", "自评分为满分"),

@@ -87,14 +87,17 @@ def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
     text = _table_text(path)
     if not text.strip():
         raise UserError.at(Location(str(path)), t("scaffold.empty"))
-    dialect = "excel-tab" if "\t" in text.splitlines()[0] else "excel"
+    dialect = "excel-tab" if "\t" in text else "excel"  # copied from Word or Excel: tab-separated
     try:
         table = list(csv.reader(io.StringIO(text), dialect=dialect))
     except csv.Error as exc:  # a cell beyond the csv module's field limit, a stray quote …
         raise UserError.at(Location(str(path)), t("scaffold.bad_table", why=str(exc))) from None
     if not table:
         raise UserError.at(Location(str(path)), t("scaffold.empty"))
-    header = [cell.strip() for cell in table[0]]
+    # The block may come with what stood above it in the 申报表 (its title, the budget, the goals): the table starts
+    # at its header.
+    start = next((i for i, row in enumerate(table) if _is_header([c.strip() for c in row])), 0)
+    header = [cell.strip() for cell in table[start]]
     positions = {}
     for key, names in _COLUMNS.items():
         found = next((i for i, cell in enumerate(header) if cell in names), None)
@@ -107,7 +110,7 @@ def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
     declared = []
     name, year = positions["name"], positions["target"]
     assert name is not None and year is not None
-    rows, problems = read_rows(table, Header(name, year), rules, path)  # by what each row's cells say
+    rows, problems = read_rows(table[start:], Header(name, year), rules, path, start + 1)  # by what cells say
     for row in rows:
         try:
             declared.append(_declared(rules, path, row.line, {"category": row.category, "name": row.name,
@@ -117,6 +120,10 @@ def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
     if problems:
         raise UserError(sorted(problems, key=lambda p: p.location.line or 0))
     return declared
+
+
+def _is_header(row: list[str]) -> bool:
+    return any(cell in _COLUMNS["name"] for cell in row) and any(cell in _COLUMNS["target"] for cell in row)
 
 
 def _table_text(path: Path) -> str:

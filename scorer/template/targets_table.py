@@ -46,12 +46,12 @@ class Row:
 
 
 def read_rows(
-    table: Sequence[Sequence[str]], header: Header, rules: RuleSet, path: Path
+    table: Sequence[Sequence[str]], header: Header, rules: RuleSet, path: Path, first: int = 1
 ) -> tuple[list[Row], list[Problem]]:
-    """Every target row of `table` (its header excluded), each with its category, and a problem at the line of
-    each row that cannot be read whole."""
+    """Every target row of `table` (its header, on line `first`, excluded), each with its category, and a problem
+    at the line of each row that cannot be read whole."""
     rows, problems, category = [], [], ""
-    for line, raw in enumerate(table[1:], start=2):
+    for line, raw in enumerate(table[1:], start=first + 1):
         cells = [(index, cell.strip()) for index, cell in enumerate(raw) if cell.strip()]
         try:
             category, rest = _category(cells, category, rules)
