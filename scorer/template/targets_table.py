@@ -122,7 +122,7 @@ def _target(rest: list[tuple[int, str]], header: Header) -> str:
         raise _Unreadable(t("scaffold.row_no_target", name=one_line(name)))
     if len(values) == header.values:  # shifted whole: the values in the header's order
         return values[header.year - header.name - 1]
-    if len(set(values)) == 1 and len(values) < header.values:  # a merged value, once or repeated
+    if len(set(values)) == 1:  # one value, once or repeated (a merged cell): whichever column, the same
         return values[0]
     shown = "、".join(one_line(v) for v in values)
     raise _Unreadable(t("scaffold.row_values_unclear", name=one_line(name), values=shown))
