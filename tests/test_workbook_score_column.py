@@ -179,3 +179,12 @@ def test_a_yaml_inputs_file_may_give_the_score_too(tmp_path: Path) -> None:
     assert made.exit_code == 0, made.output
     again = runner.invoke(app, ["run", str(workbook), "--lang", "zh"])
     assert again.exit_code == 0 and _total(again.stdout) == _total(result.stdout), again.output
+
+
+def test_a_current_workbook_whose_score_header_was_changed_is_still_read_as_current(tmp_path: Path) -> None:
+    path = _workbook(tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["指标"].cell(2, layout.SCORE).value = "得分"  # a clerk renamed the header
+    book.save(path)
+    _fill(path, "output_targets", {layout.SCORE: 19, layout.REASON: "偏低"})
+    assert _total(_run(path, 0)) == "98.34"

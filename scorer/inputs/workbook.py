@@ -127,8 +127,11 @@ class _Reader:
 
     def indicators(self, entries: dict[str, Any]) -> None:
         sheet = self.sheet(layout.INDICATORS)
-        words = {t("workbook.score", lang) for lang in LANGUAGES}
-        self.cols = layout.columns_of(sheet.cell(row=layout.FIRST_ROW - 1, column=layout.SCORE).value, words)
+        headers = {
+            c: sheet.cell(row=layout.FIRST_ROW - 1, column=c).value for c in (layout.SCORE, layout.POINTS)
+        }
+        words = {key: {t(key, lang) for lang in LANGUAGES} for key in ("workbook.score", "workbook.points")}
+        self.cols = layout.columns_of(headers, words["workbook.score"], words["workbook.points"])
         cols = self.cols
         for row in range(layout.FIRST_ROW, sheet.max_row + 1):
             ident = sheet.cell(row=row, column=cols.ID).value

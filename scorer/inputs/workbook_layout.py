@@ -53,9 +53,15 @@ INDICATOR_COLUMNS = (
 )  # fmt: skip
 
 
-def columns_of(score_header: object, score_words: set[str]) -> Columns:
-    """The layout a workbook was made with: the current one when its header above 自评分's column says so."""
-    if isinstance(score_header, str) and score_header.strip() in score_words:
+def columns_of(headers: dict[int, object], score_words: set[str], points_words: set[str]) -> Columns:
+    """The layout a workbook was made with, by its headers (column → text): the current one when the header above
+    自评分's column says so, or, that header changed, when 扣分分值 heads the current layout's last column."""
+
+    def says(column: int, words: set[str]) -> bool:
+        text = headers.get(column)
+        return isinstance(text, str) and text.strip() in words
+
+    if says(CURRENT.SCORE or 0, score_words) or says(CURRENT.POINTS, points_words):
         return CURRENT
     return EARLIER
 
