@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import TextIO
 
 from scorer.batch.sources import Source, expand
-from scorer.batch.stream import Briefed, Outcome, Refused, Scored, score_briefs, score_lines, score_stream
+from scorer.batch.stream import (
+    Briefed,
+    Other,
+    Outcome,
+    Refused,
+    Scored,
+    score_briefs,
+    score_lines,
+    score_stream,
+)
 from scorer.batch.summary import Summary
 from scorer.engine.result import Result
 from scorer.errors import Location, Problem
@@ -49,7 +58,7 @@ def jsonl_to_jsonl(
     for outcome in score_lines(sources, rules, jobs, lang):
         if isinstance(outcome, str):
             out.write(outcome)
-        else:
+        elif isinstance(outcome, Refused):  # a line is never some other file
             refused.append(outcome)
     return refused
 
@@ -94,7 +103,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
             if isinstance(outcome, Scored):
                 result, place = outcome.result, outcome.source.place
                 previous = writer.previous(result) if writer else None
-                summary.add(result, place, previous)
+                summary.add(result, place, previous, outcome.stated)
                 if writer:
                     writer.add(result, place)
                 if run.on_result:
@@ -103,6 +112,8 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
                     run.on_line(result_line(result, lang))
                 if summary.kept is not None:
                     summary.kept.append(result)
+            elif isinstance(outcome, Other):
+                summary.other(outcome.source.place, outcome.problems)
             else:
                 summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
             if run.on_outcome:
@@ -120,7 +131,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
 
 
 def _briefly(
-    outcomes: Iterable[Briefed | Refused],
+    outcomes: Iterable[Briefed | Refused | Other],
     summary: Summary,
     run: BatchRun,
     seen: dict[tuple[str, int], str],
@@ -137,6 +148,8 @@ def _briefly(
                 summary.add_brief(outcome.brief, place)
                 if run.on_line and outcome.line is not None:
                     run.on_line(outcome.line)
+        elif isinstance(outcome, Other):
+            summary.other(outcome.source.place, outcome.problems)
         else:
             summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
         if run.on_outcome:

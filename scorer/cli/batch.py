@@ -79,8 +79,12 @@ def _wrote(path: Path) -> None:
 
 
 def _report_refusals(summary: "Summary") -> int:
-    from scorer.batch.report.common import refusal_lines
+    from scorer.batch.report.common import other_lines, refusal_lines
 
+    for line in other_lines(summary):  # never passed over in silence; no fault of a department's
+        sys.stderr.write(line + "\n")
+    if summary.others:
+        sys.stderr.write(t("batch.others_count", count=len(summary.others)) + "\n")
     if not summary.refusals:
         return 0
     for line in refusal_lines(summary):

@@ -58,9 +58,16 @@ def ranking_columns(summary: Summary) -> list[str]:
     return heads + [node.name for node in summary.nodes]
 
 
+def has_stated(summary: Summary) -> bool:
+    """Whether some department handed in its 自评表: its own total is shown beside the recomputed one."""
+    return any(entry.stated is not None for entry in summary.entries)
+
+
 def ranking_headers(summary: Summary, with_history: bool) -> list[str]:
     lang = summary.lang
     heads = ranking_columns(summary)
+    if has_stated(summary):
+        heads.insert(3, t("batch.stated", lang))
     if with_history:
         heads += [t("batch.previous_year", lang), t("batch.previous_total", lang), t("batch.change", lang),
                   t("batch.previous_grade", lang)]  # fmt: skip
@@ -69,8 +76,13 @@ def ranking_headers(summary: Summary, with_history: bool) -> list[str]:
     return heads
 
 
-def ranking_row(rank: int, entry: Entry, with_history: bool) -> list[str | int | Decimal]:
+def ranking_row(
+    rank: int, entry: Entry, with_history: bool, stated: bool = False
+) -> list[str | int | Decimal]:
+    """A ranking row; `stated`: with the department's own total (a 自评表's) after the recomputed one."""
     row: list[str | int | Decimal] = [rank, entry.department, entry.total, entry.grade, *entry.subtotals]
+    if stated:
+        row.insert(3, entry.stated if entry.stated is not None else "")
     if with_history:
         previous = entry.previous
         row += (
@@ -111,6 +123,15 @@ def moved_text(entry: Entry, lang: str) -> str:
         for m in entry.previous.moved
     ]
     return t("list.separator", lang).join(moved) if moved else t("batch.nothing_moved", lang)
+
+
+def other_lines(summary: Summary) -> list[str]:
+    """Each file that is no submission, with why, one a line."""
+    return [
+        t("batch.other_line", summary.lang, message=str(problem))
+        for o in summary.others
+        for problem in o.problems
+    ]
 
 
 def refusal_lines(summary: Summary) -> list[str]:

@@ -17,6 +17,7 @@ from html import escape
 from scorer.batch.report.common import (
     counts_line,
     has_history,
+    has_stated,
     losses_headers,
     moved_text,
     noted,
@@ -73,6 +74,7 @@ def data(summary: Summary) -> dict[str, object]:
                 "subtotals": [to_json_number(v) for v in e.subtotals],
                 "source": e.place,
                 "notes": list(e.notes),
+                "stated": _json_number(e.stated),
             }
             for rank, e in summary.ranked()
         ],  # fmt: skip
@@ -91,6 +93,7 @@ def data(summary: Summary) -> dict[str, object]:
             for x in summary.losing()
         ],
         "refusals": [{"place": r.place, "problems": [str(p) for p in r.problems]} for r in summary.refusals],
+        "others": [{"place": o.place, "problems": [str(p) for p in o.problems]} for o in summary.others],
     }
 
 
@@ -122,6 +125,7 @@ def render(summary: Summary, options: RenderOptions) -> str:
         _history_table(summary) if has_history(summary) else "",
         _notes(summary),
         _refusals(summary),
+        _others(summary),
         f'<script type="application/json" id="batch-data">{_embedded(summary)}</script>',
         "</body></html>",
     ]
@@ -251,12 +255,17 @@ def _ranking_table(summary: Summary) -> str:
     lang = summary.lang
     history = has_history(summary)
     heads = ranking_columns(summary)
+    stated = has_stated(summary)
+    if stated:
+        heads.insert(3, t("batch.stated", lang))
     if history:
         heads.append(t("batch.change", lang))
     heads.append(t("batch.notes", lang))
     rows = []
     for rank, e in summary.ranked():
         values: list[object] = [rank, e.department, e.total, e.grade, *e.subtotals]
+        if stated:
+            values.insert(3, e.stated if e.stated is not None else "")
         if history:
             values.append(_Signed(signed(e.change)))
         values.append(len(e.notes) if e.notes else "")
@@ -327,6 +336,17 @@ def _refusals(summary: Summary) -> str:
         for r in summary.refusals
     )
     return heading + f'<ul class="refused" id="refused">{items}</ul>'
+
+
+def _others(summary: Summary) -> str:
+    if not summary.others:
+        return ""
+    heading = f"<h2>{_e(t('batch.others_title', summary.lang, count=len(summary.others)))}</h2>"
+    items = "".join(
+        f'<li data-place="{_e(o.place)}">{"<br>".join(_e(str(p)) for p in o.problems)}</li>'
+        for o in summary.others
+    )
+    return heading + f'<ul class="others" id="others">{items}</ul>'
 
 
 def figures(summary: Summary) -> str:
