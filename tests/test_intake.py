@@ -17,6 +17,7 @@ from cli import app
 from tests.submissions_folder import Folder, make
 
 runner = CliRunner()
+ROOT_TABLES = Path(__file__).resolve().parent / "fixtures" / "tables"
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +93,75 @@ def test_a_workbook_is_told_apart_by_its_content_not_its_name(tmp_path: Path) ->
     assert "not read: " in done.stderr and "预算表.xlsx: holds no 自评表" in done.stderr
     named = runner.invoke(app, ["batch", str(folder / "预算表.xlsx")])
     assert named.exit_code == 1 and "no input found at all" in named.stderr
+
+
+def test_the_review_list_of_a_district_is_one_row_a_table_and_every_finding(
+    district: tuple[Path, Folder], tmp_path: Path
+) -> None:
+    folder, made = district
+    done = runner.invoke(app, ["audit", str(folder), "-o", str(tmp_path / "复核清单.xlsx")])
+    assert done.exit_code == 1, done.output  # a broken table and a duplicate
+    tally = "audited 22 tables: 20 consistent, 0 with findings, 1 refused, 1 duplicates; 41 files that are no 自评表"
+    assert tally in done.stderr.splitlines()
+    book = openpyxl.load_workbook(tmp_path / "复核清单.xlsx")
+    listed, findings = ([list(r) for r in sheet.iter_rows(values_only=True)] for sheet in book.worksheets)
+    assert listed[0] == [
+        "File",
+        "Department",
+        "Own total",
+        "Re-scored total",
+        "Difference",
+        "Findings",
+        "Status",
+    ]
+    tables = {Path(r[0]).name: r for r in listed[1:] if r[6] != "no 自评表"}
+    assert len(tables) == 22 and tables["损坏-自评表.xlsx"][6] == "refused"
+    assert tables["重复-零宽字符.xlsx"][6] == "duplicate"
+    consistent = [r for r in tables.values() if r[6] == "consistent"]
+    assert all(Decimal(str(r[2])) == Decimal(str(r[3])) == made.ranked[r[1]] for r in consistent)
+    assert {Path(r[0]).name for r in findings[1:]} >= {
+        "损坏-自评表.xlsx",
+        "README.txt",
+        "说明.pdf",
+        "001.yaml",
+    }
+
+
+def test_a_table_with_findings_is_listed_with_each_at_its_cell(tmp_path: Path) -> None:
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    text = (ROOT_TABLES / "003_0ab128b708fd7b30.txt").read_text(encoding="utf-8")
+    (folder / "ok.txt").write_text(text, encoding="utf-8")
+    slip = text.replace("94.2", "95.2", 1).replace("政务服务数据管理局（", "政务服务和数据管理局（")
+    (folder / "slip.txt").write_text(slip, encoding="utf-8")
+    for suffix in ("csv", "md", "json", "txt"):
+        done = runner.invoke(app, ["audit", str(folder), "-o", str(tmp_path / f"list.{suffix}")])
+        assert done.exit_code == 1 and "2 tables: 1 consistent, 1 with findings" in done.stderr
+    rows = list(csv.reader(io.StringIO((tmp_path / "list.csv").read_text(encoding="utf-8-sig"))))
+    slip = next(r for r in rows[1:] if r and r[0].endswith("slip.txt"))
+    assert slip[2:4] == ["95.2", "94.2"] and slip[4] == "-1" and slip[6] == "findings"
+    assert any(r and r[0].endswith("slip.txt") and r[2] for r in rows[rows.index([]) + 1 :])  # at its line
+    listed = json.loads((tmp_path / "list.json").read_text(encoding="utf-8"))["list"]
+    assert [(Path(r["path"]).name, r["status"], r["difference"]) for r in listed] == [
+        ("ok.txt", "consistent", 0), ("slip.txt", "findings", -1)
+    ]  # fmt: skip
+    assert "| " in (tmp_path / "list.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "list.pdf"], "no output format writes .pdf files"),
+        (["-f", "json", "-o", "list.xlsx"], "-f json disagrees with the -o extension .xlsx"),
+        (["-f", "xlsx"], "the xlsx format is written to a file: give -o FILE"),
+    ],
+)
+def test_the_review_list_format_comes_from_the_extension(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    (tmp_path / "t.txt").write_text((ROOT_TABLES / "003_0ab128b708fd7b30.txt").read_text("utf-8"), "utf-8")
+    done = runner.invoke(
+        app, ["audit", str(tmp_path / "t.txt"), *[a if "." not in a else str(tmp_path / a) for a in args]]
+    )
+    assert done.exit_code == 1 and message in done.stderr, done.output
+    assert not list(tmp_path.glob("list.*"))

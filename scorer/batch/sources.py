@@ -38,6 +38,7 @@ from scorer.sources.yaml import YamlDocument, display_path
 if TYPE_CHECKING:
     from scorer.inputs.columns import Row
     from scorer.sources.file_plan import Gathered
+    from scorer.sources.xlsx_open import Checked
 
 LINES_SUFFIXES = (".jsonl", ".ndjson")
 TABLE_SUFFIXES = (".txt", ".tsv")  # text pasted out of Excel or Word: a 自评表
@@ -88,23 +89,44 @@ def expand(
     skipped = {_real(p) for p in skip}
     for path in paths:
         count = 0
-        if path.is_dir():
-            found = _below(path, _wanted)
-        elif not is_pattern(path):
-            yield from _file(path, rules)
-            continue
-        else:
-            found = _globbed(*_split_pattern(path))
-        for entry in found:
-            if _real(entry.path) in skipped:
-                continue
-            for source in (
-                _file(entry.path, rules, folder=True) if entry.kind == "file" else [entry.refusal()]
-            ):
+        for found in walk(path, skipped):
+            for source in [found] if isinstance(found, Source) else _file(found[0], rules, found[1]):
                 count += source.kind != "other"
                 yield source
-        if not count and empty is not None:
+        if not count and empty is not None and (path.is_dir() or is_pattern(path)):
             empty.append(display_path(path) if path.is_dir() else str(path))
+
+
+def walk(path: Path, skipped: set[Path] | None = None) -> Iterator[tuple[Path, bool] | Source]:
+    """The files one PATH names, in order, each with whether a folder's walk found it (else it was named); an
+    entry the walk does not read (a hidden file, a lock file, a link out of the folder) as its listing or
+    refusal. `skipped`: real paths never read (the outputs)."""
+    if path.is_dir():
+        found = _below(path, _wanted)
+    elif not is_pattern(path):
+        yield path, False
+        return
+    else:
+        found = _globbed(*_split_pattern(path))
+    for entry in found:
+        if skipped is None or _real(entry.path) not in skipped:
+            yield (entry.path, True) if entry.kind == "file" else entry.refusal()
+
+
+def table_or_why(path: Path, folder: bool) -> str | None:
+    """None when `path` is to be read as a submitted 自评表 (named on the command line: always, its reader says
+    what it is); else why not: another form of submission, or no submission (see the module's words)."""
+    display, suffix = display_path(path), path.suffix.lower()
+    if not folder:
+        return None
+    if suffix in LINES_SUFFIXES or suffix == ".csv":
+        return t("audit.other.form")
+    kind = _kind(path, display, folder)
+    if kind == "workbook":
+        return None if _form_of(path, display)[0] == "table" else t("audit.other.form")
+    if kind == "text":
+        return None if suffix in TABLE_SUFFIXES else t("audit.other.form")
+    return kind
 
 
 def files_named(path: Path) -> Iterator[Path]:
@@ -308,18 +330,27 @@ def _kind(path: Path, display: str, folder: bool) -> str:
 
 def _workbook(path: Path, display: str, rules: RuleSet) -> Iterator[Source]:
     """A batch sheet (a `部门` sheet), a clerk's input workbook (its sheets), else a submitted 自评表."""
+    from scorer.inputs.columns import read_xlsx
+
+    form, book = _form_of(path, display)
+    if form == "sheet":
+        yield from _rows(display, read_xlsx(book, rules))
+    else:
+        yield Source(display, None, form, str(path))
+
+
+def _form_of(path: Path, display: str) -> tuple[str, Checked]:
+    """A workbook's form by its sheets: "sheet" (a `部门` sheet), "file" (the clerk's sheets), else "table"."""
     from scorer.i18n import LANGUAGES
-    from scorer.inputs.columns import read_xlsx, sheet_of_departments
+    from scorer.inputs.columns import sheet_of_departments
     from scorer.inputs.workbook_layout import INDICATORS, PROFILE
     from scorer.sources.xlsx_open import SHEET, check, sheet_named
 
     book = check(path, display, SHEET)  # bounded before openpyxl sees it (scorer/sources/xlsx_open.py)
     if sheet_of_departments(book) is not None:
-        yield from _rows(display, read_xlsx(book, rules))
-        return
+        return "sheet", book
     clerks = ({t(f"workbook.sheet.{role}", lang) for lang in LANGUAGES} for role in (INDICATORS, PROFILE))
-    kind = "file" if any(sheet_named(book, names) is not None for names in clerks) else "table"
-    yield Source(display, None, kind, str(path))
+    return ("file" if any(sheet_named(book, names) is not None for names in clerks) else "table"), book
 
 
 def _json_lines(path: Path, display: str) -> Iterator[Source]:
