@@ -51,6 +51,7 @@ class Previous:
     total: Decimal
     grade: str
     moved: tuple[Moved, ...]  # the indicators whose score changed, in the rubric's order
+    imported: bool = False  # that year's 自评表 as printed (`score history import`), not scored by score
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,9 @@ class Entry:
         str, ...
     ] = ()  # the result's notes (扣完为止, a score capped at its weight …), indicator first
     stated: Decimal | None = None  # a submitted 自评表's own total as printed, beside the one recomputed
+    identity: str = (
+        ""  # against last year: 新增, or merged or renamed from the names given (--aliases), in words
+    )
 
     @property
     def change(self) -> Decimal | None:
@@ -129,6 +133,8 @@ class Summary:
         self.entries: list[Entry] = []
         self.refusals: list[Refusal] = []
         self.others: list[Refusal] = []  # files that are no submission, each with why: listed, never scored
+        self.last_year: int | None = None  # the year before, when the history database holds it
+        self.missing: list[str] = []  # the departments of last year that this batch has not scored
         self.losses = {
             i.id: Losses(
                 i.id, (i.name_en if lang == "en" and i.name_en else i.title), name(i.level2), i.weight
@@ -140,15 +146,22 @@ class Summary:
         self.kept: list[Result] | None = None  # every result, only when each department's 自评表 is asked for
 
     def add(
-        self, result: Result, place: str, previous: Previous | None = None, stated: Decimal | None = None
+        self,
+        result: Result,
+        place: str,
+        previous: Previous | None = None,
+        stated: Decimal | None = None,
+        identity: str = "",
     ) -> Entry:
-        return self.add_brief(brief(result, self.lang, stated), place, previous)
+        return self.add_brief(brief(result, self.lang, stated), place, previous, identity)
 
-    def add_brief(self, seen: Brief, place: str, previous: Previous | None = None) -> Entry:
+    def add_brief(
+        self, seen: Brief, place: str, previous: Previous | None = None, identity: str = ""
+    ) -> Entry:
         """As `add`, from what the summary takes of a result (a worker process sends back only that)."""
         entry = Entry(
             self._seen, seen.department, seen.year, seen.total, seen.grade, seen.subtotals, place, previous,
-            seen.notes, seen.stated,
+            seen.notes, seen.stated, identity,
         )  # fmt: skip
         self._seen += 1
         self.entries.append(entry)

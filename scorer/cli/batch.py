@@ -42,12 +42,15 @@ def batch(
         Path | None, typer.Option("--db", help=_("cli.opt.db"), dir_okay=False, metavar="FILE")
     ] = None,
     sheets: Annotated[bool, typer.Option("--sheets", help=_("cli.opt.sheets"))] = False,
+    aliases: Annotated[
+        Path | None, typer.Option("--aliases", help=_("cli.opt.aliases"), dir_okay=False, metavar="FILE")
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     from scorer.batch.outputs import Command
 
     with handled():
-        command = Command(paths, rules, outputs or [], fmt, jobs, db, sheets, terminal_width())
+        command = Command(paths, rules, outputs or [], fmt, jobs, db, sheets, terminal_width(), aliases)
         code = _batch(command)
     if code:
         raise typer.Exit(code)

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scorer.batch.report.common import has_history, has_stated, ranking_headers, ranking_row, shown
+from scorer.batch.report.common import (
+    has_history,
+    has_stated,
+    missing_line,
+    ranking_headers,
+    ranking_row,
+    shown,
+)
 from scorer.batch.summary import Summary
 from scorer.i18n import t
 from scorer.render.csv_cells import document
@@ -26,7 +33,10 @@ def render(summary: Summary, options: RenderOptions) -> str | bytes:
     history = has_history(summary)
     rows: list[list[object]] = [list(ranking_headers(summary, history))]
     stated = has_stated(summary)
-    rows += [list(ranking_row(rank, entry, history, stated)) for rank, entry in summary.ranked()]
+    identity = summary.last_year is not None
+    rows += [list(ranking_row(rank, entry, history, stated, identity)) for rank, entry in summary.ranked()]
+    if summary.missing:
+        rows += [[], [missing_line(summary)]]
     if summary.others:  # after a blank row: the files that were no submission, each with why
         rows += [
             [],

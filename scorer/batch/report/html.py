@@ -19,6 +19,7 @@ from scorer.batch.report.common import (
     has_history,
     has_stated,
     losses_headers,
+    missing_line,
     moved_text,
     noted,
     ranking_columns,
@@ -75,6 +76,7 @@ def data(summary: Summary) -> dict[str, object]:
                 "source": e.place,
                 "notes": list(e.notes),
                 "stated": _json_number(e.stated),
+                "identity": e.identity,
             }
             for rank, e in summary.ranked()
         ],  # fmt: skip
@@ -93,6 +95,7 @@ def data(summary: Summary) -> dict[str, object]:
             for x in summary.losing()
         ],
         "refusals": [{"place": r.place, "problems": [str(p) for p in r.problems]} for r in summary.refusals],
+        "missing": list(summary.missing),
         "others": [{"place": o.place, "problems": [str(p) for p in o.problems]} for o in summary.others],
     }
 
@@ -260,6 +263,9 @@ def _ranking_table(summary: Summary) -> str:
         heads.insert(3, t("batch.stated", lang))
     if history:
         heads.append(t("batch.change", lang))
+    identity = summary.last_year is not None
+    if identity:
+        heads.append(t("batch.identity", lang))
     heads.append(t("batch.notes", lang))
     rows = []
     for rank, e in summary.ranked():
@@ -268,6 +274,8 @@ def _ranking_table(summary: Summary) -> str:
             values.insert(3, e.stated if e.stated is not None else "")
         if history:
             values.append(_Signed(signed(e.change)))
+        if identity:
+            values.append(e.identity)
         values.append(len(e.notes) if e.notes else "")
         rows.append(
             f'<tr class="rank-row" data-rank="{rank}" data-department="{_e(e.department)}" '
@@ -339,14 +347,15 @@ def _refusals(summary: Summary) -> str:
 
 
 def _others(summary: Summary) -> str:
+    missing = f'<p id="missing">{_e(missing_line(summary))}</p>' if summary.missing else ""
     if not summary.others:
-        return ""
+        return missing
     heading = f"<h2>{_e(t('batch.others_title', summary.lang, count=len(summary.others)))}</h2>"
     items = "".join(
         f'<li data-place="{_e(o.place)}">{"<br>".join(_e(str(p)) for p in o.problems)}</li>'
         for o in summary.others
     )
-    return heading + f'<ul class="others" id="others">{items}</ul>'
+    return missing + heading + f'<ul class="others" id="others">{items}</ul>'
 
 
 def figures(summary: Summary) -> str:

@@ -10,6 +10,7 @@ from scorer.batch.report.common import (
     counts_line,
     has_history,
     has_stated,
+    missing_line,
     moved_text,
     noted,
     other_lines,
@@ -72,6 +73,8 @@ def render(summary: Summary, options: RenderOptions) -> str:
         out += ["", t("batch.refused_title", lang, count=len(summary.refusals))]
         for line in refusal_lines(summary):
             out += wrap(one_line("  " + line), width, indent="    ")
+    if summary.missing:
+        out += [""] + wrap(one_line(missing_line(summary)), width, indent="  ")
     if summary.others:
         out += ["", t("batch.others_title", lang, count=len(summary.others))]
         for line in other_lines(summary):
@@ -118,7 +121,8 @@ def _ranking(summary: Summary, width: int) -> list[str]:
         if nodes:
             cells += [shown(value) for value in entry.subtotals]
         row = " ".join(_pad(c, s, right=i != 2) for i, (c, s) in enumerate(zip(cells, sizes, strict=True)))
-        lines.append(row + " " + _cut(one_line(entry.department), name_width))
+        name = entry.department + (f"（{entry.identity}）" if entry.identity else "")
+        lines.append(row + " " + _cut(one_line(name), name_width))
     if not nodes and summary.nodes:
         lines.append(t("batch.subtotals_hidden", lang))
     return lines
