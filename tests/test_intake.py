@@ -165,3 +165,20 @@ def test_the_review_list_format_comes_from_the_extension(
     )
     assert done.exit_code == 1 and message in done.stderr, done.output
     assert not list(tmp_path.glob("list.*"))
+
+
+def test_a_table_cell_not_read_as_it_shows_refuses_the_table_never_another_number(tmp_path: Path) -> None:
+    """A score cell written `约1.5` would leave the row at its full weight if the table were re-scored anyway:
+    the batch refuses the table at that cell (and so does the web workplace, through the same function)."""
+    text = (ROOT_TABLES / "003_0ab128b708fd7b30.txt").read_text("utf-8")
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if "资产配置合规性" in line)
+    cells = lines[at].split("\t")
+    score = next(i for i, cell in enumerate(cells) if cell.strip() == "1")  # scored 1 of 2
+    cells[score] = "约1"
+    lines[at] = "\t".join(cells)
+    (tmp_path / "t.txt").write_text("\n".join(lines), encoding="utf-8")
+    done = runner.invoke(app, ["batch", str(tmp_path / "t.txt"), "-o", str(tmp_path / "s.csv")])
+    assert done.exit_code == 1, done.output
+    assert f"t.txt:{at + 1}: [资产配置合规性]" in done.stderr and "'约1'" in done.stderr
+    assert "1 departments refused (0 scored and written)" in done.stderr

@@ -12,7 +12,7 @@ from typing import Any
 
 from scorer.audit.check import audit
 from scorer.audit.layout import header_words, read_layout, row_labels, table_year, title_of
-from scorer.audit.model import Audit
+from scorer.audit.model import Audit, SubmittedTable
 from scorer.errors import LineMap, Location, Problem, RulesNotFound, UserError
 from scorer.i18n import t
 from scorer.inputs.model import Department, IndicatorInputs, department_key
@@ -68,9 +68,27 @@ def read_submitted(path: Path, rules: RuleSet, display: str | None = None) -> Su
     from scorer.sources.yaml import YamlDocument
 
     display = display or display_path(path)
-    found = audit(read_layout(read_grid(path, display), rules), rules)
+    table = read_layout(read_grid(path, display), rules)
+    doubts = doubt_problems(table)
+    if doubts:  # a cell not read as the table shows it: never scored as some other number
+        raise UserError(doubts)
+    found = audit(table, rules)
     document = YamlDocument(display, inputs_data(found.recovered), LineMap({(): 1}))
     return Submitted(found, read_inputs(document, rules))
+
+
+def doubt_problems(table: SubmittedTable) -> list[Problem]:
+    """Each cell of a table that could not be read as it shows (a number with words around it, a hidden or
+    uncomputed value, characters lost in copying), as a problem at its cell with its row's name and column:
+    what re-scores or stores a table refuses it for these, since no number stands for what the cell shows."""
+    found = [(d, "") for d in table.doubts] + [(d, row.name) for row in table.rows for d in row.doubts]
+    return [
+        Problem(
+            Location(table.path, d.where, name or None, t(d.field) if d.field else None),
+            t(d.why, text=d.text),
+        )
+        for d, name in found
+    ]
 
 
 def audit_files(paths: list[Path], rules: str | None) -> tuple[list[Audit], list[Problem]]:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from scorer.audit.files import read_grid
+from scorer.audit.files import doubt_problems, read_grid
 from scorer.audit.layout import read_layout
 from scorer.audit.model import SubmittedTable
 from scorer.batch.history_db import open_for_writing, speaking
@@ -92,9 +92,9 @@ def _read(path: Path, folder: bool, rules: RuleSet) -> SubmittedTable | None:
         raise UserError.at(where, t("audit.no_year"))
     if not table.department.strip():
         raise UserError.at(where, t("history.import.no_department"))
-    doubts = [*table.doubts, *(d for row in table.rows for d in row.doubts)]
+    doubts = doubt_problems(table)
     if doubts:  # a number not read as the table shows it is never stored
-        raise UserError([Problem(Location(display, d.where), t(d.why, text=d.text)) for d in doubts])
+        raise UserError(doubts)
     if table.total is None or table.total_at is None:
         raise UserError.at(where, t("history.import.no_total"))
     for row in table.rows:
