@@ -182,3 +182,15 @@ def test_a_table_cell_not_read_as_it_shows_refuses_the_table_never_another_numbe
     assert done.exit_code == 1, done.output
     assert f"t.txt:{at + 1}: [资产配置合规性]" in done.stderr and "'约1'" in done.stderr
     assert "1 departments refused (0 scored and written)" in done.stderr
+
+
+def test_what_the_audit_of_a_table_finds_is_noted_beside_its_ranking(tmp_path: Path) -> None:
+    """A formula row whose reason gives no figures keeps its printed score, as `audit --to-inputs` states it:
+    the batch ranks it and notes why that score was not recomputed."""
+    text = (ROOT_TABLES / "003_0ab128b708fd7b30.txt").read_text("utf-8")
+    (tmp_path / "t.txt").write_text(text.replace("平均执行率为98.88%", "平均执行率较高"), encoding="utf-8")
+    done = runner.invoke(app, ["batch", str(tmp_path / "t.txt"), "-o", "-"])
+    assert done.exit_code == 0, done.output
+    notes = [line for line in done.stdout.splitlines() if "audit: " in line]
+    assert len(notes) == 1 and "[部门预算资金支出率] audit: the score 9.88 is below the weight" in notes[0]
+    assert "(年度平均预算执行率)" in notes[0]

@@ -110,7 +110,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
             if isinstance(outcome, Scored):
                 result, place = outcome.result, outcome.source.place
                 previous, identity = _last_year(writer, result, run, summary) if writer else (None, "")
-                summary.add(result, place, previous, outcome.stated, identity)
+                summary.add(result, place, previous, outcome.stated, identity, outcome.findings)
                 if writer:
                     writer.add(result, place)
                 if run.on_result:

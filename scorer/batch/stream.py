@@ -15,6 +15,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from scorer.audit.model import Finding
 from scorer.batch.sources import Source, read
 from scorer.batch.summary import Brief, brief
 from scorer.engine.result import Result
@@ -30,6 +31,7 @@ class Scored:
     source: Source
     result: Result
     stated: Decimal | None = None  # a submitted 自评表's own total, as printed
+    findings: tuple[str, ...] = ()  # what auditing it found, in words: shown with the result's notes
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,17 @@ def _table(source: Source, rules: RuleSet) -> Outcome:
             raise
         why = t("batch.other.no_table") if said == [t("audit.read.no_table")] else said[0]
         return Other(source, (Problem(Location(source.display), why),))
-    return Scored(source, score(rules, submitted.department), submitted.audit.table.total)
+    found = tuple(_worded(finding) for finding in submitted.audit.errors)
+    return Scored(source, score(rules, submitted.department), submitted.audit.table.total, found)
+
+
+def _worded(finding: Finding) -> str:
+    """An audit's finding as a note of the batch: `[indicator] message` (a score kept as stated that the
+    reason gives no figures for, a total that does not add up, …)."""
+    from scorer.i18n import say
+
+    where = finding.location.indicator or finding.location.field or t("audit.list.sheet")
+    return t("batch.note", indicator=where, note=t("batch.audit_note", message=say(finding.message)))
 
 
 def score_stream(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> Iterator[Outcome]:
@@ -152,7 +164,7 @@ def _shaped(outcome: Outcome, shape: tuple[Any, ...] | None) -> Any:
         return outcome
     _, lang, lines = shape
     line = _as_line(outcome, lang) if lines else None
-    seen = brief(outcome.result, lang, outcome.stated)
+    seen = brief(outcome.result, lang, outcome.stated, outcome.findings)
     return Briefed(replace(outcome.source, payload=None), seen, line)  # type: ignore[arg-type]
 
 

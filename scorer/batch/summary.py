@@ -152,8 +152,10 @@ class Summary:
         previous: Previous | None = None,
         stated: Decimal | None = None,
         identity: str = "",
+        findings: tuple[str, ...] = (),
     ) -> Entry:
-        return self.add_brief(brief(result, self.lang, stated), place, previous, identity)
+        """`stated`, `findings`: a submitted 自评表's own total and what auditing it found (noted)."""
+        return self.add_brief(brief(result, self.lang, stated, findings), place, previous, identity)
 
     def add_brief(
         self, seen: Brief, place: str, previous: Previous | None = None, identity: str = ""
@@ -234,7 +236,7 @@ class Brief:
     stated: Decimal | None = None  # a submitted 自评表's own total
 
 
-def brief(result: Result, lang: str, stated: Decimal | None = None) -> Brief:
+def brief(result: Result, lang: str, stated: Decimal | None = None, findings: tuple[str, ...] = ()) -> Brief:
     losses = tuple(
         (
             indicator.id,
@@ -255,6 +257,7 @@ def brief(result: Result, lang: str, stated: Decimal | None = None) -> Brief:
         for i in result.indicators
         for note in i.notes
     )
+    notes += findings
     return Brief(result.department, result.year, result.total, result.grade, subtotals, losses, notes, stated)
 
 
