@@ -86,11 +86,18 @@ def test_a_workbook_is_told_apart_by_its_content_not_its_name(tmp_path: Path) ->
     other = openpyxl.Workbook()
     other.active.append(["预算", "金额"])  # type: ignore[union-attr]
     other.save(folder / "预算表.xlsx")
+    import docx
+
+    report = docx.Document()
+    report.add_paragraph("自评报告")
+    report.save(str(folder / "自评报告.docx"))
     done = runner.invoke(app, ["batch", str(folder), "-o", str(tmp_path / "s.csv")])
     assert done.exit_code == 0, done.output
     ranking = _ranking((tmp_path / "s.csv").read_text(encoding="utf-8-sig"))
     assert len(ranking) == 1 and all(own for _, own in ranking.values()) and made.ranked
     assert "not read: " in done.stderr and "预算表.xlsx: holds no 自评表" in done.stderr
+    assert "自评报告.docx: this is a Word document" in done.stderr and "save it as .xlsx" in done.stderr
+    assert "2 files are no submission" in done.stderr
     named = runner.invoke(app, ["batch", str(folder / "预算表.xlsx")])
     assert named.exit_code == 1 and "no input found at all" in named.stderr
 

@@ -22,6 +22,7 @@ from scorer.errors import Location, Problem, RulesNotFound, UserError
 from scorer.i18n import t
 from scorer.inputs.model import department_key
 from scorer.numbers import EXACT
+from scorer.sources.file_kind import NotReadable
 from scorer.sources.yaml import display_path
 
 CONSISTENT, FINDINGS, REFUSED, DUPLICATE = "consistent", "findings", "refused", "duplicate"
@@ -88,6 +89,13 @@ def review(paths: Iterable[Path], rules: str | None) -> DistrictReview:
             display = display_path(file)
             try:
                 why = table_or_why(file, folder)
+            except NotReadable as exc:  # a Word or OpenDocument file in a folder: no 自评表, with the hint
+                why = exc.problems[0].message if folder else None
+                if why is None:
+                    found.rows.append(
+                        Reviewed(display, "", None, None, REFUSED, problems=tuple(exc.problems))
+                    )
+                    continue
             except UserError as exc:
                 found.rows.append(Reviewed(display, "", None, None, REFUSED, problems=tuple(exc.problems)))
                 continue

@@ -287,6 +287,8 @@ def _other(display: str, why: str) -> Source:
 def _file(path: Path, rules: RuleSet, folder: bool = False) -> Iterator[Source]:
     """The sources of one file: what it is decided by its content (see the module's words); `folder`: found by
     a folder's walk rather than named, so that a file of no kind `score` reads is listed, not read as YAML."""
+    from scorer.sources.file_kind import NotReadable
+
     display = display_path(path)
     suffix = path.suffix.lower()
     try:
@@ -307,7 +309,12 @@ def _file(path: Path, rules: RuleSet, folder: bool = False) -> Iterator[Source]:
         else:
             yield _other(display, kind)
     except UserError as exc:  # the whole file cannot be read: one refusal names it
-        yield Source(display, None, "refused", exc.problems)
+        if folder and isinstance(
+            exc, NotReadable
+        ):  # a Word or OpenDocument file: no submission, with the hint
+            yield _other(display, exc.problems[0].message)
+        else:
+            yield Source(display, None, "refused", exc.problems)
 
 
 def _kind(path: Path, display: str, folder: bool) -> str:
