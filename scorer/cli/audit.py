@@ -40,9 +40,10 @@ def audit(
     from scorer.batch.outputs import check_paths
     from scorer.batch.review import review
     from scorer.batch.review_formats import render
+    from scorer.batch.sources import is_pattern
 
     with handled():
-        if to_inputs is not None and len(tables) != 1:
+        if to_inputs is not None and (len(tables) != 1 or tables[0].is_dir() or is_pattern(tables[0])):
             raise typer.BadParameter(t("audit.to_inputs_one"), param_hint="--to-inputs")
         check_paths(tables)
         plan = _plan(tables, rules, {"--to-inputs": to_inputs, "-o": output})
