@@ -212,14 +212,16 @@ def test_the_command_says_a_missing_path_before_any_work_and_warns_of_an_empty_o
     assert not (tmp_path / "e.html").exists() and not (tmp_path / "e.jsonl").exists()
 
 
-def test_a_folder_is_searched_recursively_and_skips_hidden_and_lock_files(
+def test_a_folder_is_searched_recursively_and_lists_hidden_and_lock_files_unread(
     tmp_path: Path, rules_2022: RuleSet
 ) -> None:
     for name in ("b/1.yaml", "b/c/2.yml", ".hidden/3.yaml", "b/~$4.xlsx", "b/notes.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(VALID_INPUTS, encoding="utf-8")
     sources = list(expand([tmp_path], rules_2022))
-    assert [Path(s.display).name for s in sources] == ["1.yaml", "2.yml"]
+    assert [(Path(s.display).name, s.kind) for s in sources] == [
+        (".hidden", "other"), ("1.yaml", "file"), ("2.yml", "file"), ("notes.txt", "table"), ("~$4.xlsx", "other")
+    ]  # fmt: skip
 
 
 def test_text_from_files_is_escaped_in_the_html(tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ DYNAMIC_FAMILIES = {
         "value", "band", "steps", "occurrence", "check", "grade", "proportional", "option", "gate", "not_applicable",
     },
     "kinds.direction.": {"above", "below"},  # scorer/kinds/steps.py
+    "audit.status.": {"consistent", "findings", "refused", "duplicate", "other"},  # scorer/batch/review_formats.py
+    "audit.severity.": {"error", "note"},  # scorer/batch/review_formats.py
     "kinds.partial.": {"whole", "started", "proportional"},
     "rounding.": set(ROUNDING_MODES),  # scorer/engine/score.py, scorer/maintain/diff.py
     "budget.": {  # scorer/render/common.py, scorer/render/xlsx.py

@@ -30,7 +30,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("inputs", ("scorer.inputs",)),
     ("engine", ("scorer.engine",)),
     ("render", ("scorer.render",)),
-    ("features", ("scorer.run", "scorer.batch", "scorer.audit", "scorer.maintain", "scorer.template")),
+    # A submitted 自评表 read and audited: below the features, since a batch takes such tables as submissions.
+    ("audit", ("scorer.audit",)),
+    ("features", ("scorer.run", "scorer.batch", "scorer.maintain", "scorer.template")),
     ("edge", ("scorer.cli", "scorer.web", "scorer.__main__", "scorer")),
 )
 APART = {"features"}  # the packages of this layer never import one another (the edge registers web commands)

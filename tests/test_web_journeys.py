@@ -11,6 +11,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from scorer.i18n import t
+
 from .webtools import account, changes, client, text, upload, workbook
 
 NAME = "示例区政务服务数据管理局"
@@ -210,7 +212,16 @@ def test_the_ranking_and_exports_use_the_reviewed_results(clerk: object, bureau:
     summary = openpyxl.load_workbook(io.BytesIO(bureau.get("/bureau/export/summary.xlsx").content))  # type: ignore[attr-defined]
     cells = [c.value for sheet in summary.worksheets for row in sheet.iter_rows() for c in row]
     assert NAME in cells and any(isinstance(v, int | float | Decimal) and 89 < v < 90 for v in cells)
-    listed = openpyxl.load_workbook(io.BytesIO(bureau.get("/bureau/export/review.xlsx").content)).active  # type: ignore[attr-defined]
+    book = openpyxl.load_workbook(io.BytesIO(bureau.get("/bureau/export/review.xlsx").content))  # type: ignore[attr-defined]
+    listed = book.active
+    heads = [
+        c.value for c in next(listed.iter_rows())
+    ]  # the 复核清单 `score audit -o .xlsx` writes, and more
+    words = [
+        [t(k, lang) for k in ("batch.department", "batch.stated", "audit.list.rescored")]
+        for lang in ("zh", "en")
+    ]
+    assert heads[1:4] in words and len(book.worksheets) == 2, heads  # and a sheet of every finding
     adjusted = [
         c for row in listed.iter_rows() for c in row if isinstance(c.value, str) and "=1+1" in c.value
     ]

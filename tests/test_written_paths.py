@@ -208,13 +208,16 @@ def test_an_output_a_folder_of_inputs_would_read_next_time_is_refused(ws: Path) 
 
 
 def test_an_output_a_folder_of_inputs_does_not_read_may_stand_in_it(ws: Path) -> None:
-    for _ in range(2):  # and the next run reads the same two departments, not the summary
-        done = runner.invoke(app, ["batch", "subs", "-o", "subs/summary.csv"])
+    before = snapshot(ws)
+    message = refused(["batch", "subs", "-o", "subs/summary.csv"], ws, before)  # a CSV there is a batch sheet
+    assert "error: subs/summary.csv: would be read as an input from subs the next time" in message
+    for _ in range(2):  # the next run reads the same two departments; its own output is not listed either
+        done = runner.invoke(app, ["batch", "subs", "-o", "subs/summary.html"])
         assert done.exit_code == 0, done.output
-        assert done.stderr == "wrote subs/summary.csv\n"
-        rows = (ws / "subs" / "summary.csv").read_text(encoding="utf-8-sig")
-        assert "测试部门" in rows and "另一部门" in rows
-    assert sorted(p.name for p in (ws / "subs").iterdir()) == ["a.yaml", "b.yaml", "summary.csv"]
+        assert done.stderr == "wrote subs/summary.html\n"
+        page = (ws / "subs" / "summary.html").read_text(encoding="utf-8")
+        assert "测试部门" in page and "另一部门" in page
+    assert sorted(p.name for p in (ws / "subs").iterdir()) == ["a.yaml", "b.yaml", "summary.html"]
 
 
 def test_the_refusal_comes_before_any_department_is_read(ws: Path) -> None:

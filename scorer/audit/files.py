@@ -5,17 +5,19 @@ Excel or Word), check each against its year's rules, and optionally write the in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from scorer.audit.check import audit
 from scorer.audit.layout import header_words, read_layout, row_labels, table_year, title_of
-from scorer.audit.model import Audit
-from scorer.errors import Location, Problem, RulesNotFound, UserError
+from scorer.audit.model import Audit, SubmittedTable
+from scorer.errors import LineMap, Location, Problem, RulesNotFound, UserError
 from scorer.i18n import t
 from scorer.inputs.model import Department, IndicatorInputs, department_key
 from scorer.inputs.workbook import is_workbook
+from scorer.rules.model import RuleSet
 from scorer.rules.read import load_rules
 from scorer.sources.file_kind import WORKBOOK, kind_of
 from scorer.sources.grid import Grid
@@ -48,6 +50,45 @@ def audit_file(path: Path, rules: str | None = None) -> Audit:
         spec = str(year)
     rule_set = load_rules(spec)
     return audit(read_layout(grid, rule_set), rule_set)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A 自评表 as handed in: what auditing it found, and the department its facts state, read again by the
+    inputs reader (so the same checks apply as to an inputs file)."""
+
+    audit: Audit
+    department: Department
+
+
+def read_submitted(path: Path, rules: RuleSet, display: str | None = None) -> Submitted:
+    """A 自评表 (a workbook, or pasted table text) audited under `rules` and re-scored from the facts it states,
+    as `audit --to-inputs` writes them: the one reading `score batch` and the web workplace share."""
+    from scorer.inputs.read import read_inputs
+    from scorer.sources.yaml import YamlDocument
+
+    display = display or display_path(path)
+    table = read_layout(read_grid(path, display), rules)
+    doubts = doubt_problems(table)
+    if doubts:  # a cell not read as the table shows it: never scored as some other number
+        raise UserError(doubts)
+    found = audit(table, rules)
+    document = YamlDocument(display, inputs_data(found.recovered), LineMap({(): 1}))
+    return Submitted(found, read_inputs(document, rules))
+
+
+def doubt_problems(table: SubmittedTable) -> list[Problem]:
+    """Each cell of a table that could not be read as it shows (a number with words around it, a hidden or
+    uncomputed value, characters lost in copying), as a problem at its cell with its row's name and column:
+    what re-scores or stores a table refuses it for these, since no number stands for what the cell shows."""
+    found = [(d, "") for d in table.doubts] + [(d, row.name) for row in table.rows for d in row.doubts]
+    return [
+        Problem(
+            Location(table.path, d.where, name or None, t(d.field) if d.field else None),
+            t(d.why, text=d.text),
+        )
+        for d, name in found
+    ]
 
 
 def audit_files(paths: list[Path], rules: str | None) -> tuple[list[Audit], list[Problem]]:

@@ -70,11 +70,15 @@ def _line(finding: Finding, lang: str) -> str:
     return f"{prefix} {message}" if prefix else message
 
 
-def render_json(audits: list[Audit], refused: list[Problem], lang: str) -> str:
+def render_json(
+    audits: list[Audit], refused: list[Problem], lang: str, extra: dict[str, Any] | None = None
+) -> str:
+    """The audits as JSON; `extra`: what a district's 复核清单 adds (its list, the files that were no table)."""
     document = {
         "consistent": not refused and all(a.consistent for a in audits),
         "tables": [_table(result, lang) for result in audits],
         "refused": [p.to_dict() for p in refused],
+        **(extra or {}),
     }
     return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 

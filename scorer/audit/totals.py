@@ -107,13 +107,18 @@ class ChecksTotals:
             )
 
     def ticked(self, line: str) -> list[str]:
-        names = []
-        for grade in self.rules.grades:
-            for written in (grade.name, self.rules.english.get(grade.name, "")):
-                start = line.find(written) if written else -1
-                while start >= 0:
-                    before = line[:start].rstrip()
-                    if before and before[-1] in _TICKS and grade.name not in names:
-                        names.append(grade.name)
-                    start = line.find(written, start + 1)
-        return names
+        return ticked_grades(line, self.rules)
+
+
+def ticked_grades(line: str, rules: RuleSet) -> list[str]:
+    """The grades a 评价等级 line ticks (☑优 □良 …), in the rules' names (an English name read as its own)."""
+    names: list[str] = []
+    for grade in rules.grades:
+        for written in (grade.name, rules.english.get(grade.name, "")):
+            start = line.find(written) if written else -1
+            while start >= 0:
+                before = line[:start].rstrip()
+                if before and before[-1] in _TICKS and grade.name not in names:
+                    names.append(grade.name)
+                start = line.find(written, start + 1)
+    return names

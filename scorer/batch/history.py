@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -24,6 +25,7 @@ from typing import Any
 
 from scorer.batch.history_agree import check_agrees
 from scorer.batch.history_db import HistoryConnection, open_for_reading, open_for_writing, speaking
+from scorer.batch.history_imported import has_imports, imported, imported_tables
 from scorer.batch.history_values import Checked
 from scorer.batch.summary import Moved, Previous
 from scorer.engine.result import Result
@@ -51,42 +53,79 @@ class Writer:
         self.pending = 0
         self.stamp = datetime.now(UTC).isoformat(timespec="seconds")
         with speaking(self.path):
-            self.spellings = _spellings(connection)
+            self.imports = has_imports(connection)
+            self.spellings = _spellings(connection, self.imports)
 
-    def previous(self, result: Result) -> Previous | None:
-        """The department's latest year before this one (under any spelling of its name), and the indicators
-        that moved since."""
-        names = sorted(self.spellings.get(department_key(result.department), ()))
+    def previous(self, result: Result, also: Iterable[str] = ()) -> Previous | None:
+        """The department's latest year before this one (under any spelling of its name, and of the names in
+        `also`: what it was called before, by the alias file), scored or imported as printed, and the
+        indicators that moved since. A year both scored and imported is taken as scored."""
+        keys = {department_key(result.department), *(department_key(name) for name in also)}
+        names = sorted(name for key in keys for name in self.spellings.get(key, ()))
         if not names:
             return None
         with speaking(self.path):
-            row = self.connection.execute(
-                f"SELECT department, year, rules_digest, total, max, grade FROM departments WHERE department IN "
-                f"({', '.join('?' * len(names))}) AND year < ? ORDER BY year DESC, scored_at DESC, rules_digest LIMIT 1",
-                (*names, result.year),
-            ).fetchone()
-            if row is None:
-                return None
-            name, year, digest, total, most, grade = row
-            check_agrees(self.path, self.connection, name, year, digest)
-            scores = self.connection.execute(
-                "SELECT indicator, weight, score FROM indicator_scores "
-                "WHERE department = ? AND year = ? AND rules_digest = ?",
-                (name, year, digest),
-            ).fetchall()
-        checked = Checked(self.path, "departments", result.department, year)
-        year = checked.year_of(year)
-        total = checked.number(total, "total", Decimal(0), checked.number(most, "max", Decimal(0)))
-        before: dict[str, Decimal] = {}
-        for entry in scores:
-            ident, _, score = _indicator(self.path, result.department, year, *entry)
-            before[ident] = score
+            scored = self._latest_scored(names, result)
+            imported = self._latest_imported(names, result)
+        if imported is not None and (scored is None or imported[0] > scored[0]):
+            year, total, grade, before = imported
+            is_imported = True
+        elif scored is not None:
+            year, total, grade, before = scored
+            is_imported = False
+        else:
+            return None
         moved = tuple(
             Moved(i.id, i.title, before[i.id], i.score)
             for i in result.indicators
             if i.id in before and before[i.id] != i.score
         )
-        return Previous(year, total, checked.text(grade, "grade"), moved)
+        return Previous(year, total, grade, moved, is_imported)
+
+    def _latest_scored(
+        self, names: list[str], result: Result
+    ) -> tuple[int, Decimal, str, dict[str, Decimal]] | None:
+        row = self.connection.execute(
+            f"SELECT department, year, rules_digest, total, max, grade FROM departments WHERE department IN "
+            f"({', '.join('?' * len(names))}) AND year < ? ORDER BY year DESC, scored_at DESC, rules_digest LIMIT 1",
+            (*names, result.year),
+        ).fetchone()
+        if row is None:
+            return None
+        name, year, digest, total, most, grade = row
+        check_agrees(self.path, self.connection, name, year, digest)
+        scores = self.connection.execute(
+            "SELECT indicator, weight, score FROM indicator_scores "
+            "WHERE department = ? AND year = ? AND rules_digest = ?",
+            (name, year, digest),
+        ).fetchall()
+        checked = Checked(self.path, "departments", result.department, year)
+        year = checked.year_of(year)
+        total = checked.number(total, "total", Decimal(0), checked.number(most, "max", Decimal(0)))
+        before = {}
+        for entry in scores:
+            ident, _, score = _indicator(self.path, result.department, year, *entry)
+            before[ident] = score
+        return year, total, checked.text(grade, "grade"), before
+
+    def _latest_imported(
+        self, names: list[str], result: Result
+    ) -> tuple[int, Decimal, str, dict[str, Decimal]] | None:
+        if not self.imports:
+            return None
+        found = imported(self.path, self.connection, names, result.year)
+        if found is None:
+            return None
+        return found.year, found.total, found.grade, {i: s for i, _, _, s in found.indicators if i}
+
+    def names_of(self, year: int) -> list[str]:
+        """The departments the database holds for `year`, scored or imported, as written."""
+        query = "SELECT DISTINCT department FROM departments WHERE year = ?"
+        if self.imports:
+            query += " UNION SELECT DISTINCT department FROM imported_tables WHERE year = ?"
+        with speaking(self.path):
+            found = self.connection.execute(query, (year, year) if self.imports else (year,)).fetchall()
+        return [Checked(self.path, "departments", name, year).text(name, "department") for (name,) in found]
 
     def add(self, result: Result, source: str) -> None:
         from scorer.render.json_result import as_dict
@@ -150,6 +189,7 @@ class HistoryRow:
     source: str
     scored_at: str
     indicators: tuple[tuple[str, str, Decimal, Decimal], ...]  # id, name, weight, score
+    imported: bool = False  # a 自评表 as printed (`score history import`), not scored by score
 
     @property
     def key(self) -> str:
@@ -184,16 +224,24 @@ def rows(path: Path, department: str | None = None) -> list[HistoryRow]:
                     _history_row(path, (name, year, digest, total, most, grade, source, stamp), scores)
                 )
                 check_agrees(path, connection, name, year, digest)
-            return found
+            found += [
+                HistoryRow(table.department, table.year, "", table.total, table.grade, table.source,
+                           table.imported_at, table.indicators, imported=True)
+                for table in imported_tables(path, connection, department)
+            ]  # fmt: skip
+            return sorted(found, key=lambda row: (row.key, row.year, row.scored_at, row.department))
     finally:
         connection.close()
 
 
-def _spellings(connection: sqlite3.Connection) -> dict[str, set[str]]:
+def _spellings(connection: sqlite3.Connection, imports: bool) -> dict[str, set[str]]:
     """Each department key with the names stored under it (a department may have written its name differently
-    from one year to the next: `财政局`, `财政局\u3000`)."""
+    from one year to the next: `财政局`, `财政局\u3000`), scored or imported."""
     found: dict[str, set[str]] = {}
-    for (name,) in connection.execute("SELECT DISTINCT department FROM departments"):
+    query = "SELECT DISTINCT department FROM departments"
+    if imports:
+        query += " UNION SELECT DISTINCT department FROM imported_tables"
+    for (name,) in connection.execute(query):
         found.setdefault(department_key(name), set()).add(name)
     return found
 

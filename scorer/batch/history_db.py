@@ -7,7 +7,8 @@ and what is wrong, before a row is read or written: a file that is not SQLite, a
 another program's database, a table, view, trigger or index `score` never made (a trigger rewriting rows, a view in
 a table's place), a table changed, a newer schema. SQLite's own tables (`sqlite_stat1` after ANALYZE,
 `sqlite_sequence`) and the indexes of the primary keys are SQLite's, and harmless. A database written before the
-mark (version 1, the same tables) is migrated explicitly when it is next written to; it is read as it is.
+mark (version 1, the same tables) or before the imported tables (version 2) is migrated explicitly, in one
+transaction, when it is next written to; it is read as it is.
 
 Written only to a regular file named directly: the path, and the journal files SQLite keeps beside it, must not be
 symbolic links or anything but regular files (SQLite would follow a link and write wherever it leads). The file is
@@ -32,7 +33,7 @@ from scorer.i18n import t
 from scorer.inputs.model import department_key
 
 APPLICATION_ID = 0x53434F52  # "SCOR", in the database header: the file is score's history
-VERSION = 2  # 1: the tables below, unmarked; 2: the same, marked with APPLICATION_ID
+VERSION = 3  # 1: TABLES, unmarked; 2: the same, marked with APPLICATION_ID; 3: and IMPORTED
 TABLES = {
     "departments": """CREATE TABLE departments (
     department     TEXT    NOT NULL,
@@ -66,6 +67,39 @@ TABLES = {
 )""",
 }
 INDEXES = {"departments_by_name": "CREATE INDEX departments_by_name ON departments (department, year)"}
+# Version 3: last year's 自评表 as departments handed them in (`score history import`): the rows and totals as
+# printed, with the rules year the title states, never re-scored (last year's rules may not be at hand).
+IMPORTED = {
+    "imported_tables": """CREATE TABLE imported_tables (
+    department   TEXT    NOT NULL,
+    year         INTEGER NOT NULL,
+    rules_year   TEXT    NOT NULL,
+    total        TEXT    NOT NULL,
+    max          TEXT    NOT NULL,
+    grade        TEXT    NOT NULL,
+    source       TEXT    NOT NULL,
+    imported_at  TEXT    NOT NULL,
+    PRIMARY KEY (department, year)
+)""",
+    "imported_rows": """CREATE TABLE imported_rows (
+    department TEXT    NOT NULL,
+    year       INTEGER NOT NULL,
+    position   INTEGER NOT NULL,
+    indicator  TEXT    NOT NULL,
+    name       TEXT    NOT NULL,
+    weight     TEXT    NOT NULL,
+    score      TEXT    NOT NULL,
+    PRIMARY KEY (department, year, position),
+    FOREIGN KEY (department, year) REFERENCES imported_tables (department, year) ON DELETE CASCADE
+)""",
+}
+
+
+def tables_of(version: int) -> dict[str, str]:
+    """The tables a database of schema `version` holds, each as `score` created it."""
+    return {**TABLES, **(IMPORTED if version >= 3 else {})}
+
+
 _SQLITE_TABLES = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
 _JOURNALS = ("-journal", "-wal", "-shm")  # the files SQLite writes beside the database
 
@@ -87,7 +121,7 @@ def open_for_writing(path: Path) -> HistoryConnection:
                 _create(connection)
             version = _verify(connection, path)
             if version < VERSION:
-                _migrate(connection)
+                _migrate(connection, version)
         return connection
     except BaseException:
         connection.close()
@@ -186,15 +220,19 @@ def _is_blank(connection: sqlite3.Connection) -> bool:
 
 def _create(connection: sqlite3.Connection) -> None:
     connection.execute("BEGIN IMMEDIATE")
-    for statement in (*TABLES.values(), *INDEXES.values()):
+    for statement in (*tables_of(VERSION).values(), *INDEXES.values()):
         connection.execute(statement)
     _mark(connection)
     connection.execute("COMMIT")
 
 
-def _migrate(connection: sqlite3.Connection) -> None:
-    """Version 1 → 2: the same tables, marked as score's."""
+def _migrate(connection: sqlite3.Connection, version: int) -> None:
+    """Version 1 → 2: the same tables, marked as score's; 2 → 3: the imported tables added. One transaction:
+    a database is migrated wholly or not at all."""
     connection.execute("BEGIN IMMEDIATE")
+    if version < 3:
+        for statement in IMPORTED.values():
+            connection.execute(statement)
     _mark(connection)
     connection.execute("COMMIT")
 
@@ -220,9 +258,9 @@ def _verify(connection: sqlite3.Connection, path: Path) -> int:
     why = ""
     if application not in (0, APPLICATION_ID):
         why = t("history.why.application", id=f"0x{application & 0xFFFFFFFF:08x}")
-    else:
-        why = _schema_problem(connection)
-    if not why and (application, version) not in ((0, 1), (APPLICATION_ID, VERSION)):
+    else:  # a version score never wrote is compared with the newest schema, then said as the version it is
+        why = _schema_problem(connection, version if 0 < version <= VERSION else VERSION)
+    if not why and (application, version) not in ((0, 1), (APPLICATION_ID, 2), (APPLICATION_ID, VERSION)):
         why = t("history.why.version", version=version)
     if why:
         raise UserError.at(Location(str(path)), t("history.foreign", why=why))
@@ -234,11 +272,12 @@ def _verify(connection: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-def _schema_problem(connection: sqlite3.Connection) -> str:
+def _schema_problem(connection: sqlite3.Connection, version: int) -> str:
     """Why the tables and indexes are not exactly score's, or ''. SQLite's own objects are harmless: its
     statistics and sequence tables, and the indexes it makes for our primary keys; anything else named like
     them (a trigger written into the schema as "sqlite_…") is not SQLite's."""
-    expected = {name: ("table", sql) for name, sql in TABLES.items()}
+    tables = tables_of(version)
+    expected = {name: ("table", sql) for name, sql in tables.items()}
     expected.update({name: ("index", sql) for name, sql in INDEXES.items()})
     found = connection.execute(
         "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid"
@@ -251,7 +290,7 @@ def _schema_problem(connection: sqlite3.Connection) -> str:
         if (kind, _words(sql or "")) != (expected[name][0], _words(expected[name][1])):
             return t("history.why.changed", type=kind, name=name)
     names = {name for _, name, _, _ in found}
-    missing = [name for name in TABLES if name not in names]
+    missing = [name for name in tables if name not in names]
     return t("history.why.missing", name=missing[0]) if missing else ""
 
 
@@ -261,7 +300,7 @@ def _sqlites_own(kind: str, name: str, table: object, sql: object) -> bool:
     return (
         kind == "index"
         and sql is None
-        and table in TABLES
+        and table in tables_of(VERSION)
         and re.fullmatch(rf"sqlite_autoindex_{re.escape(str(table))}_\d+", name) is not None
     )
 

@@ -36,6 +36,7 @@ class Command:
     db: Path | None = None
     sheets: bool = False
     width: int = 160
+    aliases: Path | None = None  # departments renamed or merged since last year
 
 
 @dataclass
@@ -96,6 +97,7 @@ def score_all(
     command: Command, outputs: Outputs, lang: str, on_outcome: Callable[[Outcome], None] | None
 ) -> tuple[Summary, BatchRun]:
     """Score every department, streaming the JSON Lines as they come; nothing half-written stays on a failure."""
+    from scorer.batch.aliases import read_aliases
 
     def on_line(line: str) -> None:
         for stream in outputs.streams:
@@ -108,6 +110,7 @@ def score_all(
         on_line=on_line if outputs.streams else None,
         on_outcome=on_outcome,
         skip=[*command.outputs, *([command.db] if command.db else [])],
+        aliases=read_aliases(command.aliases) if command.aliases is not None else None,
     )
     try:
         return run_batch(command.paths, rules=outputs.rules, lang=lang, run=run), run
@@ -168,6 +171,7 @@ def file_plan(command: Command) -> FilePlan:
     from scorer.sources.file_plan import FilePlan
 
     plan = FilePlan(rules=[resolve_rules(latest_year(command.rules))])
+    plan.inputs += [command.aliases] if command.aliases is not None else []
     for path in command.paths:
         plan.inputs += files_named(path)
         if (where := gathered(path)) is not None:

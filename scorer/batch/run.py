@@ -11,14 +11,27 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from scorer.batch.aliases import Aliases
 from scorer.batch.sources import Source, expand
-from scorer.batch.stream import Briefed, Outcome, Refused, Scored, score_briefs, score_lines, score_stream
-from scorer.batch.summary import Summary
+from scorer.batch.stream import (
+    Briefed,
+    Other,
+    Outcome,
+    Refused,
+    Scored,
+    score_briefs,
+    score_lines,
+    score_stream,
+)
+from scorer.batch.summary import Previous, Summary
 from scorer.engine.result import Result
 from scorer.errors import Location, Problem
 from scorer.rules.model import RuleSet
+
+if TYPE_CHECKING:
+    from scorer.batch.history import Writer
 
 
 def score_many(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> Iterator[Outcome]:
@@ -49,7 +62,7 @@ def jsonl_to_jsonl(
     for outcome in score_lines(sources, rules, jobs, lang):
         if isinstance(outcome, str):
             out.write(outcome)
-        else:
+        elif isinstance(outcome, Refused):  # a line is never some other file
             refused.append(outcome)
     return refused
 
@@ -66,17 +79,20 @@ class BatchRun:
     on_outcome: Callable[[Outcome], None] | None = None  # progress
     skip: list[Path] = field(default_factory=list)  # files never read as inputs (the outputs)
     empty: list[str] = field(default_factory=list)  # filled in: the folders and globs that named no input
+    aliases: Aliases | None = None  # departments renamed or merged since last year (--aliases)
 
 
 def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None = None) -> Summary:
     run = run or BatchRun()
     summary = Summary(rules, lang)
     summary.kept = [] if run.keep_results else None
-    writer = None
+    writer, last = None, []
     if run.db is not None:
         from scorer.batch.history import Writer, connect
 
         writer = Writer(connect(run.db), lang)
+        last = writer.names_of(summary.year - 1)
+        summary.last_year = summary.year - 1 if last else None
     sources = expand(paths, rules, run.skip, run.empty)
     seen: dict[tuple[str, int], str] = {}  # (department, year) → where it was first read
     try:
@@ -93,8 +109,8 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
                     outcome = _refuse_duplicate(outcome.source, result.department, result.year, first, lang)
             if isinstance(outcome, Scored):
                 result, place = outcome.result, outcome.source.place
-                previous = writer.previous(result) if writer else None
-                summary.add(result, place, previous)
+                previous, identity = _last_year(writer, result, run, summary) if writer else (None, "")
+                summary.add(result, place, previous, outcome.stated, identity, outcome.findings)
                 if writer:
                     writer.add(result, place)
                 if run.on_result:
@@ -103,12 +119,15 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
                     run.on_line(result_line(result, lang))
                 if summary.kept is not None:
                     summary.kept.append(result)
+            elif isinstance(outcome, Other):
+                summary.other(outcome.source.place, outcome.problems)
             else:
                 summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
             if run.on_outcome:
                 run.on_outcome(outcome)
         if writer:
             writer.commit()
+            _missing(summary, last, run)
     except BaseException:
         if writer:
             writer.rollback()  # what was committed stays; the chunk being written goes
@@ -119,8 +138,35 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
     return summary
 
 
+def _last_year(
+    writer: Writer, result: Result, run: BatchRun, summary: Summary
+) -> tuple[Previous | None, str]:
+    """The department's previous year (under its earlier name, when the alias file renames it) and how it
+    stands against last year: 新增 (the database knows last year, and nothing of it), merged, renamed, or ""."""
+    from scorer.i18n import t
+
+    before = run.aliases.before(result.department) if run.aliases else []
+    if len(before) > 1:  # two departments' totals are not one department's change
+        return None, t("batch.identity.merged", summary.lang, names="、".join(before))
+    previous = writer.previous(result, before)
+    if previous is None:
+        return None, t("batch.identity.new", summary.lang) if summary.last_year is not None else ""
+    return previous, t("batch.identity.renamed", summary.lang, name=before[0]) if before else ""
+
+
+def _missing(summary: Summary, last: list[str], run: BatchRun) -> None:
+    """Last year's departments this batch has not scored (本年缺报), renames and mergers followed."""
+    from scorer.inputs.model import department_key
+
+    now = run.aliases.now if run.aliases else (lambda key: key)
+    scored = {department_key(entry.department) for entry in summary.entries}
+    summary.missing = sorted(
+        (name for name in last if now(department_key(name)) not in scored), key=department_key
+    )
+
+
 def _briefly(
-    outcomes: Iterable[Briefed | Refused],
+    outcomes: Iterable[Briefed | Refused | Other],
     summary: Summary,
     run: BatchRun,
     seen: dict[tuple[str, int], str],
@@ -137,6 +183,8 @@ def _briefly(
                 summary.add_brief(outcome.brief, place)
                 if run.on_line and outcome.line is not None:
                     run.on_line(outcome.line)
+        elif isinstance(outcome, Other):
+            summary.other(outcome.source.place, outcome.problems)
         else:
             summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
         if run.on_outcome:

@@ -1,12 +1,20 @@
 """Where a batch's departments come from: `score batch PATHS…` turned into a stream of sources, one per
 department, in a stable order.
 
-- a folder: its `*.yaml`, `*.yml` and `*.xlsx` files, recursively, in path order (hidden files and Excel's `~$`
-  lock files passed over);
+- a folder: every file in it, recursively, in path order; none is passed over in silence: a file that is no
+  submission (a PDF, a Word document, an old `.xls`, a README, a hidden file, Excel's `~$` lock file) becomes an
+  "other" source, listed with why it was not read;
 - a glob (`inputs/**/*.yaml`, for shells that do not expand it): the matching paths, in path order;
 - a `.jsonl` / `.ndjson` file: one department per line;
 - a `.csv` file, or a workbook with a `部门` sheet: one department per row (scorer/inputs/columns.py);
-- any other file: one department (a YAML inputs file, or a clerk's 自评输入.xlsx).
+- a workbook with the clerk's sheets (`基本情况`, `指标`): one department (`score template -o 自评输入.xlsx`);
+- any other workbook, and pasted table text (`.txt`, `.tsv`): a submitted 自评表 (as `score run -o x.xlsx`
+  writes it, or as a department hands it in), re-scored from the facts it states (scorer/audit/files.py); one
+  in which no 自评表 is found is listed as no submission;
+- a `.yaml` / `.yml` file (or any file named on the command line): one department's inputs file.
+
+A workbook is told apart by its content, not its name: its sheets' names first (`部门`; the clerk's sheets), then
+the indicator table's header row (三级指标 … 得分).
 
 A source carries only what a worker process needs to read it (a path, a line's text, a row's values), so that
 sources can be sent to other processes; a file that cannot be read at all becomes a refused source, and the
@@ -32,8 +40,11 @@ if TYPE_CHECKING:
     from scorer.sources.file_plan import Gathered
     from scorer.sources.xlsx_open import Checked
 
-FOLDER_SUFFIXES = (".yaml", ".yml", ".xlsx")
 LINES_SUFFIXES = (".jsonl", ".ndjson")
+TABLE_SUFFIXES = (".txt", ".tsv")  # text pasted out of Excel or Word: a 自评表
+# The files a folder's walk reads as submissions (any other file is listed as none): what an output written
+# into the folder must not be named, or the next run would read it.
+FOLDER_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm", ".csv", *LINES_SUFFIXES, *TABLE_SUFFIXES)
 _GLOB_CHARS = set("*?[")
 
 
@@ -41,7 +52,7 @@ _GLOB_CHARS = set("*?[")
 class Source:
     display: str  # the file as messages name it
     where: int | str | None  # its line, row or cell; None for a whole file
-    kind: str  # file | json | row | refused
+    kind: str  # file | table | json | row | refused | other (no submission)
     payload: Any  # a path | the line's text | (data, lines) | the problems
 
     @property
@@ -78,26 +89,50 @@ def expand(
     skipped = {_real(p) for p in skip}
     for path in paths:
         count = 0
-        if path.is_dir():
-            found = _below(path, _wanted)
-        elif not is_pattern(path):
-            yield from _file(path, rules)
-            continue
-        else:
-            found = _globbed(*_split_pattern(path))
-        for entry in found:
-            if _real(entry.path) in skipped:
-                continue
-            count += 1
-            yield from _file(entry.path, rules) if entry.kind == "file" else [entry.refusal()]
-        if not count and empty is not None:
+        for found in walk(path, skipped):
+            for source in [found] if isinstance(found, Source) else _file(found[0], rules, found[1]):
+                count += source.kind != "other"
+                yield source
+        if not count and empty is not None and (path.is_dir() or is_pattern(path)):
             empty.append(display_path(path) if path.is_dir() else str(path))
 
 
+def walk(path: Path, skipped: set[Path] | None = None) -> Iterator[tuple[Path, bool] | Source]:
+    """The files one PATH names, in order, each with whether a folder's walk found it (else it was named); an
+    entry the walk does not read (a hidden file, a lock file, a link out of the folder) as its listing or
+    refusal. `skipped`: real paths never read (the outputs)."""
+    if path.is_dir():
+        found = _below(path, _wanted)
+    elif not is_pattern(path):
+        yield path, False
+        return
+    else:
+        found = _globbed(*_split_pattern(path))
+    for entry in found:
+        if skipped is None or _real(entry.path) not in skipped:
+            yield (entry.path, True) if entry.kind == "file" else entry.refusal()
+
+
+def table_or_why(path: Path, folder: bool) -> str | None:
+    """None when `path` is to be read as a submitted 自评表 (named on the command line: always, its reader says
+    what it is); else why not: another form of submission, or no submission (see the module's words)."""
+    display, suffix = display_path(path), path.suffix.lower()
+    if not folder:
+        return None
+    if suffix in LINES_SUFFIXES or suffix == ".csv":
+        return t("audit.other.form")
+    kind = _kind(path, display, folder)
+    if kind == "workbook":
+        return None if _form_of(path, display)[0] == "table" else t("audit.other.form")
+    if kind == "text":
+        return None if suffix in TABLE_SUFFIXES else t("audit.other.form")
+    return kind
+
+
 def files_named(path: Path) -> Iterator[Path]:
-    """The files one PATH of `score batch` reads, in the order `expand` reads them: a folder's inputs files, a
-    glob's matches (the inputs files of a folder it matches), or the file itself. A link refused by the walk is
-    not a file read."""
+    """The files one PATH of `score batch` reads, in the order `expand` reads them: a folder's submissions (by
+    their names: FOLDER_SUFFIXES; a file of another kind is only listed), a glob's matches (the submissions of a
+    folder it matches), or the file itself. A link refused by the walk is not a file read."""
     if path.is_dir():
         found: Iterable[_Entry] = _below(path, _wanted)
     elif not is_pattern(path):
@@ -105,14 +140,16 @@ def files_named(path: Path) -> Iterator[Path]:
         return
     else:
         found = _globbed(*_split_pattern(path))
-    yield from (entry.path for entry in found if entry.kind == "file")
+    yield from (
+        entry.path for entry in found if entry.kind == "file" and entry.path.suffix.lower() in FOLDER_SUFFIXES
+    )
 
 
 def takes(relative: PurePath) -> bool:
-    """Whether a folder's file at `relative` is read as inputs (a `.yaml`, `.yml` or `.xlsx` file, neither hidden
-    nor an Excel lock file `~$…`): decided by the name alone, so that it also says which outputs would be read
+    """Whether a folder's file at `relative` is read as a submission (FOLDER_SUFFIXES, neither hidden nor an
+    Excel lock file `~$…`): decided by the name alone, so that it also says which outputs would be read
     the next time."""
-    return bool(relative.parts) and _wanted(relative.parts)
+    return bool(relative.parts) and _read_next_time(relative.parts)
 
 
 def gathered(path: Path) -> Gathered | None:
@@ -137,10 +174,12 @@ class _Entry:
     """A path found below a folder: a file or a folder the walk matched, or a link that leads out of it."""
 
     path: Path
-    kind: str  # file | folder | outside | unreadable (a folder the walk cannot list)
+    kind: str  # file | folder | outside | unreadable (a folder the walk cannot list) | hidden | lock
     link: Path | None = None  # where a link inside the folder leads
 
     def refusal(self) -> Source:
+        if self.kind in _PASSED:
+            return _other(display_path(self.path), t(_PASSED[self.kind]))
         if self.kind == "unreadable":
             return _refused(display_path(self.path), t("batch.folder_unreadable"))
         return _refused(display_path(self.path), t("batch.link_outside"))
@@ -161,9 +200,10 @@ def _below(
     for folder, subfolders, files in os.walk(root, onerror=unreadable.append, followlinks=False):
         here = Path(folder)
         for name in [*subfolders, *files]:
-            if pattern is None and name.startswith("."):
-                continue  # hidden, link or not: passed over, as a hidden file is
             path = here / name
+            if pattern is None and (name.startswith(".") or (name.startswith("~$") and name in files)):
+                found.append(_Entry(path, "hidden" if name.startswith(".") else "lock"))
+                continue  # listed, not read: a hidden file or folder, or Excel's lock file of an open workbook
             parts = path.relative_to(root).parts
             link, is_folder = path.is_symlink(), name in subfolders
             target = _real(path) if link else path
@@ -200,10 +240,16 @@ def _globbed(base: Path, pattern: tuple[str, ...]) -> Iterator[_Entry]:
             yield entry
 
 
+_PASSED = {"hidden": "batch.other.hidden", "lock": "batch.other.lock"}
+
+
 def _wanted(parts: tuple[str, ...]) -> bool:
-    if any(part.startswith(".") for part in parts) or parts[-1].startswith("~$"):
-        return False
-    return Path(parts[-1]).suffix.lower() in FOLDER_SUFFIXES
+    """A folder's file the walk hands on (each then read, refused or listed as no submission)."""
+    return not any(part.startswith(".") for part in parts) and not parts[-1].startswith("~$")
+
+
+def _read_next_time(parts: tuple[str, ...]) -> bool:
+    return _wanted(parts) and Path(parts[-1]).suffix.lower() in FOLDER_SUFFIXES
 
 
 def _split_pattern(path: Path) -> tuple[Path, tuple[str, ...]]:
@@ -234,7 +280,15 @@ def _refused(display: str, message: str, where: int | str | None = None) -> Sour
     return Source(display, where, "refused", [Problem(Location(display, where), message)])
 
 
-def _file(path: Path, rules: RuleSet) -> Iterator[Source]:
+def _other(display: str, why: str) -> Source:
+    return Source(display, None, "other", [Problem(Location(display), why)])
+
+
+def _file(path: Path, rules: RuleSet, folder: bool = False) -> Iterator[Source]:
+    """The sources of one file: what it is decided by its content (see the module's words); `folder`: found by
+    a folder's walk rather than named, so that a file of no kind `score` reads is listed, not read as YAML."""
+    from scorer.sources.file_kind import NotReadable
+
     display = display_path(path)
     suffix = path.suffix.lower()
     try:
@@ -246,20 +300,64 @@ def _file(path: Path, rules: RuleSet) -> Iterator[Source]:
             from scorer.inputs.columns import read_csv
 
             yield from _rows(display, read_csv(path, display, rules))
-        elif suffix in (".xlsx", ".xlsm") and (book := _columnar(path, display)) is not None:
-            from scorer.inputs.columns import read_xlsx
-
-            yield from _rows(display, read_xlsx(book, rules))
-        else:
+        elif (kind := _kind(path, display, folder)) == "workbook":
+            yield from _workbook(path, display, rules)
+        elif kind == "text" and suffix in TABLE_SUFFIXES:
+            yield Source(display, None, "table", str(path))
+        elif kind == "text" and (suffix in (".yaml", ".yml") or not folder):
             yield Source(display, None, "file", str(path))
+        else:
+            yield _other(display, kind)
     except UserError as exc:  # the whole file cannot be read: one refusal names it
-        yield Source(display, None, "refused", exc.problems)
+        if folder and isinstance(
+            exc, NotReadable
+        ):  # a Word or OpenDocument file: no submission, with the hint
+            yield _other(display, exc.problems[0].message)
+        else:
+            yield Source(display, None, "refused", exc.problems)
 
 
-def _columnar(path: Path, display: str) -> Checked | None:
-    from scorer.inputs.columns import columnar_workbook
+def _kind(path: Path, display: str, folder: bool) -> str:
+    """ "workbook", "text", or why a folder's file is no submission: another program's document (with the hint
+    to save it as .xlsx; named on the command line, it is refused), or a file of a kind `score` does not read."""
+    from scorer.sources.file_kind import WORKBOOK, NotReadable, kind_of
 
-    return columnar_workbook(path, display)
+    try:
+        kind = kind_of(path, display)
+    except NotReadable as exc:
+        if not folder:
+            raise
+        return exc.problems[0].message
+    if kind == WORKBOOK:
+        return "workbook"
+    if folder and path.suffix.lower() not in (".yaml", ".yml", *TABLE_SUFFIXES):
+        return t("batch.other.kind")
+    return "text"
+
+
+def _workbook(path: Path, display: str, rules: RuleSet) -> Iterator[Source]:
+    """A batch sheet (a `部门` sheet), a clerk's input workbook (its sheets), else a submitted 自评表."""
+    from scorer.inputs.columns import read_xlsx
+
+    form, book = _form_of(path, display)
+    if form == "sheet":
+        yield from _rows(display, read_xlsx(book, rules))
+    else:
+        yield Source(display, None, form, str(path))
+
+
+def _form_of(path: Path, display: str) -> tuple[str, Checked]:
+    """A workbook's form by its sheets: "sheet" (a `部门` sheet), "file" (the clerk's sheets), else "table"."""
+    from scorer.i18n import LANGUAGES
+    from scorer.inputs.columns import sheet_of_departments
+    from scorer.inputs.workbook_layout import INDICATORS, PROFILE
+    from scorer.sources.xlsx_open import SHEET, check, sheet_named
+
+    book = check(path, display, SHEET)  # bounded before openpyxl sees it (scorer/sources/xlsx_open.py)
+    if sheet_of_departments(book) is not None:
+        return "sheet", book
+    clerks = ({t(f"workbook.sheet.{role}", lang) for lang in LANGUAGES} for role in (INDICATORS, PROFILE))
+    return ("file" if any(sheet_named(book, names) is not None for names in clerks) else "table"), book
 
 
 def _json_lines(path: Path, display: str) -> Iterator[Source]:

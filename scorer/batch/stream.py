@@ -11,9 +11,11 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from scorer.audit.model import Finding
 from scorer.batch.sources import Source, read
 from scorer.batch.summary import Brief, brief
 from scorer.engine.result import Result
@@ -28,6 +30,16 @@ CHUNK = 64  # sources a worker scores at a time: large enough to pay for the tri
 class Scored:
     source: Source
     result: Result
+    stated: Decimal | None = None  # a submitted 自评表's own total, as printed
+    findings: tuple[str, ...] = ()  # what auditing it found, in words: shown with the result's notes
+
+
+@dataclass(frozen=True)
+class Other:
+    """A file that is no submission (a PDF, a README, a workbook without a 自评表): listed with why, not scored."""
+
+    source: Source
+    problems: tuple[Problem, ...]
 
 
 @dataclass(frozen=True)
@@ -37,7 +49,7 @@ class Refused:
     bug: bool = False  # an error in the engine rather than in the department's file
 
 
-Outcome = Scored | Refused
+Outcome = Scored | Refused | Other
 
 
 def score_source(source: Source, rules: RuleSet) -> Outcome:
@@ -47,6 +59,10 @@ def score_source(source: Source, rules: RuleSet) -> Outcome:
     from scorer.inputs.read import read_inputs
 
     try:
+        if source.kind == "other":
+            return Other(source, tuple(source.payload))
+        if source.kind == "table":
+            return _table(source, rules)
         return Scored(source, score(rules, read_inputs(read(source), rules)))
     except UserError as exc:
         return Refused(source, tuple(exc.problems))
@@ -61,6 +77,35 @@ def score_source(source: Source, rules: RuleSet) -> Outcome:
         return Refused(source, (Problem(Location(source.display, source.where), what),), bug=True)
 
 
+def _table(source: Source, rules: RuleSet) -> Outcome:
+    """A submitted 自评表 re-scored from the facts it states (as `score audit --to-inputs` states them); a file
+    in which no 自评表 is found is no submission."""
+    from pathlib import Path
+
+    from scorer.audit.files import read_submitted
+    from scorer.engine.score import score
+
+    try:
+        submitted = read_submitted(Path(source.payload), rules, source.display)
+    except UserError as exc:
+        said = [p.message for p in exc.problems]
+        if said not in ([t("audit.read.no_table")], [t("audit.read.empty")]):
+            raise
+        why = t("batch.other.no_table") if said == [t("audit.read.no_table")] else said[0]
+        return Other(source, (Problem(Location(source.display), why),))
+    found = tuple(_worded(finding) for finding in submitted.audit.errors)
+    return Scored(source, score(rules, submitted.department), submitted.audit.table.total, found)
+
+
+def _worded(finding: Finding) -> str:
+    """An audit's finding as a note of the batch: `[indicator] message` (a score kept as stated that the
+    reason gives no figures for, a total that does not add up, …)."""
+    from scorer.i18n import say
+
+    where = finding.location.indicator or finding.location.field or t("audit.list.sheet")
+    return t("batch.note", indicator=where, note=t("batch.audit_note", message=say(finding.message)))
+
+
 def score_stream(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> Iterator[Outcome]:
     """Each source's outcome, in input order."""
     if jobs <= 1:
@@ -72,7 +117,7 @@ def score_stream(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> It
 
 def score_lines(
     sources: Iterable[Source], rules: RuleSet, jobs: int = 1, lang: str = "zh"
-) -> Iterator[str | Refused]:
+) -> Iterator[str | Refused | Other]:
     """Each source's result as its JSON line (Contract 3, as `render/json_result.as_line` writes it, with its
     newline), or its refusal, in input order. With `jobs`, the workers write the lines: what comes back is the
     text, not the result objects, so the trip costs less than the scoring it saves."""
@@ -85,7 +130,7 @@ def score_lines(
 
 def score_briefs(
     sources: Iterable[Source], rules: RuleSet, jobs: int = 1, lang: str = "zh", lines: bool = False
-) -> Iterator[Briefed | Refused]:
+) -> Iterator[Briefed | Refused | Other]:
     """Each source's outcome as what the batch summary takes of it (and its JSON line, with `lines`), in input
     order: with `jobs`, this is what the workers send back instead of the whole results."""
     shape = ("brief", lang, lines)
@@ -103,7 +148,7 @@ class Briefed:
     line: str | None  # the result's JSON line, when asked
 
 
-def _as_line(outcome: Outcome, lang: str) -> str | Refused:
+def _as_line(outcome: Outcome, lang: str) -> str | Refused | Other:
     from scorer.render.json_result import as_line
 
     return as_line(outcome.result, lang) + "\n" if isinstance(outcome, Scored) else outcome
@@ -119,7 +164,8 @@ def _shaped(outcome: Outcome, shape: tuple[Any, ...] | None) -> Any:
         return outcome
     _, lang, lines = shape
     line = _as_line(outcome, lang) if lines else None
-    return Briefed(replace(outcome.source, payload=None), brief(outcome.result, lang), line)  # type: ignore[arg-type]
+    seen = brief(outcome.result, lang, outcome.stated, outcome.findings)
+    return Briefed(replace(outcome.source, payload=None), seen, line)  # type: ignore[arg-type]
 
 
 # ---- worker processes ----

@@ -51,6 +51,7 @@ class Previous:
     total: Decimal
     grade: str
     moved: tuple[Moved, ...]  # the indicators whose score changed, in the rubric's order
+    imported: bool = False  # that year's 自评表 as printed (`score history import`), not scored by score
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ class Entry:
     notes: tuple[
         str, ...
     ] = ()  # the result's notes (扣完为止, a score capped at its weight …), indicator first
+    stated: Decimal | None = None  # a submitted 自评表's own total as printed, beside the one recomputed
+    identity: str = (
+        ""  # against last year: 新增, or merged or renamed from the names given (--aliases), in words
+    )
 
     @property
     def change(self) -> Decimal | None:
@@ -127,6 +132,9 @@ class Summary:
         )
         self.entries: list[Entry] = []
         self.refusals: list[Refusal] = []
+        self.others: list[Refusal] = []  # files that are no submission, each with why: listed, never scored
+        self.last_year: int | None = None  # the year before, when the history database holds it
+        self.missing: list[str] = []  # the departments of last year that this batch has not scored
         self.losses = {
             i.id: Losses(
                 i.id, (i.name_en if lang == "en" and i.name_en else i.title), name(i.level2), i.weight
@@ -137,14 +145,25 @@ class Summary:
         self._seen = 0
         self.kept: list[Result] | None = None  # every result, only when each department's 自评表 is asked for
 
-    def add(self, result: Result, place: str, previous: Previous | None = None) -> Entry:
-        return self.add_brief(brief(result, self.lang), place, previous)
+    def add(
+        self,
+        result: Result,
+        place: str,
+        previous: Previous | None = None,
+        stated: Decimal | None = None,
+        identity: str = "",
+        findings: tuple[str, ...] = (),
+    ) -> Entry:
+        """`stated`, `findings`: a submitted 自评表's own total and what auditing it found (noted)."""
+        return self.add_brief(brief(result, self.lang, stated, findings), place, previous, identity)
 
-    def add_brief(self, seen: Brief, place: str, previous: Previous | None = None) -> Entry:
+    def add_brief(
+        self, seen: Brief, place: str, previous: Previous | None = None, identity: str = ""
+    ) -> Entry:
         """As `add`, from what the summary takes of a result (a worker process sends back only that)."""
         entry = Entry(
             self._seen, seen.department, seen.year, seen.total, seen.grade, seen.subtotals, place, previous,
-            seen.notes,
+            seen.notes, seen.stated, identity,
         )  # fmt: skip
         self._seen += 1
         self.entries.append(entry)
@@ -157,6 +176,10 @@ class Summary:
     def refuse(self, place: str, problems: tuple[Problem, ...], bug: bool = False) -> None:
         self._seen += 1
         self.refusals.append(Refusal(place, problems, bug))
+
+    def other(self, place: str, problems: tuple[Problem, ...]) -> None:
+        """A file that is no submission: listed with why."""
+        self.others.append(Refusal(place, problems))
 
     # ---- what the renderers show ----
 
@@ -210,9 +233,10 @@ class Brief:
     subtotals: tuple[Decimal, ...]
     losses: tuple[tuple[str, Decimal, tuple[str, ...]], ...]  # (indicator, points lost, reasons' patterns)
     notes: tuple[str, ...] = ()  # the result's notes (扣完为止, a capped value, …), in words
+    stated: Decimal | None = None  # a submitted 自评表's own total
 
 
-def brief(result: Result, lang: str) -> Brief:
+def brief(result: Result, lang: str, stated: Decimal | None = None, findings: tuple[str, ...] = ()) -> Brief:
     losses = tuple(
         (
             indicator.id,
@@ -233,7 +257,8 @@ def brief(result: Result, lang: str) -> Brief:
         for i in result.indicators
         for note in i.notes
     )
-    return Brief(result.department, result.year, result.total, result.grade, subtotals, losses, notes)
+    notes += findings
+    return Brief(result.department, result.year, result.total, result.grade, subtotals, losses, notes, stated)
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")

@@ -95,7 +95,7 @@ app = new_app()
 Format = Literal["table", "json", "markdown", "xlsx"]
 LintFormat = Literal["text", "json"]
 DiffFormat = Literal["text", "markdown"]
-AuditFormat = Literal["text", "json"]
+AuditFormat = Literal["text", "json", "xlsx", "csv", "markdown"]
 Language = Literal["zh", "en"]
 
 

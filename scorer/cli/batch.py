@@ -42,12 +42,15 @@ def batch(
         Path | None, typer.Option("--db", help=_("cli.opt.db"), dir_okay=False, metavar="FILE")
     ] = None,
     sheets: Annotated[bool, typer.Option("--sheets", help=_("cli.opt.sheets"))] = False,
+    aliases: Annotated[
+        Path | None, typer.Option("--aliases", help=_("cli.opt.aliases"), dir_okay=False, metavar="FILE")
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     from scorer.batch.outputs import Command
 
     with handled():
-        command = Command(paths, rules, outputs or [], fmt, jobs, db, sheets, terminal_width())
+        command = Command(paths, rules, outputs or [], fmt, jobs, db, sheets, terminal_width(), aliases)
         code = _batch(command)
     if code:
         raise typer.Exit(code)
@@ -79,8 +82,12 @@ def _wrote(path: Path) -> None:
 
 
 def _report_refusals(summary: "Summary") -> int:
-    from scorer.batch.report.common import refusal_lines
+    from scorer.batch.report.common import other_lines, refusal_lines
 
+    for line in other_lines(summary):  # never passed over in silence; no fault of a department's
+        sys.stderr.write(line + "\n")
+    if summary.others:
+        sys.stderr.write(t("batch.others_count", count=len(summary.others)) + "\n")
     if not summary.refusals:
         return 0
     for line in refusal_lines(summary):

@@ -282,6 +282,11 @@ def columnar_workbook(path: Path, display: str) -> Checked | None:
     return checked if _sheet_name(checked) is not None else None
 
 
+def sheet_of_departments(checked: Checked) -> str | None:
+    """The name of a checked workbook's `部门` / `departments` sheet (a batch sheet's), or None."""
+    return _sheet_name(checked)
+
+
 def _sheet_name(checked: Checked) -> str | None:
     from scorer.i18n import LANGUAGES
 

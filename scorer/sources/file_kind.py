@@ -79,8 +79,12 @@ def zip_kind(names: set[str]) -> str | None:
     return None
 
 
+class NotReadable(UserError):
+    """Another program's document where `score` reads a workbook or text: save it as .xlsx."""
+
+
 def not_readable(display: str, kind_key: str) -> UserError:
-    return UserError.at(Location(display), t("file.save_as_xlsx", kind=t(kind_key)))
+    return NotReadable.at(Location(display), t("file.save_as_xlsx", kind=t(kind_key)))
 
 
 def _head(path: Path, display: str) -> bytes:

@@ -15,46 +15,44 @@ from decimal import Decimal
 
 from django.utils.timezone import localtime
 
+from scorer.audit.model import Audit
 from scorer.engine.result import Result
 from scorer.i18n import t
 from scorer.web import library
 from scorer.web.models import Adjustment, Filing
 
-COLUMNS = (
-    ("web.export.department", 28), ("web.export.status", 10), ("web.export.version", 8), ("web.export.handed_in", 18),
-    ("web.export.own_total", 10), ("web.export.checked_total", 10), ("web.export.grade", 8),
-    ("web.export.adjustments", 50), ("web.export.comment", 30), ("web.export.decided", 24),
-)  # fmt: skip
+EXTRA_COLUMNS = ("web.export.status", "web.export.version", "web.export.handed_in", "web.export.grade",
+                 "web.export.adjustments", "web.export.comment", "web.export.decided")  # fmt: skip
 
 
-def review_list(rows: Sequence[tuple[Filing, Result | None, list[Adjustment]]], lang: str) -> bytes:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+def review_list(
+    rows: Sequence[tuple[Filing, Result | None, list[Adjustment], Audit | None]], lang: str
+) -> bytes:
+    """The 复核清单 as `score audit -o 复核清单.xlsx` writes it (scorer/batch/review_formats.py: one row a table,
+    a sheet of every finding), with the workflow's columns after its own."""
+    from scorer.batch.review import CONSISTENT, FINDINGS, REFUSED, DistrictReview, Reviewed
+    from scorer.batch.review_formats import review_workbook
 
-    from scorer.render.xlsx_cells import put, save, workbook
-
-    book = workbook(lang)  # every cell through the one writer: text stays text, escaped, never cut
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = t("web.export.review_sheet", lang)
-    for column, (key, width) in enumerate(COLUMNS, start=1):
-        put(sheet, 1, column, t(key, lang)).font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    for number, (filing, result, made) in enumerate(rows, start=2):
+    listed, extra = DistrictReview(), []
+    for filing, result, made, found in rows:
         version = filing.submitted
-        values: list[object] = [
-            filing.department.name, t(f"web.status.{filing.status}", lang), version.number if version else "",
+        status = REFUSED if found is None else CONSISTENT if found.consistent else FINDINGS
+        listed.rows.append(
+            Reviewed(
+                version.filename if version else "", filing.department.name,
+                Decimal(version.total) if version and version.total else None,
+                result.total if result is not None else None, status, found,
+            )
+        )  # fmt: skip
+        extra.append([
+            t(f"web.status.{filing.status}", lang), version.number if version else "",
             localtime(version.uploaded_at).strftime("%Y-%m-%d %H:%M") if version else "",
-            Decimal(version.total) if version and version.total else "",
-            result.total if result is not None else "", result.grade if result is not None else "",
+            result.grade if result is not None else "",
             "\n".join(t("web.export.adjusted", lang, row=a.indicator, score=a.score, reason=a.reason, by=a.made_by)
                       for a in made),
             filing.comment, _decided(filing),
-        ]  # fmt: skip
-        for column, value in enumerate(values, start=1):
-            put(sheet, number, column, value).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "B2"
-    return save(book)
+        ])  # fmt: skip
+    return review_workbook(listed, lang, [t(key, lang) for key in EXTRA_COLUMNS], extra)
 
 
 def _decided(filing: Filing) -> str:

@@ -137,10 +137,10 @@ def _workbook(path: Path, filename: str) -> Reading:
 
 
 def _table(path: Path, filename: str) -> Reading:
-    """A 自评表 as `score audit` reads it: the inputs it states are scored again under its year's rules."""
-    from scorer.audit.check import audit
-    from scorer.audit.files import inputs_data, read_grid
-    from scorer.audit.layout import read_layout, table_year, title_of
+    """A 自评表 as `score audit` reads it and `score batch` re-scores it (scorer/audit/files.py:
+    `read_submitted`), under the rules of its title's year."""
+    from scorer.audit.files import inputs_data, read_grid, read_submitted
+    from scorer.audit.layout import table_year, title_of
 
     grid = read_grid(path, filename)
     year = table_year(title_of(grid))
@@ -149,10 +149,11 @@ def _table(path: Path, filename: str) -> Reading:
 
         raise UserError.at(Location(filename, grid.rows[0].at(0) if grid.rows else None), t("audit.no_year"))
     rules = rules_for(year)
-    found = audit(read_layout(grid, rules), rules)
-    data = inputs_data(found.recovered)
-    department = read_inputs(_document(filename, data), rules)
-    return Reading(inputs=stored.dumps(data), result=score(rules, department), audit=found)
+    submitted = read_submitted(path, rules, filename)
+    data = inputs_data(submitted.audit.recovered)
+    return Reading(
+        inputs=stored.dumps(data), result=score(rules, submitted.department), audit=submitted.audit
+    )
 
 
 def _document(display: str, data: Any) -> Any:

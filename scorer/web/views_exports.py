@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from scorer.audit.model import Audit
 from scorer.batch.report import SUMMARIES
 from scorer.batch.report.html import figures
 from scorer.i18n import t
@@ -15,6 +16,7 @@ from scorer.render import by_name
 from scorer.render.options import RenderOptions
 from scorer.web.access import bureau_only
 from scorer.web.exports import review_list, tables_archive
+from scorer.web.models import Filing
 from scorer.web.review import own_result, summary
 from scorer.web.views_bureau import _year
 from scorer.web.views_files import attachment
@@ -52,8 +54,17 @@ def summary_workbook(request: HttpRequest) -> HttpResponse:
 def review_workbook(request: HttpRequest) -> HttpResponse:
     year, lang = _year(request), request.lang  # type: ignore[attr-defined]
     _, scored = summary(year, lang)
-    rows = [(f, r, list(f.adjustments.filter(submission=f.submitted))) for f, r in scored]
+    rows = [(f, r, list(f.adjustments.filter(submission=f.submitted)), _audit(f, lang)) for f, r in scored]
     return attachment(review_list(rows, lang), f"{year}-{t('web.file.review', lang)}.xlsx", "xlsx")
+
+
+def _audit(filing: Filing, lang: str) -> Audit | None:
+    """What the 复核 page shows for the version handed in: its 自评表 audited (scorer/web/review.py)."""
+    from scorer.web.intake import folder
+    from scorer.web.review import review
+
+    assert filing.submitted is not None
+    return review(filing, filing.submitted, folder(), lang).audit
 
 
 @bureau_only

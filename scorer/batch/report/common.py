@@ -58,19 +58,34 @@ def ranking_columns(summary: Summary) -> list[str]:
     return heads + [node.name for node in summary.nodes]
 
 
+def has_stated(summary: Summary) -> bool:
+    """Whether some department handed in its 自评表: its own total is shown beside the recomputed one."""
+    return any(entry.stated is not None for entry in summary.entries)
+
+
 def ranking_headers(summary: Summary, with_history: bool) -> list[str]:
     lang = summary.lang
     heads = ranking_columns(summary)
+    if has_stated(summary):
+        heads.insert(3, t("batch.stated", lang))
     if with_history:
         heads += [t("batch.previous_year", lang), t("batch.previous_total", lang), t("batch.change", lang),
                   t("batch.previous_grade", lang)]  # fmt: skip
+    if summary.last_year is not None:
+        heads.append(t("batch.identity", lang))
     heads.append(t("batch.source", lang))
     heads.append(t("batch.notes", lang))
     return heads
 
 
-def ranking_row(rank: int, entry: Entry, with_history: bool) -> list[str | int | Decimal]:
+def ranking_row(
+    rank: int, entry: Entry, with_history: bool, stated: bool = False, identity: bool = False
+) -> list[str | int | Decimal]:
+    """A ranking row; `stated`: with the department's own total (a 自评表's) after the recomputed one;
+    `identity`: how it stands against last year (新增, merged, renamed)."""
     row: list[str | int | Decimal] = [rank, entry.department, entry.total, entry.grade, *entry.subtotals]
+    if stated:
+        row.insert(3, entry.stated if entry.stated is not None else "")
     if with_history:
         previous = entry.previous
         row += (
@@ -78,6 +93,8 @@ def ranking_row(rank: int, entry: Entry, with_history: bool) -> list[str | int |
             if previous
             else ["", "", "", ""]
         )
+    if identity:
+        row.append(entry.identity)
     row.append(entry.place)
     row.append(len(entry.notes))
     return row
@@ -111,6 +128,23 @@ def moved_text(entry: Entry, lang: str) -> str:
         for m in entry.previous.moved
     ]
     return t("list.separator", lang).join(moved) if moved else t("batch.nothing_moved", lang)
+
+
+def missing_line(summary: Summary) -> str:
+    """Last year's departments not scored this year (本年缺报), on one line; "" when none."""
+    if not summary.missing:
+        return ""
+    names = t("list.separator", summary.lang).join(summary.missing)
+    return t("batch.missing", summary.lang, year=summary.last_year, count=len(summary.missing), names=names)
+
+
+def other_lines(summary: Summary) -> list[str]:
+    """Each file that is no submission, with why, one a line."""
+    return [
+        t("batch.other_line", summary.lang, message=str(problem))
+        for o in summary.others
+        for problem in o.problems
+    ]
 
 
 def refusal_lines(summary: Summary) -> list[str]:

@@ -11,8 +11,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scorer.batch.report.common import has_history, ranking_headers, ranking_row, shown
+from scorer.batch.report.common import (
+    has_history,
+    has_stated,
+    missing_line,
+    ranking_headers,
+    ranking_row,
+    shown,
+)
 from scorer.batch.summary import Summary
+from scorer.i18n import t
 from scorer.render.csv_cells import document
 from scorer.render.options import RenderOptions
 
@@ -24,5 +32,18 @@ def _number(value: Decimal | int) -> str:
 def render(summary: Summary, options: RenderOptions) -> str | bytes:
     history = has_history(summary)
     rows: list[list[object]] = [list(ranking_headers(summary, history))]
-    rows += [list(ranking_row(rank, entry, history)) for rank, entry in summary.ranked()]
+    stated = has_stated(summary)
+    identity = summary.last_year is not None
+    rows += [list(ranking_row(rank, entry, history, stated, identity)) for rank, entry in summary.ranked()]
+    if summary.missing:
+        rows += [[], [missing_line(summary)]]
+    if summary.others:  # after a blank row: the files that were no submission, each with why
+        rows += [
+            [],
+            [
+                t("batch.others_title", summary.lang, count=len(summary.others)),
+                t("batch.problem", summary.lang),
+            ],
+        ]
+        rows += [[o.place, problem.message] for o in summary.others for problem in o.problems]
     return document(rows, to_stream=options.to_stream, number=_number)

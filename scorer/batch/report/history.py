@@ -7,6 +7,7 @@ one: its years, and each indicator's score in each year, with the indicators tha
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,8 +19,11 @@ from scorer.i18n import t
 from scorer.numbers import EXACT, to_json_number
 
 
-def history(db: Path, department: str | None, fmt: str, lang: str) -> tuple[str, bool]:
-    """The listing, and whether anything was found."""
+def history(
+    db: Path, department: str | None, fmt: str, lang: str, renamed: Mapping[str, str] | None = None
+) -> tuple[str, bool]:
+    """The listing (and, for the whole database, this year against last), and whether anything was found.
+    `renamed`: department keys an alias file maps to their new names' keys."""
     found = list(rows(db, department))
     if not found:
         hint = did_you_mean(department, names(db)) if department else ""
@@ -33,7 +37,12 @@ def history(db: Path, department: str | None, fmt: str, lang: str) -> tuple[str,
         latest = {(row.key, row.year): row for row in found}  # rows come by time scored within a year
         listed = [{**_as_dict(row), "latest": latest[(row.key, row.year)] is row} for row in found]
         return json_safe(json.dumps(listed, ensure_ascii=False, indent=2)) + "\n", True
-    return _text(found, department is not None, lang), True
+    text = _text(found, department is not None, lang)
+    if department is None:  # this year against last, not only the log
+        from scorer.batch.report.history_compare import comparison
+
+        text += "".join(line + "\n" for line in comparison(found, lang, renamed))
+    return text, True
 
 
 def _as_dict(row: HistoryRow) -> dict[str, object]:
@@ -45,6 +54,7 @@ def _as_dict(row: HistoryRow) -> dict[str, object]:
         "grade": row.grade,
         "source": row.source,
         "scored_at": row.scored_at,
+        "imported": row.imported,
         "indicators": [
             {"id": i, "name": n, "weight": to_json_number(w), "score": to_json_number(s)}
             for i, n, w, s in row.indicators
@@ -87,7 +97,7 @@ def _text(found: list[HistoryRow], detailed: bool, lang: str) -> str:
                     total=shown(row.total),
                     grade=row.grade,
                     change=change,
-                    digest=row.rules_digest[7:19],
+                    digest=row.rules_digest[7:19] if not row.imported else t("history.imported", lang),
                     scored_at=local_time(row.scored_at),
                 )  # fmt: skip
                 + mark

@@ -17,7 +17,9 @@ from html import escape
 from scorer.batch.report.common import (
     counts_line,
     has_history,
+    has_stated,
     losses_headers,
+    missing_line,
     moved_text,
     noted,
     ranking_columns,
@@ -73,6 +75,8 @@ def data(summary: Summary) -> dict[str, object]:
                 "subtotals": [to_json_number(v) for v in e.subtotals],
                 "source": e.place,
                 "notes": list(e.notes),
+                "stated": _json_number(e.stated),
+                "identity": e.identity,
             }
             for rank, e in summary.ranked()
         ],  # fmt: skip
@@ -91,6 +95,8 @@ def data(summary: Summary) -> dict[str, object]:
             for x in summary.losing()
         ],
         "refusals": [{"place": r.place, "problems": [str(p) for p in r.problems]} for r in summary.refusals],
+        "missing": list(summary.missing),
+        "others": [{"place": o.place, "problems": [str(p) for p in o.problems]} for o in summary.others],
     }
 
 
@@ -122,6 +128,7 @@ def render(summary: Summary, options: RenderOptions) -> str:
         _history_table(summary) if has_history(summary) else "",
         _notes(summary),
         _refusals(summary),
+        _others(summary),
         f'<script type="application/json" id="batch-data">{_embedded(summary)}</script>',
         "</body></html>",
     ]
@@ -251,14 +258,24 @@ def _ranking_table(summary: Summary) -> str:
     lang = summary.lang
     history = has_history(summary)
     heads = ranking_columns(summary)
+    stated = has_stated(summary)
+    if stated:
+        heads.insert(3, t("batch.stated", lang))
     if history:
         heads.append(t("batch.change", lang))
+    identity = summary.last_year is not None
+    if identity:
+        heads.append(t("batch.identity", lang))
     heads.append(t("batch.notes", lang))
     rows = []
     for rank, e in summary.ranked():
         values: list[object] = [rank, e.department, e.total, e.grade, *e.subtotals]
+        if stated:
+            values.insert(3, e.stated if e.stated is not None else "")
         if history:
             values.append(_Signed(signed(e.change)))
+        if identity:
+            values.append(e.identity)
         values.append(len(e.notes) if e.notes else "")
         rows.append(
             f'<tr class="rank-row" data-rank="{rank}" data-department="{_e(e.department)}" '
@@ -327,6 +344,18 @@ def _refusals(summary: Summary) -> str:
         for r in summary.refusals
     )
     return heading + f'<ul class="refused" id="refused">{items}</ul>'
+
+
+def _others(summary: Summary) -> str:
+    missing = f'<p id="missing">{_e(missing_line(summary))}</p>' if summary.missing else ""
+    if not summary.others:
+        return missing
+    heading = f"<h2>{_e(t('batch.others_title', summary.lang, count=len(summary.others)))}</h2>"
+    items = "".join(
+        f'<li data-place="{_e(o.place)}">{"<br>".join(_e(str(p)) for p in o.problems)}</li>'
+        for o in summary.others
+    )
+    return missing + heading + f'<ul class="others" id="others">{items}</ul>'
 
 
 def figures(summary: Summary) -> str:

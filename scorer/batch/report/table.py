@@ -9,8 +9,11 @@ from rich.cells import cell_len
 from scorer.batch.report.common import (
     counts_line,
     has_history,
+    has_stated,
+    missing_line,
     moved_text,
     noted,
+    other_lines,
     reasons_line,
     refusal_lines,
     rules_line,
@@ -70,6 +73,12 @@ def render(summary: Summary, options: RenderOptions) -> str:
         out += ["", t("batch.refused_title", lang, count=len(summary.refusals))]
         for line in refusal_lines(summary):
             out += wrap(one_line("  " + line), width, indent="    ")
+    if summary.missing:
+        out += [""] + wrap(one_line(missing_line(summary)), width, indent="  ")
+    if summary.others:
+        out += ["", t("batch.others_title", lang, count=len(summary.others))]
+        for line in other_lines(summary):
+            out += wrap(one_line("  " + line), width, indent="    ")
     return "\n".join(out) + "\n"
 
 
@@ -88,6 +97,10 @@ def _ranking(summary: Summary, width: int) -> list[str]:
     history = has_history(summary)
     heads = [t("batch.rank", lang), t("batch.total", lang), t("batch.grade", lang)]
     sizes = [5, 7, 4]
+    stated = has_stated(summary)
+    if stated:
+        heads.append(t("batch.stated", lang))
+        sizes.append(7)
     if history:
         heads.append(t("batch.change", lang))
         sizes.append(8)
@@ -101,12 +114,15 @@ def _ranking(summary: Summary, width: int) -> list[str]:
                  + " " + t("batch.department", lang))  # fmt: skip
     for rank, entry in summary.ranked():
         cells = [str(rank), shown(entry.total), one_line(entry.grade)]
+        if stated:
+            cells.append(shown(entry.stated))
         if history:
             cells.append(signed(entry.change))
         if nodes:
             cells += [shown(value) for value in entry.subtotals]
         row = " ".join(_pad(c, s, right=i != 2) for i, (c, s) in enumerate(zip(cells, sizes, strict=True)))
-        lines.append(row + " " + _cut(one_line(entry.department), name_width))
+        name = entry.department + (f"（{entry.identity}）" if entry.identity else "")
+        lines.append(row + " " + _cut(one_line(name), name_width))
     if not nodes and summary.nodes:
         lines.append(t("batch.subtotals_hidden", lang))
     return lines

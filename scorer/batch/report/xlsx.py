@@ -19,7 +19,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scorer.batch.report.common import (
     counts_line,
     has_history,
+    has_stated,
     losses_headers,
+    missing_line,
     moved_text,
     noted,
     ranking_headers,
@@ -128,6 +130,14 @@ def _overview(sheet: Worksheet, summary: Summary) -> None:
     end = _table(sheet, row + 1, [t("batch.problem", lang)], rows, [16])
     sheet.column_dimensions["A"].width = 16
     _wrap_across(sheet, row + 1, end - 2, REFUSAL_COLUMNS)
+    if summary.missing:  # 本年缺报
+        _put(sheet, end, 1, missing_line(summary), bold=True)
+        end += 2
+    if summary.others:  # the files that were no submission, each with why
+        _put(sheet, end, 1, t("batch.others_title", lang, count=len(summary.others)), bold=True)
+        rows = [[str(problem)] for other in summary.others for problem in other.problems]
+        last = _table(sheet, end + 1, [t("batch.problem", lang)], rows, [16])
+        _wrap_across(sheet, end + 1, last - 2, REFUSAL_COLUMNS)
 
 
 REFUSAL_COLUMNS = 8  # the refused departments' messages are wrapped across columns A:H
@@ -162,10 +172,19 @@ def _wrap(sheet: Worksheet, row: int, column: int, width: float) -> None:
 
 
 def _ranking(sheet: Worksheet, summary: Summary) -> None:
-    history = has_history(summary)
-    rows: list[list[object]] = [list(ranking_row(rank, entry, history)) for rank, entry in summary.ranked()]
+    history, stated = has_history(summary), has_stated(summary)
+    identity = summary.last_year is not None
+    rows: list[list[object]] = [
+        list(ranking_row(rank, e, history, stated, identity)) for rank, e in summary.ranked()
+    ]
     headers = ranking_headers(summary, history)
-    widths = [6, 40, 9, 6] + [9] * len(summary.nodes) + ([9, 9, 9, 8] if history else []) + [30, 9]
+    widths = (
+        [6, 40, 9, *([9] if stated else []), 6]
+        + [9] * len(summary.nodes)
+        + ([9, 9, 9, 8] if history else [])
+        + ([16] if identity else [])
+        + [30, 9]
+    )
     _table(sheet, 1, headers, rows, widths)
     if history:  # 较上年 as a number, its sign always shown
         change = headers.index(t("batch.change", summary.lang)) + 1
