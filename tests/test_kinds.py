@@ -338,7 +338,7 @@ def test_the_cookbook_turns_a_2022_ratio_row_into_threshold_scoring_on_a_copy(tm
     from scorer.sources.shipped import rules_root
 
     folder = tmp_path / "2022-local"
-    shutil.copytree(rules_root() / "2022", folder)
+    shutil.copytree(rules_root() / "guangzhou-huangpu-bumen" / "2022", folder)
     recipe = (Path(__file__).resolve().parent.parent / "docs" / "writing-rules.md").read_text(
         encoding="utf-8"
     )

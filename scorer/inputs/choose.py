@@ -1,9 +1,9 @@
 """Which rules, which files: the defaults every command shares, decided in one place.
 
 - An inputs file is scored with `--rules` if given, else the released rules of the `year` it declares.
-- A golden case is scored with `--rules` if given, else the rules folder it lies in (`rules/2023/golden/x.yaml`
-  is scored with `rules/2023`), else, under `<folder>/<year>/`, `./rules/<year>` when the working folder is a
-  rubric repository that has it, else the released `<year>`.
+- A golden case is scored with `--rules` if given, else the rules folder it lies in (`rules/<id>/2023/golden/x.yaml`
+  is scored with `rules/<id>/2023`), else, under `<folder>/<year>/`, `./rules/<default id>/<year>` (or
+  `./rules/<year>`) when the working folder is a rubric repository that has it, else the released `<year>`.
 - A command that needs a year and has none (schema, template) uses the latest released year.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from scorer.errors import Location, RulesNotFound, UserError
 from scorer.i18n import t
 from scorer.inputs.values import envelope_integer
-from scorer.sources.shipped import shipped_years
+from scorer.sources.shipped import default_family, shipped_years
 from scorer.sources.yaml import YamlDocument
 
 
@@ -45,8 +45,8 @@ def rules_for_case(explicit: str | None, case: Path) -> str:
     if enclosing is not None:  # rules/2023/golden/x.yaml: the rules folder the cases live in
         return str(enclosing)
     year = case.parent.name
-    local = Path("rules") / year
-    return str(local) if (local / "rubric.yaml").is_file() else year
+    local = [Path("rules") / default_family() / year, Path("rules") / year]
+    return next((str(folder) for folder in local if (folder / "rubric.yaml").is_file()), year)
 
 
 def latest_year(explicit: str | None = None) -> str:

@@ -21,27 +21,36 @@ from scorer.rules.model import (
     RuleSet,
 )
 from scorer.sources.schema import load_schema, validate
-from scorer.sources.shipped import rules_root, shipped_years
+from scorer.sources.shipped import (
+    default_family,
+    rules_root,
+    shipped_rubric,
+    shipped_rubrics,
+    shipped_years,
+)
 from scorer.sources.yaml import YamlDocument, display_path, load_yaml_file, parse_yaml, utf8_text
 
 
 def resolve_rules(spec: str) -> Path:
-    """A shipped year ("2022") or a path to a rules folder → the folder.
+    """A shipped year ("2022": the default family's), a shipped rubric ("guangzhou-huangpu-bumen/2022") or a
+    path to a rules folder → the folder.
 
-    A bare year names the shipped rules, even where the working folder happens to hold a folder of that name;
-    if that folder is itself a rules folder, which one was meant is unclear and the user is asked to say.
+    A bare year or a rubric's name names the shipped rules, even where the working folder happens to hold a
+    folder of that name; if that folder is itself a rules folder, which one was meant is unclear and the user is
+    asked to say.
     """
     if not spec.strip():
         raise RulesNotFound(t("rules.empty_spec"))
     candidate = Path(spec)
-    if spec in shipped_years():
-        if (candidate / "rubric.yaml").is_file() and candidate.resolve() != (rules_root() / spec).resolve():
+    shipped = rules_root() / default_family() / spec if spec in shipped_years() else shipped_rubric(spec)
+    if shipped is not None:
+        if (candidate / "rubric.yaml").is_file() and candidate.resolve() != shipped.resolve():
             raise RulesNotFound(t("rules.ambiguous", spec=spec))
-        return rules_root() / spec
+        return shipped
     if candidate.is_dir():
         return candidate
-    years = ", ".join(shipped_years()) or t("rules.no_years")
-    raise RulesNotFound(t("rules.not_found", spec=spec, years=years))
+    names = ", ".join([*shipped_years(), *shipped_rubrics()]) or t("rules.no_years")
+    raise RulesNotFound(t("rules.not_found", spec=spec, years=names))
 
 
 def load_rules(spec: str | Path) -> RuleSet:
