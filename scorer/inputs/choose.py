@@ -15,7 +15,7 @@ from pathlib import Path
 from scorer.errors import Location, RulesNotFound, UserError
 from scorer.i18n import t
 from scorer.inputs.values import envelope_integer
-from scorer.sources.shipped import default_family, shipped_years
+from scorer.sources.shipped import default_family, shipped_rubric, shipped_rubrics, shipped_years
 from scorer.sources.yaml import YamlDocument
 
 
@@ -28,14 +28,37 @@ def rules_for_inputs(explicit: str | None, doc: YamlDocument) -> str:
     year = envelope_integer("year", year)  # "2022年" names the year 2022
     if isinstance(year, Decimal) and year == int(year):
         year = int(year)  # 2022.0 names the year 2022
+    named = doc.data.get("rubric")
+    if isinstance(named, str) and named.split("/")[0] != default_family():
+        return _named_rubric(doc, named, year)  # a file for another rubric than the default family's
     years = shipped_years()
     if str(year) not in years:
         # The file names a year no released rules cover: its own problem, at its line, not a usage error.
         released = "、".join(years) if years else "—"
+        family = default_family()
+        earlier = [y for y in years if not isinstance(year, int) or int(y) < year] or years or ["2022"]
         raise UserError.at(
-            doc.at(("year",), None, "year"), t("inputs.year_not_released", year=str(year), released=released)
+            doc.at(("year",), None, "year"),
+            t(
+                "inputs.year_not_released",
+                year=str(year),
+                released=released,
+                earlier=f"{family}/{earlier[-1]}",
+                new=f"{family}/{year}",
+            ),
         )
     return str(year)
+
+
+def _named_rubric(doc: YamlDocument, named: str, year: object) -> str:
+    """The shipped rubric an inputs file names (`id`, with its `year`, or `id/year`)."""
+    spec = named if "/" in named else f"{named}/{year}"
+    if shipped_rubric(spec) is None:
+        shipped = "、".join(shipped_rubrics()) or "—"
+        raise UserError.at(
+            doc.at(("rubric",), None, "rubric"), t("inputs.rubric_not_shipped", spec=spec, shipped=shipped)
+        )
+    return spec
 
 
 def rules_for_case(explicit: str | None, case: Path) -> str:

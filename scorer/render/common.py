@@ -44,11 +44,33 @@ def named(item: IndicatorResult | NodeResult, lang: str) -> str:
 
 def title(result: Result, lang: str) -> str:
     rules_title = result.rules_title_en if lang == "en" and result.rules_title_en else result.rules_title
-    return t("form.title", lang, year=result.year, department=result.department, title=rules_title)
+    shown = t("form.title", lang, year=result.year, department=result.department, title=rules_title)
+    return shown + "".join(t(key, lang, year=result.rules_year) for key in _marked(result))
+
+
+def rubric_marks(result: Result, lang: str) -> list[str]:
+    """What every output says of the rubric itself, one line each: provisional (its sources are not recorded
+    yet), or a rubric of an earlier year than the department's (that year has none)."""
+    rubric = f"{result.rules_id}/{result.rules_year}" if result.rules_id else str(result.rules_year)
+    return [
+        t(f"{key}.line", lang, rubric=rubric, year=result.year, rules_year=result.rules_year)
+        for key in _marked(result)
+    ]
+
+
+def _marked(result: Result) -> list[str]:
+    return [
+        key
+        for key, marked in (
+            ("mark.provisional", result.rules_provisional),
+            ("mark.earlier_year", result.under_earlier_year),
+        )
+        if marked
+    ]
 
 
 def facts(result: Result, lang: str) -> list[str]:
-    lines = []
+    lines = rubric_marks(result, lang)
     if result.units is not None:
         lines.append(t("form.units", lang, units=result.units))
     budget = result.budget
@@ -123,7 +145,7 @@ def notes(result: Result, lang: str) -> list[str]:
 def warnings(result: Result, lang: str) -> list[str]:
     """What a reader must not miss, one line each: scores set by an evaluator, deductions capped at what the row
     has, values taken at the weight or at 0, blanks scored full marks (or 0) because the rule says so."""
-    return [
+    return rubric_marks(result, lang) + [
         line
         for indicator in result.indicators
         for line in (*warnings_of(indicator, lang), *_warning_reasons(indicator, lang))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scorer.batch.report.common import has_history, ranking_headers, ranking_row, shown
+from scorer.batch.report.common import has_history, ranking_headers, ranking_row, rubric_marks, shown
 from scorer.batch.summary import Summary
 from scorer.render.csv_cells import document
 from scorer.render.options import RenderOptions
@@ -25,4 +25,5 @@ def render(summary: Summary, options: RenderOptions) -> str | bytes:
     history = has_history(summary)
     rows: list[list[object]] = [list(ranking_headers(summary, history))]
     rows += [list(ranking_row(rank, entry, history)) for rank, entry in summary.ranked()]
+    rows += [[mark] for mark in rubric_marks(summary)]  # a provisional or earlier year's rubric, said last
     return document(rows, to_stream=options.to_stream, number=_number)
