@@ -150,6 +150,7 @@ COMMANDS: tuple[str, ...] = (
     "scorer.cli.diff",
     "scorer.cli.schema",
     "scorer.cli.template",
+    "scorer.cli.rules",
     "scorer.cli.batch",
     "scorer.cli.history",
     "scorer.cli.audit",

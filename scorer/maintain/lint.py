@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scorer.errors import Location, Problem, RulesNotFound
 from scorer.i18n import t
-from scorer.rules.model import RuleSet
+from scorer.rules.model import RowOrigin, RuleSet
 from scorer.rules.read import read_rules, resolve_rules
 from scorer.sources.shipped import rules_root, shipped_years
 
@@ -16,6 +16,8 @@ from scorer.sources.shipped import rules_root, shipped_years
 class LintReport:
     checked: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Each rubric that extends another or uses shared rows: (its folder, what it extends, row id → origin).
+    resolved: list[tuple[str, str, dict[str, RowOrigin]]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -53,6 +55,8 @@ def lint(specs: list[str]) -> LintReport:
         rules, problems = read_rules(Path(folder))
         if rules is not None:
             problems += _golden_cases(Path(folder), rules)
+            if rules.origins:
+                report.resolved.append((str(folder), rules.extends, rules.origins))
         report.problems += sorted(problems, key=lambda p: (p.location.path, p.location.line or 0))
     return report
 

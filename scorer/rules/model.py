@@ -135,12 +135,18 @@ class Grade:
 @dataclass(frozen=True, slots=True)
 class RowOrigin:
     """Where a row of a rubric that extends another, or uses a shared row, comes from: the rubric (`id/year`)
-    or shared file (`_shared/<name>`) that states it, its id there, and the change that took or altered it
-    (`file:line`, empty for a row taken as it is)."""
+    or shared file (`_shared/<name>`) that states it ("" for this rubric's own), its id there, and the change
+    that took or altered it (its file and line; none for a row taken as it is)."""
 
     source: str
     row: str
-    change: str = ""
+    change_path: str = ""
+    change_line: int | str | None = None
+    reweighted: bool = False  # the change set its weight
+
+    @property
+    def change(self) -> str:
+        return f"{self.change_path}:{self.change_line}" if self.change_path else ""
 
 
 @dataclass(frozen=True, slots=True)
