@@ -15,7 +15,7 @@ from pathlib import Path
 from scorer.errors import Location, RulesNotFound, UserError
 from scorer.i18n import t
 from scorer.inputs.values import envelope_integer
-from scorer.sources.shipped import default_family, shipped_rubric, shipped_rubrics, shipped_years
+from scorer.sources.shipped import RUBRIC_NAME, default_family, shipped_rubric, shipped_rubrics, shipped_years
 from scorer.sources.yaml import YamlDocument
 
 
@@ -51,14 +51,18 @@ def rules_for_inputs(explicit: str | None, doc: YamlDocument) -> str:
 
 
 def _named_rubric(doc: YamlDocument, named: str, year: object) -> str:
-    """The shipped rubric an inputs file names (`id`, with its `year`, or `id/year`)."""
+    """The folder of the rubric an inputs file names (`id`, with its `year`, or `id/year`): shipped, or the
+    working rubric repository's own (./rules/<id>/<year>/). Only a rubric's name is looked up, never a path."""
     spec = named if "/" in named else f"{named}/{year}"
-    if shipped_rubric(spec) is None:
+    where = doc.at(("rubric",), None, "rubric")
+    if not RUBRIC_NAME.fullmatch(spec):
+        raise UserError.at(where, t("rubrics.bad_name", name=spec))
+    local = Path("rules") / spec
+    folder = shipped_rubric(spec) or (local if (local / "rubric.yaml").is_file() else None)
+    if folder is None:
         shipped = "、".join(shipped_rubrics()) or "—"
-        raise UserError.at(
-            doc.at(("rubric",), None, "rubric"), t("inputs.rubric_not_shipped", spec=spec, shipped=shipped)
-        )
-    return spec
+        raise UserError.at(where, t("inputs.rubric_not_shipped", spec=spec, shipped=shipped))
+    return str(folder)
 
 
 def rules_for_case(explicit: str | None, case: Path) -> str:

@@ -21,6 +21,7 @@ from scorer.rules.extends import Reader, extending, resolve
 from scorer.rules.model import RowOrigin, RuleSet
 from scorer.sources.schema import load_schema, validate
 from scorer.sources.shipped import (
+    RUBRIC_NAME,
     default_family,
     rules_root,
     shipped_rubric,
@@ -48,6 +49,9 @@ def resolve_rules(spec: str) -> Path:
         return shipped
     if candidate.is_dir():
         return candidate
+    local = Path("rules") / spec  # a rubric repository's own rubric, by its name
+    if RUBRIC_NAME.fullmatch(spec) and (local / "rubric.yaml").is_file():
+        return local
     names = ", ".join([*shipped_years(), *shipped_rubrics()]) or t("rules.no_years")
     raise RulesNotFound(t("rules.not_found", spec=spec, years=names))
 
