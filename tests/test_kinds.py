@@ -158,7 +158,9 @@ def test_explain_names_the_band_steps_items_gate_pick_and_alternative() -> None:
     assert "steps: 1 above 100; per 1, whole steps only: 1 step(s) × 0.5 = 0.5 deducted" in text
     assert "item: ✗ 建立绩效管理制度 (0 of 1)" in text
     assert "grade: graded '较好' (3, 4]: 满意率85%。" in text
-    assert "scored by: basic '按基本支出执行率', because —" in text  # the unconditional alternative
+    assert (
+        "scored by: basic '按基本支出执行率', as no other alternative applies" in text
+    )  # the unconditional one
     rules, department = _department("band-edges-b.yaml")
     text = explain.render(score(rules, department), "zh")
     assert "否决条件: not targets_set 成立：该栏不得分——未设置绩效目标，该栏不得分。" in text
@@ -178,7 +180,7 @@ def test_reasons_follow_the_form_in_english_where_the_rule_gives_it() -> None:
     rows = {row.id: row for row in score(rules, department).indicators}
     assert say(rows["pm_checklist"].reasons[0], "en") == "Not met: 含绩效评价 (0.5 points)."
     notes = [say(n, "en") for n in rows["execution_by_type"].notes]
-    assert notes == ["Scored by '按基本支出执行率', because —."]
+    assert notes == ["Scored by '按基本支出执行率', as no other alternative applies."]
 
 
 def test_not_applicable_is_said_in_the_result() -> None:

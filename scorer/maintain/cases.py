@@ -145,6 +145,7 @@ def _compare(outcome: Outcome, result: Result) -> None:
             failures.append(t("cases.no_indicator", id=ident))
         elif got.score != Decimal(wanted):
             failures.append(t("cases.score", id=ident, expected=Decimal(wanted), got=got.score))
+    _compare_notes(outcome, result)
     for ident, texts in (expect.get("reasons_contain") or {}).items():
         got = by_id.get(ident)
         joined = (
@@ -154,6 +155,31 @@ def _compare(outcome: Outcome, result: Result) -> None:
             if text not in joined:
                 reasons = joined or t("cases.no_reasons")
                 failures.append(t("cases.no_reason", id=ident, text=repr(text), reasons=reasons))
+
+
+def _compare_notes(outcome: Outcome, result: Result) -> None:
+    """A row's notes (not applicable, the alternative chosen, …) in either language, and the rubric's marks."""
+    expect, failures = outcome.case.expect, outcome.failures
+    for key, got in (
+        ("provisional", result.rules_provisional),
+        ("under_earlier_year", result.under_earlier_year),
+    ):
+        if key in expect and expect[key] != got:
+            failures.append(
+                t("cases.mark", what=key, expected=str(expect[key]).lower(), got=str(got).lower())
+            )
+    by_id = {i.id: i for i in result.indicators}
+    for ident, texts in (expect.get("notes_contain") or {}).items():
+        got = by_id.get(ident)
+        if got is None:
+            failures.append(t("cases.no_indicator", id=ident))
+            continue
+        said = [" / ".join(say(note, lang) for note in got.notes) for lang in LANGUAGES]
+        for text in texts:
+            if not any(text in words for words in said):
+                failures.append(
+                    t("cases.no_note", id=ident, text=repr(text), notes=said[0] or t("cases.no_notes"))
+                )
 
 
 @dataclass

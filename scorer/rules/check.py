@@ -63,8 +63,11 @@ def _at(indicator: Indicator, *path: str | int) -> Location:
 def _ids(rules: RuleSet) -> Iterator[Problem]:
     listed = list(rules.listed)
     for ident, count in Counter(listed).items():
-        if count > 1:
-            yield Problem(_rubric_at(rules, "indicators"), t("lint.listed_twice", id=ident, count=count))
+        if count > 1:  # at the line of its second listing, the one to remove
+            again = [n for n, listed_id in enumerate(listed) if listed_id == ident][1]
+            yield Problem(
+                _rubric_at(rules, "indicators", again), t("lint.listed_twice", id=ident, count=count)
+            )
     seen: dict[str, str] = {}
     for indicator in rules.indicators:
         stem = Path(indicator.path).stem
@@ -212,11 +215,38 @@ def _indicator(indicator: Indicator, year: int | None) -> Iterator[Problem]:
         )
     yield from _scoring(indicator)
     yield from check_kinds(indicator, year)
+    yield from _step_thresholds(indicator)
     yield from _inputs(indicator)
     yield from _declared_deductions(indicator)
     yield from _provenance(indicator)
     if year is not None:
         yield from _samples(indicator, year)
+
+
+def _step_thresholds(indicator: Indicator) -> Iterator[Problem]:
+    """A steps rule counting from a threshold its input can never reach (or always passes): it would deduct
+    for every value, or for none."""
+    from scorer.kinds.specs import Alternatives, Steps, where
+
+    spec = indicator.kinds.spec
+    specs = [option.spec for option in spec.options] if isinstance(spec, Alternatives) else [spec]
+    for steps in (s for s in specs if isinstance(s, Steps)):
+        declared = indicator.input(steps.of.source.strip())
+        if declared is None:
+            continue  # of a formula: its range is the formula's
+        low, high = declared.min, declared.max
+        if (low is not None and steps.threshold < low) or (high is not None and steps.threshold > high):
+            place = (*steps.path, "threshold")
+            yield Problem(
+                Location(indicator.path, indicator.lines.line(place), indicator.id, where(place)),
+                t(
+                    "lint.step_threshold_outside",
+                    threshold=steps.threshold,
+                    name=declared.name,
+                    low="−∞" if low is None else low,
+                    high="∞" if high is None else high,
+                ),
+            )
 
 
 def _scoring(indicator: Indicator) -> Iterator[Problem]:
