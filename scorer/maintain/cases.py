@@ -160,13 +160,13 @@ def _compare(outcome: Outcome, result: Result) -> None:
 def _compare_notes(outcome: Outcome, result: Result) -> None:
     """A row's notes (not applicable, the alternative chosen, …) in either language, and the rubric's marks."""
     expect, failures = outcome.case.expect, outcome.failures
-    for key, got in (
+    for key, marked in (
         ("provisional", result.rules_provisional),
         ("under_earlier_year", result.under_earlier_year),
     ):
-        if key in expect and expect[key] != got:
+        if key in expect and expect[key] != marked:
             failures.append(
-                t("cases.mark", what=key, expected=str(expect[key]).lower(), got=str(got).lower())
+                t("cases.mark", what=key, expected=str(expect[key]).lower(), got=str(marked).lower())
             )
     by_id = {i.id: i for i in result.indicators}
     for ident, texts in (expect.get("notes_contain") or {}).items():
