@@ -41,8 +41,8 @@ def test_the_cases_cover_every_band_step_item_grade_option_and_condition() -> No
     covered = report.coverage()
     assert covered.missing == []
     assert (
-        covered.total == 50
-    )  # 10 rows + 4 grades of the year + 36 parts of the kinds, counted from the files
+        covered.total == 76
+    )  # 10 rows + 4 grades of the year + 36 parts of the kinds + 26 edges and thresholds, counted from the files
 
 
 def test_a_missing_edge_is_named_by_coverage() -> None:
@@ -50,6 +50,18 @@ def test_a_missing_edge_is_named_by_coverage() -> None:
     missing = report.coverage().missing
     assert "band execution_bands.bands.items[1] [90, 95)" in missing
     assert "band execution_bands.bands.items[4] = 0" not in missing  # this case lands on it
+
+
+def test_each_band_edge_counts_from_both_sides_and_each_threshold_from_its_first_step() -> None:
+    on_edges = run_cases([GOLDEN / "band-edges-b.yaml"], lambda _: ILLUSTRATIVE).coverage().missing
+    assert "band edge execution_bands.bands at 95, a value on it" not in on_edges  # 95 is given
+    assert "band edge execution_bands.bands at 95, a value just below it" in on_edges  # 94.99 is not
+    assert (
+        "steps threshold public_expense_steps.steps 100, a value in its first step" not in on_edges
+    )  # 100.99
+    beside = run_cases([GOLDEN / "band-edges-c.yaml"], lambda _: ILLUSTRATIVE).coverage().missing
+    assert "band edge execution_bands.bands at 95, a value just below it" not in beside  # 94.99
+    assert "band edge execution_bands.bands at 95, a value on it" in beside
 
 
 # -- lint on a copy broken on purpose ---------------------------------------------------------------------------

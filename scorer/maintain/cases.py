@@ -15,6 +15,7 @@ from scorer.errors import Problem, UserError
 from scorer.i18n import LANGUAGES, language, say, speaking, t
 from scorer.inputs.model import Department
 from scorer.inputs.read import load_inputs, read_inputs
+from scorer.maintain.edge_coverage import edge_items, edges_seen
 from scorer.maintain.kind_coverage import kind_items
 from scorer.rounding import Rounding
 from scorer.rules.model import RuleSet
@@ -215,8 +216,9 @@ def run_cases(paths: list[Path], rules_for: Callable[[Path], str | Path]) -> Cas
 
 @dataclass(frozen=True)
 class Coverage:
-    """What the cases exercise: indicators given inputs, declared deduction codes used, grade bands reached, and
-    the parts of the declarative kinds (scorer/maintain/kind_coverage.py)."""
+    """What the cases exercise: indicators given inputs, declared deduction codes used, grade bands reached, the
+    parts of the declarative kinds (scorer/maintain/kind_coverage.py), and each band edge from both sides, each
+    steps threshold and each formula branch (scorer/maintain/edge_coverage.py)."""
 
     exercised: int
     total: int
@@ -238,7 +240,9 @@ def coverage(outcomes: list[Outcome], rule_sets: list[RuleSet]) -> Coverage:
         wanted |= {_deduction(i.id, d.code) for i in rules.indicators for d in i.deductions}
         wanted |= {_grade(g.name) for g in rules.grades}
         wanted |= {label for i in rules.indicators for label in kind_items(i).values()}
+        wanted |= {label for i in rules.indicators for label in edge_items(i).values()}
     parts = {i.id: kind_items(i) for rules in rule_sets for i in rules.indicators}
+    rows = {i.id: (i, edge_items(i)) for rules in rule_sets for i in rules.indicators}
     seen: set[str] = set()
     for outcome in outcomes:
         if outcome.department is not None:
@@ -246,6 +250,10 @@ def coverage(outcomes: list[Outcome], rule_sets: list[RuleSet]) -> Coverage:
                 if given.values or given.deductions or given.override or given.targets or given.judgement:
                     seen.add(_indicator(ident))
                 seen |= {_deduction(ident, d.code) for d in given.deductions if d.code}
+                if ident in rows and given.values:  # band edges, steps thresholds, formula branches
+                    indicator, edges = rows[ident]
+                    year = outcome.department.year
+                    seen |= {edges[key] for key in edges_seen(indicator, given.values, year)}
         if outcome.result is not None:
             seen.add(_grade(outcome.result.grade))
             for row in outcome.result.indicators:
