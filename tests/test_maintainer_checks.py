@@ -111,6 +111,9 @@ def test_explain_shows_arithmetic_that_holds_when_deductions_run_out(tmp_path: P
         "audit_findings: {audit_problems: 1, criticisms: 0}",
         "audit_findings: {audit_problems: 7, criticisms: 0}",
     )
+    body = body.replace(
+        "public_expense_steps: {control_rate: 100.99}", "public_expense_steps: {control_rate: 110.5}"
+    )
     inputs.write_text("\n".join(line[2:] for line in body.splitlines()) + "\n", encoding="utf-8")
     result = runner.invoke(
         app, ["explain", str(inputs), "--rules", str(ILLUSTRATIVE), "-i", "audit_findings", "--lang", "en"]
@@ -118,6 +121,10 @@ def test_explain_shows_arithmetic_that_holds_when_deductions_run_out(tmp_path: P
     assert result.exit_code == 0, result.output
     assert "7 × 0.5 = 3.5, of which only 3 is left to deduct (扣完为止)  = 0" in result.stdout
     assert "= -" not in result.stdout  # no running score below zero
+    result = runner.invoke(
+        app, ["explain", str(inputs), "--rules", str(ILLUSTRATIVE), "-i", "public_expense_steps"]
+    )
+    assert "10 step(s) × 0.5 = 5 deducted  = 0" in result.stdout and "= -" not in result.stdout
     result = runner.invoke(
         app, ["explain", str(inputs), "--rules", str(ILLUSTRATIVE), "-i", "execution_by_type"]
     )
