@@ -58,6 +58,9 @@ def new_rubric(name: str, source: str, output: Path | None) -> Path:
     where = Location(display_path(folder))
     if folder.exists() or folder.is_symlink():
         raise UserError.at(where, t("rubrics.folder_exists"))
+    inside = next((a for a in folder.absolute().parents if (a / "rubric.yaml").exists()), None)
+    if inside is not None:  # never into another rubric's folder, the one extended included
+        raise UserError.at(where, t("rubrics.inside_rubric", path=display_path(inside)))
     found = find_rubric(folder.absolute(), parent.name)
     if found is None or found.resolve() != Path(parent.folder).resolve():
         raise UserError.at(

@@ -27,6 +27,7 @@ from scorer.rules.model import RowOrigin
 from scorer.sources.yaml import YamlDocument, display_path
 
 VERBS = ("add", "remove", "reweight", "replace", "change")
+MAX_CHANGES = 1000  # schemas/rubric.schema.json: changes.maxItems
 
 
 def row_id(doc: YamlDocument) -> str:
@@ -52,6 +53,7 @@ class Changes:
             Path(doc.path).stem: doc for doc in own_rows
         }  # this rubric's files, until a change takes one
         self.extends = parent is not None
+        self.used: dict[Path, Resolved | None] = {}  # the rubrics whose rows `use:` names, as resolved
         listed = rubric.data.get("indicators")
         base = parent.rubric.data.get("indicators") if parent else None
         self.order: list[str] = list(listed if isinstance(listed, list) else base or [])
@@ -63,6 +65,10 @@ class Changes:
     def apply(self) -> tuple[list[str], list[YamlDocument], dict[str, RowOrigin]]:
         """(the rows' order, the rows, where each row not this rubric's own comes from)."""
         changes = self.rubric.data.get("changes")
+        if isinstance(changes, list) and len(changes) > MAX_CHANGES:  # the schema's bound, before any is made
+            where = self.rubric.at(("changes",), None, "changes")
+            self._fail(where, t("changes.too_many", count=len(changes), most=MAX_CHANGES))
+            changes = []
         for index, change in enumerate(changes if isinstance(changes, list) else []):
             if isinstance(change, dict):  # anything else: the schema says what is wrong, at its line
                 self._one(index, change)
@@ -158,7 +164,9 @@ class Changes:
                 return None, None
             return self.reader.read(path, self.problems, path.parent), RowOrigin(name, row)
         found = locate(self.folder, source, where, self.problems, self.chain)
-        used = load_resolved(found, self.problems, self.reader, self.chain) if found else None
+        if found is not None and found not in self.used:  # each rubric read once, however many rows it lends
+            self.used[found] = load_resolved(found, self.problems, self.reader, self.chain)
+        used = self.used[found] if found is not None else None
         doc = next((d for d in used.rows if row_id(d) == row), None) if used else None
         if used is not None and doc is None:
             hint = did_you_mean(row, [row_id(d) for d in used.rows])

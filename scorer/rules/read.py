@@ -130,8 +130,8 @@ def _read_and_check(
         probe: list[Problem] = []
         rubric_doc = _read(rubric_path, probe, folder, sources) if rubric_path.is_file() else None
         if not extending(rubric_doc) or (folder / "indicators").exists():
-            shown = display_path(folder / "indicators")
-            return None, [Problem(Location(shown), t("rules.no_indicators_folder"))], {}
+            shown = display_path(folder / "indicators")  # and why the year file could not say it extends one
+            return None, [*probe, Problem(Location(shown), t("rules.no_indicators_folder"))], {}
         problems += probe
     paths = [p for p in (sorted(sources) if sources else indicator_files(folder)) if p != rubric_path]
     docs = {path: doc for path in paths if (doc := _read(path, problems, folder, sources)) is not None}
