@@ -180,3 +180,44 @@ def test_a_chain_too_long_is_refused(repo: Path) -> None:
         )
         previous = f"r{n}-bumen/2022"
     assert "more than 8 rubrics extend one another here" in lint("rules/r9-bumen/2022")
+
+
+def test_more_changes_than_the_bound_are_refused_before_any_is_made(repo: Path) -> None:
+    items = "".join(
+        f"  - {{add: r{n}, use: guangzhou-huangpu-bumen/2022/budget_execution}}\n" for n in range(1001)
+    )
+    path = child(repo, "extends: guangzhou-huangpu-bumen/2022\nchanges:\n" + items)
+    out = lint()
+    assert f"rubric.yaml:{line_of(path, 'changes:')}: changes: 1001 changes: at most 1000" in out
+
+
+def test_a_new_rubric_is_never_written_inside_a_rubric_folder(repo: Path) -> None:
+    inside = RULES_2022 / "next"
+    result = runner.invoke(
+        app, ["rules", "new", "guangzhou-huangpu-bumen/2023", "--from", "2022", "-o", str(inside)]
+    )
+    assert result.exit_code == 1
+    assert "lies inside the rubric folder" in result.stderr and "nothing was written" in result.stderr
+    assert not inside.exists()
+    (repo / CHILD / "rubric.yaml").write_text("keep", encoding="utf-8")
+    result = runner.invoke(app, ["rules", "new", "guangzhou-huangpu-bumen/2023", "--from", "2022"])
+    assert result.exit_code == 1 and "this folder exists already; nothing was written" in result.stderr
+    assert (repo / CHILD / "rubric.yaml").read_text(encoding="utf-8") == "keep"
+
+
+@pytest.mark.parametrize("name", ["../x/2023", "/tmp/x/2023", "Guangzhou/2023", "a/20231", "a/2023/b"])
+def test_a_new_rubrics_name_is_a_name_not_a_path(repo: Path, name: str) -> None:
+    result = runner.invoke(app, ["rules", "new", name, "--from", "2022"])
+    assert result.exit_code == 2 and "is not a rubric's name" in result.stderr
+    assert sorted(p.name for p in (repo / "rules").iterdir()) == ["guangzhou-huangpu-bumen"]
+
+
+def test_an_inputs_file_names_a_rubric_never_a_path(repo: Path, tmp_path: Path) -> None:
+    text = (EXAMPLES / "2022-zhengwu-fuwu.yaml").read_text(encoding="utf-8")
+    inputs = tmp_path / "d.yaml"
+    inputs.write_text("rubric: ../../rules\n" + text, encoding="utf-8")
+    result = runner.invoke(app, ["run", str(inputs), "--lang", "en"])
+    assert (
+        result.exit_code == 1
+        and "d.yaml:1: rubric: '../../rules' is not a rubric's name" in result.stderr
+    )
