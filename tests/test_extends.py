@@ -217,7 +217,4 @@ def test_an_inputs_file_names_a_rubric_never_a_path(repo: Path, tmp_path: Path) 
     inputs = tmp_path / "d.yaml"
     inputs.write_text("rubric: ../../rules\n" + text, encoding="utf-8")
     result = runner.invoke(app, ["run", str(inputs), "--lang", "en"])
-    assert (
-        result.exit_code == 1
-        and "d.yaml:1: rubric: '../../rules' is not a rubric's name" in result.stderr
-    )
+    assert result.exit_code == 1 and "d.yaml:1: rubric: '../../rules' is not a rubric's name" in result.stderr
