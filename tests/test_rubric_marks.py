@@ -134,3 +134,11 @@ def test_a_released_rubric_carries_no_mark(tmp_path: Path) -> None:
     assert (
         rules["digest"] == "sha256:972d389bfdaf409d0c6c6ed9a3d402fd3401e1b593d29a2d27c5c1166ba0802e"
     )  # as before the move
+
+
+def test_an_audit_under_a_provisional_rubric_says_it(provisional: Path, tmp_path: Path) -> None:
+    score("run", str(provisional), *RULES, "-o", str(tmp_path / "t.xlsx"))
+    out, _ = score("audit", str(tmp_path / "t.xlsx"), *RULES)
+    assert LINE in out
+    out, _ = score("audit", str(tmp_path / "t.xlsx"), *RULES, "-f", "json")
+    assert '"provisional": true' in out

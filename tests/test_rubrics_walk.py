@@ -44,6 +44,10 @@ def test_list_shows_the_shipped_rubric_with_its_status(repo: Path) -> None:
     listed = {item["rubric"]: item for item in json.loads(out)}
     assert listed["guangzhou-huangpu-bumen/2022"]["status"] == "released"
     assert listed["guangzhou-huangpu-bumen/2022"]["extends"] is None
+    assert (listed["guangzhou-huangpu-bumen/2022"]["id"], listed["guangzhou-huangpu-bumen/2022"]["year"]) == (
+        "guangzhou-huangpu-bumen",
+        2022,
+    )
 
 
 def test_next_year_is_a_provisional_extension_with_two_rows_changed(repo: Path) -> None:

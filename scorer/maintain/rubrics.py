@@ -121,6 +121,8 @@ def render_list(listed: list[Listed], fmt: str, lang: str) -> str:
         rows = [
             {
                 "rubric": r.name,
+                "id": r.name.partition("/")[0],
+                "year": int(r.name.partition("/")[2]) if r.name.partition("/")[2].isdigit() else None,
                 "title": r.title,
                 "status": r.status,
                 "extends": r.extends or None,
