@@ -152,6 +152,8 @@ def test_another_region_shares_rows_without_copying_them(repo: Path) -> None:
     code, out, _ = run("lint", str(folder))
     assert code == 0, out
     assert "contracts: from _shared/contracts_filed row contracts_filed" in out
+    code, out, _ = run("template", "--rules", "shenzhen-futian-bumen/2022")
+    assert code == 0 and "\nyear: 2022\nrubric: shenzhen-futian-bumen\n" in out  # the file names its rubric
     tiny = repo / "tiny.yaml"
     tiny.write_text(
         "rubric: shenzhen-futian-bumen\ndepartment: 测试局\nyear: 2022\nindicators:\n"
