@@ -123,8 +123,9 @@ def _read_and_check(
     each of the folder's own files' document)."""
     problems: list[Problem] = []
     rubric_path = folder / "rubric.yaml"
-    rubric_doc = _read(rubric_path, problems, folder, sources) if _rows_inside(folder) else None
-    if not _rows_inside(folder):
+    inside = _rows_inside(folder)
+    rubric_doc = _read(rubric_path, problems, folder, sources) if inside else None
+    if not inside:
         # one message for the cause, rather than one for every indicator the year file lists; a rubric that
         # extends another may have no rows of its own
         probe: list[Problem] = []
