@@ -218,3 +218,26 @@ def test_an_inputs_file_names_a_rubric_never_a_path(repo: Path, tmp_path: Path) 
     inputs.write_text("rubric: ../../rules\n" + text, encoding="utf-8")
     result = runner.invoke(app, ["run", str(inputs), "--lang", "en"])
     assert result.exit_code == 1 and "d.yaml:1: rubric: '../../rules' is not a rubric's name" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "use", ["_shared/../../etc/passwd", "/etc/passwd", "_shared/a/b", "guangzhou-huangpu-bumen/2022"]
+)
+def test_a_use_that_is_not_a_rows_name_is_said_as_such(repo: Path, use: str) -> None:
+    path = child(
+        repo, f"extends: guangzhou-huangpu-bumen/2022\nchanges:\n  - {{add: pw, use: {json.dumps(use)}}}\n"
+    )
+    out = lint()
+    assert (
+        f"rubric.yaml:{line_of(path, '  - {add: pw, use: ' + json.dumps(use) + '}')}: changes[0].use: " in out
+    )
+    assert "names no row: write _shared/<name> for a shared row, or <id>/<year>/<row>" in out
+
+
+def test_a_rubric_id_is_lower_case_words_joined_by_hyphens(repo: Path) -> None:
+    (repo / CHILD / "rubric.yaml").write_text(
+        HEAD.replace("guangzhou-huangpu-bumen", "Guangzhou_Huangpu")
+        + "extends: guangzhou-huangpu-bumen/2022\n",
+        encoding="utf-8",
+    )
+    assert "rubric.yaml:1: id: 'Guangzhou_Huangpu' is not a rubric's id: lower-case words" in lint()

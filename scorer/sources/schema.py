@@ -159,6 +159,14 @@ def _value_at(value: Any, path: PathKey) -> Any:
     return value
 
 
+# The patterns of a rubric's names (schemas/rubric.schema.json, inputs.schema.json), each said as what it asks.
+_PATTERN_WORDS = {
+    "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "schema.pattern_rubric_id",
+    "^[a-z][a-z0-9]*(-[a-z0-9]+)*/[0-9]{4}$": "schema.pattern_rubric",
+    "^[a-z][a-z0-9]*(-[a-z0-9]+)*(/[0-9]{4})?$": "schema.pattern_rubric",
+    "^(_shared/[a-z][a-z0-9_]*|[a-z][a-z0-9]*(-[a-z0-9]+)*/[0-9]{4}/[a-z][a-z0-9_]*)$": "schema.pattern_use",
+}
+
 # A rule file's unknown key is told with the keys allowed there (for the maintainers, who write any of them);
 # an inputs file's with the likeliest one only.
 _RULE_SCHEMAS = frozenset({"indicator.schema.json", "rubric.schema.json"})
@@ -212,8 +220,8 @@ def _explain(
         yield at(path, t("schema.out_of_range", sign=sign, limit=str(value), value=show(instance)))
     elif kind in ("minItems", "minLength"):
         yield at(path, t("schema.empty"))
-    elif kind == "pattern":
-        yield at(path, t("schema.pattern", value=show(instance)))
+    elif kind == "pattern":  # what a rubric's names look like, else a row's or an input's id
+        yield at(path, t(_PATTERN_WORDS.get(str(value), "schema.pattern"), value=show(instance)))
     elif kind in ("oneOf", "anyOf") and isinstance(value, list):
         yield from _explain_forms(doc, schema, error, value, indicator_of, at(path, error.message))
     else:
