@@ -142,3 +142,20 @@ def test_an_audit_under_a_provisional_rubric_says_it(provisional: Path, tmp_path
     assert LINE in out
     out, _ = score("audit", str(tmp_path / "t.xlsx"), *RULES, "-f", "json")
     assert '"provisional": true' in out
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_batch_never_takes_an_earlier_years_rubric_by_default(tmp_path: Path, jobs: str) -> None:
+    text = (
+        (EXAMPLES / "2022-zhengwu-fuwu.yaml")
+        .read_text(encoding="utf-8")
+        .replace("year: 2022", "year: 2023", 1)
+    )
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(tmp_path / "d"), "-j", jobs, "--lang", "en"])
+    assert result.exit_code == 1
+    assert "a.yaml:4: year: no released rules for the year 2023" in result.stderr
+    assert "--rules guangzhou-huangpu-bumen/2022" in result.stderr and "score rules new" in result.stderr
+    named = runner.invoke(app, ["batch", str(tmp_path / "d"), "-j", jobs, "--rules", "2022", "--lang", "en"])
+    assert named.exit_code == 0 and EARLIER in named.stdout

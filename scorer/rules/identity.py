@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scorer.i18n import t
 from scorer.rules.model import RuleSet
-from scorer.sources.shipped import shipped_rubric
+from scorer.sources.shipped import default_family, shipped_rubric, shipped_years
 
 
 def has_rubric_for(rules: RuleSet, year: int) -> bool:
@@ -18,7 +19,23 @@ def has_rubric_for(rules: RuleSet, year: int) -> bool:
 def under_earlier_year(rules: RuleSet, year: object) -> bool:
     """A department of a later year than the rubric's, whose year has no rubric: scored under this one when it
     is named (`--rules ID/YEAR`), and every output says so."""
-    return type(year) is int and year > rules.year and not has_rubric_for(rules, year)
+    return type(year) is int and year > rules.year and rules.later_years and not has_rubric_for(rules, year)
+
+
+def without_rubric(rules: RuleSet, year: object) -> str | None:
+    """For a department of a later year that has no rubric, scored under rules taken by default: the message
+    with both ways forward (name this rubric with --rules, or create the year); else None."""
+    if type(year) is not int or year <= rules.year or has_rubric_for(rules, year):
+        return None
+    family = rules.id or default_family()
+    released = "、".join(shipped_years()) or "—"
+    return t(
+        "inputs.year_not_released",
+        year=str(year),
+        released=released,
+        earlier=rules.name,
+        new=f"{family}/{year}",
+    )
 
 
 def named_mismatch(rules: RuleSet, named: str) -> str | None:

@@ -173,6 +173,9 @@ class RuleSet:
     status: str = "released"  # or "provisional": marked in every output until its sources are recorded
     extends: str = ""  # the rubric (`id/year`) this one changes
     origins: dict[str, RowOrigin] = field(default_factory=dict)  # row id → where it comes from, when not here
+    # Whether a department of a later year with no rubric of its own may be scored under this one (marked in
+    # every output): when the rules were named (`--rules`), not when a batch took the latest year by default.
+    later_years: bool = True
 
     @property
     def name(self) -> str:
