@@ -26,7 +26,7 @@ os.environ["SCORE_CACHE_DIR"] = tempfile.mkdtemp(prefix="score-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 # The shipped rubric: for tests of the rubric itself (golden cases, published totals, lint --strict).
-RULES_2022 = ROOT / "rules" / "2022"
+RULES_2022 = ROOT / "rules" / "guangzhou-huangpu-bumen" / "2022"
 # A frozen copy of it (see tests/fixtures/README.md): for tests that pin line numbers or texts of rule files,
 # so that editing the shipped rubric does not move what they expect.
 FIXTURE_RULES = Path(__file__).resolve().parent / "fixtures" / "rules" / "2022"

@@ -76,7 +76,10 @@ def test_rules_default_to_the_inputs_year() -> None:
 
 
 def test_rules_may_be_a_folder() -> None:
-    result = runner.invoke(app, ["run", SUIGANG, "--rules", str(ROOT / "rules" / "2022"), "-f", "json"])
+    result = runner.invoke(
+        app,
+        ["run", SUIGANG, "--rules", str(ROOT / "rules" / "guangzhou-huangpu-bumen" / "2022"), "-f", "json"],
+    )
     assert result.exit_code == 0, result.output
 
 

@@ -76,7 +76,7 @@ def test_diff_names_each_kind_of_change(
 
 def test_diff_of_identical_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    result = runner.invoke(app, ["diff", "2022", "rules/2022"])
+    result = runner.invoke(app, ["diff", "2022", "rules/guangzhou-huangpu-bumen/2022"])
     assert result.exit_code == 0, result.output
     assert "(no rule changes)" in result.stdout
     assert "examples/2022-zhengwu-fuwu.yaml: 94.2 → 94.2 (±0), 优 → 优" in result.stdout

@@ -41,8 +41,8 @@ def test_the_cases_cover_every_band_step_item_grade_option_and_condition() -> No
     covered = report.coverage()
     assert covered.missing == []
     assert (
-        covered.total == 50
-    )  # 10 rows + 4 grades of the year + 36 parts of the kinds, counted from the files
+        covered.total == 76
+    )  # 10 rows + 4 grades of the year + 36 parts of the kinds + 26 edges and thresholds, counted from the files
 
 
 def test_a_missing_edge_is_named_by_coverage() -> None:
@@ -50,6 +50,18 @@ def test_a_missing_edge_is_named_by_coverage() -> None:
     missing = report.coverage().missing
     assert "band execution_bands.bands.items[1] [90, 95)" in missing
     assert "band execution_bands.bands.items[4] = 0" not in missing  # this case lands on it
+
+
+def test_each_band_edge_counts_from_both_sides_and_each_threshold_from_its_first_step() -> None:
+    on_edges = run_cases([GOLDEN / "band-edges-b.yaml"], lambda _: ILLUSTRATIVE).coverage().missing
+    assert "band edge execution_bands.bands at 95, a value on it" not in on_edges  # 95 is given
+    assert "band edge execution_bands.bands at 95, a value just below it" in on_edges  # 94.99 is not
+    assert (
+        "steps threshold public_expense_steps.steps 100, a value in its first step" not in on_edges
+    )  # 100.99
+    beside = run_cases([GOLDEN / "band-edges-c.yaml"], lambda _: ILLUSTRATIVE).coverage().missing
+    assert "band edge execution_bands.bands at 95, a value just below it" not in beside  # 94.99
+    assert "band edge execution_bands.bands at 95, a value on it" in beside
 
 
 # -- lint on a copy broken on purpose ---------------------------------------------------------------------------
@@ -158,7 +170,9 @@ def test_explain_names_the_band_steps_items_gate_pick_and_alternative() -> None:
     assert "steps: 1 above 100; per 1, whole steps only: 1 step(s) × 0.5 = 0.5 deducted" in text
     assert "item: ✗ 建立绩效管理制度 (0 of 1)" in text
     assert "grade: graded '较好' (3, 4]: 满意率85%。" in text
-    assert "scored by: basic '按基本支出执行率', because —" in text  # the unconditional alternative
+    assert (
+        "scored by: basic '按基本支出执行率', as no other alternative applies" in text
+    )  # the unconditional one
     rules, department = _department("band-edges-b.yaml")
     text = explain.render(score(rules, department), "zh")
     assert "否决条件: not targets_set 成立：该栏不得分——未设置绩效目标，该栏不得分。" in text
@@ -178,7 +192,7 @@ def test_reasons_follow_the_form_in_english_where_the_rule_gives_it() -> None:
     rows = {row.id: row for row in score(rules, department).indicators}
     assert say(rows["pm_checklist"].reasons[0], "en") == "Not met: 含绩效评价 (0.5 points)."
     notes = [say(n, "en") for n in rows["execution_by_type"].notes]
-    assert notes == ["Scored by '按基本支出执行率', because —."]
+    assert notes == ["Scored by '按基本支出执行率', as no other alternative applies."]
 
 
 def test_not_applicable_is_said_in_the_result() -> None:
@@ -338,7 +352,7 @@ def test_the_cookbook_turns_a_2022_ratio_row_into_threshold_scoring_on_a_copy(tm
     from scorer.sources.shipped import rules_root
 
     folder = tmp_path / "2022-local"
-    shutil.copytree(rules_root() / "2022", folder)
+    shutil.copytree(rules_root() / "guangzhou-huangpu-bumen" / "2022", folder)
     recipe = (Path(__file__).resolve().parent.parent / "docs" / "writing-rules.md").read_text(
         encoding="utf-8"
     )

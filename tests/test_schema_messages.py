@@ -36,14 +36,14 @@ def _lint(folder: Path, lang: str) -> tuple[int, list[str]]:
             "en",
             [
                 "15: [budget_execution] reason: missing required key 'zh'",
-                "16: [budget_execution] reason.zhh: unknown key 'zhh' (did you mean 'zh'?)",
+                "16: [budget_execution] reason.zhh: unknown key 'zhh' (did you mean 'zh'?); allowed here: zh",
             ],
         ),
         (
             "zh",
             [
                 "15: [budget_execution] reason: 缺少必填的键名“zh”",
-                "16: [budget_execution] reason.zhh: 未知的键名“zhh”（您是否想写“zh”？）",
+                "16: [budget_execution] reason.zhh: 未知的键名“zhh”（您是否想写“zh”？）；此处可用的键：zh",
             ],
         ),
     ],

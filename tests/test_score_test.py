@@ -29,7 +29,7 @@ def test_all_shipped_cases_pass_with_full_coverage(monkeypatch: pytest.MonkeyPat
     monkeypatch.chdir(ROOT)
     result = runner.invoke(app, ["test", "--min-coverage", "100"])
     assert result.exit_code == 0, result.stdout
-    assert "coverage: 100.0% (33 of 33)" in result.stdout
+    assert "coverage: 100.0% (37 of 37)" in result.stdout
     assert result.stdout.endswith("7 passed, 0 failed\n")
 
 
@@ -39,6 +39,18 @@ def test_coverage_lists_what_no_case_exercises(cases: Path) -> None:
     assert "  not exercised: grade 差\n" in result.stdout
     assert "  not exercised: indicator three_public_expenses\n" in result.stdout
     assert "  not exercised: deduction pm_system_building.system_not_detailed\n" not in result.stdout
+
+
+def test_coverage_counts_each_branch_of_a_formula(cases: Path) -> None:
+    result = runner.invoke(app, ["test", str(cases), "--coverage", "--lang", "en"])
+    assert (
+        "  not exercised: formula branch contract_filing_timeliness: contracts_total is true\n"
+        not in result.stdout
+    )
+    assert (
+        "  not exercised: formula branch contract_filing_timeliness: contracts_total is false\n"
+        in result.stdout
+    )
 
 
 def test_min_coverage_fails_below_the_threshold(cases: Path) -> None:

@@ -92,6 +92,8 @@ class _Auditor(ChecksTotals):
             table=self.table,
             rules_year=self.rules.year,
             rules_digest=self.rules.digest,
+            rules_name=self.rules.name,
+            rules_provisional=self.rules.provisional,
             findings=tuple(
                 sorted(self.findings, key=lambda f: f.severity != "error")
             ),  # faults first, in order

@@ -99,6 +99,8 @@ class Audit:
     rescored_total: Decimal | None  # the recovered inputs scored under the rules
     rescored_grade: str | None
     matched: Mapping[str, Where] = field(default_factory=dict)  # indicator id → its row
+    rules_name: str = ""  # id/year of the rubric audited under
+    rules_provisional: bool = False  # its sources not recorded yet: the report says so
 
     @property
     def errors(self) -> tuple[Finding, ...]:

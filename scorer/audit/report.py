@@ -39,6 +39,8 @@ def render_text(audits: list[Audit], lang: str) -> str:
                 )
             )
         )
+        if result.rules_provisional:
+            lines.append("  " + one_line(t("mark.provisional.line", lang, rubric=result.rules_name)))
         claimed = fmt(table.total) if table.total is not None else "—"
         rescored = fmt(result.rescored_total) if result.rescored_total is not None else "—"
         lines.append(
@@ -89,7 +91,11 @@ def _table(result: Audit, lang: str) -> dict[str, Any]:
         "path": table.path,
         "department": table.department,
         "year": table.year,
-        "rules": {"year": str(result.rules_year), "digest": result.rules_digest},
+        "rules": {
+            "year": str(result.rules_year),
+            "digest": result.rules_digest,
+            "provisional": result.rules_provisional,
+        },
         "consistent": result.consistent,
         "total": _number(table.total),
         "rescored_total": _number(result.rescored_total),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -66,7 +66,12 @@ def plan_outputs(command: Command, stdout: TextIO) -> Outputs:
     check_paths(command.paths)
     files = file_plan(command)
     files.check()
-    outputs = Outputs(files, load_rules(latest_year(command.rules)), _summary_targets(command))
+    rules = load_rules(latest_year(command.rules))
+    if (
+        command.rules is None
+    ):  # the latest year taken by default: a later department's year is not scored under it
+        rules = replace(rules, later_years=False)
+    outputs = Outputs(files, rules, _summary_targets(command))
     for target, renderer in outputs.targets:
         if target is None and renderer.binary:
             raise UserError.at(Location("-"), t("cli.binary_needs_file", format=renderer.name))

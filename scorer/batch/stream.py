@@ -173,13 +173,15 @@ def _shaped(outcome: Outcome, shape: tuple[Any, ...] | None) -> Any:
 _worker_rules: RuleSet | None = None
 
 
-def _start_worker(folder: str, lang: str) -> None:
+def _start_worker(folder: str, lang: str, later_years: bool = True) -> None:
     global _worker_rules
+    from dataclasses import replace
+
     from scorer import i18n
     from scorer.rules.read import load_rules
 
     i18n.set_language(lang)
-    _worker_rules = load_rules(folder)
+    _worker_rules = replace(load_rules(folder), later_years=later_years)
 
 
 def _score_chunk(chunk: list[Source], shape: tuple[Any, ...] | None = None) -> list[Any]:
@@ -202,7 +204,9 @@ def _in_processes(
     from scorer.i18n import language
 
     window = 2 * jobs  # chunks in flight: every worker busy, one waiting for each
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rules.folder, language())) as pool:
+    with ProcessPoolExecutor(
+        jobs, initializer=_start_worker, initargs=(rules.folder, language(), rules.later_years)
+    ) as pool:
         pending: deque[Future[Any]] = deque()
         for chunk in _chunks(sources, CHUNK):
             pending.append(pool.submit(_score_chunk, chunk, shape))

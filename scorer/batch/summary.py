@@ -118,6 +118,8 @@ class Summary:
         self.year = rules.year
         self.title = rules.title
         self.digest = rules.digest
+        self.rubric = rules.name  # id/year
+        self.provisional = rules.provisional  # marked in every summary until its sources are recorded
         self.max = rules.total
         self.grades = tuple((g.name, g.min) for g in sorted(rules.grades, key=lambda g: g.min, reverse=True))
         english = rules.english if lang == "en" else {}  # the rule file's English names, where it gives them

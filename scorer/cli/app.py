@@ -109,7 +109,7 @@ InputsArgument = Annotated[
     Path, typer.Argument(help=_("cli.arg.inputs"), show_default=False, metavar="INPUTS")
 ]
 RulesOption = Annotated[
-    str | None, typer.Option("--rules", "-r", help=_("cli.opt.rules"), metavar="YEAR|FOLDER")
+    str | None, typer.Option("--rules", "-r", help=_("cli.opt.rules"), metavar="YEAR|ID/YEAR|FOLDER")
 ]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help=_("cli.opt.output"), dir_okay=False, metavar="FILE")
@@ -150,6 +150,7 @@ COMMANDS: tuple[str, ...] = (
     "scorer.cli.diff",
     "scorer.cli.schema",
     "scorer.cli.template",
+    "scorer.cli.rules",
     "scorer.cli.batch",
     "scorer.cli.history",
     "scorer.cli.audit",

@@ -29,11 +29,11 @@ def explain(
 
     with handled():
         plan = plan_files([inputs], [rules], {"-o": output})
-        result, _ = score_file(inputs, rules)
+        result, rule_set = score_file(inputs, rules)
         ids = [i.id for i in result.indicators]
         if indicator is not None and indicator not in ids:
             raise typer.BadParameter(
                 t("cli.no_indicator", id=indicator, hint=did_you_mean(indicator, ids)),
                 param_hint="--indicator",
             )
-        emit(render(result, i18n.language(), indicator), output, plan)
+        emit(render(result, i18n.language(), indicator, rule_set.origins), output, plan)

@@ -90,6 +90,13 @@ class Result:
     engine_version: str = ""  # with the rules digest, names exactly what produced this result
     rules_title_en: str = ""
     profile: Profile = field(default_factory=Profile)  # 部门基本情况 and the report's narrative, as written
+    rules_id: str = ""  # the rubric's id (rules/<id>/<year>/), where it declares one
+    rules_provisional: bool = False  # its sources are not recorded yet: every output says so
+
+    @property
+    def under_earlier_year(self) -> bool:
+        """Scored under an earlier year's rubric (the department's year has none): every output says so."""
+        return self.rules_year != self.year
 
     @property
     def next_band(self) -> tuple[str, Decimal] | None:

@@ -54,6 +54,8 @@ def _score(rules: RuleSet, department: Department) -> Result:
         engine_version=__version__,
         rules_title_en=rules.title_en,
         profile=department.profile,
+        rules_id=rules.id,
+        rules_provisional=rules.provisional,
     )
 
 

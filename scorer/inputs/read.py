@@ -26,6 +26,7 @@ from scorer.inputs.schema import inputs_schema
 from scorer.inputs.typed import ReadsTyped
 from scorer.inputs.values import ENVELOPE_WORDS, as_text, envelope_integer
 from scorer.inputs.workbook_layout import WORKBOOK_SUFFIXES
+from scorer.rules.identity import named_mismatch, under_earlier_year, without_rubric
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.file_kind import WORKBOOK, kind_of
 from scorer.sources.schema import field_name, meant_key, rejected_paths, schema_accepts, validate
@@ -167,11 +168,16 @@ class _Reader(ReadsTyped):
         year = data.get("year", self.rules.year)
         if isinstance(year, Decimal) and year == int(year):
             year = int(year)  # 2022.0 is the year 2022
-        if year != self.rules.year:
+        if year != self.rules.year and not under_earlier_year(self.rules, year):
+            later = without_rubric(self.rules, year)  # a later year without a rubric: both ways forward
             self.fail(
                 ("year",),
-                t("inputs.wrong_year", year=str(year), rules_year=str(self.rules.year)),
+                later or t("inputs.wrong_year", year=str(year), rules_year=str(self.rules.year)),
             )
+        named = data.get("rubric")
+        other = named_mismatch(self.rules, named) if isinstance(named, str) else None
+        if other is not None:  # a file meant for another rubric is never scored against this one
+            self.fail(("rubric",), t("inputs.other_rubric", named=named, rules=self.rules.name, likely=other))
         if is_blank(data["department"]):
             self.fail(("department",), t("inputs.department_empty"))
         elif department_key(data["department"]) in _placeholders():

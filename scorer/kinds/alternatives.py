@@ -22,7 +22,9 @@ def score(row: Row, spec: Alternatives) -> Decimal:
     how = (
         fact("kinds.by_department")
         if spec.choose == "by_department"
-        else fact("kinds.by_condition", when=option.when.source if option.when else "—")
+        else fact("kinds.by_condition", when=option.when.source)
+        if option.when
+        else fact("kinds.otherwise")
     )
     row.notes.append(fact("note.option", name=said(option.name), how=how))
     row.steps.append(Step("option", fact("step.option", id=option.id, name=said(option.name), how=how)))

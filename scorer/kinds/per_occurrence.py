@@ -22,10 +22,12 @@ def score(row: Row, spec: PerOccurrence) -> Decimal:
         deducted = min(computed, left)  # what this item actually takes off
         left -= deducted
         raw -= computed
+        # explain shows arithmetic that holds: the product, what it took off, the score left (never below 0)
+        key = "step.occurrence" if deducted == computed else "step.occurrence_capped"
         detail = fact(
-            "step.occurrence", label=said(item.label), count=count, points=item.points, deducted=deducted
+            key, label=said(item.label), count=count, points=item.points, deducted=deducted, computed=computed
         )
-        row.steps.append(Step("occurrence", detail, raw))
+        row.steps.append(Step("occurrence", detail, left))
         if count:
             row.exercised.append(where(item.path))
             extra: dict[str, Exact | str] = {

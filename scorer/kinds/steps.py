@@ -50,7 +50,7 @@ def score(row: Row, spec: Steps) -> Decimal:
                 points=spec.points,
                 deducted=computed,
             ),
-            raw,
+            max(raw, Fraction(0)),  # the score left, never below 0: the clamp step says why
         )
     )
     if deducted:

@@ -15,6 +15,7 @@ from scorer.errors import Problem, UserError
 from scorer.i18n import LANGUAGES, language, say, speaking, t
 from scorer.inputs.model import Department
 from scorer.inputs.read import load_inputs, read_inputs
+from scorer.maintain.edge_coverage import edge_items, edges_seen
 from scorer.maintain.kind_coverage import kind_items
 from scorer.rounding import Rounding
 from scorer.rules.model import RuleSet
@@ -145,6 +146,7 @@ def _compare(outcome: Outcome, result: Result) -> None:
             failures.append(t("cases.no_indicator", id=ident))
         elif got.score != Decimal(wanted):
             failures.append(t("cases.score", id=ident, expected=Decimal(wanted), got=got.score))
+    _compare_notes(outcome, result)
     for ident, texts in (expect.get("reasons_contain") or {}).items():
         got = by_id.get(ident)
         joined = (
@@ -154,6 +156,31 @@ def _compare(outcome: Outcome, result: Result) -> None:
             if text not in joined:
                 reasons = joined or t("cases.no_reasons")
                 failures.append(t("cases.no_reason", id=ident, text=repr(text), reasons=reasons))
+
+
+def _compare_notes(outcome: Outcome, result: Result) -> None:
+    """A row's notes (not applicable, the alternative chosen, …) in either language, and the rubric's marks."""
+    expect, failures = outcome.case.expect, outcome.failures
+    for key, marked in (
+        ("provisional", result.rules_provisional),
+        ("under_earlier_year", result.under_earlier_year),
+    ):
+        if key in expect and expect[key] != marked:
+            failures.append(
+                t("cases.mark", what=key, expected=str(expect[key]).lower(), got=str(marked).lower())
+            )
+    by_id = {i.id: i for i in result.indicators}
+    for ident, texts in (expect.get("notes_contain") or {}).items():
+        got = by_id.get(ident)
+        if got is None:
+            failures.append(t("cases.no_indicator", id=ident))
+            continue
+        said = [" / ".join(say(note, lang) for note in got.notes) for lang in LANGUAGES]
+        for text in texts:
+            if not any(text in words for words in said):
+                failures.append(
+                    t("cases.no_note", id=ident, text=repr(text), notes=said[0] or t("cases.no_notes"))
+                )
 
 
 @dataclass
@@ -189,8 +216,9 @@ def run_cases(paths: list[Path], rules_for: Callable[[Path], str | Path]) -> Cas
 
 @dataclass(frozen=True)
 class Coverage:
-    """What the cases exercise: indicators given inputs, declared deduction codes used, grade bands reached, and
-    the parts of the declarative kinds (scorer/maintain/kind_coverage.py)."""
+    """What the cases exercise: indicators given inputs, declared deduction codes used, grade bands reached, the
+    parts of the declarative kinds (scorer/maintain/kind_coverage.py), and each band edge from both sides, each
+    steps threshold and each formula branch (scorer/maintain/edge_coverage.py)."""
 
     exercised: int
     total: int
@@ -212,7 +240,9 @@ def coverage(outcomes: list[Outcome], rule_sets: list[RuleSet]) -> Coverage:
         wanted |= {_deduction(i.id, d.code) for i in rules.indicators for d in i.deductions}
         wanted |= {_grade(g.name) for g in rules.grades}
         wanted |= {label for i in rules.indicators for label in kind_items(i).values()}
+        wanted |= {label for i in rules.indicators for label in edge_items(i).values()}
     parts = {i.id: kind_items(i) for rules in rule_sets for i in rules.indicators}
+    rows = {i.id: (i, edge_items(i)) for rules in rule_sets for i in rules.indicators}
     seen: set[str] = set()
     for outcome in outcomes:
         if outcome.department is not None:
@@ -220,6 +250,10 @@ def coverage(outcomes: list[Outcome], rule_sets: list[RuleSet]) -> Coverage:
                 if given.values or given.deductions or given.override or given.targets or given.judgement:
                     seen.add(_indicator(ident))
                 seen |= {_deduction(ident, d.code) for d in given.deductions if d.code}
+                if ident in rows and given.values:  # band edges, steps thresholds, formula branches
+                    indicator, edges = rows[ident]
+                    year = outcome.department.year
+                    seen |= {edges[key] for key in edges_seen(indicator, given.values, year)}
         if outcome.result is not None:
             seen.add(_grade(outcome.result.grade))
             for row in outcome.result.indicators:

@@ -67,14 +67,31 @@ def diff(old: RuleSet, new: RuleSet, inputs: list[Path]) -> RulesDiff:
 
 def diff_documents(old: RuleSet, new: RuleSet, documents: list[tuple[str, YamlDocument]]) -> RulesDiff:
     """What changed between two rule sets, and each document's totals under both (`read_documents`)."""
-    result = RulesDiff(old, new, rubric_changes(old, new) + indicator_changes(old, new))
+    result = RulesDiff(old, new, rubric_changes(old, new) + _located(new, indicator_changes(old, new)))
     for label, doc in documents:
         result.impacts.append(Impact(label, _score(old, doc), _score(new, doc)))
     return result
 
 
+def _located(new: RuleSet, changes: list[Change]) -> list[Change]:
+    """A row's change said with the change of the rubric that made it (a rubric that extends another)."""
+    out = []
+    for change in changes:
+        origin = new.origins.get(change.subject)
+        where = t("diff.changed_at", change=origin.change) if origin is not None and origin.change else ""
+        out.append(Change(change.subject, change.what + where, change.table))
+    return out
+
+
 def rubric_changes(old: RuleSet, new: RuleSet) -> list[Change]:
     changes = []
+    if (old.provisional, old.name) != (new.provisional, new.name):
+        status = [t("diff.provisional") if r.provisional else t("diff.released") for r in (old, new)]
+        changes.append(
+            Change(
+                "rubric", t("diff.rubric", old=f"{old.name} ({status[0]})", new=f"{new.name} ({status[1]})")
+            )
+        )
     for attr, message in (("year", "diff.year"), ("title", "diff.title"), ("total", "diff.total")):
         if getattr(old, attr) != getattr(new, attr):
             was, now = _show(getattr(old, attr)), _show(getattr(new, attr))

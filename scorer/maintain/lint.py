@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scorer.errors import Location, Problem, RulesNotFound
 from scorer.i18n import t
-from scorer.rules.model import RuleSet
+from scorer.rules.model import RowOrigin, RuleSet
 from scorer.rules.read import read_rules, resolve_rules
 from scorer.sources.shipped import rules_root, shipped_years
 
@@ -16,6 +16,8 @@ from scorer.sources.shipped import rules_root, shipped_years
 class LintReport:
     checked: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Each rubric that extends another or uses shared rows: (its folder, what it extends, row id → origin).
+    resolved: list[tuple[str, str, dict[str, RowOrigin]]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -30,10 +32,11 @@ class LintReport:
 
 
 def default_specs() -> list[str]:
-    """With no argument: the year folders under ./rules when run in a rubric repository, else the shipped years."""
+    """With no argument: the rubric folders under ./rules (`<id>/<year>`, or `<year>`) when run in a rubric
+    repository, else the shipped years."""
     local = Path("rules")
-    years = sorted(p for p in local.glob("*") if (p / "rubric.yaml").is_file()) if local.is_dir() else []
-    return [str(p) for p in years] or shipped_years()
+    found = [*local.glob("*/rubric.yaml"), *local.glob("*/*/rubric.yaml")] if local.is_dir() else []
+    return [str(p.parent) for p in sorted(found)] or shipped_years()
 
 
 def lint(specs: list[str]) -> LintReport:
@@ -52,6 +55,8 @@ def lint(specs: list[str]) -> LintReport:
         rules, problems = read_rules(Path(folder))
         if rules is not None:
             problems += _golden_cases(Path(folder), rules)
+            if rules.origins:
+                report.resolved.append((str(folder), rules.extends, rules.origins))
         report.problems += sorted(problems, key=lambda p: (p.location.path, p.location.line or 0))
     return report
 
@@ -59,12 +64,13 @@ def lint(specs: list[str]) -> LintReport:
 def _golden_cases(folder: Path, rules: RuleSet) -> list[Problem]:
     """A rules year that no golden case checks is a warning: `golden/` in its folder, or `tests/golden/<year>`
     of its repository or of the working folder. The shipped years are checked by the project's own cases."""
-    if folder.resolve().parent == rules_root().resolve():
+    if rules_root().resolve() in folder.resolve().parents:
         return []
     year = str(rules.year)
     places = [
         folder / "golden",
         folder.parent.parent / "tests" / "golden" / year,
+        folder.parent.parent.parent / "tests" / "golden" / year,
         Path("tests/golden") / year,
     ]
     if any(place.is_dir() and any(place.glob("*.yaml")) for place in places):

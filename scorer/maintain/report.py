@@ -8,13 +8,31 @@ from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.maintain.cases import CaseReport, Coverage
 from scorer.maintain.lint import LintReport
+from scorer.render.common import origin_words
 
 
 def render_lint(report: LintReport, fmt: str, lang: str) -> str:
     if fmt == "json":
-        data = {"checked": report.checked, "problems": [p.to_dict() for p in report.problems]}
+        data = {
+            "checked": report.checked,
+            "problems": [p.to_dict() for p in report.problems],
+            "origins": {
+                folder: {
+                    row: {"from": o.source, "row": o.row, "changed_at": o.change}
+                    for row, o in origins.items()
+                }
+                for folder, _, origins in report.resolved
+            },
+        }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    lines = [str(problem) for problem in report.errors]
+    lines = []
+    for folder, parent, origins in report.resolved:  # where each row of a resolved rubric comes from
+        head = t("lint.resolved", lang, folder=folder, parent=parent or "—", rows=len(origins))
+        lines += [
+            one_line(head),
+            *(one_line(f"  {row}: {origin_words(o, lang)}") for row, o in origins.items()),
+        ]
+    lines += [str(problem) for problem in report.errors]
     lines += [t("lint.warning", lang, problem=str(problem)) for problem in report.warnings]
     lines.append(
         t(

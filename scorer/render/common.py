@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scorer.engine.result import IndicatorResult, MetricValue, NodeResult, Result
 from scorer.facts import Fact
 from scorer.i18n import say, t
 from scorer.numbers import completion_percent
 from scorer.rounding import fmt
+
+if TYPE_CHECKING:
+    from scorer.rules.model import RowOrigin
 
 OVERRIDE_MARK = "※"
 HEADER_KEYS = (
@@ -44,11 +48,40 @@ def named(item: IndicatorResult | NodeResult, lang: str) -> str:
 
 def title(result: Result, lang: str) -> str:
     rules_title = result.rules_title_en if lang == "en" and result.rules_title_en else result.rules_title
-    return t("form.title", lang, year=result.year, department=result.department, title=rules_title)
+    shown = t("form.title", lang, year=result.year, department=result.department, title=rules_title)
+    return shown + "".join(t(short, lang, year=result.rules_year) for short, _ in _marked(result))
+
+
+def rubric_marks(result: Result, lang: str) -> list[str]:
+    """What every output says of the rubric itself, one line each: provisional (its sources are not recorded
+    yet), or a rubric of an earlier year than the department's (that year has none)."""
+    rubric = f"{result.rules_id}/{result.rules_year}" if result.rules_id else str(result.rules_year)
+    return [
+        t(line, lang, rubric=rubric, year=result.year, rules_year=result.rules_year)
+        for _, line in _marked(result)
+    ]
+
+
+def origin_words(origin: RowOrigin, lang: str) -> str:
+    """Where a row of a rubric that extends another comes from: "from guangzhou-huangpu-bumen/2022 row X", and
+    the change that altered it."""
+    said = t("origin.from", lang, source=origin.source, row=origin.row) if origin.source else ""
+    changed = t("origin.changed", lang, change=origin.change) if origin.change else ""
+    return t("list.separator", lang).join(part for part in (said, changed) if part)
+
+
+def _marked(result: Result) -> list[tuple[str, str]]:
+    """The marks a result carries: (the title's short mark, the line that explains it)."""
+    marks = []
+    if result.rules_provisional:
+        marks.append(("mark.provisional", "mark.provisional.line"))
+    if result.under_earlier_year:
+        marks.append(("mark.earlier_year", "mark.earlier_year.line"))
+    return marks
 
 
 def facts(result: Result, lang: str) -> list[str]:
-    lines = []
+    lines = rubric_marks(result, lang)
     if result.units is not None:
         lines.append(t("form.units", lang, units=result.units))
     budget = result.budget
@@ -123,7 +156,7 @@ def notes(result: Result, lang: str) -> list[str]:
 def warnings(result: Result, lang: str) -> list[str]:
     """What a reader must not miss, one line each: scores set by an evaluator, deductions capped at what the row
     has, values taken at the weight or at 0, blanks scored full marks (or 0) because the rule says so."""
-    return [
+    return rubric_marks(result, lang) + [
         line
         for indicator in result.indicators
         for line in (*warnings_of(indicator, lang), *_warning_reasons(indicator, lang))

@@ -5,19 +5,28 @@ from __future__ import annotations
 from scorer.engine.result import IndicatorResult, Result
 from scorer.escape import one_line
 from scorer.i18n import say, t
-from scorer.render.common import metric_text, named
+from scorer.render.common import metric_text, named, origin_words, rubric_marks
 from scorer.rounding import fmt
+from scorer.rules.model import RowOrigin
 
 
-def render(result: Result, lang: str, only: str | None = None) -> str:
+def render(
+    result: Result, lang: str, only: str | None = None, origins: dict[str, RowOrigin] | None = None
+) -> str:
+    """Each row's steps; with `origins` (a rubric that extends another), where each row not its own comes from."""
     rows = [i for i in result.indicators if only in (None, i.id)]
-    blocks = [_indicator(i, lang) for i in rows]
+    blocks = (
+        ["\n".join(one_line(mark) for mark in rubric_marks(result, lang))]
+        if rubric_marks(result, lang)
+        else []
+    )
+    blocks += [_indicator(i, lang, (origins or {}).get(i.id)) for i in rows]
     if only is None:
         blocks.append(t("explain.total", lang, total=result.total, max=result.max, grade=result.grade))
     return "\n\n".join(blocks) + "\n"
 
 
-def _indicator(indicator: IndicatorResult, lang: str) -> str:
+def _indicator(indicator: IndicatorResult, lang: str, origin: RowOrigin | None = None) -> str:
     lines = [
         t(
             "explain.heading",
@@ -29,6 +38,8 @@ def _indicator(indicator: IndicatorResult, lang: str) -> str:
             weight=indicator.weight,
         )
     ]
+    if origin is not None:
+        lines.append("  " + origin_words(origin, lang))
     for step in indicator.steps:
         value = "" if step.value is None else f"  = {fmt(step.value)}"
         lines.append(f"  {t('explain.step.' + step.what, lang)}: {say(step.detail, lang)}{value}")

@@ -29,7 +29,13 @@ def _head(result: Result) -> dict[str, Any]:
     return {
         "department": result.department,
         "year": result.year,
-        "rules": {"year": str(result.rules_year), "digest": result.rules_digest},
+        "rules": {
+            "year": str(result.rules_year),
+            "digest": result.rules_digest,
+            "id": result.rules_id,
+            "provisional": result.rules_provisional,  # its sources are not recorded yet
+            "under_earlier_year": result.under_earlier_year,  # the department's year has no rubric
+        },
         "engine": {"name": "rubric-scorer", "version": result.engine_version},
         "units": result.units,
         "budget": {k: to_json_number(v) for k, v in result.budget.items()},

@@ -18,7 +18,7 @@ from scorer.engine.result import Result
 from scorer.escape import is_blank
 from scorer.i18n import say, t
 from scorer.invisible import without_invisible
-from scorer.render.common import named
+from scorer.render.common import named, rubric_marks
 from scorer.rounding import Rounding, fmt
 
 _NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|\(\d+\)\s*)")  # "（一）", "(1) "
@@ -62,6 +62,7 @@ def written(text: str) -> str:
 def blocks(result: Result, lang: str) -> list[Block]:
     profile = result.profile
     out: list[Block] = [Heading(0, t("report.title", lang, year=result.year, department=result.department))]
+    out += [Paragraph(mark) for mark in rubric_marks(result, lang)]  # a provisional or earlier year's rubric
     out.append(Heading(1, t("report.basics", lang)))
     out += _part(t("report.key_tasks", lang), profile.key_tasks, lang)
     out += _part(t("report.goals", lang), profile.goal, lang)

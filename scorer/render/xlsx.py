@@ -18,7 +18,7 @@ from rich.cells import cell_len
 
 from scorer.engine.result import Result
 from scorer.i18n import t
-from scorer.render.common import Row, grade_line, named, reasons_text, rows, title
+from scorer.render.common import Row, grade_line, named, reasons_text, rows, rubric_marks, title
 from scorer.render.options import RenderOptions
 from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, put, save, workbook
 
@@ -177,6 +177,10 @@ def _table(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
     _cell(sheet, row, 1, t("form.grade_label", lang), bold=True, center=True)
     _cell(sheet, row, 2, grade_line(result, lang))
     _merge(sheet, row, 2, 10)
+    for mark in rubric_marks(result, lang):  # a provisional rubric, an earlier year's: under the table too
+        row += 1
+        _cell(sheet, row, 1, mark, bold=True)
+        _merge(sheet, row, 1, 10)
     return row + 1
 
 

@@ -178,6 +178,11 @@ def build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path,
         rubric_lines=doc.lines,
         title_en=data.get("title_en", ""),
         english=english_names(data),
+        id=data.get("id", ""),
+        region=data.get("region", ""),
+        family=data.get("family", ""),
+        status=data.get("status", "released"),
+        extends=data.get("extends", ""),
     )
 
 

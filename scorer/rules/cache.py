@@ -94,7 +94,7 @@ def cached(
             if rules is not None:
                 return rules
         rules, parts = build(sources)
-        if rules is not None:
+        if rules is not None and parts:
             _store(where, name, lambda: encode_entry(key, parts))
         return rules
     finally:

@@ -21,7 +21,9 @@ from scorer.sources.schema import field_name
 def check_rule_set(rules: RuleSet, complete: bool = True) -> list[Problem]:
     """Every problem of a rule set. Not `complete` (some file could not be read): only what holds without it."""
     problems: list[Problem] = []
-    for check in (_year, _ids, _levels, _weights, _grades) if complete else (_year, _levels, _grades):
+    for check in (
+        (_year, _identity, _ids, _levels, _weights, _grades) if complete else (_year, _levels, _grades)
+    ):
         problems += check(rules)
     for indicator in rules.indicators:
         problems += check_indicator(indicator, rules.year)
@@ -37,6 +39,19 @@ def _year(rules: RuleSet) -> Iterator[Problem]:
         )
 
 
+def _identity(rules: RuleSet) -> Iterator[Problem]:
+    """A rubric's folder is rules/<id>/<year>/; a provisional rubric is said to be one until its sources are
+    recorded (every output marks it)."""
+    folder = Path(rules.folder)
+    laid_out = folder.name.isdigit() and folder.parent.parent.name == "rules"  # rules/<id>/<year>/
+    if rules.id and laid_out and folder.parent.name != rules.id:
+        yield Problem(_rubric_at(rules, "id"), t("lint.folder_id", name=folder.parent.name, id=rules.id))
+    if rules.status == "provisional":
+        yield Problem(_rubric_at(rules, "status"), t("lint.provisional", name=rules.name), severity="warning")
+    elif rules.provisional:
+        yield Problem(_rubric_at(rules, "provenance"), t("lint.released_without_sources"), severity="warning")
+
+
 def _rubric_at(rules: RuleSet, *path: str | int) -> Location:
     return Location(rules.rubric_path, rules.rubric_lines.line(tuple(path)))
 
@@ -48,12 +63,16 @@ def _at(indicator: Indicator, *path: str | int) -> Location:
 def _ids(rules: RuleSet) -> Iterator[Problem]:
     listed = list(rules.listed)
     for ident, count in Counter(listed).items():
-        if count > 1:
-            yield Problem(_rubric_at(rules, "indicators"), t("lint.listed_twice", id=ident, count=count))
+        if count > 1:  # at the line of its second listing, the one to remove
+            again = [n for n, listed_id in enumerate(listed) if listed_id == ident][1]
+            yield Problem(
+                _rubric_at(rules, "indicators", again), t("lint.listed_twice", id=ident, count=count)
+            )
     seen: dict[str, str] = {}
     for indicator in rules.indicators:
         stem = Path(indicator.path).stem
-        if indicator.id != stem:
+        # a row a change made, or a shared one, is not its own file (scorer/rules/changes.py)
+        if indicator.id != stem and Path(indicator.path).parent.name == "indicators":
             yield Problem(_at(indicator, "id"), t("lint.id_not_file_name", id=indicator.id, stem=stem))
         if indicator.id in seen:
             yield Problem(_at(indicator, "id"), t("lint.id_reused", id=indicator.id, path=seen[indicator.id]))
@@ -106,9 +125,10 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
             members = [i for i in rules.indicators if i.level1 == level.name and i.level2 == child]
             total = sum((i.weight for i in members), Decimal(0))
             if members and total != weight:
-                files = ", ".join(f"{Path(i.path).name} ({i.weight})" for i in members)
+                files = ", ".join(f"{_row_file(rules, i)} ({i.weight})" for i in members)
                 yield Problem(
-                    _rubric_at(rules, "levels", index, "children", child_index),
+                    _changed_at(rules, members)
+                    or _rubric_at(rules, "levels", index, "children", child_index),
                     t(
                         "lint.members_weight",
                         level1=level.name,
@@ -126,9 +146,27 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
     indicator_sum = sum((i.weight for i in rules.indicators), Decimal(0))
     if indicator_sum != rules.total:
         yield Problem(
-            _rubric_at(rules, "total"),
+            _changed_at(rules, list(rules.indicators)) or _rubric_at(rules, "total"),
             t("lint.indicator_sum", sum=indicator_sum, total=rules.total),
         )
+
+
+def _row_file(rules: RuleSet, indicator: Indicator) -> str:
+    """A row's file, or for a row a change made (scorer/rules/changes.py) its id and that change's place."""
+    origin = rules.origins.get(indicator.id)
+    if origin is not None and origin.change:
+        return t("lint.changed_row", id=indicator.id, change=origin.change)
+    return Path(indicator.path).name
+
+
+def _changed_at(rules: RuleSet, members: list[Indicator]) -> Location | None:
+    """The place of the last change that set the weight of one of `members`: where a sum broken by a
+    reweight is mended."""
+    changed = [o for i in members if (o := rules.origins.get(i.id)) and o.reweighted]
+    if not changed:
+        return None
+    last = max(changed, key=lambda o: o.change_line if isinstance(o.change_line, int) else 0)
+    return Location(last.change_path, last.change_line, last.row, "weight")
 
 
 def _grades(rules: RuleSet) -> Iterator[Problem]:
@@ -177,11 +215,38 @@ def _indicator(indicator: Indicator, year: int | None) -> Iterator[Problem]:
         )
     yield from _scoring(indicator)
     yield from check_kinds(indicator, year)
+    yield from _step_thresholds(indicator)
     yield from _inputs(indicator)
     yield from _declared_deductions(indicator)
     yield from _provenance(indicator)
     if year is not None:
         yield from _samples(indicator, year)
+
+
+def _step_thresholds(indicator: Indicator) -> Iterator[Problem]:
+    """A steps rule counting from a threshold its input can never reach (or always passes): it would deduct
+    for every value, or for none."""
+    from scorer.kinds.specs import Alternatives, Steps, where
+
+    spec = indicator.kinds.spec
+    specs = [option.spec for option in spec.options] if isinstance(spec, Alternatives) else [spec]
+    for steps in (s for s in specs if isinstance(s, Steps)):
+        declared = indicator.input(steps.of.source.strip())
+        if declared is None:
+            continue  # of a formula: its range is the formula's
+        low, high = declared.min, declared.max
+        if (low is not None and steps.threshold < low) or (high is not None and steps.threshold > high):
+            place = (*steps.path, "threshold")
+            yield Problem(
+                Location(indicator.path, indicator.lines.line(place), indicator.id, where(place)),
+                t(
+                    "lint.step_threshold_outside",
+                    threshold=steps.threshold,
+                    name=declared.name,
+                    low="−∞" if low is None else low,
+                    high="∞" if high is None else high,
+                ),
+            )
 
 
 def _scoring(indicator: Indicator) -> Iterator[Problem]:

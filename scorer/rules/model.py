@@ -133,6 +133,23 @@ class Grade:
 
 
 @dataclass(frozen=True, slots=True)
+class RowOrigin:
+    """Where a row of a rubric that extends another, or uses a shared row, comes from: the rubric (`id/year`)
+    or shared file (`_shared/<name>`) that states it ("" for this rubric's own), its id there, and the change
+    that took or altered it (its file and line; none for a row taken as it is)."""
+
+    source: str
+    row: str
+    change_path: str = ""
+    change_line: int | str | None = None
+    reweighted: bool = False  # the change set its weight
+
+    @property
+    def change(self) -> str:
+        return f"{self.change_path}:{self.change_line}" if self.change_path else ""
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
     year: int
     title: str
@@ -149,6 +166,26 @@ class RuleSet:
     rubric_lines: LineMap = field(compare=False, repr=False)
     title_en: str = ""
     english: dict[str, str] = field(default_factory=dict)  # level and grade names → English, where given
+    # The rubric's identity (rules/<id>/<year>/): empty for a rules folder written before rubrics had ids.
+    id: str = ""
+    region: str = ""
+    family: str = ""
+    status: str = "released"  # or "provisional": marked in every output until its sources are recorded
+    extends: str = ""  # the rubric (`id/year`) this one changes
+    origins: dict[str, RowOrigin] = field(default_factory=dict)  # row id → where it comes from, when not here
+    # Whether a department of a later year with no rubric of its own may be scored under this one (marked in
+    # every output): when the rules were named (`--rules`), not when a batch took the latest year by default.
+    later_years: bool = True
+
+    @property
+    def name(self) -> str:
+        """`id/year`, or the year alone for a rubric without an id."""
+        return f"{self.id}/{self.year}" if self.id else str(self.year)
+
+    @property
+    def provisional(self) -> bool:
+        """Marked provisional, or with no source recorded: every output says so."""
+        return self.status == "provisional" or not self.provenance.get("source")
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         return next((i for i in self.indicators if i.id == indicator_id), None)

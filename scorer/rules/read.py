@@ -17,31 +17,43 @@ from scorer.i18n import t
 from scorer.rounding import Rounding, fmt
 from scorer.rules.build import build_indicator, build_rule_set, rounding_of
 from scorer.rules.cache import Parts, Sources, cached
-from scorer.rules.model import (
-    RuleSet,
-)
+from scorer.rules.extends import Reader, extending, resolve
+from scorer.rules.model import RowOrigin, RuleSet
 from scorer.sources.schema import load_schema, validate
-from scorer.sources.shipped import rules_root, shipped_years
+from scorer.sources.shipped import (
+    RUBRIC_NAME,
+    default_family,
+    rules_root,
+    shipped_rubric,
+    shipped_rubrics,
+    shipped_years,
+)
 from scorer.sources.yaml import YamlDocument, display_path, load_yaml_file, parse_yaml, utf8_text
 
 
 def resolve_rules(spec: str) -> Path:
-    """A shipped year ("2022") or a path to a rules folder → the folder.
+    """A shipped year ("2022": the default family's), a shipped rubric ("guangzhou-huangpu-bumen/2022") or a
+    path to a rules folder → the folder.
 
-    A bare year names the shipped rules, even where the working folder happens to hold a folder of that name;
-    if that folder is itself a rules folder, which one was meant is unclear and the user is asked to say.
+    A bare year or a rubric's name names the shipped rules, even where the working folder happens to hold a
+    folder of that name; if that folder is itself a rules folder, which one was meant is unclear and the user is
+    asked to say.
     """
     if not spec.strip():
         raise RulesNotFound(t("rules.empty_spec"))
     candidate = Path(spec)
-    if spec in shipped_years():
-        if (candidate / "rubric.yaml").is_file() and candidate.resolve() != (rules_root() / spec).resolve():
+    shipped = rules_root() / default_family() / spec if spec in shipped_years() else shipped_rubric(spec)
+    if shipped is not None:
+        if (candidate / "rubric.yaml").is_file() and candidate.resolve() != shipped.resolve():
             raise RulesNotFound(t("rules.ambiguous", spec=spec))
-        return rules_root() / spec
+        return shipped
     if candidate.is_dir():
         return candidate
-    years = ", ".join(shipped_years()) or t("rules.no_years")
-    raise RulesNotFound(t("rules.not_found", spec=spec, years=years))
+    local = Path("rules") / spec  # a rubric repository's own rubric, by its name
+    if RUBRIC_NAME.fullmatch(spec) and (local / "rubric.yaml").is_file():
+        return local
+    names = ", ".join([*shipped_years(), *shipped_rubrics()]) or t("rules.no_years")
+    raise RulesNotFound(t("rules.not_found", spec=spec, years=names))
 
 
 def load_rules(spec: str | Path) -> RuleSet:
@@ -55,6 +67,8 @@ def load_rules(spec: str | Path) -> RuleSet:
         errors.extend(p for p in problems if p.severity == "error")
         if errors or rules is None:
             return None, []
+        if extending(docs.get(folder / "rubric.yaml")):
+            return rules, []  # a rubric resolved from other folders' files is read from them each time
         return rules, [(docs[path].data, docs[path].lines) for path in files]
 
     def rebuild(parts: Parts) -> RuleSet | None:
@@ -66,6 +80,8 @@ def load_rules(spec: str | Path) -> RuleSet:
             for place, (data, lines) in zip(places, parts, strict=True)
         ]
         rubric = docs[places.index("rubric.yaml")]
+        if extending(rubric):
+            return None  # never stored: read from the files
         problems: list[Problem] = []
         rules = _checked(
             folder,
@@ -102,23 +118,43 @@ def read_rules(spec: str | Path) -> tuple[RuleSet | None, list[Problem]]:
 def _read_and_check(
     folder: Path, sources: Sources | None
 ) -> tuple[RuleSet | None, list[Problem], dict[Path, YamlDocument]]:
-    """Read the folder's files (from `sources`, their bytes as already read, when given), then check and build
-    them: (the rule set or None, every problem, each file's document)."""
+    """Read the folder's files (from `sources`, their bytes as already read, when given), resolve what it
+    extends or uses (scorer/rules/extends.py), then check and build them: (the rule set or None, every problem,
+    each of the folder's own files' document)."""
     problems: list[Problem] = []
-    indicators_folder = folder / "indicators"
-    if not indicators_folder.is_dir() or folder.resolve() not in indicators_folder.resolve().parents:
-        # one message for the cause, rather than one for every indicator the year file lists
-        problems.append(Problem(Location(display_path(indicators_folder)), t("rules.no_indicators_folder")))
-        return None, problems, {}
     rubric_path = folder / "rubric.yaml"
-    paths = [
-        rubric_path,
-        *(sorted(p for p in sources if p != rubric_path) if sources else indicator_files(folder)),
-    ]
+    inside = _rows_inside(folder)
+    rubric_doc = _read(rubric_path, problems, folder, sources) if inside else None
+    if not inside:
+        # one message for the cause, rather than one for every indicator the year file lists; a rubric that
+        # extends another may have no rows of its own
+        probe: list[Problem] = []
+        rubric_doc = _read(rubric_path, probe, folder, sources) if rubric_path.is_file() else None
+        if not extending(rubric_doc) or (folder / "indicators").exists():
+            shown = display_path(folder / "indicators")  # and why the year file could not say it extends one
+            return None, [*probe, Problem(Location(shown), t("rules.no_indicators_folder"))], {}
+        problems += probe
+    paths = [p for p in (sorted(sources) if sources else indicator_files(folder)) if p != rubric_path]
     docs = {path: doc for path in paths if (doc := _read(path, problems, folder, sources)) is not None}
-    rubric_doc = docs.get(rubric_path)
-    indicator_docs = [doc for path, doc in docs.items() if path != rubric_path]
-    return _checked(folder, rubric_doc, indicator_docs, problems), problems, docs
+    if rubric_doc is not None:
+        docs[rubric_path] = rubric_doc
+    own_rows = [doc for path, doc in docs.items() if path != rubric_path]
+    if not extending(rubric_doc):
+        return _checked(folder, rubric_doc, own_rows, problems), problems, docs
+    assert rubric_doc is not None
+    resolved = resolve(folder, rubric_doc, own_rows, problems, Reader(_read, indicator_files))
+    if resolved is None:
+        return None, problems, docs
+    return (
+        _checked(folder, resolved.rubric, resolved.rows, problems, origins=resolved.origins),
+        problems,
+        docs,
+    )
+
+
+def _rows_inside(folder: Path) -> bool:
+    rows = folder / "indicators"
+    return rows.is_dir() and folder.resolve() in rows.resolve().parents
 
 
 def _checked(
@@ -127,11 +163,13 @@ def _checked(
     indicator_docs: list[YamlDocument],
     problems: list[Problem],
     places: dict[str, str] | None = None,
+    origins: dict[str, RowOrigin] | None = None,
 ) -> RuleSet | None:
     """The rule set of the folder's documents, checked: against the schemas, then built (formulas against their
     allow-list, reason templates, kinds), then as a whole; every problem is added to `problems`. What the files
     say and what the rules cache kept both go through here. `places`: each document's file in the folder, where
-    known without resolving its path."""
+    known without resolving its path; `origins`: the documents are a resolved rubric's, and where each row not its
+    own comes from (scorer/rules/extends.py)."""
     # What only checking needs, not the start of a command that reads no rules.
     from scorer.rules.check import check_indicator, check_rule_set
 
@@ -154,13 +192,22 @@ def _checked(
         for indicator in indicators:  # the year file is broken: check what can be checked alone
             problems += check_indicator(indicator, year)
         return None
-    rules = build_rule_set(rubric_doc, indicators, folder, "")
+    rules = replace(build_rule_set(rubric_doc, indicators, folder, ""), origins=origins or {})
     # With a file missing, sums and listings would report that file again, less clearly: skip them then.
     problems += check_rule_set(rules, complete=complete)
     if any(p.severity == "error" for p in problems):
         return None
     # Digested last: only documents that passed every check are written out canonically.
-    return replace(rules, digest=_digest(folder, [rubric_doc, *indicator_docs], places))
+    docs = [rubric_doc, *indicator_docs]
+    if origins is not None:  # a resolved rubric's rows by their ids: the files they come from are others'
+        rows = [(f"rows/{i.id}", doc.data) for i, doc in zip(indicators, indicator_docs, strict=True)]
+        return replace(rules, digest=_digest([("rubric.yaml", rubric_doc.data), *rows]))
+    root = folder.resolve()
+    named = [
+        (places[doc.path] if places else Path(doc.path).resolve().relative_to(root).as_posix(), doc.data)
+        for doc in docs
+    ]
+    return replace(rules, digest=_digest(named))
 
 
 def _year_if_readable(rubric: YamlDocument | None) -> int | None:
@@ -198,8 +245,13 @@ def _read(
     return doc
 
 
-def _digest(folder: Path, docs: list[YamlDocument], places: dict[str, str] | None = None) -> str:
-    """sha256 over what the rule files say: each file's path in the folder and its data, canonically written.
+# The keys that name a rubric (rules/<id>/<year>/) and its state; they change no score, so not its digest.
+_IDENTITY = frozenset({"id", "region", "family", "status"})
+
+
+def _digest(named: list[tuple[str, Any]]) -> str:
+    """sha256 over what the rule files say: each file's place in the folder (a resolved rubric's row: its id)
+    and its data, canonically written.
 
     Comments, key order, quoting, line endings and trailing zeros (1.50 vs 1.5) do not change it; any change
     of a value, a key or a file does. It names exactly the rules a result was scored with.
@@ -208,11 +260,11 @@ def _digest(folder: Path, docs: list[YamlDocument], places: dict[str, str] | Non
     import json
 
     sha = hashlib.sha256()
-    root = folder.resolve()
-    for doc in sorted(docs, key=lambda d: d.path):
-        relative = places[doc.path] if places else Path(doc.path).resolve().relative_to(root).as_posix()
-        canonical = json.dumps(_canonical(doc.data), sort_keys=True, ensure_ascii=False)
-        sha.update(relative.encode() + b"\0" + canonical.encode() + b"\0")
+    for place, data in sorted(named, key=lambda item: item[0]):
+        if place == "rubric.yaml":  # who the rubric is, not what it scores: a result's digest outlives a move
+            data = {key: value for key, value in data.items() if key not in _IDENTITY}
+        canonical = json.dumps(_canonical(data), sort_keys=True, ensure_ascii=False)
+        sha.update(place.encode() + b"\0" + canonical.encode() + b"\0")
     return "sha256:" + sha.hexdigest()
 
 

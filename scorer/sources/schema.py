@@ -159,6 +159,27 @@ def _value_at(value: Any, path: PathKey) -> Any:
     return value
 
 
+# The patterns of a rubric's names (schemas/rubric.schema.json, inputs.schema.json), each said as what it asks.
+_PATTERN_WORDS = {
+    "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "schema.pattern_rubric_id",
+    "^[a-z][a-z0-9]*(-[a-z0-9]+)*/[0-9]{4}$": "schema.pattern_rubric",
+    "^[a-z][a-z0-9]*(-[a-z0-9]+)*(/[0-9]{4})?$": "schema.pattern_rubric",
+    "^(_shared/[a-z][a-z0-9_]*|[a-z][a-z0-9]*(-[a-z0-9]+)*/[0-9]{4}/[a-z][a-z0-9_]*)$": "schema.pattern_use",
+}
+
+# A rule file's unknown key is told with the keys allowed there (for the maintainers, who write any of them);
+# an inputs file's with the likeliest one only.
+_RULE_SCHEMAS = frozenset({"indicator.schema.json", "rubric.schema.json"})
+
+
+def _allowed(properties: dict[str, Any], instance: dict[str, Any]) -> str:
+    """ "; allowed here: …": the keys the schema declares at that place and the file does not give yet."""
+    free = [key for key in properties if key not in instance]
+    if not free or len(free) > 40:  # a long list helps no one: the did-you-mean hint and the docs do
+        return ""
+    return t("schema.allowed_keys", keys=", ".join(free))
+
+
 def _explain(
     doc: YamlDocument, schema: dict[str, Any], error: Any, indicator_of: IndicatorOf
 ) -> Iterator[Problem]:
@@ -184,7 +205,8 @@ def _explain(
                 shown = key if len(key) <= 60 else key[:57] + "..."
                 if full_width_key(key):  # {from：95, …} read as the key 'from：95'
                     hint = t("yaml.full_width_colon_flow")
-                yield at(path + (key,), t("schema.unknown_key", key=shown, hint=hint))
+                allowed = _allowed(properties, instance) if schema.get("$id") in _RULE_SCHEMAS else ""
+                yield at(path + (key,), t("schema.unknown_key", key=shown, hint=hint) + allowed)
     elif kind == "required":  # one error a missing key
         yield at(path, t("schema.missing_key", key=error.kind.property))
     elif kind == "type":
@@ -198,8 +220,8 @@ def _explain(
         yield at(path, t("schema.out_of_range", sign=sign, limit=str(value), value=show(instance)))
     elif kind in ("minItems", "minLength"):
         yield at(path, t("schema.empty"))
-    elif kind == "pattern":
-        yield at(path, t("schema.pattern", value=show(instance)))
+    elif kind == "pattern":  # what a rubric's names look like, else a row's or an input's id
+        yield at(path, t(_PATTERN_WORDS.get(str(value), "schema.pattern"), value=show(instance)))
     elif kind in ("oneOf", "anyOf") and isinstance(value, list):
         yield from _explain_forms(doc, schema, error, value, indicator_of, at(path, error.message))
     else:

@@ -76,9 +76,21 @@ def syntax_hint(text: str, index: int, problem: str) -> str:
             return t("yaml.full_width_colon_flow")
         if "expected ',' or '}'" in problem or "cannot start any token" in problem:
             return t("yaml.quote_flow_text")
+    if "mapping values are not allowed" in problem and _colon_in_text(line):
+        return t("yaml.quote_colon_text")
     if any(words in problem for words in _INDENTATION):
         return t("yaml.indentation")
     return ""
+
+
+def _colon_in_text(line: str) -> bool:
+    """`explanation: 反映情况: 及时备案`: a value of plain text holding ': ', which YAML reads as a key."""
+    _, sep, rest = line.partition(": ")
+    return (
+        bool(sep)
+        and re.search(r":(\s|$)", rest.strip()) is not None
+        and not rest.lstrip().startswith(("{", "["))
+    )
 
 
 def full_width_key(key: str) -> bool:

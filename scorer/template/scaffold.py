@@ -23,6 +23,7 @@ from scorer.kinds.targets.model import DeclaredTarget
 from scorer.kinds.targets.read import match_category
 from scorer.rules.model import Indicator, RuleSet
 from scorer.rules.read import load_rules
+from scorer.sources.shipped import default_family
 from scorer.sources.yaml import load_yaml_file, read_bytes, read_text
 from scorer.sources.yaml_write import comment, quoted, scalar
 from scorer.template.targets_table import Header, read_rows
@@ -170,6 +171,7 @@ def scaffold(rules: RuleSet, declared: list[DeclaredTarget], rules_spec: str | N
         f"# yaml-language-server: $schema=inputs-{rules.year}.schema.json",
         "department: " + t("scaffold.department"),
         f"year: {rules.year}",
+        *([f"rubric: {rules.id}"] if rules.id and rules.id != default_family() else []),  # another family's
         "units: 1",
         "# budget:                    # " + t("scaffold.budget"),
         "#   total: 0",

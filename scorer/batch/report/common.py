@@ -31,7 +31,19 @@ def signed(value: Decimal | None) -> str:
 
 
 def title(summary: Summary) -> str:
-    return t("batch.title", summary.lang, year=summary.year, title=summary.title)
+    shown = t("batch.title", summary.lang, year=summary.year, title=summary.title)
+    return shown + (t("mark.provisional", summary.lang) if summary.provisional else "")
+
+
+def rubric_marks(summary: Summary) -> list[str]:
+    """What the summary says of its rubric, one line each: provisional, or earlier than some department's year."""
+    lang, rubric = summary.lang, summary.rubric
+    marks = [t("mark.provisional.line", lang, rubric=rubric)] if summary.provisional else []
+    later = sorted({entry.year for entry in summary.entries if entry.year > summary.year})
+    marks += [
+        t("mark.earlier_year.line", lang, rubric=rubric, year=year, rules_year=summary.year) for year in later
+    ]
+    return marks
 
 
 def counts_line(summary: Summary) -> str:
@@ -43,7 +55,8 @@ def counts_line(summary: Summary) -> str:
 
 
 def rules_line(summary: Summary) -> str:
-    return t("batch.rules", summary.lang, year=summary.year, digest=summary.digest[:19] + "…")
+    line = t("batch.rules", summary.lang, year=summary.year, digest=summary.digest[:19] + "…")
+    return t("list.separator", summary.lang).join([line, *rubric_marks(summary)])
 
 
 def ranking_columns(summary: Summary) -> list[str]:

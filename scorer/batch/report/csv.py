@@ -17,6 +17,7 @@ from scorer.batch.report.common import (
     missing_line,
     ranking_headers,
     ranking_row,
+    rubric_marks,
     shown,
 )
 from scorer.batch.summary import Summary
@@ -46,4 +47,5 @@ def render(summary: Summary, options: RenderOptions) -> str | bytes:
             ],
         ]
         rows += [[o.place, problem.message] for o in summary.others for problem in o.problems]
+    rows += [[mark] for mark in rubric_marks(summary)]  # a provisional or earlier year's rubric, said last
     return document(rows, to_stream=options.to_stream, number=_number)
