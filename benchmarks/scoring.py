@@ -29,12 +29,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import filecmp
+import json
 import os
-import resource
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +44,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT)]
 
 import baseline_2022  # noqa: E402
+import end_to_end  # noqa: E402
 from departments import departments  # noqa: E402
 
 TURN = 200  # departments per entrant per turn
@@ -72,13 +70,13 @@ def zen_answer(response: dict[str, Any]) -> tuple[int, str, list[int]]:
     return zen_2022.hundredths(found["total"]), found["grade"], rows
 
 
-def zen_calls(contexts: list[bytes]) -> tuple[str, Work] | None:
-    """The fastest honest way to call ZEN from Python on this machine, the decision model created once.
+def zen_ways() -> dict[str, Work] | None:
+    """The ways ZEN's Python API offers to evaluate one decision model many times, the model created once;
+    None when ZEN is not installed.
 
     `ZenDecision.evaluate` starts an async runtime on every call; `async_evaluate` gathered in one event loop
-    shares it; `ZenEngine.evaluate` by key, with the model given to the engine once (a static loader), keeps the
-    compiled decision in the engine; `evaluate_batch` hands a whole turn over at once. Each is timed on the same
-    departments, after one warm-up call, and the fastest is raced: ZEN at its best, not at its slowest.
+    shares one; `ZenEngine.evaluate` by key, the model given to the engine once (a static loader), keeps the
+    compiled decision in the engine; `evaluate_batch` hands a whole turn over at once.
     """
     try:
         import zen
@@ -94,14 +92,19 @@ def zen_calls(contexts: list[bytes]) -> tuple[str, Work] | None:
     async def gathered(chunk: list[bytes]) -> list[Any]:
         return await asyncio.gather(*(decision.async_evaluate(c) for c in chunk))
 
-    ways: dict[str, Work] = {
-        "ZenDecision.evaluate": lambda chunk: [decision.evaluate(c) for c in chunk],
+    return {
         "ZenEngine.evaluate (by key)": lambda chunk: [engine.evaluate("rubric", c) for c in chunk],
+        "ZenDecision.evaluate": lambda chunk: [decision.evaluate(c) for c in chunk],
         "ZenEngine.evaluate_batch": lambda chunk: [
             r["data"] for r in engine.evaluate_batch([{"key": "rubric", "context": c} for c in chunk])
         ],
         "async_evaluate, one event loop": lambda chunk: asyncio.run(gathered(chunk)),
     }
+
+
+def fastest(ways: dict[str, Work], contexts: list[bytes]) -> tuple[str, Work]:
+    """The fastest way on this machine, each timed on the same departments after a warm-up call: ZEN is raced
+    at its best, not at its slowest."""
     sample = contexts[: 2 * TURN]
     timings = {}
     for label, work in ways.items():
@@ -112,8 +115,30 @@ def zen_calls(contexts: list[bytes]) -> tuple[str, Work] | None:
         timings[label] = (time.perf_counter() - began) / len(sample)
     for label, seconds in sorted(timings.items(), key=lambda item: item[1]):
         print(f"    ZEN through {label:<32} {seconds * 1e6:8.1f} µs a department")
-    fastest = min(timings, key=lambda label: timings[label])
-    return f"GoRules ZEN ({fastest})", ways[fastest]
+    best = min(timings, key=lambda label: timings[label])
+    return f"GoRules ZEN ({best})", ways[best]
+
+
+def check_agreement(documents: list[dict[str, Any]], rules: Any) -> int:
+    """How many departments the engine, the hand-written scorer and ZEN (when installed) disagree on, in any
+    total, grade or row score; what `main` checks over every department of the run, untimed."""
+    import zen_2022
+
+    from scorer.engine.score import score
+    from scorer.inputs.read import read_inputs
+    from scorer.sources.jsonl import parse_line
+
+    lines = [json.dumps(d, ensure_ascii=False) for d in documents]
+    read = [read_inputs(parse_line(line, "in.jsonl", n), rules) for n, line in enumerate(lines, start=1)]
+    answers = {
+        "engine": [engine_answer(score(rules, d)) for d in read],
+        "hand-written": [baseline_2022.score(baseline_2022.prepare(d)) for d in documents],
+    }
+    ways = zen_ways()
+    if ways is not None:
+        by_key = ways["ZenEngine.evaluate (by key)"]
+        answers["ZEN"] = [zen_answer(r) for r in by_key([zen_2022.context(d) for d in documents])]
+    return disagreements(answers)
 
 
 def race(entrants: list[Entrant], rounds: int) -> tuple[list[list[float]], list[list[Any]]]:
@@ -153,139 +178,18 @@ def disagreements(answers: dict[str, list[tuple[int, str, list[int]]]]) -> int:
     return found
 
 
-def run_timed(command: list[str], cores: set[int] | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB, of this child alone: `os.wait4`) of one child process, which must succeed;
-    `cores`: the cores it may use (default: this process's one)."""
-    env = {**os.environ, "SCORE_LANG": "zh"}
-    with tempfile.TemporaryFile() as said:
-        began = time.perf_counter()
-        child = subprocess.Popen(
-            command,
-            stdout=said,
-            stderr=said,
-            env=env,
-            preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None,
-        )
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - began
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            said.seek(0)
-            sys.exit(
-                f"{' '.join(command)} failed ({child.returncode}):\n{said.read().decode(errors='replace')}"
-            )
-    return seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
-
-
-def score_command() -> list[str]:
-    found = shutil.which("score")
-    return [found] if found else [sys.executable, "-m", "scorer"]
-
-
-Commands = dict[str, tuple[list[str], set[int] | None]]  # label: (command, the cores it may use; None: ours)
-
-
-def pipelines(folder: Path, count: int, args: argparse.Namespace, cores: set[int]) -> Commands:
-    """The commands raced end to end, each run once first (bytecode and rules cache written, as on a user's
-    machine); exits unless all wrote the same bytes, a result for every department."""
-    import orjson
-
-    source, ours = folder / "in.jsonl", folder / "score.jsonl"
-    source.write_bytes(b"".join(orjson.dumps(d) + b"\n" for d in departments(count, args.seed)))
-    commands: Commands = {
-        "score batch IN.jsonl -o OUT.jsonl": ([*score_command(), "batch", str(source), "-o", str(ours)], None)
-    }
-    run_timed(commands["score batch IN.jsonl -o OUT.jsonl"][0])
-    with open(
-        ours, "rb"
-    ) as written:  # the digest and version a result names, given to the hand-written pipeline
-        first = orjson.loads(written.readline())
-    named = [first["rules"]["digest"], first["engine"]["version"]]
-    hand = [sys.executable, str(HERE / "pipeline_2022.py"), str(source), str(folder / "hand.jsonl"), *named]
-    commands["hand-written pipeline"] = (hand, None)
-    if args.jobs > 1:
-        jobs = [
-            *score_command(),
-            "batch",
-            str(source),
-            "-o",
-            str(folder / "jobs.jsonl"),
-            "--jobs",
-            str(args.jobs),
-        ]
-        commands[f"score batch --jobs {args.jobs} (all cores)"] = (jobs, cores)
-    for command, on in list(commands.values())[1:]:
-        run_timed(command, on)
-    outputs = [path for path in sorted(folder.glob("*.jsonl")) if path != source]
-    differ = [path.name for path in outputs[1:] if not filecmp.cmp(outputs[0], path, shallow=False)]
-    if differ:  # compared in blocks: this process stays small, for the peak RSS of those it starts
-        sys.exit(f"the pipelines wrote different bytes: {outputs[0].name} against {', '.join(differ)}")
-    with open(outputs[0], "rb") as written:
-        if sum(1 for _ in written) != count:
-            sys.exit(f"not one result for each of {count} departments")
-    return commands
-
-
-def end_to_end(commands: Commands, count: int, rounds: int) -> dict[str, Any]:
-    """Each pipeline's seconds a department by round, and its largest peak RSS."""
-    timings: dict[str, Any] = {label: [] for label in commands}
-    peaks = dict.fromkeys(commands, 0.0)
-    for _ in range(rounds):
-        for label, (command, on) in commands.items():
-            seconds, peak = run_timed(command, on)
-            timings[label].append(seconds / count)
-            peaks[label] = max(peaks[label], peak)
-    floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-    return {"timings": timings, "peaks": peaks, "floor": floor}
-
-
-def spread(values: list[float], scale: float = 1e6) -> str:
-    return (
-        f"{statistics.median(values) * scale:9,.1f} ({min(values) * scale:,.1f}–{max(values) * scale:,.1f})"
-    )
-
-
-def ratio_line(label: str, ours: list[float], theirs: list[float], target: float, goal: str) -> None:
-    """The median and range of the per-round ratios of two entrants' times, and whether the target is met."""
-    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
-    low, high, middle = min(ratios), max(ratios), statistics.median(ratios)
-    verdict = "met" if high <= target else "met by the median" if middle <= target else "NOT met"
-    print(f"  {label:<46} {middle:6.2f}x ({low:.2f}–{high:.2f})  target {goal}: {verdict}")
-
-
 def report_scoring(labels: list[str], per_round: list[list[float]], rounds: int, count: int) -> None:
     print(f"\nscoring, {count:,} departments × {rounds} rounds, one core: µs a department, median (min–max)")
     for label, times in zip(labels, per_round, strict=True):
-        print(f"  {label:<46} {spread(times)}")
+        print(f"  {label:<46} {end_to_end.spread(times)}")
     engine, hand = per_round[0], per_round[1]
     print("\nratios of times (per round; median (min–max)):")
-    ratio_line("engine / hand-written exact scorer", engine, hand, 3.0, "≤ 3x")
+    end_to_end.ratio_line("engine / hand-written exact scorer", engine, hand, 3.0, "≤ 3x")
     if len(labels) > 4:
-        ratio_line("engine / ZEN", engine, per_round[4], 1.0, "< 1x (faster)")
+        end_to_end.ratio_line("engine / ZEN", engine, per_round[4], 1.0, "< 1x (faster)")
     checked = statistics.median(per_round[3]) * 1e6
     verdict = "met" if max(per_round[3]) * 1e6 <= 20 else "met by the median" if checked <= 20 else "NOT met"
     print(f"  {'checking a department (read_inputs), µs':<46} {checked:6.1f}   target ≤ 20 µs: {verdict}")
-
-
-def report_end_to_end(found: dict[str, Any], count: int, rounds: int) -> None:
-    timings, peaks = found["timings"], found["peaks"]
-    print(
-        f"\nend to end, {count:,} departments × {rounds} rounds, each its own process: µs a department, median (min–max)"
-    )
-    for label, times in timings.items():
-        cores = "" if "jobs" in label else ", one core"
-        print(f"  {label:<46} {spread(times)}  peak RSS {peaks[label]:.0f} MB{cores}")
-    real, hand, *jobs = timings.values()
-    ratio_line("score batch / hand-written pipeline", real, hand, 3.0, "≤ 3x")
-    if jobs:
-        speedups = [one / many for one, many in zip(real, jobs[0], strict=True)]
-        print(
-            f"  {'score batch: one core / --jobs':<46} {statistics.median(speedups):6.2f}x ({min(speedups):.2f}–{max(speedups):.2f})  target close to the jobs on an idle machine"
-        )
-    print("  (the same bytes written by each, checked)")
-    print(
-        f"  (a child's peak RSS starts from this process's, {found['floor']:.0f} MB: a figure at that is at most it)"
-    )
 
 
 def entrants_of(documents: list[dict[str, Any]], rules: Any) -> list[Entrant]:
@@ -329,11 +233,12 @@ def entrants_of(documents: list[dict[str, Any]], rules: Any) -> list[Entrant]:
     import zen_2022
 
     contexts = [zen_2022.context(d) for d in documents]
-    zen = zen_calls(contexts)
-    if zen is None:
+    ways = zen_ways()
+    if ways is None:
         print("  GoRules ZEN not installed (pip install -e '.[bench]'): left out")
     else:
-        entrants.append((zen[0], contexts, zen[1], zen_answer))
+        label, work = fastest(ways, contexts)
+        entrants.append((label, contexts, work, zen_answer))
     return entrants
 
 
@@ -372,7 +277,10 @@ def main() -> int:
     )
     # End to end first, while this process is small: a child's peak RSS starts from its parent's at the fork.
     with tempfile.TemporaryDirectory(prefix="score-bench-") as folder:
-        piped = end_to_end(pipelines(Path(folder), args.batch, args, cores), args.batch, args.rounds)
+        batch = list(departments(args.batch, args.seed))
+        commands = end_to_end.pipelines(Path(folder), batch, args.jobs, cores)
+        del batch
+        piped = end_to_end.end_to_end(commands, args.batch, args.rounds)
     documents = list(departments(args.n, args.seed))
     from scorer.rules.read import (
         load_rules,
@@ -382,7 +290,7 @@ def main() -> int:
     per_round, outputs = race(entrants, args.rounds)
     report_scoring([label for label, _, _, _ in entrants], per_round, args.rounds, args.n)
     wrong = agree(outputs, len(entrants) > 4)
-    report_end_to_end(piped, args.batch, args.rounds)
+    end_to_end.report(piped, args.batch, args.rounds)
     return 1 if wrong else 0
 
 
