@@ -260,6 +260,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="rounds of every measurement (default 5)")
     parser.add_argument("--jobs", type=int, default=1, help="also run score batch --jobs N on every core")
     parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument(
+        "--cpu", type=int, default=None, help="the core to run on (default: the last one given)"
+    )
     parser.add_argument("--quick", action="store_true", help="1,000 departments, 3 rounds: for CI")
     args = parser.parse_args()
     if args.quick:
@@ -271,10 +274,9 @@ def arguments() -> argparse.Namespace:
 def main() -> int:
     args = arguments()
     cores = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, {min(cores)})  # one core, for this process and the children it starts
-    print(
-        f"one core (cpu {min(cores)} of {len(cores)} given); Python {sys.version.split()[0]}; seed {args.seed}"
-    )
+    cpu = max(cores) if args.cpu is None else args.cpu  # the last: `taskset -c 0` is what other work takes
+    os.sched_setaffinity(0, {cpu})  # one core, for this process and the children it starts
+    print(f"one core (cpu {cpu} of {len(cores)} given); Python {sys.version.split()[0]}; seed {args.seed}")
     # End to end first, while this process is small: a child's peak RSS starts from its parent's at the fork.
     with tempfile.TemporaryDirectory(prefix="score-bench-") as folder:
         batch = list(departments(args.batch, args.seed))
