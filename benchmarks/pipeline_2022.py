@@ -177,7 +177,7 @@ def carryover(rubric: Rubric, entry: dict[str, Any]) -> list[dict[str, Any]]:
 
 def row_result(
     rubric: Rubric, row: str, weight: int, kind: int, entry: dict[str, Any], prepared: Any
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], int]:
     """One row a department gave something for: its score and every reason, in the engine's order."""
     reasons: list[str] = []
     improvements: list[str] = []
@@ -207,7 +207,8 @@ def row_result(
             notes.append(f"扣分合计超过可得分 {shown(before)}，扣完为止，按0分计。")
     if entry.get("improvement") and entry["improvement"] not in improvements:
         improvements.append(entry["improvement"])
-    return rubric.row(row, weight, score, reasons=reasons, improvements=improvements, notes=notes, **given)
+    data = rubric.row(row, weight, score, reasons=reasons, improvements=improvements, notes=notes, **given)
+    return data, score
 
 
 def result_line(rubric: Rubric, document: dict[str, Any]) -> bytes:
@@ -221,9 +222,8 @@ def result_line(rubric: Rubric, document: dict[str, Any]) -> bytes:
             rows.append(rubric.empty[row])
             scores[row] = weight
         else:
-            data = row_result(rubric, row, weight, kind, entry, prepared)
+            data, scores[row] = row_result(rubric, row, weight, kind, entry, prepared)
             rows.append(data)
-            scores[row] = hundredths(str(data["score"]))
         total += scores[row]
     return _line(rubric, document, rows, scores, total)
 

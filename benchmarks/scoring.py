@@ -1,9 +1,10 @@
 """How fast `score` scores and runs a batch, against a hand-written exact scorer, GoRules ZEN and a hand-written
 pipeline, on generated 2022 departments, in one run, checking that all agree.
 
-    python benchmarks/scoring.py [--n 20000] [--rounds 5] [--batch N] [--jobs N] [--seed 2022] [--quick]
+    python benchmarks/scoring.py [--n 20000] [--rounds 5] [--batch N] [--jobs N] [--seed 2022] [--cpu N] [--quick]
 
-On one core (the process pins itself and its children to the first core it may use), in `--rounds` rounds:
+On one core (the process pins itself and the children it starts to the last core it was given, or `--cpu`), in
+`--rounds` rounds:
 
 1. scoring, over `--n` departments generated deterministically (benchmarks/departments.py), in turns of 200 per
    entrant so that a change in the machine's load falls on all alike:
@@ -11,12 +12,12 @@ On one core (the process pins itself and its children to the first core it may u
    - the hand-written exact scorer in integers (benchmarks/baseline_2022.py, departments already read into
      integers);
    - GoRules ZEN (`pip install -e '.[bench]'`), the rubric as a decision model (benchmarks/rubric-2022.jdm.json),
-     created once and called the fastest of the ways its Python API offers (measured first, see `zen_calls`);
-   - the reading and checking of one department, as a batch does it (`read_inputs` of a parsed line);
+     created once and called the fastest of the ways its Python API offers (measured first: `zen_ways`);
+   - a batch's reading of one JSON line (`parse_line`) and checking of its department (`read_inputs`);
 2. end to end, over `--batch` departments (default `--n`) as JSON Lines, each round: the real
    `score batch IN.jsonl -o OUT.jsonl` as users run it (a child process, with its summary) and the hand-written
    pipeline (benchmarks/pipeline_2022.py: orjson in, the integer scorer, bytes out), each its own process; with
-   `--jobs N`, `score batch --jobs N` too, on every core this process was given.
+   `--jobs N`, `score batch --jobs N` too, on every core this process was given (benchmarks/end_to_end.py).
 
 It checks that the engine, the hand-written scorer and ZEN agree on every total, grade and row score, and that
 the two pipelines write the same bytes; it exits 1 on any disagreement. It prints each entrant's median time a
@@ -56,9 +57,9 @@ Entrant = tuple[str, list[Any], Work, Answer]  # label, items as it takes them, 
 def engine_answer(result: Any) -> tuple[int, str, list[int]]:
     """(total, grade, row scores) of an engine result, scores in hundredths (exact: every score has 2 places)."""
     return (
-        baseline_2022.hundredths(str(result.total)),
+        baseline_2022.hundredths(format(result.total, "f")),
         result.grade,
-        [baseline_2022.hundredths(str(row.score)) for row in result.indicators],
+        [baseline_2022.hundredths(format(row.score, "f")) for row in result.indicators],
     )
 
 
