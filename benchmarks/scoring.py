@@ -289,9 +289,7 @@ def main() -> int:
     print(f"one core (cpu {cpu} of {len(cores)} given); Python {sys.version.split()[0]}; seed {args.seed}")
     # End to end first, while this process is small: a child's peak RSS starts from its parent's at the fork.
     with tempfile.TemporaryDirectory(prefix="score-bench-") as folder:
-        batch = list(departments(args.batch, args.seed))
-        commands = end_to_end.pipelines(Path(folder), batch, args.jobs, cores)
-        del batch
+        commands = end_to_end.pipelines(Path(folder), departments(args.batch, args.seed), args.jobs, cores)
         piped = end_to_end.end_to_end(commands, args.batch, args.rounds)
     documents = list(departments(args.n, args.seed))
     from scorer.rules.read import (
