@@ -1,6 +1,6 @@
 """A hand-written exact scorer of the 2022 rubric in integers, written for speed: what `score` is measured against.
 
-Written from the rule files' stated rules (rules/2022), not from the engine. Every score is a whole number of
+Written from the rule files' stated rules (rules/guangzhou-huangpu-bumen/2022), not from the engine. Every score is a whole number of
 hundredths (the rubric's 2 places); a ratio is a pair of integers; each score is rounded once, by integer division,
 as its row declares (half up; budget_execution truncates). Numbers are read from their decimal text into integers
 scaled by a power of ten; targets are read by a small left-to-right scan that knows the forms departments write

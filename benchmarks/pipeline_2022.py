@@ -4,7 +4,7 @@
 
 orjson reads each department (Contract 1), the integer scorer of `baseline_2022.py` scores it, and each result is
 written as the line `score batch` writes (Contract 3, in Chinese), byte for byte: the benchmark compares the files.
-The rubric's names, levels and reason templates are read once from the rule files (rules/2022) as plain YAML;
+The rubric's names, levels and reason templates are read once from the rule files (rules/guangzhou-huangpu-bumen/2022) as plain YAML;
 a row the department leaves empty is serialised once and reused. It knows only the forms of departments.py:
 anything else is refused, never guessed. Written for speed, as a careful programmer would write it by hand.
 """
@@ -35,7 +35,7 @@ from baseline_2022 import (
     prepare,
 )
 
-RULES = Path(__file__).resolve().parent.parent / "rules" / "2022"
+RULES = Path(__file__).resolve().parent.parent / "rules" / "guangzhou-huangpu-bumen" / "2022"
 # The characters a terminal would act on (C1, bidi marks and overrides, line separators, BOM), as UTF-8: a line
 # holding one has it written as a \\u escape, as every JSON output of `score` does.
 ACTING = re.compile(
