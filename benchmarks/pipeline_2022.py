@@ -92,7 +92,13 @@ class Rubric:
             for level in rubric["levels"]
         ]
         self.head = {
-            "rules": {"year": "2022", "digest": digest},
+            "rules": {
+                "year": "2022",
+                "digest": digest,
+                "id": "guangzhou-huangpu-bumen",
+                "provisional": False,
+                "under_earlier_year": False,
+            },
             "engine": {"name": "rubric-scorer", "version": version},
         }
         self.metric = self.rows["carryover_rate"]["metrics"][0]
