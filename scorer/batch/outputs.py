@@ -36,6 +36,7 @@ class Command:
     db: Path | None = None
     sheets: bool = False
     width: int = 160
+    unit: str = ""  # who circulates the summary: in the title of the workbook and the brief
 
 
 @dataclass
@@ -146,6 +147,7 @@ def write_summaries(
     from scorer.sources.output import write_atomic
 
     width = command.width if not command.outputs else 160
+    summary.unit = command.unit
     for target, renderer in outputs.targets:
         if renderer.name == "jsonl":
             continue

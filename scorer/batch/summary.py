@@ -110,6 +110,7 @@ class Node:
 class Summary:
     def __init__(self, rules: RuleSet, lang: str):
         self.lang = lang
+        self.unit = ""  # who circulates the summary (`--unit`): printed in its title
         self.year = rules.year
         self.title = rules.title
         self.digest = rules.digest

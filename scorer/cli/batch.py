@@ -42,12 +42,13 @@ def batch(
         Path | None, typer.Option("--db", help=_("cli.opt.db"), dir_okay=False, metavar="FILE")
     ] = None,
     sheets: Annotated[bool, typer.Option("--sheets", help=_("cli.opt.sheets"))] = False,
+    unit: Annotated[str, typer.Option("--unit", help=_("cli.opt.unit"), metavar="NAME")] = "",
     lang: LangOption = None,
 ) -> None:
     from scorer.batch.outputs import Command
 
     with handled():
-        command = Command(paths, rules, outputs or [], fmt, jobs, db, sheets, terminal_width())
+        command = Command(paths, rules, outputs or [], fmt, jobs, db, sheets, terminal_width(), unit)
         code = _batch(command)
     if code:
         raise typer.Exit(code)

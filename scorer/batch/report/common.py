@@ -58,18 +58,23 @@ def ranking_columns(summary: Summary) -> list[str]:
     return heads + [node.name for node in summary.nodes]
 
 
-def ranking_headers(summary: Summary, with_history: bool) -> list[str]:
+def ranking_headers(summary: Summary, with_history: bool, places: bool = True) -> list[str]:
+    """The ranking's columns; `places`: with the file each department was read from (never on a sheet
+    leaders read: the XLSX lists the files on a sheet of their own)."""
     lang = summary.lang
     heads = ranking_columns(summary)
     if with_history:
         heads += [t("batch.previous_year", lang), t("batch.previous_total", lang), t("batch.change", lang),
                   t("batch.previous_grade", lang)]  # fmt: skip
-    heads.append(t("batch.source", lang))
+    if places:
+        heads.append(t("batch.source", lang))
     heads.append(t("batch.notes", lang))
     return heads
 
 
-def ranking_row(rank: int, entry: Entry, with_history: bool) -> list[str | int | Decimal]:
+def ranking_row(
+    rank: int, entry: Entry, with_history: bool, places: bool = True
+) -> list[str | int | Decimal]:
     row: list[str | int | Decimal] = [rank, entry.department, entry.total, entry.grade, *entry.subtotals]
     if with_history:
         previous = entry.previous
@@ -78,7 +83,8 @@ def ranking_row(rank: int, entry: Entry, with_history: bool) -> list[str | int |
             if previous
             else ["", "", "", ""]
         )
-    row.append(entry.place)
+    if places:
+        row.append(entry.place)
     row.append(len(entry.notes))
     return row
 
