@@ -84,3 +84,90 @@ def test_each_departments_sheet_keeps_the_official_forms_print_setup(district: d
         sheet = book[name]
         assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
         assert sheet.print_title_rows and sheet.print_title_rows.startswith("$")
+
+
+ADJUSTMENTS = """adjustments:
+  - department: {department}
+    indicator: budget_execution
+    score: 5
+    reason: 复核发现预算执行率计算口径有误，调整为5分。
+"""
+
+
+@pytest.fixture(scope="module")
+def adjusted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Three departments: one with its own override, one adjusted by the bureau, one plain."""
+    import json
+
+    folder = tmp_path_factory.mktemp("adjusted")
+    made = make_departments.departments(3, 0)
+    made[0]["indicators"]["asset_allocation_compliance"] = {
+        "override": {"score": 1, "reason": "配置资产超出编制。"}
+    }
+    make_departments.write(folder / "各部门", made)
+    (folder / "复核调整.yaml").write_text(ADJUSTMENTS.format(department=made[1]["department"]), "utf-8")
+    outputs = ["-o", "s.csv", "-o", "s.xlsx", "-o", "s.html", "-o", "s.jsonl", "-o", "s.txt"]
+    done = score("batch", "各部门", "--rules", "2022", "--adjustments", "复核调整.yaml", *outputs, cwd=folder)
+    lines = [json.loads(line) for line in (folder / "s.jsonl").read_text("utf-8").splitlines()]
+    return {"folder": folder, "done": done, "made": made, "lines": lines}
+
+
+def test_the_bureaus_adjustment_is_scored_by_the_engine_and_kept_apart_in_the_json_lines(
+    adjusted: dict[str, Any],
+) -> None:
+    assert adjusted["done"].returncode == 0, adjusted["done"].stderr
+    own, bureau, plain = adjusted["lines"]
+    assert "adjustments" not in own and "adjustments" not in plain
+    row = next(i for i in bureau["indicators"] if i["id"] == "budget_execution")
+    assert row["score"] == 5 and bureau["adjustments"][0]["score"] == 5
+    assert bureau["adjustments"][0]["own"] > 5 and bureau["own_total"] > bureau["total"]
+    assert next(i for i in own["indicators"] if i["id"] == "asset_allocation_compliance")["overridden"]
+
+
+def test_every_summary_counts_and_lists_both_kinds_apart(adjusted: dict[str, Any]) -> None:
+    from openpyxl import load_workbook
+
+    folder = adjusted["folder"]
+    text = (folder / "s.txt").read_text("utf-8")
+    assert "部门自行调整得分 1 项（1 个部门）；复核调整 1 项（1 个部门）" in text
+    assert "配置资产超出编制。" in text and "复核发现预算执行率计算口径有误" in text
+    csv_text = (folder / "s.csv").read_text("utf-8-sig")
+    assert "自行调整,复核调整" in csv_text and "（复核调整：复核发现" in csv_text
+    html = (folder / "s.html").read_text("utf-8")
+    assert 'id="given"' in html and "部门自行调整" in html and "复核发现预算执行率" in html
+    book = load_workbook(folder / "s.xlsx")
+    rows = list(book["调整"].iter_rows(min_row=3, values_only=True))
+    assert [r[2] for r in rows] == ["部门自行调整", "复核调整"] or [r[2] for r in rows] == [
+        "复核调整",
+        "部门自行调整",
+    ]
+    assert any(r[6] == "复核发现预算执行率计算口径有误，调整为5分。" and r[5] == 5 for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("indicator: 没有的指标\n    score: 1", "adjustments.yaml:3: indicator: 规则中没有指标“没有的指标”"),
+        ("indicator: budget_execution\n    score: 99", "adjustments.yaml:4: [budget_execution] score:"),
+        ("indicator: budget_execution\n    score: 很高", "adjustments.yaml:4: [budget_execution] score:"),
+    ],
+)
+def test_a_wrong_adjustment_is_refused_before_any_work_at_its_line(
+    tmp_path: Path, entry: str, message: str
+) -> None:
+    make_departments.write(tmp_path / "d", make_departments.departments(2, 0))
+    text = f"adjustments:\n  - department: 某局\n    {entry}\n    reason: 原因\n"
+    (tmp_path / "adjustments.yaml").write_text(text, "utf-8")
+    done = score(
+        "batch", "d", "--rules", "2022", "--adjustments", "adjustments.yaml", "-o", "s.csv", cwd=tmp_path
+    )
+    assert done.returncode == 1 and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "s.csv").exists()
+
+
+def test_an_adjustment_of_a_department_not_in_the_batch_is_said_not_dropped(tmp_path: Path) -> None:
+    make_departments.write(tmp_path / "d", make_departments.departments(2, 0))
+    (tmp_path / "a.yaml").write_text(ADJUSTMENTS.format(department="示例区不存在局"), "utf-8")
+    done = score("batch", "d", "--rules", "2022", "--adjustments", "a.yaml", "-o", "s.csv", cwd=tmp_path)
+    assert done.returncode == 1 and "a.yaml:2: [budget_execution]" in done.stderr
+    assert "示例区不存在局" in done.stderr

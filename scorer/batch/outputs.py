@@ -19,6 +19,7 @@ from scorer.i18n import t
 from scorer.rules.model import RuleSet
 
 if TYPE_CHECKING:
+    from scorer.batch.adjust import Adjustments
     from scorer.render import Renderer
     from scorer.sources.file_plan import FilePlan
     from scorer.sources.output import AtomicWriter
@@ -37,6 +38,7 @@ class Command:
     sheets: bool = False
     width: int = 160
     unit: str = ""  # who circulates the summary: in the title of the workbook and the brief
+    adjustments: Path | None = None  # the bureau's 复核调整 (scorer/batch/adjust.py)
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Outputs:
     rules: RuleSet
     targets: list[tuple[Path | None, Renderer]]
     streams: list[AtomicWriter | TextIO] = field(default_factory=list)
+    adjustments: Adjustments | None = None
 
     def discard(self) -> None:
         from scorer.sources.output import AtomicWriter
@@ -67,6 +70,10 @@ def plan_outputs(command: Command, stdout: TextIO) -> Outputs:
     files = file_plan(command)
     files.check()
     outputs = Outputs(files, load_rules(latest_year(command.rules)), _summary_targets(command))
+    if command.adjustments is not None:
+        from scorer.batch.adjust import read_adjustments
+
+        outputs.adjustments = read_adjustments(command.adjustments, outputs.rules)
     for target, renderer in outputs.targets:
         if target is None and renderer.binary:
             raise UserError.at(Location("-"), t("cli.binary_needs_file", format=renderer.name))
@@ -108,13 +115,27 @@ def score_all(
         keep_results=command.sheets,
         on_line=on_line if outputs.streams else None,
         on_outcome=on_outcome,
-        skip=[*command.outputs, *([command.db] if command.db else [])],
+        skip=[*command.outputs, *([command.db] if command.db else []), *_given(command.adjustments)],
+        adjustments=outputs.adjustments,
     )
     try:
         return run_batch(command.paths, rules=outputs.rules, lang=lang, run=run), run
     except BaseException:
         outputs.discard()
         raise
+
+
+def _given(path: Path | None) -> list[Path]:
+    return [path] if path is not None else []
+
+
+def unmatched(summary: Summary, outputs: Outputs) -> list[Problem]:
+    """The bureau's adjustments of departments this batch never scored."""
+    from scorer.inputs.model import department_key
+
+    if outputs.adjustments is None:
+        return []
+    return outputs.adjustments.unmatched({department_key(entry.department) for entry in summary.entries})
 
 
 def finish_streams(summary: Summary, outputs: Outputs) -> list[Path]:
@@ -174,6 +195,7 @@ def file_plan(command: Command) -> FilePlan:
         plan.inputs += files_named(path)
         if (where := gathered(path)) is not None:
             plan.gathered.append(where)
+    plan.inputs += _given(command.adjustments)
     for output in command.outputs:
         plan.write(output)
     return plan.write(command.db, "--db")

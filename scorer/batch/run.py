@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from scorer.batch.adjust import Adjustments, with_review
 from scorer.batch.sources import Source, expand
 from scorer.batch.stream import Briefed, Outcome, Refused, Scored, score_briefs, score_lines, score_stream
 from scorer.batch.summary import Summary
@@ -65,6 +66,7 @@ class BatchRun:
     on_line: Callable[[str], None] | None = None  # each result's JSON line (with its newline), for JSON Lines
     on_outcome: Callable[[Outcome], None] | None = None  # progress
     skip: list[Path] = field(default_factory=list)  # files never read as inputs (the outputs)
+    adjustments: Adjustments | None = None  # the bureau's 复核调整 (scorer/batch/adjust.py)
     empty: list[str] = field(default_factory=list)  # filled in: the folders and globs that named no input
 
 
@@ -82,10 +84,10 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
     try:
         if run.jobs > 1 and writer is None and summary.kept is None and run.on_result is None:
             # Workers send back what the summary takes and the JSON line, not the results.
-            outcomes = score_briefs(sources, rules, run.jobs, lang, run.on_line is not None)
+            outcomes = score_briefs(sources, rules, run.jobs, lang, run.on_line is not None, run.adjustments)
             _briefly(outcomes, summary, run, seen, lang)
             return summary
-        for outcome in score_stream(sources, rules, run.jobs):
+        for outcome in score_stream(sources, rules, run.jobs, run.adjustments):
             if isinstance(outcome, Scored):
                 result = outcome.result
                 first = _duplicate_of(result.department, result.year, outcome.source.place, seen)
@@ -94,13 +96,13 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
             if isinstance(outcome, Scored):
                 result, place = outcome.result, outcome.source.place
                 previous = writer.previous(result) if writer else None
-                summary.add(result, place, previous)
+                summary.add(result, place, previous, outcome.review)
                 if writer:
                     writer.add(result, place)
                 if run.on_result:
                     run.on_result(result)
                 if run.on_line:
-                    run.on_line(result_line(result, lang))
+                    run.on_line(with_review(result_line(result, lang), outcome.review))
                 if summary.kept is not None:
                     summary.kept.append(result)
             else:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
+from scorer.batch.adjust import Adjustments, Review
 from scorer.batch.sources import Source, read
 from scorer.batch.summary import Brief, brief
 from scorer.engine.result import Result
@@ -28,6 +29,7 @@ CHUNK = 64  # sources a worker scores at a time: large enough to pay for the tri
 class Scored:
     source: Source
     result: Result
+    review: Review | None = None  # the department's overrides and the bureau's adjustments, kept apart
 
 
 @dataclass(frozen=True)
@@ -40,14 +42,23 @@ class Refused:
 Outcome = Scored | Refused
 
 
-def score_source(source: Source, rules: RuleSet) -> Outcome:
-    """One department: read, checked, scored; or refused with every problem of it."""
+def score_source(source: Source, rules: RuleSet, adjustments: Adjustments | None = None) -> Outcome:
+    """One department: read, checked, scored (again with the bureau's adjustments, when it has some); or refused
+    with every problem of it."""
     from scorer.engine.errors import RuleRuntimeError
     from scorer.engine.score import score
     from scorer.inputs.read import read_inputs
 
     try:
-        return Scored(source, score(rules, read_inputs(read(source), rules)))
+        department = read_inputs(read(source), rules)
+        own = score(rules, department)
+        if adjustments is None:
+            return Scored(source, own)
+        from scorer.batch.adjust import apply, review
+
+        made = adjustments.of(department.name)
+        adjusted = score(rules, apply(department, made)) if made else None
+        return Scored(source, adjusted or own, review(own, adjusted, made))
     except UserError as exc:
         return Refused(source, tuple(exc.problems))
     except RuleRuntimeError as exc:
@@ -61,13 +72,15 @@ def score_source(source: Source, rules: RuleSet) -> Outcome:
         return Refused(source, (Problem(Location(source.display, source.where), what),), bug=True)
 
 
-def score_stream(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> Iterator[Outcome]:
+def score_stream(
+    sources: Iterable[Source], rules: RuleSet, jobs: int = 1, adjustments: Adjustments | None = None
+) -> Iterator[Outcome]:
     """Each source's outcome, in input order."""
     if jobs <= 1:
         for source in sources:
-            yield score_source(source, rules)
+            yield score_source(source, rules, adjustments)
         return
-    yield from _in_processes(sources, rules, jobs)
+    yield from _in_processes(sources, rules, jobs, None, adjustments)
 
 
 def score_lines(
@@ -84,16 +97,21 @@ def score_lines(
 
 
 def score_briefs(
-    sources: Iterable[Source], rules: RuleSet, jobs: int = 1, lang: str = "zh", lines: bool = False
+    sources: Iterable[Source],
+    rules: RuleSet,
+    jobs: int = 1,
+    lang: str = "zh",
+    lines: bool = False,
+    adjustments: Adjustments | None = None,
 ) -> Iterator[Briefed | Refused]:
     """Each source's outcome as what the batch summary takes of it (and its JSON line, with `lines`), in input
     order: with `jobs`, this is what the workers send back instead of the whole results."""
     shape = ("brief", lang, lines)
     if jobs <= 1:
         for source in sources:
-            yield _shaped(score_source(source, rules), shape)
+            yield _shaped(score_source(source, rules, adjustments), shape)
         return
-    yield from _in_processes(sources, rules, jobs, shape)
+    yield from _in_processes(sources, rules, jobs, shape, adjustments)
 
 
 @dataclass(frozen=True)
@@ -104,9 +122,12 @@ class Briefed:
 
 
 def _as_line(outcome: Outcome, lang: str) -> str | Refused:
+    from scorer.batch.adjust import with_review
     from scorer.render.json_result import as_line
 
-    return as_line(outcome.result, lang) + "\n" if isinstance(outcome, Scored) else outcome
+    if not isinstance(outcome, Scored):
+        return outcome
+    return with_review(as_line(outcome.result, lang) + "\n", outcome.review)
 
 
 def _shaped(outcome: Outcome, shape: tuple[Any, ...] | None) -> Any:
@@ -119,27 +140,29 @@ def _shaped(outcome: Outcome, shape: tuple[Any, ...] | None) -> Any:
         return outcome
     _, lang, lines = shape
     line = _as_line(outcome, lang) if lines else None
-    return Briefed(replace(outcome.source, payload=None), brief(outcome.result, lang), line)  # type: ignore[arg-type]
+    return Briefed(replace(outcome.source, payload=None), brief(outcome.result, lang, outcome.review), line)  # type: ignore[arg-type]
 
 
 # ---- worker processes ----
 
 _worker_rules: RuleSet | None = None
+_worker_adjustments: Adjustments | None = None
 
 
-def _start_worker(folder: str, lang: str) -> None:
-    global _worker_rules
+def _start_worker(folder: str, lang: str, adjustments: Adjustments | None = None) -> None:
+    global _worker_rules, _worker_adjustments
     from scorer import i18n
     from scorer.rules.read import load_rules
 
     i18n.set_language(lang)
     _worker_rules = load_rules(folder)
+    _worker_adjustments = adjustments
 
 
 def _score_chunk(chunk: list[Source], shape: tuple[Any, ...] | None = None) -> list[Any]:
     """The outcomes of a chunk, shaped as asked (see `score_lines`, `score_briefs`)."""
     assert _worker_rules is not None
-    return [_shaped(score_source(source, _worker_rules), shape) for source in chunk]
+    return [_shaped(score_source(source, _worker_rules, _worker_adjustments), shape) for source in chunk]
 
 
 def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
@@ -149,14 +172,20 @@ def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
 
 
 def _in_processes(
-    sources: Iterable[Source], rules: RuleSet, jobs: int, shape: tuple[Any, ...] | None = None
+    sources: Iterable[Source],
+    rules: RuleSet,
+    jobs: int,
+    shape: tuple[Any, ...] | None = None,
+    adjustments: Adjustments | None = None,
 ) -> Iterator[Any]:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from scorer.i18n import language
 
     window = 2 * jobs  # chunks in flight: every worker busy, one waiting for each
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rules.folder, language())) as pool:
+    with ProcessPoolExecutor(
+        jobs, initializer=_start_worker, initargs=(rules.folder, language(), adjustments)
+    ) as pool:
         pending: deque[Future[Any]] = deque()
         for chunk in _chunks(sources, CHUNK):
             pending.append(pool.submit(_score_chunk, chunk, shape))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from scorer.batch.adjust import Given, Review, overrides_of
 from scorer.engine.result import Result
 from scorer.errors import Problem
 from scorer.facts import Fact, Message, RuleReason, Said
@@ -66,6 +67,9 @@ class Entry:
     notes: tuple[
         str, ...
     ] = ()  # the result's notes (扣完为止, a score capped at its weight …), indicator first
+    overrides: tuple[Given, ...] = ()  # the department's own scores in place of the computed ones
+    adjustments: tuple[Given, ...] = ()  # the bureau's 复核调整, each with the department's own score
+    own_total: Decimal | None = None  # the department's total before the bureau's adjustments
 
     @property
     def change(self) -> Decimal | None:
@@ -138,14 +142,16 @@ class Summary:
         self._seen = 0
         self.kept: list[Result] | None = None  # every result, only when each department's 自评表 is asked for
 
-    def add(self, result: Result, place: str, previous: Previous | None = None) -> Entry:
-        return self.add_brief(brief(result, self.lang), place, previous)
+    def add(
+        self, result: Result, place: str, previous: Previous | None = None, review: Review | None = None
+    ) -> Entry:
+        return self.add_brief(brief(result, self.lang, review), place, previous)
 
     def add_brief(self, seen: Brief, place: str, previous: Previous | None = None) -> Entry:
         """As `add`, from what the summary takes of a result (a worker process sends back only that)."""
         entry = Entry(
             self._seen, seen.department, seen.year, seen.total, seen.grade, seen.subtotals, place, previous,
-            seen.notes,
+            seen.notes, seen.overrides, seen.adjustments, seen.own_total,
         )  # fmt: skip
         self._seen += 1
         self.entries.append(entry)
@@ -211,9 +217,12 @@ class Brief:
     subtotals: tuple[Decimal, ...]
     losses: tuple[tuple[str, Decimal, tuple[str, ...]], ...]  # (indicator, points lost, reasons' patterns)
     notes: tuple[str, ...] = ()  # the result's notes (扣完为止, a capped value, …), in words
+    overrides: tuple[Given, ...] = ()
+    adjustments: tuple[Given, ...] = ()
+    own_total: Decimal | None = None
 
 
-def brief(result: Result, lang: str) -> Brief:
+def brief(result: Result, lang: str, review: Review | None = None) -> Brief:
     losses = tuple(
         (
             indicator.id,
@@ -234,7 +243,11 @@ def brief(result: Result, lang: str) -> Brief:
         for i in result.indicators
         for note in i.notes
     )
-    return Brief(result.department, result.year, result.total, result.grade, subtotals, losses, notes)
+    review = review or Review(overrides_of(result))
+    return Brief(
+        result.department, result.year, result.total, result.grade, subtotals, losses, notes,
+        review.overrides, review.adjustments, review.own_total,
+    )  # fmt: skip
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")

@@ -43,12 +43,18 @@ def batch(
     ] = None,
     sheets: Annotated[bool, typer.Option("--sheets", help=_("cli.opt.sheets"))] = False,
     unit: Annotated[str, typer.Option("--unit", help=_("cli.opt.unit"), metavar="NAME")] = "",
+    adjustments: Annotated[
+        Path | None,
+        typer.Option("--adjustments", help=_("cli.opt.adjustments"), dir_okay=False, metavar="FILE"),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     from scorer.batch.outputs import Command
 
     with handled():
-        command = Command(paths, rules, outputs or [], fmt, jobs, db, sheets, terminal_width(), unit)
+        command = Command(
+            paths, rules, outputs or [], fmt, jobs, db, sheets, terminal_width(), unit, adjustments
+        )
         code = _batch(command)
     if code:
         raise typer.Exit(code)
@@ -57,7 +63,7 @@ def batch(
 def _batch(command: "Command") -> int:
     """Score, write every output, list the refused departments on stderr; the exit code: 0, or 1 when any
     department was refused (3 when the engine failed on one)."""
-    from scorer.batch.outputs import finish_streams, plan_outputs, score_all, write_summaries
+    from scorer.batch.outputs import finish_streams, plan_outputs, score_all, unmatched, write_summaries
 
     lang = i18n.language()
     outputs = plan_outputs(command, sys.stdout)
@@ -72,7 +78,10 @@ def _batch(command: "Command") -> int:
     for path in finish_streams(summary, outputs):
         _wrote(path)
     write_summaries(summary, command, outputs, lang, sys.stdout, _wrote)
-    return max(_report_refusals(summary), 1 if run.empty else 0)
+    unused = unmatched(summary, outputs)
+    for problem in unused:
+        sys.stderr.write(t("cli.error", message=str(problem)) + "\n")
+    return max(_report_refusals(summary), 1 if run.empty or unused else 0)
 
 
 def _wrote(path: Path) -> None:

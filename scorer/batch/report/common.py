@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from scorer.batch.report import given
 from scorer.batch.summary import Entry, Losses, Summary
 from scorer.i18n import t
 from scorer.rounding import fmt
@@ -69,6 +70,7 @@ def ranking_headers(summary: Summary, with_history: bool, places: bool = True) -
     if places:
         heads.append(t("batch.source", lang))
     heads.append(t("batch.notes", lang))
+    heads += given.headers(lang)
     return heads
 
 
@@ -86,6 +88,7 @@ def ranking_row(
     if places:
         row.append(entry.place)
     row.append(len(entry.notes))
+    row += given.counts(entry)
     return row
 
 

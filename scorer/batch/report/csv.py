@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from scorer.batch.report import given
 from scorer.batch.report.common import has_history, ranking_headers, ranking_row, shown
 from scorer.batch.summary import Summary
+from scorer.i18n import t
 from scorer.render.csv_cells import document
 from scorer.render.options import RenderOptions
 
@@ -23,6 +25,21 @@ def _number(value: Decimal | int) -> str:
 
 def render(summary: Summary, options: RenderOptions) -> str | bytes:
     history = has_history(summary)
-    rows: list[list[object]] = [list(ranking_headers(summary, history))]
-    rows += [list(ranking_row(rank, entry, history)) for rank, entry in summary.ranked()]
+    by_entry = _given_texts(summary)
+    rows: list[list[object]] = [[*ranking_headers(summary, history), t("batch.given.title", summary.lang)]]
+    rows += [
+        [*ranking_row(rank, entry, history), by_entry.get(entry.order, "")]
+        for rank, entry in summary.ranked()
+    ]
     return document(rows, to_stream=options.to_stream, number=_number)
+
+
+def _given_texts(summary: Summary) -> dict[int, str]:
+    """Each department's own and adjusted scores in one cell (by its input order)."""
+    lang = summary.lang
+    texts: dict[int, str] = {}
+    for rank, entry in summary.ranked():
+        if entry.overrides or entry.adjustments:
+            listed = given.rows_of(summary, rank, entry)
+            texts[entry.order] = "；".join(given.as_text(row, lang, shown) for row in listed)
+    return texts

@@ -14,6 +14,7 @@ import json
 from decimal import Decimal
 from html import escape
 
+from scorer.batch.report import given
 from scorer.batch.report.common import (
     counts_line,
     has_history,
@@ -73,6 +74,8 @@ def data(summary: Summary) -> dict[str, object]:
                 "subtotals": [to_json_number(v) for v in e.subtotals],
                 "source": e.place,
                 "notes": list(e.notes),
+                "overrides": len(e.overrides),
+                "adjustments": len(e.adjustments),
             }
             for rank, e in summary.ranked()
         ],  # fmt: skip
@@ -121,6 +124,7 @@ def render(summary: Summary, options: RenderOptions) -> str:
         _losses_table(summary),
         _history_table(summary) if has_history(summary) else "",
         _notes(summary),
+        _given(summary),
         _refusals(summary),
         f'<script type="application/json" id="batch-data">{_embedded(summary)}</script>',
         "</body></html>",
@@ -254,12 +258,14 @@ def _ranking_table(summary: Summary) -> str:
     if history:
         heads.append(t("batch.change", lang))
     heads.append(t("batch.notes", lang))
+    heads += given.headers(lang)
     rows = []
     for rank, e in summary.ranked():
         values: list[object] = [rank, e.department, e.total, e.grade, *e.subtotals]
         if history:
             values.append(_Signed(signed(e.change)))
         values.append(len(e.notes) if e.notes else "")
+        values += [count or "" for count in given.counts(e)]
         rows.append(
             f'<tr class="rank-row" data-rank="{rank}" data-department="{_e(e.department)}" '
             f'data-total="{fmt(e.total)}" data-grade="{_e(e.grade)}" title="{_e(e.place)}">{_cells(values)}</tr>'
@@ -315,6 +321,23 @@ def _notes(summary: Summary) -> str:
     )
     heading = f"<h2>{_e(t('batch.notes_title', summary.lang, count=len(notes)))}</h2>"
     return heading + f'<ul class="notes" id="notes">{items}</ul>'
+
+
+def _given(summary: Summary) -> str:
+    """The departments' own scores and the bureau's adjustments, kept apart, each with its reason."""
+    if not given.any_given(summary):
+        return ""
+    lang = summary.lang
+    head = "".join(f"<th>{_e(h)}</th>" for h in given.headings(lang))
+    rows = "".join(
+        f"<tr>{_cells([r.rank, r.department, r.kind, r.indicator, r.own if r.own is not None else '', r.score])}"
+        f"<td>{_e(r.reason)}</td></tr>"
+        for r in given.rows(summary)
+    )
+    return (
+        f'<h2>{_e(t("batch.given.title", lang))}</h2><p class="note">{_e(given.tally(summary))}</p>'
+        f'<table id="given"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    )
 
 
 def _refusals(summary: Summary) -> str:

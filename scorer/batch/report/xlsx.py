@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scorer.batch.report import given
 from scorer.batch.report.common import (
     counts_line,
     has_history,
@@ -56,8 +57,14 @@ def render(summary: Summary, options: RenderOptions) -> bytes:
         _history(book.create_sheet(t("batch.sheet.history", lang)), summary)
     if noted(summary):
         _notes(book.create_sheet(t("batch.sheet.notes", lang)), summary)
+    if given.any_given(summary):
+        _given(book.create_sheet(t("batch.sheet.given", lang)), summary)
     _places(book.create_sheet(t("batch.sheet.places", lang)), summary)
-    headed = {t("batch.sheet.notes", lang): 2, t("batch.sheet.places", lang): None}
+    headed = {
+        t("batch.sheet.notes", lang): 2,
+        t("batch.sheet.given", lang): 2,
+        t("batch.sheet.places", lang): None,
+    }
     heading = print_heading(summary)
     for sheet in book.worksheets:
         _for_print(sheet, None if sheet is first else headed.get(sheet.title, 1), heading, lang)
@@ -133,9 +140,10 @@ def _overview(sheet: Worksheet, summary: Summary) -> None:
     put(sheet, 1, 1, print_heading(summary)).font = Font(name=FONT, bold=True, size=14)
     _put(sheet, 2, 1, rules_line(summary))
     _put(sheet, 3, 1, counts_line(summary))
-    for row in (2, 3):  # one line each, over the empty cells to their right
+    _put(sheet, 4, 1, given.tally(summary))
+    for row in (2, 3, 4):  # one line each, over the empty cells to their right
         sheet.cell(row=row, column=1).alignment = Alignment(vertical="top")
-    row = 5
+    row = 6
     _put(sheet, row, 1, t("batch.distribution", lang), bold=True)
     rows: list[list[object]] = [[grade, count] for grade, count in summary.distribution()]
     row = _table(sheet, row + 1, [t("batch.grade", lang), t("batch.count", lang)], rows, [16, 12])
@@ -259,6 +267,18 @@ def _notes(sheet: Worksheet, summary: Summary) -> None:
     ]
     _table(sheet, 2, heads, rows, [6, 40, 100])
     _wrap_column(sheet, 3, 3, len(rows) + 2)
+
+
+def _given(sheet: Worksheet, summary: Summary) -> None:
+    """The departments' own scores and the bureau's adjustments, one a row, kept apart, each with its reason."""
+    _put(sheet, 1, 1, given.tally(summary), bold=True)
+    sheet.cell(row=1, column=1).alignment = Alignment(vertical="top")  # one line over the columns
+    rows: list[list[object]] = [
+        [r.rank, r.department, r.kind, r.indicator, r.own if r.own is not None else "", r.score, r.reason]
+        for r in given.rows(summary)
+    ]
+    _table(sheet, 2, given.headings(summary.lang), rows, [6, 30, 12, 24, 10, 10, 60])
+    _wrap_column(sheet, 7, 3, len(rows) + 2)
 
 
 def _department_sheets(book: Workbook, summary: Summary) -> None:
