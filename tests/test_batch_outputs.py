@@ -171,3 +171,45 @@ def test_an_adjustment_of_a_department_not_in_the_batch_is_said_not_dropped(tmp_
     done = score("batch", "d", "--rules", "2022", "--adjustments", "a.yaml", "-o", "s.csv", cwd=tmp_path)
     assert done.returncode == 1 and "a.yaml:2: [budget_execution]" in done.stderr
     assert "示例区不存在局" in done.stderr
+
+
+def test_the_brief_holds_distribution_ends_and_loss_points_and_no_file_path(district: dict[str, Any]) -> None:
+    from docx import Document
+
+    folder = district["folder"]
+    done = score(
+        "batch", "各部门", "--rules", "2022", "--unit", "示例区财政局", "-o", "简报.docx", cwd=folder
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr  # the one broken department, listed
+    document = Document(str(folder / "简报.docx"))
+    texts = [p.text for p in document.paragraphs]
+    cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
+    assert (
+        texts[0].startswith("示例区财政局") and "评价等级分布" in texts and "主要失分点及最常见原因" in texts
+    )
+    assert "各部门" not in " ".join(texts + cells) and ".yaml" not in " ".join(texts + cells)
+    assert len(document.tables) == 3  # distribution, the ranking (eleven: all of them), the loss points
+    section = document.sections[0]
+    assert abs(section.page_width.mm - 210) < 1 and abs(section.page_height.mm - 297) < 1
+
+
+def test_a_pdf_without_libreoffice_is_refused_before_any_work(tmp_path: Path) -> None:
+    make_departments.write(tmp_path / "d", make_departments.departments(2, 0))
+    env = {"PATH": str(Path(sys.executable).parent), "PYTHONPATH": str(ROOT), "SCORE_LANG": "en"}
+    done = subprocess.run(
+        [sys.executable, "-m", "scorer", "batch", "d", "--rules", "2022", "-o", "b.pdf", "-o", "s.csv"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1 and "b.pdf: writing a PDF needs LibreOffice" in done.stderr, done.stderr
+    assert not (tmp_path / "s.csv").exists() and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is not installed")
+def test_the_brief_as_pdf_is_two_or_three_a4_pages(district: dict[str, Any]) -> None:
+    folder = district["folder"]
+    done = score("batch", "各部门", "--rules", "2022", "-o", "简报.pdf", cwd=folder)
+    data = (folder / "简报.pdf").read_bytes()
+    assert done.returncode == 1 and data.startswith(b"%PDF")
+    import re
+
+    assert 1 <= len(re.findall(rb"/Type\s*/Page[^s]", data)) <= 3

@@ -77,6 +77,11 @@ def plan_outputs(command: Command, stdout: TextIO) -> Outputs:
     for target, renderer in outputs.targets:
         if target is None and renderer.binary:
             raise UserError.at(Location("-"), t("cli.binary_needs_file", format=renderer.name))
+        if renderer.name == "pdf":  # said before any work, not after the batch
+            from scorer.batch.report.brief_pdf import missing
+
+            if (why := missing()) is not None:
+                raise UserError.at(Location(str(target)), why)
     for target, renderer in outputs.targets:
         if renderer.name == "jsonl":
             outputs.streams.append(AtomicWriter(target, files) if target is not None else stdout)
