@@ -20,6 +20,7 @@ from scorer.i18n import t
 from scorer.render.options import RenderOptions
 
 CONVERT_SECONDS = 180
+NAME = "brief"  # the document's name in the private folder
 
 
 def office() -> str | None:
@@ -37,16 +38,16 @@ def render(summary: Summary, options: RenderOptions) -> bytes:
         raise UserError.at(Location(""), t("brief.no_office"))
     with tempfile.TemporaryDirectory(prefix="score-brief-") as folder:
         work = Path(folder)
-        (work / "brief.docx").write_bytes(brief.render(summary, options))
+        (work / f"{NAME}.docx").write_bytes(brief.render(summary, options))
         command = [
             program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-            "--convert-to", "pdf", "--outdir", str(work / "out"), str(work / "brief.docx"),
+            "--convert-to", "pdf", "--outdir", str(work / "out"), str(work / f"{NAME}.docx"),
         ]  # fmt: skip
         try:
             subprocess.run(command, capture_output=True, timeout=CONVERT_SECONDS, check=False, cwd=work)
         except subprocess.TimeoutExpired:
             raise UserError.at(Location(""), t("brief.office_failed")) from None
-        made = work / "out" / "brief.pdf"
+        made = work / "out" / f"{NAME}.pdf"
         if not made.is_file():
             raise UserError.at(Location(""), t("brief.office_failed"))
         return made.read_bytes()
