@@ -213,3 +213,28 @@ def test_the_brief_as_pdf_is_two_or_three_a4_pages(district: dict[str, Any]) -> 
     import re
 
     assert 1 <= len(re.findall(rb"/Type\s*/Page[^s]", data)) <= 3
+
+
+def test_the_progress_display_knows_the_total(tmp_path: Path) -> None:
+    import pty
+
+    make_departments.write(tmp_path / "d", make_departments.departments(5, 0))
+    make_departments.write(tmp_path / "more.jsonl", make_departments.departments(7, 0, district="示例二区"))
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm", "COLUMNS": "120"}
+    done = subprocess.run(
+        [sys.executable, "-m", "scorer", "batch", "d", "more.jsonl", "--rules", "2022", "-o", "s.csv"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=follower, timeout=120,
+    )  # fmt: skip
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert done.returncode == 0
+    assert b"/12" in shown and b"12/12" in shown  # five files and seven lines, known before the first is scored

@@ -130,6 +130,24 @@ def score_all(
         raise
 
 
+def expected(outputs: Outputs) -> int:
+    """How many departments the batch will read, for the progress display: one a file, one a line of JSON Lines,
+    one a row of a CSV sheet after its two heading rows (counted in bytes, without reading them as inputs)."""
+    count = 0
+    for path in outputs.files.inputs:
+        suffix = path.suffix.lower()
+        if suffix in (".jsonl", ".ndjson", ".csv"):
+            try:
+                with path.open("rb") as handle:
+                    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+            except OSError:
+                lines = 1
+            count += max(1, lines - 2) if suffix == ".csv" else max(1, lines)
+        else:
+            count += 1
+    return count - (1 if outputs.adjustments is not None else 0)  # the bureau's file is no department
+
+
 def _given(path: Path | None) -> list[Path]:
     return [path] if path is not None else []
 

@@ -16,6 +16,8 @@ from scorer.escape import one_line
 from scorer.i18n import t
 
 if TYPE_CHECKING:  # imported when a batch runs, not at every start
+    from collections.abc import Callable
+
     from scorer.batch.outputs import Command
     from scorer.batch.stream import Outcome
     from scorer.batch.summary import Summary
@@ -63,11 +65,18 @@ def batch(
 def _batch(command: "Command") -> int:
     """Score, write every output, list the refused departments on stderr; the exit code: 0, or 1 when any
     department was refused (3 when the engine failed on one)."""
-    from scorer.batch.outputs import finish_streams, plan_outputs, score_all, unmatched, write_summaries
+    from scorer.batch.outputs import (
+        expected,
+        finish_streams,
+        plan_outputs,
+        score_all,
+        unmatched,
+        write_summaries,
+    )
 
     lang = i18n.language()
     outputs = plan_outputs(command, sys.stdout)
-    progress = _progress()
+    progress = _progress(lambda: expected(outputs))
     try:
         summary, run = score_all(command, outputs, lang, progress.advance if progress else None)
     finally:
@@ -104,7 +113,7 @@ def _report_refusals(summary: "Summary") -> int:
 class _Progress:
     """A progress line on stderr while a batch runs, when stderr is a terminal (rich, imported only then)."""
 
-    def __init__(self) -> None:
+    def __init__(self, total: int | None) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -113,7 +122,7 @@ class _Progress:
             TextColumn(t("batch.progress")), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[refused]}"),
             TimeElapsedColumn(), console=console, transient=True,
         )  # fmt: skip
-        self.task = self.bar.add_task("batch", total=None, refused="")
+        self.task = self.bar.add_task("batch", total=total, refused="")
         self.refused = 0
         self.bar.start()
 
@@ -129,9 +138,10 @@ class _Progress:
         self.bar.stop()
 
 
-def _progress() -> _Progress | None:
+def _progress(total: "Callable[[], int]") -> _Progress | None:
+    """The progress display, knowing how many departments there are (counted only when it is shown)."""
     import os
 
     if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
         return None
-    return _Progress()
+    return _Progress(total())

@@ -47,7 +47,8 @@ table{border-collapse:collapse;width:100%;font-size:.9em;margin-top:.5em}
 th,td{border:1px solid #c8c8c8;padding:.25em .45em;vertical-align:top}th{background:#d9e1f2;text-align:center}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr:nth-child(even) td{background:#f7f9fc}
 .refused li{color:#b71c1c}.note{color:#666;font-size:.85em}svg text{font-size:12px}
-@media print{body{max-width:none}figure{break-inside:avoid}h2{break-after:avoid}}
+tbody.chunk{content-visibility:auto;contain-intrinsic-size:auto 6000px}
+@media print{tbody.chunk{content-visibility:visible}body{max-width:none}figure{break-inside:avoid}h2{break-after:avoid}}
 """
 
 
@@ -273,7 +274,23 @@ def _ranking_table(summary: Summary) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in heads)
     return (
         f'<h2>{_e(t("batch.ranking", lang))}</h2><p class="note">{_e(t("batch.ties", lang))}</p>'
-        f'<table id="ranking"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<table id="ranking"><thead><tr>{head}</tr></thead>{_bodies(rows)}</table>'
+    )
+
+
+CHUNK_ROWS = 200  # rows of a long table laid out together: the browser skips those off screen
+
+
+def _bodies(rows: list[str]) -> str:
+    """A long table's rows in groups that the browser lays out only when they come into view (CSS
+    content-visibility), so that ten thousand departments open as fast as a hundred, with no script: find in
+    page, printing and copying still see every row."""
+    return (
+        "".join(
+            f'<tbody class="chunk">{"".join(rows[start : start + CHUNK_ROWS])}</tbody>'
+            for start in range(0, len(rows), CHUNK_ROWS)
+        )
+        or "<tbody></tbody>"
     )
 
 
