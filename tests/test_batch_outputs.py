@@ -237,4 +237,5 @@ def test_the_progress_display_knows_the_total(tmp_path: Path) -> None:
             break
         shown += chunk
     assert done.returncode == 0
-    assert b"/12" in shown and b"12/12" in shown  # five files and seven lines, known before the first is scored
+    # five files and seven lines, counted before the first is scored
+    assert b"/12" in shown and b"12/12" in shown
