@@ -239,3 +239,87 @@ def test_the_progress_display_knows_the_total(tmp_path: Path) -> None:
     assert done.returncode == 0
     # five files and seven lines, counted before the first is scored
     assert b"/12" in shown and b"12/12" in shown
+
+
+def _returned(folder: Path) -> dict[str, Any]:
+    from openpyxl import load_workbook
+
+    return {path.name: load_workbook(path) for path in sorted(folder.iterdir())}
+
+
+def test_each_department_gets_its_table_and_review_and_a_refused_one_its_reasons(tmp_path: Path) -> None:
+    made = make_departments.departments(3, 0)
+    make_departments.write(tmp_path / "d", made)
+    (tmp_path / "d" / "004.yaml").write_text(
+        "department: 坏局\nyear: 2022\nindicators: {budget_execution: {}}\n"
+    )
+    (tmp_path / "a.yaml").write_text(ADJUSTMENTS.format(department=made[1]["department"]), "utf-8")
+    done = score(
+        "batch", "d", "--rules", "2022", "--adjustments", "a.yaml", "--return-to", "退回", cwd=tmp_path
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    books = _returned(tmp_path / "退回")
+    assert list(books) == [f"0001 {made[0]['department']}.xlsx", f"0002 {made[1]['department']}.xlsx",
+                           f"0003 {made[2]['department']}.xlsx", "0004 004（未能评分）.xlsx"]  # fmt: skip
+    adjusted = books[f"0002 {made[1]['department']}.xlsx"]
+    assert adjusted.sheetnames == ["自评表", "复核意见"]
+    review = [c for row in adjusted["复核意见"].iter_rows(values_only=True) for c in row if c is not None]
+    assert "复核调整" in review and 5 in review and "复核发现预算执行率计算口径有误，调整为5分。" in review
+    assert any(isinstance(c, str) and c.startswith("复核调整前得分") for c in review)
+    refused = [
+        c for row in books["0004 004（未能评分）.xlsx"]["复核意见"].iter_rows(values_only=True) for c in row
+    ]
+    assert any(isinstance(c, str) and "d/004.yaml:3: [budget_execution]" in c for c in refused)
+
+
+def test_names_from_files_never_lead_out_of_the_archive(tmp_path: Path) -> None:
+    import zipfile
+
+    (tmp_path / "d").mkdir()
+    for number, name in enumerate(["../../逃出局", "a/b\\\\c:d*局", "." * 300, "CON"], start=1):
+        text = VALID.replace("示例区测试局", name.replace('"', ""))
+        (tmp_path / "d" / f"{number}.yaml").write_text(text, "utf-8")
+    done = score("batch", "d", "--rules", "2022", "--return-to", "退回.zip", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    names = zipfile.ZipFile(tmp_path / "退回.zip").namelist()
+    assert len(names) == 4 and all("/" not in n and "\\\\" not in n and ".." not in n for n in names), names
+    assert not (tmp_path.parent / "逃出局.xlsx").exists()
+
+
+VALID = 'department: "示例区测试局"\nyear: 2022\nindicators:\n  budget_execution: {execution_rate: 95}\n' + (
+    "  contract_filing_timeliness: {contracts_total: 1, contracts_filed_on_time: 1}\n"
+    "  procurement_policy_effect: {sme_suitable_budget: 10, sme_awarded_amount: 10}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("prepare", "target", "message"),
+    [
+        (lambda p: (p / "退回").mkdir() or (p / "退回" / "旧.txt").write_text("x"), "退回", "holds files"),
+        (lambda p: (p / "退回").write_text("x"), "退回", "a file is there"),
+        (lambda p: None, "d/退回", "would be read as an input"),
+        (lambda p: None, "../no/such/退回", "folder"),
+    ],
+)
+def test_a_return_folder_that_would_lose_or_feed_back_files_is_refused_before_any_work(
+    tmp_path: Path, prepare: Any, target: str, message: str
+) -> None:
+    make_departments.write(tmp_path / "d", make_departments.departments(2, 0))
+    prepare(tmp_path)
+    env_done = subprocess.run(
+        [sys.executable, "-m", "scorer", "batch", "d", "--rules", "2022", "--return-to", target, "-o", "s.csv"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT), "SCORE_LANG": "en"},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert env_done.returncode == 1 and message in env_done.stderr, env_done.stderr
+    assert not (tmp_path / "s.csv").exists() and "Traceback" not in env_done.stderr
+    if (tmp_path / "退回").is_dir():
+        assert [p.name for p in (tmp_path / "退回").iterdir()] == ["旧.txt"]
+
+
+def test_an_output_inside_the_return_folder_is_refused(tmp_path: Path) -> None:
+    make_departments.write(tmp_path / "d", make_departments.departments(2, 0))
+    (tmp_path / "退回").mkdir()
+    done = score("batch", "d", "--rules", "2022", "--return-to", "退回", "-o", "退回/s.csv", cwd=tmp_path)
+    assert done.returncode == 1 and "一个在另一个的文件夹中" in done.stderr
+    assert not list((tmp_path / "退回").iterdir())

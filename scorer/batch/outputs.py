@@ -15,11 +15,13 @@ from scorer.batch.run import BatchRun, run_batch
 from scorer.batch.stream import Outcome
 from scorer.batch.summary import Summary
 from scorer.errors import Location, Problem, UserError
+from scorer.i18n import language as i18n_language
 from scorer.i18n import t
 from scorer.rules.model import RuleSet
 
 if TYPE_CHECKING:
     from scorer.batch.adjust import Adjustments
+    from scorer.batch.returns import Returns
     from scorer.render import Renderer
     from scorer.sources.file_plan import FilePlan
     from scorer.sources.output import AtomicWriter
@@ -39,6 +41,7 @@ class Command:
     width: int = 160
     unit: str = ""  # who circulates the summary: in the title of the workbook and the brief
     adjustments: Path | None = None  # the bureau's 复核调整 (scorer/batch/adjust.py)
+    return_to: Path | None = None  # a new folder or a .zip: each department's workbook to send back
 
 
 @dataclass
@@ -51,10 +54,13 @@ class Outputs:
     targets: list[tuple[Path | None, Renderer]]
     streams: list[AtomicWriter | TextIO] = field(default_factory=list)
     adjustments: Adjustments | None = None
+    returns: Returns | None = None
 
     def discard(self) -> None:
         from scorer.sources.output import AtomicWriter
 
+        if self.returns is not None:
+            self.returns.discard()
         for stream in self.streams:
             if isinstance(stream, AtomicWriter):
                 stream.discard()
@@ -74,6 +80,10 @@ def plan_outputs(command: Command, stdout: TextIO) -> Outputs:
         from scorer.batch.adjust import read_adjustments
 
         outputs.adjustments = read_adjustments(command.adjustments, outputs.rules)
+    if command.return_to is not None:
+        from scorer.batch.returns import Returns
+
+        outputs.returns = Returns(command.return_to, files, i18n_language())
     for target, renderer in outputs.targets:
         if target is None and renderer.binary:
             raise UserError.at(Location("-"), t("cli.binary_needs_file", format=renderer.name))
@@ -122,6 +132,8 @@ def score_all(
         on_outcome=on_outcome,
         skip=[*command.outputs, *([command.db] if command.db else []), *_given(command.adjustments)],
         adjustments=outputs.adjustments,
+        on_scored=outputs.returns.scored if outputs.returns else None,
+        on_refused=outputs.returns.refused if outputs.returns else None,
     )
     try:
         return run_batch(command.paths, rules=outputs.rules, lang=lang, run=run), run
@@ -169,6 +181,9 @@ def finish_streams(summary: Summary, outputs: Outputs) -> list[Path]:
         outputs.discard()
         raise UserError.at(Location(""), t("batch.no_inputs"))
     written = []
+    if outputs.returns is not None:
+        outputs.returns.finish()
+        written.append(outputs.returns.target)
     for stream in outputs.streams:
         if isinstance(stream, AtomicWriter):
             stream.finish()
@@ -221,6 +236,10 @@ def file_plan(command: Command) -> FilePlan:
     plan.inputs += _given(command.adjustments)
     for output in command.outputs:
         plan.write(output)
+    if command.return_to is not None and command.return_to.suffix.lower() == ".zip":
+        plan.write(command.return_to, "--return-to")
+    elif command.return_to is not None:
+        plan.write_folder(command.return_to, "--return-to")
     return plan.write(command.db, "--db")
 
 

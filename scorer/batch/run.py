@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from scorer.batch.adjust import Adjustments, with_review
+from scorer.batch.adjust import Adjustments, Review, with_review
 from scorer.batch.sources import Source, expand
 from scorer.batch.stream import Briefed, Outcome, Refused, Scored, score_briefs, score_lines, score_stream
 from scorer.batch.summary import Summary
@@ -67,6 +67,8 @@ class BatchRun:
     on_outcome: Callable[[Outcome], None] | None = None  # progress
     skip: list[Path] = field(default_factory=list)  # files never read as inputs (the outputs)
     adjustments: Adjustments | None = None  # the bureau's 复核调整 (scorer/batch/adjust.py)
+    on_scored: Callable[[Result, Review | None], None] | None = None  # each result, as it comes (--return-to)
+    on_refused: Callable[[str, tuple[Problem, ...]], None] | None = None
     empty: list[str] = field(default_factory=list)  # filled in: the folders and globs that named no input
 
 
@@ -82,7 +84,13 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
     sources = expand(paths, rules, run.skip, run.empty)
     seen: dict[tuple[str, int], str] = {}  # (department, year) → where it was first read
     try:
-        if run.jobs > 1 and writer is None and summary.kept is None and run.on_result is None:
+        if (
+            run.jobs > 1
+            and writer is None
+            and summary.kept is None
+            and run.on_result is None
+            and not run.on_scored
+        ):
             # Workers send back what the summary takes and the JSON line, not the results.
             outcomes = score_briefs(sources, rules, run.jobs, lang, run.on_line is not None, run.adjustments)
             _briefly(outcomes, summary, run, seen, lang)
@@ -101,12 +109,16 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
                     writer.add(result, place)
                 if run.on_result:
                     run.on_result(result)
+                if run.on_scored:
+                    run.on_scored(result, outcome.review)
                 if run.on_line:
                     run.on_line(with_review(result_line(result, lang), outcome.review))
                 if summary.kept is not None:
                     summary.kept.append(result)
             else:
                 summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
+                if run.on_refused:
+                    run.on_refused(outcome.source.place, summary.refusals[-1].problems)
             if run.on_outcome:
                 run.on_outcome(outcome)
         if writer:

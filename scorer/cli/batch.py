@@ -49,13 +49,16 @@ def batch(
         Path | None,
         typer.Option("--adjustments", help=_("cli.opt.adjustments"), dir_okay=False, metavar="FILE"),
     ] = None,
+    return_to: Annotated[
+        Path | None, typer.Option("--return-to", help=_("cli.opt.return_to"), metavar="FOLDER|FILE.zip")
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     from scorer.batch.outputs import Command
 
     with handled():
         command = Command(
-            paths, rules, outputs or [], fmt, jobs, db, sheets, terminal_width(), unit, adjustments
+            paths, rules, outputs or [], fmt, jobs, db, sheets, terminal_width(), unit, adjustments, return_to
         )
         code = _batch(command)
     if code:
