@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from scorer.batch.adjust import Adjustments, Review, with_review
+from scorer.batch.entries import Seen
 from scorer.batch.sources import Source, expand
 from scorer.batch.stream import Briefed, Outcome, Refused, Scored, score_briefs, score_lines, score_stream
 from scorer.batch.summary import Summary
@@ -82,7 +83,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
 
         writer = Writer(connect(run.db), lang)
     sources = expand(paths, rules, run.skip, run.empty)
-    seen: dict[tuple[str, int], str] = {}  # (department, year) → where it was first read
+    seen = Seen()  # the departments and years read so far
     try:
         if (
             run.jobs > 1
@@ -98,7 +99,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         for outcome in score_stream(sources, rules, run.jobs, run.adjustments):
             if isinstance(outcome, Scored):
                 result = outcome.result
-                first = _duplicate_of(result.department, result.year, outcome.source.place, seen)
+                first = _duplicate_of(result.department, result.year, seen, summary)
                 if first is not None:
                     outcome = _refuse_duplicate(outcome.source, result.department, result.year, first, lang)
             if isinstance(outcome, Scored):
@@ -137,13 +138,13 @@ def _briefly(
     outcomes: Iterable[Briefed | Refused],
     summary: Summary,
     run: BatchRun,
-    seen: dict[tuple[str, int], str],
+    seen: Seen,
     lang: str,
 ) -> None:
     for outcome in outcomes:
         if isinstance(outcome, Briefed):
             place, department, year = outcome.source.place, outcome.brief.department, outcome.brief.year
-            first = _duplicate_of(department, year, place, seen)
+            first = _duplicate_of(department, year, seen, summary)
             if first is not None:
                 duplicate = _refuse_duplicate(outcome.source, department, year, first, lang)
                 summary.refuse(place, duplicate.problems)
@@ -175,16 +176,19 @@ def _naming_department(outcome: Refused, lang: str) -> tuple[Problem, ...]:
     )
 
 
-def _duplicate_of(department: str, year: int, place: str, seen: dict[tuple[str, int], str]) -> str | None:
+def _duplicate_of(department: str, year: int, seen: Seen, summary: Summary) -> str | None:
     """Where the same department (by `department_key`: `财政局` and `财政局\u3000` are one) and year was read
-    before in this batch, or None (and it is noted)."""
+    before in this batch, or None (and it is noted: the next entry of the summary is this one)."""
     from scorer.inputs.model import department_key
 
-    key = (department_key(department), year)
-    first = seen.get(key)
-    if first is None:
-        seen[key] = place
-    return first
+    key = department_key(department)
+    position = seen.first(key, year, len(summary.entries))
+    if position is None:
+        return None
+    first = summary.entries[position]
+    if department_key(first.department) != key or first.year != year:
+        return None  # two names with one 8-byte digest: not the same department (never seen in practice)
+    return str(first.place)
 
 
 def _refuse_duplicate(source: Source, department: str, year: int, first: str, lang: str) -> Refused:

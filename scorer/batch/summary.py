@@ -23,6 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from scorer.batch.adjust import Given, Review, overrides_of
+from scorer.batch.entries import Entries, Ranked
 from scorer.engine.result import Result
 from scorer.errors import Problem
 from scorer.facts import Fact, Message, RuleReason, Said
@@ -54,7 +55,7 @@ class Previous:
     moved: tuple[Moved, ...]  # the indicators whose score changed, in the rubric's order
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     order: int  # position in the input
     department: str
@@ -130,7 +131,7 @@ class Summary:
             for level in rules.levels
             for child, weight in level.children
         )
-        self.entries: list[Entry] = []
+        self.entries = Entries(Entry)  # packed: a few megabytes for 100,000 departments
         self.refusals: list[Refusal] = []
         self.losses = {
             i.id: Losses(
@@ -140,6 +141,9 @@ class Summary:
         }
         self._node_sums = [Decimal(0)] * len(self.nodes)
         self._seen = 0
+        self._ranked: Ranked | None = None
+        self._sum = Decimal(0)  # of the totals, and the count of each grade: kept as entries are added
+        self._grades: Counter[str] = Counter()
         self.kept: list[Result] | None = None  # every result, only when each department's 自评表 is asked for
 
     def add(
@@ -155,6 +159,9 @@ class Summary:
         )  # fmt: skip
         self._seen += 1
         self.entries.append(entry)
+        self._ranked = None
+        self._sum = EXACT.add(self._sum, seen.total)
+        self._grades[seen.grade] += 1
         self._node_sums = [EXACT.add(a, b) for a, b in zip(self._node_sums, seen.subtotals, strict=False)]
         for id, lost, reasons in seen.losses:
             if id in self.losses:
@@ -167,17 +174,14 @@ class Summary:
 
     # ---- what the renderers show ----
 
-    def ranked(self) -> list[tuple[int, Entry]]:
-        ordered = sorted(self.entries, key=lambda e: (-e.total, department_key(e.department), e.order))
-        ranks: list[tuple[int, Entry]] = []
-        for position, entry in enumerate(ordered, start=1):
-            tied = ranks and ranks[-1][1].total == entry.total
-            ranks.append((ranks[-1][0] if tied else position, entry))
-        return ranks
+    def ranked(self) -> Ranked:
+        """(rank, entry) in ranking order, worked out once (until another entry is added)."""
+        if self._ranked is None:
+            self._ranked = Ranked(self.entries, department_key)
+        return self._ranked
 
     def distribution(self) -> list[tuple[str, int]]:
-        counts = Counter(entry.grade for entry in self.entries)
-        return [(name, counts.get(name, 0)) for name, _ in self.grades]
+        return [(name, self._grades.get(name, 0)) for name, _ in self.grades]
 
     def node_means(self) -> list[tuple[Node, Decimal | None]]:
         """Each level-2 node with the departments' average score on it (two places), None when none scored."""
@@ -190,7 +194,7 @@ class Summary:
     def mean_total(self) -> Decimal | None:
         if not self.entries:
             return None
-        return MEAN.apply(Fraction(sum((e.total for e in self.entries), Decimal(0))) / len(self.entries))
+        return MEAN.apply(Fraction(self._sum) / len(self.entries))
 
     def losing(self) -> list[Losses]:
         """Indicators on which some department lost points, most points lost first."""

@@ -1,0 +1,173 @@
+"""The ranking's entries, kept compact: a province's 100,000 departments in a few megabytes.
+
+A batch keeps one entry per department for its ranking (name, year, total, grade, level-2 subtotals, where it was
+read). As Python objects (a frozen dataclass of Decimals) that took about 1.3 KB a department. Here each entry is
+packed as bytes into one buffer, its numbers as their exact decimal text (`Decimal(str(d))` gives back `d`, places
+and all), with an offset a department, with its notes, overrides and adjustments; last year's scores (with a history
+database) are kept as they are, by position. An `Entry` is built again when read, equal to the one added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+_LENGTH = 4  # bytes of a field's length
+
+
+def _pack(fields: list[str]) -> bytes:
+    out = bytearray()
+    for text in fields:
+        data = text.encode("utf-8", "surrogatepass")  # a name read from a file may hold anything
+        out += len(data).to_bytes(_LENGTH, "little") + data
+    return bytes(out)
+
+
+def _unpack(data: memoryview) -> list[str]:
+    fields, at = [], 0
+    while at < len(data):
+        size = int.from_bytes(data[at : at + _LENGTH], "little")
+        at += _LENGTH
+        fields.append(bytes(data[at : at + size]).decode("utf-8", "surrogatepass"))
+        at += size
+    return fields
+
+
+class Entries:
+    """A sequence of `Entry`, packed: `append`, `len`, iteration and `[index]` as a list's."""
+
+    def __init__(self, make: Any):
+        self._make = make  # the Entry class (scorer/batch/summary.py)
+        self._buffer = bytearray()
+        self._starts = array("Q", [0])
+        self._orders = array("q")
+        self._previous: dict[int, Any] = {}  # position → last year's scores (with a history database)
+        self._grades: list[str] = []  # each grade's text once
+
+    def append(self, entry: Any) -> None:
+        grade = self._grades.index(entry.grade) if entry.grade in self._grades else len(self._grades)
+        if grade == len(self._grades):
+            self._grades.append(entry.grade)
+        subtotals = ",".join(str(value) for value in entry.subtotals)
+        fields = [entry.department, str(entry.year), str(entry.total), str(grade), subtotals, entry.place]
+        fields += [str(len(entry.notes)), *entry.notes]
+        for given in (entry.overrides, entry.adjustments):
+            fields.append(str(len(given)))
+            for item in given:
+                fields += [
+                    item.indicator,
+                    str(item.score),
+                    item.reason,
+                    "" if item.own is None else str(item.own),
+                ]
+        fields.append("" if entry.own_total is None else str(entry.own_total))
+        self._buffer += _pack(fields)
+        self._starts.append(len(self._buffer))
+        self._orders.append(entry.order)
+        if entry.previous is not None:  # only with a history database
+            self._previous[len(self._orders) - 1] = entry.previous
+
+    def __len__(self) -> int:
+        return len(self._orders)
+
+    def __bool__(self) -> bool:
+        return len(self._orders) > 0
+
+    def __getitem__(self, index: int) -> Any:
+        from scorer.batch.adjust import Given
+
+        if index < 0:
+            index += len(self._orders)
+        if not 0 <= index < len(self._orders):
+            raise IndexError(index)
+        fields = iter(_unpack(memoryview(self._buffer)[self._starts[index] : self._starts[index + 1]]))
+        department, year, total, grade, subtotals, place = (next(fields) for _ in range(6))
+        numbers = tuple(Decimal(value) for value in subtotals.split(",")) if subtotals else ()
+        notes = tuple(next(fields) for _ in range(int(next(fields))))
+        given = []
+        for _ in range(2):
+            items = []
+            for _ in range(int(next(fields))):
+                indicator, score, reason, own = (next(fields) for _ in range(4))
+                items.append(Given(indicator, Decimal(score), reason, Decimal(own) if own else None))
+            given.append(tuple(items))
+        own_total = next(fields)
+        return self._make(
+            self._orders[index], department, int(year), Decimal(total), self._grades[int(grade)], numbers, place,
+            self._previous.get(index), notes, given[0], given[1], Decimal(own_total) if own_total else None,
+        )  # fmt: skip
+
+    def __iter__(self) -> Iterator[Any]:
+        for index in range(len(self._orders)):
+            yield self[index]
+
+    def total(self, index: int) -> Decimal:
+        """The total of one entry, read without building it (for the ranking's sort)."""
+        view = memoryview(self._buffer)[self._starts[index] : self._starts[index + 1]]
+        return Decimal(_unpack(view)[2])
+
+
+class Seen:
+    """The departments and years already in a batch (to refuse a second copy), at 8 bytes of digest each and
+    the position of the first: a batch of 100,000 keeps no second copy of the names."""
+
+    def __init__(self) -> None:
+        self._first: dict[int, int] = {}
+
+    @staticmethod
+    def _key(department: str, year: int) -> int:
+        text = f"{department}\x00{year}".encode("utf-8", "surrogatepass")
+        return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
+
+    def first(self, department: str, year: int, position: int) -> int | None:
+        """The position where this department and year came first, or None (and it is noted at `position`)."""
+        key = self._key(department, year)
+        found = self._first.get(key)
+        if found is None:
+            self._first[key] = position
+        return found
+
+
+class Ranked:
+    """The entries in ranking order with their ranks, as a read-only sequence of `(rank, entry)`: each entry is
+    built when read, so a ranking of 100,000 departments is two arrays of positions and ranks.
+
+    Order: total, highest first; equal totals share a rank (1, 2, 2, 4) and are listed by `department_key`, then
+    input order. The sort keeps only each total (and, within a tie, the names) at a time."""
+
+    def __init__(self, entries: Entries, key: Any):
+        positions = sorted(range(len(entries)), key=entries.total, reverse=True)
+        self._positions, self._ranks = array("q"), array("q")
+        start = 0
+        while start < len(positions):
+            total = entries.total(positions[start])
+            end = start
+            while end < len(positions) and entries.total(positions[end]) == total:
+                end += 1
+            tied = positions[start:end]
+            if len(tied) > 1:
+                tied.sort(key=lambda at: (key(entries[at].department), entries[at].order))
+            self._positions.extend(tied)
+            self._ranks.extend([start + 1] * len(tied))
+            start = end
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._ranks[index], self._entries[self._positions[index]]
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        for index in range(len(self._positions)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Ranked | list) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
