@@ -90,7 +90,9 @@ def _merge(sheet: Worksheet, row: int, first: int, last: int, end_row: int | Non
     value and style, the others are empty."""
     end = end_row or row
     if last > first or end > row:
-        merged = MergedCellRange(sheet, CellRange(min_col=first, min_row=row, max_col=last, max_row=end).coord)
+        merged = MergedCellRange(
+            sheet, CellRange(min_col=first, min_row=row, max_col=last, max_row=end).coord
+        )
         sheet.merged_cells.add(merged)
         box = _style(sheet, False, False, 10)
         for r in range(row, end + 1):
