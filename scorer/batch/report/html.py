@@ -47,8 +47,8 @@ table{border-collapse:collapse;width:100%;font-size:.9em;margin-top:.5em}
 th,td{border:1px solid #c8c8c8;padding:.25em .45em;vertical-align:top}th{background:#d9e1f2;text-align:center}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr:nth-child(even) td{background:#f7f9fc}
 .refused li{color:#b71c1c}.note{color:#666;font-size:.85em}svg text{font-size:12px}
-tbody.chunk{content-visibility:auto;contain-intrinsic-size:auto 6000px}
-@media print{tbody.chunk{content-visibility:visible}body{max-width:none}figure{break-inside:avoid}h2{break-after:avoid}}
+details.page{margin:.3em 0}details.page summary{cursor:pointer;color:#1565c0}
+@media print{body{max-width:none}figure{break-inside:avoid}h2{break-after:avoid}}
 """
 
 
@@ -272,26 +272,27 @@ def _ranking_table(summary: Summary) -> str:
             f'data-total="{fmt(e.total)}" data-grade="{_e(e.grade)}" title="{_e(e.place)}">{_cells(values)}</tr>'
         )
     head = "".join(f"<th>{_e(h)}</th>" for h in heads)
-    return (
-        f'<h2>{_e(t("batch.ranking", lang))}</h2><p class="note">{_e(t("batch.ties", lang))}</p>'
-        f'<table id="ranking"><thead><tr>{head}</tr></thead>{_bodies(rows)}</table>'
+    return f'<h2>{_e(t("batch.ranking", lang))}</h2><p class="note">{_e(t("batch.ties", lang))}</p>' + _paged(
+        rows, f"<thead><tr>{head}</tr></thead>", "ranking", lang
     )
 
 
-CHUNK_ROWS = 200  # rows of a long table laid out together: the browser skips those off screen
+PAGE_ROWS = 500  # rows of a long list shown at once; the rest follow in folded pages of as many
 
 
-def _bodies(rows: list[str]) -> str:
-    """A long table's rows in groups that the browser lays out only when they come into view (CSS
-    content-visibility), so that ten thousand departments open as fast as a hundred, with no script: find in
-    page, printing and copying still see every row."""
-    return (
-        "".join(
-            f'<tbody class="chunk">{"".join(rows[start : start + CHUNK_ROWS])}</tbody>'
-            for start in range(0, len(rows), CHUNK_ROWS)
+def _paged(rows: list[str], head: str, ident: str, lang: str) -> str:
+    """A long table as pages: the first open, each other one folded (`<details>`, no script) until opened, so
+    that a page of ten thousand departments lays out five hundred rows and opens at once; find in page, copying
+    and printing an opened page see its rows, the data block below holds every row."""
+    pages = [rows[start : start + PAGE_ROWS] for start in range(0, len(rows), PAGE_ROWS)] or [[]]
+    out = [f'<table id="{ident}">{head}<tbody>{"".join(pages[0])}</tbody></table>']
+    for number, page in enumerate(pages[1:], start=1):
+        first, last = number * PAGE_ROWS + 1, number * PAGE_ROWS + len(page)
+        out.append(
+            f'<details class="page"><summary>{_e(t("batch.page_rows", lang, first=first, last=last))}</summary>'
+            f'<table class="{ident}-page">{head}<tbody>{"".join(page)}</tbody></table></details>'
         )
-        or "<tbody></tbody>"
-    )
+    return "".join(out)
 
 
 def _losses_table(summary: Summary) -> str:
@@ -332,12 +333,17 @@ def _notes(summary: Summary) -> str:
     notes = noted(summary)
     if not notes:
         return ""
-    items = "".join(
-        f"<li><b>{rank} {_e(entry.department)}</b><br>{'<br>'.join(_e(note) for note in entry.notes)}</li>"
+    items = [
+        f'<tr><td class="n">{rank}</td><td>{_e(entry.department)}</td>'
+        f"<td>{'<br>'.join(_e(note) for note in entry.notes)}</td></tr>"
         for rank, entry in notes
+    ]
+    lang = summary.lang
+    head = "".join(
+        f"<th>{_e(t(key, lang))}</th>" for key in ("batch.rank", "batch.department", "batch.note_text")
     )
-    heading = f"<h2>{_e(t('batch.notes_title', summary.lang, count=len(notes)))}</h2>"
-    return heading + f'<ul class="notes" id="notes">{items}</ul>'
+    heading = f"<h2>{_e(t('batch.notes_title', lang, count=len(notes)))}</h2>"
+    return heading + _paged(items, f"<thead><tr>{head}</tr></thead>", "notes", lang)
 
 
 def _given(summary: Summary) -> str:
@@ -346,14 +352,14 @@ def _given(summary: Summary) -> str:
         return ""
     lang = summary.lang
     head = "".join(f"<th>{_e(h)}</th>" for h in given.headings(lang))
-    rows = "".join(
+    rows = [
         f"<tr>{_cells([r.rank, r.department, r.kind, r.indicator, r.own if r.own is not None else '', r.score])}"
         f"<td>{_e(r.reason)}</td></tr>"
         for r in given.rows(summary)
-    )
+    ]
     return (
         f'<h2>{_e(t("batch.given.title", lang))}</h2><p class="note">{_e(given.tally(summary))}</p>'
-        f'<table id="given"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        + _paged(rows, f"<thead><tr>{head}</tr></thead>", "given", lang)
     )
 
 
