@@ -111,24 +111,47 @@ class Entries:
 
 
 class Seen:
-    """The departments and years already in a batch (to refuse a second copy), at 8 bytes of digest each and
-    the position of the first: a batch of 100,000 keeps no second copy of the names."""
+    """The departments and years already in a batch (to refuse a second copy): an open-addressing table of
+    8-byte digests and the position of each first copy, about 32 bytes a department (a dict of them took three
+    times that, and a set of the names themselves more)."""
 
     def __init__(self) -> None:
-        self._first: dict[int, int] = {}
+        self._keys = array("Q", bytes(8 * 1024))  # 0: an empty slot (a digest is never 0: its low bit is set)
+        self._first = array("q", bytes(8 * 1024))
+        self._used = 0
 
     @staticmethod
     def _key(department: str, year: int) -> int:
         text = f"{department}\x00{year}".encode("utf-8", "surrogatepass")
-        return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
+        return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little") | 1
 
     def first(self, department: str, year: int, position: int) -> int | None:
         """The position where this department and year came first, or None (and it is noted at `position`)."""
         key = self._key(department, year)
-        found = self._first.get(key)
-        if found is None:
-            self._first[key] = position
-        return found
+        slot = self._slot(key)
+        if self._keys[slot] == key:
+            return self._first[slot]
+        self._keys[slot], self._first[slot] = key, position
+        self._used += 1
+        if 2 * self._used > len(self._keys):
+            self._grow()
+        return None
+
+    def _slot(self, key: int) -> int:
+        mask = len(self._keys) - 1
+        slot = key & mask
+        while self._keys[slot] and self._keys[slot] != key:
+            slot = (slot + 1) & mask
+        return slot
+
+    def _grow(self) -> None:
+        keys, firsts = self._keys, self._first
+        self._keys = array("Q", bytes(16 * len(keys)))
+        self._first = array("q", bytes(16 * len(keys)))
+        for key, first in zip(keys, firsts, strict=True):
+            if key:
+                slot = self._slot(key)
+                self._keys[slot], self._first[slot] = key, first
 
 
 class Ranked:
