@@ -46,6 +46,15 @@ class Entries:
         self._orders = array("q")
         self._previous: dict[int, Any] = {}  # position → last year's scores (with a history database)
         self._grades: list[str] = []  # each grade's text once
+        self._texts: list[str] = []  # each note's text once: many departments share a wording
+        self._numbers: dict[str, int] = {}
+
+    def _text(self, text: str) -> int:
+        number = self._numbers.get(text)
+        if number is None:
+            number = self._numbers[text] = len(self._texts)
+            self._texts.append(text)
+        return number
 
     def append(self, entry: Any) -> None:
         grade = self._grades.index(entry.grade) if entry.grade in self._grades else len(self._grades)
@@ -53,7 +62,7 @@ class Entries:
             self._grades.append(entry.grade)
         subtotals = ",".join(str(value) for value in entry.subtotals)
         fields = [entry.department, str(entry.year), str(entry.total), str(grade), subtotals, entry.place]
-        fields += [str(len(entry.notes)), *entry.notes]
+        fields += [str(len(entry.notes)), *(str(self._text(note)) for note in entry.notes)]
         for given in (entry.overrides, entry.adjustments):
             fields.append(str(len(given)))
             for item in given:
@@ -86,7 +95,7 @@ class Entries:
         fields = iter(_unpack(memoryview(self._buffer)[self._starts[index] : self._starts[index + 1]]))
         department, year, total, grade, subtotals, place = (next(fields) for _ in range(6))
         numbers = tuple(Decimal(value) for value in subtotals.split(",")) if subtotals else ()
-        notes = tuple(next(fields) for _ in range(int(next(fields))))
+        notes = tuple(self._texts[int(next(fields))] for _ in range(int(next(fields))))
         given = []
         for _ in range(2):
             items = []
