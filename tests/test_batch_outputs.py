@@ -323,3 +323,54 @@ def test_an_output_inside_the_return_folder_is_refused(tmp_path: Path) -> None:
     done = score("batch", "d", "--rules", "2022", "--return-to", "退回", "-o", "退回/s.csv", cwd=tmp_path)
     assert done.returncode == 1 and "一个在另一个的文件夹中" in done.stderr
     assert not list((tmp_path / "退回").iterdir())
+
+
+def test_a_long_ranking_opens_in_pages_of_500_and_keeps_every_row(tmp_path: Path) -> None:
+    import re
+
+    make_departments.write(tmp_path / "d.jsonl", make_departments.departments(520, 0))
+    done = score("batch", "d.jsonl", "--rules", "2022", "-o", "s.html", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "s.html").read_text("utf-8")
+    first = page[
+        page.index('<table id="ranking">') : page.index("</table>", page.index('<table id="ranking">'))
+    ]
+    assert first.count('class="rank-row"') == 500
+    folded = re.findall(r'<details class="page"><summary>第 501–520 行', page)
+    assert folded and page.count('class="rank-row"') == 520 and "<script>" not in page
+
+
+def test_packed_entries_give_back_what_was_added_and_rank_as_a_list_would() -> None:
+    from decimal import Decimal
+
+    from scorer.batch.adjust import Given
+    from scorer.batch.entries import Entries, Ranked
+    from scorer.batch.summary import Entry
+    from scorer.inputs.model import department_key
+
+    names = ["乙局", "甲局\x1f\x00", "a\u202eb", "\ud800局", "甲局", "丙"]
+    totals = [
+        Decimal("90.5"),
+        Decimal("90.50"),
+        Decimal("1E+1"),
+        Decimal("90.123456789"),
+        Decimal("90.5"),
+        Decimal(0),
+    ]
+    entries = Entries(Entry)
+    added = []
+    for order, (name, total) in enumerate(zip(names, totals, strict=True)):
+        given = (
+            (Given("budget_execution", Decimal("5"), "原因\n第二行", Decimal("9.91")),) if order == 1 else ()
+        )
+        entry = Entry(
+            order * 2, name, 2022, total, "优" if order % 2 else "良", (total, Decimal("3.00")), f"f.jsonl:{order}",
+            None, ("扣完为止",) * (order % 3), given, given, Decimal("99.7") if given else None,
+        )  # fmt: skip
+        entries.append(entry)
+        added.append(entry)
+    assert list(entries) == added and entries[-1] == added[-1]
+    expected = sorted(added, key=lambda e: (-e.total, department_key(e.department), e.order))
+    ranked = Ranked(entries, department_key)
+    assert [entry for _, entry in ranked] == expected
+    assert [rank for rank, _ in ranked] == [1, 1, 1, 4, 5, 6]  # 90.5 = 90.50: one rank
