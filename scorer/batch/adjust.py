@@ -110,6 +110,15 @@ def review(own: Result, adjusted: Result | None, made: tuple[Adjustment, ...]) -
     return Review(overrides_of(own), given, own.total)
 
 
+def bureau_review(own: Result, made: dict[str, tuple[Decimal, str]]) -> Review:
+    """As `review`, from adjustments kept elsewhere (the web workplace's: row id → score and reason)."""
+    if not made:
+        return Review(overrides_of(own))
+    scores = {i.id: i.score for i in own.indicators}
+    given = tuple(Given(ident, points, reason, scores.get(ident)) for ident, (points, reason) in made.items())
+    return Review(overrides_of(own), given, own.total)
+
+
 def read_adjustments(path: Path, rules: RuleSet) -> Adjustments:
     """The bureau's file, every entry checked against the rules; every problem at once, each at its line."""
     from scorer.sources.yaml import display_path, load_yaml_file
