@@ -26,9 +26,11 @@ def _pack(fields: list[str]) -> bytes:
     return bytes(out)
 
 
-def _unpack(data: memoryview) -> list[str]:
-    fields, at = [], 0
-    while at < len(data):
+def _unpack(data: memoryview, count: int | None = None) -> list[str]:
+    """The fields packed in `data` (only the first `count`, when given)."""
+    fields: list[str] = []
+    at = 0
+    while at < len(data) and (count is None or len(fields) < count):
         size = int.from_bytes(data[at : at + _LENGTH], "little")
         at += _LENGTH
         fields.append(bytes(data[at : at + size]).decode("utf-8", "surrogatepass"))
@@ -116,7 +118,7 @@ class Entries:
     def total(self, index: int) -> Decimal:
         """The total of one entry, read without building it (for the ranking's sort)."""
         view = memoryview(self._buffer)[self._starts[index] : self._starts[index + 1]]
-        return Decimal(_unpack(view)[2])
+        return Decimal(_unpack(view, 3)[2])
 
 
 class Seen:
