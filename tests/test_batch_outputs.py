@@ -374,3 +374,29 @@ def test_packed_entries_give_back_what_was_added_and_rank_as_a_list_would() -> N
     ranked = Ranked(entries, department_key)
     assert [entry for _, entry in ranked] == expected
     assert [rank for rank, _ in ranked] == [1, 1, 1, 4, 5, 6]  # 90.5 = 90.50: one rank
+
+
+def test_the_brief_names_the_years_movers_from_the_history_database(tmp_path: Path, rules_2022: Any) -> None:
+    from docx import Document
+
+    from tests.history_agreeing import agree
+    from tests.test_batch_history import scored_as_last_year
+
+    make_departments.write(tmp_path / "d", make_departments.departments(12, 0))
+    connection = scored_as_last_year(tmp_path / "d", tmp_path / "h.sqlite", rules_2022)
+    with connection:  # last year: one department five points lower on a row, another two
+        names = [row[0] for row in connection.execute("SELECT department FROM departments ORDER BY 1")]
+        for name, points in ((names[0], 5), (names[1], 2)):
+            connection.execute(
+                "UPDATE indicator_scores SET score = CAST(CAST(score AS REAL) - ? AS TEXT) "
+                "WHERE department = ? AND indicator = 'budget_execution'",
+                (points, name),
+            )
+        agree(connection)
+    connection.close()
+    done = score("batch", "d", "--rules", "2022", "--db", "h.sqlite", "-o", "b.docx", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    document = Document(str(tmp_path / "b.docx"))
+    assert "较上年变化最大的部门" in [p.text for p in document.paragraphs]
+    movers = [[c.text for c in row.cells] for row in document.tables[-1].rows[1:]]
+    assert [(row[0], row[3]) for row in movers] == [(names[0], "+5.00"), (names[1], "+2.00")]
