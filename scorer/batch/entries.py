@@ -15,14 +15,18 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-_LENGTH = 4  # bytes of a field's length
-
 
 def _pack(fields: list[str]) -> bytes:
+    """Each field's UTF-8 bytes after its length, written in 7-bit groups (one byte below 128)."""
     out = bytearray()
     for text in fields:
         data = text.encode("utf-8", "surrogatepass")  # a name read from a file may hold anything
-        out += len(data).to_bytes(_LENGTH, "little") + data
+        size = len(data)
+        while size >= 0x80:
+            out.append(size & 0x7F | 0x80)
+            size >>= 7
+        out.append(size)
+        out += data
     return bytes(out)
 
 
@@ -31,8 +35,13 @@ def _unpack(data: memoryview, count: int | None = None) -> list[str]:
     fields: list[str] = []
     at = 0
     while at < len(data) and (count is None or len(fields) < count):
-        size = int.from_bytes(data[at : at + _LENGTH], "little")
-        at += _LENGTH
+        size = shift = 0
+        while data[at] & 0x80:
+            size |= (data[at] & 0x7F) << shift
+            shift += 7
+            at += 1
+        size |= data[at] << shift
+        at += 1
         fields.append(bytes(data[at : at + size]).decode("utf-8", "surrogatepass"))
         at += size
     return fields
@@ -48,7 +57,7 @@ class Entries:
         self._orders = array("q")
         self._previous: dict[int, Any] = {}  # position → last year's scores (with a history database)
         self._grades: list[str] = []  # each grade's text once
-        self._texts: list[str] = []  # each note's text once: many departments share a wording
+        self._texts: list[str] = []  # each note's text, and each file of many lines, once
         self._numbers: dict[str, int] = {}
 
     def _text(self, text: str) -> int:
@@ -63,7 +72,10 @@ class Entries:
         if grade == len(self._grades):
             self._grades.append(entry.grade)
         subtotals = ",".join(str(value) for value in entry.subtotals)
-        fields = [entry.department, str(entry.year), str(entry.total), str(grade), subtotals, entry.place]
+        head, colon, line = entry.place.rpartition(":")
+        # A line or row of a file: the file's name kept once.
+        place = [str(self._text(head)), line] if colon and line.isdigit() else [entry.place, ""]
+        fields = [entry.department, str(entry.year), str(entry.total), str(grade), subtotals, *place]
         fields += [str(len(entry.notes)), *(str(self._text(note)) for note in entry.notes)]
         for given in (entry.overrides, entry.adjustments):
             fields.append(str(len(given)))
@@ -95,7 +107,8 @@ class Entries:
         if not 0 <= index < len(self._orders):
             raise IndexError(index)
         fields = iter(_unpack(memoryview(self._buffer)[self._starts[index] : self._starts[index + 1]]))
-        department, year, total, grade, subtotals, place = (next(fields) for _ in range(6))
+        department, year, total, grade, subtotals, file, line = (next(fields) for _ in range(7))
+        place = f"{self._texts[int(file)]}:{line}" if line else file
         numbers = tuple(Decimal(value) for value in subtotals.split(",")) if subtotals else ()
         notes = tuple(self._texts[int(next(fields))] for _ in range(int(next(fields))))
         given = []
