@@ -54,7 +54,7 @@ class Entries:
         self._make = make  # the Entry class (scorer/batch/summary.py)
         self._buffer = bytearray()
         self._starts = array("Q", [0])
-        self._orders = array("q")
+        self._orders = array("I")  # input positions: four bytes each
         self._previous: dict[int, Any] = {}  # position → last year's scores (with a history database)
         self._grades: list[str] = []  # each grade's text once
         self._texts: list[str] = []  # each note's text, and each file of many lines, once
@@ -136,12 +136,12 @@ class Entries:
 
 class Seen:
     """The departments and years already in a batch (to refuse a second copy): an open-addressing table of
-    8-byte digests and the position of each first copy, about 32 bytes a department (a dict of them took three
+    8-byte digests and the position of each first copy, 24 to 48 bytes a department (a dict of them took three
     times that, and a set of the names themselves more)."""
 
     def __init__(self) -> None:
         self._keys = array("Q", bytes(8 * 1024))  # 0: an empty slot (a digest is never 0: its low bit is set)
-        self._first = array("q", bytes(8 * 1024))
+        self._first = array("I", bytes(4 * 1024))
         self._used = 0
 
     @staticmethod
@@ -171,7 +171,7 @@ class Seen:
     def _grow(self) -> None:
         keys, firsts = self._keys, self._first
         self._keys = array("Q", bytes(16 * len(keys)))
-        self._first = array("q", bytes(16 * len(keys)))
+        self._first = array("I", bytes(8 * len(keys)))
         for key, first in zip(keys, firsts, strict=True):
             if key:
                 slot = self._slot(key)
