@@ -183,12 +183,12 @@ def test_the_workbook_has_summary_ranking_losses_and_each_table(bureau: dict[str
     from openpyxl import load_workbook
 
     book = load_workbook(bureau["folder"] / "summary.xlsx")
-    assert book.sheetnames[:3] == ["Summary", "Ranking", "Losses"]
-    assert len(book.sheetnames) == 3 + 38  # --sheets: each department's 自评表
+    assert book.sheetnames[:4] == ["Summary", "Ranking", "Losses", "Sources"]
+    assert len(book.sheetnames) == 4 + 38  # --sheets: each department's 自评表
     ranking = book["Ranking"]
     values = [(r[0], r[1], Decimal(str(r[2]))) for r in ranking.iter_rows(min_row=2, values_only=True)]
     assert values == _ranking(bureau["results"])
-    first = book[book.sheetnames[3]]
+    first = book[book.sheetnames[4]]
     assert first.title.startswith("1 ")
     cells = [c for row in first.iter_rows(values_only=True) for c in row if c is not None]
     top = _ranking(bureau["results"])[0]

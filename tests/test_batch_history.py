@@ -262,7 +262,7 @@ def test_the_workbook_prints_on_a4_across_and_keeps_the_change_a_number(
     assert all(c.value == 1 and c.number_format.startswith("+0.00") for c in cells)  # a number, shown +1.00
     assert ranking.cell(row=1, column=heads.index("Total") + 1).alignment.horizontal == "right"
     assert ranking.cell(row=1, column=heads.index("Department") + 1).alignment.horizontal != "right"
-    summary = book["Summary"]
+    summary = book["Sources"]  # the messages name files: off the leaders' sheets
     refused = next(
         c
         for row in summary.iter_rows()

@@ -62,8 +62,12 @@ def test_a_folder_of_every_form_is_scored_in_one_run_with_nothing_skipped(
     data = json.loads(page.split('id="batch-data">')[1].split("</script>")[0])
     assert sorted(Path(o["place"]).name for o in data["others"]) == sorted(made.others)
     book = openpyxl.load_workbook(f"{out}.xlsx")
-    texts = [str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value]
+    texts = [str(c.value) for row in book.worksheets[-1].iter_rows() for c in row if c.value]
+    assert book.worksheets[-1].title == "Sources"  # file paths only there, never on the leaders' sheets
     assert sum(any(name in text for text in texts) for name in made.others) == 3
+    leaders = [str(c.value) for sheet in book.worksheets[:-1] for row in sheet.iter_rows() for c in row]
+    assert not any(name in text for text in leaders for name in made.others)
+    assert "Files that are no submission, not scored (3)" in leaders
 
 
 def test_worker_processes_rank_the_same(district: tuple[Path, Folder], tmp_path: Path) -> None:

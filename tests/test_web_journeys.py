@@ -212,6 +212,14 @@ def test_the_ranking_and_exports_use_the_reviewed_results(clerk: object, bureau:
     summary = openpyxl.load_workbook(io.BytesIO(bureau.get("/bureau/export/summary.xlsx").content))  # type: ignore[attr-defined]
     cells = [c.value for sheet in summary.worksheets for row in sheet.iter_rows() for c in row]
     assert NAME in cells and any(isinstance(v, int | float | Decimal) and 89 < v < 90 for v in cells)
+    given = [
+        [c.value for c in row] for row in summary["调整"].iter_rows(min_row=3)
+    ]  # the bureau's, kept apart
+    bureau_made = [
+        row for row in given if row[2] == "复核调整"
+    ]  # the department's own override stays listed apart
+    assert len(bureau_made) == 1 and bureau_made[0][6] == "=1+1" and bureau_made[0][5] == 5
+    assert [row[2] for row in given if row[2] != "复核调整"] == ["部门自行调整"]
     book = openpyxl.load_workbook(io.BytesIO(bureau.get("/bureau/export/review.xlsx").content))  # type: ignore[attr-defined]
     listed = book.active
     heads = [

@@ -15,10 +15,13 @@ from scorer.batch.run import BatchRun, run_batch
 from scorer.batch.stream import Outcome
 from scorer.batch.summary import Summary
 from scorer.errors import Location, Problem, UserError
+from scorer.i18n import language as i18n_language
 from scorer.i18n import t
 from scorer.rules.model import RuleSet
 
 if TYPE_CHECKING:
+    from scorer.batch.adjust import Adjustments
+    from scorer.batch.returns import Returns
     from scorer.render import Renderer
     from scorer.sources.file_plan import FilePlan
     from scorer.sources.output import AtomicWriter
@@ -37,6 +40,9 @@ class Command:
     sheets: bool = False
     width: int = 160
     aliases: Path | None = None  # departments renamed or merged since last year
+    unit: str = ""  # who circulates the summary: in the title of the workbook and the brief
+    adjustments: Path | None = None  # the bureau's 复核调整 (scorer/batch/adjust.py)
+    return_to: Path | None = None  # a new folder or a .zip: each department's workbook to send back
 
 
 @dataclass
@@ -48,10 +54,15 @@ class Outputs:
     rules: RuleSet
     targets: list[tuple[Path | None, Renderer]]
     streams: list[AtomicWriter | TextIO] = field(default_factory=list)
+    adjustments: Adjustments | None = None
+    returns: Returns | None = None
+    aside: int = 0  # the files read that are no departments (--aliases, --adjustments)
 
     def discard(self) -> None:
         from scorer.sources.output import AtomicWriter
 
+        if self.returns is not None:
+            self.returns.discard()
         for stream in self.streams:
             if isinstance(stream, AtomicWriter):
                 stream.discard()
@@ -72,9 +83,23 @@ def plan_outputs(command: Command, stdout: TextIO) -> Outputs:
     ):  # the latest year taken by default: a later department's year is not scored under it
         rules = replace(rules, later_years=False)
     outputs = Outputs(files, rules, _summary_targets(command))
+    outputs.aside = len([*_given(command.aliases), *_given(command.adjustments)])
+    if command.adjustments is not None:
+        from scorer.batch.adjust import read_adjustments
+
+        outputs.adjustments = read_adjustments(command.adjustments, outputs.rules)
+    if command.return_to is not None:
+        from scorer.batch.returns import Returns
+
+        outputs.returns = Returns(command.return_to, files, i18n_language())
     for target, renderer in outputs.targets:
         if target is None and renderer.binary:
             raise UserError.at(Location("-"), t("cli.binary_needs_file", format=renderer.name))
+        if renderer.name == "pdf":  # said before any work, not after the batch
+            from scorer.batch.report.brief_pdf import missing
+
+            if (why := missing()) is not None:
+                raise UserError.at(Location(str(target)), why)
     for target, renderer in outputs.targets:
         if renderer.name == "jsonl":
             outputs.streams.append(AtomicWriter(target, files) if target is not None else stdout)
@@ -114,14 +139,48 @@ def score_all(
         keep_results=command.sheets,
         on_line=on_line if outputs.streams else None,
         on_outcome=on_outcome,
-        skip=[*command.outputs, *([command.db] if command.db else [])],
+        skip=[*command.outputs, *([command.db] if command.db else []), *_given(command.adjustments)],
         aliases=read_aliases(command.aliases) if command.aliases is not None else None,
+        adjustments=outputs.adjustments,
+        on_scored=outputs.returns.scored if outputs.returns else None,
+        on_refused=outputs.returns.refused if outputs.returns else None,
     )
     try:
         return run_batch(command.paths, rules=outputs.rules, lang=lang, run=run), run
     except BaseException:
         outputs.discard()
         raise
+
+
+def expected(outputs: Outputs) -> int:
+    """How many departments the batch will read, for the progress display: one a file, one a line of JSON Lines,
+    one a row of a CSV sheet after its two heading rows (counted in bytes, without reading them as inputs)."""
+    count = 0
+    for path in outputs.files.inputs:
+        suffix = path.suffix.lower()
+        if suffix in (".jsonl", ".ndjson", ".csv"):
+            try:
+                with path.open("rb") as handle:
+                    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+            except OSError:
+                lines = 1
+            count += max(1, lines - 2) if suffix == ".csv" else max(1, lines)
+        else:
+            count += 1
+    return count - outputs.aside  # the bureau's own files are no departments
+
+
+def _given(path: Path | None) -> list[Path]:
+    return [path] if path is not None else []
+
+
+def unmatched(summary: Summary, outputs: Outputs) -> list[Problem]:
+    """The bureau's adjustments of departments this batch never scored."""
+    from scorer.inputs.model import department_key
+
+    if outputs.adjustments is None:
+        return []
+    return outputs.adjustments.unmatched({department_key(entry.department) for entry in summary.entries})
 
 
 def finish_streams(summary: Summary, outputs: Outputs) -> list[Path]:
@@ -132,6 +191,9 @@ def finish_streams(summary: Summary, outputs: Outputs) -> list[Path]:
         outputs.discard()
         raise UserError.at(Location(""), t("batch.no_inputs"))
     written = []
+    if outputs.returns is not None:
+        outputs.returns.finish()
+        written.append(outputs.returns.target)
     for stream in outputs.streams:
         if isinstance(stream, AtomicWriter):
             stream.finish()
@@ -154,6 +216,7 @@ def write_summaries(
     from scorer.sources.output import write_atomic
 
     width = command.width if not command.outputs else 160
+    summary.unit = command.unit
     for target, renderer in outputs.targets:
         if renderer.name == "jsonl":
             continue
@@ -181,8 +244,13 @@ def file_plan(command: Command) -> FilePlan:
         plan.inputs += files_named(path)
         if (where := gathered(path)) is not None:
             plan.gathered.append(where)
+    plan.inputs += _given(command.adjustments)
     for output in command.outputs:
         plan.write(output)
+    if command.return_to is not None and command.return_to.suffix.lower() == ".zip":
+        plan.write(command.return_to, "--return-to")
+    elif command.return_to is not None:
+        plan.write_folder(command.return_to, "--return-to")
     return plan.write(command.db, "--db")
 
 

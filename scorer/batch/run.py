@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from scorer.batch.adjust import Adjustments, with_review
 from scorer.batch.aliases import Aliases
+from scorer.batch.entries import Seen
 from scorer.batch.sources import Source, expand
 from scorer.batch.stream import (
     Briefed,
@@ -24,6 +26,7 @@ from scorer.batch.stream import (
     score_briefs,
     score_lines,
     score_stream,
+    worded,
 )
 from scorer.batch.summary import Previous, Summary
 from scorer.engine.result import Result
@@ -78,6 +81,9 @@ class BatchRun:
     on_line: Callable[[str], None] | None = None  # each result's JSON line (with its newline), for JSON Lines
     on_outcome: Callable[[Outcome], None] | None = None  # progress
     skip: list[Path] = field(default_factory=list)  # files never read as inputs (the outputs)
+    adjustments: Adjustments | None = None  # the bureau's 复核调整 (scorer/batch/adjust.py)
+    on_scored: Callable[[Scored], None] | None = None  # each department scored, as it comes (--return-to)
+    on_refused: Callable[[str, tuple[Problem, ...]], None] | None = None
     empty: list[str] = field(default_factory=list)  # filled in: the folders and globs that named no input
     aliases: Aliases | None = None  # departments renamed or merged since last year (--aliases)
 
@@ -94,35 +100,33 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         last = writer.names_of(summary.year - 1)
         summary.last_year = summary.year - 1 if last else None
     sources = expand(paths, rules, run.skip, run.empty)
-    seen: dict[tuple[str, int], str] = {}  # (department, year) → where it was first read
+    seen = Seen()  # the departments and years read so far
     try:
-        if run.jobs > 1 and writer is None and summary.kept is None and run.on_result is None:
+        if (
+            run.jobs > 1
+            and writer is None
+            and summary.kept is None
+            and run.on_result is None
+            and not run.on_scored
+        ):
             # Workers send back what the summary takes and the JSON line, not the results.
-            outcomes = score_briefs(sources, rules, run.jobs, lang, run.on_line is not None)
+            outcomes = score_briefs(sources, rules, run.jobs, lang, run.on_line is not None, run.adjustments)
             _briefly(outcomes, summary, run, seen, lang)
             return summary
-        for outcome in score_stream(sources, rules, run.jobs):
+        for outcome in score_stream(sources, rules, run.jobs, run.adjustments):
             if isinstance(outcome, Scored):
                 result = outcome.result
-                first = _duplicate_of(result.department, result.year, outcome.source.place, seen)
+                first = _duplicate_of(result.department, result.year, seen, summary)
                 if first is not None:
                     outcome = _refuse_duplicate(outcome.source, result.department, result.year, first, lang)
             if isinstance(outcome, Scored):
-                result, place = outcome.result, outcome.source.place
-                previous, identity = _last_year(writer, result, run, summary) if writer else (None, "")
-                summary.add(result, place, previous, outcome.stated, identity, outcome.findings)
-                if writer:
-                    writer.add(result, place)
-                if run.on_result:
-                    run.on_result(result)
-                if run.on_line:
-                    run.on_line(result_line(result, lang))
-                if summary.kept is not None:
-                    summary.kept.append(result)
+                _take(outcome, summary, run, writer, lang)
             elif isinstance(outcome, Other):
                 summary.other(outcome.source.place, outcome.problems)
             else:
                 summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
+                if run.on_refused:
+                    run.on_refused(outcome.source.place, summary.refusals[-1].problems)
             if run.on_outcome:
                 run.on_outcome(outcome)
         if writer:
@@ -136,6 +140,24 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         if writer:
             writer.close()
     return summary
+
+
+def _take(outcome: Scored, summary: Summary, run: BatchRun, writer: Writer | None, lang: str) -> None:
+    """A scored department into the summary, the history database and every output that wants it."""
+    result, place = outcome.result, outcome.source.place
+    previous, identity = _last_year(writer, result, run, summary) if writer else (None, "")
+    found = worded(outcome.findings)
+    summary.add(result, place, previous, outcome.stated, identity, found, outcome.review)
+    if writer:
+        writer.add(result, place)
+    if run.on_result:
+        run.on_result(result)
+    if run.on_scored:
+        run.on_scored(outcome)
+    if run.on_line:
+        run.on_line(with_review(result_line(result, lang), outcome.review))
+    if summary.kept is not None:
+        summary.kept.append(result)
 
 
 def _last_year(
@@ -169,13 +191,13 @@ def _briefly(
     outcomes: Iterable[Briefed | Refused | Other],
     summary: Summary,
     run: BatchRun,
-    seen: dict[tuple[str, int], str],
+    seen: Seen,
     lang: str,
 ) -> None:
     for outcome in outcomes:
         if isinstance(outcome, Briefed):
             place, department, year = outcome.source.place, outcome.brief.department, outcome.brief.year
-            first = _duplicate_of(department, year, place, seen)
+            first = _duplicate_of(department, year, seen, summary)
             if first is not None:
                 duplicate = _refuse_duplicate(outcome.source, department, year, first, lang)
                 summary.refuse(place, duplicate.problems)
@@ -209,16 +231,19 @@ def _naming_department(outcome: Refused, lang: str) -> tuple[Problem, ...]:
     )
 
 
-def _duplicate_of(department: str, year: int, place: str, seen: dict[tuple[str, int], str]) -> str | None:
+def _duplicate_of(department: str, year: int, seen: Seen, summary: Summary) -> str | None:
     """Where the same department (by `department_key`: `财政局` and `财政局\u3000` are one) and year was read
-    before in this batch, or None (and it is noted)."""
+    before in this batch, or None (and it is noted: the next entry of the summary is this one)."""
     from scorer.inputs.model import department_key
 
-    key = (department_key(department), year)
-    first = seen.get(key)
-    if first is None:
-        seen[key] = place
-    return first
+    key = department_key(department)
+    position = seen.first(key, year, len(summary.entries))
+    if position is None:
+        return None
+    first = summary.entries[position]
+    if department_key(first.department) != key or first.year != year:
+        return None  # two names with one 8-byte digest: not the same department (never seen in practice)
+    return str(first.place)
 
 
 def _refuse_duplicate(source: Source, department: str, year: int, first: str, lang: str) -> Refused:

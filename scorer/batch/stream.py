@@ -13,15 +13,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scorer.audit.model import Finding
+from scorer.batch.adjust import Adjustments, Review
 from scorer.batch.sources import Source, read
 from scorer.batch.summary import Brief, brief
 from scorer.engine.result import Result
 from scorer.errors import Location, Problem, UserError
 from scorer.i18n import t
 from scorer.rules.model import RuleSet
+
+if TYPE_CHECKING:
+    from scorer.inputs.model import Department
 
 CHUNK = 64  # sources a worker scores at a time: large enough to pay for the trip, small enough to stream
 
@@ -31,7 +35,8 @@ class Scored:
     source: Source
     result: Result
     stated: Decimal | None = None  # a submitted 自评表's own total, as printed
-    findings: tuple[str, ...] = ()  # what auditing it found, in words: shown with the result's notes
+    findings: tuple[Finding, ...] = ()  # what auditing it found: noted in the summary, on its 复核意见
+    review: Review | None = None  # the department's overrides and the bureau's adjustments, kept apart
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,9 @@ class Refused:
 Outcome = Scored | Refused | Other
 
 
-def score_source(source: Source, rules: RuleSet) -> Outcome:
-    """One department: read, checked, scored; or refused with every problem of it."""
+def score_source(source: Source, rules: RuleSet, adjustments: Adjustments | None = None) -> Outcome:
+    """One department: read, checked, scored (again with the bureau's adjustments, when it has some); or refused
+    with every problem of it."""
     from scorer.engine.errors import RuleRuntimeError
     from scorer.engine.score import score
     from scorer.inputs.read import read_inputs
@@ -61,9 +67,23 @@ def score_source(source: Source, rules: RuleSet) -> Outcome:
     try:
         if source.kind == "other":
             return Other(source, tuple(source.payload))
+        stated: Decimal | None = None  # a submitted 自评表's own total, and what auditing it found
+        findings: tuple[Finding, ...] = ()
         if source.kind == "table":
-            return _table(source, rules)
-        return Scored(source, score(rules, read_inputs(read(source), rules)))
+            submitted = _table(source, rules)
+            if isinstance(submitted, Other):
+                return submitted
+            department, stated, findings = submitted
+        else:
+            department = read_inputs(read(source), rules)
+        own = score(rules, department)
+        if adjustments is None:
+            return Scored(source, own, stated, findings)
+        from scorer.batch.adjust import apply, review
+
+        made = adjustments.of(department.name)
+        adjusted = score(rules, apply(department, made)) if made else None
+        return Scored(source, adjusted or own, stated, findings, review(own, adjusted, made))
     except UserError as exc:
         return Refused(source, tuple(exc.problems))
     except RuleRuntimeError as exc:
@@ -77,13 +97,12 @@ def score_source(source: Source, rules: RuleSet) -> Outcome:
         return Refused(source, (Problem(Location(source.display, source.where), what),), bug=True)
 
 
-def _table(source: Source, rules: RuleSet) -> Outcome:
-    """A submitted 自评表 re-scored from the facts it states (as `score audit --to-inputs` states them); a file
-    in which no 自评表 is found is no submission."""
+def _table(source: Source, rules: RuleSet) -> Other | tuple[Department, Decimal | None, tuple[Finding, ...]]:
+    """A submitted 自评表: the facts it states (as `score audit --to-inputs` states them), to be re-scored, with
+    its own total and what auditing it found; a file in which no 自评表 is found is no submission."""
     from pathlib import Path
 
     from scorer.audit.files import read_submitted
-    from scorer.engine.score import score
 
     try:
         submitted = read_submitted(Path(source.payload), rules, source.display)
@@ -93,26 +112,33 @@ def _table(source: Source, rules: RuleSet) -> Outcome:
             raise
         why = t("batch.other.no_table") if said == [t("audit.read.no_table")] else said[0]
         return Other(source, (Problem(Location(source.display), why),))
-    found = tuple(_worded(finding) for finding in submitted.audit.errors)
-    return Scored(source, score(rules, submitted.department), submitted.audit.table.total, found)
+    return submitted.department, submitted.audit.table.total, submitted.audit.errors
 
 
-def _worded(finding: Finding) -> str:
-    """An audit's finding as a note of the batch: `[indicator] message` (a score kept as stated that the
+def worded(findings: tuple[Finding, ...]) -> tuple[str, ...]:
+    """An audit's findings as notes of the batch: `[indicator] message` (a score kept as stated that the
     reason gives no figures for, a total that does not add up, …)."""
     from scorer.i18n import say
 
-    where = finding.location.indicator or finding.location.field or t("audit.list.sheet")
-    return t("batch.note", indicator=where, note=t("batch.audit_note", message=say(finding.message)))
+    return tuple(
+        t(
+            "batch.note",
+            indicator=finding.location.indicator or finding.location.field or t("audit.list.sheet"),
+            note=t("batch.audit_note", message=say(finding.message)),
+        )
+        for finding in findings
+    )
 
 
-def score_stream(sources: Iterable[Source], rules: RuleSet, jobs: int = 1) -> Iterator[Outcome]:
+def score_stream(
+    sources: Iterable[Source], rules: RuleSet, jobs: int = 1, adjustments: Adjustments | None = None
+) -> Iterator[Outcome]:
     """Each source's outcome, in input order."""
     if jobs <= 1:
         for source in sources:
-            yield score_source(source, rules)
+            yield score_source(source, rules, adjustments)
         return
-    yield from _in_processes(sources, rules, jobs)
+    yield from _in_processes(sources, rules, jobs, None, adjustments)
 
 
 def score_lines(
@@ -129,16 +155,21 @@ def score_lines(
 
 
 def score_briefs(
-    sources: Iterable[Source], rules: RuleSet, jobs: int = 1, lang: str = "zh", lines: bool = False
+    sources: Iterable[Source],
+    rules: RuleSet,
+    jobs: int = 1,
+    lang: str = "zh",
+    lines: bool = False,
+    adjustments: Adjustments | None = None,
 ) -> Iterator[Briefed | Refused | Other]:
     """Each source's outcome as what the batch summary takes of it (and its JSON line, with `lines`), in input
     order: with `jobs`, this is what the workers send back instead of the whole results."""
     shape = ("brief", lang, lines)
     if jobs <= 1:
         for source in sources:
-            yield _shaped(score_source(source, rules), shape)
+            yield _shaped(score_source(source, rules, adjustments), shape)
         return
-    yield from _in_processes(sources, rules, jobs, shape)
+    yield from _in_processes(sources, rules, jobs, shape, adjustments)
 
 
 @dataclass(frozen=True)
@@ -149,9 +180,12 @@ class Briefed:
 
 
 def _as_line(outcome: Outcome, lang: str) -> str | Refused | Other:
+    from scorer.batch.adjust import with_review
     from scorer.render.json_result import as_line
 
-    return as_line(outcome.result, lang) + "\n" if isinstance(outcome, Scored) else outcome
+    if not isinstance(outcome, Scored):
+        return outcome
+    return with_review(as_line(outcome.result, lang) + "\n", outcome.review)
 
 
 def _shaped(outcome: Outcome, shape: tuple[Any, ...] | None) -> Any:
@@ -164,30 +198,32 @@ def _shaped(outcome: Outcome, shape: tuple[Any, ...] | None) -> Any:
         return outcome
     _, lang, lines = shape
     line = _as_line(outcome, lang) if lines else None
-    seen = brief(outcome.result, lang, outcome.stated, outcome.findings)
+    seen = brief(outcome.result, lang, outcome.stated, worded(outcome.findings), outcome.review)
     return Briefed(replace(outcome.source, payload=None), seen, line)  # type: ignore[arg-type]
 
 
 # ---- worker processes ----
 
 _worker_rules: RuleSet | None = None
+_worker_adjustments: Adjustments | None = None
 
 
-def _start_worker(folder: str, lang: str, later_years: bool = True) -> None:
-    global _worker_rules
-    from dataclasses import replace
-
+def _start_worker(
+    folder: str, lang: str, later_years: bool = True, adjustments: Adjustments | None = None
+) -> None:
+    global _worker_rules, _worker_adjustments
     from scorer import i18n
     from scorer.rules.read import load_rules
 
     i18n.set_language(lang)
     _worker_rules = replace(load_rules(folder), later_years=later_years)
+    _worker_adjustments = adjustments
 
 
 def _score_chunk(chunk: list[Source], shape: tuple[Any, ...] | None = None) -> list[Any]:
     """The outcomes of a chunk, shaped as asked (see `score_lines`, `score_briefs`)."""
     assert _worker_rules is not None
-    return [_shaped(score_source(source, _worker_rules), shape) for source in chunk]
+    return [_shaped(score_source(source, _worker_rules, _worker_adjustments), shape) for source in chunk]
 
 
 def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
@@ -197,7 +233,11 @@ def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
 
 
 def _in_processes(
-    sources: Iterable[Source], rules: RuleSet, jobs: int, shape: tuple[Any, ...] | None = None
+    sources: Iterable[Source],
+    rules: RuleSet,
+    jobs: int,
+    shape: tuple[Any, ...] | None = None,
+    adjustments: Adjustments | None = None,
 ) -> Iterator[Any]:
     from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -205,7 +245,9 @@ def _in_processes(
 
     window = 2 * jobs  # chunks in flight: every worker busy, one waiting for each
     with ProcessPoolExecutor(
-        jobs, initializer=_start_worker, initargs=(rules.folder, language(), rules.later_years)
+        jobs,
+        initializer=_start_worker,
+        initargs=(rules.folder, language(), rules.later_years, adjustments),
     ) as pool:
         pending: deque[Future[Any]] = deque()
         for chunk in _chunks(sources, CHUNK):

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from scorer.batch.adjust import Given, Review, overrides_of
+from scorer.batch.entries import Entries, Ranked
 from scorer.engine.result import Result
 from scorer.errors import Problem
 from scorer.facts import Fact, Message, RuleReason, Said
@@ -54,7 +56,7 @@ class Previous:
     imported: bool = False  # that year's 自评表 as printed (`score history import`), not scored by score
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     order: int  # position in the input
     department: str
@@ -71,6 +73,9 @@ class Entry:
     identity: str = (
         ""  # against last year: 新增, or merged or renamed from the names given (--aliases), in words
     )
+    overrides: tuple[Given, ...] = ()  # the department's own scores in place of the computed ones
+    adjustments: tuple[Given, ...] = ()  # the bureau's 复核调整, each with the department's own score
+    unadjusted_total: Decimal | None = None  # the total before the bureau's adjustments (not `stated`)
 
     @property
     def change(self) -> Decimal | None:
@@ -115,6 +120,7 @@ class Node:
 class Summary:
     def __init__(self, rules: RuleSet, lang: str):
         self.lang = lang
+        self.unit = ""  # who circulates the summary (`--unit`): printed in its title
         self.year = rules.year
         self.title = rules.title
         self.digest = rules.digest
@@ -132,11 +138,14 @@ class Summary:
             for level in rules.levels
             for child, weight in level.children
         )
-        self.entries: list[Entry] = []
+        self.entries = Entries(Entry)  # packed: a few megabytes for 100,000 departments
         self.refusals: list[Refusal] = []
         self.others: list[Refusal] = []  # files that are no submission, each with why: listed, never scored
         self.last_year: int | None = None  # the year before, when the history database holds it
         self.missing: list[str] = []  # the departments of last year that this batch has not scored
+        self.any_stated = (
+            False  # whether some entry is a 自评表 with its own total (the packed entries unread)
+        )
         self.losses = {
             i.id: Losses(
                 i.id, (i.name_en if lang == "en" and i.name_en else i.title), name(i.level2), i.weight
@@ -145,6 +154,9 @@ class Summary:
         }
         self._node_sums = [Decimal(0)] * len(self.nodes)
         self._seen = 0
+        self._ranked: Ranked | None = None
+        self._sum = Decimal(0)  # of the totals, and the count of each grade: kept as entries are added
+        self._grades: Counter[str] = Counter()
         self.kept: list[Result] | None = None  # every result, only when each department's 自评表 is asked for
 
     def add(
@@ -155,9 +167,12 @@ class Summary:
         stated: Decimal | None = None,
         identity: str = "",
         findings: tuple[str, ...] = (),
+        review: Review | None = None,
     ) -> Entry:
-        """`stated`, `findings`: a submitted 自评表's own total and what auditing it found (noted)."""
-        return self.add_brief(brief(result, self.lang, stated, findings), place, previous, identity)
+        """`stated`, `findings`: a submitted 自评表's own total and what auditing it found (noted); `review`: the
+        department's overrides and the bureau's adjustments."""
+        seen = brief(result, self.lang, stated, findings, review)
+        return self.add_brief(seen, place, previous, identity)
 
     def add_brief(
         self, seen: Brief, place: str, previous: Previous | None = None, identity: str = ""
@@ -165,10 +180,14 @@ class Summary:
         """As `add`, from what the summary takes of a result (a worker process sends back only that)."""
         entry = Entry(
             self._seen, seen.department, seen.year, seen.total, seen.grade, seen.subtotals, place, previous,
-            seen.notes, seen.stated, identity,
+            seen.notes, seen.stated, identity, seen.overrides, seen.adjustments, seen.unadjusted_total,
         )  # fmt: skip
         self._seen += 1
         self.entries.append(entry)
+        self._ranked = None
+        self._sum = EXACT.add(self._sum, seen.total)
+        self._grades[seen.grade] += 1
+        self.any_stated = self.any_stated or seen.stated is not None
         self._node_sums = [EXACT.add(a, b) for a, b in zip(self._node_sums, seen.subtotals, strict=False)]
         for id, lost, reasons in seen.losses:
             if id in self.losses:
@@ -185,17 +204,14 @@ class Summary:
 
     # ---- what the renderers show ----
 
-    def ranked(self) -> list[tuple[int, Entry]]:
-        ordered = sorted(self.entries, key=lambda e: (-e.total, department_key(e.department), e.order))
-        ranks: list[tuple[int, Entry]] = []
-        for position, entry in enumerate(ordered, start=1):
-            tied = ranks and ranks[-1][1].total == entry.total
-            ranks.append((ranks[-1][0] if tied else position, entry))
-        return ranks
+    def ranked(self) -> Ranked:
+        """(rank, entry) in ranking order, worked out once (until another entry is added)."""
+        if self._ranked is None:
+            self._ranked = Ranked(self.entries, department_key)
+        return self._ranked
 
     def distribution(self) -> list[tuple[str, int]]:
-        counts = Counter(entry.grade for entry in self.entries)
-        return [(name, counts.get(name, 0)) for name, _ in self.grades]
+        return [(name, self._grades.get(name, 0)) for name, _ in self.grades]
 
     def node_means(self) -> list[tuple[Node, Decimal | None]]:
         """Each level-2 node with the departments' average score on it (two places), None when none scored."""
@@ -208,7 +224,7 @@ class Summary:
     def mean_total(self) -> Decimal | None:
         if not self.entries:
             return None
-        return MEAN.apply(Fraction(sum((e.total for e in self.entries), Decimal(0))) / len(self.entries))
+        return MEAN.apply(Fraction(self._sum) / len(self.entries))
 
     def losing(self) -> list[Losses]:
         """Indicators on which some department lost points, most points lost first."""
@@ -236,9 +252,18 @@ class Brief:
     losses: tuple[tuple[str, Decimal, tuple[str, ...]], ...]  # (indicator, points lost, reasons' patterns)
     notes: tuple[str, ...] = ()  # the result's notes (扣完为止, a capped value, …), in words
     stated: Decimal | None = None  # a submitted 自评表's own total
+    overrides: tuple[Given, ...] = ()
+    adjustments: tuple[Given, ...] = ()
+    unadjusted_total: Decimal | None = None
 
 
-def brief(result: Result, lang: str, stated: Decimal | None = None, findings: tuple[str, ...] = ()) -> Brief:
+def brief(
+    result: Result,
+    lang: str,
+    stated: Decimal | None = None,
+    findings: tuple[str, ...] = (),
+    review: Review | None = None,
+) -> Brief:
     losses = tuple(
         (
             indicator.id,
@@ -260,7 +285,11 @@ def brief(result: Result, lang: str, stated: Decimal | None = None, findings: tu
         for note in i.notes
     )
     notes += findings
-    return Brief(result.department, result.year, result.total, result.grade, subtotals, losses, notes, stated)
+    review = review or Review(overrides_of(result))
+    return Brief(
+        result.department, result.year, result.total, result.grade, subtotals, losses, notes, stated,
+        review.overrides, review.adjustments, review.unadjusted_total,
+    )  # fmt: skip
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")

@@ -16,6 +16,8 @@ from scorer.escape import one_line
 from scorer.i18n import t
 
 if TYPE_CHECKING:  # imported when a batch runs, not at every start
+    from collections.abc import Callable
+
     from scorer.batch.outputs import Command
     from scorer.batch.stream import Outcome
     from scorer.batch.summary import Summary
@@ -45,12 +47,23 @@ def batch(
     aliases: Annotated[
         Path | None, typer.Option("--aliases", help=_("cli.opt.aliases"), dir_okay=False, metavar="FILE")
     ] = None,
+    unit: Annotated[str, typer.Option("--unit", help=_("cli.opt.unit"), metavar="NAME")] = "",
+    adjustments: Annotated[
+        Path | None,
+        typer.Option("--adjustments", help=_("cli.opt.adjustments"), dir_okay=False, metavar="FILE"),
+    ] = None,
+    return_to: Annotated[
+        Path | None, typer.Option("--return-to", help=_("cli.opt.return_to"), metavar="FOLDER|FILE.zip")
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     from scorer.batch.outputs import Command
 
     with handled():
-        command = Command(paths, rules, outputs or [], fmt, jobs, db, sheets, terminal_width(), aliases)
+        command = Command(
+            paths, rules, outputs or [], fmt, jobs, db, sheets, terminal_width(), aliases, unit, adjustments,
+            return_to,
+        )  # fmt: skip
         code = _batch(command)
     if code:
         raise typer.Exit(code)
@@ -59,11 +72,18 @@ def batch(
 def _batch(command: "Command") -> int:
     """Score, write every output, list the refused departments on stderr; the exit code: 0, or 1 when any
     department was refused (3 when the engine failed on one)."""
-    from scorer.batch.outputs import finish_streams, plan_outputs, score_all, write_summaries
+    from scorer.batch.outputs import (
+        expected,
+        finish_streams,
+        plan_outputs,
+        score_all,
+        unmatched,
+        write_summaries,
+    )
 
     lang = i18n.language()
     outputs = plan_outputs(command, sys.stdout)
-    progress = _progress()
+    progress = _progress(lambda: expected(outputs))
     try:
         summary, run = score_all(command, outputs, lang, progress.advance if progress else None)
     finally:
@@ -74,7 +94,10 @@ def _batch(command: "Command") -> int:
     for path in finish_streams(summary, outputs):
         _wrote(path)
     write_summaries(summary, command, outputs, lang, sys.stdout, _wrote)
-    return max(_report_refusals(summary), 1 if run.empty else 0)
+    unused = unmatched(summary, outputs)
+    for problem in unused:
+        sys.stderr.write(t("cli.error", message=str(problem)) + "\n")
+    return max(_report_refusals(summary), 1 if run.empty or unused else 0)
 
 
 def _wrote(path: Path) -> None:
@@ -101,7 +124,7 @@ def _report_refusals(summary: "Summary") -> int:
 class _Progress:
     """A progress line on stderr while a batch runs, when stderr is a terminal (rich, imported only then)."""
 
-    def __init__(self) -> None:
+    def __init__(self, total: int | None) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -110,7 +133,7 @@ class _Progress:
             TextColumn(t("batch.progress")), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[refused]}"),
             TimeElapsedColumn(), console=console, transient=True,
         )  # fmt: skip
-        self.task = self.bar.add_task("batch", total=None, refused="")
+        self.task = self.bar.add_task("batch", total=total, refused="")
         self.refused = 0
         self.bar.start()
 
@@ -126,9 +149,10 @@ class _Progress:
         self.bar.stop()
 
 
-def _progress() -> _Progress | None:
+def _progress(total: "Callable[[], int]") -> _Progress | None:
+    """The progress display, knowing how many departments there are (counted only when it is shown)."""
     import os
 
     if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
         return None
-    return _Progress()
+    return _Progress(total())

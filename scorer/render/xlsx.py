@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
@@ -66,20 +68,37 @@ def _cell(
     size: int = 10,
 ) -> None:
     cell = put(sheet, row, column, value)  # text stays text, escaped and whole (scorer/render/xlsx_cells.py)
-    cell.font = Font(name=FONT, bold=bold, size=size)
-    cell.alignment = _CENTER if center else _WRAP
-    cell.border = _BOX
+    cell.style = _style(sheet, bold, center, size)
     if number is not None:
         cell.number_format = number
 
 
+def _style(sheet: Worksheet, bold: bool, center: bool, size: int) -> str:
+    """The cell's font, alignment and box as one named style of the workbook, made the first time it is asked:
+    a thousand tables of a batch (`--sheets`) set their styles by name instead of comparing fonts and borders
+    for each of their 600,000 cells (which took most of the time)."""
+    name = f"score-{'bold' if bold else 'plain'}-{'center' if center else 'wrap'}-{size}"
+    book = sheet.parent
+    if name not in book.named_styles:
+        font = Font(name=FONT, bold=bold, size=size)
+        book.add_named_style(NamedStyle(name, font=font, border=_BOX, alignment=_CENTER if center else _WRAP))
+    return name
+
+
 def _merge(sheet: Worksheet, row: int, first: int, last: int, end_row: int | None = None) -> None:
+    """Merge the cells, each with the table's box (so that the merged cell's edges print): the first keeps its
+    value and style, the others are empty."""
     end = end_row or row
     if last > first or end > row:
-        sheet.merge_cells(start_row=row, start_column=first, end_row=end, end_column=last)
+        merged = MergedCellRange(
+            sheet, CellRange(min_col=first, min_row=row, max_col=last, max_row=end).coord
+        )
+        sheet.merged_cells.add(merged)
+        box = _style(sheet, False, False, 10)
         for r in range(row, end + 1):
             for c in range(first, last + 1):
-                sheet.cell(row=r, column=c).border = _BOX
+                if (r, c) != (row, first):
+                    sheet.cell(row=r, column=c).style = box
 
 
 def _title(sheet: Worksheet, result: Result, lang: str) -> int:

@@ -43,6 +43,7 @@ class Gathered:
 class Output:
     path: Path
     option: str  # the option that named it: -o, --db, --to-inputs
+    folder: bool = False  # a new folder of files the command names itself (`score batch --return-to`)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,11 @@ class FilePlan:
             self.outputs.append(Output(path, option))
         return self
 
+    def write_folder(self, path: Path, option: str) -> FilePlan:
+        """Add a folder the command creates and fills with files it names (it must not exist, or be empty)."""
+        self.outputs.append(Output(path, option, folder=True))
+        return self
+
     def check(self) -> None:
         """Refuse, before any work, the first output that may not be written; each clash is named once."""
         for index, output in enumerate(self.outputs):
@@ -137,12 +143,20 @@ class FilePlan:
             refuse("output.over_input", path=_shown(read))
         for gathered, root in self._gathered_places:
             relative = place.below(root)
-            if relative is not None and gathered.takes(relative):
+            if output.folder and relative is None and place.same_as(root):
+                relative = PurePath()
+            if relative is not None and gathered.takes(relative / "_.xlsx" if output.folder else relative):
                 refuse("output.read_as_input", inputs=gathered.shown)
         for other in others:
-            if _Place.of(other.path).same_as(place):
+            there = _Place.of(other.path)
+            if there.same_as(place):
                 refuse("output.written_twice", other=f"{other.option} {other.path}")
-        _writable(place, where, output.option)
+            if (output.folder and there.below(place) is not None) or (other.folder and place.below(there)):
+                refuse("output.in_new_folder", other=f"{other.option} {other.path}")
+        if output.folder:
+            _new_folder(place, where, output.option)
+        else:
+            _writable(place, where, output.option)
 
     def _input_read(self, place: _Place) -> Path | None:
         """The input that `place` is, or None."""
@@ -210,6 +224,28 @@ def _writable(place: _Place, where: Location, option: str) -> None:
         raise UserError.at(where, t("output.read_only", option=option))  # read-only says: do not replace me
     if not place.resolved.parent.is_dir():
         raise UserError.at(where, t("output.no_folder", folder=str(place.resolved.parent)))
+
+
+def _new_folder(place: _Place, where: Location, option: str) -> None:
+    """A folder the command fills: none there yet, or an empty folder; never a file, never a folder holding
+    anything (nothing in it would be kept, nothing is overwritten)."""
+    existing = place.info
+    if place.loops:
+        raise UserError.at(where, t("output.link_loop", option=option))
+    if existing is not None and not stat.S_ISDIR(existing.st_mode):
+        raise UserError.at(where, t("output.folder_is_file", option=option))
+    if existing is not None and _holds_anything(place.resolved):
+        raise UserError.at(where, t("output.folder_not_empty", option=option))
+    if not place.resolved.parent.is_dir():
+        raise UserError.at(where, t("output.no_folder", folder=str(place.resolved.parent)))
+
+
+def _holds_anything(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(True for _ in entries)
+    except OSError:  # a folder that cannot be listed is not known to be empty
+        return True
 
 
 def _shown(path: Path) -> str:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from scorer.audit.model import Audit
+from scorer.batch.adjust import bureau_review
 from scorer.batch.summary import Moved, Previous, Summary
 from scorer.engine.result import Result
 from scorer.errors import UserError
@@ -124,6 +125,10 @@ def summary(year: int, lang: str) -> tuple[Summary, list[tuple[Filing, Result]]]
     for filing in handed_in(year):
         assert filing.submitted is not None
         result = checked_result(filing, filing.submitted)
-        gathered.add(result, f"{filing.department.name}#{filing.submitted.number}", previous(filing, result))
+        place = f"{filing.department.name}#{filing.submitted.number}"
+        given = bureau_review(own_result(filing.submitted), made) if (made := adjustments(filing)) else None
+        gathered.add(
+            result, place, previous(filing, result), review=given
+        )  # the bureau's 复核调整 kept apart
         scored.append((filing, result))
     return gathered, scored

@@ -12,4 +12,8 @@ SUMMARIES = (
     Renderer("xlsx", (".xlsx",), "scorer.batch.report.xlsx", binary=True),
     Renderer("html", (".html", ".htm"), "scorer.batch.report.html"),
     Renderer("jsonl", (".jsonl", ".ndjson"), "scorer.batch.run"),
+    Renderer("brief", (".docx",), "scorer.batch.report.brief", binary=True),  # the leader's brief
+    Renderer(
+        "pdf", (".pdf",), "scorer.batch.report.brief_pdf", binary=True
+    ),  # the brief, through LibreOffice
 )

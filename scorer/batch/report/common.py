@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from scorer.batch.report import given
 from scorer.batch.summary import Entry, Losses, Summary
 from scorer.i18n import t
 from scorer.rounding import fmt
@@ -73,10 +74,12 @@ def ranking_columns(summary: Summary) -> list[str]:
 
 def has_stated(summary: Summary) -> bool:
     """Whether some department handed in its 自评表: its own total is shown beside the recomputed one."""
-    return any(entry.stated is not None for entry in summary.entries)
+    return summary.any_stated
 
 
-def ranking_headers(summary: Summary, with_history: bool) -> list[str]:
+def ranking_headers(summary: Summary, with_history: bool, places: bool = True) -> list[str]:
+    """The ranking's columns; `places`: with the file each department was read from (never on a sheet
+    leaders read: the XLSX lists the files on a sheet of their own)."""
     lang = summary.lang
     heads = ranking_columns(summary)
     if has_stated(summary):
@@ -86,16 +89,23 @@ def ranking_headers(summary: Summary, with_history: bool) -> list[str]:
                   t("batch.previous_grade", lang)]  # fmt: skip
     if summary.last_year is not None:
         heads.append(t("batch.identity", lang))
-    heads.append(t("batch.source", lang))
+    if places:
+        heads.append(t("batch.source", lang))
     heads.append(t("batch.notes", lang))
+    heads += given.headers(lang)
     return heads
 
 
 def ranking_row(
-    rank: int, entry: Entry, with_history: bool, stated: bool = False, identity: bool = False
+    rank: int,
+    entry: Entry,
+    with_history: bool,
+    stated: bool = False,
+    identity: bool = False,
+    places: bool = True,
 ) -> list[str | int | Decimal]:
     """A ranking row; `stated`: with the department's own total (a 自评表's) after the recomputed one;
-    `identity`: how it stands against last year (新增, merged, renamed)."""
+    `identity`: how it stands against last year (新增, merged, renamed); `places`: with the file it was read from."""
     row: list[str | int | Decimal] = [rank, entry.department, entry.total, entry.grade, *entry.subtotals]
     if stated:
         row.insert(3, entry.stated if entry.stated is not None else "")
@@ -108,8 +118,10 @@ def ranking_row(
         )
     if identity:
         row.append(entry.identity)
-    row.append(entry.place)
+    if places:
+        row.append(entry.place)
     row.append(len(entry.notes))
+    row += given.counts(entry)
     return row
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from scorer.batch.report import given
 from scorer.batch.report.common import (
     has_history,
     has_stated,
@@ -32,10 +33,14 @@ def _number(value: Decimal | int) -> str:
 
 def render(summary: Summary, options: RenderOptions) -> str | bytes:
     history = has_history(summary)
-    rows: list[list[object]] = [list(ranking_headers(summary, history))]
+    by_entry = _given_texts(summary)
+    rows: list[list[object]] = [[*ranking_headers(summary, history), t("batch.given.title", summary.lang)]]
     stated = has_stated(summary)
     identity = summary.last_year is not None
-    rows += [list(ranking_row(rank, entry, history, stated, identity)) for rank, entry in summary.ranked()]
+    rows += [
+        [*ranking_row(rank, entry, history, stated, identity), by_entry.get(entry.order, "")]
+        for rank, entry in summary.ranked()
+    ]
     if summary.missing:
         rows += [[], [missing_line(summary)]]
     if summary.others:  # after a blank row: the files that were no submission, each with why
@@ -49,3 +54,14 @@ def render(summary: Summary, options: RenderOptions) -> str | bytes:
         rows += [[o.place, problem.message] for o in summary.others for problem in o.problems]
     rows += [[mark] for mark in rubric_marks(summary)]  # a provisional or earlier year's rubric, said last
     return document(rows, to_stream=options.to_stream, number=_number)
+
+
+def _given_texts(summary: Summary) -> dict[int, str]:
+    """Each department's own and adjusted scores in one cell (by its input order)."""
+    lang = summary.lang
+    texts: dict[int, str] = {}
+    for rank, entry in summary.ranked():
+        if entry.overrides or entry.adjustments:
+            listed = given.rows_of(summary, rank, entry)
+            texts[entry.order] = "；".join(given.as_text(row, lang, shown) for row in listed)
+    return texts

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from html import escape
 
+from scorer.batch.report import given
 from scorer.batch.report.common import (
     counts_line,
     has_history,
     has_stated,
     losses_headers,
-    missing_line,
     moved_text,
-    noted,
     ranking_columns,
     reasons_line,
     rules_line,
@@ -29,8 +27,12 @@ from scorer.batch.report.common import (
     signed,
     title,
 )
+from scorer.batch.report.html_parts import Signed as _Signed
+from scorer.batch.report.html_parts import cells as _cells
+from scorer.batch.report.html_parts import e as _e
+from scorer.batch.report.html_parts import given_list, notes_list, others_list, refusals_list
+from scorer.batch.report.html_parts import paged as _paged
 from scorer.batch.summary import Summary
-from scorer.escape import visible
 from scorer.i18n import t
 from scorer.numbers import to_json_number
 from scorer.render.options import RenderOptions
@@ -48,12 +50,9 @@ table{border-collapse:collapse;width:100%;font-size:.9em;margin-top:.5em}
 th,td{border:1px solid #c8c8c8;padding:.25em .45em;vertical-align:top}th{background:#d9e1f2;text-align:center}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr:nth-child(even) td{background:#f7f9fc}
 .refused li{color:#b71c1c}.note{color:#666;font-size:.85em}svg text{font-size:12px}
+details.page{margin:.3em 0}details.page summary{cursor:pointer;color:#1565c0}
 @media print{body{max-width:none}figure{break-inside:avoid}h2{break-after:avoid}}
 """
-
-
-def _e(text: object) -> str:
-    return escape(visible(str(text)), quote=True)
 
 
 def _json_number(value: Decimal | None) -> int | float | None:
@@ -77,6 +76,8 @@ def data(summary: Summary) -> dict[str, object]:
                 "notes": list(e.notes),
                 "stated": _json_number(e.stated),
                 "identity": e.identity,
+                "overrides": len(e.overrides),
+                "adjustments": len(e.adjustments),
             }
             for rank, e in summary.ranked()
         ],  # fmt: skip
@@ -126,9 +127,10 @@ def render(summary: Summary, options: RenderOptions) -> str:
         _ranking_table(summary),
         _losses_table(summary),
         _history_table(summary) if has_history(summary) else "",
-        _notes(summary),
-        _refusals(summary),
-        _others(summary),
+        notes_list(summary),
+        given_list(summary),
+        refusals_list(summary),
+        others_list(summary),
         f'<script type="application/json" id="batch-data">{_embedded(summary)}</script>',
         "</body></html>",
     ]
@@ -241,19 +243,6 @@ def _losses_chart(summary: Summary) -> str:
     return _hbars(rows, scale, t("batch.losses", summary.lang))
 
 
-class _Signed(str):
-    """A change written with its sign ("+0.53"): a number, aligned as one."""
-
-
-def _cells(values: list[object]) -> str:
-    out = []
-    for value in values:
-        numeric = isinstance(value, Decimal | int | _Signed)
-        shown_value = shown(value) if isinstance(value, Decimal) else value
-        out.append(f'<td class="n">{_e(shown_value)}</td>' if numeric else f"<td>{_e(shown_value)}</td>")
-    return "".join(out)
-
-
 def _ranking_table(summary: Summary) -> str:
     lang = summary.lang
     history = has_history(summary)
@@ -267,6 +256,7 @@ def _ranking_table(summary: Summary) -> str:
     if identity:
         heads.append(t("batch.identity", lang))
     heads.append(t("batch.notes", lang))
+    heads += given.headers(lang)
     rows = []
     for rank, e in summary.ranked():
         values: list[object] = [rank, e.department, e.total, e.grade, *e.subtotals]
@@ -277,14 +267,14 @@ def _ranking_table(summary: Summary) -> str:
         if identity:
             values.append(e.identity)
         values.append(len(e.notes) if e.notes else "")
+        values += [count or "" for count in given.counts(e)]
         rows.append(
             f'<tr class="rank-row" data-rank="{rank}" data-department="{_e(e.department)}" '
             f'data-total="{fmt(e.total)}" data-grade="{_e(e.grade)}" title="{_e(e.place)}">{_cells(values)}</tr>'
         )
     head = "".join(f"<th>{_e(h)}</th>" for h in heads)
-    return (
-        f'<h2>{_e(t("batch.ranking", lang))}</h2><p class="note">{_e(t("batch.ties", lang))}</p>'
-        f'<table id="ranking"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return f'<h2>{_e(t("batch.ranking", lang))}</h2><p class="note">{_e(t("batch.ties", lang))}</p>' + _paged(
+        rows, f"<thead><tr>{head}</tr></thead>", "ranking", lang
     )
 
 
@@ -319,43 +309,6 @@ def _history_table(summary: Summary) -> str:
         f"<h2>{_e(t('batch.history_title', lang))}</h2>"
         f'<table id="history"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
-
-
-def _notes(summary: Summary) -> str:
-    """The departments whose results carry notes (扣完为止 …), so that a slip such as 30 for 3.0 is seen."""
-    notes = noted(summary)
-    if not notes:
-        return ""
-    items = "".join(
-        f"<li><b>{rank} {_e(entry.department)}</b><br>{'<br>'.join(_e(note) for note in entry.notes)}</li>"
-        for rank, entry in notes
-    )
-    heading = f"<h2>{_e(t('batch.notes_title', summary.lang, count=len(notes)))}</h2>"
-    return heading + f'<ul class="notes" id="notes">{items}</ul>'
-
-
-def _refusals(summary: Summary) -> str:
-    lang = summary.lang
-    heading = f"<h2>{_e(t('batch.refused_title', lang, count=len(summary.refusals)))}</h2>"
-    if not summary.refusals:
-        return heading + f'<p class="note">{_e(t("batch.none_refused", lang))}</p>'
-    items = "".join(
-        f'<li data-place="{_e(r.place)}">{"<br>".join(_e(str(p)) for p in r.problems)}</li>'
-        for r in summary.refusals
-    )
-    return heading + f'<ul class="refused" id="refused">{items}</ul>'
-
-
-def _others(summary: Summary) -> str:
-    missing = f'<p id="missing">{_e(missing_line(summary))}</p>' if summary.missing else ""
-    if not summary.others:
-        return missing
-    heading = f"<h2>{_e(t('batch.others_title', summary.lang, count=len(summary.others)))}</h2>"
-    items = "".join(
-        f'<li data-place="{_e(o.place)}">{"<br>".join(_e(str(p)) for p in o.problems)}</li>'
-        for o in summary.others
-    )
-    return missing + heading + f'<ul class="others" id="others">{items}</ul>'
 
 
 def figures(summary: Summary) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
+from scorer.batch.report import given
 from scorer.batch.report.common import (
     counts_line,
     has_history,
@@ -69,6 +70,11 @@ def render(summary: Summary, options: RenderOptions) -> str:
             out += wrap(one_line(f"  {rank} {entry.department}"), width, indent="    ")
             for note in entry.notes:
                 out += wrap(one_line(f"    {note}"), width, indent="      ")
+    if given.any_given(summary):
+        out += ["", t("batch.given.title", lang), "  " + given.tally(summary)]
+        for row in given.rows(summary):
+            line = f"  {row.rank} {row.department}: {given.as_text(row, lang, shown)}"
+            out += wrap(one_line(line), width, indent="      ")
     if summary.refusals:
         out += ["", t("batch.refused_title", lang, count=len(summary.refusals))]
         for line in refusal_lines(summary):

@@ -12,10 +12,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scorer.batch.report import given
 from scorer.batch.report.common import (
     counts_line,
     has_history,
@@ -31,11 +32,15 @@ from scorer.batch.report.common import (
     title,
 )
 from scorer.batch.summary import Summary
+from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.render.options import RenderOptions
 from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, put, save, sheet_title, workbook
 
 FONT = "SimSun"
+SIZE = 10  # points: readable on A4 (the leaders' sheets are printed and circulated)
+_THIN = Side(style="thin", color="808080")
+BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 NUMBER = "0.00"
 CHANGE = "+0.00;-0.00;0.00"  # 较上年: the sign always shown
@@ -54,31 +59,57 @@ def render(summary: Summary, options: RenderOptions) -> bytes:
         _history(book.create_sheet(t("batch.sheet.history", lang)), summary)
     if noted(summary):
         _notes(book.create_sheet(t("batch.sheet.notes", lang)), summary)
-    notes = t("batch.sheet.notes", lang)
-    for sheet in book.worksheets[: len(book.worksheets) - len(summary.kept or ())]:
-        _for_print(sheet, None if sheet is first else 2 if sheet.title == notes else 1)
+    if given.any_given(summary):
+        _given(book.create_sheet(t("batch.sheet.given", lang)), summary)
+    _places(book.create_sheet(t("batch.sheet.places", lang)), summary)
+    headed = {
+        t("batch.sheet.notes", lang): 2,
+        t("batch.sheet.given", lang): 2,
+        t("batch.sheet.places", lang): None,
+    }
+    heading = print_heading(summary)
+    for sheet in book.worksheets:
+        _for_print(sheet, None if sheet is first else headed.get(sheet.title, 1), heading, lang)
     if summary.kept is not None:
         _department_sheets(book, summary)
     return save(book)
+
+
+def print_heading(summary: Summary) -> str:
+    """The title every printed page carries: the unit that circulates it, the year and rubric, the date."""
+    from datetime import date
+
+    lang = summary.lang
+    unit = one_line(summary.unit) if summary.unit else ""
+    return t(
+        "batch.print_title", lang, unit=unit, title=one_line(title(summary)), date=date.today().isoformat()
+    )
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: object, *, bold: bool = False) -> None:
     cell = put(sheet, row, column, value)  # text stays text, escaped and whole (scorer/render/xlsx_cells.py)
     if isinstance(value, Decimal):
         cell.number_format = NUMBER
-    cell.font = Font(name=FONT, bold=bold)
+    cell.font = Font(name=FONT, bold=bold, size=SIZE)
     cell.alignment = Alignment(wrap_text=isinstance(cell.value, str) and len(cell.value) > 30, vertical="top")
 
 
-def _for_print(sheet: Worksheet, header: int | None) -> None:
-    """Landscape A4, as wide as the page, the header row repeated on every page."""
+def _for_print(sheet: Worksheet, header: int | None, heading: str, lang: str) -> None:
+    """Landscape A4, as wide as the page, the header row repeated on every page; the title at the top of each
+    page and its number at the foot (Excel's header codes: a text's own `&` is doubled)."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
     if header is not None:
         sheet.print_title_rows = f"{header}:{header}"
+    sheet.oddHeader.center.text = heading.replace("&", "&&")[:200]
+    sheet.oddHeader.center.size = SIZE
+    sheet.oddFooter.center.text = t("batch.print_page", lang, page="&P", pages="&N")
+    sheet.oddFooter.center.size = SIZE
 
 
 def _numeric(value: object) -> bool:
@@ -91,6 +122,7 @@ def _table(
     for column, (head, width) in enumerate(zip(headers, widths, strict=False), start=1):
         _put(sheet, row, column, head, bold=True)
         sheet.cell(row=row, column=column).fill = HEADER_FILL
+        sheet.cell(row=row, column=column).border = BOX
         if any(len(values) >= column and _numeric(values[column - 1]) for values in rows):
             sheet.cell(row=row, column=column).alignment = Alignment(
                 horizontal="right", vertical="top", wrap_text=True
@@ -101,15 +133,19 @@ def _table(
         row += 1
         for column, value in enumerate(values, start=1):
             _put(sheet, row, column, value)
+            sheet.cell(row=row, column=column).border = BOX
     return row + 2
 
 
 def _overview(sheet: Worksheet, summary: Summary) -> None:
     lang = summary.lang
-    put(sheet, 1, 1, title(summary)).font = Font(name=FONT, bold=True, size=14)
+    put(sheet, 1, 1, print_heading(summary)).font = Font(name=FONT, bold=True, size=14)
     _put(sheet, 2, 1, rules_line(summary))
     _put(sheet, 3, 1, counts_line(summary))
-    row = 5
+    _put(sheet, 4, 1, given.tally(summary))
+    for row in (2, 3, 4):  # one line each, over the empty cells to their right
+        sheet.cell(row=row, column=1).alignment = Alignment(vertical="top")
+    row = 6
     _put(sheet, row, 1, t("batch.distribution", lang), bold=True)
     rows: list[list[object]] = [[grade, count] for grade, count in summary.distribution()]
     row = _table(sheet, row + 1, [t("batch.grade", lang), t("batch.count", lang)], rows, [16, 12])
@@ -126,21 +162,34 @@ def _overview(sheet: Worksheet, summary: Summary) -> None:
     ]
     row = _table(sheet, row + 1, heads, rows, [16, 14, 10, 12])
     _put(sheet, row, 1, t("batch.refused_title", lang, count=len(summary.refusals)), bold=True)
-    rows = [[str(problem)] for refusal in summary.refusals for problem in refusal.problems]
-    end = _table(sheet, row + 1, [t("batch.problem", lang)], rows, [16])
+    if summary.refusals:  # their messages name files: on the sheet of places, not on the leaders' sheets
+        _put(sheet, row + 1, 1, t("batch.refused_elsewhere", lang, sheet=t("batch.sheet.places", lang)))
     sheet.column_dimensions["A"].width = 16
-    _wrap_across(sheet, row + 1, end - 2, REFUSAL_COLUMNS)
-    if summary.missing:  # 本年缺报
-        _put(sheet, end, 1, missing_line(summary), bold=True)
-        end += 2
+    row += 3 if summary.refusals else 2
+    if summary.missing:  # 本年缺报: names of departments only
+        _put(sheet, row, 1, missing_line(summary), bold=True)
+        row += 2
+    if summary.others:  # their messages name files too: on the sheet of places
+        _put(sheet, row, 1, t("batch.others_title", lang, count=len(summary.others)), bold=True)
+        _put(sheet, row + 1, 1, t("batch.refused_elsewhere", lang, sheet=t("batch.sheet.places", lang)))
+
+
+def _places(sheet: Worksheet, summary: Summary) -> None:
+    """Where each department was read from, and the refused departments' messages: the files, kept off the
+    sheets that are printed for leaders."""
+    lang = summary.lang
+    rows: list[list[object]] = [[rank, entry.department, entry.place] for rank, entry in summary.ranked()]
+    heads = [t("batch.rank", lang), t("batch.department", lang), t("batch.source", lang)]
+    row = _table(sheet, 1, heads, rows, [6, 40, 60])
+    _put(sheet, row, 1, t("batch.refused_title", lang, count=len(summary.refusals)), bold=True)
+    rows = [[str(problem)] for refusal in summary.refusals for problem in refusal.problems]
+    end = _table(sheet, row + 1, [t("batch.problem", lang)], rows, [6])
+    _wrap_across(sheet, row + 1, end - 2, 3)
     if summary.others:  # the files that were no submission, each with why
         _put(sheet, end, 1, t("batch.others_title", lang, count=len(summary.others)), bold=True)
         rows = [[str(problem)] for other in summary.others for problem in other.problems]
-        last = _table(sheet, end + 1, [t("batch.problem", lang)], rows, [16])
-        _wrap_across(sheet, end + 1, last - 2, REFUSAL_COLUMNS)
-
-
-REFUSAL_COLUMNS = 8  # the refused departments' messages are wrapped across columns A:H
+        last = _table(sheet, end + 1, [t("batch.problem", lang)], rows, [6])
+        _wrap_across(sheet, end + 1, last - 2, 3)
 
 
 def _wrap_across(sheet: Worksheet, first: int, last: int, columns: int) -> None:
@@ -175,15 +224,15 @@ def _ranking(sheet: Worksheet, summary: Summary) -> None:
     history, stated = has_history(summary), has_stated(summary)
     identity = summary.last_year is not None
     rows: list[list[object]] = [
-        list(ranking_row(rank, e, history, stated, identity)) for rank, e in summary.ranked()
+        list(ranking_row(rank, e, history, stated, identity, places=False)) for rank, e in summary.ranked()
     ]
-    headers = ranking_headers(summary, history)
+    headers = ranking_headers(summary, history, places=False)
     widths = (
         [6, 40, 9, *([9] if stated else []), 6]
         + [9] * len(summary.nodes)
         + ([9, 9, 9, 8] if history else [])
         + ([16] if identity else [])
-        + [30, 9]
+        + [9, 9, 9]
     )
     _table(sheet, 1, headers, rows, widths)
     if history:  # 较上年 as a number, its sign always shown
@@ -239,6 +288,18 @@ def _notes(sheet: Worksheet, summary: Summary) -> None:
     ]
     _table(sheet, 2, heads, rows, [6, 40, 100])
     _wrap_column(sheet, 3, 3, len(rows) + 2)
+
+
+def _given(sheet: Worksheet, summary: Summary) -> None:
+    """The departments' own scores and the bureau's adjustments, one a row, kept apart, each with its reason."""
+    _put(sheet, 1, 1, given.tally(summary), bold=True)
+    sheet.cell(row=1, column=1).alignment = Alignment(vertical="top")  # one line over the columns
+    rows: list[list[object]] = [
+        [r.rank, r.department, r.kind, r.indicator, r.own if r.own is not None else "", r.score, r.reason]
+        for r in given.rows(summary)
+    ]
+    _table(sheet, 2, given.headings(summary.lang), rows, [6, 30, 12, 24, 10, 10, 60])
+    _wrap_column(sheet, 7, 3, len(rows) + 2)
 
 
 def _department_sheets(book: Workbook, summary: Summary) -> None:
