@@ -41,7 +41,19 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "    reason: 复核调整为1分。\n",
         encoding="utf-8",
     )
-    outputs = ["-o", "s.csv", "-o", "s.jsonl", "--return-to", "r.zip", "--adjustments", "调整.yaml"]
+    (folder / "各部门" / "说明.txt").write_text("请各部门于月底前报送。\n", encoding="utf-8")  # no submission
+    outputs = [
+        "-o",
+        "s.csv",
+        "-o",
+        "s.jsonl",
+        "-o",
+        "简报.docx",
+        "--return-to",
+        "r.zip",
+        "--adjustments",
+        "调整.yaml",
+    ]
     done = score("batch", "各部门", "--rules", "2022", *outputs, cwd=folder)
     return {"folder": folder, "done": done, "name": name, "cell": f"H{row}"}
 
@@ -96,3 +108,11 @@ def test_worker_processes_send_back_the_same(batch: dict[str, Any]) -> None:
                     cwd=folder)  # fmt: skip
     assert briefly.returncode == 0, briefly.stderr
     assert (folder / "b.csv").read_bytes() == (folder / "s.csv").read_bytes()
+
+
+def test_the_brief_says_how_many_files_were_no_submission_and_names_no_path(batch: dict[str, Any]) -> None:
+    from docx import Document
+
+    texts = [p.text for p in Document(str(batch["folder"] / "简报.docx")).paragraphs]
+    assert "不是自评材料、未评分的文件（1）" in texts
+    assert not [text for text in texts if "说明.txt" in text or "各部门/" in text]

@@ -192,9 +192,10 @@ def _audited(findings: tuple[Finding, ...], names: dict[str, str], lang: str) ->
         where = finding.location
         row = names.get(where.indicator or "", where.indicator or where.field or t("audit.list.sheet", lang))
         said = say(finding.message, lang)
-        text = (
-            t("returns.at_cell", lang, cell=one_line(str(where.line)), message=said) if where.line else said
-        )
+        text = said
+        if where.line:  # a workbook's sheet and cell, or a pasted table's line
+            at = "returns.at_line" if str(where.line).isdigit() else "returns.at_cell"
+            text = t(at, lang, cell=one_line(str(where.line)), message=said)
         rows.append([row, t("returns.audited", lang), "", "", text])
     return rows
 

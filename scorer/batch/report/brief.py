@@ -14,7 +14,15 @@ from fractions import Fraction
 from typing import Any
 
 from scorer.batch.report import given
-from scorer.batch.report.common import counts_line, has_history, shown, signed, title
+from scorer.batch.report.common import (
+    counts_line,
+    has_history,
+    missing_line,
+    rubric_marks,
+    shown,
+    signed,
+    title,
+)
 from scorer.batch.summary import Summary
 from scorer.escape import one_line, visible
 from scorer.i18n import t
@@ -94,6 +102,11 @@ def _overall(body: Any, summary: Summary) -> None:
     body.paragraph(counts_line(summary))
     if given.any_given(summary):
         body.paragraph(given.tally(summary))
+    # The rubric's marks, 本年缺报 and how many files were no submission: said to leaders too, with no path.
+    others = t("batch.others_title", lang, count=len(summary.others)) if summary.others else ""
+    for line in (*rubric_marks(summary), missing_line(summary), others):
+        if line:
+            body.paragraph(line)
 
 
 def _distribution(document: Any, body: Any, summary: Summary) -> None:
