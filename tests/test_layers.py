@@ -43,6 +43,9 @@ TOLERATED: frozenset[tuple[str, str]] = frozenset(
         # gone when every kind stands behind one protocol (kinds/base.py) and rules/ walks an indicator's parts.
         ("scorer.kinds.context", "scorer.inputs.model"),
         ("scorer.kinds.context", "scorer.rules.model"),
+        ("scorer.kinds.deductions", "scorer.rules.model"),
+        ("scorer.kinds.formula", "scorer.rules.model"),
+        ("scorer.kinds.targets.kind", "scorer.rules.model"),
         ("scorer.kinds.interval", "scorer.rules.model"),
         ("scorer.kinds.lint_tools", "scorer.rules.model"),
         ("scorer.kinds.needs", "scorer.rules.model"),

@@ -16,14 +16,12 @@ from decimal import Decimal, localcontext
 from scorer.engine.result import GradeBand, IndicatorResult, NodeResult, Result
 from scorer.engine.row import ZERO, score_indicator
 from scorer.inputs.model import Department, IndicatorInputs
+from scorer.kinds.registry import kind
 from scorer.numbers import EXACT
 from scorer.rules.model import Grade, Indicator, RuleSet
 from scorer.version import __version__
 
 _NO_INPUTS = IndicatorInputs()
-# Scoring kinds whose result depends on nothing but the indicator, its inputs and the year: a row a department
-# leaves empty scores the same for every department of that year, and is worked out once.
-_PURE_KINDS = frozenset({"formula", "deductions", "targets"})
 
 
 def score(rules: RuleSet, department: Department) -> Result:
@@ -75,7 +73,9 @@ class _Row:
 
     def __init__(self, indicator: Indicator):
         self.indicator = indicator
-        self.pure = indicator.scoring in _PURE_KINDS
+        # A kind whose result depends on nothing but the indicator, its inputs and the year: a row a department
+        # leaves empty scores the same for every department of that year, and is worked out once.
+        self.pure = kind(indicator.scoring).pure
         self.empty: dict[int, IndicatorResult] = {}
         self.blank = (
             _NO_INPUTS  # the last empty inputs seen (frozen: the reader shares one): known by identity

@@ -25,6 +25,7 @@ from scorer.inputs.model import (
 from scorer.inputs.schema import inputs_schema
 from scorer.inputs.values import ENVELOPE_WORDS, as_text, envelope_integer
 from scorer.inputs.workbook_layout import WORKBOOK_SUFFIXES
+from scorer.kinds.registry import kind
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.file_kind import WORKBOOK, kind_of
 from scorer.sources.schema import field_name, meant_key, rejected_paths, schema_accepts, validate
@@ -245,7 +246,7 @@ class _Reader(ReadsGiven):
         reason = as_text(entry.get("reason"))
         if "reason" in entry and is_blank(reason):
             self.fail(base + ("reason",), t("inputs.reason_blank"))
-        elif reason and indicator.scoring != "formula":
+        elif reason and not kind(indicator.scoring).by_formula:
             self.fail(base + ("reason",), t("inputs.reason_not_formula"))
         choice = str(entry.get("choice") or "")
         return IndicatorInputs(values, deductions, override, targets, improvement, judgement, choice, reason)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from scorer.kinds.specs import Alternatives, Graded
+from scorer.kinds.registry import kind
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.schema import load_schema
 
@@ -38,26 +38,7 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
             }
         else:
             properties[spec.name] = {"$ref": "#/$defs/number", "description": label}
-    kind = indicator.kinds.spec
-    if isinstance(kind, Graded):
-        properties["judgement"] = {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["grade", "score", "reason"],
-            "description": "评价: " + "、".join(f"{g.name} {g.interval.text}" for g in kind.grades),
-            "properties": {
-                "grade": {"enum": [g.name for g in kind.grades]},
-                "score": {"$ref": "#/$defs/number"},
-                "reason": {"type": "string"},
-            },
-        }
-    if isinstance(kind, Alternatives) and kind.choose == "by_department":
-        properties["choice"] = {
-            "enum": [o.id for o in kind.options],
-            "description": "; ".join(f"{o.id}: {o.name}" for o in kind.options),
-        }
-    if indicator.scoring == "targets":
-        properties["targets"] = {"type": "array", "items": {"$ref": "#/$defs/target"}}
+    properties.update(kind(indicator.scoring).schema(indicator.spec))
     return {
         "type": ["object", "null"],
         "title": indicator.title,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
 from scorer.facts import fact
 from scorer.formula.evaluate import FormulaError
 from scorer.i18n import t
-from scorer.kinds.base import Step
-from scorer.kinds.context import KindError, Row, evaluate, shown
+from scorer.kinds.base import FORMULA_NAMES, Item, Outside, Step
+from scorer.kinds.context import Declarative, KindError, Row, evaluate, shown
 from scorer.kinds.specs import Bands, where
 from scorer.rounding import Exact, fmt
 
@@ -40,7 +41,7 @@ def score(row: Row, spec: Bands) -> Decimal:
     raise KindError(spec.path + ("items",), t("kinds.no_band", value=fmt(value)))
 
 
-def outside(spec: Bands, names: dict[str, Decimal]) -> tuple[Fraction, str] | None:
+def outside(spec: Bands, names: Mapping[str, Decimal]) -> tuple[Fraction, str] | None:
     """The value no band holds, and the stretch the bands cover ("0 – 100"), when the department's values give
     one; None when a band holds it or it cannot be worked out yet (the engine reports a formula's fault)."""
     try:
@@ -56,3 +57,34 @@ def outside(spec: Bands, names: dict[str, Decimal]) -> tuple[Fraction, str] | No
     low = "-∞" if unbounded_low or not known else fmt(min(known))
     high = "∞" if unbounded_high or not known else fmt(max(known))
     return value, f"{low} – {high}"
+
+
+class BandsKind(Declarative[Bands]):
+    name = "bands"
+
+    def scored(self, spec: Bands, row: Row) -> Decimal:
+        return score(row, spec)
+
+    def needs(self, spec: Bands, names: Mapping[str, Decimal], choice: str) -> frozenset[str]:
+        return spec.of.names - FORMULA_NAMES
+
+    def items(self, spec: Bands, ident: str) -> Iterator[Item]:
+        for band in spec.items:
+            place = where(band.path)
+            yield Item(place, fact("cases.item.band", id=ident, where=place, band=band.interval.text))
+
+    def parts(self, spec: Bands) -> Iterator[tuple[str, str]]:
+        yield where(spec.path + ("of",)), spec.of.source
+        for band in spec.items:
+            reason = f" ({band.reason[0][1].source})" if band.reason else ""
+            yield where(band.path), f"{band.interval.text}: {fmt(band.points)}{reason}"
+
+    def outside(self, spec: Bands, names: Mapping[str, Decimal], choice: str) -> Outside | None:
+        given = spec.of.names - FORMULA_NAMES
+        if not given <= names.keys():
+            return None
+        found = outside(spec, names)
+        return None if found is None else Outside(found[0], found[1], tuple(sorted(given)))
+
+
+KIND = BandsKind()

@@ -1,13 +1,30 @@
-"""What every kind shares with the rest of the scorer: the inputs a rule asks (`InputSpec`) and the steps of
-how a score came about (`Step`, for `score explain`)."""
+"""What every kind shares with the rest of the scorer: the inputs a rule asks (`InputSpec`), the steps of how a
+score came about (`Step`, for `score explain`), and the protocol a scoring kind stands behind (`Kind`).
+
+A scoring kind is one module `scorer/kinds/<name>.py` (or a package with its `kind.py`), where `<name>` is the
+`scoring:` value of the rule files, ending with `KIND = <its Kind>()`. The registry (`kinds/registry.py`) imports
+it only when a rule set uses it. Everything outside `scorer/kinds/` asks the kind through this protocol and never
+tells kinds apart by their spec's class or their name; every method has a default, so a kind writes only what
+it has. `S` is the kind's frozen spec (`Indicator.kinds.spec`; None for a 2022 kind, whose spec is the
+indicator's own fields).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from scorer.facts import Message
+from scorer.facts import Fact, Message
+
+if TYPE_CHECKING:
+    from scorer.kinds.context import Row
+    from scorer.kinds.specs import Interval
+
+# The names a row's formulas and conditions read besides its inputs (`Rule.formula_names` gives them).
+FORMULA_NAMES = frozenset({"weight", "year"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +46,101 @@ class Step:
     what: str
     detail: Message
     value: Decimal | Fraction | None = None  # a roll-up's raw score is an exact fraction
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A part `score test --coverage` counts, by the place the engine names when it decides a score
+    (`bands.items[2]`), with its label as a fact (worded where it is shown)."""
+
+    place: str
+    label: Fact
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """What a kind asks of a department besides its declared inputs, under the inputs file's key `key`
+    (`judgement`, `choice`): the values it may take, and those values as one text for a message's `{word}`
+    (`grades`, `options`). `type` is its row's type in the input workbook and the batch sheet; `missing` and
+    `fill` are catalogue keys."""
+
+    key: str
+    type: str
+    choices: tuple[str, ...]
+    word: str
+    shown: str
+    missing: str  # the catalogue's message when a department leaves it out (with title, where and `word`)
+    fill: str  # the catalogue's line beside it in an inputs file to fill (with `word`)
+    blank: str = ""  # the empty value an inputs file to fill shows for it, where it has parts
+    ranges: tuple[tuple[str, Interval], ...] = ()  # a grade's range of scores, by its name
+
+
+@dataclass(frozen=True, slots=True)
+class Outside:
+    """A value the department's figures give that the kind cannot score (no band holds it), the stretch it
+    can score, and the inputs the value is taken of."""
+
+    value: Fraction
+    covered: str
+    of: tuple[str, ...]
+
+
+S = TypeVar("S")
+
+
+class Kind(Generic[S]):
+    """A scoring kind. Pure: each method reads its spec and what it is given, nothing else."""
+
+    name: ClassVar[str]  # the `scoring:` value
+    # The result depends only on the indicator, the department's inputs and the year: the engine works out the
+    # result of a row a department leaves empty once per rule set and year.
+    pure: ClassVar[bool] = False
+    # The score is the rule's own formula over the row's inputs: every declared input is asked for, the
+    # department's own reason (`reason:`) may stand for the rule's, and `score audit` works the score out again
+    # from the values its reason states.
+    by_formula: ClassVar[bool] = False
+    # The row's inputs are evidence shown beside its score (a ratio), never scored.
+    evidence_only: ClassVar[bool] = False
+
+    def score(self, spec: S, row: Row) -> Decimal:
+        """The row's score before the evaluator's deductions, rounded once (`row.finish`); each step said
+        through `row.steps`, each lost point's reason through `row.reasons`."""
+        raise NotImplementedError(self.name)
+
+    def needs(self, spec: S, names: Mapping[str, Decimal], choice: str) -> frozenset[str]:
+        """The inputs a department must give for the row to be scored, given the values it gave."""
+        return frozenset()
+
+    def items(self, spec: S, ident: str) -> Iterator[Item]:
+        """The parts `score test --coverage` wants exercised."""
+        return iter(())
+
+    def parts(self, spec: S) -> Iterator[tuple[str, str]]:
+        """`score diff`: each part's place and the rule's own text for it."""
+        return iter(())
+
+    def asks(self, spec: S) -> Iterator[Ask]:
+        """What a department gives besides its inputs (a grade, a choice)."""
+        return iter(())
+
+    def rows(self, spec: S, weight: Decimal, lang: str) -> list[InputSpec]:
+        """Those asks as rows of the input workbook and columns of the batch sheet, each under the name that
+        says where its value goes (`judgement.grade`, `choice`)."""
+        return []
+
+    def schema(self, spec: S) -> Mapping[str, Any]:
+        """Those keys' properties in the inputs schema."""
+        return {}
+
+    def needed_when(self, spec: S) -> Iterator[tuple[str, Fact | None]]:
+        """Each input the kind scores with, and the case it is asked in (None: unless a condition decides)."""
+        return iter(())
+
+    def outside(self, spec: S, names: Mapping[str, Decimal], choice: str) -> Outside | None:
+        """A value these figures give that the kind cannot score, to be reported at the department's figure."""
+        return None
+
+    def stated(self, spec: S, rule: Any, reason: str) -> dict[str, Decimal] | None:
+        """`score audit`: the inputs a row's reason states, read back with the kind's own texts; None when they
+        cannot be read back."""
+        return None

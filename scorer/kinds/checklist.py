@@ -3,13 +3,15 @@ loses its points with its own reason."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
 from scorer.facts import fact, said
-from scorer.kinds.base import Step
-from scorer.kinds.context import Row
+from scorer.kinds.base import Item, Step
+from scorer.kinds.context import Declarative, Row
 from scorer.kinds.specs import CheckItem, Checklist, where
+from scorer.rounding import fmt
 
 
 def score(row: Row, spec: Checklist) -> Decimal:
@@ -50,3 +52,25 @@ def score(row: Row, spec: Checklist) -> Decimal:
     result = row.finish(raw)
     row.reasons.extend(reasons)
     return result
+
+
+class ChecklistKind(Declarative[Checklist]):
+    name = "checklist"
+
+    def scored(self, spec: Checklist, row: Row) -> Decimal:
+        return score(row, spec)
+
+    def needs(self, spec: Checklist, names: Mapping[str, Decimal], choice: str) -> frozenset[str]:
+        return frozenset(leaf.id for leaf in spec.leaves())
+
+    def items(self, spec: Checklist, ident: str) -> Iterator[Item]:
+        for item in spec.all_items():
+            place = where(item.path)
+            yield Item(place, fact("cases.item.check", id=ident, where=place))
+
+    def parts(self, spec: Checklist) -> Iterator[tuple[str, str]]:
+        for check in spec.all_items():
+            yield where(check.path), f"{check.id} ({check.text}): {fmt(check.points)}"
+
+
+KIND = ChecklistKind()

@@ -3,11 +3,14 @@ reason (the inputs reader checks the pick against the ranges)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from typing import Any
 
 from scorer.facts import fact, said
-from scorer.kinds.base import Step
-from scorer.kinds.context import KindError, Row
+from scorer.i18n import t
+from scorer.kinds.base import Ask, InputSpec, Item, Step
+from scorer.kinds.context import Declarative, KindError, Row
 from scorer.kinds.specs import Graded, where
 
 
@@ -28,3 +31,56 @@ def score(row: Row, spec: Graded) -> Decimal:
         row.reasons.append(fact("reason.graded", grade=said(grade.name), range=grade.interval.text))
         row.reasons.append(said(judgement.reason))
     return result
+
+
+class GradedKind(Declarative[Graded]):
+    name = "graded"
+
+    def scored(self, spec: Graded, row: Row) -> Decimal:
+        return score(row, spec)
+
+    def items(self, spec: Graded, ident: str) -> Iterator[Item]:
+        for grade in spec.grades:
+            place = where(grade.path)
+            yield Item(place, fact("cases.item.pick", id=ident, where=place))
+
+    def parts(self, spec: Graded) -> Iterator[tuple[str, str]]:
+        for grade in spec.grades:
+            yield where(grade.path), f"{grade.name} {grade.interval.text}"
+
+    def asks(self, spec: Graded) -> Iterator[Ask]:
+        names = tuple(g.name for g in spec.grades)
+        ranges = tuple((g.name, g.interval) for g in spec.grades)
+        yield Ask(
+            "judgement", "grade", names, "grades", _grades(spec),
+            "inputs.judgement_missing", "scaffold.judgement", "{grade: , score: , reason: }", ranges,
+        )  # fmt: skip
+
+    def rows(self, spec: Graded, weight: Decimal, lang: str) -> list[InputSpec]:
+        return [
+            InputSpec("judgement.grade", "grade", t("scaffold.judgement", lang, grades=_grades(spec))),
+            InputSpec("judgement.score", "number", "score", min=None, max=weight),
+            InputSpec("judgement.reason", "text", "reason"),
+        ]
+
+    def schema(self, spec: Graded) -> Mapping[str, Any]:
+        return {
+            "judgement": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["grade", "score", "reason"],
+                "description": "评价: " + _grades(spec),
+                "properties": {
+                    "grade": {"enum": [g.name for g in spec.grades]},
+                    "score": {"$ref": "#/$defs/number"},
+                    "reason": {"type": "string"},
+                },
+            }
+        }
+
+
+def _grades(spec: Graded) -> str:
+    return "、".join(f"{g.name} {g.interval.text}" for g in spec.grades)
+
+
+KIND = GradedKind()

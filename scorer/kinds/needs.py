@@ -7,18 +7,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from scorer.formula.evaluate import Formula, FormulaError, MissingInput
-from scorer.kinds.specs import (
-    Alternatives,
-    Bands,
-    Checklist,
-    Condition,
-    Kind,
-    Option,
-    PerOccurrence,
-    Proportional,
-    Steps,
-)
-from scorer.rules.model import FORMULA_NAMES, Indicator
+from scorer.kinds.base import FORMULA_NAMES
+from scorer.kinds.specs import Alternatives, Condition, Option
+from scorer.rules.model import Indicator
 
 
 def needed_inputs(indicator: Indicator, values: Mapping[str, Decimal], choice: str, year: int) -> set[str]:
@@ -31,10 +22,9 @@ def needed_inputs(indicator: Indicator, values: Mapping[str, Decimal], choice: s
         needed |= reads
         if holds:
             return needed - FORMULA_NAMES
-    if indicator.kinds.spec is not None:
-        needed |= spec_needs(indicator.kinds.spec, names, choice)
-    elif indicator.scoring == "formula":
-        needed |= {spec.name for spec in indicator.inputs}
+    from scorer.kinds.registry import kind
+
+    needed |= kind(indicator.scoring).needs(indicator.spec, names, choice)
     return needed - FORMULA_NAMES
 
 
@@ -47,27 +37,12 @@ def deciding(indicator: Indicator, values: Mapping[str, Decimal], year: int) -> 
     return None
 
 
-def spec_needs(spec: Kind, names: Mapping[str, Decimal], choice: str) -> set[str]:
-    if isinstance(spec, Bands | Steps):
-        return set(spec.of.names - FORMULA_NAMES)
-    if isinstance(spec, Proportional):
-        return set((spec.actual.names | spec.target.names) - FORMULA_NAMES)
-    if isinstance(spec, PerOccurrence):
-        return {item.id for item in spec.items}
-    if isinstance(spec, Checklist):
-        return {leaf.id for leaf in spec.leaves()}
-    if isinstance(spec, Alternatives):
-        option, needed = _pick(spec, names, choice)
-        return (needed - FORMULA_NAMES) | (spec_needs(option.spec, names, choice) if option else set())
-    return set()  # graded: the evaluator's pick, asked for by itself
-
-
 def chosen(spec: Alternatives, names: Mapping[str, Decimal], choice: str) -> Option | None:
     """The option that scores the row: the department's choice, or the first whose condition holds."""
-    return _pick(spec, names, choice)[0]
+    return pick(spec, names, choice)[0]
 
 
-def _pick(spec: Alternatives, names: Mapping[str, Decimal], choice: str) -> tuple[Option | None, set[str]]:
+def pick(spec: Alternatives, names: Mapping[str, Decimal], choice: str) -> tuple[Option | None, set[str]]:
     """The option that scores the row, and the names deciding it needs that were not given."""
     if spec.choose == "by_department":
         return (spec.option(choice) if choice else None), set()

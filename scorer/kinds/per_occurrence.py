@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
 from scorer.facts import Message, fact, said
-from scorer.kinds.base import Step
-from scorer.kinds.context import Row, capped
+from scorer.kinds.base import Item, Step
+from scorer.kinds.context import Declarative, Row, capped
 from scorer.kinds.specs import PerOccurrence, where
-from scorer.rounding import Exact
+from scorer.rounding import Exact, fmt
 
 
 def score(row: Row, spec: PerOccurrence) -> Decimal:
@@ -41,3 +42,25 @@ def score(row: Row, spec: PerOccurrence) -> Decimal:
     result = row.finish(raw)
     row.reasons.extend(reasons)
     return result
+
+
+class PerOccurrenceKind(Declarative[PerOccurrence]):
+    name = "per_occurrence"
+
+    def scored(self, spec: PerOccurrence, row: Row) -> Decimal:
+        return score(row, spec)
+
+    def needs(self, spec: PerOccurrence, names: Mapping[str, Decimal], choice: str) -> frozenset[str]:
+        return frozenset(item.id for item in spec.items)
+
+    def items(self, spec: PerOccurrence, ident: str) -> Iterator[Item]:
+        for occurrence in spec.items:
+            place = where(occurrence.path)
+            yield Item(place, fact("cases.item.occurrence", id=ident, where=place))
+
+    def parts(self, spec: PerOccurrence) -> Iterator[tuple[str, str]]:
+        for item in spec.items:
+            yield where(item.path), f"{item.id} ({item.label}): {fmt(item.points)}"
+
+
+KIND = PerOccurrenceKind()

@@ -3,13 +3,14 @@ better) weight × target / actual; a zero denominator gives what the rule declar
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
 from scorer.facts import fact
-from scorer.kinds.base import Step
-from scorer.kinds.context import Row, evaluate
-from scorer.kinds.specs import Proportional
+from scorer.kinds.base import FORMULA_NAMES, Step
+from scorer.kinds.context import Declarative, Row, evaluate
+from scorer.kinds.specs import Proportional, where
 
 
 def score(row: Row, spec: Proportional) -> Decimal:
@@ -39,3 +40,24 @@ def score(row: Row, spec: Proportional) -> Decimal:
         default = fact("reason.proportional", actual=actual, target=target, score=result)
         row.reasons.append(row.text(spec.reason, extra, default))
     return result
+
+
+class ProportionalKind(Declarative[Proportional]):
+    name = "proportional"
+
+    def scored(self, spec: Proportional, row: Row) -> Decimal:
+        return score(row, spec)
+
+    def needs(self, spec: Proportional, names: Mapping[str, Decimal], choice: str) -> frozenset[str]:
+        return (spec.actual.names | spec.target.names) - FORMULA_NAMES
+
+    def parts(self, spec: Proportional) -> Iterator[tuple[str, str]]:
+        ratio = (
+            f"{spec.target.source} / {spec.actual.source}"
+            if spec.lower_is_better
+            else f"{spec.actual.source} / {spec.target.source}"
+        )
+        yield where(spec.path), f"{ratio}, 0 → {spec.if_zero}"
+
+
+KIND = ProportionalKind()

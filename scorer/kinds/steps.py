@@ -4,14 +4,15 @@ counted (whole), counted whole (started) or counted in proportion, as the rule d
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
 from scorer.facts import fact
-from scorer.kinds.base import Step
-from scorer.kinds.context import Row, capped, evaluate, shown
+from scorer.kinds.base import FORMULA_NAMES, Item, Step
+from scorer.kinds.context import Declarative, Row, capped, evaluate, shown
 from scorer.kinds.specs import Steps, where
-from scorer.rounding import Exact
+from scorer.rounding import Exact, fmt
 
 
 def count(spec: Steps, value: Fraction) -> tuple[Fraction, Fraction]:
@@ -74,3 +75,29 @@ def score(row: Row, spec: Steps) -> Decimal:
         if computed > deducted:
             row.reasons.append(capped(computed, row.weight))
     return result
+
+
+class StepsKind(Declarative[Steps]):
+    name = "steps"
+
+    def scored(self, spec: Steps, row: Row) -> Decimal:
+        return score(row, spec)
+
+    def needs(self, spec: Steps, names: Mapping[str, Decimal], choice: str) -> frozenset[str]:
+        return spec.of.names - FORMULA_NAMES
+
+    def items(self, spec: Steps, ident: str) -> Iterator[Item]:
+        place = where(spec.path)
+        yield Item(place, fact("cases.item.steps", id=ident, where=place))
+
+    def parts(self, spec: Steps) -> Iterator[tuple[str, str]]:
+        yield (
+            where(spec.path),
+            (
+                f"{spec.of.source} {spec.direction} {fmt(spec.threshold)}: "
+                f"{fmt(spec.points)} / {fmt(spec.per)}, {spec.partial}"
+            ),
+        )
+
+
+KIND = StepsKind()

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scorer.errors import PathKey, Problem, UserError
 from scorer.i18n import t
 from scorer.inputs import workbook_layout as layout
+from scorer.kinds import registry
 from scorer.kinds.base import InputSpec
 from scorer.kinds.targets.model import DeclaredTarget
 from scorer.render.input_workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
@@ -188,7 +189,7 @@ def _label(indicator: Indicator, spec: InputSpec | None, lang: str) -> str:
     if spec is None:
         return t("workbook.no_input", lang)
     # Shown as evidence (a ratio) in the results; the row scores by deductions.
-    if indicator.scoring == "deductions":
+    if registry.kind(indicator.scoring).evidence_only:
         return t("workbook.evidence_only", lang, label=spec.label)
     return spec.label
 

@@ -12,10 +12,9 @@ from typing import Any
 from scorer.errors import Problem
 from scorer.facts import Template
 from scorer.formula.evaluate import Formula, FormulaError, compile_formula
-from scorer.kinds.base import InputSpec
+from scorer.kinds.base import FORMULA_NAMES, InputSpec
 from scorer.rounding import Rounding
 from scorer.rules.model import (
-    FORMULA_NAMES,
     DeclaredDeduction,
     Grade,
     Indicator,

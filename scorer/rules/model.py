@@ -15,9 +15,6 @@ from scorer.kinds.base import InputSpec
 from scorer.kinds.specs import KindRules
 from scorer.rounding import Rounding
 
-# The names a row's formulas and conditions read besides its inputs (`Indicator.formula_names` gives them).
-FORMULA_NAMES = frozenset({"weight", "year"})
-
 
 @dataclass(frozen=True, slots=True)
 class Metric:
@@ -100,6 +97,12 @@ class Indicator:
         if self.name:
             return self.name
         return f"{self.continues}（续）" if self.continues else self.id
+
+    @property
+    def spec(self) -> object:
+        """What the row's kind scores by: its declared spec (scorer/kinds/specs.py); for the 2022 kinds
+        (formula, deductions, targets), whose parts are the indicator's own fields, the indicator."""
+        return self if self.kinds.spec is None else self.kinds.spec
 
     def input(self, name: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.name == name), None)
