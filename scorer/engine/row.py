@@ -79,6 +79,9 @@ class _Steps(Sequence[Step]):
 class _Builder(kinds.Row):
     """Collects one indicator's score, reasons, notes and steps as it is worked out."""
 
+    indicator: Indicator
+    inputs: IndicatorInputs
+
     def __init__(self, indicator: Indicator, inputs: IndicatorInputs, year: int, *, explain: bool = True):
         self.indicator = indicator
         self.inputs = inputs

@@ -4,15 +4,61 @@ by the one the department chose; the result says which, and why."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scorer.facts import Fact, fact, said
 from scorer.i18n import t
-from scorer.kinds.base import FORMULA_NAMES, Ask, InputSpec, Item, Outside, Step
+from scorer.kinds.base import FORMULA_NAMES, Ask, InputSpec, Item, Outside, Reader, Step
 from scorer.kinds.context import Declarative, KindError, Row
-from scorer.kinds.needs import chosen, pick
-from scorer.kinds.specs import Alternatives, where
+from scorer.kinds.needs import decide_on
+from scorer.kinds.specs import Path, Spec, where
+
+if TYPE_CHECKING:
+    from scorer.errors import Problem
+    from scorer.formula.evaluate import Formula
+    from scorer.kinds.rule import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    id: str
+    name: str
+    when: Formula | None  # by condition: applies when true; the first that applies scores the row
+    spec: Spec  # another kind's spec
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Alternatives:
+    choose: str  # by_condition | by_department
+    options: tuple[Option, ...]
+    path: Path
+    kind: str = "alternatives"
+
+    def option(self, ident: str) -> Option | None:
+        return next((o for o in self.options if o.id == ident), None)
+
+
+def chosen(spec: Alternatives, names: Mapping[str, Decimal], choice: str) -> Option | None:
+    """The option that scores the row: the department's choice, or the first whose condition holds."""
+    return pick(spec, names, choice)[0]
+
+
+def pick(spec: Alternatives, names: Mapping[str, Decimal], choice: str) -> tuple[Option | None, set[str]]:
+    """The option that scores the row, and the names deciding it needs that were not given."""
+    if spec.choose == "by_department":
+        return (spec.option(choice) if choice else None), set()
+    for option in spec.options:
+        if option.when is None:
+            return option, set()
+        holds, reads = decide_on(option.when, names)
+        if reads:
+            return None, reads  # undecided until these are given
+        if holds:
+            return option, set()
+    return None, set()
 
 
 def score(row: Row, spec: Alternatives) -> Decimal:
@@ -34,6 +80,52 @@ def score(row: Row, spec: Alternatives) -> Decimal:
 
 class AlternativesKind(Declarative[Alternatives]):
     name = "alternatives"
+
+    def read(self, data: dict[str, Any], path: Path, at: Reader) -> Alternatives:
+        from scorer.kinds.read import declared_key
+
+        at.within_options = True
+        options = []
+        for i, item in enumerate(data["options"]):
+            where_ = path + ("options", i)
+            key = declared_key(item)  # the schema asks for exactly one
+            assert key is not None
+            spec = at.kind(key, item[key], where_ + (key,))
+            when = at.formula(item["when"], where_ + ("when",)) if "when" in item else None
+            options.append(Option(item["id"], item["name"], when, spec, where_))
+        return Alternatives(data["choose"], tuple(options), path)
+
+    def lint(self, spec: Alternatives, rule: Rule, year: int | None) -> Iterator[Problem]:
+        from scorer.errors import Problem
+        from scorer.kinds.lint_tools import at, reachable
+        from scorer.kinds.registry import kind
+
+        if spec.choose == "by_condition":
+            options = [(o.when, o.path) for o in spec.options]
+            yield from reachable(rule, options, "lint.option_never", year, spec.path)
+        for option in spec.options:
+            if spec.choose == "by_department" and option.when is not None:
+                yield Problem(
+                    at(rule, option.path + ("when",)), t("lint.option_when_ignored"), severity="warning"
+                )
+            yield from kind(option.spec.kind).lint(option.spec, rule, year)
+
+    def formulas(self, spec: Alternatives) -> Iterator[tuple[Formula, Path]]:
+        from scorer.kinds.registry import kind
+
+        for option in spec.options:
+            yield from kind(option.spec.kind).formulas(option.spec)
+
+    def conditions(self, spec: Alternatives) -> Iterator[Formula]:
+        return (option.when for option in spec.options if option.when is not None)
+
+    def reads(self, spec: Alternatives) -> frozenset[str]:
+        from scorer.kinds.registry import kind
+
+        names: frozenset[str] = frozenset()
+        for option in spec.options:
+            names |= kind(option.spec.kind).reads(option.spec) | (option.when.names if option.when else set())
+        return names
 
     def scored(self, spec: Alternatives, row: Row) -> Decimal:
         return score(row, spec)
@@ -84,7 +176,7 @@ class AlternativesKind(Declarative[Alternatives]):
         }
 
     def needed_when(self, spec: Alternatives) -> Iterator[tuple[str, Fact | None]]:
-        from scorer.kinds.lint_tools import spec_names
+        from scorer.kinds.registry import kind
 
         for option in spec.options:
             if spec.choose == "by_department":
@@ -93,7 +185,7 @@ class AlternativesKind(Declarative[Alternatives]):
                 said = fact("scaffold.when_holds", when=option.when.source)
             else:
                 said = fact("scaffold.when_no_other", option=option.id)
-            for name in sorted(spec_names(option.spec)):
+            for name in sorted(kind(option.spec.kind).reads(option.spec)):
                 yield name, said
 
     def outside(self, spec: Alternatives, names: Mapping[str, Decimal], choice: str) -> Outside | None:

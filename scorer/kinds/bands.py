@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from scorer.facts import fact
 from scorer.formula.evaluate import FormulaError
 from scorer.i18n import t
-from scorer.kinds.base import FORMULA_NAMES, Item, Outside, Step
+from scorer.kinds.base import FORMULA_NAMES, Item, Outside, Reader, Step
 from scorer.kinds.context import Declarative, KindError, Row, evaluate, shown
-from scorer.kinds.specs import Bands, where
+from scorer.kinds.specs import Interval, Path, Texts, where
 from scorer.rounding import Exact, fmt
+
+if TYPE_CHECKING:
+    from scorer.errors import Problem
+    from scorer.formula.evaluate import Formula
+    from scorer.kinds.rule import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    interval: Interval
+    points: Decimal
+    reason: Texts
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Bands:
+    of: Formula
+    items: tuple[Band, ...]
+    range: tuple[Decimal | None, Decimal | None]  # the value's declared range, for lint's gaps
+    path: Path
+    kind: str = "bands"
 
 
 def score(row: Row, spec: Bands) -> Decimal:
@@ -61,6 +85,44 @@ def outside(spec: Bands, names: Mapping[str, Decimal]) -> tuple[Fraction, str] |
 
 class BandsKind(Declarative[Bands]):
     name = "bands"
+    placeholders = frozenset({"value", "points", "score", "lost", "band"})
+
+    def read(self, data: dict[str, Any], path: Path, at: Reader) -> Bands:
+        from scorer.kinds.read import interval, number
+
+        of = at.formula(data["of"], path + ("of",))
+        declared = data.get("range") or {}
+        for i, item in enumerate(data["items"]):
+            if "equals" in item and {"from", "to", "ends"} & item.keys():
+                at.fail(path + ("items", i, "equals"), t("lint.band_equals_and_range"))
+            elif "equals" not in item and ("ends" not in item or not {"from", "to"} & item.keys()):
+                at.fail(path + ("items", i), t("lint.band_ends"))
+        items = tuple(
+            Band(
+                interval(item),
+                Decimal(item["points"]),
+                at.texts(item.get("reason"), path + ("items", i, "reason"), self.placeholders),
+                path + ("items", i),
+            )
+            for i, item in enumerate(data["items"])
+        )
+        return Bands(of, items, (number(declared.get("min")), number(declared.get("max"))), path)
+
+    def lint(self, spec: Bands, rule: Rule, year: int | None) -> Iterator[Problem]:
+        from scorer.kinds.lint_tools import bands_lint
+
+        return bands_lint(rule, spec)
+
+    def formulas(self, spec: Bands) -> Iterator[tuple[Formula, Path]]:
+        yield spec.of, spec.path + ("of",)
+
+    def reads(self, spec: Bands) -> frozenset[str]:
+        return frozenset(spec.of.names)
+
+    def stated(self, spec: Bands, rule: Any, reason: str) -> dict[str, Decimal] | None:
+        from scorer.kinds.stated import value_of
+
+        return value_of(rule, spec.of, [band.reason for band in spec.items], [], reason)
 
     def scored(self, spec: Bands, row: Row) -> Decimal:
         return score(row, spec)

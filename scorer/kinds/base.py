@@ -15,13 +15,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
+from scorer.errors import Problem
 from scorer.facts import Fact, Message
 
 if TYPE_CHECKING:
+    from scorer.formula.evaluate import Formula
     from scorer.kinds.context import Row
-    from scorer.kinds.specs import Interval
+    from scorer.kinds.rule import Rule
+    from scorer.kinds.specs import Interval, Path, Texts
 
 # The names a row's formulas and conditions read besides its inputs (`Rule.formula_names` gives them).
 FORMULA_NAMES = frozenset({"weight", "year"})
@@ -85,6 +88,20 @@ class Outside:
     of: tuple[str, ...]
 
 
+class Reader(Protocol):
+    """What a kind's `read` is given (scorer/kinds/read.py): formulas and texts compiled against what the rule
+    may name, the inputs it asks for (a checklist's answers, counts), and the spec of another kind's key (an
+    alternative's option)."""
+
+    within_options: bool  # what is read now is an alternative's option: the inputs it asks may be left out
+
+    def formula(self, source: str, path: Path) -> Formula: ...
+    def texts(self, given: Any, path: Path, placeholders: frozenset[str]) -> Texts: ...
+    def add(self, spec: InputSpec) -> None: ...
+    def fail(self, path: Path, message: str) -> None: ...
+    def kind(self, key: str, data: Any, path: Path) -> Any: ...
+
+
 S = TypeVar("S")
 
 
@@ -101,6 +118,37 @@ class Kind(Generic[S]):
     by_formula: ClassVar[bool] = False
     # The row's inputs are evidence shown beside its score (a ratio), never scored.
     evidence_only: ClassVar[bool] = False
+    # The keys of an indicator in a rule file that only this kind reads (`formula`, `targets`).
+    owns: ClassVar[frozenset[str]] = frozenset()
+    # What an inputs file to fill says of a row of this kind that asks for nothing (a catalogue key, with title).
+    nothing_to_fill: ClassVar[str] = "scaffold.nothing_to_fill"
+
+    # The placeholders its texts in a rule file may name, besides the indicator's inputs, metrics, weight, year.
+    placeholders: ClassVar[frozenset[str]] = frozenset()
+
+    def check_keys(self, rule: Rule) -> Iterator[Problem]:
+        """What the kind needs of its indicator's keys and does not have (`score lint`)."""
+        return iter(())
+
+    def read(self, data: Any, path: Path, at: Reader) -> S:
+        """The spec a rule file declares under the kind's key (already checked against its schema)."""
+        raise NotImplementedError(self.name)
+
+    def lint(self, spec: S, rule: Rule, year: int | None) -> Iterator[Problem]:
+        """What is wrong with the spec (`score lint`); with a year, formulas are tried on sample values."""
+        return iter(())
+
+    def formulas(self, spec: S) -> Iterator[tuple[Formula, Path]]:
+        """The spec's formulas and where each stands, for the lint every formula gets."""
+        return iter(())
+
+    def reads(self, spec: S) -> frozenset[str]:
+        """Every name the spec's formulas read and every input it asks for."""
+        return frozenset()
+
+    def conditions(self, spec: S) -> Iterator[Formula]:
+        """The conditions that decide how the spec scores (an alternative's `when`)."""
+        return iter(())
 
     def score(self, spec: S, row: Row) -> Decimal:
         """The row's score before the evaluator's deductions, rounded once (`row.finish`); each step said

@@ -10,12 +10,11 @@ from typing import Any
 
 from scorer.facts import Fact, Message, fact, rule_reason
 from scorer.formula.evaluate import Formula, FormulaError
-from scorer.inputs.model import IndicatorInputs
 from scorer.kinds.base import Kind, S, Step
+from scorer.kinds.rule import Given, Rule
 from scorer.kinds.specs import Path, Texts
 from scorer.kinds.targets.model import TargetOutcome
 from scorer.rounding import Exact, fmt
-from scorer.rules.model import Indicator
 
 
 class KindError(Exception):
@@ -31,8 +30,8 @@ class Row:
     result is built from. The engine's builder (scorer/engine/row.py) is one: it sets these fields and gives
     `missing` (the rule's on_missing) and `finish` (clamp, then the row's one rounding)."""
 
-    indicator: Indicator
-    inputs: IndicatorInputs
+    indicator: Rule
+    inputs: Given
     year: int
     explain: bool  # `score explain` reads the steps now (else they are worked out again when read)
     reasons: list[Message]
@@ -97,9 +96,7 @@ class Declarative(Kind[S]):
         raise NotImplementedError(self.name)
 
     def needed_when(self, spec: S) -> Iterator[tuple[str, Fact | None]]:
-        from scorer.kinds.lint_tools import spec_names
-
-        for name in spec_names(spec):  # type: ignore[arg-type]
+        for name in self.reads(spec):
             yield name, None
 
 

@@ -8,15 +8,16 @@ from decimal import Decimal
 from scorer.facts import fact
 from scorer.kinds.base import Kind, Step
 from scorer.kinds.context import Row
-from scorer.rules.model import Indicator
+from scorer.kinds.rule import Rule
 
 
-class DeductionsKind(Kind[Indicator]):
+class DeductionsKind(Kind[Rule]):
     name = "deductions"
     pure = True
     evidence_only = True
+    nothing_to_fill = "scaffold.by_deductions"
 
-    def score(self, spec: Indicator, row: Row) -> Decimal:
+    def score(self, spec: Rule, row: Row) -> Decimal:
         return full_weight(row)
 
 

@@ -3,27 +3,35 @@ department's own reason, or else the rule's reason template, says why points wer
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
+from scorer.errors import Problem
 from scorer.facts import fact, rule_reason, said
 from scorer.formula.evaluate import FormulaError
 from scorer.i18n import t
 from scorer.kinds.base import Kind, Step
 from scorer.kinds.context import KindError, Row
+from scorer.kinds.rule import Rule, place
 from scorer.numbers import EXACT
 from scorer.rounding import Exact, fmt
-from scorer.rules.model import Indicator
 
 
-class FormulaKind(Kind[Indicator]):
+class FormulaKind(Kind[Rule]):
     """The spec is the indicator: its `formula`, `reason_templates` and inputs."""
 
     name = "formula"
     pure = True
     by_formula = True
+    owns = frozenset({"formula"})
 
-    def score(self, spec: Indicator, row: Row) -> Decimal:
+    def check_keys(self, rule: Rule) -> Iterator[Problem]:
+        if rule.formula is None and "formula" not in rule.keys:
+            yield Problem(place(rule, "scoring"), t("lint.formula_missing"))
+        if "reason" not in rule.keys:
+            yield Problem(place(rule, "scoring"), t("lint.formula_needs_reason"))
+
+    def score(self, spec: Rule, row: Row) -> Decimal:
         values = row.inputs.values
         assert spec.formula is not None
         missing = [name for name in spec.formula_inputs if name not in values]
@@ -48,11 +56,11 @@ class FormulaKind(Kind[Indicator]):
             row.reasons.append(rule_reason(spec.reason_templates, _placeholders(spec, row, raw, score)))
         return score
 
-    def needs(self, spec: Indicator, names: Mapping[str, Decimal], choice: str) -> frozenset[str]:
+    def needs(self, spec: Rule, names: Mapping[str, Decimal], choice: str) -> frozenset[str]:
         return frozenset(input.name for input in spec.inputs)
 
 
-def _placeholders(indicator: Indicator, row: Row, raw: Exact, score: Decimal) -> dict[str, str]:
+def _placeholders(indicator: Rule, row: Row, raw: Exact, score: Decimal) -> dict[str, str]:
     """The values a formula row's reason templates name, as the tables print them (only those: each is
     written out)."""
     values = row.inputs.values

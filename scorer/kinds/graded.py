@@ -4,14 +4,37 @@ reason (the inputs reader checks the pick against the ranges)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scorer.facts import fact, said
 from scorer.i18n import t
-from scorer.kinds.base import Ask, InputSpec, Item, Step
+from scorer.kinds.base import Ask, InputSpec, Item, Reader, Step
 from scorer.kinds.context import Declarative, KindError, Row
-from scorer.kinds.specs import Graded, where
+from scorer.kinds.specs import Interval, Path, Texts, where
+
+if TYPE_CHECKING:
+    from scorer.errors import Problem
+    from scorer.kinds.rule import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    name: str
+    interval: Interval
+    description: Texts
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Graded:
+    grades: tuple[Grade, ...]
+    path: Path
+    kind: str = "graded"
+
+    def grade(self, name: str) -> Grade | None:
+        return next((g for g in self.grades if g.name == name), None)
 
 
 def score(row: Row, spec: Graded) -> Decimal:
@@ -35,6 +58,36 @@ def score(row: Row, spec: Graded) -> Decimal:
 
 class GradedKind(Declarative[Graded]):
     name = "graded"
+
+    def read(self, data: list[dict[str, Any]], path: Path, at: Reader) -> Graded:
+        from scorer.kinds.read import interval
+
+        grades = tuple(
+            Grade(
+                g["name"],
+                interval(g),
+                at.texts(g.get("description"), path + (i, "description"), self.placeholders),
+                path + (i,),
+            )
+            for i, g in enumerate(data)
+        )
+        return Graded(grades, path)
+
+    def lint(self, spec: Graded, rule: Rule, year: int | None) -> Iterator[Problem]:
+        from scorer.errors import Problem
+        from scorer.kinds.interval import check_ranges
+        from scorer.kinds.lint_tools import at
+
+        weight = rule.weight
+        for grade in spec.grades:
+            high = grade.interval.high
+            if high is not None and high > weight:
+                yield Problem(
+                    at(rule, grade.path + ("to",)), t("lint.points_over_weight", points=high, weight=weight)
+                )
+        yield from check_ranges(
+            rule, [(g.interval, g.path) for g in spec.grades], (Decimal(0), weight), spec.path, False
+        )
 
     def scored(self, spec: Graded, row: Row) -> Decimal:
         return score(row, spec)

@@ -8,17 +8,17 @@ from decimal import Decimal
 
 from scorer.formula.evaluate import Formula, FormulaError, MissingInput
 from scorer.kinds.base import FORMULA_NAMES
-from scorer.kinds.specs import Alternatives, Condition, Option
-from scorer.rules.model import Indicator
+from scorer.kinds.rule import Rule
+from scorer.kinds.specs import Condition
 
 
-def needed_inputs(indicator: Indicator, values: Mapping[str, Decimal], choice: str, year: int) -> set[str]:
+def needed_inputs(indicator: Rule, values: Mapping[str, Decimal], choice: str, year: int) -> set[str]:
     """The inputs this department must give for this row, given what it gave: a condition asks only for the
     names its evaluation reads, and a condition that holds decides the row (its kind's inputs are not asked for)."""
     names = indicator.formula_names(values, year)
     needed: set[str] = set()
     for condition in indicator.kinds.conditions:
-        holds, reads = _decide(condition.when, names)
+        holds, reads = decide_on(condition.when, names)
         needed |= reads
         if holds:
             return needed - FORMULA_NAMES
@@ -28,36 +28,16 @@ def needed_inputs(indicator: Indicator, values: Mapping[str, Decimal], choice: s
     return needed - FORMULA_NAMES
 
 
-def deciding(indicator: Indicator, values: Mapping[str, Decimal], year: int) -> Condition | None:
+def deciding(indicator: Rule, values: Mapping[str, Decimal], year: int) -> Condition | None:
     """The first not-applicable rule or gate that holds on these values, if any."""
     names = indicator.formula_names(values, year)
     for condition in indicator.kinds.conditions:
-        if _decide(condition.when, names)[0]:
+        if decide_on(condition.when, names)[0]:
             return condition
     return None
 
 
-def chosen(spec: Alternatives, names: Mapping[str, Decimal], choice: str) -> Option | None:
-    """The option that scores the row: the department's choice, or the first whose condition holds."""
-    return pick(spec, names, choice)[0]
-
-
-def pick(spec: Alternatives, names: Mapping[str, Decimal], choice: str) -> tuple[Option | None, set[str]]:
-    """The option that scores the row, and the names deciding it needs that were not given."""
-    if spec.choose == "by_department":
-        return (spec.option(choice) if choice else None), set()
-    for option in spec.options:
-        if option.when is None:
-            return option, set()
-        holds, reads = _decide(option.when, names)
-        if reads:
-            return None, reads  # undecided until these are given
-        if holds:
-            return option, set()
-    return None, set()
-
-
-def _decide(formula: Formula, names: Mapping[str, Decimal]) -> tuple[bool, set[str]]:
+def decide_on(formula: Formula, names: Mapping[str, Decimal]) -> tuple[bool, set[str]]:
     """Whether a condition holds on the names given, and the name not given its evaluation read (if any)."""
     try:
         return formula.holds(names), set()

@@ -25,7 +25,7 @@ __all__ = ["KindError", "Row", "kind", "names", "score"]
 # The modules of scorer/kinds/ that are parts and tools of the kinds, not kinds.
 HELPERS = frozenset(
     {
-        "base", "conditions", "context", "interval", "lint_tools", "needs", "read", "registry", "rows",
+        "base", "conditions", "context", "interval", "lint_tools", "needs", "read", "registry", "rows", "rule",
         "specs", "stated",
     }
 )  # fmt: skip

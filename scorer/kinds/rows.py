@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from scorer.kinds.base import InputSpec
 from scorer.kinds.registry import kind
-from scorer.rules.model import Indicator
+from scorer.kinds.rule import Rule
 
 
-def kind_rows(indicator: Indicator, lang: str) -> list[InputSpec]:
+def kind_rows(indicator: Rule, lang: str) -> list[InputSpec]:
     return kind(indicator.scoring).rows(indicator.spec, indicator.weight, lang)

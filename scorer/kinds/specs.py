@@ -1,5 +1,6 @@
-"""The declarative scoring kinds as frozen data: bands, steps, per-occurrence deductions, checklists, graded
-judgement, alternatives, proportional scoring, and the gates and not-applicable conditions any row may carry.
+"""What the declared kinds share as frozen data: a range with its ends (`Interval`, of bands and grades), the
+gates and not-applicable conditions any row may carry, and what an indicator declares (`KindRules`). Each kind's
+own spec is in its module (scorer/kinds/<name>.py).
 
 Each part remembers `path`: where it stands in its rule file (for lint's file and line). Texts a rule file writes
 for a part are `Texts`: compiled reason templates by language ("zh" first, the file's own).
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Protocol
 
 from scorer.facts import Template
 from scorer.formula.evaluate import Formula
@@ -55,141 +57,13 @@ class Interval:
         return f"{left}{low}, {high}{right}"
 
 
-@dataclass(frozen=True, slots=True)
-class Band:
-    interval: Interval
-    points: Decimal
-    reason: Texts
-    path: Path
+class Spec(Protocol):
+    """A declared kind's spec (each kind's module holds its own): the kind that scores it, and its place."""
 
-
-@dataclass(frozen=True, slots=True)
-class Bands:
-    of: Formula
-    items: tuple[Band, ...]
-    range: tuple[Decimal | None, Decimal | None]  # the value's declared range, for lint's gaps
-    path: Path
-    kind: str = "bands"
-
-
-@dataclass(frozen=True, slots=True)
-class Steps:
-    """Per-unit deductions from a threshold: 每超1个百分点扣0.5分 (above), 每低于5%扣2分 (below), 扣完为止."""
-
-    of: Formula
-    direction: str  # above | below
-    threshold: Decimal
-    per: Decimal
-    points: Decimal
-    partial: str  # whole | started | proportional
-    reason: Texts
-    path: Path
-    kind: str = "steps"
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    id: str  # also the name of its count in the inputs
-    label: str
-    points: Decimal
-    reason: Texts
-    path: Path
-    unit: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PerOccurrence:
-    items: tuple[Occurrence, ...]
-    path: Path
-    kind: str = "per_occurrence"
-
-
-@dataclass(frozen=True, slots=True)
-class CheckItem:
-    id: str  # a leaf's id is also the name of its yes/no answer in the inputs
-    text: str
-    points: Decimal
-    reason: Texts
-    path: Path
-    items: tuple[CheckItem, ...] = ()
-
-    def leaves(self) -> tuple[CheckItem, ...]:
-        return (self,) if not self.items else tuple(leaf for item in self.items for leaf in item.leaves())
-
-
-@dataclass(frozen=True, slots=True)
-class Checklist:
-    items: tuple[CheckItem, ...]
-    path: Path
-    kind: str = "checklist"
-
-    def leaves(self) -> tuple[CheckItem, ...]:
-        return tuple(leaf for item in self.items for leaf in item.leaves())
-
-    def all_items(self) -> tuple[CheckItem, ...]:
-        out: list[CheckItem] = []
-
-        def walk(items: tuple[CheckItem, ...]) -> None:
-            for item in items:
-                out.append(item)
-                walk(item.items)
-
-        walk(self.items)
-        return tuple(out)
-
-
-@dataclass(frozen=True, slots=True)
-class Grade:
-    name: str
-    interval: Interval
-    description: Texts
-    path: Path
-
-
-@dataclass(frozen=True, slots=True)
-class Graded:
-    grades: tuple[Grade, ...]
-    path: Path
-    kind: str = "graded"
-
-    def grade(self, name: str) -> Grade | None:
-        return next((g for g in self.grades if g.name == name), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Proportional:
-    """weight × actual / target, capped at the weight; `lower_is_better`: weight × target / actual."""
-
-    actual: Formula
-    target: Formula
-    lower_is_better: bool
-    if_zero: str  # full_marks | zero: what a zero denominator gives
-    reason: Texts
-    path: Path
-    kind: str = "proportional"
-
-
-@dataclass(frozen=True, slots=True)
-class Option:
-    id: str
-    name: str
-    when: Formula | None  # by condition: applies when true; the first that applies scores the row
-    spec: Kind
-    path: Path
-
-
-@dataclass(frozen=True, slots=True)
-class Alternatives:
-    choose: str  # by_condition | by_department
-    options: tuple[Option, ...]
-    path: Path
-    kind: str = "alternatives"
-
-    def option(self, ident: str) -> Option | None:
-        return next((o for o in self.options if o.id == ident), None)
-
-
-Kind = Bands | Steps | PerOccurrence | Checklist | Graded | Proportional | Alternatives
+    @property
+    def kind(self) -> str: ...
+    @property
+    def path(self) -> Path: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +80,7 @@ class Condition:
 class KindRules:
     """What an indicator declares beyond the 2022 kinds; empty for a plain formula, deductions or targets row."""
 
-    spec: Kind | None = None
+    spec: Spec | None = None
     conditions: tuple[Condition, ...] = field(default=())  # not-applicable first, then gates, as declared
 
 

@@ -5,14 +5,37 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from scorer.facts import fact
-from scorer.kinds.base import FORMULA_NAMES, Item, Step
+from scorer.i18n import t
+from scorer.kinds.base import FORMULA_NAMES, Item, Reader, Step
 from scorer.kinds.context import Declarative, Row, capped, evaluate, shown
-from scorer.kinds.specs import Steps, where
+from scorer.kinds.specs import Path, Texts, where
 from scorer.rounding import Exact, fmt
+
+if TYPE_CHECKING:
+    from scorer.errors import Problem
+    from scorer.formula.evaluate import Formula
+    from scorer.kinds.rule import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """Per-unit deductions from a threshold: 每超1个百分点扣0.5分 (above), 每低于5%扣2分 (below), 扣完为止."""
+
+    of: Formula
+    direction: str  # above | below
+    threshold: Decimal
+    per: Decimal
+    points: Decimal
+    partial: str  # whole | started | proportional
+    reason: Texts
+    path: Path
+    kind: str = "steps"
 
 
 def count(spec: Steps, value: Fraction) -> tuple[Fraction, Fraction]:
@@ -79,6 +102,43 @@ def score(row: Row, spec: Steps) -> Decimal:
 
 class StepsKind(Declarative[Steps]):
     name = "steps"
+    placeholders = frozenset(
+        {"value", "threshold", "excess", "steps", "per", "points", "deducted", "computed", "score", "lost"}
+    )
+
+    def read(self, data: dict[str, Any], path: Path, at: Reader) -> Steps:
+        return Steps(
+            at.formula(data["of"], path + ("of",)),
+            data["direction"],
+            Decimal(data["threshold"]),
+            Decimal(data["per"]),
+            Decimal(data["points"]),
+            data["partial"],
+            at.texts(data.get("reason"), path + ("reason",), self.placeholders),
+            path,
+        )
+
+    def lint(self, spec: Steps, rule: Rule, year: int | None) -> Iterator[Problem]:
+        from scorer.errors import Problem
+        from scorer.kinds.lint_tools import at, over
+
+        for key in ("per", "points"):
+            if getattr(spec, key) == 0:
+                yield Problem(at(rule, spec.path + (key,)), t("lint.steps_zero", key=key))
+        yield from over(rule, spec.points, spec.path + ("points",))
+
+    def formulas(self, spec: Steps) -> Iterator[tuple[Formula, Path]]:
+        yield spec.of, spec.path + ("of",)
+
+    def reads(self, spec: Steps) -> frozenset[str]:
+        return frozenset(spec.of.names)
+
+    def stated(self, spec: Steps, rule: Any, reason: str) -> dict[str, Decimal] | None:
+        from scorer.kinds.stated import defaults, value_of
+
+        key = "reason.steps_above" if spec.direction == "above" else "reason.steps_below"
+        wording = defaults(key, {}, {"value", "threshold", "excess", "per", "points", "steps", "deducted"})
+        return value_of(rule, spec.of, [spec.reason], wording, reason)
 
     def scored(self, spec: Steps, row: Row) -> Decimal:
         return score(row, spec)

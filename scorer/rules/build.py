@@ -13,6 +13,7 @@ from scorer.errors import Problem
 from scorer.facts import Template
 from scorer.formula.evaluate import Formula, FormulaError, compile_formula
 from scorer.kinds.base import FORMULA_NAMES, InputSpec
+from scorer.kinds.targets.model import TargetsSpec
 from scorer.rounding import Rounding
 from scorer.rules.model import (
     DeclaredDeduction,
@@ -21,7 +22,6 @@ from scorer.rules.model import (
     Level,
     Metric,
     RuleSet,
-    TargetsSpec,
 )
 from scorer.sources.schema import field_name, load_schema, validate
 from scorer.sources.yaml import YamlDocument

@@ -14,6 +14,7 @@ from scorer.errors import Location, Problem, did_you_mean
 from scorer.formula.evaluate import DivisionByZero, Formula, FormulaError
 from scorer.i18n import t
 from scorer.kinds.lint_tools import check_kinds, failed_to_compile, fixed_names, used_names
+from scorer.kinds.registry import kind
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.schema import field_name
 
@@ -185,18 +186,13 @@ def _indicator(indicator: Indicator, year: int | None) -> Iterator[Problem]:
 
 
 def _scoring(indicator: Indicator) -> Iterator[Problem]:
-    kind = indicator.scoring
-    has_formula = indicator.formula is not None or "formula" in indicator.keys
-    if kind == "formula" and not has_formula:
-        yield Problem(_at(indicator, "scoring"), t("lint.formula_missing"))
-    if kind != "formula" and has_formula:
-        yield Problem(_at(indicator, "formula"), t("lint.formula_unused", kind=kind))
-    if kind == "formula" and "reason" not in indicator.keys:
-        yield Problem(_at(indicator, "scoring"), t("lint.formula_needs_reason"))
-    if kind == "targets" and indicator.targets is None:
-        yield Problem(_at(indicator, "scoring"), t("lint.targets_missing"))
-    if kind != "targets" and indicator.targets is not None:
-        yield Problem(_at(indicator, "targets"), t("lint.targets_unused", kind=kind))
+    """What the row's kind needs of its keys, and the keys only another kind reads."""
+    scoring = kind(indicator.scoring)
+    if "formula" not in scoring.owns and (indicator.formula is not None or "formula" in indicator.keys):
+        yield Problem(_at(indicator, "formula"), t("lint.formula_unused", kind=indicator.scoring))
+    yield from scoring.check_keys(indicator)
+    if "targets" not in scoring.owns and indicator.targets is not None:
+        yield Problem(_at(indicator, "targets"), t("lint.targets_unused", kind=indicator.scoring))
 
 
 def _inputs(indicator: Indicator) -> Iterator[Problem]:

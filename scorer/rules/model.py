@@ -13,6 +13,7 @@ from scorer.facts import Fact, Template, fact
 from scorer.formula.evaluate import Formula
 from scorer.kinds.base import InputSpec
 from scorer.kinds.specs import KindRules
+from scorer.kinds.targets.model import TargetsSpec
 from scorer.rounding import Rounding
 
 
@@ -33,12 +34,6 @@ class DeclaredDeduction:
     points: Decimal
     reason: str
     improvement: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class TargetsSpec:
-    categories: tuple[str, ...]
-    roll_up: str
 
 
 @dataclass(frozen=True, slots=True)

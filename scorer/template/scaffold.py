@@ -187,9 +187,7 @@ def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> li
     optional = [spec for spec in indicator.inputs if spec not in needed]
     picks = _kind_lines(indicator)
     if not needed and not optional and not picks:
-        key = {"deductions": "scaffold.by_deductions", "targets": "scaffold.targets_row"}.get(
-            indicator.scoring, "scaffold.nothing_to_fill"
-        )
+        key = kind(indicator.scoring).nothing_to_fill
         return [f"  # {indicator.id}:            # " + comment(t(key, title=indicator.title))]
     lines = [heading, f"  {indicator.id}:", *picks]
     for spec in needed:

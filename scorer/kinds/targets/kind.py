@@ -3,27 +3,35 @@ out), rolled up into the row's score as the rule declares (scorer/kinds/targets/
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+from scorer.errors import Problem
 from scorer.facts import Fact, fact, said
+from scorer.i18n import t
 from scorer.kinds.base import Kind, Step
 from scorer.kinds.context import Row
 from scorer.kinds.deductions import full_weight
+from scorer.kinds.rule import Rule, place
 from scorer.kinds.targets.judge import roll_up
 from scorer.kinds.targets.model import TargetOutcome
 from scorer.numbers import completion_percent
-from scorer.rules.model import Indicator
 
 
-class TargetsKind(Kind[Indicator]):
+class TargetsKind(Kind[Rule]):
     """The spec is the indicator: its `targets` (categories and roll-up)."""
 
     name = "targets"
     pure = True
+    owns = frozenset({"targets"})
+    nothing_to_fill = "scaffold.targets_row"
 
-    def score(self, spec: Indicator, row: Row) -> Decimal:
+    def check_keys(self, rule: Rule) -> Iterator[Problem]:
+        if rule.targets is None:
+            yield Problem(place(rule, "scoring"), t("lint.targets_missing"))
+
+    def score(self, spec: Rule, row: Row) -> Decimal:
         if not row.inputs.targets:
             return full_weight(row)
         assert spec.targets is not None
@@ -44,7 +52,7 @@ class TargetsKind(Kind[Indicator]):
             row.reasons.append(fact("reason.targets_scored", detail=outcome.detail, score=score))
         return score
 
-    def schema(self, spec: Indicator) -> Mapping[str, Any]:
+    def schema(self, spec: Rule) -> Mapping[str, Any]:
         return {"targets": {"type": "array", "items": {"$ref": "#/$defs/target"}}}
 
 
