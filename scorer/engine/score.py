@@ -90,7 +90,6 @@ class _Plan:
     """What scoring needs from a rule set that no department changes, worked out once per rule set."""
 
     def __init__(self, rules: RuleSet):
-        self.rules = rules  # held, so that the id it is filed under stays this rule set's
         self.rows = tuple(_Row(i) for i in rules.indicators)
         self.bands = {grade.name: _bands(rules, grade) for grade in rules.grades}
         self.downward = sorted(rules.grades, key=lambda g: g.min, reverse=True)
@@ -154,14 +153,5 @@ def _bands(rules: RuleSet, reached: Grade) -> tuple[GradeBand, ...]:
     )
 
 
-_PLANS: dict[int, _Plan] = {}
-_MAX_PLANS = 16  # a few rule sets side by side (diff, tests); the oldest plan goes first
-
-
 def _plan(rules: RuleSet) -> _Plan:
-    plan = _PLANS.get(id(rules))
-    if plan is None or plan.rules is not rules:
-        while len(_PLANS) >= _MAX_PLANS:
-            del _PLANS[next(iter(_PLANS))]
-        plan = _PLANS[id(rules)] = _Plan(rules)
-    return plan
+    return rules.derived.get("scoring plan", lambda: _Plan(rules))

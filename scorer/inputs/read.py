@@ -61,15 +61,9 @@ def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     return department
 
 
-_EMPTY_ROWS: dict[tuple[int, str], tuple[RuleSet, IndicatorInputs]] = {}  # (rule set, its row) → inputs
-_MAX_EMPTY_ROWS = 1024
-_last_schema: list[Any] = [None, None]  # (rule set, its inputs schema): a batch reads many files under one
-
-
 def _schema_of(rules: RuleSet) -> dict[str, Any]:
-    if _last_schema[0] is not rules:
-        _last_schema[:] = [rules, inputs_schema(rules)]
-    schema: dict[str, Any] = _last_schema[1]
+    """The rule set's inputs schema, made once and kept with it (a batch reads many files under one)."""
+    schema: dict[str, Any] = rules.derived.get("inputs schema", lambda: inputs_schema(rules))
     return schema
 
 
@@ -205,16 +199,14 @@ class _Reader(ReadsGiven):
     def empty(self, indicator: Indicator) -> IndicatorInputs:
         """A row the department left out. When that is no problem, what is read depends on the rule set alone:
         it is read once per rule set and indicator (a batch leaves most rows empty)."""
-        key = (id(self.rules), indicator.id)
-        kept = _EMPTY_ROWS.get(key)
-        if kept is not None and kept[0] is self.rules:
-            return kept[1]
+        key = ("empty row", indicator.id)
+        kept: IndicatorInputs | None = self.rules.derived.find(key)
+        if kept is not None:
+            return kept
         before = len(self.problems)
         inputs = self.indicator(indicator, {})
         if len(self.problems) == before:  # a problem names this file: read again each time
-            if len(_EMPTY_ROWS) >= _MAX_EMPTY_ROWS:
-                _EMPTY_ROWS.clear()
-            _EMPTY_ROWS[key] = (self.rules, inputs)
+            self.rules.derived.keep(key, inputs)
         return inputs
 
     def indicator(self, indicator: Indicator, entry: dict[str, Any]) -> IndicatorInputs:

@@ -192,3 +192,8 @@ class Kind(Generic[S]):
         """`score audit`: the inputs a row's reason states, read back with the kind's own texts; None when they
         cannot be read back."""
         return None
+
+
+def fixed_names(rule: Rule, year: int) -> dict[str, Decimal | Fraction]:
+    """What a formula reads besides its inputs, as the engine gives it: the indicator's weight, the rules' year."""
+    return {"weight": rule.weight, "year": Decimal(year)}

@@ -17,8 +17,7 @@ from scorer.errors import Location, Problem
 from scorer.formula.evaluate import DivisionByZero, Formula, FormulaError
 from scorer.i18n import t
 from scorer.kinds import registry
-from scorer.kinds.base import InputSpec
-from scorer.kinds.context import Declarative
+from scorer.kinds.base import InputSpec, fixed_names
 from scorer.kinds.interval import check_ranges, input_range
 from scorer.kinds.read import stand_in
 from scorer.kinds.rule import Rule
@@ -76,15 +75,10 @@ def check_kinds(indicator: Rule, year: int | None) -> Iterator[Problem]:
     )
 
 
-def fixed_names(indicator: Rule, year: int) -> dict[str, Decimal | Fraction]:
-    """What a formula reads besides its inputs, as the engine gives it: the indicator's weight, the rules' year."""
-    return {"weight": indicator.weight, "year": Decimal(year)}
-
-
 def _keys(indicator: Rule) -> Iterator[Problem]:
     kind = indicator.scoring
-    present = [key for key in registry.names() if key in indicator.keys and _declared(key)]
-    if _declared(kind) and kind not in present:
+    present = [key for key in registry.names() if key in indicator.keys and registry.declared(key)]
+    if registry.declared(kind) and kind not in present:
         yield Problem(at(indicator, ("scoring",)), t("lint.kind_missing", kind=kind))
     for key in present:
         if key != kind:
@@ -94,11 +88,6 @@ def _keys(indicator: Rule) -> Iterator[Problem]:
     for name, count in counts.items():
         if count > 1 and name in declared:
             yield Problem(at(indicator, ("inputs", name)), t("lint.kind_input_clash", name=name))
-
-
-def _declared(name: str) -> bool:
-    """Whether an indicator declares the kind `name` under its own key (each kind is imported only when asked)."""
-    return isinstance(registry.kind(name), Declarative)
 
 
 def _zero_divisions(indicator: Rule, spec: Spec, year: int) -> Iterator[Problem]:

@@ -17,7 +17,6 @@ from scorer.formula.evaluate import Formula, FormulaError, compile_formula
 from scorer.formula.template import TemplateError, compile_template
 from scorer.kinds import registry
 from scorer.kinds.base import InputSpec
-from scorer.kinds.context import Declarative
 from scorer.kinds.specs import Condition, Interval, KindRules, Path, Spec, Texts
 
 Fail = Callable[[Path, str], None]
@@ -27,7 +26,7 @@ def declared_key(data: dict[str, Any]) -> str | None:
     """The key under which an indicator (or an alternative's option) declares its kind, if any: the one its
     `scoring` names, else the first there is."""
     scoring = data.get("scoring")
-    keys = [key for key in registry.names() if key in data and isinstance(registry.kind(key), Declarative)]
+    keys = [key for key in registry.names() if key in data and registry.declared(key)]
     return scoring if scoring in keys else next(iter(keys), None)
 
 

@@ -18,9 +18,9 @@ from typing import Any
 import scorer.kinds
 from scorer.kinds.base import Kind
 from scorer.kinds.conditions import decide
-from scorer.kinds.context import KindError, Row
+from scorer.kinds.context import Declarative, KindError, Row
 
-__all__ = ["KindError", "Row", "kind", "names", "score"]
+__all__ = ["KindError", "Row", "declared", "kind", "names", "score"]
 
 # The modules of scorer/kinds/ that are parts and tools of the kinds, not kinds.
 HELPERS = frozenset(
@@ -33,13 +33,22 @@ HELPERS = frozenset(
 
 @cache
 def kind(name: str) -> Kind[Any]:
-    """The kind scoring rows whose `scoring:` is `name`, imported now if it was not."""
+    """The kind scoring rows whose `scoring:` is `name`, imported now if it was not. Only a module of the kinds'
+    package is ever imported: a name that is none of them is refused (KeyError)."""
+    if name not in names():
+        raise KeyError(name)
     module = f"scorer.kinds.{name}"
     found_spec = find_spec(module)
     if found_spec is not None and found_spec.submodule_search_locations is not None:  # a package
         module += ".kind"
     found: Kind[Any] = import_module(module).KIND
     return found
+
+
+def declared(name: str) -> bool:
+    """Whether the kind `name` is one a rule file declares under its own key (`bands: {…}`), as the 2022 kinds
+    (formula, deductions, targets) are not."""
+    return isinstance(kind(name), Declarative)
 
 
 def names() -> tuple[str, ...]:

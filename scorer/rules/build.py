@@ -12,6 +12,7 @@ from typing import Any
 from scorer.errors import Problem
 from scorer.facts import Template
 from scorer.formula.evaluate import Formula, FormulaError, compile_formula
+from scorer.immutable import FrozenMap, freeze
 from scorer.kinds.base import FORMULA_NAMES, InputSpec
 from scorer.kinds.targets.model import TargetsSpec
 from scorer.rounding import Rounding
@@ -64,14 +65,14 @@ def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem
         formula=formula,
         rounding=rounding_of(data["rounding"]) if "rounding" in data else default,
         on_missing=data.get("on_missing", "error"),
-        reason_templates=reasons,
+        reason_templates=FrozenMap(reasons),
         metrics=tuple(metrics),
         deductions=tuple(
             DeclaredDeduction(d["code"], Decimal(d["points"]), d["reason"], d.get("improvement", ""))
             for d in data.get("deductions") or []
         ),
         targets=TargetsSpec(tuple(targets["categories"]), targets["roll_up"]) if targets else None,
-        provenance=data["provenance"],
+        provenance=freeze(data["provenance"]),
         path=doc.path,
         lines=doc.lines,
         keys=frozenset(data),
@@ -169,7 +170,7 @@ def build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path,
         ),
         grades=tuple(Grade(g["name"], Decimal(g["min"]), Decimal(g["max"])) for g in data["grades"]),
         indicators=tuple(ordered),
-        provenance=data["provenance"],
+        provenance=freeze(data["provenance"]),
         folder=str(folder),
         digest=digest,
         listed=tuple(data["indicators"]),
@@ -180,7 +181,7 @@ def build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path,
     )
 
 
-def english_names(data: dict[str, Any]) -> dict[str, str]:
+def english_names(data: dict[str, Any]) -> FrozenMap[str, str]:
     """Level, child and grade names → their English names, where the year file gives them."""
     named = [*data["levels"], *(c for level in data["levels"] for c in level["children"]), *data["grades"]]
-    return {item["name"]: item["name_en"] for item in named if item.get("name_en")}
+    return FrozenMap((item["name"], item["name_en"]) for item in named if item.get("name_en"))

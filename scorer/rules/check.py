@@ -13,8 +13,8 @@ from pathlib import Path
 from scorer.errors import Location, Problem, did_you_mean
 from scorer.formula.evaluate import DivisionByZero, Formula, FormulaError
 from scorer.i18n import t
-from scorer.kinds.lint_tools import check_kinds, failed_to_compile, fixed_names, used_names
-from scorer.kinds.registry import kind
+from scorer.kinds.base import fixed_names
+from scorer.kinds.registry import declared, kind
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.schema import field_name
 
@@ -177,12 +177,21 @@ def _indicator(indicator: Indicator, year: int | None) -> Iterator[Problem]:
             t("lint.weight_places", weight=indicator.weight, places=indicator.rounding.places),
         )
     yield from _scoring(indicator)
-    yield from check_kinds(indicator, year)
+    if _declares_a_kind(indicator):  # the kinds' lint is imported for a rule set that declares one
+        from scorer.kinds.lint_tools import check_kinds
+
+        yield from check_kinds(indicator, year)
     yield from _inputs(indicator)
     yield from _declared_deductions(indicator)
     yield from _provenance(indicator)
     if year is not None:
         yield from _samples(indicator, year)
+
+
+def _declares_a_kind(indicator: Indicator) -> bool:
+    """Whether the indicator declares a kind under its own key, or gates and not-applicable rules."""
+    given = indicator.kinds
+    return given.spec is not None or bool(given.conditions) or declared(indicator.scoring)
 
 
 def _scoring(indicator: Indicator) -> Iterator[Problem]:
@@ -199,10 +208,13 @@ def _inputs(indicator: Indicator) -> Iterator[Problem]:
     names = [spec.name for spec in indicator.inputs]
     if indicator.formula is None and "formula" in indicator.keys:
         return  # the formula did not compile; that error says enough
-    if failed_to_compile(indicator):
-        return  # likewise a condition or a kind's formula
     used = set(indicator.formula.names) if indicator.formula else set()
-    used |= used_names(indicator)
+    if _declares_a_kind(indicator):
+        from scorer.kinds.lint_tools import failed_to_compile, used_names
+
+        if failed_to_compile(indicator):
+            return  # likewise a condition or a kind's formula
+        used |= used_names(indicator)
     for metric in indicator.metrics:
         used |= metric.formula.names
     for spec in indicator.inputs:

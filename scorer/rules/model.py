@@ -1,4 +1,5 @@
-"""The rule set: a year's rubric as frozen data, its formulas and reason templates compiled once."""
+"""The rule set: a year's rubric as frozen data, its formulas and reason templates compiled once. Immutable and
+hashable all the way down (tuples and read-only mappings): a rule set can be a dictionary's key."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from scorer.errors import LineMap
 from scorer.facts import Fact, Template, fact
 from scorer.formula.evaluate import Formula
+from scorer.immutable import FrozenMap, Memo
 from scorer.kinds.base import InputSpec
 from scorer.kinds.specs import KindRules
 from scorer.kinds.targets.model import TargetsSpec
@@ -49,11 +51,11 @@ class Indicator:
     formula: Formula | None
     rounding: Rounding
     on_missing: str
-    reason_templates: dict[str, Template]  # by language; "zh" is the rule file's own (a plain string)
+    reason_templates: Mapping[str, Template]  # by language; "zh" is the rule file's own (a plain string)
     metrics: tuple[Metric, ...]
     deductions: tuple[DeclaredDeduction, ...]
     targets: TargetsSpec | None
-    provenance: dict[str, Any]
+    provenance: Mapping[str, Any]  # read-only all the way down (scorer/immutable.py: freeze)
     path: str = field(compare=False)
     lines: LineMap = field(compare=False, repr=False)
     keys: frozenset[str] = field(compare=False, repr=False, default=frozenset())  # as written in the file
@@ -139,14 +141,19 @@ class RuleSet:
     levels: tuple[Level, ...]
     grades: tuple[Grade, ...]
     indicators: tuple[Indicator, ...]
-    provenance: dict[str, Any]
+    provenance: Mapping[str, Any]  # read-only all the way down
     folder: str
     digest: str
     listed: tuple[str, ...]  # the ids as the year file lists them, to check against the files
     rubric_path: str = field(compare=False)
     rubric_lines: LineMap = field(compare=False, repr=False)
     title_en: str = ""
-    english: dict[str, str] = field(default_factory=dict)  # level and grade names → English, where given
+    english: Mapping[str, str] = field(
+        default_factory=FrozenMap
+    )  # level and grade names → English, where given
+    # What is worked out from the rule set alone (the engine's plan, the inputs schema and its validator, the
+    # rows a department leaves empty), each once, kept with the rule set: not part of its value.
+    derived: Memo = field(default_factory=Memo, compare=False, repr=False)
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         return next((i for i in self.indicators if i.id == indicator_id), None)
