@@ -17,7 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
-from scorer.errors import Problem
+from scorer.errors import Location, Problem
 from scorer.facts import Fact, Message
 
 if TYPE_CHECKING:
@@ -197,3 +197,10 @@ class Kind(Generic[S]):
 def fixed_names(rule: Rule, year: int) -> dict[str, Decimal | Fraction]:
     """What a formula reads besides its inputs, as the engine gives it: the indicator's weight, the rules' year."""
     return {"weight": rule.weight, "year": Decimal(year)}
+
+
+def place(rule: Rule, *path: str | int) -> Location:
+    """Where a key of a rule stands: its file, line, indicator and key, for lint."""
+    from scorer.kinds.specs import where
+
+    return Location(rule.path, rule.lines.line(tuple(path)), rule.id, where(tuple(path)) or None)

@@ -6,15 +6,17 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scorer.facts import Fact, Message, fact, rule_reason
 from scorer.formula.evaluate import Formula, FormulaError
 from scorer.kinds.base import Kind, S, Step
-from scorer.kinds.rule import Given, Rule
 from scorer.kinds.specs import Path, Texts
 from scorer.kinds.targets.model import TargetOutcome
 from scorer.rounding import Exact, fmt
+
+if TYPE_CHECKING:
+    from scorer.kinds.rule import Given, Rule
 
 
 class KindError(Exception):

@@ -4,14 +4,17 @@ their points and reasons, are read with the department's inputs; the engine appl
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from scorer.facts import fact
 from scorer.kinds.base import Kind, Step
 from scorer.kinds.context import Row
-from scorer.kinds.rule import Rule
+
+if TYPE_CHECKING:
+    from scorer.kinds.rule import Rule
 
 
-class DeductionsKind(Kind[Rule]):
+class DeductionsKind(Kind["Rule"]):
     name = "deductions"
     pure = True
     evidence_only = True

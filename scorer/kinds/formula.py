@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from scorer.errors import Problem
 from scorer.facts import fact, rule_reason, said
 from scorer.formula.evaluate import FormulaError
 from scorer.i18n import t
-from scorer.kinds.base import Kind, Step
+from scorer.kinds.base import Kind, Step, place
 from scorer.kinds.context import KindError, Row
-from scorer.kinds.rule import Rule, place
 from scorer.numbers import EXACT
 from scorer.rounding import Exact, fmt
 
+if TYPE_CHECKING:
+    from scorer.kinds.rule import Rule
 
-class FormulaKind(Kind[Rule]):
+
+class FormulaKind(Kind["Rule"]):
     """The spec is the indicator: its `formula`, `reason_templates` and inputs."""
 
     name = "formula"

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from scorer.formula.evaluate import Formula, FormulaError, MissingInput
 from scorer.kinds.base import FORMULA_NAMES
-from scorer.kinds.rule import Rule
 from scorer.kinds.specs import Condition
+
+if TYPE_CHECKING:
+    from scorer.kinds.rule import Rule
 
 
 def needed_inputs(indicator: Rule, values: Mapping[str, Decimal], choice: str, year: int) -> set[str]:

@@ -8,7 +8,7 @@ By convention a kind needs no line here: the module `scorer/kinds/<name>.py` (or
 
 from __future__ import annotations
 
-import pkgutil
+import os
 from decimal import Decimal
 from functools import cache
 from importlib import import_module
@@ -52,9 +52,23 @@ def declared(name: str) -> bool:
 
 
 def names() -> tuple[str, ...]:
-    """Every kind there is, by its `scoring:` value."""
-    found = {info.name for info in pkgutil.iter_modules(scorer.kinds.__path__)}
-    return tuple(sorted(found - HELPERS))
+    """Every kind there is, by its `scoring:` value: the modules and packages of scorer/kinds/ but its tools."""
+    return _names(tuple(scorer.kinds.__path__))
+
+
+@cache
+def _names(folders: tuple[str, ...]) -> tuple[str, ...]:
+    # What pkgutil.iter_modules would list, without importing pkgutil at every start.
+    found = set()
+    for folder in folders:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                stem, dot, suffix = entry.name.partition(".")
+                if (dot and suffix == "py" and entry.is_file()) or (
+                    not dot and entry.is_dir() and os.path.isfile(os.path.join(entry.path, "kind.py"))
+                ):
+                    found.add(stem)
+    return tuple(sorted(found - HELPERS - {"__init__"}))
 
 
 def score(row: Row) -> Decimal:

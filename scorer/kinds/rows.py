@@ -4,9 +4,13 @@ the name that says where its value goes (`judgement.grade`, `choice`)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scorer.kinds.base import InputSpec
 from scorer.kinds.registry import kind
-from scorer.kinds.rule import Rule
+
+if TYPE_CHECKING:
+    from scorer.kinds.rule import Rule
 
 
 def kind_rows(indicator: Rule, lang: str) -> list[InputSpec]:

@@ -9,11 +9,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
 
-from scorer.errors import LineMap, Location
+from scorer.errors import LineMap
 from scorer.facts import Template
 from scorer.formula.evaluate import Formula
 from scorer.kinds.base import InputSpec
-from scorer.kinds.specs import KindRules, where
+from scorer.kinds.specs import KindRules
 from scorer.kinds.targets.model import Target, TargetsSpec
 from scorer.rounding import Rounding
 
@@ -75,8 +75,3 @@ class Given(Protocol):
     def choice(self) -> str: ...
     @property
     def reason(self) -> str: ...
-
-
-def place(rule: Rule, *path: str | int) -> Location:
-    """Where a key of a rule stands: its file, line, indicator and key, for lint."""
-    return Location(rule.path, rule.lines.line(tuple(path)), rule.id, where(tuple(path)) or None)

@@ -5,21 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scorer.errors import Problem
 from scorer.facts import Fact, fact, said
 from scorer.i18n import t
-from scorer.kinds.base import Kind, Step
+from scorer.kinds.base import Kind, Step, place
 from scorer.kinds.context import Row
 from scorer.kinds.deductions import full_weight
-from scorer.kinds.rule import Rule, place
 from scorer.kinds.targets.judge import roll_up
 from scorer.kinds.targets.model import TargetOutcome
 from scorer.numbers import completion_percent
 
+if TYPE_CHECKING:
+    from scorer.kinds.rule import Rule
 
-class TargetsKind(Kind[Rule]):
+
+class TargetsKind(Kind["Rule"]):
     """The spec is the indicator: its `targets` (categories and roll-up)."""
 
     name = "targets"
