@@ -129,8 +129,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from scorer.facts import fact
-from scorer.kinds.base import FORMULA_NAMES, Item, Step
+from scorer.kinds.base import FORMULA_NAMES, Step
 from scorer.kinds.context import Declarative
+from scorer.kinds.parts import Item
 from scorer.kinds.specs import where
 
 

@@ -15,7 +15,7 @@ from scorer.formula.evaluate import compile_formula
 from scorer.i18n import say, speaking
 from scorer.inputs.read import parse_inputs
 from scorer.inputs.schema import inputs_schema
-from scorer.kinds.specs import Interval
+from scorer.kinds.parts import Interval
 from scorer.kinds.steps import Steps, count
 from scorer.maintain import diff_report
 from scorer.maintain.cases import discover, load_case, run_case, run_cases

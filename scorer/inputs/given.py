@@ -26,7 +26,7 @@ from scorer.sources.schema import show
 from scorer.sources.yaml import YamlDocument
 
 if TYPE_CHECKING:
-    from scorer.kinds.specs import Interval
+    from scorer.kinds.parts import Interval
 
 
 class _Grade(NamedTuple):

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from scorer.facts import Fact, fact, said
 from scorer.i18n import t
-from scorer.kinds.base import FORMULA_NAMES, Ask, InputSpec, Item, Outside, Reader, Step
+from scorer.kinds.base import FORMULA_NAMES, InputSpec, Step
 from scorer.kinds.context import Declarative, KindError, Row
 from scorer.kinds.needs import decide_on
-from scorer.kinds.specs import Path, Spec, where
+from scorer.kinds.parts import Ask, Item, Outside, Reader, Spec
+from scorer.kinds.specs import Path, where
 
 if TYPE_CHECKING:
     from scorer.errors import Problem
@@ -82,7 +83,7 @@ class AlternativesKind(Declarative[Alternatives]):
     name = "alternatives"
 
     def read(self, data: dict[str, Any], path: Path, at: Reader) -> Alternatives:
-        from scorer.kinds.read import declared_key
+        from scorer.kinds.registry import declared_key
 
         at.within_options = True
         options = []

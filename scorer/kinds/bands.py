@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 from scorer.facts import fact
 from scorer.formula.evaluate import FormulaError
 from scorer.i18n import t
-from scorer.kinds.base import FORMULA_NAMES, Item, Outside, Reader, Step
+from scorer.kinds.base import FORMULA_NAMES, Step
 from scorer.kinds.context import Declarative, KindError, Row, evaluate, shown
-from scorer.kinds.specs import Interval, Path, Texts, where
+from scorer.kinds.parts import Interval, Item, Outside, Reader
+from scorer.kinds.specs import Path, Texts, where
 from scorer.rounding import Exact, fmt
 
 if TYPE_CHECKING:

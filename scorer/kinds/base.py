@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from scorer.errors import Location, Problem
 from scorer.facts import Fact, Message
@@ -23,8 +23,9 @@ from scorer.facts import Fact, Message
 if TYPE_CHECKING:
     from scorer.formula.evaluate import Formula
     from scorer.kinds.context import Row
+    from scorer.kinds.parts import Ask, Item, Outside, Reader
     from scorer.kinds.rule import Rule
-    from scorer.kinds.specs import Interval, Path, Texts
+    from scorer.kinds.specs import Path
 
 # The names a row's formulas and conditions read besides its inputs (`Rule.formula_names` gives them).
 FORMULA_NAMES = frozenset({"weight", "year"})
@@ -49,57 +50,6 @@ class Step:
     what: str
     detail: Message
     value: Decimal | Fraction | None = None  # a roll-up's raw score is an exact fraction
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """A part `score test --coverage` counts, by the place the engine names when it decides a score
-    (`bands.items[2]`), with its label as a fact (worded where it is shown)."""
-
-    place: str
-    label: Fact
-
-
-@dataclass(frozen=True, slots=True)
-class Ask:
-    """What a kind asks of a department besides its declared inputs, under the inputs file's key `key`
-    (`judgement`, `choice`): the values it may take, and those values as one text for a message's `{word}`
-    (`grades`, `options`). `type` is its row's type in the input workbook and the batch sheet; `missing` and
-    `fill` are catalogue keys."""
-
-    key: str
-    type: str
-    choices: tuple[str, ...]
-    word: str
-    shown: str
-    missing: str  # the catalogue's message when a department leaves it out (with title, where and `word`)
-    fill: str  # the catalogue's line beside it in an inputs file to fill (with `word`)
-    blank: str = ""  # the empty value an inputs file to fill shows for it, where it has parts
-    ranges: tuple[tuple[str, Interval], ...] = ()  # a grade's range of scores, by its name
-
-
-@dataclass(frozen=True, slots=True)
-class Outside:
-    """A value the department's figures give that the kind cannot score (no band holds it), the stretch it
-    can score, and the inputs the value is taken of."""
-
-    value: Fraction
-    covered: str
-    of: tuple[str, ...]
-
-
-class Reader(Protocol):
-    """What a kind's `read` is given (scorer/kinds/read.py): formulas and texts compiled against what the rule
-    may name, the inputs it asks for (a checklist's answers, counts), and the spec of another kind's key (an
-    alternative's option)."""
-
-    within_options: bool  # what is read now is an alternative's option: the inputs it asks may be left out
-
-    def formula(self, source: str, path: Path) -> Formula: ...
-    def texts(self, given: Any, path: Path, placeholders: frozenset[str]) -> Texts: ...
-    def add(self, spec: InputSpec) -> None: ...
-    def fail(self, path: Path, message: str) -> None: ...
-    def kind(self, key: str, data: Any, path: Path) -> Any: ...
 
 
 S = TypeVar("S")

@@ -10,8 +10,9 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from scorer.facts import fact, said
-from scorer.kinds.base import InputSpec, Item, Reader, Step
+from scorer.kinds.base import InputSpec, Step
 from scorer.kinds.context import Declarative, Row
+from scorer.kinds.parts import Item, Reader
 from scorer.kinds.specs import Path, Texts, where
 from scorer.rounding import fmt
 

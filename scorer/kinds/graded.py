@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from scorer.facts import fact, said
 from scorer.i18n import t
-from scorer.kinds.base import Ask, InputSpec, Item, Reader, Step
+from scorer.kinds.base import InputSpec, Step
 from scorer.kinds.context import Declarative, KindError, Row
-from scorer.kinds.specs import Interval, Path, Texts, where
+from scorer.kinds.parts import Ask, Interval, Item, Reader
+from scorer.kinds.specs import Path, Texts, where
 
 if TYPE_CHECKING:
     from scorer.errors import Problem

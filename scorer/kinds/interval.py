@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from scorer.errors import Location, Problem
 from scorer.i18n import t
+from scorer.kinds.parts import Interval
 from scorer.kinds.rule import Rule
-from scorer.kinds.specs import Interval, where
+from scorer.kinds.specs import where
 from scorer.rounding import fmt
 
 if TYPE_CHECKING:

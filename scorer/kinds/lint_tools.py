@@ -19,9 +19,10 @@ from scorer.i18n import t
 from scorer.kinds import registry
 from scorer.kinds.base import InputSpec, fixed_names
 from scorer.kinds.interval import check_ranges, input_range
+from scorer.kinds.parts import Spec
 from scorer.kinds.read import stand_in
 from scorer.kinds.rule import Rule
-from scorer.kinds.specs import Spec, where
+from scorer.kinds.specs import where
 from scorer.rounding import fmt
 
 if TYPE_CHECKING:

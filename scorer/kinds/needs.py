@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from scorer.formula.evaluate import Formula, FormulaError, MissingInput
 from scorer.kinds.base import FORMULA_NAMES
-from scorer.kinds.specs import Condition
 
 if TYPE_CHECKING:
+    from scorer.kinds.parts import Condition
     from scorer.kinds.rule import Rule
 
 

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from scorer.facts import Message, fact, said
 from scorer.i18n import t
-from scorer.kinds.base import InputSpec, Item, Reader, Step
+from scorer.kinds.base import InputSpec, Step
 from scorer.kinds.context import Declarative, Row, capped
+from scorer.kinds.parts import Item, Reader
 from scorer.kinds.specs import Path, Texts, where
 from scorer.rounding import Exact, fmt
 

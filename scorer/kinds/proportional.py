@@ -10,8 +10,9 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from scorer.facts import fact
-from scorer.kinds.base import FORMULA_NAMES, Reader, Step
+from scorer.kinds.base import FORMULA_NAMES, Step
 from scorer.kinds.context import Declarative, Row, evaluate
+from scorer.kinds.parts import Reader
 from scorer.kinds.specs import Path, Texts, where
 
 if TYPE_CHECKING:

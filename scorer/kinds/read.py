@@ -17,17 +17,10 @@ from scorer.formula.evaluate import Formula, FormulaError, compile_formula
 from scorer.formula.template import TemplateError, compile_template
 from scorer.kinds import registry
 from scorer.kinds.base import InputSpec
-from scorer.kinds.specs import Condition, Interval, KindRules, Path, Spec, Texts
+from scorer.kinds.parts import Condition, Interval, Spec
+from scorer.kinds.specs import KindRules, Path, Texts
 
 Fail = Callable[[Path, str], None]
-
-
-def declared_key(data: dict[str, Any]) -> str | None:
-    """The key under which an indicator (or an alternative's option) declares its kind, if any: the one its
-    `scoring` names, else the first there is."""
-    scoring = data.get("scoring")
-    keys = [key for key in registry.names() if key in data and registry.declared(key)]
-    return scoring if scoring in keys else next(iter(keys), None)
 
 
 def read_kinds(
@@ -37,7 +30,7 @@ def read_kinds(
 
     `names`: what a formula may use (inputs, weight, year); `reason_names`: what any reason may use."""
     reader = _Reader(names, reason_names, fail)
-    key = declared_key(data)  # lint names a second kind key as unused
+    key = registry.declared_key(data)  # lint names a second kind key as unused
     spec = None if key is None else reader.kind(key, data[key], (key,))
     conditions = tuple(
         Condition(reader.formula(c["when"], (key, i, "when")), reader.texts(c["reason"], (key, i, "reason"),

@@ -9,6 +9,7 @@ By convention a kind needs no line here: the module `scorer/kinds/<name>.py` (or
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 from importlib import import_module
@@ -25,7 +26,7 @@ __all__ = ["KindError", "Row", "declared", "kind", "names", "score"]
 # The modules of scorer/kinds/ that are parts and tools of the kinds, not kinds.
 HELPERS = frozenset(
     {
-        "base", "conditions", "context", "interval", "lint_tools", "needs", "read", "registry", "rows", "rule",
+        "base", "conditions", "context", "interval", "lint_tools", "needs", "parts", "read", "registry", "rows", "rule",
         "specs", "stated",
     }
 )  # fmt: skip
@@ -49,6 +50,19 @@ def declared(name: str) -> bool:
     """Whether the kind `name` is one a rule file declares under its own key (`bands: {…}`), as the 2022 kinds
     (formula, deductions, targets) are not."""
     return isinstance(kind(name), Declarative)
+
+
+def declared_key(data: Mapping[str, Any]) -> str | None:
+    """The key under which an indicator (or an alternative's option) declares its kind, if any: the one its
+    `scoring` names, else the first there is."""
+    scoring = data.get("scoring")
+    keys = [key for key in names() if key in data and declared(key)]
+    return scoring if scoring in keys else next(iter(keys), None)
+
+
+def declares(data: Mapping[str, Any]) -> bool:
+    """Whether an indicator's data declares a kind under its own key, or gates or not-applicable rules."""
+    return bool(data.get("not_applicable") or data.get("gates")) or declared_key(data) is not None
 
 
 def names() -> tuple[str, ...]:

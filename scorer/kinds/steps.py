@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from scorer.facts import fact
 from scorer.i18n import t
-from scorer.kinds.base import FORMULA_NAMES, Item, Reader, Step
+from scorer.kinds.base import FORMULA_NAMES, Step
 from scorer.kinds.context import Declarative, Row, capped, evaluate, shown
+from scorer.kinds.parts import Item, Reader
 from scorer.kinds.specs import Path, Texts, where
 from scorer.rounding import Exact, fmt
 

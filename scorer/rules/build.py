@@ -14,6 +14,8 @@ from scorer.facts import Template
 from scorer.formula.evaluate import Formula, FormulaError, compile_formula
 from scorer.immutable import FrozenMap, freeze
 from scorer.kinds.base import FORMULA_NAMES, InputSpec
+from scorer.kinds.registry import declares
+from scorer.kinds.specs import KindRules
 from scorer.kinds.targets.model import TargetsSpec
 from scorer.rounding import Rounding
 from scorer.rules.model import (
@@ -32,8 +34,6 @@ REASON_NAMES = {"weight", "year", "score", "lost", "raw"}
 
 
 def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem]) -> Indicator | None:
-    from scorer.kinds.read import read_kinds
-
     data = doc.data
     ident = data.get("id") if isinstance(data.get("id"), str) else Path(doc.path).stem
     schema_problems = validate(doc, load_schema("indicator.schema.json"), lambda path: (ident, path))
@@ -49,9 +49,14 @@ def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem
     formula = _formula(data, input_names, fail)
     metrics = _metrics(data, input_names, fail)
     reasons = _reasons(data, input_names | REASON_NAMES | {m.id for m in metrics}, fail)
-    kinds, asked = read_kinds(
-        data, input_names | FORMULA_NAMES, input_names | REASON_NAMES | {m.id for m in metrics}, fail
-    )
+    kinds: KindRules = KindRules()
+    asked: tuple[InputSpec, ...] = ()
+    if declares(data):  # the kinds' reader is imported for a rule set that declares one
+        from scorer.kinds.read import read_kinds
+
+        kinds, asked = read_kinds(
+            data, input_names | FORMULA_NAMES, input_names | REASON_NAMES | {m.id for m in metrics}, fail
+        )
     targets = data.get("targets")
     return Indicator(
         id=ident,
