@@ -118,6 +118,8 @@ def test_a_kind_is_imported_only_when_a_rule_set_uses_it() -> None:
     assert {"scorer.kinds.formula", "scorer.kinds.deductions", "scorer.kinds.targets.kind"} <= loaded
     unused = {f"scorer.kinds.{name}" for name in ("bands", "steps", "per_occurrence", "checklist", "graded")}
     assert not loaded & (unused | {"scorer.kinds.proportional", "scorer.kinds.alternatives"})
+    tools = {"scorer.kinds.read", "scorer.kinds.lint_tools", "scorer.kinds.parts", "scorer.kinds.interval"}
+    assert not loaded & tools  # the 2022 rules declare no kind: the kinds' reader and lint stay out
 
 
 # A kind written as the recipe in docs/architecture.md says: one module (here in a folder of the test's own, put
