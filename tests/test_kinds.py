@@ -15,8 +15,8 @@ from scorer.formula.evaluate import compile_formula
 from scorer.i18n import say, speaking
 from scorer.inputs.read import parse_inputs
 from scorer.inputs.schema import inputs_schema
-from scorer.kinds.specs import Interval, Steps
-from scorer.kinds.steps import count
+from scorer.kinds.parts import Interval
+from scorer.kinds.steps import Steps, count
 from scorer.maintain import diff_report
 from scorer.maintain.cases import discover, load_case, run_case, run_cases
 from scorer.maintain.diff import diff

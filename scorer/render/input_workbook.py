@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scorer.errors import PathKey, Problem, UserError
 from scorer.i18n import t
 from scorer.inputs import workbook_layout as layout
+from scorer.kinds import registry
 from scorer.kinds.base import InputSpec
 from scorer.kinds.targets.model import DeclaredTarget
 from scorer.render.input_workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
@@ -175,7 +176,7 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
 
 def _judged(indicator: Indicator) -> bool:
     """A row a person scores (by deductions, or by targets when none are listed): its 自评分 is typed."""
-    return indicator.scoring in ("deductions", "targets")
+    return registry.kind(indicator.scoring).judged
 
 
 def _score(sheet: Worksheet, row: int, indicator: Indicator, entry: dict[str, Any] | None, lang: str) -> None:
@@ -209,7 +210,7 @@ def _label(indicator: Indicator, spec: InputSpec | None, lang: str) -> str:
     if spec is None:
         return t("workbook.no_input", lang)
     # Shown as evidence (a ratio) in the results; the row's score is typed.
-    if indicator.scoring == "deductions":
+    if registry.kind(indicator.scoring).evidence_only:
         return t("workbook.evidence_only", lang, label=spec.label)
     return spec.label
 
