@@ -1,43 +1,42 @@
-"""How fast `score` scores, against a hand-written scorer and GoRules ZEN, on generated 2022 departments.
+"""How fast `score` scores and runs a batch, against a hand-written exact scorer, GoRules ZEN and a hand-written
+pipeline, on generated 2022 departments, in one run, checking that all agree.
 
-    python benchmarks/scoring.py [--n 20000] [--stream N] [--zen-n N] [--seed 2022]
+    python benchmarks/scoring.py [--n 20000] [--rounds 5] [--batch N] [--jobs N] [--seed 2022] [--cpu N] [--quick]
 
-Generates `--n` varied departments deterministically (benchmarks/departments.py) and measures, on one core:
+On one core (the process pins itself and the children it starts to the last core it was given, or `--cpu`), in
+`--rounds` rounds:
 
-1. scoring alone: the rules loaded once, the engine over departments already read (`scorer.engine.score.score`);
-   the three scorers of 1-3 take turns of 200 departments each, so that the machine's load falls on all alike;
-2. a plain hand-written Python scorer of the 2022 rubric (benchmarks/baseline_2022.py), same exact rounding;
-3. GoRules ZEN (`pip install -e .[bench]`) evaluating the same rubric as a JSON decision model
-   (benchmarks/rubric-2022.jdm.json) through `ZenDecision.evaluate`, on `--zen-n` of them (default: all);
-4. end to end, in a child process, through the batch command's own path (`scorer.batch.run.jsonl_to_jsonl`,
-   the JSON Lines `score batch IN.jsonl -o OUT.jsonl` writes): JSON Lines of inputs (Contract 1) read, checked as
-   a YAML file is, scored and written as JSON Lines of results (Contract 3), streamed, for `--stream`
-   departments (default `--n`; a file of that many lines is written first), with the child's peak RSS
-   (`resource.getrusage`; with `--jobs N`, N worker processes, the largest of them). For the memory target:
-   `--stream 1000000`.
+1. scoring, over `--n` departments generated deterministically (benchmarks/departments.py), in turns of 200 per
+   entrant so that a change in the machine's load falls on all alike:
+   - the engine (`scorer.engine.score.score`, rules loaded once, departments already read);
+   - the hand-written exact scorer in integers (benchmarks/baseline_2022.py, departments already read into
+     integers);
+   - GoRules ZEN (`pip install -e '.[bench]'`), the rubric as a decision model (benchmarks/rubric-2022.jdm.json),
+     created once and called the fastest of the ways its Python API offers (measured first: `zen_ways`);
+   - a batch's reading of one JSON line (`parse_line`) and checking of its department (`read_inputs`);
+2. end to end, over `--batch` departments (default `--n`) as JSON Lines, each round: the real
+   `score batch IN.jsonl -o OUT.jsonl` as users run it (a child process, with its summary) and the hand-written
+   pipeline (benchmarks/pipeline_2022.py: orjson in, the integer scorer, bytes out), each its own process; with
+   `--jobs N`, `score batch --jobs N` too, on every core this process was given (benchmarks/end_to_end.py).
 
-It checks that every scorer gives the same total and grade for every department, prints departments per second
-and the ratios, and exits 1 on any disagreement. Not a timed test: figures depend on the machine.
-
-Measured on one core of a shared 2-core machine (the hand-written scorer takes 115-200 µs a department there,
-depending on the hour): engine 1,790-1,980 departments/s; hand-written 4,630-5,120/s (engine 2.6-2.7x its time;
-target 3x); ZEN 1,100-1,680/s (engine 1.07-1.7x its speed; target > 1x); end to end 490-840/s (target 5,000/s,
-not reached: the hand-written scorer alone takes about 200 µs a department there), with --jobs 2 about 1,150/s;
-peak RSS 30-31 MB, flat: a million departments streamed in 1,779 s at 31 MB.
+It checks that the engine, the hand-written scorer and ZEN agree on every total, grade and row score, and that
+the two pipelines write the same bytes; it exits 1 on any disagreement. It prints each entrant's median time a
+department with its range over the rounds (min–max), and each ratio as the median of the per-round ratios with
+their range. Not a timed test: figures depend on the machine and its load. `--quick` (1,000 departments,
+3 rounds) runs in well under a minute, for CI.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import asyncio
 import json
 import os
-import subprocess
+import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
-from decimal import Decimal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,172 +45,264 @@ ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT)]
 
 import baseline_2022  # noqa: E402
+import end_to_end  # noqa: E402
 from departments import departments  # noqa: E402
 
-from scorer.engine.score import score  # noqa: E402
-from scorer.errors import LineMap  # noqa: E402
-from scorer.inputs.read import read_inputs  # noqa: E402
-from scorer.rules.read import load_rules  # noqa: E402
-from scorer.sources.yaml import YamlDocument  # noqa: E402
+TURN = 200  # departments per entrant per turn
+Work = Callable[[list[Any]], list[Any]]
+Answer = Callable[[Any], tuple[int, str, list[int]]] | None
+Entrant = tuple[str, list[Any], Work, Answer]  # label, items as it takes them, timed work, what is compared
 
 
-def _total_and_grade(result: Any) -> tuple[Decimal, str]:
-    return result.total, result.grade
-
-
-def _zen_total(answer: dict[str, Any]) -> tuple[Decimal, str]:
-    return Decimal(repr(answer["result"]["total"])), answer["result"]["grade"]
-
-
-def _race(entrants: list[tuple[str, list[Any], Callable[[Any], Any]]], round_size: int = 200) -> list[Any]:
-    """Each entrant (label, items, work) works through its items in turns of `round_size`, one entrant after
-    the other, so that a change in the machine's load falls on all of them alike. Prints each one's rate;
-    returns (rate, outputs) per entrant. Each `work` returns only the total and grade compared afterwards: a
-    result is let go as soon as it is made, as a batch lets it go once written (holding 20,000 whole results
-    would measure the memory they fill rather than the scoring)."""
-    seconds = [0.0] * len(entrants)
-    outputs: list[list[Any]] = [[] for _ in entrants]
-    longest = max(len(items) for _, items, _ in entrants)
-    for start in range(0, longest, round_size):
-        for n, (_, items, work) in enumerate(entrants):
-            chunk = items[start : start + round_size]
-            if not chunk:
-                continue
-            began = time.perf_counter()
-            outputs[n].extend([work(item) for item in chunk])
-            seconds[n] += time.perf_counter() - began
-    rates = []
-    for (label, items, _), spent in zip(entrants, seconds, strict=True):
-        rates.append(len(items) / spent)
-        print(
-            f"  {label:<34} {len(items) / spent:>10,.0f} departments/s  ({spent * 1e6 / len(items):7.1f} µs each)"
-        )
-    return list(zip(rates, outputs, strict=True))
-
-
-def _child(path: str, out: str, jobs: str) -> None:
-    """Run in a child process: stream `path` to `out` through the batch command's own path (the JSON Lines
-    `score batch PATH -o OUT.jsonl` writes), print (seconds, scored, refused, peak RSS in MB) as JSON."""
-    import resource
-
-    from scorer.batch.run import jsonl_to_jsonl
-
-    start = time.perf_counter()
-    rules = load_rules("2022")
-    with open(path, encoding="utf-8") as source, open(out, "w", encoding="utf-8") as sink:
-        refusals = jsonl_to_jsonl(source, sink, rules, jobs=int(jobs), lang="zh", display=path)
-    seconds = time.perf_counter() - start
-    for refusal in refusals:
-        print(refusal.source.place, *(p.message for p in refusal.problems), file=sys.stderr)
-    refused = len(refusals)
-    with open(out, encoding="utf-8") as written:
-        scored = sum(1 for _ in written)
-    usage = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    peak = usage / 1024  # kilobytes on Linux; with --jobs, the largest of this process and its workers
-    print(json.dumps({"seconds": seconds, "scored": scored, "refused": refused, "rss_mb": peak}))
-
-
-def _totals_of(path: Path) -> Iterable[tuple[Decimal, str]]:
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            data = json.loads(line, parse_float=Decimal)
-            yield Decimal(data["total"]), data["grade"]
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--n", type=int, default=20000, help="departments for the comparisons (default 20000)"
+def engine_answer(result: Any) -> tuple[int, str, list[int]]:
+    """(total, grade, row scores) of an engine result, scores in hundredths (exact: every score has 2 places)."""
+    return (
+        baseline_2022.hundredths(format(result.total, "f")),
+        result.grade,
+        [baseline_2022.hundredths(format(row.score, "f")) for row in result.indicators],
     )
-    parser.add_argument(
-        "--stream", type=int, default=None, help="departments streamed end to end (default --n)"
-    )
-    parser.add_argument("--zen-n", type=int, default=None, help="departments given to ZEN (default --n)")
-    parser.add_argument("--seed", type=int, default=2022)
-    parser.add_argument(
-        "--jobs", type=int, default=1, help="worker processes for the end-to-end run (default 1: one core)"
-    )
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        _child(*args.child)
-        return 0
-    streamed = args.stream if args.stream is not None else args.n
 
-    with tempfile.TemporaryDirectory(prefix="score-bench-") as folder:
-        # First, while this process is small: a child inherits its parent's peak RSS as its own starting figure.
-        source, sink = Path(folder) / "in.jsonl", Path(folder) / "out.jsonl"
-        print(f"writing {streamed:,} departments as JSON Lines (seed {args.seed}) …")
-        with open(source, "w", encoding="utf-8") as handle:
-            handle.writelines(
-                json.dumps(d, ensure_ascii=False) + "\n" for d in departments(streamed, args.seed)
-            )
-        child = subprocess.run(
-            [sys.executable, __file__, "--child", str(source), str(sink), str(args.jobs)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        stream = json.loads(child.stdout)
-        ends = list(itertools.islice(_totals_of(sink), args.n))
 
-    print(f"generating {args.n:,} departments (seed {args.seed}) …")
-    documents = list(departments(args.n, args.seed))
-    rules = load_rules("2022")
-    read = [read_inputs(YamlDocument("<generated>", d, LineMap()), rules) for d in documents]
-    prepared = [baseline_2022.prepare(d) for d in documents]
-    print(f"one core; Python {sys.version.split()[0]}")
+def zen_answer(response: dict[str, Any]) -> tuple[int, str, list[int]]:
+    import zen_2022
 
-    entrants: list[tuple[str, list[Any], Callable[[Any], Any]]] = [
-        ("score (engine, rules loaded once)", read, lambda d: _total_and_grade(score(rules, d))),
-        ("hand-written Python scorer", prepared, lambda p: baseline_2022.score(p)[:2]),
-    ]
+    found = response["result"]
+    rows = [zen_2022.hundredths(found[row]) for row, _, _ in baseline_2022.ROWS]
+    return zen_2022.hundredths(found["total"]), found["grade"], rows
+
+
+def zen_ways() -> dict[str, Work] | None:
+    """The ways ZEN's Python API offers to evaluate one decision model many times, the model created once;
+    None when ZEN is not installed.
+
+    `ZenDecision.evaluate` starts an async runtime on every call; `async_evaluate` gathered in one event loop
+    shares one; `ZenEngine.evaluate` by key, the model given to the engine once (a static loader), keeps the
+    compiled decision in the engine; `evaluate_batch` hands a whole turn over at once.
+    """
     try:
         import zen
     except ImportError:
-        zen = None
-    if zen is not None:
-        import zen_2022
+        return None
+    import orjson
+    import zen_2022
 
-        decision = zen.ZenEngine().create_decision(zen_2022.JDM.read_text(encoding="utf-8"))
-        count = min(args.zen_n or args.n, args.n)
-        contexts = [zen_2022.context(d) for d in documents[:count]]
-        entrants.append(
-            ("GoRules ZEN (ZenDecision.evaluate)", contexts, lambda c: _zen_total(decision.evaluate(c)))
-        )
-    raced = _race(entrants)
-    (engine_rate, engine_totals), (base_rate, baseline) = raced[:2]
-    disagree = sum(1 for e, b in zip(engine_totals, baseline, strict=True) if e != b)
-    disagree += sum(1 for e, s in zip(engine_totals, ends, strict=False) if e != s)
-    disagree += len(engine_totals[: len(ends)]) != min(args.n, streamed)
+    model = orjson.loads(zen_2022.JDM.read_bytes())
+    engine = zen.ZenEngine({"loader": {"type": "static", "content": {"rubric": model}}})
+    decision = zen.ZenEngine().create_decision(orjson.dumps(model).decode())
 
-    zen_rate = None
-    if zen is None:
-        print("  GoRules ZEN                        not installed (pip install -e '.[bench]')")
+    async def gathered(chunk: list[bytes]) -> list[Any]:
+        return await asyncio.gather(*(decision.async_evaluate(c) for c in chunk))
+
+    return {
+        "ZenEngine.evaluate (by key)": lambda chunk: [engine.evaluate("rubric", c) for c in chunk],
+        "ZenDecision.evaluate": lambda chunk: [decision.evaluate(c) for c in chunk],
+        "ZenEngine.evaluate_batch": lambda chunk: [
+            r["data"] for r in engine.evaluate_batch([{"key": "rubric", "context": c} for c in chunk])
+        ],
+        "async_evaluate, one event loop": lambda chunk: asyncio.run(gathered(chunk)),
+    }
+
+
+def fastest(ways: dict[str, Work], contexts: list[bytes]) -> tuple[str, Work]:
+    """The fastest way on this machine, each timed on the same departments after a warm-up call: ZEN is raced
+    at its best, not at its slowest."""
+    sample = contexts[: 2 * TURN]
+    timings = {}
+    for label, work in ways.items():
+        work(sample[:1])
+        began = time.perf_counter()
+        for start in range(0, len(sample), TURN):
+            work(sample[start : start + TURN])
+        timings[label] = (time.perf_counter() - began) / len(sample)
+    for label, seconds in sorted(timings.items(), key=lambda item: item[1]):
+        print(f"    ZEN through {label:<32} {seconds * 1e6:8.1f} µs a department")
+    best = min(timings, key=lambda label: timings[label])
+    return f"GoRules ZEN ({best})", ways[best]
+
+
+def check_agreement(documents: list[dict[str, Any]], rules: Any) -> int:
+    """How many departments the engine, the hand-written scorer and ZEN (when installed) disagree on, in any
+    total, grade or row score; what `main` checks over every department of the run, untimed."""
+    import zen_2022
+
+    from scorer.engine.score import score
+    from scorer.inputs.read import read_inputs
+    from scorer.sources.jsonl import parse_line
+
+    lines = [json.dumps(d, ensure_ascii=False) for d in documents]
+    read = [read_inputs(parse_line(line, "in.jsonl", n), rules) for n, line in enumerate(lines, start=1)]
+    answers = {
+        "engine": [engine_answer(score(rules, d)) for d in read],
+        "hand-written": [baseline_2022.score(baseline_2022.prepare(d)) for d in documents],
+    }
+    ways = zen_ways()
+    if ways is not None:
+        by_key = ways["ZenEngine.evaluate (by key)"]
+        answers["ZEN"] = [zen_answer(r) for r in by_key([zen_2022.context(d) for d in documents])]
+    return disagreements(answers)
+
+
+def race(entrants: list[Entrant], rounds: int) -> tuple[list[list[float]], list[list[Any]]]:
+    """Seconds a department for each entrant in each round, and each entrant's answers in the first round.
+
+    After one turn each untimed, in each round every entrant works through its items in turns of TURN, one
+    entrant after the other. What is compared is taken from each turn's outputs after its time is taken, and
+    the outputs let go (as a batch lets a result go once written: holding 20,000 results would measure the
+    memory they fill)."""
+    per_round: list[list[float]] = [[] for _ in entrants]
+    outputs: list[list[Any]] = [[] for _ in entrants]
+    count = len(entrants[0][1])
+    for _, items, work, _ in entrants:  # a first turn untimed: caches and code warm, as in a long batch
+        work(items[:TURN])
+    for round_ in range(rounds):
+        spent = [0.0] * len(entrants)
+        for start in range(0, count, TURN):
+            for n, (_, items, work, answer) in enumerate(entrants):
+                chunk = items[start : start + TURN]
+                began = time.perf_counter()
+                done = work(chunk)
+                spent[n] += time.perf_counter() - began
+                if round_ == 0 and answer is not None:
+                    outputs[n].extend(answer(output) for output in done)
+        for n in range(len(entrants)):
+            per_round[n].append(spent[n] / count)
+    return per_round, outputs
+
+
+def disagreements(answers: dict[str, list[tuple[int, str, list[int]]]]) -> int:
+    """Departments on which some scorer's total, grade or row scores differ from the engine's; prints the first."""
+    found = 0
+    engine = answers["engine"]
+    for label, theirs in answers.items():
+        for n, (ours, other) in enumerate(zip(engine, theirs, strict=True)):
+            if ours != other:
+                found += 1
+                if found <= 3:
+                    print(f"  department {n}: engine {ours[:2]}, {label} {other[:2]}", file=sys.stderr)
+    return found
+
+
+def report_scoring(labels: list[str], per_round: list[list[float]], rounds: int, count: int) -> None:
+    print(f"\nscoring, {count:,} departments × {rounds} rounds, one core: µs a department, median (min–max)")
+    for label, times in zip(labels, per_round, strict=True):
+        print(f"  {label:<46} {end_to_end.spread(times)}")
+    engine, hand = per_round[0], per_round[1]
+    print("\nratios of times (per round; median (min–max)):")
+    end_to_end.ratio_line("engine / hand-written exact scorer", engine, hand, 3.0, "≤ 3x")
+    if len(labels) > 4:
+        end_to_end.ratio_line("engine / ZEN", engine, per_round[4], 1.0, "< 1x (faster)")
+    checked = statistics.median(per_round[3]) * 1e6
+    verdict = "met" if max(per_round[3]) * 1e6 <= 20 else "met by the median" if checked <= 20 else "NOT met"
+    print(f"  {'checking a department (read_inputs), µs':<46} {checked:6.1f}   target ≤ 20 µs: {verdict}")
+
+
+def entrants_of(documents: list[dict[str, Any]], rules: Any) -> list[Entrant]:
+    """The engine, the hand-written scorer, the JSON line read and its department checked, and ZEN if installed;
+    each given its departments as it takes them (made here, not timed)."""
+    import orjson
+
+    from scorer.engine.score import score
+    from scorer.inputs.read import read_inputs
+    from scorer.sources.jsonl import parse_line
+
+    lines = [orjson.dumps(d).decode() for d in documents]
+    parsed = [parse_line(line, "in.jsonl", n) for n, line in enumerate(lines, start=1)]
+    read = [read_inputs(document, rules) for document in parsed]
+    entrants: list[Entrant] = [
+        (
+            "score (engine, rules loaded once)",
+            read,
+            lambda chunk: [score(rules, d) for d in chunk],
+            engine_answer,
+        ),
+        (
+            "hand-written exact scorer (integers)",
+            [baseline_2022.prepare(d) for d in documents],
+            lambda chunk: [baseline_2022.score(p) for p in chunk],
+            lambda answer: answer,
+        ),
+        (
+            "a JSON line read (parse_line)",
+            lines,
+            lambda chunk: [parse_line(t, "in.jsonl", 1) for t in chunk],
+            None,
+        ),
+        (
+            "a department checked (read_inputs)",
+            parsed,
+            lambda chunk: [read_inputs(d, rules) for d in chunk],
+            None,
+        ),
+    ]
+    import zen_2022
+
+    contexts = [zen_2022.context(d) for d in documents]
+    ways = zen_ways()
+    if ways is None:
+        print("  GoRules ZEN not installed (pip install -e '.[bench]'): left out")
     else:
-        zen_rate, zen_totals = raced[2]
-        disagree += sum(1 for e, z in zip(engine_totals, zen_totals, strict=False) if e != z)
+        label, work = fastest(ways, contexts)
+        entrants.append((label, contexts, work, zen_answer))
+    return entrants
 
-    stream_rate = stream["scored"] / stream["seconds"]
-    label = "end to end, JSON Lines → JSON Lines" + (f" (--jobs {args.jobs})" if args.jobs > 1 else "")
+
+def agree(outputs: list[list[Any]], has_zen: bool) -> int:
+    answers = {"engine": outputs[0], "hand-written": outputs[1]}
+    if has_zen:
+        answers["ZEN"] = outputs[4]
+    found = disagreements(answers)
     print(
-        f"  {label:<34} {stream_rate:>10,.0f} departments/s"
-        f"  ({streamed:,} streamed in {stream['seconds']:.1f} s, peak RSS {stream['rss_mb']:.0f} MB)"
+        f"  totals, grades and row scores agree on every department ({', '.join(answers)}): {'yes' if not found else f'NO ({found})'}"
     )
+    return found
 
-    print()
-    print(f"engine / hand-written time:  {base_rate / engine_rate:5.2f}x  (target ≤ 3x)")
-    if zen_rate is not None:
-        print(f"engine speed / ZEN speed:    {engine_rate / zen_rate:5.2f}x  (target > 1x)")
-    cores = "one core" if args.jobs <= 1 else f"{args.jobs} processes"
-    print(f"end to end:                  {stream_rate:,.0f}/s on {cores}  (target ≥ 5,000/s on one core)")
-    print(f"peak RSS streaming:          {stream['rss_mb']:.0f} MB  (target < 150 MB for 1,000,000)")
-    print(f"totals and grades agree:     {'yes' if not disagree else f'NO ({disagree} differ)'}")
-    if stream["scored"] != streamed:
-        disagree += 1
-    return 1 if disagree or stream["refused"] else 0
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20000, help="departments scored (default 20000)")
+    parser.add_argument("--batch", type=int, default=None, help="departments end to end (default --n)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of every measurement (default 5)")
+    parser.add_argument("--jobs", type=int, default=1, help="also run score batch --jobs N on every core")
+    parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument(
+        "--cpu", type=int, default=None, help="the core to run on (default: the last one given)"
+    )
+    parser.add_argument("--quick", action="store_true", help="1,000 departments, 3 rounds: for CI")
+    args = parser.parse_args()
+    if args.quick:
+        args.n, args.rounds = min(args.n, 1000), min(args.rounds, 3)
+    args.batch = args.batch or args.n
+    if min(args.n, args.batch, args.rounds) < 1:
+        parser.error("--n, --batch and --rounds must be at least 1")
+    return args
+
+
+def main() -> int:
+    args = arguments()
+    cores = os.sched_getaffinity(0)
+    cpu = max(cores) if args.cpu is None else args.cpu  # the last: `taskset -c 0` is what other work takes
+    if cpu not in cores:
+        sys.exit(
+            f"--cpu {cpu}: not one of the cores this process may use ({', '.join(map(str, sorted(cores)))})"
+        )
+    os.sched_setaffinity(0, {cpu})  # one core, for this process and the children it starts
+    print(f"one core (cpu {cpu} of {len(cores)} given); Python {sys.version.split()[0]}; seed {args.seed}")
+    # End to end first, while this process is small: a child's peak RSS starts from its parent's at the fork.
+    with tempfile.TemporaryDirectory(prefix="score-bench-") as folder:
+        commands = end_to_end.pipelines(Path(folder), departments(args.batch, args.seed), args.jobs, cores)
+        piped = end_to_end.end_to_end(commands, args.batch, args.rounds)
+    documents = list(departments(args.n, args.seed))
+    from scorer.rules.read import (
+        load_rules,
+    )  # only now: the children started above do not start from its size
+
+    entrants = entrants_of(documents, load_rules("2022"))
+    per_round, outputs = race(entrants, args.rounds)
+    report_scoring([label for label, _, _, _ in entrants], per_round, args.rounds, args.n)
+    wrong = agree(outputs, len(entrants) > 4)
+    end_to_end.report(piped, args.batch, args.rounds)
+    return 1 if wrong else 0
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("SCORE_LANG", "zh")
     sys.exit(main())

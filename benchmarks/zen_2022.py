@@ -1,19 +1,21 @@
-"""The 2022 rubric as a GoRules JSON Decision Model (JDM), for ZEN Engine, and the context each department gives it.
+"""The 2022 rubric as a GoRules JSON Decision Model (JDM) for ZEN Engine, and the context each department gives it.
 
-`python benchmarks/zen_2022.py` writes `benchmarks/rubric-2022.jdm.json` (kept in the repository): one
-expression node with a score per row, in the rubric's order, then the total and the grade. The rules are those of
-../shared/RUBRIC-2022.md, as in `baseline_2022.py`: formulas, roll-up of targets by mean completion (a strict
-bound reached but not passed counts 99%), deductions stopping at zero, overrides, half-up or truncating to 2
-places. ZEN computes in 28-digit decimals; the benchmark checks that its totals equal the exact ones.
+`python benchmarks/zen_2022.py` writes `benchmarks/rubric-2022.jdm.json` (kept in the repository), written as a
+ZEN user would: an expression node with one expression per row in the rubric's order (its formula, the mean
+completion of its targets, or its weight; less its deductions, not below zero; or the evaluator's override),
+then the total; then a decision table (first hit) for the grade bands. The rules are those of the rule files, as
+in `baseline_2022.py`. ZEN computes in 28-digit decimals: the benchmark checks that every row score, total and
+grade equals the engine's.
 """
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from baseline_2022 import WEIGHTS, _amount
+from baseline_2022 import ROWS, amount
 
 HERE = Path(__file__).resolve().parent
 JDM = HERE / "rubric-2022.jdm.json"
@@ -22,14 +24,14 @@ MET = (
     "(#.s == 'ge' ? #.a >= #.g : #.s == 'gt' ? #.a > #.g : #.s == 'le' ? #.a <= #.g"
     " : #.s == 'lt' ? #.a < #.g : #.a == #.g)"
 )
-CLOSE = "min([abs(#.a), abs(#.g)]) / max([abs(#.a), abs(#.g)])"
+CLOSE = "min([#.a, #.g]) / max([#.a, #.g])"
+# 1 when met; a strict bound reached but not passed 99%, a nearer miss of a strict bound no more than that.
 COMPLETION = (
-    f"({MET} ? 1 : (#.a == #.g ? 0.99 : (#.a * #.g <= 0 ? 0 : (#.st ? min([0.99, {CLOSE}]) : {CLOSE}))))"
+    f"({MET} ? 1 : #.a == #.g ? 0.99 : #.a <= 0 or #.g <= 0 ? 0 : #.st ? min([0.99, {CLOSE}]) : {CLOSE})"
 )
 
 
-def _row(row: str) -> str:
-    weight = WEIGHTS[row]
+def _row(row: str, weight: str) -> str:
     if row == "budget_execution":
         base = f"floor({weight} * min([rate, 100])) / 100"  # weight × rate / 100, truncated to 2 places
     elif row == "contract_filing_timeliness":
@@ -40,79 +42,92 @@ def _row(row: str) -> str:
         listed = f"(tg.{row} ?? [])"
         base = f"(len({listed}) == 0 ? {weight} : round({weight} * sum(map({listed}, {COMPLETION})) / len({listed}), 2))"
     else:
-        base = f"{weight}"
+        base = weight
     return f"ov.{row} != null ? ov.{row} : max([0, {base} - sum(ded.{row} ?? [])])"
 
 
+def _node(id_: str, kind: str, name: str, x: int, content: dict[str, Any] | None = None) -> dict[str, Any]:
+    node = {"id": id_, "type": kind, "name": name, "position": {"x": x, "y": 0}}
+    return node | ({"content": content} if content is not None else {})
+
+
+def _weight(hundredths: int) -> str:
+    return format(Decimal(hundredths).scaleb(-2).normalize(), "f")  # 2000 → "20", 50 → "0.5"
+
+
 def decision() -> dict[str, Any]:
-    expressions = [(row, _row(row)) for row in WEIGHTS]
-    expressions.append(("total", " + ".join(f"$.{row}" for row in WEIGHTS)))
-    expressions.append(("grade", "$.total >= 90 ? '优' : $.total >= 80 ? '良' : $.total >= 60 ? '中' : '差'"))
-    node = {
-        "id": "rubric",
-        "type": "expressionNode",
-        "name": "rubric-2022",
-        "position": {"x": 250, "y": 0},
-        "content": {
-            "expressions": [
-                {"id": f"e{n}", "key": key, "value": value} for n, (key, value) in enumerate(expressions)
-            ],
-            "passThrough": False,
-        },
+    expressions = [(row, _row(row, _weight(weight))) for row, weight, _ in ROWS]
+    expressions.append(("total", " + ".join(f"$.{row}" for row, _, _ in ROWS)))
+    scores = {
+        "expressions": [
+            {"id": f"e{n}", "key": key, "value": value} for n, (key, value) in enumerate(expressions)
+        ],
+        "passThrough": False,
+    }
+    bands = [(">= 90", "优"), (">= 80", "良"), (">= 60", "中"), ("", "差")]
+    grade = {
+        "hitPolicy": "first",
+        "passThrough": True,
+        "inputs": [{"id": "total", "name": "Total", "field": "total"}],
+        "outputs": [{"id": "grade", "name": "Grade", "field": "grade"}],
+        "rules": [
+            {"_id": f"band{n}", "total": when, "grade": f"'{name}'"} for n, (when, name) in enumerate(bands)
+        ],
     }
     return {
+        "contentType": "application/vnd.gorules.decision",
         "nodes": [
-            {"id": "in", "type": "inputNode", "name": "department", "position": {"x": 0, "y": 0}},
-            node,
-            {"id": "out", "type": "outputNode", "name": "result", "position": {"x": 500, "y": 0}},
+            _node("in", "inputNode", "department", 0),
+            _node("scores", "expressionNode", "row scores", 250, scores),
+            _node("grade", "decisionTableNode", "grade band", 500, grade),
+            _node("out", "outputNode", "result", 750),
         ],
         "edges": [
-            {"id": "a", "sourceId": "in", "targetId": "rubric", "type": "edge"},
-            {"id": "b", "sourceId": "rubric", "targetId": "out", "type": "edge"},
+            {"id": "a", "sourceId": "in", "targetId": "scores", "type": "edge"},
+            {"id": "b", "sourceId": "scores", "targetId": "grade", "type": "edge"},
+            {"id": "c", "sourceId": "grade", "targetId": "out", "type": "edge"},
         ],
     }
 
 
-def context(document: dict[str, Any]) -> str:
-    """The department as ZEN's JSON context: numbers as exact decimal text, targets as amounts (not timed)."""
+def context(document: dict[str, Any]) -> bytes:
+    """The department as ZEN's JSON context, numbers as their exact decimal text (made before timing)."""
     rows = document.get("indicators", {})
-    formula = {**rows.get("budget_execution", {}), **rows.get("contract_filing_timeliness", {})}
+    formula = {**rows["budget_execution"], **rows["contract_filing_timeliness"]}
     formula.update(rows.get("procurement_policy_effect", {}))
     data = {
-        "rate": _decimal(formula.get("execution_rate", 0)),
-        "ct": _decimal(formula.get("contracts_total", 0)),
-        "cf": _decimal(formula.get("contracts_filed_on_time", 0)),
-        "ss": _decimal(formula.get("sme_suitable_budget", 0)),
-        "sa": _decimal(formula.get("sme_awarded_amount", 0)),
-        "ov": {row: _decimal(e["override"]["score"]) for row, e in rows.items() if "override" in e},
+        "rate": _Number(formula["execution_rate"]),
+        "ct": formula["contracts_total"],
+        "cf": formula["contracts_filed_on_time"],
+        "ss": _Number(formula.get("sme_suitable_budget", 0)),
+        "sa": _Number(formula.get("sme_awarded_amount", 0)),
+        "ov": {row: _Number(e["override"]["score"]) for row, e in rows.items() if "override" in e},
         "ded": {
-            row: [_decimal(d["points"]) for d in e["deductions"]]
+            row: [_Number(d["points"]) for d in e["deductions"]]
             for row, e in rows.items()
             if "deductions" in e
         },
         "tg": {row: [_target(t) for t in e["targets"]] for row, e in rows.items() if "targets" in e},
     }
-    return _json(data)
+    return _json(data).encode()
 
 
 def _target(target: dict[str, str]) -> dict[str, Any]:
-    sign, goal = _amount(target["target"])
-    _, actual = _amount(target["actual"])
-    return {"s": SIGNS[sign], "st": sign in "<>", "g": _decimal(goal), "a": _decimal(actual)}
+    sign, goal, goal_places, _ = amount(target["target"])
+    _, actual, actual_places, _ = amount(target["actual"])  # the same unit (baseline_2022.target checks)
+    return {
+        "s": SIGNS[sign],
+        "st": sign in "<>",
+        "g": _Number(Decimal(goal).scaleb(-goal_places)),
+        "a": _Number(Decimal(actual).scaleb(-actual_places)),
+    }
 
 
 class _Number(str):
     """A number written as its exact decimal text in the JSON."""
 
-
-def _decimal(value: Any) -> _Number:
-    from decimal import Decimal
-    from fractions import Fraction
-
-    if isinstance(value, Fraction):  # an amount read from a target: a finite decimal, written exactly
-        assert 10**12 % value.denominator == 0, value
-        value = Decimal(value.numerator * (10**12 // value.denominator)).scaleb(-12).normalize()
-    return _Number(format(Decimal(str(value)), "f"))
+    def __new__(cls, value: Any) -> _Number:
+        return super().__new__(cls, format(Decimal(str(value)), "f"))
 
 
 def _json(value: Any) -> str:
@@ -124,9 +139,15 @@ def _json(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | _Number):
         return str(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def hundredths(value: Any) -> int:
+    """A score ZEN returned (an int or a float of at most 2 places) in hundredths; anything else is refused."""
+    exact = Decimal(repr(value)).scaleb(2)
+    if exact != exact.to_integral_value():
+        raise ValueError(f"ZEN returned {value!r}, not a score of 2 places")
+    return int(exact)
 
 
 if __name__ == "__main__":

@@ -188,3 +188,30 @@ def test_a_current_workbook_whose_score_header_was_changed_is_still_read_as_curr
     book.save(path)
     _fill(path, "output_targets", {layout.SCORE: 19, layout.REASON: "偏低"})
     assert _total(_run(path, 0)) == "98.34"
+
+
+def test_a_workbook_made_from_inputs_losing_more_than_half_a_row_scores_as_the_inputs(tmp_path: Path) -> None:
+    """A real loss of more than half a row (12.5 of 20) written by the template from an inputs file is kept with
+    the 自评分 it implies beside it, so the workbook scores exactly as the inputs file; typed alone in the deduction
+    column, the same number is still refused as a likely score."""
+    inputs = tmp_path / "inputs.yaml"
+    text = (EXAMPLES / "2022-zhengwu-fuwu.yaml").read_text(encoding="utf-8")
+    inputs.write_text(text.replace("      - points: 2.5", "      - points: 12.5", 1), encoding="utf-8")
+    book = tmp_path / "自评输入.xlsx"
+    assert (
+        runner.invoke(app, ["template", "--lang", "zh", "--from", str(inputs), "-o", str(book)]).exit_code
+        == 0
+    )
+    scored = [runner.invoke(app, ["run", str(path), "-f", "json"]) for path in (inputs, book)]
+    assert [r.exit_code for r in scored] == [0, 0], scored[1].output
+    totals = [json.loads(r.stdout)["total"] for r in scored]
+    assert totals[0] == totals[1] and Decimal(totals[0]) < 90
+    sheet = openpyxl.load_workbook(book)["指标"]
+    row = _first_row(sheet, "outcome_targets")
+    assert sheet.cell(row, layout.SCORE).value == 7.5 and sheet.cell(row, layout.POINTS).value == 12.5
+    _fill(book, "outcome_targets", {layout.SCORE: None})
+    refused = runner.invoke(app, ["run", str(book)])
+    assert (
+        refused.exit_code == 1
+        and f"指标!{openpyxl.utils.get_column_letter(layout.POINTS)}{row}" in refused.output
+    )

@@ -90,7 +90,9 @@ class ReadsTyped(ReadsGiven):
                 self.fail(path, t("workbook.points_on_computed", **values))
             elif points > weight:
                 self.fail(path, t("workbook.points_over_weight", **values))
-            elif weight < 2 * points <= 2 * weight:  # all of a row lost reads as its full marks typed
+            elif "score" not in entry and weight < 2 * points <= 2 * weight:
+                # More than half of a row lost, with no 自评分 to confirm it, reads as the row's score typed in the
+                # deduction column (19 on a 20-point row); a typed 自评分 must agree with the deductions instead.
                 self.fail(path, t("workbook.points_like_score", **values))
             elif total > weight:
                 self.fail(path, t("workbook.points_add_up", total=f"{total:f}", **values))

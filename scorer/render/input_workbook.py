@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scorer.errors import PathKey, Problem, UserError
 from scorer.i18n import t
 from scorer.inputs import workbook_layout as layout
+from scorer.inputs.typed import judged
 from scorer.kinds import registry
 from scorer.kinds.base import InputSpec
 from scorer.kinds.targets.model import DeclaredTarget
@@ -149,7 +150,8 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
                 _validate(sheet, validations, spec, cell.coordinate, lang)
             deduction = deductions[position] if position < len(deductions) else {}
             override = (entry.get("override") or {}) if position == 0 else {}
-            _score(sheet, row, indicator, entry if position == 0 else None, lang)
+            typed = _typed_score(indicator, entry, deductions, len(specs)) if position == 0 else None
+            _score(sheet, row, indicator, entry if position == 0 else None, typed, lang)
             _put(sheet, row, layout.POINTS, _given_number(deduction.get("points")), editable=True)
             own = (
                 entry.get("reason") if position == 0 else None
@@ -179,13 +181,30 @@ def _judged(indicator: Indicator) -> bool:
     return registry.kind(indicator.scoring).judged
 
 
-def _score(sheet: Worksheet, row: int, indicator: Indicator, entry: dict[str, Any] | None, lang: str) -> None:
+def _score(
+    sheet: Worksheet, row: int, indicator: Indicator, entry: dict[str, Any] | None, typed: Any, lang: str
+) -> None:
     """The 自评分 cell: typed on a judged row's first line; on a computed row it says the score is computed."""
     if entry is not None and _judged(indicator):
-        _put(sheet, row, layout.SCORE, _given_number(entry.get("score")), editable=True)
+        _put(sheet, row, layout.SCORE, _given_number(typed), editable=True)
         return
     shown = t("workbook.score_computed", lang) if entry is not None else None
     _put(sheet, row, layout.SCORE, shown).fill = PatternFill("solid", fgColor="EDEDED")
+
+
+def _typed_score(indicator: Indicator, entry: dict[str, Any], deductions: list[Any], rows: int) -> Any:
+    """The row's 自评分 as given or, for a judged row given only by its deductions, the weight less them: the
+    form's own column then agrees with the deductions written beside it, and the workbook reads back as the inputs
+    file scores (a deduction alone of more than half the weight would read as a score typed in the wrong column)."""
+    if "score" in entry or not judged(indicator, entry) or not deductions or len(deductions) > rows:
+        return entry.get("score")
+    if len(deductions) != len(entry.get("deductions") or []):  # declared codes are not on this sheet
+        return None
+    try:
+        lost = sum((Decimal(str(d.get("points"))) for d in deductions), Decimal(0))
+    except (ArithmeticError, AttributeError):
+        return None
+    return indicator.weight - lost if lost.is_finite() and 0 <= lost <= indicator.weight else None
 
 
 def _title(indicator: Indicator, lang: str) -> str:
