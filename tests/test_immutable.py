@@ -82,3 +82,33 @@ def test_no_cache_is_keyed_by_an_objects_id() -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "id"
     ]
     assert calls == []
+
+
+def test_a_rubric_that_extends_another_is_as_immutable_and_hashable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its identity and where each row comes from are part of its value: read-only, hashed, pickled."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "rules" / "guangzhou-huangpu-bumen" / "2023"
+    folder.mkdir(parents=True)
+    (folder / "rubric.yaml").write_text(
+        "id: guangzhou-huangpu-bumen\nyear: 2023\nstatus: provisional\nprovenance: {source: []}\n"
+        "extends: guangzhou-huangpu-bumen/2022\n",
+        encoding="utf-8",
+    )
+    one, two = load_rules(folder), load_rules(folder)
+    assert one.extends == "guangzhou-huangpu-bumen/2022" and one.provisional and one.name.endswith("/2023")
+    assert isinstance(one.origins, FrozenMap) and one.origins["budget_disclosure"].source
+    assert one == two and hash(one) == hash(two) and {one: "2023"}[two] == "2023"
+    with pytest.raises(TypeError):
+        one.origins["budget_disclosure"] = one.origins["budget_disclosure"]  # type: ignore[index]
+    assert pickle.loads(pickle.dumps(one)) == one
+
+
+def test_a_rule_set_made_from_another_starts_with_nothing_derived() -> None:
+    """`replace` (a new digest, the origins of an extended rubric) never carries what was worked out before."""
+    rules = load_rules(ILLUSTRATIVE)
+    rules.derived.keep("probe", "made from the rule set as it was")
+    changed = dataclasses.replace(rules, digest="another")
+    assert rules.derived.find("probe") is not None
+    assert changed.derived.find("probe") is None

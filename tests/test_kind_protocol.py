@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,8 @@ from scorer.inputs.read import parse_inputs
 from scorer.kinds import registry
 from scorer.kinds.needs import needed_inputs
 from scorer.kinds.read import read_kinds
-from scorer.kinds.specs import KindRules
+from scorer.kinds.specs import KindRules, where
+from scorer.maintain.edge_coverage import edge_items, edges_seen
 from scorer.maintain.kind_coverage import kind_items
 from scorer.maintain.kind_diff import parts
 from scorer.rules.read import load_rules
@@ -133,7 +136,7 @@ from fractions import Fraction
 from scorer.facts import fact
 from scorer.kinds.base import FORMULA_NAMES, Step
 from scorer.kinds.context import Declarative
-from scorer.kinds.parts import Item
+from scorer.kinds.parts import Edge, Item, side
 from scorer.kinds.specs import where
 
 
@@ -170,6 +173,15 @@ class HalvesKind(Declarative):
 
     def parts(self, spec):
         yield where(spec.path), f"{spec.of.source} < {spec.below}"
+
+    def edges(self, spec, ident):
+        place, edge = where(spec.path), Fraction(spec.below)
+        label = fact("cases.item.threshold", id=ident, where=place, threshold=edge, side=side("at"))
+        yield Edge((place, edge, "at"), label)
+
+    def edges_seen(self, spec, names):
+        at = spec.of.evaluate(names) == spec.below
+        return {(where(spec.path), Fraction(spec.below), "at")} if at else set()
 
 
 KIND = HalvesKind()
@@ -212,3 +224,35 @@ def test_a_new_kind_is_one_module(halves: None) -> None:
     assert needed_inputs(new, {}, "", 2030) == {"execution_rate"}
     assert list(kind_items(new)) == ["halves"]
     assert parts(new) == {"halves": "execution_rate < 90"}
+    # `score test --coverage` counts the edges the kind says it has, keyed by data, worded where shown.
+    edges = edge_items(new)
+    assert list(edges) == [("edge", "execution_bands", "halves", Fraction(90), "at")]
+    with speaking("en"):
+        assert [say(label) for label in edges.values()] == [
+            "steps threshold execution_bands.halves 90, a value on it"
+        ]
+    assert edges_seen(new, {"execution_rate": Decimal(90)}, 2030) == set(edges)
+    assert edges_seen(new, {"execution_rate": Decimal(91)}, 2030) == set()
+
+
+def test_the_steps_kind_lints_its_own_threshold() -> None:
+    """A threshold outside its input's declared range is the steps kind's own lint, wherever the steps stand."""
+    rules = load_rules(ILLUSTRATIVE)
+    for ident in ("public_expense_steps", "execution_by_type"):
+        indicator = rules.indicator(ident)
+        assert indicator is not None
+        specs = [indicator.spec, *(o.spec for o in getattr(indicator.spec, "options", ()))]
+        steps = next(spec for spec in specs if getattr(spec, "kind", "") == "steps")
+        assert not list(registry.kind("steps").lint(steps, indicator, rules.year))
+        far = dataclasses.replace(steps, threshold=Decimal(-5))
+        with speaking("en"):
+            found = [
+                p for p in registry.kind("steps").lint(far, indicator, rules.year) if "threshold" in p.message
+            ]
+        assert len(found) == 1, found
+        place = (*steps.path, "threshold")
+        assert found[0].location.field == where(place) and found[0].location.line == indicator.lines.line(
+            place
+        )
+        assert isinstance(found[0].location.line, int)
+        assert "the threshold -5 lies outside what" in found[0].message
