@@ -14,7 +14,7 @@ from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Under
 from fractions import Fraction
 from functools import lru_cache
 
-from scorer.i18n import t
+from scorer.facts import Fact, fact
 from scorer.rounding import Rounding, from_units
 
 # Beyond this an input is surely a typing slip (the largest budgets are under a billion 万元).
@@ -43,7 +43,11 @@ _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
 class NotANumber(ValueError):
-    """The text is not a number as a department would write one; the message says why."""
+    """The text is not a number as a department would write one; `fact` says why (worded where it is shown)."""
+
+    def __init__(self, why: Fact):
+        super().__init__(why)
+        self.fact = why
 
 
 def parse_number(value: object, *, percent: bool = False) -> Decimal:
@@ -52,7 +56,7 @@ def parse_number(value: object, *, percent: bool = False) -> Decimal:
     With `percent`, a trailing % (or ％) is allowed and dropped: the value is in percent units.
     """
     if isinstance(value, bool) or value is None:
-        raise NotANumber(t("number.expected"))
+        raise NotANumber(fact("number.expected"))
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, Decimal):
@@ -60,32 +64,32 @@ def parse_number(value: object, *, percent: bool = False) -> Decimal:
     elif isinstance(value, str):
         number = _parse_text(value, percent)
     else:
-        raise NotANumber(t("number.expected"))
+        raise NotANumber(fact("number.expected"))
     problem = out_of_bounds(number)
     if problem:
         raise NotANumber(
             problem
             if not number.is_finite()
-            else t("number.value_problem", value=str(value), problem=problem)
+            else fact("number.value_problem", value=str(value), problem=problem)
         )
     return number.copy_abs() if number.is_zero() else number  # -0 is 0
 
 
-def out_of_bounds(number: Decimal) -> str | None:
+def out_of_bounds(number: Decimal) -> Fact | None:
     """Why a number cannot be a department's or a rubric's value, or None. Context-free.
 
     Said after the number ("1E+13 is too large to be right"), except for a number that is not finite, whose
     message stands alone ("must be a finite number")."""
     if not number.is_finite():
-        return t("number.not_finite")
+        return fact("number.not_finite")
     if number.is_zero():  # 0.0e-999999999 is zero, but written out it is a billion zeros
         exponent = number.as_tuple().exponent
         assert isinstance(exponent, int)
         if exponent < -MAX_PLACES:
-            return t("number.too_many_places", places=MAX_PLACES)
-        return t("number.too_large") if exponent >= MAX_MAGNITUDE.adjusted() else None
+            return fact("number.too_many_places", places=MAX_PLACES)
+        return fact("number.too_large") if exponent >= MAX_MAGNITUDE.adjusted() else None
     if number.adjusted() >= MAX_MAGNITUDE.adjusted():
-        return t("number.too_large")
+        return fact("number.too_large")
     _, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int)
     kept = len(digits)
@@ -93,21 +97,21 @@ def out_of_bounds(number: Decimal) -> str | None:
         kept -= 1
         exponent += 1
     if exponent < -MAX_PLACES:
-        return t("number.too_many_places", places=MAX_PLACES)
+        return fact("number.too_many_places", places=MAX_PLACES)
     if kept > MAX_DIGITS:
-        return t("number.too_many_digits", digits=MAX_DIGITS)
+        return fact("number.too_many_digits", digits=MAX_DIGITS)
     return None
 
 
 def json_decimal(text: str) -> Decimal:
     """A JSON number with a fraction or an exponent, as the exact Decimal it writes, refused as it is read
-    (ValueError saying why) when out of bounds: `1e999999999` must not reach anything that would write out or
+    (NotANumber, a ValueError, saying why) when out of bounds: `1e999999999` must not reach anything that would write out or
     convert its billion digits. For `json.loads(parse_float=…)`."""
     number = Decimal(text)
     problem = out_of_bounds(number)
     if problem is not None:
         shown = text if len(text) <= 40 else text[:37] + "..."
-        raise ValueError(t("number.value_problem", value=shown, problem=problem))
+        raise NotANumber(fact("number.value_problem", value=shown, problem=problem))
     return number
 
 
@@ -121,28 +125,28 @@ def json_whole(text: str) -> int:
 
 def _parse_text(text: str, percent: bool) -> Decimal:
     if len(text) > 60:
-        raise NotANumber(t("number.not_a_number", text=text[:37] + "..."))
+        raise NotANumber(fact("number.not_a_number", text=text[:37] + "..."))
     if text.isascii() and _PLAIN.fullmatch(text):  # "98.88" as most write it: nothing to clean, read as it is
         return Decimal(text)
     for char in text:  # NFKC would read "9⁶" as 96 and "①⓪" as 10: only 0-9 and full-width digits are digits
         if unicodedata.category(char) == "No" or (
             char.isdigit() and not ("0" <= char <= "9" or "０" <= char <= "９")
         ):
-            raise NotANumber(t("number.odd_digit", text=text, char=char))
+            raise NotANumber(fact("number.odd_digit", text=text, char=char))
     cleaned = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     cleaned = cleaned.replace("。", ".")
     if percent and cleaned.endswith("%"):
         cleaned = cleaned[:-1]
     elif cleaned.endswith("%"):
-        raise NotANumber(t("number.percent_not_allowed", text=text))
+        raise NotANumber(fact("number.percent_not_allowed", text=text))
     if _THOUSANDS.match(cleaned):
         cleaned = cleaned.replace(",", "")
     if not _PLAIN.match(cleaned):
-        raise NotANumber(t("number.not_a_number", text=text))
+        raise NotANumber(fact("number.not_a_number", text=text))
     try:
         return Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the pattern above admits only valid decimals
-        raise NotANumber(t("number.not_a_number", text=text)) from None
+        raise NotANumber(fact("number.not_a_number", text=text)) from None
 
 
 @lru_cache(maxsize=4096)  # weights, scores and amounts repeat from one result to the next

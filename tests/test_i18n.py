@@ -124,7 +124,7 @@ def test_every_dynamic_key_belongs_to_a_listed_family() -> None:
     built |= set(_TEMPLATE_BUILT.findall(_source()))
     assert built == DYNAMIC_FAMILIES.keys()
     engine = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "scorer" / "engine").glob("*.py"))
-    engine += "".join(p.read_text(encoding="utf-8") for p in (ROOT / "scorer" / "kinds").glob("*.py"))
+    engine += "".join(p.read_text(encoding="utf-8") for p in (ROOT / "scorer" / "kinds").rglob("*.py"))
     assert set(re.findall(r'Step\(\s*"([a-z_-]+)"', engine)) == DYNAMIC_FAMILIES["explain.step."]
 
 

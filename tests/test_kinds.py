@@ -15,8 +15,8 @@ from scorer.formula.evaluate import compile_formula
 from scorer.i18n import say, speaking
 from scorer.inputs.read import parse_inputs
 from scorer.inputs.schema import inputs_schema
-from scorer.kinds.specs import Interval, Steps
-from scorer.kinds.steps import count
+from scorer.kinds.parts import Interval
+from scorer.kinds.steps import Steps, count
 from scorer.maintain import diff_report
 from scorer.maintain.cases import discover, load_case, run_case, run_cases
 from scorer.maintain.diff import diff
@@ -62,6 +62,16 @@ def test_each_band_edge_counts_from_both_sides_and_each_threshold_from_its_first
     beside = run_cases([GOLDEN / "band-edges-c.yaml"], lambda _: ILLUSTRATIVE).coverage().missing
     assert "band edge execution_bands.bands at 95, a value just below it" not in beside  # 94.99
     assert "band edge execution_bands.bands at 95, a value on it" in beside
+
+
+def test_the_edges_missed_are_kept_as_facts_and_worded_in_the_language_asked() -> None:
+    """Coverage is counted once, in no language; each edge, threshold and branch is worded where it is shown."""
+    covered = run_cases([GOLDEN / "band-edges-c.yaml"], lambda _: ILLUSTRATIVE).coverage()
+    english, chinese = covered.words("en"), covered.words("zh")
+    assert "band edge execution_bands.bands at 95, a value on it" in english
+    assert "区间边界 execution_bands.bands 的 95：恰在边界上的值" in chinese
+    assert len(english) == len(chinese) == covered.total - covered.exercised
+    assert not any("band edge" in word or "steps threshold" in word for word in chinese)
 
 
 # -- lint on a copy broken on purpose ---------------------------------------------------------------------------

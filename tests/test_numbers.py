@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from scorer.i18n import say
 from scorer.numbers import NotANumber, parse_number, to_json_number
 from scorer.rounding import Rounding, fmt
 
@@ -70,5 +71,6 @@ def test_numbers_print_as_the_tables_print_them(value: str, text: str) -> None:
 
 def test_more_digits_than_json_can_carry_are_refused() -> None:
     assert parse_number("123456789012.345") == Decimal("123456789012.345")
-    with pytest.raises(NotANumber, match="more than 15 significant digits"):
+    with pytest.raises(NotANumber) as refused:
         parse_number("1234567.123456789")
+    assert "more than 15 significant digits" in say(refused.value.fact)  # a fact, worded where it is shown

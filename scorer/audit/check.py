@@ -25,6 +25,7 @@ from scorer.errors import Location
 from scorer.facts import Fact, fact, said
 from scorer.i18n import t
 from scorer.inputs.model import Deduction, Department, IndicatorInputs, Override
+from scorer.kinds.registry import kind
 from scorer.kinds.stated import kind_inputs, scored_by_kind
 from scorer.numbers import EXACT
 from scorer.rounding import ROUNDING_MODES, Rounding, fmt
@@ -215,7 +216,8 @@ class _Auditor(ChecksTotals):
         facts = stated_values(indicator, row.reason) if row.reason else {}
         stated = facts.pop("score", None)
         deducted = stated_deduction(row.reason) if row.reason else None
-        if indicator.scoring == "formula" and stated is not None and stated != claimed:
+        by_formula = kind(indicator.scoring).by_formula
+        if by_formula and stated is not None and stated != claimed:
             self.say(
                 row.at("reason"),
                 fact("audit.score_stated", stated=stated, score=claimed),
@@ -225,7 +227,7 @@ class _Auditor(ChecksTotals):
         elif scored_by_kind(indicator):
             self.check_kind(row, indicator, claimed)
             return
-        elif indicator.scoring != "formula" and deducted is not None and claimed <= weight:
+        elif not by_formula and deducted is not None and claimed <= weight:
             # A row scored by deductions loses what its reason deducts; a row scored by its targets first
             # states what the targets gave ("按平均完成率…得19.92分"), and loses the deductions from that.
             start = stated if stated is not None else weight
@@ -236,7 +238,7 @@ class _Auditor(ChecksTotals):
                     indicator,
                     t("form.reasons"),
                 )
-        if indicator.scoring == "formula":
+        if by_formula:
             self.check_formula(row, indicator, facts, claimed)
         else:
             self.recover_deduction(row, indicator, claimed)

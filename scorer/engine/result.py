@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from scorer.facts import Message
+from scorer.immutable import Memo
 from scorer.inputs.model import Profile
 from scorer.kinds.base import Step
 from scorer.kinds.targets.model import TargetOutcome
@@ -42,6 +43,9 @@ class IndicatorResult:
     explanation_en: str = ""
     exercised: tuple[str, ...] = ()  # the rule's parts that decided this score (bands, steps, items, gates …)
     shown_as: str = ""  # for a row the table prints without a name: how it is named where it stands alone
+    # What a renderer works out from this result, kept with it: the engine shares the result of a row a
+    # department leaves empty, so a batch words each such row once.
+    derived: Memo = field(default_factory=Memo, compare=False, repr=False)
 
     @property
     def lost(self) -> Decimal:

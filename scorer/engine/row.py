@@ -11,16 +11,14 @@ from typing import Any, overload
 
 from scorer.engine.errors import EngineError, RuleRuntimeError
 from scorer.engine.result import IndicatorResult, MetricValue
-from scorer.facts import Fact, Message, fact, rule_reason, said
+from scorer.facts import Message, fact, said
 from scorer.formula.evaluate import FormulaError
-from scorer.i18n import t
 from scorer.inputs.model import IndicatorInputs
 from scorer.kinds import registry as kinds
 from scorer.kinds.base import Step
-from scorer.kinds.targets.judge import roll_up
 from scorer.kinds.targets.model import TargetOutcome
-from scorer.numbers import EXACT, completion_percent
-from scorer.rounding import Exact, Rounding, fmt
+from scorer.numbers import EXACT
+from scorer.rounding import Exact, Rounding
 from scorer.rules.model import Indicator
 
 ZERO = Decimal(0)
@@ -78,8 +76,11 @@ class _Steps(Sequence[Step]):
         return (tuple, (self._all(),))
 
 
-class _Builder:
+class _Builder(kinds.Row):
     """Collects one indicator's score, reasons, notes and steps as it is worked out."""
+
+    indicator: Indicator
+    inputs: IndicatorInputs
 
     def __init__(self, indicator: Indicator, inputs: IndicatorInputs, year: int, *, explain: bool = True):
         self.indicator = indicator
@@ -141,97 +142,17 @@ class _Builder:
             self.improvements.append(text)
 
     def _base(self) -> Decimal:
-        """The score before deductions."""
-        indicator = self.indicator
-        if indicator.kinds.spec is not None or indicator.kinds.conditions:  # declarative kinds, gates, n/a
-            try:
-                declared = kinds.base(kinds.Row(self))
-            except kinds.KindError as exc:
-                raise RuleRuntimeError(indicator, str(exc), str(exc.path[0]), exc.path) from None
-            if declared is not None:
-                return declared
-        if indicator.scoring == "formula":
-            return self._formula()
-        if indicator.scoring == "targets" and self.inputs.targets:
-            return self._targets()
-        if self.explain:
-            self.steps.append(Step("base", fact("step.base", weight=indicator.weight), indicator.weight))
-        return indicator.weight
-
-    def _targets(self) -> Decimal:
-        indicator = self.indicator
-        assert indicator.targets is not None and self.inputs.targets
-        outcome = roll_up(indicator.targets.roll_up, indicator.exact_weight, self.inputs.targets)
-        self.targets = outcome.targets
-        if self.explain:
-            self.steps.extend(Step("target", _target_step(target)) for target in outcome.targets)
-            self.steps.append(
-                Step(
-                    "roll-up",
-                    fact("step.roll_up", method=indicator.targets.roll_up, detail=outcome.detail),
-                    outcome.raw,
-                )
-            )
-        score = self._round(self._clamp(outcome.raw, "word.targets_result"))
-        self.reasons.extend(outcome.reasons)
-        if score < indicator.weight:
-            self.reasons.append(fact("reason.targets_scored", detail=outcome.detail, score=score))
-        return score
-
-    def _formula(self) -> Decimal:
-        indicator, values = self.indicator, self.inputs.values
-        assert indicator.formula is not None
-        missing = [name for name in indicator.formula_inputs if name not in values]
-        if missing:
-            return self._missing(missing)
-        names = indicator.formula_names(values, self.year)
+        """The score before deductions: a not-applicable rule or gate that holds, else the row's kind."""
         try:
-            raw = indicator.formula.evaluate(names)
-        except FormulaError as exc:
-            raise RuleRuntimeError(indicator, f"{exc}", "formula") from None
-        if self.explain:
-            shown = ", ".join(f"{k}={fmt(v)}" for k, v in sorted(values.items()))
-            self.steps.append(
-                Step("formula", fact("step.formula", formula=indicator.formula.source, values=shown), raw)
-            )
-        score = self._round(self._clamp(raw, "word.formula_result"))
-        if self.inputs.reason:
-            if score < indicator.weight:
-                self.reasons.append(said(self.inputs.reason))
-            else:
-                self.notes.append(fact("note.reason_full_marks", reason=said(self.inputs.reason)))
-        elif score < indicator.weight and indicator.reason is not None:
-            self.reasons.append(rule_reason(indicator.reason_templates, self._placeholders(raw, score)))
-        return score
+            return kinds.score(self)
+        except kinds.KindError as exc:
+            raise RuleRuntimeError(self.indicator, str(exc), str(exc.path[0]), exc.path) from None
 
-    def _placeholders(self, raw: Exact, score: Decimal) -> dict[str, str]:
-        """The values a formula row's reason templates name, as the tables print them (only those: each is
-        written out)."""
-        indicator, values = self.indicator, self.inputs.values
-        placeholders = {}
-        for name in indicator.reason_names:
-            if name == "year":
-                placeholders[name] = str(self.year)
-            elif name == "score":
-                placeholders[name] = fmt(score)
-            elif name == "weight":
-                placeholders[name] = fmt(indicator.weight)
-            elif name == "lost":
-                placeholders[name] = fmt(EXACT.subtract(indicator.weight, score))
-            elif name == "raw":
-                placeholders[name] = fmt(raw)
-            else:
-                value = next((m.value for m in self.metrics if m.id == name and m.value is not None), None)
-                if value is None:
-                    value = values.get(name)
-                if value is not None:
-                    placeholders[name] = fmt(value)
-        unfilled = [name for name in indicator.reason_names if name not in placeholders]
-        if unfilled:
-            raise RuleRuntimeError(
-                indicator, t("template.no_value", names=", ".join(sorted(unfilled))), "reason"
-            )
-        return placeholders
+    def finish(self, raw: Exact, what_key: str = "word.kind_result") -> Decimal:
+        return self._round(self._clamp(raw, what_key))
+
+    def missing(self, names: list[str]) -> Decimal:
+        return self._missing(names)
 
     def _missing(self, missing: list[str]) -> Decimal:
         indicator = self.indicator
@@ -325,19 +246,3 @@ class _Builder:
                 value = None  # e.g. a zero denominator: shown as "cannot be computed"
             shown.append(MetricValue(metric.id, metric.name, value, metric.unit))
         return tuple(shown)
-
-
-def _target_step(outcome: TargetOutcome) -> Fact:
-    how = (
-        fact("target.judged")
-        if outcome.judged
-        else fact("target.completion", percent=completion_percent(outcome.completion, outcome.met))
-    )
-    return fact(
-        "step.target",
-        name=said(outcome.name),
-        target=said(outcome.target),
-        actual=said(outcome.actual or "—"),
-        state=fact("target.met" if outcome.met else "target.unmet"),
-        how=how,
-    )

@@ -16,14 +16,12 @@ from decimal import Decimal, localcontext
 from scorer.engine.result import GradeBand, IndicatorResult, NodeResult, Result
 from scorer.engine.row import ZERO, score_indicator
 from scorer.inputs.model import Department, IndicatorInputs
+from scorer.kinds.registry import kind
 from scorer.numbers import EXACT
 from scorer.rules.model import Grade, Indicator, RuleSet
 from scorer.version import __version__
 
 _NO_INPUTS = IndicatorInputs()
-# Scoring kinds whose result depends on nothing but the indicator, its inputs and the year: a row a department
-# leaves empty scores the same for every department of that year, and is worked out once.
-_PURE_KINDS = frozenset({"formula", "deductions", "targets"})
 
 
 def score(rules: RuleSet, department: Department) -> Result:
@@ -77,7 +75,9 @@ class _Row:
 
     def __init__(self, indicator: Indicator):
         self.indicator = indicator
-        self.pure = indicator.scoring in _PURE_KINDS
+        # A kind whose result depends on nothing but the indicator, its inputs and the year: a row a department
+        # leaves empty scores the same for every department of that year, and is worked out once.
+        self.pure = kind(indicator.scoring).pure
         self.empty: dict[int, IndicatorResult] = {}
         self.blank = (
             _NO_INPUTS  # the last empty inputs seen (frozen: the reader shares one): known by identity
@@ -92,7 +92,6 @@ class _Plan:
     """What scoring needs from a rule set that no department changes, worked out once per rule set."""
 
     def __init__(self, rules: RuleSet):
-        self.rules = rules  # held, so that the id it is filed under stays this rule set's
         self.rows = tuple(_Row(i) for i in rules.indicators)
         self.bands = {grade.name: _bands(rules, grade) for grade in rules.grades}
         self.downward = sorted(rules.grades, key=lambda g: g.min, reverse=True)
@@ -156,14 +155,5 @@ def _bands(rules: RuleSet, reached: Grade) -> tuple[GradeBand, ...]:
     )
 
 
-_PLANS: dict[int, _Plan] = {}
-_MAX_PLANS = 16  # a few rule sets side by side (diff, tests); the oldest plan goes first
-
-
 def _plan(rules: RuleSet) -> _Plan:
-    plan = _PLANS.get(id(rules))
-    if plan is None or plan.rules is not rules:
-        while len(_PLANS) >= _MAX_PLANS:
-            del _PLANS[next(iter(_PLANS))]
-        plan = _PLANS[id(rules)] = _Plan(rules)
-    return plan
+    return rules.derived.get("scoring plan", lambda: _Plan(rules))

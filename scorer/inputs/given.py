@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scorer.errors import PathKey, did_you_mean
 from scorer.escape import is_blank
@@ -17,14 +17,21 @@ from scorer.inputs.model import (
     Override,
 )
 from scorer.inputs.values import POINTS, ReadsValues, without_word
-from scorer.kinds.bands import outside
-from scorer.kinds.needs import chosen, deciding, needed_inputs
-from scorer.kinds.specs import Alternatives, Bands, Graded
+from scorer.kinds.needs import deciding, needed_inputs
+from scorer.kinds.registry import kind
 from scorer.kinds.targets.model import Target
 from scorer.rounding import fmt
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.schema import show
 from scorer.sources.yaml import YamlDocument
+
+if TYPE_CHECKING:
+    from scorer.kinds.parts import Interval
+
+
+class _Grade(NamedTuple):
+    name: str
+    interval: Interval
 
 
 def indicator_of(path: PathKey) -> tuple[str | None, PathKey]:
@@ -90,11 +97,11 @@ class ReadsGiven(ReadsValues):
 
     def judgement(self, base: PathKey, indicator: Indicator, item: dict[str, Any] | None) -> Judgement | None:
         """A graded row's pick: a declared grade, a score within its range, and a reason."""
-        graded = indicator.kinds.spec
-        if item is None or not isinstance(graded, Graded):
+        asked = [ask for ask in kind(indicator.scoring).asks(indicator.spec) if ask.key == "judgement"]
+        if item is None or not asked:
             return None
         path = base + ("judgement",)
-        grade = graded.grade(str(item["grade"]))
+        grade = next((_Grade(*pair) for pair in asked[0].ranges if pair[0] == str(item["grade"])), None)
         score = self.number(path + ("score",), item["score"], percent=False)
         reason = self.reason(path, item, t("inputs.why_graded"))
         if grade is None or score is None or reason is None:
@@ -136,36 +143,31 @@ class ReadsGiven(ReadsValues):
                     )
         if decided:
             return
-        kind = indicator.kinds.spec
-        self.check_bands(base, indicator, kind, values, choice)
-        if isinstance(kind, Graded) and "judgement" not in entry:
-            grades = "、".join(f"{g.name} {g.interval.text}" for g in kind.grades)
-            self.fail(
-                base + ("judgement",),
-                t("inputs.judgement_missing", title=indicator.title, grades=grades, where=where),
-            )
-        if isinstance(kind, Alternatives) and kind.choose == "by_department" and not choice:
-            options = ", ".join(f"{o.id} ({o.name})" for o in kind.options)
-            self.fail(
-                base + ("choice",),
-                t("inputs.choice_missing", title=indicator.title, options=options, where=where),
-            )
+        the_kind = kind(indicator.scoring)
+        self.check_outside(base, indicator, values, choice)
+        for ask in the_kind.asks(indicator.spec):
+            # a judgement is there when its key is (the schema checks its parts); a choice when it is not blank
+            if ask.key not in entry if ask.blank else not entry.get(ask.key):
+                self.fail(
+                    base + (ask.key,),
+                    t(
+                        ask.missing,
+                        title=indicator.title,
+                        where=where,
+                        **{ask.word: ask.shown},
+                    ),
+                )
 
-    def check_bands(
-        self, base: PathKey, indicator: Indicator, kind: Any, values: dict[str, Decimal], choice: str
+    def check_outside(
+        self, base: PathKey, indicator: Indicator, values: dict[str, Decimal], choice: str
     ) -> None:
-        """A value no band holds is the department's figure to check, at its own line."""
+        """A value the kind cannot score (no band holds it) is the department's figure to check, at its own
+        line."""
         names = indicator.formula_names(values, self.rules.year)
-        if isinstance(kind, Alternatives):
-            option = chosen(kind, names, choice)
-            kind = option.spec if option is not None else None
-        if not isinstance(kind, Bands) or not kind.of.names - {"weight", "year"} <= values.keys():
-            return
-        found = outside(kind, names)
+        found = kind(indicator.scoring).outside(indicator.spec, names, choice)
         if found is None:
             return
-        value, covered = found
-        given = sorted(kind.of.names - {"weight", "year"})
+        given = found.of
         at = base + (given[0],) if len(given) == 1 else base
         figures = ", ".join(f"{name}={fmt(values[name])}" for name in given)
         self.fail(
@@ -173,8 +175,8 @@ class ReadsGiven(ReadsValues):
             t(
                 "inputs.outside_bands",
                 title=indicator.title,
-                value=fmt(value),
-                covered=covered,
+                value=fmt(found.value),
+                covered=found.covered,
                 figures=figures,
             ),
         )
@@ -197,7 +199,7 @@ class ReadsGiven(ReadsValues):
     def check_missing(
         self, base: PathKey, indicator: Indicator, entry: dict[str, Any], values: dict[str, Decimal]
     ) -> None:
-        if indicator.scoring != "formula" or indicator.on_missing != "error":
+        if not kind(indicator.scoring).by_formula or indicator.on_missing != "error":
             return
         for spec in indicator.inputs:
             if spec.optional or spec.name in entry:

@@ -26,6 +26,7 @@ from scorer.inputs.schema import inputs_schema
 from scorer.inputs.typed import ReadsTyped
 from scorer.inputs.values import ENVELOPE_WORDS, as_text, envelope_integer
 from scorer.inputs.workbook_layout import WORKBOOK_SUFFIXES
+from scorer.kinds.registry import kind
 from scorer.rules.identity import named_mismatch, under_earlier_year, without_rubric
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.file_kind import WORKBOOK, kind_of
@@ -62,15 +63,9 @@ def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     return department
 
 
-_EMPTY_ROWS: dict[tuple[int, str], tuple[RuleSet, IndicatorInputs]] = {}  # (rule set, its row) → inputs
-_MAX_EMPTY_ROWS = 1024
-_last_schema: list[Any] = [None, None]  # (rule set, its inputs schema): a batch reads many files under one
-
-
 def _schema_of(rules: RuleSet) -> dict[str, Any]:
-    if _last_schema[0] is not rules:
-        _last_schema[:] = [rules, inputs_schema(rules)]
-    schema: dict[str, Any] = _last_schema[1]
+    """The rule set's inputs schema, made once and kept with it (a batch reads many files under one)."""
+    schema: dict[str, Any] = rules.derived.get("inputs schema", lambda: inputs_schema(rules))
     return schema
 
 
@@ -211,16 +206,14 @@ class _Reader(ReadsTyped):
     def empty(self, indicator: Indicator) -> IndicatorInputs:
         """A row the department left out. When that is no problem, what is read depends on the rule set alone:
         it is read once per rule set and indicator (a batch leaves most rows empty)."""
-        key = (id(self.rules), indicator.id)
-        kept = _EMPTY_ROWS.get(key)
-        if kept is not None and kept[0] is self.rules:
-            return kept[1]
+        key = ("empty row", indicator.id)
+        kept: IndicatorInputs | None = self.rules.derived.find(key)
+        if kept is not None:
+            return kept
         before = len(self.problems)
         inputs = self.indicator(indicator, {})
         if len(self.problems) == before:  # a problem names this file: read again each time
-            if len(_EMPTY_ROWS) >= _MAX_EMPTY_ROWS:
-                _EMPTY_ROWS.clear()
-            _EMPTY_ROWS[key] = (self.rules, inputs)
+            self.rules.derived.keep(key, inputs)
         return inputs
 
     def indicator(self, indicator: Indicator, entry: dict[str, Any]) -> IndicatorInputs:
@@ -256,7 +249,7 @@ class _Reader(ReadsTyped):
             self.fail(base + ("reason",), t("inputs.reason_blank"))
         elif "score" in entry:
             reason = ""  # the typed score's: said by its deduction
-        elif reason and indicator.scoring != "formula":
+        elif reason and not kind(indicator.scoring).by_formula:
             self.fail(base + ("reason",), t("inputs.reason_not_formula"))
         choice = str(entry.get("choice") or "")
         return IndicatorInputs(values, deductions, override, targets, improvement, judgement, choice, reason)

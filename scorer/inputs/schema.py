@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from scorer.kinds.specs import Alternatives, Graded
+from scorer.kinds.registry import kind
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.schema import load_schema
 
@@ -27,7 +27,7 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
         "override": {"$ref": "#/$defs/override"},
         "improvement": {"type": "string", "description": "改进措施"},
     }
-    if indicator.inputs or indicator.scoring in ("deductions", "targets"):
+    if indicator.inputs or kind(indicator.scoring).judged:
         properties["reason"] = {"type": "string", "description": "未达标原因, in the department's own words"}
     # 自评分: the weight less the points lost, on a row a person judges; refused with the way to change a computed
     # row's score on any other (scorer/inputs/typed.py)
@@ -41,26 +41,7 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
             }
         else:
             properties[spec.name] = {"$ref": "#/$defs/number", "description": label}
-    kind = indicator.kinds.spec
-    if isinstance(kind, Graded):
-        properties["judgement"] = {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["grade", "score", "reason"],
-            "description": "评价: " + "、".join(f"{g.name} {g.interval.text}" for g in kind.grades),
-            "properties": {
-                "grade": {"enum": [g.name for g in kind.grades]},
-                "score": {"$ref": "#/$defs/number"},
-                "reason": {"type": "string"},
-            },
-        }
-    if isinstance(kind, Alternatives) and kind.choose == "by_department":
-        properties["choice"] = {
-            "enum": [o.id for o in kind.options],
-            "description": "; ".join(f"{o.id}: {o.name}" for o in kind.options),
-        }
-    if indicator.scoring == "targets":
-        properties["targets"] = {"type": "array", "items": {"$ref": "#/$defs/target"}}
+    properties.update(kind(indicator.scoring).schema(indicator.spec))
     return {
         "type": ["object", "null"],
         "title": indicator.title,

@@ -18,12 +18,13 @@ from scorer.i18n import t
 from scorer.inputs.given import ReadsGiven
 from scorer.inputs.model import Deduction
 from scorer.inputs.values import POINTS, without_word
+from scorer.kinds.registry import kind
 from scorer.rules.model import Indicator
 
 
 def judged(indicator: Indicator, entry: dict[str, Any]) -> bool:
     """A row a person scores: by deductions, or by its targets when none are listed (the published tables)."""
-    return indicator.scoring == "deductions" or (indicator.scoring == "targets" and not entry.get("targets"))
+    return kind(indicator.scoring).judged_row(entry)
 
 
 class ReadsTyped(ReadsGiven):
@@ -85,7 +86,7 @@ class ReadsTyped(ReadsGiven):
                 **words,
             }
             # A targets row's judgement deduction (指标值偏低) stands beside its roll-up, as the tables print it.
-            if indicator.scoring == "formula":
+            if kind(indicator.scoring).by_formula:
                 self.fail(path, t("workbook.points_on_computed", **values))
             elif points > weight:
                 self.fail(path, t("workbook.points_over_weight", **values))

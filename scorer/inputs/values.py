@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from scorer.errors import PathKey
-from scorer.i18n import t
+from scorer.i18n import say, t
 from scorer.kinds.base import InputSpec
 from scorer.numbers import NotANumber, parse_number
 from scorer.rounding import fmt
@@ -81,7 +81,7 @@ class ReadsValues:
             got = (
                 "" if isinstance(value, str) else t("inputs.got", value=show(value))
             )  # text is quoted in the message
-            self.fail(path, f"{exc}{got}{hint}")
+            self.fail(path, f"{say(exc.fact)}{got}{hint}")
             return None
 
     def value(self, path: PathKey, spec: InputSpec, raw: Any) -> Decimal | None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from scorer.facts import Fact, Message, fact, rule_reason
 from scorer.formula.evaluate import Formula, FormulaError
-from scorer.inputs.model import IndicatorInputs
-from scorer.kinds.base import Step
+from scorer.kinds.base import Kind, S, Step
 from scorer.kinds.specs import Path, Texts
+from scorer.kinds.targets.model import TargetOutcome
 from scorer.rounding import Exact, fmt
-from scorer.rules.model import Indicator
+
+if TYPE_CHECKING:
+    from scorer.kinds.rule import Given, Rule
 
 
 class KindError(Exception):
@@ -25,34 +28,43 @@ class KindError(Exception):
 
 
 class Row:
-    """The engine's builder as the kinds see it: the rule, the inputs, and the lists a result is built from."""
+    """The row being scored, as a kind sees it: the rule, the department's inputs, the year, and the lists a
+    result is built from. The engine's builder (scorer/engine/row.py) is one: it sets these fields and gives
+    `missing` (the rule's on_missing) and `finish` (clamp, then the row's one rounding)."""
 
-    def __init__(self, builder: Any):
-        self.builder = builder
-        self.indicator: Indicator = builder.indicator
-        self.inputs: IndicatorInputs = builder.inputs
-        self.reasons: list[Message] = builder.reasons
-        self.notes: list[Message] = builder.notes
-        self.steps: list[Step] = builder.steps
-        self.exercised: list[str] = builder.exercised
-        self.names: dict[str, Decimal] = self.indicator.formula_names(self.inputs.values, builder.year)
+    indicator: Rule
+    inputs: Given
+    year: int
+    explain: bool  # `score explain` reads the steps now (else they are worked out again when read)
+    reasons: list[Message]
+    notes: list[Message]
+    steps: list[Step]
+    exercised: list[str]
+    targets: tuple[TargetOutcome, ...]  # the targets a targets row judged, for the result
+    metrics: tuple[Any, ...]  # each with `id` and `value`: values a reason may name
 
     @property
     def weight(self) -> Decimal:
         return self.indicator.weight
 
-    def missing(self, names: list[str]) -> Decimal:
-        return self.builder._missing(names)  # type: ignore[no-any-return]
+    @cached_property
+    def names(self) -> dict[str, Decimal]:
+        """What the row's formulas and conditions read: the inputs given, its weight and the year."""
+        return self.indicator.formula_names(self.inputs.values, self.year)
 
-    def finish(self, raw: Exact) -> Decimal:
+    def missing(self, names: list[str]) -> Decimal:
+        """The score of a row missing these inputs, as the rule's on_missing says."""
+        raise NotImplementedError
+
+    def finish(self, raw: Exact, what_key: str = "word.kind_result") -> Decimal:
         """The one rounding of the row's exact raw score, kept within [0, weight] first."""
-        return self.builder._round(self.builder._clamp(raw, fact("word.kind_result")))  # type: ignore[no-any-return]
+        raise NotImplementedError
 
     def placeholders(self, extra: Mapping[str, Exact | str]) -> dict[str, str]:
         """Values a rule file's text may name: the inputs, metrics, weight, year, and the kind's own."""
         values = {k: fmt(v) for k, v in self.inputs.values.items()}
-        values.update(weight=fmt(self.weight), year=str(self.builder.year))
-        values.update({m.id: fmt(m.value) for m in self.builder.metrics if m.value is not None})
+        values.update(weight=fmt(self.weight), year=str(self.year))
+        values.update({m.id: fmt(m.value) for m in self.metrics if m.value is not None})
         values.update({k: v if isinstance(v, str) else fmt(v) for k, v in extra.items()})
         return values
 
@@ -69,6 +81,25 @@ class Row:
 
     def lost(self, score: Exact) -> Fraction:
         return Fraction(self.weight) - Fraction(score)
+
+
+class Declarative(Kind[S]):
+    """A kind a rule file declares in its own key (bands, steps, checklists, ...): the inputs it needs are
+    checked first, and a row missing one scores as the rule's on_missing says."""
+
+    def score(self, spec: S, row: Row) -> Decimal:
+        missing = sorted(self.needs(spec, row.names, row.inputs.choice) - row.names.keys())
+        if missing:
+            return row.missing(missing)
+        return self.scored(spec, row)
+
+    def scored(self, spec: S, row: Row) -> Decimal:
+        """The score of a row given every input the kind needs."""
+        raise NotImplementedError(self.name)
+
+    def needed_when(self, spec: S) -> Iterator[tuple[str, Fact | None]]:
+        for name in self.reads(spec):
+            yield name, None
 
 
 def capped(computed: Exact, weight: Exact) -> Fact:

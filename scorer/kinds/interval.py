@@ -9,24 +9,29 @@ import itertools
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from scorer.errors import Location, Problem
 from scorer.i18n import t
-from scorer.kinds.specs import Bands, Interval, where
+from scorer.kinds.parts import Interval
+from scorer.kinds.rule import Rule
+from scorer.kinds.specs import where
 from scorer.rounding import fmt
-from scorer.rules.model import Indicator
+
+if TYPE_CHECKING:
+    from scorer.kinds.bands import Bands
 
 # A position on the line, with ends: (v, 0) is v itself, (v, 1) just after it, (v, -1) just before it.
 Edge = tuple[Fraction, int]
 _FAR = Fraction(10**30)  # beyond every value an input may take
 
 
-def _at(indicator: Indicator, path: Sequence[str | int]) -> Location:
+def _at(indicator: Rule, path: Sequence[str | int]) -> Location:
     key = tuple(path)
     return Location(indicator.path, indicator.lines.line(key), indicator.id, where(key) or None)
 
 
-def input_range(indicator: Indicator, spec: Bands, name: str | None) -> Iterator[Problem]:
+def input_range(indicator: Rule, spec: Bands, name: str | None) -> Iterator[Problem]:
     """Bands whose declared range leaves out values the input itself may take: such a value is refused when
     the department gives it."""
     declared = indicator.input(name) if name is not None else None
@@ -74,7 +79,7 @@ def _show(start: Edge, end: Edge) -> str:
 
 
 def check_ranges(
-    indicator: Indicator,
+    indicator: Rule,
     items: list[tuple[Interval, tuple[str | int, ...]]],
     bounds: tuple[Decimal | None, Decimal | None],
     path: tuple[str | int, ...],
@@ -118,7 +123,7 @@ def _end_text(edge: Edge) -> str:
 
 
 def _order(
-    indicator: Indicator, edges: list[tuple[tuple[Edge, Edge], tuple[str | int, ...], Interval]]
+    indicator: Rule, edges: list[tuple[tuple[Edge, Edge], tuple[str | int, ...], Interval]]
 ) -> Iterator[Problem]:
     """Bands out of order: each neighbouring pair that runs against the order most of the list follows, blamed
     on the first of the pair and naming the second: the swapped lines, not those after them."""
@@ -146,7 +151,7 @@ def _order(
 
 
 def _gaps(
-    indicator: Indicator,
+    indicator: Rule,
     edges: list[tuple[tuple[Edge, Edge], tuple[str | int, ...], Interval]],
     bounds: tuple[Decimal | None, Decimal | None],
     path: tuple[str | int, ...],

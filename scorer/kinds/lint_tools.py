@@ -11,160 +11,87 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from scorer.errors import Location, Problem
 from scorer.formula.evaluate import DivisionByZero, Formula, FormulaError
 from scorer.i18n import t
-from scorer.kinds.base import InputSpec
+from scorer.kinds import registry
+from scorer.kinds.base import InputSpec, fixed_names
 from scorer.kinds.interval import check_ranges, input_range
-from scorer.kinds.read import KIND_KEYS, stand_in
-from scorer.kinds.specs import (
-    Alternatives,
-    Bands,
-    Checklist,
-    Graded,
-    Kind,
-    PerOccurrence,
-    Steps,
-    where,
-)
+from scorer.kinds.parts import Spec
+from scorer.kinds.read import stand_in
+from scorer.kinds.rule import Rule
+from scorer.kinds.specs import where
 from scorer.rounding import fmt
-from scorer.rules.model import Indicator
+
+if TYPE_CHECKING:
+    from scorer.kinds.bands import Bands
+    from scorer.kinds.checklist import Checklist
 
 # A position on the line, with ends: (v, 0) is v itself, (v, 1) just after it, (v, -1) just before it.
 MAX_SAMPLES = 20000
 
 
-def _at(indicator: Indicator, path: Sequence[str | int]) -> Location:
+def at(indicator: Rule, path: Sequence[str | int]) -> Location:
     key = tuple(path)
     return Location(indicator.path, indicator.lines.line(key), indicator.id, where(key) or None)
 
 
-def used_names(indicator: Indicator) -> set[str]:
+def used_names(indicator: Rule) -> set[str]:
     """The inputs the kinds and conditions use, and those they ask for (checklist answers, counts)."""
     names: set[str] = set()
     for condition in indicator.kinds.conditions:
         names |= condition.when.names
-    if indicator.kinds.spec is not None:
-        names |= spec_names(indicator.kinds.spec)
+    spec = indicator.kinds.spec
+    if spec is not None:
+        names |= registry.kind(spec.kind).reads(spec)
     return names
 
 
-def failed_to_compile(indicator: Indicator) -> bool:
+def failed_to_compile(indicator: Rule) -> bool:
     """Whether a condition or a kind's formula did not compile: which inputs the row uses is then unknown, and
     the loader's error (with its did-you-mean) says enough."""
     formulas = [c.when for c in indicator.kinds.conditions]
     spec = indicator.kinds.spec
     if spec is not None:
-        formulas += [formula for formula, _ in _formulas(spec)]
-        if isinstance(spec, Alternatives):
-            formulas += [o.when for o in spec.options if o.when is not None]
+        declared = registry.kind(spec.kind)
+        formulas += [formula for formula, _ in declared.formulas(spec)]
+        formulas += list(declared.conditions(spec))
     return any(formula is stand_in() for formula in formulas)
 
 
-def spec_names(spec: Kind) -> set[str]:
-    if isinstance(spec, Bands | Steps):
-        return set(spec.of.names)
-    if isinstance(spec, PerOccurrence):
-        return {item.id for item in spec.items}
-    if isinstance(spec, Checklist):
-        return {leaf.id for leaf in spec.leaves()}
-    if isinstance(spec, Alternatives):
-        names: set[str] = set()
-        for option in spec.options:
-            names |= spec_names(option.spec) | (option.when.names if option.when else set())
-        return names
-    if isinstance(spec, Graded):
-        return set()
-    return set(spec.actual.names | spec.target.names)
-
-
-def check_kinds(indicator: Indicator, year: int | None) -> Iterator[Problem]:
+def check_kinds(indicator: Rule, year: int | None) -> Iterator[Problem]:
     """The kinds' problems. Formulas are tried on sample values in the rule set's `year` (as `year` reads in a
     formula); with None (the year file is broken), only what needs no formula evaluated is checked."""
     yield from _keys(indicator)
     spec = indicator.kinds.spec
     if spec is not None:
-        yield from _spec(indicator, spec, year)
+        yield from registry.kind(spec.kind).lint(spec, indicator, year)
         if year is not None:
             yield from _zero_divisions(indicator, spec, year)
             yield from _fallbacks(indicator, spec, year)
-    yield from _reachable(
+    yield from reachable(
         indicator, [(c.when, c.path) for c in indicator.kinds.conditions], "lint.condition_never", year
     )
 
 
-def fixed_names(indicator: Indicator, year: int) -> dict[str, Decimal | Fraction]:
-    """What a formula reads besides its inputs, as the engine gives it: the indicator's weight, the rules' year."""
-    return {"weight": indicator.weight, "year": Decimal(year)}
-
-
-def _keys(indicator: Indicator) -> Iterator[Problem]:
+def _keys(indicator: Rule) -> Iterator[Problem]:
     kind = indicator.scoring
-    present = [key for key in KIND_KEYS if key in indicator.keys]
-    if kind in KIND_KEYS and kind not in present:
-        yield Problem(_at(indicator, ("scoring",)), t("lint.kind_missing", kind=kind))
+    present = [key for key in registry.names() if key in indicator.keys and registry.declared(key)]
+    if registry.declared(kind) and kind not in present:
+        yield Problem(at(indicator, ("scoring",)), t("lint.kind_missing", kind=kind))
     for key in present:
         if key != kind:
-            yield Problem(_at(indicator, (key,)), t("lint.kind_unused", key=key, kind=kind))
+            yield Problem(at(indicator, (key,)), t("lint.kind_unused", key=key, kind=kind))
     declared = {spec.name for spec in indicator.inputs}
     counts = Counter(spec.name for spec in indicator.inputs)
     for name, count in counts.items():
         if count > 1 and name in declared:
-            yield Problem(_at(indicator, ("inputs", name)), t("lint.kind_input_clash", name=name))
+            yield Problem(at(indicator, ("inputs", name)), t("lint.kind_input_clash", name=name))
 
 
-def _spec(indicator: Indicator, spec: Kind, year: int | None) -> Iterator[Problem]:
-    weight = indicator.weight
-    if isinstance(spec, Bands):
-        yield from _bands(indicator, spec)
-    elif isinstance(spec, Steps):
-        for key in ("per", "points"):
-            if getattr(spec, key) == 0:
-                yield Problem(_at(indicator, spec.path + (key,)), t("lint.steps_zero", key=key))
-        yield from _over(indicator, spec.points, spec.path + ("points",))
-    elif isinstance(spec, PerOccurrence):
-        for item in spec.items:
-            if item.points == 0:
-                yield Problem(_at(indicator, item.path + ("points",)), t("lint.steps_zero", key="points"))
-            yield from _over(indicator, item.points, item.path + ("points",))
-    elif isinstance(spec, Checklist):
-        yield from _checklist(indicator, spec)
-    elif isinstance(spec, Graded):
-        for grade in spec.grades:
-            interval = grade.interval
-            if interval.high is not None and interval.high > weight:
-                yield Problem(
-                    _at(indicator, grade.path + ("to",)),
-                    t("lint.points_over_weight", points=interval.high, weight=weight),
-                )
-        yield from check_ranges(
-            indicator, [(g.interval, g.path) for g in spec.grades], (Decimal(0), weight), spec.path, False
-        )
-    elif isinstance(spec, Alternatives):
-        options = [(o.when, o.path) for o in spec.options]
-        if spec.choose == "by_condition":
-            yield from _reachable(indicator, options, "lint.option_never", year, spec.path)
-        for option in spec.options:
-            if spec.choose == "by_department" and option.when is not None:
-                yield Problem(
-                    _at(indicator, option.path + ("when",)), t("lint.option_when_ignored"), severity="warning"
-                )
-            yield from _spec(indicator, option.spec, year)
-
-
-def _formulas(spec: Kind) -> Iterator[tuple[Formula, tuple[str | int, ...]]]:
-    if isinstance(spec, Bands | Steps):
-        yield spec.of, spec.path + ("of",)
-    elif isinstance(spec, Alternatives):
-        for option in spec.options:
-            yield from _formulas(option.spec)
-    elif not isinstance(spec, PerOccurrence | Checklist | Graded):
-        yield spec.actual, spec.path + ("actual",)
-        yield spec.target, spec.path + ("target",)
-
-
-def _zero_divisions(indicator: Indicator, spec: Kind, year: int) -> Iterator[Problem]:
+def _zero_divisions(indicator: Rule, spec: Spec, year: int) -> Iterator[Problem]:
     """A kind's formula that divides by an input which may be 0, without a guard."""
     base = fixed_names(indicator, year)
     for declared in indicator.inputs:
@@ -172,23 +99,23 @@ def _zero_divisions(indicator: Indicator, spec: Kind, year: int) -> Iterator[Pro
         base[declared.name] = (
             min(max(Decimal(1), low), declared.max) if declared.max is not None else max(Decimal(1), low)
         )
-    for formula, path in _formulas(spec):
+    for formula, path in registry.kind(spec.kind).formulas(spec):
         for declared in indicator.inputs:
             if declared.name not in formula.names or (declared.min is not None and declared.min > 0):
                 continue
             try:
                 formula.evaluate({**base, declared.name: Decimal(0)})
             except DivisionByZero:
-                yield Problem(_at(indicator, path), t("lint.divides_by_zero", name=declared.name))
+                yield Problem(at(indicator, path), t("lint.divides_by_zero", name=declared.name))
             except FormulaError:
                 pass
 
 
-def _fallbacks(indicator: Indicator, spec: Kind, year: int) -> Iterator[Problem]:
+def _fallbacks(indicator: Rule, spec: Spec, year: int) -> Iterator[Problem]:
     """`x / y if y else C` in a bands' or steps' value: when y is 0, the fallback C is scored as if it were the
     department's figure, silently. Unless a not-applicable or gate condition decides the row when y is 0, ask
     for that case to be made explicit."""
-    for formula, path in _formulas(spec):
+    for formula, path in registry.kind(spec.kind).formulas(spec):
         if path[-1] != "of" or formula is stand_in():
             continue
         for node in ast.walk(formula.tree):
@@ -209,13 +136,13 @@ def _fallbacks(indicator: Indicator, spec: Kind, year: int) -> Iterator[Problem]
                 if not _decided_at_zero(indicator, name, year):
                     fallback = ast.get_source_segment(formula.source, node.orelse) or "…"
                     yield Problem(
-                        _at(indicator, path),
+                        at(indicator, path),
                         t("lint.fallback_decides", name=name, value=fallback.strip()),
                         severity="warning",
                     )
 
 
-def _decided_at_zero(indicator: Indicator, name: str, year: int) -> bool:
+def _decided_at_zero(indicator: Rule, name: str, year: int) -> bool:
     """Whether a not-applicable or gate condition holds whenever `name` is 0 (tried at the other inputs'
     sample values)."""
     conditions = [c.when for c in indicator.kinds.conditions if name in c.when.names]
@@ -243,37 +170,37 @@ def _holds(condition: Formula, sample: dict[str, Decimal | Fraction]) -> bool:
         return False
 
 
-def _over(indicator: Indicator, points: Decimal, path: tuple[str | int, ...]) -> Iterator[Problem]:
+def over(indicator: Rule, points: Decimal, path: tuple[str | int, ...]) -> Iterator[Problem]:
     if points > indicator.weight:
         yield Problem(
-            _at(indicator, path), t("lint.points_over_weight", points=points, weight=indicator.weight)
+            at(indicator, path), t("lint.points_over_weight", points=points, weight=indicator.weight)
         )
 
 
-def _checklist(indicator: Indicator, spec: Checklist) -> Iterator[Problem]:
+def checklist_lint(indicator: Rule, spec: Checklist) -> Iterator[Problem]:
     total = sum((item.points for item in spec.items), Decimal(0))
     if total != indicator.weight:
-        yield Problem(_at(indicator, spec.path), t("lint.checklist_sum", sum=total, weight=indicator.weight))
+        yield Problem(at(indicator, spec.path), t("lint.checklist_sum", sum=total, weight=indicator.weight))
     for item in spec.all_items():
         if item.items:
             inner = sum((child.points for child in item.items), Decimal(0))
             if inner != item.points:
                 yield Problem(
-                    _at(indicator, item.path + ("points",)),
+                    at(indicator, item.path + ("points",)),
                     t("lint.checklist_group_sum", text=item.text, sum=inner, points=item.points),
                 )
-        yield from _over(indicator, item.points, item.path + ("points",))
+        yield from over(indicator, item.points, item.path + ("points",))
     ids = Counter(item.id for item in spec.all_items())
     for item in spec.all_items():
         if ids[item.id] > 1:
-            yield Problem(_at(indicator, item.path + ("id",)), t("lint.item_repeated", id=item.id))
+            yield Problem(at(indicator, item.path + ("id",)), t("lint.item_repeated", id=item.id))
 
 
-def _bands(indicator: Indicator, spec: Bands) -> Iterator[Problem]:
+def bands_lint(indicator: Rule, spec: Bands) -> Iterator[Problem]:
     for band in spec.items:
-        yield from _over(indicator, band.points, band.path + ("points",))
+        yield from over(indicator, band.points, band.path + ("points",))
         if band.points < indicator.weight and not band.reason:
-            yield Problem(_at(indicator, band.path), t("lint.band_no_reason"), severity="warning")
+            yield Problem(at(indicator, band.path), t("lint.band_no_reason"), severity="warning")
     low, high = spec.range
     only = next(iter(spec.of.names), None) if len(spec.of.names) == 1 else None
     source = spec.of.source.strip()
@@ -283,15 +210,15 @@ def _bands(indicator: Indicator, spec: Bands) -> Iterator[Problem]:
             low = low if low is not None else declared.min
             high = high if high is not None else declared.max
     if low is None or high is None:
-        yield Problem(_at(indicator, spec.path + ("of",)), t("lint.bands_no_range"), severity="warning")
+        yield Problem(at(indicator, spec.path + ("of",)), t("lint.bands_no_range"), severity="warning")
     yield from input_range(indicator, spec, only if source == only else None)
     yield from check_ranges(
         indicator, [(b.interval, b.path) for b in spec.items], (low, high), spec.path, True
     )
 
 
-def _reachable(
-    indicator: Indicator,
+def reachable(
+    indicator: Rule,
     conditions: list[tuple[Formula | None, tuple[str | int, ...]]],
     never: str,
     year: int | None,
@@ -334,18 +261,16 @@ def _reachable(
             missed = {name: sample[name] for name in names}
     if uncovered is not None and missed is not None:
         shown = ", ".join(f"{name} = {fmt(value)}" for name, value in missed.items())
-        yield Problem(
-            _at(indicator, uncovered), t("lint.options_uncovered", values=shown), severity="warning"
-        )
+        yield Problem(at(indicator, uncovered), t("lint.options_uncovered", values=shown), severity="warning")
     for index, (condition, path) in enumerate(conditions):
         source = condition.source if condition is not None else "—"
         where_path = path + ("when",) if condition is not None else path
         if not held[index]:
-            yield Problem(_at(indicator, where_path), t(never, when=source))
+            yield Problem(at(indicator, where_path), t(never, when=source))
         elif not reached[index]:
             earlier = conditions[decided_by[index] or 0][1]
             yield Problem(
-                _at(indicator, where_path), t("lint.condition_shadowed", when=source, at=where(earlier))
+                at(indicator, where_path), t("lint.condition_shadowed", when=source, at=where(earlier))
             )
 
 

@@ -5,84 +5,42 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from scorer.formula.evaluate import Formula, FormulaError, MissingInput
-from scorer.kinds.specs import (
-    Alternatives,
-    Bands,
-    Checklist,
-    Condition,
-    Kind,
-    Option,
-    PerOccurrence,
-    Proportional,
-    Steps,
-)
-from scorer.rules.model import FORMULA_NAMES, Indicator
+from scorer.kinds.base import FORMULA_NAMES
+
+if TYPE_CHECKING:
+    from scorer.kinds.parts import Condition
+    from scorer.kinds.rule import Rule
 
 
-def needed_inputs(indicator: Indicator, values: Mapping[str, Decimal], choice: str, year: int) -> set[str]:
+def needed_inputs(indicator: Rule, values: Mapping[str, Decimal], choice: str, year: int) -> set[str]:
     """The inputs this department must give for this row, given what it gave: a condition asks only for the
     names its evaluation reads, and a condition that holds decides the row (its kind's inputs are not asked for)."""
     names = indicator.formula_names(values, year)
     needed: set[str] = set()
     for condition in indicator.kinds.conditions:
-        holds, reads = _decide(condition.when, names)
+        holds, reads = decide_on(condition.when, names)
         needed |= reads
         if holds:
             return needed - FORMULA_NAMES
-    if indicator.kinds.spec is not None:
-        needed |= spec_needs(indicator.kinds.spec, names, choice)
-    elif indicator.scoring == "formula":
-        needed |= {spec.name for spec in indicator.inputs}
+    from scorer.kinds.registry import kind
+
+    needed |= kind(indicator.scoring).needs(indicator.spec, names, choice)
     return needed - FORMULA_NAMES
 
 
-def deciding(indicator: Indicator, values: Mapping[str, Decimal], year: int) -> Condition | None:
+def deciding(indicator: Rule, values: Mapping[str, Decimal], year: int) -> Condition | None:
     """The first not-applicable rule or gate that holds on these values, if any."""
     names = indicator.formula_names(values, year)
     for condition in indicator.kinds.conditions:
-        if _decide(condition.when, names)[0]:
+        if decide_on(condition.when, names)[0]:
             return condition
     return None
 
 
-def spec_needs(spec: Kind, names: Mapping[str, Decimal], choice: str) -> set[str]:
-    if isinstance(spec, Bands | Steps):
-        return set(spec.of.names - FORMULA_NAMES)
-    if isinstance(spec, Proportional):
-        return set((spec.actual.names | spec.target.names) - FORMULA_NAMES)
-    if isinstance(spec, PerOccurrence):
-        return {item.id for item in spec.items}
-    if isinstance(spec, Checklist):
-        return {leaf.id for leaf in spec.leaves()}
-    if isinstance(spec, Alternatives):
-        option, needed = _pick(spec, names, choice)
-        return (needed - FORMULA_NAMES) | (spec_needs(option.spec, names, choice) if option else set())
-    return set()  # graded: the evaluator's pick, asked for by itself
-
-
-def chosen(spec: Alternatives, names: Mapping[str, Decimal], choice: str) -> Option | None:
-    """The option that scores the row: the department's choice, or the first whose condition holds."""
-    return _pick(spec, names, choice)[0]
-
-
-def _pick(spec: Alternatives, names: Mapping[str, Decimal], choice: str) -> tuple[Option | None, set[str]]:
-    """The option that scores the row, and the names deciding it needs that were not given."""
-    if spec.choose == "by_department":
-        return (spec.option(choice) if choice else None), set()
-    for option in spec.options:
-        if option.when is None:
-            return option, set()
-        holds, reads = _decide(option.when, names)
-        if reads:
-            return None, reads  # undecided until these are given
-        if holds:
-            return option, set()
-    return None, set()
-
-
-def _decide(formula: Formula, names: Mapping[str, Decimal]) -> tuple[bool, set[str]]:
+def decide_on(formula: Formula, names: Mapping[str, Decimal]) -> tuple[bool, set[str]]:
     """Whether a condition holds on the names given, and the name not given its evaluation read (if any)."""
     try:
         return formula.holds(names), set()

@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from scorer.facts import Message, fact, said
-from scorer.kinds.base import Step
-from scorer.kinds.context import Row, capped
-from scorer.kinds.specs import PerOccurrence, where
-from scorer.rounding import Exact
+from scorer.i18n import t
+from scorer.kinds.base import InputSpec, Step
+from scorer.kinds.context import Declarative, Row, capped
+from scorer.kinds.parts import Item, Reader
+from scorer.kinds.specs import Path, Texts, where
+from scorer.rounding import Exact, fmt
+
+if TYPE_CHECKING:
+    from scorer.errors import Problem
+    from scorer.kinds.rule import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    id: str  # also the name of its count in the inputs
+    label: str
+    points: Decimal
+    reason: Texts
+    path: Path
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PerOccurrence:
+    items: tuple[Occurrence, ...]
+    path: Path
+    kind: str = "per_occurrence"
 
 
 def score(row: Row, spec: PerOccurrence) -> Decimal:
@@ -43,3 +69,69 @@ def score(row: Row, spec: PerOccurrence) -> Decimal:
     result = row.finish(raw)
     row.reasons.extend(reasons)
     return result
+
+
+class PerOccurrenceKind(Declarative[PerOccurrence]):
+    name = "per_occurrence"
+    placeholders = frozenset({"count", "points", "deducted", "computed"})
+
+    def read(self, data: list[dict[str, Any]], path: Path, at: Reader) -> PerOccurrence:
+        items = []
+        for i, item in enumerate(data):
+            unit = item.get("unit", "")
+            at.add(InputSpec(item["id"], "integer", item["label"], unit, min=Decimal(0)))
+            reason = at.texts(item.get("reason"), path + (i, "reason"), self.placeholders)
+            items.append(
+                Occurrence(item["id"], item["label"], Decimal(item["points"]), reason, path + (i,), unit)
+            )
+        return PerOccurrence(tuple(items), path)
+
+    def lint(self, spec: PerOccurrence, rule: Rule, year: int | None) -> Iterator[Problem]:
+        from scorer.errors import Problem
+        from scorer.kinds.lint_tools import at, over
+
+        for item in spec.items:
+            if item.points == 0:
+                yield Problem(at(rule, item.path + ("points",)), t("lint.steps_zero", key="points"))
+            yield from over(rule, item.points, item.path + ("points",))
+
+    def reads(self, spec: PerOccurrence) -> frozenset[str]:
+        return frozenset(item.id for item in spec.items)
+
+    def stated(self, spec: PerOccurrence, rule: Any, reason: str) -> dict[str, Decimal] | None:
+        from scorer.kinds.stated import defaults, first, templates
+
+        counts: dict[str, Decimal] = {}
+        for item in spec.items:
+            fixed = {"label": item.label, "unit": item.unit, "points": fmt(item.points)}
+            wording = templates(item.reason) or defaults("reason.occurrence", fixed, {"count", "deducted"})
+            found = first(wording, reason)
+            if found is None:
+                counts[item.id] = Decimal(
+                    0
+                )  # an item counted writes its reason; one not there was not counted
+            elif "count" in found:
+                counts[item.id] = found["count"]
+            elif "computed" in found and item.points:
+                counts[item.id] = found["computed"] / item.points
+            else:
+                return None
+        return counts
+
+    def scored(self, spec: PerOccurrence, row: Row) -> Decimal:
+        return score(row, spec)
+
+    def needs(self, spec: PerOccurrence, names: Mapping[str, Decimal], choice: str) -> frozenset[str]:
+        return frozenset(item.id for item in spec.items)
+
+    def items(self, spec: PerOccurrence, ident: str) -> Iterator[Item]:
+        for occurrence in spec.items:
+            place = where(occurrence.path)
+            yield Item(place, fact("cases.item.occurrence", id=ident, where=place))
+
+    def parts(self, spec: PerOccurrence) -> Iterator[tuple[str, str]]:
+        for item in spec.items:
+            yield where(item.path), f"{item.id} ({item.label}): {fmt(item.points)}"
+
+
+KIND = PerOccurrenceKind()

@@ -1,76 +1,94 @@
-"""The declarative scoring kinds (scorer/kinds/specs.py) worked out for one department. Pure, like the engine.
+"""The scoring kinds by name, each imported only when a rule set uses it, and the one place a row is scored.
 
-`base(row)` is the engine's one hook (`_Builder._base`): it applies a row's not-applicable rules and gates, then
-scores its kind, and returns the score before the evaluator's deductions; None leaves a 2022 kind (formula,
-deductions, targets) to the engine. Each kind module turns inputs into an exact raw score and says, step by
-step, which band, step count, checklist items, gate or pick produced it; the row's rounding is applied once,
-here.
+By convention a kind needs no line here: the module `scorer/kinds/<name>.py` (or, for a kind in a package,
+`scorer/kinds/<name>/kind.py`) is the kind whose `scoring:` value is `<name>`, and its `KIND` is the kind
+(scorer/kinds/base.py). `score(row)` is the engine's one hook: a row's not-applicable rules and gates first
+(scorer/kinds/conditions.py), then its kind; it returns the score before the evaluator's deductions.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from decimal import Decimal
+from functools import cache
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
 
-from scorer.facts import fact
-from scorer.formula.evaluate import FormulaError, MissingInput
-from scorer.kinds.base import Step
-from scorer.kinds.context import KindError, Row
-from scorer.kinds.needs import needed_inputs, spec_needs
-from scorer.kinds.specs import Kind, where
+import scorer.kinds
+from scorer.kinds.base import Kind
+from scorer.kinds.conditions import decide
+from scorer.kinds.context import Declarative, KindError, Row
 
-__all__ = ["KindError", "Row", "base", "needed_inputs"]
+__all__ = ["KindError", "Row", "declared", "kind", "names", "score"]
 
-
-def base(row: Row) -> Decimal | None:
-    rules = row.indicator.kinds
-    if rules.spec is None and not rules.conditions:
-        return None
-    for index, condition in enumerate(rules.conditions):
-        try:
-            holds = condition.when.holds(row.names)
-        except MissingInput:
-            continue  # it reads an input not given: the reader asked for it unless it may be left out
-        except FormulaError as exc:
-            raise KindError(condition.path + ("when",), str(exc)) from None
-        if holds:
-            return _condition(row, index)
-    if rules.spec is None:
-        return None
-    return score_spec(row, rules.spec)
-
-
-def _condition(row: Row, index: int) -> Decimal:
-    condition = row.indicator.kinds.conditions[index]
-    weight = row.indicator.weight
-    reason = row.text(condition.reason, {}, fact("kinds.condition_default"))
-    if condition.effect == "not_applicable":
-        row.notes.append(fact("note.not_applicable", reason=reason))
-        row.steps.append(
-            Step("not_applicable", fact("step.not_applicable", when=condition.when.source), weight)
-        )
-        row.exercised.append(where(condition.path))
-        return weight
-    row.reasons.append(reason)
-    row.steps.append(Step("gate", fact("step.gate", when=condition.when.source, reason=reason), Decimal(0)))
-    row.exercised.append(where(condition.path))
-    return Decimal(0)
-
-
-def score_spec(row: Row, spec: Kind) -> Decimal:
-    """The rounded score of one kind (an alternative's option is scored by this too)."""
-    missing = sorted(spec_needs(spec, row.names, row.inputs.choice) - row.names.keys())
-    if missing:
-        return row.missing(missing)
-    from scorer.kinds import alternatives, bands, checklist, graded, proportional, steps
-    from scorer.kinds import per_occurrence as occurrences
-
-    scorers = {
-        "bands": bands.score,
-        "steps": steps.score,
-        "per_occurrence": occurrences.score,
-        "checklist": checklist.score,
-        "graded": graded.score,
-        "proportional": proportional.score,
-        "alternatives": alternatives.score,
+# The modules of scorer/kinds/ that are parts and tools of the kinds, not kinds.
+HELPERS = frozenset(
+    {
+        "base", "conditions", "context", "interval", "lint_tools", "needs", "parts", "read", "registry", "rows", "rule",
+        "specs", "stated",
     }
-    return scorers[spec.kind](row, spec)  # type: ignore[operator,no-any-return]
+)  # fmt: skip
+
+
+@cache
+def kind(name: str) -> Kind[Any]:
+    """The kind scoring rows whose `scoring:` is `name`, imported now if it was not. Only a module of the kinds'
+    package is ever imported: a name that is none of them is refused (KeyError)."""
+    if name not in names():
+        raise KeyError(name)
+    module = f"scorer.kinds.{name}"
+    found_spec = find_spec(module)
+    if found_spec is not None and found_spec.submodule_search_locations is not None:  # a package
+        module += ".kind"
+    found: Kind[Any] = import_module(module).KIND
+    return found
+
+
+def declared(name: str) -> bool:
+    """Whether the kind `name` is one a rule file declares under its own key (`bands: {…}`), as the 2022 kinds
+    (formula, deductions, targets) are not."""
+    return isinstance(kind(name), Declarative)
+
+
+def declared_key(data: Mapping[str, Any]) -> str | None:
+    """The key under which an indicator (or an alternative's option) declares its kind, if any: the one its
+    `scoring` names, else the first there is."""
+    scoring = data.get("scoring")
+    keys = [key for key in names() if key in data and declared(key)]
+    return scoring if scoring in keys else next(iter(keys), None)
+
+
+def declares(data: Mapping[str, Any]) -> bool:
+    """Whether an indicator's data declares a kind under its own key, or gates or not-applicable rules."""
+    return bool(data.get("not_applicable") or data.get("gates")) or declared_key(data) is not None
+
+
+def names() -> tuple[str, ...]:
+    """Every kind there is, by its `scoring:` value: the modules and packages of scorer/kinds/ but its tools."""
+    return _names(tuple(scorer.kinds.__path__))
+
+
+@cache
+def _names(folders: tuple[str, ...]) -> tuple[str, ...]:
+    # What pkgutil.iter_modules would list, without importing pkgutil at every start.
+    found = set()
+    for folder in folders:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                stem, dot, suffix = entry.name.partition(".")
+                if (dot and suffix == "py" and entry.is_file()) or (
+                    not dot and entry.is_dir() and os.path.isfile(os.path.join(entry.path, "kind.py"))
+                ):
+                    found.add(stem)
+    return tuple(sorted(found - HELPERS - {"__init__"}))
+
+
+def score(row: Row) -> Decimal:
+    """The row's score before the evaluator's deductions: a condition that holds decides it, else its kind."""
+    decided = decide(row)
+    if decided is not None:
+        return decided
+    indicator = row.indicator
+    return kind(indicator.scoring).score(indicator.spec, row)

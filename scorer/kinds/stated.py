@@ -16,97 +16,46 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from scorer.facts import Template
+from scorer.formula.evaluate import Formula
 from scorer.formula.template import TemplateError, compile_template
 from scorer.formula.template_match import matcher, normalise
 from scorer.i18n import t
-from scorer.kinds.specs import Bands, Checklist, PerOccurrence, Proportional, Steps, Texts
-from scorer.rounding import fmt
-from scorer.rules.model import Indicator
+from scorer.kinds import registry
+from scorer.kinds.rule import Rule
+from scorer.kinds.specs import Texts
 
 LANGUAGES = ("zh", "en")
 
 
-def scored_by_kind(indicator: Indicator) -> bool:
+def scored_by_kind(indicator: Rule) -> bool:
     return indicator.kinds.spec is not None or bool(indicator.kinds.conditions)
 
 
-def kind_inputs(indicator: Indicator, reason: str) -> dict[str, Decimal] | None:
+def kind_inputs(indicator: Rule, reason: str) -> dict[str, Decimal] | None:
     """The inputs of a kind row its reason states, or None when they cannot be read back."""
     if indicator.kinds.conditions:
         return None  # a gate or a not-applicable rule decides on inputs its reason does not state
     spec = indicator.kinds.spec
-    text = normalise(reason or "")
-    if isinstance(spec, PerOccurrence):
-        return _occurrences(spec, text)
-    if isinstance(spec, Checklist):
-        return _checklist(spec, text)
-    if isinstance(spec, Bands | Steps):
-        return _value_of(indicator, spec, text)
-    if isinstance(spec, Proportional):
-        return _proportional(indicator, spec, text)
-    return None
+    if spec is None:
+        return None
+    return registry.kind(spec.kind).stated(spec, indicator, normalise(reason or ""))
 
 
-def _occurrences(spec: PerOccurrence, text: str) -> dict[str, Decimal] | None:
-    counts: dict[str, Decimal] = {}
-    for item in spec.items:
-        fixed = {"label": item.label, "unit": item.unit, "points": fmt(item.points)}
-        templates = _templates(item.reason) or _defaults("reason.occurrence", fixed, {"count", "deducted"})
-        found = _first(templates, text)
-        if found is None:
-            counts[item.id] = Decimal(0)  # an item counted writes its reason; one not there was not counted
-        elif "count" in found:
-            counts[item.id] = found["count"]
-        elif "computed" in found and item.points:
-            counts[item.id] = found["computed"] / item.points
-        else:
-            return None
-    return counts
-
-
-def _checklist(spec: Checklist, text: str) -> dict[str, Decimal]:
-    answers: dict[str, Decimal] = {}
-    for leaf in spec.leaves():
-        fixed = {"text": leaf.text, "points": fmt(leaf.points)}
-        templates = _templates(leaf.reason, {"points": fmt(leaf.points)}) or _defaults(
-            "reason.check_missed", fixed, set()
-        )
-        answers[leaf.id] = Decimal(0) if _first(templates, text) is not None else Decimal(1)
-    return answers
-
-
-def _value_of(indicator: Indicator, spec: Bands | Steps, text: str) -> dict[str, Decimal] | None:
-    name = spec.of.source.strip()
+def value_of(
+    indicator: Rule, of: Formula, texts: list[Texts], wording: list[Template], text: str
+) -> dict[str, Decimal] | None:
+    """The one input a band's or a step's value is taken of, as the reason states it in `{value}` (by the
+    rule's `texts`, then the catalogue's `wording`); None for a value computed from several inputs."""
+    name = of.source.strip()
     if name not in {i.name for i in indicator.inputs}:
         return None  # a value computed from several inputs does not give them back
-    defaults: list[Template]
-    if isinstance(spec, Bands):
-        texts: list[Texts] = [band.reason for band in spec.items]
-        defaults = []  # the catalogue's wording names the band's text, which is not a number
-    else:
-        texts = [spec.reason]
-        key = "reason.steps_above" if spec.direction == "above" else "reason.steps_below"
-        defaults = _defaults(key, {}, {"value", "threshold", "excess", "per", "points", "steps", "deducted"})
-    templates = [template for given in texts for template in _templates(given)] + defaults
-    found = _first(templates, text)
+    found = first([template for given in texts for template in templates(given)] + wording, text)
     if found is None or "value" not in found:
         return None  # full marks say nothing of the value
     return {name: found["value"]}
 
 
-def _proportional(indicator: Indicator, spec: Proportional, text: str) -> dict[str, Decimal] | None:
-    names = {i.name for i in indicator.inputs}
-    actual, target = spec.actual.source.strip(), spec.target.source.strip()
-    if actual not in names or target not in names:
-        return None
-    defaults = _defaults("reason.proportional", {}, {"actual", "target", "score"})
-    found = _first(_templates(spec.reason) + defaults, text)
-    if found is None or "actual" not in found or "target" not in found:
-        return None
-    return {actual: found["actual"], target: found["target"]}
-
-
-def _templates(texts: Texts, fixed: Mapping[str, str] | None = None) -> list[Template]:
+def templates(texts: Texts, fixed: Mapping[str, str] | None = None) -> list[Template]:
     """A part's rule-file texts in every language, with values known beforehand filled in."""
     out = []
     for _, template in texts:
@@ -124,7 +73,7 @@ def _templates(texts: Texts, fixed: Mapping[str, str] | None = None) -> list[Tem
     return out
 
 
-def _defaults(key: str, fixed: Mapping[str, str], open_names: set[str]) -> list[Template]:
+def defaults(key: str, fixed: Mapping[str, str], open_names: set[str]) -> list[Template]:
     """The catalogue's wording of `key` in each language, as a template of its open values."""
     out = []
     for lang in LANGUAGES:
@@ -137,7 +86,7 @@ def _defaults(key: str, fixed: Mapping[str, str], open_names: set[str]) -> list[
     return out
 
 
-def _first(templates: Iterable[Template], text: str) -> dict[str, Decimal] | None:
+def first(templates: Iterable[Template], text: str) -> dict[str, Decimal] | None:
     for template in templates:
         try:  # the template's words folded as the text's are (，→ ,)
             folded = compile_template(normalise(template.source), set(template.names))

@@ -12,6 +12,7 @@ from typing import Any
 from scorer.engine.result import Result
 from scorer.engine.score import score
 from scorer.errors import Problem, UserError
+from scorer.facts import Fact, fact
 from scorer.i18n import LANGUAGES, language, say, speaking, t
 from scorer.inputs.model import Department
 from scorer.inputs.read import load_inputs, read_inputs
@@ -218,11 +219,12 @@ def run_cases(paths: list[Path], rules_for: Callable[[Path], str | Path]) -> Cas
 class Coverage:
     """What the cases exercise: indicators given inputs, declared deduction codes used, grade bands reached, the
     parts of the declarative kinds (scorer/maintain/kind_coverage.py), and each band edge from both sides, each
-    steps threshold and each formula branch (scorer/maintain/edge_coverage.py)."""
+    steps threshold and each formula branch (scorer/maintain/edge_coverage.py). What they miss is kept as facts,
+    worded where it is shown."""
 
     exercised: int
     total: int
-    missing: list[str]
+    unexercised: tuple[Fact, ...]
 
     @property
     def percent(self) -> Decimal:
@@ -232,45 +234,49 @@ class Coverage:
             else Rounding(1, "half_up").apply(Fraction(100 * self.exercised, self.total))
         )
 
+    def words(self, lang: str | None = None) -> list[str]:
+        """What the cases miss, in words, in the order of the words."""
+        return sorted(say(item, lang) for item in self.unexercised)
+
+    @property
+    def missing(self) -> list[str]:
+        return self.words()
+
+
+# ("indicator", id), ("deduction", id, code), ("grade", name), ("part", id, place), and the edges'
+# (scorer/maintain/edge_coverage.py).
+Key = tuple[object, ...]
+
 
 def coverage(outcomes: list[Outcome], rule_sets: list[RuleSet]) -> Coverage:
-    wanted: set[str] = set()
+    wanted: dict[Key, Fact] = {}
     for rules in rule_sets:
-        wanted |= {_indicator(i.id) for i in rules.indicators}
-        wanted |= {_deduction(i.id, d.code) for i in rules.indicators for d in i.deductions}
-        wanted |= {_grade(g.name) for g in rules.grades}
-        wanted |= {label for i in rules.indicators for label in kind_items(i).values()}
-        wanted |= {label for i in rules.indicators for label in edge_items(i).values()}
-    parts = {i.id: kind_items(i) for rules in rule_sets for i in rules.indicators}
-    rows = {i.id: (i, edge_items(i)) for rules in rule_sets for i in rules.indicators}
-    seen: set[str] = set()
+        for indicator in rules.indicators:
+            ident = indicator.id
+            wanted[("indicator", ident)] = fact("cases.item.indicator", id=ident)
+            for d in indicator.deductions:
+                wanted[("deduction", ident, d.code)] = fact("cases.item.deduction", id=ident, code=d.code)
+        wanted.update({("grade", g.name): fact("cases.item.grade", name=g.name) for g in rules.grades})
+        for indicator in rules.indicators:
+            items = kind_items(indicator).items()
+            wanted.update({("part", indicator.id, place): label for place, label in items})
+            wanted.update(edge_items(indicator))
+    rows = {i.id: i for rules in rule_sets for i in rules.indicators}
+    seen: set[Key] = set()
     for outcome in outcomes:
         if outcome.department is not None:
             for ident, given in outcome.department.indicators.items():
                 if given.values or given.deductions or given.override or given.targets or given.judgement:
-                    seen.add(_indicator(ident))
-                seen |= {_deduction(ident, d.code) for d in given.deductions if d.code}
+                    seen.add(("indicator", ident))
+                seen |= {("deduction", ident, d.code) for d in given.deductions if d.code}
                 if ident in rows and given.values:  # band edges, steps thresholds, formula branches
-                    indicator, edges = rows[ident]
-                    year = outcome.department.year
-                    seen |= {edges[key] for key in edges_seen(indicator, given.values, year)}
+                    seen |= edges_seen(rows[ident], given.values, outcome.department.year)
         if outcome.result is not None:
-            seen.add(_grade(outcome.result.grade))
+            seen.add(("grade", outcome.result.grade))
             for row in outcome.result.indicators:
-                seen |= {parts[row.id][tag] for tag in row.exercised if tag in parts.get(row.id, {})}
-    return Coverage(len(wanted & seen), len(wanted), sorted(wanted - seen))
-
-
-def _indicator(ident: str) -> str:
-    return t("cases.item.indicator", id=ident)
-
-
-def _deduction(ident: str, code: str) -> str:
-    return t("cases.item.deduction", id=ident, code=code)
-
-
-def _grade(name: str) -> str:
-    return t("cases.item.grade", name=name)
+                seen |= {("part", row.id, tag) for tag in row.exercised}
+    missed = tuple(label for key, label in wanted.items() if key not in seen)
+    return Coverage(len(wanted.keys() & seen), len(wanted), missed)
 
 
 def check_coverage(covered: Coverage, minimum: float | None) -> str | None:

@@ -2,143 +2,58 @@
 edge, and a value within one unit of it in the band beyond), each steps threshold (a value on it, and one in
 its first step), and each branch of a formula's `a if c else b` (the condition true, and false).
 
-A case's value is worked out from the inputs it gives, as the engine works it out (the band's or steps' `of`,
-the formula's condition, in the case's year); a row a case leaves empty exercises no edge.
+The kinds say their own edges (`Kind.edges`, `Kind.edges_seen`); the formula's branches are counted here. A
+case's value is worked out from the inputs it gives, as the engine works it out (the band's or steps' `of`, the
+formula's condition, in the case's year); a row a case leaves empty exercises no edge. Each edge is keyed by
+data and labelled by a fact, worded where it is shown.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
+from scorer.facts import Fact, fact
 from scorer.formula.evaluate import FormulaError, compile_formula
-from scorer.i18n import t
-from scorer.kinds.specs import Alternatives, Bands, Kind, Steps, where
-from scorer.rounding import fmt
-from scorer.rules.model import FORMULA_NAMES, Indicator
-
-_NEAR = Fraction(1)  # "beside an edge": within one unit of it (one percentage point, one occurrence)
-_EPSILON = Fraction(1, 10**12)  # finer than any value an input may hold: which band lies just past an edge
+from scorer.kinds.base import FORMULA_NAMES
+from scorer.kinds.registry import kind
+from scorer.rules.model import Indicator
 
 Names = Mapping[str, Decimal | Fraction | bool | int]
+# ("edge", id, place, edge, side) for a kind's edge; ("branch", id, index, outcome) for a formula's branch.
+Key = tuple[object, ...]
 
 
-def edge_items(indicator: Indicator) -> dict[str, str]:
-    """The edges to cover, by a key of their own, with their label."""
-    items: dict[str, str] = {}
-    for spec in _specs(indicator):
-        if isinstance(spec, Bands):
-            for edge, side in _band_sides(spec):
-                items[_key(indicator, spec, edge, side)] = t(
-                    "cases.item.edge",
-                    id=indicator.id,
-                    where=where(spec.path),
-                    edge=fmt(edge),
-                    side=t(_SIDES[side]),
-                )
-        elif isinstance(spec, Steps):
-            for side in ("at", "first"):
-                items[_key(indicator, spec, Fraction(spec.threshold), side)] = t(
-                    "cases.item.threshold", id=indicator.id, where=where(spec.path),
-                    threshold=fmt(spec.threshold), side=t(_SIDES[side]),
-                )  # fmt: skip
+def edge_items(indicator: Indicator) -> dict[Key, Fact]:
+    """The edges to cover, by a key of data, with their label."""
+    ident = indicator.id
+    items: dict[Key, Fact] = {
+        ("edge", ident, *edge.key): edge.label
+        for edge in kind(indicator.scoring).edges(indicator.spec, ident)
+    }
     for index, test in enumerate(_conditions(indicator)):
         for outcome in (True, False):
-            items[f"{indicator.id}#if{index}:{outcome}"] = t(
-                "cases.item.branch", id=indicator.id, test=test, outcome=str(outcome).lower()
-            )
+            label = fact("cases.item.branch", id=ident, test=test, outcome=str(outcome).lower())
+            items[("branch", ident, index, outcome)] = label
     return items
 
 
-def edges_seen(indicator: Indicator, values: Names, year: int) -> set[str]:
+def edges_seen(indicator: Indicator, values: Names, year: int) -> set[Key]:
     """The edges a case's values for this row exercise."""
+    ident = indicator.id
     names = {**values, "weight": indicator.weight, "year": Decimal(year)}
-    seen: set[str] = set()
-    for spec in _specs(indicator):
-        value = _value(spec, names)
-        if value is None:
-            continue
-        if isinstance(spec, Bands):
-            seen |= {_key(indicator, spec, e, s) for e, s in _band_sides(spec) if _on_side(spec, value, e, s)}
-        elif isinstance(spec, Steps):
-            seen |= {_key(indicator, spec, Fraction(spec.threshold), s) for s in _step_sides(spec, value)}
+    seen: set[Key] = {
+        ("edge", ident, *key) for key in kind(indicator.scoring).edges_seen(indicator.spec, names)
+    }
     for index, test in enumerate(_conditions(indicator)):
         try:
             outcome = compile_formula(test, set(names) | FORMULA_NAMES).holds(names)
         except FormulaError:
             continue
-        seen.add(f"{indicator.id}#if{index}:{outcome}")
+        seen.add(("branch", ident, index, outcome))
     return seen
-
-
-_SIDES = {
-    "at": "cases.side.at",
-    "below": "cases.side.below",
-    "above": "cases.side.above",
-    "first": "cases.side.first_step",
-}
-
-
-def _specs(indicator: Indicator) -> Iterator[Kind]:
-    spec = indicator.kinds.spec
-    if isinstance(spec, Alternatives):
-        yield from (option.spec for option in spec.options)
-    elif spec is not None:
-        yield spec
-
-
-def _key(indicator: Indicator, spec: Kind, edge: Fraction, side: str) -> str:
-    return f"{indicator.id}#{where(spec.path)}@{edge}:{side}"
-
-
-def _band_of(spec: Bands, value: Fraction) -> int | None:
-    return next((n for n, band in enumerate(spec.items) if band.interval.contains(value)), None)
-
-
-def _band_sides(spec: Bands) -> list[tuple[Fraction, str]]:
-    """Each finite band edge, with the sides a value can reach it from: on it, and from a band beyond it."""
-    ends = {
-        Fraction(end)
-        for band in spec.items
-        if band.interval.equals is None
-        for end in (band.interval.low, band.interval.high)
-        if end is not None
-    }
-    sides = []
-    for edge in sorted(ends):
-        owner = _band_of(spec, edge)
-        if owner is not None:
-            sides.append((edge, "at"))
-        for side, step in (("below", -_EPSILON), ("above", _EPSILON)):
-            beyond = _band_of(spec, edge + step)
-            if beyond is not None and beyond != owner:
-                sides.append((edge, side))
-    return sides
-
-
-def _on_side(spec: Bands, value: Fraction, edge: Fraction, side: str) -> bool:
-    if side == "at":
-        return value == edge
-    beside = edge - value if side == "below" else value - edge
-    step = -_EPSILON if side == "below" else _EPSILON
-    return 0 < beside <= _NEAR and _band_of(spec, value) == _band_of(spec, edge + step)
-
-
-def _step_sides(spec: Steps, value: Fraction) -> set[str]:
-    threshold, per = Fraction(spec.threshold), Fraction(spec.per)
-    past = value - threshold if spec.direction == "above" else threshold - value
-    return {"at"} if past == 0 else ({"first"} if 0 < past <= per else set())
-
-
-def _value(spec: Bands | Steps | Kind, names: Names) -> Fraction | None:
-    if not isinstance(spec, Bands | Steps):
-        return None
-    try:
-        return spec.of.evaluate(names)
-    except FormulaError:
-        return None
 
 
 def _conditions(indicator: Indicator) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ class LintReport:
     checked: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # Each rubric that extends another or uses shared rows: (its folder, what it extends, row id → origin).
-    resolved: list[tuple[str, str, dict[str, RowOrigin]]] = field(default_factory=list)
+    resolved: list[tuple[str, str, Mapping[str, RowOrigin]]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:

@@ -65,7 +65,7 @@ def render_cases(
             )
         )
     if list_missing:
-        lines += [one_line(t("cases.not_exercised", lang, item=item)) for item in covered.missing]
+        lines += [one_line(t("cases.not_exercised", lang, item=item)) for item in covered.words(lang)]
     passed = len(report.outcomes) - len(report.failed)
     lines.append(t("cases.summary", lang, passed=passed, failed=len(report.failed) + len(report.broken)))
     return "\n".join(lines) + "\n"

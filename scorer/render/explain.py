@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from scorer.engine.result import IndicatorResult, Result
 from scorer.escape import one_line
 from scorer.i18n import say, t
@@ -11,7 +13,7 @@ from scorer.rules.model import RowOrigin
 
 
 def render(
-    result: Result, lang: str, only: str | None = None, origins: dict[str, RowOrigin] | None = None
+    result: Result, lang: str, only: str | None = None, origins: Mapping[str, RowOrigin] | None = None
 ) -> str:
     """Each row's steps; with `origins` (a rubric that extends another), where each row not its own comes from."""
     rows = [i for i in result.indicators if only in (None, i.id)]

@@ -22,6 +22,7 @@ from scorer.errors import PathKey, Problem, UserError
 from scorer.i18n import t
 from scorer.inputs import workbook_layout as layout
 from scorer.inputs.typed import judged
+from scorer.kinds import registry
 from scorer.kinds.base import InputSpec
 from scorer.kinds.targets.model import DeclaredTarget
 from scorer.render.input_workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
@@ -177,7 +178,7 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
 
 def _judged(indicator: Indicator) -> bool:
     """A row a person scores (by deductions, or by targets when none are listed): its 自评分 is typed."""
-    return indicator.scoring in ("deductions", "targets")
+    return registry.kind(indicator.scoring).judged
 
 
 def _score(
@@ -228,7 +229,7 @@ def _label(indicator: Indicator, spec: InputSpec | None, lang: str) -> str:
     if spec is None:
         return t("workbook.no_input", lang)
     # Shown as evidence (a ratio) in the results; the row's score is typed.
-    if indicator.scoring == "deductions":
+    if registry.kind(indicator.scoring).evidence_only:
         return t("workbook.evidence_only", lang, label=spec.label)
     return spec.label
 

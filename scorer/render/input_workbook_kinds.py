@@ -9,8 +9,8 @@ from typing import Any
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorer.kinds.base import InputSpec
+from scorer.kinds.registry import kind
 from scorer.kinds.rows import kind_rows
-from scorer.kinds.specs import Alternatives, Graded
 from scorer.render.xlsx_cells import choices
 from scorer.rules.model import Indicator
 
@@ -33,13 +33,11 @@ def given_choice(entry: dict[str, Any], spec: InputSpec) -> Any:
 def choose_from(sheet: Worksheet, spec: InputSpec, where: str, indicator: Indicator, lang: str) -> None:
     """Excel's own list for a yes/no answer, a grade or a choice (a reason is free text); none where a rule
     file's grade names cannot be written as one (the reader checks the answer either way)."""
-    kind = indicator.kinds.spec
+    asked = [ask for ask in kind(indicator.scoring).asks(indicator.spec) if ask.type == spec.type]
     if spec.type == "yes_no":
         options = [YES, NO]
-    elif spec.type == "grade" and isinstance(kind, Graded):
-        options = [g.name for g in kind.grades]
-    elif spec.type == "choice" and isinstance(kind, Alternatives):
-        options = [o.id for o in kind.options]
+    elif asked:
+        options = list(asked[0].choices)
     else:
         return
     validation = choices(options)

@@ -74,20 +74,10 @@ def _compact(data: dict[str, Any]) -> str:
     return json_safe(text) if any(lead in written for lead in _MAY_ACT) else text
 
 
-# (id of an indicator result, language) → (the result, kept alive so that its id stays its own; its dict)
-_KEPT: dict[tuple[int, str], tuple[IndicatorResult, dict[str, Any]]] = {}
-_MAX_KEPT = 512  # a few departments' worth: the shared rows come back within each
-
-
 def _indicator_kept(indicator: IndicatorResult, lang: str) -> dict[str, Any]:
-    key = (id(indicator), lang)
-    kept = _KEPT.get(key)
-    if kept is not None and kept[0] is indicator:
-        return kept[1]
-    data = _indicator(indicator, lang)
-    if len(_KEPT) >= _MAX_KEPT:
-        _KEPT.clear()  # the shared results come back at once; the others were seen once
-    _KEPT[key] = (indicator, data)
+    """The indicator's dict, worked out once per language and kept with the result (the engine shares the
+    result of a row a department leaves empty)."""
+    data: dict[str, Any] = indicator.derived.get(("json", lang), lambda: _indicator(indicator, lang))
     return data
 
 

@@ -12,17 +12,19 @@ from typing import Any
 from scorer.errors import Problem
 from scorer.facts import Template
 from scorer.formula.evaluate import Formula, FormulaError, compile_formula
-from scorer.kinds.base import InputSpec
+from scorer.immutable import FrozenMap, freeze
+from scorer.kinds.base import FORMULA_NAMES, InputSpec
+from scorer.kinds.registry import declares
+from scorer.kinds.specs import KindRules
+from scorer.kinds.targets.model import TargetsSpec
 from scorer.rounding import Rounding
 from scorer.rules.model import (
-    FORMULA_NAMES,
     DeclaredDeduction,
     Grade,
     Indicator,
     Level,
     Metric,
     RuleSet,
-    TargetsSpec,
 )
 from scorer.sources.schema import field_name, load_schema, validate
 from scorer.sources.yaml import YamlDocument
@@ -32,8 +34,6 @@ REASON_NAMES = {"weight", "year", "score", "lost", "raw"}
 
 
 def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem]) -> Indicator | None:
-    from scorer.kinds.read import read_kinds
-
     data = doc.data
     ident = data.get("id") if isinstance(data.get("id"), str) else Path(doc.path).stem
     schema_problems = validate(doc, load_schema("indicator.schema.json"), lambda path: (ident, path))
@@ -49,9 +49,14 @@ def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem
     formula = _formula(data, input_names, fail)
     metrics = _metrics(data, input_names, fail)
     reasons = _reasons(data, input_names | REASON_NAMES | {m.id for m in metrics}, fail)
-    kinds, asked = read_kinds(
-        data, input_names | FORMULA_NAMES, input_names | REASON_NAMES | {m.id for m in metrics}, fail
-    )
+    kinds: KindRules = KindRules()
+    asked: tuple[InputSpec, ...] = ()
+    if declares(data):  # the kinds' reader is imported for a rule set that declares one
+        from scorer.kinds.read import read_kinds
+
+        kinds, asked = read_kinds(
+            data, input_names | FORMULA_NAMES, input_names | REASON_NAMES | {m.id for m in metrics}, fail
+        )
     targets = data.get("targets")
     return Indicator(
         id=ident,
@@ -65,14 +70,14 @@ def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem
         formula=formula,
         rounding=rounding_of(data["rounding"]) if "rounding" in data else default,
         on_missing=data.get("on_missing", "error"),
-        reason_templates=reasons,
+        reason_templates=FrozenMap(reasons),
         metrics=tuple(metrics),
         deductions=tuple(
             DeclaredDeduction(d["code"], Decimal(d["points"]), d["reason"], d.get("improvement", ""))
             for d in data.get("deductions") or []
         ),
         targets=TargetsSpec(tuple(targets["categories"]), targets["roll_up"]) if targets else None,
-        provenance=data["provenance"],
+        provenance=freeze(data["provenance"]),
         path=doc.path,
         lines=doc.lines,
         keys=frozenset(data),
@@ -170,7 +175,7 @@ def build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path,
         ),
         grades=tuple(Grade(g["name"], Decimal(g["min"]), Decimal(g["max"])) for g in data["grades"]),
         indicators=tuple(ordered),
-        provenance=data["provenance"],
+        provenance=freeze(data["provenance"]),
         folder=str(folder),
         digest=digest,
         listed=tuple(data["indicators"]),
@@ -186,7 +191,7 @@ def build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path,
     )
 
 
-def english_names(data: dict[str, Any]) -> dict[str, str]:
+def english_names(data: dict[str, Any]) -> FrozenMap[str, str]:
     """Level, child and grade names → their English names, where the year file gives them."""
     named = [*data["levels"], *(c for level in data["levels"] for c in level["children"]), *data["grades"]]
-    return {item["name"]: item["name_en"] for item in named if item.get("name_en")}
+    return FrozenMap((item["name"], item["name_en"]) for item in named if item.get("name_en"))

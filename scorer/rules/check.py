@@ -13,7 +13,8 @@ from pathlib import Path
 from scorer.errors import Location, Problem, did_you_mean
 from scorer.formula.evaluate import DivisionByZero, Formula, FormulaError
 from scorer.i18n import t
-from scorer.kinds.lint_tools import check_kinds, failed_to_compile, fixed_names, used_names
+from scorer.kinds.base import fixed_names
+from scorer.kinds.registry import declared, kind
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.schema import field_name
 
@@ -214,8 +215,10 @@ def _indicator(indicator: Indicator, year: int | None) -> Iterator[Problem]:
             t("lint.weight_places", weight=indicator.weight, places=indicator.rounding.places),
         )
     yield from _scoring(indicator)
-    yield from check_kinds(indicator, year)
-    yield from _step_thresholds(indicator)
+    if _declares_a_kind(indicator):  # the kinds' lint is imported for a rule set that declares one
+        from scorer.kinds.lint_tools import check_kinds
+
+        yield from check_kinds(indicator, year)
     yield from _inputs(indicator)
     yield from _declared_deductions(indicator)
     yield from _provenance(indicator)
@@ -223,55 +226,33 @@ def _indicator(indicator: Indicator, year: int | None) -> Iterator[Problem]:
         yield from _samples(indicator, year)
 
 
-def _step_thresholds(indicator: Indicator) -> Iterator[Problem]:
-    """A steps rule counting from a threshold its input can never reach (or always passes): it would deduct
-    for every value, or for none."""
-    from scorer.kinds.specs import Alternatives, Steps, where
-
-    spec = indicator.kinds.spec
-    specs = [option.spec for option in spec.options] if isinstance(spec, Alternatives) else [spec]
-    for steps in (s for s in specs if isinstance(s, Steps)):
-        declared = indicator.input(steps.of.source.strip())
-        if declared is None:
-            continue  # of a formula: its range is the formula's
-        low, high = declared.min, declared.max
-        if (low is not None and steps.threshold < low) or (high is not None and steps.threshold > high):
-            place = (*steps.path, "threshold")
-            yield Problem(
-                Location(indicator.path, indicator.lines.line(place), indicator.id, where(place)),
-                t(
-                    "lint.step_threshold_outside",
-                    threshold=steps.threshold,
-                    name=declared.name,
-                    low="−∞" if low is None else low,
-                    high="∞" if high is None else high,
-                ),
-            )
+def _declares_a_kind(indicator: Indicator) -> bool:
+    """Whether the indicator declares a kind under its own key, or gates and not-applicable rules."""
+    given = indicator.kinds
+    return given.spec is not None or bool(given.conditions) or declared(indicator.scoring)
 
 
 def _scoring(indicator: Indicator) -> Iterator[Problem]:
-    kind = indicator.scoring
-    has_formula = indicator.formula is not None or "formula" in indicator.keys
-    if kind == "formula" and not has_formula:
-        yield Problem(_at(indicator, "scoring"), t("lint.formula_missing"))
-    if kind != "formula" and has_formula:
-        yield Problem(_at(indicator, "formula"), t("lint.formula_unused", kind=kind))
-    if kind == "formula" and "reason" not in indicator.keys:
-        yield Problem(_at(indicator, "scoring"), t("lint.formula_needs_reason"))
-    if kind == "targets" and indicator.targets is None:
-        yield Problem(_at(indicator, "scoring"), t("lint.targets_missing"))
-    if kind != "targets" and indicator.targets is not None:
-        yield Problem(_at(indicator, "targets"), t("lint.targets_unused", kind=kind))
+    """What the row's kind needs of its keys, and the keys only another kind reads."""
+    scoring = kind(indicator.scoring)
+    if "formula" not in scoring.owns and (indicator.formula is not None or "formula" in indicator.keys):
+        yield Problem(_at(indicator, "formula"), t("lint.formula_unused", kind=indicator.scoring))
+    yield from scoring.check_keys(indicator)
+    if "targets" not in scoring.owns and indicator.targets is not None:
+        yield Problem(_at(indicator, "targets"), t("lint.targets_unused", kind=indicator.scoring))
 
 
 def _inputs(indicator: Indicator) -> Iterator[Problem]:
     names = [spec.name for spec in indicator.inputs]
     if indicator.formula is None and "formula" in indicator.keys:
         return  # the formula did not compile; that error says enough
-    if failed_to_compile(indicator):
-        return  # likewise a condition or a kind's formula
     used = set(indicator.formula.names) if indicator.formula else set()
-    used |= used_names(indicator)
+    if _declares_a_kind(indicator):
+        from scorer.kinds.lint_tools import failed_to_compile, used_names
+
+        if failed_to_compile(indicator):
+            return  # likewise a condition or a kind's formula
+        used |= used_names(indicator)
     for metric in indicator.metrics:
         used |= metric.formula.names
     for spec in indicator.inputs:

@@ -1,4 +1,5 @@
-"""The rule set: a year's rubric as frozen data, its formulas and reason templates compiled once."""
+"""The rule set: a year's rubric as frozen data, its formulas and reason templates compiled once. Immutable and
+hashable all the way down (tuples and read-only mappings): a rule set can be a dictionary's key."""
 
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ from typing import Any
 from scorer.errors import LineMap
 from scorer.facts import Fact, Template, fact
 from scorer.formula.evaluate import Formula
+from scorer.immutable import FrozenMap, Memo
 from scorer.kinds.base import InputSpec
 from scorer.kinds.specs import KindRules
+from scorer.kinds.targets.model import TargetsSpec
 from scorer.rounding import Rounding
-
-# The names a row's formulas and conditions read besides its inputs (`Indicator.formula_names` gives them).
-FORMULA_NAMES = frozenset({"weight", "year"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +39,6 @@ class DeclaredDeduction:
 
 
 @dataclass(frozen=True, slots=True)
-class TargetsSpec:
-    categories: tuple[str, ...]
-    roll_up: str
-
-
-@dataclass(frozen=True, slots=True)
 class Indicator:
     id: str
     name: str
@@ -57,11 +51,11 @@ class Indicator:
     formula: Formula | None
     rounding: Rounding
     on_missing: str
-    reason_templates: dict[str, Template]  # by language; "zh" is the rule file's own (a plain string)
+    reason_templates: Mapping[str, Template]  # by language; "zh" is the rule file's own (a plain string)
     metrics: tuple[Metric, ...]
     deductions: tuple[DeclaredDeduction, ...]
     targets: TargetsSpec | None
-    provenance: dict[str, Any]
+    provenance: Mapping[str, Any]  # read-only all the way down (scorer/immutable.py: freeze)
     path: str = field(compare=False)
     lines: LineMap = field(compare=False, repr=False)
     keys: frozenset[str] = field(compare=False, repr=False, default=frozenset())  # as written in the file
@@ -100,6 +94,12 @@ class Indicator:
         if self.name:
             return self.name
         return f"{self.continues}（续）" if self.continues else self.id
+
+    @property
+    def spec(self) -> object:
+        """What the row's kind scores by: its declared spec (scorer/kinds/specs.py); for the 2022 kinds
+        (formula, deductions, targets), whose parts are the indicator's own fields, the indicator."""
+        return self if self.kinds.spec is None else self.kinds.spec
 
     def input(self, name: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.name == name), None)
@@ -158,24 +158,32 @@ class RuleSet:
     levels: tuple[Level, ...]
     grades: tuple[Grade, ...]
     indicators: tuple[Indicator, ...]
-    provenance: dict[str, Any]
+    provenance: Mapping[str, Any]  # read-only all the way down
     folder: str
     digest: str
     listed: tuple[str, ...]  # the ids as the year file lists them, to check against the files
     rubric_path: str = field(compare=False)
     rubric_lines: LineMap = field(compare=False, repr=False)
     title_en: str = ""
-    english: dict[str, str] = field(default_factory=dict)  # level and grade names → English, where given
+    english: Mapping[str, str] = field(
+        default_factory=FrozenMap
+    )  # level and grade names → English, where given
     # The rubric's identity (rules/<id>/<year>/): empty for a rules folder written before rubrics had ids.
     id: str = ""
     region: str = ""
     family: str = ""
     status: str = "released"  # or "provisional": marked in every output until its sources are recorded
     extends: str = ""  # the rubric (`id/year`) this one changes
-    origins: dict[str, RowOrigin] = field(default_factory=dict)  # row id → where it comes from, when not here
+    # Row id → where it comes from, when not here.
+    origins: Mapping[str, RowOrigin] = field(default_factory=FrozenMap)
     # Whether a department of a later year with no rubric of its own may be scored under this one (marked in
     # every output): when the rules were named (`--rules`), not when a batch took the latest year by default.
     later_years: bool = True
+
+    # What is worked out from the rule set alone (the engine's plan, the inputs schema and its validator, the
+    # rows a department leaves empty), each once, kept with the rule set: not part of its value. Not an argument,
+    # so a rule set made from another by `replace` (its origins, its digest) starts with nothing derived.
+    derived: Memo = field(default_factory=Memo, init=False, compare=False, repr=False)
 
     @property
     def name(self) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from scorer.errors import Location, Problem, RulesNotFound, UserError
 from scorer.i18n import t
+from scorer.immutable import FrozenMap
 from scorer.rounding import Rounding, fmt
 from scorer.rules.build import build_indicator, build_rule_set, rounding_of
 from scorer.rules.cache import Parts, Sources, cached
@@ -192,7 +193,7 @@ def _checked(
         for indicator in indicators:  # the year file is broken: check what can be checked alone
             problems += check_indicator(indicator, year)
         return None
-    rules = replace(build_rule_set(rubric_doc, indicators, folder, ""), origins=origins or {})
+    rules = replace(build_rule_set(rubric_doc, indicators, folder, ""), origins=FrozenMap(origins or {}))
     # With a file missing, sums and listings would report that file again, less clearly: skip them then.
     problems += check_rule_set(rules, complete=complete)
     if any(p.severity == "error" for p in problems):

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from scorer.errors import LineMap, Location, UserError
-from scorer.i18n import t
-from scorer.numbers import json_decimal, json_whole
+from scorer.i18n import say, t
+from scorer.numbers import NotANumber, json_decimal, json_whole
 from scorer.sources.limits import MAX_FILE_BYTES
 from scorer.sources.yaml import YamlDocument, open_regular
 
@@ -72,7 +72,8 @@ def parse_line(text: str, display: str, line: int) -> YamlDocument:
         ValueError,
         RecursionError,
     ) as exc:  # NaN, Infinity, a number of thousands of digits, deep nesting
-        raise UserError.at(where, t("jsonl.bad_value", detail=str(exc)[:80])) from None
+        detail = say(exc.fact) if isinstance(exc, NotANumber) else str(exc)
+        raise UserError.at(where, t("jsonl.bad_value", detail=detail[:80])) from None
     if _SURROGATE_ESCAPE.search(text) and (char := _lone_surrogate(data)):
         raise UserError.at(where, t("jsonl.lone_surrogate", escape=f"\\u{ord(char):04x}"))
     return YamlDocument(display, data, LineMap({(): line}))

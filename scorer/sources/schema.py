@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from scorer.errors import Location, PathKey, Problem, did_you_mean, field_name
+from scorer.facts import Fact
 from scorer.i18n import t
 from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
 from scorer.sources.shipped import schemas_dir
@@ -140,7 +141,7 @@ def _any_out_of_bounds(data: Any) -> bool:
     return False
 
 
-def _out_of_bounds(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+def _out_of_bounds(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Fact]]:
     if isinstance(value, dict):
         for key, item in value.items():
             yield from _out_of_bounds(item, path + (key,))

@@ -15,10 +15,9 @@ from pathlib import Path
 
 from scorer.errors import Location, UserError
 from scorer.escape import is_blank, one_line
-from scorer.i18n import language, t
+from scorer.i18n import language, say, t
 from scorer.inputs.workbook import is_workbook
-from scorer.kinds.lint_tools import spec_names
-from scorer.kinds.specs import Alternatives, Graded
+from scorer.kinds.registry import kind
 from scorer.kinds.targets.model import DeclaredTarget
 from scorer.kinds.targets.read import match_category
 from scorer.rules.model import Indicator, RuleSet
@@ -202,9 +201,7 @@ def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> li
     optional = [spec for spec in indicator.inputs if spec not in needed]
     picks = _kind_lines(indicator)
     if not needed and not optional and not picks:
-        key = {"deductions": "scaffold.by_deductions", "targets": "scaffold.targets_row"}.get(
-            indicator.scoring, "scaffold.nothing_to_fill"
-        )
+        key = kind(indicator.scoring).nothing_to_fill
         return [f"  # {indicator.id}:            # " + comment(t(key, title=indicator.title))]
     lines = [heading, f"  {indicator.id}:", *picks]
     for spec in needed:
@@ -228,39 +225,27 @@ def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> li
 def _needed_when(indicator: Indicator) -> dict[str, str]:
     """The inputs the row's kind scores with, each with when it is asked for: "" always; else the option or the
     conditions it depends on. An input marked optional that the kind always needs is not optional."""
-    kind = indicator.kinds.spec
-    if kind is None:
+    if indicator.kinds.spec is None:
         return {}
-    found: dict[str, str] = {}
-    if isinstance(kind, Alternatives):
-        for option in kind.options:
-            if kind.choose == "by_department":
-                said = t("scaffold.when_chosen", option=option.id)
-            elif option.when is not None:
-                said = t("scaffold.when_holds", when=option.when.source)
-            else:
-                said = t("scaffold.when_no_other", option=option.id)
-            for name in sorted(spec_names(option.spec)):
-                found[name] = f"{found[name]}; {said}" if name in found else said
-        return found
     unless = " / ".join(c.when.source for c in indicator.kinds.conditions)
-    said = t("scaffold.unless", when=unless) if unless else ""
-    return dict.fromkeys(spec_names(kind), said)
+    always = t("scaffold.unless", when=unless) if unless else ""
+    found: dict[str, str] = {}
+    for name, case in kind(indicator.scoring).needed_when(indicator.spec):
+        said = always if case is None else say(case)
+        found[name] = f"{found[name]}; {said}" if name in found and case is not None else said
+    return found
 
 
 def _kind_lines(indicator: Indicator) -> list[str]:
     """What a graded row or a row scored the department's chosen way asks for, besides its inputs."""
-    kind = indicator.kinds.spec
-    if isinstance(kind, Graded):
-        grades = "、".join(f"{g.name} {g.interval.text}" for g in kind.grades)
-        return [
-            "    # " + comment(t("scaffold.judgement", grades=grades)),
-            "    judgement: {grade: , score: , reason: }",
-        ]
-    if isinstance(kind, Alternatives) and kind.choose == "by_department":
-        options = ", ".join(f"{o.id} ({o.name})" for o in kind.options)
-        return [f"    choice:{' ' * 18}# " + comment(t("scaffold.choice", options=options))]
-    return []
+    lines = []
+    for ask in kind(indicator.scoring).asks(indicator.spec):
+        what = comment(t(ask.fill, **{ask.word: ask.shown}))
+        if ask.blank:
+            lines += ["    # " + what, f"    {ask.key}: {ask.blank}"]
+        else:
+            lines.append(f"    {ask.key}:{' ' * (24 - len(ask.key))}# " + what)
+    return lines
 
 
 def _unit(unit: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from scorer.escape import is_blank
-from scorer.i18n import t
+from scorer.i18n import say, t
 from scorer.numbers import NotANumber, parse_number
 from scorer.web.models import Department
 
@@ -78,7 +78,7 @@ class AdjustForm(StepForm):
         try:
             return parse_number(self.cleaned_data.get("score", "").strip())
         except NotANumber as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(say(exc.fact)) from None
 
     def clean_reason(self) -> str:
         return _text(self.cleaned_data.get("reason", ""), t("web.form.reason"))

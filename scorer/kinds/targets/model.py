@@ -75,3 +75,11 @@ class TargetOutcome:
     judged: bool
     category: str
     reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TargetsSpec:
+    """A targets row's rule: the categories its targets fall in, and how they roll up into its score."""
+
+    categories: tuple[str, ...]
+    roll_up: str

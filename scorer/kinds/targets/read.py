@@ -56,7 +56,7 @@ def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:
             weight = parse_number(item["weight"])
         except NotANumber as exc:
             raise TargetError(
-                field="weight", message=t("targets.weight_problem", name=name, problem=str(exc))
+                field="weight", message=t("targets.weight_problem", name=name, problem=exc.fact)
             ) from None
         if weight < 0:
             raise TargetError(field="weight", message=t("targets.weight_negative", name=name))

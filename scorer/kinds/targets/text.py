@@ -14,7 +14,7 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-from scorer.i18n import t
+from scorer.i18n import say, t
 from scorer.kinds.targets.model import Expression, Part
 from scorer.kinds.targets.words import (
     AT_LEAST,
@@ -98,7 +98,7 @@ def _source_text(value: object) -> str:
         try:
             return fmt(parse_number(value))
         except NotANumber as exc:
-            raise TargetError(str(exc)) from None
+            raise TargetError(say(exc.fact)) from None
     return str(value).strip()
 
 
