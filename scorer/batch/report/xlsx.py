@@ -9,6 +9,7 @@ formula. openpyxl is imported here only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -128,7 +129,9 @@ def _table(
                 horizontal="right", vertical="top", wrap_text=True
             )
         letter = get_column_letter(column)
-        sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, width)
+        # openpyxl gives a column it has not seen a width of 13: only a width set before counts.
+        before = sheet.column_dimensions[letter].width if letter in sheet.column_dimensions else 0
+        sheet.column_dimensions[letter].width = max(before or 0, width)
     for values in rows:
         row += 1
         for column, value in enumerate(values, start=1):
@@ -220,6 +223,14 @@ def _wrap(sheet: Worksheet, row: int, column: int, width: float) -> None:
     )  # taller: Excel repairs it
 
 
+def _name_width(names: Iterable[str]) -> int:
+    """The department column as wide as its longest name (Chinese characters count double), within 12–40, so
+    that a ranking of a dozen columns prints on A4 near full size."""
+    from rich.cells import cell_len
+
+    return min(40, max([12, *(cell_len(name) + 2 for name in names)]))
+
+
 def _ranking(sheet: Worksheet, summary: Summary) -> None:
     history, stated = has_history(summary), has_stated(summary)
     identity = summary.last_year is not None
@@ -228,7 +239,7 @@ def _ranking(sheet: Worksheet, summary: Summary) -> None:
     ]
     headers = ranking_headers(summary, history, places=False)
     widths = (
-        [6, 40, 9, *([9] if stated else []), 6]
+        [6, _name_width(str(values[1]) for values in rows), 9, *([9] if stated else []), 6]
         + [9] * len(summary.nodes)
         + ([9, 9, 9, 8] if history else [])
         + ([16] if identity else [])
