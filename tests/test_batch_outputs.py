@@ -74,6 +74,25 @@ def test_each_summary_sheet_prints_on_a4_with_title_page_numbers_borders_and_a_r
     assert "示例区财政局&审计" in title and "2022" in title
 
 
+def test_the_ranking_fits_a4_landscape_near_full_size_so_its_font_stays_readable(
+    district: dict[str, Any],
+) -> None:
+    """Fit to the page's width shrinks a sheet wider than the page: its 10-point font would print smaller than 9
+    points. The ranking's columns (a character unit is about 1.85 mm) must fit A4 landscape's printable width at 90%
+    or more."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    sheet = load_workbook(district["folder"] / "汇总.xlsx")["排名"]
+    assert sheet.page_setup.orientation == "landscape"
+    width_mm = (
+        sum(sheet.column_dimensions[get_column_letter(c)].width for c in range(1, sheet.max_column + 1))
+        * 1.85
+    )
+    printable_mm = 297 - 25.4 * (sheet.page_margins.left + sheet.page_margins.right)
+    assert printable_mm / width_mm >= 0.9, (width_mm, printable_mm)
+
+
 def test_each_departments_sheet_keeps_the_official_forms_print_setup(district: dict[str, Any]) -> None:
     from openpyxl import load_workbook
 
