@@ -98,6 +98,13 @@ class _Reader:
             return int(number) if number == int(number) and kind != "money" else number
         return str(value).strip() or None  # a date or time typed into a cell: as its text
 
+    def computed(self, sheet: Any, cell: Any) -> bool:
+        """A formula row's 自评分 as the template writes it: locked, its formula a preview of `score run`'s score.
+        What the office suite last computed there is never read (a number typed over it is, and refused)."""
+        if not cell.protection.locked:
+            return False
+        return cell.value is None or self._has_formula(sheet, cell)
+
     def _has_formula(self, sheet: Any, cell: Any) -> bool:
         if self._formulas is None:
             self._formulas = open_book(self.checked, read_only=False, data_only=False)
@@ -166,6 +173,8 @@ class _Reader:
         if self.cols.SCORE is None:
             return False
         cell = sheet.cell(row=row, column=self.cols.SCORE)
+        if self.computed(sheet, cell):
+            return False
         score = self.value(sheet, cell, "money")
         if score is None or score in {t("workbook.score_computed", lang) for lang in LANGUAGES}:
             return False  # what the template writes in a computed row's cell

@@ -24,6 +24,7 @@ from scorer.inputs import workbook_layout as layout
 from scorer.inputs.typed import judged
 from scorer.kinds.base import InputSpec
 from scorer.kinds.targets.model import DeclaredTarget
+from scorer.render.input_workbook_formula import computed_score
 from scorer.render.input_workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
 from scorer.render.xlsx_cells import CELL_LIMIT, choices, put, save, units, workbook
 from scorer.rounding import fmt
@@ -188,7 +189,10 @@ def _score(
         _put(sheet, row, layout.SCORE, _given_number(typed), editable=True)
         return
     shown = t("workbook.score_computed", lang) if entry is not None else None
-    _put(sheet, row, layout.SCORE, shown).fill = PatternFill("solid", fgColor="EDEDED")
+    cell = _put(sheet, row, layout.SCORE, shown)
+    cell.fill = PatternFill("solid", fgColor="EDEDED")
+    if entry is not None:
+        computed_score(cell, indicator, row)
 
 
 def _typed_score(indicator: Indicator, entry: dict[str, Any], deductions: list[Any], rows: int) -> Any:
