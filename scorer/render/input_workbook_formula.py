@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from scorer.formula.excel import Untranslatable, excel_number, settled, to_excel
 from scorer.inputs import workbook_layout as layout
 from scorer.kinds.base import InputSpec
+from scorer.render.xlsx_cells import put_formula
 from scorer.rules.model import Indicator
 
 # The rounding modes Excel has, for a value already clamped to [0, weight] (so `floor` is toward zero too).
@@ -28,10 +29,8 @@ _NUMBERS = ("number", "integer", "percent")
 def computed_score(cell: Cell, indicator: Indicator, first_row: int) -> None:
     """Put the row's live score into its 自评分 cell (locked, as the template's own), when it can be shown."""
     formula = score_formula(indicator, first_row)
-    if formula is not None:
-        cell.value = formula  # built from the checked tree and cell names only: no text of a file in it
-        cell.data_type = "f"
-        cell.number_format = "General"  # 9.88 and 10, as `score run` prints them
+    if formula is not None:  # built from the checked tree and cell names only; checked again as it is written
+        put_formula(cell.parent, cell.row, cell.column, formula).number_format = "General"  # 9.88, 10
 
 
 def score_formula(indicator: Indicator, first_row: int) -> str | None:
