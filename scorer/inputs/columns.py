@@ -40,6 +40,7 @@ HEADER_SCAN_ROWS = 20
 MAX_COLUMNS = SHEET.columns  # cells a row may hold (the 2022 rules have 121 columns)
 SHOWN = 10  # columns or cells a message names before "and N more"
 PER_INDICATOR = ("deduction", "reason", "improvement", "override")
+PER_JUDGED = ("score",)  # besides those, on a row a person scores (自评分)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def columns(rules: RuleSet, lang: str | None = None) -> list[Column]:
             cols.append(
                 Column(f"{indicator.id}.{spec.name}", base + tuple(spec.name.split(".")), label, kind)
             )
-        for what in (*(("score",) if asks_score(indicator) else ()), *PER_INDICATOR):
+        for what in (*(PER_JUDGED if asks_score(indicator) else ()), *PER_INDICATOR):
             label = f"{indicator.title}｜{t(f'batch.col.{what}', lang)}"
             kind = "number" if what in ("score", "deduction", "override") else "text"
             cols.append(Column(f"{indicator.id}.{what}", base + (what,), label, kind))
