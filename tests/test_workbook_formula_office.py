@@ -221,3 +221,17 @@ def test_a_value_the_reader_refuses_shows_a_blank_score(tmp_path: Path) -> None:
         result = runner.invoke(app, ["run", str(path), "--rules", str(rules)])
         assert result.exit_code == 1 and "Traceback" not in result.output, (name, value, result.output)
     assert [shown[paths[0].name][ident] for ident in ROWS[1:]] == [0.41, 0.89]
+
+
+def test_a_value_with_more_decimals_than_a_float_keeps_shows_a_blank_score(tmp_path: Path) -> None:
+    """99.9999999999% scores 9.99 (truncated, exactly); a float computation would show 10: the cell shows none."""
+    rules = _rules(tmp_path / "rules", {})
+    template = tmp_path / "template.xlsx"
+    done = runner.invoke(app, ["template", "--rules", str(rules), "--lang", "zh", "-o", str(template)])
+    assert done.exit_code == 0
+    values = {"execution_rate": (99.9999999999, "General"), "contracts_total": (22, "General"),
+              "contracts_filed_on_time": (9, "General"), "sme_suitable_budget": (1, "General"),
+              "sme_awarded_amount": (1, "General")}  # fmt: skip
+    path = _filled(template, tmp_path / "long.xlsx", values)
+    assert _scores(path, rules)[BUDGET] == Decimal("9.99")
+    assert _recalculated([path], tmp_path / "out")[path.name][BUDGET] in (None, "")

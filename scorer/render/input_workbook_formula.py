@@ -4,8 +4,8 @@ the row declares, as `score run` scores it.
 
 It is a preview. The score that counts is `score run`'s, and the reader never reads this cell's value. So it shows
 a number only where it agrees with the engine: blank while an input is blank, or is a value the reader would refuse
-(text, a fraction for a percentage, out of its range, a whole number's decimals); blank where the formula cannot be
-evaluated (a division by zero); and where the formula, its rounding or its inputs have no faithful Excel
+(text, a fraction for a percentage, out of its range, a whole number's decimals), or has more decimals than the
+float computation keeps; blank where the formula cannot be evaluated (a division by zero); and where the formula, its rounding or its inputs have no faithful Excel
 counterpart (half-even rounding, the year, an input answered by a choice), no formula at all: the cell says the
 score is computed.
 """
@@ -92,6 +92,9 @@ def _guards(
         guards.append(f"OR({_percent_shown(cell)},{value}>1,{value}<=0)")
     else:  # "93.4%" for a count or an amount is refused
         guards.append(f"NOT({_percent_shown(cell)})")
+    # More decimals than the float computation keeps exactly (99.99999999999 would show 10 where the engine, exact,
+    # truncates to 9.99): blank rather than a number that may differ.
+    guards.append(f"{settled(value)}={value}")
     if spec.type == "integer":
         guards.append(f"{value}=INT({value})")
     if spec.min is not None:
