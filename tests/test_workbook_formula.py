@@ -100,18 +100,29 @@ def test_what_the_office_suite_computed_in_a_formula_row_is_not_read(tmp_path: P
             indicators.cell(row=row, column=layout.VALUE).value = values[name]
     book.save(path)
     row = _lines(sheet, "budget_execution")[0]
-    stale = tmp_path / "stale.xlsx"  # as a suite saves it, with a value it computed from other figures
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(stale, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet2.xml":
-                pattern = rf'(<c r="J{row}"[^>]*>)(<f>.*?</f>)<v\s*/?>(</v>)?'
-                text, count = re.subn(pattern, r"\g<1>\g<2><v>3</v>", data.decode("utf-8"), count=1)
-                assert count == 1
-                data = text.encode("utf-8")
-            zout.writestr(item, data)
+    # As a suite saves it, with a value it computed from other figures: passed over.
+    stale = _computed(path, tmp_path / "stale.xlsx", row, r"\g<1>\g<2><v>3</v>")
     assert openpyxl.load_workbook(stale, data_only=True)["指标"].cell(row, layout.SCORE).value == 3
     result = runner.invoke(app, ["run", str(stale), "--lang", "zh", "-f", "json"])
     assert result.exit_code == 0, result.output
     scores = {row["id"]: row["score"] for row in json.loads(result.stdout)["indicators"]}
     assert scores["budget_execution"] == 9.34  # 93.4% of 10, as the engine scores it
+    # The clerk's own formula in its place: read, and refused as a score typed on a computed row.
+    own = _computed(path, tmp_path / "own.xlsx", row, r"\g<1><f>9</f><v>9</v>")
+    result = runner.invoke(app, ["run", str(own), "--lang", "zh"])
+    assert result.exit_code == 1 and f"指标!J{row}: " in result.stderr, result.output
+    assert "不接受直接填写的得分 9" in result.stderr
+
+
+def _computed(source: Path, target: Path, row: int, replacement: str) -> Path:
+    """`source` with the 自评分 cell of `row` changed in its XML (what openpyxl cannot write: a computed value)."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                pattern = rf'(<c r="J{row}"[^>]*>)(<f>.*?</f>)<v\s*/?>(</v>)?'
+                text, count = re.subn(pattern, replacement, data.decode("utf-8"), count=1)
+                assert count == 1
+                data = text.encode("utf-8")
+            zout.writestr(item, data)
+    return target

@@ -62,7 +62,9 @@ def score_formula(indicator: Indicator, first_row: int) -> str | None:
         return None
     clamped = f"MAX(0,MIN({weight},{settled(expression)}))"
     score = f"{function}({clamped},{indicator.rounding.places})"
-    return f'=IFERROR(IF(AND({",".join(guards)}),{score},""),"")'
+    preview = f'=IFERROR(IF(AND({",".join(guards)}),{score},""),"")'
+    assert preview.startswith(layout.SCORE_PREVIEW)  # how the reader knows it
+    return preview
 
 
 def _cell(row: int) -> str:
