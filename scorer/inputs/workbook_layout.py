@@ -65,6 +65,7 @@ def columns_of(headers: dict[int, object], score_words: set[str], points_words: 
         return CURRENT
     return EARLIER
 
+
 # How a formula row's live 自评分 begins (scorer/render/input_workbook_formula.py): the reader passes over that
 # formula, whatever an office suite computed with it, and reads any other number or formula there as typed.
 SCORE_PREVIEW = "=IFERROR(IF(AND(COUNT("
