@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from cli import app
 from scorer.i18n import LANGUAGES, t
 from scorer.i18n.compile import compiled
-from scorer.inputs.columns import PER_INDICATOR
+from scorer.inputs.columns import PER_INDICATOR, PER_JUDGED
 from scorer.inputs.workbook_layout import PROFILE_FIELDS, SHEETS
 from scorer.rounding import ROUNDING_MODES
 from scorer.web.states import STATE_NAMES
@@ -45,7 +45,7 @@ DYNAMIC_FAMILIES = {
     },
     "workbook.sheet.": set(SHEETS),  # scorer/render/input_workbook.py, scorer/inputs/workbook.py
     "workbook.field.": {key for key, _ in PROFILE_FIELDS},  # the 基本情况 sheet's labels
-    "batch.col.": set(PER_INDICATOR),  # scorer/inputs/columns.py: a batch sheet's per-indicator columns
+    "batch.col.": {*PER_INDICATOR, *PER_JUDGED},  # scorer/inputs/columns.py: a batch sheet's per-indicator columns
     "web.status.": set(STATE_NAMES),  # scorer/web: a filing's states
     "web.action.": {  # scorer/web/workflow.py and its callers: the log's actions
         "upload", "upload_refused", "upload_too_large", "submit", "return", "adjust", "accept", "account_add",

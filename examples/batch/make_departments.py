@@ -40,6 +40,9 @@ REASONS = {
     "budget_disclosure": "部门预算公开不及时。",
     "procurement_compliance": "个别采购项目未按规定履行程序。",
 }
+# The weights of the rows above (rules/guangzhou-huangpu-bumen/2022): a sheet gives each row's 自评分, as the form asks.
+WEIGHTS = {"output_targets": 20, "outcome_targets": 20, "pm_system_execution": 7, "asset_allocation_compliance": 2,
+           "budget_disclosure": 2, "procurement_compliance": 2}  # fmt: skip
 IMPROVEMENTS = {
     "output_targets": "提高绩效指标编制质量，完善指标值设置。",
     "pm_system_execution": "组织下属事业单位开展整体绩效自评。",
@@ -143,7 +146,8 @@ def _row(data: dict[str, Any]) -> dict[str, Any]:
     for ident, entry in data["indicators"].items():
         for key, value in entry.items():
             if key == "deductions":
-                row[f"{ident}.deduction"] = value[0]["points"]
+                # 自评分: the weight less the loss
+                row[f"{ident}.score"] = WEIGHTS[ident] - value[0]["points"]
                 row[f"{ident}.reason"] = value[0]["reason"]
                 if "improvement" in value[0]:
                     row[f"{ident}.improvement"] = value[0]["improvement"]

@@ -4,6 +4,8 @@ The columns (`score template --batch` writes them, docs/batch.md lists them):
 
 - `department`, `year`, `units`, `budget.total`, `budget.basic`, `budget.project`;
 - `<indicator>.<input>` for each input of a formula (`budget_execution.execution_rate`);
+- for every indicator a person scores, `<indicator>.score` (自评分: the row's score as the 自评表 asks it, the
+  reason required below the weight; read by scorer/inputs/typed.py as the clerk's workbook's is);
 - for every indicator, `<indicator>.deduction` (points lost), `<indicator>.reason` (未达标原因, also the reason
   of an override), `<indicator>.improvement` (改进措施) and `<indicator>.override` (a score that replaces the
   computed one).
@@ -25,6 +27,7 @@ from typing import Any
 from scorer.errors import LineMap, Location, PathKey, Problem, UserError, did_you_mean
 from scorer.escape import one_line
 from scorer.i18n import t
+from scorer.inputs.typed import asks_score
 from scorer.kinds.rows import kind_rows
 from scorer.rounding import fmt
 from scorer.rules.model import RuleSet
@@ -37,6 +40,7 @@ HEADER_SCAN_ROWS = 20
 MAX_COLUMNS = SHEET.columns  # cells a row may hold (the 2022 rules have 121 columns)
 SHOWN = 10  # columns or cells a message names before "and N more"
 PER_INDICATOR = ("deduction", "reason", "improvement", "override")
+PER_JUDGED = ("score",)  # besides those, on a row a person scores (自评分)
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,9 @@ def columns(rules: RuleSet, lang: str | None = None) -> list[Column]:
             cols.append(
                 Column(f"{indicator.id}.{spec.name}", base + tuple(spec.name.split(".")), label, kind)
             )
-        for what in PER_INDICATOR:
+        for what in (*(PER_JUDGED if asks_score(indicator) else ()), *PER_INDICATOR):
             label = f"{indicator.title}｜{t(f'batch.col.{what}', lang)}"
-            kind = "number" if what in ("deduction", "override") else "text"
+            kind = "number" if what in ("score", "deduction", "override") else "text"
             cols.append(Column(f"{indicator.id}.{what}", base + (what,), label, kind))
     return cols
 
@@ -197,6 +201,11 @@ def _shape(
         what: lines.get(base + (what,)) or blank.get(base + (what,))
         for what in ("deduction", "reason", "override")
     }
+    if entry.get("score") is not None and override is None and points is None and reason is not None:
+        entry["reason"] = reason  # the typed score's reason, as the clerk's workbook reads it
+        reason = None
+    score_cell = lines.get(base + ("score",)) or blank.get(base + ("score",))
+    lines[base + ("reason",)] = cell["reason"] or score_cell or 0  # a typed score's missing reason: said here
     if override is not None:
         entry["override"] = {"score": override, **({"reason": reason} if reason is not None else {})}
         lines[base + ("override",)] = lines[base + ("override", "score")] = cell["override"] or 0

@@ -22,6 +22,12 @@ from scorer.kinds.registry import kind
 from scorer.rules.model import Indicator
 
 
+def asks_score(indicator: Indicator) -> bool:
+    """A row whose 自评分 a form asks a person to type: one scored by deductions, or by targets (which a
+    department that lists none judges itself)."""
+    return indicator.scoring in ("deductions", "targets")
+
+
 def judged(indicator: Indicator, entry: dict[str, Any]) -> bool:
     """A row a person scores: by deductions, or by its targets when none are listed (the published tables)."""
     return kind(indicator.scoring).judged_row(entry)
@@ -70,7 +76,7 @@ class ReadsTyped(ReadsGiven):
 
     def plausible(self, base: PathKey, indicator: Indicator, entry: dict[str, Any]) -> None:
         """In a clerk's workbook: a deduction or an override that cannot mean what its column says."""
-        if self.doc.kind != "workbook":
+        if not self.in_workbook:  # a clerk's workbook, or a batch sheet's row
             return
         weight, words, total = indicator.weight, self.named_columns(base), Decimal(0)
         for index, item in enumerate(entry.get("deductions") or []):
@@ -93,7 +99,8 @@ class ReadsTyped(ReadsGiven):
             elif "score" not in entry and weight < 2 * points <= 2 * weight:
                 # More than half of a row lost, with no 自评分 to confirm it, reads as the row's score typed in the
                 # deduction column (19 on a 20-point row); a typed 自评分 must agree with the deductions instead.
-                self.fail(path, t("workbook.points_like_score", **values))
+                key = "batch.points_like_score" if self.doc.kind == "sheet" else "workbook.points_like_score"
+                self.fail(path, t(key, **values))
             elif total > weight:
                 self.fail(path, t("workbook.points_add_up", total=f"{total:f}", **values))
         override = self._points(entry.get("override") or {}, "score")

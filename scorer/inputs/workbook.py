@@ -98,11 +98,23 @@ class _Reader:
             return int(number) if number == int(number) and kind != "money" else number
         return str(value).strip() or None  # a date or time typed into a cell: as its text
 
+    def computed(self, sheet: Any, cell: Any) -> bool:
+        """A formula row's 自评分 as the template writes it (locked, its formula a preview of `score run`'s score):
+        what an office suite computed there is never read. A number or another formula put there is read, and
+        refused as a score typed on a computed row."""
+        if cell.value is None:
+            return bool(cell.protection.locked)  # nothing computed, nothing typed
+        return self._formula(sheet, cell).startswith(layout.SCORE_PREVIEW)
+
     def _has_formula(self, sheet: Any, cell: Any) -> bool:
+        return self._formula(sheet, cell).startswith("=")
+
+    def _formula(self, sheet: Any, cell: Any) -> str:
+        """The cell's formula, '' when it holds none."""
         if self._formulas is None:
             self._formulas = open_book(self.checked, read_only=False, data_only=False)
         formula = self._formulas[sheet.title][cell.coordinate].value
-        return isinstance(formula, str) and formula.startswith("=")
+        return formula if isinstance(formula, str) else ""
 
     def profile(self, data: dict[str, Any]) -> None:
         sheet = self.sheet(layout.PROFILE)
@@ -166,6 +178,8 @@ class _Reader:
         if self.cols.SCORE is None:
             return False
         cell = sheet.cell(row=row, column=self.cols.SCORE)
+        if self.computed(sheet, cell):
+            return False
         score = self.value(sheet, cell, "money")
         if score is None or score in {t("workbook.score_computed", lang) for lang in LANGUAGES}:
             return False  # what the template writes in a computed row's cell

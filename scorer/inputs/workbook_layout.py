@@ -66,6 +66,11 @@ def columns_of(headers: dict[int, object], score_words: set[str], points_words: 
     return EARLIER
 
 
+# How a formula row's live 自评分 begins (scorer/render/input_workbook_formula.py): the reader passes over that
+# formula, whatever an office suite computed with it, and reads any other number or formula there as typed.
+SCORE_PREVIEW = "=IFERROR(IF(AND(COUNT("
+
+
 # 绩效指标 sheet: one row per declared target.
 T_INDICATOR, T_ID, T_CATEGORY, T_NAME, T_TARGET, T_ACTUAL, T_JUDGED, T_REASON = range(1, 9)
 TARGET_COLUMNS = (

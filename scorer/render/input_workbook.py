@@ -25,7 +25,9 @@ from scorer.inputs.typed import judged
 from scorer.kinds import registry
 from scorer.kinds.base import InputSpec
 from scorer.kinds.targets.model import DeclaredTarget
+from scorer.render.input_workbook_formula import computed_score
 from scorer.render.input_workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
+from scorer.render.input_workbook_look import printed_to_width, tall_enough
 from scorer.render.xlsx_cells import CELL_LIMIT, choices, put, save, units, workbook
 from scorer.rounding import fmt
 from scorer.rules.model import Indicator, RuleSet
@@ -51,7 +53,9 @@ def build_template(
     _indicators(sheets[layout.INDICATORS], rules, lang, given.get("indicators") or {})
     _targets(sheets[layout.TARGETS], rules, lang, given.get("indicators") or {}, declared)
     _profile(sheets[layout.PROFILE], rules, lang, given)
+    tall_enough(sheets[layout.INSTRUCTIONS])
     for sheet in sheets.values():
+        printed_to_width(sheet)
         sheet.protection.sheet = True  # no password: it only guards the form against slips
         sheet.protection.formatColumns = False
         sheet.protection.formatRows = False
@@ -189,7 +193,10 @@ def _score(
         _put(sheet, row, layout.SCORE, _given_number(typed), editable=True)
         return
     shown = t("workbook.score_computed", lang) if entry is not None else None
-    _put(sheet, row, layout.SCORE, shown).fill = PatternFill("solid", fgColor="EDEDED")
+    cell = _put(sheet, row, layout.SCORE, shown)
+    cell.fill = PatternFill("solid", fgColor="EDEDED")
+    if entry is not None:
+        computed_score(cell, indicator, row)
 
 
 def _typed_score(indicator: Indicator, entry: dict[str, Any], deductions: list[Any], rows: int) -> Any:

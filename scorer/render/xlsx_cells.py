@@ -72,6 +72,38 @@ def put(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
     return cell
 
 
+# The one kind of formula `score` writes: a clerk's workbook's computed score (render/input_workbook_formula.py),
+# arithmetic over the same sheet's cells. Whatever else a formula holds is refused here, whoever builds it.
+FORMULA_FUNCTIONS = frozenset(
+    {"IFERROR", "IF", "AND", "OR", "NOT", "COUNT", "ISLOGICAL", "LEFT", "CELL", "ROUND", "ROUNDDOWN", "ROUNDUP",
+     "MIN", "MAX", "ABS", "MOD", "INT"}
+)  # fmt: skip
+FORMULA_TEXTS = frozenset({'""', '"format"', '"P"'})
+_SAME_SHEET_CELL = re.compile(r"\$[A-Z]{1,3}\$[1-9][0-9]{0,6}")
+
+
+def put_formula(sheet: Worksheet, row: int, column: int, formula: str) -> Cell:
+    """Write a formula `score` built into a cell, when it holds only the functions, cells of this sheet, numbers
+    and the few fixed texts above: never a text from a file, a link, another sheet or file, or a name."""
+    from openpyxl.formula import Tokenizer
+
+    for token in Tokenizer(formula).items:
+        kind, value = (token.type, token.subtype), token.value
+        allowed = (
+            kind == ("FUNC", "OPEN") and value[:-1] in FORMULA_FUNCTIONS
+            or kind == ("OPERAND", "RANGE") and _SAME_SHEET_CELL.fullmatch(value) is not None
+            or kind == ("OPERAND", "TEXT") and value in FORMULA_TEXTS
+            or kind in (("OPERAND", "NUMBER"), ("OPERAND", "LOGICAL"), ("FUNC", "CLOSE"), ("SEP", "ARG"),
+                        ("PAREN", "OPEN"), ("PAREN", "CLOSE"), ("OPERATOR-INFIX", ""), ("OPERATOR-PREFIX", ""))
+        )  # fmt: skip
+        if not allowed:
+            raise ValueError(f"a formula score does not write: {value!r} in {formula[:200]!r}")
+    cell = sheet.cell(row=row, column=column)
+    cell.value = formula
+    cell.data_type = "f"
+    return cell
+
+
 def units(text: str) -> int:
     """The length Excel gives `text`: a character beyond the BMP counts twice."""
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
