@@ -25,7 +25,7 @@ from scorer.rules.model import Indicator
 def asks_score(indicator: Indicator) -> bool:
     """A row whose 自评分 a form asks a person to type: one scored by deductions, or by targets (which a
     department that lists none judges itself)."""
-    return indicator.scoring in ("deductions", "targets")
+    return kind(indicator.scoring).judged
 
 
 def judged(indicator: Indicator, entry: dict[str, Any]) -> bool:

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from scorer.formula.excel import Untranslatable, excel_number, settled, to_excel
 from scorer.inputs import workbook_layout as layout
+from scorer.kinds import registry
 from scorer.kinds.base import InputSpec
 from scorer.render.xlsx_cells import put_formula
 from scorer.rules.model import Indicator
@@ -39,7 +40,7 @@ def score_formula(indicator: Indicator, first_row: int) -> str | None:
     formula = indicator.formula
     function = _ROUNDING.get(indicator.rounding.mode)
     if (
-        indicator.scoring != "formula"
+        not registry.kind(indicator.scoring).by_formula
         or formula is None
         or function is None
         or indicator.kinds.spec is not None
