@@ -116,3 +116,42 @@ def test_the_journey_template_run_xlsx_and_batch(tmp_path: Path) -> None:
     assert batch.exit_code == 0, batch.stderr
     lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
     assert sorted(json.loads(line)["total"] for line in lines) == [90, 91]
+
+
+def test_the_clerks_workbook_takes_each_indicators_points_and_scores_as_the_yaml(tmp_path: Path) -> None:
+    made = runner.invoke(
+        app,
+        ["template", "--rules", "mof-pmkpi-default/2020", "-o", str(tmp_path / "in.xlsx"), "--lang", "zh"],
+    )
+    assert made.exit_code == 0, made.stderr
+    book = openpyxl.load_workbook(tmp_path / "in.xlsx")
+    for row in book["基本情况"].iter_rows():
+        if row[1].value == "department":
+            row[2].value = "工作簿单位"
+    book["指标"]["I3"], book["指标"]["I4"] = 100, 90
+    targets = book["绩效指标"]
+    assert targets.cell(row=2, column=9).value == "分值"
+    for offset, (name, target, actual, points) in enumerate(
+        [
+            ("道路养护里程", "≥100公里", "100公里", 45),
+            ("结余率", "≤5%", "7%", 22.5),
+            ("满意度", "≥90%", "95%", 22.5),
+        ]
+    ):
+        for column, value in enumerate(("performance_indicators", "产出指标", name, target, actual), start=2):
+            targets.cell(row=3 + offset, column=column, value=value)
+        targets.cell(row=3 + offset, column=9, value=points)
+    book.save(tmp_path / "in.xlsx")
+    result = runner.invoke(
+        app, ["run", str(tmp_path / "in.xlsx"), "--rules", "mof-pmkpi-default/2020", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["total"] == 9 + 45 + 13.5 + 22.5
+
+
+def test_points_with_more_places_than_the_row_keeps_are_refused_at_the_target(tmp_path: Path) -> None:
+    text = PROJECT.replace("weight: 22.5}\n", "weight: 22.505}\n", 1).replace(
+        "weight: 22.5}\n", "weight: 22.495}\n", 1
+    )
+    code, _, err = _run(tmp_path, text, "--lang", "en")
+    assert code == 1 and "targets[0].weight: 22.505 has more decimal places than 2" in err

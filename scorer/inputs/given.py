@@ -102,6 +102,14 @@ class ReadsGiven(ReadsValues):
 
     def check_points(self, base: PathKey, indicator: Indicator, targets: list[Target]) -> None:
         """Targets that score their own points share out the row's weight exactly (权重设定值合计应等于分值)."""
+        for index, target in enumerate(targets):
+            if target.weight is not None and not indicator.rounding.fits(target.weight):
+                score, places = fmt(target.weight), indicator.rounding.places
+                self.fail(
+                    base + ("targets", index, "weight"),
+                    t("inputs.override_places", score=score, places=places),
+                )
+                return
         given = sum((target.weight or Decimal(0) for target in targets), Decimal(0))
         if given != indicator.weight:
             self.fail(
