@@ -21,6 +21,9 @@ Exact = Decimal | Fraction | int
 class Rounding:
     places: int
     mode: str
+    # The places a value named in a reason is shown to (a rate, an input), when the rubric declares them; the
+    # score itself keeps `places`.
+    display: int | None = None
 
     def apply(self, value: Exact) -> Decimal:
         """Round an exact value once, to `places` decimals, by `mode`. Independent of any decimal context."""
@@ -30,6 +33,19 @@ class Rounding:
         if rest:
             whole += _round_up(self.mode, whole, 2 * rest, denominator)
         return from_units(whole, self.places)
+
+    def show(self, value: Exact) -> str:
+        """A value as a reason names it: to the declared display places (half up), or as `fmt` writes it where
+        none are declared; marked ≈ where that is not the value itself: a rate that is not 0 never reads 0%, nor
+        one over 20% as 20%."""
+        places = 4 if self.display is None else self.display
+        if self.display is None and (type(value) is not Fraction or value == 0):
+            return fmt(value)  # what every output printed before display places could be declared
+        shown = Rounding(places, "half_up").apply(value)
+        text = fmt(shown)
+        if shown == value:
+            return text
+        return "≈" + text
 
     def fits(self, value: Exact) -> bool:
         """True when `value` has no more decimal places than this rounding keeps."""

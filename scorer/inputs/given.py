@@ -25,6 +25,9 @@ from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.schema import show
 from scorer.sources.yaml import YamlDocument
 
+# The roll-ups that weigh each target: each target needs its own weight (分值).
+WEIGHTED = frozenset({"weighted_completion", "per_target_points"})
+
 if TYPE_CHECKING:
     from scorer.kinds.parts import Interval
 
@@ -86,14 +89,38 @@ class ReadsGiven(ReadsValues):
             except TargetError as exc:
                 self.fail(path + (exc.field,), str(exc))
                 continue
-            if indicator.targets.roll_up == "weighted_completion" and not target.weight:
+            if indicator.targets.roll_up in WEIGHTED and not target.weight:
                 self.fail(
                     path + ("weight",),
                     t("inputs.target_needs_weight", name=target.name),
                 )
                 continue
             read.append(target)
+        if indicator.targets.roll_up == "per_target_points" and len(read) == len(items):
+            self.check_points(base, indicator, read)
         return tuple(read)
+
+    def check_points(self, base: PathKey, indicator: Indicator, targets: list[Target]) -> None:
+        """Targets that score their own points share out the row's weight exactly (权重设定值合计应等于分值)."""
+        for index, target in enumerate(targets):
+            if target.weight is not None and not indicator.rounding.fits(target.weight):
+                score, places = fmt(target.weight), indicator.rounding.places
+                self.fail(
+                    base + ("targets", index, "weight"),
+                    t("inputs.override_places", score=score, places=places),
+                )
+                return
+        given = sum((target.weight or Decimal(0) for target in targets), Decimal(0))
+        if given != indicator.weight:
+            self.fail(
+                base + ("targets",),
+                t(
+                    "inputs.target_points_sum",
+                    given=fmt(given),
+                    weight=fmt(indicator.weight),
+                    title=indicator.title,
+                ),
+            )
 
     def judgement(self, base: PathKey, indicator: Indicator, item: dict[str, Any] | None) -> Judgement | None:
         """A graded row's pick: a declared grade, a score within its range, and a reason."""

@@ -274,7 +274,7 @@ class _Reader:
     def targets(self, entries: dict[str, Any]) -> None:
         sheet = self.sheet(layout.TARGETS)
         columns = {"category": layout.T_CATEGORY, "name": layout.T_NAME, "target": layout.T_TARGET,
-                   "actual": layout.T_ACTUAL, "reason": layout.T_REASON}  # fmt: skip
+                   "actual": layout.T_ACTUAL, "reason": layout.T_REASON, "weight": layout.T_WEIGHT}  # fmt: skip
         words = {key: t(key_words) for key, key_words in _TARGET_WORDS.items()}
         for row in range(layout.FIRST_ROW, sheet.max_row + 1):
             ident = as_text(sheet.cell(row=row, column=layout.T_ID).value)
@@ -324,4 +324,5 @@ _TARGET_WORDS = {
     "actual": "targets.actual",
     "met": "workbook.judged",
     "reason": "workbook.judged_reason",
+    "weight": "workbook.target_weight",
 }

@@ -72,10 +72,12 @@ SCORE_PREVIEW = "=IFERROR(IF(AND(COUNT("
 
 
 # 绩效指标 sheet: one row per declared target.
-T_INDICATOR, T_ID, T_CATEGORY, T_NAME, T_TARGET, T_ACTUAL, T_JUDGED, T_REASON = range(1, 9)
+# The 分值 column last: each target's own points, where the row's roll-up weighs its targets.
+T_INDICATOR, T_ID, T_CATEGORY, T_NAME, T_TARGET, T_ACTUAL, T_JUDGED, T_REASON, T_WEIGHT = range(1, 10)
 TARGET_COLUMNS = (
     ("form.level3", 22), ("workbook.id", 14), ("targets.category", 12), ("targets.name", 30),
     ("targets.target", 16), ("targets.actual", 16), ("workbook.judged", 12), ("workbook.judged_reason", 30),
+    ("workbook.target_weight", 10),
 )  # fmt: skip
 TARGET_ROWS = 40  # rows offered per workbook; more can be added by copying a row
 

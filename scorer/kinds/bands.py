@@ -60,7 +60,7 @@ def score(row: Row, spec: Bands) -> Decimal:
                 "score": result,
                 "lost": row.lost(result),
             }
-            default = fact("reason.band", value=value, band=band.interval.text, points=band.points)
+            default = fact("reason.band", value=row.shown(value), band=band.interval.text, points=band.points)
             row.reasons.append(row.text(band.reason, {**extra, "band": band.interval.text}, default))
         return result
     raise KindError(spec.path + ("items",), t("kinds.no_band", value=fmt(value)))

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from scorer.kinds.rule import Given, Rule
 
 
+# The values a kind's texts name that are measured, not scored: shown to the rubric's display places.
+MEASURED = frozenset({"value", "excess", "actual", "target"})
+
+
 class KindError(Exception):
     """A rule's declared kind cannot score these values (no band holds the value, a formula fails)."""
 
@@ -62,11 +66,20 @@ class Row:
 
     def placeholders(self, extra: Mapping[str, Exact | str]) -> dict[str, str]:
         """Values a rule file's text may name: the inputs, metrics, weight, year, and the kind's own."""
-        values = {k: fmt(v) for k, v in self.inputs.values.items()}
+        values = {k: self.shown(v) for k, v in self.inputs.values.items()}
         values.update(weight=fmt(self.weight), year=str(self.year))
-        values.update({m.id: fmt(m.value) for m in self.metrics if m.value is not None})
-        values.update({k: v if isinstance(v, str) else fmt(v) for k, v in extra.items()})
+        values.update({m.id: self.shown(m.value) for m in self.metrics if m.value is not None})
+        values.update(
+            {
+                k: v if isinstance(v, str) else self.shown(v) if k in MEASURED else fmt(v)
+                for k, v in extra.items()
+            }
+        )
         return values
+
+    def shown(self, value: Exact) -> str:
+        """A measured value (an input, a rate) as a reason names it: to the rubric's display places."""
+        return self.indicator.rounding.show(value)
 
     def text(self, texts: Texts, extra: Mapping[str, Exact | str], default: Fact) -> Message:
         """A rule file's text in its languages, filled in; `default` where the file gives none."""

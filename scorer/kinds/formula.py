@@ -84,7 +84,7 @@ def _placeholders(indicator: Rule, row: Row, raw: Exact, score: Decimal) -> dict
             if value is None:
                 value = values.get(name)
             if value is not None:
-                placeholders[name] = fmt(value)
+                placeholders[name] = indicator.rounding.show(value)
     unfilled = [name for name in indicator.reason_names if name not in placeholders]
     if unfilled:
         raise KindError(("reason",), t("template.no_value", names=", ".join(sorted(unfilled))))

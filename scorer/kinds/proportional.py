@@ -56,7 +56,9 @@ def score(row: Row, spec: Proportional) -> Decimal:
     if result < row.weight:
         extra = {"actual": actual, "target": target, "ratio": "—" if ratio is None else ratio * 100,
                  "score": result, "lost": row.lost(result)}  # fmt: skip
-        default = fact("reason.proportional", actual=actual, target=target, score=result)
+        default = fact(
+            "reason.proportional", actual=row.shown(actual), target=row.shown(target), score=result
+        )
         row.reasons.append(row.text(spec.reason, extra, default))
     return result
 

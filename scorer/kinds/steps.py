@@ -92,7 +92,7 @@ def score(row: Row, spec: Steps) -> Decimal:
         }  # fmt: skip
         key = "reason.steps_above" if spec.direction == "above" else "reason.steps_below"
         default = fact(
-            key, value=value, threshold=spec.threshold, excess=excess,
+            key, value=row.shown(value), threshold=spec.threshold, excess=row.shown(excess),
             per=spec.per, points=spec.points, steps=steps, deducted=deducted,
         )  # fmt: skip
         row.reasons.append(row.text(spec.reason, extra, default))

@@ -298,7 +298,8 @@ def _targets(
         _put(sheet, row, layout.T_INDICATOR, _title(listed, lang) if listed else None)
         _put(sheet, row, layout.T_ID, listed.id if listed else None, editable=True)
         for column, key in ((layout.T_CATEGORY, "category"), (layout.T_NAME, "name"), (layout.T_TARGET, "target"),
-                            (layout.T_ACTUAL, "actual"), (layout.T_REASON, "reason")):  # fmt: skip
+                            (layout.T_ACTUAL, "actual"), (layout.T_REASON, "reason"),
+                            (layout.T_WEIGHT, "weight")):  # fmt: skip
             value = item.get(key)
             _put(
                 sheet,

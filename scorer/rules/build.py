@@ -68,7 +68,7 @@ def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem
         scoring=data["scoring"],
         inputs=inputs + asked,
         formula=formula,
-        rounding=rounding_of(data["rounding"]) if "rounding" in data else default,
+        rounding=rounding_of(data["rounding"], default) if "rounding" in data else default,
         on_missing=data.get("on_missing", "error"),
         reason_templates=FrozenMap(reasons),
         metrics=tuple(metrics),
@@ -146,8 +146,10 @@ def input_spec(name: str, spec: dict[str, Any]) -> InputSpec:
     )
 
 
-def rounding_of(data: dict[str, Any]) -> Rounding:
-    return Rounding(int(data["places"]), data["mode"])
+def rounding_of(data: dict[str, Any], default: Rounding | None = None) -> Rounding:
+    """A `rounding:` block; a row's own block keeps the rubric's display places unless it declares its own."""
+    display = data.get("display", default.display if default is not None else None)
+    return Rounding(int(data["places"]), data["mode"], None if display is None else int(display))
 
 
 def build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path, digest: str) -> RuleSet:

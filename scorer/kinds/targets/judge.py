@@ -14,6 +14,7 @@ from scorer.facts import Fact, fact, said
 from scorer.kinds.targets.model import Part, Target, TargetOutcome
 from scorer.kinds.targets.words import AT_LEAST, AT_MOST
 from scorer.numbers import percent
+from scorer.rounding import Rounding
 
 ONE, ZERO = Fraction(1), Fraction(0)
 
@@ -95,14 +96,25 @@ class TargetsScore:
     detail: Fact
 
 
-def roll_up(roll_up_method: str, weight: Decimal | Fraction, targets: Sequence[Target]) -> TargetsScore:
-    """The indicator's raw score from its targets, exactly, by the method the rule file declares."""
+def roll_up(
+    roll_up_method: str,
+    weight: Decimal | Fraction,
+    targets: Sequence[Target],
+    rounding: Rounding | None = None,
+) -> TargetsScore:
+    """The indicator's raw score from its targets, exactly, by the method the rule file declares (`rounding`:
+    the row's, for the methods that round each target's points)."""
     if not targets:
         raise ValueError("no targets to roll up")
     outcomes = tuple(judge(t) for t in targets)
     whole = weight if type(weight) is Fraction else Fraction(weight)
     unmet = [o for o in outcomes if not o.met]
     met = len(outcomes) - len(unmet)
+    if roll_up_method == "per_target_points":
+        from scorer.kinds.targets.points import per_target_points
+
+        raw, scored, reasons = per_target_points(targets, outcomes, rounding or Rounding(2, "half_up"))
+        return TargetsScore(raw, scored, reasons, fact("detail.per_target_points", count=len(outcomes)))
     if roll_up_method == "equal_shares":
         raw = whole * met / len(outcomes)
         detail = fact("detail.equal_shares", met=met, count=len(outcomes))

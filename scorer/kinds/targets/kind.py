@@ -42,7 +42,7 @@ class TargetsKind(Kind["Rule"]):
         if not row.inputs.targets:
             return full_weight(row)
         assert spec.targets is not None
-        outcome = roll_up(spec.targets.roll_up, spec.exact_weight, row.inputs.targets)
+        outcome = roll_up(spec.targets.roll_up, spec.exact_weight, row.inputs.targets, spec.rounding)
         row.targets = outcome.targets
         if row.explain:
             row.steps.extend(Step("target", _target_step(target)) for target in outcome.targets)
