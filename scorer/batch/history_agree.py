@@ -10,11 +10,12 @@ and the column, never a wrong history.
 from __future__ import annotations
 
 import json
-import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
+from scorer.batch.history_db import HistoryConnection
+from scorer.batch.history_schema import scores_query, unpacked
 from scorer.batch.history_values import Checked
 from scorer.errors import Location, UserError
 from scorer.i18n import t
@@ -24,16 +25,13 @@ _ROW = (
     "SELECT rules_year, total, max, grade, engine_version, result_json FROM departments "
     "WHERE department = ? AND year = ? AND rules_digest = ?"
 )
-_SCORES = (
-    "SELECT indicator, name, level1, level2, weight, score, lost, overridden FROM indicator_scores "
-    "WHERE department = ? AND year = ? AND rules_digest = ? ORDER BY rowid"
-)
+_SCORES = ("indicator", "name", "level1", "level2", "weight", "score", "lost", "overridden")
 
 
-def check_agrees(path: Path, connection: sqlite3.Connection, name: str, year: int, digest: str) -> None:
+def check_agrees(path: Path, connection: HistoryConnection, name: str, year: int, digest: str) -> None:
     """Refuse the database unless the department's rows agree with each other and with its result JSON."""
     row = connection.execute(_ROW, (name, year, digest)).fetchone()
-    scores = connection.execute(_SCORES, (name, year, digest)).fetchall()
+    scores = connection.execute(scores_query(connection.version, _SCORES), (name, year, digest)).fetchall()
     if row is None:
         return
     checked = Checked(path, "departments", name, year)
@@ -91,17 +89,14 @@ def _indicator(path: Path, name: str, year: int, entry: tuple[Any, ...], stated:
 
 
 def _result(checked: Checked, document: object) -> dict[str, Any]:
-    """The result JSON stored with the row, its numbers read exactly."""
+    """The result JSON stored with the row (compressed from version 4 on), its numbers read exactly."""
+    text = unpacked(document)
     try:
-        result = (
-            json.loads(document, parse_float=Decimal, parse_int=Decimal)
-            if isinstance(document, str)
-            else None
-        )
+        result = json.loads(text, parse_float=Decimal, parse_int=Decimal) if text is not None else None
     except ValueError:
         result = None
     if not isinstance(result, dict):
-        checked.refuse("result_json", document)
+        checked.refuse("result_json", text if text is not None else document)
     return result
 
 
