@@ -9,7 +9,7 @@ timed), then writes them to a new database two ways, the best of N rounds (defau
   each department's previous year looked up, its rows replaced (an upsert), its result JSON written, a
   transaction every `Writer.BATCH` departments;
 - the baseline: the same facts written by hand, as an SQLite expert would, with nothing checked: the same tables
-  (integer ids, the indicators once, the scores WITHOUT ROWID, the result JSON compressed), every row gathered
+  (integer ids, the indicators once, the scores WITHOUT ROWID, the result JSON compressed against the first), every row gathered
   first and written by `executemany` in one transaction, the statements prepared once.
 
 Both serialise each result to its JSON (`scorer.render.json_result.as_line`, as `score batch` writes JSON Lines), which is part of the facts; that
@@ -25,7 +25,6 @@ import sqlite3
 import sys
 import tempfile
 import time
-import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -40,7 +39,7 @@ sys.path.insert(0, str(HERE))
 from departments import departments  # noqa: E402
 
 from scorer.batch.history import Writer, connect  # noqa: E402
-from scorer.batch.history_schema import TABLES_4, packed  # noqa: E402
+from scorer.batch.history_schema import TABLES_4, ZDICT_SIZE, packed  # noqa: E402
 from scorer.engine.result import Result  # noqa: E402
 from scorer.render.json_result import as_line  # noqa: E402
 
@@ -84,11 +83,14 @@ def by_hand(db: Path, results: list[Result]) -> None:
     text = Decimal.__format__
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     catalogue: dict[tuple[str, str, str, str], int] = {}
+    zdict = b""  # the first result: the dictionary every result is compressed with
     rows, scores = [], []
     for number, r in enumerate(results, start=1):
-        document = zlib.compress(as_line(r, LANG).encode("utf-8"))
+        data = as_line(r, LANG).encode("utf-8")
+        zdict = zdict or data[-ZDICT_SIZE:]
+        document = packed(data, zdict)
         rows.append((number, r.department, r.year, r.rules_digest, str(r.rules_year), text(r.total, "f"),
-                     text(r.max, "f"), r.grade, place(number), r.engine_version, stamp, document))  # fmt: skip
+                     text(r.max, "f"), r.grade, place(number), r.engine_version, stamp, 1, document))  # fmt: skip
         for position, i in enumerate(r.indicators, start=1):
             ident = catalogue.setdefault((i.id, i.title, i.level1, i.level2), len(catalogue) + 1)
             scores.append((number, position, ident, text(i.weight, "f"), text(i.score, "f"),
@@ -100,7 +102,8 @@ def by_hand(db: Path, results: list[Result]) -> None:
         connection.executemany(
             "INSERT INTO indicators VALUES (?, ?, ?, ?, ?)", [(n, *key) for key, n in catalogue.items()]
         )
-        connection.executemany("INSERT INTO departments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        connection.execute("INSERT INTO dictionaries VALUES (1, ?)", (zdict,))
+        connection.executemany("INSERT INTO departments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         connection.executemany("INSERT INTO indicator_scores VALUES (?, ?, ?, ?, ?, ?, ?)", scores)
         connection.execute("COMMIT")
     finally:
@@ -108,9 +111,10 @@ def by_hand(db: Path, results: list[Result]) -> None:
 
 
 def serialised(results: list[Result]) -> None:
-    """The share both pay: each result as its JSON, compressed."""
+    """The share both pay: each result as its JSON, compressed against the first."""
+    zdict = as_line(results[0], LANG).encode("utf-8")[-ZDICT_SIZE:]
     for r in results:
-        packed(as_line(r, LANG))
+        packed(as_line(r, LANG).encode("utf-8"), zdict)
 
 
 def best(
@@ -142,6 +146,7 @@ def rows_of(db: Path) -> tuple[Any, ...]:
                 "s.lost, s.overridden FROM indicator_scores s JOIN departments d ON d.id = s.scoring "
                 "JOIN indicators i ON i.id = s.indicator ORDER BY 1, 2"
             ).fetchall(),
+            connection.execute("SELECT id, zdict FROM dictionaries").fetchall(),
         )
     finally:
         connection.close()

@@ -11,13 +11,15 @@ from decimal import Decimal
 from scorer.batch.history_schema import packed, unpacked
 from scorer.numbers import to_json_number
 
+ZDICT = "(SELECT zdict FROM dictionaries WHERE dictionaries.id = departments.zdict)"
+
 
 def connect(db: object) -> sqlite3.Connection:
-    """A connection to edit a history database by hand, with `packed(text)` and `unpacked(blob)` to edit the
-    compressed result JSON (`UPDATE departments SET result_json = packed(json_set(unpacked(result_json), …))`)."""
+    """A connection to edit a history database by hand, with `packed(text, zdict)` and `unpacked(blob, zdict)`
+    to edit the compressed result JSON (`SET result_json = packed(json_set(unpacked(result_json, …), …), …)`)."""
     connection = sqlite3.connect(db)  # type: ignore[arg-type]
-    connection.create_function("packed", 1, packed)
-    connection.create_function("unpacked", 1, unpacked)
+    connection.create_function("packed", 2, lambda text, zdict: packed(text.encode(), zdict))
+    connection.create_function("unpacked", 2, unpacked)
     return connection
 
 
@@ -26,9 +28,9 @@ def agree(connection: sqlite3.Connection, *, total_from_scores: bool = True) -> 
     follows the scores, or (`total_from_scores=False`) the first indicators with the points to spare follow the
     total; the result JSON follows the columns."""
     rows = connection.execute(
-        "SELECT id, department, year, rules_digest, total, grade, result_json FROM departments"
+        f"SELECT id, department, year, rules_digest, total, grade, result_json, {ZDICT} FROM departments"
     ).fetchall()
-    for scoring, name, year, digest, total, grade, document in rows:
+    for scoring, name, year, digest, total, grade, document, zdict in rows:
         scores = connection.execute(
             "SELECT i.indicator, s.weight, s.score FROM indicator_scores AS s JOIN indicators AS i "
             "ON i.id = s.indicator WHERE s.scoring = ? ORDER BY s.position",
@@ -39,7 +41,7 @@ def agree(connection: sqlite3.Connection, *, total_from_scores: bool = True) -> 
             total = format(sum((s for _, s in points.values()), Decimal(0)), "f")
         else:
             _spread(points, sum((s for _, s in points.values()), Decimal(0)) - Decimal(total))
-        result = json.loads(unpacked(document) or "")
+        result = json.loads(unpacked(document, zdict) or "")
         result.update(department=name, year=year, total=to_json_number(Decimal(total)), grade=grade)
         result["rules"]["digest"] = digest
         for position, item in enumerate(result["indicators"], start=1):
@@ -51,7 +53,7 @@ def agree(connection: sqlite3.Connection, *, total_from_scores: bool = True) -> 
             )
         connection.execute(
             "UPDATE departments SET total = ?, result_json = ? WHERE id = ?",
-            (total, packed(json.dumps(result, ensure_ascii=False)), scoring),
+            (total, packed(json.dumps(result, ensure_ascii=False).encode(), zdict), scoring),
         )
 
 

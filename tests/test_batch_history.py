@@ -196,8 +196,9 @@ def test_a_year_re_scored_under_revised_rules_still_compares_with_the_year_befor
         connection.execute("UPDATE departments SET scored_at = '2020-01-01T00:00:00+00:00'")
         connection.execute(
             "INSERT INTO departments (department, year, rules_digest, rules_year, total, max, grade, source, "
-            "engine_version, scored_at, result_json) SELECT department, 2021, rules_digest, rules_year, ?, max, grade, source, "
-            "engine_version, '2019-06-01T00:00:00+00:00', result_json FROM departments WHERE department = ?",
+            "engine_version, scored_at, zdict, result_json) SELECT department, 2021, rules_digest, rules_year, ?, max, "
+            "grade, source, engine_version, '2019-06-01T00:00:00+00:00', zdict, result_json FROM departments "
+            "WHERE department = ?",
             (str(Decimal(total) - 2), name),
         )
         connection.execute(

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.history_agreeing import connect
+from tests.history_agreeing import ZDICT, connect
 
 SCORE = [
     sys.executable,
@@ -69,7 +69,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
          "result_json"),
         (f"DELETE FROM indicator_scores WHERE {ONE}", "indicator_scores", "indicator", "asset_inventory",
          "result_json"),
-        (f"UPDATE departments SET result_json = packed(json_set(unpacked(result_json), '$.total', 93.2)) "
+        (f"UPDATE departments SET result_json = packed(json_set(unpacked(result_json, {ZDICT}), '$.total', 93.2), "
+         f"{ZDICT}) "
          f"WHERE department = {FIRST}",
          "departments", "total", "94.20", "result_json"),
     ],

@@ -128,7 +128,7 @@ def test_a_damaged_database_is_refused(folder: Path, written: Path, tmp_path: Pa
     page = sqlite3.connect(written).execute("PRAGMA page_size").fetchone()[0]
     data[page : page + 16] = b"\xff" * 16  # the header of the second page
     db.write_bytes(bytes(data))
-    refused_both_ways(folder, db, "the database is damaged (Page 2: ")
+    refused_both_ways(folder, db, "the database is damaged (")
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from typing import Any
 from scorer.batch.history_agree import check_agrees
 from scorer.batch.history_db import HistoryConnection, open_for_reading, open_for_writing, speaking
 from scorer.batch.history_imported import has_imports, imported, imported_tables
-from scorer.batch.history_schema import Indicators, packed, scores_query
+from scorer.batch.history_schema import Dictionaries, Indicators, scores_query
 from scorer.batch.history_values import Checked
 from scorer.batch.summary import Moved, Previous
 from scorer.engine.result import Result
@@ -60,6 +60,7 @@ class Writer:
             self.imports = has_imports(connection)
             self.spellings = _spellings(connection, self.imports)
             self.indicators = Indicators(connection)
+            self.dictionaries = Dictionaries(connection)
 
     def previous(self, result: Result, also: Iterable[str] = ()) -> Previous | None:
         """The department's latest year before this one (under any spelling of its name, and of the names in
@@ -137,7 +138,7 @@ class Writer:
         with speaking(self.path):
             if self.pending == 0:
                 self.connection.execute("BEGIN IMMEDIATE")
-            document = packed(as_line(result, self.lang))
+            zdict, document = self.dictionaries.pack(as_line(result, self.lang))
             names = self.spellings.setdefault(_key(result.department), set())
             self.connection.executemany(
                 "DELETE FROM departments WHERE department = ? AND year = ? AND rules_digest = ?",
@@ -146,9 +147,9 @@ class Writer:
             names.add(result.department)
             scoring = self.connection.execute(
                 "INSERT INTO departments (department, year, rules_digest, rules_year, total, max, grade, source, "
-                "engine_version, scored_at, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "engine_version, scored_at, zdict, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (result.department, result.year, result.rules_digest, str(result.rules_year), _text(result.total),
-                 _text(result.max), result.grade, source, result.engine_version, self.stamp, document),
+                 _text(result.max), result.grade, source, result.engine_version, self.stamp, zdict, document),
             ).lastrowid  # fmt: skip
             self.connection.executemany(
                 "INSERT INTO indicator_scores VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -174,6 +175,7 @@ class Writer:
         if self.pending:
             self.pending = 0
             self.indicators.forget()
+            self.dictionaries.forget()
             with contextlib.suppress(sqlite3.Error):
                 self.connection.execute("ROLLBACK")
 

@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from scorer.batch.history_db import HistoryConnection
-from scorer.batch.history_schema import scores_query, unpacked
+from scorer.batch.history_schema import result_columns, scores_query, unpacked
 from scorer.batch.history_values import Checked
 from scorer.errors import Location, UserError
 from scorer.i18n import t
 
 _MISSING = object()
 _ROW = (
-    "SELECT rules_year, total, max, grade, engine_version, result_json FROM departments "
+    "SELECT rules_year, total, max, grade, engine_version, {result} FROM departments "
     "WHERE department = ? AND year = ? AND rules_digest = ?"
 )
 _SCORES = ("indicator", "name", "level1", "level2", "weight", "score", "lost", "overridden")
@@ -30,13 +30,14 @@ _SCORES = ("indicator", "name", "level1", "level2", "weight", "score", "lost", "
 
 def check_agrees(path: Path, connection: HistoryConnection, name: str, year: int, digest: str) -> None:
     """Refuse the database unless the department's rows agree with each other and with its result JSON."""
-    row = connection.execute(_ROW, (name, year, digest)).fetchone()
+    found = _ROW.format(result=result_columns(connection.version))
+    row = connection.execute(found, (name, year, digest)).fetchone()
     scores = connection.execute(scores_query(connection.version, _SCORES), (name, year, digest)).fetchall()
     if row is None:
         return
     checked = Checked(path, "departments", name, year)
-    rules_year, total, most, grade, engine, document = row
-    result = _result(checked, document)
+    rules_year, total, most, grade, engine, document, zdict = row
+    result = _result(checked, document, zdict)
     total_ = checked.number(total, "total", Decimal(0))
     head = {
         ("department",): name,
@@ -88,9 +89,9 @@ def _indicator(path: Path, name: str, year: int, entry: tuple[Any, ...], stated:
     return score_
 
 
-def _result(checked: Checked, document: object) -> dict[str, Any]:
+def _result(checked: Checked, document: object, zdict: object) -> dict[str, Any]:
     """The result JSON stored with the row (compressed from version 4 on), its numbers read exactly."""
-    text = unpacked(document)
+    text = unpacked(document, zdict)
     try:
         result = json.loads(text, parse_float=Decimal, parse_int=Decimal) if text is not None else None
     except ValueError:

@@ -184,7 +184,10 @@ def _version(connection: sqlite3.Connection) -> int:
 
 def _verify(connection: sqlite3.Connection, path: Path) -> int:
     """The schema version of a database that is score's history, undamaged; else refused with why."""
-    checked = [str(row[0]) for row in connection.execute("PRAGMA quick_check(3)").fetchall()]
+    try:
+        checked = [str(row[0]) for row in connection.execute("PRAGMA quick_check(3)").fetchall()]
+    except sqlite3.DatabaseError as exc:  # damaged past what the check can list (a page that holds a chain)
+        checked = [str(exc)]
     if checked != ["ok"]:
         said = " ".join(" ".join(checked).replace("*** in database main ***", "").split())
         raise UserError.at(Location(str(path)), t("history.damaged", why=said[:200]))
