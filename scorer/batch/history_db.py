@@ -204,10 +204,14 @@ def _verify(connection: sqlite3.Connection, path: Path) -> int:
     if why:
         raise UserError.at(Location(str(path)), t("history.foreign", why=why))
     orphan = connection.execute("PRAGMA foreign_key_check").fetchone()
-    if orphan is not None:  # an indicator's score whose department row is gone: written around score
-        raise UserError.at(
-            Location(str(path)), t("history.damaged", why=t("history.why.orphans", table=orphan[0]))
-        )
+    if (
+        orphan is not None
+    ):  # a row whose department (or indicator, or dictionary) is gone: written around score
+        table, parent = str(orphan[0]), str(orphan[2])
+        why = t("history.why.orphans", table=table)
+        if parent in ("indicators", "dictionaries"):
+            why = t("history.why.lost_row", table=table, parent=parent)
+        raise UserError.at(Location(str(path)), t("history.damaged", why=why))
     return version
 
 

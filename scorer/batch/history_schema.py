@@ -210,7 +210,7 @@ def result_columns(version: int) -> str:
     with (none before version 4): the two arguments of `unpacked`."""
     if version < 4:
         return "result_json, NULL"
-    return "result_json, (SELECT zdict FROM dictionaries WHERE dictionaries.id = departments.zdict)"
+    return "result_json, coalesce((SELECT zdict FROM dictionaries WHERE dictionaries.id = departments.zdict), X'')"
 
 
 def packed(document: bytes, zdict: bytes) -> bytes:
@@ -220,13 +220,14 @@ def packed(document: bytes, zdict: bytes) -> bytes:
 
 
 def unpacked(stored: object, zdict: object) -> str | None:
-    """A stored result JSON as text (version 4's compressed with the dictionary `zdict`, or 3's text); None
-    where it is neither, or would expand beyond RESULT_LIMIT (a planted zlib bomb is never expanded whole)."""
-    if isinstance(stored, str):
-        return stored
-    if not isinstance(stored, bytes) or not isinstance(zdict, bytes | None):
+    """A stored result JSON as text: version 3's as it is (`zdict` NULL), version 4's expanded with its
+    dictionary `zdict` (a text there, or a blob without its dictionary, is not what score writes); None where
+    it is neither, or would expand beyond RESULT_LIMIT (a planted zlib bomb is never expanded whole)."""
+    if zdict is None:
+        return stored if isinstance(stored, str) else None
+    if not isinstance(stored, bytes) or not isinstance(zdict, bytes) or not zdict:
         return None
-    expanding = zlib.decompressobj(zdict=zdict) if zdict else zlib.decompressobj()
+    expanding = zlib.decompressobj(zdict=zdict)
     try:
         document = expanding.decompress(stored, RESULT_LIMIT)
         if expanding.unconsumed_tail or not expanding.eof or expanding.unused_data:
