@@ -127,6 +127,7 @@ ROWS = [  # each value checked when it is read: by `score history`, and by `scor
         ["INSERT INTO dictionaries VALUES (2, zeroblob(100))", "UPDATE departments SET zdict = 2"],
         "as result_json, which score never writes",
     ),
+    (["UPDATE dictionaries SET zdict = zeroblob(100000000)"], "as result_json, which score never writes"),
     (["UPDATE departments SET result_json = '{}'"], "holds '{}' as result_json, which score never writes"),
     (["UPDATE departments SET result_json = ?"], "as result_json, which score never writes"),  # the bomb
     (["UPDATE departments SET result_json = X'789c'"], "as result_json, which score never writes"),
@@ -141,6 +142,10 @@ ROWS = [  # each value checked when it is read: by `score history`, and by `scor
         ],
         "as indicator, which does not agree with result_json",
     ),  # fmt: skip
+    (  # the second row listed last: the result's order is the rows' order
+        ["UPDATE indicator_scores SET position = 40 WHERE position = 2"],
+        "as indicator, which does not agree with result_json",
+    ),
 ]
 SCHEMA = [  # refused on opening, by every command
     (["DELETE FROM indicators WHERE id = 3"], "rows of indicator_scores have lost the indicators row"),

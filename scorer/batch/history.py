@@ -1,8 +1,9 @@
 """The bureau's history: every scored department in an SQLite database (`score batch --db results.sqlite`).
 
-Schema (docs/batch.md; scorer/batch/history_db.py, which opens the file only when it is ours): `departments` holds
-one row per department × year × rules digest, with its total, grade and the whole Contract-3 result as JSON;
-`indicator_scores` one row per indicator of it. Numbers are stored as decimal text ("9.88"), never as SQLite's
+Schema (docs/batch.md; scorer/batch/history_schema.py; history_db.py, which opens the file only when it is ours):
+`departments` holds one row per department × year × rules digest, with its total, grade and the whole Contract-3
+result as JSON (compressed against a dictionary the database keeps); `indicator_scores` one row per indicator of
+it, naming the indicator by its id in `indicators`. Numbers are stored as decimal text ("9.88"), never as SQLite's
 binary floats, so that what is read back is exactly what was scored; each value is checked as it is read back
 (scorer/batch/history_values.py).
 

@@ -53,11 +53,16 @@ def check_agrees(path: Path, connection: HistoryConnection, name: str, year: int
         if _get(result, *keys) != value:
             _disagree(checked, keys[-1] if keys[0] != "rules" else f"rules_{keys[-1]}", value, "result_json")
     stated = _stated_indicators(checked, result)
+    order = list(stated)
     summed = sum((_indicator(path, name, year, entry, stated) for entry in scores), Decimal(0))
     if stated:  # an indicator the result names has no row
         _disagree(
             Checked(path, "indicator_scores", name, year), "indicator", next(iter(stated)), "result_json"
         )
+    listed = [entry[0] for entry in scores]
+    if listed != order:  # the rows in another order than the result's: `score history` would list them so
+        moved = next(ident for ident, stated_id in zip(listed, order, strict=True) if ident != stated_id)
+        _disagree(Checked(path, "indicator_scores", name, year), "indicator", moved, "result_json")
     if summed != total_:
         _disagree(checked, "total", total, "indicator_scores.score")
 

@@ -190,10 +190,12 @@ class Dictionaries:
         return ident, packed(data, zdict)
 
     def _newest(self) -> tuple[int, bytes] | None:
-        row = self.connection.execute(
-            "SELECT id, zdict FROM dictionaries ORDER BY id DESC LIMIT 1"
+        row = self.connection.execute(  # one longer than score writes is never read whole
+            f"SELECT id, CASE WHEN length(zdict) <= {ZDICT_SIZE} THEN zdict END FROM dictionaries "
+            "ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        return (row[0], row[1]) if row is not None and isinstance(row[1], bytes) and row[1] else None
+        usable = row is not None and isinstance(row[1], bytes) and 0 < len(row[1]) <= ZDICT_SIZE
+        return (row[0], row[1]) if usable else None
 
     def _stored(self, zdict: bytes) -> tuple[int, bytes]:
         added = self.connection.execute("INSERT INTO dictionaries (zdict) VALUES (?)", (zdict,)).lastrowid
@@ -210,7 +212,10 @@ def result_columns(version: int) -> str:
     with (none before version 4): the two arguments of `unpacked`."""
     if version < 4:
         return "result_json, NULL"
-    return "result_json, coalesce((SELECT zdict FROM dictionaries WHERE dictionaries.id = departments.zdict), X'')"
+    return (  # a dictionary longer than score writes one is never read whole: it reads as none
+        "result_json, coalesce((SELECT zdict FROM dictionaries WHERE dictionaries.id = departments.zdict "
+        f"AND length(zdict) <= {ZDICT_SIZE}), X'')"
+    )
 
 
 def packed(document: bytes, zdict: bytes) -> bytes:
