@@ -280,5 +280,8 @@ def _to_version_4(connection: sqlite3.Connection) -> None:
         "JOIN departments AS d USING (department, year, rules_digest) "
         "JOIN indicators AS i USING (indicator, name, level1, level2)"
     )
+    moved = "SELECT (SELECT count(*) FROM indicator_scores_3) = (SELECT count(*) FROM indicator_scores)"
+    if not connection.execute(moved).fetchone()[0]:  # a row no join found: never dropped unseen
+        raise sqlite3.IntegrityError("indicator_scores: rows not moved to version 4")
     connection.execute("DROP TABLE indicator_scores_3")
     connection.execute("DROP TABLE departments_3")
