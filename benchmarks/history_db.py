@@ -20,6 +20,7 @@ printed. Per department: ms (the time over COUNT), KB (the file's size over COUN
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sqlite3
 import sys
@@ -154,8 +155,15 @@ def rows_of(db: Path) -> tuple[Any, ...]:
 
 def measure(count: int, rounds: int) -> dict[str, float]:
     results = scored(count)
-    score_s, score_size, score_rows = best(with_score, results, rounds)
-    hand_s, hand_size, hand_rows = best(by_hand, results, rounds)
+    # `score batch` streams: it holds one result at a time. Held here all at once, they would make each of the
+    # collector's passes walk them all (a third of the time at 10,000); both writers are measured without that.
+    gc.freeze()
+    score_s = hand_s = float("inf")
+    for _ in range(rounds):  # taken in turns, so that a busy spell of the machine falls on both alike
+        took, score_size, score_rows = best(with_score, results, 1)
+        score_s = min(score_s, took)
+        took, hand_size, hand_rows = best(by_hand, results, 1)
+        hand_s = min(hand_s, took)
     if score_rows != hand_rows:
         sys.exit("the two databases do not hold the same rows: the comparison would not be fair")
     start = time.perf_counter()
