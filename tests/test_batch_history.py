@@ -39,7 +39,6 @@ def scored_as_last_year(folder: Path, db: Path, rules: RuleSet) -> sqlite3.Conne
     connection = sqlite3.connect(db)
     with connection:
         connection.execute("UPDATE departments SET year = 2021")
-        connection.execute("UPDATE indicator_scores SET year = 2021")
         agree(connection)
     return connection
 
@@ -94,7 +93,7 @@ def test_an_interrupted_batch_leaves_whole_departments_only(
     connection = sqlite3.connect(db)
     orphans = connection.execute(
         "SELECT count(*) FROM departments d WHERE (SELECT count(*) FROM indicator_scores i WHERE "
-        "i.department = d.department AND i.year = d.year AND i.rules_digest = d.rules_digest) != 26"
+        "i.scoring = d.id) != 26"
     ).fetchone()[0]
     assert orphans == 0
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -111,7 +110,8 @@ def test_the_summary_compares_with_the_previous_year(
             "SELECT department, total FROM departments ORDER BY 1 LIMIT 1"
         ).fetchone()
         connection.execute(
-            "UPDATE indicator_scores SET score = '1.5' WHERE department = ? AND indicator = 'ex_ante_evaluation'",
+            "UPDATE indicator_scores SET score = '1.5' WHERE scoring = (SELECT id FROM departments WHERE "
+            "department = ?) AND indicator = (SELECT id FROM indicators WHERE indicator = 'ex_ante_evaluation')",
             (name,),
         )
         connection.execute("UPDATE departments SET total = ?, grade = '良' WHERE department = ?",
@@ -195,22 +195,21 @@ def test_a_year_re_scored_under_revised_rules_still_compares_with_the_year_befor
         ).fetchone()
         connection.execute("UPDATE departments SET scored_at = '2020-01-01T00:00:00+00:00'")
         connection.execute(
-            "INSERT INTO departments SELECT department, 2021, rules_digest, rules_year, ?, max, grade, source, "
-            "engine_version, '2019-06-01T00:00:00+00:00', result_json FROM departments WHERE department = ?",
+            "INSERT INTO departments (department, year, rules_digest, rules_year, total, max, grade, source, "
+            "engine_version, scored_at, zdict, result_json) SELECT department, 2021, rules_digest, rules_year, ?, max, "
+            "grade, source, engine_version, '2019-06-01T00:00:00+00:00', zdict, result_json FROM departments "
+            "WHERE department = ?",
             (str(Decimal(total) - 2), name),
         )
         connection.execute(
-            "INSERT INTO indicator_scores SELECT department, 2021, rules_digest, indicator, name, level1, level2, "
-            "weight, score, lost, overridden FROM indicator_scores WHERE department = ?",
-            (name,),
+            "INSERT INTO indicator_scores SELECT (SELECT id FROM departments WHERE department = ? AND year = 2021), "
+            "position, indicator, weight, score, lost, overridden FROM indicator_scores "
+            "WHERE scoring = (SELECT id FROM departments WHERE department = ? AND year = 2022)",
+            (name, name),
         )
         connection.execute(
             "UPDATE departments SET rules_digest = 'sha256:0000000000000000', total = ? WHERE department = ? AND year = 2022",
             (str(Decimal(total) - 1), name),
-        )
-        connection.execute(
-            "UPDATE indicator_scores SET rules_digest = 'sha256:0000000000000000' WHERE department = ? AND year = 2022",
-            (name,),
         )
         agree(connection, total_from_scores=False)
     connection.close()

@@ -91,7 +91,6 @@ def test_history_lines_up_the_years_of_a_department_whatever_the_spelling(tmp_pa
     assert runner.invoke(app, ["batch", str(last_year), "--db", str(db)]).exit_code == 0
     with sqlite3.connect(db) as connection:  # as last year's batch would have left it
         connection.execute("UPDATE departments SET year = 2021")
-        connection.execute("UPDATE indicator_scores SET year = 2021")
         agree(connection)
     connection.close()
     this_year = tmp_path / "2022"
@@ -177,9 +176,12 @@ def test_a_database_whose_rows_were_changed_by_hand_is_refused_not_a_crash(tmp_p
     folder.mkdir()
     inputs(folder, "a.yaml", "财政局")
     assert runner.invoke(app, ["batch", str(folder), "--db", str(db)]).exit_code == 0
-    with sqlite3.connect(db) as connection:  # a department's row moved to 2021, its scores left in 2022
+    with sqlite3.connect(db) as connection:  # a department's row moved to 2021, its result left in 2022
         connection.execute("UPDATE departments SET year = 2021")
     connection.close()
     done = runner.invoke(app, ["batch", str(folder), "--db", str(db)])
     assert done.exit_code == 1
-    assert done.stderr.startswith(f"error: {db}: the database is damaged (rows of indicator_scores have lost")
+    assert done.stderr.startswith(
+        f"error: {db}: the departments row of '财政局' (2021) holds '2021' as year, which does not agree with "
+        "result_json stored with it"
+    )

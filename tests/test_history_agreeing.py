@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.history_agreeing import ZDICT, connect
 
 SCORE = [
     sys.executable,
@@ -22,7 +23,10 @@ SCORE = [
     str(ROOT),
 ]
 FIRST = "(SELECT min(department) FROM departments)"
-ONE = f"department = {FIRST} AND indicator = 'asset_inventory'"
+ONE = (
+    f"scoring = (SELECT id FROM departments WHERE department = {FIRST}) "
+    "AND indicator = (SELECT id FROM indicators WHERE indicator = 'asset_inventory')"
+)
 
 
 def _score(*args: str) -> tuple[int, str]:
@@ -58,13 +62,16 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
          "result_json"),
         (f"UPDATE departments SET grade = '良' WHERE department = {FIRST}", "departments", "grade", "良",
          "result_json"),
-        (f"UPDATE indicator_scores SET name = '资产清查' WHERE {ONE}", "indicator_scores", "name", "资产清查",
+        ("UPDATE indicators SET name = '资产清查' WHERE indicator = 'asset_inventory'", "indicator_scores", "name",
+         "资产清查",
          "result_json"),
         (f"UPDATE indicator_scores SET overridden = 1 WHERE {ONE}", "indicator_scores", "overridden", "1",
          "result_json"),
         (f"DELETE FROM indicator_scores WHERE {ONE}", "indicator_scores", "indicator", "asset_inventory",
          "result_json"),
-        (f"UPDATE departments SET result_json = json_set(result_json, '$.total', 93.2) WHERE department = {FIRST}",
+        (f"UPDATE departments SET result_json = packed(json_set(unpacked(result_json, {ZDICT}), '$.total', 93.2), "
+         f"{ZDICT}) "
+         f"WHERE department = {FIRST}",
          "departments", "total", "94.20", "result_json"),
     ],
 )  # fmt: skip
@@ -74,7 +81,7 @@ def test_rows_that_do_not_agree_are_refused_at_their_column(
     db, name = base
     changed = tmp_path / "h.sqlite"
     shutil.copy(db, changed)
-    with sqlite3.connect(changed) as connection:
+    with connect(changed) as connection:
         connection.execute(edit)
     connection.close()
     code, out = _score("history", "--db", str(changed), "--lang", "en")
@@ -105,7 +112,7 @@ def test_values_score_never_writes_are_refused(
     db, name = base
     changed = tmp_path / "h.sqlite"
     shutil.copy(db, changed)
-    with sqlite3.connect(changed) as connection:
+    with connect(changed) as connection:
         connection.execute(edit)
     connection.close()
     code, out = _score("history", "--db", str(changed), "--lang", "en")

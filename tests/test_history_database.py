@@ -128,7 +128,7 @@ def test_a_damaged_database_is_refused(folder: Path, written: Path, tmp_path: Pa
     page = sqlite3.connect(written).execute("PRAGMA page_size").fetchone()[0]
     data[page : page + 16] = b"\xff" * 16  # the header of the second page
     db.write_bytes(bytes(data))
-    refused_both_ways(folder, db, "the database is damaged (Page 2: ")
+    refused_both_ways(folder, db, "the database is damaged (")
 
 
 @pytest.mark.parametrize(
@@ -233,10 +233,7 @@ def test_a_read_only_database_is_refused_for_writing_and_still_listed(folder: Pa
         ("UPDATE indicator_scores SET score = '150'", "holds '150' as score"),  # above its weight
         ("UPDATE departments SET total = '1e308'", "holds '1e308' as total"),
         ("UPDATE departments SET total = '100.5'", "holds '100.5' as total"),  # above the maximum
-        (
-            "UPDATE departments SET year = 20220; UPDATE indicator_scores SET year = 20220",
-            "holds '20220' as year",
-        ),
+        ("UPDATE departments SET year = 20220", "holds '20220' as year"),
         ("UPDATE departments SET grade = X'00'", "as grade"),
         ("UPDATE departments SET scored_at = 'yesterday'", "holds 'yesterday' as scored_at"),
         ("UPDATE departments SET grade = CAST(X'FF9F' AS TEXT)", "UTF-8"),
@@ -266,7 +263,6 @@ def test_a_tampered_previous_year_stops_the_batch_before_a_wrong_summary(
         tmp_path,
         "PRAGMA foreign_keys = OFF",
         "UPDATE departments SET year = 2021",
-        "UPDATE indicator_scores SET year = 2021",
         "UPDATE departments SET total = 'abc'",
     )
     code, err = batch(folder, db)
@@ -355,7 +351,7 @@ def test_a_database_written_before_the_mark_is_marked_when_written_to(
     db = version_1()
     code, err = batch(folder, db)
     assert code == 0, err
-    assert marks(db) == (SCOR, 3)  # marked, and the imported tables added
+    assert marks(db) == (SCOR, 4)  # marked, the imported tables added, the scored rows in the compact tables
     code, out, _ = history(db)
     assert code == 0 and out.count(" · 2022 · ") == 3  # the two it held, rescored, and one more
     code, err = batch(folder, db)  # and it is ours from now on

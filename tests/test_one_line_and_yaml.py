@@ -83,8 +83,10 @@ def test_the_batch_summary_and_the_history_keep_each_text_on_its_line(tmp_path: 
     assert runner.invoke(app, ["batch", str(inputs), "--rules", str(rules), "--db", str(db)]).exit_code == 0
     with sqlite3.connect(db) as connection:  # last year, one point higher on the renamed indicator
         connection.execute("UPDATE departments SET year = 2021")
-        connection.execute("UPDATE indicator_scores SET year = 2021")
-        connection.execute("UPDATE indicator_scores SET score = '7' WHERE indicator = 'pm_system_execution'")
+        connection.execute(
+            "UPDATE indicator_scores SET score = '7' WHERE indicator IN "
+            "(SELECT id FROM indicators WHERE indicator = 'pm_system_execution')"
+        )
         agree(connection)
     connection.close()
     done = runner.invoke(app, ["batch", str(inputs), "--rules", str(rules), "--db", str(db), "--lang", "zh"])

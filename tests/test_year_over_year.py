@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 from cli import app
 from tests.submissions_folder import Folder, make
 
+V1 = Path(__file__).resolve().parent / "fixtures" / "history" / "v1.sql"
+
 runner = CliRunner()
 
 
@@ -176,17 +178,17 @@ def test_an_import_refuses_a_table_it_cannot_read_as_printed(
 def test_an_old_database_is_migrated_and_a_planted_table_refused(
     district: tuple[Path, Path, Folder], tmp_path: Path
 ) -> None:
-    now, last, _ = district
-    db = tmp_path / "v2.sqlite"
-    assert runner.invoke(app, ["batch", str(now / "001.yaml"), "--db", str(db)]).exit_code == 0
+    _, last, _ = district
+    db = tmp_path / "v2.sqlite"  # as score wrote it when marked, before the imported tables
     connection = sqlite3.connect(db)
-    connection.executescript("DROP TABLE imported_rows; DROP TABLE imported_tables; PRAGMA user_version = 2;")
+    connection.executescript(V1.read_text(encoding="utf-8"))
+    connection.executescript("PRAGMA application_id = 1396920146; PRAGMA user_version = 2;")
     connection.close()
     assert runner.invoke(app, ["history", "--db", str(db)]).exit_code == 0  # read as it is
     done = runner.invoke(app, ["history", "import", "--db", str(db), str(last)])
     assert done.exit_code == 0, done.output
     connection = sqlite3.connect(db)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == 4
     connection.execute("UPDATE imported_tables SET total = '1e308' WHERE rowid = 1")
     connection.commit()
     connection.close()

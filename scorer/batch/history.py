@@ -1,8 +1,9 @@
 """The bureau's history: every scored department in an SQLite database (`score batch --db results.sqlite`).
 
-Schema (docs/batch.md; scorer/batch/history_db.py, which opens the file only when it is ours): `departments` holds
-one row per department × year × rules digest, with its total, grade and the whole Contract-3 result as JSON;
-`indicator_scores` one row per indicator of it. Numbers are stored as decimal text ("9.88"), never as SQLite's
+Schema (docs/batch.md; scorer/batch/history_schema.py; history_db.py, which opens the file only when it is ours):
+`departments` holds one row per department × year × rules digest, with its total, grade and the whole Contract-3
+result as JSON (compressed against a dictionary the database keeps); `indicator_scores` one row per indicator of
+it, naming the indicator by its id in `indicators`. Numbers are stored as decimal text ("9.88"), never as SQLite's
 binary floats, so that what is read back is exactly what was scored; each value is checked as it is read back
 (scorer/batch/history_values.py).
 
@@ -14,7 +15,7 @@ wholly written or not at all.
 from __future__ import annotations
 
 import contextlib
-import json
+import functools
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any
 from scorer.batch.history_agree import check_agrees
 from scorer.batch.history_db import HistoryConnection, open_for_reading, open_for_writing, speaking
 from scorer.batch.history_imported import has_imports, imported, imported_tables
+from scorer.batch.history_schema import Dictionaries, Indicators, scores_query
 from scorer.batch.history_values import Checked
 from scorer.batch.summary import Moved, Previous
 from scorer.engine.result import Result
@@ -36,6 +38,9 @@ def _text(value: Decimal) -> str:
     return format(value, "f")
 
 
+_key = functools.lru_cache(maxsize=4096)(department_key)  # a writer asks for each name twice (previous, add)
+
+
 def connect(path: Path) -> HistoryConnection:
     """Open (or create) the history database to write to; refused unless it is ours (scorer/batch/history_db.py)."""
     return open_for_writing(path)
@@ -44,7 +49,7 @@ def connect(path: Path) -> HistoryConnection:
 class Writer:
     """Appends results in transactions of BATCH departments; `close()` commits the last one."""
 
-    BATCH = 200
+    BATCH = 2000  # a commit waits for the disk (some 20 ms): a few per batch, not one every few departments
 
     def __init__(self, connection: HistoryConnection, lang: str):
         self.connection = connection
@@ -55,12 +60,14 @@ class Writer:
         with speaking(self.path):
             self.imports = has_imports(connection)
             self.spellings = _spellings(connection, self.imports)
+            self.indicators = Indicators(connection)
+            self.dictionaries = Dictionaries(connection)
 
     def previous(self, result: Result, also: Iterable[str] = ()) -> Previous | None:
         """The department's latest year before this one (under any spelling of its name, and of the names in
         `also`: what it was called before, by the alias file), scored or imported as printed, and the
         indicators that moved since. A year both scored and imported is taken as scored."""
-        keys = {department_key(result.department), *(department_key(name) for name in also)}
+        keys = {_key(result.department), *(_key(name) for name in also)}
         names = sorted(name for key in keys for name in self.spellings.get(key, ()))
         if not names:
             return None
@@ -94,11 +101,8 @@ class Writer:
             return None
         name, year, digest, total, most, grade = row
         check_agrees(self.path, self.connection, name, year, digest)
-        scores = self.connection.execute(
-            "SELECT indicator, weight, score FROM indicator_scores "
-            "WHERE department = ? AND year = ? AND rules_digest = ?",
-            (name, year, digest),
-        ).fetchall()
+        query = scores_query(self.connection.version, ("indicator", "weight", "score"))
+        scores = self.connection.execute(query, (name, year, digest)).fetchall()
         checked = Checked(self.path, "departments", result.department, year)
         year = checked.year_of(year)
         total = checked.number(total, "total", Decimal(0), checked.number(most, "max", Decimal(0)))
@@ -128,33 +132,32 @@ class Writer:
         return [Checked(self.path, "departments", name, year).text(name, "department") for (name,) in found]
 
     def add(self, result: Result, source: str) -> None:
-        from scorer.render.json_result import as_dict
+        """The department's scoring written (version 4's tables: scorer/batch/history_schema.py), replacing
+        the same department, year and rules under any spelling of its name."""
+        from scorer.render.json_result import as_line  # the JSON Lines writer's: compact, by orjson
 
         with speaking(self.path):
             if self.pending == 0:
                 self.connection.execute("BEGIN IMMEDIATE")
-            key = (result.department, result.year, result.rules_digest)
-            document = json.dumps(as_dict(result, self.lang), ensure_ascii=False)
-            names = self.spellings.setdefault(department_key(result.department), set())
-            for name in sorted(
-                names
-            ):  # the same department, year and rules, whichever way its name was written
-                self.connection.execute(
-                    "DELETE FROM departments WHERE department = ? AND year = ? AND rules_digest = ?",
-                    (name, result.year, result.rules_digest),
-                )  # the indicators' rows go with it (ON DELETE CASCADE)
-            names.add(result.department)
-            self.connection.execute(
-                "INSERT INTO departments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*key, str(result.rules_year), _text(result.total), _text(result.max), result.grade, source,
-                 result.engine_version, self.stamp, document),
-            )  # fmt: skip
+            zdict, document = self.dictionaries.pack(as_line(result, self.lang))
+            names = self.spellings.setdefault(_key(result.department), set())
             self.connection.executemany(
-                "INSERT INTO indicator_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "DELETE FROM departments WHERE department = ? AND year = ? AND rules_digest = ?",
+                [(name, result.year, result.rules_digest) for name in sorted(names)],
+            )  # the indicators' rows go with it (ON DELETE CASCADE)
+            names.add(result.department)
+            scoring = self.connection.execute(
+                "INSERT INTO departments (department, year, rules_digest, rules_year, total, max, grade, source, "
+                "engine_version, scored_at, zdict, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (result.department, result.year, result.rules_digest, str(result.rules_year), _text(result.total),
+                 _text(result.max), result.grade, source, result.engine_version, self.stamp, zdict, document),
+            ).lastrowid  # fmt: skip
+            self.connection.executemany(
+                "INSERT INTO indicator_scores VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (*key, i.id, i.title, i.level1, i.level2, _text(i.weight), _text(i.score), _text(i.lost),
-                     int(i.overridden))
-                    for i in result.indicators
+                    (scoring, position, self.indicators.id_of(i.id, i.title, i.level1, i.level2),
+                     _text(i.weight), _text(i.score), _text(i.lost), int(i.overridden))
+                    for position, i in enumerate(result.indicators, start=1)
                 ],
             )  # fmt: skip
         self.pending += 1
@@ -172,6 +175,8 @@ class Writer:
         given up on has nothing left to undo."""
         if self.pending:
             self.pending = 0
+            self.indicators.forget()
+            self.dictionaries.forget()
             with contextlib.suppress(sqlite3.Error):
                 self.connection.execute("ROLLBACK")
 
@@ -215,11 +220,8 @@ def rows(path: Path, department: str | None = None) -> list[HistoryRow]:
             for name, year, digest, total, most, grade, source, stamp in connection.execute(
                 query, args
             ).fetchall():
-                scores = connection.execute(
-                    "SELECT indicator, name, weight, score FROM indicator_scores "
-                    "WHERE department = ? AND year = ? AND rules_digest = ? ORDER BY rowid",
-                    (name, year, digest),
-                ).fetchall()
+                listed = scores_query(connection.version, ("indicator", "name", "weight", "score"))
+                scores = connection.execute(listed, (name, year, digest)).fetchall()
                 found.append(
                     _history_row(path, (name, year, digest, total, most, grade, source, stamp), scores)
                 )

@@ -10,35 +10,34 @@ and the column, never a wrong history.
 from __future__ import annotations
 
 import json
-import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
+from scorer.batch.history_db import HistoryConnection
+from scorer.batch.history_schema import result_columns, scores_query, unpacked
 from scorer.batch.history_values import Checked
 from scorer.errors import Location, UserError
 from scorer.i18n import t
 
 _MISSING = object()
 _ROW = (
-    "SELECT rules_year, total, max, grade, engine_version, result_json FROM departments "
+    "SELECT rules_year, total, max, grade, engine_version, {result} FROM departments "
     "WHERE department = ? AND year = ? AND rules_digest = ?"
 )
-_SCORES = (
-    "SELECT indicator, name, level1, level2, weight, score, lost, overridden FROM indicator_scores "
-    "WHERE department = ? AND year = ? AND rules_digest = ? ORDER BY rowid"
-)
+_SCORES = ("indicator", "name", "level1", "level2", "weight", "score", "lost", "overridden")
 
 
-def check_agrees(path: Path, connection: sqlite3.Connection, name: str, year: int, digest: str) -> None:
+def check_agrees(path: Path, connection: HistoryConnection, name: str, year: int, digest: str) -> None:
     """Refuse the database unless the department's rows agree with each other and with its result JSON."""
-    row = connection.execute(_ROW, (name, year, digest)).fetchone()
-    scores = connection.execute(_SCORES, (name, year, digest)).fetchall()
+    found = _ROW.format(result=result_columns(connection.version))
+    row = connection.execute(found, (name, year, digest)).fetchone()
+    scores = connection.execute(scores_query(connection.version, _SCORES), (name, year, digest)).fetchall()
     if row is None:
         return
     checked = Checked(path, "departments", name, year)
-    rules_year, total, most, grade, engine, document = row
-    result = _result(checked, document)
+    rules_year, total, most, grade, engine, document, zdict = row
+    result = _result(checked, document, zdict)
     total_ = checked.number(total, "total", Decimal(0))
     head = {
         ("department",): name,
@@ -54,11 +53,16 @@ def check_agrees(path: Path, connection: sqlite3.Connection, name: str, year: in
         if _get(result, *keys) != value:
             _disagree(checked, keys[-1] if keys[0] != "rules" else f"rules_{keys[-1]}", value, "result_json")
     stated = _stated_indicators(checked, result)
+    order = list(stated)
     summed = sum((_indicator(path, name, year, entry, stated) for entry in scores), Decimal(0))
     if stated:  # an indicator the result names has no row
         _disagree(
             Checked(path, "indicator_scores", name, year), "indicator", next(iter(stated)), "result_json"
         )
+    listed = [entry[0] for entry in scores]
+    if listed != order:  # the rows in another order than the result's: `score history` would list them so
+        moved = next(ident for ident, stated_id in zip(listed, order, strict=True) if ident != stated_id)
+        _disagree(Checked(path, "indicator_scores", name, year), "indicator", moved, "result_json")
     if summed != total_:
         _disagree(checked, "total", total, "indicator_scores.score")
 
@@ -90,18 +94,15 @@ def _indicator(path: Path, name: str, year: int, entry: tuple[Any, ...], stated:
     return score_
 
 
-def _result(checked: Checked, document: object) -> dict[str, Any]:
-    """The result JSON stored with the row, its numbers read exactly."""
+def _result(checked: Checked, document: object, zdict: object) -> dict[str, Any]:
+    """The result JSON stored with the row (compressed from version 4 on), its numbers read exactly."""
+    text = unpacked(document, zdict)
     try:
-        result = (
-            json.loads(document, parse_float=Decimal, parse_int=Decimal)
-            if isinstance(document, str)
-            else None
-        )
+        result = json.loads(text, parse_float=Decimal, parse_int=Decimal) if text is not None else None
     except ValueError:
         result = None
     if not isinstance(result, dict):
-        checked.refuse("result_json", document)
+        checked.refuse("result_json", text if text is not None else document)
     return result
 
 

@@ -7,8 +7,9 @@ and what is wrong, before a row is read or written: a file that is not SQLite, a
 another program's database, a table, view, trigger or index `score` never made (a trigger rewriting rows, a view in
 a table's place), a table changed, a newer schema. SQLite's own tables (`sqlite_stat1` after ANALYZE,
 `sqlite_sequence`) and the indexes of the primary keys are SQLite's, and harmless. A database written before the
-mark (version 1, the same tables) or before the imported tables (version 2) is migrated explicitly, in one
-transaction, when it is next written to; it is read as it is.
+mark (version 1, the same tables), before the imported tables (version 2) or before the compact tables (version 3;
+scorer/batch/history_schema.py) is migrated explicitly, in one transaction, when it is next written to; it is read
+as it is.
 
 Written only to a regular file named directly: the path, and the journal files SQLite keeps beside it, must not be
 symbolic links or anything but regular files (SQLite would follow a link and write wherever it leads). The file is
@@ -28,86 +29,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from scorer.batch.history_schema import VERSION, indexes_of, migrate, tables_of
 from scorer.errors import Location, UserError
 from scorer.i18n import t
 from scorer.inputs.model import department_key
 
 APPLICATION_ID = 0x53434F52  # "SCOR", in the database header: the file is score's history
-VERSION = 3  # 1: TABLES, unmarked; 2: the same, marked with APPLICATION_ID; 3: and IMPORTED
-TABLES = {
-    "departments": """CREATE TABLE departments (
-    department     TEXT    NOT NULL,
-    year           INTEGER NOT NULL,
-    rules_digest   TEXT    NOT NULL,
-    rules_year     TEXT    NOT NULL,
-    total          TEXT    NOT NULL,
-    max            TEXT    NOT NULL,
-    grade          TEXT    NOT NULL,
-    source         TEXT    NOT NULL,
-    engine_version TEXT    NOT NULL,
-    scored_at      TEXT    NOT NULL,
-    result_json    TEXT    NOT NULL,
-    PRIMARY KEY (department, year, rules_digest)
-)""",
-    "indicator_scores": """CREATE TABLE indicator_scores (
-    department   TEXT    NOT NULL,
-    year         INTEGER NOT NULL,
-    rules_digest TEXT    NOT NULL,
-    indicator    TEXT    NOT NULL,
-    name         TEXT    NOT NULL,
-    level1       TEXT    NOT NULL,
-    level2       TEXT    NOT NULL,
-    weight       TEXT    NOT NULL,
-    score        TEXT    NOT NULL,
-    lost         TEXT    NOT NULL,
-    overridden   INTEGER NOT NULL,
-    PRIMARY KEY (department, year, rules_digest, indicator),
-    FOREIGN KEY (department, year, rules_digest)
-        REFERENCES departments (department, year, rules_digest) ON DELETE CASCADE
-)""",
-}
-INDEXES = {"departments_by_name": "CREATE INDEX departments_by_name ON departments (department, year)"}
-# Version 3: last year's 自评表 as departments handed them in (`score history import`): the rows and totals as
-# printed, with the rules year the title states, never re-scored (last year's rules may not be at hand).
-IMPORTED = {
-    "imported_tables": """CREATE TABLE imported_tables (
-    department   TEXT    NOT NULL,
-    year         INTEGER NOT NULL,
-    rules_year   TEXT    NOT NULL,
-    total        TEXT    NOT NULL,
-    max          TEXT    NOT NULL,
-    grade        TEXT    NOT NULL,
-    source       TEXT    NOT NULL,
-    imported_at  TEXT    NOT NULL,
-    PRIMARY KEY (department, year)
-)""",
-    "imported_rows": """CREATE TABLE imported_rows (
-    department TEXT    NOT NULL,
-    year       INTEGER NOT NULL,
-    position   INTEGER NOT NULL,
-    indicator  TEXT    NOT NULL,
-    name       TEXT    NOT NULL,
-    weight     TEXT    NOT NULL,
-    score      TEXT    NOT NULL,
-    PRIMARY KEY (department, year, position),
-    FOREIGN KEY (department, year) REFERENCES imported_tables (department, year) ON DELETE CASCADE
-)""",
-}
-
-
-def tables_of(version: int) -> dict[str, str]:
-    """The tables a database of schema `version` holds, each as `score` created it."""
-    return {**TABLES, **(IMPORTED if version >= 3 else {})}
-
 
 _SQLITE_TABLES = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
 _JOURNALS = ("-journal", "-wal", "-shm")  # the files SQLite writes beside the database
 
 
 class HistoryConnection(sqlite3.Connection):
-    """A connection that knows the file it is to (for messages)."""
+    """A connection that knows the file it is to (for messages) and the schema version of its tables."""
 
     path: Path
+    version: int = VERSION
 
 
 def open_for_writing(path: Path) -> HistoryConnection:
@@ -141,7 +78,7 @@ def open_for_reading(path: Path) -> HistoryConnection:
         with speaking(path):
             if _is_blank(connection):
                 raise UserError.at(Location(str(path)), t("history.no_history"))
-            _verify(connection, path)
+            connection.version = _verify(connection, path)
         return connection
     except BaseException:
         connection.close()
@@ -220,19 +157,18 @@ def _is_blank(connection: sqlite3.Connection) -> bool:
 
 def _create(connection: sqlite3.Connection) -> None:
     connection.execute("BEGIN IMMEDIATE")
-    for statement in (*tables_of(VERSION).values(), *INDEXES.values()):
+    for statement in (*tables_of(VERSION).values(), *indexes_of(VERSION).values()):
         connection.execute(statement)
     _mark(connection)
     connection.execute("COMMIT")
 
 
 def _migrate(connection: sqlite3.Connection, version: int) -> None:
-    """Version 1 → 2: the same tables, marked as score's; 2 → 3: the imported tables added. One transaction:
-    a database is migrated wholly or not at all."""
+    """Version 1 → 2: the same tables, marked as score's; 2 → 3: the imported tables added; 3 → 4: the scored
+    rows in the compact tables (scorer/batch/history_schema.py). One transaction: a database is migrated wholly
+    or not at all."""
     connection.execute("BEGIN IMMEDIATE")
-    if version < 3:
-        for statement in IMPORTED.values():
-            connection.execute(statement)
+    migrate(connection, version)
     _mark(connection)
     connection.execute("COMMIT")
 
@@ -248,7 +184,10 @@ def _version(connection: sqlite3.Connection) -> int:
 
 def _verify(connection: sqlite3.Connection, path: Path) -> int:
     """The schema version of a database that is score's history, undamaged; else refused with why."""
-    checked = [str(row[0]) for row in connection.execute("PRAGMA quick_check(3)").fetchall()]
+    try:
+        checked = [str(row[0]) for row in connection.execute("PRAGMA quick_check(3)").fetchall()]
+    except sqlite3.DatabaseError as exc:  # damaged past what the check can list (a page that holds a chain)
+        checked = [str(exc)]
     if checked != ["ok"]:
         said = " ".join(" ".join(checked).replace("*** in database main ***", "").split())
         raise UserError.at(Location(str(path)), t("history.damaged", why=said[:200]))
@@ -260,15 +199,19 @@ def _verify(connection: sqlite3.Connection, path: Path) -> int:
         why = t("history.why.application", id=f"0x{application & 0xFFFFFFFF:08x}")
     else:  # a version score never wrote is compared with the newest schema, then said as the version it is
         why = _schema_problem(connection, version if 0 < version <= VERSION else VERSION)
-    if not why and (application, version) not in ((0, 1), (APPLICATION_ID, 2), (APPLICATION_ID, VERSION)):
+    if not why and (application, version) not in ((0, 1), *((APPLICATION_ID, v) for v in (2, 3, VERSION))):
         why = t("history.why.version", version=version)
     if why:
         raise UserError.at(Location(str(path)), t("history.foreign", why=why))
     orphan = connection.execute("PRAGMA foreign_key_check").fetchone()
-    if orphan is not None:  # an indicator's score whose department row is gone: written around score
-        raise UserError.at(
-            Location(str(path)), t("history.damaged", why=t("history.why.orphans", table=orphan[0]))
-        )
+    if (
+        orphan is not None
+    ):  # a row whose department (or indicator, or dictionary) is gone: written around score
+        table, parent = str(orphan[0]), str(orphan[2])
+        why = t("history.why.orphans", table=table)
+        if parent in ("indicators", "dictionaries"):
+            why = t("history.why.lost_row", table=table, parent=parent)
+        raise UserError.at(Location(str(path)), t("history.damaged", why=why))
     return version
 
 
@@ -278,7 +221,7 @@ def _schema_problem(connection: sqlite3.Connection, version: int) -> str:
     them (a trigger written into the schema as "sqlite_…") is not SQLite's."""
     tables = tables_of(version)
     expected = {name: ("table", sql) for name, sql in tables.items()}
-    expected.update({name: ("index", sql) for name, sql in INDEXES.items()})
+    expected.update({name: ("index", sql) for name, sql in indexes_of(version).items()})
     found = connection.execute(
         "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid"
     ).fetchall()
