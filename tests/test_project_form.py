@@ -143,3 +143,33 @@ def test_an_unknown_layout_or_key_lists_what_is_allowed(tmp_path: Path) -> None:
     assert code == 1 and "form.layout" in out and "department, project" in out
     code, out = _lint(tmp_path / "2", "layout: project", "layout: project\n  colour: red")
     assert code == 1 and "colour" in out and "budget" in out and "layout" in out
+
+
+def test_the_markdown_table_and_the_report_print_the_project_tables(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(PROJECT, encoding="utf-8")
+    table = runner.invoke(app, ["run", str(tmp_path / "p.yaml"), "-f", "markdown", "--lang", "zh"])
+    assert table.exit_code == 0, table.stderr
+    assert "| 年初预算数 | 全年预算数（A） | 全年执行数（B） | 执行率（B/A） | 分值 | 得分 |" in table.stdout
+    assert "| 80 | 100 | 90 | 90% | 10 | 9 |" in table.stdout
+    assert "| 效益指标 |  | 结余率 | ≤5% | 7% | 22.5 | 13.5 | 年末集中支付延后 |" in table.stdout
+    report = runner.invoke(app, ["report", str(tmp_path / "p.yaml"), "-f", "markdown", "--lang", "zh"])
+    assert report.exit_code == 0, report.stderr
+    assert "| 效益指标 |  | 结余率 | ≤5% | 7% | 22.5 | 13.5 |" in report.stdout
+    out = tmp_path / "报告.docx"
+    written = runner.invoke(app, ["report", str(tmp_path / "p.yaml"), "-o", str(out), "--lang", "zh"])
+    assert written.exit_code == 0, written.stderr
+    import docx
+
+    cells = [[c.text for c in row.cells] for table in docx.Document(str(out)).tables for row in table.rows]
+    assert ["80", "100", "90", "90%", "10", "9"] in cells
+    assert ["效益指标", "", "结余率", "≤5%", "7%", "22.5", "13.5"] in cells
+
+
+def test_text_from_the_file_stays_text_in_the_project_tables(tmp_path: Path) -> None:
+    hostile = PROJECT.replace("name: 结余率", 'name: "=HYPERLINK(\\"http://x\\")|a"')
+    _table(tmp_path, hostile)
+    sheet = openpyxl.load_workbook(tmp_path / "表.xlsx").active
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")|a')
+    assert cell.data_type == "s"  # a text cell, not a formula
+    table = runner.invoke(app, ["run", str(tmp_path / "p.yaml"), "-f", "markdown"])
+    assert table.exit_code == 0 and '=HYPERLINK("http://x")\\|a' in table.stdout
