@@ -64,3 +64,13 @@ def test_a_workbook_scored_against_another_rubric_is_refused_at_its_rubric_cell(
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert f"{_rubric_cell(path)}: " in result.stderr
     assert "--rules mof-pmkpi-default/2020" in result.stderr
+
+
+def test_a_file_naming_its_rubric_by_id_is_pointed_to_that_rubric_of_its_own_year(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "department: 示例单位\nyear: 2020\nrubric: mof-pmkpi-default\nindicators: {}\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["run", str(path), "--rules", "2022", "--lang", "en"])
+    assert result.exit_code == 1 and "p.yaml:3: rubric: " in result.stderr
+    assert "--rules mof-pmkpi-default/2020" in result.stderr  # the file's year, not the rules' 2022
