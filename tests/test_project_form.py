@@ -173,3 +173,21 @@ def test_text_from_the_file_stays_text_in_the_project_tables(tmp_path: Path) -> 
     assert cell.data_type == "s"  # a text cell, not a formula
     table = runner.invoke(app, ["run", str(tmp_path / "p.yaml"), "-f", "markdown"])
     assert table.exit_code == 0 and '=HYPERLINK("http://x")\\|a' in table.stdout
+
+
+def test_a_project_form_without_a_budget_block_prints_every_row_in_the_table(tmp_path: Path) -> None:
+    copy = tmp_path / "rules" / "mof-pmkpi-default" / "2020"
+    shutil.copytree(RUBRIC, copy)
+    rubric = copy / "rubric.yaml"
+    text = rubric.read_text(encoding="utf-8")
+    rubric.write_text(
+        "\n".join(line for line in text.splitlines() if "  budget: {" not in line), encoding="utf-8"
+    )
+    rows = _table(tmp_path, PROJECT, str(copy))
+    assert not any(row[0] == "预算执行情况（万元）" for row in rows)
+    assert _row_starting(rows, "预算执行", "预算执行率", "预算执行率")[5:7] == [10, 9]
+    table = runner.invoke(
+        app, ["run", str(tmp_path / "p.yaml"), "--rules", str(copy), "-f", "markdown", "--lang", "zh"]
+    )
+    assert table.exit_code == 0 and "预算执行情况" not in table.stdout
+    assert "| 预算执行 | 预算执行率 | 预算执行率 |  |  | 10 | 9 |" in table.stdout

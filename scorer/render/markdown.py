@@ -93,9 +93,11 @@ def _project_tables(result: Result, lang: str) -> list[str]:
     scored = budget_row(result)
     if scored is not None:
         values += [fmt(scored.weight), fmt(scored.score), project_deviation(scored, lang)]
-    lines = ["", f"**{t('form.project.budget', lang)}**", ""]
-    lines += ["| " + " | ".join(budget) + " |", "|---:|---:|---:|---:|---:|---:|---|"]
-    lines += ["| " + " | ".join(md(c) for c in values) + " |", ""]
+    lines = [""]
+    if scored is not None:  # a form that declares its 预算执行 block
+        lines += [f"**{t('form.project.budget', lang)}**", ""]
+        lines += ["| " + " | ".join(budget) + " |", "|---:|---:|---:|---:|---:|---:|---|"]
+        lines += ["| " + " | ".join(md(c) for c in values) + " |", ""]
     lines += [
         "| " + " | ".join(t(key, lang) for key in HEADINGS) + " |",
         "|---|---|---|---|---|---:|---:|---|",

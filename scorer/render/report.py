@@ -152,7 +152,7 @@ def _project_tables(result: Result, lang: str) -> list[Block]:
         cells = (line.level1, line.level2, line.level3, line.target, line.actual)
         rows.append((*cells, fmt(line.weight), fmt(line.score)))
     rows.append((t("form.total", lang), "", "", "", "", fmt(result.max), fmt(result.total)))
-    return [Table(budget), Table(tuple(rows))]
+    return [Table(budget), Table(tuple(rows))] if scored is not None else [Table(tuple(rows))]
 
 
 def _losses(result: Result, lang: str, written_problems: str) -> list[Block]:

@@ -27,7 +27,7 @@ def fill(sheet: Worksheet, result: Result, lang: str) -> None:
     _cell(sheet, 2, 1, t("xlsx.department", lang), bold=True)
     _cell(sheet, 2, 2, result.department)
     _merge(sheet, 2, 2, 8)
-    header = _budget(sheet, result, lang, 3)
+    header = _budget(sheet, result, lang, 3) if budget_row(result) is not None else 3
     _table(sheet, result, lang, header)
     _page_setup(sheet, header)
 
