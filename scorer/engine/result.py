@@ -96,6 +96,10 @@ class Result:
     profile: Profile = field(default_factory=Profile)  # 部门基本情况 and the report's narrative, as written
     rules_id: str = ""  # the rubric's id (rules/<id>/<year>/), where it declares one
     rules_provisional: bool = False  # its sources are not recorded yet: every output says so
+    form: str = "department"  # the official table the rubric prints (its `form: layout`)
+    # The project table's 预算执行 block: column (start, full_year, spent, rate) → its value, None where not given.
+    form_budget: tuple[tuple[str, Decimal | None], ...] = ()
+    form_budget_row: str = ""  # the row the block scores (shown there, not among the indicators)
 
     @property
     def under_earlier_year(self) -> bool:

@@ -54,7 +54,25 @@ def _score(rules: RuleSet, department: Department) -> Result:
         profile=department.profile,
         rules_id=rules.id,
         rules_provisional=rules.provisional,
+        form=rules.form.layout,
+        form_budget=_form_budget(rules, department, indicators),
+        form_budget_row=rules.form.budget_row,
     )
+
+
+def _form_budget(
+    rules: RuleSet, department: Department, indicators: tuple[IndicatorResult, ...]
+) -> tuple[tuple[str, Decimal | None], ...]:
+    """The values of the form's 预算执行 block: each column's input of the budget row, or its metric."""
+    form = rules.form
+    if not form.budget_row:
+        return ()
+    given = department.indicators.get(form.budget_row)
+    values: dict[str, Decimal | None] = dict(given.values) if given is not None else {}
+    for row in indicators:
+        if row.id == form.budget_row:
+            values.update((m.id, m.value) for m in row.metrics)
+    return tuple((column, values.get(name)) for column, name in form.budget.items())
 
 
 def _indicator_result(row: _Row, inputs: IndicatorInputs | None, year: int) -> IndicatorResult:

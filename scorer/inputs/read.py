@@ -170,7 +170,7 @@ class _Reader(ReadsTyped):
                 later or t("inputs.wrong_year", year=str(year), rules_year=str(self.rules.year)),
             )
         named = data.get("rubric")
-        other = named_mismatch(self.rules, named) if isinstance(named, str) else None
+        other = named_mismatch(self.rules, named, year) if isinstance(named, str) else None
         if other is not None:  # a file meant for another rubric is never scored against this one
             self.fail(("rubric",), t("inputs.other_rubric", named=named, rules=self.rules.name, likely=other))
         if is_blank(data["department"]):

@@ -332,6 +332,8 @@ def _profile(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any])
             value = value.get(part) if isinstance(value, dict) else None
         if key == "year" and value is None:
             value = rules.year
+        if key == "rubric" and value is None and rules.id:
+            value = rules.name  # id/year: run, report and batch score the workbook under it, with no --rules
         cell = _put(
             sheet, row, layout.P_VALUE, _given_number(value) if kind != "long" else value, editable=True
         )

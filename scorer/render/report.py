@@ -19,6 +19,7 @@ from scorer.escape import is_blank
 from scorer.i18n import say, t
 from scorer.invisible import without_invisible
 from scorer.render.common import named, rubric_marks
+from scorer.render.project_rows import BUDGET_HEADINGS, HEADINGS, budget_row, budget_values, lines
 from scorer.rounding import Rounding, fmt
 
 _NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|\(\d+\)\s*)")  # "（一）", "(1) "
@@ -74,7 +75,7 @@ def blocks(result: Result, lang: str) -> list[Block]:
     out.append(
         Paragraph(t("report.score_text", lang, year=result.year, total=result.total, grade=result.grade))
     )
-    out.append(_summary_table(result, lang))
+    out += _project_tables(result, lang) if result.form == "project" else [_summary_table(result, lang)]
     out += _part(t("report.performance", lang), profile.performance_management, lang)
     out += _part(t("report.procurement", lang), profile.procurement_management, lang)
     out += _part(t("report.assets", lang), profile.asset_management, lang)
@@ -135,6 +136,23 @@ def _summary_table(result: Result, lang: str) -> Table:
             rows.append((named(level, lang), named(child, lang), fmt(child.weight), fmt(child.score)))
     rows.append((t("form.total", lang), "", fmt(result.max), fmt(result.total)))
     return Table(tuple(rows))
+
+
+def _project_tables(result: Result, lang: str) -> list[Block]:
+    """The 项目支出绩效自评表 (a rubric's `form: layout: project`): its 预算执行 block, then each indicator the
+    project declared with its 年度指标值, 实际完成值, 分值 and 得分."""
+    values = ["" if v is None else fmt(v) for v in budget_values(result)]
+    values[-1] += "%" if values[-1] else ""  # the rate, kept as its percent number
+    scored = budget_row(result)
+    if scored is not None:
+        values += [fmt(scored.weight), fmt(scored.score)]
+    budget = (tuple(t(key, lang) for key in BUDGET_HEADINGS[: len(values)]), tuple(values))
+    rows: list[tuple[str, ...]] = [tuple(t(key, lang) for key in HEADINGS[:7])]
+    for line in lines(result, lang):
+        cells = (line.level1, line.level2, line.level3, line.target, line.actual)
+        rows.append((*cells, fmt(line.weight), fmt(line.score)))
+    rows.append((t("form.total", lang), "", "", "", "", fmt(result.max), fmt(result.total)))
+    return [Table(budget), Table(tuple(rows))] if scored is not None else [Table(tuple(rows))]
 
 
 def _losses(result: Result, lang: str, written_problems: str) -> list[Block]:

@@ -46,7 +46,12 @@ def render(result: Result, options: RenderOptions) -> bytes:
 
 
 def fill(sheet: Worksheet, result: Result, lang: str) -> None:
-    """Lay the 自评表 out on `sheet` (also one sheet of a batch's workbook)."""
+    """Lay the 自评表 out on `sheet` (also one sheet of a batch's workbook), in the table its rubric declares."""
+    if result.form == "project":
+        from scorer.render.xlsx_project import fill as fill_project
+
+        fill_project(sheet, result, lang)
+        return
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     row = _title(sheet, result, lang)

@@ -20,6 +20,7 @@ from scorer.kinds.targets.model import TargetsSpec
 from scorer.rounding import Rounding
 from scorer.rules.model import (
     DeclaredDeduction,
+    Form,
     Grade,
     Indicator,
     Level,
@@ -190,7 +191,15 @@ def build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path,
         family=data.get("family", ""),
         status=data.get("status", "released"),
         extends=data.get("extends", ""),
+        form=form_of(data.get("form") or {}),
     )
+
+
+def form_of(data: dict[str, Any]) -> Form:
+    """The table the rubric prints: the 部门整体 one unless it declares another."""
+    budget = data.get("budget") or {}
+    columns = FrozenMap((key, name) for key, name in budget.items() if key != "row")
+    return Form(data.get("layout", "department"), budget.get("row", ""), columns)
 
 
 def english_names(data: dict[str, Any]) -> FrozenMap[str, str]:

@@ -27,7 +27,14 @@ def check_rule_set(rules: RuleSet, complete: bool = True) -> list[Problem]:
     ):
         problems += check(rules)
     for indicator in rules.indicators:
-        problems += check_indicator(indicator, rules.year)
+        shown = (
+            frozenset(rules.form.budget.values()) if indicator.id == rules.form.budget_row else frozenset()
+        )
+        problems += check_indicator(indicator, rules.year, shown)
+    if complete and rules.form.budget_row:
+        from scorer.rules.form_check import check_form
+
+        problems += check_form(rules)
     return problems
 
 
@@ -202,13 +209,15 @@ def _grades(rules: RuleSet) -> Iterator[Problem]:
             )
 
 
-def check_indicator(indicator: Indicator, year: int | None) -> list[Problem]:
+def check_indicator(
+    indicator: Indicator, year: int | None, shown: frozenset[str] = frozenset()
+) -> list[Problem]:
     """The problems of one indicator; its formulas are tried in the rules' `year` (None: the year file is broken,
-    and only what needs no formula evaluated is checked)."""
-    return list(_indicator(indicator, year))
+    and only what needs no formula evaluated is checked). `shown`: its inputs the rubric's form prints."""
+    return list(_indicator(indicator, year, shown))
 
 
-def _indicator(indicator: Indicator, year: int | None) -> Iterator[Problem]:
+def _indicator(indicator: Indicator, year: int | None, shown: frozenset[str]) -> Iterator[Problem]:
     if not indicator.rounding.fits(indicator.weight):  # else rounding a full score could exceed the weight
         yield Problem(
             _at(indicator, "weight"),
@@ -219,7 +228,7 @@ def _indicator(indicator: Indicator, year: int | None) -> Iterator[Problem]:
         from scorer.kinds.lint_tools import check_kinds
 
         yield from check_kinds(indicator, year)
-    yield from _inputs(indicator)
+    yield from _inputs(indicator, shown)
     yield from _declared_deductions(indicator)
     yield from _provenance(indicator)
     if year is not None:
@@ -242,11 +251,12 @@ def _scoring(indicator: Indicator) -> Iterator[Problem]:
         yield Problem(_at(indicator, "targets"), t("lint.targets_unused", kind=indicator.scoring))
 
 
-def _inputs(indicator: Indicator) -> Iterator[Problem]:
+def _inputs(indicator: Indicator, shown: frozenset[str]) -> Iterator[Problem]:
     names = [spec.name for spec in indicator.inputs]
     if indicator.formula is None and "formula" in indicator.keys:
         return  # the formula did not compile; that error says enough
     used = set(indicator.formula.names) if indicator.formula else set()
+    used |= shown  # printed on the official table: evidence the form asks for
     if _declares_a_kind(indicator):
         from scorer.kinds.lint_tools import failed_to_compile, used_names
 

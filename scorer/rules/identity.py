@@ -38,10 +38,11 @@ def without_rubric(rules: RuleSet, year: object) -> str | None:
     )
 
 
-def named_mismatch(rules: RuleSet, named: str) -> str | None:
+def named_mismatch(rules: RuleSet, named: str, own_year: object = None) -> str | None:
     """The rubric an inputs file names (`id` or `id/year`) when it is not `rules`, as `--rules` would name
-    it; None when it is (or the rules, from a folder written before rubrics had ids, say no id)."""
+    it (an id alone with the file's own year); None when it is (or the rules, from a folder written before
+    rubrics had ids, say no id)."""
     ident, _, year = named.partition("/")
     if not rules.id or (ident == rules.id and (not year or year == str(rules.year))):
         return None
-    return f"{ident}/{year or rules.year}"
+    return f"{ident}/{year or (own_year if type(own_year) is int else rules.year)}"

@@ -31,6 +31,16 @@ class Metric:
 
 
 @dataclass(frozen=True, slots=True)
+class Form:
+    """The official table a rubric prints (`form:` in rubric.yaml): its layout, and for a project's 自评表 the
+    row whose inputs and metrics fill the 预算执行 block (年初预算数, 全年预算数, 全年执行数, 执行率)."""
+
+    layout: str = "department"  # the 部门整体 table; "project": the 项目支出绩效自评表
+    budget_row: str = ""
+    budget: Mapping[str, str] = field(default_factory=FrozenMap)  # column → the row's input or metric
+
+
+@dataclass(frozen=True, slots=True)
 class DeclaredDeduction:
     code: str
     points: Decimal
@@ -179,6 +189,7 @@ class RuleSet:
     # Whether a department of a later year with no rubric of its own may be scored under this one (marked in
     # every output): when the rules were named (`--rules`), not when a batch took the latest year by default.
     later_years: bool = True
+    form: Form = field(default_factory=Form)
 
     # What is worked out from the rule set alone (the engine's plan, the inputs schema and its validator, the
     # rows a department leaves empty), each once, kept with the rule set: not part of its value. Not an argument,

@@ -75,6 +75,10 @@ class TargetOutcome:
     judged: bool
     category: str
     reason: str = ""
+    # A target that carries its own 分值 (per_target_points): its points and what it scored, as a project's
+    # 自评表 prints them beside its 年度指标值 and 实际完成值.
+    weight: Decimal | None = None
+    points: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,10 +53,13 @@ def per_target_points(
             scored = weight if outcome.met else ZERO
         else:
             scored = points(target.target.parts[0], target.actual.parts[0], weight)
-        rounded = Fraction(rounding.apply(scored))
+        shown = rounding.apply(scored)
+        rounded = Fraction(shown)
         total += rounded
         share = rounded / weight if weight else ONE
-        scored_outcomes.append(replace(outcome, met=share == ONE, completion=share))
+        scored_outcomes.append(
+            replace(outcome, met=share == ONE, completion=share, weight=target.weight, points=shown)
+        )
         if rounded < weight:
             reasons.append(
                 fact(
