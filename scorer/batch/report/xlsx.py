@@ -58,7 +58,7 @@ def render(summary: Summary, options: RenderOptions) -> bytes:
     _losses(book.create_sheet(t("batch.sheet.losses", lang)), summary)
     if has_history(summary):
         _history(book.create_sheet(t("batch.sheet.history", lang)), summary)
-    if noted(summary):
+    if summary.noted:
         _notes(book.create_sheet(t("batch.sheet.notes", lang)), summary)
     if given.any_given(summary):
         _given(book.create_sheet(t("batch.sheet.given", lang)), summary)
@@ -291,7 +291,7 @@ def _history(sheet: Worksheet, summary: Summary) -> None:
 def _notes(sheet: Worksheet, summary: Summary) -> None:
     """Each note of each department's result (扣完为止, …), one a row, in ranking order."""
     lang = summary.lang
-    _put(sheet, 1, 1, t("batch.notes_title", lang, count=len(noted(summary))), bold=True)
+    _put(sheet, 1, 1, t("batch.notes_title", lang, count=summary.noted), bold=True)
     sheet.cell(row=1, column=1).alignment = Alignment(vertical="top")  # one line over the columns
     heads = [t("batch.rank", lang), t("batch.department", lang), t("batch.note_text", lang)]
     rows: list[list[object]] = [
