@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 from weakref import WeakKeyDictionary
 
 from openpyxl.cell.cell import Cell
@@ -51,9 +51,10 @@ class _Rest:
 _books: WeakKeyDictionary[Workbook, _Rest] = WeakKeyDictionary()
 
 
-def workbook(lang: str | None) -> Workbook:
-    """A new workbook whose notes (where a long text continues) are in `lang`."""
-    book = Workbook()
+def workbook(lang: str | None, *, write_only: bool = False) -> Workbook:
+    """A new workbook whose notes (where a long text continues) are in `lang`. `write_only`: openpyxl's mode
+    whose sheets take rows top to bottom (`made` cells, `sheet.append`) and keep none in memory."""
+    book = Workbook(write_only=write_only)
     _books[book] = _Rest(lang)
     return book
 
@@ -61,7 +62,16 @@ def workbook(lang: str | None) -> Workbook:
 def put(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
     """Write `value` into a cell: a Decimal as an exact number (at most 15 significant digits, which a float
     carries exactly), text as text, escaped and never cut. Returns the cell for its styles."""
-    cell = sheet.cell(row=row, column=column)
+    return _valued(sheet, sheet.cell(row=row, column=column), value)
+
+
+def made(sheet: Any, row: int, column: int, value: object) -> Cell:
+    """A cell of `sheet` with `value` as `put` writes it, not yet in the sheet: for `sheet.append`, the way
+    into a write-only sheet (its row and column say where it goes)."""
+    return _valued(sheet, Cell(sheet, row=row, column=column), value)
+
+
+def _valued(sheet: Any, cell: Cell, value: object) -> Cell:
     if isinstance(value, Decimal):
         cell.value = int(value) if value == int(value) else float(value)
     elif isinstance(value, str):
@@ -147,12 +157,17 @@ def choices(options: list[str], *, error: bool = True) -> DataValidation | None:
 
 def save(book: Workbook) -> bytes:
     """The workbook's bytes, with the continuation sheet written first when a text did not fit its cell."""
+    buffer = io.BytesIO()
+    save_to(book, buffer)
+    return buffer.getvalue()
+
+
+def save_to(book: Workbook, out: BinaryIO) -> None:
+    """As `save`, into the file `out` (a write-only workbook's sheets go there from their temporary files)."""
     rest = _books.pop(book, None)
     if rest is not None and rest.rows:
         _continuation(book, rest)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book.save(out)
 
 
 def _continuation(book: Workbook, rest: _Rest) -> None:
@@ -162,9 +177,14 @@ def _continuation(book: Workbook, rest: _Rest) -> None:
         t("xlsx.continued_part", rest.lang),
         t("xlsx.continued_text", rest.lang),
     ]
-    for column, (head, width) in enumerate(zip(heads, (24, 8, 120), strict=True), start=1):
-        put(sheet, 1, column, head).font = Font(bold=True)
+    for column, width in enumerate((24, 8, 120), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    header = [made(sheet, 1, column, head) for column, head in enumerate(heads, start=1)]
+    for cell in header:
+        cell.font = Font(bold=True)
+    sheet.append(header)
     for row, values in enumerate(rest.rows, start=2):
-        for column, value in enumerate(values, start=1):
-            put(sheet, row, column, value).alignment = Alignment(wrap_text=column == 3, vertical="top")
+        cells = [made(sheet, row, column, value) for column, value in enumerate(values, start=1)]
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=cell.column == 3, vertical="top")
+        sheet.append(cells)
