@@ -122,6 +122,8 @@ class _Rows:
         if height is not None:  # a row's height is written with the row
             self.sheet.row_dimensions[row].height = height
         self.sheet.append(cells)
+        if height is not None and self.sheet.parent.write_only:  # written: not kept for each row
+            del self.sheet.row_dimensions[row]
         self.last = row
 
     def line(self, row: int, text: str, *, bold: bool = False, top: bool = False) -> None:

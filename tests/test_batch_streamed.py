@@ -1,0 +1,75 @@
+"""Every summary of `score batch` is written as it is made, a row at a time, into a temporary file that is checked
+again just before it is put in place: peak memory flat in the number of departments, whatever the format."""
+
+from __future__ import annotations
+
+import io
+import os
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scorer.batch.adjust import Given
+from scorer.batch.summary import Brief, Summary
+
+
+def summary_of(rules: Any, count: int) -> Summary:
+    """`count` departments as a batch adds them, with notes, the department's own scores and the bureau's."""
+    summary = Summary(rules, "zh")
+    subtotals = tuple(Decimal("3.00") for _ in summary.nodes)
+    for number in range(count):
+        own = (Given("budget_execution", Decimal(1), "配置资产超出编制。"),) if number % 5 == 0 else ()
+        bureau = (
+            (Given("budget_execution", Decimal(5), "复核调整。", Decimal("9.91")),) if number % 7 == 0 else ()
+        )
+        seen = Brief(
+            f"示例区第{number}局", 2022, Decimal(90) - Decimal(number % 997) / 100, "优", subtotals,
+            (("budget_execution", Decimal(1), ("原因",)),), ("预算执行率：扣完为止",) * (number % 3 == 0),
+            Decimal("88.50") if number % 4 == 0 else None, own, bureau,
+        )  # fmt: skip
+        summary.add_brief(seen, f"各部门.jsonl:{number + 1}")
+    summary.ranked()  # the ranking itself (two arrays of positions): worked out before the writing is measured
+    return summary
+
+
+def peak_writing(summary: Summary, path: Path, fmt: str) -> int:
+    """The most memory Python held at once (beyond what it held before) while `score batch` wrote the summary."""
+    from scorer.batch.outputs import Command, Outputs, write_summaries
+    from scorer.batch.report import SUMMARIES
+    from scorer.render import by_name
+    from scorer.sources.file_plan import FilePlan
+
+    outputs = Outputs(FilePlan().write(path), None, [(path, by_name(fmt, SUMMARIES))])  # type: ignore[arg-type]
+    wrote: list[Path] = []
+    tracemalloc.start()
+    try:
+        write_summaries(summary, Command([], outputs=[path]), outputs, "zh", io.StringIO(), wrote.append)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert wrote == [path] and path.stat().st_size > 0
+    return peak
+
+
+@pytest.mark.parametrize(("fmt", "few"), [("csv", 400), ("html", 400), ("table", 400), ("xlsx", 60)])
+def test_writing_any_summary_takes_no_more_memory_for_eight_times_the_departments(
+    fmt: str, few: int, rules_2022: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scorer.batch.report import html_parts
+
+    monkeypatch.setattr(html_parts, "PAGE_ROWS", 50)  # the page's long tables are held a page at a time
+    large = summary_of(rules_2022, 8 * few)
+    # Written once first: what the first writing loads, and the bounded caches it fills (rich's widths of text).
+    peak_writing(large, tmp_path / f"first.{fmt}", fmt)
+    small = peak_writing(summary_of(rules_2022, few), tmp_path / f"small.{fmt}", fmt)
+    grown = peak_writing(large, tmp_path / f"large.{fmt}", fmt) - small
+    # Held whole, a document took a kilobyte or more a department (eight or more for a workbook's cells).
+    assert grown < 50 * 7 * few, (fmt, small, grown)
+    assert sorted(os.listdir(tmp_path)) == [
+        f"first.{fmt}",
+        f"large.{fmt}",
+        f"small.{fmt}",
+    ]  # no temporary file
