@@ -73,3 +73,57 @@ def test_writing_any_summary_takes_no_more_memory_for_eight_times_the_department
         f"large.{fmt}",
         f"small.{fmt}",
     ]  # no temporary file
+
+
+def test_an_output_whose_name_leads_to_an_input_by_the_time_it_is_written_is_refused_and_nothing_is_left(
+    tmp_path: Path,
+) -> None:
+    from scorer.errors import UserError
+    from scorer.sources.file_plan import FilePlan
+    from scorer.sources.output import write_streamed
+
+    source = tmp_path / "部门.yaml"
+    source.write_text("department: 甲局\n", "utf-8")
+    target = tmp_path / "汇总.csv"
+    plan = FilePlan(inputs=[source]).write(target)
+    plan.check()
+
+    def fill(out: Any) -> None:
+        out.write("名次,部门\r\n".encode())
+        os.link(source, target)  # while the summary is written, its name comes to lead to an input
+        out.write("1,甲局\r\n".encode())
+
+    with pytest.raises(UserError) as raised:
+        write_streamed(target, fill, plan)
+    assert "部门.yaml" in str(raised.value) and "汇总.csv" in str(raised.value)
+    assert source.read_text("utf-8") == "department: 甲局\n"
+    assert set(os.listdir(tmp_path)) == {"部门.yaml", "汇总.csv"}  # the link, and no temporary file
+
+
+@pytest.mark.parametrize("name", ["汇总.csv", "汇总.xlsx", "汇总.html"])
+def test_a_disk_that_fills_while_a_summary_is_written_is_one_message_and_leaves_no_file(
+    name: str, tmp_path: Path
+) -> None:
+    import resource
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "examples" / "batch"))
+    import make_departments
+
+    make_departments.write(tmp_path / "各部门", make_departments.departments(30, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "SCORE_LANG")}
+
+    def small_disk() -> None:  # a file grows past 1 KB: "File too large", as a full disk would refuse it
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "scorer", "batch", "各部门", "--rules", "2022", "-o", name],
+        cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300,
+        preexec_fn=small_disk,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.count("\n") == 1 and name in done.stderr and "Traceback" not in done.stderr
+    assert sorted(os.listdir(tmp_path)) == ["各部门"]  # nothing half-written, no temporary file

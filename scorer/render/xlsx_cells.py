@@ -17,8 +17,12 @@ a rubric's title) must stay inert and whole there:
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from decimal import Decimal
 from typing import Any, BinaryIO
 from weakref import WeakKeyDictionary
@@ -164,10 +168,39 @@ def save(book: Workbook) -> bytes:
 
 def save_to(book: Workbook, out: BinaryIO) -> None:
     """As `save`, into the file `out` (a write-only workbook's sheets go there from their temporary files)."""
-    rest = _books.pop(book, None)
-    if rest is not None and rest.rows:
-        _continuation(book, rest)
-    book.save(out)
+    with disk_errors(book):
+        rest = _books.pop(book, None)
+        if rest is not None and rest.rows:
+            _continuation(book, rest)
+        book.save(out)
+
+
+@contextmanager
+def disk_errors(book: Workbook) -> Iterator[None]:
+    """A file openpyxl cannot write (a full disk, a file too large) as the OSError it is: lxml's writer, which
+    writes a write-only sheet as its rows come, says it as a SerialisationError named `IO_ENOSPC`, `IO_EFBIG`.
+    The sheets' half-written streams are closed then, so that they do not fail once more when collected."""
+    try:
+        yield
+    except OSError:
+        _abandon(book)
+        raise
+    except Exception as exc:
+        name = str(exc)
+        if type(exc).__name__ != "SerialisationError" or not name.startswith("IO_"):
+            raise
+        _abandon(book)
+        code = getattr(errno, name.removeprefix("IO_"), errno.EIO)
+        raise OSError(code, os.strerror(code)) from None
+
+
+def _abandon(book: Workbook) -> None:
+    for sheet in book.worksheets:
+        stream = getattr(
+            getattr(sheet, "_writer", None), "xf", None
+        )  # a write-only sheet's XML being written
+        with suppress(Exception):
+            stream.close()  # type: ignore[union-attr]
 
 
 def _continuation(book: Workbook, rest: _Rest) -> None:

@@ -39,7 +39,7 @@ from scorer.batch.summary import Summary
 from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.render.options import RenderOptions
-from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, made, save_to, sheet_title, workbook
+from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, disk_errors, made, save_to, sheet_title, workbook
 
 FONT = "SimSun"
 SIZE = 10  # points: readable on A4 (the leaders' sheets are printed and circulated)
@@ -59,8 +59,13 @@ def render(summary: Summary, options: RenderOptions) -> bytes:
 def write_to(summary: Summary, options: RenderOptions, out: BinaryIO) -> None:
     """The workbook into `out`, each sheet written a row at a time in openpyxl's write-only mode, so that no
     sheet is held whole; with `--sheets` (each department's 自评表, which keeps every result) in the ordinary mode."""
+    book = workbook(summary.lang, write_only=summary.kept is None)
+    with disk_errors(book):  # a write-only sheet is written as its rows come
+        _write(summary, book, out)
+
+
+def _write(summary: Summary, book: Workbook, out: BinaryIO) -> None:
     lang = summary.lang
-    book = workbook(lang, write_only=summary.kept is None)
     heading = print_heading(summary)
 
     for default in list(book.worksheets):  # the ordinary mode's first sheet: each is made below
