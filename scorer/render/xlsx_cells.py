@@ -179,28 +179,25 @@ def save_to(book: Workbook, out: BinaryIO) -> None:
 def disk_errors(book: Workbook) -> Iterator[None]:
     """A file openpyxl cannot write (a full disk, a file too large) as the OSError it is: lxml's writer, which
     writes a write-only sheet as its rows come, says it as a SerialisationError named `IO_ENOSPC`, `IO_EFBIG`.
-    The sheets' half-written streams are closed then, so that they do not fail once more when collected."""
+    On any failure or interrupt the sheets' half-written streams are closed, so that they say nothing more
+    when they are collected."""
     try:
         yield
-    except OSError:
+    except BaseException as exc:
         _abandon(book)
-        raise
-    except Exception as exc:
         name = str(exc)
         if type(exc).__name__ != "SerialisationError" or not name.startswith("IO_"):
             raise
-        _abandon(book)
         code = getattr(errno, name.removeprefix("IO_"), errno.EIO)
         raise OSError(code, os.strerror(code)) from None
 
 
 def _abandon(book: Workbook) -> None:
-    for sheet in book.worksheets:
-        stream = getattr(
-            getattr(sheet, "_writer", None), "xf", None
-        )  # a write-only sheet's XML being written
-        with suppress(Exception):
-            stream.close()  # type: ignore[union-attr]
+    for sheet in book.worksheets:  # a write-only sheet's rows being written, then its XML
+        streams = (getattr(sheet, "_rows", None), getattr(getattr(sheet, "_writer", None), "xf", None))
+        for stream in streams:
+            with suppress(Exception):
+                stream.close()  # type: ignore[union-attr]
 
 
 def _continuation(book: Workbook, rest: _Rest) -> None:
