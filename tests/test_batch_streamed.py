@@ -66,8 +66,9 @@ def test_writing_any_summary_takes_no_more_memory_for_eight_times_the_department
     peak_writing(large, tmp_path / f"first.{fmt}", fmt)
     small = peak_writing(summary_of(rules_2022, few), tmp_path / f"small.{fmt}", fmt)
     grown = peak_writing(large, tmp_path / f"large.{fmt}", fmt) - small
-    # Held whole, a document took a kilobyte or more a department (eight or more for a workbook's cells).
-    assert grown < 50 * 7 * few, (fmt, small, grown)
+    # Held whole, a document took 1.5 KB or more a department (8 KB for a workbook's cells); rows made one at a
+    # time leave only what bounded caches keep (rich's widths of text).
+    assert grown < 200 * 7 * few, (fmt, small, grown)
     assert sorted(os.listdir(tmp_path)) == [
         f"first.{fmt}",
         f"large.{fmt}",
