@@ -1,8 +1,8 @@
 """`score batch` at a province's scale, through the command as users run it:
 
 - peak memory (the process's maximum resident set) and time of `score batch N.jsonl -o s.jsonl` (results
-  streamed, the ranking kept packed) and `-o s.csv` (the ranking written as one document) for each N
-  (`--sizes 1000,10000,100000`);
+  streamed, the ranking kept packed) and of each summary, written a row at a time (`-o s.csv`, `s.xlsx`,
+  `s.html`, and the terminal's table), for each N (`--sizes 1000,10000,100000`);
 - `--sheets` (each department's 自评表 in the workbook) for 1,000 departments: the time;
 - `--db`: time and bytes per department (the run with `--db` against the run without, over the same departments);
 - the HTML report of `--html` departments (10,000) opened in headless Chromium (when installed): the time to
@@ -96,7 +96,7 @@ def main() -> None:
         sizes = [int(size) for size in options.sizes.split(",")]
         for size in sizes:
             source = write(folder, size)
-            for output in ("s.jsonl", "s.csv"):  # the results streamed; the ranking as one document
+            for output in ("s.jsonl", "s.csv", "s.xlsx", "s.html", "s.txt"):  # s.txt: the terminal's table
                 seconds, peak = peak_of(["batch", source.name, "--rules", "2022", "-o", output], folder)
                 figures[f"batch_{size}_{output[2:]}"] = {
                     "seconds": round(seconds, 1),

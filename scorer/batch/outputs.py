@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from scorer.batch.run import BatchRun, run_batch
 from scorer.batch.stream import Outcome
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from scorer.batch.adjust import Adjustments
     from scorer.batch.returns import Returns
     from scorer.render import Renderer
+    from scorer.render.options import RenderOptions
     from scorer.sources.file_plan import FilePlan
     from scorer.sources.output import AtomicWriter
 
@@ -209,11 +210,13 @@ def write_summaries(
     stdout: TextIO,
     wrote: Callable[[Path], None],
 ) -> None:
-    """Each summary in its format: on the screen, or written whole to its file (then `wrote` is told)."""
+    """Each summary in its format: on the screen, or to its file (then `wrote` is told). A format that makes
+    its document a piece at a time (`pieces`: text; `write_to`: a workbook into the file it is handed) is
+    written as it is made, so that memory stays flat in the number of departments; the others whole."""
     from importlib import import_module
 
     from scorer.render.options import RenderOptions
-    from scorer.sources.output import write_atomic
+    from scorer.sources.output import write_atomic, write_streamed
 
     width = command.width if not command.outputs else 160
     summary.unit = command.unit
@@ -221,13 +224,36 @@ def write_summaries(
         if renderer.name == "jsonl":
             continue
         options = RenderOptions(lang, width=width, to_stream=target is None)
-        content: str | bytes = import_module(renderer.module).render(summary, options)
+        module = import_module(renderer.module)
+        if hasattr(module, "pieces") and target is None:
+            for piece in module.pieces(summary, options):
+                stdout.write(piece)
+            stdout.flush()
+            continue
+        if hasattr(module, "pieces") or hasattr(module, "write_to"):
+            assert target is not None  # a workbook is never printed (refused before any work)
+            write_streamed(target, _filler(module, summary, options), outputs.files)
+            wrote(target)
+            continue
+        content: str | bytes = module.render(summary, options)
         if target is None:
             stdout.write(content.decode("utf-8-sig") if isinstance(content, bytes) else content)
             stdout.flush()
         else:
             write_atomic(target, content, outputs.files)
             wrote(target)
+
+
+def _filler(module: Any, summary: Summary, options: RenderOptions) -> Callable[[BinaryIO], object]:
+    """What writes one summary into its (temporary) file: its pieces as UTF-8, or the workbook itself."""
+    if hasattr(module, "write_to"):
+        return lambda out: module.write_to(summary, options, out)
+
+    def fill(out: BinaryIO) -> None:
+        for piece in module.pieces(summary, options):
+            out.write(piece.encode("utf-8"))
+
+    return fill
 
 
 def file_plan(command: Command) -> FilePlan:

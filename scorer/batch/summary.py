@@ -103,6 +103,25 @@ class Losses:
         return sorted(self.reasons.items(), key=lambda item: (-item[1], item[0]))[:count]
 
 
+@dataclass
+class GivenTally:
+    """How many scores each side put in place of the computed ones, in how many departments."""
+
+    overrides: int = 0
+    override_departments: int = 0
+    adjustments: int = 0
+    adjusted_departments: int = 0
+
+    def add(self, overrides: tuple[Given, ...], adjustments: tuple[Given, ...]) -> None:
+        self.overrides += len(overrides)
+        self.override_departments += 1 if overrides else 0
+        self.adjustments += len(adjustments)
+        self.adjusted_departments += 1 if adjustments else 0
+
+    def __bool__(self) -> bool:
+        return bool(self.override_departments or self.adjusted_departments)
+
+
 @dataclass(frozen=True)
 class Refusal:
     place: str
@@ -157,6 +176,11 @@ class Summary:
         self._ranked: Ranked | None = None
         self._sum = Decimal(0)  # of the totals, and the count of each grade: kept as entries are added
         self._grades: Counter[str] = Counter()
+        # Kept as entries are added, so that writing a summary reads the packed entries only in ranking order.
+        self.given = GivenTally()
+        self.later_years: set[int] = set()  # the departments' years after the rubric's (scored under it)
+        self.any_previous = False  # whether the history database knew some department's earlier year
+        self.noted = 0  # departments whose results carry notes
         self.kept: list[Result] | None = None  # every result, only when each department's 自评表 is asked for
 
     def add(
@@ -188,6 +212,11 @@ class Summary:
         self._sum = EXACT.add(self._sum, seen.total)
         self._grades[seen.grade] += 1
         self.any_stated = self.any_stated or seen.stated is not None
+        self.given.add(seen.overrides, seen.adjustments)
+        if seen.year > self.year:
+            self.later_years.add(seen.year)
+        self.any_previous = self.any_previous or previous is not None
+        self.noted += 1 if seen.notes else 0
         self._node_sums = [EXACT.add(a, b) for a, b in zip(self._node_sums, seen.subtotals, strict=False)]
         for id, lost, reasons in seen.losses:
             if id in self.losses:

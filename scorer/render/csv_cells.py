@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from scorer.escape import visible
@@ -35,9 +35,21 @@ def document(
     rows: Iterable[Iterable[object]], *, to_stream: bool, number: Callable[[Decimal | int], str] = str
 ) -> str | bytes:
     """The rows as CSV: bytes for a file (BOM, CRLF), text for a text stream (`\\n`)."""
+    text = "".join(lines(rows, to_stream=to_stream, number=number))
+    return text if to_stream else text.encode("utf-8")  # the byte-order mark is the first line's
+
+
+def lines(
+    rows: Iterable[Iterable[object]], *, to_stream: bool, number: Callable[[Decimal | int], str] = str
+) -> Iterator[str]:
+    """The rows as CSV, one row's text at a time (a file's first with the byte-order mark `\\ufeff`), so that a
+    long table is written as it is made, never held whole."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n" if to_stream else "\r\n")
+    if not to_stream:
+        yield "\ufeff"
     for row in rows:
         writer.writerow([cell(value, number) for value in row])
-    text = buffer.getvalue()
-    return text if to_stream else text.encode("utf-8-sig")
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()

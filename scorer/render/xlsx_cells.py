@@ -17,10 +17,14 @@ a rubric's title) must stay inert and whole there:
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 from weakref import WeakKeyDictionary
 
 from openpyxl.cell.cell import Cell
@@ -51,9 +55,10 @@ class _Rest:
 _books: WeakKeyDictionary[Workbook, _Rest] = WeakKeyDictionary()
 
 
-def workbook(lang: str | None) -> Workbook:
-    """A new workbook whose notes (where a long text continues) are in `lang`."""
-    book = Workbook()
+def workbook(lang: str | None, *, write_only: bool = False) -> Workbook:
+    """A new workbook whose notes (where a long text continues) are in `lang`. `write_only`: openpyxl's mode
+    whose sheets take rows top to bottom (`made` cells, `sheet.append`) and keep none in memory."""
+    book = Workbook(write_only=write_only)
     _books[book] = _Rest(lang)
     return book
 
@@ -61,7 +66,16 @@ def workbook(lang: str | None) -> Workbook:
 def put(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
     """Write `value` into a cell: a Decimal as an exact number (at most 15 significant digits, which a float
     carries exactly), text as text, escaped and never cut. Returns the cell for its styles."""
-    cell = sheet.cell(row=row, column=column)
+    return _valued(sheet, sheet.cell(row=row, column=column), value)
+
+
+def made(sheet: Any, row: int, column: int, value: object) -> Cell:
+    """A cell of `sheet` with `value` as `put` writes it, not yet in the sheet: for `sheet.append`, the way
+    into a write-only sheet (its row and column say where it goes)."""
+    return _valued(sheet, Cell(sheet, row=row, column=column), value)
+
+
+def _valued(sheet: Any, cell: Cell, value: object) -> Cell:
     if isinstance(value, Decimal):
         cell.value = int(value) if value == int(value) else float(value)
     elif isinstance(value, str):
@@ -179,12 +193,43 @@ def choices(options: list[str], *, error: bool = True) -> DataValidation | None:
 
 def save(book: Workbook) -> bytes:
     """The workbook's bytes, with the continuation sheet written first when a text did not fit its cell."""
-    rest = _books.pop(book, None)
-    if rest is not None and rest.rows:
-        _continuation(book, rest)
     buffer = io.BytesIO()
-    book.save(buffer)
+    save_to(book, buffer)
     return buffer.getvalue()
+
+
+def save_to(book: Workbook, out: BinaryIO) -> None:
+    """As `save`, into the file `out` (a write-only workbook's sheets go there from their temporary files)."""
+    with disk_errors(book):
+        rest = _books.pop(book, None)
+        if rest is not None and rest.rows:
+            _continuation(book, rest)
+        book.save(out)
+
+
+@contextmanager
+def disk_errors(book: Workbook) -> Iterator[None]:
+    """A file openpyxl cannot write (a full disk, a file too large) as the OSError it is: lxml's writer, which
+    writes a write-only sheet as its rows come, says it as a SerialisationError named `IO_ENOSPC`, `IO_EFBIG`.
+    On any failure or interrupt the sheets' half-written streams are closed, so that they say nothing more
+    when they are collected."""
+    try:
+        yield
+    except BaseException as exc:
+        _abandon(book)
+        name = str(exc)
+        if type(exc).__name__ != "SerialisationError" or not name.startswith("IO_"):
+            raise
+        code = getattr(errno, name.removeprefix("IO_"), errno.EIO)
+        raise OSError(code, os.strerror(code)) from None
+
+
+def _abandon(book: Workbook) -> None:
+    for sheet in book.worksheets:  # a write-only sheet's rows being written, then its XML
+        streams = (getattr(sheet, "_rows", None), getattr(getattr(sheet, "_writer", None), "xf", None))
+        for stream in streams:
+            with suppress(Exception):
+                stream.close()  # type: ignore[union-attr]
 
 
 def _continuation(book: Workbook, rest: _Rest) -> None:
@@ -194,9 +239,14 @@ def _continuation(book: Workbook, rest: _Rest) -> None:
         t("xlsx.continued_part", rest.lang),
         t("xlsx.continued_text", rest.lang),
     ]
-    for column, (head, width) in enumerate(zip(heads, (24, 8, 120), strict=True), start=1):
-        put(sheet, 1, column, head).font = Font(bold=True)
+    for column, width in enumerate((24, 8, 120), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    header = [made(sheet, 1, column, head) for column, head in enumerate(heads, start=1)]
+    for cell in header:
+        cell.font = Font(bold=True)
+    sheet.append(header)
     for row, values in enumerate(rest.rows, start=2):
-        for column, value in enumerate(values, start=1):
-            put(sheet, row, column, value).alignment = Alignment(wrap_text=column == 3, vertical="top")
+        cells = [made(sheet, row, column, value) for column, value in enumerate(values, start=1)]
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=cell.column == 3, vertical="top")
+        sheet.append(cells)

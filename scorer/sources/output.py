@@ -10,8 +10,9 @@ import errno
 import os
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from scorer.errors import Location, UserError
 from scorer.i18n import t
@@ -21,35 +22,45 @@ if TYPE_CHECKING:  # imported by the commands that write a file, not at every st
 
 
 def write_atomic(path: Path, content: str | bytes, plan: FilePlan | None = None) -> None:
-    """Write `content` to `path` via a temporary file and a rename, so an interrupted run leaves no half file.
+    """Write `content` to `path` via a temporary file and a rename, so an interrupted run leaves no half file
+    (`write_streamed`, handed the whole content at once)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    write_streamed(path, lambda out: out.write(data), plan)  # a buffered file writes all it is given
 
-    The path is checked against the command's `plan` (scorer/sources/file_plan.py) once more first: never over an input
-    (also through another name or a hard link), inside a rules folder, over another output, or over anything
-    that is not a regular file (a device, a FIFO). An existing file keeps its permissions; a new one gets the
-    usual ones (0666 less the umask).
+
+def write_streamed(path: Path, fill: Callable[[BinaryIO], object], plan: FilePlan | None = None) -> None:
+    """Write to `path` what `fill` writes, a piece at a time, into the file it is handed (a temporary file in the
+    same folder, created anew: O_EXCL), then put it in place by a rename, so that a document is never held whole
+    and an interrupted run leaves no half file.
+
+    The path is checked against the command's `plan` (scorer/sources/file_plan.py) before anything is written
+    and once more just before the rename, however long the writing took: never over an input (also through
+    another name or a hard link), inside a rules folder, over another output, or over anything that is not a
+    regular file (a device, a FIFO). An existing file keeps its permissions; a new one gets the usual ones (0666
+    less the umask). On any failure or interrupt the temporary file is removed.
     """
-    _planned(path, plan).check_before_writing(path)
+    plan = _planned(path, plan)
+    plan.check_before_writing(path)
     where = Location(str(path))
     target = path.resolve()
     existing = _stat(target)
     mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
     # A short temporary name: the target's own name may already be as long as the file system allows.
     temporary = target.parent / f".score-{os.urandom(6).hex()}.tmp"
-    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         # O_BINARY: on Windows a descriptor is otherwise in text mode, and every LF of a workbook became CRLF.
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-        try:
+        with os.fdopen(handle, "wb") as out:
             _set_mode(handle, temporary, mode)
-            _write_all(handle, data)
+            fill(out)
+            out.flush()
             os.fsync(handle)
-        finally:
-            os.close(handle)
+        plan.check_before_writing(path)  # what the path is now, not what it was when the writing began
         _replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise UserError.at(where, t("output.cannot_write", why=_why(exc))) from None
-    except BaseException:  # an interrupt or a signal: leave nothing behind
+    except BaseException:  # a refusal, an interrupt or a signal: leave nothing behind
         temporary.unlink(missing_ok=True)
         raise
 
@@ -94,13 +105,6 @@ def _replace(temporary: Path, target: Path) -> None:
             time.sleep(pause)
 
 
-def _write_all(handle: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(handle, view)
-        view = view[written:]
-
-
 def _stat(path: Path) -> os.stat_result | None:
     try:
         return path.stat()
@@ -135,7 +139,8 @@ class AtomicWriter:
     or when the process is interrupted, nothing is left behind. The same checks as `write_atomic`."""
 
     def __init__(self, path: Path, plan: FilePlan | None = None):
-        _planned(path, plan).check_before_writing(path)
+        self.plan = _planned(path, plan)
+        self.plan.check_before_writing(path)
         self.path = path
         self.target = path.resolve()
         existing = _stat(self.target)
@@ -159,7 +164,11 @@ class AtomicWriter:
             _set_mode(self.handle.fileno(), self.temporary, self.mode)
             os.fsync(self.handle.fileno())
             self.handle.close()
+            self.plan.check_before_writing(self.path)  # what the path is now, after the whole batch
             _replace(self.temporary, self.target)
+        except UserError:
+            self.discard()
+            raise
         except OSError as exc:
             self.discard()
             raise UserError.at(Location(str(self.path)), t("output.cannot_write", why=_why(exc))) from None

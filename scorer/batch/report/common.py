@@ -6,6 +6,7 @@ places is written in full, never rounded); averages are marked as such and round
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from scorer.batch.report import given
@@ -40,7 +41,7 @@ def rubric_marks(summary: Summary) -> list[str]:
     """What the summary says of its rubric, one line each: provisional, or earlier than some department's year."""
     lang, rubric = summary.lang, summary.rubric
     marks = [t("mark.provisional.line", lang, rubric=rubric)] if summary.provisional else []
-    later = sorted({entry.year for entry in summary.entries if entry.year > summary.year})
+    later = sorted(summary.later_years)
     marks += [
         t("mark.earlier_year.line", lang, rubric=rubric, year=year, rules_year=summary.year) for year in later
     ]
@@ -125,13 +126,14 @@ def ranking_row(
     return row
 
 
-def noted(summary: Summary) -> list[tuple[int, Entry]]:
-    """The ranked departments whose results carry notes (扣完为止, a score capped at its weight, …)."""
-    return [(rank, entry) for rank, entry in summary.ranked() if entry.notes]
+def noted(summary: Summary) -> Iterator[tuple[int, Entry]]:
+    """The ranked departments whose results carry notes (扣完为止, a score capped at its weight, …), one at a
+    time (`summary.noted` counts them)."""
+    return ((rank, entry) for rank, entry in summary.ranked() if entry.notes)
 
 
 def has_history(summary: Summary) -> bool:
-    return any(entry.previous is not None for entry in summary.entries)
+    return summary.any_previous
 
 
 def losses_headers(lang: str) -> list[str]:

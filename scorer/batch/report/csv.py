@@ -9,6 +9,7 @@ in full, never rounded).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from scorer.batch.report import given
@@ -21,9 +22,9 @@ from scorer.batch.report.common import (
     rubric_marks,
     shown,
 )
-from scorer.batch.summary import Summary
+from scorer.batch.summary import Entry, Summary
 from scorer.i18n import t
-from scorer.render.csv_cells import document
+from scorer.render.csv_cells import lines
 from scorer.render.options import RenderOptions
 
 
@@ -32,36 +33,37 @@ def _number(value: Decimal | int) -> str:
 
 
 def render(summary: Summary, options: RenderOptions) -> str | bytes:
+    text = "".join(pieces(summary, options))
+    return text if options.to_stream else text.encode("utf-8")  # its first piece is the byte-order mark
+
+
+def pieces(summary: Summary, options: RenderOptions) -> Iterator[str]:
+    """The CSV a row at a time, made from the packed entries in ranking order: never held whole."""
+    return lines(_rows(summary), to_stream=options.to_stream, number=_number)
+
+
+def _rows(summary: Summary) -> Iterator[Sequence[object]]:
     history = has_history(summary)
-    by_entry = _given_texts(summary)
-    rows: list[list[object]] = [[*ranking_headers(summary, history), t("batch.given.title", summary.lang)]]
+    yield [*ranking_headers(summary, history), t("batch.given.title", summary.lang)]
     stated = has_stated(summary)
     identity = summary.last_year is not None
-    rows += [
-        [*ranking_row(rank, entry, history, stated, identity), by_entry.get(entry.order, "")]
-        for rank, entry in summary.ranked()
-    ]
-    if summary.missing:
-        rows += [[], [missing_line(summary)]]
-    if summary.others:  # after a blank row: the files that were no submission, each with why
-        rows += [
-            [],
-            [
-                t("batch.others_title", summary.lang, count=len(summary.others)),
-                t("batch.problem", summary.lang),
-            ],
-        ]
-        rows += [[o.place, problem.message] for o in summary.others for problem in o.problems]
-    rows += [[mark] for mark in rubric_marks(summary)]  # a provisional or earlier year's rubric, said last
-    return document(rows, to_stream=options.to_stream, number=_number)
-
-
-def _given_texts(summary: Summary) -> dict[int, str]:
-    """Each department's own and adjusted scores in one cell (by its input order)."""
-    lang = summary.lang
-    texts: dict[int, str] = {}
     for rank, entry in summary.ranked():
-        if entry.overrides or entry.adjustments:
-            listed = given.rows_of(summary, rank, entry)
-            texts[entry.order] = "；".join(given.as_text(row, lang, shown) for row in listed)
-    return texts
+        yield [*ranking_row(rank, entry, history, stated, identity), _given_text(summary, rank, entry)]
+    if summary.missing:
+        yield from ([], [missing_line(summary)])
+    if summary.others:  # after a blank row: the files that were no submission, each with why
+        yield []
+        yield [
+            t("batch.others_title", summary.lang, count=len(summary.others)),
+            t("batch.problem", summary.lang),
+        ]
+        yield from ([o.place, problem.message] for o in summary.others for problem in o.problems)
+    yield from ([mark] for mark in rubric_marks(summary))  # a provisional or earlier year's rubric, said last
+
+
+def _given_text(summary: Summary, rank: int, entry: Entry) -> str:
+    """A department's own and adjusted scores in one cell."""
+    if not (entry.overrides or entry.adjustments):
+        return ""
+    listed = given.rows_of(summary, rank, entry)
+    return "；".join(given.as_text(row, summary.lang, shown) for row in listed)

@@ -3,6 +3,7 @@ and the bureau's 复核调整, kept apart, counted per department and listed one
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,12 +33,13 @@ def counts(entry: Entry) -> list[int]:
 
 
 def any_given(summary: Summary) -> bool:
-    return any(entry.overrides or entry.adjustments for entry in summary.entries)
+    return bool(summary.given)  # counted as entries were added: no entry read
 
 
-def rows(summary: Summary) -> list[GivenRow]:
-    """Every given score, in ranking order: a department's own overrides first, then the bureau's adjustments."""
-    return [row for rank, entry in summary.ranked() for row in rows_of(summary, rank, entry)]
+def rows(summary: Summary) -> Iterator[GivenRow]:
+    """Every given score, in ranking order: a department's own overrides first, then the bureau's adjustments
+    (one department's at a time)."""
+    return (row for rank, entry in summary.ranked() for row in rows_of(summary, rank, entry))
 
 
 def rows_of(summary: Summary, rank: int, entry: Entry) -> list[GivenRow]:
@@ -55,12 +57,11 @@ def _row(summary: Summary, rank: int, entry: Entry, kind: str, given: Given) -> 
 
 def tally(summary: Summary) -> str:
     """One line: how many scores each side put in place, in how many departments."""
-    overrides = [entry for entry in summary.entries if entry.overrides]
-    adjusted = [entry for entry in summary.entries if entry.adjustments]
+    counted = summary.given
     return t(
         "batch.given.tally", summary.lang,
-        overrides=sum(len(e.overrides) for e in overrides), override_departments=len(overrides),
-        adjustments=sum(len(e.adjustments) for e in adjusted), adjusted_departments=len(adjusted),
+        overrides=counted.overrides, override_departments=counted.override_departments,
+        adjustments=counted.adjustments, adjusted_departments=counted.adjusted_departments,
     )  # fmt: skip
 
 

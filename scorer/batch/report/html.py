@@ -11,6 +11,7 @@ id="batch-data">`), so that a check can compare what the page shows with the res
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from scorer.batch.report import given
@@ -60,27 +61,13 @@ def _json_number(value: Decimal | None) -> int | float | None:
 
 
 def data(summary: Summary) -> dict[str, object]:
-    """The page's numbers as data: what a check compares with the results."""
+    """The page's numbers as data, what a check compares with the results; its ranking one department at a
+    time (`ranking_data`)."""
     return {
         "rules": {"year": summary.year, "digest": summary.digest},
         "scored": len(summary.entries),
         "refused": len(summary.refusals),
-        "ranking": [
-            {
-                "rank": rank,
-                "department": e.department,
-                "total": to_json_number(e.total),
-                "grade": e.grade,
-                "subtotals": [to_json_number(v) for v in e.subtotals],
-                "source": e.place,
-                "notes": list(e.notes),
-                "stated": _json_number(e.stated),
-                "identity": e.identity,
-                "overrides": len(e.overrides),
-                "adjustments": len(e.adjustments),
-            }
-            for rank, e in summary.ranked()
-        ],  # fmt: skip
+        "ranking": ranking_data(summary),
         "distribution": [{"grade": grade, "count": count} for grade, count in summary.distribution()],
         "nodes": [
             {
@@ -101,40 +88,96 @@ def data(summary: Summary) -> dict[str, object]:
     }
 
 
-def _embedded(summary: Summary) -> str:
+def ranking_data(summary: Summary) -> Iterator[dict[str, object]]:
+    return (
+        {
+            "rank": rank,
+            "department": e.department,
+            "total": to_json_number(e.total),
+            "grade": e.grade,
+            "subtotals": [to_json_number(v) for v in e.subtotals],
+            "source": e.place,
+            "notes": list(e.notes),
+            "stated": _json_number(e.stated),
+            "identity": e.identity,
+            "overrides": len(e.overrides),
+            "adjustments": len(e.adjustments),
+        }
+        for rank, e in summary.ranked()
+    )  # fmt: skip
+
+
+def _embedded(summary: Summary) -> Iterator[str]:
+    """The data as `json.dumps(data, sort_keys=True)` writes it, the ranking an entry at a time."""
+    for index, (key, value) in enumerate(sorted(data(summary).items())):
+        yield (", " if index else "{") + _json(key) + ": "
+        if not isinstance(value, Iterator):
+            yield _json(value)
+            continue
+        yield "["
+        for number, item in enumerate(value):
+            yield (", " if number else "") + _json(item)
+        yield "]"
+    yield "}"
+
+
+def _json(value: object) -> str:
     # Every character beyond ASCII as a \uXXXX escape: the same data to a JSON reader, and nothing a page can take
     # otherwise (U+2028, which ends a line of script; an unpaired surrogate from a file's name, which no page
     # can carry; bidi overrides). Inside <script>, "</script>" or "<!--" in a department's name would end the
     # block: no "<", ">" or "&" either.
-    text = json.dumps(data(summary), ensure_ascii=True, sort_keys=True)
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render(summary: Summary, options: RenderOptions) -> str:
+    return "".join(pieces(summary, options))
+
+
+def pieces(summary: Summary, options: RenderOptions) -> Iterator[str]:
+    """The page a piece at a time, its long tables a page of rows at a time: never held whole."""
     lang = summary.lang
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        'img-src data:">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title(summary))}</title><style>{CSS}</style></head><body>",
-        f"<h1>{_e(title(summary))}</h1>",
-        f'<p class="meta">{_e(rules_line(summary))}</p>',
-        f'<p class="meta" id="counts" data-scored="{len(summary.entries)}" data-refused="{len(summary.refusals)}">'
-        f"{_e(counts_line(summary))}</p>",
-        figures(summary),
-        _ranking_table(summary),
-        _losses_table(summary),
-        _history_table(summary) if has_history(summary) else "",
+    yield from (
+        part + "\n"
+        for part in [
+            "<!DOCTYPE html>",
+            f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+            'img-src data:">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_e(title(summary))}</title><style>{CSS}</style></head><body>",
+            f"<h1>{_e(title(summary))}</h1>",
+            f'<p class="meta">{_e(rules_line(summary))}</p>',
+            f'<p class="meta" id="counts" data-scored="{len(summary.entries)}" data-refused="{len(summary.refusals)}">'
+            f"{_e(counts_line(summary))}</p>",
+            figures(summary),
+        ]
+    )
+    yield from _part(_ranking_table(summary))
+    yield from _part([_losses_table(summary)])
+    yield from _part(_history_table(summary) if has_history(summary) else [])
+    for listed in (
         notes_list(summary),
         given_list(summary),
-        refusals_list(summary),
-        others_list(summary),
-        f'<script type="application/json" id="batch-data">{_embedded(summary)}</script>',
-        "</body></html>",
-    ]
-    return "\n".join(part for part in parts if part) + "\n"
+        [refusals_list(summary)],
+        [others_list(summary)],
+    ):
+        yield from _part(listed)
+    yield '<script type="application/json" id="batch-data">'
+    yield from _embedded(summary)
+    yield "</script>\n"
+    yield "</body></html>\n"
+
+
+def _part(pieces: Iterable[str]) -> Iterator[str]:
+    """A part of the page and the line end after it; nothing for a part that is empty."""
+    written = False
+    for piece in pieces:
+        if piece:
+            written = True
+            yield piece
+    if written:
+        yield "\n"
 
 
 def _figure(caption: str, svg: str, ident: str) -> str:
@@ -243,7 +286,7 @@ def _losses_chart(summary: Summary) -> str:
     return _hbars(rows, scale, t("batch.losses", summary.lang))
 
 
-def _ranking_table(summary: Summary) -> str:
+def _ranking_table(summary: Summary) -> Iterator[str]:
     lang = summary.lang
     history = has_history(summary)
     heads = ranking_columns(summary)
@@ -257,7 +300,14 @@ def _ranking_table(summary: Summary) -> str:
         heads.append(t("batch.identity", lang))
     heads.append(t("batch.notes", lang))
     heads += given.headers(lang)
-    rows = []
+    head = "".join(f"<th>{_e(h)}</th>" for h in heads)
+    yield f'<h2>{_e(t("batch.ranking", lang))}</h2><p class="note">{_e(t("batch.ties", lang))}</p>'
+    yield from _paged(
+        _ranking_rows(summary, stated, history, identity), f"<thead><tr>{head}</tr></thead>", "ranking", lang
+    )
+
+
+def _ranking_rows(summary: Summary, stated: bool, history: bool, identity: bool) -> Iterator[str]:
     for rank, e in summary.ranked():
         values: list[object] = [rank, e.department, e.total, e.grade, *e.subtotals]
         if stated:
@@ -268,14 +318,10 @@ def _ranking_table(summary: Summary) -> str:
             values.append(e.identity)
         values.append(len(e.notes) if e.notes else "")
         values += [count or "" for count in given.counts(e)]
-        rows.append(
+        yield (
             f'<tr class="rank-row" data-rank="{rank}" data-department="{_e(e.department)}" '
             f'data-total="{fmt(e.total)}" data-grade="{_e(e.grade)}" title="{_e(e.place)}">{_cells(values)}</tr>'
         )
-    head = "".join(f"<th>{_e(h)}</th>" for h in heads)
-    return f'<h2>{_e(t("batch.ranking", lang))}</h2><p class="note">{_e(t("batch.ties", lang))}</p>' + _paged(
-        rows, f"<thead><tr>{head}</tr></thead>", "ranking", lang
-    )
 
 
 def _losses_table(summary: Summary) -> str:
@@ -293,22 +339,20 @@ def _losses_table(summary: Summary) -> str:
     )
 
 
-def _history_table(summary: Summary) -> str:
+def _history_table(summary: Summary) -> Iterator[str]:
     lang = summary.lang
     heads = [t("batch.department", lang), t("batch.previous_year", lang), t("batch.previous_total", lang),
              t("batch.total", lang), t("batch.change", lang), t("batch.previous_grade", lang), t("batch.grade", lang),
              t("batch.moved_title", lang)]  # fmt: skip
-    rows = []
+    head = "".join(f"<th>{_e(h)}</th>" for h in heads)
+    yield f"<h2>{_e(t('batch.history_title', lang))}</h2>"
+    yield f'<table id="history"><thead><tr>{head}</tr></thead><tbody>'
     for _, e in summary.ranked():
         if e.previous is not None:
             values: list[object] = [e.department, str(e.previous.year), e.previous.total, e.total, signed(e.change),
                                     e.previous.grade, e.grade, moved_text(e, lang)]  # fmt: skip
-            rows.append(f"<tr>{_cells(values)}</tr>")
-    head = "".join(f"<th>{_e(h)}</th>" for h in heads)
-    return (
-        f"<h2>{_e(t('batch.history_title', lang))}</h2>"
-        f'<table id="history"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    )
+            yield f"<tr>{_cells(values)}</tr>"
+    yield "</tbody></table>"
 
 
 def figures(summary: Summary) -> str:

@@ -4,8 +4,10 @@ that are no submission). Every text from a file is HTML-escaped here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from html import escape
+from itertools import islice
 
 from scorer.batch.report import given
 from scorer.batch.report.common import missing_line, noted, shown
@@ -34,53 +36,52 @@ def cells(values: list[object]) -> str:
 PAGE_ROWS = 500  # rows of a long list shown at once; the rest follow in folded pages of as many
 
 
-def paged(rows: list[str], head: str, ident: str, lang: str) -> str:
+def paged(rows: Iterable[str], head: str, ident: str, lang: str) -> Iterator[str]:
     """A long table as pages: the first open, each other one folded (`<details>`, no script) until opened, so
     that a page of ten thousand departments lays out five hundred rows and opens at once; find in page, copying
-    and printing an opened page see its rows, the data block below holds every row."""
-    pages = [rows[start : start + PAGE_ROWS] for start in range(0, len(rows), PAGE_ROWS)] or [[]]
-    out = [f'<table id="{ident}">{head}<tbody>{"".join(pages[0])}</tbody></table>']
-    for number, page in enumerate(pages[1:], start=1):
+    and printing an opened page see its rows, the data block below holds every row. Written a page at a time."""
+    given = iter(rows)
+    yield f'<table id="{ident}">{head}<tbody>{"".join(islice(given, PAGE_ROWS))}</tbody></table>'
+    number = 1
+    while page := list(islice(given, PAGE_ROWS)):
         first, last = number * PAGE_ROWS + 1, number * PAGE_ROWS + len(page)
-        out.append(
+        yield (
             f'<details class="page"><summary>{e(t("batch.page_rows", lang, first=first, last=last))}</summary>'
             f'<table class="{ident}-page">{head}<tbody>{"".join(page)}</tbody></table></details>'
         )
-    return "".join(out)
+        number += 1
 
 
-def notes_list(summary: Summary) -> str:
+def notes_list(summary: Summary) -> Iterator[str]:
     """The departments whose results carry notes (扣完为止 …), so that a slip such as 30 for 3.0 is seen."""
-    notes = noted(summary)
-    if not notes:
-        return ""
-    items = [
+    if not summary.noted:
+        return
+    items = (
         f'<tr><td class="n">{rank}</td><td>{e(entry.department)}</td>'
         f"<td>{'<br>'.join(e(note) for note in entry.notes)}</td></tr>"
-        for rank, entry in notes
-    ]
+        for rank, entry in noted(summary)
+    )
     lang = summary.lang
     head = "".join(
         f"<th>{e(t(key, lang))}</th>" for key in ("batch.rank", "batch.department", "batch.note_text")
     )
-    heading = f"<h2>{e(t('batch.notes_title', lang, count=len(notes)))}</h2>"
-    return heading + paged(items, f"<thead><tr>{head}</tr></thead>", "notes", lang)
+    yield f"<h2>{e(t('batch.notes_title', lang, count=summary.noted))}</h2>"
+    yield from paged(items, f"<thead><tr>{head}</tr></thead>", "notes", lang)
 
 
-def given_list(summary: Summary) -> str:
+def given_list(summary: Summary) -> Iterator[str]:
     """The departments' own scores and the bureau's adjustments, kept apart, each with its reason."""
     if not given.any_given(summary):
-        return ""
+        return
     lang = summary.lang
     head = "".join(f"<th>{e(h)}</th>" for h in given.headings(lang))
-    rows = [
+    rows = (
         f"<tr>{cells([r.rank, r.department, r.kind, r.indicator, r.own if r.own is not None else '', r.score])}"
         f"<td>{e(r.reason)}</td></tr>"
         for r in given.rows(summary)
-    ]
-    return f'<h2>{e(t("batch.given.title", lang))}</h2><p class="note">{e(given.tally(summary))}</p>' + paged(
-        rows, f"<thead><tr>{head}</tr></thead>", "given", lang
     )
+    yield f'<h2>{e(t("batch.given.title", lang))}</h2><p class="note">{e(given.tally(summary))}</p>'
+    yield from paged(rows, f"<thead><tr>{head}</tr></thead>", "given", lang)
 
 
 def refusals_list(summary: Summary) -> str:

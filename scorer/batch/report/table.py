@@ -4,6 +4,8 @@ in the ranking where the terminal is wide enough (and always in the CSV, XLSX an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rich.cells import cell_len
 
 from scorer.batch.report import given
@@ -49,43 +51,57 @@ def _cut(text: str, width: int) -> str:
 
 
 def render(summary: Summary, options: RenderOptions) -> str:
-    lang, width = summary.lang, max(options.width, 60)
-    out = [one_line(title(summary)), rules_line(summary), counts_line(summary), ""]
-    out += _distribution(summary)
-    out += _ranking(summary, width)
-    out += _losses(summary, width)
+    return "".join(pieces(summary, options))
+
+
+def pieces(summary: Summary, options: RenderOptions) -> Iterator[str]:
+    """The summary a line at a time, each department's as it is read: never held whole."""
+    return (line + "\n" for line in _lines(summary, max(options.width, 60)))
+
+
+def _lines(summary: Summary, width: int) -> Iterator[str]:
+    lang = summary.lang
+    yield from [one_line(title(summary)), rules_line(summary), counts_line(summary), ""]
+    yield from _distribution(summary)
+    yield from _ranking(summary, width)
+    yield from _losses(summary, width)
     if has_history(summary):
-        out += ["", t("batch.history_title", lang)]
+        yield from ["", t("batch.history_title", lang)]
         for _, entry in summary.ranked():
             if entry.previous is None:
                 continue
             head = t("batch.history_line", lang, department=entry.department, before=entry.previous.year,
                      total_before=shown(entry.previous.total), total=shown(entry.total), change=signed(entry.change),
                      grade_before=entry.previous.grade, grade=entry.grade)  # fmt: skip
-            out += wrap(one_line(head), width, indent="    ")
-            out += wrap(one_line("    " + moved_text(entry, lang)), width, indent="      ")
-    if notes := noted(summary):
-        out += ["", t("batch.notes_title", lang, count=len(notes))]
-        for rank, entry in notes:
-            out += wrap(one_line(f"  {rank} {entry.department}"), width, indent="    ")
+            yield from wrap(one_line(head), width, indent="    ")
+            yield from wrap(one_line("    " + moved_text(entry, lang)), width, indent="      ")
+    if summary.noted:
+        yield from ["", t("batch.notes_title", lang, count=summary.noted)]
+        for rank, entry in noted(summary):
+            yield from wrap(one_line(f"  {rank} {entry.department}"), width, indent="    ")
             for note in entry.notes:
-                out += wrap(one_line(f"    {note}"), width, indent="      ")
+                yield from wrap(one_line(f"    {note}"), width, indent="      ")
     if given.any_given(summary):
-        out += ["", t("batch.given.title", lang), "  " + given.tally(summary)]
+        yield from ["", t("batch.given.title", lang), "  " + given.tally(summary)]
         for row in given.rows(summary):
             line = f"  {row.rank} {row.department}: {given.as_text(row, lang, shown)}"
-            out += wrap(one_line(line), width, indent="      ")
+            yield from wrap(one_line(line), width, indent="      ")
+    yield from _ends(summary, width)
+
+
+def _ends(summary: Summary, width: int) -> Iterator[str]:
+    """The refused departments, last year's missing ones and the files that are no submission."""
+    lang = summary.lang
     if summary.refusals:
-        out += ["", t("batch.refused_title", lang, count=len(summary.refusals))]
+        yield from ["", t("batch.refused_title", lang, count=len(summary.refusals))]
         for line in refusal_lines(summary):
-            out += wrap(one_line("  " + line), width, indent="    ")
+            yield from wrap(one_line("  " + line), width, indent="    ")
     if summary.missing:
-        out += [""] + wrap(one_line(missing_line(summary)), width, indent="  ")
+        yield from [""] + wrap(one_line(missing_line(summary)), width, indent="  ")
     if summary.others:
-        out += ["", t("batch.others_title", lang, count=len(summary.others))]
+        yield from ["", t("batch.others_title", lang, count=len(summary.others))]
         for line in other_lines(summary):
-            out += wrap(one_line("  " + line), width, indent="    ")
-    return "\n".join(out) + "\n"
+            yield from wrap(one_line("  " + line), width, indent="    ")
 
 
 def _distribution(summary: Summary) -> list[str]:
@@ -97,7 +113,7 @@ def _distribution(summary: Summary) -> list[str]:
     return lines
 
 
-def _ranking(summary: Summary, width: int) -> list[str]:
+def _ranking(summary: Summary, width: int) -> Iterator[str]:
     lang = summary.lang
     nodes = width >= SUBTOTALS_FROM
     history = has_history(summary)
@@ -115,9 +131,9 @@ def _ranking(summary: Summary, width: int) -> list[str]:
         sizes += [NODE_WIDTH] * len(summary.nodes)
     used = sum(sizes) + len(sizes)
     name_width = max(10, width - used)
-    lines = ["", t("batch.ranking", lang)]
-    lines.append(" ".join(_pad(h, s, right=i != 2) for i, (h, s) in enumerate(zip(heads, sizes, strict=True)))
-                 + " " + t("batch.department", lang))  # fmt: skip
+    yield from ["", t("batch.ranking", lang)]
+    yield (" ".join(_pad(h, s, right=i != 2) for i, (h, s) in enumerate(zip(heads, sizes, strict=True)))
+           + " " + t("batch.department", lang))  # fmt: skip
     for rank, entry in summary.ranked():
         cells = [str(rank), shown(entry.total), one_line(entry.grade)]
         if stated:
@@ -128,10 +144,9 @@ def _ranking(summary: Summary, width: int) -> list[str]:
             cells += [shown(value) for value in entry.subtotals]
         row = " ".join(_pad(c, s, right=i != 2) for i, (c, s) in enumerate(zip(cells, sizes, strict=True)))
         name = entry.department + (f"（{entry.identity}）" if entry.identity else "")
-        lines.append(row + " " + _cut(one_line(name), name_width))
+        yield row + " " + _cut(one_line(name), name_width)
     if not nodes and summary.nodes:
-        lines.append(t("batch.subtotals_hidden", lang))
-    return lines
+        yield t("batch.subtotals_hidden", lang)
 
 
 def _losses(summary: Summary, width: int) -> list[str]:

@@ -9,10 +9,13 @@ formula. openpyxl is imported here only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from typing import Any, BinaryIO, NamedTuple
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -36,7 +39,7 @@ from scorer.batch.summary import Summary
 from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.render.options import RenderOptions
-from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, put, save, sheet_title, workbook
+from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, disk_errors, made, save_to, sheet_title, workbook
 
 FONT = "SimSun"
 SIZE = 10  # points: readable on A4 (the leaders' sheets are printed and circulated)
@@ -48,32 +51,46 @@ CHANGE = "+0.00;-0.00;0.00"  # 较上年: the sign always shown
 
 
 def render(summary: Summary, options: RenderOptions) -> bytes:
+    buffer = io.BytesIO()
+    write_to(summary, options, buffer)
+    return buffer.getvalue()
+
+
+def write_to(summary: Summary, options: RenderOptions, out: BinaryIO) -> None:
+    """The workbook into `out`, each sheet written a row at a time in openpyxl's write-only mode, so that no
+    sheet is held whole; with `--sheets` (each department's 自评表, which keeps every result) in the ordinary mode."""
+    book = workbook(summary.lang, write_only=summary.kept is None)
+    with disk_errors(book):  # a write-only sheet is written as its rows come
+        _write(summary, book, out)
+
+
+def _write(summary: Summary, book: Workbook, out: BinaryIO) -> None:
     lang = summary.lang
-    book = workbook(lang)
-    first = book.active
-    assert first is not None
-    first.title = t("batch.sheet.summary", lang)
-    _overview(first, summary)
-    _ranking(book.create_sheet(t("batch.sheet.ranking", lang)), summary)
-    _losses(book.create_sheet(t("batch.sheet.losses", lang)), summary)
-    if has_history(summary):
-        _history(book.create_sheet(t("batch.sheet.history", lang)), summary)
-    if noted(summary):
-        _notes(book.create_sheet(t("batch.sheet.notes", lang)), summary)
-    if given.any_given(summary):
-        _given(book.create_sheet(t("batch.sheet.given", lang)), summary)
-    _places(book.create_sheet(t("batch.sheet.places", lang)), summary)
-    headed = {
-        t("batch.sheet.notes", lang): 2,
-        t("batch.sheet.given", lang): 2,
-        t("batch.sheet.places", lang): None,
-    }
     heading = print_heading(summary)
-    for sheet in book.worksheets:
-        _for_print(sheet, None if sheet is first else headed.get(sheet.title, 1), heading, lang)
+
+    for default in list(book.worksheets):  # the ordinary mode's first sheet: each is made below
+        book.remove(default)
+
+    def sheet(key: str, header: int | None, widths: Iterable[float]) -> Worksheet:
+        made_sheet: Any = book.create_sheet(t(key, lang))
+        _for_print(made_sheet, header, heading, lang)
+        for column, width in enumerate(widths, start=1):
+            made_sheet.column_dimensions[get_column_letter(column)].width = width
+        return made_sheet  # type: ignore[no-any-return]
+
+    _overview(sheet("batch.sheet.summary", None, [16, 14, 10, 12]), summary)
+    _ranking(sheet("batch.sheet.ranking", 1, _ranking_widths(summary)), summary)
+    _losses(sheet("batch.sheet.losses", 1, [26, 12, 8, 12, 10, 80]), summary)
+    if has_history(summary):
+        _history(sheet("batch.sheet.history", 1, [40, 9, 9, 9, 9, 8, 8, 80]), summary)
+    if summary.noted:
+        _notes(sheet("batch.sheet.notes", 2, [6, 40, 100]), summary)
+    if given.any_given(summary):
+        _given(sheet("batch.sheet.given", 2, [6, 30, 12, 24, 10, 10, 60]), summary)
+    _places(sheet("batch.sheet.places", None, [6, 40, 60]), summary)
     if summary.kept is not None:
         _department_sheets(book, summary)
-    return save(book)
+    save_to(book, out)
 
 
 def print_heading(summary: Summary) -> str:
@@ -87,19 +104,46 @@ def print_heading(summary: Summary) -> str:
     )
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: object, *, bold: bool = False) -> None:
-    cell = put(sheet, row, column, value)  # text stays text, escaped and whole (scorer/render/xlsx_cells.py)
+def _put(sheet: Worksheet, row: int, column: int, value: object, *, bold: bool = False) -> Cell:
+    cell = made(sheet, row, column, value)  # text stays text, escaped and whole (scorer/render/xlsx_cells.py)
     if isinstance(value, Decimal):
         cell.number_format = NUMBER
     cell.font = Font(name=FONT, bold=bold, size=SIZE)
     cell.alignment = Alignment(wrap_text=isinstance(cell.value, str) and len(cell.value) > 30, vertical="top")
+    return cell
+
+
+class _Rows:
+    """A sheet filled top to bottom, a row at a time (a write-only sheet's one way in): blank rows between."""
+
+    def __init__(self, sheet: Worksheet):
+        self.sheet = sheet
+        self.last = 0
+
+    def add(self, row: int, cells: list[Cell], height: float | None = None) -> None:
+        while self.last < row - 1:
+            self.sheet.append([])
+            self.last += 1
+        if height is not None:  # a row's height is written with the row
+            self.sheet.row_dimensions[row].height = height
+        self.sheet.append(cells)
+        if height is not None and self.sheet.parent.write_only:  # written: not kept for each row
+            del self.sheet.row_dimensions[row]
+        self.last = row
+
+    def line(self, row: int, text: str, *, bold: bool = False, top: bool = False) -> None:
+        """One text in column A; `top`: on one line, over the empty cells to its right."""
+        cell = _put(self.sheet, row, 1, text, bold=bold)
+        if top:
+            cell.alignment = Alignment(vertical="top")
+        self.add(row, [cell])
 
 
 def _for_print(sheet: Worksheet, header: int | None, heading: str, lang: str) -> None:
     """Landscape A4, as wide as the page, the header row repeated on every page; the title at the top of each
     page and its number at the foot (Excel's header codes: a text's own `&` is doubled)."""
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -117,110 +161,121 @@ def _numeric(value: object) -> bool:
     return isinstance(value, Decimal | int) and not isinstance(value, bool)
 
 
-def _table(
-    sheet: Worksheet, row: int, headers: list[str], rows: list[list[object]], widths: list[int]
-) -> int:
-    for column, (head, width) in enumerate(zip(headers, widths, strict=False), start=1):
-        _put(sheet, row, column, head, bold=True)
-        sheet.cell(row=row, column=column).fill = HEADER_FILL
-        sheet.cell(row=row, column=column).border = BOX
-        if any(len(values) >= column and _numeric(values[column - 1]) for values in rows):
-            sheet.cell(row=row, column=column).alignment = Alignment(
-                horizontal="right", vertical="top", wrap_text=True
-            )
-        letter = get_column_letter(column)
-        # openpyxl gives a column it has not seen a width of 13: only a width set before counts.
-        before = sheet.column_dimensions[letter].width if letter in sheet.column_dimensions else 0
-        sheet.column_dimensions[letter].width = max(before or 0, width)
-    for values in rows:
+Rows = Callable[[], Iterable[Sequence[object]]]  # a table's rows, made again for each pass over them
+
+
+def _table(rows: _Rows, row: int, headers: list[str], values: Rows, wrap: Wrap | None = None) -> int:
+    """A table from `row`: its header, then its rows as `values` makes them (once to see which columns hold
+    numbers, once to write them); `wrap`: a column of long texts and its formats. The row after the blank
+    row below it."""
+    sheet = rows.sheet
+    numeric = [False] * len(headers)
+    for line in values():
+        numeric = [seen or (len(line) > at and _numeric(line[at])) for at, seen in enumerate(numeric)]
+    header = []
+    for column, head in enumerate(headers, start=1):
+        cell = _put(sheet, row, column, head, bold=True)
+        cell.fill, cell.border = HEADER_FILL, BOX
+        if numeric[column - 1]:
+            cell.alignment = Alignment(horizontal="right", vertical="top", wrap_text=True)
+        header.append(cell)
+    rows.add(row, header, _wrapped(sheet, header, wrap, header=True))
+    for line in values():
         row += 1
-        for column, value in enumerate(values, start=1):
-            _put(sheet, row, column, value)
-            sheet.cell(row=row, column=column).border = BOX
+        cells = [_put(sheet, row, column, value) for column, value in enumerate(line, start=1)]
+        for cell in cells:
+            cell.border = BOX
+        rows.add(row, cells, _wrapped(sheet, cells, wrap))
     return row + 2
+
+
+class Wrap(NamedTuple):
+    """A column of long texts, wrapped, each row as tall as its lines; `header` too (merged across `across`
+    columns), and the number format of each column that has one."""
+
+    column: int
+    header: bool = False
+    across: int = 1
+    formats: tuple[tuple[int, str], ...] = ()
+
+
+def _wrapped(sheet: Worksheet, cells: list[Cell], wrap: Wrap | None, header: bool = False) -> float | None:
+    """The row's height for its wrapped cell (None: as tall as Excel makes it); its number formats set."""
+    if wrap is None or (header and not wrap.header):
+        return None
+    for column, number_format in wrap.formats if not header else ():
+        cells[column - 1].number_format = number_format
+    if not wrap.column or wrap.column > len(cells):
+        return None
+    cell = cells[wrap.column - 1]
+    if wrap.across > 1:
+        sheet.merged_cells.add(f"A{cell.row}:{get_column_letter(wrap.across)}{cell.row}")
+    width = sum(
+        sheet.column_dimensions[get_column_letter(c)].width or 8.43
+        for c in range(wrap.column, wrap.column + wrap.across)
+    )
+    return _wrap(cell, width)
 
 
 def _overview(sheet: Worksheet, summary: Summary) -> None:
     lang = summary.lang
-    put(sheet, 1, 1, print_heading(summary)).font = Font(name=FONT, bold=True, size=14)
-    _put(sheet, 2, 1, rules_line(summary))
-    _put(sheet, 3, 1, counts_line(summary))
-    _put(sheet, 4, 1, given.tally(summary))
-    for row in (2, 3, 4):  # one line each, over the empty cells to their right
-        sheet.cell(row=row, column=1).alignment = Alignment(vertical="top")
-    row = 6
-    _put(sheet, row, 1, t("batch.distribution", lang), bold=True)
-    rows: list[list[object]] = [[grade, count] for grade, count in summary.distribution()]
-    row = _table(sheet, row + 1, [t("batch.grade", lang), t("batch.count", lang)], rows, [16, 12])
-    _put(sheet, row, 1, t("batch.nodes", lang), bold=True)
-    heads = [
-        t("batch.level1", lang),
-        t("batch.level2", lang),
-        t("batch.weight", lang),
-        t("batch.mean_score", lang),
-    ]
-    rows = [
-        [node.level1, node.name, node.weight, mean if mean is not None else ""]
+    rows = _Rows(sheet)
+    first = made(sheet, 1, 1, print_heading(summary))
+    first.font = Font(name=FONT, bold=True, size=14)
+    rows.add(1, [first])
+    for row, text in ((2, rules_line(summary)), (3, counts_line(summary)), (4, given.tally(summary))):
+        rows.line(row, text, top=True)  # one line each, over the empty cells to their right
+    rows.line(6, t("batch.distribution", lang), bold=True)
+    grades = [[grade, count] for grade, count in summary.distribution()]
+    row = _table(rows, 7, [t("batch.grade", lang), t("batch.count", lang)], lambda: grades)
+    rows.line(row, t("batch.nodes", lang), bold=True)
+    heads = [t("batch.level1", lang), t("batch.level2", lang), t("batch.weight", lang),
+             t("batch.mean_score", lang)]  # fmt: skip
+    means = [
+        [node.level1, node.name, node.weight, "" if mean is None else mean]
         for node, mean in summary.node_means()
     ]
-    row = _table(sheet, row + 1, heads, rows, [16, 14, 10, 12])
-    _put(sheet, row, 1, t("batch.refused_title", lang, count=len(summary.refusals)), bold=True)
+    row = _table(rows, row + 1, heads, lambda: means)
+    rows.line(row, t("batch.refused_title", lang, count=len(summary.refusals)), bold=True)
+    elsewhere = t("batch.refused_elsewhere", lang, sheet=t("batch.sheet.places", lang))
     if summary.refusals:  # their messages name files: on the sheet of places, not on the leaders' sheets
-        _put(sheet, row + 1, 1, t("batch.refused_elsewhere", lang, sheet=t("batch.sheet.places", lang)))
-    sheet.column_dimensions["A"].width = 16
+        rows.line(row + 1, elsewhere)
     row += 3 if summary.refusals else 2
     if summary.missing:  # 本年缺报: names of departments only
-        _put(sheet, row, 1, missing_line(summary), bold=True)
+        rows.line(row, missing_line(summary), bold=True)
         row += 2
     if summary.others:  # their messages name files too: on the sheet of places
-        _put(sheet, row, 1, t("batch.others_title", lang, count=len(summary.others)), bold=True)
-        _put(sheet, row + 1, 1, t("batch.refused_elsewhere", lang, sheet=t("batch.sheet.places", lang)))
+        rows.line(row, t("batch.others_title", lang, count=len(summary.others)), bold=True)
+        rows.line(row + 1, elsewhere)
 
 
 def _places(sheet: Worksheet, summary: Summary) -> None:
     """Where each department was read from, and the refused departments' messages: the files, kept off the
     sheets that are printed for leaders."""
     lang = summary.lang
-    rows: list[list[object]] = [[rank, entry.department, entry.place] for rank, entry in summary.ranked()]
+    rows = _Rows(sheet)
     heads = [t("batch.rank", lang), t("batch.department", lang), t("batch.source", lang)]
-    row = _table(sheet, 1, heads, rows, [6, 40, 60])
-    _put(sheet, row, 1, t("batch.refused_title", lang, count=len(summary.refusals)), bold=True)
-    rows = [[str(problem)] for refusal in summary.refusals for problem in refusal.problems]
-    end = _table(sheet, row + 1, [t("batch.problem", lang)], rows, [6])
-    _wrap_across(sheet, row + 1, end - 2, 3)
+    row = _table(
+        rows, 1, heads, lambda: ([rank, entry.department, entry.place] for rank, entry in summary.ranked())
+    )
+    rows.line(row, t("batch.refused_title", lang, count=len(summary.refusals)), bold=True)
+    across = Wrap(1, header=True, across=3)  # each message in column A, merged across three columns
+    problems = [[str(problem)] for refusal in summary.refusals for problem in refusal.problems]
+    end = _table(rows, row + 1, [t("batch.problem", lang)], lambda: problems, across)
     if summary.others:  # the files that were no submission, each with why
-        _put(sheet, end, 1, t("batch.others_title", lang, count=len(summary.others)), bold=True)
-        rows = [[str(problem)] for other in summary.others for problem in other.problems]
-        last = _table(sheet, end + 1, [t("batch.problem", lang)], rows, [6])
-        _wrap_across(sheet, end + 1, last - 2, 3)
+        rows.line(end, t("batch.others_title", lang, count=len(summary.others)), bold=True)
+        problems = [[str(problem)] for other in summary.others for problem in other.problems]
+        _table(rows, end + 1, [t("batch.problem", lang)], lambda: problems, across)
 
 
-def _wrap_across(sheet: Worksheet, first: int, last: int, columns: int) -> None:
-    """Each row's text in column A, merged across `columns` columns, wrapped, the row as tall as its lines."""
-    width = sum(sheet.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, columns + 1))
-    for row in range(first, last + 1):
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-        _wrap(sheet, row, 1, width)
-
-
-def _wrap_column(sheet: Worksheet, column: int, first: int, last: int) -> None:
-    """A column of long texts (reasons, notes) wrapped, each row as tall as its lines."""
-    width = sheet.column_dimensions[get_column_letter(column)].width or 8.43
-    for row in range(first, last + 1):
-        _wrap(sheet, row, column, width)
-
-
-def _wrap(sheet: Worksheet, row: int, column: int, width: float) -> None:
+def _wrap(cell: Cell, width: float) -> float:
+    """The cell wrapped; the height of its row, as tall as its lines."""
     from rich.cells import cell_len  # the width of Chinese characters counts double, as in a spreadsheet
 
-    cell = sheet.cell(row=row, column=column)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     room = max(1, int(width) - 2)
     lines = sum(-(-max(1, cell_len(part)) // room) for part in str(cell.value or "").split("\n"))
-    height = sheet.row_dimensions[row].height or 15
-    sheet.row_dimensions[row].height = min(
-        MAX_ROW_HEIGHT, max(height, 15 * lines)
-    )  # taller: Excel repairs it
+    return min(MAX_ROW_HEIGHT, max(15, 15 * lines))  # taller: Excel repairs it
 
 
 def _name_width(names: Iterable[str]) -> int:
@@ -231,45 +286,41 @@ def _name_width(names: Iterable[str]) -> int:
     return min(40, max([12, *(cell_len(name) + 2 for name in names)]))
 
 
+def _ranking_widths(summary: Summary) -> list[int]:
+    history, stated = has_history(summary), has_stated(summary)
+    names = (entry.department for entry in summary.entries)
+    return (
+        [6, _name_width(names), 9, *([9] if stated else []), 6]
+        + [9] * len(summary.nodes)
+        + ([9, 9, 9, 8] if history else [])
+        + ([16] if summary.last_year is not None else [])
+        + [9, 9, 9]
+    )
+
+
 def _ranking(sheet: Worksheet, summary: Summary) -> None:
     history, stated = has_history(summary), has_stated(summary)
     identity = summary.last_year is not None
-    rows: list[list[object]] = [
-        list(ranking_row(rank, e, history, stated, identity, places=False)) for rank, e in summary.ranked()
-    ]
     headers = ranking_headers(summary, history, places=False)
-    widths = (
-        [6, _name_width(str(values[1]) for values in rows), 9, *([9] if stated else []), 6]
-        + [9] * len(summary.nodes)
-        + ([9, 9, 9, 8] if history else [])
-        + ([16] if identity else [])
-        + [9, 9, 9]
-    )
-    _table(sheet, 1, headers, rows, widths)
-    if history:  # 较上年 as a number, its sign always shown
-        change = headers.index(t("batch.change", summary.lang)) + 1
-        for row in range(2, len(rows) + 2):
-            sheet.cell(row=row, column=change).number_format = CHANGE
     sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(summary.entries) + 1}"
+    # 较上年 as a number, its sign always shown
+    change = ((headers.index(t("batch.change", summary.lang)) + 1, CHANGE),) if history else ()
+    _table(
+        _Rows(sheet), 1, headers,
+        lambda: (ranking_row(rank, e, history, stated, identity, places=False) for rank, e in summary.ranked()),
+        Wrap(0, formats=change),
+    )  # fmt: skip
 
 
 def _losses(sheet: Worksheet, summary: Summary) -> None:
     lang = summary.lang
-    rows: list[list[object]] = [
-        [
-            losses.name,
-            losses.level2,
-            losses.weight,
-            losses.departments,
-            losses.points,
-            reasons_line(losses, lang, "\n"),
-        ]
-        for losses in summary.losing()
-    ]
-    _table(sheet, 1, losses_headers(lang), rows, [26, 12, 8, 12, 10, 80])
-    _wrap_column(sheet, 6, 2, len(rows) + 1)
     sheet.freeze_panes = "B2"
+    rows = [
+        [x.name, x.level2, x.weight, x.departments, x.points, reasons_line(x, lang, "\n")]
+        for x in summary.losing()
+    ]
+    _table(_Rows(sheet), 1, losses_headers(lang), lambda: rows, Wrap(6))
 
 
 def _history(sheet: Worksheet, summary: Summary) -> None:
@@ -277,40 +328,39 @@ def _history(sheet: Worksheet, summary: Summary) -> None:
     heads = [t("batch.department", lang), t("batch.previous_year", lang), t("batch.previous_total", lang),
              t("batch.total", lang), t("batch.change", lang), t("batch.previous_grade", lang), t("batch.grade", lang),
              t("batch.moved_title", lang)]  # fmt: skip
-    rows: list[list[object]] = []
-    for _, entry in summary.ranked():
-        if entry.previous is not None:
-            rows.append([entry.department, entry.previous.year, entry.previous.total, entry.total,
-                         entry.change, entry.previous.grade, entry.grade, moved_text(entry, lang)])  # fmt: skip
-    _table(sheet, 1, heads, rows, [40, 9, 9, 9, 9, 8, 8, 80])
-    for row in range(2, len(rows) + 2):
-        sheet.cell(row=row, column=5).number_format = CHANGE
-    _wrap_column(sheet, 8, 2, len(rows) + 1)
+
+    def rows() -> Iterator[list[object]]:
+        for _, entry in summary.ranked():
+            if entry.previous is not None:
+                yield [entry.department, entry.previous.year, entry.previous.total, entry.total,
+                       entry.change, entry.previous.grade, entry.grade, moved_text(entry, lang)]  # fmt: skip
+
+    _table(_Rows(sheet), 1, heads, rows, Wrap(8, formats=((5, CHANGE),)))
 
 
 def _notes(sheet: Worksheet, summary: Summary) -> None:
     """Each note of each department's result (扣完为止, …), one a row, in ranking order."""
     lang = summary.lang
-    _put(sheet, 1, 1, t("batch.notes_title", lang, count=len(noted(summary))), bold=True)
-    sheet.cell(row=1, column=1).alignment = Alignment(vertical="top")  # one line over the columns
+    rows = _Rows(sheet)
+    rows.line(1, t("batch.notes_title", lang, count=summary.noted), bold=True, top=True)
     heads = [t("batch.rank", lang), t("batch.department", lang), t("batch.note_text", lang)]
-    rows: list[list[object]] = [
-        [rank, entry.department, note] for rank, entry in noted(summary) for note in entry.notes
-    ]
-    _table(sheet, 2, heads, rows, [6, 40, 100])
-    _wrap_column(sheet, 3, 3, len(rows) + 2)
+    _table(
+        rows, 2, heads,
+        lambda: ([rank, entry.department, note] for rank, entry in noted(summary) for note in entry.notes),
+        Wrap(3),
+    )  # fmt: skip
 
 
 def _given(sheet: Worksheet, summary: Summary) -> None:
     """The departments' own scores and the bureau's adjustments, one a row, kept apart, each with its reason."""
-    _put(sheet, 1, 1, given.tally(summary), bold=True)
-    sheet.cell(row=1, column=1).alignment = Alignment(vertical="top")  # one line over the columns
-    rows: list[list[object]] = [
-        [r.rank, r.department, r.kind, r.indicator, r.own if r.own is not None else "", r.score, r.reason]
-        for r in given.rows(summary)
-    ]
-    _table(sheet, 2, given.headings(summary.lang), rows, [6, 30, 12, 24, 10, 10, 60])
-    _wrap_column(sheet, 7, 3, len(rows) + 2)
+    rows = _Rows(sheet)
+    rows.line(1, given.tally(summary), bold=True, top=True)
+    _table(
+        rows, 2, given.headings(summary.lang),
+        lambda: ([r.rank, r.department, r.kind, r.indicator, "" if r.own is None else r.own, r.score, r.reason]
+                 for r in given.rows(summary)),
+        Wrap(7),
+    )  # fmt: skip
 
 
 def _department_sheets(book: Workbook, summary: Summary) -> None:
