@@ -409,7 +409,8 @@ def test_the_brief_names_the_years_movers_from_the_history_database(tmp_path: Pa
         for name, points in ((names[0], 5), (names[1], 2)):
             connection.execute(
                 "UPDATE indicator_scores SET score = CAST(CAST(score AS REAL) - ? AS TEXT) "
-                "WHERE department = ? AND indicator = 'budget_execution'",
+                "WHERE scoring = (SELECT id FROM departments WHERE department = ?) "
+                "AND indicator = (SELECT id FROM indicators WHERE indicator = 'budget_execution')",
                 (points, name),
             )
         agree(connection)
