@@ -225,11 +225,11 @@ def disk_errors(book: Workbook) -> Iterator[None]:
 
 
 def _abandon(book: Workbook) -> None:
-    for sheet in book.worksheets:  # a write-only sheet's rows being written, then its XML
-        streams = (getattr(sheet, "_rows", None), getattr(getattr(sheet, "_writer", None), "xf", None))
-        for stream in streams:
+    for sheet in book.worksheets:  # a write-only sheet's public close ends its half-written stream
+        close = getattr(sheet, "close", None)
+        if close is not None:
             with suppress(Exception):
-                stream.close()  # type: ignore[union-attr]
+                close()
 
 
 def _continuation(book: Workbook, rest: _Rest) -> None:
