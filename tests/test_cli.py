@@ -151,3 +151,21 @@ def test_the_real_command_exits_1_with_no_traceback(tmp_path: Path) -> None:
 def test_every_command_has_help() -> None:
     for command in app.registered_commands:
         assert command.callback is not None and command.help, command.name
+
+
+@pytest.mark.parametrize(
+    ("command", "fmt", "name"),
+    [("run", "json", "x.xlsx"), ("run", "xlsx", "x.json"), ("report", "markdown", "r.docx")],
+)
+def test_a_format_that_disagrees_with_a_documents_extension_is_refused(
+    tmp_path: Path, command: str, fmt: str, name: str
+) -> None:
+    """JSON written into a .xlsx would be a file Excel refuses to open: the -f and the -o extension must agree
+    where either is a binary document, and nothing is written."""
+    target = tmp_path / name
+    result = runner.invoke(
+        app, [command, SUIGANG, "--rules", "2022", "-f", fmt, "-o", str(target), "--lang", "en"]
+    )
+    assert result.exit_code == 1, result.output
+    assert f"-f {fmt} disagrees with the -o extension {target.suffix}" in result.output
+    assert not target.exists()

@@ -50,7 +50,9 @@ def by_name(name: str, registry: tuple[Renderer, ...] = RENDERERS) -> Renderer:
 def for_output(path: Path | None, name: str | None, registry: tuple[Renderer, ...] = RENDERERS) -> Renderer:
     """The renderer for `-f NAME`, else for the extension of `-o PATH`, else the registry's first (the screen's)."""
     if name is not None:
-        return by_name(name, registry)
+        chosen = by_name(name, registry)
+        _agrees(chosen, path, registry)
+        return chosen
     if path is None or str(path) == "-":
         return by_name("markdown", registry) if registry is REPORTS else registry[0]
     suffix = path.suffix.lower()
@@ -59,6 +61,19 @@ def for_output(path: Path | None, name: str | None, registry: tuple[Renderer, ..
             return renderer
     known = ", ".join(ext for r in registry for ext in r.extensions)
     raise UserError.at(Location(str(path)), t("render.unknown_extension", suffix=suffix or "''", known=known))
+
+
+def _agrees(chosen: Renderer, path: Path | None, registry: tuple[Renderer, ...]) -> None:
+    """`-f` and an `-o` extension another format writes, where one of the two is a binary document: JSON written
+    into a `.xlsx` (or a workbook into a `.json`) would be a file no program opens as its name says."""
+    if path is None or str(path) == "-":
+        return
+    suffix = path.suffix.lower()
+    named = next((r for r in registry if suffix in r.extensions), None)
+    if named is not None and named.name != chosen.name and (named.binary or chosen.binary):
+        raise UserError.at(
+            Location(str(path)), t("render.format_disagrees", format=chosen.name, suffix=suffix)
+        )
 
 
 def render(result: Result, fmt: str, options: RenderOptions | None = None) -> str | bytes:
