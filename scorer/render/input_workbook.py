@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scorer.errors import PathKey, Problem, UserError
 from scorer.i18n import t
 from scorer.inputs import workbook_layout as layout
-from scorer.inputs.typed import judged
+from scorer.inputs.typed import asks_score, judged
 from scorer.kinds import registry
 from scorer.kinds.base import InputSpec
 from scorer.kinds.targets.model import DeclaredTarget
@@ -172,7 +172,7 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
                 row,
                 layout.OVERRIDE,
                 _given_number(override.get("score")),
-                editable=position == 0 and (not _judged(indicator) or bool(override)),
+                editable=position == 0 and (not asks_score(indicator) or bool(override)),
             )
             improvement = entry.get("improvement") or deduction.get("improvement") if position == 0 else None
             _put(sheet, row, layout.IMPROVEMENT, improvement, editable=position == 0)
@@ -180,16 +180,11 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
     sheet.column_dimensions[get_column_letter(layout.INPUT)].hidden = True  # read back, not shown
 
 
-def _judged(indicator: Indicator) -> bool:
-    """A row a person scores (by deductions, or by targets when none are listed): its 自评分 is typed."""
-    return registry.kind(indicator.scoring).judged
-
-
 def _score(
     sheet: Worksheet, row: int, indicator: Indicator, entry: dict[str, Any] | None, typed: Any, lang: str
 ) -> None:
     """The 自评分 cell: typed on a judged row's first line; on a computed row it says the score is computed."""
-    if entry is not None and _judged(indicator):
+    if entry is not None and asks_score(indicator):
         _put(sheet, row, layout.SCORE, _given_number(typed), editable=True)
         return
     shown = t("workbook.score_computed", lang) if entry is not None else None
