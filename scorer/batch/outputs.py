@@ -129,6 +129,7 @@ def score_all(
 ) -> tuple[Summary, BatchRun]:
     """Score every department, streaming the JSON Lines as they come; nothing half-written stays on a failure."""
     from scorer.batch.aliases import read_aliases
+    from scorer.batch.rubrics import Rubrics
 
     def on_line(line: str) -> None:
         for stream in outputs.streams:
@@ -147,7 +148,8 @@ def score_all(
         on_refused=outputs.returns.refused if outputs.returns else None,
     )
     try:
-        return run_batch(command.paths, rules=outputs.rules, lang=lang, run=run), run
+        rubrics = Rubrics(outputs.rules, forced=command.rules is not None)  # else each file's own rubric
+        return run_batch(command.paths, rules=rubrics, lang=lang, run=run), run
     except BaseException:
         outputs.discard()
         raise
@@ -188,7 +190,7 @@ def finish_streams(summary: Summary, outputs: Outputs) -> list[Path]:
     """The JSON Lines files put in place, once there was something to score; the paths written."""
     from scorer.sources.output import AtomicWriter
 
-    if not summary.entries and not summary.refusals:
+    if not summary.scored and not summary.refusals:
         outputs.discard()
         raise UserError.at(Location(""), t("batch.no_inputs"))
     written = []
@@ -265,6 +267,8 @@ def file_plan(command: Command) -> FilePlan:
     from scorer.sources.file_plan import FilePlan
 
     plan = FilePlan(rules=[resolve_rules(latest_year(command.rules))])
+    if command.rules is None and Path("rules").is_dir():  # a file may name a rubric of the working folder's
+        plan.rules.append(Path("rules"))
     plan.inputs += [command.aliases] if command.aliases is not None else []
     for path in command.paths:
         plan.inputs += files_named(path)

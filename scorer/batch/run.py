@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from scorer.batch.adjust import Adjustments, with_review
 from scorer.batch.aliases import Aliases
 from scorer.batch.entries import Seen
+from scorer.batch.rubrics import Rubrics
 from scorer.batch.sources import Source, expand
 from scorer.batch.stream import (
     Briefed,
@@ -23,6 +24,7 @@ from scorer.batch.stream import (
     Outcome,
     Refused,
     Scored,
+    as_rubrics,
     score_briefs,
     score_lines,
     score_stream,
@@ -88,8 +90,11 @@ class BatchRun:
     aliases: Aliases | None = None  # departments renamed or merged since last year (--aliases)
 
 
-def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None = None) -> Summary:
+def run_batch(paths: list[Path], rules: RuleSet | Rubrics, lang: str, run: BatchRun | None = None) -> Summary:
+    """The batch's summary; the departments of each other rubric a file named in its own `groups`."""
     run = run or BatchRun()
+    rubrics = as_rubrics(rules)
+    rules = rubrics.main
     summary = Summary(rules, lang)
     summary.kept = [] if run.keep_results else None
     writer, last = None, []
@@ -100,7 +105,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         last = writer.names_of(summary.year - 1)
         summary.last_year = summary.year - 1 if last else None
     sources = expand(paths, rules, run.skip, run.empty)
-    seen = Seen()  # the departments and years read so far
+    seen = _Groups(summary, rubrics)  # each rubric's summary, and the departments and years read so far
     try:
         if (
             run.jobs > 1
@@ -110,17 +115,19 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
             and not run.on_scored
         ):
             # Workers send back what the summary takes and the JSON line, not the results.
-            outcomes = score_briefs(sources, rules, run.jobs, lang, run.on_line is not None, run.adjustments)
+            outcomes = score_briefs(
+                sources, rubrics, run.jobs, lang, run.on_line is not None, run.adjustments
+            )
             _briefly(outcomes, summary, run, seen, lang)
             return summary
-        for outcome in score_stream(sources, rules, run.jobs, run.adjustments):
+        for outcome in score_stream(sources, rubrics, run.jobs, run.adjustments):
             if isinstance(outcome, Scored):
                 result = outcome.result
-                first = _duplicate_of(result.department, result.year, seen, summary)
+                first = _duplicate_of(result.department, result.year, seen, outcome.rubric)
                 if first is not None:
                     outcome = _refuse_duplicate(outcome.source, result.department, result.year, first, lang)
             if isinstance(outcome, Scored):
-                _take(outcome, summary, run, writer, lang)
+                _take(outcome, seen.summary(outcome.rubric), run, writer, lang)
             elif isinstance(outcome, Other):
                 summary.other(outcome.source.place, outcome.problems)
             else:
@@ -191,18 +198,18 @@ def _briefly(
     outcomes: Iterable[Briefed | Refused | Other],
     summary: Summary,
     run: BatchRun,
-    seen: Seen,
+    seen: _Groups,
     lang: str,
 ) -> None:
     for outcome in outcomes:
         if isinstance(outcome, Briefed):
             place, department, year = outcome.source.place, outcome.brief.department, outcome.brief.year
-            first = _duplicate_of(department, year, seen, summary)
+            first = _duplicate_of(department, year, seen, outcome.rubric)
             if first is not None:
                 duplicate = _refuse_duplicate(outcome.source, department, year, first, lang)
                 summary.refuse(place, duplicate.problems)
             else:
-                summary.add_brief(outcome.brief, place)
+                seen.summary(outcome.rubric).add_brief(outcome.brief, place)
                 if run.on_line and outcome.line is not None:
                     run.on_line(outcome.line)
         elif isinstance(outcome, Other):
@@ -231,13 +238,38 @@ def _naming_department(outcome: Refused, lang: str) -> tuple[Problem, ...]:
     )
 
 
-def _duplicate_of(department: str, year: int, seen: Seen, summary: Summary) -> str | None:
+class _Groups:
+    """The summary of each rubric a batch scores against (the batch's own, and each other one a file named:
+    ranked apart, since a project is not ranked against a department) and the departments each has seen."""
+
+    def __init__(self, summary: Summary, rubrics: Rubrics):
+        self.main = summary
+        self.rubrics = rubrics
+        self.seen: dict[str, Seen] = {}
+
+    def summary(self, rubric: str) -> Summary:
+        """The summary of the rubric in `rubric` (a folder; "" for the batch's own), made when first met."""
+        if not rubric:
+            return self.main
+        group = self.main.groups.get(rubric)
+        if group is None:
+            group = self.main.groups[rubric] = Summary(self.rubrics.load(rubric), self.main.lang)
+            group.kept = [] if self.main.kept is not None else None
+        return group
+
+    def first(self, rubric: str) -> Seen:
+        return self.seen.setdefault(rubric, Seen())
+
+
+def _duplicate_of(department: str, year: int, groups: _Groups, rubric: str) -> str | None:
     """Where the same department (by `department_key`: `财政局` and `财政局\u3000` are one) and year was read
-    before in this batch, or None (and it is noted: the next entry of the summary is this one)."""
+    before in this batch under the same rubric, or None (and it is noted: the next entry of that rubric's
+    summary is this one)."""
     from scorer.inputs.model import department_key
 
+    summary = groups.summary(rubric)
     key = department_key(department)
-    position = seen.first(key, year, len(summary.entries))
+    position = groups.first(rubric).first(key, year, len(summary.entries))
     if position is None:
         return None
     first = summary.entries[position]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from scorer.audit.model import Finding
 from scorer.batch.adjust import Adjustments, Review
+from scorer.batch.rubrics import Rubrics
 from scorer.batch.sources import Source, read
 from scorer.batch.summary import Brief, brief
 from scorer.engine.result import Result
@@ -37,6 +38,9 @@ class Scored:
     stated: Decimal | None = None  # a submitted 自评表's own total, as printed
     findings: tuple[Finding, ...] = ()  # what auditing it found: noted in the summary, on its 复核意见
     review: Review | None = None  # the department's overrides and the bureau's adjustments, kept apart
+    rubric: str = (
+        ""  # the folder of the rubric the file named, when not the batch's own (scorer/batch/rubrics.py)
+    )
 
 
 @dataclass(frozen=True)
@@ -57,13 +61,15 @@ class Refused:
 Outcome = Scored | Refused | Other
 
 
-def score_source(source: Source, rules: RuleSet, adjustments: Adjustments | None = None) -> Outcome:
-    """One department: read, checked, scored (again with the bureau's adjustments, when it has some); or refused
-    with every problem of it."""
+def score_source(source: Source, rules: RuleSet | Rubrics, adjustments: Adjustments | None = None) -> Outcome:
+    """One department: read, checked, scored against its rubric (again with the bureau's adjustments, when it has
+    some); or refused with every problem of it."""
     from scorer.engine.errors import RuleRuntimeError
     from scorer.engine.score import score
     from scorer.inputs.read import read_inputs
 
+    rubrics = as_rubrics(rules)
+    rules = rubrics.main
     try:
         if source.kind == "other":
             return Other(source, tuple(source.payload))
@@ -75,10 +81,12 @@ def score_source(source: Source, rules: RuleSet, adjustments: Adjustments | None
                 return submitted
             department, stated, findings = submitted
         else:
-            department = read_inputs(read(source), rules)
+            doc = read(source)
+            rules = rubrics.of(doc)
+            department = read_inputs(doc, rules)
         own = score(rules, department)
-        if adjustments is None:
-            return Scored(source, own, stated, findings)
+        if adjustments is None or rules is not rubrics.main:  # adjustments name the batch's own rubric's rows
+            return Scored(source, own, stated, findings, rubric=rubrics.other(rules))
         from scorer.batch.adjust import apply, review
 
         made = adjustments.of(department.name)
@@ -130,8 +138,13 @@ def worded(findings: tuple[Finding, ...]) -> tuple[str, ...]:
     )
 
 
+def as_rubrics(rules: RuleSet | Rubrics) -> Rubrics:
+    """A rule set given alone scores every department against it, as `--rules` does."""
+    return rules if isinstance(rules, Rubrics) else Rubrics(rules, forced=True)
+
+
 def score_stream(
-    sources: Iterable[Source], rules: RuleSet, jobs: int = 1, adjustments: Adjustments | None = None
+    sources: Iterable[Source], rules: RuleSet | Rubrics, jobs: int = 1, adjustments: Adjustments | None = None
 ) -> Iterator[Outcome]:
     """Each source's outcome, in input order."""
     if jobs <= 1:
@@ -142,7 +155,7 @@ def score_stream(
 
 
 def score_lines(
-    sources: Iterable[Source], rules: RuleSet, jobs: int = 1, lang: str = "zh"
+    sources: Iterable[Source], rules: RuleSet | Rubrics, jobs: int = 1, lang: str = "zh"
 ) -> Iterator[str | Refused | Other]:
     """Each source's result as its JSON line (Contract 3, as `render/json_result.as_line` writes it, with its
     newline), or its refusal, in input order. With `jobs`, the workers write the lines: what comes back is the
@@ -156,7 +169,7 @@ def score_lines(
 
 def score_briefs(
     sources: Iterable[Source],
-    rules: RuleSet,
+    rules: RuleSet | Rubrics,
     jobs: int = 1,
     lang: str = "zh",
     lines: bool = False,
@@ -177,6 +190,7 @@ class Briefed:
     source: Source  # its place only: the payload is not sent back
     brief: Brief
     line: str | None  # the result's JSON line, when asked
+    rubric: str = ""  # as `Scored.rubric`
 
 
 def _as_line(outcome: Outcome, lang: str) -> str | Refused | Other:
@@ -199,24 +213,28 @@ def _shaped(outcome: Outcome, shape: tuple[Any, ...] | None) -> Any:
     _, lang, lines = shape
     line = _as_line(outcome, lang) if lines else None
     seen = brief(outcome.result, lang, outcome.stated, worded(outcome.findings), outcome.review)
-    return Briefed(replace(outcome.source, payload=None), seen, line)  # type: ignore[arg-type]
+    return Briefed(replace(outcome.source, payload=None), seen, line, outcome.rubric)  # type: ignore[arg-type]
 
 
 # ---- worker processes ----
 
-_worker_rules: RuleSet | None = None
+_worker_rules: Rubrics | None = None
 _worker_adjustments: Adjustments | None = None
 
 
 def _start_worker(
-    folder: str, lang: str, later_years: bool = True, adjustments: Adjustments | None = None
+    folder: str,
+    lang: str,
+    later_years: bool = True,
+    adjustments: Adjustments | None = None,
+    forced: bool = True,
 ) -> None:
     global _worker_rules, _worker_adjustments
     from scorer import i18n
     from scorer.rules.read import load_rules
 
     i18n.set_language(lang)
-    _worker_rules = replace(load_rules(folder), later_years=later_years)
+    _worker_rules = Rubrics(replace(load_rules(folder), later_years=later_years), forced)
     _worker_adjustments = adjustments
 
 
@@ -234,7 +252,7 @@ def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
 
 def _in_processes(
     sources: Iterable[Source],
-    rules: RuleSet,
+    rules: RuleSet | Rubrics,
     jobs: int,
     shape: tuple[Any, ...] | None = None,
     adjustments: Adjustments | None = None,
@@ -244,10 +262,12 @@ def _in_processes(
     from scorer.i18n import language
 
     window = 2 * jobs  # chunks in flight: every worker busy, one waiting for each
+    rubrics = as_rubrics(rules)
+    main = rubrics.main
     with ProcessPoolExecutor(
         jobs,
         initializer=_start_worker,
-        initargs=(rules.folder, language(), rules.later_years, adjustments),
+        initargs=(main.folder, language(), main.later_years, adjustments, rubrics.forced),
     ) as pool:
         pending: deque[Future[Any]] = deque()
         for chunk in _chunks(sources, CHUNK):

@@ -182,6 +182,9 @@ class Summary:
         self.any_previous = False  # whether the history database knew some department's earlier year
         self.noted = 0  # departments whose results carry notes
         self.kept: list[Result] | None = None  # every result, only when each department's 自评表 is asked for
+        # The departments of each other rubric a file named (scorer/batch/rubrics.py), by the rubric's folder,
+        # in the order first met: each ranked and summed apart, its refusals listed with the batch's own.
+        self.groups: dict[str, Summary] = {}
 
     def add(
         self,
@@ -259,6 +262,11 @@ class Summary:
         """Indicators on which some department lost points, most points lost first."""
         found = [losses for losses in self.losses.values() if losses.departments]
         return sorted(found, key=lambda item: (-item.points, -item.departments, item.id))
+
+    @property
+    def scored(self) -> int:
+        """How many departments were scored, under every rubric of the batch."""
+        return len(self.entries) + sum(len(group.entries) for group in self.groups.values())
 
     @property
     def failed(self) -> bool:

@@ -115,9 +115,7 @@ def _report_refusals(summary: "Summary") -> int:
         return 0
     for line in refusal_lines(summary):
         sys.stderr.write(line + "\n")
-    sys.stderr.write(
-        t("batch.refused_count", count=len(summary.refusals), scored=len(summary.entries)) + "\n"
-    )
+    sys.stderr.write(t("batch.refused_count", count=len(summary.refusals), scored=summary.scored) + "\n")
     return 3 if summary.bugs else 1
 
 

@@ -30,7 +30,7 @@ def rules_for_inputs(explicit: str | None, doc: YamlDocument) -> str:
         year = int(year)  # 2022.0 names the year 2022
     named = doc.data.get("rubric")
     if isinstance(named, str) and named.split("/")[0] != default_family():
-        return _named_rubric(doc, named, year)  # a file for another rubric than the default family's
+        return named_rubric(doc, named, year)  # a file for another rubric than the default family's
     years = shipped_years()
     if str(year) not in years:
         # The file names a year no released rules cover: its own problem, at its line, not a usage error.
@@ -50,7 +50,7 @@ def rules_for_inputs(explicit: str | None, doc: YamlDocument) -> str:
     return str(year)
 
 
-def _named_rubric(doc: YamlDocument, named: str, year: object) -> str:
+def named_rubric(doc: YamlDocument, named: str, year: object) -> str:
     """The folder of the rubric an inputs file names (`id`, with its `year`, or `id/year`): shipped, or the
     working rubric repository's own (./rules/<id>/<year>/). Only a rubric's name is looked up, never a path."""
     spec = named if "/" in named else f"{named}/{year}"

@@ -19,6 +19,7 @@ from scorer.batch.report.common import (
     has_history,
     missing_line,
     rubric_marks,
+    rubrics_line,
     shown,
     signed,
     title,
@@ -104,7 +105,8 @@ def _overall(body: Any, summary: Summary) -> None:
         body.paragraph(given.tally(summary))
     # The rubric's marks, 本年缺报 and how many files were no submission: said to leaders too, with no path.
     others = t("batch.others_title", lang, count=len(summary.others)) if summary.others else ""
-    for line in (*rubric_marks(summary), missing_line(summary), others):
+    several = [rubrics_line(summary) or ""]  # the other rubrics' departments: ranked apart, not here
+    for line in (*rubric_marks(summary), *several, missing_line(summary), others):
         if line:
             body.paragraph(line)
 

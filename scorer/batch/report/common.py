@@ -61,6 +61,25 @@ def rules_line(summary: Summary) -> str:
     return t("list.separator", summary.lang).join([line, *rubric_marks(summary)])
 
 
+def rubric_groups(summary: Summary) -> list[Summary]:
+    """The summaries of the other rubrics files named (scorer/batch/rubrics.py), each ranked apart."""
+    return list(summary.groups.values())
+
+
+def rubrics_line(summary: Summary) -> str | None:
+    """When a batch scored departments against several rubrics: each rubric with how many it scored; else None."""
+    if not summary.groups:
+        return None
+    each = [t("batch.rubric_count", summary.lang, rubric=s.rubric, count=len(s.entries))
+            for s in [summary, *rubric_groups(summary)]]  # fmt: skip
+    return t("batch.rubrics", summary.lang, rubrics=t("list.separator", summary.lang).join(each))
+
+
+def group_line(group: Summary) -> str:
+    """The heading of another rubric's departments: which rubric, how many, ranked apart."""
+    return t("batch.group", group.lang, rubric=group.rubric, count=len(group.entries))
+
+
 def ranking_columns(summary: Summary) -> list[str]:
     """Rank, department, total, grade and the level-2 subtotals: the ranking's first columns in every format."""
     lang = summary.lang

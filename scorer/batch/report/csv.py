@@ -14,11 +14,13 @@ from decimal import Decimal
 
 from scorer.batch.report import given
 from scorer.batch.report.common import (
+    group_line,
     has_history,
     has_stated,
     missing_line,
     ranking_headers,
     ranking_row,
+    rubric_groups,
     rubric_marks,
     shown,
 )
@@ -43,12 +45,13 @@ def pieces(summary: Summary, options: RenderOptions) -> Iterator[str]:
 
 
 def _rows(summary: Summary) -> Iterator[Sequence[object]]:
-    history = has_history(summary)
-    yield [*ranking_headers(summary, history), t("batch.given.title", summary.lang)]
-    stated = has_stated(summary)
-    identity = summary.last_year is not None
-    for rank, entry in summary.ranked():
-        yield [*ranking_row(rank, entry, history, stated, identity), _given_text(summary, rank, entry)]
+    """The batch's own rubric's ranking, then each other rubric's (after a blank row and its heading), each row
+    naming its rubric when there are several; then what was refused or is no submission."""
+    named = bool(summary.groups)
+    yield from _ranking(summary, named)
+    for group in rubric_groups(summary):
+        yield from ([], [group_line(group)])
+        yield from _ranking(group, named)
     if summary.missing:
         yield from ([], [missing_line(summary)])
     if summary.others:  # after a blank row: the files that were no submission, each with why
@@ -59,6 +62,22 @@ def _rows(summary: Summary) -> Iterator[Sequence[object]]:
         ]
         yield from ([o.place, problem.message] for o in summary.others for problem in o.problems)
     yield from ([mark] for mark in rubric_marks(summary))  # a provisional or earlier year's rubric, said last
+
+
+def _ranking(summary: Summary, named: bool) -> Iterator[Sequence[object]]:
+    """One rubric's ranking; `named`: with the rubric in a last column (a batch of several rubrics)."""
+    history = has_history(summary)
+    rubric = [t("batch.rubric", summary.lang)] if named else []
+    yield [*ranking_headers(summary, history), t("batch.given.title", summary.lang), *rubric]
+    stated = has_stated(summary)
+    identity = summary.last_year is not None
+    rubric = [summary.rubric] if named else []
+    for rank, entry in summary.ranked():
+        yield [
+            *ranking_row(rank, entry, history, stated, identity),
+            _given_text(summary, rank, entry),
+            *rubric,
+        ]
 
 
 def _given_text(summary: Summary, rank: int, entry: Entry) -> str:

@@ -17,12 +17,14 @@ from decimal import Decimal
 from scorer.batch.report import given
 from scorer.batch.report.common import (
     counts_line,
+    group_line,
     has_history,
     has_stated,
     losses_headers,
     moved_text,
     ranking_columns,
     reasons_line,
+    rubrics_line,
     rules_line,
     shown,
     signed,
@@ -153,9 +155,14 @@ def pieces(summary: Summary, options: RenderOptions) -> Iterator[str]:
             figures(summary),
         ]
     )
+    yield from _part([f'<p class="meta">{_e(several)}</p>' if (several := rubrics_line(summary)) else ""])
     yield from _part(_ranking_table(summary))
     yield from _part([_losses_table(summary)])
     yield from _part(_history_table(summary) if has_history(summary) else [])
+    for group in summary.groups.values():  # each other rubric's departments, ranked apart
+        yield from _part([f"<h2>{_e(group_line(group))}</h2>", f'<p class="meta">{_e(title(group))}</p>'])
+        yield from _part(_ranking_table(group))
+        yield from _part([_losses_table(group)])
     for listed in (
         notes_list(summary),
         given_list(summary),

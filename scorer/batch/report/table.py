@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from scorer.batch.report import given
 from scorer.batch.report.common import (
     counts_line,
+    group_line,
     has_history,
     has_stated,
     missing_line,
@@ -19,6 +20,8 @@ from scorer.batch.report.common import (
     other_lines,
     reasons_line,
     refusal_lines,
+    rubric_groups,
+    rubrics_line,
     rules_line,
     shown,
     signed,
@@ -60,8 +63,20 @@ def pieces(summary: Summary, options: RenderOptions) -> Iterator[str]:
 
 
 def _lines(summary: Summary, width: int) -> Iterator[str]:
+    """The batch's own rubric's departments, then each other rubric's, ranked apart; then what was refused."""
+    yield from _body(summary, width)
+    for group in rubric_groups(summary):
+        yield from ["", "", one_line(group_line(group))]
+        yield from _body(group, width)
+    yield from _ends(summary, width)
+
+
+def _body(summary: Summary, width: int) -> Iterator[str]:
     lang = summary.lang
-    yield from [one_line(title(summary)), rules_line(summary), counts_line(summary), ""]
+    yield from [one_line(title(summary)), rules_line(summary), counts_line(summary)]
+    if (several := rubrics_line(summary)) is not None:
+        yield one_line(several)
+    yield ""
     yield from _distribution(summary)
     yield from _ranking(summary, width)
     yield from _losses(summary, width)
@@ -86,7 +101,6 @@ def _lines(summary: Summary, width: int) -> Iterator[str]:
         for row in given.rows(summary):
             line = f"  {row.rank} {row.department}: {given.as_text(row, lang, shown)}"
             yield from wrap(one_line(line), width, indent="      ")
-    yield from _ends(summary, width)
 
 
 def _ends(summary: Summary, width: int) -> Iterator[str]:

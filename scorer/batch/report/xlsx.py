@@ -32,6 +32,7 @@ from scorer.batch.report.common import (
     ranking_headers,
     ranking_row,
     reasons_line,
+    rubrics_line,
     rules_line,
     title,
 )
@@ -71,8 +72,9 @@ def _write(summary: Summary, book: Workbook, out: BinaryIO) -> None:
     for default in list(book.worksheets):  # the ordinary mode's first sheet: each is made below
         book.remove(default)
 
-    def sheet(key: str, header: int | None, widths: Iterable[float]) -> Worksheet:
-        made_sheet: Any = book.create_sheet(t(key, lang))
+    def sheet(key: str, header: int | None, widths: Iterable[float], rubric: str = "") -> Worksheet:
+        wanted = f"{t(key, lang)} {rubric}" if rubric else t(key, lang)  # another rubric's: named by it
+        made_sheet: Any = book.create_sheet(sheet_title(wanted, {n.casefold() for n in book.sheetnames}))
         _for_print(made_sheet, header, heading, lang)
         for column, width in enumerate(widths, start=1):
             made_sheet.column_dimensions[get_column_letter(column)].width = width
@@ -88,8 +90,11 @@ def _write(summary: Summary, book: Workbook, out: BinaryIO) -> None:
     if given.any_given(summary):
         _given(sheet("batch.sheet.given", 2, [6, 30, 12, 24, 10, 10, 60]), summary)
     _places(sheet("batch.sheet.places", None, [6, 40, 60]), summary)
-    if summary.kept is not None:
-        _department_sheets(book, summary)
+    for group in summary.groups.values():  # each other rubric's departments, ranked apart
+        _ranking(sheet("batch.sheet.ranking", 1, _ranking_widths(group), group.rubric), group)
+        _losses(sheet("batch.sheet.losses", 1, [26, 12, 8, 12, 10, 80], group.rubric), group)
+    for each in (summary, *summary.groups.values()) if summary.kept is not None else ():
+        _department_sheets(book, each)
     save_to(book, out)
 
 
@@ -223,7 +228,13 @@ def _overview(sheet: Worksheet, summary: Summary) -> None:
     first = made(sheet, 1, 1, print_heading(summary))
     first.font = Font(name=FONT, bold=True, size=14)
     rows.add(1, [first])
-    for row, text in ((2, rules_line(summary)), (3, counts_line(summary)), (4, given.tally(summary))):
+    several = rubrics_line(summary) or ""  # several rubrics: each named, with its sheets
+    for row, text in (
+        (2, rules_line(summary)),
+        (3, counts_line(summary)),
+        (4, given.tally(summary)),
+        (5, several),
+    ):
         rows.line(row, text, top=True)  # one line each, over the empty cells to their right
     rows.line(6, t("batch.distribution", lang), bold=True)
     grades = [[grade, count] for grade, count in summary.distribution()]
