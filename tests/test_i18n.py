@@ -206,7 +206,7 @@ def test_a_number_problem_in_chinese(tmp_path: Path) -> None:
             [
                 "<R>/indicators/asset_inventory.yaml:1: [asset_inventory] missing required key 'explanation'",
                 "<R>/indicators/asset_inventory.yaml:6: [asset_inventory] explanaton: unknown key 'explanaton' "
-                "(did you mean 'explanation'?); allowed here: explanation, inputs, formula, rounding, on_missing, reason, metrics, deductions, targets, bands, steps, per_occurrence, checklist, graded, proportional, alternatives, categorical, not_applicable, gates, name_en, explanation_en",
+                "(did you mean 'explanation'?); allowed here: explanation, inputs, formula, rounding, on_missing, reason, metrics, deductions, targets, bands, steps, per_occurrence, checklist, graded, proportional, alternatives, categorical, entered, not_applicable, gates, name_en, explanation_en",
                 "2 error(s), 0 warning(s) in 1 rule folder(s)",
             ],
         ),
@@ -215,7 +215,7 @@ def test_a_number_problem_in_chinese(tmp_path: Path) -> None:
             [
                 "<R>/indicators/asset_inventory.yaml:1: [asset_inventory] 缺少必填的键名“explanation”",
                 "<R>/indicators/asset_inventory.yaml:6: [asset_inventory] explanaton: 未知的键名“explanaton”"
-                "（您是否想写“explanation”？）；此处可用的键：explanation, inputs, formula, rounding, on_missing, reason, metrics, deductions, targets, bands, steps, per_occurrence, checklist, graded, proportional, alternatives, categorical, not_applicable, gates, name_en, explanation_en",
+                "（您是否想写“explanation”？）；此处可用的键：explanation, inputs, formula, rounding, on_missing, reason, metrics, deductions, targets, bands, steps, per_occurrence, checklist, graded, proportional, alternatives, categorical, entered, not_applicable, gates, name_en, explanation_en",
                 "2 个错误，0 个警告，共检查 1 个规则目录",
             ],
         ),

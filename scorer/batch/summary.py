@@ -29,6 +29,7 @@ from scorer.errors import Problem
 from scorer.facts import Fact, Message, RuleReason, Said
 from scorer.i18n import say, t
 from scorer.inputs.model import department_key
+from scorer.kinds.registry import unencoded
 from scorer.numbers import EXACT
 from scorer.rounding import Rounding
 from scorer.rules.model import RuleSet
@@ -145,6 +146,7 @@ class Summary:
         self.digest = rules.digest
         self.rubric = rules.name  # id/year
         self.provisional = rules.provisional  # marked in every summary until its sources are recorded
+        self.partly_encoded = unencoded(i.scoring for i in rules.indicators)  # rows scored by hand only
         self.max = rules.total
         self.grades = tuple((g.name, g.min) for g in sorted(rules.grades, key=lambda g: g.min, reverse=True))
         english = rules.english if lang == "en" else {}  # the rule file's English names, where it gives them

@@ -100,6 +100,8 @@ class Result:
     # The project table's 预算执行 block: column (start, full_year, spent, rate) → its value, None where not given.
     form_budget: tuple[tuple[str, Decimal | None], ...] = ()
     form_budget_row: str = ""  # the row the block scores (shown there, not among the indicators)
+    # Some row is known but not encoded yet, scored only by an evaluator's entry: every output says so.
+    rules_partly_encoded: bool = False
 
     @property
     def under_earlier_year(self) -> bool:

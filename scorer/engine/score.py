@@ -16,7 +16,7 @@ from decimal import Decimal, localcontext
 from scorer.engine.result import GradeBand, IndicatorResult, NodeResult, Result
 from scorer.engine.row import ZERO, score_indicator
 from scorer.inputs.model import Department, IndicatorInputs
-from scorer.kinds.registry import kind
+from scorer.kinds.registry import kind, unencoded
 from scorer.numbers import EXACT
 from scorer.rules.model import Grade, Indicator, RuleSet
 from scorer.version import __version__
@@ -54,6 +54,7 @@ def _score(rules: RuleSet, department: Department) -> Result:
         profile=department.profile,
         rules_id=rules.id,
         rules_provisional=rules.provisional,
+        rules_partly_encoded=plan.partly_encoded,
         form=rules.form.layout,
         form_budget=_form_budget(rules, department, indicators),
         form_budget_row=rules.form.budget_row,
@@ -113,6 +114,7 @@ class _Plan:
         self.rows = tuple(_Row(i) for i in rules.indicators)
         self.bands = {grade.name: _bands(rules, grade) for grade in rules.grades}
         self.downward = sorted(rules.grades, key=lambda g: g.min, reverse=True)
+        self.partly_encoded = unencoded(i.scoring for i in rules.indicators)  # some row scored by hand only
         english = rules.english
         # Per level-1 node: (name, weight, English name, its rows, its level-2 nodes, each likewise).
         self.groups = [

@@ -174,7 +174,7 @@ class ReadsGiven(ReadsValues):
         self.check_outside(base, indicator, values, choice)
         for ask in the_kind.asks(indicator.spec):
             # a judgement is there when its key is (the schema checks its parts); a choice when it is not blank
-            if ask.key not in entry if ask.blank else not entry.get(ask.key):
+            if ask.key not in entry if ask.blank else _absent(entry.get(ask.key)):
                 self.fail(
                     base + (ask.key,),
                     t(
@@ -328,3 +328,8 @@ class ReadsGiven(ReadsValues):
             )
             return None
         return reason.strip()
+
+
+def _absent(value: Any) -> bool:
+    """Not given: left out, empty, or blank text (a score of 0 is given)."""
+    return value is None or (isinstance(value, str) and is_blank(value))

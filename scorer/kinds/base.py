@@ -71,6 +71,9 @@ class Kind(Generic[S]):
     # A person may judge the row by typing its score (自评分): the score below the weight is the points lost
     # (`judged_row` says whether a department's row is so judged).
     judged: ClassVar[bool] = False
+    # A row known to exist but not encoded yet, scored only by what an evaluator enters: the rubric is partly
+    # encoded, and every output says so.
+    unencoded: ClassVar[bool] = False
     # The keys of an indicator in a rule file that only this kind reads (`formula`, `targets`).
     owns: ClassVar[frozenset[str]] = frozenset()
     # What an inputs file to fill says of a row of this kind that asks for nothing (a catalogue key, with title).

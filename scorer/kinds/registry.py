@@ -9,7 +9,7 @@ By convention a kind needs no line here: the module `scorer/kinds/<name>.py` (or
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import cache
 from importlib import import_module
@@ -83,6 +83,12 @@ def _names(folders: tuple[str, ...]) -> tuple[str, ...]:
                 ):
                     found.add(stem)
     return tuple(sorted(found - HELPERS - {"__init__"}))
+
+
+def unencoded(scorings: Iterable[str]) -> bool:
+    """Whether some row is known but not encoded yet (scored only by an evaluator's entry): a partly encoded
+    rubric, which every output marks."""
+    return any(kind(name).unencoded for name in set(scorings))
 
 
 def score(row: Row) -> Decimal:

@@ -165,6 +165,7 @@ def _compare_notes(outcome: Outcome, result: Result) -> None:
     for key, marked in (
         ("provisional", result.rules_provisional),
         ("under_earlier_year", result.under_earlier_year),
+        ("partly_encoded", result.rules_partly_encoded),
     ):
         if key in expect and expect[key] != marked:
             failures.append(

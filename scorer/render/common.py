@@ -77,6 +77,8 @@ def _marked(result: Result) -> list[tuple[str, str]]:
         marks.append(("mark.provisional", "mark.provisional.line"))
     if result.under_earlier_year:
         marks.append(("mark.earlier_year", "mark.earlier_year.line"))
+    if result.rules_partly_encoded:
+        marks.append(("mark.partly_encoded", "mark.partly_encoded.line"))
     return marks
 
 

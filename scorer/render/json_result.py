@@ -35,6 +35,7 @@ def _head(result: Result) -> dict[str, Any]:
             "id": result.rules_id,
             "provisional": result.rules_provisional,  # its sources are not recorded yet
             "under_earlier_year": result.under_earlier_year,  # the department's year has no rubric
+            "partly_encoded": result.rules_partly_encoded,  # some row scored only by an evaluator's entry
         },
         "engine": {"name": "rubric-scorer", "version": result.engine_version},
         "units": result.units,

@@ -34,13 +34,15 @@ def signed(value: Decimal | None) -> str:
 
 def title(summary: Summary) -> str:
     shown = t("batch.title", summary.lang, year=summary.year, title=summary.title)
-    return shown + (t("mark.provisional", summary.lang) if summary.provisional else "")
+    shown += t("mark.provisional", summary.lang) if summary.provisional else ""
+    return shown + (t("mark.partly_encoded", summary.lang) if summary.partly_encoded else "")
 
 
 def rubric_marks(summary: Summary) -> list[str]:
     """What the summary says of its rubric, one line each: provisional, or earlier than some department's year."""
     lang, rubric = summary.lang, summary.rubric
     marks = [t("mark.provisional.line", lang, rubric=rubric)] if summary.provisional else []
+    marks += [t("mark.partly_encoded.line", lang, rubric=rubric)] if summary.partly_encoded else []
     later = sorted(summary.later_years)
     marks += [
         t("mark.earlier_year.line", lang, rubric=rubric, year=year, rules_year=summary.year) for year in later
