@@ -195,6 +195,11 @@ class _Reader(ReadsTyped):
             )
             for indicator in self.rules.indicators
         }
+        if self.rules.checks and not self.problems:  # checks across the figures, once each figure is sound
+            from scorer.inputs.across import broken
+
+            for path, message in broken(self.rules, indicators, budget, year):
+                self.fail(path, message)
         profile = Profile(
             **{key: as_text(value) for key, value in (data.get("profile") or {}).items()},
             **{key: as_text(value) for key, value in (data.get("report") or {}).items()},

@@ -19,6 +19,7 @@ from scorer.kinds.specs import KindRules
 from scorer.kinds.targets.model import TargetsSpec
 from scorer.rounding import Rounding
 from scorer.rules.model import (
+    Check,
     DeclaredDeduction,
     Form,
     Grade,
@@ -192,7 +193,15 @@ def build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path,
         status=data.get("status", "released"),
         extends=data.get("extends", ""),
         form=form_of(data.get("form") or {}),
+        checks=tuple(
+            Check(c["id"], c["holds"], FrozenMap(_languages(c["message"])), n)
+            for n, c in enumerate(data.get("checks") or [])
+        ),
     )
+
+
+def _languages(text: str | dict[str, str]) -> dict[str, str]:
+    return dict(text) if isinstance(text, dict) else {"zh": text}
 
 
 def form_of(data: dict[str, Any]) -> Form:

@@ -41,6 +41,18 @@ class Form:
 
 
 @dataclass(frozen=True, slots=True)
+class Check:
+    """A check across a department's figures (`checks:` in rubric.yaml): a condition that must hold, in the
+    formula language over the rubric's inputs and the budget block (scorer/rules/across.py), and what is wrong
+    when it does not, in the languages the file gives."""
+
+    id: str
+    holds: str
+    message: Mapping[str, str]  # language → text
+    index: int  # its place under `checks:`, for its lines
+
+
+@dataclass(frozen=True, slots=True)
 class DeclaredDeduction:
     code: str
     points: Decimal
@@ -190,6 +202,7 @@ class RuleSet:
     # every output): when the rules were named (`--rules`), not when a batch took the latest year by default.
     later_years: bool = True
     form: Form = field(default_factory=Form)
+    checks: tuple[Check, ...] = ()  # conditions across the department's figures
 
     # What is worked out from the rule set alone (the engine's plan, the inputs schema and its validator, the
     # rows a department leaves empty), each once, kept with the rule set: not part of its value. Not an argument,
