@@ -89,6 +89,8 @@ class ChecksTotals:
     def check_grade(self) -> None:
         table = self.table
         label = t("form.grade_label")
+        if not self.rules.grades:  # a rubric without grades: no grade to tick
+            return
         if table.grade_line is None:
             self.say(table.total_at or table.header_at, fact("audit.no_grade"), what=label, note=True)
             return

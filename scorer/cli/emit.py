@@ -65,11 +65,11 @@ def emit(content: str | bytes, output: Path | None, plan: FilePlan, *, coloured:
 def tell_outcome(result: Result) -> None:
     """With -o the document goes to its file, and the terminal still says the total, the grade and every warning
     (an override, a capped deduction, a blank scored full marks), one line each: nothing is written silently."""
-    from scorer.render.common import grade_name, warnings
+    from scorer.render.common import grade_name, grade_shown, warnings
 
     lang = language()
     band = next((b for b in result.bands if b.name == result.grade), None)
-    grade = grade_name(result.grade, band.name_en if band else "", lang)
+    grade = grade_name(grade_shown(result, lang), band.name_en if band else "", lang)
     lines = [t("explain.total", lang, total=result.total, max=result.max, grade=grade)]
     lines += warnings(result, lang)
     sys.stderr.write("".join(one_line(line) + "\n" for line in lines))

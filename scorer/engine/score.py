@@ -34,7 +34,7 @@ def _score(rules: RuleSet, department: Department) -> Result:
     year, given = department.year, department.indicators
     indicators = tuple(_indicator_result(row, given.get(row.indicator.id), year) for row in plan.rows)
     grand_total = sum([i.score for i in indicators], ZERO)  # exact: in the EXACT context (see `score`)
-    grade = plan.grade_of(grand_total)
+    grade = plan.grade_of(grand_total) if plan.downward else None  # a rubric may declare no grades
     return Result(
         department=department.name,
         year=department.year,
@@ -45,8 +45,8 @@ def _score(rules: RuleSet, department: Department) -> Result:
         budget=dict(department.budget),
         total=grand_total,
         max=rules.total,
-        grade=grade.name,
-        bands=plan.bands[grade.name],
+        grade=grade.name if grade else "",
+        bands=plan.bands[grade.name] if grade else (),
         levels=plan.levels(indicators),
         indicators=indicators,
         engine_version=__version__,

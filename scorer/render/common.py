@@ -106,7 +106,14 @@ def grade_name(name: str, name_en: str, lang: str) -> str:
     return f"{name} ({name_en})" if lang == "en" and name_en else name
 
 
+def grade_shown(result: Result, lang: str) -> str:
+    """The grade reached, or that the rubric grades none."""
+    return result.grade or t("form.no_grades", lang)
+
+
 def grade_line(result: Result, lang: str) -> str:
+    if not result.bands:
+        return t("form.no_grades", lang)
     bands = (
         ("√" if band.reached else "□")
         + f"{grade_name(band.name, band.name_en, lang)} {say(band.label, lang)}"
@@ -131,8 +138,10 @@ def summary(result: Result, lang: str) -> list[str]:
                 "  " + t("summary.loss", lang, name=named(indicator, lang), lost=indicator.lost, reason=first)
             )
     upward = result.next_band
-    if upward is None:
+    if upward is None and result.grade:
         lines.append(t("summary.top", lang, grade=result.grade))
+    elif upward is None:
+        pass  # a rubric without grades: no grade to reach
     else:
         lines.append(t("summary.next", lang, grade=upward[0], points=upward[1]))
     return lines

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from scorer.engine.result import IndicatorResult, Result
 from scorer.escape import one_line
 from scorer.i18n import say, t
-from scorer.render.common import metric_text, named, origin_words, rubric_marks
+from scorer.render.common import grade_shown, metric_text, named, origin_words, rubric_marks
 from scorer.rounding import fmt
 from scorer.rules.model import RowOrigin
 
@@ -24,7 +24,9 @@ def render(
     )
     blocks += [_indicator(i, lang, (origins or {}).get(i.id)) for i in rows]
     if only is None:
-        blocks.append(t("explain.total", lang, total=result.total, max=result.max, grade=result.grade))
+        blocks.append(
+            t("explain.total", lang, total=result.total, max=result.max, grade=grade_shown(result, lang))
+        )
     return "\n\n".join(blocks) + "\n"
 
 

@@ -42,7 +42,7 @@ def _head(result: Result) -> dict[str, Any]:
         "budget": {k: to_json_number(v) for k, v in result.budget.items()},
         "total": to_json_number(result.total),
         "max": to_json_number(result.max),
-        "grade": result.grade,
+        "grade": result.grade or None,  # null: the rubric declares no grades
         "next_grade": None
         if upward is None
         else {"grade": upward[0], "points_needed": to_json_number(upward[1])},

@@ -18,7 +18,7 @@ from scorer.engine.result import Result
 from scorer.escape import is_blank
 from scorer.i18n import say, t
 from scorer.invisible import without_invisible
-from scorer.render.common import named, rubric_marks
+from scorer.render.common import grade_shown, named, rubric_marks
 from scorer.render.project_rows import BUDGET_HEADINGS, HEADINGS, budget_row, budget_values, lines
 from scorer.rounding import Rounding, fmt
 
@@ -73,7 +73,15 @@ def blocks(result: Result, lang: str) -> list[Block]:
     # published reports.
     out += _part(t("report.results", lang), written(profile.results) or profile.achieved, lang)
     out.append(
-        Paragraph(t("report.score_text", lang, year=result.year, total=result.total, grade=result.grade))
+        Paragraph(
+            t(
+                "report.score_text",
+                lang,
+                year=result.year,
+                total=result.total,
+                grade=grade_shown(result, lang),
+            )
+        )
     )
     out += _project_tables(result, lang) if result.form == "project" else [_summary_table(result, lang)]
     out += _part(t("report.performance", lang), profile.performance_management, lang)

@@ -177,7 +177,9 @@ def build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path,
             )
             for level in data["levels"]
         ),
-        grades=tuple(Grade(g["name"], Decimal(g["min"]), Decimal(g["max"])) for g in data["grades"]),
+        grades=tuple(
+            Grade(g["name"], Decimal(g["min"]), Decimal(g["max"])) for g in data.get("grades") or []
+        ),
         indicators=tuple(ordered),
         provenance=freeze(data["provenance"]),
         folder=str(folder),
@@ -213,5 +215,9 @@ def form_of(data: dict[str, Any]) -> Form:
 
 def english_names(data: dict[str, Any]) -> FrozenMap[str, str]:
     """Level, child and grade names → their English names, where the year file gives them."""
-    named = [*data["levels"], *(c for level in data["levels"] for c in level["children"]), *data["grades"]]
+    named = [
+        *data["levels"],
+        *(c for level in data["levels"] for c in level["children"]),
+        *(data.get("grades") or []),
+    ]
     return FrozenMap((item["name"], item["name_en"]) for item in named if item.get("name_en"))

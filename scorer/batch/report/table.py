@@ -119,6 +119,8 @@ def _ends(summary: Summary, width: int) -> Iterator[str]:
 
 
 def _distribution(summary: Summary) -> list[str]:
+    if not summary.grades:  # a rubric without grades
+        return []
     lines = [t("batch.distribution", summary.lang)]
     most = max((count for _, count in summary.distribution()), default=0) or 1
     for grade, count in summary.distribution():
