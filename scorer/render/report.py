@@ -61,32 +61,27 @@ def written(text: str) -> str:
 
 
 def blocks(result: Result, lang: str) -> list[Block]:
-    profile = result.profile
-    out: list[Block] = [Heading(0, t("report.title", lang, year=result.year, department=result.department))]
+    profile, project = result.profile, result.form == "project"
+    words = (
+        "report.project." if project else "report."
+    )  # the report of the rubric's form (its `form: layout`)
+    out: list[Block] = [Heading(0, t(words + "title", lang, year=result.year, department=result.department))]
     out += [Paragraph(mark) for mark in rubric_marks(result, lang)]  # a provisional or earlier year's rubric
-    out.append(Heading(1, t("report.basics", lang)))
-    out += _part(t("report.key_tasks", lang), profile.key_tasks, lang)
-    out += _part(t("report.goals", lang), profile.goal, lang)
-    out += [Heading(2, t("report.spending", lang)), *_spending(result, lang)]
+    out.append(Heading(1, t(words + "basics", lang)))
+    out += _part(t(words + "key_tasks", lang), profile.key_tasks, lang)
+    out += _part(t(words + "goals", lang), profile.goal, lang)
+    out += [Heading(2, t(words + "spending", lang)), *_spending(result, lang)]
     out.append(Heading(1, t("report.evaluation", lang)))
     # The score and its table close （一）, as the 自评 results; 绩效管理, 采购管理, 资产管理 follow as in the
-    # published reports.
-    out += _part(t("report.results", lang), written(profile.results) or profile.achieved, lang)
-    out.append(
-        Paragraph(
-            t(
-                "report.score_text",
-                lang,
-                year=result.year,
-                total=result.total,
-                grade=grade_shown(result, lang),
-            )
-        )
-    )
-    out += _project_tables(result, lang) if result.form == "project" else [_summary_table(result, lang)]
-    out += _part(t("report.performance", lang), profile.performance_management, lang)
-    out += _part(t("report.procurement", lang), profile.procurement_management, lang)
-    out += _part(t("report.assets", lang), profile.asset_management, lang)
+    # published reports of a department (a project's report has none of them).
+    out += _part(t(words + "results", lang), written(profile.results) or profile.achieved, lang)
+    grade = grade_shown(result, lang)
+    out.append(Paragraph(t(words + "score_text", lang, year=result.year, total=result.total, grade=grade)))
+    out += _project_tables(result, lang) if project else [_summary_table(result, lang)]
+    if not project:
+        out += _part(t("report.performance", lang), profile.performance_management, lang)
+        out += _part(t("report.procurement", lang), profile.procurement_management, lang)
+        out += _part(t("report.assets", lang), profile.asset_management, lang)
     out.append(Heading(1, t("report.problems_and_fixes", lang)))
     out.append(Heading(2, t("report.problems", lang)))
     out += _losses(result, lang, written(profile.problems) or written(profile.shortfall))
@@ -110,8 +105,12 @@ def _blank(what: str, lang: str) -> Paragraph:
 
 
 def _spending(result: Result, lang: str) -> list[Block]:
-    """The budget and the amount spent as far as the department gave them; a blank only for what it did not."""
+    """The budget and the amount spent as far as the department gave them; a blank only for what it did not.
+    A project's are its 预算执行 block's 全年预算数 and 全年执行数."""
     budget, spent = result.budget.get("total"), result.budget.get("executed")
+    if result.form == "project":
+        block = dict(result.form_budget)
+        budget, spent = block.get("full_year"), block.get("spent")
     if budget is None:
         if spent is None:
             return [_blank(t("report.spending_what", lang), lang)]
