@@ -98,6 +98,7 @@ class Rubric:
                 "id": "guangzhou-huangpu-bumen",
                 "provisional": False,
                 "under_earlier_year": False,
+                "partly_encoded": False,
             },
             "engine": {"name": "rubric-scorer", "version": version},
         }

@@ -20,18 +20,17 @@ Values = dict[str, Decimal | Fraction | bool | int]
 
 
 def broken(
-    rules: RuleSet, indicators: dict[str, IndicatorInputs], budget: dict[str, Decimal], year: object
+    rules: RuleSet, indicators: dict[str, IndicatorInputs], shared: dict[str, Decimal], year: object
 ) -> Iterator[tuple[tuple[str, ...], str]]:
-    """Each check the figures break: where to say it (the first figure it names) and what to say."""
+    """Each check the figures break: where to say it (the first figure it names) and what to say. `shared`: the
+    rubric's shared inputs and the budget block's parts, by name."""
     where = places(rules)
     for check, formula in compiled(rules):
         names = [name for name in in_order(formula) if name != "year"]
         values: Values = {}
         for name in names:
             place = where[name]
-            given = (
-                budget.get(place[1]) if place[0] == "budget" else indicators[place[1]].values.get(place[-1])
-            )
+            given = indicators[place[1]].values.get(name) if place[0] == "indicators" else shared.get(name)
             if given is None:
                 break
             values[name] = given

@@ -58,12 +58,18 @@ def columns(rules: RuleSet, lang: str | None = None) -> list[Column]:
         Column("year", ("year",), t("batch.col.year", lang), "integer"),
         Column("units", ("units",), t("batch.col.units", lang), "integer"),
     ]
-    for part in ("total", "basic", "project"):
+    read = {
+        s.name.removeprefix("budget_") for i in rules.indicators for s in i.inputs if s.shared == "budget"
+    }
+    for part in ("total", "basic", "project", *sorted(read - {"total", "basic", "project"})):
         label = t("batch.col.budget", lang, part=t(f"budget.{part}", lang))
         cols.append(Column(f"budget.{part}", ("budget", part), label, "money"))
+    for spec in rules.shared:  # the inputs the rubric declares once for several rows
+        unit = f"（{spec.unit}）" if spec.unit else ""
+        cols.append(Column(f"shared.{spec.name}", ("shared", spec.name), f"{spec.label}{unit}", spec.type))
     for indicator in rules.indicators:
         base = ("indicators", indicator.id)
-        for spec in indicator.inputs:
+        for spec in (s for s in indicator.inputs if not s.shared):
             unit = f"（{spec.unit}）" if spec.unit else ""
             label = f"{indicator.title}｜{spec.label}{unit}"
             cols.append(Column(f"{indicator.id}.{spec.name}", base + (spec.name,), label, spec.type))

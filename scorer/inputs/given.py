@@ -17,6 +17,7 @@ from scorer.inputs.model import (
     Override,
 )
 from scorer.inputs.values import POINTS, ReadsValues, without_word
+from scorer.kinds.base import InputSpec
 from scorer.kinds.needs import deciding, needed_inputs
 from scorer.kinds.registry import kind
 from scorer.kinds.targets.model import Target
@@ -58,6 +59,30 @@ class ReadsGiven(ReadsValues):
 
     doc: YamlDocument
     rules: RuleSet
+    shared: dict[str, Decimal]
+
+    def shared_values(self, given: dict[str, Any], budget: dict[str, Decimal]) -> dict[str, Decimal]:
+        """The inputs the rubric declares once (`shared:`), each checked as a row's input is, and the budget
+        block's parts by the names formulas give them (`budget_total`)."""
+        values = {f"budget_{part}": amount for part, amount in budget.items()}
+        for spec in self.rules.shared:
+            if spec.name in given:
+                value = self.value(("shared", spec.name), spec, given[spec.name])
+                if value is not None:
+                    values[spec.name] = value
+        return values
+
+    def missing_shared(self, indicator: Indicator, spec: InputSpec) -> None:
+        """A row's formula reads a shared input or a budget part the department did not give: said where it
+        is given (`shared:`, the budget block), naming the row that needs it."""
+        path = (
+            ("budget", spec.name.removeprefix("budget_"))
+            if spec.shared == "budget"
+            else ("shared", spec.name)
+        )
+        block = "budget" if spec.shared == "budget" else "shared"
+        key = "inputs.shared_missing.workbook" if self.in_workbook else "inputs.shared_missing"
+        self.fail(path, t(key, name=path[1], label=spec.label, title=indicator.title, block=block))
 
     @property
     def in_workbook(self) -> bool:
@@ -157,7 +182,9 @@ class ReadsGiven(ReadsValues):
         where = "" if entry else t("inputs.add_indicator", id=indicator.id)
         if indicator.on_missing == "error":  # an optional input too, where these answers need it
             for spec in indicator.inputs:
-                if spec.name in needed and spec.name not in entry:
+                if spec.shared and spec.name in needed and spec.name not in values:
+                    self.missing_shared(indicator, spec)
+                elif not spec.shared and spec.name in needed and spec.name not in entry:
                     self.fail(
                         base + (spec.name,),
                         t(
@@ -229,7 +256,10 @@ class ReadsGiven(ReadsValues):
         if not kind(indicator.scoring).by_formula or indicator.on_missing != "error":
             return
         for spec in indicator.inputs:
-            if spec.optional or spec.name in entry:
+            if spec.optional or spec.name in (values if spec.shared else entry):
+                continue
+            if spec.shared:
+                self.missing_shared(indicator, spec)
                 continue
             where = "" if entry or self.in_workbook else t("inputs.add_indicator", id=indicator.id)
             self.fail(

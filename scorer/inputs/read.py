@@ -153,6 +153,7 @@ class _Reader(ReadsTyped):
         self.rejected = rejected  # indicators the schema refused: their problems are told already
         self.rules = rules
         self.problems: list[Problem] = []
+        self.shared: dict[str, Decimal] = {}  # the rubric's shared inputs and the budget block, by name
 
     def fail(self, path: PathKey, message: str) -> None:
         indicator, relative = indicator_of(path)
@@ -182,6 +183,7 @@ class _Reader(ReadsTyped):
             number = self.number(("budget", key), value, percent=False)
             if number is not None:
                 budget[key] = number
+        self.shared = self.shared_values(data.get("shared") or {}, budget)
         entries = data.get("indicators") or {}
         indicators = {
             indicator.id: (
@@ -198,7 +200,7 @@ class _Reader(ReadsTyped):
         if self.rules.checks and not self.problems:  # checks across the figures, once each figure is sound
             from scorer.inputs.across import broken
 
-            for path, message in broken(self.rules, indicators, budget, year):
+            for path, message in broken(self.rules, indicators, self.shared, year):
                 self.fail(path, message)
         profile = Profile(
             **{key: as_text(value) for key, value in (data.get("profile") or {}).items()},
@@ -217,15 +219,18 @@ class _Reader(ReadsTyped):
             return kept
         before = len(self.problems)
         inputs = self.indicator(indicator, {})
-        if len(self.problems) == before:  # a problem names this file: read again each time
-            self.rules.derived.keep(key, inputs)
+        if len(self.problems) == before and not any(spec.shared for spec in indicator.inputs):
+            self.rules.derived.keep(key, inputs)  # a problem names this file, shared values are its own
         return inputs
 
     def indicator(self, indicator: Indicator, entry: dict[str, Any]) -> IndicatorInputs:
         base: PathKey = ("indicators", indicator.id)
         values = {}
         for spec in indicator.inputs:
-            if spec.name in entry:
+            if spec.shared:  # given once for the rubric (`shared:`, the budget block), read there
+                if spec.name in self.shared:
+                    values[spec.name] = self.shared[spec.name]
+            elif spec.name in entry:
                 value = self.value(base + (spec.name,), spec, entry[spec.name])
                 if value is not None:
                     values[spec.name] = value

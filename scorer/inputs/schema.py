@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from scorer.kinds.base import InputSpec
 from scorer.kinds.registry import kind
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.schema import load_schema
@@ -18,7 +19,21 @@ def inputs_schema(rules: RuleSet) -> dict[str, Any]:
     schema["$id"] = f"inputs-{rules.year}.schema.json"
     schema["title"] = f"Inputs for {rules.title} ({rules.year})"
     schema["properties"]["indicators"]["properties"] = {i.id: _indicator(i) for i in rules.indicators}
+    if rules.shared:  # the inputs the rubric declares once for several rows
+        schema["properties"]["shared"] = {
+            "type": ["object", "null"],
+            "description": "共用数据: the inputs several rows' formulas use, given once",
+            "additionalProperties": False,
+            "properties": {spec.name: _input(spec) for spec in rules.shared},
+        }
     return schema
+
+
+def _input(spec: InputSpec) -> dict[str, Any]:
+    label = spec.label + (f" ({spec.unit})" if spec.unit else "")
+    if spec.type == "yes_no":
+        return {"type": ["boolean", "string", "integer"], "description": f"{label} (是/否)"}
+    return {"$ref": "#/$defs/number", "description": label}
 
 
 def _indicator(indicator: Indicator) -> dict[str, Any]:
@@ -33,14 +48,8 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
     # row's score on any other (scorer/inputs/typed.py)
     properties["score"] = {"$ref": "#/$defs/number", "description": "自评分"}
     for spec in indicator.inputs:
-        label = spec.label + (f" ({spec.unit})" if spec.unit else "")
-        if spec.type == "yes_no":
-            properties[spec.name] = {
-                "type": ["boolean", "string", "integer"],
-                "description": f"{label} (是/否)",
-            }
-        else:
-            properties[spec.name] = {"$ref": "#/$defs/number", "description": label}
+        if not spec.shared:  # a shared input is given once, under `shared:` or the budget block
+            properties[spec.name] = _input(spec)
     properties.update(kind(indicator.scoring).schema(indicator.spec))
     return {
         "type": ["object", "null"],

@@ -121,14 +121,16 @@ class _Reader:
         kinds = dict(layout.PROFILE_FIELDS)
         for row in range(layout.FIRST_ROW, sheet.max_row + 1):
             key = sheet.cell(row=row, column=layout.P_KEY).value
-            if not isinstance(key, str) or key.strip() not in kinds:
+            shared = isinstance(key, str) and key.strip().startswith("shared.")  # an input the rubric shares
+            if not isinstance(key, str) or (key.strip() not in kinds and not shared):
                 continue
             key = key.strip()
             cell = sheet.cell(row=row, column=layout.P_VALUE)
-            kind = kinds[key]
+            kind = "number" if shared else kinds[key]
             value = self.value(sheet, cell, "text" if kind in ("text", "long") else kind)
             path: PathKey = tuple(key.split("."))
-            self.at(path, sheet, cell, None, t(f"workbook.field.{key}"))
+            label = as_text(sheet.cell(row=row, column=layout.P_LABEL).value) if shared else ""
+            self.at(path, sheet, cell, None, label or t(f"workbook.field.{key}"))
             if value is None:
                 continue
             parts = key.split(".")

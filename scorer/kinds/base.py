@@ -41,6 +41,9 @@ class InputSpec:
     max: Decimal | None = None
     max_ref: str | None = None
     optional: bool = False
+    # Where a department gives it: "" under the row; "shared" the inputs file's `shared:` (an input the rubric
+    # declares once for several rows); "budget" its budget block (`budget_total` is `budget: {total: …}`).
+    shared: str = ""
 
 
 @dataclass(frozen=True, slots=True)

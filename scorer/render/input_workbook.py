@@ -137,7 +137,8 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
     row = layout.FIRST_ROW
     for indicator in rules.indicators:
         entry = given.get(indicator.id) or {}
-        specs: list[InputSpec | None] = [*indicator.inputs, *kind_rows(indicator, lang)] or [None]
+        asked = [spec for spec in indicator.inputs if not spec.shared]  # a shared one is on 基本情况
+        specs: list[InputSpec | None] = [*asked, *kind_rows(indicator, lang)] or [None]
         deductions = [d for d in entry.get("deductions") or [] if "code" not in d]
         for position, spec in enumerate(specs):
             _row(sheet, row, indicator, spec, lang)
@@ -336,6 +337,13 @@ def _profile(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any])
             sheet.row_dimensions[row].height = 60
         if kind in ("integer", "money"):
             cell.number_format = "0" if kind == "integer" else "#,##0.00"
+    shared = given.get("shared") or {}
+    shared = shared if isinstance(shared, dict) else {}
+    start = layout.FIRST_ROW + len(layout.PROFILE_FIELDS)
+    for row, spec in enumerate(rules.shared, start=start):  # the inputs several rows use, asked once
+        _put(sheet, row, layout.P_LABEL, spec.label + (f"（{spec.unit}）" if spec.unit else ""))
+        _put(sheet, row, layout.P_KEY, f"shared.{spec.name}")
+        _put(sheet, row, layout.P_VALUE, _given_number(shared.get(spec.name)), editable=True)
     sheet.column_dimensions[get_column_letter(layout.P_KEY)].hidden = True
 
 

@@ -62,21 +62,19 @@ def written(text: str) -> str:
 
 def blocks(result: Result, lang: str) -> list[Block]:
     profile, project = result.profile, result.form == "project"
-    words = (
-        "report.project." if project else "report."
-    )  # the report of the rubric's form (its `form: layout`)
-    out: list[Block] = [Heading(0, t(words + "title", lang, year=result.year, department=result.department))]
+    words = _PROJECT if project else _DEPARTMENT  # the report of the rubric's form (its `form: layout`)
+    out: list[Block] = [Heading(0, t(words["title"], lang, year=result.year, department=result.department))]
     out += [Paragraph(mark) for mark in rubric_marks(result, lang)]  # a provisional or earlier year's rubric
-    out.append(Heading(1, t(words + "basics", lang)))
-    out += _part(t(words + "key_tasks", lang), profile.key_tasks, lang)
-    out += _part(t(words + "goals", lang), profile.goal, lang)
-    out += [Heading(2, t(words + "spending", lang)), *_spending(result, lang)]
+    out.append(Heading(1, t(words["basics"], lang)))
+    out += _part(t(words["key_tasks"], lang), profile.key_tasks, lang)
+    out += _part(t(words["goals"], lang), profile.goal, lang)
+    out += [Heading(2, t(words["spending"], lang)), *_spending(result, lang)]
     out.append(Heading(1, t("report.evaluation", lang)))
     # The score and its table close （一）, as the 自评 results; 绩效管理, 采购管理, 资产管理 follow as in the
     # published reports of a department (a project's report has none of them).
-    out += _part(t(words + "results", lang), written(profile.results) or profile.achieved, lang)
+    out += _part(t(words["results"], lang), written(profile.results) or profile.achieved, lang)
     grade = grade_shown(result, lang)
-    out.append(Paragraph(t(words + "score_text", lang, year=result.year, total=result.total, grade=grade)))
+    out.append(Paragraph(t(words["score_text"], lang, year=result.year, total=result.total, grade=grade)))
     out += _project_tables(result, lang) if project else [_summary_table(result, lang)]
     if not project:
         out += _part(t("report.performance", lang), profile.performance_management, lang)
@@ -88,6 +86,18 @@ def blocks(result: Result, lang: str) -> list[Block]:
     out.append(Heading(2, t("report.fixes", lang)))
     out += _fixes(result, lang, written(profile.improvements))
     return out
+
+
+# The headings and sentences of each form's report, by part.
+_DEPARTMENT = {
+    "title": "report.title", "basics": "report.basics", "key_tasks": "report.key_tasks", "goals": "report.goals",
+    "spending": "report.spending", "results": "report.results", "score_text": "report.score_text",
+}  # fmt: skip
+_PROJECT = {
+    "title": "report.project.title", "basics": "report.project.basics", "key_tasks": "report.project.key_tasks",
+    "goals": "report.project.goals", "spending": "report.project.spending", "results": "report.project.results",
+    "score_text": "report.project.score_text",
+}  # fmt: skip
 
 
 def _part(title: str, text: str, lang: str) -> list[Block]:

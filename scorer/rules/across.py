@@ -8,8 +8,8 @@ checks:
 ```
 
 A check's names are the rubric's inputs, each by its name where one row alone declares it (a name two rows
-declare is ambiguous, and lint says which rows), and the budget block of the inputs file as `budget_total`,
-`budget_basic`, … (where no row declares that name), and `year`. Its condition is in the formula language, checked
+declare is ambiguous, and lint says which rows), the inputs the rubric declares once (`inputs:`), the budget block
+of the inputs file as `budget_total`, `budget_basic`, … (a row's own input of the same name wins), and `year`. Its condition is in the formula language, checked
 against the allow-list when the rubric is read; lint refuses a name that is none of these, at its line. The inputs
 reader evaluates each check whose figures the department gave, and refuses a department breaking one at the first
 figure the check names, with the check, its message and every value.
@@ -38,6 +38,7 @@ def budget_parts() -> tuple[str, ...]:
 def places(rules: RuleSet) -> dict[str, Place]:
     """Each name a check may use, and where a department gives its value."""
     found: dict[str, Place] = {f"budget_{part}": ("budget", part) for part in budget_parts()}
+    found.update({spec.name: ("shared", spec.name) for spec in rules.shared})  # declared once for the rubric
     for name, rows in _declared(rules).items():
         if len(rows) == 1:
             found[name] = ("indicators", rows[0], name)
@@ -47,11 +48,12 @@ def places(rules: RuleSet) -> dict[str, Place]:
 
 
 def _declared(rules: RuleSet) -> dict[str, list[str]]:
-    """Each input name with the rows that declare it."""
+    """Each input name with the rows that declare it (as their own, not one they share)."""
     rows: dict[str, list[str]] = {}
     for indicator in rules.indicators:
         for spec in indicator.inputs:
-            rows.setdefault(spec.name, []).append(indicator.id)
+            if not spec.shared:
+                rows.setdefault(spec.name, []).append(indicator.id)
     return rows
 
 
@@ -104,6 +106,23 @@ def lint(rules: RuleSet) -> Iterator[Problem]:
             compile_formula(check.holds, allowed)
         except FormulaError as exc:
             yield Problem(_at(rules, check, "holds"), t("lint.check_names", id=check.id, error=str(exc)))
+
+
+def lint_shared(rules: RuleSet) -> Iterator[Problem]:
+    """A shared input no row and no check reads; a row's own input of a shared input's name (the row's own is
+    the one it reads): each a warning at the shared input's line."""
+    for spec in rules.shared:
+        at = Location(
+            rules.rubric_path, rules.rubric_lines.line(("inputs", spec.name)), None, f"inputs.{spec.name}"
+        )
+        own = [i.id for i in rules.indicators if any(s.name == spec.name and not s.shared for s in i.inputs)]
+        if own:
+            yield Problem(
+                at, t("lint.shared_shadowed", name=spec.name, rows="、".join(own)), severity="warning"
+            )
+        read = any(s.name == spec.name and s.shared for i in rules.indicators for s in i.inputs)
+        if not read and not any(_word(spec.name).search(check.holds) for check in rules.checks):
+            yield Problem(at, t("lint.shared_unused", name=spec.name), severity="warning")
 
 
 def _at(rules: RuleSet, check: Check, key: str) -> Location:

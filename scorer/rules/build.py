@@ -35,7 +35,11 @@ from scorer.sources.yaml import YamlDocument
 REASON_NAMES = {"weight", "year", "score", "lost", "raw"}
 
 
-def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem]) -> Indicator | None:
+def build_indicator(
+    doc: YamlDocument, default: Rounding, problems: list[Problem], shared: tuple[InputSpec, ...] = ()
+) -> Indicator | None:
+    """A row; `shared`: the inputs the rubric declares once and the budget block's (`shared_inputs`), which its
+    formulas, conditions and reasons may name where it declares no input of that name."""
     data = doc.data
     ident = data.get("id") if isinstance(data.get("id"), str) else Path(doc.path).stem
     schema_problems = validate(doc, load_schema("indicator.schema.json"), lambda path: (ident, path))
@@ -43,7 +47,9 @@ def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem
     if schema_problems:
         return None
     inputs = tuple(input_spec(name, spec) for name, spec in (data.get("inputs") or {}).items())
-    input_names = {spec.name for spec in inputs}
+    own = {spec.name for spec in inputs}
+    others = {spec.name: spec for spec in shared if spec.name not in own}  # the row's own input wins
+    input_names = own | set(others)
 
     def fail(key: tuple[str | int, ...], message: str) -> None:
         problems.append(Problem(doc.at(key, ident, field_name(key)), message))
@@ -60,7 +66,7 @@ def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem
             data, input_names | FORMULA_NAMES, input_names | REASON_NAMES | {m.id for m in metrics}, fail
         )
     targets = data.get("targets")
-    return Indicator(
+    indicator = Indicator(
         id=ident,
         name=data["name"],
         level1=data["level1"],
@@ -87,6 +93,42 @@ def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem
         explanation_en=data.get("explanation_en", ""),
         kinds=kinds,
     )
+    used = _names_read(indicator) & set(others)  # the shared inputs this row reads, as inputs of its own
+    return replace(indicator, inputs=indicator.inputs + tuple(others[name] for name in sorted(used)))
+
+
+def _names_read(indicator: Indicator) -> set[str]:
+    """Every name a row's formulas, conditions, kind and reasons read."""
+    names = set(indicator.formula.names) if indicator.formula is not None else set()
+    for metric in indicator.metrics:
+        names |= metric.formula.names
+    for template in indicator.reason_templates.values():
+        names |= template.names
+    if indicator.kinds.spec is not None or indicator.kinds.conditions:
+        from scorer.kinds.lint_tools import used_names
+
+        names |= used_names(indicator)
+    return names
+
+
+def _label(spec: dict[str, Any]) -> str:
+    """A budget part's name as the inputs schema describes it (总预算, 全年执行数)."""
+    return str(spec.get("description", "")).split(" (")[0]
+
+
+def shared_inputs(data: dict[str, Any]) -> tuple[InputSpec, ...]:
+    """What every row may read besides its own inputs: the inputs the year file declares once (`inputs:`), and
+    the budget block of an inputs file as `budget_total`, `budget_basic`, … (万元)."""
+    declared = tuple(
+        replace(input_spec(name, spec), shared="shared") for name, spec in (data.get("inputs") or {}).items()
+    )
+    parts = load_schema("inputs.schema.json")["properties"]["budget"]["properties"]
+    budget = tuple(
+        InputSpec(f"budget_{part}", "number", _label(spec), "万元", Decimal(0), shared="budget")
+        for part, spec in parts.items()
+        if f"budget_{part}" not in {spec.name for spec in declared}
+    )
+    return declared + budget
 
 
 Fail = Callable[[tuple[str | int, ...], str], None]
@@ -195,6 +237,9 @@ def build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path,
         status=data.get("status", "released"),
         extends=data.get("extends", ""),
         form=form_of(data.get("form") or {}),
+        shared=tuple(
+            replace(input_spec(n, s), shared="shared") for n, s in (data.get("inputs") or {}).items()
+        ),
         checks=tuple(
             Check(c["id"], c["holds"], FrozenMap(_languages(c["message"])), n)
             for n, c in enumerate(data.get("checks") or [])

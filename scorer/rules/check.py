@@ -35,10 +35,10 @@ def check_rule_set(rules: RuleSet, complete: bool = True) -> list[Problem]:
         from scorer.rules.form_check import check_form
 
         problems += check_form(rules)
-    if complete and rules.checks:
-        from scorer.rules.across import lint
+    if complete and (rules.checks or rules.shared):
+        from scorer.rules.across import lint, lint_shared
 
-        problems += lint(rules)
+        problems += [*lint(rules), *lint_shared(rules)]
     return problems
 
 

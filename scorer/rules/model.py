@@ -203,6 +203,7 @@ class RuleSet:
     later_years: bool = True
     form: Form = field(default_factory=Form)
     checks: tuple[Check, ...] = ()  # conditions across the department's figures
+    shared: tuple[InputSpec, ...] = ()  # inputs declared once for several rows (`inputs:` in rubric.yaml)
 
     # What is worked out from the rule set alone (the engine's plan, the inputs schema and its validator, the
     # rows a department leaves empty), each once, kept with the rule set: not part of its value. Not an argument,

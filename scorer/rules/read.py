@@ -16,7 +16,7 @@ from scorer.errors import Location, Problem, RulesNotFound, UserError
 from scorer.i18n import t
 from scorer.immutable import FrozenMap
 from scorer.rounding import Rounding, fmt
-from scorer.rules.build import build_indicator, build_rule_set, rounding_of
+from scorer.rules.build import build_indicator, build_rule_set, rounding_of, shared_inputs
 from scorer.rules.cache import Parts, Sources, cached
 from scorer.rules.extends import Reader, extending, resolve
 from scorer.rules.model import RowOrigin, RuleSet
@@ -186,7 +186,10 @@ def _checked(
         if rubric_doc and not rubric_problems
         else Rounding(2, "half_up")
     )
-    indicators = [i for doc in indicator_docs if (i := build_indicator(doc, default, problems)) is not None]
+    shared = shared_inputs(rubric_doc.data) if rubric_doc and not rubric_problems else ()
+    indicators = [
+        i for doc in indicator_docs if (i := build_indicator(doc, default, problems, shared)) is not None
+    ]
     complete = not any(p.severity == "error" for p in problems)
     if rubric_doc is None or rubric_problems:
         year = _year_if_readable(rubric_doc)

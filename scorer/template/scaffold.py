@@ -172,15 +172,47 @@ def scaffold(rules: RuleSet, declared: list[DeclaredTarget], rules_spec: str | N
         f"year: {rules.year}",
         *([f"rubric: {rules.id}"] if rules.id and rules.id != default_family() else []),  # another family's
         "units: 1",
-        "# budget:                    # " + t("scaffold.budget"),
-        "#   total: 0",
-        "#   basic: 0",
-        "#   project: 0",
+        *_budget_lines(rules),
+        *_shared_lines(rules),
         "indicators:",
     ]
     for indicator in rules.indicators:
         lines += _indicator_lines(indicator, [d for d in declared if d.indicator == indicator.id])
     return "\n".join(lines) + "\n"
+
+
+def _budget_lines(rules: RuleSet) -> list[str]:
+    """The budget block: left to fill as the department likes, unless a row's formula reads a part of it."""
+    used = sorted({s.name for i in rules.indicators for s in i.inputs if s.shared == "budget"})
+    if not used:
+        return [
+            "# budget:                    # " + t("scaffold.budget"),
+            "#   total: 0",
+            "#   basic: 0",
+            "#   project: 0",
+        ]
+    specs = {s.name: s for i in rules.indicators for s in i.inputs if s.shared == "budget"}
+    lines = ["budget:                       # " + comment(t("scaffold.budget_used"))]
+    for name in used:
+        what = t("scaffold.fill_in", label=specs[name].label, unit=_unit(specs[name].unit))
+        part = name.removeprefix("budget_")
+        lines.append(f"  {part}:{' ' * max(1, 26 - len(part))}# " + comment(what))
+    return lines
+
+
+def _shared_lines(rules: RuleSet) -> list[str]:
+    """The inputs the rubric declares once for several rows, asked once."""
+    if not rules.shared:
+        return []
+    lines = ["shared:                       # " + comment(t("scaffold.shared"))]
+    for spec in rules.shared:
+        what = (
+            t("scaffold.yes_no", label=spec.label)
+            if spec.type == "yes_no"
+            else t("scaffold.fill_in", label=spec.label, unit=_unit(spec.unit))
+        )
+        lines.append(f"  {spec.name}:{' ' * max(1, 26 - len(spec.name))}# " + comment(what))
+    return lines
 
 
 def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> list[str]:
@@ -197,8 +229,9 @@ def _indicator_lines(indicator: Indicator, declared: list[DeclaredTarget]) -> li
             ]
         return lines
     when = _needed_when(indicator)
-    needed = [spec for spec in indicator.inputs if not spec.optional or when.get(spec.name) == ""]
-    optional = [spec for spec in indicator.inputs if spec not in needed]
+    own = [spec for spec in indicator.inputs if not spec.shared]  # a shared one is asked once, above
+    needed = [spec for spec in own if not spec.optional or when.get(spec.name) == ""]
+    optional = [spec for spec in own if spec not in needed]
     picks = _kind_lines(indicator)
     if not needed and not optional and not picks:
         key = kind(indicator.scoring).nothing_to_fill

@@ -1,0 +1,126 @@
+"""Inputs a rubric declares once for several rows (`inputs:` in rubric.yaml) and the budget block, usable by name in
+any row's formulas: asked once (the inputs file's `shared:` and `budget:`, the workbook's 基本情况, a batch sheet's
+columns), and a department leaving one out is refused where it is given."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+from typer.testing import CliRunner
+
+from cli import app
+
+from .conftest import VALID_INPUTS
+
+runner = CliRunner()
+SHARED = """
+inputs:
+  execution_target: {type: percent, min: 1, max: 100, label: 预算执行率目标, unit: "%"}
+  year_end_balance: {type: number, min: 0, label: 年末结余, unit: 万元}
+checks:
+  - id: balance_within_basic
+    holds: year_end_balance <= budget_basic
+    message: 年末结余不得超过基本支出
+"""
+FORMULA = (
+    "weight * min(budget_executed / budget_project * 100, execution_target) / execution_target"
+    " if budget_project else weight"
+)
+GIVEN = "shared: {execution_target: 95, year_end_balance: 10}\nbudget: {project: 1000, basic: 400, executed: 900}\n"
+
+
+def _rules(rules_copy: Callable[..., Path], shared: str = SHARED) -> Path:
+    folder = rules_copy(
+        {"indicators/budget_execution.yaml": ("weight * min(execution_rate, 100) / 100", FORMULA)}
+    )
+    with (folder / "rubric.yaml").open("a", encoding="utf-8") as rubric:
+        rubric.write(shared)
+    return folder
+
+
+def _run(tmp_path: Path, rules: Path, text: str, *args: str) -> tuple[int, str, str]:
+    path = tmp_path / "dept.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = runner.invoke(app, ["run", str(path), "--rules", str(rules), "--lang", "en", *args])
+    return done.exit_code, done.stdout, done.stderr
+
+
+def test_a_rows_formula_reads_a_shared_input_and_the_budget_block(
+    tmp_path: Path, rules_copy: Callable[..., Path]
+) -> None:
+    rules = _rules(rules_copy)
+    code, out, err = _run(tmp_path, rules, GIVEN + VALID_INPUTS, "-f", "json")
+    assert code == 0, err
+    row = next(i for i in json.loads(out)["indicators"] if i["id"] == "budget_execution")
+    assert row["score"] == 9.47  # 10 × min(90, 95) / 95 = 9.473…, down to 2 places
+
+
+def test_a_shared_input_left_out_is_refused_where_it_is_given(
+    tmp_path: Path, rules_copy: Callable[..., Path]
+) -> None:
+    rules = _rules(rules_copy)
+    text = GIVEN.replace("execution_target: 95, ", "") + VALID_INPUTS
+    code, _, err = _run(tmp_path, rules, text)
+    assert code == 1
+    assert (
+        "dept.yaml:1: shared.execution_target: 'execution_target'" in err and "is missing under shared" in err
+    )
+    code, _, err = _run(tmp_path, rules, GIVEN.replace("executed: 900", "total: 1") + VALID_INPUTS)
+    assert code == 1 and "'executed'" in err and "under budget" in err
+
+
+def test_a_check_reads_a_shared_input(tmp_path: Path, rules_copy: Callable[..., Path]) -> None:
+    code, _, err = _run(
+        tmp_path,
+        _rules(rules_copy),
+        GIVEN.replace("year_end_balance: 10", "year_end_balance: 500") + VALID_INPUTS,
+    )
+    assert code == 1 and "breaks check balance_within_basic" in err
+    assert "year_end_balance = 500, budget_basic = 400" in err
+
+
+def test_the_template_schema_and_batch_sheet_ask_it_once(
+    rules_copy: Callable[..., Path], tmp_path: Path
+) -> None:
+    rules = str(_rules(rules_copy))
+    lines = runner.invoke(app, ["template", "--rules", rules, "--lang", "en"]).stdout.splitlines()
+    assert any(line.startswith("shared:") for line in lines)
+    asked = [line.split(":")[0].strip() for line in lines]
+    assert asked.count("execution_target") == 1 and asked.count("executed") == 1
+    schema = json.loads(runner.invoke(app, ["schema", "--rules", rules]).stdout)
+    assert set(schema["properties"]["shared"]["properties"]) == {"execution_target", "year_end_balance"}
+    assert (
+        "execution_target"
+        not in schema["properties"]["indicators"]["properties"]["budget_execution"]["properties"]
+    )
+    sheet = tmp_path / "batch.csv"
+    runner.invoke(app, ["template", "--rules", rules, "--batch", "-o", str(sheet)])
+    header = sheet.read_text(encoding="utf-8-sig").splitlines()[1].split(",")
+    assert "shared.execution_target" in header and "budget.executed" in header
+    assert "budget_execution.execution_target" not in header
+
+
+def test_the_clerks_workbook_asks_it_on_its_profile_sheet(
+    rules_copy: Callable[..., Path], tmp_path: Path
+) -> None:
+    rules = str(_rules(rules_copy))
+    book = tmp_path / "in.xlsx"
+    assert runner.invoke(app, ["template", "--rules", rules, "-o", str(book), "--lang", "zh"]).exit_code == 0
+    sheet = openpyxl.load_workbook(book)["基本情况"]
+    keys = {row[1].value: row[1].row for row in sheet.iter_rows()}
+    assert "shared.execution_target" in keys
+    done = runner.invoke(app, ["run", str(book), "--rules", rules, "--lang", "en"])
+    assert done.exit_code == 1
+    assert (
+        f"in.xlsx:基本情况!C{keys['shared.execution_target']}:" in done.stderr
+        and "fill in this cell" in done.stderr
+    )
+
+
+def test_lint_warns_of_a_shared_input_nothing_reads(rules_copy: Callable[..., Path]) -> None:
+    unused = SHARED.replace("inputs:\n", "inputs:\n  unused_one: {type: number, min: 0, label: 无用}\n")
+    lint = runner.invoke(app, ["lint", str(_rules(rules_copy, unused)), "--lang", "en"])
+    assert "inputs.unused_one: the shared input 'unused_one' is read by no row and no check" in lint.stdout
