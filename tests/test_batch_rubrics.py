@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from cli import app
@@ -124,3 +125,18 @@ def test_a_clerks_workbook_for_the_project_rubric_is_scored_against_it_in_a_batc
     code, out, err = _batch(str(folder), "-f", "csv")
     # The empty workbook is refused against its own rubric (its rows), never against the department rubric's.
     assert "w.xlsx" in err and "contracts_total" not in err
+
+
+def test_a_file_naming_a_rubric_that_cannot_be_read_is_refused_at_its_own_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder(tmp_path, projects=1)
+    broken = tmp_path / "rules" / "broken-rubric" / "2020"
+    broken.mkdir(parents=True)
+    (broken / "rubric.yaml").write_text("id: broken-rubric\nyear: 2020\ntitle: [\n", encoding="utf-8")
+    (folder / "p0.yaml").write_text(PROJECT.replace("mof-pmkpi-default", "broken-rubric"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # a rubric repository: ./rules/<id>/<year>/
+    code, _, err = _batch("in")
+    assert code == 1 and "Traceback" not in err
+    assert "p0.yaml:3: rubric: the rubric broken-rubric this file names cannot be read" in err
+    assert "rules/broken-rubric/2020/rubric.yaml:4: YAML syntax error" in err

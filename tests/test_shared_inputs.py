@@ -124,3 +124,12 @@ def test_lint_warns_of_a_shared_input_nothing_reads(rules_copy: Callable[..., Pa
     unused = SHARED.replace("inputs:\n", "inputs:\n  unused_one: {type: number, min: 0, label: 无用}\n")
     lint = runner.invoke(app, ["lint", str(_rules(rules_copy, unused)), "--lang", "en"])
     assert "inputs.unused_one: the shared input 'unused_one' is read by no row and no check" in lint.stdout
+
+
+def test_a_shared_value_refused_as_read_is_said_once(tmp_path: Path, rules_copy: Callable[..., Path]) -> None:
+    code, _, err = _run(
+        tmp_path,
+        _rules(rules_copy),
+        GIVEN.replace("execution_target: 95", "execution_target: 0.5") + VALID_INPUTS,
+    )
+    assert code == 1 and "0.5 looks like a fraction" in err and "is missing under shared" not in err

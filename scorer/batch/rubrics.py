@@ -37,9 +37,17 @@ class Rubrics:
         year = _year(data.get("year"))
         if named_mismatch(self.main, named, year) is None:
             return self.main
+        from scorer.errors import UserError
+        from scorer.i18n import t
         from scorer.inputs.choose import named_rubric
 
-        return self.load(named_rubric(doc, named, year))
+        folder = named_rubric(doc, named, year)
+        try:
+            return self.load(folder)
+        except UserError as exc:  # said at the file that names it, with the rubric's own first problem
+            first = str(exc.problems[0]) if exc.problems else ""
+            where = doc.at(("rubric",), None, "rubric")
+            raise UserError.at(where, t("batch.rubric_unreadable", rubric=named, problem=first)) from None
 
     def load(self, folder: str) -> RuleSet:
         """A rubric by its folder, loaded once."""

@@ -60,11 +60,17 @@ class ReadsGiven(ReadsValues):
     doc: YamlDocument
     rules: RuleSet
     shared: dict[str, Decimal]
+    shared_given: set[str]  # the names the department wrote under `shared:` and `budget:`, read or refused
 
     def shared_values(self, given: dict[str, Any], budget: dict[str, Decimal]) -> dict[str, Decimal]:
         """The inputs the rubric declares once (`shared:`), each checked as a row's input is, and the budget
         block's parts by the names formulas give them (`budget_total`)."""
         values = {f"budget_{part}": amount for part, amount in budget.items()}
+        written = self.doc.data.get("budget")
+        self.shared_given = {
+            *given,
+            *(f"budget_{part}" for part in (written if isinstance(written, dict) else {})),
+        }
         for spec in self.rules.shared:
             if spec.name in given:
                 value = self.value(("shared", spec.name), spec, given[spec.name])
@@ -75,6 +81,8 @@ class ReadsGiven(ReadsValues):
     def missing_shared(self, indicator: Indicator, spec: InputSpec) -> None:
         """A row's formula reads a shared input or a budget part the department did not give: said where it
         is given (`shared:`, the budget block), naming the row that needs it."""
+        if spec.name in self.shared_given:  # given, and refused as it was read: said there already
+            return
         path = (
             ("budget", spec.name.removeprefix("budget_"))
             if spec.shared == "budget"
@@ -179,7 +187,7 @@ class ReadsGiven(ReadsValues):
         choice = str(entry.get("choice") or "")
         needed = needed_inputs(indicator, values, choice, self.rules.year)
         decided = deciding(indicator, values, self.rules.year) is not None
-        where = "" if entry else t("inputs.add_indicator", id=indicator.id)
+        where = "" if entry or self.in_workbook else t("inputs.add_indicator", id=indicator.id)
         if indicator.on_missing == "error":  # an optional input too, where these answers need it
             for spec in indicator.inputs:
                 if spec.shared and spec.name in needed and spec.name not in values:

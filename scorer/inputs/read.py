@@ -154,6 +154,7 @@ class _Reader(ReadsTyped):
         self.rules = rules
         self.problems: list[Problem] = []
         self.shared: dict[str, Decimal] = {}  # the rubric's shared inputs and the budget block, by name
+        self.shared_given: set[str] = set()
 
     def fail(self, path: PathKey, message: str) -> None:
         indicator, relative = indicator_of(path)
