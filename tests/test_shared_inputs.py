@@ -133,3 +133,16 @@ def test_a_shared_value_refused_as_read_is_said_once(tmp_path: Path, rules_copy:
         GIVEN.replace("execution_target: 95", "execution_target: 0.5") + VALID_INPUTS,
     )
     assert code == 1 and "0.5 looks like a fraction" in err and "is missing under shared" not in err
+
+
+def test_lint_refuses_a_shared_input_named_as_what_formulas_read_already(
+    rules_copy: Callable[..., Path],
+) -> None:
+    taken = SHARED.replace(
+        "inputs:\n",
+        "inputs:\n  weight: {type: number, min: 0, label: 权重}\n  budget_basic: {type: number, label: x}\n",
+    )
+    lint = runner.invoke(app, ["lint", str(_rules(rules_copy, taken)), "--lang", "en"])
+    assert lint.exit_code == 1
+    assert "inputs.weight: a shared input may not be named 'weight'" in lint.stdout
+    assert "inputs.budget_basic: a shared input may not be named 'budget_basic'" in lint.stdout

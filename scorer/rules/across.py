@@ -111,10 +111,15 @@ def lint(rules: RuleSet) -> Iterator[Problem]:
 def lint_shared(rules: RuleSet) -> Iterator[Problem]:
     """A shared input no row and no check reads; a row's own input of a shared input's name (the row's own is
     the one it reads): each a warning at the shared input's line."""
+    from scorer.rules.build import reserved
+
     for spec in rules.shared:
         at = Location(
             rules.rubric_path, rules.rubric_lines.line(("inputs", spec.name)), None, f"inputs.{spec.name}"
         )
+        if reserved(spec.name):
+            yield Problem(at, t("lint.shared_reserved", name=spec.name))
+            continue
         own = [i.id for i in rules.indicators if any(s.name == spec.name and not s.shared for s in i.inputs)]
         if own:
             yield Problem(

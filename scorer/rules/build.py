@@ -33,6 +33,8 @@ from scorer.sources.yaml import YamlDocument
 
 # Placeholders a reason template may use besides its indicator's inputs and metrics.
 REASON_NAMES = {"weight", "year", "score", "lost", "raw"}
+# What a rubric's shared input may not be named: what every formula or reason already reads by that name.
+RESERVED = frozenset(REASON_NAMES | FORMULA_NAMES)
 
 
 def build_indicator(
@@ -119,16 +121,24 @@ def _label(spec: dict[str, Any]) -> str:
 def shared_inputs(data: dict[str, Any]) -> tuple[InputSpec, ...]:
     """What every row may read besides its own inputs: the inputs the year file declares once (`inputs:`), and
     the budget block of an inputs file as `budget_total`, `budget_basic`, … (万元)."""
-    declared = tuple(
-        replace(input_spec(name, spec), shared="shared") for name, spec in (data.get("inputs") or {}).items()
-    )
     parts = load_schema("inputs.schema.json")["properties"]["budget"]["properties"]
     budget = tuple(
         InputSpec(f"budget_{part}", "number", _label(spec), "万元", Decimal(0), shared="budget")
         for part, spec in parts.items()
-        if f"budget_{part}" not in {spec.name for spec in declared}
+    )
+    declared = tuple(
+        replace(input_spec(name, spec), shared="shared")
+        for name, spec in (data.get("inputs") or {}).items()
+        if not reserved(name)  # lint refuses it (scorer/rules/across.py)
     )
     return declared + budget
+
+
+def reserved(name: str) -> bool:
+    """A name a rubric's shared input may not take: what every formula or reason reads already (`weight`,
+    `year`, `score`, …), or a part of the budget block (`budget_total`)."""
+    parts = load_schema("inputs.schema.json")["properties"]["budget"]["properties"]
+    return name in RESERVED or name.removeprefix("budget_") in parts and name.startswith("budget_")
 
 
 Fail = Callable[[tuple[str | int, ...], str], None]
