@@ -64,7 +64,10 @@ def pieces(summary: Summary, options: RenderOptions) -> Iterator[str]:
 
 def _lines(summary: Summary, width: int) -> Iterator[str]:
     """The batch's own rubric's departments, then each other rubric's, ranked apart; then what was refused."""
-    yield from _body(summary, width)
+    if summary.entries or not summary.groups:
+        yield from _body(summary, width)
+    else:  # every department named another rubric: nothing to rank under the batch's own
+        yield one_line(rubrics_line(summary) or "")
     for group in rubric_groups(summary):
         yield from ["", "", one_line(group_line(group))]
         yield from _body(group, width)
