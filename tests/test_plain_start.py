@@ -52,3 +52,31 @@ def test_a_default_is_worded_in_chinese() -> None:
 def test_english_help_keeps_typers_words() -> None:
     shown = _score("history", "--help", "--lang", "en", columns=200).stdout
     assert "[default: results.sqlite]" in shown and shown.startswith("Usage: score history"), shown
+
+
+def _modules_after(*args: str) -> set[str]:
+    """The command modules a `score ARGS` process imported, as the console script runs it."""
+    probe = (
+        "import sys; sys.argv = ['score', *sys.argv[1:]]\n"
+        "import scorer.__main__ as entry\n"
+        "try:\n    entry.command()\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', *sorted(name for name in sys.modules if name.startswith('scorer.cli.')), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    line = next(line for line in done.stderr.splitlines() if line.startswith("MODULES"))
+    return set(line.split()[1:]) & set(COMMANDS)
+
+
+def test_a_command_imports_its_own_module_only() -> None:
+    example = str(ROOT / "examples" / "2022-zhengwu-fuwu.yaml")
+    assert _modules_after("run", example, "--rules", "2022", "-f", "json") == {"scorer.cli.run"}
+    assert _modules_after("rules", "list") == {"scorer.cli.rules"}
+
+
+@pytest.mark.parametrize("args", [("--help",), ("rn", "x.yaml"), ("--lang", "en", "run", "--help")])
+def test_help_and_anything_else_see_every_command(args: tuple[str, ...]) -> None:
+    assert _modules_after(*args) == set(COMMANDS)
+    shown = _score("--help", columns=200)
+    assert all(f" {name.rpartition('.')[2]} " in shown.stdout for name in COMMANDS), shown.stdout

@@ -177,8 +177,9 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
-def registered() -> typer.Typer:
-    """The app with every command registered."""
-    for module in COMMANDS:
+def registered(asked: str | None = None) -> typer.Typer:
+    """The app with its commands registered: only the command `asked` where a module of that name holds it (a
+    module is named after its command, so `score run` imports no other command's module), else every one."""
+    for module in [name for name in COMMANDS if name.rpartition(".")[2] == asked] or COMMANDS:
         import_module(module)
     return app
