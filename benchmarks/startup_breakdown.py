@@ -47,55 +47,50 @@ def _group(module: str) -> str:
     return "other standard modules (decimal, fractions, json, simpleeval, …)"
 
 
-def _self_times(command: list[str], env: dict[str, str], root: Path) -> dict[str, int]:
+def _timed(command: list[str], env: dict[str, str], root: Path) -> tuple[float, dict[str, int]]:
+    """One run of `command` under -X importtime: its wall time (ms) and each module's own import time (µs)."""
+    args = command[1:] if command[0] == sys.executable else ["-m", "scorer", *command[1:]]
+    start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", *command[1:]]
-        if command[0] == sys.executable
-        else [sys.executable, "-X", "importtime", "-m", "scorer", *command[1:]],
+        [sys.executable, "-X", "importtime", *args],
         capture_output=True,
         text=True,
         env=env,
         cwd=root,
         check=True,
     )
-    return {m.group(2): int(m.group(1)) for m in map(_LINE.match, done.stderr.splitlines()) if m}
+    wall = (time.perf_counter() - start) * 1000
+    return wall, {m.group(2): int(m.group(1)) for m in map(_LINE.match, done.stderr.splitlines()) if m}
 
 
-def _bare(env: dict[str, str], root: Path, runs: int) -> float:
-    """The median wall time (ms) of a Python that does nothing."""
-    walls = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], env=env, cwd=root, check=True)
-        walls.append(time.perf_counter() - start)
-    return statistics.median(walls) * 1000
-
-
-def breakdown(
-    baseline: list[str], score: list[str], wall: float, runs: int, env: dict[str, str], root: Path
-) -> str:
-    """The table: milliseconds by group, for `score` (wall: its median wall time, in seconds)."""
-    theirs = set(_self_times(baseline, env, root))
+def breakdown(baseline: list[str], score: list[str], runs: int, env: dict[str, str], root: Path) -> str:
+    """The table: milliseconds by group. `score` and a Python that does nothing are run in alternation, both
+    under -X importtime, so that every figure comes from the same runs: the remainder is by difference."""
+    theirs = set(_timed(baseline, env, root)[1])
+    walls: dict[str, list[float]] = defaultdict(list)
     times: dict[str, list[int]] = defaultdict(list)
-    for _ in range(max(runs // 2, 5)):
-        for module, micros in _self_times(score, env, root).items():
-            times[module].append(micros)
+    bare_times: dict[str, list[int]] = defaultdict(list)
+    for _ in range(runs):
+        for name, command, into in (
+            ("bare", [sys.executable, "-c", "pass"], bare_times),
+            ("score", score, times),
+        ):
+            wall, imported = _timed(command, env, root)
+            walls[name].append(wall)
+            for module, micros in imported.items():
+                into[module].append(micros)
     groups: dict[str, float] = defaultdict(float)
     for module, micros in times.items():
         name = "modules the baseline imports too (typer, click, …)" if module in theirs else _group(module)
         groups[name] += statistics.median(micros) / 1000
-    groups["the interpreter's start and end (python -c pass, less its imports)"] = _bare(
-        env, root, runs
-    ) - sum(
-        statistics.median(times[module]) / 1000
-        for module in _self_times([sys.executable, "-c", "pass"], env, root)
-        if module in times
+    bare_imports = sum(statistics.median(micros) / 1000 for micros in bare_times.values())
+    groups["the interpreter's start and end (python -c pass, less its imports)"] = (
+        statistics.median(walls["bare"]) - bare_imports
     )
+    wall = statistics.median(walls["score"])
     rows = sorted(groups.items(), key=lambda item: -item[1])
-    rest = wall * 1000 - sum(groups.values())
-    lines = [
-        f"where the {wall * 1000:.1f} ms of score go (imports: the median self time under -X importtime)"
-    ]
+    lines = [f"where the {wall:.1f} ms of score go, run under -X importtime (the median of {runs} runs)"]
     lines += [f"  {ms:6.1f}  {name}" for name, ms in rows]
+    rest = wall - sum(groups.values())
     lines.append(f"  {rest:6.1f}  the rest: parsing the command line, reading, checking, scoring, writing")
     return "\n".join(lines)
