@@ -1,10 +1,11 @@
 """How long `score run` takes to start, against importing typer and rich alone, on this machine.
 
-    python benchmarks/startup.py [--runs 30] [-f table|json] [--max-ratio 2.0]
+    python benchmarks/startup.py [--runs 30] [-f table|json] [--max-ratio 2.0] [--breakdown]
 
 Runs the two commands in alternation (so that both see the same machine load), with bytecode cached as on a
 user's machine, and prints each median wall time and the ratio: the median over the pairs of each run of
-`score` to the baseline run just before it. With --max-ratio it exits 1 when the ratio is above it.
+`score` to the baseline run just before it. With --max-ratio it exits 1 when the ratio is above it. With
+--breakdown it then says where the time of `score` goes (benchmarks/startup_breakdown.py).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--max-ratio", type=float, default=None)
+    parser.add_argument("--breakdown", action="store_true", help="then say where the time of score goes")
     parser.add_argument(
         "-f", "--format", choices=("table", "json"), default="table", help="score run's output format"
     )
@@ -66,6 +68,10 @@ def main() -> int:
     print(
         f"ratio                   {ratio:.2f}x  (median of {args.runs} alternating pairs; of the medians {ours / base:.2f}x)"
     )
+    if args.breakdown:
+        from startup_breakdown import breakdown
+
+        print(breakdown(baseline, score, max(args.runs // 2, 5), ENV, ROOT))
     if args.max_ratio is not None and ratio > args.max_ratio:
         print(f"above the limit of {args.max_ratio}x", file=sys.stderr)
         return 1

@@ -1,8 +1,8 @@
 """`python -m scorer`: the `score` command (scorer/cli/main.py)."""
 
-from scorer.cli.main import app, command, main
+from scorer.cli.main import command, main
 
-__all__ = ["app", "command", "main"]
+__all__ = ["command", "main"]
 
 if __name__ == "__main__":
     command()

@@ -5,9 +5,10 @@ Context-free and independent of everything else in `score`: the messages (scorer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+
+from msgspec import Struct
 
 # Each mode rounds an exact value (a Fraction) to a whole number of units of the last kept place.
 # "half_up": 0.125 → 0.13, what the published tables use for most rows; "down": 9.888 → 9.88, truncation
@@ -17,8 +18,7 @@ ROUNDING_MODES = ("half_up", "down", "half_even", "up", "floor")
 Exact = Decimal | Fraction | int
 
 
-@dataclass(frozen=True, slots=True)
-class Rounding:
+class Rounding(Struct, frozen=True):
     places: int
     mode: str
     # The places a value named in a reason is shown to (a rate, an input), when the rubric declares them; the

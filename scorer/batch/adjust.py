@@ -21,10 +21,12 @@ department is not in the batch is said after the batch (exit 1): nothing the bur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 from scorer.engine.result import Result
 from scorer.errors import Location, Problem, UserError

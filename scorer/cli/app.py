@@ -6,6 +6,7 @@ a command's parameters from them, and would otherwise evaluate each as text twic
 """
 
 import sys
+from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Literal
@@ -58,19 +59,36 @@ def _translated(text: str) -> str:
     return text
 
 
+# click's help formatter, which typer offers as its Context's `formatter_class` (no module of typer's names it).
+class _Formatter(typer.Context.formatter_class):  # type: ignore[misc, valid-type]
+    """Help written with typer's words in the chosen language. They are put in before the help is wrapped to the
+    terminal's width: once wrapped, "[default: results.sqlite]" may stand on two lines and stay English."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _translated(prefix if prefix is not None else "Usage: "))
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_translated(heading))
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, _translated(text)) for term, text in rows], col_max, col_spacing)
+
+
+class _Context(typer.Context):
+    formatter_class = _Formatter
+
+
 class _Command(typer.core.TyperCommand):
     """Usage lines as people read them (`score run [OPTIONS] INPUTS`, not `{INPUTS}`), in the chosen language."""
+
+    context_class = _Context
 
     def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         return [piece.strip("{}") for piece in super().collect_usage_pieces(ctx)]
 
-    def get_help(self, ctx: typer.Context) -> str:  # type: ignore[override]
-        return _translated(super().get_help(ctx))
-
 
 class _Group(typer.core.TyperGroup):
-    def get_help(self, ctx: typer.Context) -> str:  # type: ignore[override]
-        return _translated(super().get_help(ctx))
+    context_class = _Context
 
 
 def new_app(add_completion: bool = True) -> typer.Typer:
@@ -159,8 +177,9 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
-def registered() -> typer.Typer:
-    """The app with every command registered."""
-    for module in COMMANDS:
+def registered(asked: str | None = None) -> typer.Typer:
+    """The app with its commands registered: only the command `asked` where a module of that name holds it (a
+    module is named after its command, so `score run` imports no other command's module), else every one."""
+    for module in [name for name in COMMANDS if name.rpartition(".")[2] == asked] or COMMANDS:
         import_module(module)
     return app

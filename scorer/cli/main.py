@@ -11,17 +11,16 @@ from scorer.cli.streams import guard_streams
 from scorer.i18n import t
 from scorer.sources.output import OutputError
 
-app = registered()
-
-__all__ = ["app", "command", "main"]
+__all__ = ["command", "main"]
 
 
 def _only_the_command_asked() -> typer.Typer:
-    """The app with only the command named on the command line, when one is (`score run …`): typer builds every
-    command it holds before running one, which is most of the start. Help, completion and anything else see the
-    whole app."""
+    """The app with only the command named on the command line, when one is (`score run …`): only that command's
+    module is imported, and typer, which builds every command it holds before running one, builds that one. Help,
+    completion and anything else see the whole app."""
     if len(sys.argv) < 2 or os.environ.get("_SCORE_COMPLETE"):
-        return app
+        return registered()
+    app = registered(sys.argv[1])
     chosen = [c for c in app.registered_commands if _command_name(c) == sys.argv[1]]
     groups = [g for g in app.registered_groups if g.name == sys.argv[1]]
     if not chosen and not groups:

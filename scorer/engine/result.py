@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import msgspec
+
 from scorer.facts import Message
 from scorer.immutable import Memo
 from scorer.inputs.model import Profile
@@ -14,8 +16,7 @@ from scorer.kinds.targets.model import TargetOutcome
 from scorer.numbers import EXACT
 
 
-@dataclass(frozen=True, slots=True)
-class MetricValue:
+class MetricValue(msgspec.Struct, frozen=True):
     id: str
     name: str
     value: Decimal | None  # None where it cannot be computed (a zero denominator)
@@ -56,8 +57,7 @@ class IndicatorResult:
         return self.name or self.id
 
 
-@dataclass(frozen=True, slots=True)
-class NodeResult:
+class NodeResult(msgspec.Struct, frozen=True):
     """A level-1 or level-2 node of the rubric, with its subtotal."""
 
     name: str
@@ -67,8 +67,7 @@ class NodeResult:
     name_en: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class GradeBand:
+class GradeBand(msgspec.Struct, frozen=True):
     name: str
     label: Message
     min: Decimal
@@ -76,8 +75,7 @@ class GradeBand:
     name_en: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(msgspec.Struct, frozen=True):
     department: str
     year: int
     rules_year: int
@@ -90,10 +88,11 @@ class Result:
     grade: str
     bands: tuple[GradeBand, ...]
     levels: tuple[NodeResult, ...]
-    indicators: tuple[IndicatorResult, ...] = field(default_factory=tuple)
+    indicators: tuple[IndicatorResult, ...] = ()
     engine_version: str = ""  # with the rules digest, names exactly what produced this result
     rules_title_en: str = ""
-    profile: Profile = field(default_factory=Profile)  # 部门基本情况 and the report's narrative, as written
+    # 部门基本情况 and the report's narrative, as written
+    profile: Profile = msgspec.field(default_factory=Profile)
     rules_id: str = ""  # the rubric's id (rules/<id>/<year>/), where it declares one
     rules_provisional: bool = False  # its sources are not recorded yet: every output says so
     form: str = "department"  # the official table the rubric prints (its `form: layout`)

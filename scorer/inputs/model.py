@@ -4,30 +4,28 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
+
+from msgspec import Struct, field
 
 from scorer.invisible import without_invisible
 from scorer.kinds.targets.model import Target
 
 
-@dataclass(frozen=True, slots=True)
-class Deduction:
+class Deduction(Struct, frozen=True):
     points: Decimal
     reason: str
     improvement: str = ""
     code: str | None = None  # set when the deduction is one the rule file declares
 
 
-@dataclass(frozen=True, slots=True)
-class Override:
+class Override(Struct, frozen=True):
     score: Decimal
     reason: str
     improvement: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Judgement:
+class Judgement(Struct, frozen=True):
     """An evaluator's pick for a graded row: the grade, a score within its range, and why."""
 
     grade: str
@@ -35,8 +33,7 @@ class Judgement:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorInputs:
+class IndicatorInputs(Struct, frozen=True):
     values: Mapping[str, Decimal] = field(default_factory=dict)
     deductions: tuple[Deduction, ...] = ()
     override: Override | None = None
@@ -49,8 +46,7 @@ class IndicatorInputs:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+class Profile(Struct, frozen=True):
     """部门基本情况 as the official form prints it, and the 自评报告's narrative parts; all as the department
     wrote them, every one optional (a missing part is left blank, never invented)."""
 
@@ -80,8 +76,7 @@ def department_key(name: str) -> str:
     return " ".join(without_invisible(text).split())
 
 
-@dataclass(frozen=True, slots=True)
-class Department:
+class Department(Struct, frozen=True):
     name: str
     year: int
     units: int | None

@@ -12,6 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from scorer.errors import PathKey, Problem, UserError
 from scorer.escape import is_blank
 from scorer.i18n import LANGUAGES, t
@@ -75,7 +77,7 @@ def _counts_as_numbers(doc: YamlDocument) -> YamlDocument:
     if not any(isinstance(data.get(key), str | Decimal) for key in ENVELOPE_WORDS):
         return doc
     data = {**data, **{key: envelope_integer(key, data[key]) for key in ENVELOPE_WORDS if key in data}}
-    return replace(doc, data=data)
+    return msgspec.structs.replace(doc, data=data)
 
 
 def _accepted_part(doc: YamlDocument, schema: dict[str, Any]) -> tuple[YamlDocument, set[str]] | None:
@@ -103,7 +105,7 @@ def _accepted_part(doc: YamlDocument, schema: dict[str, Any]) -> tuple[YamlDocum
     rest.setdefault("department", _STAND_IN)
     if not schema_accepts(schema, rest):
         return None
-    return replace(doc, data=rest), rejected
+    return msgspec.structs.replace(doc, data=rest), rejected
 
 
 # Stands for a department name the schema refused, so that the rest of the file can still be checked.

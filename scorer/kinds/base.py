@@ -12,10 +12,11 @@ indicator's own fields).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from msgspec import Struct
 
 from scorer.errors import Location, Problem
 from scorer.facts import Fact, Message
@@ -31,8 +32,7 @@ if TYPE_CHECKING:
 FORMULA_NAMES = frozenset({"weight", "year"})
 
 
-@dataclass(frozen=True, slots=True)
-class InputSpec:
+class InputSpec(Struct, frozen=True):
     name: str
     type: str  # number | integer | percent | yes_no (1 for yes, 0 for no)
     label: str
@@ -46,8 +46,7 @@ class InputSpec:
     shared: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Struct, frozen=True):
     """One step of how a score came about, for `score explain`."""
 
     what: str

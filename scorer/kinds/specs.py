@@ -8,8 +8,9 @@ for a part are `Texts`: compiled reason templates by language ("zh" first, the f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from scorer.facts import Template
 
@@ -20,8 +21,7 @@ if TYPE_CHECKING:
     from scorer.kinds.parts import Condition, Spec
 
 
-@dataclass(frozen=True, slots=True)
-class KindRules:
+class KindRules(Struct, frozen=True):
     """What an indicator declares beyond the 2022 kinds; empty for a plain formula, deductions or targets row."""
 
     spec: Spec | None = None

@@ -7,9 +7,10 @@ To add a format: write `scorer/render/<format>.py` with `render(result, options)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
+
+from msgspec import Struct
 
 from scorer.engine.result import Result
 from scorer.errors import Location, UserError
@@ -17,8 +18,7 @@ from scorer.i18n import t
 from scorer.render.options import RenderOptions
 
 
-@dataclass(frozen=True, slots=True)
-class Renderer:
+class Renderer(Struct, frozen=True):
     name: str
     extensions: tuple[str, ...]
     module: str

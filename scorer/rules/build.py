@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from scorer.errors import Problem
 from scorer.facts import Template
 from scorer.formula.evaluate import Formula, FormulaError, compile_formula
@@ -127,7 +129,7 @@ def shared_inputs(data: dict[str, Any]) -> tuple[InputSpec, ...]:
         for part, spec in parts.items()
     )
     declared = tuple(
-        replace(input_spec(name, spec), shared="shared")
+        msgspec.structs.replace(input_spec(name, spec), shared="shared")
         for name, spec in (data.get("inputs") or {}).items()
         if not reserved(name)  # lint refuses it (scorer/rules/across.py)
     )
@@ -248,7 +250,8 @@ def build_rule_set(doc: YamlDocument, indicators: list[Indicator], folder: Path,
         extends=data.get("extends", ""),
         form=form_of(data.get("form") or {}),
         shared=tuple(
-            replace(input_spec(n, s), shared="shared") for n, s in (data.get("inputs") or {}).items()
+            msgspec.structs.replace(input_spec(n, s), shared="shared")
+            for n, s in (data.get("inputs") or {}).items()
         ),
         checks=tuple(
             Check(c["id"], c["holds"], FrozenMap(_languages(c["message"])), n)

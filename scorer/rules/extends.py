@@ -15,8 +15,9 @@ Nothing here runs anything from a file: names are checked against their patterns
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from scorer.errors import LineMap, Location, Problem
 from scorer.i18n import t
@@ -30,16 +31,14 @@ MAX_DEPTH = 8  # rubrics in one chain of `extends:` (a region's year extending l
 OWN_KEYS = frozenset({"id", "region", "family", "year", "status", "extends", "changes", "provenance"})
 
 
-@dataclass(frozen=True)
-class Reader:
+class Reader(Struct, frozen=True):
     """How rule files are read (scorer/rules/read.py): one file, and the row files of a rubric folder."""
 
     read: Callable[[Path, list[Problem], Path], YamlDocument | None]
     row_files: Callable[[Path], list[Path]]
 
 
-@dataclass
-class Resolved:
+class Resolved(Struct):
     rubric: YamlDocument
     rows: list[YamlDocument]
     origins: dict[str, RowOrigin] = field(default_factory=dict)

@@ -9,6 +9,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import msgspec
+
 from scorer.errors import LineMap
 from scorer.facts import Fact, Template, fact
 from scorer.formula.evaluate import Formula
@@ -19,8 +21,7 @@ from scorer.kinds.targets.model import TargetsSpec
 from scorer.rounding import Rounding
 
 
-@dataclass(frozen=True, slots=True)
-class Metric:
+class Metric(msgspec.Struct, frozen=True):
     """An evidence ratio shown beside the score, never scored (e.g. 结转结余率)."""
 
     id: str
@@ -30,18 +31,16 @@ class Metric:
     places: int
 
 
-@dataclass(frozen=True, slots=True)
-class Form:
+class Form(msgspec.Struct, frozen=True):
     """The official table a rubric prints (`form:` in rubric.yaml): its layout, and for a project's 自评表 the
     row whose inputs and metrics fill the 预算执行 block (年初预算数, 全年预算数, 全年执行数, 执行率)."""
 
     layout: str = "department"  # the 部门整体 table; "project": the 项目支出绩效自评表
     budget_row: str = ""
-    budget: Mapping[str, str] = field(default_factory=FrozenMap)  # column → the row's input or metric
+    budget: Mapping[str, str] = msgspec.field(default_factory=FrozenMap)  # column → the row's input or metric
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
+class Check(msgspec.Struct, frozen=True):
     """A check across a department's figures (`checks:` in rubric.yaml): a condition that must hold, in the
     formula language over the rubric's inputs and the budget block (scorer/rules/across.py), and what is wrong
     when it does not, in the languages the file gives."""
@@ -52,8 +51,7 @@ class Check:
     index: int  # its place under `checks:`, for its lines
 
 
-@dataclass(frozen=True, slots=True)
-class DeclaredDeduction:
+class DeclaredDeduction(msgspec.Struct, frozen=True):
     code: str
     points: Decimal
     reason: str
@@ -134,15 +132,13 @@ class Indicator:
         return next((d for d in self.deductions if d.code == code), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Level:
+class Level(msgspec.Struct, frozen=True):
     name: str
     weight: Decimal
     children: tuple[tuple[str, Decimal], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Grade:
+class Grade(msgspec.Struct, frozen=True):
     name: str
     min: Decimal
     max: Decimal
@@ -154,8 +150,7 @@ class Grade:
         return fact("grade.band_top" if top else "grade.band", min=self.min, max=self.max)
 
 
-@dataclass(frozen=True, slots=True)
-class RowOrigin:
+class RowOrigin(msgspec.Struct, frozen=True):
     """Where a row of a rubric that extends another, or uses a shared row, comes from: the rubric (`id/year`)
     or shared file (`_shared/<name>`) that states it ("" for this rubric's own), its id there, and the change
     that took or altered it (its file and line; none for a row taken as it is)."""

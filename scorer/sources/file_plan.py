@@ -26,12 +26,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePath
 
+import msgspec
+
 from scorer.errors import Location, UserError
 from scorer.i18n import t
 
 
-@dataclass(frozen=True)
-class Gathered:
+class Gathered(msgspec.Struct, frozen=True):
     """A folder or glob a command gathers inputs from: its folder, and whether a name below it is read."""
 
     root: Path
@@ -39,15 +40,13 @@ class Gathered:
     shown: str  # the folder or glob as the user wrote it
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(msgspec.Struct, frozen=True):
     path: Path
     option: str  # the option that named it: -o, --db, --to-inputs
     folder: bool = False  # a new folder of files the command names itself (`score batch --return-to`)
 
 
-@dataclass(frozen=True)
-class _Place:
+class _Place(msgspec.Struct, frozen=True):
     """A path as the checks compare it: resolved, and the file it names (None where there is none)."""
 
     path: Path

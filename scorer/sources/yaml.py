@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct, field
 
 from scorer.errors import LineMap, Location, PathKey, Problem, UserError, field_name
 from scorer.escape import one_line
@@ -50,8 +50,7 @@ _SMALL = int(MAX_MAGNITUDE)  # a whole number of smaller magnitude is never out 
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
-@dataclass(slots=True)
-class YamlDocument:
+class YamlDocument(Struct):
     path: str
     data: Any
     lines: LineMap

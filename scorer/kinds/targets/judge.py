@@ -6,9 +6,10 @@ Every completion and mean is an exact Fraction; only the texts and the JSON roun
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+
+from msgspec import Struct
 
 from scorer.facts import Fact, fact, said
 from scorer.kinds.targets.model import Part, Target, TargetOutcome
@@ -88,8 +89,7 @@ def _closeness(value: int, goal: int) -> Fraction:
     return Fraction(small, large)
 
 
-@dataclass(frozen=True, slots=True)
-class TargetsScore:
+class TargetsScore(Struct, frozen=True):
     raw: Fraction
     targets: tuple[TargetOutcome, ...]
     reasons: tuple[Fact, ...]

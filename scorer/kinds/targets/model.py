@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+import msgspec
+
 from scorer.kinds.targets.words import KIND_OF_UNIT, MONEY_IN_YUAN, UNIT_ALIASES
 
 
-@dataclass(frozen=True)
-class DeclaredTarget:
+class DeclaredTarget(msgspec.Struct, frozen=True):
     """A target a 自评表 declares for an indicator of the rules (its 二级/三级指标 and 年度指标值)."""
 
     indicator: str  # output_targets or outcome_targets
@@ -44,14 +45,12 @@ class Part:
         object.__setattr__(self, "ratio", (amount.numerator, amount.denominator))
 
 
-@dataclass(frozen=True, slots=True)
-class Expression:
+class Expression(msgspec.Struct, frozen=True):
     text: str
     parts: tuple[Part, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(msgspec.Struct, frozen=True):
     """One declared target as the department listed it, read and checked."""
 
     name: str
@@ -65,8 +64,7 @@ class Target:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class TargetOutcome:
+class TargetOutcome(msgspec.Struct, frozen=True):
     name: str
     target: str
     actual: str
@@ -81,8 +79,7 @@ class TargetOutcome:
     points: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TargetsSpec:
+class TargetsSpec(msgspec.Struct, frozen=True):
     """A targets row's rule: the categories its targets fall in, and how they roll up into its score."""
 
     categories: tuple[str, ...]

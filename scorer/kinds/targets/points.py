@@ -13,8 +13,9 @@ rounded once, to the row's places by its mode, before they are added.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from fractions import Fraction
+
+from msgspec.structs import replace
 
 from scorer.facts import Fact, fact, said
 from scorer.kinds.targets.model import Part, Target, TargetOutcome
