@@ -21,6 +21,7 @@ from scorer.batch.sources import Source, read
 from scorer.batch.summary import Brief, brief
 from scorer.engine.result import Result
 from scorer.errors import Location, Problem, UserError
+from scorer.facts import fact
 from scorer.i18n import t
 from scorer.rules.model import RuleSet
 
@@ -87,13 +88,13 @@ def score_source(source: Source, rules: RuleSet, adjustments: Adjustments | None
     except UserError as exc:
         return Refused(source, tuple(exc.problems))
     except RuleRuntimeError as exc:
-        return Refused(source, (Problem(exc.location(), str(exc)),))
+        return Refused(source, (Problem(exc.location(), exc.fact),))
     except RecursionError:
-        return Refused(source, (Problem(Location(source.display, source.where), t("batch.too_deep")),))
+        return Refused(source, (Problem(Location(source.display, source.where), fact("batch.too_deep")),))
     except Exception as exc:  # a bug in the engine: the batch goes on, the department is listed
         if os.environ.get("SCORE_DEBUG"):
             raise
-        what = t("cli.bug", what=f"{type(exc).__name__}: {exc}")
+        what = fact("cli.bug", what=f"{type(exc).__name__}: {exc}")
         return Refused(source, (Problem(Location(source.display, source.where), what),), bug=True)
 
 
@@ -108,9 +109,9 @@ def _table(source: Source, rules: RuleSet) -> Other | tuple[Department, Decimal 
         submitted = read_submitted(Path(source.payload), rules, source.display)
     except UserError as exc:
         said = [p.message for p in exc.problems]
-        if said not in ([t("audit.read.no_table")], [t("audit.read.empty")]):
+        if said not in ([fact("audit.read.no_table")], [fact("audit.read.empty")]):
             raise
-        why = t("batch.other.no_table") if said == [t("audit.read.no_table")] else said[0]
+        why = fact("batch.other.no_table") if said == [fact("audit.read.no_table")] else said[0]
         return Other(source, (Problem(Location(source.display), why),))
     return submitted.department, submitted.audit.table.total, submitted.audit.errors
 

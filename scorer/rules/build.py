@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.errors import Problem
-from scorer.facts import Template
+from scorer.facts import Message, Template
 from scorer.formula.evaluate import Formula, FormulaError, compile_formula
 from scorer.immutable import FrozenMap, freeze
 from scorer.kinds.base import FORMULA_NAMES, InputSpec
@@ -44,7 +44,7 @@ def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem
     inputs = tuple(input_spec(name, spec) for name, spec in (data.get("inputs") or {}).items())
     input_names = {spec.name for spec in inputs}
 
-    def fail(key: tuple[str | int, ...], message: str) -> None:
+    def fail(key: tuple[str | int, ...], message: Message) -> None:
         problems.append(Problem(doc.at(key, ident, field_name(key)), message))
 
     formula = _formula(data, input_names, fail)
@@ -88,7 +88,7 @@ def build_indicator(doc: YamlDocument, default: Rounding, problems: list[Problem
     )
 
 
-Fail = Callable[[tuple[str | int, ...], str], None]
+Fail = Callable[[tuple[str | int, ...], Message], None]
 
 
 def _formula(data: dict[str, Any], input_names: set[str], fail: Fail) -> Formula | None:
@@ -97,7 +97,7 @@ def _formula(data: dict[str, Any], input_names: set[str], fail: Fail) -> Formula
     try:
         return compile_formula(data["formula"], input_names | FORMULA_NAMES)
     except FormulaError as exc:
-        fail(("formula",), str(exc))
+        fail(("formula",), exc.fact)
         return None
 
 
@@ -107,7 +107,7 @@ def _metrics(data: dict[str, Any], input_names: set[str], fail: Fail) -> list[Me
         try:
             compiled = compile_formula(item["formula"], input_names | FORMULA_NAMES)
         except FormulaError as exc:
-            fail(("metrics", index, "formula"), str(exc))
+            fail(("metrics", index, "formula"), exc.fact)
             continue
         metrics.append(
             Metric(item["id"], item["name"], compiled, item.get("unit", ""), item.get("places", 2))
@@ -127,7 +127,7 @@ def _reasons(data: dict[str, Any], allowed: set[str], fail: Fail) -> dict[str, T
         try:
             reasons[language] = compile_template(source, allowed)
         except TemplateError as exc:
-            fail(where, str(exc))
+            fail(where, exc.fact)
     return reasons
 
 
