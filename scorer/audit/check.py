@@ -33,14 +33,17 @@ from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.grid import Doubt, Where
 
 
-def audit(table: SubmittedTable, rules: RuleSet) -> Audit:
-    return _Auditor(table, rules).run()
+def audit(table: SubmittedTable, rules: RuleSet, lang: str | None = None) -> Audit:
+    """The table audited; `lang`: the language of the reasons it restates for rows that give none (default:
+    the current one)."""
+    return _Auditor(table, rules, lang).run()
 
 
 class _Auditor(ChecksTotals):
-    def __init__(self, table: SubmittedTable, rules: RuleSet):
+    def __init__(self, table: SubmittedTable, rules: RuleSet, lang: str | None = None):
         self.table = table
         self.rules = rules
+        self.lang = lang
         self.year = table.year or rules.year
         self.findings: list[Finding] = []
         self.recovered: dict[str, IndicatorInputs] = {}
@@ -342,13 +345,13 @@ class _Auditor(ChecksTotals):
         """A formula row whose facts cannot be read: its score is kept as an override, with its reason."""
         if not 0 <= claimed <= indicator.weight or not indicator.rounding.fits(claimed):
             return
-        reason = row.reason or t("audit.kept_reason")
+        reason = row.reason or t("audit.kept_reason", self.lang)
         self.recovered[indicator.id] = IndicatorInputs(override=Override(claimed, reason, row.improvement))
 
     def recover_deduction(self, row: TableRow, indicator: Indicator, claimed: Decimal) -> None:
         lost = EXACT.subtract(indicator.weight, min(max(claimed, Decimal(0)), indicator.weight))
         if lost > 0 and indicator.rounding.fits(lost):
-            reason = row.reason or t("audit.no_reason_given")
+            reason = row.reason or t("audit.no_reason_given", self.lang)
             deduction = Deduction(lost, reason, row.improvement)
             self.recovered[indicator.id] = IndicatorInputs(deductions=(deduction,))
         elif row.improvement:

@@ -62,9 +62,12 @@ class Submitted:
     department: Department
 
 
-def read_submitted(path: Path, rules: RuleSet, display: str | None = None) -> Submitted:
+def read_submitted(
+    path: Path, rules: RuleSet, display: str | None = None, lang: str | None = None
+) -> Submitted:
     """A 自评表 (a workbook, or pasted table text) audited under `rules` and re-scored from the facts it states,
-    as `audit --to-inputs` writes them: the one reading `score batch` and the web workplace share."""
+    as `audit --to-inputs` writes them: the one reading `score batch` and the web workplace share. `lang`: the
+    language of the reasons restated for rows that give none."""
     from scorer.inputs.read import read_inputs
     from scorer.sources.yaml import YamlDocument
 
@@ -73,7 +76,7 @@ def read_submitted(path: Path, rules: RuleSet, display: str | None = None) -> Su
     doubts = doubt_problems(table)
     if doubts:  # a cell not read as the table shows it: never scored as some other number
         raise UserError(doubts)
-    found = audit(table, rules)
+    found = audit(table, rules, lang)
     document = YamlDocument(display, inputs_data(found.recovered), LineMap({(): 1}))
     return Submitted(found, read_inputs(document, rules))
 

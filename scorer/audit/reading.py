@@ -14,8 +14,7 @@ from collections.abc import Sequence
 
 from scorer.audit.model import SubmittedTable, TableRow
 from scorer.errors import Location, UserError
-from scorer.facts import fact, separated
-from scorer.i18n import t
+from scorer.facts import Message, fact, joined, said, separated
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.grid import GARBLED, NOT_A_NUMBER, Doubt, Where
 
@@ -72,8 +71,9 @@ def _all_doubts(table: SubmittedTable) -> list[Doubt]:
     return [*table.doubts, *(d for row in table.rows for d in row.doubts)]
 
 
-def _places(places: list[Where]) -> str:
+def _places(places: list[Where]) -> Message:
     """The first few places: "lines 13, 14, 17, …" in a text table, "自评表!E14, 自评表!E15" in a workbook."""
-    comma = t("audit.read.comma")
-    shown = comma.join(str(place) for place in places[:SHOWN]) + (comma + "…" if len(places) > SHOWN else "")
-    return t("audit.read.lines", lines=shown) if isinstance(places[0], int) else shown
+    comma = fact("audit.read.comma")
+    more = (comma, said("…")) if len(places) > SHOWN else ()
+    shown = joined(separated(comma, (said(str(place)) for place in places[:SHOWN])), *more)
+    return fact("audit.read.lines", lines=shown) if isinstance(places[0], int) else shown

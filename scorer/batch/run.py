@@ -146,7 +146,7 @@ def _take(outcome: Scored, summary: Summary, run: BatchRun, writer: Writer | Non
     """A scored department into the summary, the history database and every output that wants it."""
     result, place = outcome.result, outcome.source.place
     previous, identity = _last_year(writer, result, run, summary) if writer else (None, "")
-    found = worded(outcome.findings)
+    found = worded(outcome.findings, lang)
     summary.add(result, place, previous, outcome.stated, identity, found, outcome.review)
     if writer:
         writer.add(result, place)
