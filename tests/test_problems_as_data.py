@@ -111,7 +111,9 @@ def test_the_problems_of_one_line_are_in_the_order_of_their_words_in_each_langua
     broken = VALID_INPUTS.replace("  budget_execution:\n    execution_rate: 98.88", one_line)
     problems = _refused(tmp_path, broken)
     assert len({p.location.line for p in problems}) == 1 and len(problems) == 3
-    shown = {lang: [str(as_dict(p, lang)["message"]) for p in ordered(problems, lang)] for lang in ("zh", "en")}
+    shown = {
+        lang: [str(as_dict(p, lang)["message"]) for p in ordered(problems, lang)] for lang in ("zh", "en")
+    }
     assert all(words == sorted(words) for words in shown.values()), shown
     assert [m[:2] for m in shown["en"]] == ["ex", "un", "un"], shown  # expected a number, unknown key…
 
