@@ -93,7 +93,11 @@ class UserError(ScoreError):
 
     def __init__(self, problems: Problem | Iterable[Problem]):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        """The problems in the current language, when a traceback or a log asks: the outputs word them in theirs."""
+        return "\n".join(str(p) for p in self.problems)
 
     @classmethod
     def at(cls, location: Location, message: Message) -> UserError:
