@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from scorer.escape import one_line
-from scorer.i18n import t
+from scorer.facts import Fact, Message, fact
+from scorer.i18n import Worded, say
 
 PathKey = tuple[str | int, ...]
 
@@ -44,11 +45,12 @@ class Location:
     path: str = ""
     line: int | str | None = None  # a line number, or a workbook's sheet and cell ("指标!I7")
     indicator: str | None = None
-    field: str | None = None
+    field: str | Message | None = None  # a key, or a workbook's column in the words of its header
 
-    def prefix(self) -> str:
+    def prefix(self, lang: str | None = None) -> str:
         """`path:line: [indicator] field: ` — the form editors and CI annotations understand. The path and a
-        workbook's sheet come from files: shown on one line, escaped, so that neither can forge a message."""
+        workbook's sheet come from files: shown on one line, escaped, so that neither can forge a message. A
+        column is named in `lang` (default: the current language)."""
         parts = []
         if self.path:
             path = one_line(self.path)
@@ -56,7 +58,7 @@ class Location:
         if self.indicator:
             parts.append(f"[{_short(self.indicator)}]")
         if self.field:
-            parts.append(f"{_short(self.field)}:")
+            parts.append(f"{_short(self.field if isinstance(self.field, str) else say(self.field, lang))}:")
         return " ".join(parts)
 
 
@@ -67,29 +69,19 @@ def _short(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong in one place. `severity` is "error" or "warning"."""
+    """One thing wrong in one place, as data: what is wrong is a `Fact` (a catalogue key and its values), worded
+    where it is shown, in the language chosen there (scorer/render/problems.py). `severity` is "error" or
+    "warning"."""
 
     location: Location
-    message: str
+    message: Message
     severity: str = "error"
 
     def __str__(self) -> str:
-        """The problem on one line, whatever text from a file it quotes (a key, a name, a path): a line break
-        in it is shown as ⏎, a control character escaped (scorer/escape.py)."""
+        """The problem on one line in the current language (for logs; the outputs word it in theirs)."""
         prefix = self.location.prefix()
-        message = one_line(self.message)
+        message = one_line(say(self.message))
         return f"{prefix} {message}" if prefix else message
-
-    def to_dict(self) -> dict[str, object]:
-        loc = self.location
-        return {
-            "path": loc.path,
-            "line": loc.line,
-            "indicator": loc.indicator,
-            "field": loc.field,
-            "severity": self.severity,
-            "message": self.message,
-        }
 
 
 class ScoreError(Exception):
@@ -101,25 +93,29 @@ class UserError(ScoreError):
 
     def __init__(self, problems: Problem | Iterable[Problem]):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        """The problems in the current language, when a traceback or a log asks: the outputs word them in theirs."""
+        return "\n".join(str(p) for p in self.problems)
 
     @classmethod
-    def at(cls, location: Location, message: str) -> UserError:
+    def at(cls, location: Location, message: Message) -> UserError:
         return cls(Problem(location, message))
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' suffix for the closest choice, or ''. A word far longer than any name is no
+def did_you_mean(word: str, choices: Iterable[str]) -> Fact | None:
+    """A ' (did you mean 'x'?)' suffix for the closest choice, or None. A word far longer than any name is no
     slip of the keyboard (and comparing it would take time in proportion to its length squared)."""
     if len(str(word)) > 100:
-        return ""
+        return None
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return t("hint.did_you_mean", word=close[0]) if close else ""
+    return fact("hint.did_you_mean", word=close[0]) if close else None
 
 
 def with_path(problem: Problem, path: str) -> Problem:
     return replace(problem, location=replace(problem.location, path=path))
 
 
-class RulesNotFound(Exception):
+class RulesNotFound(Worded):
     """`--rules` names neither a shipped year nor a rules folder (a usage error, not a file problem)."""

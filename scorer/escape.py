@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
-from scorer.invisible import DRAWN_AS_NOTHING
+from scorer.invisible import DRAWN_AS_NOTHING, drawn_as_nothing
 
 # C0 controls but tab and newline, DEL, C1 controls, the invisible formatting characters that reorder or hide
 # text (bidi embeddings, overrides and isolates, marks, line and paragraph separators), and what no XML document
@@ -27,7 +28,11 @@ _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cn", "Co", "
 
 
 def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+    return _escaped(match.group())
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
@@ -40,8 +45,31 @@ def visible(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """`visible`, with line breaks shown as ⏎ so that one value stays on one line (messages, cells)."""
-    return visible(text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\r", "\\r"))
+    """`plain`, with line breaks shown as ⏎ so that one value stays on one line (messages, cells)."""
+    return plain(text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\r", "\\r"))
+
+
+def plain(text: str) -> str:
+    """`visible`, and each character drawn as nothing (scorer/invisible.py: a zero-width space, a variation
+    selector, a filler, U+2800) shown as its escape too: in a message, two names that differ by one of them
+    must not look alike (`财政局` and `财\u200b政局`). Documents keep them (`visible`): they are the text."""
+    shown = visible(text)
+    if shown.isascii() or (shown.replace("\t", " ").isprintable() and not _printable_nothing().search(shown)):
+        return shown  # most text: what is drawn as nothing is unprintable, but for a few marks and fillers
+    return "".join(_escaped(char) if drawn_as_nothing(char) else char for char in shown)
+
+
+@cache
+def _printable_nothing() -> re.Pattern[str]:
+    """The characters drawn as nothing that Python counts as printable (variation selectors, fillers, U+2800)."""
+    codes = sorted(ord(c) for c in DRAWN_AS_NOTHING if c.isprintable())
+    spans: list[list[int]] = []
+    for code in codes:  # as ranges: a class of single characters is slow to search
+        if spans and spans[-1][1] == code - 1:
+            spans[-1][1] = code
+        else:
+            spans.append([code, code])
+    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in spans) + "]")
 
 
 def is_blank(text: str) -> bool:

@@ -10,7 +10,7 @@ language:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -55,11 +55,45 @@ class RuleReason:
         return dict(self.templates).get(language, self.templates[0][1])
 
 
-Message = Fact | Said | RuleReason
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """Messages said one after the other, as one (a message and its hint, a name and its "did you mean"):
+    worded as the concatenation of its parts' words, each in the same language."""
+
+    parts: tuple[Fact | Said | RuleReason | Joined, ...]
 
 
-def fact(key: str, **values: str | int | Decimal | Fraction | Message | None) -> Fact:
+Message = Fact | Said | RuleReason | Joined
+
+
+def fact(key: str, /, **values: str | int | Decimal | Fraction | Message | None) -> Fact:
     return Fact(key, tuple(values.items()))
+
+
+def joined(*parts: Message | str | None) -> Message:
+    """The parts as one message; a plain text among them is what a file or the user wrote (a `Said`), and
+    empty parts (None, "") are left out."""
+    kept = tuple(
+        said(part) if isinstance(part, str) else part for part in parts if part is not None and part != ""
+    )
+    return kept[0] if len(kept) == 1 else Joined(kept)
+
+
+def separated(separator: Message, parts: Iterable[Message]) -> Message:
+    """The parts with the separator between each two ("a or b or c", "a、b")."""
+    listed = list(parts)
+    return joined(
+        *[piece for i, part in enumerate(listed) for piece in ((separator, part) if i else (part,))]
+    )
+
+
+def key_of(message: Message) -> str | None:
+    """The catalogue key a message is known by: its own, or its first part's; None for what a person wrote."""
+    if isinstance(message, Fact):
+        return message.key
+    if isinstance(message, Joined):
+        return next((k for k in map(key_of, message.parts) if k is not None), None)
+    return None
 
 
 def said(text: str) -> Said:

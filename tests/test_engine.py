@@ -8,6 +8,7 @@ import pytest
 
 from scorer.engine.result import Result
 from scorer.errors import UserError
+from scorer.i18n import say
 from scorer.rules.model import RuleSet
 from scorer.rules.read import load_rules
 
@@ -129,7 +130,7 @@ def test_an_execution_rate_above_its_plausible_range_is_refused_with_the_likely_
 ) -> None:
     with pytest.raises(UserError) as raised:
         score_yaml(BASE.replace("execution_rate: 100", "execution_rate: 934"))
-    assert raised.value.problems[0].message == "must be at most 100, got 934 (did you mean 93.4?)"
+    assert say(raised.value.problems[0].message) == "must be at most 100, got 934 (did you mean 93.4?)"
 
 
 def test_with_a_wider_range_a_rate_above_100_percent_is_capped(

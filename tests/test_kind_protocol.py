@@ -247,7 +247,9 @@ def test_the_steps_kind_lints_its_own_threshold() -> None:
         far = dataclasses.replace(steps, threshold=Decimal(-5))
         with speaking("en"):
             found = [
-                p for p in registry.kind("steps").lint(far, indicator, rules.year) if "threshold" in p.message
+                p
+                for p in registry.kind("steps").lint(far, indicator, rules.year)
+                if "threshold" in say(p.message)
             ]
         assert len(found) == 1, found
         place = (*steps.path, "threshold")
@@ -255,4 +257,4 @@ def test_the_steps_kind_lints_its_own_threshold() -> None:
             place
         )
         assert isinstance(found[0].location.line, int)
-        assert "the threshold -5 lies outside what" in found[0].message
+        assert "the threshold -5 lies outside what" in say(found[0].message)

@@ -102,6 +102,7 @@ _DATACLASSES_KEPT = {
     "scorer.facts.Fact",
     "scorer.facts.Said",
     "scorer.facts.RuleReason",
+    "scorer.facts.Joined",
     "scorer.errors.LineMap",
     "scorer.errors.Location",
     "scorer.errors.Problem",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from scorer.i18n import say
 from scorer.kinds.targets.judge import judge
 from scorer.kinds.targets.read import (
     MAX_TEXT_LENGTH,
@@ -76,7 +77,7 @@ def test_an_actual_that_states_a_bound_is_refused(actual: str, word: str) -> Non
     with pytest.raises(TargetError) as caught:
         parse_actual(actual)
     assert str(caught.value) == f"'{actual}' states a bound ({word}), not the value achieved"
-    assert "write the value achieved itself" in caught.value.hint
+    assert "write the value achieved itself" in say(caught.value.hint)
 
 
 def test_the_bound_message_names_the_field_and_suggests_the_fix() -> None:
@@ -141,7 +142,7 @@ def test_digits_that_are_not_plain_digits_are_refused(text: str, odd: str) -> No
         with pytest.raises(TargetError) as caught:
             reader(text)
         assert str(caught.value) == f"cannot read '{text}': '{odd}' is not a plain digit"
-        assert "digits 0-9" in caught.value.hint
+        assert "digits 0-9" in say(caught.value.hint)
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,8 @@ def test_a_district_is_imported_from_its_list_once(tmp_path: Path) -> None:
     book.active.append(["示例区统计\u200b局　", ""])
     book.save(tmp_path / "名单.xlsx")
     twice = score("accounts", "import", "--data", str(data), str(tmp_path / "名单.xlsx"))
-    assert twice.returncode == 1 and "名单.xlsx:Sheet!A3: [示例区统计\u200b局]" in twice.stderr
+    # the second name shown with its zero-width space escaped: it never looks like the first
+    assert twice.returncode == 1 and "名单.xlsx:Sheet!A3: [示例区统计\\u200b局]" in twice.stderr
     assert "与 Sheet!A2 是同一个部门" in twice.stderr and len(logins(data)) == 2  # all or none
     out = tmp_path / "passwords.csv"
     written = score("accounts", "import", "--data", str(data), str(listed), "-o", str(listed))

@@ -14,6 +14,7 @@ from cli import app
 from scorer.errors import UserError
 from scorer.i18n import speaking
 from scorer.maintain.lint import lint
+from scorer.render.problems import line
 from scorer.sources.yaml import parse_yaml
 from tests.conftest import VALID_INPUTS
 from tests.test_kinds import ILLUSTRATIVE
@@ -60,7 +61,7 @@ def test_full_width_punctuation_in_text_is_no_error() -> None:
 def test_the_hints_speak_chinese() -> None:
     with speaking("zh"), pytest.raises(UserError) as caught:
         parse_yaml("items:\n  - {from: 95， to: 100}\n", "f.yaml")
-    assert "{…} 中用了全角逗号“，”" in str(caught.value)
+    assert "{…} 中用了全角逗号“，”" in line(caught.value.problems[0], "zh")
 
 
 def test_a_full_width_colon_in_a_rule_files_flow_mapping_is_named(tmp_path: Path) -> None:

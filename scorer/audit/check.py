@@ -33,14 +33,17 @@ from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.grid import Doubt, Where
 
 
-def audit(table: SubmittedTable, rules: RuleSet) -> Audit:
-    return _Auditor(table, rules).run()
+def audit(table: SubmittedTable, rules: RuleSet, lang: str | None = None) -> Audit:
+    """The table audited; `lang`: the language of the reasons it restates for rows that give none (default:
+    the current one)."""
+    return _Auditor(table, rules, lang).run()
 
 
 class _Auditor(ChecksTotals):
-    def __init__(self, table: SubmittedTable, rules: RuleSet):
+    def __init__(self, table: SubmittedTable, rules: RuleSet, lang: str | None = None):
         self.table = table
         self.rules = rules
+        self.lang = lang
         self.year = table.year or rules.year
         self.findings: list[Finding] = []
         self.recovered: dict[str, IndicatorInputs] = {}
@@ -52,7 +55,7 @@ class _Auditor(ChecksTotals):
         where: Where | None,
         message: Fact,
         indicator: Indicator | None = None,
-        what: str = "",
+        what: Fact | None = None,
         note: bool = False,
     ) -> None:
         location = Location(self.table.path, where, indicator.title if indicator else None, what or None)
@@ -60,7 +63,7 @@ class _Auditor(ChecksTotals):
 
     def doubt(self, doubt: Doubt, indicator: Indicator | None = None) -> None:
         """A cell that could not be read as shown: a fault where it stands."""
-        what = t(doubt.field) if doubt.field else ""
+        what = fact(doubt.field) if doubt.field else None
         self.say(doubt.where, fact(doubt.why, text=said(doubt.text)), indicator, what)
 
     # ---- the whole table ----
@@ -184,7 +187,7 @@ class _Auditor(ChecksTotals):
         names = [i.name for i in self.rules.indicators if i.name]
         if row.name:
             close = difflib.get_close_matches(row.name, names, n=1, cutoff=0.5) if len(row.name) < 100 else []
-            hint = t("hint.did_you_mean", word=close[0]) if close else ""
+            hint = fact("hint.did_you_mean", word=close[0]) if close else None
             self.say(row.at("name"), fact("audit.row_unknown", name=said(row.name), hint=hint))
         else:
             self.say(row.where, fact("audit.row_unnamed"))
@@ -198,21 +201,21 @@ class _Auditor(ChecksTotals):
                 row.at("weight"),
                 fact("audit.weight", printed=row.weight, rule=weight),
                 indicator,
-                t("form.weight"),
+                fact("form.weight"),
             )
         claimed = row.score
         if claimed is None:
             if not any(doubt.field == "xlsx.score" for doubt in row.doubts):  # else said where it stands
-                self.say(row.at("score"), fact("audit.score_missing"), indicator, t("xlsx.score"))
+                self.say(row.at("score"), fact("audit.score_missing"), indicator, fact("xlsx.score"))
             return
         where = row.at("score")
         if claimed < 0 or claimed > weight:
             self.say(
-                where, fact("audit.score_range", score=claimed, weight=weight), indicator, t("xlsx.score")
+                where, fact("audit.score_range", score=claimed, weight=weight), indicator, fact("xlsx.score")
             )
         lost = EXACT.subtract(weight, claimed)
         if lost > 0 and not row.reason:
-            self.say(where, fact("audit.no_reason", lost=lost), indicator, t("form.reasons"))
+            self.say(where, fact("audit.no_reason", lost=lost), indicator, fact("form.reasons"))
         facts = stated_values(indicator, row.reason) if row.reason else {}
         stated = facts.pop("score", None)
         deducted = stated_deduction(row.reason) if row.reason else None
@@ -222,7 +225,7 @@ class _Auditor(ChecksTotals):
                 row.at("reason"),
                 fact("audit.score_stated", stated=stated, score=claimed),
                 indicator,
-                t("form.reasons"),
+                fact("form.reasons"),
             )
         elif scored_by_kind(indicator):
             self.check_kind(row, indicator, claimed)
@@ -236,7 +239,7 @@ class _Auditor(ChecksTotals):
                     row.at("reason"),
                     fact("audit.deduction_stated", stated=deducted, lost=EXACT.subtract(start, claimed)),
                     indicator,
-                    t("form.reasons"),
+                    fact("form.reasons"),
                 )
         if by_formula:
             self.check_formula(row, indicator, facts, claimed)
@@ -262,7 +265,7 @@ class _Auditor(ChecksTotals):
                 row.at("score"),
                 fact("audit.kind", score=claimed, expected=result.score, facts=shown),
                 indicator,
-                t("xlsx.score"),
+                fact("xlsx.score"),
             )
 
     def check_formula(
@@ -274,18 +277,18 @@ class _Auditor(ChecksTotals):
             if claimed < indicator.weight:  # a score the audit cannot recompute, it cannot vouch for
                 needs = "、".join(f"{spec.label}" for spec in needed if spec.name not in facts)
                 said_facts = fact("audit.not_recomputed", score=claimed, needs=needs)
-                self.say(where, said_facts, indicator, t("form.reasons"))
+                self.say(where, said_facts, indicator, fact("form.reasons"))
             self.keep(row, indicator, claimed)
             return
         wrong = self.implausible(indicator, facts)
         if wrong:
-            self.say(row.at("reason"), fact("audit.fact_range", facts=wrong), indicator, t("form.reasons"))
+            self.say(row.at("reason"), fact("audit.fact_range", facts=wrong), indicator, fact("form.reasons"))
             self.keep(row, indicator, claimed)
             return
         try:
             result = score_indicator(indicator, IndicatorInputs(values=facts), self.year)
         except (RuleRuntimeError, EngineError) as exc:
-            self.say(where, fact("audit.cannot_compute", why=str(exc)), indicator, t("xlsx.score"))
+            self.say(where, fact("audit.cannot_compute", why=exc.fact), indicator, fact("xlsx.score"))
             self.keep(row, indicator, claimed)
             return
         self.recovered[indicator.id] = IndicatorInputs(values=facts, improvement=row.improvement)
@@ -311,14 +314,14 @@ class _Auditor(ChecksTotals):
                             facts=shown,
                         ),
                         indicator,
-                        t("xlsx.score"),
+                        fact("xlsx.score"),
                     )
                     return
         self.say(
             where,
             fact("audit.formula", score=claimed, expected=expected, facts=shown),
             indicator,
-            t("xlsx.score"),
+            fact("xlsx.score"),
         )
 
     def implausible(self, indicator: Indicator, facts: dict[str, Decimal]) -> str:
@@ -342,13 +345,13 @@ class _Auditor(ChecksTotals):
         """A formula row whose facts cannot be read: its score is kept as an override, with its reason."""
         if not 0 <= claimed <= indicator.weight or not indicator.rounding.fits(claimed):
             return
-        reason = row.reason or t("audit.kept_reason")
+        reason = row.reason or t("audit.kept_reason", self.lang)
         self.recovered[indicator.id] = IndicatorInputs(override=Override(claimed, reason, row.improvement))
 
     def recover_deduction(self, row: TableRow, indicator: Indicator, claimed: Decimal) -> None:
         lost = EXACT.subtract(indicator.weight, min(max(claimed, Decimal(0)), indicator.weight))
         if lost > 0 and indicator.rounding.fits(lost):
-            reason = row.reason or t("audit.no_reason_given")
+            reason = row.reason or t("audit.no_reason_given", self.lang)
             deduction = Deduction(lost, reason, row.improvement)
             self.recovered[indicator.id] = IndicatorInputs(deductions=(deduction,))
         elif row.improvement:

@@ -14,6 +14,7 @@ from scorer.audit.check import audit
 from scorer.audit.layout import header_words, read_layout, row_labels, table_year, title_of
 from scorer.audit.model import Audit, SubmittedTable
 from scorer.errors import LineMap, Location, Problem, RulesNotFound, UserError
+from scorer.facts import fact
 from scorer.i18n import t
 from scorer.inputs.model import Department, IndicatorInputs, department_key
 from scorer.inputs.workbook import is_workbook
@@ -45,7 +46,7 @@ def audit_file(path: Path, rules: str | None = None) -> Audit:
         year = table_year(title_of(grid))
         if year is None:
             raise UserError.at(
-                Location(display, grid.rows[0].at(0) if grid.rows else None), t("audit.no_year")
+                Location(display, grid.rows[0].at(0) if grid.rows else None), fact("audit.no_year")
             )
         spec = str(year)
     rule_set = load_rules(spec)
@@ -61,9 +62,12 @@ class Submitted:
     department: Department
 
 
-def read_submitted(path: Path, rules: RuleSet, display: str | None = None) -> Submitted:
+def read_submitted(
+    path: Path, rules: RuleSet, display: str | None = None, lang: str | None = None
+) -> Submitted:
     """A 自评表 (a workbook, or pasted table text) audited under `rules` and re-scored from the facts it states,
-    as `audit --to-inputs` writes them: the one reading `score batch` and the web workplace share."""
+    as `audit --to-inputs` writes them: the one reading `score batch` and the web workplace share. `lang`: the
+    language of the reasons restated for rows that give none."""
     from scorer.inputs.read import read_inputs
     from scorer.sources.yaml import YamlDocument
 
@@ -72,7 +76,7 @@ def read_submitted(path: Path, rules: RuleSet, display: str | None = None) -> Su
     doubts = doubt_problems(table)
     if doubts:  # a cell not read as the table shows it: never scored as some other number
         raise UserError(doubts)
-    found = audit(table, rules)
+    found = audit(table, rules, lang)
     document = YamlDocument(display, inputs_data(found.recovered), LineMap({(): 1}))
     return Submitted(found, read_inputs(document, rules))
 
@@ -84,8 +88,8 @@ def doubt_problems(table: SubmittedTable) -> list[Problem]:
     found = [(d, "") for d in table.doubts] + [(d, row.name) for row in table.rows for d in row.doubts]
     return [
         Problem(
-            Location(table.path, d.where, name or None, t(d.field) if d.field else None),
-            t(d.why, text=d.text),
+            Location(table.path, d.where, name or None, fact(d.field) if d.field else None),
+            fact(d.why, text=d.text),
         )
         for d, name in found
     ]
@@ -104,12 +108,12 @@ def audit_files(paths: list[Path], rules: str | None) -> tuple[list[Audit], list
             problems.extend(exc.problems)
             continue
         except RulesNotFound as exc:
-            problems.append(Problem(Location(display_path(path)), str(exc)))
+            problems.append(Problem(Location(display_path(path)), exc.fact))
             continue
         key = (department_key(found.table.department), found.rules_year)
         first = seen.get(key) if key[0] else None
         if first is not None:
-            message = t(
+            message = fact(
                 "audit.duplicate", department=found.table.department, year=found.rules_year, first=first
             )
             problems.append(Problem(Location(found.table.path), message))

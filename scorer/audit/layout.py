@@ -30,7 +30,7 @@ from scorer.audit.words import (
     words,
 )
 from scorer.errors import Location, UserError
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.inputs.model import Profile
 from scorer.rules.model import RuleSet
 from scorer.sources.grid import (
@@ -80,7 +80,7 @@ def title_of(grid: Grid) -> str:
     rows = _cleaned(grid)
     header = _header(rows)
     if header is None:
-        raise UserError.at(Location(grid.path), t("audit.read.no_table"))
+        raise UserError.at(Location(grid.path), fact("audit.read.no_table"))
     return _title(rows[:header])
 
 
@@ -91,7 +91,7 @@ def read_layout(grid: Grid, rules: RuleSet) -> SubmittedTable:
     rows = _cleaned(grid)
     header = _header(rows)
     if header is None:
-        raise UserError.at(Location(grid.path), t("audit.read.no_table"))
+        raise UserError.at(Location(grid.path), fact("audit.read.no_table"))
     columns = _columns(rows[header], scores)
     before, after = rows[:header], rows[header + 1 :]
     profile = _Profile(before)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from scorer.audit.model import SubmittedTable, TableRow
 from scorer.errors import Location, UserError
-from scorer.i18n import t
+from scorer.facts import Message, fact, joined, said, separated
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.grid import GARBLED, NOT_A_NUMBER, Doubt, Where
 
@@ -44,7 +44,7 @@ def refuse_if_read_in_part(
     what = []
     if unmatched:
         what.append(
-            t(
+            fact(
                 "audit.read.part.rows",
                 count=len(unmatched),
                 rows=rows,
@@ -53,16 +53,17 @@ def refuse_if_read_in_part(
             )
         )
     if missing:
-        what.append(t("audit.read.part.missing", count=len(missing), total=len(rules.indicators)))
+        what.append(fact("audit.read.part.missing", count=len(missing), total=len(rules.indicators)))
     if no_total:
-        what.append(t("audit.no_total"))
+        what.append(fact("audit.no_total"))
     if garbled:
-        what.append(t("audit.read.part.garbled", count=len(garbled), places=_places(garbled)))
+        what.append(fact("audit.read.part.garbled", count=len(garbled), places=_places(garbled)))
     if unclear:
-        what.append(t("audit.read.part.numbers", count=len(unclear), places=_places(unclear)))
+        what.append(fact("audit.read.part.numbers", count=len(unclear), places=_places(unclear)))
     first = (unmatched or garbled or unclear or [table.total_at or table.header_at])[0]
     raise UserError.at(
-        Location(table.path, first), t("audit.read.partly", what=t("audit.read.semicolon").join(what))
+        Location(table.path, first),
+        fact("audit.read.partly", what=separated(fact("audit.read.semicolon"), what)),
     )
 
 
@@ -70,8 +71,9 @@ def _all_doubts(table: SubmittedTable) -> list[Doubt]:
     return [*table.doubts, *(d for row in table.rows for d in row.doubts)]
 
 
-def _places(places: list[Where]) -> str:
+def _places(places: list[Where]) -> Message:
     """The first few places: "lines 13, 14, 17, …" in a text table, "自评表!E14, 自评表!E15" in a workbook."""
-    comma = t("audit.read.comma")
-    shown = comma.join(str(place) for place in places[:SHOWN]) + (comma + "…" if len(places) > SHOWN else "")
-    return t("audit.read.lines", lines=shown) if isinstance(places[0], int) else shown
+    comma = fact("audit.read.comma")
+    more = (comma, said("…")) if len(places) > SHOWN else ()
+    shown = joined(separated(comma, (said(str(place)) for place in places[:SHOWN])), *more)
+    return fact("audit.read.lines", lines=shown) if isinstance(places[0], int) else shown

@@ -14,6 +14,7 @@ from scorer.errors import Problem
 from scorer.escape import json_safe, one_line
 from scorer.i18n import say, t
 from scorer.numbers import to_json_number
+from scorer.render.problems import as_dict, ordered
 from scorer.rounding import fmt
 
 
@@ -65,7 +66,7 @@ def render_text(audits: list[Audit], lang: str) -> str:
 
 
 def _line(finding: Finding, lang: str) -> str:
-    prefix = finding.location.prefix()
+    prefix = finding.location.prefix(lang)
     message = say(finding.message, lang)
     if finding.severity == "note":
         message = t("audit.report.note", lang, message=message)
@@ -79,7 +80,7 @@ def render_json(
     document = {
         "consistent": not refused and all(a.consistent for a in audits),
         "tables": [_table(result, lang) for result in audits],
-        "refused": [p.to_dict() for p in refused],
+        "refused": [as_dict(p, lang) for p in ordered(refused, lang)],
         **(extra or {}),
     }
     return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
@@ -108,9 +109,9 @@ def _table(result: Audit, lang: str) -> dict[str, Any]:
 
 def _finding(finding: Finding, lang: str) -> dict[str, Any]:
     """A finding as a problem's JSON (scorer/errors.py), with its catalogue key before the message."""
-    shown = Problem(finding.location, say(finding.message, lang), finding.severity).to_dict()
-    message = shown.pop("message")
-    return {**shown, "key": finding.message.key, "message": message}
+    shown = as_dict(Problem(finding.location, finding.message, finding.severity), lang)
+    message, key = shown.pop("message"), shown.pop("key")
+    return {**shown, "key": key, "message": message}
 
 
 def _number(value: Any) -> int | float | None:

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from scorer.audit.model import SubmittedTable, TableRow
 from scorer.facts import Fact, fact
-from scorer.i18n import t
 from scorer.numbers import total
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.grid import Where
@@ -33,7 +32,7 @@ class ChecksTotals:
         where: Where | None,
         message: Fact,
         indicator: Indicator | None = None,
-        what: str = "",
+        what: Fact | None = None,
         note: bool = False,
     ) -> None:
         raise NotImplementedError  # the auditor's: gathers the finding at its place
@@ -48,7 +47,7 @@ class ChecksTotals:
                 self.say(
                     printed.where,
                     fact("audit.level_weight", name=printed.name, printed=printed.weight, rule=rule),
-                    what=t("form.weight"),
+                    what=fact("form.weight"),
                 )
 
     def check_subtotals(self, matches: list[Match]) -> None:
@@ -75,7 +74,7 @@ class ChecksTotals:
 
     def check_total(self) -> None:
         table = self.table
-        label = t("form.total")
+        label = fact("form.total")
         if table.total_max is not None and table.total_max != self.rules.total:
             self.say(
                 table.total_at, fact("audit.max", printed=table.total_max, rule=self.rules.total), what=label
@@ -88,7 +87,7 @@ class ChecksTotals:
 
     def check_grade(self) -> None:
         table = self.table
-        label = t("form.grade_label")
+        label = fact("form.grade_label")
         if not self.rules.grades:  # a rubric without grades: no grade to tick
             return
         if table.grade_line is None:

@@ -30,8 +30,7 @@ from msgspec.structs import replace
 
 from scorer.engine.result import Result
 from scorer.errors import Location, Problem, UserError
-from scorer.facts import Said
-from scorer.i18n import t
+from scorer.facts import Message, Said, fact
 from scorer.inputs.model import Department, IndicatorInputs, Override, department_key
 from scorer.rules.model import RuleSet
 
@@ -77,7 +76,7 @@ class Adjustments:
     def unmatched(self, seen: set[str]) -> list[Problem]:
         """The adjustments of departments the batch never scored: said, not dropped."""
         return [
-            Problem(adjustment.where, t("adjust.no_department", department=adjustment.department))
+            Problem(adjustment.where, fact("adjust.no_department", department=adjustment.department))
             for key, made in self.by_department.items()
             if key not in seen
             for adjustment in made
@@ -130,7 +129,7 @@ def read_adjustments(path: Path, rules: RuleSet) -> Adjustments:
     key: tuple[Any, ...] = ("adjustments",) if isinstance(data, dict) else ()
     entries = data.get("adjustments") if isinstance(data, dict) else data
     if not isinstance(entries, list):
-        raise UserError.at(document.at(()), t("adjust.not_a_list"))
+        raise UserError.at(document.at(()), fact("adjust.not_a_list"))
     problems: list[Problem] = []
     found: dict[tuple[str, str], Location] = {}
     adjustments = Adjustments()
@@ -142,7 +141,7 @@ def read_adjustments(path: Path, rules: RuleSet) -> Adjustments:
             continue
         pair = (department_key(adjustment.department), adjustment.indicator)
         if pair in found:
-            problems.append(Problem(adjustment.where, t("adjust.twice", line=found[pair].line or "")))
+            problems.append(Problem(adjustment.where, fact("adjust.twice", line=found[pair].line or "")))
             continue
         found[pair] = adjustment.where
         adjustments.by_department[pair[0]] = (*adjustments.by_department.get(pair[0], ()), adjustment)
@@ -155,31 +154,31 @@ def _entry(entry: Any, at: tuple[Any, ...], document: Any, rules: RuleSet) -> Ad
     from scorer.invisible import without_invisible
     from scorer.numbers import NotANumber, parse_number
 
-    def fail(name: str | None, message: str, indicator: str | None = None) -> UserError:
+    def fail(name: str | None, message: Message, indicator: str | None = None) -> UserError:
         path = (*at, name) if name and isinstance(entry, dict) and name in entry else at
         return UserError.at(document.at(path, indicator, name), message)
 
     if not isinstance(entry, dict):
-        raise fail(None, t("adjust.not_an_entry"))
+        raise fail(None, fact("adjust.not_an_entry"))
     department = entry.get("department")
     if not isinstance(department, str) or not department.strip():
-        raise fail("department", t("adjust.field_required", field="department"))
+        raise fail("department", fact("adjust.field_required", field="department"))
     indicator = _row(entry.get("indicator"), rules)
     if indicator is None:
-        raise fail("indicator", t("adjust.no_row", row=str(entry.get("indicator", ""))))
+        raise fail("indicator", fact("adjust.no_row", row=str(entry.get("indicator", ""))))
     try:
         score = parse_number(entry.get("score"))
     except NotANumber as exc:
-        raise fail("score", str(exc), indicator.id) from None
+        raise fail("score", exc.fact, indicator.id) from None
     if not 0 <= score <= indicator.weight:
-        message = t("inputs.override_range", weight=f"{indicator.weight:f}", score=f"{score:f}")
+        message = fact("inputs.override_range", weight=f"{indicator.weight:f}", score=f"{score:f}")
         raise fail("score", message, indicator.id)
     if not indicator.rounding.fits(score):
-        message = t("inputs.override_places", score=f"{score:f}", places=indicator.rounding.places)
+        message = fact("inputs.override_places", score=f"{score:f}", places=indicator.rounding.places)
         raise fail("score", message, indicator.id)
     reason = entry.get("reason")
     if not isinstance(reason, str) or not without_invisible(reason).strip():
-        raise fail("reason", t("adjust.field_required", field="reason"), indicator.id)
+        raise fail("reason", fact("adjust.field_required", field="reason"), indicator.id)
     where = document.at(at, indicator.id)
     return Adjustment(department.strip(), indicator.id, score, reason.strip(), where)
 

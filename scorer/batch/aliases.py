@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scorer.errors import Location, Problem, UserError
+from scorer.facts import fact
 from scorer.i18n import t
 from scorer.inputs.model import department_key
 from scorer.sources.yaml import display_path
@@ -50,10 +51,12 @@ def read_aliases(path: Path) -> Aliases:
     for old, new, line in pairs:
         key, to = department_key(old), department_key(new)
         if not key or not to:
-            problems.append(Problem(Location(display, line), t("aliases.empty")))
+            problems.append(Problem(Location(display, line), fact("aliases.empty")))
         elif key in given and given[key][0] != to:
             first = given[key][1]
-            problems.append(Problem(Location(display, line), t("aliases.twice", name=old, line=str(first))))
+            problems.append(
+                Problem(Location(display, line), fact("aliases.twice", name=old, line=str(first)))
+            )
         elif key != to:
             given[key] = (to, line)
             found.earlier.setdefault(to, []).append(old)
@@ -63,7 +66,7 @@ def read_aliases(path: Path) -> Aliases:
         seen = {key}
         while to in given:  # a rename of a rename: followed to its end
             if to in seen:
-                raise UserError.at(Location(display, line), t("aliases.loop"))
+                raise UserError.at(Location(display, line), fact("aliases.loop"))
             seen.add(to)
             to = given[to][0]
         found.renamed[key] = to
@@ -78,12 +81,12 @@ def _yaml_pairs(path: Path, display: str) -> list[tuple[str, str, int | str | No
 
     document = load_yaml_file(path, display)
     if not isinstance(document.data, dict):
-        raise UserError.at(Location(display, 1), t("aliases.not_a_mapping"))
+        raise UserError.at(Location(display, 1), fact("aliases.not_a_mapping"))
     pairs = []
     for old, new in document.data.items():
         line = document.lines.line((old,))
         if not isinstance(old, str) or not isinstance(new, str):
-            raise UserError.at(Location(display, line), t("aliases.not_a_name"))
+            raise UserError.at(Location(display, line), fact("aliases.not_a_name"))
         pairs.append((old, new, line))
     return pairs
 
@@ -99,13 +102,13 @@ def _csv_pairs(path: Path, display: str) -> list[tuple[str, str, int | str | Non
     rows = list(csv.reader(io.StringIO(raw.decode(detect(raw, display)).removeprefix("\ufeff"))))
     heads = {t("aliases.head_old", lang).casefold() for lang in ("zh", "en")}
     if not rows or not rows[0] or rows[0][0].strip().casefold() not in heads:
-        raise UserError.at(Location(display, 1), t("aliases.no_header"))
+        raise UserError.at(Location(display, 1), fact("aliases.no_header"))
     pairs: list[tuple[str, str, int | str | None]] = []
     for number, row in enumerate(rows[1:], start=2):
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue
         if len(cells) < 2 or any(cells[2:]):
-            raise UserError.at(Location(display, number), t("aliases.two_cells"))
+            raise UserError.at(Location(display, number), fact("aliases.two_cells"))
         pairs.append((cells[0], cells[1], number))
     return pairs

@@ -18,7 +18,7 @@ from scorer.batch.history_db import HistoryConnection
 from scorer.batch.history_schema import result_columns, scores_query, unpacked
 from scorer.batch.history_values import Checked
 from scorer.errors import Location, UserError
-from scorer.i18n import t
+from scorer.facts import fact
 
 _MISSING = object()
 _ROW = (
@@ -127,7 +127,7 @@ def _get(document: Any, *keys: str) -> Any:
 
 def _disagree(checked: Checked, column: str, value: object, other: str) -> NoReturn:
     shown = str(value)[:40]
-    message = t(
+    message = fact(
         "history.disagrees",
         table=checked.table,
         department=str(checked.department)[:40],

@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 from scorer.batch.history_schema import VERSION, indexes_of, migrate, tables_of
 from scorer.errors import Location, UserError
+from scorer.facts import fact
 from scorer.i18n import t
 from scorer.inputs.model import department_key
 
@@ -70,14 +71,14 @@ def open_for_reading(path: Path) -> HistoryConnection:
     try:
         mode = os.stat(path).st_mode
     except OSError:
-        raise UserError.at(Location(str(path)), t("yaml.not_found")) from None
+        raise UserError.at(Location(str(path)), fact("yaml.not_found")) from None
     if not stat.S_ISREG(mode):
-        raise UserError.at(Location(str(path)), t("history.not_a_file"))
+        raise UserError.at(Location(str(path)), fact("history.not_a_file"))
     connection = _connect(path, "ro")
     try:
         with speaking(path):
             if _is_blank(connection):
-                raise UserError.at(Location(str(path)), t("history.no_history"))
+                raise UserError.at(Location(str(path)), fact("history.no_history"))
             connection.version = _verify(connection, path)
         return connection
     except BaseException:
@@ -93,9 +94,11 @@ def speaking(path: Path) -> Iterator[None]:
     except sqlite3.Error as exc:
         why = str(exc) or type(exc).__name__
         key = "history.read_only" if "readonly" in why else "history.not_a_database"
-        raise UserError.at(Location(str(path)), t(key, why=why)) from None
+        raise UserError.at(Location(str(path)), fact(key, why=why)) from None
     except UnicodeDecodeError:  # a text SQLite hands back that is not UTF-8: score never wrote it
-        raise UserError.at(Location(str(path)), t("history.damaged", why=t("history.why.not_utf8"))) from None
+        raise UserError.at(
+            Location(str(path)), fact("history.damaged", why=fact("history.why.not_utf8"))
+        ) from None
 
 
 # ---- the file ----
@@ -109,16 +112,18 @@ def _regular_or_absent(path: Path) -> os.stat_result | None:
     except FileNotFoundError:
         found = None
     except OSError as exc:
-        raise UserError.at(Location(str(path)), t("history.not_a_database", why=exc.strerror)) from None
+        raise UserError.at(Location(str(path)), fact("history.not_a_database", why=exc.strerror)) from None
     if found is not None and not stat.S_ISREG(found.st_mode):
         key = "history.link" if stat.S_ISLNK(found.st_mode) else "history.not_a_file"
-        raise UserError.at(Location(str(path)), t(key, name=path.name))
+        raise UserError.at(Location(str(path)), fact(key, name=path.name))
     for suffix in _JOURNALS:
         beside = path.with_name(path.name + suffix)
         if os.path.lexists(beside) and not stat.S_ISREG(os.lstat(beside).st_mode):
-            raise UserError.at(Location(str(path)), t("history.link", name=beside.name))
+            raise UserError.at(Location(str(path)), fact("history.link", name=beside.name))
     if found is not None and not os.access(path, os.W_OK):
-        raise UserError.at(Location(str(path)), t("history.read_only", why=t("history.why.permissions")))
+        raise UserError.at(
+            Location(str(path)), fact("history.read_only", why=fact("history.why.permissions"))
+        )
     return found
 
 
@@ -127,7 +132,7 @@ def _connect(path: Path, mode: str) -> HistoryConnection:
     try:
         connection = sqlite3.connect(uri, uri=True, isolation_level=None, factory=HistoryConnection)
     except sqlite3.Error as exc:
-        raise UserError.at(Location(str(path)), t("history.not_a_database", why=str(exc))) from None
+        raise UserError.at(Location(str(path)), fact("history.not_a_database", why=str(exc))) from None
     connection.path = path
     # Queries compare departments as the batch does (`department_key`); a deterministic function of ours only.
     connection.create_function("department_key", 1, department_key, deterministic=True)
@@ -142,7 +147,7 @@ def _still_the_file(connection: HistoryConnection, path: Path, before: os.stat_r
     after = os.lstat(path)
     same = before is None or (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
     if not stat.S_ISREG(after.st_mode) or not same:
-        raise UserError.at(Location(str(path)), t("history.link", name=path.name))
+        raise UserError.at(Location(str(path)), fact("history.link", name=path.name))
 
 
 # ---- the schema ----
@@ -190,10 +195,10 @@ def _verify(connection: sqlite3.Connection, path: Path) -> int:
         checked = [str(exc)]
     if checked != ["ok"]:
         said = " ".join(" ".join(checked).replace("*** in database main ***", "").split())
-        raise UserError.at(Location(str(path)), t("history.damaged", why=said[:200]))
+        raise UserError.at(Location(str(path)), fact("history.damaged", why=said[:200]))
     application, version = connection.execute("PRAGMA application_id").fetchone()[0], _version(connection)
     if application == APPLICATION_ID and version > VERSION:
-        raise UserError.at(Location(str(path)), t("history.newer_schema", version=version))
+        raise UserError.at(Location(str(path)), fact("history.newer_schema", version=version))
     why = ""
     if application not in (0, APPLICATION_ID):
         why = t("history.why.application", id=f"0x{application & 0xFFFFFFFF:08x}")
@@ -202,7 +207,7 @@ def _verify(connection: sqlite3.Connection, path: Path) -> int:
     if not why and (application, version) not in ((0, 1), *((APPLICATION_ID, v) for v in (2, 3, VERSION))):
         why = t("history.why.version", version=version)
     if why:
-        raise UserError.at(Location(str(path)), t("history.foreign", why=why))
+        raise UserError.at(Location(str(path)), fact("history.foreign", why=why))
     orphan = connection.execute("PRAGMA foreign_key_check").fetchone()
     if (
         orphan is not None
@@ -211,7 +216,7 @@ def _verify(connection: sqlite3.Connection, path: Path) -> int:
         why = t("history.why.orphans", table=table)
         if parent in ("indicators", "dictionaries"):
             why = t("history.why.lost_row", table=table, parent=parent)
-        raise UserError.at(Location(str(path)), t("history.damaged", why=why))
+        raise UserError.at(Location(str(path)), fact("history.damaged", why=why))
     return version
 
 

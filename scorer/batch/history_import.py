@@ -24,7 +24,7 @@ from scorer.audit.model import SubmittedTable
 from scorer.batch.history_db import open_for_writing, speaking
 from scorer.batch.sources import Source, table_or_why, walk
 from scorer.errors import Location, Problem, UserError
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.inputs.model import department_key
 from scorer.rules.model import RuleSet
 from scorer.sources.yaml import display_path
@@ -60,17 +60,17 @@ def import_tables(
                 table = _read(entry[0], entry[1], rules)
             except UserError as exc:
                 said = [p.message for p in exc.problems]
-                if entry[1] and said in ([t("audit.read.no_table")], [t("audit.read.empty")]):
-                    others.append(Problem(exc.problems[0].location, t("batch.other.no_table")))
+                if entry[1] and said in ([fact("audit.read.no_table")], [fact("audit.read.empty")]):
+                    others.append(Problem(exc.problems[0].location, fact("batch.other.no_table")))
                 else:
                     problems += exc.problems
                 continue
             if table is None:
-                others.append(Problem(Location(display_path(entry[0])), t("audit.other.form")))
+                others.append(Problem(Location(display_path(entry[0])), fact("audit.other.form")))
                 continue
             first = seen.setdefault((department_key(table.department), table.year or 0), table.path)
             if first != table.path:
-                message = t("audit.duplicate", department=table.department, year=table.year, first=first)
+                message = fact("audit.duplicate", department=table.department, year=table.year, first=first)
                 problems.append(Problem(Location(table.path), message))
                 continue
             tables.append(table)
@@ -89,17 +89,17 @@ def _read(path: Path, folder: bool, rules: RuleSet) -> SubmittedTable | None:
     table = read_layout(read_grid(path, display), rules)
     where = Location(display)
     if table.year is None:
-        raise UserError.at(where, t("audit.no_year"))
+        raise UserError.at(where, fact("audit.no_year"))
     if not table.department.strip():
-        raise UserError.at(where, t("history.import.no_department"))
+        raise UserError.at(where, fact("history.import.no_department"))
     doubts = doubt_problems(table)
     if doubts:  # a number not read as the table shows it is never stored
         raise UserError(doubts)
     if table.total is None or table.total_at is None:
-        raise UserError.at(where, t("history.import.no_total"))
+        raise UserError.at(where, fact("history.import.no_total"))
     for row in table.rows:
         if row.weight is None or row.score is None or not 0 <= row.score <= row.weight:
-            raise UserError.at(Location(display, row.where, row.name or None), t("history.import.row"))
+            raise UserError.at(Location(display, row.where, row.name or None), fact("history.import.row"))
     return table
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from scorer.errors import Location, UserError
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.numbers import out_of_bounds
 
 _DECIMAL = re.compile(r"\d+(\.\d+)?")  # as `format(value, "f")` writes a Decimal; none is below zero
@@ -65,7 +65,7 @@ class Checked:
     def refuse(self, column: str, value: object) -> NoReturn:
         shown = value if isinstance(value, str) else repr(value)
         shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
-        message = t(
+        message = fact(
             "history.bad_value",
             table=self.table,
             department=str(self.department)[:_SHOWN],

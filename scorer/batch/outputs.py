@@ -15,8 +15,8 @@ from scorer.batch.run import BatchRun, run_batch
 from scorer.batch.stream import Outcome
 from scorer.batch.summary import Summary
 from scorer.errors import Location, Problem, UserError
+from scorer.facts import fact
 from scorer.i18n import language as i18n_language
-from scorer.i18n import t
 from scorer.rules.model import RuleSet
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def plan_outputs(command: Command, stdout: TextIO) -> Outputs:
         outputs.returns = Returns(command.return_to, files, i18n_language())
     for target, renderer in outputs.targets:
         if target is None and renderer.binary:
-            raise UserError.at(Location("-"), t("cli.binary_needs_file", format=renderer.name))
+            raise UserError.at(Location("-"), fact("cli.binary_needs_file", format=renderer.name))
         if renderer.name == "pdf":  # said before any work, not after the batch
             from scorer.batch.report.brief_pdf import missing
 
@@ -192,7 +192,7 @@ def finish_streams(summary: Summary, outputs: Outputs) -> list[Path]:
 
     if not summary.scored and not summary.refusals:
         outputs.discard()
-        raise UserError.at(Location(""), t("batch.no_inputs"))
+        raise UserError.at(Location(""), fact("batch.no_inputs"))
     written = []
     if outputs.returns is not None:
         outputs.returns.finish()
@@ -288,9 +288,8 @@ def check_paths(paths: list[Path]) -> None:
     """A file or folder named on the command line that does not exist is a slip in the command, said before any
     work, not a refused department."""
     from scorer.batch.sources import is_pattern
-    from scorer.i18n import t
     from scorer.sources.yaml import display_path
 
     missing = [path for path in paths if not path.exists() and not is_pattern(path)]
     if missing:
-        raise UserError([Problem(Location(display_path(p)), t("batch.path_not_found")) for p in missing])
+        raise UserError([Problem(Location(display_path(p)), fact("batch.path_not_found")) for p in missing])

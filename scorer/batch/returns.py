@@ -29,7 +29,9 @@ from typing import TYPE_CHECKING, Any
 from scorer.batch.adjust import Review, overrides_of
 from scorer.errors import Location, Problem, UserError
 from scorer.escape import one_line
+from scorer.facts import fact
 from scorer.i18n import say, t
+from scorer.render.problems import field_words, lines
 
 if TYPE_CHECKING:
     from scorer.audit.model import Finding
@@ -71,7 +73,9 @@ class Returns:
                 os.mkdir(self._temporary, 0o700)
                 self._folder = self._temporary
         except OSError as exc:
-            raise UserError.at(Location(str(self.target)), t("output.cannot_write", why=str(exc))) from None
+            raise UserError.at(
+                Location(str(self.target)), fact("output.cannot_write", why=str(exc))
+            ) from None
 
     def scored(self, outcome: Scored) -> None:
         """A department's 自评表 as scored (re-scored, when it handed one in) and its 复核意见."""
@@ -111,7 +115,9 @@ class Returns:
                 out.write(data)
         except OSError as exc:
             self.discard()
-            raise UserError.at(Location(str(self.target)), t("output.cannot_write", why=str(exc))) from None
+            raise UserError.at(
+                Location(str(self.target)), fact("output.cannot_write", why=str(exc))
+            ) from None
 
     def finish(self) -> None:
         """Put the folder or the archive in place, checked once more against every input and output."""
@@ -133,7 +139,9 @@ class Returns:
             os.rename(self._temporary, target)
         except OSError as exc:
             self.discard()
-            raise UserError.at(Location(str(self.target)), t("output.cannot_write", why=str(exc))) from None
+            raise UserError.at(
+                Location(str(self.target)), fact("output.cannot_write", why=str(exc))
+            ) from None
 
     def discard(self) -> None:
         if self._archive is not None:
@@ -190,7 +198,9 @@ def _audited(findings: tuple[Finding, ...], names: dict[str, str], lang: str) ->
     rows: list[list[object]] = []
     for finding in findings:
         where = finding.location
-        row = names.get(where.indicator or "", where.indicator or where.field or t("audit.list.sheet", lang))
+        row = names.get(
+            where.indicator or "", where.indicator or field_words(where, lang) or t("audit.list.sheet", lang)
+        )
         said = say(finding.message, lang)
         text = said
         if where.line:  # a workbook's sheet and cell, or a pasted table's line
@@ -201,7 +211,7 @@ def _audited(findings: tuple[Finding, ...], names: dict[str, str], lang: str) ->
 
 
 def refusal(sheet: Any, place: str, problems: tuple[Problem, ...], lang: str) -> None:
-    rows: list[list[object]] = [[str(problem)] for problem in problems]
+    rows: list[list[object]] = [[text] for text in lines(problems, lang)]
     _write(
         sheet,
         [t("returns.refused_title", lang, source=one_line(place))],

@@ -19,6 +19,7 @@ from scorer.audit.files import audit_file
 from scorer.audit.model import Audit
 from scorer.batch.sources import Source, table_or_why, walk
 from scorer.errors import Location, Problem, RulesNotFound, UserError
+from scorer.facts import fact
 from scorer.i18n import t
 from scorer.inputs.model import department_key
 from scorer.numbers import EXACT
@@ -106,7 +107,7 @@ def review(paths: Iterable[Path], rules: str | None) -> DistrictReview:
             if folder and _no_table(
                 reviewed
             ):  # a README.txt, a workbook of other figures: listed, not refused
-                found.others.append((display, (Problem(Location(display), t("batch.other.no_table")),)))
+                found.others.append((display, (Problem(Location(display), fact("batch.other.no_table")),)))
             else:
                 found.rows.append(reviewed)
     return found
@@ -114,7 +115,7 @@ def review(paths: Iterable[Path], rules: str | None) -> DistrictReview:
 
 def _no_table(reviewed: Reviewed) -> bool:
     said = [problem.message for problem in reviewed.problems]
-    return reviewed.status == REFUSED and said in ([t("audit.read.no_table")], [t("audit.read.empty")])
+    return reviewed.status == REFUSED and said in ([fact("audit.read.no_table")], [fact("audit.read.empty")])
 
 
 def _listed(found: DistrictReview, source: Source) -> None:
@@ -130,12 +131,12 @@ def _reviewed(file: Path, display: str, rules: str | None, seen: dict[tuple[str,
     except UserError as exc:
         return Reviewed(display, "", None, None, REFUSED, problems=tuple(exc.problems))
     except RulesNotFound as exc:
-        return Reviewed(display, "", None, None, REFUSED, problems=(Problem(Location(display), str(exc)),))
+        return Reviewed(display, "", None, None, REFUSED, problems=(Problem(Location(display), exc.fact),))
     table = audited.table
     key = (department_key(table.department), audited.rules_year)
     first = seen.get(key) if key[0] else None
     if first is not None:  # a second table of one department and year: refused, naming the first
-        message = t("audit.duplicate", department=table.department, year=audited.rules_year, first=first)
+        message = fact("audit.duplicate", department=table.department, year=audited.rules_year, first=first)
         problem = Problem(Location(table.path), message)
         return Reviewed(display, table.department, table.total, None, DUPLICATE, problems=(problem,))
     seen[key] = table.path

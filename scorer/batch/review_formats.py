@@ -18,6 +18,7 @@ from scorer.batch.review import DistrictReview, Reviewed
 from scorer.errors import Problem
 from scorer.i18n import say, t
 from scorer.render import Renderer
+from scorer.render.problems import field_words, lines, ordered, words
 from scorer.rounding import fmt
 
 REVIEWS = (
@@ -40,7 +41,9 @@ def render(review: DistrictReview, name: str, lang: str) -> str | bytes:
         return render_json(review.audits, review.refused, lang, _json_extra(review, lang))
     if name == "text":
         others = [
-            t("batch.other_line", lang, message=str(p)) for _, problems in review.others for p in problems
+            t("batch.other_line", lang, message=text)
+            for _, problems in review.others
+            for text in lines(problems, lang)
         ]
         return render_text(review.audits, lang) + "".join(line + "\n" for line in others)
     if name == "xlsx":
@@ -76,22 +79,23 @@ def finding_rows(review: DistrictReview, lang: str) -> list[list[object]]:
         if row.audit is not None:
             for finding in row.audit.findings:
                 severity = t("audit.severity." + finding.severity, lang)
-                rows.append(_finding(row, finding.location, severity, say(finding.message, lang)))
-        for problem in row.problems:
-            rows.append(_finding(row, problem.location, t("audit.severity.error", lang), problem.message))
+                rows.append(_finding(row, finding.location, severity, say(finding.message, lang), lang))
+        for problem in ordered(row.problems, lang):
+            error = t("audit.severity.error", lang)
+            rows.append(_finding(row, problem.location, error, words(problem, lang), lang))
     for place, problems in review.others:
-        rows += [[place, "", "", "", "", t("audit.status.other", lang), p.message] for p in problems]
+        rows += [[place, "", "", "", "", t("audit.status.other", lang), words(p, lang)] for p in problems]
     return rows
 
 
-def _finding(row: Reviewed, location: Any, severity: str, message: str) -> list[object]:
+def _finding(row: Reviewed, location: Any, severity: str, message: str, lang: str) -> list[object]:
     where = "" if location.line is None else str(location.line)
     return [
         row.place,
         row.department,
         where,
         location.indicator or "",
-        location.field or "",
+        field_words(location, lang) or "",
         severity,
         message,
     ]
@@ -171,7 +175,7 @@ def _json_extra(review: DistrictReview, lang: str) -> dict[str, object]:
          "status": row.status}
         for row in review.rows
     ]  # fmt: skip
-    others = [{"path": place, "why": [p.message for p in problems]} for place, problems in review.others]
+    others = [{"path": place, "why": [words(p, lang) for p in problems]} for place, problems in review.others]
     return {"list": listed, "others": others, "tally": review.tally(lang)}
 
 

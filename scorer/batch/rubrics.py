@@ -38,16 +38,21 @@ class Rubrics:
         if named_mismatch(self.main, named, year) is None:
             return self.main
         from scorer.errors import UserError
-        from scorer.i18n import t
+        from scorer.facts import fact, joined, said
         from scorer.inputs.choose import named_rubric
 
         folder = named_rubric(doc, named, year)
         try:
             return self.load(folder)
         except UserError as exc:  # said at the file that names it, with the rubric's own first problem
-            first = str(exc.problems[0]) if exc.problems else ""
+            first = (
+                exc.problems[0] if exc.problems else None
+            )  # its place (a rubric's file and line) and words
+            problem = joined(said(first.location.prefix() + " "), first.message) if first else said("")
             where = doc.at(("rubric",), None, "rubric")
-            raise UserError.at(where, t("batch.rubric_unreadable", rubric=named, problem=first)) from None
+            raise UserError.at(
+                where, fact("batch.rubric_unreadable", rubric=named, problem=problem)
+            ) from None
 
     def load(self, folder: str) -> RuleSet:
         """A rubric by its folder, loaded once."""

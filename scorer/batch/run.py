@@ -125,13 +125,13 @@ def run_batch(paths: list[Path], rules: RuleSet | Rubrics, lang: str, run: Batch
                 result = outcome.result
                 first = _duplicate_of(result.department, result.year, seen, outcome.rubric)
                 if first is not None:
-                    outcome = _refuse_duplicate(outcome.source, result.department, result.year, first, lang)
+                    outcome = _refuse_duplicate(outcome.source, result.department, result.year, first)
             if isinstance(outcome, Scored):
                 _take(outcome, seen.summary(outcome.rubric), run, writer, lang)
             elif isinstance(outcome, Other):
                 summary.other(outcome.source.place, outcome.problems)
             else:
-                summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
+                summary.refuse(outcome.source.place, _naming_department(outcome), outcome.bug)
                 if run.on_refused:
                     run.on_refused(outcome.source.place, summary.refusals[-1].problems)
             if run.on_outcome:
@@ -153,7 +153,7 @@ def _take(outcome: Scored, summary: Summary, run: BatchRun, writer: Writer | Non
     """A scored department into the summary, the history database and every output that wants it."""
     result, place = outcome.result, outcome.source.place
     previous, identity = _last_year(writer, result, run, summary) if writer else (None, "")
-    found = worded(outcome.findings)
+    found = worded(outcome.findings, lang)
     summary.add(result, place, previous, outcome.stated, identity, found, outcome.review)
     if writer:
         writer.add(result, place)
@@ -206,7 +206,7 @@ def _briefly(
             place, department, year = outcome.source.place, outcome.brief.department, outcome.brief.year
             first = _duplicate_of(department, year, seen, outcome.rubric)
             if first is not None:
-                duplicate = _refuse_duplicate(outcome.source, department, year, first, lang)
+                duplicate = _refuse_duplicate(outcome.source, department, year, first)
                 summary.refuse(place, duplicate.problems)
             else:
                 seen.summary(outcome.rubric).add_brief(outcome.brief, place)
@@ -215,17 +215,17 @@ def _briefly(
         elif isinstance(outcome, Other):
             summary.other(outcome.source.place, outcome.problems)
         else:
-            summary.refuse(outcome.source.place, _naming_department(outcome, lang), outcome.bug)
+            summary.refuse(outcome.source.place, _naming_department(outcome), outcome.bug)
         if run.on_outcome:
             run.on_outcome(outcome)  # type: ignore[arg-type]
 
 
-def _naming_department(outcome: Refused, lang: str) -> tuple[Problem, ...]:
+def _naming_department(outcome: Refused) -> tuple[Problem, ...]:
     """A refused row of a batch sheet names its department (the row's `department` cell) in each problem."""
     from dataclasses import replace
 
     from scorer.escape import one_line
-    from scorer.i18n import t
+    from scorer.facts import fact
 
     source = outcome.source
     name = source.payload[0].get("department") if source.kind == "row" else None
@@ -233,7 +233,7 @@ def _naming_department(outcome: Refused, lang: str) -> tuple[Problem, ...]:
         return tuple(outcome.problems)
     name = one_line(name.strip())
     return tuple(
-        replace(p, message=t("batch.of_department", lang, department=name, message=p.message))
+        replace(p, message=fact("batch.of_department", department=name, message=p.message))
         for p in outcome.problems
     )
 
@@ -278,11 +278,11 @@ def _duplicate_of(department: str, year: int, groups: _Groups, rubric: str) -> s
     return str(first.place)
 
 
-def _refuse_duplicate(source: Source, department: str, year: int, first: str, lang: str) -> Refused:
+def _refuse_duplicate(source: Source, department: str, year: int, first: str) -> Refused:
     """A department and year already scored in this batch: refused, so that neither the ranking counts it twice
     nor the history database keeps only whichever came last."""
     from scorer.errors import Problem
-    from scorer.i18n import t
+    from scorer.facts import fact
 
-    message = t("batch.duplicate", lang, department=department, year=year, first=first)
+    message = fact("batch.duplicate", department=department, year=year, first=first)
     return Refused(source, (Problem(Location(source.display, source.where), message),))

@@ -31,6 +31,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from scorer.errors import LineMap, Location, Problem, UserError
+from scorer.facts import Message, fact, said
 from scorer.i18n import t
 from scorer.rules.model import RuleSet
 from scorer.sources.yaml import YamlDocument, display_path
@@ -113,20 +114,20 @@ def walk(path: Path, skipped: set[Path] | None = None) -> Iterator[tuple[Path, b
             yield (entry.path, True) if entry.kind == "file" else entry.refusal()
 
 
-def table_or_why(path: Path, folder: bool) -> str | None:
+def table_or_why(path: Path, folder: bool) -> Message | None:
     """None when `path` is to be read as a submitted 自评表 (named on the command line: always, its reader says
     what it is); else why not: another form of submission, or no submission (see the module's words)."""
     display, suffix = display_path(path), path.suffix.lower()
     if not folder:
         return None
     if suffix in LINES_SUFFIXES or suffix == ".csv":
-        return t("audit.other.form")
+        return fact("audit.other.form")
     kind = _kind(path, display, folder)
     if kind == "workbook":
-        return None if _form_of(path, display)[0] == "table" else t("audit.other.form")
+        return None if _form_of(path, display)[0] == "table" else fact("audit.other.form")
     if kind == "text":
-        return None if suffix in TABLE_SUFFIXES else t("audit.other.form")
-    return kind
+        return None if suffix in TABLE_SUFFIXES else fact("audit.other.form")
+    return said(kind) if isinstance(kind, str) else kind
 
 
 def files_named(path: Path) -> Iterator[Path]:
@@ -179,10 +180,10 @@ class _Entry:
 
     def refusal(self) -> Source:
         if self.kind in _PASSED:
-            return _other(display_path(self.path), t(_PASSED[self.kind]))
+            return _other(display_path(self.path), fact(_PASSED[self.kind]))
         if self.kind == "unreadable":
-            return _refused(display_path(self.path), t("batch.folder_unreadable"))
-        return _refused(display_path(self.path), t("batch.link_outside"))
+            return _refused(display_path(self.path), fact("batch.folder_unreadable"))
+        return _refused(display_path(self.path), fact("batch.link_outside"))
 
 
 def _below(
@@ -276,11 +277,11 @@ def _matches(parts: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
     return fnmatch.fnmatchcase(parts[0], head) and _matches(parts[1:], rest)
 
 
-def _refused(display: str, message: str, where: int | str | None = None) -> Source:
+def _refused(display: str, message: Message, where: int | str | None = None) -> Source:
     return Source(display, where, "refused", [Problem(Location(display, where), message)])
 
 
-def _other(display: str, why: str) -> Source:
+def _other(display: str, why: Message) -> Source:
     return Source(display, None, "other", [Problem(Location(display), why)])
 
 
@@ -293,7 +294,7 @@ def _file(path: Path, rules: RuleSet, folder: bool = False) -> Iterator[Source]:
     suffix = path.suffix.lower()
     try:
         if not path.exists():
-            yield _refused(display, t("batch.link_nowhere" if path.is_symlink() else "yaml.not_found"))
+            yield _refused(display, fact("batch.link_nowhere" if path.is_symlink() else "yaml.not_found"))
         elif suffix in LINES_SUFFIXES:
             yield from _json_lines(path, display)
         elif suffix == ".csv":
@@ -307,7 +308,7 @@ def _file(path: Path, rules: RuleSet, folder: bool = False) -> Iterator[Source]:
         elif kind == "text" and (suffix in (".yaml", ".yml") or not folder):
             yield Source(display, None, "file", str(path))
         else:
-            yield _other(display, kind)
+            yield _other(display, said(kind) if isinstance(kind, str) else kind)
     except UserError as exc:  # the whole file cannot be read: one refusal names it
         if folder and isinstance(
             exc, NotReadable
@@ -317,7 +318,7 @@ def _file(path: Path, rules: RuleSet, folder: bool = False) -> Iterator[Source]:
             yield Source(display, None, "refused", exc.problems)
 
 
-def _kind(path: Path, display: str, folder: bool) -> str:
+def _kind(path: Path, display: str, folder: bool) -> str | Message:
     """ "workbook", "text", or why a folder's file is no submission: another program's document (with the hint
     to save it as .xlsx; named on the command line, it is refused), or a file of a kind `score` does not read."""
     from scorer.sources.file_kind import WORKBOOK, NotReadable, kind_of

@@ -22,6 +22,7 @@ from scorer.batch.sources import Source, read
 from scorer.batch.summary import Brief, brief
 from scorer.engine.result import Result
 from scorer.errors import Location, Problem, UserError
+from scorer.facts import fact
 from scorer.i18n import t
 from scorer.rules.model import RuleSet
 
@@ -61,9 +62,12 @@ class Refused:
 Outcome = Scored | Refused | Other
 
 
-def score_source(source: Source, rules: RuleSet | Rubrics, adjustments: Adjustments | None = None) -> Outcome:
+def score_source(
+    source: Source, rules: RuleSet | Rubrics, adjustments: Adjustments | None = None, lang: str | None = None
+) -> Outcome:
     """One department: read, checked, scored against its rubric (again with the bureau's adjustments, when it has
-    some); or refused with every problem of it."""
+    some); or refused with every problem of it, as facts. `lang`: the language of what a submitted 自评表 is
+    restated with (the reason of a row that gives none); the problems are worded where they are shown."""
     from scorer.engine.errors import RuleRuntimeError
     from scorer.engine.score import score
     from scorer.inputs.read import read_inputs
@@ -76,7 +80,7 @@ def score_source(source: Source, rules: RuleSet | Rubrics, adjustments: Adjustme
         stated: Decimal | None = None  # a submitted 自评表's own total, and what auditing it found
         findings: tuple[Finding, ...] = ()
         if source.kind == "table":
-            submitted = _table(source, rules)
+            submitted = _table(source, rules, lang)
             if isinstance(submitted, Other):
                 return submitted
             department, stated, findings = submitted
@@ -95,17 +99,19 @@ def score_source(source: Source, rules: RuleSet | Rubrics, adjustments: Adjustme
     except UserError as exc:
         return Refused(source, tuple(exc.problems))
     except RuleRuntimeError as exc:
-        return Refused(source, (Problem(exc.location(), str(exc)),))
+        return Refused(source, (Problem(exc.location(), exc.fact),))
     except RecursionError:
-        return Refused(source, (Problem(Location(source.display, source.where), t("batch.too_deep")),))
+        return Refused(source, (Problem(Location(source.display, source.where), fact("batch.too_deep")),))
     except Exception as exc:  # a bug in the engine: the batch goes on, the department is listed
         if os.environ.get("SCORE_DEBUG"):
             raise
-        what = t("cli.bug", what=f"{type(exc).__name__}: {exc}")
+        what = fact("cli.bug", what=f"{type(exc).__name__}: {exc}")
         return Refused(source, (Problem(Location(source.display, source.where), what),), bug=True)
 
 
-def _table(source: Source, rules: RuleSet) -> Other | tuple[Department, Decimal | None, tuple[Finding, ...]]:
+def _table(
+    source: Source, rules: RuleSet, lang: str | None
+) -> Other | tuple[Department, Decimal | None, tuple[Finding, ...]]:
     """A submitted 自评表: the facts it states (as `score audit --to-inputs` states them), to be re-scored, with
     its own total and what auditing it found; a file in which no 自评表 is found is no submission."""
     from pathlib import Path
@@ -113,26 +119,27 @@ def _table(source: Source, rules: RuleSet) -> Other | tuple[Department, Decimal 
     from scorer.audit.files import read_submitted
 
     try:
-        submitted = read_submitted(Path(source.payload), rules, source.display)
+        submitted = read_submitted(Path(source.payload), rules, source.display, lang)
     except UserError as exc:
         said = [p.message for p in exc.problems]
-        if said not in ([t("audit.read.no_table")], [t("audit.read.empty")]):
+        if said not in ([fact("audit.read.no_table")], [fact("audit.read.empty")]):
             raise
-        why = t("batch.other.no_table") if said == [t("audit.read.no_table")] else said[0]
+        why = fact("batch.other.no_table") if said == [fact("audit.read.no_table")] else said[0]
         return Other(source, (Problem(Location(source.display), why),))
     return submitted.department, submitted.audit.table.total, submitted.audit.errors
 
 
-def worded(findings: tuple[Finding, ...]) -> tuple[str, ...]:
-    """An audit's findings as notes of the batch: `[indicator] message` (a score kept as stated that the
-    reason gives no figures for, a total that does not add up, …)."""
+def worded(findings: tuple[Finding, ...], lang: str) -> tuple[str, ...]:
+    """An audit's findings as notes of the batch, in `lang`: `[indicator] message` (a score kept as stated that
+    the reason gives no figures for, a total that does not add up, …)."""
     from scorer.i18n import say
 
     return tuple(
         t(
             "batch.note",
-            indicator=finding.location.indicator or finding.location.field or t("audit.list.sheet"),
-            note=t("batch.audit_note", message=say(finding.message)),
+            lang,
+            indicator=finding.location.indicator or finding.location.field or t("audit.list.sheet", lang),
+            note=t("batch.audit_note", lang, message=say(finding.message, lang)),
         )
         for finding in findings
     )
@@ -212,7 +219,7 @@ def _shaped(outcome: Outcome, shape: tuple[Any, ...] | None) -> Any:
         return outcome
     _, lang, lines = shape
     line = _as_line(outcome, lang) if lines else None
-    seen = brief(outcome.result, lang, outcome.stated, worded(outcome.findings), outcome.review)
+    seen = brief(outcome.result, lang, outcome.stated, worded(outcome.findings, lang), outcome.review)
     return Briefed(replace(outcome.source, payload=None), seen, line, outcome.rubric)  # type: ignore[arg-type]
 
 
@@ -220,6 +227,7 @@ def _shaped(outcome: Outcome, shape: tuple[Any, ...] | None) -> Any:
 
 _worker_rules: Rubrics | None = None
 _worker_adjustments: Adjustments | None = None
+_worker_lang: str | None = None  # what a restated 自评表's words are in; the problems go back as facts
 
 
 def _start_worker(
@@ -229,19 +237,19 @@ def _start_worker(
     adjustments: Adjustments | None = None,
     forced: bool = True,
 ) -> None:
-    global _worker_rules, _worker_adjustments
-    from scorer import i18n
+    global _worker_rules, _worker_adjustments, _worker_lang
     from scorer.rules.read import load_rules
 
-    i18n.set_language(lang)
     _worker_rules = Rubrics(replace(load_rules(folder), later_years=later_years), forced)
     _worker_adjustments = adjustments
+    _worker_lang = lang
 
 
 def _score_chunk(chunk: list[Source], shape: tuple[Any, ...] | None = None) -> list[Any]:
     """The outcomes of a chunk, shaped as asked (see `score_lines`, `score_briefs`)."""
     assert _worker_rules is not None
-    return [_shaped(score_source(source, _worker_rules, _worker_adjustments), shape) for source in chunk]
+    outcomes = (score_source(source, _worker_rules, _worker_adjustments, _worker_lang) for source in chunk)
+    return [_shaped(outcome, shape) for outcome in outcomes]
 
 
 def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:

@@ -10,7 +10,8 @@ import typer
 from scorer import i18n
 from scorer.cli.app import AuditFormat, LangOption, OutputOption, _, _Command, app
 from scorer.cli.emit import emit, plan_files
-from scorer.cli.errors import EXIT_USER, handled, to_stderr
+from scorer.cli.errors import EXIT_USER, handled, problem_lines, to_stderr
+from scorer.facts import fact
 from scorer.i18n import t
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def audit(
         if to_inputs is not None and found.audits:
             emit(inputs_yaml(found.audits[0]), to_inputs, plan)
         if name == "text" and found.refused:
-            to_stderr("\n".join(t("cli.error", message=str(p)) for p in found.refused))
+            to_stderr(problem_lines(found.refused))
         if found.audits or found.others or name != "text":  # a file's list names the refused tables too
             emit(render(found, name, i18n.language()), output, plan)
         if len(found.rows) + len(found.others) > 1 or any(path.is_dir() for path in tables):
@@ -71,12 +72,12 @@ def _format(output: Path | None, fmt: str | None) -> str:
     if output is None or str(output) == "-":
         chosen = by_name(fmt or "text", REVIEWS)
         if chosen.binary:
-            raise UserError.at(Location("-"), t("cli.binary_needs_file", format=chosen.name))
+            raise UserError.at(Location("-"), fact("cli.binary_needs_file", format=chosen.name))
         return chosen.name
     named = for_output(output, None, REVIEWS).name
     if fmt is not None and fmt != named:
         raise UserError.at(
-            Location(str(output)), t("audit.format_disagrees", format=fmt, suffix=output.suffix)
+            Location(str(output)), fact("audit.format_disagrees", format=fmt, suffix=output.suffix)
         )
     return named
 

@@ -11,7 +11,7 @@ import typer
 from scorer import i18n
 from scorer.cli.app import LangOption, RulesOption, _, _Command, app
 from scorer.cli.emit import terminal_width
-from scorer.cli.errors import handled
+from scorer.cli.errors import handled, problem_lines
 from scorer.escape import one_line
 from scorer.i18n import t
 
@@ -95,8 +95,8 @@ def _batch(command: "Command") -> int:
         _wrote(path)
     write_summaries(summary, command, outputs, lang, sys.stdout, _wrote)
     unused = unmatched(summary, outputs)
-    for problem in unused:
-        sys.stderr.write(t("cli.error", message=str(problem)) + "\n")
+    if unused:
+        sys.stderr.write(problem_lines(unused) + "\n")
     return max(_report_refusals(summary), 1 if run.empty or unused else 0)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from typing import NoReturn, Protocol
 
@@ -15,10 +15,17 @@ import typer
 from scorer.cli.app import LANG, _
 from scorer.errors import Problem, RulesNotFound, UserError
 from scorer.escape import visible
-from scorer.i18n import t
+from scorer.i18n import language, say, t
 from scorer.sources.output import OutputError
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def problem_lines(problems: Iterable[Problem]) -> str:
+    """Each problem on its line, in the chosen language, as an error."""
+    from scorer.render.problems import lines
+
+    return "\n".join(t("cli.error", message=text) for text in lines(problems, language()))
 
 
 def to_stderr(message: str) -> None:
@@ -46,11 +53,11 @@ def handled() -> Iterator[None]:
     except (typer.Exit, typer.BadParameter):
         raise
     except UserError as exc:
-        fail("\n".join(t("cli.error", message=str(p)) for p in exc.problems), EXIT_USER)
+        fail(problem_lines(exc.problems), EXIT_USER)
     except RuleRuntimeError as exc:
-        fail(t("cli.error", message=str(Problem(exc.location(), str(exc)))), EXIT_USER)
+        fail(problem_lines([Problem(exc.location(), exc.fact)]), EXIT_USER)
     except RulesNotFound as exc:
-        fail(t("cli.error", message=str(exc)), EXIT_USAGE)
+        fail(t("cli.error", message=say(exc.fact)), EXIT_USAGE)
     except OutputError as exc:
         fail(t("cli.error", message=str(exc)), EXIT_USER)
     except KeyboardInterrupt:

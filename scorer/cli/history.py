@@ -11,8 +11,8 @@ import typer
 
 from scorer import i18n
 from scorer.cli.app import LangOption, LintFormat, _, _Command, app
-from scorer.cli.errors import EXIT_USER, handled, to_stderr
-from scorer.i18n import t
+from scorer.cli.errors import EXIT_USER, handled, problem_lines, to_stderr
+from scorer.i18n import language, t
 
 
 @app.command(cls=_Command, help=_("cli.history"))
@@ -79,13 +79,17 @@ def _import(tables: list[Path], db: Path, rules: str | None) -> int:
     reads = [file for path in tables for file in files_named(path)]
     plan_files(reads, [rules], {"--db": db}, [g for path in tables if (g := gathered(path)) is not None])
     stored, problems, others = import_tables(db, tables, load_rules(latest_year(rules)))
-    for other in others:  # a folder's file that is no 自评表: listed, never passed over in silence
-        to_stderr(t("batch.other_line", message=str(other)))
+    from scorer.render.problems import lines
+
+    for other in lines(
+        others, language()
+    ):  # a folder's file that is no 自评表: listed, never passed over in silence
+        to_stderr(t("batch.other_line", message=other))
     for one in stored:
         line = t("history.import.stored", department=one.department, year=one.year, total=one.total,
                  rows=one.rows, path=one.place)  # fmt: skip
         to_stderr(one_line(line))
     if problems:
-        to_stderr("\n".join(t("cli.error", message=str(p)) for p in problems))
+        to_stderr(problem_lines(problems))
     to_stderr(t("history.import.count", stored=len(stored), refused=len(problems), db=one_line(str(db))))
     return EXIT_USER if problems or not stored else 0

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TextIO
 
-from scorer.escape import visible
+from scorer.escape import plain, visible
 from scorer.i18n import t
 from scorer.sources.output import OutputError, _why
 
@@ -26,7 +26,9 @@ class SafeStream:
         return t("output.stdout") if self._which == "stdout" else t("output.stderr")
 
     def write(self, text: str) -> int:
-        return self.write_raw(visible(text))
+        """Text shown as text; on stderr, where `score` writes only messages, with what is drawn as nothing shown
+        as its escape too (scorer/escape.py: `plain`)."""
+        return self.write_raw(plain(text) if self._which == "stderr" else visible(text))
 
     def write_raw(self, text: str) -> int:
         """Write text whose control codes are deliberate (a coloured table whose cells were escaped)."""

@@ -112,9 +112,11 @@ class _Builder(kinds.Row):
             score = self._deduct(self._base())
         self._improve(inputs.improvement)
         if not ZERO <= score <= indicator.weight:
-            raise EngineError(f"{indicator.id}: score {score} outside [0, {indicator.weight}]")
+            raise EngineError(said(f"{indicator.id}: score {score} outside [0, {indicator.weight}]"))
         if score < indicator.weight and not self.reasons:
-            raise EngineError(f"{indicator.id}: {score} of {indicator.weight} without a reason for the loss")
+            raise EngineError(
+                said(f"{indicator.id}: {score} of {indicator.weight} without a reason for the loss")
+            )
         return IndicatorResult(
             id=indicator.id,
             name=indicator.name,
@@ -146,7 +148,7 @@ class _Builder(kinds.Row):
         try:
             return kinds.score(self)
         except kinds.KindError as exc:
-            raise RuleRuntimeError(self.indicator, str(exc), str(exc.path[0]), exc.path) from None
+            raise RuleRuntimeError(self.indicator, exc.fact, str(exc.path[0]), exc.path) from None
 
     def finish(self, raw: Exact, what_key: str = "word.kind_result") -> Decimal:
         return self._round(self._clamp(raw, what_key))
@@ -170,7 +172,9 @@ class _Builder(kinds.Row):
             if self.explain:
                 self.steps.append(Step("missing", fact("step.missing_zero", names=names), ZERO))
             return ZERO
-        raise EngineError(f"{indicator.id}: missing {missing} should have been reported when reading inputs")
+        raise EngineError(
+            said(f"{indicator.id}: missing {missing} should have been reported when reading inputs")
+        )
 
     def _round(self, value: Exact) -> Decimal:
         """The one rounding of a score, from its exact value."""

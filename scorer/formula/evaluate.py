@@ -23,7 +23,8 @@ from typing import Any
 from simpleeval import NameNotDefined, SimpleEval
 
 from scorer.errors import did_you_mean
-from scorer.i18n import t
+from scorer.facts import fact
+from scorer.i18n import Worded
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
@@ -52,7 +53,7 @@ def _power(base: Number, exponent: Number) -> Number:
     base = Fraction(base)
     size = max(base.numerator.bit_length(), base.denominator.bit_length())
     if size * abs(int(exponent)) > MAX_POWER_BITS:
-        raise OverflowError(t("formula.power_too_large"))
+        raise OverflowError(fact("formula.power_too_large"))
     return base ** int(exponent)
 
 
@@ -121,7 +122,7 @@ _FORBIDDEN = {
 }
 
 
-class FormulaError(ValueError):
+class FormulaError(Worded, ValueError):
     """The formula is outside the language, or cannot be evaluated on these values."""
 
 
@@ -134,7 +135,7 @@ class MissingInput(FormulaError):
 
     def __init__(self, name: str):
         self.name = name
-        super().__init__(t("formula.needs_input", name=name))
+        super().__init__(fact("formula.needs_input", name=name))
 
 
 # Not slots: `_run` is a functools.cached_property, kept in the instance's __dict__ (and left out of pickling).
@@ -150,10 +151,10 @@ class Formula:
         result = self._execute(names)
         if type(result) is not Fraction:
             if isinstance(result, bool) or not isinstance(result, int | Fraction):
-                raise FormulaError(t("formula.result_not_a_number", kind=type(result).__name__))
+                raise FormulaError(fact("formula.result_not_a_number", kind=type(result).__name__))
             result = Fraction(result)
         if abs(result.numerator) > MAX_RESULT * result.denominator:  # |n/d| > MAX, in integers
-            raise FormulaError(t("formula.result_out_of_range"))
+            raise FormulaError(fact("formula.result_out_of_range"))
         return result
 
     def holds(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> bool:
@@ -163,23 +164,23 @@ class Formula:
         without asking for targets_total. Raises MissingInput only when a name not given is read."""
         result = self._execute(names, partial=True)
         if not isinstance(result, bool | int | Fraction):
-            raise FormulaError(t("formula.result_not_a_number", kind=type(result).__name__))
+            raise FormulaError(fact("formula.result_not_a_number", kind=type(result).__name__))
         return bool(result)
 
     def _execute(self, names: Mapping[str, Decimal | Fraction | bool | int], partial: bool = False) -> object:
         if not partial:
             missing = self.names - names.keys()
             if missing:
-                raise FormulaError(t("formula.cannot_evaluate", detail=", ".join(sorted(missing))))
+                raise FormulaError(fact("formula.cannot_evaluate", detail=", ".join(sorted(missing))))
         values = {k: _exact(names[k]) for k in self.names if k in names}
         try:
             return self._run(values)
         except NameNotDefined as exc:  # only with partial names: a name not given was read
             raise MissingInput(str(exc.name)) from None
         except ZeroDivisionError:
-            raise DivisionByZero(t("formula.division_by_zero")) from None
+            raise DivisionByZero(fact("formula.division_by_zero")) from None
         except (TypeError, ValueError, ArithmeticError, InvalidOperation) as exc:
-            raise FormulaError(t("formula.cannot_evaluate", detail=str(exc))) from None
+            raise FormulaError(fact("formula.cannot_evaluate", detail=str(exc))) from None
 
     @cached_property
     def _run(self) -> Callable[[dict[str, Any]], Any]:
@@ -215,17 +216,17 @@ def _fraction_of(value: Decimal) -> Fraction:
 def compile_formula(source: str, allowed_names: set[str]) -> Formula:
     """Parse and check a formula once. Raises FormulaError naming the first thing outside the language."""
     if not isinstance(source, str) or not source.strip():
-        raise FormulaError(t("formula.empty"))
+        raise FormulaError(fact("formula.empty"))
     if len(source) > MAX_LENGTH:
-        raise FormulaError(t("formula.too_long", length=len(source), limit=MAX_LENGTH))
+        raise FormulaError(fact("formula.too_long", length=len(source), limit=MAX_LENGTH))
     if source.count("(") > MAX_DEPTH:
-        raise FormulaError(t("formula.too_many_parentheses", depth=MAX_DEPTH))
+        raise FormulaError(fact("formula.too_many_parentheses", depth=MAX_DEPTH))
     try:
         module = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(t("formula.syntax", detail=exc.msg)) from None
+        raise FormulaError(fact("formula.syntax", detail=exc.msg)) from None
     except (RecursionError, MemoryError, ValueError):
-        raise FormulaError(t("formula.too_deep_to_parse")) from None
+        raise FormulaError(fact("formula.too_deep_to_parse")) from None
     checker = _Checker(allowed_names)
     checker.check(module, 0)
     _exact_constants(module, source.strip())
@@ -239,11 +240,11 @@ class _Checker:
 
     def check(self, node: ast.AST, depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise FormulaError(t("formula.too_deep", depth=MAX_DEPTH))
+            raise FormulaError(fact("formula.too_deep", depth=MAX_DEPTH))
         if type(node) in _FORBIDDEN:
-            raise FormulaError(t("formula.forbidden", construct=t(_FORBIDDEN[type(node)])))
+            raise FormulaError(fact("formula.forbidden", construct=fact(_FORBIDDEN[type(node)])))
         if not isinstance(node, _ALLOWED_NODES):
-            raise FormulaError(t("formula.node_not_allowed", node=type(node).__name__))
+            raise FormulaError(fact("formula.node_not_allowed", node=type(node).__name__))
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name):
                 self.check(node.func, depth + 1)  # `(lambda: 1)()`, `x.f()`: name the construct itself
@@ -263,10 +264,10 @@ class _Checker:
 
     def check_name(self, node: ast.Name) -> None:
         if node.id in FUNCTIONS:
-            raise FormulaError(t("formula.function_as_name", name=node.id))
+            raise FormulaError(fact("formula.function_as_name", name=node.id))
         if node.id not in self.allowed:
             hint = did_you_mean(node.id, self.allowed)
-            raise FormulaError(t("formula.undefined_name", name=node.id, hint=hint))
+            raise FormulaError(fact("formula.undefined_name", name=node.id, hint=hint))
         self.names.add(node.id)
 
     @staticmethod
@@ -274,8 +275,8 @@ class _Checker:
         if isinstance(node.value, bool) or type(node.value) in (int, float):
             return
         if isinstance(node.value, complex):
-            raise FormulaError(t("formula.imaginary"))
-        raise FormulaError(t("formula.only_numbers", value=repr(node.value)))
+            raise FormulaError(fact("formula.imaginary"))
+        raise FormulaError(fact("formula.only_numbers", value=repr(node.value)))
 
     @staticmethod
     def check_function(node: ast.Call) -> None:
@@ -283,9 +284,9 @@ class _Checker:
             name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
             hint = did_you_mean(name, FUNCTIONS)
             allowed = ", ".join(sorted(FUNCTIONS))
-            raise FormulaError(t("formula.function_not_allowed", name=name, allowed=allowed, hint=hint))
+            raise FormulaError(fact("formula.function_not_allowed", name=name, allowed=allowed, hint=hint))
         if node.keywords:
-            raise FormulaError(t("formula.no_keywords", name=node.func.id))
+            raise FormulaError(fact("formula.no_keywords", name=node.func.id))
 
     @staticmethod
     def check_arity(node: ast.Call) -> None:
@@ -293,7 +294,7 @@ class _Checker:
         low, high = FUNCTION_ARITY[node.func.id]
         if not low <= len(node.args) <= high:
             raise FormulaError(
-                t("formula.arity", name=node.func.id, low=low, high=high, count=len(node.args))
+                fact("formula.arity", name=node.func.id, low=low, high=high, count=len(node.args))
             )
 
     @staticmethod
@@ -303,9 +304,9 @@ class _Checker:
             exponent = exponent.operand
         value = exponent.value if isinstance(exponent, ast.Constant) else None
         if not isinstance(value, int) or isinstance(value, bool):
-            raise FormulaError(t("formula.exponent_not_literal"))
+            raise FormulaError(fact("formula.exponent_not_literal"))
         if abs(value) > MAX_EXPONENT:
-            raise FormulaError(t("formula.exponent_too_large", value=value, limit=MAX_EXPONENT))
+            raise FormulaError(fact("formula.exponent_too_large", value=value, limit=MAX_EXPONENT))
 
 
 def _exact_constants(module: ast.AST, source: str) -> None:
@@ -317,9 +318,9 @@ def _exact_constants(module: ast.AST, source: str) -> None:
             try:
                 number = Decimal(text)
             except (InvalidOperation, ValueError):
-                raise FormulaError(t("formula.unreadable_number", text=repr(text))) from None
+                raise FormulaError(fact("formula.unreadable_number", text=repr(text))) from None
             # Checked before it becomes a Fraction: 1e999999999 as a fraction is a billion digits long.
             if number and (len(text) > 30 or not -30 < number.adjusted() < 12):
-                raise FormulaError(t("formula.number_out_of_range", text=text))
+                raise FormulaError(fact("formula.number_out_of_range", text=text))
             exact = Fraction(number)
             node.value = exact  # type: ignore[assignment]  # a constant is handed back as it is

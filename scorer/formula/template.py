@@ -9,11 +9,11 @@ from __future__ import annotations
 import string
 
 from scorer.errors import did_you_mean
-from scorer.facts import Template
-from scorer.i18n import t
+from scorer.facts import Template, fact
+from scorer.i18n import Worded
 
 
-class TemplateError(ValueError):
+class TemplateError(Worded, ValueError):
     pass
 
 
@@ -21,19 +21,19 @@ def compile_template(source: str, allowed: set[str]) -> Template:
     try:
         pieces = list(string.Formatter().parse(source))
     except ValueError as exc:
-        raise TemplateError(t("template.unreadable", detail=str(exc))) from None
+        raise TemplateError(fact("template.unreadable", detail=str(exc))) from None
     parts: list[tuple[str, str | None]] = []
     for text, name, spec, conversion in pieces:
         if name is None:
             parts.append((text, None))
             continue
         if not name.isidentifier():
-            raise TemplateError(t("template.not_a_name", name=name))
+            raise TemplateError(fact("template.not_a_name", name=name))
         if spec or conversion:
-            raise TemplateError(t("template.spec_or_conversion", name=name))
+            raise TemplateError(fact("template.spec_or_conversion", name=name))
         if name not in allowed:
             raise TemplateError(
-                t("template.unknown_placeholder", name=name, hint=did_you_mean(name, allowed))
+                fact("template.unknown_placeholder", name=name, hint=did_you_mean(name, allowed))
             )
         parts.append((text, name))
     return Template(source, tuple(parts))

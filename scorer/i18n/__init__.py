@@ -7,8 +7,9 @@ and `say(message)` writes a `Fact`, `Said` or `RuleReason` (see scorer/facts.py)
 with no locale set (Windows sets none of these variables), or a C/POSIX locale, gets Chinese. What departments and rule files
 wrote is never translated.
 
-The readers and checks word each problem with `t()` when they find it, in the language chosen by then; this
-module depends only on the leaves `scorer.facts` and `scorer.rounding`, so every other module may use it.
+The readers and checks say each problem as data (`fact(key, …)`); it is worded where it is shown, in the language
+chosen there (scorer/render/problems.py). This module depends only on the leaves `scorer.facts` and
+`scorer.rounding`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
-from scorer.facts import Fact, Message, RuleReason, Said
+from scorer.facts import Fact, Joined, Message, RuleReason, Said
 from scorer.rounding import fmt
 
 LANGUAGES = ("zh", "en")
@@ -123,7 +124,21 @@ def say(message: Message | str, lang: str | None = None) -> str:
         return message.text
     if isinstance(message, RuleReason):
         return message.template(lang).render(dict(message.values))
+    if isinstance(message, Joined):
+        return "".join(say(part, lang) for part in message.parts)
     return t(message.key, lang, **message.named)
+
+
+class Worded(Exception):
+    """An exception that says what went wrong as data (`fact`: a `Fact`, `Said` or `Joined`), worded where it
+    is shown; `str()` words it in the current language, for logs and tracebacks only."""
+
+    def __init__(self, fact: Message):
+        super().__init__(fact)
+        self.fact = fact
+
+    def __str__(self) -> str:
+        return say(self.fact)
 
 
 def _word(value: object, lang: str) -> str:
@@ -131,6 +146,6 @@ def _word(value: object, lang: str) -> str:
         return ""
     if isinstance(value, Decimal | Fraction | int) and not isinstance(value, bool):
         return fmt(value)
-    if isinstance(value, Fact | Said | RuleReason):
+    if isinstance(value, Fact | Said | RuleReason | Joined):
         return say(value, lang)
     return str(value)

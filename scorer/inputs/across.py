@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
 
+from scorer.facts import Fact, Message, Template, fact, rule_reason, said
 from scorer.formula.evaluate import FormulaError
-from scorer.i18n import language, t
 from scorer.inputs.model import IndicatorInputs
 from scorer.rounding import fmt
 from scorer.rules.across import compiled, in_order, places
@@ -21,7 +21,7 @@ Values = dict[str, Decimal | Fraction | bool | int]
 
 def broken(
     rules: RuleSet, indicators: dict[str, IndicatorInputs], shared: dict[str, Decimal], year: object
-) -> Iterator[tuple[tuple[str, ...], str]]:
+) -> Iterator[tuple[tuple[str, ...], Fact]]:
     """Each check the figures break: where to say it (the first figure it names) and what to say. `shared`: the
     rubric's shared inputs and the budget block's parts, by name."""
     where = places(rules)
@@ -40,18 +40,19 @@ def broken(
             try:
                 holds = formula.holds(values)
             except FormulaError as exc:  # a division by zero on these figures: said, never passed over
-                yield where[names[0]] if names else ("year",), _said(check, values, names, str(exc))
+                yield where[names[0]] if names else ("year",), _said(check, values, names, exc.fact)
                 continue
             if not holds:
                 yield where[names[0]] if names else ("year",), _said(check, values, names, "")
 
 
-def _said(check: Check, values: Values, names: list[str], error: str) -> str:
-    lang = language()
-    message = check.message.get(lang) or check.message.get("zh") or ""
+def _said(check: Check, values: Values, names: list[str], error: Message | str) -> Fact:
+    """The check broken, with its own message in the languages the rubric gives (worded where it is shown)."""
+    texts = {lang: Template(text, ((text, None),)) for lang, text in check.message.items() if text}
+    message = rule_reason(texts, {}) if texts else said("")
     shown = ", ".join(f"{name} = {_shown(values[name])}" for name in names if name in values)
     key = "inputs.check_error" if error else "inputs.check_broken"
-    return t(key, id=check.id, message=message, holds=check.holds, values=shown, error=error)
+    return fact(key, id=check.id, message=message, holds=check.holds, values=shown, error=error)
 
 
 def _shown(value: Decimal | Fraction | bool | int) -> str:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from scorer.errors import Location, RulesNotFound, UserError
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.inputs.values import envelope_integer
 from scorer.sources.shipped import RUBRIC_NAME, default_family, shipped_rubric, shipped_rubrics, shipped_years
 from scorer.sources.yaml import YamlDocument
@@ -24,7 +24,7 @@ def rules_for_inputs(explicit: str | None, doc: YamlDocument) -> str:
         return explicit
     year = doc.data.get("year") if isinstance(doc.data, dict) else None
     if year is None:
-        raise UserError.at(Location(doc.path, 1), t("inputs.no_year"))
+        raise UserError.at(Location(doc.path, 1), fact("inputs.no_year"))
     year = envelope_integer("year", year)  # "2022年" names the year 2022
     if isinstance(year, Decimal) and year == int(year):
         year = int(year)  # 2022.0 names the year 2022
@@ -39,7 +39,7 @@ def rules_for_inputs(explicit: str | None, doc: YamlDocument) -> str:
         earlier = [y for y in years if not isinstance(year, int) or int(y) < year] or years or ["2022"]
         raise UserError.at(
             doc.at(("year",), None, "year"),
-            t(
+            fact(
                 "inputs.year_not_released",
                 year=str(year),
                 released=released,
@@ -56,12 +56,12 @@ def named_rubric(doc: YamlDocument, named: str, year: object) -> str:
     spec = named if "/" in named else f"{named}/{year}"
     where = doc.at(("rubric",), None, "rubric")
     if not RUBRIC_NAME.fullmatch(spec):
-        raise UserError.at(where, t("rubrics.bad_name", name=spec))
+        raise UserError.at(where, fact("rubrics.bad_name", name=spec))
     local = Path("rules") / spec
     folder = shipped_rubric(spec) or (local if (local / "rubric.yaml").is_file() else None)
     if folder is None:
         shipped = "、".join(shipped_rubrics()) or "—"
-        raise UserError.at(where, t("inputs.rubric_not_shipped", spec=spec, shipped=shipped))
+        raise UserError.at(where, fact("inputs.rubric_not_shipped", spec=spec, shipped=shipped))
     return str(folder)
 
 
@@ -81,7 +81,7 @@ def latest_year(explicit: str | None = None) -> str:
         return explicit
     years = shipped_years()
     if not years:
-        raise RulesNotFound(t("rules.none_shipped"))
+        raise RulesNotFound(fact("rules.none_shipped"))
     return years[-1]
 
 
@@ -90,7 +90,7 @@ def golden_folders(given: list[Path] | None) -> list[Path]:
     folders = given or [Path("tests/golden")]
     for folder in folders:
         if not folder.exists():
-            raise UserError.at(Location(str(folder)), t("cases.no_such_path"))
+            raise UserError.at(Location(str(folder)), fact("cases.no_such_path"))
     return folders
 
 

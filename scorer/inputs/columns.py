@@ -26,6 +26,7 @@ from typing import Any
 
 from scorer.errors import LineMap, Location, PathKey, Problem, UserError, did_you_mean
 from scorer.escape import one_line
+from scorer.facts import Fact, fact, joined, said, separated
 from scorer.i18n import t
 from scorer.inputs.typed import asks_score
 from scorer.kinds.rows import kind_rows
@@ -121,21 +122,32 @@ class _Header:
         if len(unknown) == 1:
             problems.append(
                 Problem(
-                    where, t("batch.unknown_column", column=unknown[0], hint=did_you_mean(unknown[0], known))
+                    where,
+                    fact("batch.unknown_column", column=unknown[0], hint=did_you_mean(unknown[0], known)),
                 )
             )
         elif unknown:
-            named = ", ".join(f"'{one_line(key)[:60]}'{did_you_mean(key, known)}" for key in unknown[:SHOWN])
+            named = separated(
+                said(", "),
+                (joined(f"'{one_line(key)[:60]}'", did_you_mean(key, known)) for key in unknown[:SHOWN]),
+            )
             problems.append(
                 Problem(
                     where,
-                    t("batch.unknown_columns", count=f"{len(unknown):,}", columns=named + _more(unknown)),
+                    fact(
+                        "batch.unknown_columns",
+                        count=f"{len(unknown):,}",
+                        columns=joined(named, _more(unknown)),
+                    ),
                 )
             )
         twice = [f"'{key}' ({', '.join(cells)})" for key, cells in places.items() if len(cells) > 1]
         if twice:
             problems.append(
-                Problem(where, t("batch.duplicate_columns", columns=", ".join(twice[:SHOWN]) + _more(twice)))
+                Problem(
+                    where,
+                    fact("batch.duplicate_columns", columns=joined(", ".join(twice[:SHOWN]), _more(twice))),
+                )
             )
         if problems:
             raise UserError(problems)
@@ -146,9 +158,11 @@ class _Header:
             index for index, value in enumerate(cells) if index not in self.named and not _blank(value)
         ]
         if unnamed:  # a value no column names would be lost: the row is refused, its cells named
-            shown = ", ".join(f"{letters(index + 1)}{number}" for index in unnamed[:SHOWN]) + _more(unnamed)
+            shown = joined(
+                ", ".join(f"{letters(index + 1)}{number}" for index in unnamed[:SHOWN]), _more(unnamed)
+            )
             return UserError.at(
-                Location(self.display, where(unnamed[0])), t("batch.values_without_column", cells=shown)
+                Location(self.display, where(unnamed[0])), fact("batch.values_without_column", cells=shown)
             )
         data: dict[str, Any] = {}
         lines = LineMap({(): where(0)})
@@ -180,9 +194,9 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _more(items: list[Any]) -> str:
+def _more(items: list[Any]) -> Fact | None:
     """What follows the first SHOWN items of a list a message names: ", and 7 more"."""
-    return t("batch.and_more", count=f"{len(items) - SHOWN:,}") if len(items) > SHOWN else ""
+    return fact("batch.and_more", count=f"{len(items) - SHOWN:,}") if len(items) > SHOWN else None
 
 
 def _put(data: dict[str, Any], path: PathKey, value: Any, lines: LineMap, cell: Any) -> None:
@@ -267,7 +281,7 @@ def read_csv(path: Path, display: str, rules: RuleSet) -> Iterator[Row | UserErr
     raw = os.fdopen(open_regular(path, display), "rb")  # a regular file: never a device or a pipe
     try:
         if os.fstat(raw.fileno()).st_size > MAX_SHEET_BYTES:
-            raise UserError.at(Location(display), t("yaml.too_large", limit=f"{MAX_SHEET_BYTES:,}"))
+            raise UserError.at(Location(display), fact("yaml.too_large", limit=f"{MAX_SHEET_BYTES:,}"))
         encoding = detect(raw, display)  # the whole file: reading it can no longer fail half-way
         raw.seek(0)
         handle = io.TextIOWrapper(raw, encoding=encoding, newline="")
@@ -283,7 +297,7 @@ def read_csv(path: Path, display: str, rules: RuleSet) -> Iterator[Row | UserErr
             yield from _rows(reader, display, rules, lambda number, index: number)
         except (UnicodeDecodeError, csv.Error) as exc:  # the file changed while it was read, or a NUL byte
             where = Location(display, reader.line_num or None)
-            yield UserError.at(where, t("yaml.cannot_read", reason=str(exc)[:120]))
+            yield UserError.at(where, fact("yaml.cannot_read", reason=str(exc)[:120]))
 
 
 # ---- XLSX ----
@@ -316,7 +330,9 @@ def read_xlsx(checked: Checked, rules: RuleSet) -> Iterator[Row | UserError]:
     book = open_book(checked, read_only=True)
     try:
         if name is None or name not in book.sheetnames:
-            raise UserError.at(Location(display), t("batch.no_sheet", sheet=t("batch.sheet.departments")))
+            raise UserError.at(
+                Location(display), fact("batch.no_sheet", sheet=fact("batch.sheet.departments"))
+            )
         sheet = book[name]
         sheet.reset_dimensions()  # every row as far as its cells go: a dimension claimed too small cuts columns
 
@@ -329,7 +345,7 @@ def read_xlsx(checked: Checked, rules: RuleSet) -> Iterator[Row | UserError]:
         except UserError:
             raise
         except Exception:  # a value openpyxl cannot read in a well-formed sheet
-            yield UserError.at(Location(display), t("workbook.not_a_workbook"))
+            yield UserError.at(Location(display), fact("workbook.not_a_workbook"))
     finally:
         book.close()
 
@@ -349,7 +365,8 @@ def _rows(cells: Any, display: str, rules: RuleSet, where: Any) -> Iterator[Row 
             # No sheet for any rules is this wide: one refusal for the file, not one for each cell.
             limit = f"{MAX_COLUMNS:,}"
             yield UserError.at(
-                Location(display, where(number, 0)), t("batch.too_wide", count=f"{len(row):,}", limit=limit)
+                Location(display, where(number, 0)),
+                fact("batch.too_wide", count=f"{len(row):,}", limit=limit),
             )
             return
         if header is None:
@@ -363,4 +380,4 @@ def _rows(cells: Any, display: str, rules: RuleSet, where: Any) -> Iterator[Row 
         if read is not None:
             yield read
     if header is None:
-        yield UserError.at(Location(display), t("batch.no_header"))
+        yield UserError.at(Location(display), fact("batch.no_header"))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scorer.errors import PathKey, did_you_mean
 from scorer.escape import is_blank
-from scorer.i18n import t
+from scorer.facts import Fact, Message, fact
 from scorer.inputs.model import (
     Deduction,
     Judgement,
@@ -44,13 +44,13 @@ def indicator_of(path: PathKey) -> tuple[str | None, PathKey]:
     return None, path
 
 
-def _columns() -> dict[str, str]:
+def _columns() -> dict[str, str | Fact]:
     """The workbook's column names its messages point to."""
     return {
-        "points": t("workbook.points"),
-        "reasons": t("form.reasons"),
-        "override": t("workbook.override"),
-        "score": t("workbook.score"),
+        "points": fact("workbook.points"),
+        "reasons": fact("form.reasons"),
+        "override": fact("workbook.override"),
+        "score": fact("workbook.score"),
     }
 
 
@@ -90,14 +90,14 @@ class ReadsGiven(ReadsValues):
         )
         block = "budget" if spec.shared == "budget" else "shared"
         key = "inputs.shared_missing.workbook" if self.in_workbook else "inputs.shared_missing"
-        self.fail(path, t(key, name=path[1], label=spec.label, title=indicator.title, block=block))
+        self.fail(path, fact(key, name=path[1], label=spec.label, title=indicator.title, block=block))
 
     @property
     def in_workbook(self) -> bool:
         """A workbook's messages speak of its columns, where a clerk fills cells rather than writing keys."""
         return self.doc.kind in ("workbook", "sheet")
 
-    def columns(self, path: PathKey) -> dict[str, str]:
+    def columns(self, path: PathKey) -> dict[str, str | Fact]:
         """The columns a message points to: the clerk's workbook's, or a batch sheet row's `<indicator>.reason`."""
         if self.doc.kind != "sheet":
             return _columns()
@@ -120,12 +120,12 @@ class ReadsGiven(ReadsValues):
             try:
                 target = read_target(item, indicator.targets.categories)
             except TargetError as exc:
-                self.fail(path + (exc.field,), str(exc))
+                self.fail(path + (exc.field,), exc.fact)
                 continue
             if indicator.targets.roll_up in WEIGHTED and not target.weight:
                 self.fail(
                     path + ("weight",),
-                    t("inputs.target_needs_weight", name=target.name),
+                    fact("inputs.target_needs_weight", name=target.name),
                 )
                 continue
             read.append(target)
@@ -140,14 +140,14 @@ class ReadsGiven(ReadsValues):
                 score, places = fmt(target.weight), indicator.rounding.places
                 self.fail(
                     base + ("targets", index, "weight"),
-                    t("inputs.override_places", score=score, places=places),
+                    fact("inputs.override_places", score=score, places=places),
                 )
                 return
         given = sum((target.weight or Decimal(0) for target in targets), Decimal(0))
         if given != indicator.weight:
             self.fail(
                 base + ("targets",),
-                t(
+                fact(
                     "inputs.target_points_sum",
                     given=fmt(given),
                     weight=fmt(indicator.weight),
@@ -163,19 +163,19 @@ class ReadsGiven(ReadsValues):
         path = base + ("judgement",)
         grade = next((_Grade(*pair) for pair in asked[0].ranges if pair[0] == str(item["grade"])), None)
         score = self.number(path + ("score",), item["score"], percent=False)
-        reason = self.reason(path, item, t("inputs.why_graded"))
+        reason = self.reason(path, item, fact("inputs.why_graded"))
         if grade is None or score is None or reason is None:
             return None  # an unknown grade is refused by the schema, with the declared ones
         if not grade.interval.contains(Fraction(score)):
             self.fail(
                 path + ("score",),
-                t("inputs.grade_range", score=f"{score:f}", grade=grade.name, range=grade.interval.text),
+                fact("inputs.grade_range", score=f"{score:f}", grade=grade.name, range=grade.interval.text),
             )
             return None
         if not indicator.rounding.fits(score) or score > indicator.weight or score < 0:
             self.fail(
                 path + ("score",),
-                t("inputs.override_places", score=f"{score:f}", places=indicator.rounding.places),
+                fact("inputs.override_places", score=f"{score:f}", places=indicator.rounding.places),
             )
             return None
         return Judgement(grade.name, score, reason)
@@ -187,7 +187,7 @@ class ReadsGiven(ReadsValues):
         choice = str(entry.get("choice") or "")
         needed = needed_inputs(indicator, values, choice, self.rules.year)
         decided = deciding(indicator, values, self.rules.year) is not None
-        where = "" if entry or self.in_workbook else t("inputs.add_indicator", id=indicator.id)
+        where = "" if entry or self.in_workbook else fact("inputs.add_indicator", id=indicator.id)
         if indicator.on_missing == "error":  # an optional input too, where these answers need it
             for spec in indicator.inputs:
                 if spec.shared and spec.name in needed and spec.name not in values:
@@ -195,7 +195,7 @@ class ReadsGiven(ReadsValues):
                 elif not spec.shared and spec.name in needed and spec.name not in entry:
                     self.fail(
                         base + (spec.name,),
-                        t(
+                        fact(
                             "inputs.missing_input",
                             name=spec.name,
                             label=spec.label,
@@ -212,7 +212,7 @@ class ReadsGiven(ReadsValues):
             if ask.key not in entry if ask.blank else _absent(entry.get(ask.key)):
                 self.fail(
                     base + (ask.key,),
-                    t(
+                    fact(
                         ask.missing,
                         title=indicator.title,
                         where=where,
@@ -234,7 +234,7 @@ class ReadsGiven(ReadsValues):
         figures = ", ".join(f"{name}={fmt(values[name])}" for name in given)
         self.fail(
             at,
-            t(
+            fact(
                 "inputs.outside_bands",
                 title=indicator.title,
                 value=fmt(found.value),
@@ -249,7 +249,7 @@ class ReadsGiven(ReadsValues):
             if ref and spec.name in values and ref in values and values[spec.name] > values[ref]:
                 self.fail(
                     base + (spec.name,),
-                    t(
+                    fact(
                         "inputs.exceeds",
                         label=spec.label,
                         value=f"{values[spec.name]:f}",
@@ -269,10 +269,10 @@ class ReadsGiven(ReadsValues):
             if spec.shared:
                 self.missing_shared(indicator, spec)
                 continue
-            where = "" if entry or self.in_workbook else t("inputs.add_indicator", id=indicator.id)
+            where = "" if entry or self.in_workbook else fact("inputs.add_indicator", id=indicator.id)
             self.fail(
                 base + (spec.name,),
-                t(
+                fact(
                     "inputs.missing_input.workbook" if self.in_workbook else "inputs.missing_input",
                     name=spec.name,
                     label=spec.label,
@@ -286,15 +286,19 @@ class ReadsGiven(ReadsValues):
         improvement = str(item.get("improvement") or "").strip()
         if "code" in item:
             if "points" in item or "reason" in item:
-                self.fail(path, t("inputs.code_and_points"))
+                self.fail(path, fact("inputs.code_and_points"))
                 return None
             declared = indicator.declared(item["code"])
             if declared is None:
                 codes = [d.code for d in indicator.deductions]
-                known = t("inputs.declared_codes", codes=", ".join(codes)) if codes else t("inputs.no_codes")
+                known = (
+                    fact("inputs.declared_codes", codes=", ".join(codes))
+                    if codes
+                    else fact("inputs.no_codes")
+                )
                 hint = did_you_mean(item["code"], codes)
                 self.fail(
-                    path + ("code",), t("inputs.unknown_code", code=str(item["code"]), hint=hint or known)
+                    path + ("code",), fact("inputs.unknown_code", code=str(item["code"]), hint=hint or known)
                 )
                 return None
             return Deduction(
@@ -303,7 +307,7 @@ class ReadsGiven(ReadsValues):
         if "points" not in item:
             self.fail(
                 path,
-                t(
+                fact(
                     "inputs.deduction_incomplete.workbook"
                     if self.in_workbook
                     else "inputs.deduction_incomplete",
@@ -312,16 +316,16 @@ class ReadsGiven(ReadsValues):
             )
             return None
         points = self.number(path + ("points",), without_word(item["points"], POINTS), percent=False)
-        reason = self.reason(path, item, t("inputs.why_deducted"))
+        reason = self.reason(path, item, fact("inputs.why_deducted"))
         if points is None or reason is None:
             return None
         if points <= 0:
-            self.fail(path + ("points",), t("inputs.points_positive", value=show(item["points"])))
+            self.fail(path + ("points",), fact("inputs.points_positive", value=show(item["points"])))
             return None
         if not indicator.rounding.fits(points):
             self.fail(
                 path + ("points",),
-                t(
+                fact(
                     "inputs.points_places",
                     points=f"{points:f}",
                     title=indicator.title,
@@ -336,29 +340,29 @@ class ReadsGiven(ReadsValues):
             return None
         path = base + ("override",)
         score = self.number(path + ("score",), without_word(item["score"], POINTS), percent=False)
-        reason = self.reason(path, item, t("inputs.why_overridden"))
+        reason = self.reason(path, item, fact("inputs.why_overridden"))
         if score is None or reason is None:
             return None
         if not 0 <= score <= indicator.weight:
             self.fail(
                 path + ("score",),
-                t("inputs.override_range", weight=f"{indicator.weight:f}", score=f"{score:f}"),
+                fact("inputs.override_range", weight=f"{indicator.weight:f}", score=f"{score:f}"),
             )
             return None
         if not indicator.rounding.fits(score):
             self.fail(
                 path + ("score",),
-                t("inputs.override_places", score=f"{score:f}", places=indicator.rounding.places),
+                fact("inputs.override_places", score=f"{score:f}", places=indicator.rounding.places),
             )
             return None
         return Override(score, item["reason"].strip(), str(item.get("improvement") or "").strip())
 
-    def reason(self, path: PathKey, item: dict[str, Any], what: str) -> str | None:
+    def reason(self, path: PathKey, item: dict[str, Any], what: Message) -> str | None:
         reason = item.get("reason")
         if not isinstance(reason, str) or is_blank(reason):
             self.fail(
                 path + ("reason",),
-                t(
+                fact(
                     "inputs.reason_required.workbook" if self.in_workbook else "inputs.reason_required",
                     what=what,
                     **self.columns(path),

@@ -16,6 +16,7 @@ import msgspec
 
 from scorer.errors import PathKey, Problem, UserError
 from scorer.escape import is_blank
+from scorer.facts import Message, fact
 from scorer.i18n import LANGUAGES, t
 from scorer.inputs.given import indicator_of
 from scorer.inputs.model import (
@@ -46,7 +47,7 @@ def parse_inputs(text: str, rules: RuleSet, display: str = "<inputs>") -> Depart
 
 def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     if not isinstance(doc.data, dict):
-        raise UserError.at(doc.at(()), t("inputs.not_a_mapping"))
+        raise UserError.at(doc.at(()), fact("inputs.not_a_mapping"))
     doc = _counts_as_numbers(doc)
     schema = _schema_of(rules)
     problems = validate(doc, schema, indicator_of)
@@ -129,7 +130,7 @@ def _every(doc: YamlDocument, problems: list[Problem]) -> UserError:
     found = [*doc.early, *problems]
     if doc.labels:
         found = [_in_workbook_words(doc, problem) for problem in found]
-    return UserError(sorted(found, key=lambda p: (*_line_order(p), p.message)))
+    return UserError(sorted(found, key=_line_order))  # a line's own in order of words: where shown
 
 
 def _in_workbook_words(doc: YamlDocument, problem: Problem) -> Problem:
@@ -158,7 +159,7 @@ class _Reader(ReadsTyped):
         self.shared: dict[str, Decimal] = {}  # the rubric's shared inputs and the budget block, by name
         self.shared_given: set[str] = set()
 
-    def fail(self, path: PathKey, message: str) -> None:
+    def fail(self, path: PathKey, message: Message) -> None:
         indicator, relative = indicator_of(path)
         self.problems.append(Problem(self.doc.at(path, indicator, field_name(relative)), message))
 
@@ -171,16 +172,18 @@ class _Reader(ReadsTyped):
             later = without_rubric(self.rules, year)  # a later year without a rubric: both ways forward
             self.fail(
                 ("year",),
-                later or t("inputs.wrong_year", year=str(year), rules_year=str(self.rules.year)),
+                later or fact("inputs.wrong_year", year=str(year), rules_year=str(self.rules.year)),
             )
         named = data.get("rubric")
         other = named_mismatch(self.rules, named, year) if isinstance(named, str) else None
         if other is not None:  # a file meant for another rubric is never scored against this one
-            self.fail(("rubric",), t("inputs.other_rubric", named=named, rules=self.rules.name, likely=other))
+            self.fail(
+                ("rubric",), fact("inputs.other_rubric", named=named, rules=self.rules.name, likely=other)
+            )
         if is_blank(data["department"]):
-            self.fail(("department",), t("inputs.department_empty"))
+            self.fail(("department",), fact("inputs.department_empty"))
         elif department_key(data["department"]) in _placeholders():
-            self.fail(("department",), t("inputs.department_placeholder"))  # the template's own words
+            self.fail(("department",), fact("inputs.department_placeholder"))  # the template's own words
         budget = {}
         for key, value in (data.get("budget") or {}).items():
             number = self.number(("budget", key), value, percent=False)
@@ -247,7 +250,7 @@ class _Reader(ReadsTyped):
         self.plausible(base, indicator, entry)
         deductions = self.typed_score(base, indicator, entry, deductions)
         if override is not None and deductions:
-            self.fail(base + ("override",), t("inputs.override_and_deductions"))
+            self.fail(base + ("override",), fact("inputs.override_and_deductions"))
         declarative = indicator.kinds.spec is not None or indicator.kinds.conditions
         if override is None:
             if declarative:
@@ -259,11 +262,11 @@ class _Reader(ReadsTyped):
         improvement = as_text(entry.get("improvement"))
         reason = as_text(entry.get("reason"))
         if "reason" in entry and is_blank(reason):
-            self.fail(base + ("reason",), t("inputs.reason_blank"))
+            self.fail(base + ("reason",), fact("inputs.reason_blank"))
         elif "score" in entry:
             reason = ""  # the typed score's: said by its deduction
         elif reason and not kind(indicator.scoring).by_formula:
-            self.fail(base + ("reason",), t("inputs.reason_not_formula"))
+            self.fail(base + ("reason",), fact("inputs.reason_not_formula"))
         choice = str(entry.get("choice") or "")
         return IndicatorInputs(values, deductions, override, targets, improvement, judgement, choice, reason)
 

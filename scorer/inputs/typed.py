@@ -14,7 +14,7 @@ from typing import Any
 
 from scorer.errors import PathKey
 from scorer.escape import is_blank
-from scorer.i18n import t
+from scorer.facts import Fact, fact
 from scorer.inputs.given import ReadsGiven
 from scorer.inputs.model import Deduction
 from scorer.inputs.values import POINTS, without_word
@@ -46,19 +46,21 @@ class ReadsTyped(ReadsGiven):
             return deductions
         weight, words = indicator.weight, self.named_columns(base)
         if not judged(indicator, entry):
-            self.fail(path, t("inputs.score_computed", score=f"{score:f}", **words))
+            self.fail(path, fact("inputs.score_computed", score=f"{score:f}", **words))
         elif "override" in entry:
-            self.fail(path, t("inputs.score_and_override", **words))
+            self.fail(path, fact("inputs.score_and_override", **words))
         elif not 0 <= score <= weight:
-            self.fail(path, t("inputs.score_range", score=f"{score:f}", weight=f"{weight:f}"))
+            self.fail(path, fact("inputs.score_range", score=f"{score:f}", weight=f"{weight:f}"))
         elif not indicator.rounding.fits(score):
-            self.fail(path, t("inputs.override_places", score=f"{score:f}", places=indicator.rounding.places))
+            self.fail(
+                path, fact("inputs.override_places", score=f"{score:f}", places=indicator.rounding.places)
+            )
         elif entry.get("deductions"):
             lost = sum((d.points for d in deductions), Decimal(0))
             if lost != weight - score:
                 self.fail(
                     path,
-                    t("inputs.score_and_points", score=f"{score:f}", weight=f"{weight:f}",
+                    fact("inputs.score_and_points", score=f"{score:f}", weight=f"{weight:f}",
                       lost=f"{weight - score:f}", points_total=f"{lost:f}", **words),
                 )  # fmt: skip
         else:
@@ -69,9 +71,11 @@ class ReadsTyped(ReadsGiven):
         reason = entry.get("reason")
         if lost == 0:
             if isinstance(reason, str) and not is_blank(reason):  # full marks with a reason for losing points
-                self.fail(base + ("reason",), t("inputs.score_full_with_reason", **self.named_columns(base)))
+                self.fail(
+                    base + ("reason",), fact("inputs.score_full_with_reason", **self.named_columns(base))
+                )
             return ()
-        text = self.reason(base, entry, t("inputs.why_score"))
+        text = self.reason(base, entry, fact("inputs.why_score"))
         return () if text is None else (Deduction(lost, text),)
 
     def plausible(self, base: PathKey, indicator: Indicator, entry: dict[str, Any]) -> None:
@@ -93,22 +97,22 @@ class ReadsTyped(ReadsGiven):
             }
             # A targets row's judgement deduction (指标值偏低) stands beside its roll-up, as the tables print it.
             if kind(indicator.scoring).by_formula:
-                self.fail(path, t("workbook.points_on_computed", **values))
+                self.fail(path, fact("workbook.points_on_computed", **values))
             elif points > weight:
-                self.fail(path, t("workbook.points_over_weight", **values))
+                self.fail(path, fact("workbook.points_over_weight", **values))
             elif "score" not in entry and weight < 2 * points <= 2 * weight:
                 # More than half of a row lost, with no 自评分 to confirm it, reads as the row's score typed in the
                 # deduction column (19 on a 20-point row); a typed 自评分 must agree with the deductions instead.
                 key = "batch.points_like_score" if self.doc.kind == "sheet" else "workbook.points_like_score"
-                self.fail(path, t(key, **values))
+                self.fail(path, fact(key, **values))
             elif total > weight:
-                self.fail(path, t("workbook.points_add_up", total=f"{total:f}", **values))
+                self.fail(path, fact("workbook.points_add_up", total=f"{total:f}", **values))
         override = self._points(entry.get("override") or {}, "score")
         if override is not None and judged(indicator, entry) and 2 * override < weight:
             values = {"score": f"{override:f}", "weight": f"{weight:f}", "left": f"{weight - override:f}"}
-            self.fail(base + ("override", "score"), t("workbook.override_like_points", **values, **words))
+            self.fail(base + ("override", "score"), fact("workbook.override_like_points", **values, **words))
 
-    def named_columns(self, base: PathKey) -> dict[str, str]:
+    def named_columns(self, base: PathKey) -> dict[str, str | Fact]:
         """The columns a message points to, by the names its placeholders give them (`score_column`)."""
         return {f"{what}_column": name for what, name in self.columns(base).items()}
 

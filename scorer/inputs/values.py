@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from scorer.errors import PathKey
-from scorer.i18n import say, t
+from scorer.facts import Fact, Message, fact, joined
 from scorer.kinds.base import InputSpec
 from scorer.numbers import NotANumber, parse_number
 from scorer.rounding import fmt
@@ -55,33 +55,33 @@ def as_text(value: object) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def _slip(number: Decimal, limit: Decimal) -> str:
+def _slip(number: Decimal, limit: Decimal) -> Fact | None:
     """A hint for a number typed with its point in the wrong place: 934 for 93.4."""
     if number <= 0 or limit <= 0:
-        return ""
+        return None
     shifted = number
     for _ in range(6):
         shifted = shifted.scaleb(-1)
         if shifted <= limit:
-            return t("inputs.slip", value=shifted)
-    return ""
+            return fact("inputs.slip", value=shifted)
+    return None
 
 
 class ReadsValues:
     """The reader's value methods: each says what is wrong through `fail`, at the value's path."""
 
-    def fail(self, path: PathKey, message: str) -> None:
+    def fail(self, path: PathKey, message: Message) -> None:
         raise NotImplementedError  # the reader's: gathers the problem at its place
 
     def number(self, path: PathKey, value: Any, percent: bool) -> Decimal | None:
         try:
             return parse_number(value, percent=percent)
         except NotANumber as exc:
-            hint = t("inputs.percent_hint") if percent and isinstance(value, str) else ""
+            hint = fact("inputs.percent_hint") if percent and isinstance(value, str) else None
             got = (
-                "" if isinstance(value, str) else t("inputs.got", value=show(value))
+                None if isinstance(value, str) else fact("inputs.got", value=show(value))
             )  # text is quoted in the message
-            self.fail(path, f"{say(exc.fact)}{got}{hint}")
+            self.fail(path, joined(exc.fact, got, hint))
             return None
 
     def value(self, path: PathKey, spec: InputSpec, raw: Any) -> Decimal | None:
@@ -94,13 +94,13 @@ class ReadsValues:
         if number is None:
             return None
         if spec.type == "integer" and number != number.to_integral_value():
-            self.fail(path, t("inputs.not_whole", value=show(raw)))
+            self.fail(path, fact("inputs.not_whole", value=show(raw)))
             return None
         if spec.type == "percent" and 0 < number <= 1 and not str(raw).strip().endswith(("%", "％")):
             # 0.934 and 1 are ambiguous alike: a fraction (93.4%, 100%) or a tiny percentage?
             self.fail(
                 path,
-                t(
+                fact(
                     "inputs.looks_like_fraction",
                     value=show(raw),
                     label=spec.label,
@@ -110,11 +110,11 @@ class ReadsValues:
             )
             return None
         if spec.min is not None and number < spec.min:
-            self.fail(path, t("inputs.at_least", min=f"{spec.min:f}", value=show(raw)))
+            self.fail(path, fact("inputs.at_least", min=f"{spec.min:f}", value=show(raw)))
             return None
         if spec.max is not None and number > spec.max:
             hint = _slip(number, spec.max)
-            self.fail(path, t("inputs.at_most", max=f"{spec.max:f}", value=show(raw), hint=hint))
+            self.fail(path, fact("inputs.at_most", max=f"{spec.max:f}", value=show(raw), hint=hint))
             return None
         return number
 
@@ -132,14 +132,14 @@ class ReadsValues:
             return raw
         if spec.unit and unit in _UNIT_SPELLINGS.get(spec.unit, (spec.unit,)):
             return text[:number_end].strip()
-        expected = spec.unit or t("inputs.no_unit")
-        self.fail(path, t("inputs.wrong_unit", value=show(raw), unit=unit, expected=expected))
+        expected = spec.unit or fact("inputs.no_unit")
+        self.fail(path, fact("inputs.wrong_unit", value=show(raw), unit=unit, expected=expected))
         return None
 
     def yes_no(self, path: PathKey, spec: InputSpec, raw: Any) -> Decimal | None:
         """是/否, yes/no, true/false or 1/0: 1 for yes, 0 for no."""
         answer = YES_NO.get(str(raw).strip().lower()) if not isinstance(raw, bool) else raw
         if answer is None:
-            self.fail(path, t("inputs.not_yes_no", value=show(raw), label=spec.label))
+            self.fail(path, fact("inputs.not_yes_no", value=show(raw), label=spec.label))
             return None
         return Decimal(1 if answer else 0)

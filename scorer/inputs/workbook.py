@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.errors import LineMap, Location, PathKey, Problem, UserError
+from scorer.facts import Fact, Message, Said, fact, said
 from scorer.i18n import LANGUAGES, t
 from scorer.inputs import workbook_layout as layout
 from scorer.inputs.values import as_text
@@ -39,7 +40,9 @@ class _Reader:
         self.book = book
         self.checked = checked
         self.lines = LineMap({(): "A1"})
-        self.labels: dict[str, tuple[str | None, str | None]] = {}  # cell → its row's name, its column's
+        self.labels: dict[
+            str, tuple[str | None, str | Message | None]
+        ] = {}  # cell → its row's name, its column's
         self.early: list[Problem] = []
         self._formulas: Any = None
         self.cols = layout.CURRENT
@@ -48,7 +51,7 @@ class _Reader:
         name = sheet_named(self.checked, {t(f"workbook.sheet.{role}", lang) for lang in LANGUAGES})
         if name is None or name not in self.book.sheetnames:  # a chart sheet by that name holds no cells
             raise UserError.at(
-                Location(self.display), t("workbook.missing_sheet", sheet=t(f"workbook.sheet.{role}"))
+                Location(self.display), fact("workbook.missing_sheet", sheet=fact(f"workbook.sheet.{role}"))
             )
         return self.book[name]
 
@@ -62,14 +65,16 @@ class _Reader:
         return data
 
     def at(
-        self, path: PathKey, sheet: Any, cell: Any, row: str | None = None, column: str | None = None
+        self, path: PathKey, sheet: Any, cell: Any, row: str | None = None, column: Fact | Said | None = None
     ) -> None:
         where = f"{sheet.title}!{cell.coordinate}"
         self.lines.lines[path] = where
         if row or column:
             self.labels.setdefault(where, (row, column))
 
-    def problem(self, sheet: Any, cell: Any, row: str | None, column: str | None, message: str) -> None:
+    def problem(
+        self, sheet: Any, cell: Any, row: str | None, column: Fact | Said | None, message: Message
+    ) -> None:
         self.early.append(
             Problem(Location(self.display, f"{sheet.title}!{cell.coordinate}", row, column), message)
         )
@@ -81,7 +86,7 @@ class _Reader:
             if self._has_formula(sheet, cell):
                 raise UserError.at(
                     Location(self.display, f"{sheet.title}!{cell.coordinate}"),
-                    t("workbook.formula_without_value"),
+                    fact("workbook.formula_without_value"),
                 )
             return None
         if isinstance(value, str):
@@ -130,7 +135,7 @@ class _Reader:
             value = self.value(sheet, cell, "text" if kind in ("text", "long") else kind)
             path: PathKey = tuple(key.split("."))
             label = as_text(sheet.cell(row=row, column=layout.P_LABEL).value) if shared else ""
-            self.at(path, sheet, cell, None, label or t(f"workbook.field.{key}"))
+            self.at(path, sheet, cell, None, said(label) if label else fact(f"workbook.field.{key}"))
             if value is None:
                 continue
             parts = key.split(".")
@@ -162,14 +167,14 @@ class _Reader:
             if isinstance(name, str) and name.strip():
                 label = as_text(sheet.cell(row=row, column=cols.INPUT_LABEL).value) or name.strip()
                 key = tuple(name.strip().split("."))  # judgement.grade: a part of the judgement
-                self.at(base + key, sheet, value_cell, title, label)
+                self.at(base + key, sheet, value_cell, title, said(label))
                 kind = "text" if key[-1] in ("grade", "reason", "choice") else "number"
                 value = self.value(sheet, value_cell, kind)
                 if value is not None:
                     target = entry
                     for part in key[:-1]:
                         target = target.setdefault(part, {})
-                        self.at(base + key[:-1], sheet, value_cell, title, label)
+                        self.at(base + key[:-1], sheet, value_cell, title, said(label))
                     target[key[-1]] = value
             self.deduction(
                 sheet, row, base, entry, title, asks_input=bool(isinstance(name, str) and name.strip())
@@ -186,12 +191,12 @@ class _Reader:
         if score is None or score in {t("workbook.score_computed", lang) for lang in LANGUAGES}:
             return False  # what the template writes in a computed row's cell
         if "score" in entry:  # a second line of the same indicator: its score is typed once
-            self.problem(sheet, cell, title, t("workbook.score"), t("workbook.score_twice"))
+            self.problem(sheet, cell, title, fact("workbook.score"), fact("workbook.score_twice"))
             return True
-        self.at(base + ("score",), sheet, cell, title, t("workbook.score"))
+        self.at(base + ("score",), sheet, cell, title, fact("workbook.score"))
         entry["score"] = score
         reason_cell = sheet.cell(row=row, column=self.cols.REASON)
-        self.at(base + ("reason",), sheet, reason_cell, title, t("form.reasons"))
+        self.at(base + ("reason",), sheet, reason_cell, title, fact("form.reasons"))
         reason = self.value(sheet, reason_cell, "text")
         if reason is not None:
             entry["reason"] = reason
@@ -201,14 +206,14 @@ class _Reader:
         self, sheet: Any, row: int, title: str, points: Any, reason: str | None = None
     ) -> None:
         """An override typed with a deduction beside it, or without its reason: each slip told at its cell."""
-        override_words, reason_words = t("workbook.override"), t("form.reasons")
+        override_words, reason_words = fact("workbook.override"), fact("form.reasons")
         if points is not None:
             self.problem(
                 sheet,
                 sheet.cell(row=row, column=self.cols.POINTS),
                 title,
-                t("workbook.points"),
-                t("workbook.override_and_points", override=override_words),
+                fact("workbook.points"),
+                fact("workbook.override_and_points", override=override_words),
             )
         if reason is None:
             self.problem(
@@ -216,7 +221,7 @@ class _Reader:
                 sheet.cell(row=row, column=self.cols.REASON),
                 title,
                 reason_words,
-                t("workbook.override_needs_reason", override=override_words, reasons=reason_words),
+                fact("workbook.override_needs_reason", override=override_words, reasons=reason_words),
             )
 
     def deduction(
@@ -232,8 +237,8 @@ class _Reader:
         reason = self.value(sheet, reason_cell, "text")
         improvement = self.value(sheet, improvement_cell, "text")
         override = self.value(sheet, override_cell, "money")
-        points_words, reason_words = t("workbook.points"), t("form.reasons")
-        override_words = t("workbook.override")
+        points_words, reason_words = fact("workbook.points"), fact("form.reasons")
+        override_words = fact("workbook.override")
         if override is not None:  # the evaluator's score for the row; the reason column says why
             if reason is None:
                 self.override_slips(sheet, row, title, points)
@@ -250,7 +255,9 @@ class _Reader:
         if points is None and reason is not None and not asks_input and cols.SCORE is not None:
             # A reason with no score beside it: the clerk meant the row's score and left it out.
             score_cell = sheet.cell(row=row, column=cols.SCORE)
-            self.problem(sheet, score_cell, title, t("workbook.score"), t("workbook.reason_without_score"))
+            self.problem(
+                sheet, score_cell, title, fact("workbook.score"), fact("workbook.reason_without_score")
+            )
             reason = None
         if points is None and reason is not None and asks_input and "reason" not in entry:
             # A row scored from its inputs, with a reason and no points: the 未达标原因 in the department's words.
@@ -270,14 +277,14 @@ class _Reader:
             self.at(path + ("reason",), sheet, reason_cell, title, reason_words)
             deductions.append(item)
         if improvement is not None:
-            self.at(base + ("improvement",), sheet, improvement_cell, title, t("form.improvements"))
+            self.at(base + ("improvement",), sheet, improvement_cell, title, fact("form.improvements"))
             entry["improvement"] = improvement
 
     def targets(self, entries: dict[str, Any]) -> None:
         sheet = self.sheet(layout.TARGETS)
         columns = {"category": layout.T_CATEGORY, "name": layout.T_NAME, "target": layout.T_TARGET,
                    "actual": layout.T_ACTUAL, "reason": layout.T_REASON, "weight": layout.T_WEIGHT}  # fmt: skip
-        words = {key: t(key_words) for key, key_words in _TARGET_WORDS.items()}
+        words = {key: fact(key_words) for key, key_words in _TARGET_WORDS.items()}
         for row in range(layout.FIRST_ROW, sheet.max_row + 1):
             ident = as_text(sheet.cell(row=row, column=layout.T_ID).value)
             name = as_text(sheet.cell(row=row, column=layout.T_NAME).value)
@@ -287,12 +294,12 @@ class _Reader:
                 # A target typed in without saying which 三级指标 it belongs to: never dropped silently.
                 if filled:
                     self.problem(
-                        sheet, id_cell, name or None, t("workbook.id"), t("workbook.target_without_id")
+                        sheet, id_cell, name or None, fact("workbook.id"), fact("workbook.target_without_id")
                     )
                 continue
             if not name:
                 continue
-            self.at(("indicators", ident), sheet, id_cell, ident, t("workbook.id"))
+            self.at(("indicators", ident), sheet, id_cell, ident, fact("workbook.id"))
             targets = entries.setdefault(ident, {}).setdefault("targets", [])
             path: PathKey = ("indicators", ident, "targets", len(targets))
             item: dict[str, Any] = {}
@@ -311,7 +318,7 @@ class _Reader:
                 if met is not None and "reason" not in item:
                     reason_cell = sheet.cell(row=row, column=layout.T_REASON)
                     self.problem(
-                        sheet, reason_cell, name, words["reason"], t("workbook.judged_without_reason")
+                        sheet, reason_cell, name, words["reason"], fact("workbook.judged_without_reason")
                     )
                     continue
                 item["met"] = met if met is not None else judged  # an unknown word is refused by the schema

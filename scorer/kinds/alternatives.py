@@ -67,7 +67,7 @@ def score(row: Row, spec: Alternatives) -> Decimal:
 
     option = chosen(spec, row.names, row.inputs.choice)
     if option is None:
-        raise KindError(spec.path + ("options",), t("kinds.no_option"))
+        raise KindError(spec.path + ("options",), fact("kinds.no_option"))
     how = (
         fact("kinds.by_department")
         if spec.choose == "by_department"
@@ -109,7 +109,7 @@ class AlternativesKind(Declarative[Alternatives]):
         for option in spec.options:
             if spec.choose == "by_department" and option.when is not None:
                 yield Problem(
-                    at(rule, option.path + ("when",)), t("lint.option_when_ignored"), severity="warning"
+                    at(rule, option.path + ("when",)), fact("lint.option_when_ignored"), severity="warning"
                 )
             yield from kind(option.spec.kind).lint(option.spec, rule, year)
 

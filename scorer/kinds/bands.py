@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from scorer.facts import fact
 from scorer.formula.evaluate import FormulaError
-from scorer.i18n import t
 from scorer.kinds.base import FORMULA_NAMES, Step
 from scorer.kinds.context import Declarative, KindError, Row, evaluate, shown
 from scorer.kinds.parts import Edge, EdgeKey, Interval, Item, Names, Outside, Reader, side, value_of
@@ -63,7 +62,7 @@ def score(row: Row, spec: Bands) -> Decimal:
             default = fact("reason.band", value=row.shown(value), band=band.interval.text, points=band.points)
             row.reasons.append(row.text(band.reason, {**extra, "band": band.interval.text}, default))
         return result
-    raise KindError(spec.path + ("items",), t("kinds.no_band", value=fmt(value)))
+    raise KindError(spec.path + ("items",), fact("kinds.no_band", value=fmt(value)))
 
 
 def outside(spec: Bands, names: Mapping[str, Decimal]) -> tuple[Fraction, str] | None:
@@ -95,9 +94,9 @@ class BandsKind(Declarative[Bands]):
         declared = data.get("range") or {}
         for i, item in enumerate(data["items"]):
             if "equals" in item and {"from", "to", "ends"} & item.keys():
-                at.fail(path + ("items", i, "equals"), t("lint.band_equals_and_range"))
+                at.fail(path + ("items", i, "equals"), fact("lint.band_equals_and_range"))
             elif "equals" not in item and ("ends" not in item or not {"from", "to"} & item.keys()):
-                at.fail(path + ("items", i), t("lint.band_ends"))
+                at.fail(path + ("items", i), fact("lint.band_ends"))
         items = tuple(
             Band(
                 interval(item),

@@ -64,7 +64,7 @@ def pick(spec: Categorical, names: Mapping[str, Decimal], choice: str) -> tuple[
 def score(row: Row, spec: Categorical) -> Decimal:
     category, _ = pick(spec, row.names, row.inputs.choice)
     if category is None:
-        raise KindError(spec.path + ("categories",), t("kinds.no_category"))
+        raise KindError(spec.path + ("categories",), fact("kinds.no_category"))
     points = evaluate(row, category.points, category.path + ("points",))
     row.exercised.append(where(category.path))
     row.notes.append(fact("note.category", name=said(category.name)))
@@ -113,11 +113,11 @@ class CategoricalKind(Declarative[Categorical]):
         seen: set[str] = set()
         for category in spec.categories:
             if category.id in seen:
-                yield Problem(at(rule, category.path + ("id",)), t("lint.category_twice", id=category.id))
+                yield Problem(at(rule, category.path + ("id",)), fact("lint.category_twice", id=category.id))
             seen.add(category.id)
             if spec.choose == "by_department" and category.when is not None:
                 yield Problem(
-                    at(rule, category.path + ("when",)), t("lint.option_when_ignored"), severity="warning"
+                    at(rule, category.path + ("when",)), fact("lint.option_when_ignored"), severity="warning"
                 )
             yield from _points_within(rule, category, year)
 
@@ -208,7 +208,7 @@ def _points_within(rule: Rule, category: Category, year: int | None) -> Iterator
     if points < 0 or points > Fraction(rule.weight):
         yield Problem(
             at(rule, category.path + ("points",)),
-            t("lint.category_points", id=category.id, points=points, weight=rule.weight),
+            fact("lint.category_points", id=category.id, points=points, weight=rule.weight),
         )
 
 

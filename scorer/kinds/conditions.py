@@ -21,7 +21,7 @@ def decide(row: Row) -> Decimal | None:
         except MissingInput:
             continue  # it reads an input not given: the reader asked for it unless it may be left out
         except FormulaError as exc:
-            raise KindError(condition.path + ("when",), str(exc)) from None
+            raise KindError(condition.path + ("when",), exc.fact) from None
         if holds:
             return _condition(row, index)
     return None

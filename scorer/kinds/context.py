@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from scorer.facts import Fact, Message, fact, rule_reason
 from scorer.formula.evaluate import Formula, FormulaError
+from scorer.i18n import Worded
 from scorer.kinds.base import Kind, S, Step
 from scorer.kinds.specs import Path, Texts
 from scorer.kinds.targets.model import TargetOutcome
@@ -23,10 +24,10 @@ if TYPE_CHECKING:
 MEASURED = frozenset({"value", "excess", "actual", "target"})
 
 
-class KindError(Exception):
+class KindError(Worded):
     """A rule's declared kind cannot score these values (no band holds the value, a formula fails)."""
 
-    def __init__(self, path: Path, message: str):
+    def __init__(self, path: Path, message: Message):
         self.path = path
         super().__init__(message)
 
@@ -125,7 +126,7 @@ def evaluate(row: Row, formula: Formula, path: Path) -> Fraction:
     try:
         return formula.evaluate(row.names)
     except FormulaError as exc:
-        raise KindError(path, str(exc)) from None
+        raise KindError(path, exc.fact) from None
 
 
 def shown(row: Row, formula: Formula) -> str:

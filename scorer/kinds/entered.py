@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from scorer.facts import fact
-from scorer.i18n import t
 from scorer.kinds.base import Step
 from scorer.kinds.context import Declarative, Row
 from scorer.kinds.parts import Ask, Reader
@@ -48,7 +47,7 @@ class EnteredKind(Declarative[Entered]):
         from scorer.errors import Problem
         from scorer.kinds.lint_tools import at
 
-        yield Problem(at(rule, spec.path), t("lint.entered", id=rule.id), severity="warning")
+        yield Problem(at(rule, spec.path), fact("lint.entered", id=rule.id), severity="warning")
 
     def scored(self, spec: Entered, row: Row) -> Decimal:
         # The reader refuses the row without the evaluator's score (or an override): the score entered stands

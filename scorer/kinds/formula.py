@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from scorer.errors import Problem
 from scorer.facts import fact, rule_reason, said
 from scorer.formula.evaluate import FormulaError
-from scorer.i18n import t
 from scorer.kinds.base import Kind, Step, place
 from scorer.kinds.context import KindError, Row
 from scorer.numbers import EXACT
@@ -30,9 +29,9 @@ class FormulaKind(Kind["Rule"]):
 
     def check_keys(self, rule: Rule) -> Iterator[Problem]:
         if rule.formula is None and "formula" not in rule.keys:
-            yield Problem(place(rule, "scoring"), t("lint.formula_missing"))
+            yield Problem(place(rule, "scoring"), fact("lint.formula_missing"))
         if "reason" not in rule.keys:
-            yield Problem(place(rule, "scoring"), t("lint.formula_needs_reason"))
+            yield Problem(place(rule, "scoring"), fact("lint.formula_needs_reason"))
 
     def score(self, spec: Rule, row: Row) -> Decimal:
         values = row.inputs.values
@@ -43,7 +42,7 @@ class FormulaKind(Kind["Rule"]):
         try:
             raw = spec.formula.evaluate(row.names)
         except FormulaError as exc:
-            raise KindError(("formula",), f"{exc}") from None
+            raise KindError(("formula",), exc.fact) from None
         if row.explain:
             shown = ", ".join(f"{k}={fmt(v)}" for k, v in sorted(values.items()))
             row.steps.append(
@@ -87,7 +86,7 @@ def _placeholders(indicator: Rule, row: Row, raw: Exact, score: Decimal) -> dict
                 placeholders[name] = indicator.rounding.show(value)
     unfilled = [name for name in indicator.reason_names if name not in placeholders]
     if unfilled:
-        raise KindError(("reason",), t("template.no_value", names=", ".join(sorted(unfilled))))
+        raise KindError(("reason",), fact("template.no_value", names=", ".join(sorted(unfilled))))
     return placeholders
 
 

@@ -41,10 +41,10 @@ class Graded:
 def score(row: Row, spec: Graded) -> Decimal:
     judgement = row.inputs.judgement
     if judgement is None:  # the reader asks for one; only an override scores without it
-        raise KindError(spec.path, "no judgement")
+        raise KindError(spec.path, said("no judgement"))
     grade = spec.grade(judgement.grade)
     if grade is None:
-        raise KindError(spec.path, f"unknown grade {judgement.grade!r}")
+        raise KindError(spec.path, said(f"unknown grade {judgement.grade!r}"))
     row.exercised.append(where(grade.path))
     detail = fact(
         "step.grade", grade=said(grade.name), range=grade.interval.text, reason=said(judgement.reason)
@@ -84,7 +84,8 @@ class GradedKind(Declarative[Graded]):
             high = grade.interval.high
             if high is not None and high > weight:
                 yield Problem(
-                    at(rule, grade.path + ("to",)), t("lint.points_over_weight", points=high, weight=weight)
+                    at(rule, grade.path + ("to",)),
+                    fact("lint.points_over_weight", points=high, weight=weight),
                 )
         yield from check_ranges(
             rule, [(g.interval, g.path) for g in spec.grades], (Decimal(0), weight), spec.path, False

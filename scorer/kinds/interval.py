@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from scorer.errors import Location, Problem
-from scorer.i18n import t
+from scorer.facts import Fact, fact, joined
 from scorer.kinds.parts import Interval
 from scorer.kinds.rule import Rule
 from scorer.kinds.specs import where
@@ -55,7 +55,7 @@ def input_range(indicator: Rule, spec: Bands, name: str | None) -> Iterator[Prob
     if outside:
         yield Problem(
             _at(indicator, spec.path + ("range",)),
-            t("lint.bands_input_range", name=name, values="; ".join(outside)),
+            fact("lint.bands_input_range", name=name, values="; ".join(outside)),
             severity="warning",
         )
 
@@ -89,7 +89,7 @@ def check_ranges(
     edges = [(_edges(interval), item_path, interval) for interval, item_path in items]
     for (start, end), item_path, interval in edges:
         if start > end:
-            yield Problem(_at(indicator, item_path), t("lint.band_empty", band=interval.text))
+            yield Problem(_at(indicator, item_path), fact("lint.band_empty", band=interval.text))
     if ordered:
         yield from _order(indicator, edges)
     for (a, a_path, a_interval), (b, b_path, b_interval) in itertools.combinations(edges, 2):
@@ -97,13 +97,15 @@ def check_ranges(
             lower, upper = (a, b) if (a[0], a[1]) <= (b[0], b[1]) else (b, a)
             yield Problem(
                 _at(indicator, b_path),
-                t("lint.bands_overlap", band=b_interval.text, other=a_interval.text, at=where(a_path))
-                + t(
-                    "lint.bands_overlap_fix",
-                    lower=_show(*lower),
-                    end=_end_text(_before(upper[0])),
-                    upper=_show(*upper),
-                    start=_end_text(_after(lower[1])),
+                joined(
+                    fact("lint.bands_overlap", band=b_interval.text, other=a_interval.text, at=where(a_path)),
+                    fact(
+                        "lint.bands_overlap_fix",
+                        lower=_show(*lower),
+                        end=_end_text(_before(upper[0])),
+                        upper=_show(*upper),
+                        start=_end_text(_after(lower[1])),
+                    ),
                 ),
             )
     yield from _gaps(indicator, edges, bounds, path)
@@ -117,9 +119,9 @@ def _after(end: Edge) -> Edge:
     return (end[0], end[1] + 1)
 
 
-def _end_text(edge: Edge) -> str:
+def _end_text(edge: Edge) -> Fact:
     """A band's end as a maintainer writes it: '90 (含)' for a closed end, '90 (不含)' for an open one."""
-    return t("lint.end_closed" if edge[1] == 0 else "lint.end_open", value=fmt(edge[0]))
+    return fact("lint.end_closed" if edge[1] == 0 else "lint.end_open", value=fmt(edge[0]))
 
 
 def _order(
@@ -140,12 +142,12 @@ def _order(
         if after != before and (after > before) != rising:
             yield Problem(
                 _at(indicator, before_path),
-                t(
+                fact(
                     "lint.bands_swapped",
                     band=before_interval.text,
                     other=after_interval.text,
                     at=where(after_path),
-                    order=t("lint.order_low_high" if rising else "lint.order_high_low"),
+                    order=fact("lint.order_low_high" if rising else "lint.order_high_low"),
                 ),
             )
 
@@ -170,12 +172,12 @@ def _gaps(
             gap = _show(cursor, gap_end)
             if below is None:
                 yield Problem(
-                    _at(indicator, item_path), t("lint.bands_gap_first", gap=gap, start=_end_text(cursor))
+                    _at(indicator, item_path), fact("lint.bands_gap_first", gap=gap, start=_end_text(cursor))
                 )
             else:
                 yield Problem(
                     _at(indicator, below[0]),
-                    t(
+                    fact(
                         "lint.bands_gap_between",
                         gap=gap,
                         band=below[1].text,
@@ -190,16 +192,16 @@ def _gaps(
     if ceiling is not None and cursor <= ceiling:
         gap = _show(cursor, ceiling)
         if below is None:
-            yield Problem(_at(indicator, path), t("lint.bands_gap", gap=gap))
+            yield Problem(_at(indicator, path), fact("lint.bands_gap", gap=gap))
         else:
             yield Problem(
                 _at(indicator, below[0]),
-                t("lint.bands_gap_last", gap=gap, band=below[1].text, end=_end_text(ceiling)),
+                fact("lint.bands_gap_last", gap=gap, band=below[1].text, end=_end_text(ceiling)),
             )
     if low is not None or high is not None:
         for (start, end), item_path, interval in edges:
             if (ceiling is not None and start > ceiling) or (low is not None and end < floor):
                 yield Problem(
                     _at(indicator, item_path),
-                    t("lint.band_outside", band=interval.text, range=_show(floor, ceiling or (_FAR, 0))),
+                    fact("lint.band_outside", band=interval.text, range=_show(floor, ceiling or (_FAR, 0))),
                 )

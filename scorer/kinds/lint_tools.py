@@ -14,8 +14,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from scorer.errors import Location, Problem
+from scorer.facts import fact
 from scorer.formula.evaluate import DivisionByZero, Formula, FormulaError
-from scorer.i18n import t
 from scorer.kinds import registry
 from scorer.kinds.base import InputSpec, fixed_names
 from scorer.kinds.interval import check_ranges, input_range
@@ -80,15 +80,15 @@ def _keys(indicator: Rule) -> Iterator[Problem]:
     kind = indicator.scoring
     present = [key for key in registry.names() if key in indicator.keys and registry.declared(key)]
     if registry.declared(kind) and kind not in present:
-        yield Problem(at(indicator, ("scoring",)), t("lint.kind_missing", kind=kind))
+        yield Problem(at(indicator, ("scoring",)), fact("lint.kind_missing", kind=kind))
     for key in present:
         if key != kind:
-            yield Problem(at(indicator, (key,)), t("lint.kind_unused", key=key, kind=kind))
+            yield Problem(at(indicator, (key,)), fact("lint.kind_unused", key=key, kind=kind))
     declared = {spec.name for spec in indicator.inputs}
     counts = Counter(spec.name for spec in indicator.inputs)
     for name, count in counts.items():
         if count > 1 and name in declared:
-            yield Problem(at(indicator, ("inputs", name)), t("lint.kind_input_clash", name=name))
+            yield Problem(at(indicator, ("inputs", name)), fact("lint.kind_input_clash", name=name))
 
 
 def _zero_divisions(indicator: Rule, spec: Spec, year: int) -> Iterator[Problem]:
@@ -106,7 +106,7 @@ def _zero_divisions(indicator: Rule, spec: Spec, year: int) -> Iterator[Problem]
             try:
                 formula.evaluate({**base, declared.name: Decimal(0)})
             except DivisionByZero:
-                yield Problem(at(indicator, path), t("lint.divides_by_zero", name=declared.name))
+                yield Problem(at(indicator, path), fact("lint.divides_by_zero", name=declared.name))
             except FormulaError:
                 pass
 
@@ -137,7 +137,7 @@ def _fallbacks(indicator: Rule, spec: Spec, year: int) -> Iterator[Problem]:
                     fallback = ast.get_source_segment(formula.source, node.orelse) or "…"
                     yield Problem(
                         at(indicator, path),
-                        t("lint.fallback_decides", name=name, value=fallback.strip()),
+                        fact("lint.fallback_decides", name=name, value=fallback.strip()),
                         severity="warning",
                     )
 
@@ -173,34 +173,36 @@ def _holds(condition: Formula, sample: dict[str, Decimal | Fraction]) -> bool:
 def over(indicator: Rule, points: Decimal, path: tuple[str | int, ...]) -> Iterator[Problem]:
     if points > indicator.weight:
         yield Problem(
-            at(indicator, path), t("lint.points_over_weight", points=points, weight=indicator.weight)
+            at(indicator, path), fact("lint.points_over_weight", points=points, weight=indicator.weight)
         )
 
 
 def checklist_lint(indicator: Rule, spec: Checklist) -> Iterator[Problem]:
     total = sum((item.points for item in spec.items), Decimal(0))
     if total != indicator.weight:
-        yield Problem(at(indicator, spec.path), t("lint.checklist_sum", sum=total, weight=indicator.weight))
+        yield Problem(
+            at(indicator, spec.path), fact("lint.checklist_sum", sum=total, weight=indicator.weight)
+        )
     for item in spec.all_items():
         if item.items:
             inner = sum((child.points for child in item.items), Decimal(0))
             if inner != item.points:
                 yield Problem(
                     at(indicator, item.path + ("points",)),
-                    t("lint.checklist_group_sum", text=item.text, sum=inner, points=item.points),
+                    fact("lint.checklist_group_sum", text=item.text, sum=inner, points=item.points),
                 )
         yield from over(indicator, item.points, item.path + ("points",))
     ids = Counter(item.id for item in spec.all_items())
     for item in spec.all_items():
         if ids[item.id] > 1:
-            yield Problem(at(indicator, item.path + ("id",)), t("lint.item_repeated", id=item.id))
+            yield Problem(at(indicator, item.path + ("id",)), fact("lint.item_repeated", id=item.id))
 
 
 def bands_lint(indicator: Rule, spec: Bands) -> Iterator[Problem]:
     for band in spec.items:
         yield from over(indicator, band.points, band.path + ("points",))
         if band.points < indicator.weight and not band.reason:
-            yield Problem(at(indicator, band.path), t("lint.band_no_reason"), severity="warning")
+            yield Problem(at(indicator, band.path), fact("lint.band_no_reason"), severity="warning")
     low, high = spec.range
     only = next(iter(spec.of.names), None) if len(spec.of.names) == 1 else None
     source = spec.of.source.strip()
@@ -210,7 +212,7 @@ def bands_lint(indicator: Rule, spec: Bands) -> Iterator[Problem]:
             low = low if low is not None else declared.min
             high = high if high is not None else declared.max
     if low is None or high is None:
-        yield Problem(at(indicator, spec.path + ("of",)), t("lint.bands_no_range"), severity="warning")
+        yield Problem(at(indicator, spec.path + ("of",)), fact("lint.bands_no_range"), severity="warning")
     yield from input_range(indicator, spec, only if source == only else None)
     yield from check_ranges(
         indicator, [(b.interval, b.path) for b in spec.items], (low, high), spec.path, True
@@ -261,16 +263,18 @@ def reachable(
             missed = {name: sample[name] for name in names}
     if uncovered is not None and missed is not None:
         shown = ", ".join(f"{name} = {fmt(value)}" for name, value in missed.items())
-        yield Problem(at(indicator, uncovered), t("lint.options_uncovered", values=shown), severity="warning")
+        yield Problem(
+            at(indicator, uncovered), fact("lint.options_uncovered", values=shown), severity="warning"
+        )
     for index, (condition, path) in enumerate(conditions):
         source = condition.source if condition is not None else "—"
         where_path = path + ("when",) if condition is not None else path
         if not held[index]:
-            yield Problem(at(indicator, where_path), t(never, when=source))
+            yield Problem(at(indicator, where_path), fact(never, when=source))
         elif not reached[index]:
             earlier = conditions[decided_by[index] or 0][1]
             yield Problem(
-                at(indicator, where_path), t("lint.condition_shadowed", when=source, at=where(earlier))
+                at(indicator, where_path), fact("lint.condition_shadowed", when=source, at=where(earlier))
             )
 
 

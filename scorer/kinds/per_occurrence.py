@@ -9,7 +9,6 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from scorer.facts import Message, fact, said
-from scorer.i18n import t
 from scorer.kinds.base import InputSpec, Step
 from scorer.kinds.context import Declarative, Row, capped
 from scorer.kinds.parts import Item, Reader
@@ -92,7 +91,7 @@ class PerOccurrenceKind(Declarative[PerOccurrence]):
 
         for item in spec.items:
             if item.points == 0:
-                yield Problem(at(rule, item.path + ("points",)), t("lint.steps_zero", key="points"))
+                yield Problem(at(rule, item.path + ("points",)), fact("lint.steps_zero", key="points"))
             yield from over(rule, item.points, item.path + ("points",))
 
     def reads(self, spec: PerOccurrence) -> frozenset[str]:

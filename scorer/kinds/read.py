@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from scorer.facts import Message
 from scorer.formula.evaluate import Formula, FormulaError, compile_formula
 from scorer.formula.template import TemplateError, compile_template
 from scorer.kinds import registry
@@ -20,7 +21,7 @@ from scorer.kinds.base import InputSpec
 from scorer.kinds.parts import Condition, Interval, Spec
 from scorer.kinds.specs import KindRules, Path, Texts
 
-Fail = Callable[[Path, str], None]
+Fail = Callable[[Path, Message], None]
 
 
 def read_kinds(
@@ -69,7 +70,7 @@ class _Reader:
         try:
             return compile_formula(source, self.names)
         except FormulaError as exc:
-            self.fail(path, str(exc))
+            self.fail(path, exc.fact)
             return stand_in()  # the rule set is refused anyway
 
     def texts(self, given: Any, path: Path, placeholders: frozenset[str]) -> Texts:
@@ -83,7 +84,7 @@ class _Reader:
             try:
                 out.append((language, compile_template(source, allowed)))
             except TemplateError as exc:
-                self.fail(where, str(exc))
+                self.fail(where, exc.fact)
         return tuple(out)
 
 

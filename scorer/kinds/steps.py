@@ -11,7 +11,6 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from scorer.facts import fact
-from scorer.i18n import t
 from scorer.kinds.base import FORMULA_NAMES, Step
 from scorer.kinds.context import Declarative, Row, capped, evaluate, shown
 from scorer.kinds.parts import Edge, EdgeKey, Item, Names, Reader, side, value_of
@@ -114,7 +113,7 @@ def _threshold_outside(spec: Steps, rule: Rule) -> Iterator[Problem]:
     if (low is not None and spec.threshold < low) or (high is not None and spec.threshold > high):
         yield Problem(
             at(rule, spec.path + ("threshold",)),
-            t(
+            fact(
                 "lint.step_threshold_outside",
                 threshold=spec.threshold,
                 name=declared.name,
@@ -148,7 +147,7 @@ class StepsKind(Declarative[Steps]):
 
         for key in ("per", "points"):
             if getattr(spec, key) == 0:
-                yield Problem(at(rule, spec.path + (key,)), t("lint.steps_zero", key=key))
+                yield Problem(at(rule, spec.path + (key,)), fact("lint.steps_zero", key=key))
         yield from over(rule, spec.points, spec.path + ("points",))
         yield from _threshold_outside(spec, rule)
 

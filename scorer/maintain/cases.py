@@ -69,7 +69,7 @@ def load_case(path: Path) -> Case:
         if path.parent.resolve() not in inputs_file.resolve().parents:
             raise UserError.at(
                 doc.at(("inputs_file",), None, "inputs_file"),
-                t("cases.inputs_outside", file=repr(data["inputs_file"])),
+                fact("cases.inputs_outside", file=repr(data["inputs_file"])),
             )
         return Case(data["name"], path, data["expect"], inputs_file=inputs_file)
     inline = YamlDocument(doc.path, data["inputs"], doc.lines)  # lines of the case file still apply
@@ -115,7 +115,7 @@ def _read_inputs(case: Case, rules: RuleSet) -> Department:
 
 
 def _refusal(exc: UserError) -> str:
-    return "; ".join(str(p) for p in exc.problems)
+    return "; ".join(str(p) for p in exc.problems)  # worded now: a case's expectation compares these words
 
 
 def _refused_with(case: Case, rules: RuleSet, wanted: str) -> bool:

@@ -246,4 +246,4 @@ def _score(rules: RuleSet, doc: YamlDocument) -> Result | str:
     except (
         RuleRuntimeError
     ) as exc:  # the rules fail on this case: that is the case's outcome, not the diff's end
-        return t("diff.fails", problem=str(Problem(exc.location(), str(exc))))
+        return t("diff.fails", problem=str(Problem(exc.location(), exc.fact)))

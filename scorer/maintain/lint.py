@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scorer.errors import Location, Problem, RulesNotFound
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.rules.model import RowOrigin, RuleSet
 from scorer.rules.read import read_rules, resolve_rules
 from scorer.sources.shipped import rules_root, shipped_years
@@ -47,10 +47,10 @@ def lint(specs: list[str]) -> LintReport:
         try:
             folder = resolve_rules(spec)
         except RulesNotFound as exc:
-            report.problems.append(Problem(Location(spec), str(exc)))
+            report.problems.append(Problem(Location(spec), exc.fact))
             continue
         if not ((folder / "rubric.yaml").is_file() or (folder / "indicators").is_dir()):
-            report.problems.append(Problem(Location(str(folder)), t("lint.not_rules_folder")))
+            report.problems.append(Problem(Location(str(folder)), fact("lint.not_rules_folder")))
             continue
         report.checked.append(str(folder))
         rules, problems = read_rules(Path(folder))
@@ -78,4 +78,4 @@ def _golden_cases(folder: Path, rules: RuleSet) -> list[Problem]:
         return []
     shown = ", ".join(dict.fromkeys(str(place) for place in places))
     where = Location(rules.rubric_path, rules.rubric_lines.line(("year",)))
-    return [Problem(where, t("lint.no_golden_cases", year=year, places=shown), severity="warning")]
+    return [Problem(where, fact("lint.no_golden_cases", year=year, places=shown), severity="warning")]

@@ -9,13 +9,15 @@ from scorer.i18n import t
 from scorer.maintain.cases import CaseReport, Coverage
 from scorer.maintain.lint import LintReport
 from scorer.render.common import origin_words
+from scorer.render.problems import as_dict, ordered
+from scorer.render.problems import lines as problem_lines
 
 
 def render_lint(report: LintReport, fmt: str, lang: str) -> str:
     if fmt == "json":
         data = {
             "checked": report.checked,
-            "problems": [p.to_dict() for p in report.problems],
+            "problems": [as_dict(p, lang) for p in ordered(report.problems, lang)],
             "origins": {
                 folder: {
                     row: {"from": o.source, "row": o.row, "changed_at": o.change}
@@ -32,8 +34,8 @@ def render_lint(report: LintReport, fmt: str, lang: str) -> str:
             one_line(head),
             *(one_line(f"  {row}: {origin_words(o, lang)}") for row, o in origins.items()),
         ]
-    lines += [str(problem) for problem in report.errors]
-    lines += [t("lint.warning", lang, problem=str(problem)) for problem in report.warnings]
+    lines += problem_lines(report.errors, lang)
+    lines += [t("lint.warning", lang, problem=text) for text in problem_lines(report.warnings, lang)]
     lines.append(
         t(
             "lint.summary",
@@ -49,7 +51,7 @@ def render_lint(report: LintReport, fmt: str, lang: str) -> str:
 def render_cases(
     report: CaseReport, covered: Coverage, list_missing: bool, with_percent: bool, lang: str
 ) -> str:
-    lines = [t("cases.broken", lang, problem=str(problem)) for problem in report.broken]
+    lines = [t("cases.broken", lang, problem=text) for text in problem_lines(report.broken, lang)]
     for outcome in report.outcomes:
         key = "cases.pass" if outcome.passed else "cases.fail"
         lines.append(one_line(t(key, lang, path=str(outcome.case.path), name=outcome.case.name)))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scorer.errors import Location, RulesNotFound, UserError
+from scorer.facts import fact
 from scorer.i18n import t
 from scorer.rules.find import find_rubric
 from scorer.rules.read import load_rules, read_rules, resolve_rules
@@ -49,22 +50,22 @@ def new_rubric(name: str, source: str, output: Path | None) -> Path:
     """Write the rubric `name` (`id/year`) extending `source` into `output` (else ./rules/<id>/<year>/):
     provisional, with no source recorded and no change yet. Nothing that exists is ever written over."""
     if not RUBRIC_NAME.fullmatch(name):
-        raise RulesNotFound(t("rubrics.bad_name", name=name))
+        raise RulesNotFound(fact("rubrics.bad_name", name=name))
     parent_folder = resolve_rules(source)
     parent = load_rules(parent_folder)  # a rubric with problems is not one to start from
     if not parent.id:
-        raise UserError.at(Location(parent.rubric_path, 1), t("rubrics.parent_without_id"))
+        raise UserError.at(Location(parent.rubric_path, 1), fact("rubrics.parent_without_id"))
     folder = output if output is not None else Path("rules") / name
     where = Location(display_path(folder))
     if folder.exists() or folder.is_symlink():
-        raise UserError.at(where, t("rubrics.folder_exists"))
+        raise UserError.at(where, fact("rubrics.folder_exists"))
     inside = next((a for a in folder.absolute().parents if (a / "rubric.yaml").exists()), None)
     if inside is not None:  # never into another rubric's folder, the one extended included
-        raise UserError.at(where, t("rubrics.inside_rubric", path=display_path(inside)))
+        raise UserError.at(where, fact("rubrics.inside_rubric", path=display_path(inside)))
     found = find_rubric(folder.absolute(), parent.name)
     if found is None or found.resolve() != Path(parent.folder).resolve():
         raise UserError.at(
-            where, t("rubrics.parent_out_of_reach", parent=parent.name, place=f"<rules>/{name}")
+            where, fact("rubrics.parent_out_of_reach", parent=parent.name, place=f"<rules>/{name}")
         )
     ident, year = name.split("/")
     folder.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from msgspec import Struct
 
 from scorer.engine.result import Result
 from scorer.errors import Location, UserError
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.render.options import RenderOptions
 
 
@@ -60,7 +60,9 @@ def for_output(path: Path | None, name: str | None, registry: tuple[Renderer, ..
         if suffix in renderer.extensions:
             return renderer
     known = ", ".join(ext for r in registry for ext in r.extensions)
-    raise UserError.at(Location(str(path)), t("render.unknown_extension", suffix=suffix or "''", known=known))
+    raise UserError.at(
+        Location(str(path)), fact("render.unknown_extension", suffix=suffix or "''", known=known)
+    )
 
 
 def _agrees(chosen: Renderer, path: Path | None, registry: tuple[Renderer, ...]) -> None:
@@ -72,7 +74,7 @@ def _agrees(chosen: Renderer, path: Path | None, registry: tuple[Renderer, ...])
     named = next((r for r in registry if suffix in r.extensions), None)
     if named is not None and named.name != chosen.name and (named.binary or chosen.binary):
         raise UserError.at(
-            Location(str(path)), t("render.format_disagrees", format=chosen.name, suffix=suffix)
+            Location(str(path)), fact("render.format_disagrees", format=chosen.name, suffix=suffix)
         )
 
 

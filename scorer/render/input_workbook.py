@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorer.errors import PathKey, Problem, UserError
+from scorer.facts import fact
 from scorer.i18n import t
 from scorer.inputs import workbook_layout as layout
 from scorer.inputs.typed import asks_score, judged
@@ -74,7 +75,7 @@ def refuse_overlong(document: YamlDocument) -> None:
             )
             problems.append(
                 Problem(
-                    where, t("workbook.text_too_long", length=f"{units(text):,}", limit=f"{CELL_LIMIT:,}")
+                    where, fact("workbook.text_too_long", length=f"{units(text):,}", limit=f"{CELL_LIMIT:,}")
                 )
             )
     if problems:

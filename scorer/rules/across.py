@@ -21,8 +21,8 @@ import re
 from collections.abc import Iterator
 
 from scorer.errors import Location, Problem
+from scorer.facts import fact
 from scorer.formula.evaluate import Formula, FormulaError, compile_formula
-from scorer.i18n import t
 from scorer.rules.model import Check, RuleSet
 
 Place = tuple[str, str] | tuple[str, str, str]  # ("budget", part) or ("indicators", row, input)
@@ -92,20 +92,20 @@ def lint(rules: RuleSet) -> Iterator[Problem]:
     seen: set[str] = set()
     for check in rules.checks:
         if check.id in seen:
-            yield Problem(_at(rules, check, "id"), t("lint.check_twice", id=check.id))
+            yield Problem(_at(rules, check, "id"), fact("lint.check_twice", id=check.id))
         seen.add(check.id)
         ambiguous = [name for name in shared if _word(name).search(check.holds)]
         for name in ambiguous:
             rows = "、".join(shared[name])
             yield Problem(
-                _at(rules, check, "holds"), t("lint.check_ambiguous", id=check.id, name=name, rows=rows)
+                _at(rules, check, "holds"), fact("lint.check_ambiguous", id=check.id, name=name, rows=rows)
             )
         if ambiguous:
             continue
         try:
             compile_formula(check.holds, allowed)
         except FormulaError as exc:
-            yield Problem(_at(rules, check, "holds"), t("lint.check_names", id=check.id, error=str(exc)))
+            yield Problem(_at(rules, check, "holds"), fact("lint.check_names", id=check.id, error=exc.fact))
 
 
 def lint_shared(rules: RuleSet) -> Iterator[Problem]:
@@ -118,16 +118,16 @@ def lint_shared(rules: RuleSet) -> Iterator[Problem]:
             rules.rubric_path, rules.rubric_lines.line(("inputs", spec.name)), None, f"inputs.{spec.name}"
         )
         if reserved(spec.name):
-            yield Problem(at, t("lint.shared_reserved", name=spec.name))
+            yield Problem(at, fact("lint.shared_reserved", name=spec.name))
             continue
         own = [i.id for i in rules.indicators if any(s.name == spec.name and not s.shared for s in i.inputs)]
         if own:
             yield Problem(
-                at, t("lint.shared_shadowed", name=spec.name, rows="、".join(own)), severity="warning"
+                at, fact("lint.shared_shadowed", name=spec.name, rows="、".join(own)), severity="warning"
             )
         read = any(s.name == spec.name and s.shared for i in rules.indicators for s in i.inputs)
         if not read and not any(_word(spec.name).search(check.holds) for check in rules.checks):
-            yield Problem(at, t("lint.shared_unused", name=spec.name), severity="warning")
+            yield Problem(at, fact("lint.shared_unused", name=spec.name), severity="warning")
 
 
 def _at(rules: RuleSet, check: Check, key: str) -> Location:

@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from scorer.errors import Problem
-from scorer.facts import Template
+from scorer.facts import Message, Template
 from scorer.formula.evaluate import Formula, FormulaError, compile_formula
 from scorer.immutable import FrozenMap, freeze
 from scorer.kinds.base import FORMULA_NAMES, InputSpec
@@ -55,7 +55,7 @@ def build_indicator(
     others = {spec.name: spec for spec in shared if spec.name not in own}  # the row's own input wins
     input_names = own | set(others)
 
-    def fail(key: tuple[str | int, ...], message: str) -> None:
+    def fail(key: tuple[str | int, ...], message: Message) -> None:
         problems.append(Problem(doc.at(key, ident, field_name(key)), message))
 
     formula = _formula(data, input_names, fail)
@@ -143,7 +143,7 @@ def reserved(name: str) -> bool:
     return name in RESERVED or name.removeprefix("budget_") in parts and name.startswith("budget_")
 
 
-Fail = Callable[[tuple[str | int, ...], str], None]
+Fail = Callable[[tuple[str | int, ...], Message], None]
 
 
 def _formula(data: dict[str, Any], input_names: set[str], fail: Fail) -> Formula | None:
@@ -152,7 +152,7 @@ def _formula(data: dict[str, Any], input_names: set[str], fail: Fail) -> Formula
     try:
         return compile_formula(data["formula"], input_names | FORMULA_NAMES)
     except FormulaError as exc:
-        fail(("formula",), str(exc))
+        fail(("formula",), exc.fact)
         return None
 
 
@@ -162,7 +162,7 @@ def _metrics(data: dict[str, Any], input_names: set[str], fail: Fail) -> list[Me
         try:
             compiled = compile_formula(item["formula"], input_names | FORMULA_NAMES)
         except FormulaError as exc:
-            fail(("metrics", index, "formula"), str(exc))
+            fail(("metrics", index, "formula"), exc.fact)
             continue
         metrics.append(
             Metric(item["id"], item["name"], compiled, item.get("unit", ""), item.get("places", 2))
@@ -182,7 +182,7 @@ def _reasons(data: dict[str, Any], allowed: set[str], fail: Fail) -> dict[str, T
         try:
             reasons[language] = compile_template(source, allowed)
         except TemplateError as exc:
-            fail(where, str(exc))
+            fail(where, exc.fact)
     return reasons
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.errors import LineMap, Location, Problem, did_you_mean
-from scorer.i18n import t
+from scorer.facts import Message, fact
 from scorer.rules.extends import Reader, Resolved, load_resolved, locate
 from scorer.rules.find import SHARED, find_shared, roots_of, split_use
 from scorer.rules.model import RowOrigin
@@ -67,14 +67,16 @@ class Changes:
         changes = self.rubric.data.get("changes")
         if isinstance(changes, list) and len(changes) > MAX_CHANGES:  # the schema's bound, before any is made
             where = self.rubric.at(("changes",), None, "changes")
-            self._fail(where, t("changes.too_many", count=len(changes), most=MAX_CHANGES))
+            self._fail(where, fact("changes.too_many", count=len(changes), most=MAX_CHANGES))
             changes = []
         for index, change in enumerate(changes if isinstance(changes, list) else []):
             if isinstance(change, dict):  # anything else: the schema says what is wrong, at its line
                 self._one(index, change)
         for stem, doc in self.own.items():  # files no change took
             if self.extends:
-                self.problems.append(Problem(Location(doc.path, 1, stem), t("changes.file_unnamed", id=stem)))
+                self.problems.append(
+                    Problem(Location(doc.path, 1, stem), fact("changes.file_unnamed", id=stem))
+                )
             else:
                 self.rows.setdefault(row_id(doc), doc)
         rows = [self.rows[i] for i in self.order if i in self.rows]
@@ -85,19 +87,19 @@ class Changes:
         verbs = [verb for verb in VERBS if verb in change]
         where = self.rubric.at(("changes", index), None, f"changes[{index}]")
         if len(verbs) != 1:
-            self._fail(where, t("changes.one_verb", verbs=", ".join(verbs) or "—"))
+            self._fail(where, fact("changes.one_verb", verbs=", ".join(verbs) or "—"))
             return
         ident = change[verbs[0]]
         if not isinstance(ident, str):
             return  # the schema names the value that is not a row's id
         if verbs[0] != "add" and ident not in self.rows:
             hint = did_you_mean(ident, self.rows)
-            source = self.source or t("changes.this_rubric")
-            self._fail(where, t("changes.no_row", verb=verbs[0], id=ident, source=source, hint=hint))
+            source = self.source or fact("changes.this_rubric")
+            self._fail(where, fact("changes.no_row", verb=verbs[0], id=ident, source=source, hint=hint))
             return
         getattr(self, "_" + verbs[0])(index, change, ident, where)
 
-    def _fail(self, where: Location, message: str) -> None:
+    def _fail(self, where: Location, message: Message) -> None:
         self.problems.append(Problem(where, message))
 
     # ---- the verbs ----
@@ -105,7 +107,7 @@ class Changes:
     def _add(self, index: int, change: dict[str, Any], ident: str, where: Location) -> None:
         if ident in self.rows:
             self._fail(
-                where, t("changes.add_exists", id=ident, source=self.source or t("changes.this_rubric"))
+                where, fact("changes.add_exists", id=ident, source=self.source or fact("changes.this_rubric"))
             )
             return
         base, origin = self._source(index, change, ident, where)
@@ -121,7 +123,7 @@ class Changes:
 
     def _reweight(self, index: int, change: dict[str, Any], ident: str, where: Location) -> None:
         if "weight" not in change:
-            self._fail(where, t("changes.needs", verb="reweight", key="weight"))
+            self._fail(where, fact("changes.needs", verb="reweight", key="weight"))
             return
         self._put(index, change, ident, self.rows[ident], self.origins.get(ident))
 
@@ -133,7 +135,7 @@ class Changes:
 
     def _change(self, index: int, change: dict[str, Any], ident: str, where: Location) -> None:
         if not isinstance(change.get("set"), dict):
-            self._fail(where, t("changes.needs", verb="change", key="set"))
+            self._fail(where, fact("changes.needs", verb="change", key="set"))
             return
         self._put(index, change, ident, self.rows[ident], self.origins.get(ident))
 
@@ -148,7 +150,7 @@ class Changes:
         doc = self.own.pop(ident, None)
         if doc is None:
             shown = display_path(self.folder / "indicators" / f"{ident}.yaml")
-            self._fail(where, t("changes.no_file", id=ident, path=shown))
+            self._fail(where, fact("changes.no_file", id=ident, path=shown))
         return doc, None
 
     def _used(self, name: Any, where: Location) -> tuple[YamlDocument | None, RowOrigin | None]:
@@ -160,7 +162,7 @@ class Changes:
             path = find_shared(self.folder, row)
             if path is None:
                 roots = ", ".join(display_path(root) for root in roots_of(self.folder))
-                self._fail(where, t("changes.no_shared", name=name, roots=roots))
+                self._fail(where, fact("changes.no_shared", name=name, roots=roots))
                 return None, None
             return self.reader.read(path, self.problems, path.parent), RowOrigin(name, row)
         found = locate(self.folder, source, where, self.problems, self.chain)
@@ -170,7 +172,7 @@ class Changes:
         doc = next((d for d in used.rows if row_id(d) == row), None) if used else None
         if used is not None and doc is None:
             hint = did_you_mean(row, [row_id(d) for d in used.rows])
-            self._fail(where, t("changes.no_row", verb="use", id=row, source=source, hint=hint))
+            self._fail(where, fact("changes.no_row", verb="use", id=row, source=source, hint=hint))
         return doc, (used.origins.get(row) or RowOrigin(source, row)) if used else None
 
     def _put(
@@ -193,7 +195,7 @@ class Changes:
         values = dict(change["set"]) if isinstance(change.get("set"), dict) else {}
         prefix = ("changes", index)
         if "id" in values:
-            self._fail(self.rubric.at((*prefix, "set", "id"), None, "set.id"), t("changes.set_id"))
+            self._fail(self.rubric.at((*prefix, "set", "id"), None, "set.id"), fact("changes.set_id"))
             del values["id"]
         if "weight" in change:
             values["weight"] = change["weight"]
@@ -220,7 +222,7 @@ class Changes:
                 where = self.rubric.at(("changes", index, key), None, key)
                 self._fail(
                     where,
-                    t(
+                    fact(
                         "changes.no_anchor",
                         key=key,
                         id=str(anchor),

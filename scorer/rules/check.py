@@ -11,8 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from scorer.errors import Location, Problem, did_you_mean
+from scorer.facts import Message, fact, joined, said, separated
 from scorer.formula.evaluate import DivisionByZero, Formula, FormulaError
-from scorer.i18n import t
 from scorer.kinds.base import fixed_names
 from scorer.kinds.registry import declared, kind
 from scorer.rules.model import Indicator, RuleSet
@@ -47,7 +47,7 @@ def _year(rules: RuleSet) -> Iterator[Problem]:
     if name.isdigit() and len(name) == 4 and int(name) != rules.year:
         yield Problem(
             _rubric_at(rules, "year"),
-            t("lint.folder_year", name=name, year=rules.year),
+            fact("lint.folder_year", name=name, year=rules.year),
         )
 
 
@@ -57,11 +57,15 @@ def _identity(rules: RuleSet) -> Iterator[Problem]:
     folder = Path(rules.folder)
     laid_out = folder.name.isdigit() and folder.parent.parent.name == "rules"  # rules/<id>/<year>/
     if rules.id and laid_out and folder.parent.name != rules.id:
-        yield Problem(_rubric_at(rules, "id"), t("lint.folder_id", name=folder.parent.name, id=rules.id))
+        yield Problem(_rubric_at(rules, "id"), fact("lint.folder_id", name=folder.parent.name, id=rules.id))
     if rules.status == "provisional":
-        yield Problem(_rubric_at(rules, "status"), t("lint.provisional", name=rules.name), severity="warning")
+        yield Problem(
+            _rubric_at(rules, "status"), fact("lint.provisional", name=rules.name), severity="warning"
+        )
     elif rules.provisional:
-        yield Problem(_rubric_at(rules, "provenance"), t("lint.released_without_sources"), severity="warning")
+        yield Problem(
+            _rubric_at(rules, "provenance"), fact("lint.released_without_sources"), severity="warning"
+        )
 
 
 def _rubric_at(rules: RuleSet, *path: str | int) -> Location:
@@ -78,27 +82,29 @@ def _ids(rules: RuleSet) -> Iterator[Problem]:
         if count > 1:  # at the line of its second listing, the one to remove
             again = [n for n, listed_id in enumerate(listed) if listed_id == ident][1]
             yield Problem(
-                _rubric_at(rules, "indicators", again), t("lint.listed_twice", id=ident, count=count)
+                _rubric_at(rules, "indicators", again), fact("lint.listed_twice", id=ident, count=count)
             )
     seen: dict[str, str] = {}
     for indicator in rules.indicators:
         stem = Path(indicator.path).stem
         # a row a change made, or a shared one, is not its own file (scorer/rules/changes.py)
         if indicator.id != stem and Path(indicator.path).parent.name == "indicators":
-            yield Problem(_at(indicator, "id"), t("lint.id_not_file_name", id=indicator.id, stem=stem))
+            yield Problem(_at(indicator, "id"), fact("lint.id_not_file_name", id=indicator.id, stem=stem))
         if indicator.id in seen:
-            yield Problem(_at(indicator, "id"), t("lint.id_reused", id=indicator.id, path=seen[indicator.id]))
+            yield Problem(
+                _at(indicator, "id"), fact("lint.id_reused", id=indicator.id, path=seen[indicator.id])
+            )
         seen.setdefault(indicator.id, indicator.path)
         if indicator.id not in listed:
             yield Problem(
                 _at(indicator, "id"),
-                t("lint.not_listed", id=indicator.id, path=rules.rubric_path),
+                fact("lint.not_listed", id=indicator.id, path=rules.rubric_path),
             )
     for index, ident in enumerate(listed):
         if ident not in seen:
             hint = did_you_mean(ident, seen)
             yield Problem(
-                _rubric_at(rules, "indicators", index), t("lint.listed_no_file", id=ident, hint=hint)
+                _rubric_at(rules, "indicators", index), fact("lint.listed_no_file", id=ident, hint=hint)
             )
 
 
@@ -108,14 +114,14 @@ def _levels(rules: RuleSet) -> Iterator[Problem]:
         level = level1.get(indicator.level1)
         if level is None:
             hint = did_you_mean(indicator.level1, level1)
-            yield Problem(_at(indicator, "level1"), t("lint.no_level1", name=indicator.level1, hint=hint))
+            yield Problem(_at(indicator, "level1"), fact("lint.no_level1", name=indicator.level1, hint=hint))
             continue
         children = [name for name, _ in level.children]
         if indicator.level2 not in children:
             hint = did_you_mean(indicator.level2, children)
             yield Problem(
                 _at(indicator, "level2"),
-                t("lint.no_level2", name=indicator.level2, level1=indicator.level1, hint=hint),
+                fact("lint.no_level2", name=indicator.level2, level1=indicator.level1, hint=hint),
             )
 
 
@@ -124,24 +130,26 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
     if level_sum != rules.total:
         yield Problem(
             _rubric_at(rules, "levels"),
-            t("lint.level_sum", sum=level_sum, total=rules.total),
+            fact("lint.level_sum", sum=level_sum, total=rules.total),
         )
     for index, level in enumerate(rules.levels):
         child_sum = sum((weight for _, weight in level.children), Decimal(0))
         if child_sum != level.weight:
             yield Problem(
                 _rubric_at(rules, "levels", index, "children"),
-                t("lint.children_sum", name=level.name, sum=child_sum, weight=level.weight),
+                fact("lint.children_sum", name=level.name, sum=child_sum, weight=level.weight),
             )
         for child_index, (child, weight) in enumerate(level.children):
             members = [i for i in rules.indicators if i.level1 == level.name and i.level2 == child]
             total = sum((i.weight for i in members), Decimal(0))
             if members and total != weight:
-                files = ", ".join(f"{_row_file(rules, i)} ({i.weight})" for i in members)
+                files = separated(
+                    said(", "), (joined(_row_file(rules, i), f" ({i.weight})") for i in members)
+                )
                 yield Problem(
                     _changed_at(rules, members)
                     or _rubric_at(rules, "levels", index, "children", child_index),
-                    t(
+                    fact(
                         "lint.members_weight",
                         level1=level.name,
                         child=child,
@@ -153,22 +161,22 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
             if not members:
                 yield Problem(
                     _rubric_at(rules, "levels", index, "children", child_index),
-                    t("lint.no_members", level1=level.name, child=child),
+                    fact("lint.no_members", level1=level.name, child=child),
                 )
     indicator_sum = sum((i.weight for i in rules.indicators), Decimal(0))
     if indicator_sum != rules.total:
         yield Problem(
             _changed_at(rules, list(rules.indicators)) or _rubric_at(rules, "total"),
-            t("lint.indicator_sum", sum=indicator_sum, total=rules.total),
+            fact("lint.indicator_sum", sum=indicator_sum, total=rules.total),
         )
 
 
-def _row_file(rules: RuleSet, indicator: Indicator) -> str:
+def _row_file(rules: RuleSet, indicator: Indicator) -> Message:
     """A row's file, or for a row a change made (scorer/rules/changes.py) its id and that change's place."""
     origin = rules.origins.get(indicator.id)
     if origin is not None and origin.change:
-        return t("lint.changed_row", id=indicator.id, change=origin.change)
-    return Path(indicator.path).name
+        return fact("lint.changed_row", id=indicator.id, change=origin.change)
+    return said(Path(indicator.path).name)
 
 
 def _changed_at(rules: RuleSet, members: list[Indicator]) -> Location | None:
@@ -186,30 +194,30 @@ def _grades(rules: RuleSet) -> Iterator[Problem]:
     names = Counter(g.name for g in rules.grades)
     for name, count in names.items():
         if count > 1:
-            yield Problem(_rubric_at(rules, "grades"), t("lint.grade_repeated", name=name, count=count))
+            yield Problem(_rubric_at(rules, "grades"), fact("lint.grade_repeated", name=name, count=count))
     for index, grade in bands:
         if grade.min >= grade.max:
-            yield Problem(_rubric_at(rules, "grades", index), t("lint.grade_min_max", name=grade.name))
+            yield Problem(_rubric_at(rules, "grades", index), fact("lint.grade_min_max", name=grade.name))
     if bands and bands[0][1].min != 0:
         yield Problem(
             _rubric_at(rules, "grades", bands[0][0]),
-            t("lint.lowest_grade", name=bands[0][1].name, min=bands[0][1].min),
+            fact("lint.lowest_grade", name=bands[0][1].name, min=bands[0][1].min),
         )
     if bands and bands[-1][1].max != rules.total:
         yield Problem(
             _rubric_at(rules, "grades", bands[-1][0]),
-            t("lint.top_grade", name=bands[-1][1].name, max=f"{bands[-1][1].max:f}", total=rules.total),
+            fact("lint.top_grade", name=bands[-1][1].name, max=f"{bands[-1][1].max:f}", total=rules.total),
         )
     for (_, lower), (index, upper) in zip(bands, bands[1:], strict=False):
         if lower.max < upper.min:
             yield Problem(
                 _rubric_at(rules, "grades", index),
-                t("lint.grade_gap", lower=lower.name, to=lower.max, upper=upper.name, start=upper.min),
+                fact("lint.grade_gap", lower=lower.name, to=lower.max, upper=upper.name, start=upper.min),
             )
         elif lower.max > upper.min:
             yield Problem(
                 _rubric_at(rules, "grades", index),
-                t("lint.grade_overlap", lower=lower.name, to=lower.max, upper=upper.name, start=upper.min),
+                fact("lint.grade_overlap", lower=lower.name, to=lower.max, upper=upper.name, start=upper.min),
             )
 
 
@@ -225,7 +233,7 @@ def _indicator(indicator: Indicator, year: int | None, shown: frozenset[str]) ->
     if not indicator.rounding.fits(indicator.weight):  # else rounding a full score could exceed the weight
         yield Problem(
             _at(indicator, "weight"),
-            t("lint.weight_places", weight=indicator.weight, places=indicator.rounding.places),
+            fact("lint.weight_places", weight=indicator.weight, places=indicator.rounding.places),
         )
     yield from _scoring(indicator)
     if _declares_a_kind(indicator):  # the kinds' lint is imported for a rule set that declares one
@@ -249,10 +257,10 @@ def _scoring(indicator: Indicator) -> Iterator[Problem]:
     """What the row's kind needs of its keys, and the keys only another kind reads."""
     scoring = kind(indicator.scoring)
     if "formula" not in scoring.owns and (indicator.formula is not None or "formula" in indicator.keys):
-        yield Problem(_at(indicator, "formula"), t("lint.formula_unused", kind=indicator.scoring))
+        yield Problem(_at(indicator, "formula"), fact("lint.formula_unused", kind=indicator.scoring))
     yield from scoring.check_keys(indicator)
     if "targets" not in scoring.owns and indicator.targets is not None:
-        yield Problem(_at(indicator, "targets"), t("lint.targets_unused", kind=indicator.scoring))
+        yield Problem(_at(indicator, "targets"), fact("lint.targets_unused", kind=indicator.scoring))
 
 
 def _inputs(indicator: Indicator, shown: frozenset[str]) -> Iterator[Problem]:
@@ -278,25 +286,25 @@ def _inputs(indicator: Indicator, shown: frozenset[str]) -> Iterator[Problem]:
         ):
             yield Problem(
                 _at(indicator, "inputs", spec.name, "optional"),
-                t("lint.optional_needed", name=spec.name),
+                fact("lint.optional_needed", name=spec.name),
             )
         if spec.max_ref is not None and spec.max_ref not in names:
             hint = did_you_mean(spec.max_ref, names)
             yield Problem(
                 _at(indicator, "inputs", spec.name, "max_ref"),
-                t("lint.max_ref_unknown", ref=spec.max_ref, hint=hint),
+                fact("lint.max_ref_unknown", ref=spec.max_ref, hint=hint),
             )
         if spec.type == "percent" and spec.max is None:
             yield Problem(
                 _at(indicator, "inputs", spec.name),
-                t("lint.percent_no_max", name=spec.name),
+                fact("lint.percent_no_max", name=spec.name),
             )
         if spec.min is not None and spec.max is not None and spec.min > spec.max:
-            yield Problem(_at(indicator, "inputs", spec.name), t("lint.min_above_max"))
+            yield Problem(_at(indicator, "inputs", spec.name), fact("lint.min_above_max"))
         if spec.name not in used:
             yield Problem(
                 _at(indicator, "inputs", spec.name),
-                t("lint.input_unused", name=spec.name),
+                fact("lint.input_unused", name=spec.name),
                 severity="warning",
             )
 
@@ -306,12 +314,13 @@ def _declared_deductions(indicator: Indicator) -> Iterator[Problem]:
     for index, deduction in enumerate(indicator.deductions):
         if codes[deduction.code] > 1:
             yield Problem(
-                _at(indicator, "deductions", index, "code"), t("lint.deduction_repeated", code=deduction.code)
+                _at(indicator, "deductions", index, "code"),
+                fact("lint.deduction_repeated", code=deduction.code),
             )
         if deduction.points > indicator.weight:
             yield Problem(
                 _at(indicator, "deductions", index, "points"),
-                t(
+                fact(
                     "lint.deduction_over_weight",
                     code=deduction.code,
                     points=deduction.points,
@@ -321,7 +330,7 @@ def _declared_deductions(indicator: Indicator) -> Iterator[Problem]:
         if not indicator.rounding.fits(deduction.points):
             yield Problem(
                 _at(indicator, "deductions", index, "points"),
-                t("lint.deduction_places", points=deduction.points, places=indicator.rounding.places),
+                fact("lint.deduction_places", points=deduction.points, places=indicator.rounding.places),
             )
 
 
@@ -330,7 +339,7 @@ def _provenance(indicator: Indicator) -> Iterator[Problem]:
         if not item.get("note"):
             yield Problem(
                 _at(indicator, "provenance", "assumptions", index),
-                t("lint.assumption_without_note"),
+                fact("lint.assumption_without_note"),
                 severity="warning",
             )
 
@@ -347,7 +356,7 @@ def _samples(indicator: Indicator, year: int) -> Iterator[Problem]:
         try:
             formula.evaluate(names)
         except FormulaError as exc:
-            yield Problem(_at(indicator, *path), t("lint.on_samples", problem=str(exc)))
+            yield Problem(_at(indicator, *path), fact("lint.on_samples", problem=exc.fact))
             continue
         if path != ("formula",):
             continue  # a metric of zero is shown as "—", so dividing by zero is fine there
@@ -357,7 +366,7 @@ def _samples(indicator: Indicator, year: int) -> Iterator[Problem]:
             try:
                 formula.evaluate({**names, spec.name: Decimal(0)})
             except DivisionByZero:
-                yield Problem(_at(indicator, *path), t("lint.divides_by_zero", name=spec.name))
+                yield Problem(_at(indicator, *path), fact("lint.divides_by_zero", name=spec.name))
             except FormulaError:
                 pass  # only a division by zero is this check's concern
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from msgspec import Struct, field
 
 from scorer.errors import LineMap, Location, Problem
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.rules.find import find_rubric, roots_of
 from scorer.rules.model import RowOrigin
 from scorer.sources.shipped import RUBRIC_NAME
@@ -90,7 +90,7 @@ def _parent(
     name = rubric.data["extends"]
     where = rubric.at(("extends",), None, "extends")
     if not isinstance(name, str) or not RUBRIC_NAME.fullmatch(name):
-        problems.append(Problem(where, t("extends.bad_name", name=str(name))))
+        problems.append(Problem(where, fact("extends.bad_name", name=str(name))))
         return None
     found = locate(folder, name, where, problems, chain)
     return None if found is None else load_resolved(found, problems, reader, (*chain, folder.resolve()))
@@ -104,16 +104,16 @@ def locate(
     found = find_rubric(folder, name)
     if found is None:
         roots = ", ".join(display_path(root) for root in roots_of(folder))
-        problems.append(Problem(where, t("extends.not_found", name=name, roots=roots)))
+        problems.append(Problem(where, fact("extends.not_found", name=name, roots=roots)))
         return None
     seen = (*chain, folder.resolve())
     if found.resolve() in seen:
         names = [_name_of(path) for path in (*seen, found.resolve())]
         start = names.index(_name_of(found.resolve()))
-        problems.append(Problem(where, t("extends.cycle", chain=" → ".join(names[start:]))))
+        problems.append(Problem(where, fact("extends.cycle", chain=" → ".join(names[start:]))))
         return None
     if len(seen) >= MAX_DEPTH:
-        problems.append(Problem(where, t("extends.too_deep", depth=MAX_DEPTH)))
+        problems.append(Problem(where, fact("extends.too_deep", depth=MAX_DEPTH)))
         return None
     return found
 

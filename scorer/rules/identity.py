@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scorer.i18n import t
+from scorer.facts import Fact, fact
 from scorer.rules.model import RuleSet
 from scorer.sources.shipped import default_family, shipped_rubric, shipped_years
 
@@ -22,14 +22,14 @@ def under_earlier_year(rules: RuleSet, year: object) -> bool:
     return type(year) is int and year > rules.year and rules.later_years and not has_rubric_for(rules, year)
 
 
-def without_rubric(rules: RuleSet, year: object) -> str | None:
+def without_rubric(rules: RuleSet, year: object) -> Fact | None:
     """For a department of a later year that has no rubric, scored under rules taken by default: the message
     with both ways forward (name this rubric with --rules, or create the year); else None."""
     if type(year) is not int or year <= rules.year or has_rubric_for(rules, year):
         return None
     family = rules.id or default_family()
     released = "、".join(shipped_years()) or "—"
-    return t(
+    return fact(
         "inputs.year_not_released",
         year=str(year),
         released=released,

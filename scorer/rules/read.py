@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.errors import Location, Problem, RulesNotFound, UserError
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.immutable import FrozenMap
 from scorer.rounding import Rounding, fmt
 from scorer.rules.build import build_indicator, build_rule_set, rounding_of, shared_inputs
@@ -41,20 +41,20 @@ def resolve_rules(spec: str) -> Path:
     asked to say.
     """
     if not spec.strip():
-        raise RulesNotFound(t("rules.empty_spec"))
+        raise RulesNotFound(fact("rules.empty_spec"))
     candidate = Path(spec)
     shipped = rules_root() / default_family() / spec if spec in shipped_years() else shipped_rubric(spec)
     if shipped is not None:
         if (candidate / "rubric.yaml").is_file() and candidate.resolve() != shipped.resolve():
-            raise RulesNotFound(t("rules.ambiguous", spec=spec))
+            raise RulesNotFound(fact("rules.ambiguous", spec=spec))
         return shipped
     if candidate.is_dir():
         return candidate
     local = Path("rules") / spec  # a rubric repository's own rubric, by its name
     if RUBRIC_NAME.fullmatch(spec) and (local / "rubric.yaml").is_file():
         return local
-    names = ", ".join([*shipped_years(), *shipped_rubrics()]) or t("rules.no_years")
-    raise RulesNotFound(t("rules.not_found", spec=spec, years=names))
+    names = ", ".join([*shipped_years(), *shipped_rubrics()]) or fact("rules.no_years")
+    raise RulesNotFound(fact("rules.not_found", spec=spec, years=names))
 
 
 def load_rules(spec: str | Path) -> RuleSet:
@@ -133,7 +133,7 @@ def _read_and_check(
         rubric_doc = _read(rubric_path, probe, folder, sources) if rubric_path.is_file() else None
         if not extending(rubric_doc) or (folder / "indicators").exists():
             shown = display_path(folder / "indicators")  # and why the year file could not say it extends one
-            return None, [*probe, Problem(Location(shown), t("rules.no_indicators_folder"))], {}
+            return None, [*probe, Problem(Location(shown), fact("rules.no_indicators_folder"))], {}
         problems += probe
     paths = [p for p in (sorted(sources) if sources else indicator_files(folder)) if p != rubric_path]
     docs = {path: doc for path in paths if (doc := _read(path, problems, folder, sources)) is not None}
@@ -228,7 +228,7 @@ def _read(
         problems.append(
             Problem(
                 Location(display_path(path), 1),
-                t("rules.link_outside"),
+                fact("rules.link_outside"),
             )
         )
         return None
@@ -244,7 +244,7 @@ def _read(
         problems.extend(exc.problems)
         return None
     if not isinstance(doc.data, dict):
-        problems.append(Problem(Location(doc.path, 1), t("rules.not_a_mapping")))
+        problems.append(Problem(Location(doc.path, 1), fact("rules.not_a_mapping")))
         return None
     return doc
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from scorer.errors import Location, UserError
-from scorer.i18n import t
+from scorer.facts import fact
 
 CHUNK = 1 << 20
 SAMPLE = 1 << 20  # the bytes looked at to tell GBK from Big5
@@ -143,7 +143,7 @@ def detect(source: Source, display: str) -> str:
                 return codec
             prefix = _prefix(source, bad)
             raise UserError.at(
-                Location(display, _line(prefix, codec)), t("encoding.bad_bytes", encoding=name, byte=bad)
+                Location(display, _line(prefix, codec)), fact("encoding.bad_bytes", encoding=name, byte=bad)
             )
     bad_utf8 = _first_error(chunks(), "utf-8")
     if bad_utf8 is None:
@@ -153,21 +153,21 @@ def detect(source: Source, display: str) -> str:
     if read_as_utf8 >= UTF8_EVIDENCE:
         raise UserError.at(
             Location(display, _line(before, "utf-8")),
-            t("encoding.bad_bytes", encoding="UTF-8", byte=bad_utf8),
+            fact("encoding.bad_bytes", encoding="UTF-8", byte=bad_utf8),
         )
     bad_gb = _first_error(chunks(), "gb18030")
     if bad_gb is None:
         if _looks_big5(_prefix(source, SAMPLE)):
-            raise UserError.at(Location(display), t("encoding.big5"))
+            raise UserError.at(Location(display), fact("encoding.big5"))
         mixed = _utf8_line(chunks())
         if mixed is not None:  # GBK lines and UTF-8 lines: read as GBK, the UTF-8 names would be garbled
-            raise UserError.at(Location(display, mixed), t("encoding.mixed"))
+            raise UserError.at(Location(display, mixed), fact("encoding.mixed"))
         return "gb18030"
     mixed = _utf8_line(chunks())
     if mixed is not None:  # lines of UTF-8 among lines of something else
-        raise UserError.at(Location(display, mixed), t("encoding.mixed"))
+        raise UserError.at(Location(display, mixed), fact("encoding.mixed"))
     bad = max(bad_utf8, bad_gb)
     raise UserError.at(
         Location(display, _line(_prefix(source, bad), "utf-8" if bad == bad_utf8 else "gb18030")),
-        t("encoding.unknown", byte=bad),
+        fact("encoding.unknown", byte=bad),
     )

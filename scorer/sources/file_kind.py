@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from scorer.errors import Location, UserError
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.sources.yaml import open_regular
 
 WORKBOOK = "workbook"
@@ -84,7 +84,7 @@ class NotReadable(UserError):
 
 
 def not_readable(display: str, kind_key: str) -> UserError:
-    return NotReadable.at(Location(display), t("file.save_as_xlsx", kind=t(kind_key)))
+    return NotReadable.at(Location(display), fact("file.save_as_xlsx", kind=fact(kind_key)))
 
 
 def _head(path: Path, display: str) -> bytes:
@@ -92,6 +92,6 @@ def _head(path: Path, display: str) -> bytes:
     try:
         return os.read(handle, 8)
     except OSError as exc:
-        raise UserError.at(Location(display), t("yaml.cannot_read", reason=str(exc.strerror))) from None
+        raise UserError.at(Location(display), fact("yaml.cannot_read", reason=str(exc.strerror))) from None
     finally:
         os.close(handle)

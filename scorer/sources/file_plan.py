@@ -29,7 +29,7 @@ from pathlib import Path, PurePath
 import msgspec
 
 from scorer.errors import Location, UserError
-from scorer.i18n import t
+from scorer.facts import fact
 
 
 class Gathered(msgspec.Struct, frozen=True):
@@ -129,7 +129,7 @@ class FilePlan:
         place = _Place.of(output.path)
 
         def refuse(key: str, **values: str) -> None:
-            raise UserError.at(where, t(key, option=output.option, **values))
+            raise UserError.at(where, fact(key, option=output.option, **values))
 
         for folder in self._rules_folders:
             if place.same_as(folder) or place.below(folder) is not None:
@@ -214,15 +214,17 @@ def _writable(place: _Place, where: Location, option: str) -> None:
     through symbolic links that lead somewhere)."""
     existing = place.info
     if place.loops:
-        raise UserError.at(where, t("output.link_loop", option=option))
+        raise UserError.at(where, fact("output.link_loop", option=option))
     if existing is not None and stat.S_ISDIR(existing.st_mode):
-        raise UserError.at(where, t("output.is_folder", option=option))
+        raise UserError.at(where, fact("output.is_folder", option=option))
     if existing is not None and not stat.S_ISREG(existing.st_mode):
-        raise UserError.at(where, t("output.not_regular_file", option=option))
+        raise UserError.at(where, fact("output.not_regular_file", option=option))
     if existing is not None and (not existing.st_mode & 0o222 or not os.access(place.resolved, os.W_OK)):
-        raise UserError.at(where, t("output.read_only", option=option))  # read-only says: do not replace me
+        raise UserError.at(
+            where, fact("output.read_only", option=option)
+        )  # read-only says: do not replace me
     if not place.resolved.parent.is_dir():
-        raise UserError.at(where, t("output.no_folder", folder=str(place.resolved.parent)))
+        raise UserError.at(where, fact("output.no_folder", folder=str(place.resolved.parent)))
 
 
 def _new_folder(place: _Place, where: Location, option: str) -> None:
@@ -230,13 +232,13 @@ def _new_folder(place: _Place, where: Location, option: str) -> None:
     anything (nothing in it would be kept, nothing is overwritten)."""
     existing = place.info
     if place.loops:
-        raise UserError.at(where, t("output.link_loop", option=option))
+        raise UserError.at(where, fact("output.link_loop", option=option))
     if existing is not None and not stat.S_ISDIR(existing.st_mode):
-        raise UserError.at(where, t("output.folder_is_file", option=option))
+        raise UserError.at(where, fact("output.folder_is_file", option=option))
     if existing is not None and _holds_anything(place.resolved):
-        raise UserError.at(where, t("output.folder_not_empty", option=option))
+        raise UserError.at(where, fact("output.folder_not_empty", option=option))
     if not place.resolved.parent.is_dir():
-        raise UserError.at(where, t("output.no_folder", folder=str(place.resolved.parent)))
+        raise UserError.at(where, fact("output.no_folder", folder=str(place.resolved.parent)))
 
 
 def _holds_anything(folder: Path) -> bool:

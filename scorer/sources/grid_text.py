@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from scorer.errors import Location, UserError
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.sources.grid import Grid, GridRow, clean, norm
 from scorer.sources.yaml import read_bytes
 
@@ -23,7 +23,7 @@ def read_table_text(path: Path, display: str, labels: frozenset[str] = frozenset
     """The table's rows; `labels` are the words that open a row of the form (总分, 评价等级, …)."""
     text = decode(read_bytes(path, display), display)
     if not text.strip():
-        raise UserError.at(Location(display), t("audit.read.empty"))
+        raise UserError.at(Location(display), fact("audit.read.empty"))
     records = _records(text, display)
     return Grid(display, tuple(_join_broken_rows(records, labels)))
 
@@ -34,10 +34,10 @@ def decode(raw: bytes, display: str) -> str:
 
     utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
     if b"\x00" in raw and not utf16:  # a binary file: not a pasted table
-        raise UserError.at(Location(display), t("audit.read.binary"))
+        raise UserError.at(Location(display), fact("audit.read.binary"))
     text = raw.decode(detect(raw, display))
     if "\x00" in text:
-        raise UserError.at(Location(display), t("audit.read.binary"))
+        raise UserError.at(Location(display), fact("audit.read.binary"))
     return text
 
 
@@ -56,7 +56,7 @@ def _records(text: str, display: str) -> list[GridRow]:
             start = end + 1
     except csv.Error as exc:
         raise UserError.at(
-            Location(display, reader.line_num), t("audit.read.bad_text", why=str(exc))
+            Location(display, reader.line_num), fact("audit.read.bad_text", why=str(exc))
         ) from None
     finally:
         csv.field_size_limit(limit)

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from scorer.errors import Location, UserError
 from scorer.escape import one_line
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.sources.grid import (
     CONDITIONAL,
     ERROR_VALUE,
@@ -85,7 +85,7 @@ def read_table_xlsx(path: Path, display: str, header_words: frozenset[str]) -> G
     ]
     if len(holding) > 1:  # a hidden sheet's table must not be audited in place of the one a person reads
         named = "、".join(f"'{one_line(s.title)}'" for s in holding[:10])
-        raise UserError.at(Location(display), t("audit.read.several_tables", sheets=named))
+        raise UserError.at(Location(display), fact("audit.read.several_tables", sheets=named))
     chosen = next(
         (s for s in holding if s.visible), holding[0] if holding else (sheets[0] if sheets else None)
     )
@@ -110,7 +110,7 @@ def _parsed(display: str, read: Callable[[], T]) -> T:
     except UserError:
         raise
     except Exception:  # not a zip, not a workbook, damaged XML: openpyxl and its parser say it many ways
-        raise UserError.at(Location(display), t("workbook.not_a_workbook")) from None
+        raise UserError.at(Location(display), fact("workbook.not_a_workbook")) from None
 
 
 def _computed(raw: bytes, display: str) -> list[_Sheet]:
@@ -127,7 +127,7 @@ def _computed(raw: bytes, display: str) -> list[_Sheet]:
             for number, cells in enumerate(sheet.iter_rows(), start=1):
                 count += len(cells)
                 if count > MAX_CELLS:
-                    raise UserError.at(Location(display), t("audit.read.too_many_cells", limit=MAX_CELLS))
+                    raise UserError.at(Location(display), fact("audit.read.too_many_cells", limit=MAX_CELLS))
                 found.values.append([cell.value for cell in cells])
                 found.errors.update((number, c) for c, cell in enumerate(cells, 1) if cell.data_type == "e")
             sheets.append(found)
@@ -207,7 +207,7 @@ def _layout(source: Any, written: _Written, display: str) -> list[tuple[int, int
             min_col, min_row, max_col, max_row = range_boundaries(attributes["ref"])
             merged.append((min_row, min_col, max_row, max_col))
             if len(merged) > MAX_MERGES:
-                raise UserError.at(Location(display), t("audit.read.too_many_merges", limit=MAX_MERGES))
+                raise UserError.at(Location(display), fact("audit.read.too_many_merges", limit=MAX_MERGES))
         elif tag == "c":
             _inline_runs(element, written)
         elif tag == "conditionalFormatting":  # also Excel 2010's, its range in an <xm:sqref> child
@@ -216,7 +216,7 @@ def _layout(source: Any, written: _Written, display: str) -> list[tuple[int, int
             )
             written.conditional.append(refs)
             if len(written.conditional) > MAX_MERGES:
-                raise UserError.at(Location(display), t("audit.read.too_many_merges", limit=MAX_MERGES))
+                raise UserError.at(Location(display), fact("audit.read.too_many_merges", limit=MAX_MERGES))
         if tag in ("row", "col", "mergeCell", "c", "conditionalFormatting"):
             element.clear()
     return merged
@@ -255,7 +255,7 @@ def _conditional(written: _Written, chosen: _Sheet, display: str) -> list[str]:
             ]
             looked += sum(map(len, cells)) + len(cells)  # the work is bounded, not only the result
             if looked > MAX_CELLS:
-                raise UserError.at(Location(display), t("audit.read.too_many_cells", limit=MAX_CELLS))
+                raise UserError.at(Location(display), fact("audit.read.too_many_cells", limit=MAX_CELLS))
             if any(value is not None for row in cells for value in row):
                 found.append(ref)
     return found
@@ -280,7 +280,7 @@ def _under_merge(
             columns = range(min_col, min(max_col, widths[row - 1]) + 1)
             covered += len(columns)
             if covered > MAX_CELLS:
-                raise UserError.at(Location(display), t("audit.read.too_many_cells", limit=MAX_CELLS))
+                raise UserError.at(Location(display), fact("audit.read.too_many_cells", limit=MAX_CELLS))
             cells.update((row, column) for column in columns if (row, column) != (min_row, min_col))
     return cells
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.errors import LineMap, Location, UserError
-from scorer.i18n import say, t
+from scorer.facts import fact
 from scorer.numbers import NotANumber, json_decimal, json_whole
 from scorer.sources.limits import MAX_FILE_BYTES
 from scorer.sources.yaml import YamlDocument, open_regular
@@ -64,18 +64,19 @@ def parse_line(text: str, display: str, line: int) -> YamlDocument:
             object_pairs_hook=_no_duplicates,
         )
     except _Duplicate as exc:
-        raise UserError.at(where, t("jsonl.duplicate_key", key=str(exc))) from None
+        raise UserError.at(where, fact("jsonl.duplicate_key", key=str(exc))) from None
     except json.JSONDecodeError as exc:
-        detail = t(_JSON_WORDS[exc.msg]) if exc.msg in _JSON_WORDS else exc.msg
-        raise UserError.at(where, t("jsonl.syntax", detail=detail, column=exc.colno)) from None
+        detail = fact(_JSON_WORDS[exc.msg]) if exc.msg in _JSON_WORDS else exc.msg
+        raise UserError.at(where, fact("jsonl.syntax", detail=detail, column=exc.colno)) from None
     except (
         ValueError,
         RecursionError,
     ) as exc:  # NaN, Infinity, a number of thousands of digits, deep nesting
-        detail = say(exc.fact) if isinstance(exc, NotANumber) else str(exc)
-        raise UserError.at(where, t("jsonl.bad_value", detail=detail[:80])) from None
+        # A number's fact is worded within 80 characters (its value is shown cut to 40); any other text is cut here.
+        detail = exc.fact if isinstance(exc, NotANumber) else str(exc)[:80]
+        raise UserError.at(where, fact("jsonl.bad_value", detail=detail)) from None
     if _SURROGATE_ESCAPE.search(text) and (char := _lone_surrogate(data)):
-        raise UserError.at(where, t("jsonl.lone_surrogate", escape=f"\\u{ord(char):04x}"))
+        raise UserError.at(where, fact("jsonl.lone_surrogate", escape=f"\\u{ord(char):04x}"))
     return YamlDocument(display, data, LineMap({(): line}))
 
 
@@ -114,18 +115,18 @@ def read_lines(path: Path, display: str) -> Iterator[tuple[int, str | UserError]
                 yield (
                     number,
                     UserError.at(
-                        Location(display, number), t("jsonl.line_too_long", limit=f"{MAX_LINE_BYTES:,}")
+                        Location(display, number), fact("jsonl.line_too_long", limit=f"{MAX_LINE_BYTES:,}")
                     ),
                 )
                 continue
             if number == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: no line reads
-                raise UserError.at(Location(display), t("jsonl.utf16"))
+                raise UserError.at(Location(display), fact("jsonl.utf16"))
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]  # a byte-order mark, as some Windows tools write
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield number, UserError.at(Location(display, number), t("yaml.not_utf8", byte=exc.start))
+                yield number, UserError.at(Location(display, number), fact("yaml.not_utf8", byte=exc.start))
                 continue
             if text.strip():
                 yield number, text

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from scorer.errors import Location, UserError
-from scorer.i18n import t
+from scorer.facts import Message, fact, said
 
 if TYPE_CHECKING:  # imported by the commands that write a file, not at every start
     from scorer.sources.file_plan import FilePlan
@@ -59,7 +59,7 @@ def write_streamed(path: Path, fill: Callable[[BinaryIO], object], plan: FilePla
         _replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise UserError.at(where, t("output.cannot_write", why=_why(exc))) from None
+        raise UserError.at(where, fact("output.cannot_write", why=_why(exc))) from None
     except BaseException:  # a refusal, an interrupt or a signal: leave nothing behind
         temporary.unlink(missing_ok=True)
         raise
@@ -118,16 +118,16 @@ def _umask() -> int:
     return current
 
 
-def _why(exc: OSError) -> str:
+def _why(exc: OSError) -> Message:
     if isinstance(exc, FileInUse):
-        return t("output.in_use")
+        return fact("output.in_use")
     if exc.errno == errno.ENOSPC:
-        return t("output.disk_full")
+        return fact("output.disk_full")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return t("output.permission_denied")
+        return fact("output.permission_denied")
     if exc.errno == errno.ENAMETOOLONG:
-        return t("output.name_too_long")
-    return exc.strerror or str(exc)
+        return fact("output.name_too_long")
+    return said(exc.strerror or str(exc))
 
 
 class OutputError(Exception):
@@ -149,14 +149,14 @@ class AtomicWriter:
         try:
             self.handle = open(self.temporary, "x", encoding="utf-8", newline="\n")  # noqa: SIM115
         except OSError as exc:
-            raise UserError.at(Location(str(path)), t("output.cannot_write", why=_why(exc))) from None
+            raise UserError.at(Location(str(path)), fact("output.cannot_write", why=_why(exc))) from None
 
     def write(self, text: str) -> None:
         try:
             self.handle.write(text)
         except OSError as exc:
             self.discard()
-            raise UserError.at(Location(str(self.path)), t("output.cannot_write", why=_why(exc))) from None
+            raise UserError.at(Location(str(self.path)), fact("output.cannot_write", why=_why(exc))) from None
 
     def finish(self) -> None:
         try:
@@ -171,7 +171,7 @@ class AtomicWriter:
             raise
         except OSError as exc:
             self.discard()
-            raise UserError.at(Location(str(self.path)), t("output.cannot_write", why=_why(exc))) from None
+            raise UserError.at(Location(str(self.path)), fact("output.cannot_write", why=_why(exc))) from None
 
     def discard(self) -> None:
         self.handle.close()

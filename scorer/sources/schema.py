@@ -14,8 +14,7 @@ from functools import cache
 from typing import Any
 
 from scorer.errors import Location, PathKey, Problem, did_you_mean, field_name
-from scorer.facts import Fact
-from scorer.i18n import t
+from scorer.facts import Fact, Message, fact, joined, said, separated
 from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
 from scorer.sources.shipped import schemas_dir
 from scorer.sources.yaml import YamlDocument, read_bytes
@@ -101,7 +100,7 @@ def validate(doc: YamlDocument, schema: dict[str, Any], indicator_of: IndicatorO
         return []
     errors = _validator(schema).iter_errors(doc.data)
     problems = [p for error in errors for p in _explain(doc, schema, error, indicator_of)]
-    return sorted(problems, key=lambda p: (p.location.line or 0, p.message))
+    return sorted(problems, key=lambda p: p.location.line or 0)  # a line's own in order of words: where shown
 
 
 def _numbers_out_of_bounds(
@@ -112,9 +111,9 @@ def _numbers_out_of_bounds(
         indicator, relative = indicator_of(where)
         location = Location(doc.path, doc.lines.line(where), indicator, field_name(relative))
         message = (
-            t("schema.must_be", problem=problem, value=show(number))
+            fact("schema.must_be", problem=problem, value=show(number))
             if not Decimal(number).is_finite()
-            else t("number.value_problem", value=show(number), problem=problem)
+            else fact("number.value_problem", value=show(number), problem=problem)
         )
         yield Problem(location, message)
 
@@ -173,12 +172,12 @@ _PATTERN_WORDS = {
 _RULE_SCHEMAS = frozenset({"indicator.schema.json", "rubric.schema.json"})
 
 
-def _allowed(properties: dict[str, Any], instance: dict[str, Any]) -> str:
+def _allowed(properties: dict[str, Any], instance: dict[str, Any]) -> Fact | None:
     """ "; allowed here: …": the keys the schema declares at that place and the file does not give yet."""
     free = [key for key in properties if key not in instance]
     if not free or len(free) > 40:  # a long list helps no one: the did-you-mean hint and the docs do
-        return ""
-    return t("schema.allowed_keys", keys=", ".join(free))
+        return None
+    return fact("schema.allowed_keys", keys=", ".join(free))
 
 
 def _explain(
@@ -193,7 +192,7 @@ def _explain(
     value: Any = holder.get(kind) if isinstance(holder, dict) else None
     instance = _value_at(doc.data, path)
 
-    def at(where: PathKey, message: str) -> Problem:
+    def at(where: PathKey, message: Message) -> Problem:
         indicator, relative = indicator_of(where)
         return Problem(Location(doc.path, doc.lines.line(where), indicator, field_name(relative)), message)
 
@@ -202,31 +201,31 @@ def _explain(
         for key in instance:
             if key not in properties:
                 _, shown_as = meant_key(key, properties)
-                hint = t("hint.did_you_mean", word=shown_as) if shown_as else ""
+                hint = fact("hint.did_you_mean", word=shown_as) if shown_as else None
                 shown = key if len(key) <= 60 else key[:57] + "..."
                 if full_width_key(key):  # {from：95, …} read as the key 'from：95'
-                    hint = t("yaml.full_width_colon_flow")
-                allowed = _allowed(properties, instance) if schema.get("$id") in _RULE_SCHEMAS else ""
-                yield at(path + (key,), t("schema.unknown_key", key=shown, hint=hint) + allowed)
+                    hint = fact("yaml.full_width_colon_flow")
+                allowed = _allowed(properties, instance) if schema.get("$id") in _RULE_SCHEMAS else None
+                yield at(path + (key,), joined(fact("schema.unknown_key", key=shown, hint=hint), allowed))
     elif kind == "required":  # one error a missing key
-        yield at(path, t("schema.missing_key", key=error.kind.property))
+        yield at(path, fact("schema.missing_key", key=error.kind.property))
     elif kind == "type":
-        yield at(path, t("schema.wrong_type", expected=_type_words(value), value=show(instance)))
+        yield at(path, fact("schema.wrong_type", expected=_type_words(value), value=show(instance)))
     elif kind == "enum":
         hint = did_you_mean(str(instance), [str(v) for v in value])
         choices = ", ".join(map(str, value))
-        yield at(path, t("schema.not_one_of", value=show(instance), choices=choices, hint=hint))
+        yield at(path, fact("schema.not_one_of", value=show(instance), choices=choices, hint=hint))
     elif kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         sign = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}[kind]
-        yield at(path, t("schema.out_of_range", sign=sign, limit=str(value), value=show(instance)))
+        yield at(path, fact("schema.out_of_range", sign=sign, limit=str(value), value=show(instance)))
     elif kind in ("minItems", "minLength"):
-        yield at(path, t("schema.empty"))
+        yield at(path, fact("schema.empty"))
     elif kind == "pattern":  # what a rubric's names look like, else a row's or an input's id
-        yield at(path, t(_PATTERN_WORDS.get(str(value), "schema.pattern"), value=show(instance)))
+        yield at(path, fact(_PATTERN_WORDS.get(str(value), "schema.pattern"), value=show(instance)))
     elif kind in ("oneOf", "anyOf") and isinstance(value, list):
-        yield from _explain_forms(doc, schema, error, value, indicator_of, at(path, error.message))
+        yield from _explain_forms(doc, schema, error, value, indicator_of, at(path, said(error.message)))
     else:
-        yield at(path, error.message)
+        yield at(path, said(error.message))
 
 
 def _explain_forms(
@@ -256,7 +255,7 @@ def _explain_forms(
     if not of_its_type and named and len(named) == len(forms):
         expected = _type_words(list(dict.fromkeys(named)))
         yield replace(
-            plain, message=t("schema.wrong_type", expected=expected, value=show(_value_at(doc.data, path)))
+            plain, message=fact("schema.wrong_type", expected=expected, value=show(_value_at(doc.data, path)))
         )
         return
     yield plain
@@ -302,28 +301,28 @@ def meant_key(key: str, properties: dict[str, Any]) -> tuple[str, str]:
     return (by_title[close[0]], f"{by_title[close[0]]} ({close[0]})") if close else ("", "")
 
 
-def _type_words(types: str | list[str]) -> str:
+def _type_words(types: str | list[str]) -> Message:
     words = {
-        "number": t("schema.type.number"),
-        "integer": t("schema.type.integer"),
-        "string": t("schema.type.string"),
-        "object": t("schema.type.object"),
-        "array": t("schema.type.array"),
-        "boolean": t("schema.type.boolean"),
-        "null": t("schema.type.null"),
+        "number": fact("schema.type.number"),
+        "integer": fact("schema.type.integer"),
+        "string": fact("schema.type.string"),
+        "object": fact("schema.type.object"),
+        "array": fact("schema.type.array"),
+        "boolean": fact("schema.type.boolean"),
+        "null": fact("schema.type.null"),
     }
     items = [types] if isinstance(types, str) else types
-    return t("schema.type.or").join(words.get(name, name) for name in items)
+    return separated(fact("schema.type.or"), (words.get(name) or said(name) for name in items))
 
 
-def show(value: Any) -> str:
+def show(value: Any) -> str | Fact:
     """A value as the user wrote it, for a message: 'text' quoted, numbers bare."""
     if isinstance(value, dict):
-        return t("schema.show.mapping")
+        return fact("schema.show.mapping")
     if isinstance(value, list):
-        return t("schema.show.list")
+        return fact("schema.show.list")
     if value is None:
-        return t("schema.show.nothing")
+        return fact("schema.show.nothing")
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         text = str(value)
         return text if len(text) <= 40 else text[:37] + "..."  # a 5 MB number must not fill the screen

@@ -35,7 +35,7 @@ from xml.parsers import expat
 
 from scorer.errors import Location, UserError
 from scorer.escape import one_line
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.invisible import without_invisible
 from scorer.sources.file_kind import magic_kind, not_readable, zip_kind
 from scorer.sources.yaml import read_bytes
@@ -100,7 +100,7 @@ def open_book(checked: Checked, *, read_only: bool, data_only: bool = True) -> A
     try:
         return load_workbook(io.BytesIO(checked.raw), read_only=read_only, data_only=data_only)
     except Exception:  # openpyxl says "not a workbook" many ways (a missing part, an unknown value)
-        raise UserError.at(Location(checked.display), t("workbook.not_a_workbook")) from None
+        raise UserError.at(Location(checked.display), fact("workbook.not_a_workbook")) from None
 
 
 def sheet_key(name: str) -> str:
@@ -116,7 +116,7 @@ def sheet_named(checked: Checked, wanted: set[str]) -> str | None:
     found = [name for name in checked.sheets if sheet_key(name) in keys]
     if len(found) > 1:
         shown = "、".join(f"'{_shown(name)}'" for name in found)
-        raise UserError.at(Location(checked.display), t("xlsx_read.ambiguous_sheets", sheets=shown))
+        raise UserError.at(Location(checked.display), fact("xlsx_read.ambiguous_sheets", sheets=shown))
     return found[0] if found else None
 
 
@@ -145,8 +145,8 @@ class _Scan:
     sheet_ids: list[str] = field(default_factory=list)  # each sheet's relationship id, in order
     targets: dict[str, str] = field(default_factory=dict)  # relationship id → part, in the workbook's rels
 
-    def refuse(self, key: str, **values: object) -> UserError:
-        return UserError.at(Location(self.display), t(key, **values))
+    def refuse(self, key: str, **values: str | int) -> UserError:
+        return UserError.at(Location(self.display), fact(key, **values))
 
     def directory(self, raw: bytes) -> None:
         entries, size = _directory_size(raw)
@@ -206,7 +206,7 @@ class _Scan:
         except expat.ExpatError as exc:
             raise UserError.at(
                 Location(self.display),
-                t(
+                fact(
                     "xlsx_read.damaged_xml",
                     part=one_line(info.filename),
                     line=exc.lineno,

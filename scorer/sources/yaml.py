@@ -21,7 +21,7 @@ from msgspec import Struct, field
 
 from scorer.errors import LineMap, Location, PathKey, Problem, UserError, field_name
 from scorer.escape import one_line
-from scorer.i18n import t
+from scorer.facts import Message, fact, joined
 from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
 from scorer.sources.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 from scorer.sources.yaml_hints import char_at, full_width_colon, nesting, syntax_hint
@@ -56,7 +56,9 @@ class YamlDocument(Struct):
     lines: LineMap
     # A clerk's workbook read as an inputs file: its messages speak of rows and columns, not of YAML keys.
     kind: str = "yaml"  # or "workbook", or "sheet" (a row of a batch sheet: scorer/inputs/columns.py)
-    labels: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # cell → row, column
+    labels: dict[str, tuple[str | None, str | Message | None]] = field(
+        default_factory=dict
+    )  # cell → row, column
     early: tuple[Problem, ...] = ()  # what reading the workbook's layout found wrong
 
     def at(self, path: PathKey, indicator: str | None = None, field: str | None = None) -> Location:
@@ -79,19 +81,19 @@ def open_regular(path: Path, display: str) -> int:
     try:
         handle = os.open(path, read_flags())
     except FileNotFoundError:
-        raise UserError.at(Location(display), t("yaml.not_found")) from None
+        raise UserError.at(Location(display), fact("yaml.not_found")) from None
     except IsADirectoryError:
-        raise UserError.at(Location(display), t("yaml.is_folder")) from None
+        raise UserError.at(Location(display), fact("yaml.is_folder")) from None
     except PermissionError:
-        raise UserError.at(Location(display), t("yaml.permission_denied")) from None
+        raise UserError.at(Location(display), fact("yaml.permission_denied")) from None
     except OSError as exc:
-        raise UserError.at(Location(display), t("yaml.cannot_read", reason=str(exc.strerror))) from None
+        raise UserError.at(Location(display), fact("yaml.cannot_read", reason=str(exc.strerror))) from None
     try:
         mode = os.fstat(handle).st_mode
         if stat.S_ISDIR(mode):
-            raise UserError.at(Location(display), t("yaml.is_folder"))
+            raise UserError.at(Location(display), fact("yaml.is_folder"))
         if not stat.S_ISREG(mode):
-            raise UserError.at(Location(display), t("yaml.not_regular_file"))
+            raise UserError.at(Location(display), fact("yaml.not_regular_file"))
     except BaseException:
         os.close(handle)
         raise
@@ -111,11 +113,11 @@ def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise UserError.at(Location(display), t("yaml.cannot_read", reason=str(exc.strerror))) from None
+        raise UserError.at(Location(display), fact("yaml.cannot_read", reason=str(exc.strerror))) from None
     finally:
         os.close(handle)
     if size > limit:
-        raise UserError.at(Location(display), t("yaml.too_large", limit=f"{limit:,}"))
+        raise UserError.at(Location(display), fact("yaml.too_large", limit=f"{limit:,}"))
     return b"".join(chunks)
 
 
@@ -132,7 +134,7 @@ def utf8_text(raw: bytes, display: str) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise UserError.at(
             Location(display, line),
-            t("yaml.not_utf8", byte=exc.start),
+            fact("yaml.not_utf8", byte=exc.start),
         ) from None
 
 
@@ -158,25 +160,25 @@ def parse_yaml(text: str, display: str, indicator: str | None = None) -> YamlDoc
     in the messages about its values."""
     deepest, where = nesting(text)
     if deepest > MAX_DEPTH:
-        raise UserError.at(Location(display, where), t("yaml.too_deep", depth=MAX_DEPTH))
+        raise UserError.at(Location(display, where), fact("yaml.too_deep", depth=MAX_DEPTH))
     try:
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        message = t("yaml.syntax", detail=str(exc.problem or exc.context))
+        message: Message = fact("yaml.syntax", detail=str(exc.problem or exc.context))
         if mark is not None and char_at(text, mark.line, mark.column) == "\t":
-            message += t("yaml.tab")
+            message = joined(message, fact("yaml.tab"))
         colon = full_width_colon(text, mark.line if mark else 0)
         if colon is not None:  # "contracts_total：15": the parser stumbles later; the slip is on this line
-            line, message = colon, t("yaml.full_width_colon")
+            line, message = colon, fact("yaml.full_width_colon")
         elif mark is not None:
-            message += syntax_hint(text, mark.line, str(exc.problem or exc.context))
+            message = joined(message, syntax_hint(text, mark.line, str(exc.problem or exc.context)))
         raise UserError.at(Location(display, line), message) from None
     except yaml.YAMLError as exc:
-        raise UserError.at(Location(display), t("yaml.syntax", detail=str(exc))) from None
+        raise UserError.at(Location(display), fact("yaml.syntax", detail=str(exc))) from None
     except RecursionError:
-        raise UserError.at(Location(display), t("yaml.too_deep", depth=MAX_DEPTH)) from None
+        raise UserError.at(Location(display), fact("yaml.too_deep", depth=MAX_DEPTH)) from None
     lines = LineMap({(): 1})
     if node is None:
         return YamlDocument(display, None, lines)
@@ -194,11 +196,11 @@ class _Builder:
         self.count = 0
         self.path: PathKey = ()  # of the value being built, to name it in a message
 
-    def fail(self, node: yaml.Node, message: str) -> UserError:
+    def fail(self, node: yaml.Node, message: Message) -> UserError:
         """A problem with the document's shape, at the node's line."""
         return UserError.at(Location(self.display, node.start_mark.line + 1), message)
 
-    def fail_value(self, node: yaml.Node, message: str, path: PathKey | None = None) -> UserError:
+    def fail_value(self, node: yaml.Node, message: Message, path: PathKey | None = None) -> UserError:
         """A problem with one value, at its line, naming its indicator and field as the inputs files key them
         (indicators: <id>: <field>), or its path elsewhere."""
         path, indicator = self.path if path is None else path, self.indicator
@@ -211,14 +213,14 @@ class _Builder:
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.count += 1
         if len(path) > MAX_DEPTH:
-            raise self.fail(node, t("yaml.too_deep", depth=MAX_DEPTH))
+            raise self.fail(node, fact("yaml.too_deep", depth=MAX_DEPTH))
         if self.count > MAX_NODES:
-            raise self.fail(node, t("yaml.too_many_values", limit=f"{MAX_NODES:,}"))
+            raise self.fail(node, fact("yaml.too_many_values", limit=f"{MAX_NODES:,}"))
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _TAG + "seq":
-                raise self.fail(node, t("yaml.unsupported_tag", tag=_short(node.tag)))
+                raise self.fail(node, fact("yaml.unsupported_tag", tag=_short(node.tag)))
             items = []
             for index, item in enumerate(node.value):
                 self.lines.lines[path + (index,)] = item.start_mark.line + 1
@@ -229,20 +231,20 @@ class _Builder:
 
     def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
         if node.tag != _TAG + "map":
-            raise self.fail(node, t("yaml.unsupported_tag", tag=_short(node.tag)))
+            raise self.fail(node, fact("yaml.unsupported_tag", tag=_short(node.tag)))
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, t("yaml.key_not_plain"))
+                raise self.fail(key_node, fact("yaml.key_not_plain"))
             if key_node.tag == _TAG + "merge":
-                raise self.fail(key_node, t("yaml.merge_key"))
+                raise self.fail(key_node, fact("yaml.merge_key"))
             self.path = path
             key = self.scalar(key_node)
             key = key if isinstance(key, str) else str(key)
             if key in result:
                 first = self.lines.lines.get(path + (key,))
                 raise self.fail_value(
-                    key_node, path=path + (key,), message=t("yaml.duplicate_key", key=key, line=str(first))
+                    key_node, path=path + (key,), message=fact("yaml.duplicate_key", key=key, line=str(first))
                 )
             self.lines.lines[path + (key,)] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, path + (key,))
@@ -253,7 +255,7 @@ class _Builder:
         if tag not in _SCALAR_TAGS or (tag != _TAG + "str" and tag != _natural_tag(node)):
             # `!!bool maybe`, `!!null 5`, `!!int "12"`: a tag that makes the text mean what it does not say.
             # Text may always be marked as text (`!!str 5`), and a tag that agrees with its text changes nothing.
-            raise self.fail_value(node, t("yaml.tag_not_plain", tag=_short(tag)))
+            raise self.fail_value(node, fact("yaml.tag_not_plain", tag=_short(tag)))
         if tag == _TAG + "str" and not getattr(node, "style", None) and re.fullmatch(_NUMBER_AS_TEXT, value):
             self.plain_number(
                 node
@@ -264,7 +266,7 @@ class _Builder:
             return None
         if tag == _TAG + "bool":
             if value not in _BOOLEANS:  # only what the resolver reads as a boolean reaches here; never guess
-                raise self.fail_value(node, t("yaml.tag_not_plain", tag=_short(tag)))
+                raise self.fail_value(node, fact("yaml.tag_not_plain", tag=_short(tag)))
             return _BOOLEANS[value]
         if tag == _TAG + "int":
             return self.bounded(node, self.integer(node))
@@ -281,15 +283,15 @@ class _Builder:
             return number
         shown = _short_text(str(number))
         if isinstance(number, Decimal) and not number.is_finite():
-            raise self.fail_value(node, t("schema.must_be", problem=problem, value=shown))
-        raise self.fail_value(node, t("number.value_problem", value=shown, problem=problem))
+            raise self.fail_value(node, fact("schema.must_be", problem=problem, value=shown))
+        raise self.fail_value(node, fact("number.value_problem", value=shown, problem=problem))
 
     def integer(self, node: yaml.Node) -> int:
         self.plain_number(node)
         text = node.value.replace("_", "")
         # No count, year or amount has more digits; converting millions of them takes minutes.
         if len(text) > 40:
-            raise self.fail_value(node, t("yaml.too_many_digits", text=_short_text(node.value)))
+            raise self.fail_value(node, fact("yaml.too_many_digits", text=_short_text(node.value)))
         sign = -1 if text.startswith("-") else 1
         digits = text.lstrip("+-")
         try:
@@ -303,7 +305,7 @@ class _Builder:
                 raise ValueError
             return sign * int(digits)
         except ValueError:
-            raise self.fail_value(node, t("yaml.not_whole_number", text=_short_text(node.value))) from None
+            raise self.fail_value(node, fact("yaml.not_whole_number", text=_short_text(node.value))) from None
 
     def plain_number(self, node: yaml.Node) -> None:
         """Refuse YAML 1.1's other ways of writing a number (0x1f, 0o17, 0b11, 017, 1_000, 1:30, 1:30.5): a
@@ -312,7 +314,7 @@ class _Builder:
         if not (value.isascii() and value.isdigit() and value[0] != "0" or value == "0") and not re.fullmatch(
             _PLAIN_NUMBER, value.lower()
         ):  # most numbers are plain digits: no pattern compiled for them
-            raise self.fail_value(node, t("yaml.number_form", text=_short_text(node.value)))
+            raise self.fail_value(node, fact("yaml.number_form", text=_short_text(node.value)))
 
     def decimal(self, node: yaml.Node) -> Decimal:
         self.plain_number(node)
@@ -321,7 +323,7 @@ class _Builder:
         try:
             return Decimal(specials.get(text, text))
         except InvalidOperation:
-            raise self.fail_value(node, t("yaml.not_number", text=_short_text(node.value))) from None
+            raise self.fail_value(node, fact("yaml.not_number", text=_short_text(node.value))) from None
 
 
 def _natural_tag(node: yaml.Node) -> str:

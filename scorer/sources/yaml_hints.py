@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from scorer.i18n import t
+from scorer.facts import Fact, fact
 
 
 def char_at(text: str, line: int, column: int) -> str:
@@ -63,7 +63,7 @@ def _unquoted(line: str) -> str:
     return line.split(" #", 1)[0]
 
 
-def syntax_hint(text: str, index: int, problem: str) -> str:
+def syntax_hint(text: str, index: int, problem: str) -> Fact | None:
     """A hint for a YAML syntax error at line `index` (0-based): a full-width '，' or '：' inside a flow mapping
     {…}, unquoted text there, or an indentation slip."""
     lines = text.splitlines()
@@ -71,16 +71,16 @@ def syntax_hint(text: str, index: int, problem: str) -> str:
     if "{" in line:
         inside = line[line.index("{") :]
         if re.search(_FLOW_COMMA_FULL_WIDTH, inside):
-            return t("yaml.full_width_comma_flow")
+            return fact("yaml.full_width_comma_flow")
         if re.search(_FLOW_KEY_FULL_WIDTH, inside):
-            return t("yaml.full_width_colon_flow")
+            return fact("yaml.full_width_colon_flow")
         if "expected ',' or '}'" in problem or "cannot start any token" in problem:
-            return t("yaml.quote_flow_text")
+            return fact("yaml.quote_flow_text")
     if "mapping values are not allowed" in problem and _colon_in_text(line):
-        return t("yaml.quote_colon_text")
+        return fact("yaml.quote_colon_text")
     if any(words in problem for words in _INDENTATION):
-        return t("yaml.indentation")
-    return ""
+        return fact("yaml.indentation")
+    return None
 
 
 def _colon_in_text(line: str) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from scorer.errors import Location, UserError
 from scorer.escape import is_blank, one_line
+from scorer.facts import fact
 from scorer.i18n import language, say, t
 from scorer.inputs.workbook import is_workbook
 from scorer.kinds.registry import kind
@@ -39,7 +40,7 @@ _COLUMNS = {
 def refuse_existing(output: Path | None, force: bool) -> None:
     """A template is written only where nothing stands yet, unless --force says to replace it."""
     if output is not None and str(output) != "-" and output.exists() and not force:
-        raise UserError.at(Location(str(output)), t("template.exists"))
+        raise UserError.at(Location(str(output)), fact("template.exists"))
 
 
 def refuse_extension(output: Path | None, for_batch: bool) -> None:
@@ -52,7 +53,7 @@ def refuse_extension(output: Path | None, for_batch: bool) -> None:
     known = (".csv" if for_batch else ".yaml", *(() if for_batch else (".yml",)), *WORKBOOK_SUFFIXES)
     suffix = output.suffix.lower()
     if suffix not in known:
-        message = t("template.unknown_extension", suffix=suffix or "''", known=", ".join(known))
+        message = fact("template.unknown_extension", suffix=suffix or "''", known=", ".join(known))
         raise UserError.at(Location(str(output)), message)
 
 
@@ -73,7 +74,7 @@ def scaffold_file(
             refuse_overlong(document)
         return build_template(rules, lang, data if isinstance(data, dict) else None, declared), rules
     if given is not None:
-        raise UserError.at(Location(str(given)), t("template.from_needs_workbook"))
+        raise UserError.at(Location(str(given)), fact("template.from_needs_workbook"))
     return scaffold(rules, declared, rules_spec), rules
 
 
@@ -82,18 +83,18 @@ def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
         doc = load_yaml_file(path)
         rows = doc.data if isinstance(doc.data, list) else None
         if rows is None or not all(isinstance(r, dict) for r in rows):
-            raise UserError.at(Location(str(path), 1), t("scaffold.not_a_list"))
+            raise UserError.at(Location(str(path), 1), fact("scaffold.not_a_list"))
         return [_declared(rules, path, i + 1, {k: str(v) for k, v in r.items()}) for i, r in enumerate(rows)]
     text = _table_text(path)
     if not text.strip():
-        raise UserError.at(Location(str(path)), t("scaffold.empty"))
+        raise UserError.at(Location(str(path)), fact("scaffold.empty"))
     dialect = "excel-tab" if "\t" in text else "excel"  # copied from Word or Excel: tab-separated
     try:
         table = list(csv.reader(io.StringIO(text), dialect=dialect))
     except csv.Error as exc:  # a cell beyond the csv module's field limit, a stray quote …
-        raise UserError.at(Location(str(path)), t("scaffold.bad_table", why=str(exc))) from None
+        raise UserError.at(Location(str(path)), fact("scaffold.bad_table", why=str(exc))) from None
     if not table:
-        raise UserError.at(Location(str(path)), t("scaffold.empty"))
+        raise UserError.at(Location(str(path)), fact("scaffold.empty"))
     # The block may come with what stood above it in the 申报表 (its title, the budget, the goals): the table starts
     # at its header.
     start = next((i for i, row in enumerate(table) if _is_header([c.strip() for c in row])), 0)
@@ -104,7 +105,7 @@ def read_declared(path: Path, rules: RuleSet) -> list[DeclaredTarget]:
         if found is None and key != "level1":
             wanted = " / ".join(names)
             raise UserError.at(
-                Location(str(path), 1), t("scaffold.no_column", wanted=wanted, header=str(header))
+                Location(str(path), 1), fact("scaffold.no_column", wanted=wanted, header=str(header))
             )
         positions[key] = found
     declared = []
@@ -142,7 +143,7 @@ def _declared(rules: RuleSet, path: Path, line: int, row: dict[str, str]) -> Dec
         if is_blank(row.get(key, "")):
             shown = one_line(row.get(key, ""))
             raise UserError.at(
-                Location(str(path), line), t("scaffold.blank", column=_COLUMNS[key][0], text=shown)
+                Location(str(path), line), fact("scaffold.blank", column=_COLUMNS[key][0], text=shown)
             )
     category = row.get("category", "").strip()
     for indicator in rules.indicators:
@@ -154,7 +155,7 @@ def _declared(rules: RuleSet, path: Path, line: int, row: dict[str, str]) -> Dec
     known = [c for i in rules.indicators if i.targets for c in i.targets.categories]
     raise UserError.at(
         Location(str(path), line),
-        t("scaffold.unknown_category", category=category, known="、".join(known)),
+        fact("scaffold.unknown_category", category=category, known="、".join(known)),
     )
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scorer.errors import Location, Problem
 from scorer.escape import one_line
-from scorer.i18n import t
+from scorer.facts import Message, fact
 from scorer.kinds.targets.read import match_category
 from scorer.kinds.targets.text import TargetError, parse_expression
 from scorer.rules.model import RuleSet
@@ -63,7 +63,7 @@ def read_rows(
 
 
 class _Unreadable(Exception):
-    def __init__(self, message: str):
+    def __init__(self, message: Message):
         self.message = message
 
 
@@ -81,7 +81,7 @@ def _category(
             category = "" if text != "绩效指标" else category  # a new 一级指标: its categories follow
         elif text.endswith("指标"):
             known = "、".join(c for i in rules.indicators if i.targets for c in i.targets.categories)
-            raise _Unreadable(t("scaffold.unknown_category", category=text, known=known))
+            raise _Unreadable(fact("scaffold.unknown_category", category=text, known=known))
         else:
             break
         cells = cells[1:]
@@ -112,20 +112,20 @@ def _target(rest: list[tuple[int, str]], header: Header) -> str:
     tidy = column == header.name
     # Under its header a name is what the table says (even '1.5'), unless the row's values repeat it: shifted.
     if name in values if tidy else _looks_like_a_value(name):
-        raise _Unreadable(t("scaffold.row_value_for_name", text=one_line(name)))
+        raise _Unreadable(fact("scaffold.row_value_for_name", text=one_line(name)))
     if tidy:  # each value in its own column
         by_column = dict(rest)
         if header.year in by_column:
             return by_column[header.year]
-        raise _Unreadable(t("scaffold.row_no_target", name=one_line(name)))
+        raise _Unreadable(fact("scaffold.row_no_target", name=one_line(name)))
     if not values:
-        raise _Unreadable(t("scaffold.row_no_target", name=one_line(name)))
+        raise _Unreadable(fact("scaffold.row_no_target", name=one_line(name)))
     if len(values) == header.values:  # shifted whole: the values in the header's order
         return values[header.year - header.name - 1]
     if len(set(values)) == 1:  # one value, once or repeated (a merged cell): whichever column, the same
         return values[0]
     shown = "、".join(one_line(v) for v in values)
-    raise _Unreadable(t("scaffold.row_values_unclear", name=one_line(name), values=shown))
+    raise _Unreadable(fact("scaffold.row_values_unclear", name=one_line(name), values=shown))
 
 
 def _looks_like_a_value(text: str) -> bool:

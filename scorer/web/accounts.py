@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from scorer.errors import Location, Problem, UserError
-from scorer.i18n import t
+from scorer.facts import fact, said
 from scorer.inputs.model import department_key
 from scorer.web.models import BUREAU, DEPARTMENT, Account, Department
 from scorer.web.roster import LOGIN, Listed, name_problem
@@ -49,17 +49,17 @@ def department_named(name: str) -> Department:
 def add_account(role: str, login: str, password: str | None, department: str | None) -> Made:
     """One account; `password` None makes a one-time password."""
     if not LOGIN.fullmatch(login):
-        raise UserError.at(Location("--login"), t("web.roster.bad_login", login=login))
+        raise UserError.at(Location("--login"), fact("web.roster.bad_login", login=login))
     if role == DEPARTMENT and not department:
-        raise UserError.at(Location("--department"), t("web.account.needs_department"))
+        raise UserError.at(Location("--department"), fact("web.account.needs_department"))
     if role == BUREAU and department:
-        raise UserError.at(Location("--department"), t("web.account.bureau_has_none"))
+        raise UserError.at(Location("--department"), fact("web.account.bureau_has_none"))
     users = get_user_model()
     if password is not None:
         _check_password(password, login)
     with transaction.atomic():
         if users.objects.filter(username__iexact=login).exists():
-            raise UserError.at(Location("--login"), t("web.account.exists", login=login))
+            raise UserError.at(Location("--login"), fact("web.account.exists", login=login))
         place = department_named(department) if department else None
         made = _make(login, password, role, place)
     return made
@@ -70,7 +70,7 @@ def _check_password(password: str, login: str) -> None:
     try:
         validate_password(password, users(username=login))
     except ValidationError as exc:
-        raise UserError([Problem(Location("--password-stdin"), str(m)) for m in exc.messages]) from None
+        raise UserError([Problem(Location("--password-stdin"), said(str(m))) for m in exc.messages]) from None
 
 
 def _make(login: str, password: str | None, role: str, place: Department | None) -> Made:
@@ -103,7 +103,7 @@ def import_roster(listed: list[Listed], display: str) -> list[Made]:
             login = item.login
             if login and login.lower() in taken:
                 raise UserError.at(
-                    Location(display, item.where, item.name), t("web.account.exists", login=login)
+                    Location(display, item.where, item.name), fact("web.account.exists", login=login)
                 )
             while not login:
                 number += 1

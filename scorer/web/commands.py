@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from scorer.errors import Location, UserError
+from scorer.facts import fact
 from scorer.i18n import t
 
 Role = Literal["bureau", "department"]
@@ -24,7 +25,7 @@ def password_from_stdin() -> str:
     line = sys.stdin.readline()
     password = line.rstrip("\r\n")
     if not password:
-        raise UserError.at(Location("--password-stdin"), t("web.account.empty_password"))
+        raise UserError.at(Location("--password-stdin"), fact("web.account.empty_password"))
     return password
 
 
@@ -86,7 +87,7 @@ def serve_site(data: Path, host: str, port: int, database_url: str | None, threa
               max_request_body_size=REQUEST_LIMIT, clear_untrusted_proxy_headers=True)  # fmt: skip
     except OSError as exc:
         raise UserError.at(
-            Location(f"{host}:{port}"), t("web.cannot_listen", why=str(exc.strerror or exc))
+            Location(f"{host}:{port}"), fact("web.cannot_listen", why=str(exc.strerror or exc))
         ) from None
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from scorer.errors import Location, UserError
-from scorer.i18n import t
+from scorer.facts import fact
 
 DEFAULT_DATA = Path("score-data")
 DATABASE_ENV = "SCORE_DATABASE_URL"
@@ -77,7 +77,7 @@ def database(site: Site) -> dict[str, Any]:
             "CONN_HEALTH_CHECKS": True,
         }
     shown = f"{url.scheme}://…" if url.scheme else site.database_url[:40]
-    raise UserError.at(Location("--database-url"), t("web.database_url", url=shown))
+    raise UserError.at(Location("--database-url"), fact("web.database_url", url=shown))
 
 
 def _sqlite(path: Path) -> dict[str, Any]:
@@ -116,7 +116,7 @@ def _read_key(path: Path) -> str:
     with os.fdopen(handle, encoding="ascii") as source:
         info = os.fstat(source.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o022 or len(key := source.read().strip()) < 40:
-            raise UserError.at(Location(str(path)), t("web.bad_secret_key"))
+            raise UserError.at(Location(str(path)), fact("web.bad_secret_key"))
     return key
 
 
@@ -233,9 +233,9 @@ def _data_folder(data: Path) -> None:
             data.mkdir(parents=True, mode=0o700)  # the database holds every department's figures
         (data / "uploads").mkdir(exist_ok=True, mode=0o700)
     except OSError as exc:
-        raise UserError.at(Location(str(data)), t("web.data_folder", why=str(exc.strerror))) from None
+        raise UserError.at(Location(str(data)), fact("web.data_folder", why=str(exc.strerror))) from None
     if not data.is_dir():
-        raise UserError.at(Location(str(data)), t("web.data_folder", why=t("web.not_a_folder")))
+        raise UserError.at(Location(str(data)), fact("web.data_folder", why=fact("web.not_a_folder")))
 
 
 def prepare(site: Site) -> None:
@@ -248,7 +248,7 @@ def prepare(site: Site) -> None:
         call_command("migrate", interactive=False, verbosity=0)
     except OperationalError as exc:
         raise UserError.at(
-            Location(_shown_database(site)), t("web.database", why=str(exc).strip()[:300])
+            Location(_shown_database(site)), fact("web.database", why=str(exc).strip()[:300])
         ) from None
 
 

@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 
 from scorer.errors import Location, Problem
-from scorer.i18n import language, t
+from scorer.facts import fact
+from scorer.i18n import language
 from scorer.inputs.model import department_key
 from scorer.web import library
 from scorer.web.config import UPLOAD_LIMIT
@@ -34,9 +35,9 @@ def refused_before_reading(request: HttpRequest, file: UploadedFile | None) -> l
     too_large = getattr(request, "too_large", None)
     if too_large is not None:
         log(request.user.get_username(), "upload_too_large", None, None, None, filename=str(too_large))
-        return [Problem(Location(str(too_large)), t("web.upload.too_large", limit=limit_text()))]
+        return [Problem(Location(str(too_large)), fact("web.upload.too_large", limit=limit_text()))]
     if file is None:
-        return [Problem(Location(""), t("web.upload.no_file"))]
+        return [Problem(Location(""), fact("web.upload.no_file"))]
     return []
 
 
@@ -49,11 +50,11 @@ def identity(reading: library.Reading, name: str, department: Department, year: 
     if department_key(result.department) != department.key:
         where = Location(name, reading.place("department"))
         problems.append(
-            Problem(where, t("web.upload.other_department", named=result.department, own=department.name))
+            Problem(where, fact("web.upload.other_department", named=result.department, own=department.name))
         )
     if year is not None and result.year != year:
         where = Location(name, reading.place("year"))
-        problems.append(Problem(where, t("web.upload.other_year", named=result.year, year=year)))
+        problems.append(Problem(where, fact("web.upload.other_year", named=result.year, year=year)))
     return problems
 
 
@@ -89,4 +90,4 @@ def problems_of(version: Submission) -> list[Problem]:
     )
     filing: Filing = version.filing
     found = list(reading.problems) or identity(reading, version.filename, filing.department, filing.year)
-    return found or [Problem(Location(version.filename), t("web.upload.unreadable"))]
+    return found or [Problem(Location(version.filename), fact("web.upload.unreadable"))]

@@ -27,6 +27,7 @@ from scorer.engine.errors import EngineError, RuleRuntimeError
 from scorer.engine.result import Result
 from scorer.engine.score import score
 from scorer.errors import LineMap, Location, Problem, RulesNotFound, UserError
+from scorer.facts import fact
 from scorer.i18n import speaking
 from scorer.inputs.model import Department, Override
 from scorer.inputs.read import read_inputs
@@ -104,15 +105,14 @@ def read_upload(content: bytes, filename: str, kind: str, folder: Path, lang: st
         except UserError as exc:
             return Reading(problems=tuple(exc.problems))
         except RulesNotFound as exc:
-            return Reading(problems=(Problem(Location(filename), str(exc)),))
+            return Reading(problems=(Problem(Location(filename), exc.fact),))
         except RuleRuntimeError as exc:
-            return Reading(problems=(Problem(exc.location(), str(exc)),))
+            return Reading(problems=(Problem(exc.location(), exc.fact),))
 
 
 def _unpacks_within_bounds(content: bytes, filename: str) -> None:
     """A zip (a workbook) whose members claim more than UNPACKED_LIMIT, or more than MEMBERS_LIMIT members, is
     refused before anything is unpacked; anything else is left to the reader to say what it is."""
-    from scorer.i18n import t
 
     if content[:2] != b"PK":
         return
@@ -124,7 +124,7 @@ def _unpacks_within_bounds(content: bytes, filename: str) -> None:
     claimed = sum(member.file_size for member in members)
     if len(members) > MEMBERS_LIMIT or claimed > UNPACKED_LIMIT:
         limit = f"{UNPACKED_LIMIT // (1024 * 1024)} MB"
-        raise UserError.at(Location(filename), t("web.upload.unpacks_too_large", limit=limit))
+        raise UserError.at(Location(filename), fact("web.upload.unpacks_too_large", limit=limit))
 
 
 def _workbook(path: Path, filename: str) -> Reading:
@@ -147,9 +147,9 @@ def _table(path: Path, filename: str) -> Reading:
     grid = read_grid(path, filename)
     year = table_year(title_of(grid))
     if year is None:
-        from scorer.i18n import t
-
-        raise UserError.at(Location(filename, grid.rows[0].at(0) if grid.rows else None), t("audit.no_year"))
+        raise UserError.at(
+            Location(filename, grid.rows[0].at(0) if grid.rows else None), fact("audit.no_year")
+        )
     rules = rules_for(year)
     submitted = read_submitted(path, rules, filename)
     data = inputs_data(submitted.audit.recovered)
@@ -181,7 +181,7 @@ def rescored(department: Department, year: int, adjustments: dict[str, tuple[Dec
     except (
         EngineError
     ) as exc:  # an adjustment the form let through that the engine refuses: say so, not crash
-        raise UserError.at(Location(department.path), str(exc)) from None
+        raise UserError.at(Location(department.path), exc.fact) from None
 
 
 def adjustment_problem(rules: RuleSet, ident: str, points: Decimal) -> str | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from scorer.errors import Location, Problem, UserError
 from scorer.escape import is_blank, visible
-from scorer.i18n import t
+from scorer.facts import Fact, fact
 from scorer.inputs.model import department_key
 from scorer.inputs.workbook import is_workbook
 from scorer.sources.file_kind import WORKBOOK, kind_of
@@ -40,7 +40,7 @@ def read_roster(path: Path) -> list[Listed]:
         (i for i, row in enumerate(grid.rows[:HEADER_SCAN]) if _column(row, NAME_WORDS) is not None), None
     )
     if header is None:
-        raise UserError.at(Location(display), t("web.roster.no_header"))
+        raise UserError.at(Location(display), fact("web.roster.no_header"))
     name_at = _column(grid.rows[header], NAME_WORDS)
     login_at = _column(grid.rows[header], LOGIN_WORDS)
     assert name_at is not None
@@ -62,7 +62,7 @@ def read_roster(path: Path) -> list[Listed]:
     if problems:
         raise UserError(problems)
     if not listed:
-        raise UserError.at(Location(display), t("web.roster.empty"))
+        raise UserError.at(Location(display), fact("web.roster.empty"))
     return listed
 
 
@@ -90,7 +90,7 @@ def _csv(path: Path, display: str) -> Grid:
             rows.append(GridRow(tuple(record), tuple(reader.line_num for _ in record) or (reader.line_num,)))
     except csv.Error as exc:
         raise UserError.at(
-            Location(display, reader.line_num), t("audit.read.bad_text", why=str(exc))
+            Location(display, reader.line_num), fact("audit.read.bad_text", why=str(exc))
         ) from None
     return Grid(display, tuple(rows))
 
@@ -103,25 +103,25 @@ def _cell(row: GridRow, index: int | None) -> str:
     return row.cells[index] if index is not None and index < len(row.cells) else ""
 
 
-def name_problem(name: str) -> str | None:
+def name_problem(name: str) -> Fact | None:
     """Why a department's name cannot be one: empty, too long, or holding a line break or a control character
     (a name is one line of plain text: it is shown on pages, in file names and in every workbook)."""
     if not name or is_blank(name):
-        return t("web.roster.no_name")
+        return fact("web.roster.no_name")
     if len(name) > 200:
-        return t("web.roster.long_name")
+        return fact("web.roster.long_name")
     if visible(name) != name or any(c in name for c in "\r\n\t"):
-        return t("web.roster.control", name=visible(name).replace("\n", "\\n").replace("\t", "\\t"))
+        return fact("web.roster.control", name=visible(name).replace("\n", "\\n").replace("\t", "\\t"))
     return None
 
 
-def _problem(name: str, login: str, seen: dict[str, Where]) -> str | None:
+def _problem(name: str, login: str, seen: dict[str, Where]) -> Fact | None:
     problem = name_problem(name)
     if problem:
         return problem
     first = seen.get(department_key(name))
     if first is not None:
-        return t("web.roster.twice", first=str(first))
+        return fact("web.roster.twice", first=str(first))
     if login and not LOGIN.fullmatch(login):
-        return t("web.roster.bad_login", login=login)
+        return fact("web.roster.bad_login", login=login)
     return None

@@ -158,14 +158,16 @@ def on_behalf(request: HttpRequest) -> HttpResponse:
     file = request.FILES.get("file") if form.is_valid() else None
     problems = refused_before_reading(request, file) if form.is_valid() else []
     if not form.is_valid() or problems or file is None:
-        return render(request, "score/on_behalf.html", {"form": form, "problems": problem_lines(problems)})
+        return render(
+            request, "score/on_behalf.html", {"form": form, "problems": problem_lines(problems, request.lang)}
+        )  # type: ignore[attr-defined]
     department = form.cleaned_data["department"]
     try:
         version, problems = take(request, file, form.cleaned_data["kind"], department, None, on_behalf=True)
     except Refused as exc:
         return render(request, "score/on_behalf.html", {"form": form, "refused": exc})
     if problems:
-        context = {"form": form, "problems": problem_lines(problems), "kept": True}
+        context = {"form": form, "problems": problem_lines(problems, request.lang), "kept": True}  # type: ignore[attr-defined]
         return render(request, "score/on_behalf.html", context)
     return redirect("filing", filing_id=version.filing_id)
 

@@ -41,7 +41,7 @@ def _page(request: HttpRequest, filing: Filing, problems: list[Problem] | None =
         "upload": UploadForm(),
         "step": StepForm(initial={"changes": filing.changes}),
         "can_change": filing.status in (OPEN, RETURNED),
-        "problems": problem_lines(problems or []),
+        "problems": problem_lines(problems or [], lang),
         "refused": refused,
         "kept": kept,
     }

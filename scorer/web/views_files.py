@@ -42,9 +42,12 @@ def attachment(content: bytes, filename: str, kind: str) -> HttpResponse:
     return response
 
 
-def problem_lines(problems: list[Problem]) -> list[dict[str, str]]:
-    """Each problem as the page shows it: where (file, sheet and cell or line, indicator, field), and what."""
-    return [{"where": p.location.prefix(), "message": p.message} for p in problems]
+def problem_lines(problems: list[Problem], lang: str) -> list[dict[str, str]]:
+    """Each problem as the page shows it, in the visitor's language: where (file, sheet and cell or line,
+    indicator, field), and what."""
+    from scorer.render.problems import ordered, words
+
+    return [{"where": p.location.prefix(lang), "message": words(p, lang)} for p in ordered(problems, lang)]
 
 
 def version_rows(filing: Filing) -> list[Submission]:
@@ -67,7 +70,7 @@ def version(request: HttpRequest, version_id: int) -> HttpResponse:
     if found.readable:
         context["sheet"] = sheet(own_result(found), lang)
     else:
-        context["problems"] = problem_lines(problems_of(found))
+        context["problems"] = problem_lines(problems_of(found), lang)
     return render(request, "score/version.html", context)
 
 

@@ -50,6 +50,6 @@ def fill(request: HttpRequest) -> HttpResponse:
         return redirect("department")
     marked = page_form.field_names([p.location.line for p in problems], lang)
     context.update(
-        sections=page_form.sections(content, lang, marked), problems=problem_lines(problems), kept=True
+        sections=page_form.sections(content, lang, marked), problems=problem_lines(problems, lang), kept=True
     )
     return render(request, "score/fill.html", context)

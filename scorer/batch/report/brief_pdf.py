@@ -16,7 +16,7 @@ from pathlib import Path
 from scorer.batch.report import brief
 from scorer.batch.summary import Summary
 from scorer.errors import Location, UserError
-from scorer.i18n import t
+from scorer.facts import Fact, fact
 from scorer.render.options import RenderOptions
 
 CONVERT_SECONDS = 180
@@ -27,15 +27,15 @@ def office() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def missing() -> str | None:
+def missing() -> Fact | None:
     """Why a PDF cannot be written here, or None."""
-    return None if office() else t("brief.no_office")
+    return None if office() else fact("brief.no_office")
 
 
 def render(summary: Summary, options: RenderOptions) -> bytes:
     program = office()
     if program is None:
-        raise UserError.at(Location(""), t("brief.no_office"))
+        raise UserError.at(Location(""), fact("brief.no_office"))
     with tempfile.TemporaryDirectory(prefix="score-brief-") as folder:
         work = Path(folder)
         (work / f"{NAME}.docx").write_bytes(brief.render(summary, options))
@@ -46,8 +46,8 @@ def render(summary: Summary, options: RenderOptions) -> bytes:
         try:
             subprocess.run(command, capture_output=True, timeout=CONVERT_SECONDS, check=False, cwd=work)
         except subprocess.TimeoutExpired:
-            raise UserError.at(Location(""), t("brief.office_failed")) from None
+            raise UserError.at(Location(""), fact("brief.office_failed")) from None
         made = work / "out" / f"{NAME}.pdf"
         if not made.is_file():
-            raise UserError.at(Location(""), t("brief.office_failed"))
+            raise UserError.at(Location(""), fact("brief.office_failed"))
         return made.read_bytes()

@@ -12,6 +12,7 @@ from decimal import Decimal
 from scorer.batch.report import given
 from scorer.batch.summary import Entry, Losses, Summary
 from scorer.i18n import t
+from scorer.render.problems import lines
 from scorer.rounding import fmt
 
 TOP_REASONS = 3
@@ -189,14 +190,16 @@ def missing_line(summary: Summary) -> str:
 def other_lines(summary: Summary) -> list[str]:
     """Each file that is no submission, with why, one a line."""
     return [
-        t("batch.other_line", summary.lang, message=str(problem))
+        t("batch.other_line", summary.lang, message=text)
         for o in summary.others
-        for problem in o.problems
+        for text in lines(o.problems, summary.lang)
     ]
 
 
 def refusal_lines(summary: Summary) -> list[str]:
     """Each refused department's problems, one a line, as `score run` words them."""
     return [
-        t("cli.error", summary.lang, message=str(problem)) for r in summary.refusals for problem in r.problems
+        t("cli.error", summary.lang, message=text)
+        for r in summary.refusals
+        for text in lines(r.problems, summary.lang)
     ]

@@ -28,6 +28,7 @@ from scorer.batch.summary import Entry, Summary
 from scorer.i18n import t
 from scorer.render.csv_cells import lines
 from scorer.render.options import RenderOptions
+from scorer.render.problems import words
 
 
 def _number(value: Decimal | int) -> str:
@@ -60,7 +61,7 @@ def _rows(summary: Summary) -> Iterator[Sequence[object]]:
             t("batch.others_title", summary.lang, count=len(summary.others)),
             t("batch.problem", summary.lang),
         ]
-        yield from ([o.place, problem.message] for o in summary.others for problem in o.problems)
+        yield from ([o.place, words(problem, summary.lang)] for o in summary.others for problem in o.problems)
     yield from ([mark] for mark in rubric_marks(summary))  # a provisional or earlier year's rubric, said last
 
 

@@ -39,6 +39,7 @@ from scorer.batch.summary import Summary
 from scorer.i18n import t
 from scorer.numbers import to_json_number
 from scorer.render.options import RenderOptions
+from scorer.render.problems import lines
 from scorer.rounding import fmt
 
 RANKING_CHART_MAX = 80  # departments drawn in the ranking chart; the table lists them all
@@ -84,9 +85,11 @@ def data(summary: Summary) -> dict[str, object]:
             {"id": x.id, "name": x.name, "departments": x.departments, "points": to_json_number(x.points)}
             for x in summary.losing()
         ],
-        "refusals": [{"place": r.place, "problems": [str(p) for p in r.problems]} for r in summary.refusals],
+        "refusals": [
+            {"place": r.place, "problems": lines(r.problems, summary.lang)} for r in summary.refusals
+        ],
         "missing": list(summary.missing),
-        "others": [{"place": o.place, "problems": [str(p) for p in o.problems]} for o in summary.others],
+        "others": [{"place": o.place, "problems": lines(o.problems, summary.lang)} for o in summary.others],
     }
 
 

@@ -14,6 +14,7 @@ from scorer.batch.report.common import missing_line, noted, shown
 from scorer.batch.summary import Summary
 from scorer.escape import visible
 from scorer.i18n import t
+from scorer.render.problems import lines
 
 
 def e(text: object) -> str:
@@ -90,7 +91,7 @@ def refusals_list(summary: Summary) -> str:
     if not summary.refusals:
         return heading + f'<p class="note">{e(t("batch.none_refused", lang))}</p>'
     items = "".join(
-        f'<li data-place="{e(r.place)}">{"<br>".join(e(str(p)) for p in r.problems)}</li>'
+        f'<li data-place="{e(r.place)}">{"<br>".join(e(text) for text in lines(r.problems, lang))}</li>'
         for r in summary.refusals
     )
     return heading + f'<ul class="refused" id="refused">{items}</ul>'
@@ -102,7 +103,7 @@ def others_list(summary: Summary) -> str:
         return missing
     heading = f"<h2>{e(t('batch.others_title', summary.lang, count=len(summary.others)))}</h2>"
     items = "".join(
-        f'<li data-place="{e(o.place)}">{"<br>".join(e(str(p)) for p in o.problems)}</li>'
+        f'<li data-place="{e(o.place)}">{"<br>".join(e(text) for text in lines(o.problems, summary.lang))}</li>'
         for o in summary.others
     )
     return missing + heading + f'<ul class="others" id="others">{items}</ul>'

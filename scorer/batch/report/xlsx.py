@@ -40,6 +40,7 @@ from scorer.batch.summary import Summary
 from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.render.options import RenderOptions
+from scorer.render.problems import lines
 from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, disk_errors, made, save_to, sheet_title, workbook
 
 FONT = "SimSun"
@@ -271,11 +272,11 @@ def _places(sheet: Worksheet, summary: Summary) -> None:
     )
     rows.line(row, t("batch.refused_title", lang, count=len(summary.refusals)), bold=True)
     across = Wrap(1, header=True, across=3)  # each message in column A, merged across three columns
-    problems = [[str(problem)] for refusal in summary.refusals for problem in refusal.problems]
+    problems = [[text] for refusal in summary.refusals for text in lines(refusal.problems, lang)]
     end = _table(rows, row + 1, [t("batch.problem", lang)], lambda: problems, across)
     if summary.others:  # the files that were no submission, each with why
         rows.line(end, t("batch.others_title", lang, count=len(summary.others)), bold=True)
-        problems = [[str(problem)] for other in summary.others for problem in other.problems]
+        problems = [[text] for other in summary.others for text in lines(other.problems, lang)]
         _table(rows, end + 1, [t("batch.problem", lang)], lambda: problems, across)
 
 

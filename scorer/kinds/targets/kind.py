@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from scorer.errors import Problem
 from scorer.facts import Fact, fact, said
-from scorer.i18n import t
 from scorer.kinds.base import Kind, Step, place
 from scorer.kinds.context import Row
 from scorer.kinds.deductions import full_weight
@@ -36,7 +35,7 @@ class TargetsKind(Kind["Rule"]):
 
     def check_keys(self, rule: Rule) -> Iterator[Problem]:
         if rule.targets is None:
-            yield Problem(place(rule, "scoring"), t("lint.targets_missing"))
+            yield Problem(place(rule, "scoring"), fact("lint.targets_missing"))
 
     def score(self, spec: Rule, row: Row) -> Decimal:
         if not row.inputs.targets:

@@ -10,7 +10,7 @@ from typing import Any
 
 from scorer.errors import did_you_mean
 from scorer.escape import is_blank
-from scorer.i18n import t
+from scorer.facts import fact
 from scorer.kinds.targets.model import Expression, Part, Target
 from scorer.kinds.targets.text import TargetError, parse_actual, parse_expression, unit_words
 from scorer.kinds.targets.words import AT_LEAST, AT_MOST, EXACTLY, MAX_TEXT_LENGTH, NEVER_NEGATIVE, UNIT_KINDS
@@ -28,13 +28,13 @@ def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:
     """Read one entry of an inputs file's `targets` list. Raises TargetError naming the field."""
     name = str(item["name"])
     if is_blank(name):
-        raise TargetError(field="name", message=t("targets.name_blank"))
+        raise TargetError(field="name", message=fact("targets.name_blank"))
     judged = item.get("met")
     reason = str(item.get("reason") or "").strip()
     if judged is not None and is_blank(reason):
         raise TargetError(
             field="reason",
-            message=t("targets.judged_without_reason", name=name, met=str(judged).lower()),
+            message=fact("targets.judged_without_reason", name=name, met=str(judged).lower()),
         )
     target_text = _shown(item.get("target"))
     actual_text = _shown(item.get("actual"))
@@ -44,7 +44,7 @@ def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:
         if judged is None:
             raise TargetError(
                 field="actual",
-                message=t("targets.no_actual", name=name),
+                message=fact("targets.no_actual", name=name),
             )
     else:
         actual = _read(parse_actual, item.get("actual"), "actual", name, judged)
@@ -56,10 +56,10 @@ def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:
             weight = parse_number(item["weight"])
         except NotANumber as exc:
             raise TargetError(
-                field="weight", message=t("targets.weight_problem", name=name, problem=exc.fact)
+                field="weight", message=fact("targets.weight_problem", name=name, problem=exc.fact)
             ) from None
         if weight < 0:
-            raise TargetError(field="weight", message=t("targets.weight_negative", name=name))
+            raise TargetError(field="weight", message=fact("targets.weight_negative", name=name))
     return Target(
         name=name,
         target=target,
@@ -92,18 +92,18 @@ def _read(
         if judged is not None:
             return None  # shown as judged
         if field == "target":
-            message = t(
+            message = fact(
                 "targets.target_problem",
                 name=name,
-                problem=str(exc),
-                hint=exc.hint or t("targets.target_hint"),
+                problem=exc.fact,
+                hint=exc.hint or fact("targets.target_hint"),
             )
         else:
-            message = t(
+            message = fact(
                 "targets.actual_problem",
                 name=name,
-                problem=str(exc),
-                hint=exc.hint or t("targets.actual_hint"),
+                problem=exc.fact,
+                hint=exc.hint or fact("targets.actual_hint"),
             )
         raise TargetError(field=field, message=message) from None
 
@@ -115,10 +115,10 @@ def _check_match(name: str, target: Expression, actual: Expression) -> None:
         if sorted(wanted) != sorted(given):
             raise TargetError(
                 field="actual",
-                message=t(
+                message=fact(
                     "targets.parts_differ",
                     name=name,
-                    given="、".join(given) or t("targets.no_part"),
+                    given="、".join(given) or fact("targets.no_part"),
                     wanted="、".join(wanted),
                 ),
             )
@@ -128,7 +128,7 @@ def _check_match(name: str, target: Expression, actual: Expression) -> None:
         if not _comparable(part, got):
             raise TargetError(
                 field="actual",
-                message=t(
+                message=fact(
                     "targets.units_differ",
                     name=name,
                     target=target.text,
@@ -140,7 +140,7 @@ def _check_match(name: str, target: Expression, actual: Expression) -> None:
         if got.number < 0 and part.kind in NEVER_NEGATIVE:  # a bare "-60" against a count
             raise TargetError(
                 field="actual",
-                message=t(
+                message=fact(
                     "targets.actual_negative",
                     name=name,
                     actual=repr(actual.text),
@@ -176,5 +176,5 @@ def _category(value: object, categories: Sequence[str]) -> str:
     found = match_category(text, categories)
     if found:
         return found
-    hint = did_you_mean(text, categories) or t("targets.one_of", choices="、".join(categories))
-    raise TargetError(field="category", message=t("targets.unknown_category", text=text, hint=hint))
+    hint = did_you_mean(text, categories) or fact("targets.one_of", choices="、".join(categories))
+    raise TargetError(field="category", message=fact("targets.unknown_category", text=text, hint=hint))

@@ -14,7 +14,8 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-from scorer.i18n import say, t
+from scorer.facts import Fact, Message, fact
+from scorer.i18n import Worded
 from scorer.kinds.targets.model import Expression, Part
 from scorer.kinds.targets.words import (
     AT_LEAST,
@@ -37,11 +38,11 @@ _SPLIT = re.compile(r"[,;、]")
 _DIGIT = re.compile(r"[0-9]")
 
 
-class TargetError(ValueError):
+class TargetError(Worded, ValueError):
     """A target or actual value that cannot be read or compared; the message says which and why, `field`
     names the key of the target entry it is about, and `hint` (when set) the likely fix."""
 
-    def __init__(self, message: str, field: str = "target", hint: str = ""):
+    def __init__(self, message: Message, field: str = "target", hint: Message | None = None):
         super().__init__(message)
         self.field = field
         self.hint = hint
@@ -75,9 +76,9 @@ def _parse_kept(kind: type, value: object, reading_actual: bool) -> Expression:
 def _read_expression(value: object, reading_actual: bool) -> Expression:
     text = _source_text(value)
     if not text:
-        raise TargetError(t("targets.empty"))
+        raise TargetError(fact("targets.empty"))
     if len(text) > MAX_TEXT_LENGTH:
-        raise TargetError(t("targets.too_long", length=len(text), limit=MAX_TEXT_LENGTH))
+        raise TargetError(fact("targets.too_long", length=len(text), limit=MAX_TEXT_LENGTH))
     # A closing 。 ends the sentence; one inside is a decimal point typed in Chinese mode (98。5%), as
     # numbers.parse_number reads it: dropping it would turn 98.5% into 985%.
     cleaned = "".join(unicodedata.normalize("NFKC", text).split()).rstrip("。.").replace("。", ".")
@@ -85,10 +86,10 @@ def _read_expression(value: object, reading_actual: bool) -> Expression:
     cleaned = _THOUSANDS.sub("", cleaned)
     parts = tuple(_read_part(piece, text, reading_actual) for piece in _SPLIT.split(cleaned) if piece)
     if not parts:
-        raise TargetError(t("targets.unreadable", text=repr(text)))
+        raise TargetError(fact("targets.unreadable", text=repr(text)))
     labels = [p.label for p in parts]
     if len(parts) > 1 and (not all(labels) or len(set(labels)) != len(labels)):
-        raise TargetError(t("targets.unnamed_parts", text=repr(text)))
+        raise TargetError(fact("targets.unnamed_parts", text=repr(text)))
     return Expression(text, parts)
 
 
@@ -98,7 +99,7 @@ def _source_text(value: object) -> str:
         try:
             return fmt(parse_number(value))
         except NotANumber as exc:
-            raise TargetError(say(exc.fact)) from None
+            raise TargetError(exc.fact) from None
     return str(value).strip()
 
 
@@ -118,7 +119,7 @@ def _refuse_hidden_digits(text: str, cleaned: str) -> None:
         "?",
     )
     raise TargetError(
-        t("targets.odd_digit", text=repr(text), char=repr(odd)), hint=t("targets.odd_digit_hint")
+        fact("targets.odd_digit", text=repr(text), char=repr(odd)), hint=fact("targets.odd_digit_hint")
     )
 
 
@@ -130,41 +131,41 @@ def _read_part(piece: str, whole: str, reading_actual: bool) -> Part:
         piece = piece[: -len(said)]
     found = _DIGIT.search(piece)  # a one-character class: a plain scan, no backtracking
     if found is None:
-        raise TargetError(t("targets.no_number", text=repr(whole), piece=repr(piece)))
+        raise TargetError(fact("targets.no_number", text=repr(whole), piece=repr(piece)))
     start = found.start()
     end = _number_end(piece, start)
     label, unit = piece[:start], piece[end:]
     if any(map(str.isdigit, unit)):
-        raise TargetError(t("targets.two_numbers", text=repr(whole), piece=repr(piece)))
+        raise TargetError(fact("targets.two_numbers", text=repr(whole), piece=repr(piece)))
     label, negative = _take_sign(label, whole)
     before = direction_before(label)
     if before and not (reading_actual and before[0] in REACHED_WORDS):
         word, new_direction, strict = before
         if direction not in (EXACTLY, new_direction):
-            raise TargetError(t("targets.both_ways", text=repr(whole)))
+            raise TargetError(fact("targets.both_ways", text=repr(whole)))
         label, direction, said = label[: -len(word)], new_direction, word
     if _out_of_place(label, unit):
-        raise TargetError(t("targets.unreadable", text=repr(whole)))
+        raise TargetError(fact("targets.unreadable", text=repr(whole)))
     # An actual that states a bound or an estimate is refused rather than read as its number: "不足50次" read
     # as 50 would meet "≥50次", and no reading of a bound gives the completion the roll-up needs.
-    hint = t("targets.achieved_hint") if reading_actual else ""
+    hint = fact("targets.achieved_hint") if reading_actual else None
     vague = estimate_word(label, unit)
     if vague:
-        raise TargetError(t("targets.estimate", text=repr(whole), word=vague), hint=hint)
+        raise TargetError(fact("targets.estimate", text=repr(whole), word=vague), hint=hint)
     if reading_actual and direction != EXACTLY:
-        raise TargetError(t("targets.bound", text=repr(whole), word=said), hint=hint)
+        raise TargetError(fact("targets.bound", text=repr(whole), word=said), hint=hint)
     number_text = piece[start:end]
     number = Decimal(number_text)  # plain ASCII digits, at most one point: always a valid decimal
     problem = out_of_bounds(number)  # the bounds every number read from a department passes
     if problem:
         raise TargetError(
-            t("targets.number_out_of_bounds", text=repr(whole), number=number_text, problem=problem)
+            fact("targets.number_out_of_bounds", text=repr(whole), number=number_text, problem=problem)
         )
     part = Part(label.rstrip(":"), direction, strict, -number if negative and number else number, unit)
     if part.number < 0 and part.kind in NEVER_NEGATIVE:
         raise TargetError(
-            t("targets.negative", text=repr(whole), unit=unit_words(part)),
-            hint=t("targets.negative_hint", example=f"{fmt(number)}{unit}"),
+            fact("targets.negative", text=repr(whole), unit=unit_words(part)),
+            hint=fact("targets.negative_hint", example=f"{fmt(number)}{unit}"),
         )
     if not reading_actual and direction == EXACTLY and not said and part.base_unit == "%" and part.number > 0:
         # A bare rate ("100%", "95%") is a level to reach, not to hit exactly ("=95%" is exact); a bare count ("4次") is exact,
@@ -201,21 +202,21 @@ def _number_end(piece: str, start: int) -> int:
 def _take_sign(label: str, whole: str) -> tuple[str, bool]:
     """Strip a sign written just before the number: `-60`, `−60`, `负60`, `+5`. True when it is a minus."""
     if label.endswith(("±", "正负")):
-        raise TargetError(t("targets.tolerance", text=repr(whole)))
+        raise TargetError(fact("targets.tolerance", text=repr(whole)))
     if label[-1:] in MINUS_SIGNS or label.endswith("负"):
         return label[:-1], True
     return label.removesuffix("+"), False
 
 
-def unit_words(part: Part) -> str:
+def unit_words(part: Part) -> Fact:
     """`a count (次)`, `a duration (天)`…, for messages."""
     if not part.unit:
-        return t("targets.unit.plain")
+        return fact("targets.unit.plain")
     words = {
-        "count": t("targets.unit.count"),
-        "percent": t("targets.unit.percent"),
-        "duration": t("targets.unit.duration"),
-        "money": t("targets.unit.money"),
-        "plain": t("targets.unit.plain"),
+        "count": fact("targets.unit.count"),
+        "percent": fact("targets.unit.percent"),
+        "duration": fact("targets.unit.duration"),
+        "money": fact("targets.unit.money"),
+        "plain": fact("targets.unit.plain"),
     }
-    return t("targets.unit_named", word=words.get(part.kind) or t("targets.unit.other"), unit=part.unit)
+    return fact("targets.unit_named", word=words.get(part.kind) or fact("targets.unit.other"), unit=part.unit)
