@@ -1,8 +1,8 @@
 """The formula language: plain arithmetic over an indicator's inputs, checked against an allow-list.
 
-simpleeval is a deny-list sandbox; an allow-list of expression forms, names and functions is checked here first,
-when the rules are loaded, so that nothing outside the language is ever evaluated. A checked formula keeps its
-parsed tree and one simpleeval evaluator, so evaluating it is a walk over that tree with exact fractions.
+An allow-list of expression forms, names and functions is checked here, when the rules are loaded, so that
+nothing outside the language is ever evaluated. A checked formula keeps its parsed tree and the plain closures
+built from it once (scorer/formula/closure.py), so evaluating it is a few calls over exact fractions.
 
 Allowed: numbers, `True`/`False`, the names given (an indicator's inputs, `weight`, `year`), the functions in
 `FUNCTIONS`, `+ - * / %`, `**` with a small literal exponent, comparisons, `and`/`or`/`not`, `x if c else y`.
@@ -19,8 +19,6 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from typing import Any
-
-from simpleeval import NameNotDefined, SimpleEval
 
 from scorer.errors import did_you_mean
 from scorer.i18n import t
@@ -174,8 +172,8 @@ class Formula:
         values = {k: _exact(names[k]) for k in self.names if k in names}
         try:
             return self._run(values)
-        except NameNotDefined as exc:  # only with partial names: a name not given was read
-            raise MissingInput(str(exc.name)) from None
+        except MissingInput:  # only with partial names: a name not given was read
+            raise
         except ZeroDivisionError:
             raise DivisionByZero(t("formula.division_by_zero")) from None
         except (TypeError, ValueError, ArithmeticError, InvalidOperation) as exc:
@@ -183,15 +181,10 @@ class Formula:
 
     @cached_property
     def _run(self) -> Callable[[dict[str, Any]], Any]:
-        """simpleeval over the checked tree, set up once per formula (and never pickled: see __getstate__)."""
-        evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS)
-        source, tree = self.source, self.tree
+        """The checked tree as plain closures, built once per formula (and never pickled: see __getstate__)."""
+        from scorer.formula.closure import closure
 
-        def run(values: dict[str, Any]) -> Any:
-            evaluator.names = values  # a dict made for this evaluation (see _execute)
-            return evaluator.eval(source, previously_parsed=tree)
-
-        return run
+        return closure(self.tree, _OPERATORS, FUNCTIONS, MissingInput)
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_run"}
