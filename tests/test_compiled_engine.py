@@ -8,6 +8,7 @@ their JSON lines byte for byte the same in both languages.
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +24,7 @@ from scorer.formula.closure import closure
 from scorer.formula.evaluate import FUNCTIONS, MissingInput
 from scorer.inputs.read import load_inputs, read_inputs
 from scorer.kinds.registry import kind
+from scorer.kinds.targets.text import TargetError, _parse, _parse_kept, _read_expression
 from scorer.maintain.cases import discover, load_case
 from scorer.render.json_result import as_line
 from scorer.rules.model import Indicator, RuleSet
@@ -158,3 +160,35 @@ def test_the_closure_builder_refuses_a_form_outside_the_language() -> None:
     for source in ("x[0]", "x.real", "(lambda: 1)()", "[a for a in b]", "f'{x}'"):
         with pytest.raises(TypeError):
             closure(ast.parse(source, mode="eval").body, {}, FUNCTIONS, MissingInput)
+
+
+WORDINGS = ["≥{}次", "≤{}天", ">{}%", "={}项", "<{}个工作日", "{}%以上", "不超过{}天", "{}%", "{}", "-{}%", "负{}万元",
+            "约{}次", " ≥ {} 次 ", "０{}次", "{}。", "{}%。", ".{}次", "{}²", "达到{}%", "{}万元以上", "±{}%", "-{}次",
+            "1{}次", "{}.5次", "工业{}%", "-{}", "负{}", "-{}℃", "降低{}%"]  # fmt: skip
+NUMBERS = st.sampled_from(
+    ["0", "00", "0.00", "007", "1", "2.50", "999999999999", "1000000000000", "0.00000000001"]
+)
+
+
+@pytest.mark.parametrize("wording", WORDINGS)
+@settings(max_examples=40, deadline=None)
+@given(
+    number=NUMBERS | st.decimals(min_value=0, max_value=10**13, places=3).map(str),
+    reading_actual=st.booleans(),
+)
+def test_a_text_read_through_its_wording_reads_as_the_full_reader_reads_it(
+    wording: str, number: str, reading_actual: bool
+) -> None:
+    """A text read in full, and the same text read through its wording (read once before, with another number):
+    the same expression, or the same refusal."""
+    text = wording.format(number)
+    outcomes = []
+    for read in (lambda: _read_expression(text, reading_actual), lambda: _parse(text, reading_actual)):
+        _parse_kept.cache_clear()
+        with contextlib.suppress(TargetError):
+            _parse(wording.format("3"), reading_actual)  # the wording, seen first with another number
+        try:
+            outcomes.append(repr(read()))
+        except TargetError as exc:
+            outcomes.append(f"refused: {exc} {exc.field} {exc.hint}")
+    assert outcomes[0] == outcomes[1]
