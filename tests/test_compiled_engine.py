@@ -11,6 +11,7 @@ import ast
 import contextlib
 import json
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 from scorer.engine.score import score, score_interpreted
 from scorer.errors import UserError
 from scorer.formula.closure import closure
-from scorer.formula.evaluate import FUNCTIONS, MissingInput
+from scorer.formula.evaluate import FUNCTIONS, FormulaError, MissingInput, compile_formula
 from scorer.inputs.read import load_inputs, read_inputs
 from scorer.kinds.registry import kind
 from scorer.kinds.targets.text import TargetError, _parse, _parse_kept, _read_expression
@@ -192,3 +193,49 @@ def test_a_text_read_through_its_wording_reads_as_the_full_reader_reads_it(
         except TargetError as exc:
             outcomes.append(f"refused: {exc} {exc.field} {exc.hint}")
     assert outcomes[0] == outcomes[1]
+
+
+FORMULAS = [
+    "a + b * c - a / b",
+    "weight * min(a, 100) / 100",
+    "min(a / b, 1) * weight if b else min(a * weight, weight)",
+    "a / 3 + b",
+    "clamp(a - b, 0, weight) + floor(c / 7) + ceil(a)",
+    "a > b",
+    "a and b or c",
+    "not a or b and c",
+    "(a == b) + (a != c) - abs(c) + 0.1 + 1e2",
+    "a % b + c",
+    "a ** 2 - b",
+    "a * b * c * a * b * c * 1000000",
+    "year - 2000 + max(a, b, c)",
+]
+DECIMALS = st.decimals(min_value=-(10**6), max_value=10**6, places=4) | st.sampled_from(
+    [Decimal(0), Decimal("0.000"), Decimal("-0"), Decimal("1E+5"), Decimal("3")]
+)
+
+
+@pytest.mark.parametrize("source", FORMULAS)
+@settings(max_examples=60, deadline=None)
+@given(a=DECIMALS, b=DECIMALS, c=DECIMALS)
+def test_a_formula_in_exact_decimals_gives_the_value_of_its_fractions(
+    source: str, a: Decimal, b: Decimal, c: Decimal
+) -> None:
+    formula = compile_formula(source, {"a", "b", "c", "weight", "year"})
+    names = {"a": a, "b": b, "c": c, "weight": Decimal(10), "year": Decimal(2022)}
+    outcomes = []
+    for evaluate in (formula.evaluate, formula.evaluate_exact):
+        try:
+            value = evaluate(names)
+            outcomes.append(("value", Fraction(value), type(value) in (Decimal, Fraction)))
+        except FormulaError as exc:
+            outcomes.append(("refused", type(exc), str(exc)))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_formula_stays_in_decimals_only_while_every_step_is_exact() -> None:
+    formula = compile_formula("weight * min(a, 100) / 100 + a / b", {"a", "b", "weight"})
+    halves = formula.evaluate_exact({"a": Decimal("98.885"), "b": Decimal(2), "weight": Decimal(10)})
+    thirds = formula.evaluate_exact({"a": Decimal("98.885"), "b": Decimal(3), "weight": Decimal(10)})
+    assert type(halves) is Decimal and halves == Decimal("59.331")
+    assert type(thirds) is Fraction and thirds == Fraction(98885, 1000) * 10 / 100 + Fraction(98885, 3000)

@@ -14,7 +14,7 @@ import ast
 from collections.abc import Callable, Mapping
 from typing import Any
 
-Values = dict[str, Any]
+Values = Mapping[str, Any]
 Node = Callable[[Values], Any]
 
 
@@ -23,9 +23,11 @@ def closure(
     operators: Mapping[type[ast.AST], Callable[..., Any]],
     functions: Mapping[str, Callable[..., Any]],
     missing: Callable[[str], Exception],
+    constant: Callable[[Any], Any] = lambda value: value,
 ) -> Node:
-    """The closure computing `tree`; `missing(name)` is the error raised for a name the values do not give."""
-    return _Compiler(operators, functions, missing).node(tree)
+    """The closure computing `tree`; `missing(name)` is the error raised for a name the values do not give, and
+    `constant(value)` each literal as the closure computes with it."""
+    return _Compiler(operators, functions, missing, constant).node(tree)
 
 
 class _Compiler:
@@ -34,8 +36,10 @@ class _Compiler:
         operators: Mapping[type[ast.AST], Callable[..., Any]],
         functions: Mapping[str, Callable[..., Any]],
         missing: Callable[[str], Exception],
+        constant: Callable[[Any], Any],
     ):
         self.operators, self.functions, self.missing = operators, functions, missing
+        self.literal = constant
 
     def node(self, node: ast.AST) -> Node:
         """The closure of one node: of the forms below only (an allow-list of its own, behind the checker's)."""
@@ -55,7 +59,7 @@ class _Compiler:
         return build(node)
 
     def constant(self, node: ast.Constant) -> Node:
-        value = node.value
+        value = self.literal(node.value)
         return lambda values: value
 
     def name(self, node: ast.Name) -> Node:

@@ -67,13 +67,16 @@ class FormulaKind(Kind["Rule"]):
         if formula is None or {m.id for m in spec.metrics} & set(spec.reason_names):
             return None
         templates = spec.reason_templates if spec.reason is not None else None
+        # In Decimals where every step is exact (the same value); a reason that shows the raw value shows it as
+        # the fraction `score` computes.
+        evaluate = formula.evaluate if "raw" in spec.reason_names else formula.evaluate_exact
 
         def scored(given: Given, year: int) -> KindScore | None:
             values = given.values
             if any(name not in values for name in needed):
                 return None
             try:
-                raw = formula.evaluate({**values, "weight": weight, "year": Decimal(year)})
+                raw = evaluate({**values, "weight": weight, "year": Decimal(year)})
             except FormulaError:
                 return None
             score = within(spec, raw)
