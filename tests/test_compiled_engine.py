@@ -239,3 +239,30 @@ def test_a_formula_stays_in_decimals_only_while_every_step_is_exact() -> None:
     thirds = formula.evaluate_exact({"a": Decimal("98.885"), "b": Decimal(3), "weight": Decimal(10)})
     assert type(halves) is Decimal and halves == Decimal("59.331")
     assert type(thirds) is Fraction and thirds == Fraction(98885, 1000) * 10 / 100 + Fraction(98885, 3000)
+
+
+def test_an_ordinary_department_is_scored_by_the_compiled_rows_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows with values, targets and deductions never go back to the interpreted scorer (only empty rows, worked
+    out once per rule set, do)."""
+    import scorer.engine.compiled as compiled
+
+    rules = load_rules(ROOT / "rules" / "guangzhou-huangpu-bumen" / "2022")
+    document = {
+        "department": "甲",
+        "year": 2022,
+        "indicators": {
+            "budget_execution": {"execution_rate": "89.92"},
+            "contract_filing_timeliness": {"contracts_total": 7, "contracts_filed_on_time": 5},
+            "procurement_policy_effect": {"sme_suitable_budget": "10", "sme_awarded_amount": "9.5"},
+            "output_targets": {"targets": [{"name": "a", "target": "≥50次", "actual": "45次"}]},
+            "pm_system_execution": {"deductions": [{"points": "1.5", "reason": "未开展自评。"}]},
+        },
+    }
+    department = read_inputs(parse_line(json.dumps(document, ensure_ascii=False), "in.jsonl", 1), rules)
+    expected = score_interpreted(rules, department)
+
+    def interpreted(*args: object) -> None:
+        raise AssertionError(f"scored the interpreted way: {args[0]}")
+
+    monkeypatch.setattr(compiled, "score_indicator", interpreted)
+    assert score(rules, department) == expected
