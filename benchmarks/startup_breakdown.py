@@ -45,7 +45,7 @@ def _group(module: str) -> str:
     for name, starts in _GROUPS:
         if any(module == start or module.startswith(start + ".") for start in starts):
             return name
-    return "other standard modules (decimal, fractions, json, simpleeval, …)"
+    return "other standard modules (decimal, fractions, json, …)"
 
 
 def _timed(command: list[str], env: dict[str, str], root: Path) -> tuple[float, dict[str, int]]:

@@ -29,6 +29,11 @@ def score_indicator(indicator: Indicator, inputs: IndicatorInputs, year: int) ->
     return _Builder(indicator, inputs, year, explain=False).build()
 
 
+def steps_when_read(indicator: Indicator, inputs: IndicatorInputs, year: int) -> Sequence[Step]:
+    """The steps of one indicator's score, worked out (with the same inputs, so the same) when first read."""
+    return _Steps(indicator, inputs, year)
+
+
 class _Steps(Sequence[Step]):
     """The steps of one indicator's score, worked out again (with the same inputs, so the same) when first read.
 
@@ -235,18 +240,21 @@ class _Builder(kinds.Row):
         return score
 
     def _metrics(self) -> tuple[MetricValue, ...]:
-        if not self.indicator.metrics:
-            return ()
-        values = self.indicator.formula_names(self.inputs.values, self.year)
-        shown = []
-        for metric in self.indicator.metrics:
-            if not metric.formula.names <= values.keys():
-                continue  # evidence not given: nothing to show
-            try:
-                value: Decimal | None = Rounding(metric.places, "half_up").apply(
-                    metric.formula.evaluate(values)
-                )
-            except FormulaError:
-                value = None  # e.g. a zero denominator: shown as "cannot be computed"
-            shown.append(MetricValue(metric.id, metric.name, value, metric.unit))
-        return tuple(shown)
+        return metric_values(self.indicator, self.inputs, self.year)
+
+
+def metric_values(indicator: Indicator, inputs: IndicatorInputs, year: int) -> tuple[MetricValue, ...]:
+    """The row's metrics (evidence shown beside its score) worked out from the inputs it gives."""
+    if not indicator.metrics:
+        return ()
+    values = indicator.formula_names(inputs.values, year)
+    shown = []
+    for metric in indicator.metrics:
+        if not metric.formula.names <= values.keys():
+            continue  # evidence not given: nothing to show
+        try:
+            value: Decimal | None = Rounding(metric.places, "half_up").apply(metric.formula.evaluate(values))
+        except FormulaError:
+            value = None  # e.g. a zero denominator: shown as "cannot be computed"
+        shown.append(MetricValue(metric.id, metric.name, value, metric.unit))
+    return tuple(shown)

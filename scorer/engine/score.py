@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
+from scorer.engine.compiled import compiled_row
 from scorer.engine.result import GradeBand, IndicatorResult, NodeResult, Result
 from scorer.engine.row import ZERO, score_indicator
 from scorer.inputs.model import Department, IndicatorInputs
@@ -29,10 +30,19 @@ def score(rules: RuleSet, department: Department) -> Result:
         return _score(rules, department)
 
 
-def _score(rules: RuleSet, department: Department) -> Result:
+def score_interpreted(rules: RuleSet, department: Department) -> Result:
+    """As `score`, with every row worked out step by step by its kind's `score` rather than by its compiled
+    scorer (scorer/engine/compiled.py): what the compiled rows are held to, result for result."""
+    with localcontext(EXACT):
+        return _score(rules, department, compiled=False)
+
+
+def _score(rules: RuleSet, department: Department, compiled: bool = True) -> Result:
     plan = _plan(rules)
     year, given = department.year, department.indicators
-    indicators = tuple(_indicator_result(row, given.get(row.indicator.id), year) for row in plan.rows)
+    indicators = tuple(
+        _indicator_result(row, given.get(row.indicator.id), year, compiled) for row in plan.rows
+    )
     grand_total = sum([i.score for i in indicators], ZERO)  # exact: in the EXACT context (see `score`)
     grade = plan.grade_of(grand_total) if plan.downward else None  # a rubric may declare no grades
     return Result(
@@ -76,7 +86,9 @@ def _form_budget(
     return tuple((column, values.get(name)) for column, name in form.budget.items())
 
 
-def _indicator_result(row: _Row, inputs: IndicatorInputs | None, year: int) -> IndicatorResult:
+def _indicator_result(
+    row: _Row, inputs: IndicatorInputs | None, year: int, compiled: bool = True
+) -> IndicatorResult:
     if row.pure and (
         inputs is None or inputs is row.blank or (inputs == _NO_INPUTS and row.saw_blank(inputs))
     ):
@@ -84,16 +96,18 @@ def _indicator_result(row: _Row, inputs: IndicatorInputs | None, year: int) -> I
         if cached is None:
             cached = row.empty[year] = score_indicator(row.indicator, _NO_INPUTS, year)
         return cached
-    return score_indicator(row.indicator, _NO_INPUTS if inputs is None else inputs, year)
+    given = _NO_INPUTS if inputs is None else inputs
+    return row.score(given, year) if compiled else score_indicator(row.indicator, given, year)
 
 
 class _Row:
     """One indicator of a rule set, with the result of an empty row by year (results are frozen: shared)."""
 
-    __slots__ = ("indicator", "pure", "empty", "blank")
+    __slots__ = ("indicator", "pure", "empty", "blank", "score")
 
     def __init__(self, indicator: Indicator):
         self.indicator = indicator
+        self.score = compiled_row(indicator)  # the row's scoring, compiled once (scorer/engine/compiled.py)
         # A kind whose result depends on nothing but the indicator, its inputs and the year: a row a department
         # leaves empty scores the same for every department of that year, and is worked out once.
         self.pure = kind(indicator.scoring).pure

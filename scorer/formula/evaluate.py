@@ -1,8 +1,8 @@
 """The formula language: plain arithmetic over an indicator's inputs, checked against an allow-list.
 
-simpleeval is a deny-list sandbox; an allow-list of expression forms, names and functions is checked here first,
-when the rules are loaded, so that nothing outside the language is ever evaluated. A checked formula keeps its
-parsed tree and one simpleeval evaluator, so evaluating it is a walk over that tree with exact fractions.
+An allow-list of expression forms, names and functions is checked here, when the rules are loaded, so that
+nothing outside the language is ever evaluated. A checked formula keeps its parsed tree and the plain closures
+built from it once (scorer/formula/closure.py), so evaluating it is a few calls over exact fractions.
 
 Allowed: numbers, `True`/`False`, the names given (an indicator's inputs, `weight`, `year`), the functions in
 `FUNCTIONS`, `+ - * / %`, `**` with a small literal exponent, comparisons, `and`/`or`/`not`, `x if c else y`.
@@ -15,12 +15,11 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Underflow, localcontext
+from decimal import DivisionByZero as DecimalDivisionByZero
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from typing import Any
-
-from simpleeval import NameNotDefined, SimpleEval
 
 from scorer.errors import did_you_mean
 from scorer.facts import fact
@@ -157,6 +156,22 @@ class Formula:
             raise FormulaError(fact("formula.result_out_of_range"))
         return result
 
+    def evaluate_exact(self, names: Mapping[str, Decimal]) -> Decimal | Fraction:
+        """The value `evaluate` gives, worked out in Decimal arithmetic where every step is exact (a context that
+        traps any inexact step; no `%` or `**`, whose Decimal forms differ): a Decimal equal to it. Over fractions,
+        as `evaluate`, where a step is not a finite decimal (1/3) or fails: then also every error is its own."""
+        run = self._run_decimal
+        if run is not None:
+            try:
+                with localcontext(_FINITE):
+                    result = run(names)
+            except (ArithmeticError, TypeError, ValueError):  # MissingInput among them: `evaluate` says it
+                pass
+            else:
+                if type(result) is Decimal and abs(result) <= MAX_RESULT:
+                    return result
+        return self.evaluate(names)
+
     def holds(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> bool:
         """A condition (a gate, a not-applicable rule, an alternative's `when`): true, or a number other than 0.
 
@@ -175,27 +190,50 @@ class Formula:
         values = {k: _exact(names[k]) for k in self.names if k in names}
         try:
             return self._run(values)
-        except NameNotDefined as exc:  # only with partial names: a name not given was read
-            raise MissingInput(str(exc.name)) from None
+        except MissingInput:  # only with partial names: a name not given was read
+            raise
         except ZeroDivisionError:
             raise DivisionByZero(fact("formula.division_by_zero")) from None
         except (TypeError, ValueError, ArithmeticError, InvalidOperation) as exc:
             raise FormulaError(fact("formula.cannot_evaluate", detail=str(exc))) from None
 
     @cached_property
-    def _run(self) -> Callable[[dict[str, Any]], Any]:
-        """simpleeval over the checked tree, set up once per formula (and never pickled: see __getstate__)."""
-        evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS)
-        source, tree = self.source, self.tree
+    def _run(self) -> Callable[[Mapping[str, Any]], Any]:
+        """The checked tree as plain closures, built once per formula (and never pickled: see __getstate__)."""
+        from scorer.formula.closure import closure
 
-        def run(values: dict[str, Any]) -> Any:
-            evaluator.names = values  # a dict made for this evaluation (see _execute)
-            return evaluator.eval(source, previously_parsed=tree)
+        return closure(self.tree, _OPERATORS, FUNCTIONS, MissingInput)
 
-        return run
+    @cached_property
+    def _run_decimal(self) -> Callable[[Mapping[str, Any]], Any] | None:
+        """The closures over Decimals, literals as Decimals; None for a formula with `%` or `**`."""
+        from scorer.formula.closure import closure
+
+        if any(isinstance(node, ast.Mod | ast.Pow) for node in ast.walk(self.tree)):
+            return None
+        try:
+            return closure(self.tree, _OPERATORS, FUNCTIONS, MissingInput, _decimal_literal)
+        except (
+            ArithmeticError
+        ):  # a literal that is no finite decimal: never, as literals are read from decimals
+            return None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_run"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_run", "_run_decimal")}
+
+
+# Decimal arithmetic that never rounds: an inexact step (1/3), a division by zero or a number out of range
+# raises, and the formula is worked out over fractions instead.
+_FINITE = Context(
+    prec=60, Emax=99, Emin=-99, traps=[InvalidOperation, Inexact, Overflow, Underflow, DecimalDivisionByZero]
+)
+
+
+def _decimal_literal(value: object) -> object:
+    """A literal (an exact Fraction read from its decimal text, or a truth value) as a Decimal computes with it."""
+    if type(value) is Fraction:
+        return _FINITE.divide(Decimal(value.numerator), Decimal(value.denominator))
+    return value
 
 
 def _exact(value: Decimal | Fraction | bool | int) -> Fraction | bool:

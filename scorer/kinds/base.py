@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
 
 from msgspec import Struct
 
@@ -22,11 +22,15 @@ from scorer.errors import Location, Problem
 from scorer.facts import Fact, Message
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from scorer.formula.evaluate import Formula
     from scorer.kinds.context import Row
     from scorer.kinds.parts import Ask, Edge, EdgeKey, Item, Names, Outside, Reader
-    from scorer.kinds.rule import Rule
+    from scorer.kinds.rule import Given, Rule
     from scorer.kinds.specs import Path
+    from scorer.kinds.targets.model import TargetOutcome
+    from scorer.rounding import Exact
 
 # The names a row's formulas and conditions read besides its inputs (`Rule.formula_names` gives them).
 FORMULA_NAMES = frozenset({"weight", "year"})
@@ -52,6 +56,16 @@ class Step(Struct, frozen=True):
     what: str
     detail: Message
     value: Decimal | Fraction | None = None  # a roll-up's raw score is an exact fraction
+
+
+class KindScore(NamedTuple):
+    """A row's score before the evaluator's deductions, as a kind's compiled scorer works it out: rounded once and
+    within [0, weight], with the reasons for the points lost, the notes and the targets judged."""
+
+    score: Decimal
+    reasons: tuple[Message, ...] = ()
+    notes: tuple[Message, ...] = ()
+    targets: tuple[TargetOutcome, ...] = ()
 
 
 S = TypeVar("S")
@@ -117,6 +131,13 @@ class Kind(Generic[S]):
         through `row.steps`, each lost point's reason through `row.reasons`."""
         raise NotImplementedError(self.name)
 
+    def compile(self, spec: S, rule: Rule) -> Callable[[Given, int], KindScore | None] | None:
+        """The row's scoring as one plain callable of the department's row and the year, made once per rule set
+        (scorer/engine/compiled.py): it gives what `score` gives, as a `KindScore`, or None for inputs it leaves to
+        `score` (a missing input, a formula that fails, a raw value to be clamped), so every message and step
+        stays `score`'s own. None where the kind has no compiled form: the engine scores its rows by `score`."""
+        return None
+
     def needs(self, spec: S, names: Mapping[str, Decimal], choice: str) -> frozenset[str]:
         """The inputs a department must give for the row to be scored, given the values it gave."""
         return frozenset()
@@ -162,6 +183,14 @@ class Kind(Generic[S]):
         """`score audit`: the inputs a row's reason states, read back with the kind's own texts; None when they
         cannot be read back."""
         return None
+
+
+def within(rule: Rule, raw: Exact) -> Decimal | None:
+    """A compiled scorer's raw value rounded once by the rule, when it lies within [0, weight]; None when it must
+    be brought inside first (left to `score`, which says so in a note)."""
+    if 0 <= raw <= (rule.exact_weight if type(raw) is Fraction else rule.weight):
+        return rule.rounding.apply(raw)
+    return None
 
 
 def fixed_names(rule: Rule, year: int) -> dict[str, Decimal | Fraction]:

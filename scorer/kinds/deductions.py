@@ -3,15 +3,16 @@ their points and reasons, are read with the department's inputs; the engine appl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from scorer.facts import fact
-from scorer.kinds.base import Kind, Step
+from scorer.kinds.base import Kind, KindScore, Step
 from scorer.kinds.context import Row
 
 if TYPE_CHECKING:
-    from scorer.kinds.rule import Rule
+    from scorer.kinds.rule import Given, Rule
 
 
 class DeductionsKind(Kind["Rule"]):
@@ -23,6 +24,11 @@ class DeductionsKind(Kind["Rule"]):
 
     def score(self, spec: Rule, row: Row) -> Decimal:
         return full_weight(row)
+
+    def compile(self, spec: Rule, rule: Rule) -> Callable[[Given, int], KindScore | None]:
+        """The full weight, whatever the row gives: the engine takes the deductions off."""
+        full = KindScore(rule.weight)
+        return lambda given, year: full
 
 
 def full_weight(row: Row) -> Decimal:

@@ -3,20 +3,20 @@ department's own reason, or else the rule's reason template, says why points wer
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scorer.errors import Problem
 from scorer.facts import fact, rule_reason, said
 from scorer.formula.evaluate import FormulaError
-from scorer.kinds.base import Kind, Step, place
+from scorer.kinds.base import Kind, KindScore, Step, place, within
 from scorer.kinds.context import KindError, Row
 from scorer.numbers import EXACT
 from scorer.rounding import Exact, fmt
 
 if TYPE_CHECKING:
-    from scorer.kinds.rule import Rule
+    from scorer.kinds.rule import Given, Rule
 
 
 class FormulaKind(Kind["Rule"]):
@@ -55,21 +55,64 @@ class FormulaKind(Kind["Rule"]):
             else:
                 row.notes.append(fact("note.reason_full_marks", reason=said(row.inputs.reason)))
         elif score < spec.weight and spec.reason is not None:
-            row.reasons.append(rule_reason(spec.reason_templates, _placeholders(spec, row, raw, score)))
+            filled = _placeholders(spec, row.inputs.values, row.metrics, row.year, raw, score)
+            row.reasons.append(rule_reason(spec.reason_templates, filled))
         return score
+
+    def compile(self, spec: Rule, rule: Rule) -> Callable[[Given, int], KindScore | None] | None:
+        """The formula's closures over the row's values, then the one rounding and the reason, as `score` gives
+        them; a reason naming a metric (worked out by the engine) is left to `score`."""
+        formula, needed, weight = spec.formula, spec.formula_inputs, spec.weight
+        if formula is None or {m.id for m in spec.metrics} & set(spec.reason_names):
+            return None
+        templates = spec.reason_templates if spec.reason is not None else None
+        # In Decimals where every step is exact (the same value); a reason that shows the raw value shows it as
+        # the fraction `score` computes.
+        evaluate = formula.evaluate if "raw" in spec.reason_names else formula.evaluate_exact
+
+        def scored(given: Given, year: int) -> KindScore | None:
+            values = given.values
+            if any(name not in values for name in needed):
+                return None
+            try:
+                raw = evaluate({**values, "weight": weight, "year": Decimal(year)})
+            except FormulaError:
+                return None
+            score = within(spec, raw)
+            if score is None:
+                return None
+            if given.reason:
+                if score < weight:
+                    return KindScore(score, (said(given.reason),))
+                return KindScore(score, (), (fact("note.reason_full_marks", reason=said(given.reason)),))
+            if score < weight and templates is not None:
+                try:
+                    shown = _placeholders(spec, values, (), year, raw, score)
+                except KindError:
+                    return None
+                return KindScore(score, (rule_reason(templates, shown),))
+            return KindScore(score)
+
+        return scored
 
     def needs(self, spec: Rule, names: Mapping[str, Decimal], choice: str) -> frozenset[str]:
         return frozenset(input.name for input in spec.inputs)
 
 
-def _placeholders(indicator: Rule, row: Row, raw: Exact, score: Decimal) -> dict[str, str]:
+def _placeholders(
+    indicator: Rule,
+    values: Mapping[str, Decimal],
+    metrics: Sequence[Any],
+    year: int,
+    raw: Exact,
+    score: Decimal,
+) -> dict[str, str]:
     """The values a formula row's reason templates name, as the tables print them (only those: each is
     written out)."""
-    values = row.inputs.values
     placeholders = {}
     for name in indicator.reason_names:
         if name == "year":
-            placeholders[name] = str(row.year)
+            placeholders[name] = str(year)
         elif name == "score":
             placeholders[name] = fmt(score)
         elif name == "weight":
@@ -79,7 +122,7 @@ def _placeholders(indicator: Rule, row: Row, raw: Exact, score: Decimal) -> dict
         elif name == "raw":
             placeholders[name] = fmt(raw)
         else:
-            value = next((m.value for m in row.metrics if m.id == name and m.value is not None), None)
+            value = next((m.value for m in metrics if m.id == name and m.value is not None), None)
             if value is None:
                 value = values.get(name)
             if value is not None:

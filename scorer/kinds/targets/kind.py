@@ -3,13 +3,13 @@ out), rolled up into the row's score as the rule declares (scorer/kinds/targets/
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from scorer.errors import Problem
 from scorer.facts import Fact, fact, said
-from scorer.kinds.base import Kind, Step, place
+from scorer.kinds.base import Kind, KindScore, Step, place, within
 from scorer.kinds.context import Row
 from scorer.kinds.deductions import full_weight
 from scorer.kinds.targets.judge import roll_up
@@ -17,7 +17,7 @@ from scorer.kinds.targets.model import TargetOutcome
 from scorer.numbers import completion_percent
 
 if TYPE_CHECKING:
-    from scorer.kinds.rule import Rule
+    from scorer.kinds.rule import Given, Rule
 
 
 class TargetsKind(Kind["Rule"]):
@@ -57,6 +57,26 @@ class TargetsKind(Kind["Rule"]):
         if score < spec.weight:
             row.reasons.append(fact("reason.targets_scored", detail=outcome.detail, score=score))
         return score
+
+    def compile(self, spec: Rule, rule: Rule) -> Callable[[Given, int], KindScore | None] | None:
+        """The full weight for a row without targets; else the targets judged and rolled up, as `score` does."""
+        targets, weight, full = spec.targets, spec.weight, KindScore(spec.weight)
+        if targets is None:
+            return None
+
+        def scored(given: Given, year: int) -> KindScore | None:
+            if not given.targets:
+                return full
+            outcome = roll_up(targets.roll_up, spec.exact_weight, given.targets, spec.rounding)
+            score = within(spec, outcome.raw)
+            if score is None:
+                return None
+            reasons = tuple(outcome.reasons)
+            if score < weight:
+                reasons += (fact("reason.targets_scored", detail=outcome.detail, score=score),)
+            return KindScore(score, reasons, (), outcome.targets)
+
+        return scored
 
     def schema(self, spec: Rule) -> Mapping[str, Any]:
         return {"targets": {"type": "array", "items": {"$ref": "#/$defs/target"}}}

@@ -17,6 +17,7 @@ from functools import lru_cache
 from scorer.facts import Fact, Message, fact
 from scorer.i18n import Worded
 from scorer.kinds.targets.model import Expression, Part
+from scorer.kinds.targets.wording import read_by_wording
 from scorer.kinds.targets.words import (
     AT_LEAST,
     EXACTLY,
@@ -69,7 +70,11 @@ def _parse(value: object, reading_actual: bool) -> Expression:
 def _parse_kept(kind: type, value: object, reading_actual: bool) -> Expression:
     """Departments write the same few targets again and again (`≥95%`, `100%`): each text is read once. The
     type is part of the key (1 and Decimal(1) are equal, but so are 1 and True); a text that cannot be read
-    raises, and is never kept."""
+    raises, and is never kept. A new text of a wording read before takes its number into that wording."""
+    if kind is str:
+        found = read_by_wording(value.strip(), reading_actual, _read_expression)  # type: ignore[attr-defined]
+        if found is not None:
+            return found
     return _read_expression(value, reading_actual)
 
 
