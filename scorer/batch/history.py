@@ -202,9 +202,11 @@ class HistoryRow:
         return department_key(self.department)
 
 
-def rows(path: Path, department: str | None = None) -> list[HistoryRow]:
+def rows(path: Path, department: str | None = None, also: Iterable[str] = ()) -> list[HistoryRow]:
     """What the database holds (`score history`), by department (its `department_key`), year and time scored,
-    each value checked; only the department named, when one is."""
+    each value checked; only the department named, when one is, and the departments whose keys are in `also`
+    (its earlier or later names, by an alias file)."""
+    keys = sorted({department_key(department), *also}) if department is not None else []
     connection = open_for_reading(path)
     try:
         with speaking(path):
@@ -212,9 +214,9 @@ def rows(path: Path, department: str | None = None) -> list[HistoryRow]:
                 "SELECT department, year, rules_digest, total, max, grade, source, scored_at FROM departments"
             )
             args: tuple[Any, ...] = ()
-            if department is not None:
-                query += " WHERE department_key(department) = ?"
-                args = (department_key(department),)
+            if keys:
+                query += f" WHERE department_key(department) IN ({', '.join('?' * len(keys))})"
+                args = tuple(keys)
             query += " ORDER BY department_key(department), year, scored_at, department"
             found = []
             for name, year, digest, total, most, grade, source, stamp in connection.execute(
@@ -229,7 +231,7 @@ def rows(path: Path, department: str | None = None) -> list[HistoryRow]:
             found += [
                 HistoryRow(table.department, table.year, "", table.total, table.grade, table.source,
                            table.imported_at, table.indicators, imported=True)
-                for table in imported_tables(path, connection, department)
+                for table in imported_tables(path, connection, keys or None)
             ]  # fmt: skip
             return sorted(found, key=lambda row: (row.key, row.year, row.scored_at, row.department))
     finally:

@@ -1,0 +1,63 @@
+"""What a bureau officer meets at the edges of a batch: a renamed department's history followed through the alias
+file, the system files of a submissions folder counted, the bureau's own files in the folder not read as
+submissions, a re-scored 自评表's problem located where the table states it. Run as users run `score`."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+SCORE = [
+    sys.executable,
+    "-c",
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); import cli; cli.main()",
+    str(ROOT),
+]
+EXAMPLE = (ROOT / "examples" / "2022-zhengwu-fuwu.yaml").read_text(encoding="utf-8")
+
+
+def score(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LANGUAGE", "SCORE_LANG")}
+    done = subprocess.run(
+        [*SCORE, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def department(folder: Path, name: str, year: int, rate: str = "98.88", file: str = "") -> Path:
+    text = re.sub(r"(?m)^department: .*$", f"department: {name}", EXAMPLE).replace(
+        "year: 2022", f"year: {year}"
+    )
+    path = folder / (file or f"{name}-{year}.yaml")
+    path.write_text(text.replace("execution_rate: 98.88", f"execution_rate: {rate}"), encoding="utf-8")
+    return path
+
+
+def test_a_departments_history_follows_the_alias_file_across_its_rename(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite"
+    for name, year, rate in (("示例区人事局", 2022, "98.88"), ("示例区人社局", 2023, "99.88")):
+        path = department(tmp_path, name, year, rate)
+        assert (
+            score("batch", path, "--rules", "2022", "--db", db, "-o", f"{year}.csv", cwd=tmp_path).returncode
+            == 0
+        )
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text("示例区人事局: 示例区人社局\n", encoding="utf-8")
+    for named in ("示例区人社局", "示例区人事局"):  # by its present name or its earlier one
+        done = score("history", named, "--db", db, "--aliases", aliases, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        lines = [line for line in done.stdout.splitlines() if not line.startswith(" ")]
+        assert lines[1].startswith("示例区人事局 · 2022 · 94.20 · 优 ·  · "), done.stdout
+        assert lines[2].startswith("示例区人社局 · 2023 · 94.30 · 优 · +0.10 · "), done.stdout
+        assert "部门预算资金支出率 (budget_execution): 9.98 / 10.00  (+0.10)" in done.stdout
+    alone = score("history", "示例区人社局", "--db", db, cwd=tmp_path)  # without the file: the name alone
+    assert [line for line in alone.stdout.splitlines() if " · 20" in line][0].startswith(
+        "示例区人社局 · 2023"
+    )
+    assert "示例区人事局" not in alone.stdout
