@@ -61,3 +61,37 @@ def test_a_departments_history_follows_the_alias_file_across_its_rename(tmp_path
         "示例区人社局 · 2023"
     )
     assert "示例区人事局" not in alone.stdout
+
+
+SYSTEM_FILES = (".DS_Store", "Thumbs.db", "desktop.ini", "~$汇总.xlsx", "._财政局.yaml", "ehthumbs.db")
+
+
+def test_system_files_of_a_submissions_folder_are_counted_in_one_line_and_named_in_the_lists(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    department(folder, "财政局", 2022)
+    for name in SYSTEM_FILES:
+        (folder / name).write_bytes(b"\x00\x01")
+    (folder / "说明.pdf").write_bytes(b"%PDF-1.4\n")
+    done = score("batch", folder, "--rules", "2022", "-o", "s.csv", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert (
+        "6 个系统文件未作为报送（隐藏文件、Excel 锁定文件、缩略图缓存等；每个都列在汇总或复核清单的文件清单中）"
+        in lines
+    )
+    assert [line for line in lines if line.startswith("未读取：")] == [
+        next(line for line in lines if line.startswith("未读取：报送/说明.pdf: "))
+    ]  # the one file a person put there is still named on its own
+    assert "7 个文件不是自评材料，未评分（见上）" in lines
+    listed = (tmp_path / "s.csv").read_text(encoding="utf-8-sig")
+    for name in SYSTEM_FILES:  # nothing passed over in silence: each named in the summary's list
+        assert f"报送/{name}," in listed
+    assert "报送/Thumbs.db,Windows 自动生成的系统文件（缩略图缓存、文件夹设置或回收站）" in listed
+    review = score("audit", folder, "--rules", "2022", "-o", "复核清单.json", cwd=tmp_path)
+    assert "不是自评表的文件 8 个" in review.stderr
+    assert '"path": "报送/Thumbs.db"' in (tmp_path / "复核清单.json").read_text(encoding="utf-8")
+    shown = score("audit", folder, "--rules", "2022", cwd=tmp_path)  # on the screen: counted in one line
+    assert "6 个系统文件未作为报送" in shown.stdout and ".DS_Store" not in shown.stdout

@@ -39,9 +39,9 @@ def render(review: DistrictReview, name: str, lang: str) -> str | bytes:
     if name == "json":
         return render_json(review.audits, review.refused, lang, _json_extra(review, lang))
     if name == "text":
-        others = [
-            t("batch.other_line", lang, message=str(p)) for _, problems in review.others for p in problems
-        ]
+        from scorer.batch.report.common import other_lines
+
+        others = other_lines((p for _, problems in review.others for p in problems), lang)
         return render_text(review.audits, lang) + "".join(line + "\n" for line in others)
     if name == "xlsx":
         return review_workbook(review, lang)

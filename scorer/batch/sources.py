@@ -46,6 +46,10 @@ TABLE_SUFFIXES = (".txt", ".tsv")  # text pasted out of Excel or Word: a 自评�
 # into the folder must not be named, or the next run would read it.
 FOLDER_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm", ".csv", *LINES_SUFFIXES, *TABLE_SUFFIXES)
 _GLOB_CHARS = set("*?[")
+# What a computer leaves in a folder by itself, besides hidden files (a dot first) and Excel's lock files (~$):
+# Windows' thumbnail caches, folder settings and recycle bin. Listed as system files, counted on the screen.
+SYSTEM_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", "$recycle.bin",
+                          "system volume information"})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -201,9 +205,9 @@ def _below(
         here = Path(folder)
         for name in [*subfolders, *files]:
             path = here / name
-            if pattern is None and (name.startswith(".") or (name.startswith("~$") and name in files)):
-                found.append(_Entry(path, "hidden" if name.startswith(".") else "lock"))
-                continue  # listed, not read: a hidden file or folder, or Excel's lock file of an open workbook
+            if pattern is None and (kind := _system_kind(name, name in files)) is not None:
+                found.append(_Entry(path, kind))
+                continue  # listed, not read: a hidden file or folder, Excel's lock file of an open workbook …
             parts = path.relative_to(root).parts
             link, is_folder = path.is_symlink(), name in subfolders
             target = _real(path) if link else path
@@ -214,7 +218,9 @@ def _below(
             elif wanted(parts) and not (link and target.is_dir()) and (pattern is not None or not is_folder):
                 found.append(_Entry(path, "folder" if is_folder else "file", target if link else None))
         level = len(here.relative_to(root).parts) + 1
-        subfolders[:] = [n for n in subfolders if not n.startswith(".") and (depth is None or level < depth)]
+        subfolders[:] = [
+            n for n in subfolders if _system_kind(n, False) is None and (depth is None or level < depth)
+        ]
     found += [_Entry(Path(error.filename), "unreadable") for error in unreadable if error.filename]
     read = {_real(entry.path) for entry in found if entry.link is None}
     yield from sorted((e for e in found if e.link not in read), key=lambda entry: entry.path)
@@ -240,12 +246,27 @@ def _globbed(base: Path, pattern: tuple[str, ...]) -> Iterator[_Entry]:
             yield entry
 
 
-_PASSED = {"hidden": "batch.other.hidden", "lock": "batch.other.lock"}
+_PASSED = {"hidden": "batch.other.hidden", "lock": "batch.other.lock", "system": "batch.other.system"}
+
+
+def system_file(name: str) -> bool:
+    """Whether a file or folder of this name is one a computer keeps by itself (a hidden file, Excel's lock
+    file, Windows' thumbnails and folder settings), never a submission: listed, counted on the screen."""
+    return _system_kind(name, True) is not None
+
+
+def _system_kind(name: str, is_file: bool) -> str | None:
+    if name.startswith("."):  # .DS_Store, macOS's ._ copies of a file's attributes, .git …
+        return "hidden"
+    if name.startswith("~$") and is_file:
+        return "lock"
+    return "system" if name.casefold() in SYSTEM_NAMES else None
 
 
 def _wanted(parts: tuple[str, ...]) -> bool:
     """A folder's file the walk hands on (each then read, refused or listed as no submission)."""
-    return not any(part.startswith(".") for part in parts) and not parts[-1].startswith("~$")
+    last = len(parts) - 1
+    return all(_system_kind(part, at == last) is None for at, part in enumerate(parts))
 
 
 def _read_next_time(parts: tuple[str, ...]) -> bool:
