@@ -95,3 +95,42 @@ def test_system_files_of_a_submissions_folder_are_counted_in_one_line_and_named_
     assert '"path": "报送/Thumbs.db"' in (tmp_path / "复核清单.json").read_text(encoding="utf-8")
     shown = score("audit", folder, "--rules", "2022", cwd=tmp_path)  # on the screen: counted in one line
     assert "6 个系统文件未作为报送" in shown.stdout and ".DS_Store" not in shown.stdout
+
+
+def test_a_file_given_as_another_option_inside_the_folder_is_listed_not_read_as_a_submission(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    department(folder, "示例区人社局", 2022)
+    aliases = folder / "别名.yaml"
+    aliases.write_text("示例区人事局: 示例区人社局\n", encoding="utf-8")
+    adjustments = folder / "复核调整.yaml"
+    adjustments.write_text(
+        "adjustments:\n  - department: 示例区人社局\n    indicator: asset_allocation_compliance\n"
+        "    score: 0.5\n    reason: 复核发现资产配置超出编制，调整为0.5分。\n",
+        encoding="utf-8",
+    )
+    args = ["--aliases", aliases, "--adjustments", adjustments, "--db", "h.sqlite", "-o", "s.csv"]
+    done = score("batch", folder, "--rules", "2022", *args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "未读取：报送/别名.yaml: 这是本次命令 --aliases 指定的文件，不作为报送读取"
+        in done.stderr.splitlines()
+    )
+    assert "未读取：报送/复核调整.yaml: 这是本次命令 --adjustments 指定的文件，不作为报送读取" in done.stderr
+    listed = (tmp_path / "s.csv").read_text(encoding="utf-8-sig")
+    assert "报送/别名.yaml,这是本次命令 --aliases 指定的文件，不作为报送读取" in listed
+    assert "报送/复核调整.yaml,这是本次命令 --adjustments 指定的文件，不作为报送读取" in listed
+    assert listed.count("示例区人社局") >= 1 and "未能评分" not in done.stderr
+    again = score("batch", folder, "--rules", "2022", "-o", folder / "s.html", cwd=tmp_path)  # an output too
+    assert again.returncode == 1  # the two bureau files are read as submissions when not given as options
+    again = score("batch", folder, "--rules", "2022", *args[:4], "-o", folder / "s.html", cwd=tmp_path)
+    assert "未读取：报送/s.html: 这是本次命令 -o 指定的文件，不作为报送读取" in again.stderr, again.stderr
+    review = score("audit", folder, "--rules", "2022", "-o", folder / "复核清单.json", cwd=tmp_path)
+    again = score("audit", folder, "--rules", "2022", "-o", folder / "复核清单.json", cwd=tmp_path)
+    assert '"why": [\n        "这是本次命令 -o 指定的文件，不作为报送读取"' in (
+        folder / "复核清单.json"
+    ).read_text("utf-8")
+    assert review.returncode == again.returncode == 1  # no 自评表 in the folder
+

@@ -80,7 +80,7 @@ class BatchRun:
     on_result: Callable[[Result], None] | None = None  # a streaming output (JSON Lines)
     on_line: Callable[[str], None] | None = None  # each result's JSON line (with its newline), for JSON Lines
     on_outcome: Callable[[Outcome], None] | None = None  # progress
-    skip: list[Path] = field(default_factory=list)  # files never read as inputs (the outputs)
+    given: dict[Path, str] = field(default_factory=dict)  # files given as another option → the option: no input
     adjustments: Adjustments | None = None  # the bureau's 复核调整 (scorer/batch/adjust.py)
     on_scored: Callable[[Scored], None] | None = None  # each department scored, as it comes (--return-to)
     on_refused: Callable[[str, tuple[Problem, ...]], None] | None = None
@@ -99,7 +99,7 @@ def run_batch(paths: list[Path], rules: RuleSet, lang: str, run: BatchRun | None
         writer = Writer(connect(run.db), lang)
         last = writer.names_of(summary.year - 1)
         summary.last_year = summary.year - 1 if last else None
-    sources = expand(paths, rules, run.skip, run.empty)
+    sources = expand(paths, rules, run.given, run.empty)
     seen = Seen()  # the departments and years read so far
     try:
         if (

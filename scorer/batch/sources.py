@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
@@ -86,14 +86,16 @@ def is_pattern(path: Path) -> bool:
 
 
 def expand(
-    paths: Iterable[Path], rules: RuleSet, skip: Iterable[Path] = (), empty: list[str] | None = None
+    paths: Iterable[Path],
+    rules: RuleSet,
+    given: Mapping[Path, str] | None = None,
+    empty: list[str] | None = None,
 ) -> Iterator[Source]:
-    """Every department named by `paths`, in order. `skip`: files never read as inputs (the outputs); `empty`
-    collects the folders and globs that named no input at all."""
-    skipped = {_real(p) for p in skip}
+    """Every department named by `paths`, in order. `given`: the files given to the command as another option
+    (real path → the option), listed, never read as inputs; `empty`: the folders and globs naming no input."""
     for path in paths:
         count = 0
-        for found in walk(path, skipped):
+        for found in walk(path, given):
             for source in [found] if isinstance(found, Source) else _file(found[0], rules, found[1]):
                 count += source.kind != "other"
                 yield source
@@ -101,20 +103,18 @@ def expand(
             empty.append(display_path(path) if path.is_dir() else str(path))
 
 
-def walk(path: Path, skipped: set[Path] | None = None) -> Iterator[tuple[Path, bool] | Source]:
+def walk(path: Path, given: Mapping[Path, str] | None = None) -> Iterator[tuple[Path, bool] | Source]:
     """The files one PATH names, in order, each with whether a folder's walk found it (else it was named); an
-    entry the walk does not read (a hidden file, a lock file, a link out of the folder) as its listing or
-    refusal. `skipped`: real paths never read (the outputs)."""
-    if path.is_dir():
-        found = _below(path, _wanted)
-    elif not is_pattern(path):
-        yield path, False
-        return
-    else:
-        found = _globbed(*_split_pattern(path))
-    for entry in found:
-        if skipped is None or _real(entry.path) not in skipped:
-            yield (entry.path, True) if entry.kind == "file" else entry.refusal()
+    entry the walk does not read (a hidden file, a lock file, a link out of the folder, a file `given` to the
+    command as another option: real path → the option) as its listing or refusal."""
+    given = {_real(path): option for path, option in (given or {}).items()}
+    folder = path.is_dir() or is_pattern(path)
+    found = iter([_Entry(path, "file")]) if not folder else _below(path, _wanted) if path.is_dir() else None
+    for entry in found or _globbed(*_split_pattern(path)):
+        if given and (option := given.get(_real(entry.path))) is not None:
+            yield _other(display_path(entry.path), t("batch.other.given", option=option))
+        else:
+            yield (entry.path, folder) if entry.kind == "file" else entry.refusal()
 
 
 def table_or_why(path: Path, folder: bool) -> str | None:
