@@ -134,3 +134,32 @@ def test_a_file_given_as_another_option_inside_the_folder_is_listed_not_read_as_
     ).read_text("utf-8")
     assert review.returncode == again.returncode == 1  # no 自评表 in the folder
 
+
+def test_a_problem_in_a_rescored_official_table_is_located_at_the_cell_that_states_it(tmp_path: Path) -> None:
+    import openpyxl
+
+    made = score(
+        "run", department(tmp_path, "示例区人社局", 2022), "--rules", "2022", "-o", "表.xlsx", cwd=tmp_path
+    )
+    assert made.returncode == 0, made.stderr
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    for name, cell, value in (
+        ("单位数", "I3", 10**9),
+        ("年度", "A1", "2019年度示例区人社局部门整体支出绩效自评表"),
+    ):
+        book = openpyxl.load_workbook(tmp_path / "表.xlsx")
+        book.worksheets[0][cell] = value
+        book.save(folder / f"{name}.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "表.xlsx")
+    book.worksheets[0]["B3"] = None
+    book.worksheets[0]["A1"] = "2022年度部门整体支出绩效自评表"
+    book.save(folder / "部门名称.xlsx")
+    done = score("batch", folder, "--rules", "2022", "-o", "s.csv", cwd=tmp_path)
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert "错误：报送/单位数.xlsx:自评表!I3: units: 必须 ≤ 100000，实际为 1000000000" in lines, done.stderr
+    assert "错误：报送/部门名称.xlsx:自评表!A3: department: 不能为空" in lines
+    assert any(
+        line.startswith("错误：报送/年度.xlsx:自评表!A1: year: 输入文件的年度是 2019") for line in lines
+    )
