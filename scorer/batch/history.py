@@ -131,15 +131,16 @@ class Writer:
             found = self.connection.execute(query, (year, year) if self.imports else (year,)).fetchall()
         return [Checked(self.path, "departments", name, year).text(name, "department") for (name,) in found]
 
-    def add(self, result: Result, source: str) -> None:
+    def add(self, result: Result, source: str, line: str | None = None) -> None:
         """The department's scoring written (version 4's tables: scorer/batch/history_schema.py), replacing
-        the same department, year and rules under any spelling of its name."""
+        the same department, year and rules under any spelling of its name. `line`: its result JSON, when the
+        batch has already written it for its JSON Lines (`as_line(result, lang)`)."""
         from scorer.render.json_result import as_line  # the JSON Lines writer's: compact, by orjson
 
         with speaking(self.path):
             if self.pending == 0:
                 self.connection.execute("BEGIN IMMEDIATE")
-            zdict, document = self.dictionaries.pack(as_line(result, self.lang))
+            zdict, document = self.dictionaries.pack(line or as_line(result, self.lang))
             names = self.spellings.setdefault(_key(result.department), set())
             self.connection.executemany(
                 "DELETE FROM departments WHERE department = ? AND year = ? AND rules_digest = ?",
