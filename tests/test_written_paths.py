@@ -214,7 +214,9 @@ def test_an_output_a_folder_of_inputs_does_not_read_may_stand_in_it(ws: Path) ->
     for run in range(2):  # the next run reads the same two departments; its own output is listed, not read
         done = runner.invoke(app, ["batch", "subs", "-o", "subs/summary.html"])
         assert done.exit_code == 0, done.output
-        listed = "not read: subs/summary.html: the file given to this command as -o: not read as a submission\n"
+        listed = (
+            "not read: subs/summary.html: the file given to this command as -o: not read as a submission\n"
+        )
         assert done.stderr.startswith("wrote subs/summary.html\n" + (listed if run else ""))
         page = (ws / "subs" / "summary.html").read_text(encoding="utf-8")
         assert "测试部门" in page and "另一部门" in page
