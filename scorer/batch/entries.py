@@ -166,6 +166,11 @@ class Seen:
             self._grow()
         return None
 
+    def holds(self, department: str, year: int) -> bool:
+        """Whether this department and year has come (nothing is noted)."""
+        key = self._key(department, year)
+        return self._keys[self._slot(key)] == key
+
     def _slot(self, key: int) -> int:
         mask = len(self._keys) - 1
         slot = key & mask

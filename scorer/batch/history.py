@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from scorer.batch.entries import Seen
 from scorer.batch.history_agree import check_agrees
 from scorer.batch.history_db import HistoryConnection, open_for_reading, open_for_writing, speaking
 from scorer.batch.history_imported import has_imports, imported, imported_tables
@@ -68,7 +69,7 @@ class Writer:
         `also`: what it was called before, by the alias file), scored or imported as printed, and the
         indicators that moved since. A year both scored and imported is taken as scored."""
         keys = {_key(result.department), *(_key(name) for name in also)}
-        names = sorted(name for key in keys for name in self.spellings.get(key, ()))
+        names = sorted(name for key in keys for name in self.spellings.names(key))
         if not names:
             return None
         with speaking(self.path):
@@ -141,12 +142,12 @@ class Writer:
             if self.pending == 0:
                 self.connection.execute("BEGIN IMMEDIATE")
             zdict, document = self.dictionaries.pack(line or as_line(result, self.lang))
-            names = self.spellings.setdefault(_key(result.department), set())
+            names = self.spellings.names(_key(result.department))
             self.connection.executemany(
                 "DELETE FROM departments WHERE department = ? AND year = ? AND rules_digest = ?",
                 [(name, result.year, result.rules_digest) for name in sorted(names)],
             )  # the indicators' rows go with it (ON DELETE CASCADE)
-            names.add(result.department)
+            self.spellings.add(result.department)
             scoring = self.connection.execute(
                 "INSERT INTO departments (department, year, rules_digest, rules_year, total, max, grade, source, "
                 "engine_version, scored_at, zdict, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -239,15 +240,36 @@ def rows(path: Path, department: str | None = None, also: Iterable[str] = ()) ->
         connection.close()
 
 
-def _spellings(connection: sqlite3.Connection, imports: bool) -> dict[str, set[str]]:
+class Spellings:
     """Each department key with the names stored under it (a department may have written its name differently
-    from one year to the next: `财政局`, `财政局\u3000`), scored or imported."""
-    found: dict[str, set[str]] = {}
+    from one year to the next: `财政局`, `财政局\u3000`), kept compact: a name that is its own key (most are) as an
+    8-byte digest (scorer/batch/entries.py: `Seen`), only the others as names, so that a province's 100,000
+    departments take a few megabytes rather than a set of names each (some 450 bytes a department)."""
+
+    def __init__(self) -> None:
+        self.plain = Seen()  # names that are their own key
+        self.others: dict[str, set[str]] = {}  # key → its other names
+
+    def add(self, name: str) -> None:
+        key = _key(name)
+        if name != key:
+            self.others.setdefault(key, set()).add(name)
+        elif not self.plain.holds(key, 0):
+            self.plain.first(key, 0, 0)
+
+    def names(self, key: str) -> set[str]:
+        found = set(self.others.get(key, ()))
+        return found | {key} if self.plain.holds(key, 0) else found
+
+
+def _spellings(connection: sqlite3.Connection, imports: bool) -> Spellings:
+    """The names stored, scored or imported, by their keys."""
+    found = Spellings()
     query = "SELECT DISTINCT department FROM departments"
     if imports:
         query += " UNION SELECT DISTINCT department FROM imported_tables"
     for (name,) in connection.execute(query):
-        found.setdefault(department_key(name), set()).add(name)
+        found.add(name)
     return found
 
 
