@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any, TypeVar
 
 K = TypeVar("K")
@@ -92,3 +93,25 @@ class Memo:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Memo, ())
+
+
+_REUSED: list[Any] = []  # every cache `reused` made
+
+
+def reused(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """`functools.lru_cache(maxsize)` for what repeats from one department to the next (a target's text, a
+    value's fraction, a number's JSON form); `let_go()` empties them all."""
+
+    def keep(function: Callable[..., T]) -> Callable[..., T]:
+        kept = lru_cache(maxsize=maxsize)(function)
+        _REUSED.append(kept)
+        return kept
+
+    return keep
+
+
+def let_go() -> None:
+    """Empty the caches of scoring, once a batch's last department is scored: the memory they held (some 5 MB)
+    is then what the summaries' writers reuse (openpyxl's modules take 10 MB), rather than more on the peak."""
+    for kept in _REUSED:
+        kept.cache_clear()

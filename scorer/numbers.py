@@ -12,9 +12,9 @@ import unicodedata
 from collections.abc import Iterable
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Underflow
 from fractions import Fraction
-from functools import lru_cache
 
 from scorer.facts import Fact, fact
+from scorer.immutable import reused
 from scorer.rounding import Rounding, from_units
 
 # Beyond this an input is surely a typing slip (the largest budgets are under a billion 万元).
@@ -149,7 +149,7 @@ def _parse_text(text: str, percent: bool) -> Decimal:
         raise NotANumber(fact("number.not_a_number", text=text)) from None
 
 
-@lru_cache(maxsize=4096)  # weights, scores and amounts repeat from one result to the next
+@reused(maxsize=4096)  # weights, scores and amounts repeat from one result to the next
 def to_json_number(value: Decimal) -> int | float:
     """A JSON number that prints exactly as `fmt` does.
 

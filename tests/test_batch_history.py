@@ -80,10 +80,10 @@ def test_an_interrupted_batch_leaves_whole_departments_only(
     real_add = history.Writer.add
     written = []
 
-    def failing_add(self: history.Writer, result: object, source: str) -> None:
+    def failing_add(self: history.Writer, result: object, source: str, *line: str | None) -> None:
         if len(written) == 7:  # in the middle of the second transaction, after its department row
             self.connection.execute("INSERT INTO departments (department) VALUES ('half')")
-        real_add(self, result, source)  # type: ignore[arg-type]
+        real_add(self, result, source, *line)  # type: ignore[arg-type]
         written.append(source)
 
     monkeypatch.setattr(history.Writer, "add", failing_add)

@@ -13,7 +13,7 @@ from typing import Any
 from scorer.audit.check import audit
 from scorer.audit.layout import header_words, read_layout, row_labels, table_year, title_of
 from scorer.audit.model import Audit, SubmittedTable
-from scorer.errors import LineMap, Location, Problem, RulesNotFound, UserError
+from scorer.errors import LineMap, Location, PathKey, Problem, RulesNotFound, UserError
 from scorer.facts import fact
 from scorer.i18n import t
 from scorer.inputs.model import Department, IndicatorInputs, department_key
@@ -77,8 +77,30 @@ def read_submitted(
     if doubts:  # a cell not read as the table shows it: never scored as some other number
         raise UserError(doubts)
     found = audit(table, rules, lang)
-    document = YamlDocument(display, inputs_data(found.recovered), LineMap({(): 1}))
+    document = YamlDocument(display, inputs_data(found.recovered), stated_at(found))
     return Submitted(found, read_inputs(document, rules))
+
+
+def stated_at(found: Audit) -> LineMap:
+    """Where the table states each input re-scored from it, so that a problem with one is located at its cell
+    (or line): a row's facts in its reason, its own score at its score, the profile's values at theirs; what
+    the table does not state at its header row."""
+    table = found.table
+    rows = {row.where: row for row in table.rows}
+    lines: dict[PathKey, int | str] = {(): table.header_at}
+    lines.update(table.places.items())
+    for ident, where in found.matched.items():
+        lines[("indicators", ident)] = where
+        row = rows.get(where)
+        if row is None:
+            continue
+        stated = found.recovered.indicators.get(ident)
+        for key in stated.values if stated is not None else ():
+            lines[("indicators", ident, key)] = row.at("reason")
+        lines[("indicators", ident, "deductions")] = row.at("reason")
+        lines[("indicators", ident, "override")] = row.at("score")
+        lines[("indicators", ident, "override", "reason")] = row.at("reason")
+    return LineMap(lines)
 
 
 def doubt_problems(table: SubmittedTable) -> list[Problem]:

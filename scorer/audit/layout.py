@@ -129,7 +129,21 @@ def read_layout(grid: Grid, rules: RuleSet) -> SubmittedTable:
         grade_at=reader.grade_at,
         subtotals=tuple(reader.subtotals),
         doubts=(*doubts, *profile.doubts, *reader.doubts),
+        places=_places(profile, before),
     )
+
+
+def _places(profile: _Profile, before: list[GridRow]) -> dict[tuple[str, ...], Where]:
+    """Where the table states each value an inputs file holds outside the rows (the title: its year, and its
+    department when no 部门名称 is filled in)."""
+    title = next((row.at(i) for row in before for i, c in enumerate(row.cells) if c), None)
+    found: dict[tuple[str, ...], Where | None] = {("year",): title}
+    found[("department",)] = profile.cell("xlsx.department")[1] or title
+    found[("units",)] = profile.cell("xlsx.units")[1]
+    found[("budget",)] = profile.budget_at
+    for key in ("goal", "achieved", "shortfall"):
+        found[("profile", key)] = profile.cell(f"xlsx.{key}")[1]
+    return {key: where for key, where in found.items() if where is not None}
 
 
 def _read_doubts(row: GridRow) -> list[Doubt]:
@@ -179,6 +193,7 @@ class _Profile:
     def __init__(self, rows: list[GridRow]):
         self.rows = rows
         self.doubts: list[Doubt] = []
+        self.budget_at: Where | None = None  # the row of numbers of 年度部门预算情况
         self.labels = {key: words(key) for key in self.KEYS}
         self.all_labels = frozenset().union(*self.labels.values()) | words(
             "xlsx.profile", "xlsx.budget_total", "xlsx.budget_kinds"
@@ -196,7 +211,7 @@ class _Profile:
                     if following and norm(following[0][1]) not in self.all_labels:
                         text = following[0][1]
                         return ("" if norm(text) in NOTHING else text), row.at(following[0][0])
-                    return "", None
+                    return "", row.at(index)  # the label, its value left blank
         return "", None
 
     def units(self) -> int | None:
@@ -223,6 +238,7 @@ class _Profile:
                 or len(unclear) + sum(n is not None for n in numbers) < len(filled)
             ):
                 continue
+            self.budget_at = row.at(filled[0][0])
             if unclear:
                 self.doubts += [Doubt(row.at(i), NOT_A_NUMBER, c, "xlsx.budget") for i, c in unclear]
                 return {}

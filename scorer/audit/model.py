@@ -68,6 +68,9 @@ class SubmittedTable:
     grade_at: Where | None = None
     subtotals: tuple[Subtotal, ...] = ()
     doubts: tuple[Doubt, ...] = ()  # cells outside the indicator rows that could not be read as shown
+    # Where the table states what an inputs file would hold outside the rows: ("department",), ("year",) (the
+    # title), ("units",), ("budget",), ("profile", "goal") … → the cell or line.
+    places: Mapping[tuple[str, ...], Where] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

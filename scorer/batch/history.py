@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from scorer.batch.entries import Seen
 from scorer.batch.history_agree import check_agrees
 from scorer.batch.history_db import HistoryConnection, open_for_reading, open_for_writing, speaking
 from scorer.batch.history_imported import has_imports, imported, imported_tables
@@ -68,7 +69,7 @@ class Writer:
         `also`: what it was called before, by the alias file), scored or imported as printed, and the
         indicators that moved since. A year both scored and imported is taken as scored."""
         keys = {_key(result.department), *(_key(name) for name in also)}
-        names = sorted(name for key in keys for name in self.spellings.get(key, ()))
+        names = sorted(name for key in keys for name in self.spellings.names(key))
         if not names:
             return None
         with speaking(self.path):
@@ -131,21 +132,22 @@ class Writer:
             found = self.connection.execute(query, (year, year) if self.imports else (year,)).fetchall()
         return [Checked(self.path, "departments", name, year).text(name, "department") for (name,) in found]
 
-    def add(self, result: Result, source: str) -> None:
+    def add(self, result: Result, source: str, line: str | None = None) -> None:
         """The department's scoring written (version 4's tables: scorer/batch/history_schema.py), replacing
-        the same department, year and rules under any spelling of its name."""
+        the same department, year and rules under any spelling of its name. `line`: its result JSON, when the
+        batch has already written it for its JSON Lines (`as_line(result, lang)`)."""
         from scorer.render.json_result import as_line  # the JSON Lines writer's: compact, by orjson
 
         with speaking(self.path):
             if self.pending == 0:
                 self.connection.execute("BEGIN IMMEDIATE")
-            zdict, document = self.dictionaries.pack(as_line(result, self.lang))
-            names = self.spellings.setdefault(_key(result.department), set())
+            zdict, document = self.dictionaries.pack(line or as_line(result, self.lang))
+            names = self.spellings.names(_key(result.department))
             self.connection.executemany(
                 "DELETE FROM departments WHERE department = ? AND year = ? AND rules_digest = ?",
                 [(name, result.year, result.rules_digest) for name in sorted(names)],
             )  # the indicators' rows go with it (ON DELETE CASCADE)
-            names.add(result.department)
+            self.spellings.add(result.department)
             scoring = self.connection.execute(
                 "INSERT INTO departments (department, year, rules_digest, rules_year, total, max, grade, source, "
                 "engine_version, scored_at, zdict, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -202,9 +204,11 @@ class HistoryRow:
         return department_key(self.department)
 
 
-def rows(path: Path, department: str | None = None) -> list[HistoryRow]:
+def rows(path: Path, department: str | None = None, also: Iterable[str] = ()) -> list[HistoryRow]:
     """What the database holds (`score history`), by department (its `department_key`), year and time scored,
-    each value checked; only the department named, when one is."""
+    each value checked; only the department named, when one is, and the departments whose keys are in `also`
+    (its earlier or later names, by an alias file)."""
+    keys = sorted({department_key(department), *also}) if department is not None else []
     connection = open_for_reading(path)
     try:
         with speaking(path):
@@ -212,9 +216,9 @@ def rows(path: Path, department: str | None = None) -> list[HistoryRow]:
                 "SELECT department, year, rules_digest, total, max, grade, source, scored_at FROM departments"
             )
             args: tuple[Any, ...] = ()
-            if department is not None:
-                query += " WHERE department_key(department) = ?"
-                args = (department_key(department),)
+            if keys:
+                query += f" WHERE department_key(department) IN ({', '.join('?' * len(keys))})"
+                args = tuple(keys)
             query += " ORDER BY department_key(department), year, scored_at, department"
             found = []
             for name, year, digest, total, most, grade, source, stamp in connection.execute(
@@ -229,22 +233,43 @@ def rows(path: Path, department: str | None = None) -> list[HistoryRow]:
             found += [
                 HistoryRow(table.department, table.year, "", table.total, table.grade, table.source,
                            table.imported_at, table.indicators, imported=True)
-                for table in imported_tables(path, connection, department)
+                for table in imported_tables(path, connection, keys or None)
             ]  # fmt: skip
             return sorted(found, key=lambda row: (row.key, row.year, row.scored_at, row.department))
     finally:
         connection.close()
 
 
-def _spellings(connection: sqlite3.Connection, imports: bool) -> dict[str, set[str]]:
+class Spellings:
     """Each department key with the names stored under it (a department may have written its name differently
-    from one year to the next: `财政局`, `财政局\u3000`), scored or imported."""
-    found: dict[str, set[str]] = {}
+    from one year to the next: `财政局`, `财政局\u3000`), kept compact: a name that is its own key (most are) as an
+    8-byte digest (scorer/batch/entries.py: `Seen`), only the others as names, so that a province's 100,000
+    departments take a few megabytes rather than a set of names each (some 450 bytes a department)."""
+
+    def __init__(self) -> None:
+        self.plain = Seen()  # names that are their own key
+        self.others: dict[str, set[str]] = {}  # key → its other names
+
+    def add(self, name: str) -> None:
+        key = _key(name)
+        if name != key:
+            self.others.setdefault(key, set()).add(name)
+        elif not self.plain.holds(key, 0):
+            self.plain.first(key, 0, 0)
+
+    def names(self, key: str) -> set[str]:
+        found = set(self.others.get(key, ()))
+        return found | {key} if self.plain.holds(key, 0) else found
+
+
+def _spellings(connection: sqlite3.Connection, imports: bool) -> Spellings:
+    """The names stored, scored or imported, by their keys."""
+    found = Spellings()
     query = "SELECT DISTINCT department FROM departments"
     if imports:
         query += " UNION SELECT DISTINCT department FROM imported_tables"
     for (name,) in connection.execute(query):
-        found.setdefault(department_key(name), set()).add(name)
+        found.add(name)
     return found
 
 

@@ -52,7 +52,7 @@ def import_tables(
     tables: list[SubmittedTable] = []
     seen: dict[tuple[str, int], str] = {}
     for path in paths:
-        for entry in walk(path):
+        for entry in walk(path, {db: "--db"}):
             if isinstance(entry, Source):
                 (others if entry.kind == "other" else problems).extend(entry.payload)
                 continue

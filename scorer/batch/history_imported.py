@@ -8,12 +8,12 @@ version holds none.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from scorer.batch.history_values import Checked
-from scorer.inputs.model import department_key
 
 _TABLE = "SELECT department, year, rules_year, total, max, grade, source, imported_at FROM imported_tables"
 _ROWS = "SELECT indicator, name, weight, score FROM imported_rows WHERE department = ? AND year = ? ORDER BY position"
@@ -54,15 +54,15 @@ def imported(
 
 
 def imported_tables(
-    path: Path, connection: sqlite3.Connection, department: str | None
+    path: Path, connection: sqlite3.Connection, keys: Sequence[str] | None
 ) -> list[ImportedTable]:
-    """Every imported table (only the department named, when one is), checked."""
+    """Every imported table (only the departments of these `department_key`s, when given), checked."""
     if not has_imports(connection):
         return []
     query = _TABLE
-    if department is not None:
-        query = f"{_TABLE} WHERE department_key(department) = ?"
-    where = () if department is None else (department_key(department),)
+    if keys is not None:
+        query = f"{_TABLE} WHERE department_key(department) IN ({', '.join('?' * len(keys))})"
+    where = () if keys is None else tuple(keys)
     return [_checked(path, connection, row) for row in connection.execute(query, where).fetchall()]
 
 

@@ -141,7 +141,7 @@ def score_all(
         keep_results=command.sheets,
         on_line=on_line if outputs.streams else None,
         on_outcome=on_outcome,
-        skip=[*command.outputs, *([command.db] if command.db else []), *_given(command.adjustments)],
+        given=given_files(command),
         aliases=read_aliases(command.aliases) if command.aliases is not None else None,
         adjustments=outputs.adjustments,
         on_scored=outputs.returns.scored if outputs.returns else None,
@@ -171,6 +171,14 @@ def expected(outputs: Outputs) -> int:
         else:
             count += 1
     return count - outputs.aside  # the bureau's own files are no departments
+
+
+def given_files(command: Command) -> dict[Path, str]:
+    """Each file given to `score batch` as an option (an output, the database, the alias file, the bureau's
+    adjustments) with its option: never also read as a submission, though it lies in a folder of PATHS."""
+    options = [("--aliases", command.aliases), ("--adjustments", command.adjustments), ("--db", command.db),
+               ("--return-to", command.return_to), *(("-o", output) for output in command.outputs)]  # fmt: skip
+    return {path: option for option, path in options if path is not None and str(path) != "-"}
 
 
 def _given(path: Path | None) -> list[Path]:

@@ -10,7 +10,7 @@ writer (scorer/batch/review_formats.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -75,12 +75,15 @@ class DistrictReview:
         return t("audit.tally", lang, tables=len(self.rows), others=len(self.others), **counts)
 
 
-def review(paths: Iterable[Path], rules: str | None) -> DistrictReview:
-    """Every table the paths name, audited; each other file listed with why."""
+def review(
+    paths: Iterable[Path], rules: str | None, given: Mapping[Path, str] | None = None
+) -> DistrictReview:
+    """Every table the paths name, audited; each other file listed with why (and each file `given` to the
+    command as another option: path → the option)."""
     found = DistrictReview()
     seen: dict[tuple[str, int], str] = {}  # (department key, year) → the table it was first read from
     for path in paths:
-        for entry in walk(path):
+        for entry in walk(path, given):
             if isinstance(
                 entry, Source
             ):  # a hidden or lock file (listed), a link out of the folder (refused)

@@ -18,7 +18,7 @@ from scorer.batch.review import DistrictReview, Reviewed
 from scorer.errors import Problem
 from scorer.i18n import say, t
 from scorer.render import Renderer
-from scorer.render.problems import field_words, lines, ordered, words
+from scorer.render.problems import field_words, ordered, words
 from scorer.rounding import fmt
 
 REVIEWS = (
@@ -40,11 +40,9 @@ def render(review: DistrictReview, name: str, lang: str) -> str | bytes:
     if name == "json":
         return render_json(review.audits, review.refused, lang, _json_extra(review, lang))
     if name == "text":
-        others = [
-            t("batch.other_line", lang, message=text)
-            for _, problems in review.others
-            for text in lines(problems, lang)
-        ]
+        from scorer.batch.report.common import other_lines
+
+        others = other_lines((p for _, problems in review.others for p in problems), lang)
         return render_text(review.audits, lang) + "".join(line + "\n" for line in others)
     if name == "xlsx":
         return review_workbook(review, lang)

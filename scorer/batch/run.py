@@ -33,6 +33,7 @@ from scorer.batch.stream import (
 from scorer.batch.summary import Previous, Summary
 from scorer.engine.result import Result
 from scorer.errors import Location, Problem
+from scorer.immutable import let_go
 from scorer.rules.model import RuleSet
 
 if TYPE_CHECKING:
@@ -82,7 +83,9 @@ class BatchRun:
     on_result: Callable[[Result], None] | None = None  # a streaming output (JSON Lines)
     on_line: Callable[[str], None] | None = None  # each result's JSON line (with its newline), for JSON Lines
     on_outcome: Callable[[Outcome], None] | None = None  # progress
-    skip: list[Path] = field(default_factory=list)  # files never read as inputs (the outputs)
+    given: dict[Path, str] = field(
+        default_factory=dict
+    )  # files given as another option → the option: no input
     adjustments: Adjustments | None = None  # the bureau's 复核调整 (scorer/batch/adjust.py)
     on_scored: Callable[[Scored], None] | None = None  # each department scored, as it comes (--return-to)
     on_refused: Callable[[str, tuple[Problem, ...]], None] | None = None
@@ -104,7 +107,7 @@ def run_batch(paths: list[Path], rules: RuleSet | Rubrics, lang: str, run: Batch
         writer = Writer(connect(run.db), lang)
         last = writer.names_of(summary.year - 1)
         summary.last_year = summary.year - 1 if last else None
-    sources = expand(paths, rules, run.skip, run.empty)
+    sources = expand(paths, rules, run.given, run.empty)
     seen = _Groups(summary, rubrics)  # each rubric's summary, and the departments and years read so far
     try:
         if (
@@ -119,6 +122,7 @@ def run_batch(paths: list[Path], rules: RuleSet | Rubrics, lang: str, run: Batch
                 sources, rubrics, run.jobs, lang, run.on_line is not None, run.adjustments
             )
             _briefly(outcomes, summary, run, seen, lang)
+            let_go()
             return summary
         for outcome in score_stream(sources, rubrics, run.jobs, run.adjustments):
             if isinstance(outcome, Scored):
@@ -139,6 +143,7 @@ def run_batch(paths: list[Path], rules: RuleSet | Rubrics, lang: str, run: Batch
         if writer:
             writer.commit()
             _missing(summary, last, run)
+        let_go()  # what scoring kept to reuse, given back before the summaries are written
     except BaseException:
         if writer:
             writer.rollback()  # what was committed stays; the chunk being written goes
@@ -155,14 +160,15 @@ def _take(outcome: Scored, summary: Summary, run: BatchRun, writer: Writer | Non
     previous, identity = _last_year(writer, result, run, summary) if writer else (None, "")
     found = worded(outcome.findings, lang)
     summary.add(result, place, previous, outcome.stated, identity, found, outcome.review)
+    line = result_line(result, lang) if run.on_line else None  # written once, for both
     if writer:
-        writer.add(result, place)
+        writer.add(result, place, line[:-1] if line else None)
     if run.on_result:
         run.on_result(result)
     if run.on_scored:
         run.on_scored(outcome)
-    if run.on_line:
-        run.on_line(with_review(result_line(result, lang), outcome.review))
+    if run.on_line and line is not None:
+        run.on_line(with_review(line, outcome.review))
     if summary.kept is not None:
         summary.kept.append(result)
 

@@ -12,7 +12,6 @@ department, in a stable order.
   writes it, or as a department hands it in), re-scored from the facts it states (scorer/audit/files.py); one
   in which no 自评表 is found is listed as no submission;
 - a `.yaml` / `.yml` file (or any file named on the command line): one department's inputs file.
-
 A workbook is told apart by its content, not its name: its sheets' names first (`部门`; the clerk's sheets), then
 the indicator table's header row (三级指标 … 得分).
 
@@ -25,7 +24,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
@@ -47,6 +46,10 @@ TABLE_SUFFIXES = (".txt", ".tsv")  # text pasted out of Excel or Word: a 自评�
 # into the folder must not be named, or the next run would read it.
 FOLDER_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm", ".csv", *LINES_SUFFIXES, *TABLE_SUFFIXES)
 _GLOB_CHARS = set("*?[")
+# What a computer leaves in a folder by itself, besides hidden files (a dot first) and Excel's lock files (~$):
+# Windows' thumbnail caches, folder settings and recycle bin. Listed as system files, counted on the screen.
+SYSTEM_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", "$recycle.bin",
+                          "system volume information"})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -83,14 +86,16 @@ def is_pattern(path: Path) -> bool:
 
 
 def expand(
-    paths: Iterable[Path], rules: RuleSet, skip: Iterable[Path] = (), empty: list[str] | None = None
+    paths: Iterable[Path],
+    rules: RuleSet,
+    given: Mapping[Path, str] | None = None,
+    empty: list[str] | None = None,
 ) -> Iterator[Source]:
-    """Every department named by `paths`, in order. `skip`: files never read as inputs (the outputs); `empty`
-    collects the folders and globs that named no input at all."""
-    skipped = {_real(p) for p in skip}
+    """Every department named by `paths`, in order. `given`: the files given to the command as another option
+    (real path → the option), listed, never read as inputs; `empty`: the folders and globs naming no input."""
     for path in paths:
         count = 0
-        for found in walk(path, skipped):
+        for found in walk(path, given):
             for source in [found] if isinstance(found, Source) else _file(found[0], rules, found[1]):
                 count += source.kind != "other"
                 yield source
@@ -98,20 +103,18 @@ def expand(
             empty.append(display_path(path) if path.is_dir() else str(path))
 
 
-def walk(path: Path, skipped: set[Path] | None = None) -> Iterator[tuple[Path, bool] | Source]:
+def walk(path: Path, given: Mapping[Path, str] | None = None) -> Iterator[tuple[Path, bool] | Source]:
     """The files one PATH names, in order, each with whether a folder's walk found it (else it was named); an
-    entry the walk does not read (a hidden file, a lock file, a link out of the folder) as its listing or
-    refusal. `skipped`: real paths never read (the outputs)."""
-    if path.is_dir():
-        found = _below(path, _wanted)
-    elif not is_pattern(path):
-        yield path, False
-        return
-    else:
-        found = _globbed(*_split_pattern(path))
-    for entry in found:
-        if skipped is None or _real(entry.path) not in skipped:
-            yield (entry.path, True) if entry.kind == "file" else entry.refusal()
+    entry the walk does not read (a hidden file, a lock file, a link out of the folder, a file `given` to the
+    command as another option: real path → the option) as its listing or refusal."""
+    given = {_real(path): option for path, option in (given or {}).items()}
+    folder = path.is_dir() or is_pattern(path)
+    found = iter([_Entry(path, "file")]) if not folder else _below(path, _wanted) if path.is_dir() else None
+    for entry in found or _globbed(*_split_pattern(path)):
+        if given and (option := given.get(_real(entry.path))) is not None:
+            yield _other(display_path(entry.path), fact("batch.other.given", option=option))
+        else:
+            yield (entry.path, folder) if entry.kind == "file" else entry.refusal()
 
 
 def table_or_why(path: Path, folder: bool) -> Message | None:
@@ -202,9 +205,9 @@ def _below(
         here = Path(folder)
         for name in [*subfolders, *files]:
             path = here / name
-            if pattern is None and (name.startswith(".") or (name.startswith("~$") and name in files)):
-                found.append(_Entry(path, "hidden" if name.startswith(".") else "lock"))
-                continue  # listed, not read: a hidden file or folder, or Excel's lock file of an open workbook
+            if pattern is None and (kind := _system_kind(name, name in files)) is not None:
+                found.append(_Entry(path, kind))
+                continue  # listed, not read: a hidden file or folder, Excel's lock file of an open workbook …
             parts = path.relative_to(root).parts
             link, is_folder = path.is_symlink(), name in subfolders
             target = _real(path) if link else path
@@ -215,7 +218,9 @@ def _below(
             elif wanted(parts) and not (link and target.is_dir()) and (pattern is not None or not is_folder):
                 found.append(_Entry(path, "folder" if is_folder else "file", target if link else None))
         level = len(here.relative_to(root).parts) + 1
-        subfolders[:] = [n for n in subfolders if not n.startswith(".") and (depth is None or level < depth)]
+        subfolders[:] = [
+            n for n in subfolders if _system_kind(n, False) is None and (depth is None or level < depth)
+        ]
     found += [_Entry(Path(error.filename), "unreadable") for error in unreadable if error.filename]
     read = {_real(entry.path) for entry in found if entry.link is None}
     yield from sorted((e for e in found if e.link not in read), key=lambda entry: entry.path)
@@ -241,12 +246,27 @@ def _globbed(base: Path, pattern: tuple[str, ...]) -> Iterator[_Entry]:
             yield entry
 
 
-_PASSED = {"hidden": "batch.other.hidden", "lock": "batch.other.lock"}
+_PASSED = {"hidden": "batch.other.hidden", "lock": "batch.other.lock", "system": "batch.other.system"}
+
+
+def system_file(name: str) -> bool:
+    """Whether a file or folder of this name is one a computer keeps by itself (a hidden file, Excel's lock
+    file, Windows' thumbnails and folder settings), never a submission: listed, counted on the screen."""
+    return _system_kind(name, True) is not None
+
+
+def _system_kind(name: str, is_file: bool) -> str | None:
+    if name.startswith("."):  # .DS_Store, macOS's ._ copies of a file's attributes, .git …
+        return "hidden"
+    if name.startswith("~$") and is_file:
+        return "lock"
+    return "system" if name.casefold() in SYSTEM_NAMES else None
 
 
 def _wanted(parts: tuple[str, ...]) -> bool:
     """A folder's file the walk hands on (each then read, refused or listed as no submission)."""
-    return not any(part.startswith(".") for part in parts) and not parts[-1].startswith("~$")
+    last = len(parts) - 1
+    return all(_system_kind(part, at == last) is None for at, part in enumerate(parts))
 
 
 def _read_next_time(parts: tuple[str, ...]) -> bool:
@@ -332,7 +352,7 @@ def _kind(path: Path, display: str, folder: bool) -> str | Message:
     if kind == WORKBOOK:
         return "workbook"
     if folder and path.suffix.lower() not in (".yaml", ".yml", *TABLE_SUFFIXES):
-        return t("batch.other.kind")
+        return fact("batch.other.kind")
     return "text"
 
 

@@ -49,7 +49,7 @@ def audit(
         check_paths(tables)
         plan = _plan(tables, rules, {"--to-inputs": to_inputs, "-o": output})
         name = _format(output, fmt)
-        found = review(tables, rules)
+        found = review(tables, rules, {p: o for o, p in (("-o", output), ("--to-inputs", to_inputs)) if p})
         if to_inputs is not None and found.audits:
             emit(inputs_yaml(found.audits[0]), to_inputs, plan)
         if name == "text" and found.refused:

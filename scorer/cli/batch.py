@@ -107,7 +107,8 @@ def _wrote(path: Path) -> None:
 def _report_refusals(summary: "Summary") -> int:
     from scorer.batch.report.common import other_lines, refusal_lines
 
-    for line in other_lines(summary):  # never passed over in silence; no fault of a department's
+    others = (problem for other in summary.others for problem in other.problems)
+    for line in other_lines(others, summary.lang):  # never passed over in silence; no fault of a department's
         sys.stderr.write(line + "\n")
     if summary.others:
         sys.stderr.write(t("batch.others_count", count=len(summary.others)) + "\n")

@@ -12,7 +12,7 @@ import typer
 from scorer import i18n
 from scorer.cli.app import LangOption, LintFormat, _, _Command, app
 from scorer.cli.errors import EXIT_USER, handled, problem_lines, to_stderr
-from scorer.i18n import language, t
+from scorer.i18n import t
 
 
 @app.command(cls=_Command, help=_("cli.history"))
@@ -67,6 +67,7 @@ def _import(tables: list[Path], db: Path, rules: str | None) -> int:
     """Store each table as printed; say each stored and each refused; 1 when any was refused."""
     from scorer.batch.history_import import import_tables
     from scorer.batch.outputs import check_paths
+    from scorer.batch.report.common import other_lines
     from scorer.batch.sources import files_named, gathered
     from scorer.cli.emit import plan_files
     from scorer.escape import one_line
@@ -79,12 +80,8 @@ def _import(tables: list[Path], db: Path, rules: str | None) -> int:
     reads = [file for path in tables for file in files_named(path)]
     plan_files(reads, [rules], {"--db": db}, [g for path in tables if (g := gathered(path)) is not None])
     stored, problems, others = import_tables(db, tables, load_rules(latest_year(rules)))
-    from scorer.render.problems import lines
-
-    for other in lines(
-        others, language()
-    ):  # a folder's file that is no 自评表: listed, never passed over in silence
-        to_stderr(t("batch.other_line", message=other))
+    for line in other_lines(others, i18n.language()):  # a folder's file that is no 自评表: never passed over
+        to_stderr(line)
     for one in stored:
         line = t("history.import.stored", department=one.department, year=one.year, total=one.total,
                  rows=one.rows, path=one.place)  # fmt: skip

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Underflow, localcontext
 from decimal import DivisionByZero as DecimalDivisionByZero
 from fractions import Fraction
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from scorer.errors import did_you_mean
 from scorer.facts import fact
 from scorer.i18n import Worded
+from scorer.immutable import reused
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
@@ -246,7 +247,7 @@ def _exact(value: Decimal | Fraction | bool | int) -> Fraction | bool:
     return Fraction(value)  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=4096)  # a department's values repeat (weights, years, common rates): each read once
+@reused(maxsize=4096)  # a department's values repeat (weights, years, common rates): each read once
 def _fraction_of(value: Decimal) -> Fraction:
     return Fraction(value)
 

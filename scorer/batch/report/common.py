@@ -6,11 +6,12 @@ places is written in full, never rounded); averages are marked as such and round
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from scorer.batch.report import given
 from scorer.batch.summary import Entry, Losses, Summary
+from scorer.errors import Problem
 from scorer.i18n import t
 from scorer.render.problems import lines
 from scorer.rounding import fmt
@@ -187,13 +188,21 @@ def missing_line(summary: Summary) -> str:
     return t("batch.missing", summary.lang, year=summary.last_year, count=len(summary.missing), names=names)
 
 
-def other_lines(summary: Summary) -> list[str]:
-    """Each file that is no submission, with why, one a line."""
-    return [
-        t("batch.other_line", summary.lang, message=text)
-        for o in summary.others
-        for text in lines(o.problems, summary.lang)
-    ]
+def other_lines(others: Iterable[Problem], lang: str) -> list[str]:
+    """Each file that is no submission, with why, one a line; the system files a computer leaves in a folder
+    (hidden files, Excel's lock files, Windows' thumbnails) counted in one line: each is named in the lists of
+    files the summaries and the 复核清单 hold."""
+    from pathlib import PurePath
+
+    from scorer.batch.sources import system_file
+
+    listed, system = [], 0
+    for problem in others:
+        if system_file(PurePath(problem.location.path).name):
+            system += 1
+        else:
+            listed += [t("batch.other_line", lang, message=text) for text in lines([problem], lang)]
+    return listed + ([t("batch.other_system", lang, count=system)] if system else [])
 
 
 def refusal_lines(summary: Summary) -> list[str]:

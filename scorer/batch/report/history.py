@@ -16,6 +16,7 @@ from scorer.batch.report.common import shown, signed
 from scorer.errors import did_you_mean
 from scorer.escape import json_safe, one_line
 from scorer.i18n import t
+from scorer.inputs.model import department_key
 from scorer.numbers import EXACT, to_json_number
 
 
@@ -23,8 +24,10 @@ def history(
     db: Path, department: str | None, fmt: str, lang: str, renamed: Mapping[str, str] | None = None
 ) -> tuple[str, bool]:
     """The listing (and, for the whole database, this year against last), and whether anything was found.
-    `renamed`: department keys an alias file maps to their new names' keys."""
-    found = list(rows(db, department))
+    `renamed`: department keys an alias file maps to their new names' keys; a department named is shown under
+    all its names, earlier and later."""
+    renamed = renamed or {}
+    found = list(rows(db, department, _names_of(department, renamed) if department else ()))
     if not found:
         hint = did_you_mean(department, names(db)) if department else ""
         message = (
@@ -37,7 +40,7 @@ def history(
         latest = {(row.key, row.year): row for row in found}  # rows come by time scored within a year
         listed = [{**_as_dict(row), "latest": latest[(row.key, row.year)] is row} for row in found]
         return json_safe(json.dumps(listed, ensure_ascii=False, indent=2)) + "\n", True
-    text = _text(found, department is not None, lang)
+    text = _text(found, department is not None, lang, renamed)
     if department is None:  # this year against last, not only the log
         from scorer.batch.report.history_compare import comparison
 
@@ -62,30 +65,41 @@ def _as_dict(row: HistoryRow) -> dict[str, object]:
     }
 
 
-def _text(found: list[HistoryRow], detailed: bool, lang: str) -> str:
-    """Each row's change is against the latest scoring of the department's nearest earlier year; a year scored
-    more than once (under revised rules: another digest) marks which scoring is the latest."""
+def _names_of(department: str, renamed: Mapping[str, str]) -> set[str]:
+    """The keys of a department's names: its present one (where the alias file leads) and every earlier one."""
+    now = renamed.get(department_key(department), department_key(department))
+    return {now, *(old for old, new in renamed.items() if new == now)}
+
+
+def _text(found: list[HistoryRow], detailed: bool, lang: str, renamed: Mapping[str, str]) -> str:
+    """Each row's change is against the latest scoring of the department's nearest earlier year (under an
+    earlier name too, by the alias file); a year scored more than once (under revised rules: another digest)
+    marks which scoring is the latest."""
     out = [t("history.header", lang)]
-    # By (department key, year): a name written two ways is one department.
+
+    def key(row: HistoryRow) -> str:  # a name written two ways, or renamed, is one department
+        return renamed.get(row.key, row.key)
+
+    found = sorted(found, key=lambda row: (key(row), row.year, row.scored_at, row.department))
     counts: dict[tuple[str, int], int] = {}
     for row in found:
-        counts[(row.key, row.year)] = counts.get((row.key, row.year), 0) + 1
+        counts[(key(row), row.year)] = counts.get((key(row), row.year), 0) + 1
     latest_of_year: dict[tuple[str, int], HistoryRow] = {}  # rows come by department, year, time scored
     for row in found:
-        latest_of_year[(row.key, row.year)] = row
+        latest_of_year[(key(row), row.year)] = row
     earlier: HistoryRow | None = None  # the latest scoring of the department's last year before this row's
     last: HistoryRow | None = None
     for row in found:
-        if last is None or last.key != row.key:
+        if last is None or key(last) != key(row):
             earlier = None
         elif last.year < row.year:
-            earlier = latest_of_year[(last.key, last.year)]
+            earlier = latest_of_year[(key(last), last.year)]
         last = row
         change = signed(EXACT.subtract(row.total, earlier.total)) if earlier else ""
-        times = counts[(row.key, row.year)]
+        times = counts[(key(row), row.year)]
         mark = ""
         if times > 1:
-            latest = latest_of_year[(row.key, row.year)] is row
+            latest = latest_of_year[(key(row), row.year)] is row
             mark = t("history.latest" if latest else "history.superseded", lang, count=times)
         out.append(
             one_line(

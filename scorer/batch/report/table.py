@@ -117,7 +117,7 @@ def _ends(summary: Summary, width: int) -> Iterator[str]:
         yield from [""] + wrap(one_line(missing_line(summary)), width, indent="  ")
     if summary.others:
         yield from ["", t("batch.others_title", lang, count=len(summary.others))]
-        for line in other_lines(summary):
+        for line in other_lines((p for o in summary.others for p in o.problems), lang):
             yield from wrap(one_line("  " + line), width, indent="    ")
 
 

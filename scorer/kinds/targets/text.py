@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
-from functools import lru_cache
 
 from scorer.facts import Fact, Message, fact
 from scorer.i18n import Worded
+from scorer.immutable import reused
 from scorer.kinds.targets.model import Expression, Part
 from scorer.kinds.targets.wording import read_by_wording
 from scorer.kinds.targets.words import (
@@ -66,7 +66,7 @@ def _parse(value: object, reading_actual: bool) -> Expression:
     return _read_expression(value, reading_actual)
 
 
-@lru_cache(maxsize=4096)
+@reused(maxsize=4096)
 def _parse_kept(kind: type, value: object, reading_actual: bool) -> Expression:
     """Departments write the same few targets again and again (`≥95%`, `100%`): each text is read once. The
     type is part of the key (1 and Decimal(1) are equal, but so are 1 and True); a text that cannot be read
