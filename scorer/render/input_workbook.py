@@ -14,7 +14,7 @@ from typing import Any
 
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -50,7 +50,8 @@ def build_template(
     book.remove(first)
     sheets = {role: book.create_sheet(t(f"workbook.sheet.{role}", lang)) for role in layout.SHEETS}
     _instructions(sheets[layout.INSTRUCTIONS], rules, lang)
-    _indicators(sheets[layout.INDICATORS], rules, lang, given.get("indicators") or {})
+    elsewhere = _profile_cells(rules, sheets[layout.PROFILE].title)
+    _indicators(sheets[layout.INDICATORS], rules, lang, given.get("indicators") or {}, elsewhere)
     _targets(sheets[layout.TARGETS], rules, lang, given.get("indicators") or {}, declared)
     _profile(sheets[layout.PROFILE], rules, lang, given)
     tall_enough(sheets[layout.INSTRUCTIONS])
@@ -126,7 +127,9 @@ def _instructions(sheet: Worksheet, rules: RuleSet, lang: str) -> None:
         _put(sheet, row, 1, line)
 
 
-def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any]) -> None:
+def _indicators(
+    sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any], elsewhere: dict[str, str]
+) -> None:
     _header(
         sheet,
         t("workbook.sheet_title", lang, year=rules.year, title=rules.title),
@@ -156,7 +159,7 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
             deduction = deductions[position] if position < len(deductions) else {}
             override = (entry.get("override") or {}) if position == 0 else {}
             typed = _typed_score(indicator, entry, deductions, len(specs)) if position == 0 else None
-            _score(sheet, row, indicator, entry if position == 0 else None, typed, lang)
+            _score(sheet, row, indicator, entry if position == 0 else None, typed, lang, elsewhere)
             _put(sheet, row, layout.POINTS, _given_number(deduction.get("points")), editable=True)
             own = (
                 entry.get("reason") if position == 0 else None
@@ -182,7 +185,13 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
 
 
 def _score(
-    sheet: Worksheet, row: int, indicator: Indicator, entry: dict[str, Any] | None, typed: Any, lang: str
+    sheet: Worksheet,
+    row: int,
+    indicator: Indicator,
+    entry: dict[str, Any] | None,
+    typed: Any,
+    lang: str,
+    elsewhere: dict[str, str],
 ) -> None:
     """The 自评分 cell: typed on a judged row's first line; on a computed row it says the score is computed."""
     if entry is not None and asks_score(indicator):
@@ -192,7 +201,7 @@ def _score(
     cell = _put(sheet, row, layout.SCORE, shown)
     cell.fill = PatternFill("solid", fgColor="EDEDED")
     if entry is not None:
-        computed_score(cell, indicator, row)
+        computed_score(cell, indicator, row, elsewhere)
 
 
 def _typed_score(indicator: Indicator, entry: dict[str, Any], deductions: list[Any], rows: int) -> Any:
@@ -339,12 +348,27 @@ def _profile(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any])
             cell.number_format = "0" if kind == "integer" else "#,##0.00"
     shared = given.get("shared") or {}
     shared = shared if isinstance(shared, dict) else {}
-    start = layout.FIRST_ROW + len(layout.PROFILE_FIELDS)
-    for row, spec in enumerate(rules.shared, start=start):  # the inputs several rows use, asked once
+    for row, spec in enumerate(rules.shared, start=_SHARED_ROW):  # the inputs several rows use, asked once
         _put(sheet, row, layout.P_LABEL, spec.label + (f"（{spec.unit}）" if spec.unit else ""))
         _put(sheet, row, layout.P_KEY, f"shared.{spec.name}")
         _put(sheet, row, layout.P_VALUE, _given_number(shared.get(spec.name)), editable=True)
     sheet.column_dimensions[get_column_letter(layout.P_KEY)].hidden = True
+
+
+_SHARED_ROW = layout.FIRST_ROW + len(layout.PROFILE_FIELDS)  # the first shared input's row on 基本情况
+
+
+def _profile_cells(rules: RuleSet, title: str) -> dict[str, str]:
+    """Where on 基本情况 (titled `title`) each value every row may read is typed, by the name formulas give it
+    (`budget_total`, a shared input's name): an absolute, sheet-qualified reference for a row's live 自评分."""
+    rows = {
+        f"budget_{key.removeprefix('budget.')}": row
+        for row, (key, _) in enumerate(layout.PROFILE_FIELDS, start=layout.FIRST_ROW)
+        if key.startswith("budget.")
+    }
+    rows.update({spec.name: row for row, spec in enumerate(rules.shared, start=_SHARED_ROW)})
+    column = get_column_letter(layout.P_VALUE)
+    return {name: f"{quote_sheetname(title)}!${column}${row}" for name, row in rows.items()}
 
 
 def _given_number(value: Any) -> Any:
