@@ -21,7 +21,7 @@ from scorer.batch.report.common import (
     ranking_headers,
     ranking_row,
     rubric_groups,
-    rubric_marks,
+    every_rubric_marks,
     shown,
 )
 from scorer.batch.summary import Entry, Summary
@@ -61,7 +61,9 @@ def _rows(summary: Summary) -> Iterator[Sequence[object]]:
             t("batch.problem", summary.lang),
         ]
         yield from ([o.place, problem.message] for o in summary.others for problem in o.problems)
-    yield from ([mark] for mark in rubric_marks(summary))  # a provisional or earlier year's rubric, said last
+    yield from (
+        [mark] for mark in every_rubric_marks(summary)
+    )  # a provisional or earlier year's rubric, last
 
 
 def _ranking(summary: Summary, named: bool) -> Iterator[Sequence[object]]:
