@@ -161,8 +161,8 @@ def test_the_markdown_table_and_the_report_print_the_project_tables(tmp_path: Pa
     import docx
 
     cells = [[c.text for c in row.cells] for table in docx.Document(str(out)).tables for row in table.rows]
-    assert ["80", "100", "90", "90%", "10", "9"] in cells
-    assert ["效益指标", "", "结余率", "≤5%", "7%", "22.5", "13.5"] in cells
+    assert ["80", "100", "90", "90%", "10", "9"] in [row[:6] for row in cells]
+    assert ["效益指标", "", "结余率", "≤5%", "7%", "22.5", "13.5"] in [row[:7] for row in cells]
 
 
 def test_text_from_the_file_stays_text_in_the_project_tables(tmp_path: Path) -> None:

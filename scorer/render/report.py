@@ -19,7 +19,7 @@ from scorer.escape import is_blank
 from scorer.i18n import say, t
 from scorer.invisible import without_invisible
 from scorer.render.common import grade_shown, named, rubric_marks
-from scorer.render.project_rows import BUDGET_HEADINGS, HEADINGS, budget_row, budget_values, lines
+from scorer.render.project_rows import BUDGET_HEADINGS, HEADINGS, budget_row, budget_values, deviation, lines
 from scorer.rounding import Rounding, fmt
 
 _NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|\(\d+\)\s*)")  # "（一）", "(1) "
@@ -162,13 +162,13 @@ def _project_tables(result: Result, lang: str) -> list[Block]:
     values[-1] += "%" if values[-1] else ""  # the rate, kept as its percent number
     scored = budget_row(result)
     if scored is not None:
-        values += [fmt(scored.weight), fmt(scored.score)]
+        values += [fmt(scored.weight), fmt(scored.score), deviation(scored, lang)]
     budget = (tuple(t(key, lang) for key in BUDGET_HEADINGS[: len(values)]), tuple(values))
-    rows: list[tuple[str, ...]] = [tuple(t(key, lang) for key in HEADINGS[:7])]
+    rows: list[tuple[str, ...]] = [tuple(t(key, lang) for key in HEADINGS)]  # as the .xlsx table prints it
     for line in lines(result, lang):
         cells = (line.level1, line.level2, line.level3, line.target, line.actual)
-        rows.append((*cells, fmt(line.weight), fmt(line.score)))
-    rows.append((t("form.total", lang), "", "", "", "", fmt(result.max), fmt(result.total)))
+        rows.append((*cells, fmt(line.weight), fmt(line.score), line.deviation))
+    rows.append((t("form.total", lang), "", "", "", "", fmt(result.max), fmt(result.total), ""))
     return [Table(budget), Table(tuple(rows))] if scored is not None else [Table(tuple(rows))]
 
 
