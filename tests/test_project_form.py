@@ -191,3 +191,19 @@ def test_a_project_form_without_a_budget_block_prints_every_row_in_the_table(tmp
     )
     assert table.exit_code == 0 and "预算执行情况" not in table.stdout
     assert "| 预算执行 | 预算执行率 | 预算执行率 |  |  | 10 | 9 |" in table.stdout
+
+
+def test_a_projects_workbook_speaks_of_the_project_and_asks_only_what_its_form_uses(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    done = runner.invoke(
+        app, ["template", "--rules", "mof-pmkpi-default/2020", "--lang", "zh", "-o", str(out)]
+    )
+    assert done.exit_code == 0, done.stderr
+    book = openpyxl.load_workbook(out)
+    guide = [c.value for c in book["填写说明"]["A"] if isinstance(c.value, str)]
+    assert guide[0] == "2020年度项目支出绩效自评输入表：填写说明"
+    assert any("从下拉列表选择 performance_indicators" in line for line in guide)
+    assert not any("部门整体" in line or "output_targets" in line for line in guide)
+    keys = {row[1] for row in book["基本情况"].iter_rows(values_only=True)}
+    assert {"department", "report.key_tasks"} <= keys
+    assert not keys & {"budget.basic", "budget.district_level", "report.procurement_management"}

@@ -14,7 +14,7 @@ from typing import Any
 
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -27,6 +27,7 @@ from scorer.kinds.base import InputSpec
 from scorer.kinds.targets.model import DeclaredTarget
 from scorer.render.input_workbook_formula import computed_score
 from scorer.render.input_workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
+from scorer.render.input_workbook_profile import profile_cells, profile_fields, shared_row
 from scorer.render.input_workbook_look import printed_to_width, tall_enough
 from scorer.render.xlsx_cells import CELL_LIMIT, choices, put, save, units, workbook
 from scorer.rounding import fmt
@@ -50,7 +51,7 @@ def build_template(
     book.remove(first)
     sheets = {role: book.create_sheet(t(f"workbook.sheet.{role}", lang)) for role in layout.SHEETS}
     _instructions(sheets[layout.INSTRUCTIONS], rules, lang)
-    elsewhere = _profile_cells(rules, sheets[layout.PROFILE].title)
+    elsewhere = profile_cells(rules, sheets[layout.PROFILE].title)
     _indicators(sheets[layout.INDICATORS], rules, lang, given.get("indicators") or {}, elsewhere)
     _targets(sheets[layout.TARGETS], rules, lang, given.get("indicators") or {}, declared)
     _profile(sheets[layout.PROFILE], rules, lang, given)
@@ -120,10 +121,13 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any, *, editable: bool 
 
 def _instructions(sheet: Worksheet, rules: RuleSet, lang: str) -> None:
     sheet.column_dimensions["A"].width = 110
-    put(sheet, 1, 1, t("workbook.instructions_title", lang, year=rules.year)).font = Font(
+    words = "workbook.project." if rules.form.layout == "project" else "workbook."  # the form's own words
+    put(sheet, 1, 1, t(f"{words}instructions_title", lang, year=rules.year)).font = Font(
         name=FONT, bold=True, size=14
     )
-    for row, line in enumerate(t("workbook.instructions", lang, year=rules.year).split("\n"), start=3):
+    listed = t("list.separator", lang).join(i.id for i in rules.indicators if i.targets is not None) or "—"
+    text = t(f"{words}instructions", lang, year=rules.year, targets=listed)
+    for row, line in enumerate(text.split("\n"), start=3):
         _put(sheet, row, 1, line)
 
 
@@ -329,7 +333,7 @@ def _profile(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any])
         (("workbook.field", 26), ("workbook.key", 24), ("workbook.value", 90)),
         lang,
     )
-    for row, (key, kind) in enumerate(layout.PROFILE_FIELDS, start=layout.FIRST_ROW):
+    for row, (key, kind) in enumerate(profile_fields(rules), start=layout.FIRST_ROW):
         _put(sheet, row, layout.P_LABEL, t(f"workbook.field.{key}", lang))
         _put(sheet, row, layout.P_KEY, key)
         value: Any = given
@@ -348,27 +352,13 @@ def _profile(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any])
             cell.number_format = "0" if kind == "integer" else "#,##0.00"
     shared = given.get("shared") or {}
     shared = shared if isinstance(shared, dict) else {}
-    for row, spec in enumerate(rules.shared, start=_SHARED_ROW):  # the inputs several rows use, asked once
+    for row, spec in enumerate(
+        rules.shared, start=shared_row(rules)
+    ):  # the inputs several rows use, asked once
         _put(sheet, row, layout.P_LABEL, spec.label + (f"（{spec.unit}）" if spec.unit else ""))
         _put(sheet, row, layout.P_KEY, f"shared.{spec.name}")
         _put(sheet, row, layout.P_VALUE, _given_number(shared.get(spec.name)), editable=True)
     sheet.column_dimensions[get_column_letter(layout.P_KEY)].hidden = True
-
-
-_SHARED_ROW = layout.FIRST_ROW + len(layout.PROFILE_FIELDS)  # the first shared input's row on 基本情况
-
-
-def _profile_cells(rules: RuleSet, title: str) -> dict[str, str]:
-    """Where on 基本情况 (titled `title`) each value every row may read is typed, by the name formulas give it
-    (`budget_total`, a shared input's name): an absolute, sheet-qualified reference for a row's live 自评分."""
-    rows = {
-        f"budget_{key.removeprefix('budget.')}": row
-        for row, (key, _) in enumerate(layout.PROFILE_FIELDS, start=layout.FIRST_ROW)
-        if key.startswith("budget.")
-    }
-    rows.update({spec.name: row for row, spec in enumerate(rules.shared, start=_SHARED_ROW)})
-    column = get_column_letter(layout.P_VALUE)
-    return {name: f"{quote_sheetname(title)}!${column}${row}" for name, row in rows.items()}
 
 
 def _given_number(value: Any) -> Any:
