@@ -27,8 +27,8 @@ from scorer.kinds.base import InputSpec
 from scorer.kinds.targets.model import DeclaredTarget
 from scorer.render.input_workbook_formula import computed_score
 from scorer.render.input_workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
-from scorer.render.input_workbook_profile import profile_cells, profile_fields, shared_row
 from scorer.render.input_workbook_look import printed_to_width, tall_enough
+from scorer.render.input_workbook_profile import profile_cells, profile_fields, shared_row
 from scorer.render.xlsx_cells import CELL_LIMIT, choices, put, save, units, workbook
 from scorer.rounding import fmt
 from scorer.rules.model import Indicator, RuleSet

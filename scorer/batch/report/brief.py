@@ -16,9 +16,9 @@ from typing import Any
 from scorer.batch.report import given
 from scorer.batch.report.common import (
     counts_line,
+    every_rubric_marks,
     has_history,
     missing_line,
-    every_rubric_marks,
     rubrics_line,
     shown,
     signed,

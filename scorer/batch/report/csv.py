@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from scorer.batch.report import given
 from scorer.batch.report.common import (
+    every_rubric_marks,
     group_line,
     has_history,
     has_stated,
@@ -21,7 +22,6 @@ from scorer.batch.report.common import (
     ranking_headers,
     ranking_row,
     rubric_groups,
-    every_rubric_marks,
     shown,
 )
 from scorer.batch.summary import Entry, Summary

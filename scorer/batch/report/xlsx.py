@@ -32,8 +32,8 @@ from scorer.batch.report.common import (
     ranking_headers,
     ranking_row,
     reasons_line,
-    rubrics_line,
     rubric_marks,
+    rubrics_line,
     rules_line,
     title,
 )
