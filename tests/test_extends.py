@@ -241,3 +241,21 @@ def test_a_rubric_id_is_lower_case_words_joined_by_hyphens(repo: Path) -> None:
         encoding="utf-8",
     )
     assert "rubric.yaml:1: id: 'Guangzhou_Huangpu' is not a rubric's id: lower-case words" in lint()
+
+
+def test_a_change_to_a_row_removed_earlier_says_where_it_was_removed(repo: Path) -> None:
+    path = child(
+        repo,
+        "extends: guangzhou-huangpu-bumen/2022\nchanges:\n  - {remove: asset_inventory}\n"
+        "  - {change: asset_inventory, set: {explanation: 盘点}}\n",
+    )
+    out = lint()
+    removed, changed = (
+        line_of(path, "  - {remove: asset_inventory}"),
+        line_of(path, "  - {change: asset_inventory, set: {explanation: 盘点}}"),
+    )
+    assert (
+        f"rubric.yaml:{changed}: changes[1]: change: the row 'asset_inventory' was removed at "
+        f"rules/guangzhou-huangpu-bumen/2023/rubric.yaml:{removed} (remove)" in out
+    ), out
+    assert "did you mean" not in out and "there is no row" not in out
