@@ -259,3 +259,24 @@ def test_a_change_to_a_row_removed_earlier_says_where_it_was_removed(repo: Path)
         f"rules/guangzhou-huangpu-bumen/2023/rubric.yaml:{removed} (remove)" in out
     ), out
     assert "did you mean" not in out and "there is no row" not in out
+
+
+def test_a_weight_sum_broken_by_a_replaced_file_names_that_file_not_another_change(repo: Path) -> None:
+    path = child(
+        repo,
+        "extends: guangzhou-huangpu-bumen/2022\nchanges:\n  - {reweight: budget_execution, weight: 10}\n"
+        "  - {replace: asset_inventory}\n",
+    )
+    source = (RULES_2022 / "indicators" / "asset_inventory.yaml").read_text(encoding="utf-8")
+    row = repo / CHILD / "indicators" / "asset_inventory.yaml"
+    row.parent.mkdir()
+    row.write_text(source.replace("weight: 1\n", "weight: 5\n"), encoding="utf-8")
+    out = lint()
+    extends = line_of(path, "extends: guangzhou-huangpu-bumen/2022")
+    weight = line_of(row, "weight: 5")
+    assert (
+        f"rubric.yaml:{extends}: the indicators weigh 104 in all, but the total is 100; the rows whose weights "
+        f"differ from guangzhou-huangpu-bumen/2022: {CHILD}/indicators/asset_inventory.yaml:{weight} (5; "
+        "guangzhou-huangpu-bumen/2022: 1)" in out
+    ), out
+    assert "[budget_execution]" not in out  # a row reweighted to its parent's weight is not blamed

@@ -100,10 +100,12 @@ def test_a_reweight_that_breaks_the_total_is_said_at_its_line(repo: Path) -> Non
     line = text.splitlines().index("  - reweight: budget_execution") + 1
     code, out, _ = run("lint", "rules/guangzhou-huangpu-bumen/2023")
     assert code == 1
-    assert (
-        f"{NEW}:{line}: [budget_execution] weight: the indicators under '履职效能 / 整体效能' weigh 48" in out
-    )
-    assert "budget_execution as changed at" in out
+    extends = (
+        text.splitlines().index("extends: guangzhou-huangpu-bumen/2022") + 1
+    )  # its levels are the parent's
+    assert f"{NEW}:{extends}: the indicators under '履职效能 / 整体效能' weigh 48" in out
+    assert f"budget_execution as changed at {NEW}:{line} (8; guangzhou-huangpu-bumen/2022: 10)" in out
+    assert "output_targets" not in out  # only the row whose weight differs from the parent's
 
 
 TINY = """\

@@ -121,12 +121,12 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any, *, editable: bool 
 
 def _instructions(sheet: Worksheet, rules: RuleSet, lang: str) -> None:
     sheet.column_dimensions["A"].width = 110
-    words = "workbook.project." if rules.form.layout == "project" else "workbook."  # the form's own words
-    put(sheet, 1, 1, t(f"{words}instructions_title", lang, year=rules.year)).font = Font(
-        name=FONT, bold=True, size=14
-    )
+    project = rules.form.layout == "project"  # the form's own words
+    title = "workbook.project.instructions_title" if project else "workbook.instructions_title"
+    put(sheet, 1, 1, t(title, lang, year=rules.year)).font = Font(name=FONT, bold=True, size=14)
     listed = t("list.separator", lang).join(i.id for i in rules.indicators if i.targets is not None) or "—"
-    text = t(f"{words}instructions", lang, year=rules.year, targets=listed)
+    words = "workbook.project.instructions" if project else "workbook.instructions"
+    text = t(words, lang, year=rules.year, targets=listed)
     for row, line in enumerate(text.split("\n"), start=3):
         _put(sheet, row, 1, line)
 

@@ -93,7 +93,9 @@ class Changes:
             return  # the schema names the value that is not a row's id
         if verbs[0] != "add" and ident in self.removed:  # taken out by an earlier change of this rubric
             gone = self.removed[ident]
-            self._fail(where, t("changes.removed_earlier", verb=verbs[0], id=ident, at=f"{gone.path}:{gone.line}"))
+            self._fail(
+                where, t("changes.removed_earlier", verb=verbs[0], id=ident, at=f"{gone.path}:{gone.line}")
+            )
             return
         if verbs[0] != "add" and ident not in self.rows:
             hint = did_you_mean(ident, self.rows)

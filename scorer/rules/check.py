@@ -120,6 +120,7 @@ def _levels(rules: RuleSet) -> Iterator[Problem]:
 
 
 def _weights(rules: RuleSet) -> Iterator[Problem]:
+    parent = _parent_weights(rules)
     level_sum = sum((level.weight for level in rules.levels), Decimal(0))
     if level_sum != rules.total:
         yield Problem(
@@ -137,17 +138,15 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
             members = [i for i in rules.indicators if i.level1 == level.name and i.level2 == child]
             total = sum((i.weight for i in members), Decimal(0))
             if members and total != weight:
-                files = ", ".join(f"{_row_file(rules, i)} ({i.weight})" for i in members)
                 yield Problem(
-                    _changed_at(rules, members)
-                    or _rubric_at(rules, "levels", index, "children", child_index),
+                    _sum_at(rules, "levels", index, "children", child_index),
                     t(
                         "lint.members_weight",
                         level1=level.name,
                         child=child,
                         sum=total,
                         weight=weight,
-                        files=files,
+                        files=_rows_to_mend(rules, members, parent),
                     ),
                 )
             if not members:
@@ -157,28 +156,58 @@ def _weights(rules: RuleSet) -> Iterator[Problem]:
                 )
     indicator_sum = sum((i.weight for i in rules.indicators), Decimal(0))
     if indicator_sum != rules.total:
-        yield Problem(
-            _changed_at(rules, list(rules.indicators)) or _rubric_at(rules, "total"),
-            t("lint.indicator_sum", sum=indicator_sum, total=rules.total),
+        said = t("lint.indicator_sum", sum=indicator_sum, total=rules.total)
+        if parent is not None:  # the rows whose weights this rubric changed: where the sum is mended
+            rows = _rows_to_mend(rules, list(rules.indicators), parent)
+            said += t("lint.weights_changed", parent=rules.extends, rows=rows)
+        yield Problem(_sum_at(rules, "total"), said)
+
+
+def _sum_at(rules: RuleSet, *path: str | int) -> Location:
+    """Where a sum that does not add up is said: the line of the rubric that states it (a level, the total); in a
+    rubric that takes them from its parent, its `extends:` line."""
+    at = _rubric_at(rules, *path)
+    return at if at.line is not None else _rubric_at(rules, "extends")
+
+
+def _rows_to_mend(rules: RuleSet, members: list[Indicator], parent: dict[str, Decimal] | None) -> str:
+    """The rows a maintainer may have to mend, each with its weight: with a parent, those whose weight differs
+    from the parent's (the parent's after it); without one, every row, at its weight's file and line."""
+    if parent is None:
+        return ", ".join(f"{_row_place(rules, i)} ({i.weight})" for i in members)
+    differ = [i for i in members if parent.get(i.id) != i.weight]
+    return (
+        ", ".join(
+            f"{_row_place(rules, i)} ({i.weight}; {rules.extends}: {parent.get(i.id, '—')})" for i in differ
         )
+        or "—"
+    )
 
 
-def _row_file(rules: RuleSet, indicator: Indicator) -> str:
-    """A row's file, or for a row a change made (scorer/rules/changes.py) its id and that change's place."""
+def _row_place(rules: RuleSet, indicator: Indicator) -> str:
+    """A row's weight by its file and line, or for a row a change made its id and that change's place."""
     origin = rules.origins.get(indicator.id)
     if origin is not None and origin.change:
         return t("lint.changed_row", id=indicator.id, change=origin.change)
-    return Path(indicator.path).name
+    line = indicator.lines.line(("weight",)) or indicator.lines.line(())
+    return f"{indicator.path}:{line}" if line else indicator.path
 
 
-def _changed_at(rules: RuleSet, members: list[Indicator]) -> Location | None:
-    """The place of the last change that set the weight of one of `members`: where a sum broken by a
-    reweight is mended."""
-    changed = [o for i in members if (o := rules.origins.get(i.id)) and o.reweighted]
-    if not changed:
+def _parent_weights(rules: RuleSet) -> dict[str, Decimal] | None:
+    """Each row's weight in the rubric this one extends; None without one, or when it cannot be read (its
+    problems are said at `extends:`)."""
+    if not rules.extends:
         return None
-    last = max(changed, key=lambda o: o.change_line if isinstance(o.change_line, int) else 0)
-    return Location(last.change_path, last.change_line, last.row, "weight")
+    from scorer.errors import UserError
+    from scorer.rules.find import find_rubric
+    from scorer.rules.read import load_rules
+
+    folder = find_rubric(Path(rules.folder), rules.extends)
+    try:
+        parent = load_rules(folder) if folder is not None else None
+    except UserError:
+        return None
+    return {i.id: i.weight for i in parent.indicators} if parent is not None else None
 
 
 def _grades(rules: RuleSet) -> Iterator[Problem]:
