@@ -280,3 +280,51 @@ def test_a_weight_sum_broken_by_a_replaced_file_names_that_file_not_another_chan
         "guangzhou-huangpu-bumen/2022: 1)" in out
     ), out
     assert "[budget_execution]" not in out  # a row reweighted to its parent's weight is not blamed
+
+
+CASE = """\
+name: a removed row still named
+inputs:
+  department: 测试部门
+  year: 2023
+  indicators:
+    asset_inventory: {deductions: [{points: 1, reason: 未盘点}]}
+expect:
+  scores:
+    asset_inventory: 0
+"""
+
+
+def test_a_golden_case_naming_a_removed_row_is_said_at_its_line_with_where_it_was_removed(repo: Path) -> None:
+    path = child(repo, "extends: guangzhou-huangpu-bumen/2022\nchanges:\n  - {remove: asset_inventory}\n"
+                       "  - {reweight: asset_data_quality, weight: 3}\n")  # fmt: skip
+    removed = line_of(path, "  - {remove: asset_inventory}")
+    (repo / CHILD / "golden").mkdir()
+    (repo / CHILD / "golden" / "case.yaml").write_text(CASE, encoding="utf-8")
+    said = f"was removed by guangzhou-huangpu-bumen/2023 at {CHILD}/rubric.yaml:{removed} (remove)"
+    out = lint()
+    assert (
+        f"{CHILD}/golden/case.yaml:6: [asset_inventory] inputs.indicators: the row 'asset_inventory' {said}"
+        in out
+    )
+    assert (
+        f"{CHILD}/golden/case.yaml:9: [asset_inventory] expect.scores: the row 'asset_inventory' {said}"
+        in out
+    )
+    done = runner.invoke(app, ["test", f"{CHILD}/golden", "--rules", CHILD, "--lang", "en"])
+    assert done.exit_code == 1
+    assert f"case.yaml:9: [asset_inventory] expect.scores: the row 'asset_inventory' {said}" in done.stdout
+    assert "did you mean" not in done.stdout and "no such indicator" not in done.stdout
+
+
+def test_score_test_says_a_broken_rubric_s_problem_once_and_tallies_in_the_output_s_language(
+    repo: Path,
+) -> None:
+    child(repo, "extends: guangzhou-huangpu-bumen/2022\nchanges:\n  - {remove: no_such_row}\n")
+    (repo / CHILD / "golden").mkdir()
+    for n in range(3):
+        (repo / CHILD / "golden" / f"case{n}.yaml").write_text(CASE, encoding="utf-8")
+    done = runner.invoke(app, ["test", f"{CHILD}/golden", "--rules", CHILD, "--lang", "zh"])
+    assert done.exit_code == 1
+    assert done.output.count("no_such_row") == 1, done.output
+    assert done.output.rstrip().endswith("0 个通过，3 个未通过")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scorer.errors import Location, Problem, RulesNotFound
 from scorer.i18n import t
+from scorer.maintain.case_rows import unknown_in_folder
 from scorer.rules.model import RowOrigin, RuleSet
 from scorer.rules.read import read_rules, resolve_rules
 from scorer.sources.shipped import rules_root, shipped_years
@@ -55,7 +56,7 @@ def lint(specs: list[str]) -> LintReport:
         report.checked.append(str(folder))
         rules, problems = read_rules(Path(folder))
         if rules is not None:
-            problems += _golden_cases(Path(folder), rules)
+            problems += _golden_cases(Path(folder), rules) + unknown_in_folder(Path(folder), rules)
             if rules.origins:
                 report.resolved.append((str(folder), rules.extends, rules.origins))
         report.problems += sorted(problems, key=lambda p: (p.location.path, p.location.line or 0))

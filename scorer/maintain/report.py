@@ -67,5 +67,5 @@ def render_cases(
     if list_missing:
         lines += [one_line(t("cases.not_exercised", lang, item=item)) for item in covered.words(lang)]
     passed = len(report.outcomes) - len(report.failed)
-    lines.append(t("cases.summary", lang, passed=passed, failed=len(report.failed) + len(report.broken)))
+    lines.append(t("cases.summary", lang, passed=passed, failed=len(report.failed) + report.unrun))
     return "\n".join(lines) + "\n"
