@@ -198,3 +198,20 @@ def test_a_later_department_without_its_rubric_gets_both_ways_forward(repo: Path
     assert code == 0 and json.loads(out)["rules"]["under_earlier_year"] is True
     code, out, _ = run("run", str(path), "--rules", "guangzhou-huangpu-bumen/2022")
     assert "scored under 2022's rubric (guangzhou-huangpu-bumen/2022): 2024 has no released rubric" in out
+
+
+def test_diff_without_inputs_re_scores_the_new_rubric_s_own_golden_cases(repo: Path) -> None:
+    run("rules", "new", "guangzhou-huangpu-bumen/2023", "--from", "2022")
+    code, _, err = run("diff", "guangzhou-huangpu-bumen/2022", "rules/guangzhou-huangpu-bumen/2023")
+    assert code == 0
+    assert "rules/guangzhou-huangpu-bumen/2023/golden" in err and "looked in: —" not in err
+    assert "--inputs rules/<id>/<year>/golden" in err and "rules/2023/golden" not in err
+    golden = repo / "rules" / "guangzhou-huangpu-bumen" / "2023" / "golden"
+    golden.mkdir()
+    case = (EXAMPLES.parent / "tests" / "golden" / "2022" / "management-losses-give-liang.yaml").read_text(
+        encoding="utf-8"
+    )
+    (golden / "case.yaml").write_text(case.replace("year: 2022", "year: 2023"), encoding="utf-8")
+    code, out, err = run("diff", "guangzhou-huangpu-bumen/2022", "rules/guangzhou-huangpu-bumen/2023")
+    assert code == 0 and "no inputs files" not in err
+    assert "case.yaml" in out

@@ -94,8 +94,15 @@ def golden_folders(given: list[Path] | None) -> list[Path]:
     return folders
 
 
-def diff_inputs(given: list[Path] | None) -> list[Path]:
-    """What `score diff` re-scores: the paths given, else examples/ and tests/golden/ where they exist."""
+def diff_inputs(given: list[Path] | None, folders: list[str]) -> tuple[list[Path], list[Path]]:
+    """What `score diff` re-scores, and every place looked in: the paths given; else the golden cases of the
+    rubrics compared (`folders`, the new one's first: rules/<id>/<year>/golden), examples/ and tests/golden/,
+    where they exist."""
     if given is not None:
-        return given
-    return [p for p in (Path("examples"), Path("tests/golden")) if p.is_dir()]
+        return given, given
+    places = [
+        *dict.fromkeys(Path(folder) / "golden" for folder in folders),
+        Path("examples"),
+        Path("tests/golden"),
+    ]
+    return [p for p in places if p.is_dir()], places
