@@ -328,3 +328,21 @@ def test_score_test_says_a_broken_rubric_s_problem_once_and_tallies_in_the_outpu
     assert done.exit_code == 1
     assert done.output.count("no_such_row") == 1, done.output
     assert done.output.rstrip().endswith("0 个通过，3 个未通过")
+
+
+def test_a_row_listed_twice_in_a_child_is_said_once_with_both_lines_and_nothing_follows(repo: Path) -> None:
+    listed = (RULES_2022 / "rubric.yaml").read_text(encoding="utf-8")
+    rows = [line for line in listed.split("indicators:\n", 1)[1].splitlines() if line.startswith("  - ")]
+    path = child(
+        repo, "extends: guangzhou-huangpu-bumen/2022\nindicators:\n" + "\n".join([rows[0], *rows]) + "\n"
+    )
+    first = line_of(path, rows[0])
+    out = lint()
+    errors = [
+        line for line in out.splitlines() if line.startswith(("rules/", "/")) and "(warning)" not in line
+    ]
+    ident = rows[0].removeprefix("  - ")
+    assert errors == [
+        f"{CHILD}/rubric.yaml:{first + 1}: indicator '{ident}' is listed 2 times (lines {first}, {first + 1}); "
+        "delete the extra line"
+    ], out

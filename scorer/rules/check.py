@@ -22,9 +22,11 @@ from scorer.sources.schema import field_name
 def check_rule_set(rules: RuleSet, complete: bool = True) -> list[Problem]:
     """Every problem of a rule set. Not `complete` (some file could not be read): only what holds without it."""
     problems: list[Problem] = []
-    for check in (
-        (_year, _identity, _ids, _levels, _weights, _grades) if complete else (_year, _levels, _grades)
-    ):
+    twice = len(set(rules.listed)) != len(
+        rules.listed
+    )  # its sums count a row twice: the listing is said alone
+    whole = (_year, _identity, _ids, _levels, *(() if twice else (_weights,)), _grades)
+    for check in whole if complete else (_year, _levels, _grades):
         problems += check(rules)
     for indicator in rules.indicators:
         shown = (
@@ -76,9 +78,11 @@ def _ids(rules: RuleSet) -> Iterator[Problem]:
     listed = list(rules.listed)
     for ident, count in Counter(listed).items():
         if count > 1:  # at the line of its second listing, the one to remove
-            again = [n for n, listed_id in enumerate(listed) if listed_id == ident][1]
+            places = [n for n, listed_id in enumerate(listed) if listed_id == ident]
+            lines = [str(rules.rubric_lines.line(("indicators", n)) or "?") for n in places]
             yield Problem(
-                _rubric_at(rules, "indicators", again), t("lint.listed_twice", id=ident, count=count)
+                _rubric_at(rules, "indicators", places[1]),
+                t("lint.listed_twice", id=ident, count=count, lines=t("list.separator").join(lines)),
             )
     seen: dict[str, str] = {}
     for indicator in rules.indicators:
@@ -86,7 +90,7 @@ def _ids(rules: RuleSet) -> Iterator[Problem]:
         # a row a change made, or a shared one, is not its own file (scorer/rules/changes.py)
         if indicator.id != stem and Path(indicator.path).parent.name == "indicators":
             yield Problem(_at(indicator, "id"), t("lint.id_not_file_name", id=indicator.id, stem=stem))
-        if indicator.id in seen:
+        if indicator.id in seen and seen[indicator.id] != indicator.path:  # one file listed twice: said above
             yield Problem(_at(indicator, "id"), t("lint.id_reused", id=indicator.id, path=seen[indicator.id]))
         seen.setdefault(indicator.id, indicator.path)
         if indicator.id not in listed:
@@ -194,8 +198,7 @@ def _row_place(rules: RuleSet, indicator: Indicator) -> str:
 
 
 def _parent_weights(rules: RuleSet) -> dict[str, Decimal] | None:
-    """Each row's weight in the rubric this one extends; None without one, or when it cannot be read (its
-    problems are said at `extends:`)."""
+    """Each row's weight in the rubric this one extends; None without one, or when it cannot be read."""
     if not rules.extends:
         return None
     from scorer.errors import UserError
