@@ -215,3 +215,27 @@ def test_diff_without_inputs_re_scores_the_new_rubric_s_own_golden_cases(repo: P
     code, out, err = run("diff", "guangzhou-huangpu-bumen/2022", "rules/guangzhou-huangpu-bumen/2023")
     assert code == 0 and "no inputs files" not in err
     assert "case.yaml" in out
+
+
+def test_lint_and_run_name_what_is_there_and_nothing_that_is_not(repo: Path) -> None:
+    """A rubric that extends nothing is not said to extend "—"; the golden places lint names exist in the
+    rules/<id>/<year> layout; `run` names a rubric outside the default family by its id."""
+    shared_row(repo)
+    folder = repo / "rules" / "shenzhen-futian-bumen" / "2022"
+    folder.mkdir(parents=True)
+    (folder / "rubric.yaml").write_text(TINY, encoding="utf-8")
+    code, out, _ = run("lint", "rules/shenzhen-futian-bumen/2022")
+    assert code == 0, out
+    assert (
+        "extends —" not in out and "rules/shenzhen-futian-bumen/2022: 2 rows come from other rubrics" in out
+    )
+    assert "rules/tests/golden" not in out and "tests/golden/2022" in out
+    tiny = repo / "tiny.yaml"
+    tiny.write_text(
+        "rubric: shenzhen-futian-bumen\ndepartment: 测试局\nyear: 2022\nindicators:\n"
+        "  execution: {execution_rate: 95}\n  contracts: {contracts_total: 4, contracts_filed_on_time: 3}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("run", str(tiny))
+    assert code == 0, err
+    assert "Rules: shenzhen-futian-bumen/2022 (sha256:" in out

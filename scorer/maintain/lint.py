@@ -9,6 +9,7 @@ from pathlib import Path
 from scorer.errors import Location, Problem, RulesNotFound
 from scorer.i18n import t
 from scorer.maintain.case_rows import unknown_in_folder
+from scorer.rules.find import own_root
 from scorer.rules.model import RowOrigin, RuleSet
 from scorer.rules.read import read_rules, resolve_rules
 from scorer.sources.shipped import rules_root, shipped_years
@@ -69,12 +70,11 @@ def _golden_cases(folder: Path, rules: RuleSet) -> list[Problem]:
     if rules_root().resolve() in folder.resolve().parents:
         return []
     year = str(rules.year)
-    places = [
-        folder / "golden",
-        folder.parent.parent / "tests" / "golden" / year,
-        folder.parent.parent.parent / "tests" / "golden" / year,
-        Path("tests/golden") / year,
-    ]
+    root = own_root(
+        folder
+    )  # rules/<id>/<year>: the repository is above rules/; rules/<year>: above its parent
+    repository = root.parent if root is not None else folder.parent.parent
+    places = [folder / "golden", repository / "tests" / "golden" / year, Path("tests/golden") / year]
     if any(place.is_dir() and any(place.glob("*.yaml")) for place in places):
         return []
     shown = ", ".join(dict.fromkeys(str(place) for place in places))

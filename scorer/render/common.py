@@ -94,8 +94,17 @@ def facts(result: Result, lang: str) -> list[str]:
             if key in budget
         ]
         lines.append(t("form.budget", lang, parts=t("list.separator", lang).join(parts)))
-    lines.append(t("form.rules", lang, year=result.rules_year, digest=result.rules_digest[:19] + "…"))
+    lines.append(t("form.rules", lang, year=_rubric_name(result), digest=result.rules_digest[:19] + "…"))
     return lines
+
+
+def _rubric_name(result: Result) -> str:
+    """The rubric as `id/year`; the year alone for the default family's, as every earlier output named it."""
+    from scorer.sources.shipped import default_family
+
+    if result.rules_id and result.rules_id != default_family():
+        return f"{result.rules_id}/{result.rules_year}"
+    return str(result.rules_year)
 
 
 def score_cell(indicator: IndicatorResult) -> str:
