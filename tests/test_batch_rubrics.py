@@ -173,3 +173,14 @@ def test_each_rubric_of_a_mixed_batch_is_marked_and_titled_by_its_own_rubric(
     assert "部门整体支出绩效自评表" in own and "部门整体" not in other and "项目支出绩效自评表" in other
     overview = [c.value for row in book["Summary"].iter_rows() for c in row if isinstance(c.value, str)]
     assert any("mof-pmkpi-default/2020 has no recorded sources" in text for text in overview)
+
+
+def test_the_html_page_of_a_mixed_batch_gives_each_table_its_own_id(tmp_path: Path) -> None:
+    import re
+
+    out = tmp_path / "out.html"
+    code, _, err = _batch(str(_folder(tmp_path)), "-o", str(out))
+    assert code == 0, err
+    ids = re.findall(r'\bid="([^"]+)"', out.read_text(encoding="utf-8"))
+    assert len(ids) == len(set(ids)), sorted(ids)
+    assert {"ranking", "losses", "ranking-2", "losses-2"} <= set(ids)
