@@ -59,6 +59,7 @@ def test_a_missing_parent_is_said_with_where_it_was_looked_for(repo: Path) -> No
     child(repo, "extends: guangzhou-huangpu-bumen/2019\n")
     out = lint()
     assert "rubric.yaml:5: extends: no rubric guangzhou-huangpu-bumen/2019 under rules" in out
+    assert "see score rules list); there is: guangzhou-huangpu-bumen/2022" in out  # the shipped year
 
 
 def test_rubrics_that_extend_each_other_are_a_cycle_not_a_hang(repo: Path) -> None:

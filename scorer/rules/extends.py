@@ -20,7 +20,7 @@ from pathlib import Path
 
 from scorer.errors import LineMap, Location, Problem
 from scorer.i18n import t
-from scorer.rules.find import find_rubric, roots_of
+from scorer.rules.find import find_rubric, roots_of, rubrics_of
 from scorer.rules.model import RowOrigin
 from scorer.sources.shipped import RUBRIC_NAME
 from scorer.sources.yaml import YamlDocument, display_path
@@ -105,7 +105,11 @@ def locate(
     found = find_rubric(folder, name)
     if found is None:
         roots = ", ".join(display_path(root) for root in roots_of(folder))
-        problems.append(Problem(where, t("extends.not_found", name=name, roots=roots)))
+        said = t("extends.not_found", name=name, roots=roots)
+        itself = f"{folder.parent.name}/{folder.name}"
+        there = [r for r in rubrics_of(folder, name.split("/")[0]) if r != itself]  # the id's other years
+        said += t("extends.there_are", rubrics=t("list.separator").join(there)) if there else ""
+        problems.append(Problem(where, said))
         return None
     seen = (*chain, folder.resolve())
     if found.resolve() in seen:
