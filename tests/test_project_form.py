@@ -207,3 +207,34 @@ def test_a_projects_workbook_speaks_of_the_project_and_asks_only_what_its_form_u
     keys = {row[1] for row in book["基本情况"].iter_rows(values_only=True)}
     assert {"department", "report.key_tasks"} <= keys
     assert not keys & {"budget.basic", "budget.district_level", "report.procurement_management"}
+
+
+def test_a_projects_name_titles_its_table_report_and_workbook_and_tells_two_projects_apart(
+    tmp_path: Path,
+) -> None:
+    named = PROJECT.replace("department: 示例单位\n", "department: 示例单位\nproject: 道路养护项目\n")
+    assert named != PROJECT
+    (tmp_path / "p.yaml").write_text(named, encoding="utf-8")
+    table = runner.invoke(app, ["run", str(tmp_path / "p.yaml"), "--lang", "zh"])
+    assert table.exit_code == 0, table.stderr
+    assert "2020年度示例单位（道路养护项目）项目支出绩效自评表" in table.stdout
+    report = runner.invoke(app, ["report", str(tmp_path / "p.yaml"), "-f", "markdown", "--lang", "zh"])
+    assert report.stdout.startswith("# 示例单位（道路养护项目）2020年项目支出绩效自评报告")
+    book = tmp_path / "t.xlsx"
+    done = runner.invoke(
+        app, ["template", "--from", str(tmp_path / "p.yaml"), "--lang", "zh", "-o", str(book)]
+    )
+    assert done.exit_code == 0, done.stderr
+    rows = {row[1]: row for row in openpyxl.load_workbook(book)["基本情况"].iter_rows(values_only=True)}
+    assert rows["project"][0] == "项目名称" and rows["project"][2] == "道路养护项目"
+    again = runner.invoke(app, ["run", str(book), "--lang", "zh"])
+    assert again.exit_code == 0, again.stderr
+    assert "示例单位（道路养护项目）" in again.stdout
+    department = runner.invoke(
+        app, ["template", "--rules", "2022", "--lang", "zh", "-o", str(tmp_path / "d.xlsx")]
+    )
+    assert department.exit_code == 0
+    keys = {
+        row[1] for row in openpyxl.load_workbook(tmp_path / "d.xlsx")["基本情况"].iter_rows(values_only=True)
+    }
+    assert "project" not in keys

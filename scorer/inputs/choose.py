@@ -65,6 +65,16 @@ def named_rubric(doc: YamlDocument, named: str, year: object) -> str:
     return str(folder)
 
 
+def rules_named_by(doc: YamlDocument) -> str | None:
+    """The rubric an inputs file names when it is not the default family's (`rubric:`), as `run` finds it; None
+    for a file of the default family or naming none."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    named = data.get("rubric")
+    if not isinstance(named, str) or named.split("/")[0] == default_family():
+        return None
+    return named_rubric(doc, named, data.get("year"))
+
+
 def rules_for_case(explicit: str | None, case: Path) -> str:
     if explicit is not None:
         return explicit

@@ -206,6 +206,7 @@ class _Reader(ReadsTyped):
         profile = Profile(
             **{key: as_text(value) for key, value in (data.get("profile") or {}).items()},
             **{key: as_text(value) for key, value in (data.get("report") or {}).items()},
+            project=as_text(data.get("project") or ""),
         )
         return Department(
             data["department"], year, data.get("units"), budget, indicators, self.doc.path, profile

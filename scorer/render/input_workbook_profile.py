@@ -1,6 +1,7 @@
 """What the clerk's workbook asks on 基本情况 for a rubric, and where each value formulas read is typed there.
 
-A department's form asks every field of layout.PROFILE_FIELDS. A project's (`form: layout: project`) leaves out what its table and report never print (基本支出, 区本级资金, the 绩效/采购/资产管理 texts,
+A department's form asks every field of layout.PROFILE_FIELDS but 项目名称. A project's (`form: layout: project`) asks
+its 项目名称 and leaves out what its table and report never print (基本支出, 区本级资金, the 绩效/采购/资产管理 texts,
 scorer/render/report.py), keeping a part of the budget block a row's formula or a check reads. The rubric's shared
 inputs (`inputs:`) follow, one row each.
 """
@@ -21,7 +22,7 @@ _DEPARTMENT_ONLY = frozenset(
 def profile_fields(rules: RuleSet) -> tuple[tuple[str, str], ...]:
     """The fields 基本情况 asks for `rules`, in order: (key in the inputs file, kind)."""
     if rules.form.layout != "project":
-        return layout.PROFILE_FIELDS
+        return tuple((key, kind) for key, kind in layout.PROFILE_FIELDS if key != "project")
     read = {
         spec.name for indicator in rules.indicators for spec in indicator.inputs if spec.shared == "budget"
     }

@@ -18,7 +18,7 @@ from scorer.engine.result import Result
 from scorer.escape import is_blank
 from scorer.i18n import say, t
 from scorer.invisible import without_invisible
-from scorer.render.common import grade_shown, named, rubric_marks
+from scorer.render.common import department_named, grade_shown, named, rubric_marks
 from scorer.render.project_rows import BUDGET_HEADINGS, HEADINGS, budget_row, budget_values, deviation, lines
 from scorer.rounding import Rounding, fmt
 
@@ -63,7 +63,8 @@ def written(text: str) -> str:
 def blocks(result: Result, lang: str) -> list[Block]:
     profile, project = result.profile, result.form == "project"
     words = _PROJECT if project else _DEPARTMENT  # the report of the rubric's form (its `form: layout`)
-    out: list[Block] = [Heading(0, t(words["title"], lang, year=result.year, department=result.department))]
+    named = department_named(result, lang)  # with its project's name, where given
+    out: list[Block] = [Heading(0, t(words["title"], lang, year=result.year, department=named))]
     out += [Paragraph(mark) for mark in rubric_marks(result, lang)]  # a provisional or earlier year's rubric
     out.append(Heading(1, t(words["basics"], lang)))
     out += _part(t(words["key_tasks"], lang), profile.key_tasks, lang)
