@@ -56,7 +56,8 @@ def score_formula(indicator: Indicator, first_row: int, elsewhere: Mapping[str, 
         return None
     asked = [spec for spec in indicator.inputs if not spec.shared]  # the order of the row's own lines
     cells = {spec.name: _cell(first_row + index) for index, spec in enumerate(asked)}
-    cells.update({spec.name: elsewhere[spec.name] for spec in indicator.inputs if spec.name in elsewhere})
+    # a shared input or budget part on 基本情况 (a row's own input of the same name is its own, as it scores)
+    cells.update({s.name: elsewhere[s.name] for s in indicator.inputs if s.shared and s.name in elsewhere})
     if any(name not in cells for name in indicator.formula_inputs):  # a value typed nowhere in the workbook
         return None
     values = {name: _value(specs[name], cell) for name, cell in cells.items()}
