@@ -184,3 +184,17 @@ def test_the_html_page_of_a_mixed_batch_gives_each_table_its_own_id(tmp_path: Pa
     ids = re.findall(r'\bid="([^"]+)"', out.read_text(encoding="utf-8"))
     assert len(ids) == len(set(ids)), sorted(ids)
     assert {"ranking", "losses", "ranking-2", "losses-2"} <= set(ids)
+
+
+def test_a_file_for_another_rubric_is_refused_at_its_rubric_line_alone(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, projects=1)
+    path = folder / "p0.yaml"
+    path.write_text("shared: {execution_target: 95}\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = _batch(str(folder), "--rules", "2022")
+    assert code == 1
+    said = [line for line in err.splitlines() if "p0.yaml" in line]
+    assert (
+        len(said) == 1 and "p0.yaml:4: rubric:" in said[0] and "use --rules mof-pmkpi-default/2020" in said[0]
+    )
+    done = runner.invoke(app, ["run", str(path), "--rules", "2022", "--lang", "en"])
+    assert done.exit_code == 1 and done.stderr.count("error:") == 1, done.stderr

@@ -46,6 +46,13 @@ def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     if not isinstance(doc.data, dict):
         raise UserError.at(doc.at(()), t("inputs.not_a_mapping"))
     doc = _counts_as_numbers(doc)
+    named = doc.data.get("rubric")
+    other = named_mismatch(rules, named, doc.data.get("year")) if isinstance(named, str) else None
+    if (
+        other is not None
+    ):  # a file for another rubric: that is said alone, not what this rubric makes of its keys
+        where = doc.at(("rubric",), None, "rubric")
+        raise UserError.at(where, t("inputs.other_rubric", named=named, rules=rules.name, likely=other))
     schema = _schema_of(rules)
     problems = validate(doc, schema, indicator_of)
     if problems:
