@@ -140,3 +140,61 @@ def test_a_file_naming_a_rubric_that_cannot_be_read_is_refused_at_its_own_line(
     assert code == 1 and "Traceback" not in err
     assert "p0.yaml:3: rubric: the rubric broken-rubric this file names cannot be read" in err
     assert "rules/broken-rubric/2020/rubric.yaml:4: YAML syntax error" in err
+
+
+def test_each_rubric_of_a_mixed_batch_is_marked_and_titled_by_its_own_rubric(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second rubric provisional: its mark in CSV, and its XLSX sheets' page headers carry its own title."""
+    from scorer.sources import shipped
+
+    root = tmp_path / "data"
+    shutil.copytree(shipped.rules_root(), root / "rules")
+    (root / "schemas").symlink_to(shipped.schemas_dir())
+    rubric = root / "rules" / "mof-pmkpi-default" / "2020" / "rubric.yaml"
+    rubric.write_text(
+        rubric.read_text(encoding="utf-8").replace("status: released", "status: provisional"),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(shipped, "data_root", lambda: root)
+    folder = _folder(tmp_path)
+    code, out, err = _batch(str(folder), "-f", "csv")
+    assert code == 0, err
+    assert "provisional rubric: mof-pmkpi-default/2020 has no recorded sources yet" in out
+    assert "guangzhou-huangpu-bumen/2022 has no recorded" not in out
+    code, _, err = _batch(str(folder), "-o", str(tmp_path / "out.xlsx"))
+    assert code == 0, err
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    own, other = (
+        book["Ranking"].oddHeader.center.text,
+        book["Ranking mof-pmkpi-default_2020"].oddHeader.center.text,
+    )
+    assert "provisional" not in own and "provisional rubric" in other
+    assert "部门整体支出绩效自评表" in own and "部门整体" not in other and "项目支出绩效自评表" in other
+    overview = [c.value for row in book["Summary"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("mof-pmkpi-default/2020 has no recorded sources" in text for text in overview)
+
+
+def test_the_html_page_of_a_mixed_batch_gives_each_table_its_own_id(tmp_path: Path) -> None:
+    import re
+
+    out = tmp_path / "out.html"
+    code, _, err = _batch(str(_folder(tmp_path)), "-o", str(out))
+    assert code == 0, err
+    ids = re.findall(r'\bid="([^"]+)"', out.read_text(encoding="utf-8"))
+    assert len(ids) == len(set(ids)), sorted(ids)
+    assert {"ranking", "losses", "ranking-2", "losses-2"} <= set(ids)
+
+
+def test_a_file_for_another_rubric_is_refused_at_its_rubric_line_alone(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, projects=1)
+    path = folder / "p0.yaml"
+    path.write_text("shared: {execution_target: 95}\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = _batch(str(folder), "--rules", "2022")
+    assert code == 1
+    said = [line for line in err.splitlines() if "p0.yaml" in line]
+    assert (
+        len(said) == 1 and "p0.yaml:4: rubric:" in said[0] and "use --rules mof-pmkpi-default/2020" in said[0]
+    )
+    done = runner.invoke(app, ["run", str(path), "--rules", "2022", "--lang", "en"])
+    assert done.exit_code == 1 and done.stderr.count("error:") == 1, done.stderr

@@ -97,3 +97,13 @@ def test_a_division_by_zero_in_a_check_is_said_not_passed_over(
     )
     code, _, err = _run(tmp_path, rules, _inputs("150").replace("basic: 50", "basic: 0"))
     assert code == 1 and "check carryover_within_budget cannot be judged on these figures" in err
+
+
+def test_a_check_naming_an_unknown_name_is_told_every_kind_of_name_it_may_read(
+    tmp_path: Path, rules_copy: Callable[..., Path]
+) -> None:
+    rules = _rules(rules_copy, CHECKS.replace("carryover_amount <=", "carryover_amout <="))
+    done = runner.invoke(app, ["lint", str(rules), "--lang", "en"])
+    assert done.exit_code == 1
+    assert "check carryover_within_budget cannot be used" in done.stdout
+    assert "a shared input declared under inputs: in rubric.yaml" in done.stdout

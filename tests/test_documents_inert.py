@@ -104,6 +104,16 @@ def test_the_one_writer_writes_no_formula_but_a_computed_score() -> None:
     sheet = openpyxl.Workbook().active
     assert sheet is not None
     put_formula(sheet, 1, 1, '=IFERROR(ROUND(MAX(0,MIN(1,$I$5/$I$6)),2),"")')
+    put_formula(sheet, 1, 1, "=ROUND('Sheet'!$C$9,2)")  # a cell of another sheet of this workbook
+    for hostile in (
+        "='Nope'!$C$9",
+        "='Sheet'!$C$9:$C$10",
+        "='[1]Sheet'!$C$9",
+        "='Sheet'!C9",
+        "=Sheet!$C$9!$A$1",
+    ):
+        with pytest.raises(ValueError):
+            put_formula(sheet, 1, 1, hostile)
     for hostile in ('=HYPERLINK("http://evil","x")', "=Sheet2!$A$1", "=[1]Sheet1!$A$1", '=IF(1,"text","")',
                     "=WEBSERVICE($A$1)", "=secret", "=INDIRECT($A$1)", "=A1:B2", '=CELL("contents",$A$1)'):  # fmt: skip
         with pytest.raises(ValueError):

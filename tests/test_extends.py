@@ -59,6 +59,7 @@ def test_a_missing_parent_is_said_with_where_it_was_looked_for(repo: Path) -> No
     child(repo, "extends: guangzhou-huangpu-bumen/2019\n")
     out = lint()
     assert "rubric.yaml:5: extends: no rubric guangzhou-huangpu-bumen/2019 under rules" in out
+    assert "see score rules list); there is: guangzhou-huangpu-bumen/2022" in out  # the shipped year
 
 
 def test_rubrics_that_extend_each_other_are_a_cycle_not_a_hang(repo: Path) -> None:
@@ -241,3 +242,108 @@ def test_a_rubric_id_is_lower_case_words_joined_by_hyphens(repo: Path) -> None:
         encoding="utf-8",
     )
     assert "rubric.yaml:1: id: 'Guangzhou_Huangpu' is not a rubric's id: lower-case words" in lint()
+
+
+def test_a_change_to_a_row_removed_earlier_says_where_it_was_removed(repo: Path) -> None:
+    path = child(
+        repo,
+        "extends: guangzhou-huangpu-bumen/2022\nchanges:\n  - {remove: asset_inventory}\n"
+        "  - {change: asset_inventory, set: {explanation: 盘点}}\n",
+    )
+    out = lint()
+    removed, changed = (
+        line_of(path, "  - {remove: asset_inventory}"),
+        line_of(path, "  - {change: asset_inventory, set: {explanation: 盘点}}"),
+    )
+    assert (
+        f"rubric.yaml:{changed}: changes[1]: change: the row 'asset_inventory' was removed at "
+        f"rules/guangzhou-huangpu-bumen/2023/rubric.yaml:{removed} (remove)" in out
+    ), out
+    assert "did you mean" not in out and "there is no row" not in out
+
+
+def test_a_weight_sum_broken_by_a_replaced_file_names_that_file_not_another_change(repo: Path) -> None:
+    path = child(
+        repo,
+        "extends: guangzhou-huangpu-bumen/2022\nchanges:\n  - {reweight: budget_execution, weight: 10}\n"
+        "  - {replace: asset_inventory}\n",
+    )
+    source = (RULES_2022 / "indicators" / "asset_inventory.yaml").read_text(encoding="utf-8")
+    row = repo / CHILD / "indicators" / "asset_inventory.yaml"
+    row.parent.mkdir()
+    row.write_text(source.replace("weight: 1\n", "weight: 5\n"), encoding="utf-8")
+    out = lint()
+    extends = line_of(path, "extends: guangzhou-huangpu-bumen/2022")
+    weight = line_of(row, "weight: 5")
+    assert (
+        f"rubric.yaml:{extends}: the indicators weigh 104 in all, but the total is 100; the rows whose weights "
+        f"differ from guangzhou-huangpu-bumen/2022: {CHILD}/indicators/asset_inventory.yaml:{weight} (5; "
+        "guangzhou-huangpu-bumen/2022: 1)" in out
+    ), out
+    assert "[budget_execution]" not in out  # a row reweighted to its parent's weight is not blamed
+
+
+CASE = """\
+name: a removed row still named
+inputs:
+  department: 测试部门
+  year: 2023
+  indicators:
+    asset_inventory: {deductions: [{points: 1, reason: 未盘点}]}
+expect:
+  scores:
+    asset_inventory: 0
+"""
+
+
+def test_a_golden_case_naming_a_removed_row_is_said_at_its_line_with_where_it_was_removed(repo: Path) -> None:
+    path = child(repo, "extends: guangzhou-huangpu-bumen/2022\nchanges:\n  - {remove: asset_inventory}\n"
+                       "  - {reweight: asset_data_quality, weight: 3}\n")  # fmt: skip
+    removed = line_of(path, "  - {remove: asset_inventory}")
+    (repo / CHILD / "golden").mkdir()
+    (repo / CHILD / "golden" / "case.yaml").write_text(CASE, encoding="utf-8")
+    said = f"was removed by guangzhou-huangpu-bumen/2023 at {CHILD}/rubric.yaml:{removed} (remove)"
+    out = lint()
+    assert (
+        f"{CHILD}/golden/case.yaml:6: [asset_inventory] inputs.indicators: the row 'asset_inventory' {said}"
+        in out
+    )
+    assert (
+        f"{CHILD}/golden/case.yaml:9: [asset_inventory] expect.scores: the row 'asset_inventory' {said}"
+        in out
+    )
+    done = runner.invoke(app, ["test", f"{CHILD}/golden", "--rules", CHILD, "--lang", "en"])
+    assert done.exit_code == 1
+    assert f"case.yaml:9: [asset_inventory] expect.scores: the row 'asset_inventory' {said}" in done.stdout
+    assert "did you mean" not in done.stdout and "no such indicator" not in done.stdout
+
+
+def test_score_test_says_a_broken_rubric_s_problem_once_and_tallies_in_the_output_s_language(
+    repo: Path,
+) -> None:
+    child(repo, "extends: guangzhou-huangpu-bumen/2022\nchanges:\n  - {remove: no_such_row}\n")
+    (repo / CHILD / "golden").mkdir()
+    for n in range(3):
+        (repo / CHILD / "golden" / f"case{n}.yaml").write_text(CASE, encoding="utf-8")
+    done = runner.invoke(app, ["test", f"{CHILD}/golden", "--rules", CHILD, "--lang", "zh"])
+    assert done.exit_code == 1
+    assert done.output.count("no_such_row") == 1, done.output
+    assert done.output.rstrip().endswith("0 个通过，3 个未通过")
+
+
+def test_a_row_listed_twice_in_a_child_is_said_once_with_both_lines_and_nothing_follows(repo: Path) -> None:
+    listed = (RULES_2022 / "rubric.yaml").read_text(encoding="utf-8")
+    rows = [line for line in listed.split("indicators:\n", 1)[1].splitlines() if line.startswith("  - ")]
+    path = child(
+        repo, "extends: guangzhou-huangpu-bumen/2022\nindicators:\n" + "\n".join([rows[0], *rows]) + "\n"
+    )
+    first = line_of(path, rows[0])
+    out = lint()
+    errors = [
+        line for line in out.splitlines() if line.startswith(("rules/", "/")) and "(warning)" not in line
+    ]
+    ident = rows[0].removeprefix("  - ")
+    assert errors == [
+        f"{CHILD}/rubric.yaml:{first + 1}: indicator '{ident}' is listed 2 times (lines {first}, {first + 1}); "
+        "delete the extra line"
+    ], out

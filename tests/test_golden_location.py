@@ -53,7 +53,11 @@ def test_diff_says_when_it_found_nothing_to_rescore(tmp_path: Path, monkeypatch:
     shutil.copytree(ILLUSTRATIVE, tmp_path / "a")
     shutil.copytree(ILLUSTRATIVE, tmp_path / "b")
     monkeypatch.chdir(tmp_path)  # no examples/ nor tests/golden/ here
+    result = runner.invoke(app, ["diff", "a", "b"])  # the rubrics' own golden/ cases are re-scored
+    assert result.exit_code == 0 and "--inputs" not in result.stderr
+    shutil.move(tmp_path / "a" / "golden", tmp_path / "cases")
+    shutil.rmtree(tmp_path / "b" / "golden")
     result = runner.invoke(app, ["diff", "a", "b"])
-    assert result.exit_code == 0 and "--inputs" in result.stderr
-    result = runner.invoke(app, ["diff", "a", "b", "--inputs", "b/golden"])
+    assert result.exit_code == 0 and "--inputs" in result.stderr and "b/golden, a/golden" in result.stderr
+    result = runner.invoke(app, ["diff", "a", "b", "--inputs", "cases"])
     assert result.exit_code == 0 and "--inputs" not in result.stderr

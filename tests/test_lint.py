@@ -42,7 +42,7 @@ CASES = [
       "<R>/rubric.yaml:54: listed indicator 'asset_inventory' has no file (did you mean 'asset_inventry'?)"]),
     ("children do not sum to the parent", "rubric.yaml", "{name: 预算编制, weight: 3}", "{name: 预算编制, weight: 4}",
      ["<R>/rubric.yaml:16: the children of '管理效率' sum to 51, but its weight is 50",
-      "<R>/rubric.yaml:17: the indicators under '管理效率 / 预算编制' weigh 3, but '预算编制' weighs 4; their files: ex_ante_evaluation.yaml (3)"]),
+      "<R>/rubric.yaml:17: the indicators under '管理效率 / 预算编制' weigh 3, but '预算编制' weighs 4; their files: <R>/indicators/ex_ante_evaluation.yaml:5 (3)"]),
     ("total does not match", "rubric.yaml", "total: 100", "total: 90",
      ["<R>/rubric.yaml:4: the indicators weigh 100 in all, but the total is 90",
       "<R>/rubric.yaml:9: level-1 weights sum to 100, but the total is 90",

@@ -40,3 +40,13 @@ def test_the_projects_word_report_and_a_departments_report_keep_their_own_titles
     department = (EXAMPLES / "2022-zhengwu-fuwu.yaml").read_text(encoding="utf-8")
     text = _report(tmp_path, department, "-f", "markdown")
     assert "2022年部门整体支出绩效自评报告" in text.splitlines()[0] and "（二）绩效管理" in text
+
+
+def test_the_projects_word_report_has_the_deviation_column_the_workbook_has(tmp_path: Path) -> None:
+    """偏差原因分析及改进措施, with why points were lost, as the .xlsx table and the Markdown report print it."""
+    _report(tmp_path, PROJECT, "-o", str(tmp_path / "r.docx"))
+    tables = docx.Document(str(tmp_path / "r.docx")).tables
+    heads = [[cell.text for cell in table.rows[0].cells] for table in tables]
+    assert all(row[-1] == "偏差原因分析及改进措施" for row in heads), heads
+    texts = [cell.text for table in tables for row in table.rows for cell in row.cells]
+    assert any("实际完成值7%" in text for text in texts)

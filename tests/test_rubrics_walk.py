@@ -100,10 +100,12 @@ def test_a_reweight_that_breaks_the_total_is_said_at_its_line(repo: Path) -> Non
     line = text.splitlines().index("  - reweight: budget_execution") + 1
     code, out, _ = run("lint", "rules/guangzhou-huangpu-bumen/2023")
     assert code == 1
-    assert (
-        f"{NEW}:{line}: [budget_execution] weight: the indicators under '履职效能 / 整体效能' weigh 48" in out
-    )
-    assert "budget_execution as changed at" in out
+    extends = (
+        text.splitlines().index("extends: guangzhou-huangpu-bumen/2022") + 1
+    )  # its levels are the parent's
+    assert f"{NEW}:{extends}: the indicators under '履职效能 / 整体效能' weigh 48" in out
+    assert f"budget_execution as changed at {NEW}:{line} (8; guangzhou-huangpu-bumen/2022: 10)" in out
+    assert "output_targets" not in out  # only the row whose weight differs from the parent's
 
 
 TINY = """\
@@ -196,3 +198,44 @@ def test_a_later_department_without_its_rubric_gets_both_ways_forward(repo: Path
     assert code == 0 and json.loads(out)["rules"]["under_earlier_year"] is True
     code, out, _ = run("run", str(path), "--rules", "guangzhou-huangpu-bumen/2022")
     assert "scored under 2022's rubric (guangzhou-huangpu-bumen/2022): 2024 has no released rubric" in out
+
+
+def test_diff_without_inputs_re_scores_the_new_rubric_s_own_golden_cases(repo: Path) -> None:
+    run("rules", "new", "guangzhou-huangpu-bumen/2023", "--from", "2022")
+    code, _, err = run("diff", "guangzhou-huangpu-bumen/2022", "rules/guangzhou-huangpu-bumen/2023")
+    assert code == 0
+    assert "rules/guangzhou-huangpu-bumen/2023/golden" in err and "looked in: —" not in err
+    assert "--inputs rules/<id>/<year>/golden" in err and "rules/2023/golden" not in err
+    golden = repo / "rules" / "guangzhou-huangpu-bumen" / "2023" / "golden"
+    golden.mkdir()
+    case = (EXAMPLES.parent / "tests" / "golden" / "2022" / "management-losses-give-liang.yaml").read_text(
+        encoding="utf-8"
+    )
+    (golden / "case.yaml").write_text(case.replace("year: 2022", "year: 2023"), encoding="utf-8")
+    code, out, err = run("diff", "guangzhou-huangpu-bumen/2022", "rules/guangzhou-huangpu-bumen/2023")
+    assert code == 0 and "no inputs files" not in err
+    assert "case.yaml" in out
+
+
+def test_lint_and_run_name_what_is_there_and_nothing_that_is_not(repo: Path) -> None:
+    """A rubric that extends nothing is not said to extend "—"; the golden places lint names exist in the
+    rules/<id>/<year> layout; `run` names a rubric outside the default family by its id."""
+    shared_row(repo)
+    folder = repo / "rules" / "shenzhen-futian-bumen" / "2022"
+    folder.mkdir(parents=True)
+    (folder / "rubric.yaml").write_text(TINY, encoding="utf-8")
+    code, out, _ = run("lint", "rules/shenzhen-futian-bumen/2022")
+    assert code == 0, out
+    assert (
+        "extends —" not in out and "rules/shenzhen-futian-bumen/2022: 2 rows come from other rubrics" in out
+    )
+    assert "rules/tests/golden" not in out and "tests/golden/2022" in out
+    tiny = repo / "tiny.yaml"
+    tiny.write_text(
+        "rubric: shenzhen-futian-bumen\ndepartment: 测试局\nyear: 2022\nindicators:\n"
+        "  execution: {execution_rate: 95}\n  contracts: {contracts_total: 4, contracts_filed_on_time: 3}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("run", str(tiny))
+    assert code == 0, err
+    assert "Rules: shenzhen-futian-bumen/2022 (sha256:" in out

@@ -146,3 +146,39 @@ def test_lint_refuses_a_shared_input_named_as_what_formulas_read_already(
     assert lint.exit_code == 1
     assert "inputs.weight: a shared input may not be named 'weight'" in lint.stdout
     assert "inputs.budget_basic: a shared input may not be named 'budget_basic'" in lint.stdout
+
+
+def _previews(book: Path) -> dict[str, str]:
+    from scorer.inputs import workbook_layout as layout
+
+    sheet = openpyxl.load_workbook(book)["指标"]
+    return {
+        str(sheet.cell(row, layout.ID).value): str(sheet.cell(row, layout.SCORE).value)
+        for row in range(layout.FIRST_ROW, sheet.max_row + 1)
+        if str(sheet.cell(row, layout.SCORE).value).startswith("=")
+    }
+
+
+def test_the_workbook_preview_reads_shared_values_on_the_profile_sheet_and_a_rows_own_input_on_its_line(
+    tmp_path: Path, rules_copy: Callable[..., Path]
+) -> None:
+    rules = _rules(rules_copy)
+    book = tmp_path / "t.xlsx"
+    done = runner.invoke(app, ["template", "--rules", str(rules), "--lang", "zh", "-o", str(book)])
+    assert done.exit_code == 0, done.stderr
+    preview = _previews(book)["budget_execution"]
+    assert "'基本情况'!$C$" in preview and "$I$" not in preview.replace("'基本情况'!", "")
+    # a row's own input named as a budget part is the row's own, on its own line, as `score run` reads it
+    own = rules_copy(
+        {"indicators/contract_filing_timeliness.yaml": ("contracts_total", "budget_total")}, name="own"
+    )
+    path = own / "indicators" / "contract_filing_timeliness.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("contracts_total", "budget_total"), encoding="utf-8"
+    )
+    done = runner.invoke(
+        app, ["template", "--rules", str(own), "--lang", "zh", "-o", str(tmp_path / "o.xlsx")]
+    )
+    assert done.exit_code == 0, done.stderr
+    preview = _previews(tmp_path / "o.xlsx")["contract_filing_timeliness"]
+    assert "基本情况" not in preview and "$I$" in preview

@@ -235,3 +235,62 @@ def test_a_value_with_more_decimals_than_a_float_keeps_shows_a_blank_score(tmp_p
     path = _filled(template, tmp_path / "long.xlsx", values)
     assert _scores(path, rules)[BUDGET] == Decimal("9.99")
     assert _recalculated([path], tmp_path / "out")[path.name][BUDGET] in (None, "")
+
+
+SHARED = """
+inputs:
+  execution_target: {type: percent, min: 1, max: 100, label: 预算执行率目标, unit: "%"}
+  year_end_balance: {type: number, min: 0, label: 年末结余, unit: 万元}
+"""
+READS_ELSEWHERE = {
+    BUDGET: (
+        "weight * min(budget_executed / budget_project * 100, execution_target) / execution_target"
+        " if budget_project else weight",
+        None,
+    ),
+    CONTRACTS: (
+        "clamp(weight - year_end_balance / max(budget_total, 1) * 10, 0, weight)",
+        "{places: 1, mode: half_up}",
+    ),
+}
+
+
+def _profile_filled(template: Path, path: Path, profile_values: dict[str, Any], rng: random.Random) -> Path:
+    _filled(template, path, _values(rng))
+    book = openpyxl.load_workbook(path)
+    sheet = book["基本情况"]
+    for row in range(layout.FIRST_ROW, sheet.max_row + 1):
+        key = sheet.cell(row=row, column=layout.P_KEY).value
+        if key in profile_values:
+            sheet.cell(row=row, column=layout.P_VALUE).value = profile_values[key]
+    book.save(path)
+    return path
+
+
+def test_a_row_reading_a_shared_input_or_the_budget_block_shows_score_run_s_score(tmp_path: Path) -> None:
+    """The formula reads the cells of 基本情况 where the shared inputs and the budget block are typed."""
+    rules = _rules(tmp_path / "rules", READS_ELSEWHERE)
+    with (rules / "rubric.yaml").open("a", encoding="utf-8") as rubric:
+        rubric.write(SHARED)
+    template = tmp_path / "template.xlsx"
+    done = runner.invoke(app, ["template", "--rules", str(rules), "--lang", "zh", "-o", str(template)])
+    assert done.exit_code == 0, done.output
+    rng = random.Random("shared-2022")
+    filled = []
+    for n in range(12):
+        project = rng.choice([1000, 3.36, 0, 250.5, rng.randint(1, 5000)])
+        executed = rng.choice([900, project, 0, 1.5, rng.randint(0, 6000)])
+        figures = {
+            "budget.total": rng.choice([1945.54, 0, 100, 12.5]), "budget.basic": 400,
+            "budget.project": project, "budget.executed": executed,
+            "shared.execution_target": rng.choice([95, 100, 80.5, 50]),
+            "shared.year_end_balance": rng.choice([10, 0, 12.25, 300]),
+        }  # fmt: skip
+        filled.append(_profile_filled(template, tmp_path / f"shared-{n}.xlsx", figures, rng))
+    shown = _recalculated(filled, tmp_path / "out")
+    for path in filled:
+        expected = _scores(path, rules)
+        for ident in (BUDGET, CONTRACTS):
+            value = shown[path.name][ident]
+            assert isinstance(value, int | float), (path.name, ident, value)
+            assert Decimal(repr(value)) == expected[ident], (path.name, ident, value, expected[ident])

@@ -33,13 +33,13 @@ def diff(
     from scorer.rules.read import load_rules
 
     with handled():
-        paths = diff_inputs(inputs)
+        old_rules, new_rules = load_rules(old), load_rules(new)
+        paths, looked = diff_inputs(inputs, [new_rules.folder, old_rules.folder])
         documents, read = read_documents(paths)
         plan = plan_files(read, [old, new], {"-o": output}, gathered(paths))
-        old_rules, new_rules = load_rules(old), load_rules(new)
         result = diff_documents(old_rules, new_rules, documents)
         # Only the rules' changes: say so, rather than let silence pass for "no effect".
         if not result.impacts:
-            to_stderr(t("diff.no_inputs", paths=", ".join(str(p) for p in paths) or "—"))
+            to_stderr(t("diff.no_inputs", paths=", ".join(str(p) for p in looked) or "—"))
         text = render(result, fmt, old, new, i18n.language())
         emit(text, output, plan)

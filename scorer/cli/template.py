@@ -27,11 +27,15 @@ def template(
     for_batch: Annotated[bool, typer.Option("--batch", help=_("cli.opt.template_batch"))] = False,
     lang: LangOption = None,
 ) -> None:
-    from scorer.inputs.choose import latest_year
+    from scorer.inputs.choose import latest_year, rules_named_by
+    from scorer.inputs.read import read_document
     from scorer.template.scaffold import refuse_existing, refuse_extension, scaffold_file
 
     with handled():
-        plan = plan_files([targets, given], [latest_year(rules)], {"-o": output})
+        spec = latest_year(rules)
+        if rules is None and given is not None and not for_batch:  # pre-filled under the rubric it names
+            spec = rules_named_by(read_document(given)) or spec
+        plan = plan_files([targets, given], [spec], {"-o": output})
         refuse_extension(output, for_batch)
         refuse_existing(output, force)
         if for_batch:
@@ -40,5 +44,5 @@ def template(
             content, _ = batch_template(latest_year(rules), output, i18n.language())
             emit(content, output, plan)
             return
-        content, _ = scaffold_file(latest_year(rules), targets, given, output, i18n.language())
+        content, _ = scaffold_file(spec, targets, given, output, i18n.language())
         emit(content, output, plan)

@@ -65,6 +65,16 @@ def named_rubric(doc: YamlDocument, named: str, year: object) -> str:
     return str(folder)
 
 
+def rules_named_by(doc: YamlDocument) -> str | None:
+    """The rubric an inputs file names when it is not the default family's (`rubric:`), as `run` finds it; None
+    for a file of the default family or naming none."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    named = data.get("rubric")
+    if not isinstance(named, str) or named.split("/")[0] == default_family():
+        return None
+    return named_rubric(doc, named, data.get("year"))
+
+
 def rules_for_case(explicit: str | None, case: Path) -> str:
     if explicit is not None:
         return explicit
@@ -94,8 +104,15 @@ def golden_folders(given: list[Path] | None) -> list[Path]:
     return folders
 
 
-def diff_inputs(given: list[Path] | None) -> list[Path]:
-    """What `score diff` re-scores: the paths given, else examples/ and tests/golden/ where they exist."""
+def diff_inputs(given: list[Path] | None, folders: list[str]) -> tuple[list[Path], list[Path]]:
+    """What `score diff` re-scores, and every place looked in: the paths given; else the golden cases of the
+    rubrics compared (`folders`, the new one's first: rules/<id>/<year>/golden), examples/ and tests/golden/,
+    where they exist."""
     if given is not None:
-        return given
-    return [p for p in (Path("examples"), Path("tests/golden")) if p.is_dir()]
+        return given, given
+    places = [
+        *dict.fromkeys(Path(folder) / "golden" for folder in folders),
+        Path("examples"),
+        Path("tests/golden"),
+    ]
+    return [p for p in places if p.is_dir()], places

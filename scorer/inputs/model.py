@@ -60,6 +60,7 @@ class Profile(Struct, frozen=True):
     asset_management: str = ""  # 资产管理
     problems: str = ""  # 存在的主要问题
     improvements: str = ""  # 下一步改进措施
+    project: str = ""  # 项目名称 (`project:`), for a project's self-evaluation
 
 
 def department_key(name: str) -> str:

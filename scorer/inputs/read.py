@@ -49,6 +49,13 @@ def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
     if not isinstance(doc.data, dict):
         raise UserError.at(doc.at(()), fact("inputs.not_a_mapping"))
     doc = _counts_as_numbers(doc)
+    named = doc.data.get("rubric")
+    other = named_mismatch(rules, named, doc.data.get("year")) if isinstance(named, str) else None
+    if (
+        other is not None
+    ):  # a file for another rubric: that is said alone, not what this rubric makes of its keys
+        where = doc.at(("rubric",), None, "rubric")
+        raise UserError.at(where, fact("inputs.other_rubric", named=named, rules=rules.name, likely=other))
     schema = _schema_of(rules)
     problems = validate(doc, schema, indicator_of)
     if problems:
@@ -211,6 +218,7 @@ class _Reader(ReadsTyped):
         profile = Profile(
             **{key: as_text(value) for key, value in (data.get("profile") or {}).items()},
             **{key: as_text(value) for key, value in (data.get("report") or {}).items()},
+            project=as_text(data.get("project") or ""),
         )
         return Department(
             data["department"], year, data.get("units"), budget, indicators, self.doc.path, profile

@@ -84,7 +84,7 @@ TARGET_ROWS = 40  # rows offered per workbook; more can be added by copying a ro
 # 基本情况 sheet: one row per field: its label, its key in the inputs file, the value.
 P_LABEL, P_KEY, P_VALUE = 1, 2, 3
 PROFILE_FIELDS = (
-    ("department", "text"), ("year", "integer"), ("rubric", "text"), ("units", "integer"),
+    ("department", "text"), ("project", "text"), ("year", "integer"), ("rubric", "text"), ("units", "integer"),
     ("budget.total", "money"), ("budget.basic", "money"), ("budget.project", "money"),
     ("budget.special", "money"), ("budget.other_development", "money"), ("budget.district_level", "money"),
     ("budget.transfers", "money"), ("budget.executed", "money"),

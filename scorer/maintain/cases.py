@@ -16,6 +16,7 @@ from scorer.facts import Fact, fact
 from scorer.i18n import LANGUAGES, language, say, speaking, t
 from scorer.inputs.model import Department
 from scorer.inputs.read import load_inputs, read_inputs
+from scorer.maintain.case_rows import unknown_rows
 from scorer.maintain.edge_coverage import edge_items, edges_seen
 from scorer.maintain.kind_coverage import kind_items
 from scorer.rounding import Rounding
@@ -32,6 +33,7 @@ class Case:
     expect: dict[str, Any]
     inputs_file: Path | None = None
     inputs_doc: YamlDocument | None = None
+    doc: YamlDocument | None = None  # the case file itself, for the lines of the rows it names
 
 
 @dataclass
@@ -71,9 +73,9 @@ def load_case(path: Path) -> Case:
                 doc.at(("inputs_file",), None, "inputs_file"),
                 fact("cases.inputs_outside", file=repr(data["inputs_file"])),
             )
-        return Case(data["name"], path, data["expect"], inputs_file=inputs_file)
+        return Case(data["name"], path, data["expect"], inputs_file=inputs_file, doc=doc)
     inline = YamlDocument(doc.path, data["inputs"], doc.lines)  # lines of the case file still apply
-    return Case(data["name"], path, data["expect"], inputs_doc=_rebase(inline))
+    return Case(data["name"], path, data["expect"], inputs_doc=_rebase(inline), doc=doc)
 
 
 def _rebase(doc: YamlDocument) -> YamlDocument:
@@ -87,6 +89,10 @@ def _rebase(doc: YamlDocument) -> YamlDocument:
 def run_case(case: Case, rules: RuleSet) -> Outcome:
     outcome = Outcome(case)
     expect = case.expect
+    named = unknown_rows(case.doc, rules) if case.doc is not None else []
+    if named:  # a row the rubric has not (removed, or misspelt): said at the case's line, nothing scored
+        outcome.failures += [str(problem) for problem in named]
+        return outcome
     try:
         department = _read_inputs(case, rules)
     except UserError as exc:
@@ -190,6 +196,7 @@ class CaseReport:
     outcomes: list[Outcome] = field(default_factory=list)
     broken: list[Problem] = field(default_factory=list)  # case files that could not be read
     rule_sets: dict[str, RuleSet] = field(default_factory=dict)
+    unrun: int = 0  # cases not run: the case or its rubric could not be read
 
     @property
     def failed(self) -> list[Outcome]:
@@ -202,15 +209,23 @@ class CaseReport:
 def run_cases(paths: list[Path], rules_for: Callable[[Path], str | Path]) -> CaseReport:
     """Run every case under `paths`; `rules_for(case_path)` names the rules each case is scored with."""
     report = CaseReport()
+    unreadable: set[str] = set()  # rubrics that could not be read: their problems are said once
     for path in discover(paths):
+        key = ""
         try:
             case = load_case(path)
             spec = rules_for(path)
             key = str(spec)
+            if key in unreadable:
+                report.unrun += 1
+                continue
             if key not in report.rule_sets:
                 report.rule_sets[key] = load_rules(spec)
         except UserError as exc:
             report.broken += exc.problems
+            report.unrun += 1
+            if key:
+                unreadable.add(key)
             continue
         report.outcomes.append(run_case(case, report.rule_sets[key]))
     return report

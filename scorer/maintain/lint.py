@@ -8,6 +8,8 @@ from pathlib import Path
 
 from scorer.errors import Location, Problem, RulesNotFound
 from scorer.facts import fact
+from scorer.maintain.case_rows import unknown_in_folder
+from scorer.rules.find import own_root
 from scorer.rules.model import RowOrigin, RuleSet
 from scorer.rules.read import read_rules, resolve_rules
 from scorer.sources.shipped import rules_root, shipped_years
@@ -55,7 +57,7 @@ def lint(specs: list[str]) -> LintReport:
         report.checked.append(str(folder))
         rules, problems = read_rules(Path(folder))
         if rules is not None:
-            problems += _golden_cases(Path(folder), rules)
+            problems += _golden_cases(Path(folder), rules) + unknown_in_folder(Path(folder), rules)
             if rules.origins:
                 report.resolved.append((str(folder), rules.extends, rules.origins))
         report.problems += sorted(problems, key=lambda p: (p.location.path, p.location.line or 0))
@@ -68,12 +70,11 @@ def _golden_cases(folder: Path, rules: RuleSet) -> list[Problem]:
     if rules_root().resolve() in folder.resolve().parents:
         return []
     year = str(rules.year)
-    places = [
-        folder / "golden",
-        folder.parent.parent / "tests" / "golden" / year,
-        folder.parent.parent.parent / "tests" / "golden" / year,
-        Path("tests/golden") / year,
-    ]
+    root = own_root(
+        folder
+    )  # rules/<id>/<year>: the repository is above rules/; rules/<year>: above its parent
+    repository = root.parent if root is not None else folder.parent.parent
+    places = [folder / "golden", repository / "tests" / "golden" / year, Path("tests/golden") / year]
     if any(place.is_dir() and any(place.glob("*.yaml")) for place in places):
         return []
     shown = ", ".join(dict.fromkeys(str(place) for place in places))

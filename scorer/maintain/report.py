@@ -29,7 +29,10 @@ def render_lint(report: LintReport, fmt: str, lang: str) -> str:
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     lines = []
     for folder, parent, origins in report.resolved:  # where each row of a resolved rubric comes from
-        head = t("lint.resolved", lang, folder=folder, parent=parent or "—", rows=len(origins))
+        if parent:
+            head = t("lint.resolved", lang, folder=folder, parent=parent, rows=len(origins))
+        else:  # a rubric of its own that uses rows of others: no parent to name
+            head = t("lint.resolved_used", lang, folder=folder, rows=len(origins))
         lines += [
             one_line(head),
             *(one_line(f"  {row}: {origin_words(o, lang)}") for row, o in origins.items()),
@@ -69,5 +72,5 @@ def render_cases(
     if list_missing:
         lines += [one_line(t("cases.not_exercised", lang, item=item)) for item in covered.words(lang)]
     passed = len(report.outcomes) - len(report.failed)
-    lines.append(t("cases.summary", lang, passed=passed, failed=len(report.failed) + len(report.broken)))
+    lines.append(t("cases.summary", lang, passed=passed, failed=len(report.failed) + report.unrun))
     return "\n".join(lines) + "\n"

@@ -48,8 +48,21 @@ def named(item: IndicatorResult | NodeResult, lang: str) -> str:
 
 def title(result: Result, lang: str) -> str:
     rules_title = result.rules_title_en if lang == "en" and result.rules_title_en else result.rules_title
-    shown = t("form.title", lang, year=result.year, department=result.department, title=rules_title)
+    shown = t(
+        "form.title", lang, year=result.year, department=department_named(result, lang), title=rules_title
+    )
     return shown + "".join(t(short, lang, year=result.rules_year) for short, _ in _marked(result))
+
+
+def department_named(result: Result, lang: str) -> str:
+    """The department as titles name it: with its project's name where the inputs give one (项目名称), so that
+    two projects of one department have titles of their own."""
+    project = result.profile.project
+    return (
+        t("form.project_named", lang, department=result.department, project=project)
+        if project
+        else result.department
+    )
 
 
 def rubric_marks(result: Result, lang: str) -> list[str]:
@@ -94,8 +107,17 @@ def facts(result: Result, lang: str) -> list[str]:
             if key in budget
         ]
         lines.append(t("form.budget", lang, parts=t("list.separator", lang).join(parts)))
-    lines.append(t("form.rules", lang, year=result.rules_year, digest=result.rules_digest[:19] + "…"))
+    lines.append(t("form.rules", lang, year=_rubric_name(result), digest=result.rules_digest[:19] + "…"))
     return lines
+
+
+def _rubric_name(result: Result) -> str:
+    """The rubric as `id/year`; the year alone for the default family's, as every earlier output named it."""
+    from scorer.sources.shipped import default_family
+
+    if result.rules_id and result.rules_id != default_family():
+        return f"{result.rules_id}/{result.rules_year}"
+    return str(result.rules_year)
 
 
 def score_cell(indicator: IndicatorResult) -> str:

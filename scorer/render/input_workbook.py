@@ -29,6 +29,7 @@ from scorer.kinds.targets.model import DeclaredTarget
 from scorer.render.input_workbook_formula import computed_score
 from scorer.render.input_workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
 from scorer.render.input_workbook_look import printed_to_width, tall_enough
+from scorer.render.input_workbook_profile import profile_cells, profile_fields, shared_row
 from scorer.render.xlsx_cells import CELL_LIMIT, choices, put, save, units, workbook
 from scorer.rounding import fmt
 from scorer.rules.model import Indicator, RuleSet
@@ -51,7 +52,8 @@ def build_template(
     book.remove(first)
     sheets = {role: book.create_sheet(t(f"workbook.sheet.{role}", lang)) for role in layout.SHEETS}
     _instructions(sheets[layout.INSTRUCTIONS], rules, lang)
-    _indicators(sheets[layout.INDICATORS], rules, lang, given.get("indicators") or {})
+    elsewhere = profile_cells(rules, sheets[layout.PROFILE].title)
+    _indicators(sheets[layout.INDICATORS], rules, lang, given.get("indicators") or {}, elsewhere)
     _targets(sheets[layout.TARGETS], rules, lang, given.get("indicators") or {}, declared)
     _profile(sheets[layout.PROFILE], rules, lang, given)
     tall_enough(sheets[layout.INSTRUCTIONS])
@@ -120,14 +122,19 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any, *, editable: bool 
 
 def _instructions(sheet: Worksheet, rules: RuleSet, lang: str) -> None:
     sheet.column_dimensions["A"].width = 110
-    put(sheet, 1, 1, t("workbook.instructions_title", lang, year=rules.year)).font = Font(
-        name=FONT, bold=True, size=14
-    )
-    for row, line in enumerate(t("workbook.instructions", lang, year=rules.year).split("\n"), start=3):
+    project = rules.form.layout == "project"  # the form's own words
+    title = "workbook.project.instructions_title" if project else "workbook.instructions_title"
+    put(sheet, 1, 1, t(title, lang, year=rules.year)).font = Font(name=FONT, bold=True, size=14)
+    listed = t("list.separator", lang).join(i.id for i in rules.indicators if i.targets is not None) or "—"
+    words = "workbook.project.instructions" if project else "workbook.instructions"
+    text = t(words, lang, year=rules.year, targets=listed)
+    for row, line in enumerate(text.split("\n"), start=3):
         _put(sheet, row, 1, line)
 
 
-def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any]) -> None:
+def _indicators(
+    sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any], elsewhere: dict[str, str]
+) -> None:
     _header(
         sheet,
         t("workbook.sheet_title", lang, year=rules.year, title=rules.title),
@@ -157,7 +164,7 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
             deduction = deductions[position] if position < len(deductions) else {}
             override = (entry.get("override") or {}) if position == 0 else {}
             typed = _typed_score(indicator, entry, deductions, len(specs)) if position == 0 else None
-            _score(sheet, row, indicator, entry if position == 0 else None, typed, lang)
+            _score(sheet, row, indicator, entry if position == 0 else None, typed, lang, elsewhere)
             _put(sheet, row, layout.POINTS, _given_number(deduction.get("points")), editable=True)
             own = (
                 entry.get("reason") if position == 0 else None
@@ -183,7 +190,13 @@ def _indicators(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, An
 
 
 def _score(
-    sheet: Worksheet, row: int, indicator: Indicator, entry: dict[str, Any] | None, typed: Any, lang: str
+    sheet: Worksheet,
+    row: int,
+    indicator: Indicator,
+    entry: dict[str, Any] | None,
+    typed: Any,
+    lang: str,
+    elsewhere: dict[str, str],
 ) -> None:
     """The 自评分 cell: typed on a judged row's first line; on a computed row it says the score is computed."""
     if entry is not None and asks_score(indicator):
@@ -193,7 +206,7 @@ def _score(
     cell = _put(sheet, row, layout.SCORE, shown)
     cell.fill = PatternFill("solid", fgColor="EDEDED")
     if entry is not None:
-        computed_score(cell, indicator, row)
+        computed_score(cell, indicator, row, elsewhere)
 
 
 def _typed_score(indicator: Indicator, entry: dict[str, Any], deductions: list[Any], rows: int) -> Any:
@@ -321,7 +334,7 @@ def _profile(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any])
         (("workbook.field", 26), ("workbook.key", 24), ("workbook.value", 90)),
         lang,
     )
-    for row, (key, kind) in enumerate(layout.PROFILE_FIELDS, start=layout.FIRST_ROW):
+    for row, (key, kind) in enumerate(profile_fields(rules), start=layout.FIRST_ROW):
         _put(sheet, row, layout.P_LABEL, t(f"workbook.field.{key}", lang))
         _put(sheet, row, layout.P_KEY, key)
         value: Any = given
@@ -340,8 +353,9 @@ def _profile(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any])
             cell.number_format = "0" if kind == "integer" else "#,##0.00"
     shared = given.get("shared") or {}
     shared = shared if isinstance(shared, dict) else {}
-    start = layout.FIRST_ROW + len(layout.PROFILE_FIELDS)
-    for row, spec in enumerate(rules.shared, start=start):  # the inputs several rows use, asked once
+    for row, spec in enumerate(
+        rules.shared, start=shared_row(rules)
+    ):  # the inputs several rows use, asked once
         _put(sheet, row, layout.P_LABEL, spec.label + (f"（{spec.unit}）" if spec.unit else ""))
         _put(sheet, row, layout.P_KEY, f"shared.{spec.name}")
         _put(sheet, row, layout.P_VALUE, _given_number(shared.get(spec.name)), editable=True)

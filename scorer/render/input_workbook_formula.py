@@ -1,5 +1,6 @@
 """The 自评分 a formula row of the clerk's workbook shows as its inputs are typed: the rule's formula written as an
-Excel formula over that row's own input cells (scorer/formula/excel.py), clamped to [0, weight] and rounded as
+Excel formula over that row's own input cells and, for a shared input or a part of the budget block, the cell of
+基本情况 where it is typed (scorer/formula/excel.py), clamped to [0, weight] and rounded as
 the row declares, as `score run` scores it.
 
 It is a preview. The score that counts is `score run`'s, and the reader never reads this cell's value. So it shows
@@ -11,6 +12,8 @@ score is computed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
@@ -27,16 +30,17 @@ _ROUNDING = {"half_up": "ROUND", "down": "ROUNDDOWN", "up": "ROUNDUP", "floor": 
 _NUMBERS = ("number", "integer", "percent")
 
 
-def computed_score(cell: Cell, indicator: Indicator, first_row: int) -> None:
+def computed_score(cell: Cell, indicator: Indicator, first_row: int, elsewhere: Mapping[str, str]) -> None:
     """Put the row's live score into its 自评分 cell (locked, as the template's own), when it can be shown."""
-    formula = score_formula(indicator, first_row)
+    formula = score_formula(indicator, first_row, elsewhere)
     if formula is not None:  # built from the checked tree and cell names only; checked again as it is written
         put_formula(cell.parent, cell.row, cell.column, formula).number_format = "General"  # 9.88, 10
 
 
-def score_formula(indicator: Indicator, first_row: int) -> str | None:
-    """The 自评分 cell's formula for a formula row whose inputs stand on the lines from `first_row` on; None
-    when the row is not such a row or its score cannot be shown faithfully."""
+def score_formula(indicator: Indicator, first_row: int, elsewhere: Mapping[str, str]) -> str | None:
+    """The 自评分 cell's formula for a formula row whose own inputs stand on the lines from `first_row` on, and
+    whose shared inputs and budget parts stand where `elsewhere` says (a sheet-qualified absolute reference, by
+    name); None when the row is not such a row or its score cannot be shown faithfully."""
     formula = indicator.formula
     function = _ROUNDING.get(indicator.rounding.mode)
     if (
@@ -50,8 +54,13 @@ def score_formula(indicator: Indicator, first_row: int) -> str | None:
     specs = {spec.name: spec for spec in indicator.inputs}
     if any(specs[name].type not in _NUMBERS for name in indicator.formula_inputs):
         return None
-    cells = {spec.name: _cell(first_row + index) for index, spec in enumerate(indicator.inputs)}
-    values = {spec.name: _value(spec, cells[spec.name]) for spec in indicator.inputs}
+    asked = [spec for spec in indicator.inputs if not spec.shared]  # the order of the row's own lines
+    cells = {spec.name: _cell(first_row + index) for index, spec in enumerate(asked)}
+    # a shared input or budget part on 基本情况 (a row's own input of the same name is its own, as it scores)
+    cells.update({s.name: elsewhere[s.name] for s in indicator.inputs if s.shared and s.name in elsewhere})
+    if any(name not in cells for name in indicator.formula_inputs):  # a value typed nowhere in the workbook
+        return None
+    values = {name: _value(specs[name], cell) for name, cell in cells.items()}
     try:
         weight = excel_number(indicator.weight)
         guards = [guard for name in indicator.formula_inputs for guard in _guards(specs, name, cells, values)]

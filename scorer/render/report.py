@@ -18,8 +18,8 @@ from scorer.engine.result import Result
 from scorer.escape import is_blank
 from scorer.i18n import say, t
 from scorer.invisible import without_invisible
-from scorer.render.common import grade_shown, named, rubric_marks
-from scorer.render.project_rows import BUDGET_HEADINGS, HEADINGS, budget_row, budget_values, lines
+from scorer.render.common import department_named, grade_shown, named, rubric_marks
+from scorer.render.project_rows import BUDGET_HEADINGS, HEADINGS, budget_row, budget_values, deviation, lines
 from scorer.rounding import Rounding, fmt
 
 _NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|\(\d+\)\s*)")  # "（一）", "(1) "
@@ -63,7 +63,8 @@ def written(text: str) -> str:
 def blocks(result: Result, lang: str) -> list[Block]:
     profile, project = result.profile, result.form == "project"
     words = _PROJECT if project else _DEPARTMENT  # the report of the rubric's form (its `form: layout`)
-    out: list[Block] = [Heading(0, t(words["title"], lang, year=result.year, department=result.department))]
+    named = department_named(result, lang)  # with its project's name, where given
+    out: list[Block] = [Heading(0, t(words["title"], lang, year=result.year, department=named))]
     out += [Paragraph(mark) for mark in rubric_marks(result, lang)]  # a provisional or earlier year's rubric
     out.append(Heading(1, t(words["basics"], lang)))
     out += _part(t(words["key_tasks"], lang), profile.key_tasks, lang)
@@ -162,13 +163,13 @@ def _project_tables(result: Result, lang: str) -> list[Block]:
     values[-1] += "%" if values[-1] else ""  # the rate, kept as its percent number
     scored = budget_row(result)
     if scored is not None:
-        values += [fmt(scored.weight), fmt(scored.score)]
+        values += [fmt(scored.weight), fmt(scored.score), deviation(scored, lang)]
     budget = (tuple(t(key, lang) for key in BUDGET_HEADINGS[: len(values)]), tuple(values))
-    rows: list[tuple[str, ...]] = [tuple(t(key, lang) for key in HEADINGS[:7])]
+    rows: list[tuple[str, ...]] = [tuple(t(key, lang) for key in HEADINGS)]  # as the .xlsx table prints it
     for line in lines(result, lang):
         cells = (line.level1, line.level2, line.level3, line.target, line.actual)
-        rows.append((*cells, fmt(line.weight), fmt(line.score)))
-    rows.append((t("form.total", lang), "", "", "", "", fmt(result.max), fmt(result.total)))
+        rows.append((*cells, fmt(line.weight), fmt(line.score), line.deviation))
+    rows.append((t("form.total", lang), "", "", "", "", fmt(result.max), fmt(result.total), ""))
     return [Table(budget), Table(tuple(rows))] if scored is not None else [Table(tuple(rows))]
 
 

@@ -97,15 +97,15 @@ _SAME_SHEET_CELL = re.compile(r"\$[A-Z]{1,3}\$[1-9][0-9]{0,6}")
 
 
 def put_formula(sheet: Worksheet, row: int, column: int, formula: str) -> Cell:
-    """Write a formula `score` built into a cell, when it holds only the functions, cells of this sheet, numbers
-    and the few fixed texts above: never a text from a file, a link, another sheet or file, or a name."""
+    """Write a formula `score` built into a cell, when it holds only the functions, cells of this workbook's own
+    sheets, numbers and the few fixed texts above: never a text from a file, a link, another file, or a name."""
     from openpyxl.formula import Tokenizer
 
     for token in Tokenizer(formula).items:
         kind, value = (token.type, token.subtype), token.value
         allowed = (
             kind == ("FUNC", "OPEN") and value[:-1] in FORMULA_FUNCTIONS
-            or kind == ("OPERAND", "RANGE") and _SAME_SHEET_CELL.fullmatch(value) is not None
+            or kind == ("OPERAND", "RANGE") and _own_cell(sheet, value)
             or kind == ("OPERAND", "TEXT") and value in FORMULA_TEXTS
             or kind in (("OPERAND", "NUMBER"), ("OPERAND", "LOGICAL"), ("FUNC", "CLOSE"), ("SEP", "ARG"),
                         ("PAREN", "OPEN"), ("PAREN", "CLOSE"), ("OPERATOR-INFIX", ""), ("OPERATOR-PREFIX", ""))
@@ -116,6 +116,16 @@ def put_formula(sheet: Worksheet, row: int, column: int, formula: str) -> Cell:
     cell.value = formula
     cell.data_type = "f"
     return cell
+
+
+def _own_cell(sheet: Worksheet, reference: str) -> bool:
+    """One absolute cell of this sheet ($I$8), or of another sheet of the same workbook ('基本情况'!$C$9)."""
+    title, mark, cell = reference.rpartition("!")
+    if not mark:
+        return _SAME_SHEET_CELL.fullmatch(cell) is not None
+    if title.startswith("'") and title.endswith("'") and len(title) > 1:
+        title = title[1:-1].replace("''", "'")
+    return title in sheet.parent.sheetnames and _SAME_SHEET_CELL.fullmatch(cell) is not None
 
 
 def units(text: str) -> int:

@@ -53,6 +53,7 @@ class Changes:
             Path(doc.path).stem: doc for doc in own_rows
         }  # this rubric's files, until a change takes one
         self.extends = parent is not None
+        self.removed: dict[str, Location] = {}  # a row a `remove:` took out, at that change
         self.used: dict[Path, Resolved | None] = {}  # the rubrics whose rows `use:` names, as resolved
         listed = rubric.data.get("indicators")
         base = parent.rubric.data.get("indicators") if parent else None
@@ -92,6 +93,12 @@ class Changes:
         ident = change[verbs[0]]
         if not isinstance(ident, str):
             return  # the schema names the value that is not a row's id
+        if verbs[0] != "add" and ident in self.removed:  # taken out by an earlier change of this rubric
+            gone = self.removed[ident]
+            self._fail(
+                where, fact("changes.removed_earlier", verb=verbs[0], id=ident, at=f"{gone.path}:{gone.line}")
+            )
+            return
         if verbs[0] != "add" and ident not in self.rows:
             hint = did_you_mean(ident, self.rows)
             source = self.source or fact("changes.this_rubric")
@@ -117,6 +124,7 @@ class Changes:
         self._position(index, change, ident)
 
     def _remove(self, index: int, change: dict[str, Any], ident: str, where: Location) -> None:
+        self.removed[ident] = self.rubric.at(("changes", index, "remove"), None, "remove")
         del self.rows[ident]
         self.origins.pop(ident, None)
         self.order = [i for i in self.order if i != ident]

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from scorer.errors import Location, Problem, did_you_mean
-from scorer.facts import Message, fact, joined, said, separated
+from scorer.facts import fact, said, separated
 from scorer.formula.evaluate import DivisionByZero, Formula, FormulaError
 from scorer.kinds.base import fixed_names
 from scorer.kinds.registry import declared, kind
@@ -21,10 +21,14 @@ from scorer.sources.schema import field_name
 
 def check_rule_set(rules: RuleSet, complete: bool = True) -> list[Problem]:
     """Every problem of a rule set. Not `complete` (some file could not be read): only what holds without it."""
+    from scorer.rules.check_weights import weights  # it places its problems with this module's `rubric_at`
+
     problems: list[Problem] = []
-    for check in (
-        (_year, _identity, _ids, _levels, _weights, _grades) if complete else (_year, _levels, _grades)
-    ):
+    twice = len(set(rules.listed)) != len(
+        rules.listed
+    )  # its sums count a row twice: the listing is said alone
+    whole = (_year, _identity, _ids, _levels, *(() if twice else (weights,)), _grades)
+    for check in whole if complete else (_year, _levels, _grades):
         problems += check(rules)
     for indicator in rules.indicators:
         shown = (
@@ -46,7 +50,7 @@ def _year(rules: RuleSet) -> Iterator[Problem]:
     name = Path(rules.folder).name
     if name.isdigit() and len(name) == 4 and int(name) != rules.year:
         yield Problem(
-            _rubric_at(rules, "year"),
+            rubric_at(rules, "year"),
             fact("lint.folder_year", name=name, year=rules.year),
         )
 
@@ -57,18 +61,18 @@ def _identity(rules: RuleSet) -> Iterator[Problem]:
     folder = Path(rules.folder)
     laid_out = folder.name.isdigit() and folder.parent.parent.name == "rules"  # rules/<id>/<year>/
     if rules.id and laid_out and folder.parent.name != rules.id:
-        yield Problem(_rubric_at(rules, "id"), fact("lint.folder_id", name=folder.parent.name, id=rules.id))
+        yield Problem(rubric_at(rules, "id"), fact("lint.folder_id", name=folder.parent.name, id=rules.id))
     if rules.status == "provisional":
         yield Problem(
-            _rubric_at(rules, "status"), fact("lint.provisional", name=rules.name), severity="warning"
+            rubric_at(rules, "status"), fact("lint.provisional", name=rules.name), severity="warning"
         )
     elif rules.provisional:
         yield Problem(
-            _rubric_at(rules, "provenance"), fact("lint.released_without_sources"), severity="warning"
+            rubric_at(rules, "provenance"), fact("lint.released_without_sources"), severity="warning"
         )
 
 
-def _rubric_at(rules: RuleSet, *path: str | int) -> Location:
+def rubric_at(rules: RuleSet, *path: str | int) -> Location:
     return Location(rules.rubric_path, rules.rubric_lines.line(tuple(path)))
 
 
@@ -80,9 +84,16 @@ def _ids(rules: RuleSet) -> Iterator[Problem]:
     listed = list(rules.listed)
     for ident, count in Counter(listed).items():
         if count > 1:  # at the line of its second listing, the one to remove
-            again = [n for n, listed_id in enumerate(listed) if listed_id == ident][1]
+            places = [n for n, listed_id in enumerate(listed) if listed_id == ident]
+            lines = [str(rules.rubric_lines.line(("indicators", n)) or "?") for n in places]
             yield Problem(
-                _rubric_at(rules, "indicators", again), fact("lint.listed_twice", id=ident, count=count)
+                rubric_at(rules, "indicators", places[1]),
+                fact(
+                    "lint.listed_twice",
+                    id=ident,
+                    count=count,
+                    lines=separated(fact("list.separator"), map(said, lines)),
+                ),
             )
     seen: dict[str, str] = {}
     for indicator in rules.indicators:
@@ -90,7 +101,7 @@ def _ids(rules: RuleSet) -> Iterator[Problem]:
         # a row a change made, or a shared one, is not its own file (scorer/rules/changes.py)
         if indicator.id != stem and Path(indicator.path).parent.name == "indicators":
             yield Problem(_at(indicator, "id"), fact("lint.id_not_file_name", id=indicator.id, stem=stem))
-        if indicator.id in seen:
+        if indicator.id in seen and seen[indicator.id] != indicator.path:  # one file listed twice: said above
             yield Problem(
                 _at(indicator, "id"), fact("lint.id_reused", id=indicator.id, path=seen[indicator.id])
             )
@@ -104,7 +115,7 @@ def _ids(rules: RuleSet) -> Iterator[Problem]:
         if ident not in seen:
             hint = did_you_mean(ident, seen)
             yield Problem(
-                _rubric_at(rules, "indicators", index), fact("lint.listed_no_file", id=ident, hint=hint)
+                rubric_at(rules, "indicators", index), fact("lint.listed_no_file", id=ident, hint=hint)
             )
 
 
@@ -125,98 +136,34 @@ def _levels(rules: RuleSet) -> Iterator[Problem]:
             )
 
 
-def _weights(rules: RuleSet) -> Iterator[Problem]:
-    level_sum = sum((level.weight for level in rules.levels), Decimal(0))
-    if level_sum != rules.total:
-        yield Problem(
-            _rubric_at(rules, "levels"),
-            fact("lint.level_sum", sum=level_sum, total=rules.total),
-        )
-    for index, level in enumerate(rules.levels):
-        child_sum = sum((weight for _, weight in level.children), Decimal(0))
-        if child_sum != level.weight:
-            yield Problem(
-                _rubric_at(rules, "levels", index, "children"),
-                fact("lint.children_sum", name=level.name, sum=child_sum, weight=level.weight),
-            )
-        for child_index, (child, weight) in enumerate(level.children):
-            members = [i for i in rules.indicators if i.level1 == level.name and i.level2 == child]
-            total = sum((i.weight for i in members), Decimal(0))
-            if members and total != weight:
-                files = separated(
-                    said(", "), (joined(_row_file(rules, i), f" ({i.weight})") for i in members)
-                )
-                yield Problem(
-                    _changed_at(rules, members)
-                    or _rubric_at(rules, "levels", index, "children", child_index),
-                    fact(
-                        "lint.members_weight",
-                        level1=level.name,
-                        child=child,
-                        sum=total,
-                        weight=weight,
-                        files=files,
-                    ),
-                )
-            if not members:
-                yield Problem(
-                    _rubric_at(rules, "levels", index, "children", child_index),
-                    fact("lint.no_members", level1=level.name, child=child),
-                )
-    indicator_sum = sum((i.weight for i in rules.indicators), Decimal(0))
-    if indicator_sum != rules.total:
-        yield Problem(
-            _changed_at(rules, list(rules.indicators)) or _rubric_at(rules, "total"),
-            fact("lint.indicator_sum", sum=indicator_sum, total=rules.total),
-        )
-
-
-def _row_file(rules: RuleSet, indicator: Indicator) -> Message:
-    """A row's file, or for a row a change made (scorer/rules/changes.py) its id and that change's place."""
-    origin = rules.origins.get(indicator.id)
-    if origin is not None and origin.change:
-        return fact("lint.changed_row", id=indicator.id, change=origin.change)
-    return said(Path(indicator.path).name)
-
-
-def _changed_at(rules: RuleSet, members: list[Indicator]) -> Location | None:
-    """The place of the last change that set the weight of one of `members`: where a sum broken by a
-    reweight is mended."""
-    changed = [o for i in members if (o := rules.origins.get(i.id)) and o.reweighted]
-    if not changed:
-        return None
-    last = max(changed, key=lambda o: o.change_line if isinstance(o.change_line, int) else 0)
-    return Location(last.change_path, last.change_line, last.row, "weight")
-
-
 def _grades(rules: RuleSet) -> Iterator[Problem]:
     bands = sorted(enumerate(rules.grades), key=lambda pair: pair[1].min)
     names = Counter(g.name for g in rules.grades)
     for name, count in names.items():
         if count > 1:
-            yield Problem(_rubric_at(rules, "grades"), fact("lint.grade_repeated", name=name, count=count))
+            yield Problem(rubric_at(rules, "grades"), fact("lint.grade_repeated", name=name, count=count))
     for index, grade in bands:
         if grade.min >= grade.max:
-            yield Problem(_rubric_at(rules, "grades", index), fact("lint.grade_min_max", name=grade.name))
+            yield Problem(rubric_at(rules, "grades", index), fact("lint.grade_min_max", name=grade.name))
     if bands and bands[0][1].min != 0:
         yield Problem(
-            _rubric_at(rules, "grades", bands[0][0]),
+            rubric_at(rules, "grades", bands[0][0]),
             fact("lint.lowest_grade", name=bands[0][1].name, min=bands[0][1].min),
         )
     if bands and bands[-1][1].max != rules.total:
         yield Problem(
-            _rubric_at(rules, "grades", bands[-1][0]),
+            rubric_at(rules, "grades", bands[-1][0]),
             fact("lint.top_grade", name=bands[-1][1].name, max=f"{bands[-1][1].max:f}", total=rules.total),
         )
     for (_, lower), (index, upper) in zip(bands, bands[1:], strict=False):
         if lower.max < upper.min:
             yield Problem(
-                _rubric_at(rules, "grades", index),
+                rubric_at(rules, "grades", index),
                 fact("lint.grade_gap", lower=lower.name, to=lower.max, upper=upper.name, start=upper.min),
             )
         elif lower.max > upper.min:
             yield Problem(
-                _rubric_at(rules, "grades", index),
+                rubric_at(rules, "grades", index),
                 fact("lint.grade_overlap", lower=lower.name, to=lower.max, upper=upper.name, start=upper.min),
             )
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from msgspec import Struct, field
 
 from scorer.errors import LineMap, Location, Problem
-from scorer.facts import fact
-from scorer.rules.find import find_rubric, roots_of
+from scorer.facts import Message, fact, joined, said, separated
+from scorer.rules.find import find_rubric, roots_of, rubrics_of
 from scorer.rules.model import RowOrigin
 from scorer.sources.shipped import RUBRIC_NAME
 from scorer.sources.yaml import YamlDocument, display_path
@@ -104,7 +104,13 @@ def locate(
     found = find_rubric(folder, name)
     if found is None:
         roots = ", ".join(display_path(root) for root in roots_of(folder))
-        problems.append(Problem(where, fact("extends.not_found", name=name, roots=roots)))
+        message: Message = fact("extends.not_found", name=name, roots=roots)
+        itself = f"{folder.parent.name}/{folder.name}"
+        there = [r for r in rubrics_of(folder, name.split("/")[0]) if r != itself]  # the id's other years
+        if there:
+            listed = separated(fact("list.separator"), map(said, there))
+            message = joined(message, fact("extends.there_are", rubrics=listed))
+        problems.append(Problem(where, message))
         return None
     seen = (*chain, folder.resolve())
     if found.resolve() in seen:

@@ -44,6 +44,22 @@ def find_rubric(folder: Path, name: str) -> Path | None:
     return None
 
 
+def rubrics_of(folder: Path, ident: str) -> list[str]:
+    """The rubrics `id/year` of the id `ident` that the rubric in `folder` could name, for a hint."""
+    if not RUBRIC_ID.fullmatch(ident):
+        return []
+    found = []
+    for root in roots_of(folder):
+        place = root / ident
+        years = (
+            sorted(p.name for p in place.iterdir() if re.fullmatch(r"\d{4}", p.name))
+            if place.is_dir()
+            else []
+        )
+        found += [f"{ident}/{year}" for year in years if _inside(root, [ident, year], "rubric.yaml")]
+    return list(dict.fromkeys(found))
+
+
 def split_use(name: str) -> tuple[str, str] | None:
     """`_shared/<name>` → ("_shared", name); `id/year/row` → ("id/year", row); anything else → None."""
     shared = _SHARED_ROW.fullmatch(name)

@@ -16,9 +16,9 @@ from typing import Any
 from scorer.batch.report import given
 from scorer.batch.report.common import (
     counts_line,
+    every_rubric_marks,
     has_history,
     missing_line,
-    rubric_marks,
     rubrics_line,
     shown,
     signed,
@@ -106,7 +106,7 @@ def _overall(body: Any, summary: Summary) -> None:
     # The rubric's marks, 本年缺报 and how many files were no submission: said to leaders too, with no path.
     others = t("batch.others_title", lang, count=len(summary.others)) if summary.others else ""
     several = [rubrics_line(summary) or ""]  # the other rubrics' departments: ranked apart, not here
-    for line in (*rubric_marks(summary), *several, missing_line(summary), others):
+    for line in (*every_rubric_marks(summary), *several, missing_line(summary), others):
         if line:
             body.paragraph(line)
 

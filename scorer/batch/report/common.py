@@ -52,6 +52,12 @@ def rubric_marks(summary: Summary) -> list[str]:
     return marks
 
 
+def every_rubric_marks(summary: Summary) -> list[str]:
+    """What the summary says of each rubric it ranks (its own, then each other rubric's): a mark left out for a
+    second rubric would pass its provisional scores as final."""
+    return [mark for each in (summary, *summary.groups.values()) for mark in rubric_marks(each)]
+
+
 def counts_line(summary: Summary) -> str:
     mean = summary.mean_total()
     line = t("batch.counts", summary.lang, scored=len(summary.entries), refused=len(summary.refusals))

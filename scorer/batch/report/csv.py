@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from scorer.batch.report import given
 from scorer.batch.report.common import (
+    every_rubric_marks,
     group_line,
     has_history,
     has_stated,
@@ -21,7 +22,6 @@ from scorer.batch.report.common import (
     ranking_headers,
     ranking_row,
     rubric_groups,
-    rubric_marks,
     shown,
 )
 from scorer.batch.summary import Entry, Summary
@@ -62,7 +62,9 @@ def _rows(summary: Summary) -> Iterator[Sequence[object]]:
             t("batch.problem", summary.lang),
         ]
         yield from ([o.place, words(problem, summary.lang)] for o in summary.others for problem in o.problems)
-    yield from ([mark] for mark in rubric_marks(summary))  # a provisional or earlier year's rubric, said last
+    yield from (
+        [mark] for mark in every_rubric_marks(summary)
+    )  # a provisional or earlier year's rubric, last
 
 
 def _ranking(summary: Summary, named: bool) -> Iterator[Sequence[object]]:

@@ -162,10 +162,11 @@ def pieces(summary: Summary, options: RenderOptions) -> Iterator[str]:
     yield from _part(_ranking_table(summary))
     yield from _part([_losses_table(summary)])
     yield from _part(_history_table(summary) if has_history(summary) else [])
-    for group in summary.groups.values():  # each other rubric's departments, ranked apart
+    # each other rubric's departments, ranked apart; their tables' ids numbered (ranking-2, losses-2, …)
+    for number, group in enumerate(summary.groups.values(), start=2):
         yield from _part([f"<h2>{_e(group_line(group))}</h2>", f'<p class="meta">{_e(title(group))}</p>'])
-        yield from _part(_ranking_table(group))
-        yield from _part([_losses_table(group)])
+        yield from _part(_ranking_table(group, f"-{number}"))
+        yield from _part([_losses_table(group, f"-{number}")])
     for listed in (
         notes_list(summary),
         given_list(summary),
@@ -296,7 +297,7 @@ def _losses_chart(summary: Summary) -> str:
     return _hbars(rows, scale, t("batch.losses", summary.lang))
 
 
-def _ranking_table(summary: Summary) -> Iterator[str]:
+def _ranking_table(summary: Summary, suffix: str = "") -> Iterator[str]:
     lang = summary.lang
     history = has_history(summary)
     heads = ranking_columns(summary)
@@ -313,7 +314,10 @@ def _ranking_table(summary: Summary) -> Iterator[str]:
     head = "".join(f"<th>{_e(h)}</th>" for h in heads)
     yield f'<h2>{_e(t("batch.ranking", lang))}</h2><p class="note">{_e(t("batch.ties", lang))}</p>'
     yield from _paged(
-        _ranking_rows(summary, stated, history, identity), f"<thead><tr>{head}</tr></thead>", "ranking", lang
+        _ranking_rows(summary, stated, history, identity),
+        f"<thead><tr>{head}</tr></thead>",
+        f"ranking{suffix}",
+        lang,
     )
 
 
@@ -334,7 +338,7 @@ def _ranking_rows(summary: Summary, stated: bool, history: bool, identity: bool)
         )
 
 
-def _losses_table(summary: Summary) -> str:
+def _losses_table(summary: Summary, suffix: str = "") -> str:
     lang = summary.lang
     head = "".join(f"<th>{_e(h)}</th>" for h in losses_headers(lang))
     rows = [
@@ -345,7 +349,7 @@ def _losses_table(summary: Summary) -> str:
     ]
     return (
         f"<h2>{_e(t('batch.losses', lang))}</h2>"
-        f'<table id="losses"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<table id="losses{suffix}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
 
 

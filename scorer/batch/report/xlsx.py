@@ -32,6 +32,7 @@ from scorer.batch.report.common import (
     ranking_headers,
     ranking_row,
     reasons_line,
+    rubric_marks,
     rubrics_line,
     rules_line,
     title,
@@ -68,15 +69,17 @@ def write_to(summary: Summary, options: RenderOptions, out: BinaryIO) -> None:
 
 def _write(summary: Summary, book: Workbook, out: BinaryIO) -> None:
     lang = summary.lang
-    heading = print_heading(summary)
 
     for default in list(book.worksheets):  # the ordinary mode's first sheet: each is made below
         book.remove(default)
 
-    def sheet(key: str, header: int | None, widths: Iterable[float], rubric: str = "") -> Worksheet:
-        wanted = f"{t(key, lang)} {rubric}" if rubric else t(key, lang)  # another rubric's: named by it
+    def sheet(
+        key: str, header: int | None, widths: Iterable[float], group: Summary | None = None
+    ) -> Worksheet:
+        # another rubric's sheet: named by it, and its printed pages titled by it, with its marks
+        wanted = f"{t(key, lang)} {group.rubric}" if group is not None else t(key, lang)
         made_sheet: Any = book.create_sheet(sheet_title(wanted, {n.casefold() for n in book.sheetnames}))
-        _for_print(made_sheet, header, heading, lang)
+        _for_print(made_sheet, header, print_heading(group or summary), lang)
         for column, width in enumerate(widths, start=1):
             made_sheet.column_dimensions[get_column_letter(column)].width = width
         return made_sheet  # type: ignore[no-any-return]
@@ -92,8 +95,8 @@ def _write(summary: Summary, book: Workbook, out: BinaryIO) -> None:
         _given(sheet("batch.sheet.given", 2, [6, 30, 12, 24, 10, 10, 60]), summary)
     _places(sheet("batch.sheet.places", None, [6, 40, 60]), summary)
     for group in summary.groups.values():  # each other rubric's departments, ranked apart
-        _ranking(sheet("batch.sheet.ranking", 1, _ranking_widths(group), group.rubric), group)
-        _losses(sheet("batch.sheet.losses", 1, [26, 12, 8, 12, 10, 80], group.rubric), group)
+        _ranking(sheet("batch.sheet.ranking", 1, _ranking_widths(group), group), group)
+        _losses(sheet("batch.sheet.losses", 1, [26, 12, 8, 12, 10, 80], group), group)
     for each in (summary, *summary.groups.values()) if summary.kept is not None else ():
         _department_sheets(book, each)
     save_to(book, out)
@@ -229,7 +232,12 @@ def _overview(sheet: Worksheet, summary: Summary) -> None:
     first = made(sheet, 1, 1, print_heading(summary))
     first.font = Font(name=FONT, bold=True, size=14)
     rows.add(1, [first])
-    several = rubrics_line(summary) or ""  # several rubrics: each named, with its sheets
+    several = (
+        rubrics_line(summary) or ""
+    )  # several rubrics: each named, with its sheets, and the others' marks
+    several = t("list.separator", lang).join(
+        [several, *(mark for group in summary.groups.values() for mark in rubric_marks(group))]
+    )
     for row, text in (
         (2, rules_line(summary)),
         (3, counts_line(summary)),
