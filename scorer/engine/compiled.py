@@ -12,12 +12,10 @@ The compiled rows belong to the scoring plan kept in the rule set's `derived` me
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 
-from scorer.engine.errors import EngineError
 from scorer.engine.result import IndicatorResult
-from scorer.engine.row import ZERO, metric_values, score_indicator, steps_when_read
-from scorer.facts import Message, fact, said
+from scorer.engine.row import ZERO, check_score, metric_values, score_indicator, steps_when_read
+from scorer.facts import fact, said
 from scorer.inputs.model import IndicatorInputs
 from scorer.kinds.base import KindScore
 from scorer.kinds.registry import kind
@@ -64,7 +62,7 @@ class _CompiledRow:
             notes.append(fact("note.deductions_exhausted", base=base.score))
             score = ZERO
         _improve(improvements, inputs.improvement)
-        _check(indicator, score, reasons)
+        check_score(indicator, score, reasons)
         return IndicatorResult(
             id=indicator.id,
             name=indicator.name,
@@ -91,13 +89,3 @@ class _CompiledRow:
 def _improve(improvements: list[str], text: str) -> None:
     if text and text not in improvements:
         improvements.append(text)
-
-
-def _check(indicator: Indicator, score: Decimal, reasons: list[Message]) -> None:
-    """What every result holds: a score within [0, weight], and a reason for every point lost."""
-    if not ZERO <= score <= indicator.weight:
-        raise EngineError(said(f"{indicator.id}: score {score} outside [0, {indicator.weight}]"))
-    if score < indicator.weight and not reasons:
-        raise EngineError(
-            said(f"{indicator.id}: {score} of {indicator.weight} without a reason for the loss")
-        )

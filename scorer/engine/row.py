@@ -116,12 +116,7 @@ class _Builder(kinds.Row):
         else:
             score = self._deduct(self._base())
         self._improve(inputs.improvement)
-        if not ZERO <= score <= indicator.weight:
-            raise EngineError(said(f"{indicator.id}: score {score} outside [0, {indicator.weight}]"))
-        if score < indicator.weight and not self.reasons:
-            raise EngineError(
-                said(f"{indicator.id}: {score} of {indicator.weight} without a reason for the loss")
-            )
+        check_score(indicator, score, self.reasons)
         return IndicatorResult(
             id=indicator.id,
             name=indicator.name,
@@ -258,3 +253,14 @@ def metric_values(indicator: Indicator, inputs: IndicatorInputs, year: int) -> t
             value = None  # e.g. a zero denominator: shown as "cannot be computed"
         shown.append(MetricValue(metric.id, metric.name, value, metric.unit))
     return tuple(shown)
+
+
+def check_score(indicator: Indicator, score: Decimal, reasons: list[Message]) -> None:
+    """What every result holds, however it was scored: a score within [0, weight], and a reason for every point
+    lost."""
+    if not ZERO <= score <= indicator.weight:
+        raise EngineError(said(f"{indicator.id}: score {score} outside [0, {indicator.weight}]"))
+    if score < indicator.weight and not reasons:
+        raise EngineError(
+            said(f"{indicator.id}: {score} of {indicator.weight} without a reason for the loss")
+        )
