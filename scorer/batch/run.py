@@ -128,9 +128,7 @@ def run_batch(paths: list[Path], rules: RuleSet | Rubrics, lang: str, run: Batch
             if isinstance(outcome, Scored):
                 result = outcome.result
                 named = Named(result.department, result.year, project_of(result))
-                first = _duplicate_of(named, seen, outcome.rubric)
-                if first is not None:
-                    outcome = _refuse_duplicate(outcome.source, named, first)
+                outcome = _checked(outcome, named, seen, run) or outcome
             if isinstance(outcome, Scored):
                 _take(outcome, seen.summary(outcome.rubric), run, writer, lang)
             elif isinstance(outcome, Other):
@@ -212,10 +210,9 @@ def _briefly(
         if isinstance(outcome, Briefed):
             place, got = outcome.source.place, outcome.brief
             named = Named(got.department, got.year, got.project)
-            first = _duplicate_of(named, seen, outcome.rubric)
-            if first is not None:
-                duplicate = _refuse_duplicate(outcome.source, named, first)
-                summary.refuse(place, duplicate.problems)
+            refused = _checked(outcome, named, seen, run)
+            if refused is not None:
+                summary.refuse(place, refused.problems)
             else:
                 seen.summary(outcome.rubric).add_brief(outcome.brief, place)
                 if run.on_line and outcome.line is not None:
@@ -285,6 +282,22 @@ class Named:
 
         unit = department_key(self.department)
         return unit if self.project is None else f"{unit}\x00{department_key(self.project)}"
+
+
+def _checked(outcome: Scored | Briefed, named: Named, groups: _Groups, run: BatchRun) -> Refused | None:
+    """The refusal of a submission the batch cannot take (a second copy, or a project where an option knows
+    departments alone), or None."""
+    from scorer.errors import Problem
+    from scorer.facts import fact
+
+    option = "--db" if run.db else "--aliases" if run.aliases else "--adjustments" if run.adjustments else ""
+    if named.project is not None and option:  # each of them keys by the department: projects would merge
+        source = outcome.source
+        rubric = groups.summary(outcome.rubric).rubric
+        message = fact("batch.projects_by_unit_only", option=option, rubric=rubric)
+        return Refused(source, (Problem(Location(source.display, source.where), message),))
+    first = _duplicate_of(named, groups, outcome.rubric)
+    return None if first is None else _refuse_duplicate(outcome.source, named, first)
 
 
 def _duplicate_of(named: Named, groups: _Groups, rubric: str) -> str | None:

@@ -77,7 +77,9 @@ class Entry:
     overrides: tuple[Given, ...] = ()  # the department's own scores in place of the computed ones
     adjustments: tuple[Given, ...] = ()  # the bureau's 复核调整, each with the department's own score
     unadjusted_total: Decimal | None = None  # the total before the bureau's adjustments (not `stated`)
-    project: str | None = None  # 项目名称 under a project rubric ("" when the file names none); None otherwise
+    project: str | None = (
+        None  # 项目名称 under a project rubric ("" when the file names none); None otherwise
+    )
 
     @property
     def change(self) -> Decimal | None:

@@ -26,12 +26,12 @@ from scorer.batch.report.common import (
     name_columns,
     names,
     ranking_columns,
-    stated_at,
     reasons_line,
     rubrics_line,
     rules_line,
     shown,
     signed,
+    stated_at,
     title,
 )
 from scorer.batch.report.html_parts import Signed as _Signed
