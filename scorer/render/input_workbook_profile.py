@@ -19,6 +19,22 @@ _DEPARTMENT_ONLY = frozenset(
 )
 
 
+# What a project's form words its own way (单位名称, 项目概况 …): the catalogue's workbook.project.field.<key>.
+_PROJECT_WORDS = frozenset({"department", "profile.goal", "profile.achieved", "report.key_tasks"})
+
+
+def field_label(rules: RuleSet, key: str) -> str:
+    """The catalogue key of the label 基本情况 shows for the field `key` under `rules`."""
+    if rules.form.layout == "project" and key in _PROJECT_WORDS:
+        return f"workbook.project.field.{key}"
+    return f"workbook.field.{key}"
+
+
+def profile_title(rules: RuleSet) -> str:
+    """The catalogue key of 基本情况's title: a department's, or a project's."""
+    return "workbook.project.profile_title" if rules.form.layout == "project" else "workbook.profile_title"
+
+
 def profile_fields(rules: RuleSet) -> tuple[tuple[str, str], ...]:
     """The fields 基本情况 asks for `rules`, in order: (key in the inputs file, kind)."""
     if rules.form.layout != "project":
