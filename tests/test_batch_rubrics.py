@@ -116,7 +116,7 @@ def test_a_project_twice_is_a_duplicate_within_its_rubric_and_a_batch_of_project
     for name in ("a.yaml", "b.yaml"):
         (folder / name).write_text(PROJECT, encoding="utf-8")
     code, out, err = _batch(str(folder))
-    assert code == 1 and "b.yaml: '示例单位' for 2020 is already in this batch (from " in err
+    assert code == 1 and "b.yaml: this file and " in err and "neither names its project (project:" in err
     assert "refused (1 scored and written)" in err
 
 
