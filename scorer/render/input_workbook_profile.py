@@ -20,12 +20,12 @@ _DEPARTMENT_ONLY = frozenset(
 
 
 # What a project's form words its own way (单位名称, 项目概况 …): the catalogue's workbook.project.field.<key>.
-_PROJECT_WORDS = frozenset({"department", "profile.goal", "profile.achieved", "report.key_tasks"})
+PROJECT_WORDS = frozenset({"department", "profile.goal", "profile.achieved", "report.key_tasks"})
 
 
 def field_label(rules: RuleSet, key: str) -> str:
     """The catalogue key of the label 基本情况 shows for the field `key` under `rules`."""
-    if rules.form.layout == "project" and key in _PROJECT_WORDS:
+    if rules.form.layout == "project" and key in PROJECT_WORDS:
         return f"workbook.project.field.{key}"
     return f"workbook.field.{key}"
 
