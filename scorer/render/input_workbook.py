@@ -30,7 +30,7 @@ from scorer.render.input_workbook_formula import computed_score
 from scorer.render.input_workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
 from scorer.render.input_workbook_look import printed_to_width, tall_enough
 from scorer.render.input_workbook_profile import (
-    field_label,
+    in_project_words,
     profile_cells,
     profile_fields,
     profile_title,
@@ -341,7 +341,9 @@ def _profile(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any])
         lang,
     )
     for row, (key, kind) in enumerate(profile_fields(rules), start=layout.FIRST_ROW):
-        _put(sheet, row, layout.P_LABEL, t(field_label(rules, key), lang))
+        project = in_project_words(rules, key)
+        label = t(f"workbook.project.field.{key}", lang) if project else t(f"workbook.field.{key}", lang)
+        _put(sheet, row, layout.P_LABEL, label)
         _put(sheet, row, layout.P_KEY, key)
         value: Any = given
         for part in key.split("."):

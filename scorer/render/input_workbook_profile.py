@@ -23,11 +23,9 @@ _DEPARTMENT_ONLY = frozenset(
 PROJECT_WORDS = frozenset({"department", "profile.goal", "profile.achieved", "report.key_tasks"})
 
 
-def field_label(rules: RuleSet, key: str) -> str:
-    """The catalogue key of the label 基本情况 shows for the field `key` under `rules`."""
-    if rules.form.layout == "project" and key in PROJECT_WORDS:
-        return f"workbook.project.field.{key}"
-    return f"workbook.field.{key}"
+def in_project_words(rules: RuleSet, key: str) -> bool:
+    """Whether 基本情况 labels the field `key` in a project form's words (workbook.project.field.<key>)."""
+    return rules.form.layout == "project" and key in PROJECT_WORDS
 
 
 def profile_title(rules: RuleSet) -> str:
