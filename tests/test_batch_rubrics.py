@@ -45,10 +45,12 @@ def test_a_file_naming_its_rubric_is_scored_against_it_and_ranked_apart(tmp_path
         i for i, row in enumerate(rows) if row and row[0].startswith("Scored under mof-pmkpi-default")
     )
     projects = rows[start + 2 : start + 4]
-    # Ranked among the projects alone: the first project is 1, not 2 behind the department.
-    assert [(r[0], r[2], r[-1]) for r in projects] == [
-        ("1", "91.00", "mof-pmkpi-default/2020"),
-        ("2", "90.00", "mof-pmkpi-default/2020"),
+    # Ranked among the projects alone: the first project is 1, not 2 behind the department; the project's
+    # name (none given here) has its column beside the unit's.
+    assert rows[start + 1][1:3] == ["Unit", "Project"]
+    assert [(r[0], r[2], r[3], r[-1]) for r in projects] == [
+        ("1", "", "91.00", "mof-pmkpi-default/2020"),
+        ("2", "", "90.00", "mof-pmkpi-default/2020"),
     ]
     code, table, _ = _batch(str(tmp_path / "in"))
     assert "guangzhou-huangpu-bumen/2022 (1), mof-pmkpi-default/2020 (2)" in table
@@ -114,7 +116,7 @@ def test_a_project_twice_is_a_duplicate_within_its_rubric_and_a_batch_of_project
     for name in ("a.yaml", "b.yaml"):
         (folder / name).write_text(PROJECT, encoding="utf-8")
     code, out, err = _batch(str(folder))
-    assert code == 1 and "b.yaml: '示例单位' for 2020 is already in this batch (from " in err
+    assert code == 1 and "b.yaml: this file and " in err and "neither names its project (project:" in err
     assert "refused (1 scored and written)" in err
 
 

@@ -18,6 +18,7 @@ from scorer.i18n import LANGUAGES, t
 from scorer.i18n.compile import compiled
 from scorer.inputs.columns import PER_INDICATOR, PER_JUDGED
 from scorer.inputs.workbook_layout import PROFILE_FIELDS, SHEETS
+from scorer.render.input_workbook_profile import PROJECT_WORDS
 from scorer.rounding import ROUNDING_MODES
 from scorer.web.states import STATE_NAMES
 from tests.conftest import VALID_INPUTS
@@ -46,6 +47,7 @@ DYNAMIC_FAMILIES = {
     },
     "workbook.sheet.": set(SHEETS),  # scorer/render/input_workbook.py, scorer/inputs/workbook.py
     "workbook.field.": {key for key, _ in PROFILE_FIELDS},  # the 基本情况 sheet's labels
+    "workbook.project.field.": set(PROJECT_WORDS),  # the same, in a project form's words
     "batch.col.": {*PER_INDICATOR, *PER_JUDGED},  # scorer/inputs/columns.py: a batch sheet's per-indicator columns
     "web.status.": set(STATE_NAMES),  # scorer/web: a filing's states
     "web.action.": {  # scorer/web/workflow.py and its callers: the log's actions

@@ -90,6 +90,7 @@ class Entries:
                     "" if item.own is None else str(item.own),
                 ]
         fields.append("" if entry.unadjusted_total is None else str(entry.unadjusted_total))
+        fields.append("" if entry.project is None else "=" + entry.project)  # "=": a project's name, even ""
         self._buffer += _pack(fields)
         self._starts.append(len(self._buffer))
         self._orders.append(entry.order)
@@ -122,11 +123,11 @@ class Entries:
                 indicator, score, reason, own = (next(fields) for _ in range(4))
                 items.append(Given(indicator, Decimal(score), reason, Decimal(own) if own else None))
             given.append(tuple(items))
-        unadjusted = next(fields)
+        unadjusted, project = next(fields), next(fields)
         return self._make(
             self._orders[index], department, int(year), Decimal(total), self._grades[int(grade)], numbers, place,
             self._previous.get(index), notes, Decimal(stated) if stated else None, identity, given[0], given[1],
-            Decimal(unadjusted) if unadjusted else None,
+            Decimal(unadjusted) if unadjusted else None, project[1:] if project else None,
         )  # fmt: skip
 
     def __iter__(self) -> Iterator[Any]:

@@ -31,6 +31,7 @@ from scorer.errors import Location, Problem, UserError
 from scorer.escape import one_line
 from scorer.facts import fact
 from scorer.i18n import say, t
+from scorer.render.common import department_named
 from scorer.render.problems import field_words, lines
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class Returns:
         result = outcome.result
         fill(table, result, self.lang)
         opinion(book.create_sheet(t("returns.sheet", self.lang)), outcome, self.lang)
-        self._add(f"{result.department}", save(book))
+        self._add(department_named(result, self.lang), save(book))  # with its project's name, where given
 
     def refused(self, place: str, problems: tuple[Problem, ...]) -> None:
         from scorer.render.xlsx_cells import save, workbook

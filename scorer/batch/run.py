@@ -30,7 +30,7 @@ from scorer.batch.stream import (
     score_stream,
     worded,
 )
-from scorer.batch.summary import Previous, Summary
+from scorer.batch.summary import Previous, Summary, project_of
 from scorer.engine.result import Result
 from scorer.errors import Location, Problem
 from scorer.immutable import let_go
@@ -127,9 +127,8 @@ def run_batch(paths: list[Path], rules: RuleSet | Rubrics, lang: str, run: Batch
         for outcome in score_stream(sources, rubrics, run.jobs, run.adjustments):
             if isinstance(outcome, Scored):
                 result = outcome.result
-                first = _duplicate_of(result.department, result.year, seen, outcome.rubric)
-                if first is not None:
-                    outcome = _refuse_duplicate(outcome.source, result.department, result.year, first)
+                named = Named(result.department, result.year, project_of(result))
+                outcome = _checked(outcome, named, seen, run) or outcome
             if isinstance(outcome, Scored):
                 _take(outcome, seen.summary(outcome.rubric), run, writer, lang)
             elif isinstance(outcome, Other):
@@ -209,11 +208,11 @@ def _briefly(
 ) -> None:
     for outcome in outcomes:
         if isinstance(outcome, Briefed):
-            place, department, year = outcome.source.place, outcome.brief.department, outcome.brief.year
-            first = _duplicate_of(department, year, seen, outcome.rubric)
-            if first is not None:
-                duplicate = _refuse_duplicate(outcome.source, department, year, first)
-                summary.refuse(place, duplicate.problems)
+            place, got = outcome.source.place, outcome.brief
+            named = Named(got.department, got.year, got.project)
+            refused = _checked(outcome, named, seen, run)
+            if refused is not None:
+                summary.refuse(place, refused.problems)
             else:
                 seen.summary(outcome.rubric).add_brief(outcome.brief, place)
                 if run.on_line and outcome.line is not None:
@@ -267,28 +266,67 @@ class _Groups:
         return self.seen.setdefault(rubric, Seen())
 
 
-def _duplicate_of(department: str, year: int, groups: _Groups, rubric: str) -> str | None:
-    """Where the same department (by `department_key`: `财政局` and `财政局\u3000` are one) and year was read
-    before in this batch under the same rubric, or None (and it is noted: the next entry of that rubric's
-    summary is this one)."""
-    from scorer.inputs.model import department_key
+@dataclass(frozen=True)
+class Named:
+    """Who a submission is of: its department (under a project rubric, the unit), year and project (None under
+    a department's rubric; "" when a project's file names none)."""
 
-    summary = groups.summary(rubric)
-    key = department_key(department)
-    position = groups.first(rubric).first(key, year, len(summary.entries))
-    if position is None:
-        return None
-    first = summary.entries[position]
-    if department_key(first.department) != key or first.year != year:
-        return None  # two names with one 8-byte digest: not the same department (never seen in practice)
-    return str(first.place)
+    department: str
+    year: int
+    project: str | None = None
+
+    def key(self) -> str:
+        """One department (by `department_key`: `财政局` and `财政局\u3000` are one) and, under a project rubric,
+        one of its projects (by the same key): two projects of one unit are two submissions."""
+        from scorer.inputs.model import department_key
+
+        unit = department_key(self.department)
+        return unit if self.project is None else f"{unit}\x00{department_key(self.project)}"
 
 
-def _refuse_duplicate(source: Source, department: str, year: int, first: str) -> Refused:
-    """A department and year already scored in this batch: refused, so that neither the ranking counts it twice
-    nor the history database keeps only whichever came last."""
+def _checked(outcome: Scored | Briefed, named: Named, groups: _Groups, run: BatchRun) -> Refused | None:
+    """The refusal of a submission the batch cannot take (a second copy, or a project where an option knows
+    departments alone), or None."""
     from scorer.errors import Problem
     from scorer.facts import fact
 
-    message = fact("batch.duplicate", department=department, year=year, first=first)
+    option = "--db" if run.db else "--aliases" if run.aliases else "--adjustments" if run.adjustments else ""
+    if named.project is not None and option:  # each of them keys by the department: projects would merge
+        source = outcome.source
+        rubric = groups.summary(outcome.rubric).rubric
+        message = fact("batch.projects_by_unit_only", option=option, rubric=rubric)
+        return Refused(source, (Problem(Location(source.display, source.where), message),))
+    first = _duplicate_of(named, groups, outcome.rubric)
+    return None if first is None else _refuse_duplicate(outcome.source, named, first)
+
+
+def _duplicate_of(named: Named, groups: _Groups, rubric: str) -> str | None:
+    """Where the same submission (`Named.key`) and year was read before in this batch under the same rubric, or
+    None (and it is noted: the next entry of that rubric's summary is this one)."""
+    summary = groups.summary(rubric)
+    key = named.key()
+    position = groups.first(rubric).first(key, named.year, len(summary.entries))
+    if position is None:
+        return None
+    first = summary.entries[position]
+    if Named(first.department, first.year, first.project).key() != key or first.year != named.year:
+        return None  # two names with one 8-byte digest: not the same submission (never seen in practice)
+    return str(first.place)
+
+
+def _refuse_duplicate(source: Source, named: Named, first: str) -> Refused:
+    """A submission and year already scored in this batch: refused, so that neither the ranking counts it twice
+    nor the history database keeps only whichever came last. Two files of one unit that both leave out their
+    project's name cannot be told apart: each is asked to name its project."""
+    from scorer.errors import Problem
+    from scorer.facts import fact
+
+    department, year = named.department, named.year
+    if named.project is None:
+        message = fact("batch.duplicate", department=department, year=year, first=first)
+    elif named.project.strip():
+        message = fact("batch.duplicate_project", department=department, project=named.project, year=year,
+                       first=first)  # fmt: skip
+    else:
+        message = fact("batch.project_unnamed", department=department, year=year, first=first)
     return Refused(source, (Problem(Location(source.display, source.where), message),))

@@ -77,6 +77,9 @@ class Entry:
     overrides: tuple[Given, ...] = ()  # the department's own scores in place of the computed ones
     adjustments: tuple[Given, ...] = ()  # the bureau's 复核调整, each with the department's own score
     unadjusted_total: Decimal | None = None  # the total before the bureau's adjustments (not `stated`)
+    project: str | None = (
+        None  # 项目名称 under a project rubric ("" when the file names none); None otherwise
+    )
 
     @property
     def change(self) -> Decimal | None:
@@ -160,6 +163,7 @@ class Summary:
             for child, weight in level.children
         )
         self.entries = Entries(Entry)  # packed: a few megabytes for 100,000 departments
+        self.projects = rules.form.layout == "project"  # each entry is a project of a unit: 项目名称 is shown
         self.refusals: list[Refusal] = []
         self.others: list[Refusal] = []  # files that are no submission, each with why: listed, never scored
         self.last_year: int | None = None  # the year before, when the history database holds it
@@ -209,7 +213,7 @@ class Summary:
         """As `add`, from what the summary takes of a result (a worker process sends back only that)."""
         entry = Entry(
             self._seen, seen.department, seen.year, seen.total, seen.grade, seen.subtotals, place, previous,
-            seen.notes, seen.stated, identity, seen.overrides, seen.adjustments, seen.unadjusted_total,
+            seen.notes, seen.stated, identity, seen.overrides, seen.adjustments, seen.unadjusted_total, seen.project,
         )  # fmt: skip
         self._seen += 1
         self.entries.append(entry)
@@ -294,6 +298,7 @@ class Brief:
     overrides: tuple[Given, ...] = ()
     adjustments: tuple[Given, ...] = ()
     unadjusted_total: Decimal | None = None
+    project: str | None = None  # 项目名称 under a project rubric (`form: layout: project`), None otherwise
 
 
 def brief(
@@ -327,8 +332,14 @@ def brief(
     review = review or Review(overrides_of(result))
     return Brief(
         result.department, result.year, result.total, result.grade, subtotals, losses, notes, stated,
-        review.overrides, review.adjustments, review.unadjusted_total,
+        review.overrides, review.adjustments, review.unadjusted_total, project_of(result),
     )  # fmt: skip
+
+
+def project_of(result: Result) -> str | None:
+    """The project a result is of, under a project rubric ("" when its file names none); None for a department's
+    form, whose batch knows the department alone."""
+    return result.profile.project if result.form == "project" else None
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")

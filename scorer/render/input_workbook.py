@@ -29,7 +29,13 @@ from scorer.kinds.targets.model import DeclaredTarget
 from scorer.render.input_workbook_formula import computed_score
 from scorer.render.input_workbook_kinds import CHOICE_TYPES, choose_from, given_choice, kind_rows
 from scorer.render.input_workbook_look import printed_to_width, tall_enough
-from scorer.render.input_workbook_profile import profile_cells, profile_fields, shared_row
+from scorer.render.input_workbook_profile import (
+    in_project_words,
+    profile_cells,
+    profile_fields,
+    profile_title,
+    shared_row,
+)
 from scorer.render.xlsx_cells import CELL_LIMIT, choices, put, save, units, workbook
 from scorer.rounding import fmt
 from scorer.rules.model import Indicator, RuleSet
@@ -330,12 +336,14 @@ def _targets(
 def _profile(sheet: Worksheet, rules: RuleSet, lang: str, given: dict[str, Any]) -> None:
     _header(
         sheet,
-        t("workbook.profile_title", lang),
+        t(profile_title(rules), lang),
         (("workbook.field", 26), ("workbook.key", 24), ("workbook.value", 90)),
         lang,
     )
     for row, (key, kind) in enumerate(profile_fields(rules), start=layout.FIRST_ROW):
-        _put(sheet, row, layout.P_LABEL, t(f"workbook.field.{key}", lang))
+        project = in_project_words(rules, key)
+        label = t(f"workbook.project.field.{key}", lang) if project else t(f"workbook.field.{key}", lang)
+        _put(sheet, row, layout.P_LABEL, label)
         _put(sheet, row, layout.P_KEY, key)
         value: Any = given
         for part in key.split("."):

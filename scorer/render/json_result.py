@@ -28,6 +28,7 @@ def _head(result: Result) -> dict[str, Any]:
     upward = result.next_band
     return {
         "department": result.department,
+        **({"project": result.profile.project} if result.form == "project" else {}),  # a project's own name
         "year": result.year,
         "rules": {
             "year": str(result.rules_year),

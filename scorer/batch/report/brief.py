@@ -19,6 +19,8 @@ from scorer.batch.report.common import (
     every_rubric_marks,
     has_history,
     missing_line,
+    name_columns,
+    names,
     rubrics_line,
     shown,
     signed,
@@ -34,6 +36,7 @@ TOP = 10  # departments at each end of the ranking
 LOSSES = 8  # loss points listed
 MOVERS = 5  # departments risen and fallen most
 RANKED = (16, 100, 27, 27)  # the ranking tables' columns, in millimetres
+RANKED_PROJECTS = (16, 50, 50, 27, 27)  # the same with the unit and its project
 SHARE = Rounding(1, "half_up")  # a grade's share of the departments, in percent
 
 
@@ -128,21 +131,17 @@ def _ends(document: Any, body: Any, summary: Summary) -> None:
     """The ten highest totals and the ten lowest (all of them, once, when there are twenty or fewer)."""
     lang = summary.lang
     ranked = summary.ranked()
-    heads = [
-        t("batch.rank", lang),
-        t("batch.department", lang),
-        t("batch.total", lang),
-        t("batch.grade", lang),
-    ]
-    rows = [[rank, entry.department, entry.total, entry.grade] for rank, entry in ranked]
+    heads = [t("batch.rank", lang), *name_columns(summary), t("batch.total", lang), t("batch.grade", lang)]
+    rows = [[rank, *names(entry), entry.total, entry.grade] for rank, entry in ranked]
+    widths = RANKED_PROJECTS if summary.projects else RANKED
     if len(rows) <= 2 * TOP:
         body.paragraph(t("batch.ranking", lang), "Heading 1")
-        _table(document, heads, rows, RANKED)  # type: ignore[arg-type]
+        _table(document, heads, rows, widths)  # type: ignore[arg-type]
         return
     body.paragraph(t("brief.top", lang, count=TOP), "Heading 1")
-    _table(document, heads, rows[:TOP], RANKED)  # type: ignore[arg-type]
+    _table(document, heads, rows[:TOP], widths)  # type: ignore[arg-type]
     body.paragraph(t("brief.bottom", lang, count=TOP), "Heading 1")
-    _table(document, heads, rows[-TOP:], RANKED)  # type: ignore[arg-type]
+    _table(document, heads, rows[-TOP:], widths)  # type: ignore[arg-type]
 
 
 def _losses(document: Any, body: Any, summary: Summary) -> None:

@@ -93,13 +93,38 @@ def group_line(group: Summary) -> str:
 def ranking_columns(summary: Summary) -> list[str]:
     """Rank, department, total, grade and the level-2 subtotals: the ranking's first columns in every format."""
     lang = summary.lang
-    heads = [
-        t("batch.rank", lang),
-        t("batch.department", lang),
-        t("batch.total", lang),
-        t("batch.grade", lang),
-    ]
+    heads = [t("batch.rank", lang), *name_columns(summary), t("batch.total", lang), t("batch.grade", lang)]
     return heads + [node.name for node in summary.nodes]
+
+
+def name_columns(summary: Summary) -> list[str]:
+    """Who each row is: the department; under a project rubric the unit and the project, side by side."""
+    if summary.projects:
+        return [t("batch.unit", summary.lang), t("batch.project", summary.lang)]
+    return [t("batch.department", summary.lang)]
+
+
+def names(entry: Entry) -> list[str]:
+    """An entry's cells under `name_columns`."""
+    return [entry.department] if entry.project is None else [entry.department, entry.project]
+
+
+def display_name(entry: Entry, lang: str) -> str:
+    """An entry's name in one piece (a chart's label, the terminal's last column): the department, or the unit
+    with its project's name in brackets."""
+    if not entry.project:
+        return entry.department
+    return t("form.project_named", lang, department=entry.department, project=entry.project)
+
+
+def name_heading(summary: Summary) -> str:
+    """The heading of `display_name`."""
+    return t("batch.unit_project" if summary.projects else "batch.department", summary.lang)
+
+
+def stated_at(names: list[str]) -> int:
+    """Where a 自评表's own total goes in a ranking row: after the rank, the names and the total."""
+    return 2 + len(names)
 
 
 def has_stated(summary: Summary) -> bool:
@@ -113,7 +138,7 @@ def ranking_headers(summary: Summary, with_history: bool, places: bool = True) -
     lang = summary.lang
     heads = ranking_columns(summary)
     if has_stated(summary):
-        heads.insert(3, t("batch.stated", lang))
+        heads.insert(stated_at(name_columns(summary)), t("batch.stated", lang))
     if with_history:
         heads += [t("batch.previous_year", lang), t("batch.previous_total", lang), t("batch.change", lang),
                   t("batch.previous_grade", lang)]  # fmt: skip
@@ -136,9 +161,10 @@ def ranking_row(
 ) -> list[str | int | Decimal]:
     """A ranking row; `stated`: with the department's own total (a 自评表's) after the recomputed one;
     `identity`: how it stands against last year (新增, merged, renamed); `places`: with the file it was read from."""
-    row: list[str | int | Decimal] = [rank, entry.department, entry.total, entry.grade, *entry.subtotals]
+    named = names(entry)
+    row: list[str | int | Decimal] = [rank, *named, entry.total, entry.grade, *entry.subtotals]
     if stated:
-        row.insert(3, entry.stated if entry.stated is not None else "")
+        row.insert(stated_at(named), entry.stated if entry.stated is not None else "")
     if with_history:
         previous = entry.previous
         row += (

@@ -17,17 +17,21 @@ from decimal import Decimal
 from scorer.batch.report import given
 from scorer.batch.report.common import (
     counts_line,
+    display_name,
     group_line,
     has_history,
     has_stated,
     losses_headers,
     moved_text,
+    name_columns,
+    names,
     ranking_columns,
     reasons_line,
     rubrics_line,
     rules_line,
     shown,
     signed,
+    stated_at,
     title,
 )
 from scorer.batch.report.html_parts import Signed as _Signed
@@ -98,6 +102,7 @@ def ranking_data(summary: Summary) -> Iterator[dict[str, object]]:
         {
             "rank": rank,
             "department": e.department,
+            **({} if e.project is None else {"project": e.project}),  # under a project rubric alone
             "total": to_json_number(e.total),
             "grade": e.grade,
             "subtotals": [to_json_number(v) for v in e.subtotals],
@@ -262,7 +267,7 @@ def _hbars(rows: list[tuple[str, Decimal, Decimal, str, str, str]], scale: Decim
 def _ranking_chart(summary: Summary) -> str:
     ranked = summary.ranked()[:RANKING_CHART_MAX]
     rows = [
-        (f"{rank}. {e.department}", e.total, summary.max, shown(e.total), _grade_colour(summary, e.grade),
+        (f"{rank}. {display_name(e, summary.lang)}", e.total, summary.max, shown(e.total), _grade_colour(summary, e.grade),
          f'class="rank-bar" data-total="{fmt(e.total)}"')
         for rank, e in ranked
     ]  # fmt: skip
@@ -303,7 +308,7 @@ def _ranking_table(summary: Summary, suffix: str = "") -> Iterator[str]:
     heads = ranking_columns(summary)
     stated = has_stated(summary)
     if stated:
-        heads.insert(3, t("batch.stated", lang))
+        heads.insert(stated_at(name_columns(summary)), t("batch.stated", lang))
     if history:
         heads.append(t("batch.change", lang))
     identity = summary.last_year is not None
@@ -323,9 +328,10 @@ def _ranking_table(summary: Summary, suffix: str = "") -> Iterator[str]:
 
 def _ranking_rows(summary: Summary, stated: bool, history: bool, identity: bool) -> Iterator[str]:
     for rank, e in summary.ranked():
-        values: list[object] = [rank, e.department, e.total, e.grade, *e.subtotals]
+        named = names(e)
+        values: list[object] = [rank, *named, e.total, e.grade, *e.subtotals]
         if stated:
-            values.insert(3, e.stated if e.stated is not None else "")
+            values.insert(stated_at(named), e.stated if e.stated is not None else "")
         if history:
             values.append(_Signed(signed(e.change)))
         if identity:

@@ -11,11 +11,13 @@ from rich.cells import cell_len
 from scorer.batch.report import given
 from scorer.batch.report.common import (
     counts_line,
+    display_name,
     group_line,
     has_history,
     has_stated,
     missing_line,
     moved_text,
+    name_heading,
     noted,
     other_lines,
     reasons_line,
@@ -152,7 +154,7 @@ def _ranking(summary: Summary, width: int) -> Iterator[str]:
     name_width = max(10, width - used)
     yield from ["", t("batch.ranking", lang)]
     yield (" ".join(_pad(h, s, right=i != 2) for i, (h, s) in enumerate(zip(heads, sizes, strict=True)))
-           + " " + t("batch.department", lang))  # fmt: skip
+           + " " + name_heading(summary))  # fmt: skip
     for rank, entry in summary.ranked():
         cells = [str(rank), shown(entry.total), one_line(entry.grade)]
         if stated:
@@ -162,7 +164,7 @@ def _ranking(summary: Summary, width: int) -> Iterator[str]:
         if nodes:
             cells += [shown(value) for value in entry.subtotals]
         row = " ".join(_pad(c, s, right=i != 2) for i, (c, s) in enumerate(zip(cells, sizes, strict=True)))
-        name = entry.department + (f"（{entry.identity}）" if entry.identity else "")
+        name = display_name(entry, lang) + (f"（{entry.identity}）" if entry.identity else "")
         yield row + " " + _cut(one_line(name), name_width)
     if not nodes and summary.nodes:
         yield t("batch.subtotals_hidden", lang)

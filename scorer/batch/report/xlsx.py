@@ -28,6 +28,7 @@ from scorer.batch.report.common import (
     losses_headers,
     missing_line,
     moved_text,
+    name_columns,
     noted,
     ranking_headers,
     ranking_row,
@@ -37,6 +38,7 @@ from scorer.batch.report.common import (
     rules_line,
     title,
 )
+from scorer.batch.report.common import names as entry_names
 from scorer.batch.summary import Summary
 from scorer.escape import one_line
 from scorer.i18n import t
@@ -274,10 +276,8 @@ def _places(sheet: Worksheet, summary: Summary) -> None:
     sheets that are printed for leaders."""
     lang = summary.lang
     rows = _Rows(sheet)
-    heads = [t("batch.rank", lang), t("batch.department", lang), t("batch.source", lang)]
-    row = _table(
-        rows, 1, heads, lambda: ([rank, entry.department, entry.place] for rank, entry in summary.ranked())
-    )
+    heads = [t("batch.rank", lang), *name_columns(summary), t("batch.source", lang)]
+    row = _table(rows, 1, heads, lambda: ([rank, *entry_names(e), e.place] for rank, e in summary.ranked()))
     rows.line(row, t("batch.refused_title", lang, count=len(summary.refusals)), bold=True)
     across = Wrap(1, header=True, across=3)  # each message in column A, merged across three columns
     problems = [[text] for refusal in summary.refusals for text in lines(refusal.problems, lang)]
@@ -309,8 +309,9 @@ def _name_width(names: Iterable[str]) -> int:
 def _ranking_widths(summary: Summary) -> list[int]:
     history, stated = has_history(summary), has_stated(summary)
     names = (entry.department for entry in summary.entries)
+    projects = [_name_width(entry.project or "" for entry in summary.entries)] if summary.projects else []
     return (
-        [6, _name_width(names), 9, *([9] if stated else []), 6]
+        [6, _name_width(names), *projects, 9, *([9] if stated else []), 6]
         + [9] * len(summary.nodes)
         + ([9, 9, 9, 8] if history else [])
         + ([16] if summary.last_year is not None else [])
