@@ -1,0 +1,52 @@
+"""What a warm `score run … -f json` loads: only what it needs, every module not imported being saved twice (its
+import and Python's teardown of it)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scorer.i18n import LANGUAGES, t
+from scorer.inputs.model import department_key
+
+from .conftest import ROOT
+
+EXAMPLE = str(ROOT / "examples" / "2022-zhengwu-fuwu.yaml")
+
+# Runs `score ARGS` in this process as the console script does, then says which files it opened and which
+# modules it imported (an audit hook only watches: it changes nothing the command does).
+_PROBE = (
+    "import sys\n"
+    "opened = []\n"
+    "sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == 'open' else None)\n"
+    "sys.argv = ['score', *sys.argv[1:]]\n"
+    "import scorer.__main__ as entry\n"
+    "try:\n    entry.command()\nexcept SystemExit:\n    pass\n"
+    "print('OPENED', *sorted({name.rpartition('/')[2] for name in opened if name.endswith('.mo')}), file=sys.stderr)\n"
+    "print('MODULES', *sorted(sys.modules), file=sys.stderr)\n"
+)
+
+
+def _warm_run(tmp_path: Path, *args: str) -> dict[str, set[str]]:
+    env = {"PATH": "/usr/bin:/bin", "SCORE_CACHE_DIR": str(tmp_path / "cache")}
+    run = [sys.executable, "-c", _PROBE, "run", EXAMPLE, "--rules", "2022", "-f", "json", *args]
+    for _ in range(2):  # the first run fills the rules cache, the second is the warm one measured
+        done = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    said = (line.split() for line in done.stderr.splitlines() if line.startswith(("OPENED", "MODULES")))
+    return {words[0]: set(words[1:]) for words in said}
+
+
+def test_a_warm_run_reads_only_the_catalogue_of_its_language(tmp_path: Path) -> None:
+    assert _warm_run(tmp_path)["OPENED"] == {"zh.mo"}
+    assert _warm_run(tmp_path, "--lang", "en")["OPENED"] == {"en.mo"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_languages_placeholder_is_a_note_in_parentheses(lang: str) -> None:
+    """The inputs reader looks at the other languages' placeholders only for a name in parentheses."""
+    key = department_key(t("scaffold.department", lang))
+    assert key.startswith("(") and key.endswith(")"), key
