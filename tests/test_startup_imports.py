@@ -50,3 +50,11 @@ def test_every_languages_placeholder_is_a_note_in_parentheses(lang: str) -> None
     """The inputs reader looks at the other languages' placeholders only for a name in parentheses."""
     key = department_key(t("scaffold.department", lang))
     assert key.startswith("(") and key.endswith(")"), key
+
+
+# Modules a warm run of a YAML file's JSON output has no use for: a workbook's layout.
+_NOT_NEEDED = {"scorer.inputs.workbook_layout"}
+
+
+def test_a_warm_run_imports_nothing_it_has_no_use_for(tmp_path: Path) -> None:
+    assert _warm_run(tmp_path)["MODULES"] & _NOT_NEEDED == set()

@@ -28,11 +28,10 @@ from scorer.inputs.model import (
 from scorer.inputs.schema import inputs_schema
 from scorer.inputs.typed import ReadsTyped
 from scorer.inputs.values import ENVELOPE_WORDS, as_text, envelope_integer
-from scorer.inputs.workbook_layout import WORKBOOK_SUFFIXES
 from scorer.kinds.registry import kind
 from scorer.rules.identity import named_mismatch, under_earlier_year, without_rubric
 from scorer.rules.model import Indicator, RuleSet
-from scorer.sources.file_kind import WORKBOOK, kind_of
+from scorer.sources.file_kind import WORKBOOK, WORKBOOK_SUFFIXES, kind_of
 from scorer.sources.schema import field_name, meant_key, rejected_paths, schema_accepts, validate
 from scorer.sources.yaml import YamlDocument, display_path, load_yaml_file, parse_yaml
 
