@@ -52,9 +52,27 @@ def test_every_languages_placeholder_is_a_note_in_parentheses(lang: str) -> None
     assert key.startswith("(") and key.endswith(")"), key
 
 
-# Modules a warm run of a YAML file's JSON output has no use for: a workbook's layout.
-_NOT_NEEDED = {"scorer.inputs.workbook_layout"}
+# Modules a warm run of a YAML file's JSON output has no use for: a workbook's layout, a codec for the BOM.
+_NOT_NEEDED = {"scorer.inputs.workbook_layout", "encodings.utf_8_sig"}
 
 
 def test_a_warm_run_imports_nothing_it_has_no_use_for(tmp_path: Path) -> None:
     assert _warm_run(tmp_path)["MODULES"] & _NOT_NEEDED == set()
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["plain", "bom"])
+def test_a_byte_that_is_not_utf8_is_placed_in_the_file_as_it_is(tmp_path: Path, bom: bytes) -> None:
+    """With or without a BOM, the line and byte told are the file's own (the BOM's three bytes counted)."""
+    (tmp_path / "dept.yaml").write_bytes(bom + b"department: a\nyear: 2022\nunits: \xff1\n")
+    env = {"PATH": "/usr/bin:/bin", "SCORE_NO_CACHE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "scorer", "run", "dept.yaml", "--rules", "2022", "-f", "json", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env | {"PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    byte = len(bom) + 32  # "department: a\n" and "year: 2022\n" are 25 bytes, "units: " 7
+    assert done.stderr == f"error: dept.yaml:3: not valid UTF-8 text (byte {byte}); save the file as UTF-8\n"
+    assert done.returncode == 1
