@@ -28,11 +28,10 @@ from scorer.inputs.model import (
 from scorer.inputs.schema import inputs_schema
 from scorer.inputs.typed import ReadsTyped
 from scorer.inputs.values import ENVELOPE_WORDS, as_text, envelope_integer
-from scorer.inputs.workbook_layout import WORKBOOK_SUFFIXES
 from scorer.kinds.registry import kind
 from scorer.rules.identity import named_mismatch, under_earlier_year, without_rubric
 from scorer.rules.model import Indicator, RuleSet
-from scorer.sources.file_kind import WORKBOOK, kind_of
+from scorer.sources.file_kind import WORKBOOK, WORKBOOK_SUFFIXES, kind_of
 from scorer.sources.schema import field_name, meant_key, rejected_paths, schema_accepts, validate
 from scorer.sources.yaml import YamlDocument, display_path, load_yaml_file, parse_yaml
 
@@ -148,9 +147,13 @@ def _in_workbook_words(doc: YamlDocument, problem: Problem) -> Problem:
     return replace(problem, location=replace(problem.location, indicator=row, field=column))
 
 
-def _placeholders() -> set[str]:
-    """The template's placeholder for the department's name, in each language, as a department key."""
-    return {department_key(t("scaffold.department", lang)) for lang in LANGUAGES}
+def _is_placeholder(key: str) -> bool:
+    """Whether a department key is the template's placeholder for the name, in any language. Each language's
+    placeholder is a note in parentheses (tests/test_startup_imports.py holds every catalogue to it), so a name
+    that is not one is told apart without loading the other languages' catalogues."""
+    if not (key.startswith("(") and key.endswith(")")):
+        return False
+    return key in {department_key(t("scaffold.department", lang)) for lang in LANGUAGES}
 
 
 class _Reader(ReadsTyped):
@@ -189,7 +192,7 @@ class _Reader(ReadsTyped):
             )
         if is_blank(data["department"]):
             self.fail(("department",), fact("inputs.department_empty"))
-        elif department_key(data["department"]) in _placeholders():
+        elif _is_placeholder(department_key(data["department"])):
             self.fail(("department",), fact("inputs.department_placeholder"))  # the template's own words
         budget = {}
         for key, value in (data.get("budget") or {}).items():

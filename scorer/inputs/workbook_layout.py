@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-# What a workbook's file name ends with (a YAML inputs file's is anything else).
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# What a workbook's file name ends with (a YAML inputs file's is anything else): kept where every inputs file's
+# kind is told, so that reading a YAML file does not load the workbook's layout.
+from scorer.sources.file_kind import WORKBOOK_SUFFIXES  # noqa: F401 - named here with the rest of the layout
 
 # Sheets, by their role; their shown names come from the catalogue (workbook.sheet.<role>).
 INSTRUCTIONS, INDICATORS, TARGETS, PROFILE = "instructions", "indicators", "targets", "profile"

@@ -19,6 +19,7 @@ from scorer.sources.yaml import open_regular
 
 WORKBOOK = "workbook"
 TEXT = "text"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # the names of the workbooks `score` reads and writes
 
 _ZIP = b"PK\x03\x04"
 # Magic bytes of the documents clerks save by habit: Office 97–2003 and WPS (.xls, .et, .doc, .wps all share the

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from codecs import BOM_UTF8
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -128,13 +129,15 @@ def read_text(path: Path, display: str) -> str:
 
 def utf8_text(raw: bytes, display: str) -> str:
     """A file's bytes as UTF-8 text (a BOM is allowed), or a clear error at the line where they stop being it."""
+    bom = len(BOM_UTF8) if raw.startswith(BOM_UTF8) else 0  # as "utf-8-sig" does, without loading its codec
     try:
-        return raw.decode("utf-8-sig")
+        return raw[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        start = bom + exc.start  # counted in the file's bytes, its BOM included
+        line = raw[:start].count(b"\n") + 1
         raise UserError.at(
             Location(display, line),
-            fact("yaml.not_utf8", byte=exc.start),
+            fact("yaml.not_utf8", byte=start),
         ) from None
 
 
