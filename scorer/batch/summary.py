@@ -138,8 +138,11 @@ class Node:
 
 
 class Summary:
-    def __init__(self, rules: RuleSet, lang: str):
+    def __init__(self, rules: RuleSet, lang: str, detailed: bool = True):
         self.lang = lang
+        # False when no output reads more than who was scored and who refused (a batch asked only for JSON
+        # Lines): each department's losses, reasons, notes and subtotals are then neither worded nor summed.
+        self.detailed = detailed
         self.unit = ""  # who circulates the summary (`--unit`): printed in its title
         self.year = rules.year
         self.title = rules.title
@@ -200,7 +203,7 @@ class Summary:
     ) -> Entry:
         """`stated`, `findings`: a submitted 自评表's own total and what auditing it found (noted); `review`: the
         department's overrides and the bureau's adjustments."""
-        seen = brief(result, self.lang, stated, findings, review)
+        seen = brief(result, self.lang, stated, findings, review, self.detailed)
         return self.add_brief(seen, place, previous, identity)
 
     def add_brief(
@@ -222,11 +225,16 @@ class Summary:
             self.later_years.add(seen.year)
         self.any_previous = self.any_previous or previous is not None
         self.noted += 1 if seen.notes else 0
+        if self.detailed:
+            self._add_details(seen)
+        return entry
+
+    def _add_details(self, seen: Brief) -> None:
+        """The level-2 subtotals summed and the points lost counted with their reasons, per indicator."""
         self._node_sums = [EXACT.add(a, b) for a, b in zip(self._node_sums, seen.subtotals, strict=False)]
         for id, lost, reasons in seen.losses:
             if id in self.losses:
                 self.losses[id].add(lost, list(reasons))
-        return entry
 
     def refuse(self, place: str, problems: tuple[Problem, ...], bug: bool = False) -> None:
         self._seen += 1
@@ -302,7 +310,16 @@ def brief(
     stated: Decimal | None = None,
     findings: tuple[str, ...] = (),
     review: Review | None = None,
+    detailed: bool = True,
 ) -> Brief:
+    """What the summary takes of a result; with `detailed` False (no output reads them), none of the losses,
+    reasons, notes and subtotals, which are the most of its work."""
+    review = review or Review(overrides_of(result))
+    if not detailed:
+        return Brief(
+            result.department, result.year, result.total, result.grade, (), (), (), stated,
+            review.overrides, review.adjustments, review.unadjusted_total,
+        )  # fmt: skip
     losses = tuple(
         (
             indicator.id,
@@ -324,7 +341,6 @@ def brief(
         for note in i.notes
     )
     notes += findings
-    review = review or Review(overrides_of(result))
     return Brief(
         result.department, result.year, result.total, result.grade, subtotals, losses, notes, stated,
         review.overrides, review.adjustments, review.unadjusted_total,
