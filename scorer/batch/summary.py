@@ -93,11 +93,14 @@ class Losses:
     points: Decimal = Decimal(0)
     reasons: Counter[str] = field(default_factory=Counter)
 
-    def add(self, lost: Decimal, reasons: list[str]) -> None:
+    def add(self, lost: Decimal, reasons: tuple[str, ...]) -> None:
+        """`reasons`: each once (a reason counts once per department; `brief` made them so)."""
         self.departments += 1
         self.points = EXACT.add(self.points, lost)
-        self.reasons.update(dict.fromkeys(reasons, 1))  # a reason counts once per department
-        if len(self.reasons) > 2 * REASONS_KEPT:
+        counts = self.reasons
+        for reason in reasons:
+            counts[reason] = counts.get(reason, 0) + 1
+        if len(counts) > 2 * REASONS_KEPT:
             self.reasons = Counter(dict(self.reasons.most_common(REASONS_KEPT)))
 
     def top(self, count: int = 3) -> list[tuple[str, int]]:
@@ -231,10 +234,11 @@ class Summary:
 
     def _add_details(self, seen: Brief) -> None:
         """The level-2 subtotals summed and the points lost counted with their reasons, per indicator."""
-        self._node_sums = [EXACT.add(a, b) for a, b in zip(self._node_sums, seen.subtotals, strict=False)]
+        self._node_sums = list(map(EXACT.add, self._node_sums, seen.subtotals))  # as many as both have
+        losses = self.losses
         for id, lost, reasons in seen.losses:
-            if id in self.losses:
-                self.losses[id].add(lost, list(reasons))
+            if id in losses:
+                losses[id].add(lost, reasons)
 
     def refuse(self, place: str, problems: tuple[Problem, ...], bug: bool = False) -> None:
         self._seen += 1
@@ -324,7 +328,8 @@ def brief(
         (
             indicator.id,
             indicator.lost,
-            tuple(pattern(reason, lang) for reason in indicator.reasons) or (t("batch.no_reason", lang),),
+            tuple(dict.fromkeys([pattern(reason, lang) for reason in indicator.reasons]))  # each once
+            or (t("batch.no_reason", lang),),
         )
         for indicator in result.indicators
         if indicator.lost > 0
