@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,18 @@ def test_a_summary_beside_json_lines_still_counts_every_loss(tmp_path: Path) -> 
     assert [e.department for e in full.entries] == [e.department for e in lean.entries]
     assert full.scored == lean.scored == 40 and len(full.refusals) == len(lean.refusals) == 1
     assert full.mean_total() == lean.mean_total() and full.distribution() == lean.distribution()
+
+
+def test_a_reason_given_twice_in_one_department_counts_once(tmp_path: Path) -> None:
+    from scorer.batch.run import BatchRun, run_batch
+    from scorer.rules.read import load_rules
+
+    twice = [{"points": "0.5", "reason": "未评估。"}, {"points": "1", "reason": "未评估。"}]
+    lines = list(departments(2, 5))
+    for document in lines:
+        document["indicators"]["ex_ante_evaluation"] = {"deductions": twice}
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in lines), encoding="utf-8")
+    summary = run_batch([source], load_rules("2022"), "zh", BatchRun())
+    losses = summary.losses["ex_ante_evaluation"]
+    assert (losses.departments, losses.points, losses.top()) == (2, Decimal(3), [("未评估。", 2)])
