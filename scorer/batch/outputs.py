@@ -137,6 +137,7 @@ def score_all(
 
     run = BatchRun(
         jobs=command.jobs if command.jobs > 0 else (os.cpu_count() or 1),
+        summarised=any(renderer.name != "jsonl" for _, renderer in outputs.targets),
         db=command.db,
         keep_results=command.sheets,
         on_line=on_line if outputs.streams else None,

@@ -78,6 +78,7 @@ class BatchRun:
     """What `run_batch` was asked to do besides the summary."""
 
     jobs: int = 1
+    summarised: bool = True  # False: no output reads the summary's details (`Summary.detailed`)
     db: Path | None = None
     keep_results: bool = False  # each department's 自评表 in the workbook: the results are kept till the end
     on_result: Callable[[Result], None] | None = None  # a streaming output (JSON Lines)
@@ -98,7 +99,7 @@ def run_batch(paths: list[Path], rules: RuleSet | Rubrics, lang: str, run: Batch
     run = run or BatchRun()
     rubrics = as_rubrics(rules)
     rules = rubrics.main
-    summary = Summary(rules, lang)
+    summary = Summary(rules, lang, run.summarised)
     summary.kept = [] if run.keep_results else None
     writer, last = None, []
     if run.db is not None:
@@ -119,7 +120,7 @@ def run_batch(paths: list[Path], rules: RuleSet | Rubrics, lang: str, run: Batch
         ):
             # Workers send back what the summary takes and the JSON line, not the results.
             outcomes = score_briefs(
-                sources, rubrics, run.jobs, lang, run.on_line is not None, run.adjustments
+                sources, rubrics, run.jobs, lang, run.on_line is not None, run.adjustments, run.summarised
             )
             _briefly(outcomes, summary, run, seen, lang)
             let_go()
@@ -258,7 +259,9 @@ class _Groups:
             return self.main
         group = self.main.groups.get(rubric)
         if group is None:
-            group = self.main.groups[rubric] = Summary(self.rubrics.load(rubric), self.main.lang)
+            group = self.main.groups[rubric] = Summary(
+                self.rubrics.load(rubric), self.main.lang, self.main.detailed
+            )
             group.kept = [] if self.main.kept is not None else None
         return group
 

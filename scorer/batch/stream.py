@@ -181,10 +181,12 @@ def score_briefs(
     lang: str = "zh",
     lines: bool = False,
     adjustments: Adjustments | None = None,
+    detailed: bool = True,
 ) -> Iterator[Briefed | Refused | Other]:
     """Each source's outcome as what the batch summary takes of it (and its JSON line, with `lines`), in input
-    order: with `jobs`, this is what the workers send back instead of the whole results."""
-    shape = ("brief", lang, lines)
+    order: with `jobs`, this is what the workers send back instead of the whole results. `detailed`: as
+    `Summary.detailed` (False: the losses, reasons and notes no output reads are not worked out)."""
+    shape = ("brief", lang, lines, detailed)
     if jobs <= 1:
         for source in sources:
             yield _shaped(score_source(source, rules, adjustments), shape)
@@ -217,9 +219,10 @@ def _shaped(outcome: Outcome, shape: tuple[Any, ...] | None) -> Any:
         return _as_line(outcome, shape[1])
     if not isinstance(outcome, Scored):
         return outcome
-    _, lang, lines = shape
+    _, lang, lines, detailed = shape
     line = _as_line(outcome, lang) if lines else None
-    seen = brief(outcome.result, lang, outcome.stated, worded(outcome.findings, lang), outcome.review)
+    findings = worded(outcome.findings, lang) if detailed else ()
+    seen = brief(outcome.result, lang, outcome.stated, findings, outcome.review, detailed)
     return Briefed(replace(outcome.source, payload=None), seen, line, outcome.rubric)  # type: ignore[arg-type]
 
 

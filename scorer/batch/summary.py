@@ -96,11 +96,14 @@ class Losses:
     points: Decimal = Decimal(0)
     reasons: Counter[str] = field(default_factory=Counter)
 
-    def add(self, lost: Decimal, reasons: list[str]) -> None:
+    def add(self, lost: Decimal, reasons: tuple[str, ...]) -> None:
+        """`reasons`: each once (a reason counts once per department; `brief` made them so)."""
         self.departments += 1
         self.points = EXACT.add(self.points, lost)
-        self.reasons.update(dict.fromkeys(reasons, 1))  # a reason counts once per department
-        if len(self.reasons) > 2 * REASONS_KEPT:
+        counts = self.reasons
+        for reason in reasons:
+            counts[reason] = counts.get(reason, 0) + 1
+        if len(counts) > 2 * REASONS_KEPT:
             self.reasons = Counter(dict(self.reasons.most_common(REASONS_KEPT)))
 
     def top(self, count: int = 3) -> list[tuple[str, int]]:
@@ -141,8 +144,11 @@ class Node:
 
 
 class Summary:
-    def __init__(self, rules: RuleSet, lang: str):
+    def __init__(self, rules: RuleSet, lang: str, detailed: bool = True):
         self.lang = lang
+        # False when no output reads more than who was scored and who refused (a batch asked only for JSON
+        # Lines): each department's losses, reasons, notes and subtotals are then neither worded nor summed.
+        self.detailed = detailed
         self.unit = ""  # who circulates the summary (`--unit`): printed in its title
         self.year = rules.year
         self.title = rules.title
@@ -204,7 +210,7 @@ class Summary:
     ) -> Entry:
         """`stated`, `findings`: a submitted 自评表's own total and what auditing it found (noted); `review`: the
         department's overrides and the bureau's adjustments."""
-        seen = brief(result, self.lang, stated, findings, review)
+        seen = brief(result, self.lang, stated, findings, review, self.detailed)
         return self.add_brief(seen, place, previous, identity)
 
     def add_brief(
@@ -226,11 +232,17 @@ class Summary:
             self.later_years.add(seen.year)
         self.any_previous = self.any_previous or previous is not None
         self.noted += 1 if seen.notes else 0
-        self._node_sums = [EXACT.add(a, b) for a, b in zip(self._node_sums, seen.subtotals, strict=False)]
-        for id, lost, reasons in seen.losses:
-            if id in self.losses:
-                self.losses[id].add(lost, list(reasons))
+        if self.detailed:
+            self._add_details(seen)
         return entry
+
+    def _add_details(self, seen: Brief) -> None:
+        """The level-2 subtotals summed and the points lost counted with their reasons, per indicator."""
+        self._node_sums = list(map(EXACT.add, self._node_sums, seen.subtotals))  # as many as both have
+        losses = self.losses
+        for id, lost, reasons in seen.losses:
+            if id in losses:
+                losses[id].add(lost, reasons)
 
     def refuse(self, place: str, problems: tuple[Problem, ...], bug: bool = False) -> None:
         self._seen += 1
@@ -307,12 +319,22 @@ def brief(
     stated: Decimal | None = None,
     findings: tuple[str, ...] = (),
     review: Review | None = None,
+    detailed: bool = True,
 ) -> Brief:
+    """What the summary takes of a result; with `detailed` False (no output reads them), none of the losses,
+    reasons, notes and subtotals, which are the most of its work."""
+    review = review or Review(overrides_of(result))
+    if not detailed:
+        return Brief(
+            result.department, result.year, result.total, result.grade, (), (), (), stated,
+            review.overrides, review.adjustments, review.unadjusted_total,
+        )  # fmt: skip
     losses = tuple(
         (
             indicator.id,
             indicator.lost,
-            tuple(pattern(reason, lang) for reason in indicator.reasons) or (t("batch.no_reason", lang),),
+            tuple(dict.fromkeys([pattern(reason, lang) for reason in indicator.reasons]))  # each once
+            or (t("batch.no_reason", lang),),
         )
         for indicator in result.indicators
         if indicator.lost > 0
@@ -329,7 +351,6 @@ def brief(
         for note in i.notes
     )
     notes += findings
-    review = review or Review(overrides_of(result))
     return Brief(
         result.department, result.year, result.total, result.grade, subtotals, losses, notes, stated,
         review.overrides, review.adjustments, review.unadjusted_total, project_of(result),

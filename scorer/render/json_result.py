@@ -53,11 +53,17 @@ def _head(result: Result) -> dict[str, Any]:
 
 def as_line(result: Result, lang: str = "zh") -> str:
     """One line of JSON Lines: `as_dict(result, lang)` written compactly (no space after `,` or `:`) through
-    `json_safe`, by orjson (the standard library's writer takes ten times as long over a result's 10 KB). The
-    dict of an indicator result is kept while the same result object comes back (the engine shares the result of
-    a row a department leaves empty, so most rows of a batch are built once)."""
+    `json_safe`, straight from the scores (`render/json_line.py`), byte for byte `line_by_dict`."""
+    from scorer.render.json_line import write_line  # only a batch writes JSON Lines
+
+    return write_line(result, lang)
+
+
+def line_by_dict(result: Result, lang: str = "zh") -> str:
+    """What `as_line` writes, by way of the contract's dict: `as_dict(result, lang)` by orjson (the standard
+    library's writer takes ten times as long over a result's 10 KB)."""
     data = _head(result)
-    data["indicators"] = [_indicator_kept(i, lang) for i in result.indicators]
+    data["indicators"] = [_indicator(i, lang) for i in result.indicators]
     data["language"] = lang
     return _compact(data)
 
@@ -74,13 +80,6 @@ def _compact(data: dict[str, Any]) -> str:
     written: bytes = orjson.dumps(data)
     text = written.decode()
     return json_safe(text) if any(lead in written for lead in _MAY_ACT) else text
-
-
-def _indicator_kept(indicator: IndicatorResult, lang: str) -> dict[str, Any]:
-    """The indicator's dict, worked out once per language and kept with the result (the engine shares the
-    result of a row a department leaves empty)."""
-    data: dict[str, Any] = indicator.derived.get(("json", lang), lambda: _indicator(indicator, lang))
-    return data
 
 
 def render(result: Result, options: RenderOptions) -> str:

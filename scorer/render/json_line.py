@@ -1,0 +1,89 @@
+"""A result's JSON Lines line written straight from the scores: each row's text is put together from pieces
+(what the rubric fixes for the row, kept once; the score and what the row says, written by orjson) rather than
+from a dict per row. `json_result.line_by_dict` is what it must equal, byte for byte (tests/test_json_line.py)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from scorer.engine.result import IndicatorResult, MetricValue, Result
+from scorer.escape import json_safe
+from scorer.i18n import say
+from scorer.numbers import to_json_number
+from scorer.render.json_result import _MAY_ACT, _head, _target
+
+_MAY_ACT_FOUND = re.compile(b"|".join(re.escape(lead) for lead in _MAY_ACT)).search  # one search in C
+# What the rubric fixes for a row (id, names, weight) → its text up to the score: the same for every department.
+_ROW_START: dict[tuple[str, str, str, str, Decimal], str] = {}
+# A score's text, by value: a batch writes the same few hundred numbers again and again.
+_NUMBERS: dict[Decimal, str] = {}
+_FLAGS = {(False, False): 'false,"clamped":false', (True, False): 'true,"clamped":false'}
+_FLAGS.update({(False, True): 'false,"clamped":true', (True, True): 'true,"clamped":true'})
+
+
+def write_line(result: Result, lang: str) -> str:
+    """Contract 3 as one compact line, through `json_safe`: the head by orjson, then each row's kept or
+    written text (a row the engine shares between departments is written once per language)."""
+    head = _safe(orjson.dumps(_head(result)))
+    rows = ",".join([_row_kept(indicator, lang) for indicator in result.indicators])
+    return f'{head[:-1]},"indicators":[{rows}],"language":{_safe(orjson.dumps(lang))}}}'
+
+
+def _safe(written: bytes) -> str:
+    """orjson's bytes as text, through `json_safe` when some byte could start a character it escapes."""
+    text = written.decode()
+    return json_safe(text) if _MAY_ACT_FOUND(written) else text
+
+
+def _row_kept(indicator: IndicatorResult, lang: str) -> str:
+    kept: str = indicator.derived.get(("line", lang), lambda: _row(indicator, lang))
+    return kept
+
+
+def _row(indicator: IndicatorResult, lang: str) -> str:
+    """One row's object, its keys in the contract's order."""
+    start = _row_start(indicator)
+    reasons = _texts([say(reason, lang) for reason in indicator.reasons])
+    notes = _texts([say(note, lang) for note in indicator.notes])
+    metrics = "[]" if not indicator.metrics else _safe(orjson.dumps([_metric(m) for m in indicator.metrics]))
+    targets = "[]" if not indicator.targets else _safe(orjson.dumps([_target(t) for t in indicator.targets]))
+    return (
+        f'{start}{_number(indicator.score)},"lost":{_number(indicator.lost)},"reasons":{reasons}'
+        f',"improvements":{_texts(indicator.improvements)}'
+        f',"overridden":{_FLAGS[indicator.overridden, indicator.clamped]}'
+        f',"notes":{notes},"metrics":{metrics},"targets":{targets}}}'
+    )
+
+
+def _row_start(indicator: IndicatorResult) -> str:
+    key = (indicator.id, indicator.name, indicator.level1, indicator.level2, indicator.weight)
+    start = _ROW_START.get(key)
+    if start is None:
+        fixed = {"id": key[0], "name": key[1], "level1": key[2], "level2": key[3]}
+        fixed["weight"] = to_json_number(key[4])  # type: ignore[assignment]  # a number among the names
+        start = _safe(orjson.dumps(fixed))[:-1] + ',"score":'
+        if len(_ROW_START) < 4096:  # a bound on what is kept, whatever rubrics a long-running process sees
+            _ROW_START[key] = start
+    return start
+
+
+def _number(value: Decimal) -> str:
+    text = _NUMBERS.get(value)
+    if text is None:
+        text = orjson.dumps(to_json_number(value)).decode()
+        if len(_NUMBERS) < 4096:  # a bound on what is kept, whatever a batch scores
+            _NUMBERS[value] = text
+    return text
+
+
+def _texts(texts: list[str] | tuple[str, ...]) -> str:
+    return "[]" if not texts else _safe(orjson.dumps(texts))
+
+
+def _metric(metric: MetricValue) -> dict[str, Any]:
+    value = None if metric.value is None else to_json_number(metric.value)
+    return {"id": metric.id, "name": metric.name, "value": value, "unit": metric.unit}
