@@ -45,7 +45,7 @@ def test_chinese_help_has_no_english_marker_at_any_width(words: tuple[str, ...],
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith("用法：score "), shown.stdout
     folded = " ".join(shown.stdout.split())  # the words as read, whatever the wrapping
-    for english in ("default:", "required]", "Usage:", "Options", "Arguments", "Show this message"):
+    for english in ("default:", "required]", "Usage:", "Options", "Arguments", "Show this message", "range>"):
         assert english not in folded, (english, shown.stdout)
 
 

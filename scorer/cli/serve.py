@@ -25,9 +25,13 @@ DatabaseUrlOption = Annotated[
 def serve(
     data: DataOption = Path("score-data"),
     host: Annotated[str, typer.Option("--host", help=_("cli.opt.host"), metavar="HOST")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help=_("cli.opt.port"), min=0, max=65535)] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", help=_("cli.opt.port"), min=0, max=65535, metavar="PORT")
+    ] = 8000,
     database_url: DatabaseUrlOption = None,
-    threads: Annotated[int, typer.Option("--threads", help=_("cli.opt.threads"), min=1, max=64)] = 8,
+    threads: Annotated[
+        int, typer.Option("--threads", help=_("cli.opt.threads"), min=1, max=64, metavar="N")
+    ] = 8,
     lang: LangOption = None,
 ) -> None:
     from scorer.web.commands import serve_site
