@@ -14,7 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from scorer.engine.result import IndicatorResult
-from scorer.engine.row import ZERO, check_score, metric_values, score_indicator, steps_when_read
+from scorer.engine.row import (
+    ZERO,
+    add_improvement,
+    metric_values,
+    row_result,
+    score_indicator,
+    steps_when_read,
+)
 from scorer.facts import fact, said
 from scorer.inputs.model import IndicatorInputs
 from scorer.kinds.base import KindScore
@@ -37,14 +44,13 @@ def compiled_row(indicator: Indicator) -> RowScorer:
 
 
 class _CompiledRow:
-    """One row's compiled scorer, with what its result repeats of the rule."""
+    """One row's compiled scorer."""
 
-    __slots__ = ("indicator", "scored", "shown_as")
+    __slots__ = ("indicator", "scored")
 
     def __init__(self, indicator: Indicator, scored: Callable[[IndicatorInputs, int], KindScore | None]):
         self.indicator = indicator
         self.scored = scored
-        self.shown_as = "" if indicator.name else indicator.title
 
     def __call__(self, inputs: IndicatorInputs, year: int) -> IndicatorResult:
         indicator = self.indicator
@@ -56,36 +62,20 @@ class _CompiledRow:
         for deduction in inputs.deductions:  # as `_Builder._deduct`, without the steps
             score = EXACT.subtract(score, deduction.points)
             reasons.append(said(deduction.reason))
-            _improve(improvements, deduction.improvement)
+            add_improvement(improvements, deduction.improvement)
         if score < 0:
             clamped = True
             notes.append(fact("note.deductions_exhausted", base=base.score))
             score = ZERO
-        _improve(improvements, inputs.improvement)
-        check_score(indicator, score, reasons)
-        return IndicatorResult(
-            id=indicator.id,
-            name=indicator.name,
-            name_en=indicator.name_en,
-            shown_as=self.shown_as,
-            explanation=indicator.explanation,
-            explanation_en=indicator.explanation_en,
-            level1=indicator.level1,
-            level2=indicator.level2,
-            weight=indicator.weight,
-            score=score,
-            reasons=tuple(reasons),
-            improvements=tuple(improvements),
-            overridden=False,
+        add_improvement(improvements, inputs.improvement)
+        return row_result(
+            indicator,
+            score,
+            reasons,
+            improvements,
             clamped=clamped,
             notes=tuple(notes),
             metrics=metric_values(indicator, inputs, year),
             steps=steps_when_read(indicator, inputs, year),
             targets=base.targets,
-            exercised=(),
         )
-
-
-def _improve(improvements: list[str], text: str) -> None:
-    if text and text not in improvements:
-        improvements.append(text)

@@ -116,20 +116,11 @@ class _Builder(kinds.Row):
         else:
             score = self._deduct(self._base())
         self._improve(inputs.improvement)
-        check_score(indicator, score, self.reasons)
-        return IndicatorResult(
-            id=indicator.id,
-            name=indicator.name,
-            name_en=indicator.name_en,
-            shown_as="" if indicator.name else indicator.title,
-            explanation=indicator.explanation,
-            explanation_en=indicator.explanation_en,
-            level1=indicator.level1,
-            level2=indicator.level2,
-            weight=indicator.weight,
-            score=score,
-            reasons=tuple(self.reasons),
-            improvements=tuple(self.improvements),
+        return row_result(
+            indicator,
+            score,
+            self.reasons,
+            self.improvements,
             overridden=inputs.override is not None,
             clamped=self.clamped,
             notes=tuple(self.notes),
@@ -140,8 +131,7 @@ class _Builder(kinds.Row):
         )
 
     def _improve(self, text: str) -> None:
-        if text and text not in self.improvements:
-            self.improvements.append(text)
+        add_improvement(self.improvements, text)
 
     def _base(self) -> Decimal:
         """The score before deductions: a not-applicable rule or gate that holds, else the row's kind."""
@@ -264,3 +254,49 @@ def check_score(indicator: Indicator, score: Decimal, reasons: list[Message]) ->
         raise EngineError(
             said(f"{indicator.id}: {score} of {indicator.weight} without a reason for the loss")
         )
+
+
+def add_improvement(improvements: list[str], text: str) -> None:
+    """A 改进措施 said once, however many deductions give it."""
+    if text and text not in improvements:
+        improvements.append(text)
+
+
+def row_result(
+    indicator: Indicator,
+    score: Decimal,
+    reasons: list[Message],
+    improvements: list[str],
+    *,
+    overridden: bool = False,
+    clamped: bool = False,
+    notes: tuple[Message, ...] = (),
+    metrics: tuple[MetricValue, ...] = (),
+    steps: Sequence[Step] = (),
+    targets: tuple[TargetOutcome, ...] = (),
+    exercised: tuple[str, ...] = (),
+) -> IndicatorResult:
+    """A row's result, however it was scored: what it repeats of its rule, then what scoring gave, once checked
+    (`check_score`)."""
+    check_score(indicator, score, reasons)
+    return IndicatorResult(
+        id=indicator.id,
+        name=indicator.name,
+        name_en=indicator.name_en,
+        shown_as="" if indicator.name else indicator.title,
+        explanation=indicator.explanation,
+        explanation_en=indicator.explanation_en,
+        level1=indicator.level1,
+        level2=indicator.level2,
+        weight=indicator.weight,
+        score=score,
+        reasons=tuple(reasons),
+        improvements=tuple(improvements),
+        overridden=overridden,
+        clamped=clamped,
+        notes=notes,
+        metrics=metrics,
+        steps=steps,
+        targets=targets,
+        exercised=exercised,
+    )
