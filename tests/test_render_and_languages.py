@@ -201,6 +201,9 @@ def test_usage_errors_are_in_the_chosen_language() -> None:
         (["run", "a.yaml", "b"], "多余的参数：b"),
         (["report", "a.yaml", "--forc"], "没有这个选项：--forc（可用的选项：--format）"),
         (["run", "a.yaml", "-f", "foo"], "'foo' 不是可选值之一"),
+        (["runn", "a.yaml"], "没有这个命令：'runn'（是否要用 'run'？）"),
+        (["rules", "lst"], "没有这个命令：'lst'（是否要用 'list'？）"),
+        (["xyzzy"], "没有这个命令：'xyzzy'\n"),
     ]
     for arguments, words in cases:
         proc = subprocess.run(
@@ -208,6 +211,18 @@ def test_usage_errors_are_in_the_chosen_language() -> None:
         )
         assert proc.returncode == 2 and words in proc.stderr, proc.stderr
         assert "用法：score" in proc.stderr and "Error" not in proc.stderr
+
+
+def test_a_group_called_with_nothing_shows_its_help_not_an_error() -> None:
+    """`score rules` alone shows the group's help, as click does in English, not the help inside "错误："."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LANGUAGE", "LC_MESSAGES", "SCORE_LANG")}
+    proc = subprocess.run([sys.executable, "-m", "scorer", "rules"], capture_output=True, text=True, env=env)
+    assert proc.stderr.startswith("用法：score rules") and "list" in proc.stderr, proc.stderr
+    assert "错误" not in proc.stderr and proc.stderr.count("用法：") == 1, proc.stderr
 
 
 def test_a_row_printed_without_a_name_is_named_as_the_row_it_continues(tmp_path: Path) -> None:
