@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import pickle
 import subprocess
 import sys
@@ -36,7 +37,7 @@ _COMMANDS = [name.rpartition(".")[2] for name in COMMANDS]
 _SUBCOMMANDS = [("rules", "list"), ("rules", "new"), ("accounts", "add")]
 
 
-@pytest.mark.parametrize("words", [(name,) for name in _COMMANDS] + _SUBCOMMANDS, ids=" ".join)
+@pytest.mark.parametrize("words", [()] + [(name,) for name in _COMMANDS] + _SUBCOMMANDS, ids=" ".join)
 @pytest.mark.parametrize("columns", [60, 100])
 def test_chinese_help_has_no_english_marker_at_any_width(words: tuple[str, ...], columns: int) -> None:
     """typer's own words ("[default: results.sqlite]", "[required]") are put in Chinese before the help is wrapped,
@@ -47,6 +48,8 @@ def test_chinese_help_has_no_english_marker_at_any_width(words: tuple[str, ...],
     folded = " ".join(shown.stdout.split())  # the words as read, whatever the wrapping
     for english in ("default:", "required]", "Usage:", "Options", "Arguments", "Show this message", "range>"):
         assert english not in folded, (english, shown.stdout)
+    sentence = re.search(r"[A-Za-z]+ [a-z]+ [a-z]+ [a-z]+", folded)  # an English sentence: typer's own, untold
+    assert sentence is None, (sentence, shown.stdout)
 
 
 def test_a_default_is_worded_in_chinese() -> None:

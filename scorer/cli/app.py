@@ -48,6 +48,8 @@ _HELP_WORDS = {
     "Show this message and exit.": "help.help",
     "[required]": "help.required",
     "default: ": "help.default",
+    "Install completion for the current shell.": "help.install_completion",
+    "Show completion for the current shell, to copy it or customize the installation.": "help.show_completion",
 }
 
 
