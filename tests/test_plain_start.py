@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
 import pickle
+import re
 import subprocess
 import sys
 
@@ -48,7 +48,8 @@ def test_chinese_help_has_no_english_marker_at_any_width(words: tuple[str, ...],
     folded = " ".join(shown.stdout.split())  # the words as read, whatever the wrapping
     for english in ("default:", "required]", "Usage:", "Options", "Arguments", "Show this message", "range>"):
         assert english not in folded, (english, shown.stdout)
-    sentence = re.search(r"[A-Za-z]+ [a-z]+ [a-z]+ [a-z]+", folded)  # an English sentence: typer's own, untold
+    # An English sentence: typer's own, left untold.
+    sentence = re.search(r"[A-Za-z]+ [a-z]+ [a-z]+ [a-z]+", folded)
     assert sentence is None, (sentence, shown.stdout)
 
 

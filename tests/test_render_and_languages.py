@@ -219,7 +219,11 @@ def test_a_group_called_with_nothing_shows_its_help_not_an_error() -> None:
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LANGUAGE", "LC_MESSAGES", "SCORE_LANG")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("LANG", "LC_ALL", "LANGUAGE", "LC_MESSAGES", "SCORE_LANG")
+    }
     proc = subprocess.run([sys.executable, "-m", "scorer", "rules"], capture_output=True, text=True, env=env)
     assert proc.stderr.startswith("用法：score rules") and "list" in proc.stderr, proc.stderr
     assert "错误" not in proc.stderr and proc.stderr.count("用法：") == 1, proc.stderr

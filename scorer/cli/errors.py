@@ -83,7 +83,8 @@ def usage_error(exc: UsageProblem) -> str:
     """A usage error in the chosen language: the usage line, where to find help, and what was wrong."""
     lines = []
     ctx = getattr(exc, "ctx", None)
-    if ctx is not None and exc.message == ctx.get_help():  # a group called with nothing: its help, as in English
+    # A group called with nothing (`score rules`): click's message is the group's help, shown as in English.
+    if ctx is not None and exc.message == ctx.get_help():
         return exc.message
     if ctx is not None:
         lines.append(ctx.get_usage().replace("Usage: ", _("help.usage"), 1))
@@ -125,7 +126,9 @@ def _usage_problem(exc: UsageProblem) -> str:
     extra = re.fullmatch(r"Got unexpected extra argument\(s\) \((.*)\)", exc.message, re.S)
     if extra:
         return t("cli.extra_arguments", LANG, arguments=extra[1])
-    unknown = re.fullmatch(r"No such command (?P<name>.*?)\.(?: Did you mean (?P<like>.*)\?)?", exc.message, re.S)
+    unknown = re.fullmatch(
+        r"No such command (?P<name>.*?)\.(?: Did you mean (?P<like>.*)\?)?", exc.message, re.S
+    )
     if unknown:
         hint = t("cli.did_you_mean", LANG, commands=unknown["like"]) if unknown["like"] else ""
         return t("cli.no_such_command", LANG, name=unknown["name"], hint=hint)
