@@ -347,3 +347,16 @@ def test_a_row_listed_twice_in_a_child_is_said_once_with_both_lines_and_nothing_
         f"{CHILD}/rubric.yaml:{first + 1}: indicator '{ident}' is listed 2 times (lines {first}, {first + 1}); "
         "delete the extra line"
     ], out
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("{remove: no_such_row}", "remove：guangzhou-huangpu-bumen/2022 中没有指标“no_such_row”"),
+        ("{add: budget_execution}", "add：guangzhou-huangpu-bumen/2022 中已有指标“budget_execution”"),
+    ],
+)
+def test_a_change_that_cannot_be_made_is_said_in_chinese(repo: Path, change: str, said: str) -> None:
+    child(repo, f"extends: guangzhou-huangpu-bumen/2022\nchanges:\n  - {change}\n")
+    result = runner.invoke(app, ["lint", CHILD, "--lang", "zh"])
+    assert result.exit_code == 1 and said in result.stdout, result.stdout

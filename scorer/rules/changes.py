@@ -101,10 +101,17 @@ class Changes:
             return
         if verbs[0] != "add" and ident not in self.rows:
             hint = did_you_mean(ident, self.rows)
-            source = self.source or fact("changes.this_rubric")
-            self._fail(where, fact("changes.no_row", verb=verbs[0], id=ident, source=source, hint=hint))
+            self._fail(
+                where, fact("changes.no_row", verb=verbs[0], id=ident, source=self._looked_in(), hint=hint)
+            )
             return
         getattr(self, "_" + verbs[0])(index, change, ident, where)
+
+    def _looked_in(self) -> Message:
+        """Where a row was looked for: the rubric a change names ("2022 中"), or this one ("本规则中")."""
+        if self.source:
+            return fact("changes.in_source", source=self.source)
+        return fact("changes.this_rubric")
 
     def _fail(self, where: Location, message: Message) -> None:
         self.problems.append(Problem(where, message))
@@ -113,9 +120,7 @@ class Changes:
 
     def _add(self, index: int, change: dict[str, Any], ident: str, where: Location) -> None:
         if ident in self.rows:
-            self._fail(
-                where, fact("changes.add_exists", id=ident, source=self.source or fact("changes.this_rubric"))
-            )
+            self._fail(where, fact("changes.add_exists", id=ident, source=self._looked_in()))
             return
         base, origin = self._source(index, change, ident, where)
         if base is None:
@@ -180,7 +185,16 @@ class Changes:
         doc = next((d for d in used.rows if row_id(d) == row), None) if used else None
         if used is not None and doc is None:
             hint = did_you_mean(row, [row_id(d) for d in used.rows])
-            self._fail(where, fact("changes.no_row", verb="use", id=row, source=source, hint=hint))
+            self._fail(
+                where,
+                fact(
+                    "changes.no_row",
+                    verb="use",
+                    id=row,
+                    source=fact("changes.in_source", source=source),
+                    hint=hint,
+                ),
+            )
         return doc, (used.origins.get(row) or RowOrigin(source, row)) if used else None
 
     def _put(
