@@ -31,6 +31,7 @@ def diff(
     from scorer.maintain.diff import diff_documents, gathered, read_documents
     from scorer.maintain.diff_report import render
     from scorer.rules.read import load_rules
+    from scorer.sources.yaml import display_path
 
     with handled():
         old_rules, new_rules = load_rules(old), load_rules(new)
@@ -40,6 +41,6 @@ def diff(
         result = diff_documents(old_rules, new_rules, documents)
         # Only the rules' changes: say so, rather than let silence pass for "no effect".
         if not result.impacts:
-            to_stderr(t("diff.no_inputs", paths=", ".join(str(p) for p in looked) or "—"))
+            to_stderr(t("diff.no_inputs", paths=", ".join(display_path(p) for p in looked) or "—"))
         text = render(result, fmt, old, new, i18n.language())
         emit(text, output, plan)
