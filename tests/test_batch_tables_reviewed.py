@@ -42,6 +42,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         encoding="utf-8",
     )
     (folder / "各部门" / "说明.txt").write_text("请各部门于月底前报送。\n", encoding="utf-8")  # no submission
+    (folder / "各部门" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # what a Mac leaves: no news to leaders
+    (folder / "各部门" / "~$自评表.xlsx").write_bytes(b"\0" * 162)  # Excel's lock file
     outputs = [
         "-o",
         "s.csv",
@@ -114,5 +116,5 @@ def test_the_brief_says_how_many_files_were_no_submission_and_names_no_path(batc
     from docx import Document
 
     texts = [p.text for p in Document(str(batch["folder"] / "简报.docx")).paragraphs]
-    assert "不是自评材料、未评分的文件（1）" in texts
+    assert "不是自评材料、未评分的文件（1）" in texts  # 说明.txt: not the system files beside it
     assert not [text for text in texts if "说明.txt" in text or "各部门/" in text]

@@ -17,6 +17,7 @@ from scorer.batch.report import given
 from scorer.batch.report.common import (
     counts_line,
     every_rubric_marks,
+    handed_in_others,
     has_history,
     missing_line,
     name_columns,
@@ -106,8 +107,10 @@ def _overall(body: Any, summary: Summary) -> None:
     body.paragraph(counts_line(summary))
     if given.any_given(summary):
         body.paragraph(given.tally(summary))
-    # The rubric's marks, 本年缺报 and how many files were no submission: said to leaders too, with no path.
-    others = t("batch.others_title", lang, count=len(summary.others)) if summary.others else ""
+    # The rubric's marks, 本年缺报 and how many files handed in were no submission: said to leaders too, with no
+    # path; the system files a computer leaves and the batch's own option files are no news to them.
+    handed = handed_in_others(summary)
+    others = t("batch.others_title", lang, count=len(handed)) if handed else ""
     several = [rubrics_line(summary) or ""]  # the other rubrics' departments: ranked apart, not here
     for line in (*every_rubric_marks(summary), *several, missing_line(summary), others):
         if line:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from scorer.batch.report import given
-from scorer.batch.summary import Entry, Losses, Summary
+from scorer.batch.summary import Entry, Losses, Refusal, Summary
 from scorer.errors import Problem
 from scorer.i18n import t
 from scorer.render.problems import lines
@@ -235,6 +235,23 @@ def other_lines(others: Iterable[Problem], lang: str) -> list[str]:
         else:
             listed += [t("batch.other_line", lang, message=text) for text in lines([problem], lang)]
     return listed + ([t("batch.other_system", lang, count=system)] if system else [])
+
+
+def handed_in_others(summary: Summary) -> list[Refusal]:
+    """The files that are no submission that someone put there: not the system files a computer leaves in a
+    folder, nor the files given as the batch's own options (--aliases, -o, …). What leaders are told of."""
+    from pathlib import PurePath
+
+    from scorer.batch.sources import system_file
+    from scorer.facts import key_of
+
+    def noise(problem: Problem) -> bool:
+        return (
+            system_file(PurePath(problem.location.path).name)
+            or key_of(problem.message) == "batch.other.given"
+        )
+
+    return [other for other in summary.others if not all(noise(p) for p in other.problems)]
 
 
 def refusal_lines(summary: Summary) -> list[str]:
