@@ -148,4 +148,44 @@ def test_a_projects_workbook_asks_for_the_unit_and_the_project_in_the_forms_word
     labels = {sheet.cell(r, 2).value: sheet.cell(r, 1).value for r in range(1, sheet.max_row + 1)}
     assert labels["department"] == "单位名称" and labels["project"] == "项目名称"
     assert labels["report.key_tasks"] == "项目概况"
+    assert "units" not in labels  # 单位数: a department's field, which a project's table never shows
     assert "部门" not in str(sheet.cell(1, 1).value)
+
+
+def test_a_project_batch_counts_projects_in_every_summary(tmp_path: Path) -> None:
+    folder, out = _folder(tmp_path), tmp_path / "out"
+    (folder / "p9.yaml").write_text(
+        _project("示例单位", "桥梁检测", 80), encoding="utf-8"
+    )  # refused: a repeat
+    code, table, err = _batch(
+        str(folder), "--rules", "mof-pmkpi-default/2020", "-o", f"{out}.html", lang="zh"
+    )
+    assert code == 1, err
+    assert "已评分 4 个项目，未能评分 1 个" in Path(f"{out}.html").read_text(encoding="utf-8")
+    assert "1 个项目未能评分（已评分 4 个，结果已写出）" in err
+    code, table, err = _batch(str(folder), "--rules", "mof-pmkpi-default/2020", lang="zh")
+    assert "已评分 4 个项目" in table and "未能评分的项目（1）" in table and "个项目失分" in table
+    assert "部门" not in table, table
+
+
+def test_a_project_batch_sheet_names_each_project_of_a_unit(tmp_path: Path) -> None:
+    sheet = tmp_path / "批量.csv"
+    made = runner.invoke(app, ["template", "--batch", "--rules", "mof-pmkpi-default/2020", "-o", str(sheet)])
+    assert made.exit_code == 0, made.stderr
+    labels, keys = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8-sig"))))[:2]
+    assert keys[:3] == ["department", "project", "year"] and "units" not in keys
+    assert labels[:2] == ["Unit", "Project"]
+    given = {"department": "示例单位", "year": "2020", "budget_execution.budget_full_year": "100",
+             "budget_execution.spent": "100", "performance_indicators.score": "90"}  # fmt: skip
+    rows = [
+        [{**given, "project": project}.get(key, "") for key in keys] for project in ("道路养护", "桥梁检测")
+    ]
+    with sheet.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([labels, keys, *rows])
+    code, out, err = _batch(str(sheet), "--rules", "mof-pmkpi-default/2020", "-f", "csv")
+    assert code == 0, err
+    ranked = list(csv.reader(io.StringIO(out)))[1:]
+    assert sorted(row[1:4] for row in ranked) == [
+        ["示例单位", "桥梁检测", "100.00"],
+        ["示例单位", "道路养护", "100.00"],
+    ]

@@ -105,7 +105,7 @@ def _wrote(path: Path) -> None:
 
 
 def _report_refusals(summary: "Summary") -> int:
-    from scorer.batch.report.common import other_lines, refusal_lines
+    from scorer.batch.report.common import counted, other_lines, refusal_lines
 
     others = (problem for other in summary.others for problem in other.problems)
     for line in other_lines(others, summary.lang):  # never passed over in silence; no fault of a department's
@@ -116,7 +116,9 @@ def _report_refusals(summary: "Summary") -> int:
         return 0
     for line in refusal_lines(summary):
         sys.stderr.write(line + "\n")
-    sys.stderr.write(t("batch.refused_count", count=len(summary.refusals), scored=summary.scored) + "\n")
+    sys.stderr.write(
+        counted(summary, "batch.refused_count", count=len(summary.refusals), scored=summary.scored) + "\n"
+    )
     return 3 if summary.bugs else 1
 
 

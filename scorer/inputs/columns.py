@@ -2,7 +2,8 @@
 
 The columns (`score template --batch` writes them, docs/batch.md lists them):
 
-- `department`, `year`, `units`, `budget.total`, `budget.basic`, `budget.project`;
+- `department`, `year`, `units` (a project's sheet: `department`, `project`, `year`), `budget.total`, `budget.basic`,
+  `budget.project`;
 - `<indicator>.<input>` for each input of a formula (`budget_execution.execution_rate`);
 - for every indicator a person scores, `<indicator>.score` (自评分: the row's score as the 自评表 asks it, the
   reason required below the weight; read by scorer/inputs/typed.py as the clerk's workbook's is);
@@ -54,11 +55,20 @@ class Column:
 
 def columns(rules: RuleSet, lang: str | None = None) -> list[Column]:
     """Every column a sheet for `rules` may have, in the template's order."""
-    cols = [
-        Column("department", ("department",), t("batch.col.department", lang), "text"),
-        Column("year", ("year",), t("batch.col.year", lang), "integer"),
-        Column("units", ("units",), t("batch.col.units", lang), "integer"),
-    ]
+    if (
+        rules.form.layout == "project"
+    ):  # a unit's project: its 项目名称; no 单位数, which its table never shows
+        cols = [
+            Column("department", ("department",), t("workbook.project.field.department", lang), "text"),
+            Column("project", ("project",), t("batch.project", lang), "text"),
+            Column("year", ("year",), t("batch.col.year", lang), "integer"),
+        ]
+    else:
+        cols = [
+            Column("department", ("department",), t("batch.col.department", lang), "text"),
+            Column("year", ("year",), t("batch.col.year", lang), "integer"),
+            Column("units", ("units",), t("batch.col.units", lang), "integer"),
+        ]
     read = {
         s.name.removeprefix("budget_") for i in rules.indicators for s in i.inputs if s.shared == "budget"
     }

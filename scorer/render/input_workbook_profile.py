@@ -1,7 +1,7 @@
 """What the clerk's workbook asks on 基本情况 for a rubric, and where each value formulas read is typed there.
 
 A department's form asks every field of layout.PROFILE_FIELDS but 项目名称. A project's (`form: layout: project`) asks
-its 项目名称 and leaves out what its table and report never print (基本支出, 区本级资金, the 绩效/采购/资产管理 texts,
+its 项目名称 and leaves out what its table and report never print (单位数, 基本支出, 区本级资金, the 绩效/采购/资产管理 texts,
 scorer/render/report.py), keeping a part of the budget block a row's formula or a check reads. The rubric's shared
 inputs (`inputs:`) follow, one row each.
 """
@@ -15,7 +15,7 @@ from scorer.rules.model import RuleSet
 
 # What a project's table and report never show: asked on a department's form only.
 _DEPARTMENT_ONLY = frozenset(
-    {"report.performance_management", "report.procurement_management", "report.asset_management"}
+    {"units", "report.performance_management", "report.procurement_management", "report.asset_management"}
 )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from scorer.batch.report import given
 from scorer.batch.report.common import (
+    counted,
     counts_line,
     every_rubric_marks,
     handed_in_others,
@@ -126,7 +127,10 @@ def _distribution(document: Any, body: Any, summary: Summary) -> None:
         for grade, number in summary.distribution()
     ]
     _table(
-        document, [t("batch.grade", lang), t("batch.count", lang), t("brief.share", lang)], rows, (50, 60, 60)
+        document,
+        [t("batch.grade", lang), counted(summary, "batch.count"), t("brief.share", lang)],
+        rows,
+        (50, 60, 60),
     )
 
 
@@ -141,9 +145,9 @@ def _ends(document: Any, body: Any, summary: Summary) -> None:
         body.paragraph(t("batch.ranking", lang), "Heading 1")
         _table(document, heads, rows, widths)  # type: ignore[arg-type]
         return
-    body.paragraph(t("brief.top", lang, count=TOP), "Heading 1")
+    body.paragraph(counted(summary, "brief.top", count=TOP), "Heading 1")
     _table(document, heads, rows[:TOP], widths)  # type: ignore[arg-type]
-    body.paragraph(t("brief.bottom", lang, count=TOP), "Heading 1")
+    body.paragraph(counted(summary, "brief.bottom", count=TOP), "Heading 1")
     _table(document, heads, rows[-TOP:], widths)  # type: ignore[arg-type]
 
 
@@ -152,10 +156,10 @@ def _losses(document: Any, body: Any, summary: Summary) -> None:
     body.paragraph(t("brief.losses", lang), "Heading 1")
     losing = summary.losing()[:LOSSES]
     if not losing:
-        body.paragraph(t("batch.no_losses", lang))
+        body.paragraph(counted(summary, "batch.no_losses"))
         return
-    heads = [t("batch.indicator", lang), t("batch.departments_losing", lang), t("batch.points_lost", lang),
-             t("batch.reasons", lang)]  # fmt: skip
+    heads = [t("batch.indicator", lang), counted(summary, "batch.departments_losing"), t("batch.points_lost", lang),
+             counted(summary, "batch.reasons")]  # fmt: skip
     rows: list[list[object]] = [
         [x.name, x.departments, x.points, "\n".join(t("batch.reason_count", lang, reason=r, count=c)
                                                     for r, c in x.top(2))]

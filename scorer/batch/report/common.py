@@ -58,9 +58,23 @@ def every_rubric_marks(summary: Summary) -> list[str]:
     return [mark for each in (summary, *summary.groups.values()) for mark in rubric_marks(each)]
 
 
+# The summary's words that count or name departments; under a project rubric (`form: layout: project`) each
+# entry is a project, and the catalogue's twin `<key>.projects` says so.
+_OF_PROJECTS = frozenset({
+    "batch.counts", "batch.count", "batch.departments_losing", "batch.reasons", "batch.loss_line",
+    "batch.loss_bar", "batch.no_losses", "batch.ties", "batch.chart_top", "batch.refused_title",
+    "batch.none_refused", "batch.refused_count", "batch.notes_title", "brief.top", "brief.bottom",
+})  # fmt: skip
+
+
+def counted(summary: Summary, key: str, **values: object) -> str:
+    """The summary's line `key` in its language, said of projects where the batch ranks projects."""
+    return t(f"{key}.projects" if summary.projects and key in _OF_PROJECTS else key, summary.lang, **values)
+
+
 def counts_line(summary: Summary) -> str:
     mean = summary.mean_total()
-    line = t("batch.counts", summary.lang, scored=len(summary.entries), refused=len(summary.refusals))
+    line = counted(summary, "batch.counts", scored=len(summary.entries), refused=len(summary.refusals))
     if mean is not None:
         line += t("list.separator", summary.lang) + t("batch.mean", summary.lang, mean=shown(mean))
     return line
@@ -191,9 +205,11 @@ def has_history(summary: Summary) -> bool:
     return summary.any_previous
 
 
-def losses_headers(lang: str) -> list[str]:
+def losses_headers(summary: Summary) -> list[str]:
+    lang = summary.lang
     return [t("batch.indicator", lang), t("batch.level2", lang), t("batch.weight", lang),
-            t("batch.departments_losing", lang), t("batch.points_lost", lang), t("batch.reasons", lang)]  # fmt: skip
+            counted(summary, "batch.departments_losing"), t("batch.points_lost", lang),
+            counted(summary, "batch.reasons")]  # fmt: skip
 
 
 def reasons_line(losses: Losses, lang: str, joiner: str = "；") -> str:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from scorer.batch.report import given
 from scorer.batch.report.common import (
+    counted,
     counts_line,
     display_name,
     group_line,
@@ -273,7 +274,7 @@ def _ranking_chart(summary: Summary) -> str:
     ]  # fmt: skip
     chart = _hbars(rows, summary.max, t("batch.ranking", summary.lang))
     if len(summary.entries) > RANKING_CHART_MAX:
-        chart += f'<p class="note">{_e(t("batch.chart_top", summary.lang, count=RANKING_CHART_MAX))}</p>'
+        chart += f'<p class="note">{_e(counted(summary, "batch.chart_top", count=RANKING_CHART_MAX))}</p>'
     return chart
 
 
@@ -292,10 +293,10 @@ def _nodes_chart(summary: Summary) -> str:
 def _losses_chart(summary: Summary) -> str:
     losing = summary.losing()
     if not losing:
-        return f'<p class="note">{_e(t("batch.no_losses", summary.lang))}</p>'
+        return f'<p class="note">{_e(counted(summary, "batch.no_losses"))}</p>'
     scale = max(x.points for x in losing)
     rows = [
-        (x.name, x.points, Decimal(0), t("batch.loss_bar", summary.lang, points=shown(x.points), departments=x.departments),
+        (x.name, x.points, Decimal(0), counted(summary, "batch.loss_bar", points=shown(x.points), departments=x.departments),
          "#c62828", f'class="loss-bar" data-indicator="{_e(x.id)}" data-points="{fmt(x.points)}"')
         for x in losing
     ]  # fmt: skip
@@ -317,7 +318,7 @@ def _ranking_table(summary: Summary, suffix: str = "") -> Iterator[str]:
     heads.append(t("batch.notes", lang))
     heads += given.headers(lang)
     head = "".join(f"<th>{_e(h)}</th>" for h in heads)
-    yield f'<h2>{_e(t("batch.ranking", lang))}</h2><p class="note">{_e(t("batch.ties", lang))}</p>'
+    yield f'<h2>{_e(t("batch.ranking", lang))}</h2><p class="note">{_e(counted(summary, "batch.ties"))}</p>'
     yield from _paged(
         _ranking_rows(summary, stated, history, identity),
         f"<thead><tr>{head}</tr></thead>",
@@ -346,7 +347,7 @@ def _ranking_rows(summary: Summary, stated: bool, history: bool, identity: bool)
 
 def _losses_table(summary: Summary, suffix: str = "") -> str:
     lang = summary.lang
-    head = "".join(f"<th>{_e(h)}</th>" for h in losses_headers(lang))
+    head = "".join(f"<th>{_e(h)}</th>" for h in losses_headers(summary))
     rows = [
         f'<tr data-indicator="{_e(x.id)}">'
         + _cells([x.name, x.level2, x.weight, x.departments, x.points])

@@ -10,7 +10,7 @@ from html import escape
 from itertools import islice
 
 from scorer.batch.report import given
-from scorer.batch.report.common import missing_line, noted, shown
+from scorer.batch.report.common import counted, missing_line, noted, shown
 from scorer.batch.summary import Summary
 from scorer.escape import visible
 from scorer.i18n import t
@@ -66,7 +66,7 @@ def notes_list(summary: Summary) -> Iterator[str]:
     head = "".join(
         f"<th>{e(t(key, lang))}</th>" for key in ("batch.rank", "batch.department", "batch.note_text")
     )
-    yield f"<h2>{e(t('batch.notes_title', lang, count=summary.noted))}</h2>"
+    yield f"<h2>{e(counted(summary, 'batch.notes_title', count=summary.noted))}</h2>"
     yield from paged(items, f"<thead><tr>{head}</tr></thead>", "notes", lang)
 
 
@@ -87,9 +87,9 @@ def given_list(summary: Summary) -> Iterator[str]:
 
 def refusals_list(summary: Summary) -> str:
     lang = summary.lang
-    heading = f"<h2>{e(t('batch.refused_title', lang, count=len(summary.refusals)))}</h2>"
+    heading = f"<h2>{e(counted(summary, 'batch.refused_title', count=len(summary.refusals)))}</h2>"
     if not summary.refusals:
-        return heading + f'<p class="note">{e(t("batch.none_refused", lang))}</p>'
+        return heading + f'<p class="note">{e(counted(summary, "batch.none_refused"))}</p>'
     items = "".join(
         f'<li data-place="{e(r.place)}">{"<br>".join(e(text) for text in lines(r.problems, lang))}</li>'
         for r in summary.refusals

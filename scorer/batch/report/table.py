@@ -10,6 +10,7 @@ from rich.cells import cell_len
 
 from scorer.batch.report import given
 from scorer.batch.report.common import (
+    counted,
     counts_line,
     display_name,
     group_line,
@@ -96,7 +97,7 @@ def _body(summary: Summary, width: int) -> Iterator[str]:
             yield from wrap(one_line(head), width, indent="    ")
             yield from wrap(one_line("    " + moved_text(entry, lang)), width, indent="      ")
     if summary.noted:
-        yield from ["", t("batch.notes_title", lang, count=summary.noted)]
+        yield from ["", counted(summary, "batch.notes_title", count=summary.noted)]
         for rank, entry in noted(summary):
             yield from wrap(one_line(f"  {rank} {entry.department}"), width, indent="    ")
             for note in entry.notes:
@@ -112,7 +113,7 @@ def _ends(summary: Summary, width: int) -> Iterator[str]:
     """The refused departments, last year's missing ones and the files that are no submission."""
     lang = summary.lang
     if summary.refusals:
-        yield from ["", t("batch.refused_title", lang, count=len(summary.refusals))]
+        yield from ["", counted(summary, "batch.refused_title", count=len(summary.refusals))]
         for line in refusal_lines(summary):
             yield from wrap(one_line("  " + line), width, indent="    ")
     if summary.missing:
@@ -175,9 +176,9 @@ def _losses(summary: Summary, width: int) -> list[str]:
     losing = summary.losing()
     lines = ["", t("batch.losses", lang)]
     if not losing:
-        return lines + ["  " + t("batch.no_losses", lang)]
+        return lines + ["  " + counted(summary, "batch.no_losses")]
     for losses in losing:
-        head = t("batch.loss_line", lang, name=losses.name, departments=losses.departments,
+        head = counted(summary, "batch.loss_line", name=losses.name, departments=losses.departments,
                  points=shown(losses.points), weight=shown(losses.weight))  # fmt: skip
         lines += wrap(one_line("  " + head), width, indent="    ")
         lines += wrap(one_line("    " + reasons_line(losses, lang)), width, indent="      ")

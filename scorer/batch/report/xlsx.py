@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scorer.batch.report import given
 from scorer.batch.report.common import (
+    counted,
     counts_line,
     has_history,
     has_stated,
@@ -249,7 +250,7 @@ def _overview(sheet: Worksheet, summary: Summary) -> None:
         rows.line(row, text, top=True)  # one line each, over the empty cells to their right
     rows.line(6, t("batch.distribution", lang), bold=True)
     grades = [[grade, count] for grade, count in summary.distribution()]
-    row = _table(rows, 7, [t("batch.grade", lang), t("batch.count", lang)], lambda: grades)
+    row = _table(rows, 7, [t("batch.grade", lang), counted(summary, "batch.count")], lambda: grades)
     rows.line(row, t("batch.nodes", lang), bold=True)
     heads = [t("batch.level1", lang), t("batch.level2", lang), t("batch.weight", lang),
              t("batch.mean_score", lang)]  # fmt: skip
@@ -258,7 +259,7 @@ def _overview(sheet: Worksheet, summary: Summary) -> None:
         for node, mean in summary.node_means()
     ]
     row = _table(rows, row + 1, heads, lambda: means)
-    rows.line(row, t("batch.refused_title", lang, count=len(summary.refusals)), bold=True)
+    rows.line(row, counted(summary, "batch.refused_title", count=len(summary.refusals)), bold=True)
     elsewhere = t("batch.refused_elsewhere", lang, sheet=t("batch.sheet.places", lang))
     if summary.refusals:  # their messages name files: on the sheet of places, not on the leaders' sheets
         rows.line(row + 1, elsewhere)
@@ -278,7 +279,7 @@ def _places(sheet: Worksheet, summary: Summary) -> None:
     rows = _Rows(sheet)
     heads = [t("batch.rank", lang), *name_columns(summary), t("batch.source", lang)]
     row = _table(rows, 1, heads, lambda: ([rank, *entry_names(e), e.place] for rank, e in summary.ranked()))
-    rows.line(row, t("batch.refused_title", lang, count=len(summary.refusals)), bold=True)
+    rows.line(row, counted(summary, "batch.refused_title", count=len(summary.refusals)), bold=True)
     across = Wrap(1, header=True, across=3)  # each message in column A, merged across three columns
     problems = [[text] for refusal in summary.refusals for text in lines(refusal.problems, lang)]
     end = _table(rows, row + 1, [t("batch.problem", lang)], lambda: problems, across)
@@ -341,7 +342,7 @@ def _losses(sheet: Worksheet, summary: Summary) -> None:
         [x.name, x.level2, x.weight, x.departments, x.points, reasons_line(x, lang, "\n")]
         for x in summary.losing()
     ]
-    _table(_Rows(sheet), 1, losses_headers(lang), lambda: rows, Wrap(6))
+    _table(_Rows(sheet), 1, losses_headers(summary), lambda: rows, Wrap(6))
 
 
 def _history(sheet: Worksheet, summary: Summary) -> None:
@@ -363,7 +364,7 @@ def _notes(sheet: Worksheet, summary: Summary) -> None:
     """Each note of each department's result (扣完为止, …), one a row, in ranking order."""
     lang = summary.lang
     rows = _Rows(sheet)
-    rows.line(1, t("batch.notes_title", lang, count=summary.noted), bold=True, top=True)
+    rows.line(1, counted(summary, "batch.notes_title", count=summary.noted), bold=True, top=True)
     heads = [t("batch.rank", lang), t("batch.department", lang), t("batch.note_text", lang)]
     _table(
         rows, 2, heads,
