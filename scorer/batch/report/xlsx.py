@@ -39,7 +39,9 @@ from scorer.batch.report.common import (
     rules_line,
     title,
 )
-from scorer.batch.report.common import names as entry_names
+from scorer.batch.report.common import (
+    names as entry_names,
+)
 from scorer.batch.summary import Summary
 from scorer.escape import one_line
 from scorer.i18n import t
