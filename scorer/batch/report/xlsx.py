@@ -30,6 +30,7 @@ from scorer.batch.report.common import (
     missing_line,
     moved_text,
     name_columns,
+    names,
     noted,
     ranking_headers,
     ranking_row,
@@ -38,9 +39,6 @@ from scorer.batch.report.common import (
     rubrics_line,
     rules_line,
     title,
-)
-from scorer.batch.report.common import (
-    names as entry_names,
 )
 from scorer.batch.summary import Summary
 from scorer.escape import one_line
@@ -280,7 +278,7 @@ def _places(sheet: Worksheet, summary: Summary) -> None:
     lang = summary.lang
     rows = _Rows(sheet)
     heads = [t("batch.rank", lang), *name_columns(summary), t("batch.source", lang)]
-    row = _table(rows, 1, heads, lambda: ([rank, *entry_names(e), e.place] for rank, e in summary.ranked()))
+    row = _table(rows, 1, heads, lambda: ([rank, *names(e), e.place] for rank, e in summary.ranked()))
     rows.line(row, counted(summary, "batch.refused_title", count=len(summary.refusals)), bold=True)
     across = Wrap(1, header=True, across=3)  # each message in column A, merged across three columns
     problems = [[text] for refusal in summary.refusals for text in lines(refusal.problems, lang)]
@@ -301,20 +299,20 @@ def _wrap(cell: Cell, width: float) -> float:
     return min(MAX_ROW_HEIGHT, max(15, 15 * lines))  # taller: Excel repairs it
 
 
-def _name_width(names: Iterable[str]) -> int:
+def _name_width(shown: Iterable[str]) -> int:
     """The department column as wide as its longest name (Chinese characters count double), within 12–40, so
     that a ranking of a dozen columns prints on A4 near full size."""
     from rich.cells import cell_len
 
-    return min(40, max([12, *(cell_len(name) + 2 for name in names)]))
+    return min(40, max([12, *(cell_len(name) + 2 for name in shown)]))
 
 
 def _ranking_widths(summary: Summary) -> list[int]:
     history, stated = has_history(summary), has_stated(summary)
-    names = (entry.department for entry in summary.entries)
+    departments = (entry.department for entry in summary.entries)
     projects = [_name_width(entry.project or "" for entry in summary.entries)] if summary.projects else []
     return (
-        [6, _name_width(names), *projects, 9, *([9] if stated else []), 6]
+        [6, _name_width(departments), *projects, 9, *([9] if stated else []), 6]
         + [9] * len(summary.nodes)
         + ([9, 9, 9, 8] if history else [])
         + ([16] if summary.last_year is not None else [])
