@@ -20,9 +20,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scorer.batch.report import given
+from scorer.batch.report import common, given
 from scorer.batch.report.common import (
-    counted,
     counts_line,
     has_history,
     has_stated,
@@ -30,7 +29,6 @@ from scorer.batch.report.common import (
     missing_line,
     moved_text,
     name_columns,
-    names,
     noted,
     ranking_headers,
     ranking_row,
@@ -40,6 +38,7 @@ from scorer.batch.report.common import (
     rules_line,
     title,
 )
+from scorer.batch.report.common import names as entry_names
 from scorer.batch.summary import Summary
 from scorer.escape import one_line
 from scorer.i18n import t
@@ -250,7 +249,7 @@ def _overview(sheet: Worksheet, summary: Summary) -> None:
         rows.line(row, text, top=True)  # one line each, over the empty cells to their right
     rows.line(6, t("batch.distribution", lang), bold=True)
     grades = [[grade, count] for grade, count in summary.distribution()]
-    row = _table(rows, 7, [t("batch.grade", lang), counted(summary, "batch.count")], lambda: grades)
+    row = _table(rows, 7, [t("batch.grade", lang), common.counted(summary, "batch.count")], lambda: grades)
     rows.line(row, t("batch.nodes", lang), bold=True)
     heads = [t("batch.level1", lang), t("batch.level2", lang), t("batch.weight", lang),
              t("batch.mean_score", lang)]  # fmt: skip
@@ -259,7 +258,7 @@ def _overview(sheet: Worksheet, summary: Summary) -> None:
         for node, mean in summary.node_means()
     ]
     row = _table(rows, row + 1, heads, lambda: means)
-    rows.line(row, counted(summary, "batch.refused_title", count=len(summary.refusals)), bold=True)
+    rows.line(row, common.counted(summary, "batch.refused_title", count=len(summary.refusals)), bold=True)
     elsewhere = t("batch.refused_elsewhere", lang, sheet=t("batch.sheet.places", lang))
     if summary.refusals:  # their messages name files: on the sheet of places, not on the leaders' sheets
         rows.line(row + 1, elsewhere)
@@ -278,8 +277,8 @@ def _places(sheet: Worksheet, summary: Summary) -> None:
     lang = summary.lang
     rows = _Rows(sheet)
     heads = [t("batch.rank", lang), *name_columns(summary), t("batch.source", lang)]
-    row = _table(rows, 1, heads, lambda: ([rank, *names(e), e.place] for rank, e in summary.ranked()))
-    rows.line(row, counted(summary, "batch.refused_title", count=len(summary.refusals)), bold=True)
+    row = _table(rows, 1, heads, lambda: ([rank, *entry_names(e), e.place] for rank, e in summary.ranked()))
+    rows.line(row, common.counted(summary, "batch.refused_title", count=len(summary.refusals)), bold=True)
     across = Wrap(1, header=True, across=3)  # each message in column A, merged across three columns
     problems = [[text] for refusal in summary.refusals for text in lines(refusal.problems, lang)]
     end = _table(rows, row + 1, [t("batch.problem", lang)], lambda: problems, across)
@@ -299,20 +298,20 @@ def _wrap(cell: Cell, width: float) -> float:
     return min(MAX_ROW_HEIGHT, max(15, 15 * lines))  # taller: Excel repairs it
 
 
-def _name_width(shown: Iterable[str]) -> int:
+def _name_width(names: Iterable[str]) -> int:
     """The department column as wide as its longest name (Chinese characters count double), within 12–40, so
     that a ranking of a dozen columns prints on A4 near full size."""
     from rich.cells import cell_len
 
-    return min(40, max([12, *(cell_len(name) + 2 for name in shown)]))
+    return min(40, max([12, *(cell_len(name) + 2 for name in names)]))
 
 
 def _ranking_widths(summary: Summary) -> list[int]:
     history, stated = has_history(summary), has_stated(summary)
-    departments = (entry.department for entry in summary.entries)
+    names = (entry.department for entry in summary.entries)
     projects = [_name_width(entry.project or "" for entry in summary.entries)] if summary.projects else []
     return (
-        [6, _name_width(departments), *projects, 9, *([9] if stated else []), 6]
+        [6, _name_width(names), *projects, 9, *([9] if stated else []), 6]
         + [9] * len(summary.nodes)
         + ([9, 9, 9, 8] if history else [])
         + ([16] if summary.last_year is not None else [])
@@ -364,7 +363,7 @@ def _notes(sheet: Worksheet, summary: Summary) -> None:
     """Each note of each department's result (扣完为止, …), one a row, in ranking order."""
     lang = summary.lang
     rows = _Rows(sheet)
-    rows.line(1, counted(summary, "batch.notes_title", count=summary.noted), bold=True, top=True)
+    rows.line(1, common.counted(summary, "batch.notes_title", count=summary.noted), bold=True, top=True)
     heads = [t("batch.rank", lang), t("batch.department", lang), t("batch.note_text", lang)]
     _table(
         rows, 2, heads,
