@@ -189,3 +189,16 @@ def test_a_project_batch_sheet_names_each_project_of_a_unit(tmp_path: Path) -> N
         ["示例单位", "桥梁检测", "100.00"],
         ["示例单位", "道路养护", "100.00"],
     ]
+
+
+def test_a_project_workbook_without_its_unit_is_told_in_the_forms_words(tmp_path: Path) -> None:
+    out = tmp_path / "w.xlsx"
+    made = runner.invoke(app, ["template", "--rules", "mof-pmkpi-default/2020", "-o", str(out)])
+    assert made.exit_code == 0, made.stderr
+    book = openpyxl.load_workbook(out)
+    sheet = book["基本情况"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 2).value == "department")
+    sheet.cell(row, 3).value = None
+    book.save(out)
+    done = runner.invoke(app, ["run", str(out), "--lang", "zh"])
+    assert done.exit_code == 1 and f"w.xlsx:基本情况!C{row}: 单位名称: 不能为空" in done.stderr, done.stderr

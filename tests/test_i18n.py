@@ -17,8 +17,7 @@ from cli import app
 from scorer.i18n import LANGUAGES, t
 from scorer.i18n.compile import compiled
 from scorer.inputs.columns import PER_INDICATOR, PER_JUDGED
-from scorer.inputs.workbook_layout import PROFILE_FIELDS, SHEETS
-from scorer.render.input_workbook_profile import PROJECT_WORDS
+from scorer.inputs.workbook_layout import PROFILE_FIELDS, PROJECT_WORDS, SHEETS
 from scorer.rounding import ROUNDING_MODES
 from scorer.web.states import STATE_NAMES
 from tests.conftest import VALID_INPUTS

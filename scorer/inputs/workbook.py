@@ -124,7 +124,10 @@ class _Reader:
     def profile(self, data: dict[str, Any]) -> None:
         sheet = self.sheet(layout.PROFILE)
         kinds = dict(layout.PROFILE_FIELDS)
-        for row in range(layout.FIRST_ROW, sheet.max_row + 1):
+        rows = range(layout.FIRST_ROW, sheet.max_row + 1)
+        keys = {as_text(sheet.cell(row=row, column=layout.P_KEY).value).strip() for row in rows}
+        worded = "workbook.project.field." if "project" in keys else "workbook.field."  # a project's form
+        for row in rows:
             key = sheet.cell(row=row, column=layout.P_KEY).value
             shared = isinstance(key, str) and key.strip().startswith("shared.")  # an input the rubric shares
             if not isinstance(key, str) or (key.strip() not in kinds and not shared):
@@ -135,7 +138,8 @@ class _Reader:
             value = self.value(sheet, cell, "text" if kind in ("text", "long") else kind)
             path: PathKey = tuple(key.split("."))
             label = as_text(sheet.cell(row=row, column=layout.P_LABEL).value) if shared else ""
-            self.at(path, sheet, cell, None, said(label) if label else fact(f"workbook.field.{key}"))
+            words = worded if key in layout.PROJECT_WORDS else "workbook.field."
+            self.at(path, sheet, cell, None, said(label) if label else fact(words + key))
             if value is None:
                 continue
             parts = key.split(".")

@@ -95,6 +95,10 @@ PROFILE_FIELDS = (
     ("report.improvements", "long"),
 )  # fmt: skip
 
+# What a project's form (`form: layout: project`, whose 基本情况 asks 项目名称) words its own way (单位名称,
+# 项目概况 …): the catalogue's workbook.project.field.<key>.
+PROJECT_WORDS = frozenset({"department", "profile.goal", "profile.achieved", "report.key_tasks"})
+
 MET_WORDS = {
     "达标": True,
     "是": True,

@@ -19,13 +19,9 @@ _DEPARTMENT_ONLY = frozenset(
 )
 
 
-# What a project's form words its own way (单位名称, 项目概况 …): the catalogue's workbook.project.field.<key>.
-PROJECT_WORDS = frozenset({"department", "profile.goal", "profile.achieved", "report.key_tasks"})
-
-
 def in_project_words(rules: RuleSet, key: str) -> bool:
     """Whether 基本情况 labels the field `key` in a project form's words (workbook.project.field.<key>)."""
-    return rules.form.layout == "project" and key in PROJECT_WORDS
+    return rules.form.layout == "project" and key in layout.PROJECT_WORDS
 
 
 def profile_title(rules: RuleSet) -> str:
