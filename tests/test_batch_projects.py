@@ -193,7 +193,9 @@ def test_a_project_batch_sheet_names_each_project_of_a_unit(tmp_path: Path) -> N
 
 def test_a_project_workbook_without_its_unit_is_told_in_the_forms_words(tmp_path: Path) -> None:
     out = tmp_path / "w.xlsx"
-    made = runner.invoke(app, ["template", "--rules", "mof-pmkpi-default/2020", "-o", str(out)])
+    made = runner.invoke(
+        app, ["template", "--rules", "mof-pmkpi-default/2020", "-o", str(out), "--lang", "zh"]
+    )
     assert made.exit_code == 0, made.stderr
     book = openpyxl.load_workbook(out)
     sheet = book["基本情况"]

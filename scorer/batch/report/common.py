@@ -58,18 +58,30 @@ def every_rubric_marks(summary: Summary) -> list[str]:
     return [mark for each in (summary, *summary.groups.values()) for mark in rubric_marks(each)]
 
 
-# The summary's words that count or name departments; under a project rubric (`form: layout: project`) each
-# entry is a project, and the catalogue's twin `<key>.projects` says so.
-_OF_PROJECTS = frozenset({
-    "batch.counts", "batch.count", "batch.departments_losing", "batch.reasons", "batch.loss_line",
-    "batch.loss_bar", "batch.no_losses", "batch.ties", "batch.chart_top", "batch.refused_title",
-    "batch.none_refused", "batch.refused_count", "batch.notes_title", "brief.top", "brief.bottom",
-})  # fmt: skip
+# The summary's words that count or name departments, and their twins said of projects: under a project rubric
+# (`form: layout: project`) each entry is a project.
+OF_PROJECTS = {
+    "batch.counts": "batch.counts.projects",
+    "batch.count": "batch.count.projects",
+    "batch.departments_losing": "batch.departments_losing.projects",
+    "batch.reasons": "batch.reasons.projects",
+    "batch.loss_line": "batch.loss_line.projects",
+    "batch.loss_bar": "batch.loss_bar.projects",
+    "batch.no_losses": "batch.no_losses.projects",
+    "batch.ties": "batch.ties.projects",
+    "batch.chart_top": "batch.chart_top.projects",
+    "batch.refused_title": "batch.refused_title.projects",
+    "batch.none_refused": "batch.none_refused.projects",
+    "batch.refused_count": "batch.refused_count.projects",
+    "batch.notes_title": "batch.notes_title.projects",
+    "brief.top": "brief.top.projects",
+    "brief.bottom": "brief.bottom.projects",
+}
 
 
 def counted(summary: Summary, key: str, **values: object) -> str:
     """The summary's line `key` in its language, said of projects where the batch ranks projects."""
-    return t(f"{key}.projects" if summary.projects and key in _OF_PROJECTS else key, summary.lang, **values)
+    return t(OF_PROJECTS.get(key, key) if summary.projects else key, summary.lang, **values)
 
 
 def counts_line(summary: Summary) -> str:
