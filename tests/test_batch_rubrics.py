@@ -200,3 +200,18 @@ def test_a_file_for_another_rubric_is_refused_at_its_rubric_line_alone(tmp_path:
     )
     done = runner.invoke(app, ["run", str(path), "--rules", "2022", "--lang", "en"])
     assert done.exit_code == 1 and done.stderr.count("error:") == 1, done.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_refused_file_is_counted_under_the_rubric_it_named(tmp_path: Path, jobs: str) -> None:
+    folder = _folder(tmp_path)
+    broken = (folder / "p1.yaml").read_text(encoding="utf-8").replace("spent: 100", "spent: abc")
+    (folder / "p1.yaml").write_text(broken, encoding="utf-8")
+    shutil.copy(
+        folder / "p0.yaml", folder / "p2.yaml"
+    )  # the same project again: a duplicate within its rubric
+    code, table, err = _batch(str(folder), "--jobs", jobs)
+    assert code == 1 and "p1.yaml:" in err and "p2.yaml:" in err, err
+    counts = [line for line in table.splitlines() if " scored, " in line]
+    assert counts[0].startswith("1 departments scored, 0 refused"), counts
+    assert counts[1].startswith("1 projects scored, 2 refused"), counts

@@ -135,7 +135,8 @@ def run_batch(paths: list[Path], rules: RuleSet | Rubrics, lang: str, run: Batch
             elif isinstance(outcome, Other):
                 summary.other(outcome.source.place, outcome.problems)
             else:
-                summary.refuse(outcome.source.place, _naming_department(outcome), outcome.bug)
+                of = seen.summary(outcome.rubric)
+                summary.refuse(outcome.source.place, _naming_department(outcome), outcome.bug, of)
                 if run.on_refused:
                     run.on_refused(outcome.source.place, summary.refusals[-1].problems)
             if run.on_outcome:
@@ -213,7 +214,7 @@ def _briefly(
             named = Named(got.department, got.year, got.project)
             refused = _checked(outcome, named, seen, run)
             if refused is not None:
-                summary.refuse(place, refused.problems)
+                summary.refuse(place, refused.problems, of=seen.summary(outcome.rubric))
             else:
                 seen.summary(outcome.rubric).add_brief(outcome.brief, place)
                 if run.on_line and outcome.line is not None:
@@ -221,7 +222,8 @@ def _briefly(
         elif isinstance(outcome, Other):
             summary.other(outcome.source.place, outcome.problems)
         else:
-            summary.refuse(outcome.source.place, _naming_department(outcome), outcome.bug)
+            of = seen.summary(outcome.rubric)
+            summary.refuse(outcome.source.place, _naming_department(outcome), outcome.bug, of)
         if run.on_outcome:
             run.on_outcome(outcome)  # type: ignore[arg-type]
 
@@ -298,9 +300,11 @@ def _checked(outcome: Scored | Briefed, named: Named, groups: _Groups, run: Batc
         source = outcome.source
         rubric = groups.summary(outcome.rubric).rubric
         message = fact("batch.projects_by_unit_only", option=option, rubric=rubric)
-        return Refused(source, (Problem(Location(source.display, source.where), message),))
+        return Refused(
+            source, (Problem(Location(source.display, source.where), message),), rubric=outcome.rubric
+        )
     first = _duplicate_of(named, groups, outcome.rubric)
-    return None if first is None else _refuse_duplicate(outcome.source, named, first)
+    return None if first is None else _refuse_duplicate(outcome.source, named, first, outcome.rubric)
 
 
 def _duplicate_of(named: Named, groups: _Groups, rubric: str) -> str | None:
@@ -317,7 +321,7 @@ def _duplicate_of(named: Named, groups: _Groups, rubric: str) -> str | None:
     return str(first.place)
 
 
-def _refuse_duplicate(source: Source, named: Named, first: str) -> Refused:
+def _refuse_duplicate(source: Source, named: Named, first: str, rubric: str) -> Refused:
     """A submission and year already scored in this batch: refused, so that neither the ranking counts it twice
     nor the history database keeps only whichever came last. Two files of one unit that both leave out their
     project's name cannot be told apart: each is asked to name its project."""
@@ -332,4 +336,4 @@ def _refuse_duplicate(source: Source, named: Named, first: str) -> Refused:
                        first=first)  # fmt: skip
     else:
         message = fact("batch.project_unnamed", department=department, year=year, first=first)
-    return Refused(source, (Problem(Location(source.display, source.where), message),))
+    return Refused(source, (Problem(Location(source.display, source.where), message),), rubric=rubric)

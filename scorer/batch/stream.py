@@ -57,6 +57,7 @@ class Refused:
     source: Source
     problems: tuple[Problem, ...]
     bug: bool = False  # an error in the engine rather than in the department's file
+    rubric: str = ""  # as `Scored.rubric`, when the file got as far as naming its rubric
 
 
 Outcome = Scored | Refused | Other
@@ -74,6 +75,7 @@ def score_source(
 
     rubrics = as_rubrics(rules)
     rules = rubrics.main
+    named = ""  # the rubric the file named, once known: its refusal is counted under it
     try:
         if source.kind == "other":
             return Other(source, tuple(source.payload))
@@ -87,6 +89,7 @@ def score_source(
         else:
             doc = read(source)
             rules = rubrics.of(doc)
+            named = rubrics.other(rules)
             department = read_inputs(doc, rules)
         own = score(rules, department)
         if adjustments is None or rules is not rubrics.main:  # adjustments name the batch's own rubric's rows
@@ -97,9 +100,9 @@ def score_source(
         adjusted = score(rules, apply(department, made)) if made else None
         return Scored(source, adjusted or own, stated, findings, review(own, adjusted, made))
     except UserError as exc:
-        return Refused(source, tuple(exc.problems))
+        return Refused(source, tuple(exc.problems), rubric=named)
     except RuleRuntimeError as exc:
-        return Refused(source, (Problem(exc.location(), exc.fact),))
+        return Refused(source, (Problem(exc.location(), exc.fact),), rubric=named)
     except RecursionError:
         return Refused(source, (Problem(Location(source.display, source.where), fact("batch.too_deep")),))
     except Exception as exc:  # a bug in the engine: the batch goes on, the department is listed

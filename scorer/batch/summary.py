@@ -170,7 +170,10 @@ class Summary:
         )
         self.entries = Entries(Entry)  # packed: a few megabytes for 100,000 departments
         self.projects = rules.form.layout == "project"  # each entry is a project of a unit: 项目名称 is shown
-        self.refusals: list[Refusal] = []
+        self.refusals: list[
+            Refusal
+        ] = []  # the batch's, whatever rubric a file named: listed once, at the end
+        self.refused = 0  # how many of them named this rubric (or none): counted beside its scored ones
         self.others: list[Refusal] = []  # files that are no submission, each with why: listed, never scored
         self.last_year: int | None = None  # the year before, when the history database holds it
         self.missing: list[str] = []  # the departments of last year that this batch has not scored
@@ -244,9 +247,14 @@ class Summary:
             if id in losses:
                 losses[id].add(lost, reasons)
 
-    def refuse(self, place: str, problems: tuple[Problem, ...], bug: bool = False) -> None:
+    def refuse(
+        self, place: str, problems: tuple[Problem, ...], bug: bool = False, of: Summary | None = None
+    ) -> None:
+        """A submission refused: listed in the batch's list, counted under the rubric it named (`of`, another
+        rubric's summary) or this one."""
         self._seen += 1
         self.refusals.append(Refusal(place, problems, bug))
+        (of or self).refused += 1
 
     def other(self, place: str, problems: tuple[Problem, ...]) -> None:
         """A file that is no submission: listed with why."""

@@ -86,7 +86,7 @@ def counted(summary: Summary, key: str, **values: object) -> str:
 
 def counts_line(summary: Summary) -> str:
     mean = summary.mean_total()
-    line = counted(summary, "batch.counts", scored=len(summary.entries), refused=len(summary.refusals))
+    line = counted(summary, "batch.counts", scored=len(summary.entries), refused=summary.refused)
     if mean is not None:
         line += t("list.separator", summary.lang) + t("batch.mean", summary.lang, mean=shown(mean))
     return line
