@@ -243,3 +243,20 @@ def test_a_row_printed_without_a_name_is_named_as_the_row_it_continues(tmp_path:
     assert runner.invoke(app, ["run", str(ZHENGWU), "-o", str(form), "--lang", "zh"]).exit_code == 0
     cells = [c.value for line in openpyxl.load_workbook(form).active.iter_rows() for c in line]
     assert "采购意向公开合规性（续）" not in cells  # the form prints the line as published: without a name
+
+
+def test_the_forms_goal_labels_have_room_beside_short_texts(tmp_path: Path) -> None:
+    """年度整体绩效目标 in its narrow column takes three lines: a row sized for a one-line text alone would clip it."""
+    import openpyxl
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "2022-zhengwu-fuwu.yaml").read_text(encoding="utf-8"))
+    data["profile"] = {"goal": "短。", "achieved": "短。"}
+    inputs, form = tmp_path / "short.yaml", tmp_path / "表.xlsx"
+    inputs.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert runner.invoke(app, ["run", str(inputs), "-o", str(form), "--lang", "zh"]).exit_code == 0
+    sheet = openpyxl.load_workbook(form).active
+    row = next(c.row for line in sheet.iter_rows() for c in line if c.value == "年度整体绩效目标")
+    width = sheet.column_dimensions["A"].width
+    lines = -(-cell_len("年度整体绩效目标") // int(width - 1))  # as Excel wraps it: CJK characters count two
+    assert (sheet.row_dimensions[row].height or 15) >= 13.5 * lines, (lines, sheet.row_dimensions[row].height)
