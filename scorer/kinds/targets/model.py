@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from math import gcd
 
 import msgspec
 
@@ -39,10 +40,21 @@ class Part:
 
     def __post_init__(self) -> None:
         base_unit = UNIT_ALIASES.get(self.unit, self.unit)
-        amount = Fraction(self.number) * MONEY_IN_YUAN.get(self.unit, 1)
         object.__setattr__(self, "base_unit", base_unit)
         object.__setattr__(self, "kind", KIND_OF_UNIT.get(base_unit, "other" if self.unit else "plain"))
-        object.__setattr__(self, "ratio", (amount.numerator, amount.denominator))
+        object.__setattr__(self, "ratio", _in_lowest_terms(self.number, MONEY_IN_YUAN.get(self.unit, 1)))
+
+
+def _in_lowest_terms(number: Decimal, scale: int) -> tuple[int, int]:
+    """number × scale as (numerator, denominator > 0) in lowest terms, as Fraction(number) * scale gives them, in
+    integers: a part is made for every new text a batch reads."""
+    if type(number) is not Decimal:
+        amount = Fraction(number) * scale
+        return amount.numerator, amount.denominator
+    numerator, denominator = number.as_integer_ratio()  # in lowest terms, denominator > 0; NaN and ∞ raise
+    numerator *= scale
+    common = gcd(numerator, denominator)
+    return numerator // common, denominator // common
 
 
 class Expression(msgspec.Struct, frozen=True):
