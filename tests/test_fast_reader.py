@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from scorer.errors import LineMap, UserError
 from scorer.inputs.fast import proven
 from scorer.inputs.model import Department
 from scorer.inputs.read import read_in_full, read_inputs
+from scorer.kinds.targets.model import Part
+from scorer.kinds.targets.words import MONEY_IN_YUAN
 from scorer.maintain.cases import load_case
 from scorer.render.problems import line
 from scorer.rules.model import RuleSet
@@ -259,3 +262,16 @@ def test_every_benchmark_department_is_proven() -> None:
         doc = parse_line(json.dumps(document, ensure_ascii=False), "in.jsonl", number)
         department = both_ways(doc, rules)
         assert department is not None and department == read_in_full(doc, rules)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    number=st.decimals(
+        allow_nan=False, allow_infinity=False, places=None, min_value=-(10**13), max_value=10**13
+    )
+    | st.fractions(),
+    unit=st.sampled_from(["元", "万元", "亿元", "次", "%", ""]),
+)
+def test_a_parts_ratio_is_its_exact_number_in_the_units_base(number: Decimal | Fraction, unit: str) -> None:
+    amount = Fraction(number) * MONEY_IN_YUAN.get(unit, 1)
+    assert Part("", "at_least", False, number, unit).ratio == (amount.numerator, amount.denominator)  # type: ignore[arg-type]

@@ -175,7 +175,10 @@ class Targets:
 
     def __init__(self, categories: Sequence[str], roll_up: str):
         from scorer.inputs.given import WEIGHTED
+        from scorer.kinds.targets import read  # only a rule set with targets needs it
 
+        self.read_target, self.error, self.check_match = read.read_target, read.TargetError, read.check_match
+        self.parse_expression, self.parse_actual = read.parse_expression, read.parse_actual
         self.categories = tuple(categories)
         self.weighted = roll_up in WEIGHTED
         self.points = roll_up == "per_target_points"
@@ -186,41 +189,58 @@ class Targets:
             raise NotProven
         read = []
         for item in items:
-            if type(item) is not dict or "name" not in item or "target" not in item:
-                raise NotProven
-            for key, given in item.items():
-                if type(given) not in _TARGET_TYPES.get(key, ()):
-                    raise NotProven
-            name = item["name"]
-            if not visible(name):
-                raise NotProven
-            target = self.plain(name, item) if len(item) == 3 and "actual" in item else None
-            target = target or self.full(item)
-            if self.weighted and not target.weight:
+            target = self.plain(item) if type(item) is dict and len(item) == 3 else None
+            if target is None:
+                target = self.other(item)
+            elif self.weighted:  # no weight given
                 raise NotProven
             read.append(target)
         if self.points and read:
             strict.check_points(base, indicator, read)
         return tuple(read)
 
-    def plain(self, name: str, item: dict[str, Any]) -> Target | None:
-        said, actual = item["target"], item["actual"]
-        if type(said) is not str or type(actual) is not str:
+    def plain(self, item: dict[str, Any]) -> Target | None:
+        """A target of a name, a target and an actual value, all texts; None for any other."""
+        name, said, actual = item.get("name"), item.get("target"), item.get("actual")
+        if type(name) is not str or type(said) is not str or type(actual) is not str or not visible(name):
             return None
         found = self.kept.get((said, actual))
         if found is None:
-            target = self.full({"name": name, "target": said, "actual": actual})
-            assert target.target is not None and target.actual is not None  # read_target reads both or raises
-            found = (target.target, target.target_text, target.actual, target.actual_text)
+            found = self.pair(said, actual)
             if len(self.kept) >= self.KEPT:
                 self.kept.clear()
             self.kept[said, actual] = found
         return Target(name, found[0], found[1], found[2], found[3])
 
-    def full(self, item: Mapping[str, Any]) -> Target:
-        from scorer.kinds.targets.read import TargetError, read_target
-
+    def pair(self, said: str, actual: str) -> Read:
+        """A target and its actual value read as `read_target` reads them (a name aside, which only its messages
+        show): each text read, then checked against the other."""
+        shown = actual.strip()
+        if not shown:
+            raise NotProven  # no actual value, and no judgement
         try:
-            return read_target(item, self.categories)
-        except TargetError:
+            target, value = self.parse_expression(said), self.parse_actual(actual)
+            self.check_match("", target, value)
+        except self.error:
+            raise NotProven from None
+        return target, said.strip(), value, shown
+
+    def other(self, item: Any) -> Target:
+        """A target in any other form, its keys and their types checked as the schema checks them."""
+        if type(item) is not dict or "name" not in item or "target" not in item:
+            raise NotProven
+        for key, given in item.items():
+            if type(given) not in _TARGET_TYPES.get(key, ()):
+                raise NotProven
+        if not visible(item["name"]):
+            raise NotProven
+        target = self.full(item)
+        if self.weighted and not target.weight:
+            raise NotProven
+        return target
+
+    def full(self, item: Mapping[str, Any]) -> Target:
+        try:
+            return self.read_target(item, self.categories)
+        except self.error:
             raise NotProven from None

@@ -52,6 +52,8 @@ def _in_lowest_terms(number: Decimal, scale: int) -> tuple[int, int]:
         amount = Fraction(number) * scale
         return amount.numerator, amount.denominator
     numerator, denominator = number.as_integer_ratio()  # in lowest terms, denominator > 0; NaN and ∞ raise
+    if scale == 1:
+        return numerator, denominator
     numerator *= scale
     common = gcd(numerator, denominator)
     return numerator // common, denominator // common
