@@ -26,6 +26,7 @@ from scorer.inputs.model import Department, IndicatorInputs, Override, Profile, 
 from scorer.inputs.schema import inputs_schema
 from scorer.kinds.base import InputSpec
 from scorer.kinds.registry import kind
+from scorer.kinds.targets.model import Target
 from scorer.rules.identity import named_mismatch
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.yaml import YamlDocument
@@ -206,7 +207,7 @@ class _Row:
     def given(self, entry: Any, strict: Strict) -> IndicatorInputs:
         if type(entry) is not dict or not self.keys.issuperset(entry):
             raise NotProven
-        values = self.values(entry, strict.shared, strict)
+        values = self.values(entry, strict.shared, strict) if self.indicator.inputs else {}
         override = self.override(entry["override"], strict) if "override" in entry else None
         found = (
             deductions(entry["deductions"], self.indicator, self.base, strict)
@@ -215,9 +216,9 @@ class _Row:
         )
         if override is not None and found:
             raise NotProven
-        if override is None:
+        if override is None and (self.needed or self.declarative):
             self.check_needed(entry, values, strict)
-        targets = self.read_targets(entry, strict)
+        targets = self.read_targets(entry, strict) if "targets" in entry else ()
         improvement, reason = entry.get("improvement", ""), entry.get("reason", "")
         if type(improvement) is not str or type(reason) is not str:
             raise NotProven
@@ -260,9 +261,7 @@ class _Row:
             if spec.name not in (values if spec.shared else entry):
                 raise NotProven
 
-    def read_targets(self, entry: dict[str, Any], strict: Strict) -> tuple[Any, ...]:
-        if "targets" not in entry:
-            return ()
+    def read_targets(self, entry: dict[str, Any], strict: Strict) -> tuple[Target, ...]:
         if self.targets is None:
             raise NotProven
         return self.targets.read(entry["targets"], self.indicator, self.base, strict)

@@ -123,22 +123,29 @@ def deductions(items: Any, indicator: Indicator, base: PathKey, strict: Strict) 
     for index, item in enumerate(items):
         if type(item) is not dict or not _DEDUCTION_KEYS.issuperset(item):
             raise NotProven
-        if any(type(item[key]) is not str for key in ("reason", "improvement", "code") if key in item):
+        reason, improvement = item.get("reason", ""), item.get("improvement", "")
+        if type(reason) is not str or type(improvement) is not str:
             raise NotProven
         if "code" in item:
-            found = strict.deduction(base + ("deductions", index), indicator, item)
-            if found is None:  # pragma: no cover - the strict reader raises where the full reader fails
-                raise NotProven
-            read.append(found)
+            read.append(_declared(item, indicator, base + ("deductions", index), strict))
             continue
-        reason = item.get("reason")
-        if "points" not in item or reason is None or not visible(reason):
+        if "points" not in item or not visible(reason):
             raise NotProven
         points = _points(item["points"])
         if points <= 0 or not indicator.rounding.fits(points):
             raise NotProven
-        read.append(Deduction(points, reason.strip(), item.get("improvement", "").strip()))
+        read.append(Deduction(points, reason.strip(), improvement.strip()))
     return tuple(read)
+
+
+def _declared(item: dict[str, Any], indicator: Indicator, path: PathKey, strict: Strict) -> Deduction:
+    """A deduction the rule file declares, by its code."""
+    if type(item["code"]) is not str:
+        raise NotProven
+    found = strict.deduction(path, indicator, item)
+    if found is None:  # pragma: no cover - the strict reader raises where the full reader fails
+        raise NotProven
+    return found
 
 
 def _points(raw: Any) -> Decimal:
