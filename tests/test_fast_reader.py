@@ -18,8 +18,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from cli import app
 from scorer.errors import LineMap, UserError
+from scorer.inputs import read as reader
 from scorer.inputs.fast import proven
 from scorer.inputs.model import Department
 from scorer.inputs.read import read_in_full, read_inputs
@@ -275,3 +278,26 @@ def test_every_benchmark_department_is_proven() -> None:
 def test_a_parts_ratio_is_its_exact_number_in_the_units_base(number: Decimal | Fraction, unit: str) -> None:
     amount = Fraction(number) * MONEY_IN_YUAN.get(unit, 1)
     assert Part("", "at_least", False, number, unit).ratio == (amount.numerator, amount.denominator)  # type: ignore[arg-type]
+
+
+def test_a_batch_reads_its_valid_departments_the_fast_way_and_refuses_the_others_with_every_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = list(benchmark_departments(4))
+    documents[1]["units"] = True
+    documents[2]["indicators"]["budget_execution"]["execution_rate"] = "0.93"
+    path, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents), encoding="utf-8")
+    checked = []  # the departments the full reader checked against the schema
+    schema_check = reader.validate
+    monkeypatch.setattr(
+        reader, "validate", lambda doc, *rest: checked.append(doc.lines.line(())) or schema_check(doc, *rest)
+    )
+    result = CliRunner().invoke(app, ["batch", str(path), "--rules", "2022", "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert "in.jsonl:2: units: expected a whole number, got 'True'" in result.stderr
+    assert "in.jsonl:3: [budget_execution] execution_rate: '0.93' looks like a fraction" in result.stderr
+    assert "2 departments refused (2 scored and written)" in result.stderr
+    assert checked == [2, 3]  # the valid ones were proven without it
+    names = [json.loads(line)["department"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert names == [documents[0]["department"], documents[3]["department"]]
