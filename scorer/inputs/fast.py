@@ -201,7 +201,7 @@ class _Row:
             return None
         try:
             return self.given({}, alone)
-        except NotProven:
+        except Exception:  # NotProven, or anything not foreseen: the full reader reads the row left out
             return None
 
     def given(self, entry: Any, strict: Strict) -> IndicatorInputs:
