@@ -23,7 +23,7 @@ from scorer.inputs.typed import ReadsTyped
 from scorer.inputs.values import POINTS, without_word
 from scorer.invisible import DRAWN_AS_NOTHING
 from scorer.kinds.base import InputSpec
-from scorer.kinds.targets.model import Expression, Target
+from scorer.kinds.targets.model import Target
 from scorer.numbers import MAX_MAGNITUDE, NotANumber, parse_number
 from scorer.rules.model import Indicator, RuleSet
 from scorer.sources.yaml import YamlDocument
@@ -169,16 +169,11 @@ _TARGET_TYPES: Mapping[str, tuple[type, ...]] = {
     "met": (bool,),
     "reason": (str,),
 }
-# What a target and its actual value read as, when both are texts: the Expressions and the texts shown.
-Read = tuple[Expression, str, Expression, str]
 
 
 class Targets:
-    """A targets row's declared targets, read as `ReadsGiven.targets` reads them. A target of a name, a target and
-    an actual value, all texts, is read through `read_target` once per pair of texts (kept, at most `KEPT` pairs:
-    departments write the same few); any other through `read_target` itself."""
-
-    KEPT = 4096
+    """A targets row's declared targets, read as `ReadsGiven.targets` reads them: a target of a name, a target and
+    an actual value, all texts, by the steps of `read_target`; any other by `read_target` itself."""
 
     def __init__(self, categories: Sequence[str], roll_up: str):
         from scorer.inputs.given import WEIGHTED
@@ -189,7 +184,6 @@ class Targets:
         self.categories = tuple(categories)
         self.weighted = roll_up in WEIGHTED
         self.points = roll_up == "per_target_points"
-        self.kept: dict[tuple[str, str], Read] = {}
 
     def read(self, items: Any, indicator: Indicator, base: PathKey, strict: Strict) -> tuple[Target, ...]:
         if type(items) is not list:
@@ -207,30 +201,20 @@ class Targets:
         return tuple(read)
 
     def plain(self, item: dict[str, Any]) -> Target | None:
-        """A target of a name, a target and an actual value, all texts; None for any other."""
+        """A target of a name, a target and an actual value, all texts, as `read_target` reads it (each text read
+        once for all departments, scorer/kinds/targets/text.py); None for a target in any other form."""
         name, said, actual = item.get("name"), item.get("target"), item.get("actual")
         if type(name) is not str or type(said) is not str or type(actual) is not str or not visible(name):
             return None
-        found = self.kept.get((said, actual))
-        if found is None:
-            found = self.pair(said, actual)
-            if len(self.kept) >= self.KEPT:
-                self.kept.clear()
-            self.kept[said, actual] = found
-        return Target(name, found[0], found[1], found[2], found[3])
-
-    def pair(self, said: str, actual: str) -> Read:
-        """A target and its actual value read as `read_target` reads them (a name aside, which only its messages
-        show): each text read, then checked against the other."""
         shown = actual.strip()
         if not shown:
             raise NotProven  # no actual value, and no judgement
         try:
             target, value = self.parse_expression(said), self.parse_actual(actual)
-            self.check_match("", target, value)
+            self.check_match(name, target, value)
         except self.error:
             raise NotProven from None
-        return target, said.strip(), value, shown
+        return Target(name, target, said.strip(), value, shown)
 
     def other(self, item: Any) -> Target:
         """A target in any other form, its keys and their types checked as the schema checks them."""
