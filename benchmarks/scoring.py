@@ -13,7 +13,10 @@ On one core (the process pins itself and the children it starts to the last core
      integers);
    - GoRules ZEN (`pip install -e '.[bench]'`), the rubric as a decision model (benchmarks/rubric-2022.jdm.json),
      created once and called the fastest of the ways its Python API offers (measured first: `zen_ways`);
-   - a batch's reading of one JSON line (`parse_line`) and checking of its department (`read_inputs`);
+   - a batch's reading of one JSON line (`parse_line`) and checking of its department (`read_inputs`, which
+     proves a valid department the fast way, scorer/inputs/fast.py), and the same department checked by the
+     full reader (`read_in_full`, what every department took before, and every department the fast reader
+     does not prove valid);
 2. end to end, over `--batch` departments (default `--n`) as JSON Lines, each round: the real
    `score batch IN.jsonl -o OUT.jsonl` as users run it (a child process, with its summary) and the hand-written
    pipeline (benchmarks/pipeline_2022.py: orjson in, the integer scorer, bytes out), each its own process; with
@@ -49,6 +52,7 @@ import end_to_end  # noqa: E402
 from departments import departments  # noqa: E402
 
 TURN = 200  # departments per entrant per turn
+ZEN = 5  # ZEN's place among the entrants, when installed (the last)
 Work = Callable[[list[Any]], list[Any]]
 Answer = Callable[[Any], tuple[int, str, list[int]]] | None
 Entrant = tuple[str, list[Any], Work, Answer]  # label, items as it takes them, timed work, what is compared
@@ -189,11 +193,14 @@ def report_scoring(labels: list[str], per_round: list[list[float]], rounds: int,
     engine, hand = per_round[0], per_round[1]
     print("\nratios of times (per round; median (min–max)):")
     end_to_end.ratio_line("engine / hand-written exact scorer", engine, hand, 3.0, "≤ 3x")
-    if len(labels) > 4:
-        end_to_end.ratio_line("engine / ZEN", engine, per_round[4], 1.0, "< 1x (faster)")
+    if len(labels) > ZEN:
+        end_to_end.ratio_line("engine / ZEN", engine, per_round[ZEN], 1.0, "< 1x (faster)")
     checked = statistics.median(per_round[3]) * 1e6
     verdict = "met" if max(per_round[3]) * 1e6 <= 20 else "met by the median" if checked <= 20 else "NOT met"
     print(f"  {'checking a department (read_inputs), µs':<46} {checked:6.1f}   target ≤ 20 µs: {verdict}")
+    faster = [full / fast for full, fast in zip(per_round[4], per_round[3], strict=True)]
+    print(f"  {'read_in_full / read_inputs (the fast reader)':<46} {statistics.median(faster):6.2f}x "
+          f"({min(faster):.2f}–{max(faster):.2f})")  # fmt: skip
 
 
 def entrants_of(documents: list[dict[str, Any]], rules: Any) -> list[Entrant]:
@@ -202,7 +209,7 @@ def entrants_of(documents: list[dict[str, Any]], rules: Any) -> list[Entrant]:
     import orjson
 
     from scorer.engine.score import score
-    from scorer.inputs.read import read_inputs
+    from scorer.inputs.read import read_in_full, read_inputs
     from scorer.sources.jsonl import parse_line
 
     lines = [orjson.dumps(d).decode() for d in documents]
@@ -233,6 +240,12 @@ def entrants_of(documents: list[dict[str, Any]], rules: Any) -> list[Entrant]:
             lambda chunk: [read_inputs(d, rules) for d in chunk],
             None,
         ),
+        (
+            "a department checked in full (read_in_full)",
+            parsed,
+            lambda chunk: [read_in_full(d, rules) for d in chunk],
+            None,
+        ),
     ]
     import zen_2022
 
@@ -249,7 +262,7 @@ def entrants_of(documents: list[dict[str, Any]], rules: Any) -> list[Entrant]:
 def agree(outputs: list[list[Any]], has_zen: bool) -> int:
     answers = {"engine": outputs[0], "hand-written": outputs[1]}
     if has_zen:
-        answers["ZEN"] = outputs[4]
+        answers["ZEN"] = outputs[ZEN]
     found = disagreements(answers)
     print(
         f"  totals, grades and row scores agree on every department ({', '.join(answers)}): {'yes' if not found else f'NO ({found})'}"
@@ -299,7 +312,7 @@ def main() -> int:
     entrants = entrants_of(documents, load_rules("2022"))
     per_round, outputs = race(entrants, args.rounds)
     report_scoring([label for label, _, _, _ in entrants], per_round, args.rounds, args.n)
-    wrong = agree(outputs, len(entrants) > 4)
+    wrong = agree(outputs, len(entrants) > ZEN)
     end_to_end.report(piped, args.batch, args.rounds)
     return 1 if wrong else 0
 

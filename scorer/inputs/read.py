@@ -18,6 +18,7 @@ from scorer.errors import PathKey, Problem, UserError
 from scorer.escape import is_blank
 from scorer.facts import Message, fact
 from scorer.i18n import LANGUAGES, t
+from scorer.inputs.fast import read_valid
 from scorer.inputs.given import indicator_of
 from scorer.inputs.model import (
     Department,
@@ -45,6 +46,15 @@ def parse_inputs(text: str, rules: RuleSet, display: str = "<inputs>") -> Depart
 
 
 def read_inputs(doc: YamlDocument, rules: RuleSet) -> Department:
+    """The department of `doc` under `rules`, or UserError with every problem of it. A department proven valid
+    by the rule set's fast reader (scorer/inputs/fast.py) is read there, as `read_in_full` would read it."""
+    department = read_valid(doc, rules)
+    return department if department is not None else read_in_full(doc, rules)
+
+
+def read_in_full(doc: YamlDocument, rules: RuleSet) -> Department:
+    """The department read with every check, each problem gathered at its place: the reader of every file the
+    fast reader does not prove valid."""
     if not isinstance(doc.data, dict):
         raise UserError.at(doc.at(()), fact("inputs.not_a_mapping"))
     doc = _counts_as_numbers(doc)

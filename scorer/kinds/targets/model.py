@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from math import gcd
 
 import msgspec
+from msgspec.structs import force_setattr
 
 from scorer.kinds.targets.words import KIND_OF_UNIT, MONEY_IN_YUAN, UNIT_ALIASES
 
@@ -21,28 +22,41 @@ class DeclaredTarget(msgspec.Struct, frozen=True):
     target: str
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(msgspec.Struct, frozen=True):
     label: str
     direction: str
     strict: bool
     number: Decimal
     unit: str  # as written; `base_unit` is what comparisons use
-    # Worked out at construction: a part is read once per text and shared (kinds/targets/text.py), then compared
-    # many times. Not compared, hashed or shown: they follow from the fields above.
-    base_unit: str = field(init=False, compare=False, repr=False)
+    # Worked out at construction, from the fields above (whatever is given for them): a part is made for every new
+    # text a batch reads, then compared many times. Being worked out from the fields above, they never make two
+    # parts unequal that those fields make equal. (A Struct is made in a third of a frozen dataclass's time.)
+    base_unit: str = ""
     # count, percent, duration, money; plain without a unit, other for a unit not listed.
-    kind: str = field(init=False, compare=False, repr=False)
+    kind: str = ""
     # The number, exactly, in the unit's base (yuan for money), so that 1万元 and 10000元 compare equal: as
     # (numerator, denominator > 0), for comparisons in integers.
-    ratio: tuple[int, int] = field(init=False, compare=False, repr=False)
+    ratio: tuple[int, int] = (0, 1)
 
     def __post_init__(self) -> None:
         base_unit = UNIT_ALIASES.get(self.unit, self.unit)
-        amount = Fraction(self.number) * MONEY_IN_YUAN.get(self.unit, 1)
-        object.__setattr__(self, "base_unit", base_unit)
-        object.__setattr__(self, "kind", KIND_OF_UNIT.get(base_unit, "other" if self.unit else "plain"))
-        object.__setattr__(self, "ratio", (amount.numerator, amount.denominator))
+        force_setattr(self, "base_unit", base_unit)
+        force_setattr(self, "kind", KIND_OF_UNIT.get(base_unit, "other" if self.unit else "plain"))
+        force_setattr(self, "ratio", _in_lowest_terms(self.number, MONEY_IN_YUAN.get(self.unit, 1)))
+
+
+def _in_lowest_terms(number: Decimal, scale: int) -> tuple[int, int]:
+    """number × scale as (numerator, denominator > 0) in lowest terms, as Fraction(number) * scale gives them, in
+    integers: a part is made for every new text a batch reads."""
+    if type(number) is not Decimal:
+        amount = Fraction(number) * scale
+        return amount.numerator, amount.denominator
+    numerator, denominator = number.as_integer_ratio()  # in lowest terms, denominator > 0; NaN and ∞ raise
+    if scale == 1:
+        return numerator, denominator
+    numerator *= scale
+    common = gcd(numerator, denominator)
+    return numerator // common, denominator // common
 
 
 class Expression(msgspec.Struct, frozen=True):

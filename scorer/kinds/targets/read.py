@@ -20,7 +20,7 @@ from scorer.rounding import fmt
 # Reading is split in two modules for length; importers need only this one.
 __all__ = [
     "AT_LEAST", "AT_MOST", "EXACTLY", "MAX_TEXT_LENGTH", "UNIT_KINDS", "Expression", "Part", "Target",
-    "TargetError", "match_category", "parse_actual", "parse_expression", "read_target", "unit_words",
+    "TargetError", "check_match", "match_category", "parse_actual", "parse_expression", "read_target", "unit_words",
 ]  # fmt: skip
 
 
@@ -49,7 +49,7 @@ def read_target(item: Mapping[str, Any], categories: Sequence[str]) -> Target:
     else:
         actual = _read(parse_actual, item.get("actual"), "actual", name, judged)
     if target is not None and actual is not None:
-        _check_match(name, target, actual)
+        check_match(name, target, actual)
     weight = None
     if item.get("weight") is not None:
         try:
@@ -108,7 +108,7 @@ def _read(
         raise TargetError(field=field, message=message) from None
 
 
-def _check_match(name: str, target: Expression, actual: Expression) -> None:
+def check_match(name: str, target: Expression, actual: Expression) -> None:
     if len(target.parts) > 1 or len(actual.parts) > 1:
         wanted = [p.label for p in target.parts]
         given = [p.label for p in actual.parts]

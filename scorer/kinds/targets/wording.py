@@ -39,7 +39,7 @@ def read_by_wording(text: str, reading_actual: bool, full: Reader) -> Expression
     if wording is None:
         return None
     number = Decimal(digits)
-    if out_of_bounds(number) is not None:
+    if len(digits) > 12 and out_of_bounds(number) is not None:  # 12 characters are within every bound
         return None
     positive, zero = wording
     like = positive if number else zero
