@@ -57,7 +57,7 @@ class IndicatorResult:
         return self.name or self.id
 
 
-class NodeResult(msgspec.Struct, frozen=True, gc=False):
+class NodeResult(msgspec.Struct, frozen=True):
     """A level-1 or level-2 node of the rubric, with its subtotal."""
 
     name: str
@@ -75,7 +75,7 @@ class GradeBand(msgspec.Struct, frozen=True):
     name_en: str = ""
 
 
-class Result(msgspec.Struct, frozen=True, gc=False):
+class Result(msgspec.Struct, frozen=True):
     department: str
     year: int
     rules_year: int

@@ -249,8 +249,9 @@ def _goals(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
         (t("xlsx.shortfall", lang), profile.shortfall),
     )
     beside = ((2, 5), (7, 8), (10, 10))
-    needed = max(
-        _lines(text, _width(first, last)) for (_, text), (first, last) in zip(parts, beside, strict=True)
+    needed = max(  # the label's lines too: "年度整体绩效目标" beside a short text takes three
+        max(_lines(text, _width(first, last)), _lines(label, WIDTHS[first - 2]))
+        for (label, text), (first, last) in zip(parts, beside, strict=True)
     )
     if needed <= _SIDE_BY_SIDE_LINES:
         for (label, text), (first, last) in zip(parts, beside, strict=True):
@@ -263,7 +264,7 @@ def _goals(sheet: Worksheet, result: Result, lang: str, row: int) -> int:
         _cell(sheet, row, 1, label, bold=True)
         _cell(sheet, row, 2, text)
         _merge(sheet, row, 2, 10)
-        sheet.row_dimensions[row].height = _height(_lines(text, _width(2, 10)))
+        sheet.row_dimensions[row].height = _height(max(_lines(text, _width(2, 10)), _lines(label, WIDTHS[0])))
         row += 1
     return row
 
