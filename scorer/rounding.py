@@ -28,6 +28,10 @@ class Rounding(Struct, frozen=True):
     def apply(self, value: Exact) -> Decimal:
         """Round an exact value once, to `places` decimals, by `mode`. Independent of any decimal context."""
         numerator, denominator = _ratio(value)
+        return self.of_ratio(numerator, denominator)
+
+    def of_ratio(self, numerator: int, denominator: int) -> Decimal:
+        """As `apply`, for the exact value numerator / denominator (denominator > 0, any common factor)."""
         # floor, and rest/denominator in [0, 1): the same whether or not the ratio is in lowest terms
         whole, rest = divmod(numerator * 10**self.places, denominator)
         if rest:

@@ -13,23 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from scorer.engine.result import IndicatorResult
-from scorer.engine.row import (
-    ZERO,
-    add_improvement,
-    metric_values,
-    row_result,
-    score_indicator,
-    steps_when_read,
-)
-from scorer.facts import fact, said
+from scorer.engine.row import ZERO, check_score, score_indicator
+from scorer.engine.rows import Entry, Pending
 from scorer.inputs.model import IndicatorInputs
 from scorer.kinds.base import KindScore
 from scorer.kinds.registry import kind
 from scorer.numbers import EXACT
 from scorer.rules.model import Indicator
 
-RowScorer = Callable[[IndicatorInputs, int], IndicatorResult]
+RowScorer = Callable[[IndicatorInputs, int], Entry]
 
 
 def compiled_row(indicator: Indicator) -> RowScorer:
@@ -44,38 +36,25 @@ def compiled_row(indicator: Indicator) -> RowScorer:
 
 
 class _CompiledRow:
-    """One row's compiled scorer."""
+    """One row's compiled scorer: the kind's score, the deductions taken off, and the rest of the result left
+    to be worked out when read (`Pending`, scorer/engine/rows.py)."""
 
-    __slots__ = ("indicator", "scored")
+    __slots__ = ("indicator", "scored", "weight")
 
     def __init__(self, indicator: Indicator, scored: Callable[[IndicatorInputs, int], KindScore | None]):
         self.indicator = indicator
         self.scored = scored
+        self.weight = indicator.weight
 
-    def __call__(self, inputs: IndicatorInputs, year: int) -> IndicatorResult:
-        indicator = self.indicator
+    def __call__(self, inputs: IndicatorInputs, year: int) -> Entry:
         base = None if inputs.override is not None else self.scored(inputs, year)
         if base is None:
-            return score_indicator(indicator, inputs, year)
-        score, reasons, notes, clamped = base.score, list(base.reasons), list(base.notes), False
-        improvements: list[str] = []
-        for deduction in inputs.deductions:  # as `_Builder._deduct`, without the steps
+            return score_indicator(self.indicator, inputs, year)
+        score, clamped, deductions = base.score, False, inputs.deductions
+        for deduction in deductions:  # as `_Builder._deduct`, without the steps
             score = EXACT.subtract(score, deduction.points)
-            reasons.append(said(deduction.reason))
-            add_improvement(improvements, deduction.improvement)
         if score < 0:
-            clamped = True
-            notes.append(fact("note.deductions_exhausted", base=base.score))
-            score = ZERO
-        add_improvement(improvements, inputs.improvement)
-        return row_result(
-            indicator,
-            score,
-            reasons,
-            improvements,
-            clamped=clamped,
-            notes=tuple(notes),
-            metrics=metric_values(indicator, inputs, year),
-            steps=steps_when_read(indicator, inputs, year),
-            targets=base.targets,
-        )
+            score, clamped = ZERO, True
+        if score < self.weight and not (deductions or base.reasons or base.later):
+            check_score(self.indicator, score, [])  # a loss without a reason: the engine's own error, now
+        return Pending(self.indicator, inputs, year, base, score, clamped)

@@ -16,6 +16,7 @@ from decimal import Decimal, localcontext
 from scorer.engine.compiled import compiled_row
 from scorer.engine.result import GradeBand, IndicatorResult, NodeResult, Result
 from scorer.engine.row import ZERO, score_indicator
+from scorer.engine.rows import Entry, Rows
 from scorer.inputs.model import Department, IndicatorInputs
 from scorer.kinds.registry import kind, unencoded
 from scorer.numbers import EXACT
@@ -40,10 +41,9 @@ def score_interpreted(rules: RuleSet, department: Department) -> Result:
 def _score(rules: RuleSet, department: Department, compiled: bool = True) -> Result:
     plan = _plan(rules)
     year, given = department.year, department.indicators
-    indicators = tuple(
-        _indicator_result(row, given.get(row.indicator.id), year, compiled) for row in plan.rows
-    )
-    grand_total = sum([i.score for i in indicators], ZERO)  # exact: in the EXACT context (see `score`)
+    scored = tuple([_indicator_result(row, given.get(row.indicator.id), year, compiled) for row in plan.rows])
+    scores = [entry.score for entry in scored]
+    grand_total = sum(scores, ZERO)  # exact: in the EXACT context (see `score`)
     grade = plan.grade_of(grand_total) if plan.downward else None  # a rubric may declare no grades
     return Result(
         department=department.name,
@@ -57,8 +57,8 @@ def _score(rules: RuleSet, department: Department, compiled: bool = True) -> Res
         max=rules.total,
         grade=grade.name if grade else "",
         bands=plan.bands[grade.name] if grade else (),
-        levels=plan.levels(indicators),
-        indicators=indicators,
+        levels=plan.levels(scores),
+        indicators=Rows(scored) if compiled else scored,  # type: ignore[arg-type]  # interpreted: every row built
         engine_version=__version__,
         rules_title_en=rules.title_en,
         profile=department.profile,
@@ -66,13 +66,13 @@ def _score(rules: RuleSet, department: Department, compiled: bool = True) -> Res
         rules_provisional=rules.provisional,
         rules_partly_encoded=plan.partly_encoded,
         form=rules.form.layout,
-        form_budget=_form_budget(rules, department, indicators),
+        form_budget=_form_budget(rules, department, scored),
         form_budget_row=rules.form.budget_row,
     )
 
 
 def _form_budget(
-    rules: RuleSet, department: Department, indicators: tuple[IndicatorResult, ...]
+    rules: RuleSet, department: Department, indicators: tuple[Entry, ...]
 ) -> tuple[tuple[str, Decimal | None], ...]:
     """The values of the form's 预算执行 block: each column's input of the budget row, or its metric."""
     form = rules.form
@@ -86,9 +86,7 @@ def _form_budget(
     return tuple((column, values.get(name)) for column, name in form.budget.items())
 
 
-def _indicator_result(
-    row: _Row, inputs: IndicatorInputs | None, year: int, compiled: bool = True
-) -> IndicatorResult:
+def _indicator_result(row: _Row, inputs: IndicatorInputs | None, year: int, compiled: bool = True) -> Entry:
     if row.pure and (
         inputs is None or inputs is row.blank or (inputs == _NO_INPUTS and row.saw_blank(inputs))
     ):
@@ -161,9 +159,8 @@ class _Plan:
                 return grade
         return min(self.downward, key=lambda g: g.min)
 
-    def levels(self, indicators: tuple[IndicatorResult, ...]) -> tuple[NodeResult, ...]:
-        """Subtotals, summed exactly in the EXACT context `score` runs in."""
-        scores = [i.score for i in indicators]
+    def levels(self, scores: list[Decimal]) -> tuple[NodeResult, ...]:
+        """Subtotals of the rows' scores, summed exactly in the EXACT context `score` runs in."""
         return tuple(
             NodeResult(
                 name,

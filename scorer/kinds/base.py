@@ -66,6 +66,9 @@ class KindScore(NamedTuple):
     reasons: tuple[Message, ...] = ()
     notes: tuple[Message, ...] = ()
     targets: tuple[TargetOutcome, ...] = ()
+    # The reasons worked out only when read, in place of `reasons` (a formula's reason template filled in):
+    # a batch that writes no reason never words one. Set only where points were lost.
+    later: Callable[[], tuple[Message, ...]] | None = None
 
 
 S = TypeVar("S")
@@ -190,6 +193,15 @@ def within(rule: Rule, raw: Exact) -> Decimal | None:
     be brought inside first (left to `score`, which says so in a note)."""
     if 0 <= raw <= (rule.exact_weight if type(raw) is Fraction else rule.weight):
         return rule.rounding.apply(raw)
+    return None
+
+
+def within_ratio(rule: Rule, raw: tuple[int, int]) -> Decimal | None:
+    """As `within`, for the exact value numerator / denominator (denominator > 0), in integers."""
+    numerator, denominator = raw
+    weight_n, weight_d = rule.exact_weight.numerator, rule.exact_weight.denominator
+    if numerator >= 0 and numerator * weight_d <= weight_n * denominator:
+        return rule.rounding.of_ratio(numerator, denominator)
     return None
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import orjson
 
-from scorer.engine.result import IndicatorResult, MetricValue, Result
+from scorer.engine.result import MetricValue, Result
+from scorer.engine.rows import Entry, Pending, entries
 from scorer.escape import json_safe
 from scorer.i18n import say
 from scorer.numbers import to_json_number
@@ -29,7 +30,7 @@ def write_line(result: Result, lang: str) -> str:
     """Contract 3 as one compact line, through `json_safe`: the head by orjson, then each row's kept or
     written text (a row the engine shares between departments is written once per language)."""
     head = _safe(orjson.dumps(_head(result)))
-    rows = ",".join([_row_kept(indicator, lang) for indicator in result.indicators])
+    rows = ",".join([_row_kept(entry, lang) for entry in entries(result.indicators)])
     return f'{head[:-1]},"indicators":[{rows}],"language":{_safe(orjson.dumps(lang))}}}'
 
 
@@ -39,12 +40,15 @@ def _safe(written: bytes) -> str:
     return json_safe(text) if _MAY_ACT_FOUND(written) else text
 
 
-def _row_kept(indicator: IndicatorResult, lang: str) -> str:
-    kept: str = indicator.derived.get(("line", lang), lambda: _row(indicator, lang))
+def _row_kept(entry: Entry, lang: str) -> str:
+    """A shared row's text kept with it; a compiled row's written from its scores (`Pending`), never built."""
+    if type(entry) is Pending:
+        return _row(entry, lang)
+    kept: str = entry.derived.get(("line", lang), lambda: _row(entry, lang))  # type: ignore[union-attr]
     return kept
 
 
-def _row(indicator: IndicatorResult, lang: str) -> str:
+def _row(indicator: Entry, lang: str) -> str:
     """One row's object, its keys in the contract's order."""
     start = _row_start(indicator)
     reasons = _texts([say(reason, lang) for reason in indicator.reasons])
@@ -59,7 +63,7 @@ def _row(indicator: IndicatorResult, lang: str) -> str:
     )
 
 
-def _row_start(indicator: IndicatorResult) -> str:
+def _row_start(indicator: Entry) -> str:
     key = (indicator.id, indicator.name, indicator.level1, indicator.level2, indicator.weight)
     start = _ROW_START.get(key)
     if start is None:
