@@ -88,7 +88,17 @@ def _round_up(mode: str, floor: int, twice_rest: int, denominator: int) -> int:
 
 def from_units(units: int, places: int) -> Decimal:
     """units × 10^-places as a Decimal with exactly `places` decimals; never -0."""
-    return Decimal(f"{units}E-{places}")  # read from text exactly, whatever the decimal context
+    made = _MADE.get((units, places))
+    if made is None:
+        made = Decimal(f"{units}E-{places}")  # read from text exactly, whatever the decimal context
+        if len(_MADE) < 4096:  # a bound on what is kept, whatever a batch scores
+            _MADE[units, places] = made
+    return made
+
+
+# Each score made once, by its units and places (Decimals are immutable): a batch's scores are a few hundred
+# values again and again.
+_MADE: dict[tuple[int, int], Decimal] = {}
 
 
 def fmt(value: Exact) -> str:

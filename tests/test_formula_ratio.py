@@ -1,6 +1,6 @@
 """A formula worked out over integer ratios (scorer/formula/ratio.py) gives exactly the value of its fractions,
-or leaves the formula to them; and the engine's rows scored that way, with their reasons worded only when read,
-say what the interpreted rows say."""
+or leaves the formula to them; targets' mean completion in integers is the mean they roll up to; and the engine's
+rows scored that way, with their reasons worded only when read, say what the interpreted rows say."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from scorer.formula.evaluate import FormulaError, compile_formula
 from scorer.formula.ratio import NotHere, ratio_closure
 from scorer.i18n import say
 from scorer.inputs.read import read_inputs
+from scorer.kinds.targets.judge import ONE, mean_completion, roll_up
+from scorer.kinds.targets.model import Expression, Part, Target
+from scorer.kinds.targets.words import AT_LEAST, AT_MOST, EXACTLY
 from scorer.rules.read import load_rules
 from scorer.sources.jsonl import parse_line
 
@@ -98,3 +101,24 @@ def test_a_row_losing_points_says_why_when_read_and_its_result_is_built_once() -
     assert rows["pm_system_execution"].clamped and rows["pm_system_execution"].score == 0
     assert result.indicators == expected.indicators and result == expected
     assert result.indicators[0] is result.indicators[0]  # built once, then the same
+
+
+def _target(direction: str, strict: bool, goal: Decimal, actual: Decimal, unit: str) -> Target:
+    wanted = Expression("t", (Part("", direction, strict, goal, unit),))
+    got = Expression("a", (Part("", EXACTLY, False, actual, unit),))
+    return Target("指标", wanted, "t", got, "a")
+
+
+AMOUNTS = st.decimals(min_value=-1000, max_value=10**6, places=3)
+TARGETS = st.builds(
+    _target, st.sampled_from([AT_LEAST, AT_MOST, EXACTLY]), st.booleans(), AMOUNTS, AMOUNTS,
+    st.sampled_from(["次", "%", "万元", ""]),
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(listed=st.lists(TARGETS, min_size=1, max_size=8))
+def test_the_mean_completion_in_integers_is_the_mean_the_targets_roll_up_to(listed: list[Target]) -> None:
+    numerator, denominator = mean_completion("mean_completion", listed) or (None, 1)
+    assert denominator > 0 and Fraction(numerator, denominator) == roll_up("mean_completion", ONE, listed).raw
+    assert mean_completion("equal_shares", listed) is None

@@ -28,7 +28,7 @@ class Pending:
 
     Read by the same names as an `IndicatorResult`'s fields (a compiled row is never overridden)."""
 
-    __slots__ = ("indicator", "inputs", "year", "base", "score", "clamped")
+    __slots__ = ("indicator", "inputs", "year", "base", "score", "clamped", "_said")
     overridden = False
 
     def __init__(
@@ -42,6 +42,14 @@ class Pending:
     ):
         self.indicator, self.inputs, self.year = indicator, inputs, year
         self.base, self.score, self.clamped = base, score, clamped
+        self._said: KindScore | None = None
+
+    def said(self) -> KindScore:
+        """The kind's score with what it says (reasons, notes, targets), worked out the first time it is read."""
+        if self._said is None:
+            later = self.base.later
+            self._said = self.base if later is None else later()
+        return self._said
 
     @property
     def id(self) -> str:
@@ -70,9 +78,7 @@ class Pending:
     @property
     def reasons(self) -> tuple[Message, ...]:
         """The kind's reasons, then each deduction's, as the interpreted engine lists them."""
-        base = self.base
-        reasons = base.reasons if base.later is None else base.later()
-        return reasons + tuple([said(deduction.reason) for deduction in self.inputs.deductions])
+        return self.said().reasons + tuple([said(deduction.reason) for deduction in self.inputs.deductions])
 
     @property
     def improvements(self) -> tuple[str, ...]:
@@ -86,8 +92,8 @@ class Pending:
     @property
     def notes(self) -> tuple[Message, ...]:
         if self.clamped:
-            return (*self.base.notes, fact("note.deductions_exhausted", base=self.base.score))
-        return self.base.notes
+            return (*self.said().notes, fact("note.deductions_exhausted", base=self.base.score))
+        return self.said().notes
 
     @property
     def metrics(self) -> tuple[MetricValue, ...]:
@@ -95,7 +101,7 @@ class Pending:
 
     @property
     def targets(self) -> tuple[TargetOutcome, ...]:
-        return self.base.targets
+        return self.said().targets
 
     def result(self) -> IndicatorResult:
         indicator, inputs, year = self.indicator, self.inputs, self.year

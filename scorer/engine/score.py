@@ -11,6 +11,7 @@ someone reads them (`_Steps`, scorer/engine/row.py). One row's pipeline is score
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, localcontext
 
 from scorer.engine.compiled import compiled_row
@@ -41,7 +42,7 @@ def score_interpreted(rules: RuleSet, department: Department) -> Result:
 def _score(rules: RuleSet, department: Department, compiled: bool = True) -> Result:
     plan = _plan(rules)
     year, given = department.year, department.indicators
-    scored = tuple([_indicator_result(row, given.get(row.indicator.id), year, compiled) for row in plan.rows])
+    scored = _rows(plan.rows, given, year, compiled)
     scores = [entry.score for entry in scored]
     grand_total = sum(scores, ZERO)  # exact: in the EXACT context (see `score`)
     grade = plan.grade_of(grand_total) if plan.downward else None  # a rubric may declare no grades
@@ -86,6 +87,22 @@ def _form_budget(
     return tuple((column, values.get(name)) for column, name in form.budget.items())
 
 
+def _rows(
+    rows: tuple[_Row, ...], given: Mapping[str, IndicatorInputs], year: int, compiled: bool
+) -> tuple[Entry, ...]:
+    """Each row's result: a row the department leaves empty shares the result kept for its year; a row it fills is
+    scored by its compiled scorer (or, with `compiled` False, the interpreted way)."""
+    scored = []
+    for row in rows:
+        inputs = given.get(row.id)
+        if row.pure and (inputs is row.blank or inputs is None):
+            entry = row.empty.get(year) or _indicator_result(row, inputs, year)
+        else:
+            entry = _indicator_result(row, inputs, year, compiled)
+        scored.append(entry)
+    return tuple(scored)
+
+
 def _indicator_result(row: _Row, inputs: IndicatorInputs | None, year: int, compiled: bool = True) -> Entry:
     if row.pure and (
         inputs is None or inputs is row.blank or (inputs == _NO_INPUTS and row.saw_blank(inputs))
@@ -101,10 +118,10 @@ def _indicator_result(row: _Row, inputs: IndicatorInputs | None, year: int, comp
 class _Row:
     """One indicator of a rule set, with the result of an empty row by year (results are frozen: shared)."""
 
-    __slots__ = ("indicator", "pure", "empty", "blank", "score")
+    __slots__ = ("indicator", "id", "pure", "empty", "blank", "score")
 
     def __init__(self, indicator: Indicator):
-        self.indicator = indicator
+        self.indicator, self.id = indicator, indicator.id
         self.score = compiled_row(indicator)  # the row's scoring, compiled once (scorer/engine/compiled.py)
         # A kind whose result depends on nothing but the indicator, its inputs and the year: a row a department
         # leaves empty scores the same for every department of that year, and is worked out once.

@@ -66,9 +66,10 @@ class KindScore(NamedTuple):
     reasons: tuple[Message, ...] = ()
     notes: tuple[Message, ...] = ()
     targets: tuple[TargetOutcome, ...] = ()
-    # The reasons worked out only when read, in place of `reasons` (a formula's reason template filled in):
-    # a batch that writes no reason never words one. Set only where points were lost.
-    later: Callable[[], tuple[Message, ...]] | None = None
+    # The rest worked out only when read, in place of the fields above but `score` (a formula's reason template
+    # filled in; targets judged one by one, with their reasons): an output that reads none of it never works it
+    # out. Set where the row has reasons or targets to say.
+    later: Callable[[], KindScore] | None = None
 
 
 S = TypeVar("S")

@@ -100,7 +100,10 @@ class FormulaKind(Kind["Rule"]):
                 if any(name not in values for name in to_fill):
                     return None  # `score` says which value the reason lacks
                 shown = raw
-                return KindScore(score, later=lambda: _reason(spec, templates, values, year, shown, score))
+                return KindScore(
+                    score,
+                    later=lambda: KindScore(score, _reason(spec, templates, values, year, shown, score)),
+                )
             return KindScore(score)
 
         return scored
