@@ -11,8 +11,9 @@ someone reads them (`_Steps`, scorer/engine/row.py). One row's pipeline is score
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, localcontext
+from operator import itemgetter
 
 from scorer.engine.compiled import compiled_row
 from scorer.engine.result import GradeBand, IndicatorResult, NodeResult, Result
@@ -146,7 +147,7 @@ class _Plan:
         self.partly_encoded = unencoded(i.scoring for i in rules.indicators)  # some row scored by hand only
         english = rules.english
         # Per level-1 node: (name, weight, English name, its rows, its level-2 nodes, each likewise).
-        self.groups = [
+        groups = [
             (
                 level.name,
                 level.weight,
@@ -169,6 +170,11 @@ class _Plan:
             for level in rules.levels
         ]
 
+        self.subtotals = [
+            (name, weight, name_en, _gather(members), [(*part[:3], _gather(part[3])) for part in children])
+            for name, weight, name_en, members, children in groups
+        ]  # each node's rows picked from the scores in one call
+
     def grade_of(self, total: Decimal) -> Grade:
         """As RuleSet.grade_of, over the grades sorted once."""
         for grade in self.downward:
@@ -178,19 +184,27 @@ class _Plan:
 
     def levels(self, scores: list[Decimal]) -> tuple[NodeResult, ...]:
         """Subtotals of the rows' scores, summed exactly in the EXACT context `score` runs in."""
-        return tuple(
+        return tuple([
             NodeResult(
                 name,
                 weight,
-                sum([scores[n] for n in members], ZERO),
-                tuple(
-                    NodeResult(part, part_weight, sum([scores[n] for n in rows], ZERO), (), part_en)
+                sum(members(scores), ZERO),
+                tuple([
+                    NodeResult(part, part_weight, sum(rows(scores), ZERO), (), part_en)
                     for part, part_weight, part_en, rows in children
-                ),
+                ]),
                 name_en,
             )
-            for name, weight, name_en, members, children in self.groups
-        )
+            for name, weight, name_en, members, children in self.subtotals
+        ])  # fmt: skip
+
+
+def _gather(rows: list[int]) -> Callable[[list[Decimal]], tuple[Decimal, ...]]:
+    """The scores of these rows, picked in one call (a subtotal of every department)."""
+    if len(rows) == 1:
+        (row,) = rows
+        return lambda scores: (scores[row],)
+    return itemgetter(*rows) if rows else lambda scores: ()
 
 
 def _bands(rules: RuleSet, reached: Grade) -> tuple[GradeBand, ...]:
