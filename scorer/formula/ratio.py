@@ -21,6 +21,9 @@ Values = Mapping[str, Any]
 Node = Callable[[Values, int], Any]  # the department's values and the year → a Ratio or a truth value
 
 
+_NO_VALUES: Values = {}
+
+
 class NotHere(Exception):
     """A step these closures leave to `Formula.evaluate`."""
 
@@ -189,6 +192,9 @@ def _node(node: ast.AST, fixed: dict[str, Ratio]) -> Node:
             operand = _node(node.operand, fixed)
             return lambda values, year: apply(operand(values, year))
         left, right = _node(node.left, fixed), _node(node.right, fixed)
+        if isinstance(node.right, ast.Constant):  # `… / 100`: the literal taken as it is, not called for
+            constant = right(_NO_VALUES, 0)
+            return lambda values, year: apply(left(values, year), constant)
         return lambda values, year: apply(left(values, year), right(values, year))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
         negated = _node(node.operand, fixed)

@@ -79,8 +79,9 @@ class FormulaKind(Kind["Rule"]):
 
         def scored(given: Given, year: int) -> KindScore | None:
             values = given.values
-            if any(name not in values for name in needed):
-                return None
+            for name in needed:
+                if name not in values:
+                    return None
             raw: Exact | Ratio | None = _in_ratios(ratio, values, year)
             if raw is not None:
                 score = within_ratio(spec, raw)  # type: ignore[arg-type]

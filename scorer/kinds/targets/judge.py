@@ -23,6 +23,7 @@ ONE, ZERO = Fraction(1), Fraction(0)
 # 1 of a met target. It counts as 99%, and a nearer miss of a strict bound earns no more than that, so that
 # completion never falls as the actual comes closer to the bound.
 STRICT_BOUND_REACHED = Fraction(99, 100)
+_STRICT = (STRICT_BOUND_REACHED.numerator, STRICT_BOUND_REACHED.denominator)  # read once: in integers
 
 
 def judge(target: Target) -> TargetOutcome:
@@ -84,8 +85,8 @@ def shortfall(want: Part, got: Part) -> tuple[int, int] | None:
     if met:
         return None
     small, large = _closeness(value, goal)
-    if want.strict and small * STRICT_BOUND_REACHED.denominator > STRICT_BOUND_REACHED.numerator * large:
-        return STRICT_BOUND_REACHED.numerator, STRICT_BOUND_REACHED.denominator
+    if want.strict and small * _STRICT[1] > _STRICT[0] * large:
+        return _STRICT
     return small, large
 
 
@@ -95,8 +96,8 @@ def _closeness(value: int, goal: int) -> tuple[int, int]:
         return 1, 1
     if value * goal <= 0:
         return 0, 1
-    small, large = sorted((abs(value), abs(goal)))
-    return small, large
+    value, goal = abs(value), abs(goal)
+    return (value, goal) if value < goal else (goal, value)
 
 
 def mean_completion(roll_up_method: str, targets: Sequence[Target]) -> tuple[int, int] | None:
