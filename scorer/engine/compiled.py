@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from scorer.engine.row import ZERO, check_score, score_indicator
 from scorer.engine.rows import Entry, Pending
+from scorer.immutable import Memo
 from scorer.inputs.model import IndicatorInputs
 from scorer.kinds.base import KindScore
 from scorer.kinds.registry import kind
@@ -39,12 +40,13 @@ class _CompiledRow:
     """One row's compiled scorer: the kind's score, the deductions taken off, and the rest of the result left
     to be worked out when read (`Pending`, scorer/engine/rows.py)."""
 
-    __slots__ = ("indicator", "scored", "weight")
+    __slots__ = ("indicator", "scored", "weight", "kept")
 
     def __init__(self, indicator: Indicator, scored: Callable[[IndicatorInputs, int], KindScore | None]):
         self.indicator = indicator
         self.scored = scored
         self.weight = indicator.weight
+        self.kept = Memo()  # what renderers work out from the row's rule alone (`Pending.kept`)
 
     def __call__(self, inputs: IndicatorInputs, year: int) -> Entry:
         base = None if inputs.override is not None else self.scored(inputs, year)
@@ -57,4 +59,4 @@ class _CompiledRow:
             score, clamped = ZERO, True
         if score < self.weight and not (deductions or base.reasons or base.later):
             check_score(self.indicator, score, [])  # a loss without a reason: the engine's own error, now
-        return Pending(self.indicator, inputs, year, base, score, clamped)
+        return Pending(self.indicator, self.kept, inputs, year, base, score, clamped)

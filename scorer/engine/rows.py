@@ -15,6 +15,7 @@ from typing import Any, overload
 from scorer.engine.result import IndicatorResult, MetricValue
 from scorer.engine.row import add_improvement, metric_values, row_result, steps_when_read
 from scorer.facts import Message, fact, said
+from scorer.immutable import Memo
 from scorer.inputs.model import IndicatorInputs
 from scorer.kinds.base import KindScore
 from scorer.kinds.targets.model import TargetOutcome
@@ -28,19 +29,22 @@ class Pending:
 
     Read by the same names as an `IndicatorResult`'s fields (a compiled row is never overridden)."""
 
-    __slots__ = ("indicator", "inputs", "year", "base", "score", "clamped", "_said")
+    __slots__ = ("indicator", "kept", "inputs", "year", "base", "score", "clamped", "_said")
     overridden = False
 
     def __init__(
         self,
         indicator: Indicator,
+        kept: Memo,
         inputs: IndicatorInputs,
         year: int,
         base: KindScore,
         score: Decimal,
         clamped: bool,
     ):
-        self.indicator, self.inputs, self.year = indicator, inputs, year
+        # What a renderer works out from the row's rule alone, kept with its compiled scorer (the same for every
+        # department): `kept`.
+        self.indicator, self.kept, self.inputs, self.year = indicator, kept, inputs, year
         self.base, self.score, self.clamped = base, score, clamped
         self._said: KindScore | None = None
 
