@@ -5,13 +5,17 @@ rows scored that way, with their reasons worded only when read, say what the int
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from cli import app
 from scorer.engine.score import score, score_interpreted
 from scorer.formula.evaluate import FormulaError, compile_formula
 from scorer.formula.ratio import NotHere, ratio_closure
@@ -22,6 +26,10 @@ from scorer.kinds.targets.model import Expression, Part, Target
 from scorer.kinds.targets.words import AT_LEAST, AT_MOST, EXACTLY
 from scorer.rules.read import load_rules
 from scorer.sources.jsonl import parse_line
+
+from .conftest import VALID_INPUTS
+
+_RATE = "execution_rate: 98.88"
 
 FORMULAS = [
     "a + b * c - a / b",
@@ -122,3 +130,32 @@ def test_the_mean_completion_in_integers_is_the_mean_the_targets_roll_up_to(list
     numerator, denominator = mean_completion("mean_completion", listed) or (None, 1)
     assert denominator > 0 and Fraction(numerator, denominator) == roll_up("mean_completion", ONE, listed).raw
     assert mean_completion("equal_shares", listed) is None
+
+
+@pytest.mark.parametrize(
+    ("formula", "said"),
+    [
+        ("weight * 5 / (execution_rate - 50)", "division by zero"),
+        (
+            "weight if execution_rate != 50 else execution_rate > 1",
+            "the result must be a number, not bool",
+        ),
+        (
+            "weight * 10 ** 10 * execution_rate if execution_rate == 50 else weight",
+            "out of range (more than 10^12)",
+        ),
+    ],
+)
+def test_a_formula_failing_on_a_departments_values_is_refused_as_before(
+    rules_copy: Callable[..., Path], tmp_path: Path, formula: str, said: str
+) -> None:
+    """What the ratios leave (a division by zero, a truth value, a number out of range) is said by the formula's
+    own evaluation, at the rule's file and line, with exit 1: never a wrong score, never a traceback."""
+    folder = rules_copy(
+        {"indicators/budget_execution.yaml": ("weight * min(execution_rate, 100) / 100", formula)}
+    )
+    inputs = tmp_path / "dept.yaml"
+    inputs.write_text(VALID_INPUTS.replace(_RATE, "execution_rate: 50"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(inputs), "--rules", str(folder), "-f", "json"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "budget_execution.yaml:11: [budget_execution] formula: " in result.stderr and said in result.stderr

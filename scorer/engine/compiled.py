@@ -1,9 +1,9 @@
 """Each row of a rule set compiled once into a plain callable from a department's row to its result.
 
 A row's kind compiles its own scoring (`Kind.compile`, scorer/kinds/base.py): the formula's closures, the roll-up
-of targets, the full weight of a deductions row. The engine adds what every row shares: the evaluator's
-deductions, the improvements, the metrics, and the result, whose explain steps are worked out only when read
-(scorer/engine/row.py). Whatever the compiled scorer leaves (an override, a gate or not-applicable rule,
+of targets, the full weight of a deductions row. The engine takes the evaluator's deductions off and keeps the
+row as a `Pending` (scorer/engine/rows.py): its improvements, metrics, reasons and result are worked out only when
+an output reads them, its explain steps only when `score explain` does (scorer/engine/row.py). Whatever the compiled scorer leaves (an override, a gate or not-applicable rule,
 a missing input, a failing formula, a value to be clamped) is scored the interpreted way, by `score_indicator`,
 so every message, note and step is the one it always was; a kind without a `compile` is scored that way too.
 The compiled rows belong to the scoring plan kept in the rule set's `derived` memo (scorer/engine/score.py).
