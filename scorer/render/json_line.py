@@ -70,8 +70,9 @@ def _row(indicator: Entry, lang: str) -> str:
     start = _row_start(indicator)
     reasons = _texts([say(reason, lang) for reason in indicator.reasons])
     notes = _texts([say(note, lang) for note in indicator.notes])
-    metrics = "[]" if not indicator.metrics else _safe(orjson.dumps([_metric(m) for m in indicator.metrics]))
-    targets = "[]" if not indicator.targets else _safe(orjson.dumps([_target(t) for t in indicator.targets]))
+    listed, judged = indicator.metrics, indicator.targets  # each read once: a pending row works them out
+    metrics = "[]" if not listed else _safe(orjson.dumps([_metric(m) for m in listed]))
+    targets = "[]" if not judged else _safe(orjson.dumps([_target(t) for t in judged]))
     return (
         f'{start}{_number(indicator.score)},"lost":{_number(indicator.lost)},"reasons":{reasons}'
         f',"improvements":{_texts(indicator.improvements)}'
