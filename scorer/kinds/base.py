@@ -197,13 +197,18 @@ def within(rule: Rule, raw: Exact) -> Decimal | None:
     return None
 
 
-def within_ratio(rule: Rule, raw: tuple[int, int]) -> Decimal | None:
-    """As `within`, for the exact value numerator / denominator (denominator > 0), in integers."""
-    numerator, denominator = raw
+def within_ratio(rule: Rule) -> Callable[[int, int], Decimal | None]:
+    """As `within`, for an exact value given as numerator, denominator (> 0), in integers: made once per row,
+    the weight's ratio read once."""
     weight_n, weight_d = rule.exact_weight.numerator, rule.exact_weight.denominator
-    if numerator >= 0 and numerator * weight_d <= weight_n * denominator:
-        return rule.rounding.of_ratio(numerator, denominator)
-    return None
+    of_ratio = rule.rounding.of_ratio
+
+    def rounded(numerator: int, denominator: int) -> Decimal | None:
+        if numerator >= 0 and numerator * weight_d <= weight_n * denominator:
+            return of_ratio(numerator, denominator)
+        return None
+
+    return rounded
 
 
 def fixed_names(rule: Rule, year: int) -> dict[str, Decimal | Fraction]:

@@ -76,15 +76,17 @@ class FormulaKind(Kind["Rule"]):
         evaluate = formula.evaluate if "raw" in spec.reason_names else formula.evaluate_exact
         ratio = ratio_closure(formula.tree, {"weight": weight})
         to_fill = [name for name in spec.reason_names if name not in _OF_THE_ROW]  # the inputs it names
+        rounded = within_ratio(spec)
 
         def scored(given: Given, year: int) -> KindScore | None:
             values = given.values
             for name in needed:
                 if name not in values:
                     return None
-            raw: Exact | Ratio | None = _in_ratios(ratio, values, year)
-            if raw is not None:
-                score = within_ratio(spec, raw)  # type: ignore[arg-type]
+            found = _in_ratios(ratio, values, year)
+            raw: Exact | Ratio
+            if found is not None:
+                raw, score = found, rounded(*found)
             else:
                 try:
                     raw = evaluate({**values, "weight": weight, "year": Decimal(year)})

@@ -64,7 +64,8 @@ class TargetsKind(Kind["Rule"]):
         targets, full = spec.targets, KindScore(spec.weight)
         if targets is None:
             return None
-        method, whole = targets.roll_up, spec.exact_weight
+        method, rounded = targets.roll_up, within_ratio(spec)
+        whole_n, whole_d = spec.exact_weight.numerator, spec.exact_weight.denominator
 
         def scored(given: Given, year: int) -> KindScore | None:
             listed = given.targets
@@ -73,7 +74,7 @@ class TargetsKind(Kind["Rule"]):
             mean = mean_completion(method, listed)
             if mean is None:
                 return _rolled_up(spec, listed)
-            score = within_ratio(spec, (whole.numerator * mean[0], whole.denominator * mean[1]))
+            score = rounded(whole_n * mean[0], whole_d * mean[1])
             if score is None:
                 return None
             return KindScore(score, later=lambda: _judged(spec, listed, score))
