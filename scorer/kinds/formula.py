@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from scorer.errors import Problem
-from scorer.facts import Message, fact, rule_reason, said
+from scorer.facts import fact, rule_reason, said
 from scorer.formula.evaluate import FormulaError
 from scorer.formula.ratio import Node as RatioNode
 from scorer.formula.ratio import NotHere, Ratio, ratio_closure
@@ -102,11 +103,7 @@ class FormulaKind(Kind["Rule"]):
             if score < weight and templates is not None:
                 if any(name not in values for name in to_fill):
                     return None  # `score` says which value the reason lacks
-                shown = raw
-                return KindScore(
-                    score,
-                    later=lambda: KindScore(score, _reason(spec, templates, values, year, shown, score)),
-                )
+                return KindScore(score, later=partial(_reason, spec, templates, values, year, raw, score))
             return KindScore(score)
 
         return scored
@@ -131,9 +128,10 @@ def _in_ratios(ratio: RatioNode | None, values: Mapping[str, Decimal], year: int
 
 def _reason(
     spec: Rule, templates: Any, values: Mapping[str, Decimal], year: int, raw: Exact | Ratio, score: Decimal
-) -> tuple[Message, ...]:
+) -> KindScore:
+    """The score with its reason: the rule's template filled in, when read."""
     exact = Fraction(*raw) if isinstance(raw, tuple) else raw
-    return (rule_reason(templates, _placeholders(spec, values, (), year, exact, score)),)
+    return KindScore(score, (rule_reason(templates, _placeholders(spec, values, (), year, exact, score)),))
 
 
 def _placeholders(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from scorer.errors import Problem
@@ -77,7 +78,7 @@ class TargetsKind(Kind["Rule"]):
             score = rounded(whole_n * mean[0], whole_d * mean[1])
             if score is None:
                 return None
-            return KindScore(score, later=lambda: _judged(spec, listed, score))
+            return KindScore(score, later=partial(_judged, spec, listed, score))
 
         return scored
 
