@@ -28,6 +28,10 @@ class Rounding(Struct, frozen=True):
     def apply(self, value: Exact) -> Decimal:
         """Round an exact value once, to `places` decimals, by `mode`. Independent of any decimal context."""
         numerator, denominator = _ratio(value)
+        return self.of_ratio(numerator, denominator)
+
+    def of_ratio(self, numerator: int, denominator: int) -> Decimal:
+        """As `apply`, for the exact value numerator / denominator (denominator > 0, any common factor)."""
         # floor, and rest/denominator in [0, 1): the same whether or not the ratio is in lowest terms
         whole, rest = divmod(numerator * 10**self.places, denominator)
         if rest:
@@ -84,7 +88,17 @@ def _round_up(mode: str, floor: int, twice_rest: int, denominator: int) -> int:
 
 def from_units(units: int, places: int) -> Decimal:
     """units × 10^-places as a Decimal with exactly `places` decimals; never -0."""
-    return Decimal(f"{units}E-{places}")  # read from text exactly, whatever the decimal context
+    made = _MADE.get((units, places))
+    if made is None:
+        made = Decimal(f"{units}E-{places}")  # read from text exactly, whatever the decimal context
+        if len(_MADE) < 4096:  # a bound on what is kept, whatever a batch scores
+            _MADE[units, places] = made
+    return made
+
+
+# Each score made once, by its units and places (Decimals are immutable): a batch's scores are a few hundred
+# values again and again.
+_MADE: dict[tuple[int, int], Decimal] = {}
 
 
 def fmt(value: Exact) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 from msgspec.structs import replace
 
 from scorer.engine.result import Result
+from scorer.engine.rows import entries
 from scorer.errors import Location, Problem, UserError
 from scorer.facts import Message, Said, fact
 from scorer.inputs.model import Department, IndicatorInputs, Override, department_key
@@ -87,7 +88,7 @@ def overrides_of(result: Result) -> tuple[Given, ...]:
     """The department's own overrides in a result: each row it scored itself, with its reason."""
     return tuple(
         Given(i.id, i.score, i.reasons[0].text if i.reasons and isinstance(i.reasons[0], Said) else "")
-        for i in result.indicators
+        for i in entries(result.indicators)  # a compiled row is never overridden: read as scored
         if i.overridden
     )
 

@@ -11,11 +11,14 @@ someone reads them (`_Steps`, scorer/engine/row.py). One row's pipeline is score
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from decimal import Decimal, localcontext
+from operator import itemgetter
 
 from scorer.engine.compiled import compiled_row
 from scorer.engine.result import GradeBand, IndicatorResult, NodeResult, Result
 from scorer.engine.row import ZERO, score_indicator
+from scorer.engine.rows import Entry, Rows
 from scorer.inputs.model import Department, IndicatorInputs
 from scorer.kinds.registry import kind, unencoded
 from scorer.numbers import EXACT
@@ -40,10 +43,9 @@ def score_interpreted(rules: RuleSet, department: Department) -> Result:
 def _score(rules: RuleSet, department: Department, compiled: bool = True) -> Result:
     plan = _plan(rules)
     year, given = department.year, department.indicators
-    indicators = tuple(
-        _indicator_result(row, given.get(row.indicator.id), year, compiled) for row in plan.rows
-    )
-    grand_total = sum([i.score for i in indicators], ZERO)  # exact: in the EXACT context (see `score`)
+    scored = _rows(plan.rows, given, year, compiled)
+    scores = [entry.score for entry in scored]
+    grand_total = sum(scores, ZERO)  # exact: in the EXACT context (see `score`)
     grade = plan.grade_of(grand_total) if plan.downward else None  # a rubric may declare no grades
     return Result(
         department=department.name,
@@ -57,8 +59,8 @@ def _score(rules: RuleSet, department: Department, compiled: bool = True) -> Res
         max=rules.total,
         grade=grade.name if grade else "",
         bands=plan.bands[grade.name] if grade else (),
-        levels=plan.levels(indicators),
-        indicators=indicators,
+        levels=plan.levels(scores),
+        indicators=Rows(scored) if compiled else scored,  # type: ignore[arg-type]  # interpreted: every row built
         engine_version=__version__,
         rules_title_en=rules.title_en,
         profile=department.profile,
@@ -66,13 +68,13 @@ def _score(rules: RuleSet, department: Department, compiled: bool = True) -> Res
         rules_provisional=rules.provisional,
         rules_partly_encoded=plan.partly_encoded,
         form=rules.form.layout,
-        form_budget=_form_budget(rules, department, indicators),
+        form_budget=_form_budget(rules, department, scored),
         form_budget_row=rules.form.budget_row,
     )
 
 
 def _form_budget(
-    rules: RuleSet, department: Department, indicators: tuple[IndicatorResult, ...]
+    rules: RuleSet, department: Department, indicators: tuple[Entry, ...]
 ) -> tuple[tuple[str, Decimal | None], ...]:
     """The values of the form's 预算执行 block: each column's input of the budget row, or its metric."""
     form = rules.form
@@ -86,9 +88,23 @@ def _form_budget(
     return tuple((column, values.get(name)) for column, name in form.budget.items())
 
 
-def _indicator_result(
-    row: _Row, inputs: IndicatorInputs | None, year: int, compiled: bool = True
-) -> IndicatorResult:
+def _rows(
+    rows: tuple[_Row, ...], given: Mapping[str, IndicatorInputs], year: int, compiled: bool
+) -> tuple[Entry, ...]:
+    """Each row's result: a row the department leaves empty shares the result kept for its year; a row it fills is
+    scored by its compiled scorer (or, with `compiled` False, the interpreted way)."""
+    scored = []
+    for row in rows:
+        inputs = given.get(row.id)
+        if row.pure and (inputs is row.blank or inputs is None):
+            entry = row.empty.get(year) or _indicator_result(row, inputs, year)
+        else:
+            entry = _indicator_result(row, inputs, year, compiled)
+        scored.append(entry)
+    return tuple(scored)
+
+
+def _indicator_result(row: _Row, inputs: IndicatorInputs | None, year: int, compiled: bool = True) -> Entry:
     if row.pure and (
         inputs is None or inputs is row.blank or (inputs == _NO_INPUTS and row.saw_blank(inputs))
     ):
@@ -103,10 +119,10 @@ def _indicator_result(
 class _Row:
     """One indicator of a rule set, with the result of an empty row by year (results are frozen: shared)."""
 
-    __slots__ = ("indicator", "pure", "empty", "blank", "score")
+    __slots__ = ("indicator", "id", "pure", "empty", "blank", "score")
 
     def __init__(self, indicator: Indicator):
-        self.indicator = indicator
+        self.indicator, self.id = indicator, indicator.id
         self.score = compiled_row(indicator)  # the row's scoring, compiled once (scorer/engine/compiled.py)
         # A kind whose result depends on nothing but the indicator, its inputs and the year: a row a department
         # leaves empty scores the same for every department of that year, and is worked out once.
@@ -131,7 +147,7 @@ class _Plan:
         self.partly_encoded = unencoded(i.scoring for i in rules.indicators)  # some row scored by hand only
         english = rules.english
         # Per level-1 node: (name, weight, English name, its rows, its level-2 nodes, each likewise).
-        self.groups = [
+        groups = [
             (
                 level.name,
                 level.weight,
@@ -154,6 +170,11 @@ class _Plan:
             for level in rules.levels
         ]
 
+        self.subtotals = [
+            (name, weight, name_en, _gather(members), [(*part[:3], _gather(part[3])) for part in children])
+            for name, weight, name_en, members, children in groups
+        ]  # each node's rows picked from the scores in one call
+
     def grade_of(self, total: Decimal) -> Grade:
         """As RuleSet.grade_of, over the grades sorted once."""
         for grade in self.downward:
@@ -161,22 +182,29 @@ class _Plan:
                 return grade
         return min(self.downward, key=lambda g: g.min)
 
-    def levels(self, indicators: tuple[IndicatorResult, ...]) -> tuple[NodeResult, ...]:
-        """Subtotals, summed exactly in the EXACT context `score` runs in."""
-        scores = [i.score for i in indicators]
-        return tuple(
+    def levels(self, scores: list[Decimal]) -> tuple[NodeResult, ...]:
+        """Subtotals of the rows' scores, summed exactly in the EXACT context `score` runs in."""
+        return tuple([
             NodeResult(
                 name,
                 weight,
-                sum([scores[n] for n in members], ZERO),
-                tuple(
-                    NodeResult(part, part_weight, sum([scores[n] for n in rows], ZERO), (), part_en)
+                sum(members(scores), ZERO),
+                tuple([
+                    NodeResult(part, part_weight, sum(rows(scores), ZERO), (), part_en)
                     for part, part_weight, part_en, rows in children
-                ),
+                ]),
                 name_en,
             )
-            for name, weight, name_en, members, children in self.groups
-        )
+            for name, weight, name_en, members, children in self.subtotals
+        ])  # fmt: skip
+
+
+def _gather(rows: list[int]) -> Callable[[list[Decimal]], tuple[Decimal, ...]]:
+    """The scores of these rows, picked in one call (a subtotal of every department)."""
+    if len(rows) == 1:
+        (row,) = rows
+        return lambda scores: (scores[row],)
+    return itemgetter(*rows) if rows else lambda scores: ()
 
 
 def _bands(rules: RuleSet, reached: Grade) -> tuple[GradeBand, ...]:

@@ -66,6 +66,10 @@ class KindScore(NamedTuple):
     reasons: tuple[Message, ...] = ()
     notes: tuple[Message, ...] = ()
     targets: tuple[TargetOutcome, ...] = ()
+    # The rest worked out only when read, in place of the fields above but `score` (a formula's reason template
+    # filled in; targets judged one by one, with their reasons): an output that reads none of it never works it
+    # out. Set where the row has reasons or targets to say.
+    later: Callable[[], KindScore] | None = None
 
 
 S = TypeVar("S")
@@ -191,6 +195,20 @@ def within(rule: Rule, raw: Exact) -> Decimal | None:
     if 0 <= raw <= (rule.exact_weight if type(raw) is Fraction else rule.weight):
         return rule.rounding.apply(raw)
     return None
+
+
+def within_ratio(rule: Rule) -> Callable[[int, int], Decimal | None]:
+    """As `within`, for an exact value given as numerator, denominator (> 0), in integers: made once per row,
+    the weight's ratio read once."""
+    weight_n, weight_d = rule.exact_weight.numerator, rule.exact_weight.denominator
+    of_ratio = rule.rounding.of_ratio
+
+    def rounded(numerator: int, denominator: int) -> Decimal | None:
+        if numerator >= 0 and numerator * weight_d <= weight_n * denominator:
+            return of_ratio(numerator, denominator)
+        return None
+
+    return rounded
 
 
 def fixed_names(rule: Rule, year: int) -> dict[str, Decimal | Fraction]:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from scorer.errors import Problem
 from scorer.facts import fact, rule_reason, said
 from scorer.formula.evaluate import FormulaError
-from scorer.kinds.base import Kind, KindScore, Step, place, within
+from scorer.formula.ratio import Node as RatioNode
+from scorer.formula.ratio import NotHere, Ratio, ratio_closure
+from scorer.kinds.base import Kind, KindScore, Step, place, within, within_ratio
 from scorer.kinds.context import KindError, Row
 from scorer.numbers import EXACT
 from scorer.rounding import Exact, fmt
@@ -61,7 +65,9 @@ class FormulaKind(Kind["Rule"]):
 
     def compile(self, spec: Rule, rule: Rule) -> Callable[[Given, int], KindScore | None] | None:
         """The formula's closures over the row's values, then the one rounding and the reason, as `score` gives
-        them; a reason naming a metric (worked out by the engine) is left to `score`."""
+        them; a reason naming a metric (worked out by the engine) is left to `score`. The formula is worked out
+        over integer ratios (scorer/formula/ratio.py) where it can be, else in exact Decimals or fractions; the
+        reason template is filled in only when the reason is read (`KindScore.later`)."""
         formula, needed, weight = spec.formula, spec.formula_inputs, spec.weight
         if formula is None or {m.id for m in spec.metrics} & set(spec.reason_names):
             return None
@@ -69,16 +75,25 @@ class FormulaKind(Kind["Rule"]):
         # In Decimals where every step is exact (the same value); a reason that shows the raw value shows it as
         # the fraction `score` computes.
         evaluate = formula.evaluate if "raw" in spec.reason_names else formula.evaluate_exact
+        ratio = ratio_closure(formula.tree, {"weight": weight})
+        to_fill = [name for name in spec.reason_names if name not in _OF_THE_ROW]  # the inputs it names
+        rounded = within_ratio(spec)
 
         def scored(given: Given, year: int) -> KindScore | None:
             values = given.values
-            if any(name not in values for name in needed):
-                return None
-            try:
-                raw = evaluate({**values, "weight": weight, "year": Decimal(year)})
-            except FormulaError:
-                return None
-            score = within(spec, raw)
+            for name in needed:
+                if name not in values:
+                    return None
+            found = _in_ratios(ratio, values, year)
+            raw: Exact | Ratio
+            if found is not None:
+                raw, score = found, rounded(*found)
+            else:
+                try:
+                    raw = evaluate({**values, "weight": weight, "year": Decimal(year)})
+                except FormulaError:
+                    return None
+                score = within(spec, raw)
             if score is None:
                 return None
             if given.reason:
@@ -86,17 +101,37 @@ class FormulaKind(Kind["Rule"]):
                     return KindScore(score, (said(given.reason),))
                 return KindScore(score, (), (fact("note.reason_full_marks", reason=said(given.reason)),))
             if score < weight and templates is not None:
-                try:
-                    shown = _placeholders(spec, values, (), year, raw, score)
-                except KindError:
-                    return None
-                return KindScore(score, (rule_reason(templates, shown),))
+                if any(name not in values for name in to_fill):
+                    return None  # `score` says which value the reason lacks
+                return KindScore(score, later=partial(_reason, spec, templates, values, year, raw, score))
             return KindScore(score)
 
         return scored
 
     def needs(self, spec: Rule, names: Mapping[str, Decimal], choice: str) -> frozenset[str]:
         return frozenset(input.name for input in spec.inputs)
+
+
+_OF_THE_ROW = frozenset({"year", "score", "weight", "lost", "raw"})
+
+
+def _in_ratios(ratio: RatioNode | None, values: Mapping[str, Decimal], year: int) -> Ratio | None:
+    """The formula's value as an integer ratio, or None where it is left to `Formula.evaluate`."""
+    if ratio is None:
+        return None
+    try:
+        found = ratio(values, year)
+    except NotHere:
+        return None
+    return found if type(found) is tuple else None  # a truth value: `evaluate` says it is no number
+
+
+def _reason(
+    spec: Rule, templates: Any, values: Mapping[str, Decimal], year: int, raw: Exact | Ratio, score: Decimal
+) -> KindScore:
+    """The score with its reason: the rule's template filled in, when read."""
+    exact = Fraction(*raw) if isinstance(raw, tuple) else raw
+    return KindScore(score, (rule_reason(templates, _placeholders(spec, values, (), year, exact, score)),))
 
 
 def _placeholders(

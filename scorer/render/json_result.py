@@ -23,8 +23,9 @@ def as_dict(result: Result, lang: str = "zh") -> dict[str, Any]:
     }
 
 
-def _head(result: Result) -> dict[str, Any]:
-    """Contract 3 up to its indicators, in its key order."""
+def _head(result: Result, levels: bool = True) -> dict[str, Any]:
+    """Contract 3 up to its indicators, in its key order (without `levels`, its last key, when they are written
+    apart: render/json_line.py)."""
     upward = result.next_band
     return {
         "department": result.department,
@@ -47,7 +48,7 @@ def _head(result: Result) -> dict[str, Any]:
         "next_grade": None
         if upward is None
         else {"grade": upward[0], "points_needed": to_json_number(upward[1])},
-        "levels": [_node(level) for level in result.levels],
+        **({"levels": [_node(level) for level in result.levels]} if levels else {}),
     }
 
 

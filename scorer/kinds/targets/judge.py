@@ -23,6 +23,7 @@ ONE, ZERO = Fraction(1), Fraction(0)
 # 1 of a met target. It counts as 99%, and a nearer miss of a strict bound earns no more than that, so that
 # completion never falls as the actual comes closer to the bound.
 STRICT_BOUND_REACHED = Fraction(99, 100)
+_STRICT = (STRICT_BOUND_REACHED.numerator, STRICT_BOUND_REACHED.denominator)  # read once: in integers
 
 
 def judge(target: Target) -> TargetOutcome:
@@ -57,7 +58,15 @@ def _outcome(target: Target, met: bool, completion: Fraction, judged: bool) -> T
 
 
 def judge_part(want: Part, got: Part) -> tuple[bool, Fraction]:
-    """(met, completion) of one part: 1 when met; otherwise how close the actual came, below 1.
+    """(met, completion) of one part: 1 when met; otherwise how close the actual came, below 1 (`shortfall`)."""
+    missed = shortfall(want, got)
+    if missed is None:
+        return True, ONE
+    return False, Fraction(*missed)
+
+
+def shortfall(want: Part, got: Part) -> tuple[int, int] | None:
+    """None when the part is met; otherwise its completion, below 1, as (numerator, denominator > 0).
 
     Closeness is the smaller magnitude over the larger (actual/target for a missed "at least", target/actual
     for a missed "at most"), and 0 when they lie on opposite sides of zero or one of them is zero: a zero
@@ -74,19 +83,48 @@ def judge_part(want: Part, got: Part) -> tuple[bool, Fraction]:
     else:
         met = value == goal
     if met:
-        return True, ONE
-    completion = _closeness(value, goal)
-    return False, min(completion, STRICT_BOUND_REACHED) if want.strict else completion
+        return None
+    small, large = _closeness(value, goal)
+    if want.strict and small * _STRICT[1] > _STRICT[0] * large:
+        return _STRICT
+    return small, large
 
 
-def _closeness(value: int, goal: int) -> Fraction:
+def _closeness(value: int, goal: int) -> tuple[int, int]:
     """value/goal or goal/value, whichever is below 1, of two amounts brought to one denominator."""
     if value == goal:
-        return ONE
+        return 1, 1
     if value * goal <= 0:
-        return ZERO
-    small, large = sorted((abs(value), abs(goal)))
-    return Fraction(small, large)
+        return 0, 1
+    value, goal = abs(value), abs(goal)
+    return (value, goal) if value < goal else (goal, value)
+
+
+def mean_completion(roll_up_method: str, targets: Sequence[Target]) -> tuple[int, int] | None:
+    """The mean completion `roll_up` works out, in integers, as (numerator, denominator > 0): for its mean
+    methods and targets of one number against one; None otherwise (left to `roll_up`)."""
+    if roll_up_method in _NOT_THE_MEAN or not targets:
+        return None
+    numerator, denominator = 0, 1
+    for target in targets:
+        wanted, got = target.target, target.actual
+        if target.judged is not None or wanted is None or got is None:
+            return None
+        if len(wanted.parts) != 1 or len(got.parts) != 1:
+            return None
+        missed = shortfall(wanted.parts[0], got.parts[0])
+        if missed is None:  # met: completes exactly 1
+            numerator += denominator
+        else:
+            numerator, denominator = numerator * missed[1] + missed[0] * denominator, denominator * missed[1]
+    return numerator, denominator * len(targets)
+
+
+_NOT_THE_MEAN = (
+    "per_target_points",
+    "equal_shares",
+    "weighted_completion",
+)  # the methods of `roll_up` but its last
 
 
 class TargetsScore(Struct, frozen=True):
@@ -110,7 +148,7 @@ def roll_up(
     whole = weight if type(weight) is Fraction else Fraction(weight)
     unmet = [o for o in outcomes if not o.met]
     met = len(outcomes) - len(unmet)
-    if roll_up_method == "per_target_points":
+    if roll_up_method == "per_target_points":  # each method but the last in _NOT_THE_MEAN
         from scorer.kinds.targets.points import per_target_points
 
         raw, scored, reasons = per_target_points(targets, outcomes, rounding or Rounding(2, "half_up"))

@@ -3,17 +3,18 @@ out), rolled up into the row's score as the rule declares (scorer/kinds/targets/
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from scorer.errors import Problem
 from scorer.facts import Fact, fact, said
-from scorer.kinds.base import Kind, KindScore, Step, place, within
+from scorer.kinds.base import Kind, KindScore, Step, place, within, within_ratio
 from scorer.kinds.context import Row
 from scorer.kinds.deductions import full_weight
-from scorer.kinds.targets.judge import roll_up
-from scorer.kinds.targets.model import TargetOutcome
+from scorer.kinds.targets.judge import TargetsScore, mean_completion, roll_up
+from scorer.kinds.targets.model import Target, TargetOutcome
 from scorer.numbers import completion_percent
 
 if TYPE_CHECKING:
@@ -59,27 +60,51 @@ class TargetsKind(Kind["Rule"]):
         return score
 
     def compile(self, spec: Rule, rule: Rule) -> Callable[[Given, int], KindScore | None] | None:
-        """The full weight for a row without targets; else the targets judged and rolled up, as `score` does."""
-        targets, weight, full = spec.targets, spec.weight, KindScore(spec.weight)
+        """The full weight for a row without targets; else the targets judged and rolled up, as `score` does:
+        the mean completion in integers (`mean_completion`), each target's outcome and reason when read."""
+        targets, full = spec.targets, KindScore(spec.weight)
         if targets is None:
             return None
+        method, rounded = targets.roll_up, within_ratio(spec)
+        whole_n, whole_d = spec.exact_weight.numerator, spec.exact_weight.denominator
 
         def scored(given: Given, year: int) -> KindScore | None:
-            if not given.targets:
+            listed = given.targets
+            if not listed:
                 return full
-            outcome = roll_up(targets.roll_up, spec.exact_weight, given.targets, spec.rounding)
-            score = within(spec, outcome.raw)
+            mean = mean_completion(method, listed)
+            if mean is None:
+                return _rolled_up(spec, listed)
+            score = rounded(whole_n * mean[0], whole_d * mean[1])
             if score is None:
                 return None
-            reasons = tuple(outcome.reasons)
-            if score < weight:
-                reasons += (fact("reason.targets_scored", detail=outcome.detail, score=score),)
-            return KindScore(score, reasons, (), outcome.targets)
+            return KindScore(score, later=partial(_judged, spec, listed, score))
 
         return scored
 
     def schema(self, spec: Rule) -> Mapping[str, Any]:
         return {"targets": {"type": "array", "items": {"$ref": "#/$defs/target"}}}
+
+
+def _rolled_up(spec: Rule, listed: Sequence[Target]) -> KindScore | None:
+    """The targets judged and rolled up, with the reasons of the misses; None for a value to be clamped."""
+    assert spec.targets is not None
+    outcome = roll_up(spec.targets.roll_up, spec.exact_weight, listed, spec.rounding)
+    score = within(spec, outcome.raw)
+    return None if score is None else _said(spec, outcome, score)
+
+
+def _judged(spec: Rule, listed: Sequence[Target], score: Decimal) -> KindScore:
+    """What a row scored in integers says: its targets judged one by one, and the reasons of the misses."""
+    assert spec.targets is not None
+    return _said(spec, roll_up(spec.targets.roll_up, spec.exact_weight, listed, spec.rounding), score)
+
+
+def _said(spec: Rule, outcome: TargetsScore, score: Decimal) -> KindScore:
+    reasons = tuple(outcome.reasons)
+    if score < spec.weight:
+        reasons += (fact("reason.targets_scored", detail=outcome.detail, score=score),)
+    return KindScore(score, reasons, (), outcome.targets)
 
 
 def _target_step(outcome: TargetOutcome) -> Fact:
