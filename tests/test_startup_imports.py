@@ -52,8 +52,9 @@ def test_every_languages_placeholder_is_a_note_in_parentheses(lang: str) -> None
     assert key.startswith("(") and key.endswith(")"), key
 
 
-# Modules a warm run of a YAML file's JSON output has no use for: a workbook's layout, a codec for the BOM.
-_NOT_NEEDED = {"scorer.inputs.workbook_layout", "encodings.utf_8_sig"}
+# Modules a warm run of a YAML file's JSON output has no use for: a workbook's layout, a codec for the BOM,
+# the JSON Schema validator (valid documents plainly fit their schemas: scorer/sources/schema_fits.py).
+_NOT_NEEDED = {"scorer.inputs.workbook_layout", "encodings.utf_8_sig", "jsonschema_rs"}
 
 
 def test_a_warm_run_imports_nothing_it_has_no_use_for(tmp_path: Path) -> None:
