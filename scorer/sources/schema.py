@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from typing import Any
+
+from msgspec.structs import replace
 
 from scorer.errors import Location, PathKey, Problem, did_you_mean, field_name
 from scorer.facts import Fact, Message, fact, joined, said, separated
