@@ -98,6 +98,8 @@ def build_indicator(
         kinds=kinds,
     )
     used = _names_read(indicator) & set(others)  # the shared inputs this row reads, as inputs of its own
+    if not used:  # a row that reads none is made once (a dataclass copied costs as much as one made)
+        return indicator
     return replace(indicator, inputs=indicator.inputs + tuple(others[name] for name in sorted(used)))
 
 
