@@ -95,7 +95,6 @@ _DATACLASSES_KEPT = {
     "scorer.rules.model.RuleSet",
     "scorer.engine.result.IndicatorResult",
     "scorer.kinds.targets.model.Part",
-    "scorer.sources.file_plan.FilePlan",
 }
 
 
