@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import msgspec
@@ -58,8 +59,9 @@ class DeclaredDeduction(msgspec.Struct, frozen=True):
     improvement: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Indicator:
+# A Struct with a `__dict__` for what is worked out from its fields once (cached_property, never pickled);
+# equal and hashed by its rule alone: the file it was read from (`path`, `lines`, `keys`) is not compared.
+class Indicator(msgspec.Struct, frozen=True, dict=True, eq=False):
     id: str
     name: str
     level1: str
@@ -76,31 +78,45 @@ class Indicator:
     deductions: tuple[DeclaredDeduction, ...]
     targets: TargetsSpec | None
     provenance: Mapping[str, Any]  # read-only all the way down (scorer/immutable.py: freeze)
-    path: str = field(compare=False)
-    lines: LineMap = field(compare=False, repr=False)
-    keys: frozenset[str] = field(compare=False, repr=False, default=frozenset())  # as written in the file
+    path: str
+    lines: LineMap
+    keys: frozenset[str] = frozenset()  # as written in the file
     name_en: str = ""  # an English name, where the rule file gives one (an unofficial translation)
     explanation_en: str = ""
-    kinds: KindRules = field(
+    kinds: KindRules = msgspec.field(
         default_factory=KindRules
     )  # the declarative kinds, gates and not-applicable rules
     # For a row the table prints without a name (a second line of the row above): that row's name.
     continues: str = ""
-    # Worked out at construction, for the engine (fields never change). Not compared or shown.
-    formula_inputs: tuple[str, ...] = field(
-        init=False, compare=False, repr=False
-    )  # the inputs the formula reads, sorted
-    # The placeholders the reason templates use, in any language, sorted (a reason's values keep this order, the
-    # same in every process).
-    reason_names: tuple[str, ...] = field(init=False, compare=False, repr=False)
-    exact_weight: Fraction = field(init=False, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
+    def _compared(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _COMPARED)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Indicator:
+            return NotImplemented
+        return self is other or self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    # Worked out once, for the engine (the fields never change).
+    @cached_property
+    def formula_inputs(self) -> tuple[str, ...]:
+        """The inputs the formula reads, sorted."""
         read = self.formula.names if self.formula is not None else frozenset()
+        return tuple(sorted(read & {spec.name for spec in self.inputs}))
+
+    @cached_property
+    def reason_names(self) -> tuple[str, ...]:
+        """The placeholders the reason templates use, in any language, sorted (a reason's values keep this
+        order, the same in every process)."""
         names = frozenset().union(*(template.names for template in self.reason_templates.values()))
-        object.__setattr__(self, "formula_inputs", tuple(sorted(read & {spec.name for spec in self.inputs})))
-        object.__setattr__(self, "reason_names", tuple(sorted(names)))
-        object.__setattr__(self, "exact_weight", Fraction(self.weight))
+        return tuple(sorted(names))
+
+    @cached_property
+    def exact_weight(self) -> Fraction:
+        return Fraction(self.weight)
 
     @property
     def reason(self) -> Template | None:
@@ -130,6 +146,12 @@ class Indicator:
 
     def declared(self, code: str) -> DeclaredDeduction | None:
         return next((d for d in self.deductions if d.code == code), None)
+
+
+# An indicator's fields that say what it scores (not where its file is).
+_COMPARED = tuple(
+    f.name for f in msgspec.structs.fields(Indicator) if f.name not in ("path", "lines", "keys")
+)
 
 
 class Level(msgspec.Struct, frozen=True):
