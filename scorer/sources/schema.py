@@ -84,6 +84,7 @@ def _is_valid(schema: dict[str, Any], data: Any) -> bool:
     return fits(schema, data, _shipped) or bool(_validator(schema).is_valid(data))
 
 
+@cache
 def _shipped(name: str) -> dict[str, Any] | None:
     """A shipped schema another refers to by its file name (as the validator's registry holds them)."""
     return load_schema(name) if name in SCHEMA_FILES and (schemas_dir() / name).is_file() else None

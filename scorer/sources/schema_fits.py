@@ -163,7 +163,9 @@ class _Check:
 
 
 def _type(check: _Check, rule: Any, value: Any, node: dict[str, Any]) -> bool:
-    return any(_is_type(name, value) for name in (rule if type(rule) is list else [rule]))
+    if type(rule) is list:
+        return any([_is_type(name, value) for name in rule])
+    return _is_type(rule, value)
 
 
 def _enum(check: _Check, rule: Any, value: Any, node: dict[str, Any]) -> bool:
