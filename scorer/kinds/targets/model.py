@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 import msgspec
 
@@ -21,28 +21,30 @@ class DeclaredTarget(msgspec.Struct, frozen=True):
     target: str
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+# A Struct with a `__dict__` for what is worked out from its fields: a part is read once per text and shared
+# (kinds/targets/text.py), then compared many times. Compared, hashed and pickled by its fields alone.
+class Part(msgspec.Struct, frozen=True, dict=True):
     label: str
     direction: str
     strict: bool
     number: Decimal
     unit: str  # as written; `base_unit` is what comparisons use
-    # Worked out at construction: a part is read once per text and shared (kinds/targets/text.py), then compared
-    # many times. Not compared, hashed or shown: they follow from the fields above.
-    base_unit: str = field(init=False, compare=False, repr=False)
-    # count, percent, duration, money; plain without a unit, other for a unit not listed.
-    kind: str = field(init=False, compare=False, repr=False)
-    # The number, exactly, in the unit's base (yuan for money), so that 1万元 and 10000元 compare equal: as
-    # (numerator, denominator > 0), for comparisons in integers.
-    ratio: tuple[int, int] = field(init=False, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        base_unit = UNIT_ALIASES.get(self.unit, self.unit)
+    @cached_property
+    def base_unit(self) -> str:
+        return UNIT_ALIASES.get(self.unit, self.unit)
+
+    @cached_property
+    def kind(self) -> str:
+        """count, percent, duration, money; plain without a unit, other for a unit not listed."""
+        return KIND_OF_UNIT.get(self.base_unit, "other" if self.unit else "plain")
+
+    @cached_property
+    def ratio(self) -> tuple[int, int]:
+        """The number, exactly, in the unit's base (yuan for money), so that 1万元 and 10000元 compare equal: as
+        (numerator, denominator > 0), for comparisons in integers."""
         amount = Fraction(self.number) * MONEY_IN_YUAN.get(self.unit, 1)
-        object.__setattr__(self, "base_unit", base_unit)
-        object.__setattr__(self, "kind", KIND_OF_UNIT.get(base_unit, "other" if self.unit else "plain"))
-        object.__setattr__(self, "ratio", (amount.numerator, amount.denominator))
+        return (amount.numerator, amount.denominator)
 
 
 class Expression(msgspec.Struct, frozen=True):
