@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from scorer.escape import one_line
 from scorer.facts import Fact, Message, fact
@@ -24,8 +26,7 @@ def field_name(path: PathKey) -> str | None:
     return text or None
 
 
-@dataclass(slots=True)
-class LineMap:
+class LineMap(Struct):
     """Where each key or list item stands: a path such as ("indicators", "budget_execution") → its line in a
     text file, or its cell ("指标!I7") in a workbook."""
 
@@ -40,8 +41,7 @@ class LineMap:
         return self.lines.get((), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(Struct, frozen=True):
     path: str = ""
     line: int | str | None = None  # a line number, or a workbook's sheet and cell ("指标!I7")
     indicator: str | None = None
@@ -67,8 +67,7 @@ def _short(name: str) -> str:
     return one_line(name if len(name) <= 60 else name[:57] + "...")
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Struct, frozen=True):
     """One thing wrong in one place, as data: what is wrong is a `Fact` (a catalogue key and its values), worded
     where it is shown, in the language chosen there (scorer/render/problems.py). `severity` is "error" or
     "warning"."""

@@ -11,13 +11,13 @@ language:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from msgspec import Struct
 
-@dataclass(frozen=True, slots=True)
-class Template:
+
+class Template(Struct, frozen=True):
     """A rule file's reason template, parsed (by scorer/formula/template.py): literal text and placeholders."""
 
     source: str
@@ -31,8 +31,7 @@ class Template:
         return "".join(text + (values[name] if name else "") for text, name in self.parts)
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(Struct, frozen=True):
     key: str
     values: tuple[tuple[str, object], ...] = ()
 
@@ -41,13 +40,11 @@ class Fact:
         return dict(self.values)
 
 
-@dataclass(frozen=True, slots=True)
-class Said:
+class Said(Struct, frozen=True):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class RuleReason:
+class RuleReason(Struct, frozen=True):
     templates: tuple[tuple[str, Template], ...]  # (language, template); the first is the rule file's own
     values: tuple[tuple[str, str], ...]  # placeholders, already written as the tables print numbers
 
@@ -55,8 +52,7 @@ class RuleReason:
         return dict(self.templates).get(language, self.templates[0][1])
 
 
-@dataclass(frozen=True, slots=True)
-class Joined:
+class Joined(Struct, frozen=True):
     """Messages said one after the other, as one (a message and its hint, a name and its "did you mean"):
     worded as the concatenation of its parts' words, each in the same language."""
 

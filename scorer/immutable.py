@@ -8,6 +8,8 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from msgspec import Struct, structs
+
 K = TypeVar("K")
 V = TypeVar("V")
 T = TypeVar("T")
@@ -115,3 +117,13 @@ def let_go() -> None:
     is then what the summaries' writers reuse (openpyxl's modules take 10 MB), rather than more on the peak."""
     for kept in _REUSED:
         kept.cache_clear()
+
+
+def replace(value: Any, /, **changes: Any) -> Any:
+    """A copy of a frozen value with `changes`, whether it is a Struct (msgspec) or a dataclass: for code that
+    changes both kinds of the model's values."""
+    if isinstance(value, Struct):
+        return structs.replace(value, **changes)
+    import dataclasses
+
+    return dataclasses.replace(value, **changes)

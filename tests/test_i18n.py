@@ -94,9 +94,9 @@ def test_both_catalogues_have_the_same_keys_each_with_a_text() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_committed_mo_files_are_the_compiled_po_files(lang: str) -> None:
+def test_the_committed_catalogues_are_the_compiled_po_files(lang: str) -> None:
     po = CATALOGUES / f"{lang}.po"
-    assert po.with_suffix(".mo").read_bytes() == compiled(po), "run: python -m scorer.i18n.compile"
+    assert po.with_suffix(".json").read_bytes() == compiled(po), "run: python -m scorer.i18n.compile"
 
 
 def test_every_key_the_code_uses_is_in_the_catalogues() -> None:

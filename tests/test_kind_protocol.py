@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import msgspec
 import pytest
 import yaml
 
@@ -211,8 +212,10 @@ def test_a_new_kind_is_one_module(halves: None) -> None:
         lambda path, message: problems.append(message),
     )
     assert problems == [] and asked == ()
-    new = dataclasses.replace(old, scoring="halves", kinds=KindRules(declared.spec))
-    changed = dataclasses.replace(rules, indicators=tuple(new if i is old else i for i in rules.indicators))
+    new = msgspec.structs.replace(old, scoring="halves", kinds=KindRules(declared.spec))
+    changed = msgspec.structs.replace(
+        rules, indicators=tuple(new if i is old else i for i in rules.indicators)
+    )
     given = yaml.safe_load((ILLUSTRATIVE / "golden" / "band-edges-b.yaml").read_text("utf-8"))["inputs"]
     given["indicators"]["execution_bands"] = {"execution_rate": 85}
     department = parse_inputs(yaml.safe_dump(given, allow_unicode=True), changed)

@@ -93,23 +93,9 @@ def test_help_and_anything_else_see_every_command(args: tuple[str, ...]) -> None
 
 
 # The dataclasses a `score run` may still create: types with per-field options a msgspec Struct has no
-# equivalent of (fields left out of equality, or worked out after construction), a cached_property, and the
-# base layer's facts and problems.
+# equivalent of (fields left out of equality, or worked out after construction).
 _DATACLASSES_KEPT = {
-    "scorer.rules.model.Indicator",
-    "scorer.rules.model.RuleSet",
     "scorer.engine.result.IndicatorResult",
-    "scorer.kinds.targets.model.Part",
-    "scorer.formula.evaluate.Formula",
-    "scorer.sources.file_plan.FilePlan",
-    "scorer.facts.Template",
-    "scorer.facts.Fact",
-    "scorer.facts.Said",
-    "scorer.facts.RuleReason",
-    "scorer.facts.Joined",
-    "scorer.errors.LineMap",
-    "scorer.errors.Location",
-    "scorer.errors.Problem",
 }
 
 

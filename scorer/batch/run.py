@@ -230,7 +230,7 @@ def _briefly(
 
 def _naming_department(outcome: Refused) -> tuple[Problem, ...]:
     """A refused row of a batch sheet names its department (the row's `department` cell) in each problem."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from scorer.escape import one_line
     from scorer.facts import fact

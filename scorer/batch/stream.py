@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from scorer.engine.result import Result
 from scorer.errors import Location, Problem, UserError
 from scorer.facts import fact
 from scorer.i18n import t
+from scorer.immutable import replace
 from scorer.rules.model import RuleSet
 
 if TYPE_CHECKING:

@@ -14,12 +14,13 @@ import ast
 import math
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Underflow, localcontext
 from decimal import DivisionByZero as DecimalDivisionByZero
 from fractions import Fraction
 from functools import cached_property
 from typing import Any
+
+from msgspec import Struct
 
 from scorer.errors import did_you_mean
 from scorer.facts import fact
@@ -138,12 +139,20 @@ class MissingInput(FormulaError):
         super().__init__(fact("formula.needs_input", name=name))
 
 
-# Not slots: `_run` is a functools.cached_property, kept in the instance's __dict__ (and left out of pickling).
-@dataclass(frozen=True)
-class Formula:
+# A Struct with a `__dict__` for the functools.cached_property closures (kept there, never pickled: a Struct
+# pickles its fields). Equal by its text and names, not by its tree (ast nodes compare by identity).
+class Formula(Struct, frozen=True, dict=True, eq=False):
     source: str
-    tree: ast.expr = field(compare=False, repr=False)  # compiled from `source`; two formulas are equal by it
+    tree: ast.expr  # compiled from `source`
     names: frozenset[str]
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Formula:
+            return NotImplemented
+        return self.source == other.source and self.names == other.names
+
+    def __hash__(self) -> int:
+        return hash((self.source, self.names))
 
     def evaluate(self, names: Mapping[str, Decimal | Fraction | bool | int]) -> Fraction:
         """Evaluate exactly, over fractions: `a / b * b` is `a`, and nothing is rounded until the rule's own
@@ -200,7 +209,7 @@ class Formula:
 
     @cached_property
     def _run(self) -> Callable[[Mapping[str, Any]], Any]:
-        """The checked tree as plain closures, built once per formula (and never pickled: see __getstate__)."""
+        """The checked tree as plain closures, built once per formula (and never pickled)."""
         from scorer.formula.closure import closure
 
         return closure(self.tree, _OPERATORS, FUNCTIONS, MissingInput)
@@ -218,9 +227,6 @@ class Formula:
             ArithmeticError
         ):  # a literal that is no finite decimal: never, as literals are read from decimals
             return None
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("_run", "_run_decimal")}
 
 
 # Decimal arithmetic that never rounds: an inexact step (1/3), a division by zero or a number out of range

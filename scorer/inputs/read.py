@@ -7,12 +7,12 @@ engine receives only complete, exact values.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import msgspec
+from msgspec.structs import replace
 
 from scorer.errors import PathKey, Problem, UserError
 from scorer.escape import is_blank

@@ -4,12 +4,12 @@ once, its kind read, and the year file's levels, grades and order."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import msgspec
+from msgspec.structs import replace
 
 from scorer.errors import Problem
 from scorer.facts import Message, Template
@@ -97,7 +97,14 @@ def build_indicator(
         explanation_en=data.get("explanation_en", ""),
         kinds=kinds,
     )
-    used = _names_read(indicator) & set(others)  # the shared inputs this row reads, as inputs of its own
+    return _with_shared(indicator, others)
+
+
+def _with_shared(indicator: Indicator, others: dict[str, InputSpec]) -> Indicator:
+    """The row with the shared inputs it reads as inputs of its own (a row that reads none, as it is)."""
+    used = _names_read(indicator) & set(others)
+    if not used:
+        return indicator
     return replace(indicator, inputs=indicator.inputs + tuple(others[name] for name in sorted(used)))
 
 

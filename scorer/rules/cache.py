@@ -31,13 +31,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scorer.errors import LineMap, PathKey
-from scorer.numbers import json_decimal, json_whole
+import msgspec
+
+from scorer.errors import LineMap
+from scorer.numbers import json_decimal
 from scorer.sources.limits import MAX_FILE_BYTES
 from scorer.version import __version__
 
 # The entry's layout: an entry of another layout is never read (its name differs).
-FORMAT = "rules-json-1"
+FORMAT = "rules-json-2"
 MAX_ENTRY_BYTES = 32 * 1024 * 1024  # a rubric's entry is some hundred kilobytes
 _NOT_WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -266,10 +268,10 @@ def _key(folder: Path, sources: Sources) -> tuple[str, str]:
 
 
 def encode_entry(key: str, parts: Parts) -> bytes:
-    """The entry: JSON of {"key": …, "documents": [{"data": …, "lines": [[key, …, line], …]}, …]}, every decimal
+    """The entry: JSON of {"key": …, "documents": [{"data": …, "lines": [[[key, …], line], …]}, …]}, every decimal
     written as the JSON number of its exact text (1.50 stays 1.50 and reads back as a Decimal, not a float)."""
     documents = [
-        {"data": data, "lines": [[*path, line] for path, line in lines.lines.items()]}
+        {"data": data, "lines": [[list(path), line] for path, line in lines.lines.items()]}
         for data, lines in parts
     ]
     return _json({"key": key, "documents": documents}).encode("utf-8")
@@ -292,35 +294,35 @@ def _json(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not a YAML value")
 
 
+# An entry read back: typed and strict, so that anything off this shape (a key missing or unknown, a line that is
+# not a whole number, a path that is not keys and indexes) is no entry. The documents' values are checked as the
+# files' are, by the loader's own steps.
+class _Document(msgspec.Struct, forbid_unknown_fields=True):
+    data: Any
+    lines: list[tuple[tuple[str | int, ...], int]]
+
+
+class _Entry(msgspec.Struct, forbid_unknown_fields=True):
+    key: str
+    documents: list[_Document]
+
+
+# Numbers bounded as the YAML reader bounds them: 1E-999999999 is refused before anything writes it out (a whole
+# number beyond 64 bits is refused by the decoder itself).
+_ENTRY = msgspec.json.Decoder(_Entry, float_hook=json_decimal)
+
+
 def _parts(entry: bytes | None, key: str, count: int) -> Parts | None:
     """The documents of an entry made for `key`, one for each of the `count` files, or None."""
     if entry is None:
         return None
-    import json
-
     try:
-        # Numbers bounded as the YAML reader bounds them: 1E-999999999 is refused before anything writes it out.
-        stored = json.loads(
-            entry, parse_float=json_decimal, parse_int=json_whole, parse_constant=_no_constant
-        )
-        documents = stored["documents"]
-        if stored["key"] != key or len(documents) != count:
-            return None
-        return [(document["data"], _line_map(document["lines"])) for document in documents]
-    except (ValueError, TypeError, KeyError, IndexError, RecursionError):  # not an entry: read the files
+        stored = _ENTRY.decode(entry)
+    except (msgspec.DecodeError, ValueError, RecursionError):  # not an entry: read the files
         return None
-
-
-def _line_map(items: list[list[Any]]) -> LineMap:
-    """[[key, …, line], …] → the LineMap; a line that is not a whole number makes it no entry."""
-    lines: dict[PathKey, int | str] = {tuple(item[:-1]): item[-1] for item in items}
-    if not all(type(line) is int for line in lines.values()):
-        raise TypeError("not a line map")
-    return LineMap(lines)
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(name)
+    if stored.key != key or len(stored.documents) != count:
+        return None
+    return [(document.data, LineMap(dict(document.lines))) for document in stored.documents]
 
 
 def _quietly(rebuild: Callable[[Parts], Any], parts: Parts) -> Any:

@@ -4,9 +4,9 @@ hashable all the way down (tuples and read-only mappings): a rule set can be a d
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import msgspec
@@ -58,8 +58,9 @@ class DeclaredDeduction(msgspec.Struct, frozen=True):
     improvement: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Indicator:
+# A Struct with a `__dict__` for what is worked out from its fields once (cached_property, never pickled);
+# equal and hashed by its rule alone: the file it was read from (`path`, `lines`, `keys`) is not compared.
+class Indicator(msgspec.Struct, frozen=True, dict=True, eq=False):
     id: str
     name: str
     level1: str
@@ -76,31 +77,45 @@ class Indicator:
     deductions: tuple[DeclaredDeduction, ...]
     targets: TargetsSpec | None
     provenance: Mapping[str, Any]  # read-only all the way down (scorer/immutable.py: freeze)
-    path: str = field(compare=False)
-    lines: LineMap = field(compare=False, repr=False)
-    keys: frozenset[str] = field(compare=False, repr=False, default=frozenset())  # as written in the file
+    path: str
+    lines: LineMap
+    keys: frozenset[str] = frozenset()  # as written in the file
     name_en: str = ""  # an English name, where the rule file gives one (an unofficial translation)
     explanation_en: str = ""
-    kinds: KindRules = field(
+    kinds: KindRules = msgspec.field(
         default_factory=KindRules
     )  # the declarative kinds, gates and not-applicable rules
     # For a row the table prints without a name (a second line of the row above): that row's name.
     continues: str = ""
-    # Worked out at construction, for the engine (fields never change). Not compared or shown.
-    formula_inputs: tuple[str, ...] = field(
-        init=False, compare=False, repr=False
-    )  # the inputs the formula reads, sorted
-    # The placeholders the reason templates use, in any language, sorted (a reason's values keep this order, the
-    # same in every process).
-    reason_names: tuple[str, ...] = field(init=False, compare=False, repr=False)
-    exact_weight: Fraction = field(init=False, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
+    def _compared(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _COMPARED)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Indicator:
+            return NotImplemented
+        return self is other or self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    # Worked out once, for the engine (the fields never change).
+    @cached_property
+    def formula_inputs(self) -> tuple[str, ...]:
+        """The inputs the formula reads, sorted."""
         read = self.formula.names if self.formula is not None else frozenset()
+        return tuple(sorted(read & {spec.name for spec in self.inputs}))
+
+    @cached_property
+    def reason_names(self) -> tuple[str, ...]:
+        """The placeholders the reason templates use, in any language, sorted (a reason's values keep this
+        order, the same in every process)."""
         names = frozenset().union(*(template.names for template in self.reason_templates.values()))
-        object.__setattr__(self, "formula_inputs", tuple(sorted(read & {spec.name for spec in self.inputs})))
-        object.__setattr__(self, "reason_names", tuple(sorted(names)))
-        object.__setattr__(self, "exact_weight", Fraction(self.weight))
+        return tuple(sorted(names))
+
+    @cached_property
+    def exact_weight(self) -> Fraction:
+        return Fraction(self.weight)
 
     @property
     def reason(self) -> Template | None:
@@ -130,6 +145,12 @@ class Indicator:
 
     def declared(self, code: str) -> DeclaredDeduction | None:
         return next((d for d in self.deductions if d.code == code), None)
+
+
+# An indicator's fields that say what it scores (not where its file is).
+_COMPARED = tuple(
+    f.name for f in msgspec.structs.fields(Indicator) if f.name not in ("path", "lines", "keys")
+)
 
 
 class Level(msgspec.Struct, frozen=True):
@@ -166,8 +187,8 @@ class RowOrigin(msgspec.Struct, frozen=True):
         return f"{self.change_path}:{self.change_line}" if self.change_path else ""
 
 
-@dataclass(frozen=True, slots=True)
-class RuleSet:
+# A Struct with a `__dict__` for `derived`; equal and hashed by its rules, not by where its year file is.
+class RuleSet(msgspec.Struct, frozen=True, dict=True, eq=False):
     year: int
     title: str
     total: Decimal
@@ -179,12 +200,10 @@ class RuleSet:
     folder: str
     digest: str
     listed: tuple[str, ...]  # the ids as the year file lists them, to check against the files
-    rubric_path: str = field(compare=False)
-    rubric_lines: LineMap = field(compare=False, repr=False)
+    rubric_path: str
+    rubric_lines: LineMap
     title_en: str = ""
-    english: Mapping[str, str] = field(
-        default_factory=FrozenMap
-    )  # level and grade names → English, where given
+    english: Mapping[str, str] = msgspec.field(default_factory=FrozenMap)  # level, grade names → English
     # The rubric's identity (rules/<id>/<year>/): empty for a rules folder written before rubrics had ids.
     id: str = ""
     region: str = ""
@@ -192,18 +211,32 @@ class RuleSet:
     status: str = "released"  # or "provisional": marked in every output until its sources are recorded
     extends: str = ""  # the rubric (`id/year`) this one changes
     # Row id → where it comes from, when not here.
-    origins: Mapping[str, RowOrigin] = field(default_factory=FrozenMap)
+    origins: Mapping[str, RowOrigin] = msgspec.field(default_factory=FrozenMap)
     # Whether a department of a later year with no rubric of its own may be scored under this one (marked in
     # every output): when the rules were named (`--rules`), not when a batch took the latest year by default.
     later_years: bool = True
-    form: Form = field(default_factory=Form)
+    form: Form = msgspec.field(default_factory=Form)
     checks: tuple[Check, ...] = ()  # conditions across the department's figures
     shared: tuple[InputSpec, ...] = ()  # inputs declared once for several rows (`inputs:` in rubric.yaml)
 
+    def _compared(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _RULES_COMPARED)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not RuleSet:
+            return NotImplemented
+        return self is other or self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
     # What is worked out from the rule set alone (the engine's plan, the inputs schema and its validator, the
-    # rows a department leaves empty), each once, kept with the rule set: not part of its value. Not an argument,
-    # so a rule set made from another by `replace` (its origins, its digest) starts with nothing derived.
-    derived: Memo = field(default_factory=Memo, init=False, compare=False, repr=False)
+    # rows a department leaves empty), each once, kept with the rule set: not part of its value. Not a field, so
+    # a rule set made from another by `replace` (its origins, its digest) starts with nothing derived, and a
+    # pickled one (a batch's workers) with nothing either.
+    @cached_property
+    def derived(self) -> Memo:
+        return Memo()
 
     @property
     def name(self) -> str:
@@ -223,3 +256,9 @@ class RuleSet:
             if total >= grade.min:
                 return grade
         return min(self.grades, key=lambda g: g.min)
+
+
+# A rule set's fields that say what it scores (not where its year file is).
+_RULES_COMPARED = tuple(
+    f.name for f in msgspec.structs.fields(RuleSet) if f.name not in ("rubric_path", "rubric_lines")
+)

@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 from scorer.errors import Location, Problem, RulesNotFound, UserError
 from scorer.facts import fact

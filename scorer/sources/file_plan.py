@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePath
 
@@ -91,15 +90,14 @@ class _Place(msgspec.Struct, frozen=True):
         return None
 
 
-@dataclass
-class FilePlan:
+class FilePlan(msgspec.Struct, dict=True):  # a `__dict__` for what it works out once (cached_property)
     """What one command reads and writes. `inputs`: every file it reads; `gathered`: the folders and globs it
     reads them from; `rules`: the rules folders in use (the shipped rules and schemas are added); `outputs`."""
 
-    inputs: list[Path] = field(default_factory=list)
-    gathered: list[Gathered] = field(default_factory=list)
-    rules: list[Path] = field(default_factory=list)
-    outputs: list[Output] = field(default_factory=list)
+    inputs: list[Path] = msgspec.field(default_factory=list)
+    gathered: list[Gathered] = msgspec.field(default_factory=list)
+    rules: list[Path] = msgspec.field(default_factory=list)
+    outputs: list[Output] = msgspec.field(default_factory=list)
 
     def write(self, path: Path | None, option: str = "-o") -> FilePlan:
         """Add an output (`None` and `-` print instead, and are left out)."""

@@ -1,21 +1,25 @@
 """JSON Schema validation with messages a person can act on, each at its file and line.
 
 One validator, jsonschema-rs (compiled): it decides whether a document is valid, and its errors (the keyword
-failed, where in the document, and the way through the schema to it) are what the messages below explain.
+failed, where in the document, and the way through the schema to it) are what the messages below explain. A
+document that plainly fits (`schema_fits.py`: the few keywords the shipped schemas use, applied to plain values)
+is taken as valid without loading it: a warm run's valid documents need no validator.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from msgspec.structs import replace
+
 from scorer.errors import Location, PathKey, Problem, did_you_mean, field_name
 from scorer.facts import Fact, Message, fact, joined, said, separated
 from scorer.numbers import MAX_MAGNITUDE, out_of_bounds
+from scorer.sources.schema_fits import fits
 from scorer.sources.shipped import schemas_dir
 from scorer.sources.yaml import YamlDocument, read_bytes
 from scorer.sources.yaml_hints import full_width_key
@@ -77,7 +81,13 @@ def schema_accepts(schema: dict[str, Any], data: Any) -> bool:
 
 
 def _is_valid(schema: dict[str, Any], data: Any) -> bool:
-    return bool(_validator(schema).is_valid(data))
+    return fits(schema, data, _shipped) or bool(_validator(schema).is_valid(data))
+
+
+@cache
+def _shipped(name: str) -> dict[str, Any] | None:
+    """A shipped schema another refers to by its file name (as the validator's registry holds them)."""
+    return load_schema(name) if name in SCHEMA_FILES and (schemas_dir() / name).is_file() else None
 
 
 def rejected_paths(schema: dict[str, Any], data: Any) -> list[PathKey]:
