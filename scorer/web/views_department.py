@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from scorer.errors import Problem
 from scorer.web import library
 from scorer.web.access import department_only
-from scorer.web.forms import StepForm, UploadForm
+from scorer.web.forms import StepForm, UploadForm, page_changes
 from scorer.web.intake import refused_before_reading, take
 from scorer.web.models import OPEN, RETURNED, Filing
 from scorer.web.review import own_result
@@ -78,9 +78,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     if problems or file is None:
         return _page(request, filing, problems)
     try:
-        _, problems = take(request, file, "workbook", filing.department, filing.year, on_behalf=False)
+        _, problems = take(
+            request, file, "workbook", filing.department, filing.year, False, page_changes(request.POST)
+        )
     except Refused as exc:
-        return _page(request, filing, refused=exc)
+        return _page(request, Filing.objects.get(pk=filing.pk), refused=exc)
     if problems:
         return _page(request, Filing.objects.get(pk=filing.pk), problems, kept=True)
     return redirect("department")

