@@ -137,3 +137,102 @@ def test_the_form_shows_weights_help_continued_rows_and_indicator_names(clerk: o
     assert "How to fill in the form" in text(english) and "Override: for a row scored by formula" in text(
         english
     )
+
+
+def block(page: object, ident: str) -> str:
+    """The text of one part of a page (a list of problems or notes)."""
+    found = re.search(rf'id="{ident}">(.*?)</div>', page.content.decode(), re.S)  # type: ignore[attr-defined]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found[1])).split()) if found else ""
+
+
+def _blank_fields(page: object) -> list[str]:
+    """The 自评分 fields the form marks as left blank."""
+    content = page.content.decode().replace("\n          ", "")  # type: ignore[attr-defined]
+    return re.findall(r'<td class="problem"><input type="text" name="(indicators!J\d+)" value=""', content)
+
+
+def _submit(clerk: object) -> object:
+    page = clerk.get("/department/")  # type: ignore[attr-defined]
+    found = re.search(r'id="submit-form".*?name="changes" value="(\d+)"', page.content.decode(), re.S)
+    assert found, "no submit form"
+    return clerk.post("/department/submit", {"changes": found[1]})  # type: ignore[attr-defined]
+
+
+def test_a_row_left_without_a_score_on_the_form_is_listed_and_not_handed_in_until_scored(
+    clerk: object,
+) -> None:
+    fields = form(clerk.get("/department/fill"))  # type: ignore[attr-defined]
+    typed = {"indicators!I5": "98.88", "indicators!I20": "12", "indicators!I21": "12"}
+    fields |= typed | {"indicators!I22": "100", "indicators!I23": "80"}  # the formula inputs only
+    assert clerk.post("/department/fill", fields).status_code == 302  # type: ignore[attr-defined]
+    page = clerk.get("/department/")  # type: ignore[attr-defined]
+    seen = text(page)
+    assert "行未填写自评分，暂按满分计" in seen
+    listed = block(page, "blank-rows")
+    assert (
+        "新增预算项目事前绩效评估 · 自评分: 未填写自评分，暂按满分 3 计" in listed
+        and "网页填报" not in listed
+    )
+    assert re.search(r'<tr id="row-ex_ante_evaluation"[^>]*class="flagged"', page.content.decode())
+    refused = _submit(clerk)
+    assert refused.status_code == 200 and "还有未填写自评分的行" in text(refused)
+    assert 'data-status="open"' in refused.content.decode()
+    again = clerk.get("/department/fill")  # type: ignore[attr-defined]
+    blank = _blank_fields(again)
+    assert "indicators!J6" in blank and "indicators!J3" in blank and "行未填写自评分" in text(again)
+    fields = form(again)
+    for name in blank:  # the clerk types each row's score: the weight, full marks given on purpose
+        row = name.split("!J")[1]
+        weight = re.search(
+            rf'<td class="label">[^<]*</td><td class="label">([\d.]+)</td>(?:(?!</tr>).)*name="indicators!J{row}"',
+            again.content.decode(),
+            re.S,
+        )
+        assert weight, name
+        fields[name] = weight[1]
+    assert clerk.post("/department/fill", fields).status_code == 302  # type: ignore[attr-defined]
+    assert "未填写自评分" not in text(clerk.get("/department/"))  # type: ignore[attr-defined]
+    assert _submit(clerk).status_code == 302
+
+
+def test_a_workbook_with_blank_scores_is_noted_at_each_cell_and_flagged_for_the_bureau(clerk: object) -> None:
+    assert upload(clerk, workbook(NAME)).status_code == 302  # the example leaves 19 judged rows blank
+    seen = block(clerk.get("/department/"), "blank-rows")  # type: ignore[attr-defined]
+    assert "以下 19 行未填写自评分" in seen
+    assert (
+        "自评输入.xlsx:指标!J6: [新增预算项目事前绩效评估] 自评分: 未填写自评分，按满分 3 计；如非满分"
+        in seen
+    )
+    assert _submit(clerk).status_code == 302  # a workbook's blank rows are noted, not refused
+    bureau = client(account("bureau", "chief"))
+    from scorer.web.models import Filing
+
+    filing = Filing.objects.get(department__name=NAME)
+    review = bureau.get(f"/bureau/filings/{filing.pk}/")
+    shown = text(review)
+    assert "19 行未填写自评分，按满分计" in shown and "未填写自评分，按满分 3 计" in shown
+    assert re.search(r'<tr id="row-ex_ante_evaluation"[^>]*class="flagged"', review.content.decode())
+
+
+def test_a_returned_version_is_not_handed_in_again_unchanged(clerk: object) -> None:
+    content = workbook(NAME)
+    assert upload(clerk, content).status_code == 302 and _submit(clerk).status_code == 302
+    bureau = client(account("bureau", "chief"))
+    from scorer.web.models import Filing
+
+    filing = Filing.objects.get(department__name=NAME)
+    review = bureau.get(f"/bureau/filings/{filing.pk}/")
+    step = re.search(r'name="changes" value="(\d+)"', review.content.decode())
+    assert (
+        step
+        and bureau.post(
+            f"/bureau/filings/{filing.pk}/return", {"changes": step[1], "comment": "请补充说明"}
+        ).status_code
+        == 302
+    )
+    refused = _submit(clerk)
+    assert refused.status_code == 200 and "与退回的版本相同，请按退回意见修改后再提交" in text(refused)
+    assert upload(clerk, content).status_code == 302  # the same file again: a new version, the same inputs
+    assert "与退回的版本相同" in text(_submit(clerk))
+    assert upload(clerk, workbook(NAME, contracts_filed_on_time=11)).status_code == 302
+    assert _submit(clerk).status_code == 302

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from scorer.errors import Problem
 from scorer.i18n import t
-from scorer.web import library, page_form
+from scorer.web import blanks, library, page_form
 from scorer.web.access import department_only
 from scorer.web.forms import page_changes
 from scorer.web.intake import keep, problems_of
@@ -26,24 +26,28 @@ def _given(filing: Filing) -> dict[str, object]:
     return {"department": filing.department.name, "year": filing.year}
 
 
-def _last_saved(filing: Filing, lang: str) -> tuple[bytes, list[Problem]]:
+def _last_saved(filing: Filing, lang: str) -> tuple[bytes, list[Problem], list[Problem]]:
     """The form as the clerk left it: the last version saved from the page, its values as typed (and why it
-    could not be read, where it could not), unless a readable upload came after it; else the current version."""
+    could not be read, where it could not), unless a readable upload came after it; else the current version.
+    With it, the rows it leaves without a score (scorer/web/blanks.py)."""
     latest = filing.versions.order_by("-number").first()
     if latest is not None and latest.kind == PAGE:
         typed = page_form.values(bytes(latest.content))
         blank = library.input_workbook(filing.year, lang, None)
-        return page_form.filled(blank, typed, lang), problems_of(latest)
-    return library.input_workbook(filing.year, lang, _given(filing)), []
+        return page_form.filled(blank, typed, lang), problems_of(latest), blanks.notes(latest, lang)
+    given = library.input_workbook(filing.year, lang, _given(filing))
+    return given, [], blanks.notes(filing.current, lang)
 
 
 def _shown(request: HttpRequest, context: dict[str, object], content: bytes, problems: list[Problem],
-           **more: object) -> HttpResponse:  # fmt: skip
-    """The form for `content`, each problem at the row and column of the form it is about."""
+           notes: list[Problem] = (), **more: object) -> HttpResponse:  # type: ignore[assignment]  # fmt: skip
+    """The form for `content`, each problem (and each note of a row left blank) at the row and column of the
+    form it is about."""
     lang = request.lang  # type: ignore[attr-defined]
-    marked = page_form.field_names([p.location.line for p in problems])
+    marked = page_form.field_names([p.location.line for p in (*problems, *notes)])
     shown = page_form.sections(content, lang, marked)
     context.update(sections=shown, problems=page_form.problem_lines(problems, shown, lang), on_form=True,
+                   blank_notes=page_form.problem_lines(list(notes), shown, lang),
                    help=t("web.fill.help", lang).split("\n"), **more)  # fmt: skip
     return render(request, "score/fill.html", context)
 
@@ -57,8 +61,8 @@ def fill(request: HttpRequest) -> HttpResponse:
         context["refused"] = Refused("web.state.handed_in")
         return render(request, "score/fill.html", context)
     if request.method != "POST":
-        content, problems = _last_saved(filing, lang)
-        return _shown(request, context, content, problems, kept=bool(problems))
+        content, problems, notes = _last_saved(filing, lang)
+        return _shown(request, context, content, problems, notes, kept=bool(problems))
     posted = {name: value for name, value in request.POST.items() if "!" in name}
     content = page_form.filled(library.input_workbook(filing.year, lang, None), posted, lang)
     try:

@@ -22,6 +22,7 @@ from scorer.web.library import Reading
 from scorer.web.models import (
     ACCEPTED,
     OPEN,
+    PAGE,
     RETURNED,
     SUBMITTED,
     Adjustment,
@@ -114,10 +115,24 @@ def submit(filing_id: int, actor: str, expected: int | None) -> Filing:
             raise Refused("web.state.handed_in")
         if filing.current is None:
             raise Refused("web.state.nothing_to_submit")
+        _ready(filing)
         filing.status, filing.submitted = SUBMITTED, filing.current
         _changed(filing)
         log(actor, "submit", filing.department, filing.year, filing.current, number=filing.current.number)
     return filing
+
+
+def _ready(filing: Filing) -> None:
+    """What keeps the current version from being handed in: a row of the page form left without a score
+    (scorer/web/blanks.py), or, after a return, the very inputs that were returned."""
+    from scorer.web.blanks import unscored
+
+    current, returned = filing.current, filing.submitted
+    assert current is not None
+    if current.kind == PAGE and unscored(current):
+        raise Refused("web.state.blank_scores")
+    if filing.status == RETURNED and returned is not None and current.inputs == returned.inputs:
+        raise Refused("web.state.unchanged")
 
 
 def return_filing(filing_id: int, actor: str, comment: str, expected: int | None) -> Filing:
