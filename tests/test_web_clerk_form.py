@@ -199,6 +199,7 @@ def test_a_workbook_with_blank_scores_is_noted_at_each_cell_and_flagged_for_the_
     assert upload(clerk, workbook(NAME)).status_code == 302  # the example leaves 19 judged rows blank
     seen = block(clerk.get("/department/"), "blank-rows")  # type: ignore[attr-defined]
     assert "以下 19 行未填写自评分" in seen
+    assert "[采购意向公开合规性（续）] 自评分" in seen and "procurement_intent_disclosure_2" not in seen
     assert (
         "自评输入.xlsx:指标!J6: [新增预算项目事前绩效评估] 自评分: 未填写自评分，按满分 3 计；如非满分"
         in seen
@@ -236,3 +237,43 @@ def test_a_returned_version_is_not_handed_in_again_unchanged(clerk: object) -> N
     assert "与退回的版本相同" in text(_submit(clerk))
     assert upload(clerk, workbook(NAME, contracts_filed_on_time=11)).status_code == 302
     assert _submit(clerk).status_code == 302
+
+
+def _scored_workbook() -> bytes:
+    """The example department's workbook with every row a person scores given its score (full marks typed)."""
+    from scorer.inputs.typed import judged
+    from scorer.web.library import input_workbook, rules_for
+
+    from .webtools import example
+
+    data = example()
+    data["department"] = NAME
+    for indicator in rules_for(2022).indicators:
+        entry = data["indicators"].setdefault(indicator.id, {})
+        if judged(indicator, entry) and not entry:
+            entry["score"] = indicator.weight
+    return input_workbook(2022, "zh", data)
+
+
+def test_a_returned_workbook_saved_again_unchanged_from_the_form_is_not_handed_in(clerk: object) -> None:
+    assert upload(clerk, _scored_workbook()).status_code == 302 and _submit(clerk).status_code == 302
+    from scorer.web.models import Filing
+    from scorer.web.workflow import return_filing
+
+    filing = Filing.objects.get(department__name=NAME)
+    return_filing(filing.pk, "chief", "请补充说明", filing.changes)
+    page = clerk.get("/department/fill")  # type: ignore[attr-defined]
+    assert not _blank_fields(page)
+    assert clerk.post("/department/fill", form(page)).status_code == 302  # type: ignore[attr-defined]
+    assert versions()[-1].kind == "page"  # type: ignore[attr-defined]
+    assert "与退回的版本相同" in text(_submit(clerk))  # written as text on the form, the same inputs
+
+
+def test_a_save_after_the_filing_was_handed_in_from_another_tab_keeps_what_was_typed(clerk: object) -> None:
+    assert upload(clerk, workbook(NAME)).status_code == 302
+    fields = form(clerk.get("/department/fill"))  # type: ignore[attr-defined]
+    assert _submit(clerk).status_code == 302
+    fields["profile!C16"] = "提交后才写的完成情况"
+    answer = clerk.post("/department/fill", fields)  # type: ignore[attr-defined]
+    assert answer.status_code == 200 and "提交后才写的完成情况" in text(answer)
+    assert "已有变动" in text(answer) and len(versions()) == 1

@@ -27,8 +27,8 @@ from scorer.web.stored import loads
 FORMS = (PAGE, WORKBOOK)  # a 自评表 handed in (TABLE) has a score written in every row
 
 
-def unscored(version: Submission | None) -> list[tuple[str, str, str]]:
-    """The rows of a readable form or workbook a person scores and left blank: (id, name, weight)."""
+def unscored(version: Submission | None, lang: str = "zh") -> list[tuple[str, str, str]]:
+    """The rows of a readable form or workbook a person scores and left blank: (id, name in `lang`, weight)."""
     if version is None or not version.readable or version.kind not in FORMS or version.rules_year is None:
         return []
     data = loads(version.inputs)
@@ -39,7 +39,8 @@ def unscored(version: Submission | None) -> list[tuple[str, str, str]]:
         entry = entries.get(indicator.id)
         entry = entry if isinstance(entry, dict) else {}
         if judged(indicator, entry) and not any(key in entry for key in ("score", "deductions", "override")):
-            blank.append((indicator.id, indicator.name or indicator.id, fmt(indicator.weight)))
+            name = indicator.name_en if lang == "en" and indicator.name_en else indicator.title
+            blank.append((indicator.id, name, fmt(indicator.weight)))
     return blank
 
 
@@ -62,7 +63,7 @@ def notes(version: Submission | None, lang: str) -> list[Problem]:
     """Each blank row as a note at its 自评分 cell, in the words the file's other problems use."""
     from openpyxl.utils import get_column_letter
 
-    blank = unscored(version)
+    blank = unscored(version, lang)
     if not blank or version is None:
         return []
     rows = _first_rows(version.rules_year or 0)

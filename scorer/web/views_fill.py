@@ -13,7 +13,7 @@ from scorer.web import blanks, library, page_form
 from scorer.web.access import department_only
 from scorer.web.forms import page_changes
 from scorer.web.intake import keep, problems_of
-from scorer.web.models import OPEN, PAGE, RETURNED, Filing
+from scorer.web.models import OPEN, PAGE, RETURNED, Filing, Submission
 from scorer.web.stored import loads
 from scorer.web.workflow import Refused, filing_for
 
@@ -39,6 +39,14 @@ def _last_saved(filing: Filing, lang: str) -> tuple[bytes, list[Problem], list[P
     return given, [], blanks.notes(filing.current, lang)
 
 
+def save_problem_lines(version: Submission, problems: list[Problem], lang: str) -> list[dict[str, str]]:
+    """A save of the page form's problems at the form's rows and columns, on its version's page too."""
+    typed = page_form.values(bytes(version.content))
+    year = version.filing.year
+    shown = page_form.sections(page_form.filled(library.input_workbook(year, lang, None), typed, lang), lang)
+    return page_form.problem_lines(problems, shown, lang)
+
+
 def _shown(request: HttpRequest, context: dict[str, object], content: bytes, problems: list[Problem],
            notes: list[Problem] = (), **more: object) -> HttpResponse:  # type: ignore[assignment]  # fmt: skip
     """The form for `content`, each problem (and each note of a row left blank) at the row and column of the
@@ -57,7 +65,7 @@ def fill(request: HttpRequest) -> HttpResponse:
     filing = filing_for(request.account.department, library.current_year())  # type: ignore[attr-defined]
     lang = request.lang  # type: ignore[attr-defined]
     context: dict[str, object] = {"filing": filing, "department": filing.department}
-    if filing.status not in (OPEN, RETURNED):
+    if filing.status not in (OPEN, RETURNED) and request.method != "POST":
         context["refused"] = Refused("web.state.handed_in")
         return render(request, "score/fill.html", context)
     if request.method != "POST":

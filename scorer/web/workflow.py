@@ -131,8 +131,20 @@ def _ready(filing: Filing) -> None:
     assert current is not None
     if current.kind == PAGE and unscored(current):
         raise Refused("web.state.blank_scores")
-    if filing.status == RETURNED and returned is not None and current.inputs == returned.inputs:
+    if filing.status == RETURNED and returned is not None and _same(current, returned):
         raise Refused("web.state.unchanged")
+
+
+def _same(one: Submission, other: Submission) -> bool:
+    """Whether two versions state the same inputs, however written (a workbook's 3 and a form's "3" alike):
+    compared as the inputs reader reads them."""
+    from scorer.web.library import department_of
+
+    if one.inputs == other.inputs:
+        return True
+    if not (one.readable and other.readable) or one.rules_year != other.rules_year or one.rules_year is None:
+        return False
+    return department_of(one.inputs, one.rules_year, "") == department_of(other.inputs, other.rules_year, "")
 
 
 def return_filing(filing_id: int, actor: str, comment: str, expected: int | None) -> Filing:
