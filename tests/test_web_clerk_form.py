@@ -277,3 +277,17 @@ def test_a_save_after_the_filing_was_handed_in_from_another_tab_keeps_what_was_t
     answer = clerk.post("/department/fill", fields)  # type: ignore[attr-defined]
     assert answer.status_code == 200 and "提交后才写的完成情况" in text(answer)
     assert "已有变动" in text(answer) and len(versions()) == 1
+
+
+def test_a_choice_saved_in_one_language_is_kept_when_the_form_comes_back_in_the_other(clerk: object) -> None:
+    english = client(account("department", "clerk-en", NAME), "en")
+    fields = form(english.get("/department/fill"))
+    fields |= {
+        "targets!B3": "output_targets",
+        "targets!D3": "服务人次",
+        "targets!G3": "not met",
+        "indicators!I5": "x",
+    }
+    assert english.post("/department/fill", fields).status_code == 200  # kept, with its mistake
+    back = form(clerk.get("/department/fill"))  # type: ignore[attr-defined]
+    assert (back["targets!G3"], back["targets!D3"], back["indicators!I5"]) == ("not met", "服务人次", "x")

@@ -133,22 +133,27 @@ def _section(role: str, sheet: Any, lang: str, problems: set[str], names: dict[s
             if cell.protection.locked is not False:
                 fields.append(None)
                 continue
-            name = f"{role}!{cell.coordinate}"
+            column = labels[2] if role == layout.INDICATORS and cell.column == layout.VALUE else None
+            label = (
+                row_words
+                if role == layout.PROFILE
+                else f"{row_words} · {column or column_words[cell.column]}"
+            )
             long = role == layout.PROFILE and sheet.row_dimensions[row].height is not None
-            long = long or cell.column in (layout.REASON, layout.IMPROVEMENT, layout.T_REASON)
-            listed = options.get(cell.coordinate)
-            shown = (
-                [(o, names.get(o, o) if role == layout.TARGETS else o) for o in listed] if listed else None
-            )
-            column = (
-                labels[2]
-                if role == layout.INDICATORS and cell.column == layout.VALUE
-                else column_words[cell.column]
-            )
-            label = row_words if role == layout.PROFILE else f"{row_words} · {column}"
-            fields.append(Field(name, _shown(cell.value), shown, long, name in problems, label))
+            fields.append(_field(role, cell, options.get(cell.coordinate), names, long, problems, label))
         section.lines.append(Line(labels, fields))
     return section
+
+
+def _field(role: str, cell: Any, listed: list[str] | None, names: dict[str, str], long: bool,
+           problems: set[str], label: str) -> Field:  # fmt: skip
+    name = f"{role}!{cell.coordinate}"
+    value = _shown(cell.value)
+    if listed and value and value not in listed:  # saved in the other language, or sent by hand: kept, shown
+        listed = [*listed, value]
+    shown = [(o, names.get(o, o) if role == layout.TARGETS else o) for o in listed] if listed else None
+    long = long or cell.column in (layout.REASON, layout.IMPROVEMENT, layout.T_REASON)
+    return Field(name, value, shown, long, name in problems, label)
 
 
 def filled(template: bytes, posted: dict[str, str], lang: str) -> bytes:
