@@ -130,6 +130,7 @@ def test_the_form_shows_weights_help_continued_rows_and_indicator_names(clerk: o
         r'<td class="label">财务管理合规性</td><td class="label">\d', content
     )
     assert "采购意向公开合规性（续）" in seen
+    assert "请在黄色单元格中填写" not in seen and "指标：每行的填写值、自评分和说明" in seen
     assert '<option value="output_targets">部门整体绩效目标产出指标完成情况</option>' in content
     assert ">output_targets<" not in content
     assert "填写说明" in seen and "人工调整得分：" in seen and "扣分分值：" in seen

@@ -112,7 +112,8 @@ def _section(role: str, sheet: Any, lang: str, problems: set[str], names: dict[s
     editable = sorted({c.column for row in sheet.iter_rows(min_row=layout.FIRST_ROW) for c in row
                        if c.protection.locked is False})  # fmt: skip
     column_words = {c: _shown(sheet.cell(row=2, column=c).value) for c in (*LABELS[role], *editable)}
-    section = Section(role, _shown(sheet.cell(row=1, column=1).value), list(column_words.values()))
+    # The sheet's own title asks for its yellow cells: the form on the page has none, and says what it asks.
+    section = Section(role, t(f"web.fill.section.{role}", lang), list(column_words.values()))
     options = _options(sheet)
     opened = ""  # the indicator a continuation row belongs to
     for row in range(layout.FIRST_ROW, sheet.max_row + 1):
