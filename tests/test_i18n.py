@@ -49,6 +49,7 @@ DYNAMIC_FAMILIES = {
     "workbook.project.field.": set(PROJECT_WORDS),  # the same, in a project form's words
     "batch.col.": {*PER_INDICATOR, *PER_JUDGED},  # scorer/inputs/columns.py: a batch sheet's per-indicator columns
     "web.status.": set(STATE_NAMES),  # scorer/web: a filing's states
+    "web.fill.section.": {"indicators", "targets", "profile"},  # scorer/web/page_form.py: the form's parts
     "web.action.": {  # scorer/web/workflow.py and its callers: the log's actions
         "upload", "upload_refused", "upload_too_large", "submit", "return", "adjust", "accept", "account_add",
         "account_import", "password_change",

@@ -183,11 +183,50 @@ def department_journey(browser: Browser, name: str, login: str, once: str, book:
         browser.go("/department/fill")  # the same rows as a form on the page, pre-filled from the upload
         assert browser.all("#fill-form input[type=text]")
         browser.shot("department-fill-on-the-page", whole=False)
+        form_in_two_tabs(browser)
         browser.go("/department/")
+        browser.submit("submit-form")  # the page's save left rows without a score: not handed in
+        assert "还有未填写自评分的行" in browser.find("#refused-step").text
+        assert "未填写自评分" in browser.find("#blank-rows").text
+        browser.shot("department-blank-scores")
+        browser.find("#id_file").send_keys(str(book))  # the workbook again: its blank rows are noted only
+        browser.submit("upload-form")
     browser.submit("submit-form")
     assert browser.find("#status").get_attribute("data-status") == "submitted"
     if first:
         browser.shot("department-submitted")
+
+
+def form_in_two_tabs(browser: Browser) -> None:
+    """What only a browser shows of the form on the page: each field's accessible name (its row and column),
+    the 填写说明 opening, the indicator names in the targets' list; and two tabs of the form, where the save from
+    the tab opened first is refused and what was typed there stays on the page."""
+    from selenium.webdriver.support.ui import Select
+
+    first_tab = browser.driver.current_window_handle
+    field = browser.find('[name="indicators!J9"]')
+    assert field.accessible_name == "财务管理合规性 · 自评分", field.accessible_name
+    assert not browser.find("#fill-help li").is_displayed()
+    browser.find("#fill-help summary").click()
+    assert "人工调整得分" in browser.find("#fill-help").text
+    listed = [option.text for option in Select(browser.find('[name="targets!B3"]')).options]
+    assert "部门整体绩效目标产出指标完成情况" in listed and "output_targets" not in listed, listed
+    browser.driver.switch_to.new_window("tab")
+    browser.go("/department/fill")
+    browser.find('[name="indicators!J9"]').clear()
+    browser.find('[name="indicators!J9"]').send_keys("2")
+    browser.submit("fill-form")
+    assert browser.driver.current_url.endswith("/department/"), browser.driver.current_url
+    browser.driver.close()
+    browser.driver.switch_to.window(first_tab)
+    typed = "在先打开的标签页中写的完成情况"
+    area = browser.find('[name="profile!C16"]')
+    area.clear()
+    area.send_keys(typed)
+    browser.submit("fill-form")
+    assert "已有变动" in browser.find("#refused-step").text
+    assert browser.find('[name="profile!C16"]').get_attribute("value") == typed
+    browser.shot("department-fill-two-tabs", whole=False)
 
 
 def bureau_journey(browser: Browser, names: list[str]) -> dict[str, str]:

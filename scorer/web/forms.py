@@ -82,3 +82,13 @@ class AdjustForm(StepForm):
 
     def clean_reason(self) -> str:
         return _text(self.cleaned_data.get("reason", ""), t("web.form.reason"))
+
+
+def page_changes(posted: Any) -> int | None:
+    """The filing's change count a department's page was shown with (its upload and fill forms carry it), to be
+    checked when the form comes back; None for a file sent without a page (a script), which is not checked. A
+    count that is not a number never matches."""
+    sent = posted.get("changes")
+    if sent is None:
+        return None
+    return int(sent) if isinstance(sent, str) and sent.isascii() and sent.isdigit() and len(sent) < 10 else -1

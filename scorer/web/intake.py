@@ -59,22 +59,23 @@ def identity(reading: library.Reading, name: str, department: Department, year: 
 
 
 def take(request: HttpRequest, file: UploadedFile, kind: str, department: Department, year: int | None,
-         on_behalf: bool) -> tuple[Submission, list[Problem]]:  # fmt: skip
+         on_behalf: bool, expected: int | None = None) -> tuple[Submission, list[Problem]]:  # fmt: skip
     """Read the upload, check it is this department's (and this year's, where `year` is given), keep it."""
     name = (file.name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    return keep(request, file.read(), name, kind, department, year, on_behalf)
+    return keep(request, file.read(), name, kind, department, year, on_behalf, expected)
 
 
 def keep(request: HttpRequest, content: bytes, name: str, kind: str, department: Department, year: int | None,
-         on_behalf: bool) -> tuple[Submission, list[Problem]]:  # fmt: skip
-    """Keep `content` as the next version of the department's filing, with what reading it found."""
+         on_behalf: bool, expected: int | None = None) -> tuple[Submission, list[Problem]]:  # fmt: skip
+    """Keep `content` as the next version of the department's filing, with what reading it found; refused when
+    the page it came from was shown before the filing last changed (`expected`, scorer/web/workflow.py)."""
     reading = library.read_upload(content, name, kind, folder(), language())
     filing = filing_for(department, year if year is not None else _year_of(reading))
     problems = list(reading.problems) or identity(reading, name, department, year)
     if problems:
         reading = replace(reading, result=None, inputs="", problems=tuple(problems))
     actor = request.user.get_username()
-    return add_version(filing, reading, content, name, kind, actor, on_behalf), problems
+    return add_version(filing, reading, content, name, kind, actor, on_behalf, expected), problems
 
 
 def _year_of(reading: library.Reading) -> int:

@@ -17,9 +17,9 @@ from scorer.batch.adjust import bureau_review
 from scorer.batch.summary import Moved, Previous, Summary
 from scorer.engine.result import Result
 from scorer.errors import UserError
-from scorer.i18n import say
+from scorer.i18n import say, t
 from scorer.inputs.model import Department
-from scorer.web import library
+from scorer.web import blanks, library
 from scorer.web.models import ACCEPTED, SUBMITTED, Filing, Submission
 from scorer.web.workflow import adjustments
 
@@ -74,6 +74,10 @@ def review(filing: Filing, version: Submission, folder: Path, lang: str) -> Revi
         text = f"{finding.location.line or ''} {say(finding.message, lang)}".strip()
         ident = by_title.get(finding.location.indicator or "")
         (findings.setdefault(ident, []) if ident else general).append(text)
+    for ident, notes in blanks.findings(version, lang).items():  # rows the clerk left without a score
+        findings.setdefault(ident, []).extend(notes)
+    if blank := blanks.unscored(version):
+        general.append(t("web.blank.review", lang, count=len(blank)))
     made = adjustments(filing) if filing.submitted_id == version.pk else {}
     return Review(own, checked, found, findings, general, made)
 

@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from scorer.errors import Problem
-from scorer.web import library
+from scorer.i18n import t
+from scorer.render.problems import words
+from scorer.web import blanks, library
 from scorer.web.access import department_only
-from scorer.web.forms import StepForm, UploadForm
+from scorer.web.forms import StepForm, UploadForm, page_changes
 from scorer.web.intake import refused_before_reading, take
-from scorer.web.models import OPEN, RETURNED, Filing
+from scorer.web.models import OPEN, PAGE, RETURNED, Filing, Submission
 from scorer.web.review import own_result
 from scorer.web.sheet import sheet
 from scorer.web.views_files import attachment, problem_lines, version_rows
@@ -25,13 +27,24 @@ def _filing(request: HttpRequest) -> Filing:
     return filing_for(request.account.department, library.current_year())  # type: ignore[attr-defined]
 
 
+def blank_lines(version: Submission | None, lang: str) -> list[dict[str, str]]:
+    """The rows left without a score, each at its cell: the workbook's cell for an upload, the form's row and
+    column for a save of the page form."""
+    notes = blanks.notes(version, lang)
+    if version is None or version.kind != PAGE:
+        return problem_lines(notes, lang)
+    column = t("workbook.score", lang)
+    return [{"where": f"{n.location.indicator} · {column}:", "message": words(n, lang)} for n in notes]
+
+
 def _page(request: HttpRequest, filing: Filing, problems: list[Problem] | None = None,
           refused: Refused | None = None, kept: bool = False) -> HttpResponse:  # fmt: skip
     """The filing's page; after a step that could not be taken, with what was wrong (a 200, as Django answers a
     form with errors: the browser shows it as any page)."""
     lang = request.lang  # type: ignore[attr-defined]
     current = filing.current
-    shown = sheet(own_result(current), lang) if current is not None else None
+    blank = blanks.findings(current, lang)
+    shown = sheet(own_result(current), lang, findings=blank) if current is not None else None
     context: dict[str, Any] = {
         "filing": filing,
         "department": filing.department,
@@ -44,6 +57,7 @@ def _page(request: HttpRequest, filing: Filing, problems: list[Problem] | None =
         "problems": problem_lines(problems or [], lang),
         "refused": refused,
         "kept": kept,
+        "blank_notes": blank_lines(current, lang),
     }
     return render(request, "score/department.html", context)
 
@@ -78,9 +92,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     if problems or file is None:
         return _page(request, filing, problems)
     try:
-        _, problems = take(request, file, "workbook", filing.department, filing.year, on_behalf=False)
+        _, problems = take(
+            request, file, "workbook", filing.department, filing.year, False, page_changes(request.POST)
+        )
     except Refused as exc:
-        return _page(request, filing, refused=exc)
+        return _page(request, Filing.objects.get(pk=filing.pk), refused=exc)
     if problems:
         return _page(request, Filing.objects.get(pk=filing.pk), problems, kept=True)
     return redirect("department")

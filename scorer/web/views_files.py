@@ -12,10 +12,10 @@ from django.utils.http import content_disposition_header
 
 from scorer.errors import Problem
 from scorer.i18n import t
-from scorer.web import library
+from scorer.web import blanks, library
 from scorer.web.access import signed_in, versions
 from scorer.web.intake import problems_of
-from scorer.web.models import Filing, Submission
+from scorer.web.models import PAGE, Filing, Submission
 from scorer.web.review import checked_result, own_result
 from scorer.web.sheet import sheet
 
@@ -68,7 +68,11 @@ def version(request: HttpRequest, version_id: int) -> HttpResponse:
         "department": found.filing.department,
     }
     if found.readable:
-        context["sheet"] = sheet(own_result(found), lang)
+        context["sheet"] = sheet(own_result(found), lang, findings=blanks.findings(found, lang))
+    elif found.kind == PAGE:  # saved from the page form: worded as the form the clerk saw
+        from scorer.web.views_fill import save_problem_lines
+
+        context["problems"] = save_problem_lines(found, problems_of(found), lang)
     else:
         context["problems"] = problem_lines(problems_of(found), lang)
     return render(request, "score/version.html", context)

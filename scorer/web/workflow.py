@@ -22,6 +22,7 @@ from scorer.web.library import Reading
 from scorer.web.models import (
     ACCEPTED,
     OPEN,
+    PAGE,
     RETURNED,
     SUBMITTED,
     Adjustment,
@@ -73,12 +74,14 @@ def _changed(filing: Filing) -> None:
 
 
 def add_version(filing: Filing, reading: Reading, content: bytes, filename: str, kind: str, actor: str,
-                on_behalf: bool = False) -> Submission:  # fmt: skip
+                on_behalf: bool = False, expected: int | None = None) -> Submission:  # fmt: skip
     """Keep an upload as the filing's next version; a readable one becomes the current version. A department
-    adds versions while its filing is open or returned; the bureau's upload on its behalf is handed in at once."""
+    adds versions while its filing is open or returned; the bureau's upload on its behalf is handed in at once.
+    Sent from a page (`expected`: the change count it was shown with), it is refused if the filing changed since:
+    a form opened before another tab's save would otherwise replace that save unseen."""
     result = reading.result
     with transaction.atomic():
-        filing = _locked(filing.pk, None)
+        filing = _locked(filing.pk, expected)
         if not on_behalf and filing.status in (SUBMITTED, ACCEPTED):
             raise Refused("web.state.handed_in")
         if on_behalf and filing.status == ACCEPTED:
@@ -112,10 +115,36 @@ def submit(filing_id: int, actor: str, expected: int | None) -> Filing:
             raise Refused("web.state.handed_in")
         if filing.current is None:
             raise Refused("web.state.nothing_to_submit")
+        _ready(filing)
         filing.status, filing.submitted = SUBMITTED, filing.current
         _changed(filing)
         log(actor, "submit", filing.department, filing.year, filing.current, number=filing.current.number)
     return filing
+
+
+def _ready(filing: Filing) -> None:
+    """What keeps the current version from being handed in: a row of the page form left without a score
+    (scorer/web/blanks.py), or, after a return, the very inputs that were returned."""
+    from scorer.web.blanks import unscored
+
+    current, returned = filing.current, filing.submitted
+    assert current is not None
+    if current.kind == PAGE and unscored(current):
+        raise Refused("web.state.blank_scores")
+    if filing.status == RETURNED and returned is not None and _same(current, returned):
+        raise Refused("web.state.unchanged")
+
+
+def _same(one: Submission, other: Submission) -> bool:
+    """Whether two versions state the same inputs, however written (a workbook's 3 and a form's "3" alike):
+    compared as the inputs reader reads them."""
+    from scorer.web.library import department_of
+
+    if one.inputs == other.inputs:
+        return True
+    if not (one.readable and other.readable) or one.rules_year != other.rules_year or one.rules_year is None:
+        return False
+    return department_of(one.inputs, one.rules_year, "") == department_of(other.inputs, other.rules_year, "")
 
 
 def return_filing(filing_id: int, actor: str, comment: str, expected: int | None) -> Filing:
