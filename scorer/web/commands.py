@@ -35,7 +35,7 @@ def import_accounts(roster: Path, data: Path, database_url: str | None, output: 
     from scorer.web.roster import read_roster
 
     plan = FilePlan(inputs=[roster])
-    plan.write(output, "-o")
+    plan.write_once(output, "-o")  # the only copy of the passwords: never over a file, readable by its owner
     plan.check()  # the list is never overwritten by the passwords written beside it
     listed = read_roster(roster)
     site(data, database_url)
