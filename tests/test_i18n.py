@@ -51,7 +51,7 @@ DYNAMIC_FAMILIES = {
     "web.status.": set(STATE_NAMES),  # scorer/web: a filing's states
     "web.action.": {  # scorer/web/workflow.py and its callers: the log's actions
         "upload", "upload_refused", "upload_too_large", "submit", "return", "adjust", "accept", "account_add",
-        "account_import", "password_change",
+        "account_import", "password_change", "account_reset", "account_disable", "account_enable",
     },
 }  # fmt: skip
 _TEMPLATE_BUILT = re.compile(r"""\{%\s*t\s+"([a-z][\w.-]*\.)"\|add:""")
