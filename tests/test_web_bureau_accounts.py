@@ -120,3 +120,14 @@ def test_a_disabled_account_is_signed_out_and_a_reset_one_must_change_its_passwo
     fresh = client()
     assert fresh.post("/login/", {"username": "wenlv", "password": made.password}).status_code == 302
     assert fresh.get("/department/")["Location"].startswith("/password/")  # forced to change it first
+
+
+def test_serve_refuses_a_history_database_that_is_not_ours(tmp_path: Path) -> None:
+    bad = tmp_path / "历史.sqlite"
+    bad.write_text("部门名称\n区教育局\n", encoding="utf-8")
+    for path, says in (
+        (bad, "历史.sqlite: 不是可用的历史数据库"),
+        (tmp_path / "无.sqlite", "无.sqlite: 找不到文件"),
+    ):
+        done = score("serve", "--data", str(tmp_path / "data"), "--port", "0", "--history", str(path))
+        assert done.returncode == 1 and says in done.stderr and "Traceback" not in done.stderr, done.stderr

@@ -125,3 +125,79 @@ def test_the_log_words_each_action_in_the_readers_language(clerk: object, lang: 
         assert "第 1 版" in seen and f"指标：{_title('zh')} · 调为 5 分 · 理由：口径<b>" in seen
     else:
         assert "version 1" in seen and f"indicator: {_title('en')} · set to 5" in seen
+
+
+def _last_year(clerk: object, tmp_path: object) -> object:
+    """A history database holding last year's printed 自评表 of NAME (this year's, retitled 2021), imported by
+    `score history import` as a bureau does."""
+    import io
+    from pathlib import Path
+
+    import openpyxl
+
+    from tests.test_web_commands import score
+
+    page = clerk.get("/department/").content.decode()  # type: ignore[attr-defined]
+    table = clerk.get(re.search(r'href="(/versions/\d+/document\.xlsx)"', page)[1])  # type: ignore[attr-defined, index]
+    book = openpyxl.load_workbook(io.BytesIO(table.content))
+    for row in book.active.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and "2022年度" in cell.value:
+                cell.value = cell.value.replace("2022年度", "2021年度")
+    folder = Path(str(tmp_path))
+    book.save(folder / "去年.xlsx")
+    db = folder / "历史.sqlite"
+    done = score("history", "import", "--db", str(db), str(folder / "去年.xlsx"))
+    assert done.returncode == 0, done.stderr
+    return db
+
+
+def test_the_ranking_takes_last_year_from_the_history_database_and_lists_who_never_submitted(
+    clerk: object, bureau: object, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account("department", "wenlv", "区文化旅游局")  # on the roster, never handing in
+    _handed_in(clerk)
+    before = bureau.get("/bureau/ranking").content.decode()  # type: ignore[attr-defined]
+    assert re.search(r'<td class="n">\s*</td></tr>', before)  # 比上年 empty without last year
+    monkeypatch.setenv("SCORE_HISTORY", str(_last_year(clerk, tmp_path)))
+    page = bureau.get("/bureau/ranking")  # type: ignore[attr-defined]
+    body = page.content.decode()
+    assert re.search(r"<tr data-total=\"94\.2\">.*?<td class=\"n\">0(\.00)?</td></tr>", body), (
+        body
+    )  # 2021: 94.2
+    assert "未提交（名单中尚未提交的部门，1 个）：区文化旅游局" in text(page)
+    brief = bureau.get("/bureau/export/brief.docx")  # type: ignore[attr-defined]
+    assert (
+        brief.status_code == 200
+        and brief.content[:2] == b"PK"
+        and "attachment" in brief["Content-Disposition"]
+    )
+    import io
+
+    import docx
+    import openpyxl
+
+    read = docx.Document(io.BytesIO(brief.content))
+    words = "\n".join(
+        [p.text for p in read.paragraphs] + [c.text for t in read.tables for r in t.rows for c in r.cells]
+    )
+    assert NAME in words and "区文化旅游局" in words
+    summary = openpyxl.load_workbook(io.BytesIO(bureau.get("/bureau/export/summary.xlsx").content))  # type: ignore[attr-defined]
+    cells = [
+        str(c.value) for sheet in summary.worksheets for row in sheet.iter_rows() for c in row if c.value
+    ]
+    assert any("未提交" in c and "区文化旅游局" in c for c in cells) and any(c == "2021" for c in cells)
+    assert clerk.get("/bureau/export/brief.docx").status_code in (302, 403, 404)  # type: ignore[attr-defined]
+
+
+def test_a_history_database_that_cannot_be_read_is_said_on_the_ranking(
+    clerk: object, bureau: object, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathlib import Path
+
+    fake = Path(str(tmp_path)) / "历史.sqlite"
+    fake.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    monkeypatch.setenv("SCORE_HISTORY", str(fake))
+    _handed_in(clerk)
+    page = bureau.get("/bureau/ranking")  # type: ignore[attr-defined]
+    assert page.status_code == 200 and "历史数据库无法读取" in text(page) and "历史.sqlite" in text(page)

@@ -78,7 +78,9 @@ def made_lines(made: list) -> str:  # type: ignore[type-arg]
     return "\n".join(lines) + "\n"
 
 
-def serve_site(data: Path, host: str, port: int, database_url: str | None, threads: int) -> None:
+def serve_site(
+    data: Path, host: str, port: int, database_url: str | None, threads: int, history: Path | None = None
+) -> None:
     import logging
 
     from waitress import serve
@@ -89,6 +91,11 @@ def serve_site(data: Path, host: str, port: int, database_url: str | None, threa
     site = Site.from_environment(data, database_url)
     if "SCORE_ALLOWED_HOSTS" not in os.environ:
         site = Site(site.data, site.database_url, hosts, site.https, site.trusted_origins)
+    if history is not None:  # refused now, naming the file, unless it is a history database of ours
+        from scorer.web.history import VARIABLE, check
+
+        os.environ[VARIABLE] = str(check(history))
+        sys.stderr.write(t("web.history.used", path=str(history)) + "\n")
     prepare(site)
     from django.core.wsgi import get_wsgi_application
 
