@@ -165,7 +165,7 @@ def test_the_ranking_takes_last_year_from_the_history_database_and_lists_who_nev
     assert re.search(r"<tr data-total=\"94\.2\">.*?<td class=\"n\">0(\.00)?</td></tr>", body), (
         body
     )  # 2021: 94.2
-    assert "未提交（名单中尚未提交的部门，1 个）：区文化旅游局" in text(page)
+    assert re.search(r"未提交（名单中尚未提交的部门，\d+ 个）：[^<]*区文化旅游局", text(page))
     brief = bureau.get("/bureau/export/brief.docx")  # type: ignore[attr-defined]
     assert (
         brief.status_code == 200
@@ -201,3 +201,25 @@ def test_a_history_database_that_cannot_be_read_is_said_on_the_ranking(
     _handed_in(clerk)
     page = bureau.get("/bureau/ranking")  # type: ignore[attr-defined]
     assert page.status_code == 200 and "历史数据库无法读取" in text(page) and "历史.sqlite" in text(page)
+
+
+def test_an_unsubmitted_department_has_no_review_link_and_its_workbook_says_upload(
+    clerk: object, bureau: object
+) -> None:
+    import io
+
+    import openpyxl
+
+    assert upload(clerk, workbook(NAME)).status_code == 302  # uploaded, not submitted
+    page = bureau.get("/bureau/")  # type: ignore[attr-defined]
+    row = next(r for r in page.content.decode().split("<tr") if NAME in r)
+    assert "未提交" in row and "/bureau/filings/" not in row
+    blank = clerk.get("/department/workbook.xlsx")  # type: ignore[attr-defined]
+    first = openpyxl.load_workbook(io.BytesIO(blank.content)).worksheets[0]
+    steps = [str(c.value) for c in first["A"] if c.value]
+    assert not any("score run" in s or "score report" in s for s in steps[-2:]), steps
+    assert "上传" in steps[-2] and "重新上传" in steps[-1]
+    _submit = clerk.post("/department/submit", {"changes": changes(clerk.get("/department/"))})  # type: ignore[attr-defined]
+    assert _submit.status_code == 302
+    row = next(r for r in bureau.get("/bureau/").content.decode().split("<tr") if NAME in r)  # type: ignore[attr-defined]
+    assert "/bureau/filings/" in row
