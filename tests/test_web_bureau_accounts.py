@@ -131,3 +131,14 @@ def test_serve_refuses_a_history_database_that_is_not_ours(tmp_path: Path) -> No
     ):
         done = score("serve", "--data", str(tmp_path / "data"), "--port", "0", "--history", str(path))
         assert done.returncode == 1 and says in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_no_account_is_made_when_its_password_cannot_be_written_down(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    listed = _roster(tmp_path, "区教育局")
+    too_long = tmp_path / ("密" * 100 + ".csv")  # 300 bytes: longer than a file name may be
+    done = score("accounts", "import", "--data", str(data), str(listed), "-o", str(too_long))
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "密密" in done.stderr, done.stderr
+    assert logins(data) == {}  # nothing made whose password nobody has
+    again = score("accounts", "import", "--data", str(data), str(listed), "-o", str(tmp_path / "p.csv"))
+    assert again.returncode == 0 and len(ONE_TIME.findall((tmp_path / "p.csv").read_text("utf-8-sig"))) == 1

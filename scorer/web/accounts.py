@@ -6,6 +6,7 @@ is a one-time password, changed at first login. Each account made is written to 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,10 +118,16 @@ def _make(login: str, password: str | None, role: str, place: Department | None)
     return Made(place.name if place else "", login, None if password is not None else chosen)
 
 
-def import_roster(listed: list[Listed], display: str, new_departments: bool = False) -> list[Made]:
+def import_roster(
+    listed: list[Listed],
+    display: str,
+    new_departments: bool = False,
+    keep: Callable[[list[Made]], None] | None = None,
+) -> list[Made]:
     """An account for each department of the list that has none yet, all or none of them: a department already
     there (by `department_key`) keeps its account and is listed without a password. New names close to a
-    department already there are refused, each at its line, unless `new_departments`."""
+    department already there are refused, each at its line, unless `new_departments`. `keep` writes the
+    one-time passwords down before the accounts are committed: if it cannot, no account is made."""
     users = get_user_model()
     made: list[Made] = []
     with transaction.atomic():
@@ -150,6 +157,8 @@ def import_roster(listed: list[Listed], display: str, new_departments: bool = Fa
             taken.add(login.lower())
             made.append(_make(login, None, DEPARTMENT, department_named(item.name)))
         log(COMMAND_LINE, "account_import", None, None, None, made=sum(1 for m in made if m.password))
+        if keep is not None:
+            keep(made)
     return made
 
 

@@ -43,15 +43,20 @@ def import_accounts(
     site(data, database_url)
     from scorer.web.accounts import import_roster
 
-    made = import_roster(listed, display_path(roster), new_departments)
-    text = made_lines(made)
+    def keep(made: list) -> None:  # type: ignore[type-arg]  # before the accounts are committed
+        text = made_lines(made)
+        if output is None or str(output) == "-":
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        from scorer.sources.output import write_atomic
+
+        write_atomic(output, "\ufeff" + text.replace("\t", ","), plan)  # with a BOM: Excel opens it as UTF-8
+
+    made = import_roster(listed, display_path(roster), new_departments, keep)
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
         where_to_sign_in()
         return
-    from scorer.sources.output import write_atomic
-
-    write_atomic(output, "\ufeff" + text.replace("\t", ","), plan)  # with a BOM: Excel opens it as UTF-8
     fresh = sum(1 for m in made if m.password)
     sys.stderr.write(t("web.account.written", path=str(output), count=fresh) + "\n")
     where_to_sign_in()
