@@ -52,7 +52,7 @@ DYNAMIC_FAMILIES = {
     "web.fill.section.": {"indicators", "targets", "profile"},  # scorer/web/page_form.py: the form's parts
     "web.action.": {  # scorer/web/workflow.py and its callers: the log's actions
         "upload", "upload_refused", "upload_too_large", "submit", "return", "adjust", "accept", "account_add",
-        "account_import", "password_change",
+        "account_import", "password_change", "account_reset", "account_disable", "account_enable",
     },
 }  # fmt: skip
 _TEMPLATE_BUILT = re.compile(r"""\{%\s*t\s+"([a-z][\w.-]*\.)"\|add:""")

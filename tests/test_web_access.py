@@ -45,6 +45,7 @@ def district(db: None) -> dict[str, Any]:
         "summary": "/bureau/export/summary.xlsx",
         "review": "/bureau/export/review.xlsx",
         "tables": "/bureau/export/tables.zip",
+        "brief": "/bureau/export/brief.docx",
     }
     steps = {name: f"/bureau/filings/{filing.pk}/{name}" for name in ("return", "adjust", "accept")}
     chief = client(account("bureau", "chief"))

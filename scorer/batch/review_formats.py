@@ -30,6 +30,10 @@ REVIEWS = (
 )
 LIST_COLUMNS = ("batch.file", "batch.department", "batch.stated", "audit.list.rescored", "audit.list.difference",
                 "audit.list.findings", "audit.list.status")  # fmt: skip
+# Column widths (Excel's characters) that keep a printed row on one A4 landscape page at ≥ 9 pt with the web
+# workplace's seven columns added (tests/test_web_bureau_pages.py measures it).
+LIST_WIDTHS = (14, 20, 8, 8, 8, 7, 9)
+FINDING_WIDTHS = (14, 20, 12, 20, 12, 8, 60)
 FINDING_COLUMNS = ("batch.file", "batch.department", "audit.list.where", "batch.indicator", "audit.list.field",
                    "audit.list.severity", "batch.problem")  # fmt: skip
 
@@ -100,10 +104,14 @@ def _finding(row: Reviewed, location: Any, severity: str, message: str, lang: st
 
 
 def review_workbook(
-    review: DistrictReview, lang: str, extra_heads: Sequence[str] = (), extra: Sequence[Sequence[object]] = ()
+    review: DistrictReview,
+    lang: str,
+    extra_heads: Sequence[str] = (),
+    extra: Sequence[Sequence[object]] = (),
+    extra_widths: Sequence[int] = (),
 ) -> bytes:
     """The 复核清单 workbook: the list (with `extra` columns per table, as the web workplace adds its workflow's),
-    and every finding; printed on A4 landscape, the header repeated on each page."""
+    and every finding; printed on A4 landscape as wide as the page, the header repeated on each page."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -114,13 +122,16 @@ def review_workbook(
     assert first is not None
     first.title = t("audit.list.sheet", lang)
     sheets = [
-        (first, [*_heads(LIST_COLUMNS, lang), *extra_heads], [[*r, *e] for r, e in _padded(review, lang, extra)]),
-        (book.create_sheet(t("audit.list.findings_sheet", lang)), _heads(FINDING_COLUMNS, lang), finding_rows(review, lang)),
+        (first, [*_heads(LIST_COLUMNS, lang), *extra_heads], [[*r, *e] for r, e in _padded(review, lang, extra)],
+         [*LIST_WIDTHS, *extra_widths]),
+        (book.create_sheet(t("audit.list.findings_sheet", lang)), _heads(FINDING_COLUMNS, lang),
+         finding_rows(review, lang), FINDING_WIDTHS),
     ]  # fmt: skip
-    for sheet, heads, rows in sheets:
+    for sheet, heads, rows, widths in sheets:
         for column, head in enumerate(heads, start=1):
             put(sheet, 1, column, head).font = Font(bold=True)
-            sheet.column_dimensions[get_column_letter(column)].width = 14 if column > 2 else 30
+            width = widths[column - 1] if column <= len(widths) else 14
+            sheet.column_dimensions[get_column_letter(column)].width = width
         for number, values in enumerate(rows, start=2):
             for column, value in enumerate(values, start=1):
                 cell = put(sheet, number, column, value)
@@ -128,11 +139,19 @@ def review_workbook(
                 if isinstance(value, Decimal):
                     cell.number_format = "0.00"
         sheet.freeze_panes = "A2"
-        sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    book.worksheets[1].column_dimensions["G"].width = 80
+        _for_print(sheet)
     return save(book)
+
+
+def _for_print(sheet: Any) -> None:
+    """As the batch's summary workbook prints: A4 landscape, as wide as the page, the header row on each page."""
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.print_options.horizontalCentered = True
 
 
 def _padded(

@@ -177,6 +177,9 @@ class Summary:
         self.others: list[Refusal] = []  # files that are no submission, each with why: listed, never scored
         self.last_year: int | None = None  # the year before, when the history database holds it
         self.missing: list[str] = []  # the departments of last year that this batch has not scored
+        self.unsubmitted: list[
+            str
+        ] = []  # the roster's departments that handed nothing in (the web workplace's)
         self.any_stated = (
             False  # whether some entry is a 自评表 with its own total (the packed entries unread)
         )

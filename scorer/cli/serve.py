@@ -32,9 +32,13 @@ def serve(
     threads: Annotated[
         int, typer.Option("--threads", help=_("cli.opt.threads"), min=1, max=64, metavar="N")
     ] = 8,
+    history: Annotated[
+        Path | None,
+        typer.Option("--history", help=_("cli.opt.serve_history"), dir_okay=False, metavar="FILE"),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     from scorer.web.commands import serve_site
 
     with handled():
-        serve_site(data, host, port, database_url, threads)
+        serve_site(data, host, port, database_url, threads, history)

@@ -48,16 +48,21 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def build_template(
-    rules: RuleSet, lang: str, given: dict[str, Any] | None, declared: list[DeclaredTarget]
+    rules: RuleSet,
+    lang: str,
+    given: dict[str, Any] | None,
+    declared: list[DeclaredTarget],
+    served: bool = False,
 ) -> bytes:
-    """The workbook for `rules`, in `lang`, pre-filled from `given` (an inputs file's data) and `declared`."""
+    """The workbook for `rules`, in `lang`, pre-filled from `given` (an inputs file's data) and `declared`;
+    `served`: downloaded from the web workplace, whose clerks upload it on the page (no command line)."""
     given = given or {}
     book = workbook(lang)
     first = book.active
     assert first is not None
     book.remove(first)
     sheets = {role: book.create_sheet(t(f"workbook.sheet.{role}", lang)) for role in layout.SHEETS}
-    _instructions(sheets[layout.INSTRUCTIONS], rules, lang)
+    _instructions(sheets[layout.INSTRUCTIONS], rules, lang, served)
     elsewhere = profile_cells(rules, sheets[layout.PROFILE].title)
     _indicators(sheets[layout.INDICATORS], rules, lang, given.get("indicators") or {}, elsewhere)
     _targets(sheets[layout.TARGETS], rules, lang, given.get("indicators") or {}, declared)
@@ -126,7 +131,7 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any, *, editable: bool 
     return cell
 
 
-def _instructions(sheet: Worksheet, rules: RuleSet, lang: str) -> None:
+def _instructions(sheet: Worksheet, rules: RuleSet, lang: str, served: bool) -> None:
     sheet.column_dimensions["A"].width = 110
     project = rules.form.layout == "project"  # the form's own words
     title = "workbook.project.instructions_title" if project else "workbook.instructions_title"
@@ -134,7 +139,10 @@ def _instructions(sheet: Worksheet, rules: RuleSet, lang: str) -> None:
     listed = t("list.separator", lang).join(i.id for i in rules.indicators if i.targets is not None) or "—"
     words = "workbook.project.instructions" if project else "workbook.instructions"
     text = t(words, lang, year=rules.year, targets=listed)
-    for row, line in enumerate(text.split("\n"), start=3):
+    lines = text.split("\n")
+    if served:  # its last two steps run `score`: on the web, the page reads and scores the upload
+        lines = [*lines[:-2], t("workbook.served_upload", lang), t("workbook.served_problems", lang)]
+    for row, line in enumerate(lines, start=3):
         _put(sheet, row, 1, line)
 
 

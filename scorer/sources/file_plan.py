@@ -11,7 +11,9 @@ named it. `FilePlan.check` refuses, with one message naming both paths:
   under another name;
 - an output that a folder or glob of the command would read as an input the next time it runs;
 - two outputs to one file (`-o out.csv -o ./out.csv`, `-o h.sqlite --db h.sqlite`);
-- an output that is a folder, a device or a pipe, a read-only file, or in a folder that does not exist.
+- an output that is a folder, a device or a pipe, a read-only file, or in a folder that does not exist;
+- anything at all at the path of a file written once (`FilePlan.write_once`: one-time passwords), which
+  nothing else holds: it is created new, readable by its owner alone, and never replaces a file.
 
 `write_atomic` and `AtomicWriter` (scorer/sources/output.py) check their path against the plan once more just before
 they write, when the outputs written before it exist.
@@ -43,6 +45,7 @@ class Output(msgspec.Struct, frozen=True):
     path: Path
     option: str  # the option that named it: -o, --db, --to-inputs
     folder: bool = False  # a new folder of files the command names itself (`score batch --return-to`)
+    once: bool = False  # a new file only its owner may read, never over anything (`FilePlan.write_once`)
 
 
 class _Place(msgspec.Struct, frozen=True):
@@ -105,6 +108,16 @@ class FilePlan(msgspec.Struct, dict=True):  # a `__dict__` for what it works out
             self.outputs.append(Output(path, option))
         return self
 
+    def write_once(self, path: Path | None, option: str = "-o") -> FilePlan:
+        """Add an output that holds secrets no other file keeps (one-time passwords): nothing may stand at its
+        path, and it is written readable by its owner alone (`None` and `-` print instead)."""
+        if path is not None and str(path) != "-":
+            self.outputs.append(Output(path, option, once=True))
+        return self
+
+    def is_once(self, path: Path) -> bool:
+        return any(o.once and o.path == path for o in self.outputs)
+
     def write_folder(self, path: Path, option: str) -> FilePlan:
         """Add a folder the command creates and fills with files it names (it must not exist, or be empty)."""
         self.outputs.append(Output(path, option, folder=True))
@@ -150,6 +163,8 @@ class FilePlan(msgspec.Struct, dict=True):  # a `__dict__` for what it works out
                 refuse("output.written_twice", other=f"{other.option} {other.path}")
             if (output.folder and there.below(place) is not None) or (other.folder and place.below(there)):
                 refuse("output.in_new_folder", other=f"{other.option} {other.path}")
+        if output.once and os.path.lexists(output.path):
+            refuse("output.exists_once", suggestion=_another_name(output.path))
         if output.folder:
             _new_folder(place, where, output.option)
         else:
@@ -245,6 +260,14 @@ def _holds_anything(folder: Path) -> bool:
             return any(True for _ in entries)
     except OSError:  # a folder that cannot be listed is not known to be empty
         return True
+
+
+def _another_name(path: Path) -> str:
+    """The first free name beside `path`: 初始密码-2.csv, 初始密码-3.csv, …"""
+    number = 2
+    while os.path.lexists(candidate := path.with_name(f"{path.stem}-{number}{path.suffix}")):
+        number += 1
+    return str(candidate)
 
 
 def _shown(path: Path) -> str:

@@ -37,14 +37,18 @@ def write_streamed(path: Path, fill: Callable[[BinaryIO], object], plan: FilePla
     and once more just before the rename, however long the writing took: never over an input (also through
     another name or a hard link), inside a rules folder, over another output, or over anything that is not a
     regular file (a device, a FIFO). An existing file keeps its permissions; a new one gets the usual ones (0666
-    less the umask). On any failure or interrupt the temporary file is removed.
+    less the umask). A file written once (`FilePlan.write_once`: secrets) is readable by its owner alone (0600)
+    and put in place only where nothing is, at that very moment. On any failure or interrupt the temporary file
+    is removed.
     """
     plan = _planned(path, plan)
     plan.check_before_writing(path)
     where = Location(str(path))
-    target = path.resolve()
+    once = plan.is_once(path)
+    target = Path(os.path.abspath(path)) if once else path.resolve()
     existing = _stat(target)
     mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
+    mode = 0o600 if once else mode
     # A short temporary name: the target's own name may already be as long as the file system allows.
     temporary = target.parent / f".score-{os.urandom(6).hex()}.tmp"
     try:
@@ -56,7 +60,14 @@ def write_streamed(path: Path, fill: Callable[[BinaryIO], object], plan: FilePla
             out.flush()
             os.fsync(handle)
         plan.check_before_writing(path)  # what the path is now, not what it was when the writing began
-        _replace(temporary, target)
+        if once:
+            _put_new(temporary, target)
+        else:
+            _replace(temporary, target)
+    except FileExistsError as exc:  # another program made a file there while this one was written
+        temporary.unlink(missing_ok=True)
+        plan.check_before_writing(path)  # names it, with another name to use
+        raise UserError.at(where, fact("output.cannot_write", why=_why(exc))) from None
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise UserError.at(where, fact("output.cannot_write", why=_why(exc))) from None
@@ -103,6 +114,16 @@ def _replace(temporary: Path, target: Path) -> None:
             if pause is None:
                 raise FileInUse(*exc.args) from None
             time.sleep(pause)
+
+
+def _put_new(temporary: Path, target: Path) -> None:
+    """Give the finished file its name only if nothing has it: a hard link fails where any file or link is
+    (POSIX); a rename does so on Windows."""
+    if os.name == "nt":
+        os.rename(temporary, target)
+        return
+    os.link(temporary, target, follow_symlinks=False)
+    temporary.unlink()
 
 
 def _stat(path: Path) -> os.stat_result | None:

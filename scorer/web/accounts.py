@@ -6,7 +6,9 @@ is a one-time password, changed at first login. Each account made is written to 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -38,16 +40,50 @@ def one_time_password() -> str:
     return "-".join(letters[i : i + 4] for i in range(0, 12, 4))
 
 
-def department_named(name: str) -> Department:
+def department_named(name: str, new: bool = True) -> Department:
+    """The department of that name, made when `new` allows: a name close to an existing department's (区教育 beside
+    区教育局) is refused with that name, unless the bureau said it is a new department (`--new-department`)."""
     problem = name_problem(name)
     if problem:
         raise UserError.at(Location("--department"), problem)
-    found, _ = Department.objects.get_or_create(key=department_key(name), defaults={"name": name.strip()})
-    return found
+    found = Department.objects.filter(key=department_key(name)).first()
+    if found is not None:
+        return found
+    if not new and (close := close_department(name)) is not None:
+        raise UserError.at(Location("--department", None, name), fact("web.account.close_name", name=close))
+    return Department.objects.create(key=department_key(name), name=name.strip())
 
 
-def add_account(role: str, login: str, password: str | None, department: str | None) -> Made:
-    """One account; `password` None makes a one-time password."""
+CLOSE = (
+    2  # characters left out or added: 区教育 for 区教育局. A changed character is not "close": 审计局, 统计局
+)
+
+
+def close_department(name: str) -> str | None:
+    """The name of an existing department that `name`, itself new, most likely misspells (one is the other with
+    a character or two left out), or None."""
+    key = department_key(name)
+    close = [
+        (abs(len(other) - len(key)), shown)
+        for other, shown in Department.objects.values_list("key", "name")
+        if other != key and _within(key, other)
+    ]
+    return min(close)[1] if close else None
+
+
+def _within(one: str, other: str) -> bool:
+    short, long = sorted((one, other), key=len)
+    if len(short) < 2 or not 0 < len(long) - len(short) <= CLOSE:
+        return False
+    rest = iter(long)
+    return all(character in rest for character in short)  # `short` is `long` with characters left out
+
+
+def add_account(
+    role: str, login: str, password: str | None, department: str | None, new_department: bool = True
+) -> Made:
+    """One account; `password` None makes a one-time password. A department not there yet whose name is close to
+    one that is is refused unless `new_department`."""
     if not LOGIN.fullmatch(login):
         raise UserError.at(Location("--login"), fact("web.roster.bad_login", login=login))
     if role == DEPARTMENT and not department:
@@ -60,7 +96,7 @@ def add_account(role: str, login: str, password: str | None, department: str | N
     with transaction.atomic():
         if users.objects.filter(username__iexact=login).exists():
             raise UserError.at(Location("--login"), fact("web.account.exists", login=login))
-        place = department_named(department) if department else None
+        place = department_named(department, new_department) if department else None
         made = _make(login, password, role, place)
     return made
 
@@ -82,12 +118,21 @@ def _make(login: str, password: str | None, role: str, place: Department | None)
     return Made(place.name if place else "", login, None if password is not None else chosen)
 
 
-def import_roster(listed: list[Listed], display: str) -> list[Made]:
+def import_roster(
+    listed: list[Listed],
+    display: str,
+    new_departments: bool = False,
+    keep: Callable[[list[Made]], None] | None = None,
+) -> list[Made]:
     """An account for each department of the list that has none yet, all or none of them: a department already
-    there (by `department_key`) keeps its account and is listed without a password."""
+    there (by `department_key`) keeps its account and is listed without a password. New names close to a
+    department already there are refused, each at its line, unless `new_departments`. `keep` writes the
+    one-time passwords down before the accounts are committed: if it cannot, no account is made."""
     users = get_user_model()
     made: list[Made] = []
     with transaction.atomic():
+        if not new_departments:
+            _refuse_close_names(listed, display)
         taken = {name.lower() for name in users.objects.values_list("username", flat=True)}
         number = 0
         for item in listed:
@@ -112,4 +157,57 @@ def import_roster(listed: list[Listed], display: str) -> list[Made]:
             taken.add(login.lower())
             made.append(_make(login, None, DEPARTMENT, department_named(item.name)))
         log(COMMAND_LINE, "account_import", None, None, None, made=sum(1 for m in made if m.password))
+        if keep is not None:
+            keep(made)
     return made
+
+
+def _refuse_close_names(listed: list[Listed], display: str) -> None:
+    """Every new name of the list that is close to a department already there, at its line, in one answer."""
+    known = set(Department.objects.values_list("key", flat=True))
+    problems = [
+        Problem(Location(display, item.where, item.name), fact("web.roster.close_name", name=close))
+        for item in listed
+        if department_key(item.name) not in known and (close := close_department(item.name)) is not None
+    ]
+    if problems:
+        raise UserError(problems)
+
+
+def account_of(login: str) -> Any:
+    users = get_user_model()
+    found = users.objects.filter(username__iexact=login).select_related("account").first()
+    if found is None or not hasattr(found, "account"):
+        raise UserError.at(Location(login), fact("web.account.unknown"))
+    return found
+
+
+def reset_password(login: str) -> Made:
+    """A new one-time password, to be changed at the next login; the old password and its sessions stop working."""
+    with transaction.atomic():
+        user = account_of(login)
+        password = one_time_password()
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        Account.objects.filter(pk=user.account.pk).update(must_change_password=True)
+        place = user.account.department
+        log(COMMAND_LINE, "account_reset", place, None, None, login=user.username)
+    return Made(place.name if place else "", user.username, password)
+
+
+def set_active(login: str, active: bool) -> Made:
+    """Disable an account (it can no longer sign in; a signed-in page is signed out) or enable it again."""
+    with transaction.atomic():
+        user = account_of(login)
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        place = user.account.department
+        log(
+            COMMAND_LINE,
+            "account_enable" if active else "account_disable",
+            place,
+            None,
+            None,
+            login=user.username,
+        )
+    return Made(place.name if place else "", user.username, None)

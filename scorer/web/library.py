@@ -223,4 +223,4 @@ def input_workbook(year: int, lang: str, given: dict[str, Any] | None = None) ->
     """The input workbook `score template -o 自评输入.xlsx` writes, pre-filled from `given` inputs data."""
     from scorer.render.input_workbook import build_template
 
-    return build_template(rules_for(year), lang, given, [])
+    return build_template(rules_for(year), lang, given, [], served=True)

@@ -21,6 +21,7 @@ from scorer.i18n import say, t
 from scorer.inputs.model import Department
 from scorer.web import blanks, library
 from scorer.web.models import ACCEPTED, SUBMITTED, Filing, Submission
+from scorer.web.models import Department as DepartmentRow
 from scorer.web.workflow import adjustments
 
 
@@ -88,6 +89,12 @@ def _table_audit(version: Submission, folder: Path, lang: str) -> Audit | None:
     return reading.audit
 
 
+def not_handed_in(year: int) -> list[str]:
+    """The departments the workplace knows (its roster) that have handed nothing in for `year`: 未提交."""
+    counted = {f.department_id for f in handed_in(year)}
+    return [d.name for d in DepartmentRow.objects.order_by("name") if d.pk not in counted]
+
+
 def handed_in(year: int) -> list[Filing]:
     """The filings of `year` that count in the summary: under review or accepted."""
     return list(
@@ -124,15 +131,26 @@ def previous(filing: Filing, result: Result) -> Previous | None:
 
 def summary(year: int, lang: str) -> tuple[Summary, list[tuple[Filing, Result]]]:
     """The district's summary for `year` on the 复核 results, and each filing with its result."""
+    gathered, scored, _ = summary_noted(year, lang)
+    return gathered, scored
+
+
+def summary_noted(year: int, lang: str) -> tuple[Summary, list[tuple[Filing, Result]], str]:
+    """`summary`, and why the history database (`score serve --history`) could not be read, or ""."""
+    from scorer.web.history import last_years
+
     gathered = Summary(library.rules_for(year), lang)
     scored = []
-    for filing in handed_in(year):
-        assert filing.submitted is not None
-        result = checked_result(filing, filing.submitted)
-        place = f"{filing.department.name}#{filing.submitted.number}"
-        given = bureau_review(own_result(filing.submitted), made) if (made := adjustments(filing)) else None
-        gathered.add(
-            result, place, previous(filing, result), review=given
-        )  # the bureau's 复核调整 kept apart
-        scored.append((filing, result))
-    return gathered, scored
+    with last_years(lang) as history:
+        for filing in handed_in(year):
+            assert filing.submitted is not None
+            result = checked_result(filing, filing.submitted)
+            place = f"{filing.department.name}#{filing.submitted.number}"
+            given = (
+                bureau_review(own_result(filing.submitted), made) if (made := adjustments(filing)) else None
+            )
+            before = previous(filing, result) or history.previous(result)
+            gathered.add(result, place, before, review=given)  # the bureau's 复核调整 kept apart
+            scored.append((filing, result))
+    gathered.unsubmitted = not_handed_in(year)
+    return gathered, scored, history.problem

@@ -28,6 +28,7 @@ urlpatterns = [
     path("bureau/log", views_bureau.log_page, name="log"),
     path("bureau/ranking", views_exports.ranking, name="ranking"),
     path("bureau/export/summary.xlsx", views_exports.summary_workbook, name="export_summary"),
+    path("bureau/export/brief.docx", views_exports.brief_docx, name="export_brief"),
     path("bureau/export/review.xlsx", views_exports.review_workbook, name="export_review"),
     path("bureau/export/tables.zip", views_exports.tables_zip, name="export_tables"),
 ]

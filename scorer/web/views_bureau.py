@@ -63,14 +63,19 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "score/overview.html", context)
 
 
+def _indicator_rows(filing: Filing, lang: str) -> list[tuple[str, str]]:
+    """The adjust form's 指标 choices, named as the 自评表 names them: the same on a form shown again after an error."""
+    if filing.submitted is None or filing.submitted.rules_year is None:
+        return []
+    rules = library.rules_for(filing.submitted.rules_year)
+    return [
+        (i.id, f"{i.name_en if lang == 'en' and i.name_en else i.title}（{i.weight}）")
+        for i in rules.indicators
+    ]
+
+
 def _steps(filing: Filing, lang: str, bound: dict[str, Any] | None = None) -> dict[str, Any]:
-    rows: list[tuple[str, str]] = []
-    if filing.submitted is not None and filing.submitted.rules_year is not None:
-        rules = library.rules_for(filing.submitted.rules_year)
-        rows = [
-            (i.id, f"{i.name_en if lang == 'en' and i.name_en else i.title}（{i.weight}）")
-            for i in rules.indicators
-        ]
+    rows = _indicator_rows(filing, lang)
     initial = {"changes": filing.changes}
     forms = {
         "return_form": ReturnForm(initial=initial),
@@ -121,9 +126,7 @@ def step(request: HttpRequest, filing_id: int, action: str) -> HttpResponse:
     """Return (with a comment), adjust (a row's score, with a reason) or accept the filing under review."""
     filing = get_object_or_404(filings(request), pk=filing_id)
     actor = request.user.get_username()
-    rows: list[tuple[str, str]] = []
-    if filing.submitted is not None and filing.submitted.rules_year is not None:
-        rows = [(i.id, i.id) for i in library.rules_for(filing.submitted.rules_year).indicators]
+    rows = _indicator_rows(filing, request.lang)  # type: ignore[attr-defined]
     form = {"return": ReturnForm, "adjust": AdjustForm, "accept": StepForm}[action]
     bound = form(request.POST, rows=rows) if action == "adjust" else form(request.POST)
     if bound.is_valid() and action == "adjust":

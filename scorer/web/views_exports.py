@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from scorer.audit.model import Audit
 from scorer.batch.report import SUMMARIES
+from scorer.batch.report.common import unsubmitted_line
 from scorer.batch.report.html import figures
 from scorer.i18n import t
 from scorer.render import by_name
@@ -17,7 +18,7 @@ from scorer.render.options import RenderOptions
 from scorer.web.access import bureau_only
 from scorer.web.exports import review_list, tables_archive
 from scorer.web.models import Filing
-from scorer.web.review import own_result, summary
+from scorer.web.review import own_result, summary, summary_noted
 from scorer.web.views_bureau import _year
 from scorer.web.views_files import attachment
 
@@ -25,7 +26,7 @@ from scorer.web.views_files import attachment
 @bureau_only
 def ranking(request: HttpRequest) -> HttpResponse:
     year, lang = _year(request), request.lang  # type: ignore[attr-defined]
-    gathered, scored = summary(year, lang)
+    gathered, scored, history_problem = summary_noted(year, lang)
     rows = [
         {"rank": rank, "entry": entry, "filing": scored[entry.order][0]} for rank, entry in gathered.ranked()
     ]
@@ -37,6 +38,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
         "figures": mark_safe(figures(gathered)) if gathered.entries else "",
         "losses": gathered.losing(),
         "moved": [entry for _, entry in gathered.ranked() if entry.previous is not None],
+        "unsubmitted": unsubmitted_line(gathered),
+        "history_problem": history_problem,
     }
     return render(request, "score/ranking.html", context)
 
@@ -48,6 +51,16 @@ def summary_workbook(request: HttpRequest) -> HttpResponse:
     content = by_name("xlsx", SUMMARIES).render(gathered, RenderOptions(lang))  # type: ignore[arg-type]
     assert isinstance(content, bytes)
     return attachment(content, f"{year}-{t('web.file.summary', lang)}.xlsx", "xlsx")
+
+
+@bureau_only
+def brief_docx(request: HttpRequest) -> HttpResponse:
+    """The leaders' brief `score batch -o 简报.docx` writes, on the 复核 results."""
+    year, lang = _year(request), request.lang  # type: ignore[attr-defined]
+    gathered, _ = summary(year, lang)
+    content = by_name("brief", SUMMARIES).render(gathered, RenderOptions(lang))  # type: ignore[arg-type]
+    assert isinstance(content, bytes)
+    return attachment(content, f"{year}-{t('web.file.brief', lang)}.docx", "docx")
 
 
 @bureau_only

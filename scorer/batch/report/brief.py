@@ -27,6 +27,7 @@ from scorer.batch.report.common import (
     shown,
     signed,
     title,
+    unsubmitted_line,
 )
 from scorer.batch.summary import Summary
 from scorer.escape import one_line, visible
@@ -113,7 +114,8 @@ def _overall(body: Any, summary: Summary) -> None:
     handed = handed_in_others(summary)
     others = t("batch.others_title", lang, count=len(handed)) if handed else ""
     several = [rubrics_line(summary) or ""]  # the other rubrics' departments: ranked apart, not here
-    for line in (*every_rubric_marks(summary), *several, missing_line(summary), others):
+    lines = (*every_rubric_marks(summary), *several, missing_line(summary), unsubmitted_line(summary), others)
+    for line in lines:
         if line:
             body.paragraph(line)
 

@@ -248,6 +248,14 @@ def missing_line(summary: Summary) -> str:
     return t("batch.missing", summary.lang, year=summary.last_year, count=len(summary.missing), names=names)
 
 
+def unsubmitted_line(summary: Summary) -> str:
+    """The roster's departments that handed nothing in (未提交), on one line; "" when none."""
+    if not summary.unsubmitted:
+        return ""
+    names = t("list.separator", summary.lang).join(summary.unsubmitted)
+    return t("batch.unsubmitted", summary.lang, count=len(summary.unsubmitted), names=names)
+
+
 def other_lines(others: Iterable[Problem], lang: str) -> list[str]:
     """Each file that is no submission, with why, one a line; the system files a computer leaves in a folder
     (hidden files, Excel's lock files, Windows' thumbnails) counted in one line: each is named in the lists of

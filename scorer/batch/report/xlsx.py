@@ -263,8 +263,8 @@ def _overview(sheet: Worksheet, summary: Summary) -> None:
     if summary.refusals:  # their messages name files: on the sheet of places, not on the leaders' sheets
         rows.line(row + 1, elsewhere)
     row += 3 if summary.refusals else 2
-    if summary.missing:  # 本年缺报: names of departments only
-        rows.line(row, missing_line(summary), bold=True)
+    for named in filter(None, (missing_line(summary), common.unsubmitted_line(summary))):  # 本年缺报, 未提交
+        rows.line(row, named, bold=True)  # names of departments only
         row += 2
     if summary.others:  # their messages name files too: on the sheet of places
         rows.line(row, t("batch.others_title", lang, count=len(summary.others)), bold=True)
