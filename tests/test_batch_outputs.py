@@ -390,6 +390,7 @@ def test_packed_entries_give_back_what_was_added_and_rank_as_a_list_would() -> N
         entries.append(entry)
         added.append(entry)
     assert list(entries) == added and entries[-1] == added[-1]
+    assert list(entries.departments()) == names  # read without building the entries (本年缺报)
     expected = sorted(added, key=lambda e: (-e.total, department_key(e.department), e.order))
     ranked = Ranked(entries, department_key)
     assert [entry for _, entry in ranked] == expected
