@@ -129,7 +129,9 @@ class Writer:
         if self.imports:
             query += " OR EXISTS (SELECT 1 FROM imported_tables WHERE year = ?)"
         with speaking(self.path):
-            return bool(self.connection.execute(query, (year, year) if self.imports else (year,)).fetchone()[0])
+            return bool(
+                self.connection.execute(query, (year, year) if self.imports else (year,)).fetchone()[0]
+            )
 
     def names_of(self, year: int) -> list[str]:
         """The departments the database holds for `year`, scored or imported, as written."""
