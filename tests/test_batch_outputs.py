@@ -74,6 +74,25 @@ def test_each_summary_sheet_prints_on_a4_with_title_page_numbers_borders_and_a_r
     assert "示例区财政局&审计" in title and "2022" in title
 
 
+def test_each_cell_keeps_its_own_look_when_looks_are_shared(district: dict[str, Any]) -> None:
+    """A workbook's cells of one look take the first such cell's style: a header's fill, a number's format
+    or a bold font never passes to another cell of the sheet."""
+    from openpyxl import load_workbook
+
+    ranking = load_workbook(district["folder"] / "汇总.xlsx")["排名"]
+    header, rows = ranking[1], [row for row in ranking.iter_rows(min_row=2) if row[0].value is not None]
+    assert all(c.fill.fgColor.rgb.endswith("D9E1F2") and c.font.b for c in header if c.value is not None)
+    assert rows and not any(c.fill.fill_type or c.font.b for row in rows for c in row)
+    assert {c.number_format for row in rows for c in row if isinstance(c.value, float)} == {"0.00"}
+    assert {c.number_format for row in rows for c in row if isinstance(c.value, str)} == {"General"}
+    assert all(c.border.left.style == "thin" and c.font.name == "SimSun" for row in rows for c in row)
+    texts = [at for at, cell in enumerate(rows[0]) if isinstance(cell.value, str)]  # 部门, 等级: left as text
+    numbers = [at for at, cell in enumerate(rows[0]) if isinstance(cell.value, float)]
+    assert texts and numbers and texts[-1] > numbers[0]  # a text column after a number's header
+    assert {header[at].alignment.horizontal for at in numbers} == {"right"}
+    assert {header[at].alignment.horizontal for at in texts} == {None}
+
+
 def test_the_ranking_fits_a4_landscape_near_full_size_so_its_font_stays_readable(
     district: dict[str, Any],
 ) -> None:
@@ -390,6 +409,7 @@ def test_packed_entries_give_back_what_was_added_and_rank_as_a_list_would() -> N
         entries.append(entry)
         added.append(entry)
     assert list(entries) == added and entries[-1] == added[-1]
+    assert list(entries.departments()) == names  # read without building the entries (本年缺报)
     expected = sorted(added, key=lambda e: (-e.total, department_key(e.department), e.order))
     ranked = Ranked(entries, department_key)
     assert [entry for _, entry in ranked] == expected

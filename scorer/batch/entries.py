@@ -134,6 +134,12 @@ class Entries:
         for index in range(len(self._orders)):
             yield self[index]
 
+    def departments(self) -> Iterator[str]:
+        """Each entry's department, in input order, read without building the entry."""
+        view = memoryview(self._buffer)
+        for index in range(len(self._orders)):
+            yield _unpack(view[self._starts[index] : self._starts[index + 1]], 1)[0]
+
     def total(self, index: int) -> Decimal:
         """The total of one entry, read without building it (for the ranking's sort)."""
         view = memoryview(self._buffer)[self._starts[index] : self._starts[index + 1]]

@@ -123,6 +123,16 @@ class Writer:
             return None
         return found.year, found.total, found.grade, {i: s for i, _, _, s in found.indicators if i}
 
+    def holds_year(self, year: int) -> bool:
+        """Whether the database holds some department of `year`, scored or imported."""
+        query = "SELECT EXISTS (SELECT 1 FROM departments WHERE year = ?)"
+        if self.imports:
+            query += " OR EXISTS (SELECT 1 FROM imported_tables WHERE year = ?)"
+        with speaking(self.path):
+            return bool(
+                self.connection.execute(query, (year, year) if self.imports else (year,)).fetchone()[0]
+            )
+
     def names_of(self, year: int) -> list[str]:
         """The departments the database holds for `year`, scored or imported, as written."""
         query = "SELECT DISTINCT department FROM departments WHERE year = ?"
@@ -143,10 +153,11 @@ class Writer:
                 self.connection.execute("BEGIN IMMEDIATE")
             zdict, document = self.dictionaries.pack(line or as_line(result, self.lang))
             names = self.spellings.names(_key(result.department))
-            self.connection.executemany(
-                "DELETE FROM departments WHERE department = ? AND year = ? AND rules_digest = ?",
-                [(name, result.year, result.rules_digest) for name in sorted(names)],
-            )  # the indicators' rows go with it (ON DELETE CASCADE)
+            if names:  # none: the database holds no row of this department to replace (most, in a new year)
+                self.connection.executemany(
+                    "DELETE FROM departments WHERE department = ? AND year = ? AND rules_digest = ?",
+                    [(name, result.year, result.rules_digest) for name in sorted(names)],
+                )  # the indicators' rows go with it (ON DELETE CASCADE)
             self.spellings.add(result.department)
             scoring = self.connection.execute(
                 "INSERT INTO departments (department, year, rules_digest, rules_year, total, max, grade, source, "

@@ -229,8 +229,10 @@ def packed(document: bytes, zdict: bytes) -> bytes:
 
 @functools.lru_cache(maxsize=4)
 def _compressor(zdict: bytes) -> Any:
-    """A fresh compressor with `zdict` set: each copy compresses exactly as a new one would."""
-    return zlib.compressobj(zdict=zdict)
+    """A fresh compressor with `zdict` set: each copy compresses exactly as a new one would. Level 3, not zlib's
+    default 6: a result takes some 510 bytes rather than 440, in less than half the time (0.04 ms, not 0.10: a
+    fifth of what `--db` adds to a department)."""
+    return zlib.compressobj(3, zdict=zdict)
 
 
 def unpacked(stored: object, zdict: object) -> str | None:

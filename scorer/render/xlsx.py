@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
@@ -22,7 +22,7 @@ from scorer.engine.result import Result
 from scorer.i18n import t
 from scorer.render.common import Row, grade_line, named, reasons_text, rows, rubric_marks, title
 from scorer.render.options import RenderOptions
-from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, put, save, workbook
+from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, put, save, styled, workbook
 
 FONT = "SimSun"  # 宋体, as the published forms; LibreOffice falls back to any installed CJK font
 WIDTHS = (10, 9, 10, 9, 22, 9, 30, 9, 30, 24)  # the ten columns, in characters
@@ -73,7 +73,15 @@ def _cell(
     size: int = 10,
 ) -> None:
     cell = put(sheet, row, column, value)  # text stays text, escaped and whole (scorer/render/xlsx_cells.py)
-    cell.style = _style(sheet, bold, center, size)
+    styled(cell, (bold, center, size, number), lambda made: _look(made, number, bold, center, size))
+
+
+_BOXED = (False, False, 10, None)  # a merged range's other cells: empty, with the table's box
+
+
+def _look(cell: Cell, number: str | None, bold: bool, center: bool, size: int) -> None:
+    """The first cell of a look in a workbook styled by name; the others take its style (`styled`)."""
+    cell.style = _style(cell.parent, bold, center, size)
     if number is not None:
         cell.number_format = number
 
@@ -95,15 +103,14 @@ def _merge(sheet: Worksheet, row: int, first: int, last: int, end_row: int | Non
     value and style, the others are empty."""
     end = end_row or row
     if last > first or end > row:
-        merged = MergedCellRange(
-            sheet, CellRange(min_col=first, min_row=row, max_col=last, max_row=end).coord
-        )
+        merged = MergedCellRange(sheet, f"{get_column_letter(first)}{row}:{get_column_letter(last)}{end}")
         sheet.merged_cells.add(merged)
-        box = _style(sheet, False, False, 10)
         for r in range(row, end + 1):
             for c in range(first, last + 1):
                 if (r, c) != (row, first):
-                    sheet.cell(row=r, column=c).style = box
+                    styled(
+                        sheet.cell(row=r, column=c), _BOXED, lambda made: _look(made, None, False, False, 10)
+                    )
 
 
 def _title(sheet: Worksheet, result: Result, lang: str) -> int:

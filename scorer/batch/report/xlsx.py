@@ -44,7 +44,7 @@ from scorer.escape import one_line
 from scorer.i18n import t
 from scorer.render.options import RenderOptions
 from scorer.render.problems import lines
-from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, disk_errors, made, save_to, sheet_title, workbook
+from scorer.render.xlsx_cells import MAX_ROW_HEIGHT, disk_errors, made, save_to, sheet_title, styled, workbook
 
 FONT = "SimSun"
 SIZE = 10  # points: readable on A4 (the leaders' sheets are printed and circulated)
@@ -56,8 +56,7 @@ CHANGE = "+0.00;-0.00;0.00"  # 较上年: the sign always shown
 
 
 def render(summary: Summary, options: RenderOptions) -> bytes:
-    buffer = io.BytesIO()
-    write_to(summary, options, buffer)
+    write_to(summary, options, buffer := io.BytesIO())
     return buffer.getvalue()
 
 
@@ -115,13 +114,20 @@ def print_heading(summary: Summary) -> str:
     )
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: object, *, bold: bool = False) -> Cell:
+def _put(
+    sheet: Worksheet, row: int, column: int, value: object, *, bold: bool = False, box: bool = False
+) -> Cell:
     cell = made(sheet, row, column, value)  # text stays text, escaped and whole (scorer/render/xlsx_cells.py)
-    if isinstance(value, Decimal):
-        cell.number_format = NUMBER
+    look = (isinstance(value, Decimal), bold, isinstance(cell.value, str) and len(cell.value) > 30, box)
+    return styled(cell, look, lambda new: _look(new, *look))
+
+
+def _look(cell: Cell, number: bool, bold: bool, wrap: bool, box: bool) -> None:
+    """The first cell of a look in a workbook; the others take its style (scorer/render/xlsx_cells.py)."""
+    cell.number_format = NUMBER if number else "General"
     cell.font = Font(name=FONT, bold=bold, size=SIZE)
-    cell.alignment = Alignment(wrap_text=isinstance(cell.value, str) and len(cell.value) > 30, vertical="top")
-    return cell
+    cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+    cell.border = BOX if box else Border()
 
 
 class _Rows:
@@ -185,17 +191,15 @@ def _table(rows: _Rows, row: int, headers: list[str], values: Rows, wrap: Wrap |
         numeric = [seen or (len(line) > at and _numeric(line[at])) for at, seen in enumerate(numeric)]
     header = []
     for column, head in enumerate(headers, start=1):
-        cell = _put(sheet, row, column, head, bold=True)
-        cell.fill, cell.border = HEADER_FILL, BOX
+        cell = _put(sheet, row, column, head, bold=True, box=True)
+        cell.fill = HEADER_FILL
         if numeric[column - 1]:
             cell.alignment = Alignment(horizontal="right", vertical="top", wrap_text=True)
         header.append(cell)
     rows.add(row, header, _wrapped(sheet, header, wrap, header=True))
     for line in values():
         row += 1
-        cells = [_put(sheet, row, column, value) for column, value in enumerate(line, start=1)]
-        for cell in cells:
-            cell.border = BOX
+        cells = [_put(sheet, row, column, value, box=True) for column, value in enumerate(line, start=1)]
         rows.add(row, cells, _wrapped(sheet, cells, wrap))
     return row + 2
 
@@ -234,18 +238,14 @@ def _overview(sheet: Worksheet, summary: Summary) -> None:
     first = made(sheet, 1, 1, print_heading(summary))
     first.font = Font(name=FONT, bold=True, size=14)
     rows.add(1, [first])
-    several = (
-        rubrics_line(summary) or ""
-    )  # several rubrics: each named, with its sheets, and the others' marks
-    several = t("list.separator", lang).join(
-        [several, *(mark for group in summary.groups.values() for mark in rubric_marks(group))]
-    )
-    for row, text in (
-        (2, rules_line(summary)),
-        (3, counts_line(summary)),
-        (4, given.tally(summary)),
-        (5, several),
-    ):
+    # several rubrics: each named, with its sheets, and the others' marks
+    marks = [
+        rubrics_line(summary) or "",
+        *(m for group in summary.groups.values() for m in rubric_marks(group)),
+    ]
+    several = t("list.separator", lang).join(marks)
+    lines_ = (rules_line(summary), counts_line(summary), given.tally(summary), several)
+    for row, text in enumerate(lines_, start=2):
         rows.line(row, text, top=True)  # one line each, over the empty cells to their right
     rows.line(6, t("batch.distribution", lang), bold=True)
     grades = [[grade, count] for grade, count in summary.distribution()]
