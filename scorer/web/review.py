@@ -54,6 +54,7 @@ class Review:
     findings: dict[str, list[str]]  # indicator id → what the audit found at its row
     general: list[str]  # findings at no row (the total, the grade line)
     adjustments: dict[str, tuple[Decimal, str]]
+    blank: int = 0  # rows a person scores left without a 自评分 (full marks unseen): never "各项一致"
 
 
 def review(filing: Filing, version: Submission, folder: Path, lang: str) -> Review:
@@ -80,7 +81,7 @@ def review(filing: Filing, version: Submission, folder: Path, lang: str) -> Revi
     if blank := blanks.unscored(version):
         general.append(t("web.blank.review", lang, count=len(blank)))
     made = adjustments(filing) if filing.submitted_id == version.pk else {}
-    return Review(own, checked, found, findings, general, made)
+    return Review(own, checked, found, findings, general, made, len(blank))
 
 
 def _table_audit(version: Submission, folder: Path, lang: str) -> Audit | None:
