@@ -142,3 +142,15 @@ def test_no_account_is_made_when_its_password_cannot_be_written_down(tmp_path: P
     assert logins(data) == {}  # nothing made whose password nobody has
     again = score("accounts", "import", "--data", str(data), str(listed), "-o", str(tmp_path / "p.csv"))
     assert again.returncode == 0 and len(ONE_TIME.findall((tmp_path / "p.csv").read_text("utf-8-sig"))) == 1
+
+
+def test_the_last_bureau_account_cannot_be_disabled(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for login in ("chief", "deputy"):
+        made = score("accounts", "add", "--data", str(data), "--role", "bureau", "--login", login,
+                     "--password-stdin", stdin="Spring-review-2024\n")  # fmt: skip
+        assert made.returncode == 0, made.stderr
+    assert score("accounts", "disable", "deputy", "--data", str(data)).returncode == 0
+    last = score("accounts", "disable", "chief", "--data", str(data))
+    assert last.returncode == 1 and "chief: 这是唯一可用的财政局账号" in last.stderr, last.stderr
+    assert _row(data, "chief")[1] == 1  # still active: someone can still review

@@ -199,6 +199,9 @@ def set_active(login: str, active: bool) -> Made:
     """Disable an account (it can no longer sign in; a signed-in page is signed out) or enable it again."""
     with transaction.atomic():
         user = account_of(login)
+        others = Account.objects.filter(role=BUREAU, user__is_active=True).exclude(pk=user.account.pk)
+        if not active and user.account.role == BUREAU and not others.exists():  # nobody left to review
+            raise UserError.at(Location(login), fact("web.account.last_bureau"))
         user.is_active = active
         user.save(update_fields=["is_active"])
         place = user.account.department
