@@ -217,7 +217,10 @@ def test_an_unsubmitted_department_has_no_review_link_and_its_workbook_says_uplo
     blank = clerk.get("/department/workbook.xlsx")  # type: ignore[attr-defined]
     first = openpyxl.load_workbook(io.BytesIO(blank.content)).worksheets[0]
     steps = [str(c.value) for c in first["A"] if c.value]
-    assert not any("score run" in s or "score report" in s for s in steps[-2:]), steps
+    assert not any("score run" in s or "score report" in s for s in steps), (
+        steps
+    )  # no command on a clerk's PC
+    assert any("得分以上传后网上平台计算的为准" in s for s in steps), steps
     assert "上传" in steps[-2] and "重新上传" in steps[-1]
     _submit = clerk.post("/department/submit", {"changes": changes(clerk.get("/department/"))})  # type: ignore[attr-defined]
     assert _submit.status_code == 302

@@ -142,6 +142,8 @@ def _instructions(sheet: Worksheet, rules: RuleSet, lang: str, served: bool) -> 
     lines = text.split("\n")
     if served:  # its last two steps run `score`: on the web, the page reads and scores the upload
         lines = [*lines[:-2], t("workbook.served_upload", lang), t("workbook.served_problems", lang)]
+        by_command, by_page = t("workbook.scored_by_command", lang), t("workbook.scored_by_page", lang)
+        lines = [line.replace(by_command, by_page) for line in lines]  # whose score counts: the page's
     for row, line in enumerate(lines, start=3):
         _put(sheet, row, 1, line)
 
