@@ -154,3 +154,16 @@ def test_the_last_bureau_account_cannot_be_disabled(tmp_path: Path) -> None:
     last = score("accounts", "disable", "chief", "--data", str(data))
     assert last.returncode == 1 and "chief: 这是唯一可用的财政局账号" in last.stderr, last.stderr
     assert _row(data, "chief")[1] == 1  # still active: someone can still review
+
+
+def test_two_close_names_in_one_new_list_are_refused_at_the_shorter(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    listed = _roster(
+        tmp_path, "区教育局", "区卫健委", "区教育"
+    )  # a first import: nothing in the database yet
+    refused = score("accounts", "import", "--data", str(data), str(listed))
+    assert refused.returncode == 1 and "部门名单.csv:4: [区教育]" in refused.stderr, refused.stderr
+    assert "名单中还有“区教育局”" in refused.stderr and "[区教育局]" not in refused.stderr
+    assert not logins(data)  # nothing made
+    chosen = score("accounts", "import", "--data", str(data), str(listed), "--new-department")
+    assert chosen.returncode == 0 and len(logins(data)) == 3

@@ -163,13 +163,20 @@ def import_roster(
 
 
 def _refuse_close_names(listed: list[Listed], display: str) -> None:
-    """Every new name of the list that is close to a department already there, at its line, in one answer."""
+    """Every new name of the list that is close to a department already there, or to another name of the same
+    list (区教育局 and 区教育 both new), at its line, in one answer."""
     known = set(Department.objects.values_list("key", flat=True))
     problems = [
         Problem(Location(display, item.where, item.name), fact("web.roster.close_name", name=close))
         for item in listed
         if department_key(item.name) not in known and (close := close_department(item.name)) is not None
     ]
+    keys = {department_key(item.name): item for item in listed}
+    for key, item in keys.items():
+        twin = next((other for k, other in keys.items() if k != key and _within(key, k)), None)
+        if key not in known and twin is not None and len(key) < len(department_key(twin.name)):
+            where = Location(display, item.where, item.name)  # the shorter name: most likely the slip
+            problems.append(Problem(where, fact("web.roster.close_in_list", name=twin.name)))
     if problems:
         raise UserError(problems)
 
