@@ -4,13 +4,13 @@ point carries a reason; the steps of `score explain` are worked out only when so
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, localcontext
 from fractions import Fraction
-from typing import Any, overload
 
 from scorer.engine.errors import EngineError, RuleRuntimeError
 from scorer.engine.result import IndicatorResult, MetricValue
+from scorer.engine.when_read import WhenRead
 from scorer.facts import Message, fact, said
 from scorer.formula.evaluate import FormulaError
 from scorer.inputs.model import IndicatorInputs
@@ -34,10 +34,8 @@ def steps_when_read(indicator: Indicator, inputs: IndicatorInputs, year: int) ->
     return _Steps(indicator, inputs, year)
 
 
-class _Steps(Sequence[Step]):
-    """The steps of one indicator's score, worked out again (with the same inputs, so the same) when first read.
-
-    Compares, hashes and pickles as the tuple it stands for."""
+class _Steps(WhenRead[Step]):
+    """The steps of one indicator's score, worked out again (with the same inputs, so the same) when first read."""
 
     __slots__ = ("_given", "_steps")
 
@@ -52,33 +50,6 @@ class _Steps(Sequence[Step]):
                 builder.build()
             self._steps, self._given = tuple(builder.steps), None
         return self._steps
-
-    @overload
-    def __getitem__(self, index: int) -> Step: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Step, ...]: ...
-    def __getitem__(self, index: int | slice) -> Step | tuple[Step, ...]:
-        return self._all()[index]
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def __iter__(self) -> Iterator[Step]:
-        return iter(self._all())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, _Steps | tuple):
-            return self._all() == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._all())
-
-    def __repr__(self) -> str:
-        return repr(self._all())
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (tuple, (self._all(),))
 
 
 class _Builder(kinds.Row):

@@ -8,12 +8,12 @@ json_line.py), and the summary reads the scores; `score explain`, the tables and
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, overload
 
 from scorer.engine.result import IndicatorResult, MetricValue
 from scorer.engine.row import add_improvement, metric_values, row_result, steps_when_read
+from scorer.engine.when_read import WhenRead
 from scorer.facts import Message, fact, said
 from scorer.immutable import Memo
 from scorer.inputs.model import IndicatorInputs
@@ -125,11 +125,9 @@ class Pending:
 Entry = IndicatorResult | Pending
 
 
-class Rows(Sequence[IndicatorResult]):
+class Rows(WhenRead[IndicatorResult]):
     """A result's rows: `entries` as scored (a row's `IndicatorResult`, or a compiled row `Pending`), read as
-    `IndicatorResult`s, every pending one built the first time any row is read.
-
-    Compares, hashes and pickles as the tuple it stands for."""
+    `IndicatorResult`s, every pending one built the first time any row is read."""
 
     __slots__ = ("entries", "_built")
 
@@ -142,32 +140,8 @@ class Rows(Sequence[IndicatorResult]):
             self._built = tuple([e if type(e) is IndicatorResult else e.result() for e in self.entries])  # type: ignore[union-attr]
         return self._built
 
-    @overload
-    def __getitem__(self, index: int) -> IndicatorResult: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[IndicatorResult, ...]: ...
-    def __getitem__(self, index: int | slice) -> IndicatorResult | tuple[IndicatorResult, ...]:
-        return self._all()[index]
-
     def __len__(self) -> int:
-        return len(self.entries)
-
-    def __iter__(self) -> Iterator[IndicatorResult]:
-        return iter(self._all())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Rows | tuple):
-            return self._all() == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._all())
-
-    def __repr__(self) -> str:
-        return repr(self._all())
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (tuple, (self._all(),))
+        return len(self.entries)  # without building a row
 
 
 def entries(rows: Sequence[IndicatorResult]) -> Sequence[Entry]:
