@@ -71,15 +71,16 @@ def is_number(raw: Any) -> bool:
     return kind is str or kind is int or kind is Decimal
 
 
-def amount(raw: Any) -> Decimal:
-    """A number as `ReadsValues.number` reads it without percent (the budget block's parts)."""
+def amount(raw: Any, unit: tuple[str, ...] = ()) -> Decimal:
+    """A number as `ReadsValues.number` reads it without percent (the budget block's parts), after the words of
+    `unit` where the number may carry one (a deduction's "1分")."""
     number = plain_number(raw)
     if number is not None:
         return number
     if not is_number(raw):
         raise NotProven
     try:
-        return parse_number(raw)
+        return parse_number(without_word(raw, unit) if unit else raw)
     except NotANumber:
         raise NotProven from None
 
@@ -131,7 +132,7 @@ def deductions(items: Any, indicator: Indicator, base: PathKey, strict: Strict) 
             continue
         if "points" not in item or not visible(reason):
             raise NotProven
-        points = _points(item["points"])
+        points = amount(item["points"], POINTS)
         if points <= 0 or not indicator.rounding.fits(points):
             raise NotProven
         read.append(Deduction(points, reason.strip(), improvement.strip()))
@@ -146,18 +147,6 @@ def _declared(item: dict[str, Any], indicator: Indicator, path: PathKey, strict:
     if found is None:  # pragma: no cover - the strict reader raises where the full reader fails
         raise NotProven
     return found
-
-
-def _points(raw: Any) -> Decimal:
-    number = plain_number(raw)
-    if number is not None:
-        return number
-    if not is_number(raw):
-        raise NotProven
-    try:
-        return parse_number(without_word(raw, POINTS))
-    except NotANumber:
-        raise NotProven from None
 
 
 _TARGET_TYPES: Mapping[str, tuple[type, ...]] = {
