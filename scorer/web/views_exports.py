@@ -46,21 +46,22 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 @bureau_only
 def summary_workbook(request: HttpRequest) -> HttpResponse:
-    year, lang = _year(request), request.lang  # type: ignore[attr-defined]
-    gathered, _ = summary(year, lang)
-    content = by_name("xlsx", SUMMARIES).render(gathered, RenderOptions(lang))  # type: ignore[arg-type]
-    assert isinstance(content, bytes)
-    return attachment(content, f"{year}-{t('web.file.summary', lang)}.xlsx", "xlsx")
+    return _summary_file(request, "xlsx", "web.file.summary", "xlsx")
 
 
 @bureau_only
 def brief_docx(request: HttpRequest) -> HttpResponse:
     """The leaders' brief `score batch -o 简报.docx` writes, on the 复核 results."""
+    return _summary_file(request, "brief", "web.file.brief", "docx")
+
+
+def _summary_file(request: HttpRequest, renderer: str, named: str, extension: str) -> HttpResponse:
+    """The year's summary written by one of `score batch`'s renderers, as a download named in the page's language."""
     year, lang = _year(request), request.lang  # type: ignore[attr-defined]
     gathered, _ = summary(year, lang)
-    content = by_name("brief", SUMMARIES).render(gathered, RenderOptions(lang))  # type: ignore[arg-type]
+    content = by_name(renderer, SUMMARIES).render(gathered, RenderOptions(lang))  # type: ignore[arg-type]
     assert isinstance(content, bytes)
-    return attachment(content, f"{year}-{t('web.file.brief', lang)}.docx", "docx")
+    return attachment(content, f"{year}-{t(named, lang)}.{extension}", extension)
 
 
 @bureau_only
