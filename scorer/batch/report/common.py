@@ -256,17 +256,22 @@ def unsubmitted_line(summary: Summary) -> str:
     return t("batch.unsubmitted", summary.lang, count=len(summary.unsubmitted), names=names)
 
 
-def other_lines(others: Iterable[Problem], lang: str) -> list[str]:
-    """Each file that is no submission, with why, one a line; the system files a computer leaves in a folder
-    (hidden files, Excel's lock files, Windows' thumbnails) counted in one line: each is named in the lists of
-    files the summaries and the 复核清单 hold."""
+def left_by_a_computer(problem: Problem) -> bool:
+    """A file that is no submission because a computer left it (a hidden file, Excel's lock, a thumbnail cache)."""
     from pathlib import PurePath
 
     from scorer.batch.sources import system_file
 
+    return system_file(PurePath(problem.location.path).name)
+
+
+def other_lines(others: Iterable[Problem], lang: str) -> list[str]:
+    """Each file that is no submission, with why, one a line; the system files a computer leaves in a folder
+    (hidden files, Excel's lock files, Windows' thumbnails) counted in one line: each is named in the lists of
+    files the summaries and the 复核清单 hold."""
     listed, system = [], 0
     for problem in others:
-        if system_file(PurePath(problem.location.path).name):
+        if left_by_a_computer(problem):
             system += 1
         else:
             listed += [t("batch.other_line", lang, message=text) for text in lines([problem], lang)]
@@ -276,16 +281,10 @@ def other_lines(others: Iterable[Problem], lang: str) -> list[str]:
 def handed_in_others(summary: Summary) -> list[Refusal]:
     """The files that are no submission that someone put there: not the system files a computer leaves in a
     folder, nor the files given as the batch's own options (--aliases, -o, …). What leaders are told of."""
-    from pathlib import PurePath
-
-    from scorer.batch.sources import system_file
     from scorer.facts import key_of
 
     def noise(problem: Problem) -> bool:
-        return (
-            system_file(PurePath(problem.location.path).name)
-            or key_of(problem.message) == "batch.other.given"
-        )
+        return left_by_a_computer(problem) or key_of(problem.message) == "batch.other.given"
 
     return [other for other in summary.others if not all(noise(p) for p in other.problems)]
 
