@@ -28,6 +28,7 @@ from scorer.rules.read import load_rules
 from scorer.sources.jsonl import parse_line
 
 from .conftest import VALID_INPUTS
+from .test_compiled_engine import DECIMALS
 
 _RATE = "execution_rate: 98.88"
 
@@ -48,9 +49,6 @@ FORMULAS = [
     "a / b / c",
     "min(a, b) == max(b, a) or a != b",
 ]
-DECIMALS = st.decimals(min_value=-(10**6), max_value=10**6, places=4) | st.sampled_from(
-    [Decimal(0), Decimal("0.000"), Decimal("-0"), Decimal("1E+5"), Decimal("3")]
-)
 
 
 @pytest.mark.parametrize("source", FORMULAS)
